@@ -1,0 +1,115 @@
+"""The ``litreview`` command line: each command parses its arguments and calls one function.
+
+Errors raised as :class:`~litreview.errors.LitreviewError` print one readable line and exit 2;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from litreview.errors import LitreviewError
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Run a systematic review's search method end to end."
+)
+console = Console()
+_state = {"debug": False}
+
+DEFAULT_REVIEW = Path("search_strings/ep_pd_nec")
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and Prefect logs.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _quiet_prefect() -> None:
+    # Prefect logs every failure with a traceback; the CLI prints one line instead.
+    if not _state["debug"]:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+
+
+@app.command()
+def run(
+    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+    ] = None,
+    snapshot: Annotated[
+        Path | None,
+        typer.Option("--replay", help="Snapshot folder to replay (default: the review's snapshot/)."),
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Run id (default: UTC timestamp); rerunning one is idempotent.")
+    ] = None,
+) -> None:
+    """Run the review flow offline on its snapshot and write every output."""
+    from litreview.config import load_protocol
+
+    started = time.perf_counter()
+    protocol = load_protocol(review_dir)  # fail fast, before Prefect starts
+    _quiet_prefect()
+    from litreview.pipeline.tasks import review_flow
+
+    result = review_flow(
+        review_dir=str(review_dir),
+        workspace=str(workspace) if workspace else None,
+        mode="replay",
+        snapshot=str(snapshot) if snapshot else None,
+        run_id=run_id,
+    )
+    elapsed = time.perf_counter() - started
+    table = Table(title=f"{protocol.review_id}: run {result.run_id}")
+    table.add_column("stage / source")
+    table.add_column("records", justify="right")
+    prisma = result.prisma
+    for group, block in prisma["identification"].items():
+        for source, n in block["by_source"].items():
+            table.add_row(f"identified · {group} · {source}", str(n))
+    table.add_row("identified (total)", str(prisma["identified_total"]))
+    table.add_row("duplicates linked", str(prisma["duplicates_removed"]["total"]))
+    table.add_row("after duplicates removed", str(prisma["records_after_duplicates_removed"]))
+    console.print(table)
+    for name, path in result.outputs.items():
+        console.print(f"{name:>9}: {path}")
+    console.print(f"wall time: {elapsed:.1f} s")
+
+
+def main() -> None:
+    """Console entry point: map LitreviewError to one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except LitreviewError as exc:
+        if _state["debug"]:
+            raise
+        # Plain print: rich would wrap a long path over several lines.
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

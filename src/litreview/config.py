@@ -1,0 +1,247 @@
+"""Load a review's protocol (``review.toml``) and the run settings (environment variables).
+
+The protocol is data a reviewer writes; every problem with it is reported as a
+:class:`~litreview.errors.ConfigError` naming the file and, where it can be found, the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from litreview.errors import ConfigError
+
+SOURCE_KINDS = ("pubmed", "ctgov", "file")
+FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2/"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source of the protocol: a database searched live, a registry, or an export file."""
+
+    name: str
+    kind: str
+    label: str
+    platform: str = ""
+    query_file: Path | None = None
+    file: Path | None = None
+    format: str = "ris"
+    field: str = "cond"  # CT.gov: which query parameter the query text goes to
+    mindate: str = ""
+    maxdate: str = ""
+    datetype: str = "edat"
+    searched: str = ""
+    group: str = "databases"  # PRISMA column: databases | registers | other
+
+    def query_text(self) -> str:
+        """The query exactly as written in its file (never rewritten)."""
+        if self.query_file is None:
+            return ""
+        try:
+            return self.query_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read query file: {exc.strerror}", path=self.query_file) from exc
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A review's protocol as loaded from its folder."""
+
+    review_id: str
+    title: str
+    path: Path
+    folder: Path
+    sources: tuple[SourceSpec, ...]
+    snapshot_dir: Path
+    citation: str = ""
+    doi: str = ""
+    reported: dict[str, Any] = field(default_factory=dict)
+    criteria: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+    repairs: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    sha256: str = ""
+
+    def source(self, name: str) -> SourceSpec:
+        for spec in self.sources:
+            if spec.name == name:
+                return spec
+        raise ConfigError(f"no source named {name!r}", path=self.path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run settings from the environment. The API key is kept out of ``repr``."""
+
+    ncbi_email: str = ""
+    ncbi_api_key: str = field(default="", repr=False)
+    ncbi_tool: str = "litreview"
+    eutils_url: str = DEFAULT_EUTILS_URL
+    ctgov_url: str = DEFAULT_CTGOV_URL
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ) if env is None else env
+        return cls(
+            ncbi_email=env.get("LITREVIEW_NCBI_EMAIL", ""),
+            ncbi_api_key=env.get("LITREVIEW_NCBI_API_KEY", ""),
+            ncbi_tool=env.get("LITREVIEW_NCBI_TOOL", "litreview"),
+            eutils_url=_with_slash(env.get("LITREVIEW_EUTILS_URL", DEFAULT_EUTILS_URL)),
+            ctgov_url=_with_slash(env.get("LITREVIEW_CTGOV_URL", DEFAULT_CTGOV_URL)),
+        )
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The first line on which ``needle`` appears, to point the reader at a bad key."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def resolve_protocol_path(review: Path) -> Path:
+    """Accept either a review folder or its ``review.toml``."""
+    path = review / "review.toml" if review.is_dir() else review
+    if not path.exists():
+        raise ConfigError("protocol not found (expected a folder holding review.toml)", path=path)
+    return path
+
+
+def load_protocol(review: Path | str) -> Protocol:
+    """Read and validate ``review.toml``; raise ConfigError naming the file and line."""
+    path = resolve_protocol_path(Path(review))
+    try:
+        blob = path.read_bytes()
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=path) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=path) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(
+            f"invalid TOML: {exc}", path=path, line=int(match.group(1)) if match else None
+        ) from exc
+    return _build_protocol(data, path, text, hashlib.sha256(blob).hexdigest())
+
+
+def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str) -> Any:
+    if key not in table or table[key] in ("", None):
+        raise ConfigError(
+            f"missing required key {key!r} in [{where}]",
+            path=path,
+            line=_line_of(text, f"[{where}") or _line_of(text, where),
+        )
+    return table[key]
+
+
+def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) -> Protocol:
+    folder = path.parent
+    review = data.get("review")
+    if not isinstance(review, dict):
+        raise ConfigError("missing [review] table", path=path)
+    review_id = str(_require(review, "id", "review", path, text))
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", review_id):
+        raise ConfigError(
+            f"review id {review_id!r} must be a plain folder name", path=path, line=_line_of(text, "id")
+        )
+    raw_sources = data.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        raise ConfigError("no [[sources]] defined", path=path)
+    sources = tuple(_build_source(s, i, folder, path, text) for i, s in enumerate(raw_sources, 1))
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"source names must be unique, got {names}", path=path)
+    snapshot = data.get("snapshot", {}).get("dir", "snapshot")
+    return Protocol(
+        review_id=review_id,
+        title=str(review.get("title", "")),
+        citation=str(review.get("citation", "")),
+        doi=str(review.get("doi", "")),
+        path=path,
+        folder=folder,
+        sources=sources,
+        snapshot_dir=(folder / snapshot).resolve(),
+        reported=dict(data.get("reported", {})),
+        criteria=dict(data.get("criteria", {})),
+        tables=dict(data.get("tables", {})),
+        repairs=dict(data.get("repairs", {})),
+        raw=data,
+        sha256=sha256,
+    )
+
+
+def _build_source(raw: Any, index: int, folder: Path, path: Path, text: str) -> SourceSpec:
+    where = f"sources #{index}"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"[[sources]] #{index} must be a table", path=path)
+    name = str(_require(raw, "name", "sources", path, text))
+    line = _line_of(text, f'"{name}"')
+    kind = str(raw.get("kind", ""))
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(
+            f"{where} ({name}): kind must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}",
+            path=path,
+            line=line,
+        )
+    for key in ("mindate", "maxdate", "searched"):
+        value = str(raw.get(key, ""))
+        if value and not DATE_RE.match(value.replace("/", "-")):
+            raise ConfigError(
+                f"{where} ({name}): {key} {value!r} is not a date (YYYY-MM-DD)",
+                path=path,
+                line=_line_of(text, value),
+            )
+    query_file = folder / raw["query_file"] if raw.get("query_file") else None
+    file = folder / raw["file"] if raw.get("file") else None
+    if kind in ("pubmed", "ctgov") and query_file is None:
+        raise ConfigError(f"{where} ({name}): a {kind} source needs query_file", path=path, line=line)
+    if kind == "file" and file is None:
+        raise ConfigError(f"{where} ({name}): a file source needs file", path=path, line=line)
+    for candidate in (query_file,):
+        if candidate is not None and not candidate.exists():
+            raise ConfigError(
+                f"{where} ({name}): {candidate.name} does not exist",
+                path=path,
+                line=_line_of(text, candidate.name),
+            )
+    fmt = str(raw.get("format", "ris"))
+    if kind == "file" and fmt not in FILE_FORMATS:
+        raise ConfigError(
+            f"{where} ({name}): format must be one of {', '.join(FILE_FORMATS)}", path=path, line=line
+        )
+    group = str(raw.get("group", "registers" if kind == "ctgov" else "databases"))
+    if group not in ("databases", "registers", "other"):
+        raise ConfigError(
+            f"{where} ({name}): group must be databases, registers or other", path=path, line=line
+        )
+    return SourceSpec(
+        name=name,
+        kind=kind,
+        label=str(raw.get("label", name)),
+        platform=str(raw.get("platform", "")),
+        query_file=query_file,
+        file=file,
+        format=fmt,
+        field=str(raw.get("field", "cond")),
+        mindate=str(raw.get("mindate", "")),
+        maxdate=str(raw.get("maxdate", "")),
+        datetype=str(raw.get("datetype", "edat")),
+        searched=str(raw.get("searched", "")),
+        group=group,
+    )

@@ -1,0 +1,1 @@
+"""Deduplication: link records that are the same study report; never delete anything."""

@@ -1,0 +1,97 @@
+"""The one exception tree every litreview failure is raised through.
+
+LitreviewError                 base; the CLI maps any of these to exit code 2 and one line
+├── ConfigError                protocol (review.toml) or settings are missing or malformed
+├── QueryError                 a search string cannot be parsed (line, column, caret excerpt)
+├── SourceError                a database or registry could not be searched or read
+│   ├── RetryableSourceError   a transient fault (429, 5xx, timeout) that a retry may cure
+│   └── SourceResponseError    the service answered, but with something unusable
+├── RecordParseError           a record file is malformed (file, record index, line)
+├── ScreeningRuleError         a screening rule or a decisions file is invalid
+└── WorkspaceError             the workspace is locked, corrupt or of another review
+
+Messages are written for the reviewer: they name the file and the position, and never contain
+secrets such as the NCBI API key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LitreviewError(Exception):
+    """Base class of every error litreview raises on purpose."""
+
+
+class ConfigError(LitreviewError):
+    """The protocol or the settings cannot be used."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None):
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = ""
+        if self.path:
+            where = f"{self.path}"
+            if line is not None:
+                where += f":{line}"
+            where += ": "
+        super().__init__(f"{where}{message}")
+
+
+class QueryError(LitreviewError):
+    """A search string could not be parsed; carries the position and a caret excerpt."""
+
+    def __init__(self, message: str, *, line: int = 1, column: int = 1, excerpt: str = ""):
+        self.line = line
+        self.column = column
+        self.excerpt = excerpt
+        text = f"line {line}, column {column}: {message}"
+        if excerpt:
+            text += "\n" + excerpt
+        super().__init__(text)
+
+
+class SourceError(LitreviewError):
+    """A source (PubMed, ClinicalTrials.gov, a snapshot) could not be searched or read."""
+
+
+class RetryableSourceError(SourceError):
+    """A transient failure: rate limited, a server error, a timeout, a cut-off body."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class SourceResponseError(SourceError):
+    """The source answered with an error or with content that cannot be used."""
+
+
+class RecordParseError(LitreviewError):
+    """A record file is malformed. Names the file and the record index (1-based) or line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str,
+        index: int | None = None,
+        line: int | None = None,
+    ):
+        self.path = str(path)
+        self.index = index
+        self.line = line
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+        if index is not None:
+            where += f" (record {index})"
+        super().__init__(f"{where}: {message}")
+
+
+class ScreeningRuleError(LitreviewError):
+    """A screening rule or a decisions file is invalid."""
+
+
+class WorkspaceError(LitreviewError):
+    """The workspace cannot be used (locked by another run, corrupt, or of another review)."""

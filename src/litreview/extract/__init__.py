@@ -1,0 +1,1 @@
+"""Extraction: registry records and publications → the review's table rows."""

@@ -1,0 +1,237 @@
+"""The steps of a review run as plain functions: collect each source, store, link, render.
+
+Prefect wraps these as tasks in :mod:`litreview.pipeline.tasks`; nothing here imports Prefect,
+so the same steps run from a notebook or another orchestrator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from litreview import __version__
+from litreview.config import Protocol, SourceSpec
+from litreview.dedup.exact import DUPLICATE, link_exact
+from litreview.errors import ConfigError
+from litreview.extract.trials import TABLE_COLUMNS, registry_row
+from litreview.importers import load_records
+from litreview.records import Record, Trial, content_hash
+from litreview.report.files import write_csv, write_json
+from litreview.report.prisma import count_flow
+from litreview.report.record_list import write_records_csv
+from litreview.sources import ctgov, pubmed
+from litreview.sources.transport import ReplayTransport, Transport, sha256_bytes
+from litreview.workspace import StoreStats, Workspace
+
+TRANSPORT_MODES = ("replay",)
+
+
+@dataclass
+class SourceBatch:
+    """Everything one source yielded in a run, plus the evidence the manifest records."""
+
+    name: str
+    kind: str
+    group: str
+    records: list[Record] = field(default_factory=list)
+    payloads: list[str] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    """What a finished run produced, for the CLI summary."""
+
+    run_id: str
+    workspace: Path
+    counts: dict[str, int]
+    prisma: dict[str, Any]
+    outputs: dict[str, str]
+    stored: dict[str, dict[str, int]]
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def make_transport(protocol: Protocol, mode: str, snapshot: Path | None = None) -> Transport:
+    if mode == "replay":
+        return ReplayTransport(snapshot or protocol.snapshot_dir)
+    raise ConfigError(
+        f"transport {mode!r} is not available in this version (available: {', '.join(TRANSPORT_MODES)})"
+    )
+
+
+def pubmed_term(spec: SourceSpec) -> str:
+    """The E-utilities ``term`` for a PubMed source: the query as written, whitespace folded."""
+    return " ".join(spec.query_text().split())
+
+
+def _relative(path: str, base: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def collect_source(
+    protocol: Protocol, spec: SourceSpec, transport: Transport | None, run_id: str
+) -> SourceBatch:
+    """Search or read one source completely; raise before anything is stored if it fails."""
+    batch = SourceBatch(name=spec.name, kind=spec.kind, group=spec.group)
+    if spec.kind == "pubmed":
+        assert transport is not None
+        term = pubmed_term(spec)
+        found = pubmed.search(
+            transport, term, mindate=spec.mindate, maxdate=spec.maxdate, datetype=spec.datetype, run_id=run_id
+        )
+        batch.records.extend(found.citations)
+        batch.payloads.extend(found.payloads)
+        batch.evidence = {
+            "query_as_written": spec.query_text(),
+            "query_as_run": term,
+            "date_window": {"datetype": spec.datetype, "mindate": spec.mindate, "maxdate": spec.maxdate},
+            "count": found.search.count,
+            "fetched": len(found.citations),
+            "requests": found.requests,
+            "pubmed_query_translation": found.search.query_translation or None,
+            "pubmed_translation_stack": list(found.search.translation_stack),
+            "pubmed_warnings": list(found.search.warnings),
+            "pubmed_errors": list(found.search.errors),
+        }
+    elif spec.kind == "ctgov":
+        assert transport is not None
+        text = " ".join(spec.query_text().split())
+        params = {"cond": text} if spec.field == "cond" else {"term": text}
+        found_trials = ctgov.search(
+            transport, first_posted_max=spec.maxdate.replace("/", "-"), run_id=run_id, **params
+        )
+        batch.records.extend(found_trials.trials)
+        batch.payloads.extend(found_trials.payloads)
+        batch.evidence = {
+            "query_as_written": spec.query_text(),
+            "request": found_trials.params,
+            "count": found_trials.total,
+            "fetched": len(found_trials.trials),
+            "requests": found_trials.requests,
+            "data_version": None,
+        }
+    else:
+        assert spec.file is not None
+        batch.records.extend(load_records(spec.file, spec.format, source=spec.name, run_id=run_id))
+        batch.payloads.append(str(spec.file))
+        batch.evidence = {
+            "file": _relative(str(spec.file), protocol.folder),
+            "format": spec.format,
+            "count": len(batch.records),
+        }
+    batch.evidence.update(label=spec.label, platform=spec.platform, searched=spec.searched, group=spec.group)
+    batch.records = [_portable(r, protocol.folder) for r in batch.records]
+    return batch
+
+
+def _portable(record: Record, base: Path) -> Record:
+    # Provenance names payloads relative to the review folder, so outputs move with it.
+    prov = record.provenance
+    if prov is None or not prov.payload:
+        return record
+    relative = _relative(prov.payload, base)
+    return record if relative == prov.payload else replace(record, provenance=replace(prov, payload=relative))
+
+
+def store(
+    workspace: Workspace, run_id: str, batches: list[SourceBatch], protocol: Protocol
+) -> dict[str, dict[str, int]]:
+    """Store every batch and refresh exact-identifier links in one transaction."""
+    stored: dict[str, dict[str, int]] = {}
+    with workspace.transaction():
+        workspace.start_run(run_id)
+        for batch in batches:
+            stats: StoreStats = workspace.store_records(run_id, batch.records)
+            stored[batch.name] = {"new": stats.new, "changed": stats.changed, "unchanged": stats.unchanged}
+            for payload in batch.payloads:
+                if payload and Path(payload).exists():
+                    digest = sha256_bytes(Path(payload).read_bytes())
+                    workspace.add_payload(run_id, batch.name, _relative(payload, protocol.folder), digest)
+        links = link_exact(workspace.records())
+        workspace.add_links(run_id, links)
+    return stored
+
+
+def record_set_hash(records: list[Record]) -> str:
+    digest = hashlib.sha256()
+    for line in sorted(f"{r.record_id} {content_hash(r)}" for r in records):
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def render(
+    workspace: Workspace,
+    protocol: Protocol,
+    run_id: str,
+    batches: list[SourceBatch],
+    *,
+    mode: str,
+    flow_run_id: str | None,
+    started: str,
+) -> RunResult:
+    """Write records.csv, prisma.json, tables.csv and the run manifest (each atomically)."""
+    root = workspace.root
+    records = list(workspace.records())
+    duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
+    identified = {b.name: [r.record_id for r in b.records] for b in batches}
+    prisma = count_flow(
+        identified=identified,
+        groups={b.name: b.group for b in batches},
+        duplicates={k: v[0] for k, v in duplicates.items()},
+        reported=protocol.reported,
+    )
+    prisma = {"review_id": protocol.review_id, "run_id": run_id, **prisma}
+    outputs = {
+        "records": root / "records.csv",
+        "prisma": root / "prisma.json",
+        "tables": root / "tables.csv",
+        "manifest": workspace.run_dir(run_id) / "manifest.json",
+    }
+    write_records_csv(outputs["records"], records, duplicates)
+    write_json(outputs["prisma"], prisma)
+    trials = sorted(
+        (r for r in records if isinstance(r, Trial) and r.record_id not in duplicates), key=lambda t: t.nct_id
+    )
+    write_csv(outputs["tables"], TABLE_COLUMNS, (registry_row(t) for t in trials))
+    run_records = [r for b in batches for r in b.records]
+    manifest = {
+        "litreview_version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "review_id": protocol.review_id,
+        "run_id": run_id,
+        "started_at": started,
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "prefect_flow_run_id": flow_run_id,
+        "transport": mode,
+        "snapshot": _relative(str(protocol.snapshot_dir), protocol.folder) if mode == "replay" else None,
+        "protocol": {"path": _relative(str(protocol.path), protocol.folder), "sha256": protocol.sha256},
+        "accepted_repairs": protocol.repairs or None,
+        "sources": {b.name: b.evidence for b in batches},
+        "counts": {b.name: len(b.records) for b in batches},
+        "record_set_sha256": record_set_hash(run_records),
+        "duplicates_linked": len(duplicates),
+        "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
+    }
+    write_json(outputs["manifest"], manifest)
+    with workspace.transaction():
+        workspace.finish_run(run_id, manifest)
+    return RunResult(
+        run_id=run_id,
+        workspace=root,
+        counts={b.name: len(b.records) for b in batches},
+        prisma=prisma,
+        outputs={k: str(v) for k, v in outputs.items()},
+        stored={},
+    )

@@ -1,0 +1,73 @@
+"""Prefect tasks and flows: the only module of litreview that imports Prefect.
+
+Each task is a thin wrapper over a step in :mod:`litreview.pipeline.steps`; the flows only
+order them. ``flows/review.py`` re-exports :func:`review_flow` for deployments.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.runtime import flow_run
+
+from litreview.config import Protocol, load_protocol
+from litreview.pipeline import steps
+from litreview.workspace import Workspace
+
+
+@task(name="load protocol")
+def load_protocol_task(review_dir: str) -> Protocol:
+    return load_protocol(review_dir)
+
+
+@task(name="collect source", task_run_name="collect {source_name}")
+def collect_source_task(
+    protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str
+) -> steps.SourceBatch:
+    spec = protocol.source(source_name)
+    transport = None
+    if spec.kind in ("pubmed", "ctgov"):
+        transport = steps.make_transport(protocol, mode, Path(snapshot) if snapshot else None)
+    return steps.collect_source(protocol, spec, transport, run_id)
+
+
+@task(name="store, link and report")
+def store_and_report_task(
+    protocol: Protocol,
+    workspace_dir: str,
+    run_id: str,
+    batches: list[steps.SourceBatch],
+    mode: str,
+    started: str,
+) -> steps.RunResult:
+    workspace = Workspace(workspace_dir, protocol.review_id)
+    workspace.lock()
+    try:
+        workspace.open()
+        stored = steps.store(workspace, run_id, batches, protocol)
+        result = steps.render(
+            workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started
+        )
+        result.stored = stored
+        return result
+    finally:
+        workspace.close()
+
+
+@flow(name="litreview-review", log_prints=True)
+def review_flow(
+    review_dir: str = "search_strings/ep_pd_nec",
+    workspace: str | None = None,
+    mode: str = "replay",
+    snapshot: str | None = None,
+    run_id: str | None = None,
+) -> steps.RunResult:
+    """Run a review end to end: collect every source, store, link duplicates, write outputs."""
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    protocol = load_protocol_task(review_dir)
+    run_id = run_id or steps.new_run_id()
+    workspace_dir = workspace or str(Path("outputs") / protocol.review_id)
+    batches = [collect_source_task(protocol, spec.name, mode, snapshot, run_id) for spec in protocol.sources]
+    return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started)

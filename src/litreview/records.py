@@ -1,0 +1,147 @@
+"""The record model: frozen citations and trials, each carrying its provenance.
+
+A record's stable id is ``<source>:<native id>`` (``pubmed:31649320``, ``ctgov:NCT02595424``,
+``embase:<accession or content hash>``). Records are plain frozen dataclasses so the core stays
+free of IO and of any framework; ``to_dict``/``from_dict`` give the JSON form the workspace and
+the JSONL exports use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a record came from: which source, which run, which raw payload and position."""
+
+    source: str
+    native_id: str
+    run_id: str = ""
+    payload: str = ""  # path of the raw payload, relative to the review folder where possible
+    index: int = 0  # 1-based position of the record inside that payload
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A bibliographic record (journal article, conference abstract, book, ...)."""
+
+    record_id: str
+    source: str
+    native_id: str
+    title: str = ""
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    journal: str = ""
+    journal_abbrev: str = ""
+    year: int | None = None
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    nct_ids: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    mesh: tuple[str, ...] = ()
+    pub_types: tuple[str, ...] = ()
+    language: str = ""
+    record_type: str = "journal-article"
+    accession: str = ""
+    entrez_date: str = ""
+    provenance: Provenance | None = None
+
+    kind = "citation"
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """A registry record (ClinicalTrials.gov API v2 study), flattened for screening and tables.
+
+    ``study`` keeps the study object exactly as the registry sent it, so extraction can cite the
+    JSON path of every value it uses.
+    """
+
+    record_id: str
+    source: str
+    native_id: str
+    nct_id: str
+    title: str = ""
+    official_title: str = ""
+    acronym: str = ""
+    status: str = ""
+    phases: tuple[str, ...] = ()
+    allocation: str = ""
+    study_type: str = ""
+    conditions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    interventions: tuple[str, ...] = ()
+    enrollment: int | None = None
+    enrollment_type: str = ""
+    countries: tuple[str, ...] = ()
+    sponsor: str = ""
+    start_date: str = ""
+    first_posted: str = ""
+    last_update_posted: str = ""
+    has_results: bool = False
+    secondary_ids: tuple[str, ...] = ()
+    study: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    provenance: Provenance | None = None
+
+    kind = "trial"
+
+    @property
+    def year(self) -> int | None:
+        return int(self.first_posted[:4]) if self.first_posted[:4].isdigit() else None
+
+
+Record = Citation | Trial
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """The JSON-ready form of a record (tuples become lists, provenance a nested object)."""
+    data: dict[str, Any] = {"kind": record.kind}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, Provenance):
+            value = dataclasses.asdict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[f.name] = value
+    return data
+
+
+def from_dict(data: dict[str, Any]) -> Record:
+    """Rebuild a record from :func:`to_dict` output."""
+    data = dict(data)
+    kind = data.pop("kind", "citation")
+    cls: type[Citation] | type[Trial] = Trial if kind == "trial" else Citation
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in names:
+            continue
+        if key == "provenance" and value is not None:
+            value = Provenance(**value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def content_hash(record: Record) -> str:
+    """A hash of what the record says (provenance excluded), to notice changed records."""
+    data = to_dict(record)
+    data.pop("provenance", None)
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def short_hash(*parts: str, length: int = 12) -> str:
+    """A short stable hash of some normalised text parts (for records with no native id)."""
+    blob = "\x1f".join(parts).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:length]

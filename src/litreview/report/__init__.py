@@ -1,0 +1,1 @@
+"""Reports: PRISMA counts and diagrams, search logs, record lists and tables."""

@@ -1,0 +1,1 @@
+"""Sources: build requests (pure), move bytes (transport), parse payloads into records (pure)."""

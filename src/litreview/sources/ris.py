@@ -1,0 +1,200 @@
+"""RIS exports (Embase, Ovid, Web of Science, reference managers) → Citation, streamed.
+
+The file is split into ``TY``…``ER`` records here, line by line, so each record's line number is
+known, a missing ``ER`` (a truncated export) is an error rather than a silently dropped record,
+and memory stays bounded; each record's tags are then mapped by rispy's maintained RIS parser.
+Tolerated quirks: ``A1`` vs ``AU`` authors, ``T1``/``TI``/``CT`` titles, ``JF``/``JO``/``T2``/``JA``
+journals, ``N2`` abstracts, ``Y1``/``PY`` dates, "Link to …" lines, ``DB``/``AN``, BOM and CRLF.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+import rispy
+
+from litreview.errors import RecordParseError
+from litreview.records import Citation, Provenance, short_hash
+
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -( (.*))?$")
+_YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
+_DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
+_NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+_CONFERENCE_TYPES = {"CONF", "CPAPER", "ABST"}
+
+
+def load_ris(path: Path | str, *, source: str = "ris", run_id: str = "") -> Iterator[Citation]:
+    """Stream citations from a RIS file; errors name the file, line and record index."""
+    path = Path(path)
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="strict", newline=None)  # noqa: SIM115
+    except OSError as exc:
+        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
+    with handle:
+        yield from parse_ris(handle, source=source, run_id=run_id, payload=str(path))
+
+
+def parse_ris(
+    lines: TextIO | list[str], *, source: str = "ris", run_id: str = "", payload: str = "<ris>"
+) -> Iterator[Citation]:
+    """Stream citations from RIS text lines."""
+    index = 0
+    seen_ids: dict[str, int] = {}
+    for start_line, chunk in _records(lines, payload):
+        index += 1
+        try:
+            entry = rispy.RisParser(enforce_list_tags=False).parse_lines(iter(chunk))
+        except Exception as exc:  # rispy raises bare exceptions on odd input
+            raise RecordParseError(
+                f"unreadable RIS record: {exc}", path=payload, index=index, line=start_line
+            ) from exc
+        if len(entry) != 1:
+            raise RecordParseError("unreadable RIS record", path=payload, index=index, line=start_line)
+        citation = _citation(entry[0], source, run_id, payload, index)
+        # Two records with the same id in one export are kept apart, never merged here.
+        count = seen_ids.get(citation.record_id, 0) + 1
+        seen_ids[citation.record_id] = count
+        if count > 1:
+            native = f"{citation.native_id}-{count}"
+            citation = _replace_id(citation, source, native)
+        yield citation
+    if index == 0:
+        raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
+
+
+def _records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
+    chunk: list[str] = []
+    start = number = 0
+    iterator = iter(lines)
+    while True:
+        try:
+            raw = next(iterator)
+        except StopIteration:
+            break
+        except UnicodeDecodeError as exc:
+            raise RecordParseError(
+                f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
+                "export the file again as UTF-8",
+                path=payload,
+                line=number + 1,
+            ) from exc
+        number += 1
+        line = raw.rstrip("\r\n").replace("\ufeff", "")
+        match = _TAG_LINE.match(line)
+        tag = match.group(1) if match else None
+        if tag == "TY":
+            if chunk:
+                raise RecordParseError(
+                    "record starts before the previous one ended (no 'ER  -')", path=payload, line=number
+                )
+            chunk, start = [line], number
+        elif tag == "ER":
+            if not chunk:
+                raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+            chunk.append("ER  - ")
+            yield start, chunk
+            chunk = []
+        elif chunk:
+            if line.strip():
+                chunk.append(line)
+        elif line.strip():
+            raise RecordParseError(f"text outside a record: {line[:40]!r}", path=payload, line=number)
+    if chunk:
+        raise RecordParseError(
+            "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
+        )
+
+
+def _first(entry: dict[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = entry.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if v), "")
+        if value:
+            return " ".join(str(value).split())
+    return ""
+
+
+def _all(entry: dict[str, Any], *keys: str) -> list[str]:
+    out: list[str] = []
+    for key in keys:
+        value = entry.get(key)
+        for item in value if isinstance(value, list) else [value] if value else []:
+            text = " ".join(str(item).split())
+            if text and text not in out:
+                out.append(text)
+    return out
+
+
+def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, index: int) -> Citation:
+    unknown = entry.get("unknown_tag") or {}
+    title = _first(entry, "primary_title", "title") or " ".join(unknown.get("CT", []))
+    authors = _all(entry, "authors", "first_authors")
+    year_text = _first(entry, "year", "publication_year", "date")
+    year_match = _YEAR.search(year_text)
+    doi_text = _first(entry, "doi")
+    doi_match = _DOI.search(doi_text)
+    notes = " ".join(_all(entry, "notes", "note", "custom5", "custom2"))
+    pmid_match = _PMID_NOTE.search(notes)
+    abstract = _first(entry, "abstract", "notes_abstract")
+    accession = _first(entry, "accession_number")
+    ref_type = _first(entry, "type_of_reference").upper()
+    work_type = _first(entry, "type_of_work").lower()
+    record_type = "journal-article"
+    if ref_type in _CONFERENCE_TYPES or "conference" in work_type:
+        record_type = "conference-abstract"
+    elif ref_type in {"BOOK", "CHAP", "EBOOK", "ECHAP", "EDBOOK"}:
+        record_type = "book"
+    start = _first(entry, "start_page")
+    end = _first(entry, "end_page")
+    pages = f"{start}-{end}" if start and end and end != start else start
+    if accession:
+        native = accession
+    else:
+        first_author = authors[0].lower() if authors else ""
+        native = "h" + short_hash(" ".join(title.lower().split()), year_text[:4], first_author)
+    nct_ids = sorted({m.upper() for m in _NCT.findall(" ".join((title, abstract, notes)))})
+    return Citation(
+        record_id=f"{source}:{native}",
+        source=source,
+        native_id=native,
+        title=title,
+        abstract=abstract,
+        authors=tuple(authors),
+        journal=_first(
+            entry,
+            "journal_name",
+            "alternate_title3",
+            "secondary_title",
+            "alternate_title1",
+            "alternate_title2",
+        ),
+        journal_abbrev=_first(entry, "alternate_title2", "alternate_title1"),
+        year=int(year_match.group(1)) if year_match else None,
+        volume=_first(entry, "volume"),
+        issue=_first(entry, "number"),
+        pages=pages,
+        doi=doi_match.group(0).rstrip(".,;") if doi_match else "",
+        pmid=pmid_match.group(1) if pmid_match else "",
+        nct_ids=tuple(nct_ids),
+        keywords=tuple(_all(entry, "keywords")),
+        language=_first(entry, "language"),
+        record_type=record_type,
+        accession=accession,
+        provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
+    )
+
+
+def _replace_id(citation: Citation, source: str, native: str) -> Citation:
+    prov = citation.provenance
+    return replace(
+        citation,
+        record_id=f"{source}:{native}",
+        native_id=native,
+        provenance=replace(prov, native_id=native) if prov else None,
+    )

@@ -1,0 +1,316 @@
+"""The workspace: a SQLite system of record (runs, payloads, records, links) plus run folders.
+
+Every write happens inside one transaction per run, so a failed run leaves the store exactly as
+it was. Records are upserted by their stable id: a rerun adds nothing twice, and a record whose
+content changed keeps its earlier version in ``record_versions``. Links are never deletions;
+undoing a link stamps ``undone_at`` rather than erasing it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from litreview.errors import WorkspaceError
+from litreview.records import Record, content_hash, from_dict, to_dict
+
+DB_NAME = "workspace.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'review',
+    manifest TEXT
+);
+CREATE TABLE IF NOT EXISTS payloads (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (run_id, source, path)
+);
+CREATE TABLE IF NOT EXISTS records (
+    record_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    native_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_run_id TEXT NOT NULL,
+    last_run_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS record_versions (
+    record_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (record_id, content_hash)
+);
+CREATE TABLE IF NOT EXISTS run_records (
+    run_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (run_id, record_id)
+);
+CREATE TABLE IF NOT EXISTS links (
+    record_id TEXT NOT NULL,
+    linked_to TEXT NOT NULL,
+    link_type TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    score REAL NOT NULL,
+    run_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT,
+    PRIMARY KEY (record_id, linked_to, link_type)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Link:
+    """``record_id`` is linked to ``linked_to`` (for duplicates: its representative)."""
+
+    record_id: str
+    linked_to: str
+    link_type: str
+    rule: str
+    score: float
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Workspace:
+    """A review's workspace folder: ``workspace.sqlite``, ``runs/`` and the rendered outputs."""
+
+    def __init__(self, root: Path | str, review_id: str):
+        self.root = Path(root)
+        self.review_id = review_id
+        self.db_path = self.root / DB_NAME
+        self._conn: sqlite3.Connection | None = None
+        self._lock: IO[str] | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open(self) -> Workspace:
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.db_path, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"{self.db_path}: not a usable litreview workspace ({exc})") from exc
+        self._conn = conn
+        self._check_meta()
+        return self
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self.unlock()
+
+    def __enter__(self) -> Workspace:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise WorkspaceError("workspace is not open")
+        return self._conn
+
+    def _check_meta(self) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
+        if row is None:
+            with self.transaction():
+                self.conn.execute("INSERT INTO meta VALUES ('review_id', ?)", (self.review_id,))
+                self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif row[0] != self.review_id:
+            raise WorkspaceError(
+                f"{self.db_path}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"
+            )
+
+    def lock(self) -> None:
+        """Hold an exclusive lock so only one run or update uses the workspace at a time."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / ".lock", "w")  # noqa: SIM115 - held until unlock()
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            handle.close()
+            raise WorkspaceError(
+                f"{self.root}: another litreview run is using this workspace; wait for it to finish"
+            ) from exc
+        self._lock = handle
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: everything inside commits together or not at all."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- runs ----------------------------------------------------------------------------------
+    def run_dir(self, run_id: str) -> Path:
+        return self.root / "runs" / run_id
+
+    def start_run(self, run_id: str, *, kind: str = "review") -> None:
+        self.conn.execute(
+            "INSERT INTO runs(run_id, started_at, status, kind) VALUES (?, ?, 'running', ?) "
+            "ON CONFLICT(run_id) DO UPDATE SET status='running'",
+            (run_id, utc_now(), kind),
+        )
+
+    def finish_run(self, run_id: str, manifest: dict[str, Any]) -> None:
+        self.conn.execute(
+            "UPDATE runs SET finished_at=?, status='finished', manifest=? WHERE run_id=?",
+            (utc_now(), json.dumps(manifest, sort_keys=True), run_id),
+        )
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT run_id, started_at, finished_at, status, kind FROM runs ORDER BY run_id"
+        )
+        return [
+            dict(zip(("run_id", "started_at", "finished_at", "status", "kind"), r, strict=True)) for r in rows
+        ]
+
+    def add_payload(self, run_id: str, source: str, path: str, sha256: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?)", (run_id, source, path, sha256)
+        )
+
+    # -- records -------------------------------------------------------------------------------
+    def store_records(self, run_id: str, records: Iterable[Record]) -> StoreStats:
+        """Upsert records by id; remember which run saw them; keep every past version."""
+        new = changed = unchanged = 0
+        conn = self.conn
+        for record in records:
+            data = json.dumps(to_dict(record), ensure_ascii=False, sort_keys=True)
+            digest = content_hash(record)
+            row = conn.execute(
+                "SELECT content_hash FROM records WHERE record_id=?", (record.record_id,)
+            ).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.record_id,
+                        record.source,
+                        record.native_id,
+                        record.kind,
+                        data,
+                        digest,
+                        run_id,
+                        run_id,
+                    ),
+                )
+                new += 1
+            elif row[0] != digest:
+                conn.execute(
+                    "UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?",
+                    (data, digest, run_id, record.record_id),
+                )
+                changed += 1
+            else:
+                conn.execute("UPDATE records SET last_run_id=? WHERE record_id=?", (run_id, record.record_id))
+                unchanged += 1
+            conn.execute(
+                "INSERT OR IGNORE INTO record_versions VALUES (?, ?, ?, ?)",
+                (record.record_id, digest, data, run_id),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)",
+                (run_id, record.record_id, record.source),
+            )
+        return StoreStats(new=new, changed=changed, unchanged=unchanged)
+
+    def records(self, record_ids: Iterable[str] | None = None) -> Iterator[Record]:
+        if record_ids is None:
+            rows: Iterable[tuple[str]] = self.conn.execute("SELECT data FROM records ORDER BY record_id")
+        else:
+            ids = list(record_ids)
+            rows = (
+                self.conn.execute("SELECT data FROM records WHERE record_id=?", (i,)).fetchone() for i in ids
+            )
+        for row in rows:
+            if row is not None:
+                yield from_dict(json.loads(row[0]))
+
+    def run_record_ids(self, run_id: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT record_id FROM run_records WHERE run_id=? ORDER BY record_id", (run_id,)
+        )
+        return [r[0] for r in rows]
+
+    def count(self, table: str) -> int:
+        if table not in {"records", "links", "runs", "payloads", "record_versions", "run_records"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # -- links ---------------------------------------------------------------------------------
+    def add_links(self, run_id: str, links: Iterable[Link]) -> int:
+        """Store links idempotently; an undone link is not revived by a rerun."""
+        added = 0
+        for link in links:
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (link.record_id, link.linked_to, link.link_type, link.rule, link.score, run_id, utc_now()),
+            )
+            added += cur.rowcount
+        return added
+
+    def links(self, link_type: str | None = None, *, include_undone: bool = False) -> list[Link]:
+        query = "SELECT record_id, linked_to, link_type, rule, score FROM links"
+        clauses, args = [], []
+        if link_type:
+            clauses.append("link_type=?")
+            args.append(link_type)
+        if not include_undone:
+            clauses.append("undone_at IS NULL")
+        if clauses:
+            query += " WHERE " + " AND ".join(clauses)
+        query += " ORDER BY record_id, linked_to"
+        return [Link(*row) for row in self.conn.execute(query, args)]
+
+    def undo_link(self, record_id: str, linked_to: str, link_type: str = "duplicate") -> bool:
+        cur = self.conn.execute(
+            "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=? "
+            "AND undone_at IS NULL",
+            (utc_now(), record_id, linked_to, link_type),
+        )
+        return cur.rowcount > 0

@@ -1,0 +1,25 @@
+"""Shared fixtures: paths to the project's own copies of the data (no ../shared needed)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+REVIEW = ROOT / "search_strings" / "ep_pd_nec"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def review_copy(tmp_path: Path) -> Path:
+    """A private copy of the EP-PD-NEC review folder that a test may damage."""
+    target = tmp_path / "ep_pd_nec"
+    shutil.copytree(REVIEW, target)
+    return target

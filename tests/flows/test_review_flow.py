@@ -1,0 +1,117 @@
+"""The review flow end to end on the shipped snapshot, under the session's Prefect harness."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from litreview.errors import RecordParseError, SourceResponseError
+from litreview.pipeline.tasks import review_flow
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _state(workspace: Path) -> dict[str, object]:
+    """Everything a failed run must leave untouched: table counts and output file hashes."""
+    conn = sqlite3.connect(workspace / "workspace.sqlite")
+    tables = ["records", "links", "runs", "record_versions", "run_records", "payloads"]
+    counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    conn.close()
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted(workspace.glob("*.csv")) + sorted(workspace.glob("*.json"))}
+    return {"counts": counts, "files": files, "runs": sorted(p.name for p in (workspace / "runs").iterdir())}
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    from tests.conftest import REVIEW
+
+    workspace = tmp_path_factory.mktemp("ws")
+    result = review_flow(review_dir=str(REVIEW), workspace=str(workspace), run_id="run-1")
+    return workspace, result
+
+
+def test_outputs_hold_trials_and_identified_references(first_run, data_dir):
+    workspace, result = first_run
+    tables = _rows(workspace / "tables.csv")
+    assert len(tables) >= 30
+    assert all(r["identifier"].startswith("NCT") for r in tables)
+    records = _rows(workspace / "records.csv")
+    ids = {r["record_id"] for r in records}
+    dois = {r["doi"].lower() for r in records if r["doi"]}
+    refs = json.loads((data_dir / "review/references.json").read_text())
+    for ref in refs:
+        if ref["pmid"]:
+            assert f"pubmed:{ref['pmid']}" in ids
+        if ref["doi"]:
+            assert ref["doi"].lower() in dois
+    prisma = json.loads((workspace / "prisma.json").read_text())
+    assert prisma["identification"]["registers"]["by_source"]["ctgov"] == 36
+    assert prisma["identified_total"] - prisma["duplicates_removed"]["total"] == \
+        prisma["records_after_duplicates_removed"]
+    assert prisma["reported"]["databases"] == 258
+
+
+def test_manifest_is_evidence(first_run):
+    workspace, result = first_run
+    manifest = json.loads((workspace / "runs/run-1/manifest.json").read_text())
+    assert manifest["protocol"]["sha256"] and manifest["record_set_sha256"]
+    assert manifest["prefect_flow_run_id"]
+    pubmed = manifest["sources"]["pubmed"]
+    assert pubmed["query_as_written"] == (Path(__file__).parents[2] / "search_strings/ep_pd_nec/medline.txt").read_text()
+    assert pubmed["date_window"]["maxdate"] == "2022/07/18"
+    assert manifest["sources"]["ctgov"]["request"]["filter.advanced"].endswith("2022-08-02]")
+
+
+def test_rerun_adds_nothing(first_run):
+    from tests.conftest import REVIEW
+
+    workspace, _ = first_run
+    before = _state(workspace)["counts"]
+    review_flow(review_dir=str(REVIEW), workspace=str(workspace), run_id="run-1")
+    again = _state(workspace)["counts"]
+    assert again == before
+    review_flow(review_dir=str(REVIEW), workspace=str(workspace), run_id="run-2")
+    after = _state(workspace)["counts"]
+    assert after["records"] == before["records"] and after["links"] == before["links"]
+    assert after["runs"] == before["runs"] + 1
+
+
+def test_corrupt_snapshot_changes_nothing(review_copy, tmp_path):
+    workspace = tmp_path / "ws"
+    review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="good")
+    before = _state(workspace)
+    page = next((review_copy / "snapshot/ctgov").glob("*.json"))
+    page.write_bytes(page.read_bytes()[:5000])
+    with pytest.raises(SourceResponseError, match=page.name):
+        review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="bad")
+    assert _state(workspace) == before
+
+
+def test_truncated_export_changes_nothing(review_copy, tmp_path):
+    workspace = tmp_path / "ws"
+    review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="good")
+    before = _state(workspace)
+    ris = review_copy / "snapshot/embase/embase_export.ris"
+    ris.write_text(ris.read_text().rsplit("ER  -", 3)[0])
+    with pytest.raises(RecordParseError, match=r"embase_export\.ris:\d+"):
+        review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="bad")
+    assert _state(workspace) == before
+
+
+def test_cli_run_prints_summary(review_copy, tmp_path, monkeypatch, capsys):
+    from litreview import cli
+
+    monkeypatch.setattr(sys, "argv", ["litreview", "run", str(review_copy), "--workspace", str(tmp_path / "w")])
+    cli.main()  # returns normally on success (exit code 0)
+    out = capsys.readouterr().out
+    assert "identified" in out and "wall time" in out

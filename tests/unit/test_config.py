@@ -1,0 +1,54 @@
+import pytest
+
+from litreview.config import Settings, load_protocol
+from litreview.errors import ConfigError
+from tests.conftest import REVIEW
+
+
+def test_ep_pd_nec_protocol():
+    protocol = load_protocol(REVIEW)
+    assert protocol.review_id == "ep_pd_nec"
+    assert [s.name for s in protocol.sources] == ["pubmed", "embase", "ctgov"]
+    assert protocol.source("pubmed").maxdate == "2022/07/18"
+    assert protocol.source("ctgov").maxdate == "2022-08-02"
+    assert protocol.reported["databases"] == 258 and protocol.reported["registers"] == 36
+
+
+def test_query_file_is_the_published_string_byte_for_byte(data_dir):
+    published = (data_dir / "review/medline_embase_query_as_published.txt").read_bytes()
+    assert (REVIEW / "medline.txt").read_bytes() == published
+
+
+def test_malformed_toml_names_file_and_line(review_copy):
+    path = review_copy / "review.toml"
+    lines = path.read_text().splitlines()
+    lines[9] = 'id = "unterminated'
+    path.write_text("\n".join(lines))
+    with pytest.raises(ConfigError) as info:
+        load_protocol(review_copy)
+    assert "review.toml:10" in str(info.value)
+
+
+def test_unknown_source_kind(review_copy):
+    path = review_copy / "review.toml"
+    path.write_text(path.read_text().replace('kind = "ctgov"', 'kind = "scopus"'))
+    with pytest.raises(ConfigError, match="kind must be one of"):
+        load_protocol(review_copy)
+
+
+def test_bad_date(review_copy):
+    path = review_copy / "review.toml"
+    path.write_text(path.read_text().replace('maxdate = "2022-08-02"', 'maxdate = "Aug 2022"'))
+    with pytest.raises(ConfigError, match="not a date"):
+        load_protocol(review_copy)
+
+
+def test_missing_protocol(tmp_path):
+    with pytest.raises(ConfigError, match="protocol not found"):
+        load_protocol(tmp_path)
+
+
+def test_settings_hide_the_api_key():
+    settings = Settings.from_env({"LITREVIEW_NCBI_API_KEY": "sekret123", "LITREVIEW_EUTILS_URL": "http://x"})
+    assert "sekret123" not in repr(settings)
+    assert settings.eutils_url == "http://x/"

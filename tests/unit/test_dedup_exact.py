@@ -1,0 +1,40 @@
+from litreview.dedup.exact import link_exact
+from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
+from litreview.records import Citation, Trial
+
+
+def test_normalisers():
+    assert normalize_doi("https://doi.org/10.1002/CNCR.31124.") == "10.1002/cncr.31124"
+    assert normalize_doi("doi: 10.1159/000338794") == "10.1159/000338794"
+    assert normalize_doi("not a doi") == ""
+    assert normalize_pmid("PMID: 0031649320") == "31649320"
+    assert normalize_nct("nct 2595424") == "NCT02595424"
+
+
+def c(rid, **kw):
+    source, native = rid.split(":")
+    return Citation(record_id=rid, source=source, native_id=native, **kw)
+
+
+def test_doi_and_pmid_links_with_most_complete_representative():
+    records = [
+        c("embase:h1", doi="10.1000/ABC", title="x"),
+        c("pubmed:5", doi="10.1000/abc", pmid="5", title="x", journal="J", year=2020),
+        c("other:9", pmid="5"),
+        c("embase:h2", doi="10.1000/zzz"),
+    ]
+    links = {(link.record_id, link.linked_to, link.rule) for link in link_exact(records)}
+    assert links == {("embase:h1", "pubmed:5", "exact-doi"), ("other:9", "pubmed:5", "exact-pmid")}
+
+
+def test_different_dois_are_never_joined_by_pmid():
+    records = [c("a:1", doi="10.1000/a", pmid="7"), c("b:1", doi="10.1000/b", pmid="7")]
+    assert link_exact(records) == []
+
+
+def test_trials_link_by_nct_only():
+    t1 = Trial(record_id="ctgov:NCT00000001", source="ctgov", native_id="NCT00000001", nct_id="NCT00000001")
+    t2 = Trial(record_id="import:NCT00000001", source="import", native_id="x", nct_id="nct00000001")
+    pub = c("pubmed:1", nct_ids=("NCT00000001",))
+    links = link_exact([t1, t2, pub])
+    assert [(link.record_id, link.linked_to) for link in links] == [("import:NCT00000001", "ctgov:NCT00000001")]

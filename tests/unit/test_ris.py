@@ -1,0 +1,89 @@
+import io
+
+import pytest
+
+from litreview.errors import RecordParseError
+from litreview.sources.ris import load_ris, parse_ris
+
+EMBASE = """TY  - JOUR
+A1  - Walter T
+A1  - Lievre A
+T1  - Bevacizumab plus FOLFIRI after failure
+Y1  - 2017//
+JF  - Annals of Oncology
+JA  - Ann Oncol
+VL  - 28
+SP  - 1
+EP  - 9
+M3  - Conference Abstract
+DO  - https://doi.org/10.1093/ANNONC/MDX368.
+AN  - 619050123
+DB  - Embase
+UR  - https://www.embase.com/search/results?id=619050123
+Link to the Ovid Full Text or citation:
+ER  - 
+
+TY  - JOUR
+AU  - Smith, J.
+TI  - Second record
+PY  - 2020
+ER  - 
+"""
+
+
+def test_embase_quirks():
+    first, second = list(parse_ris(io.StringIO(EMBASE), source="embase", payload="e.ris"))
+    assert first.record_id == "embase:619050123" and first.accession == "619050123"
+    assert first.authors == ("Walter T", "Lievre A")
+    assert first.journal == "Annals of Oncology" and first.journal_abbrev == "Ann Oncol"
+    assert first.doi == "10.1093/ANNONC/MDX368" and first.pages == "1-9"
+    assert first.record_type == "conference-abstract" and first.year == 2017
+    assert second.authors == ("Smith, J.",) and second.title == "Second record"
+    assert second.record_id.startswith("embase:h")
+
+
+def test_bom_and_crlf(tmp_path):
+    path = tmp_path / "x.ris"
+    path.write_bytes(b"\xef\xbb\xbf" + EMBASE.replace("\n", "\r\n").encode())
+    assert len(list(load_ris(path, source="embase"))) == 2
+
+
+def test_truncated_export_is_an_error_with_line(tmp_path):
+    path = tmp_path / "cut.ris"
+    path.write_text(EMBASE.rsplit("ER  -", 1)[0])
+    with pytest.raises(RecordParseError) as info:
+        list(load_ris(path))
+    assert "cut.ris:19" in str(info.value) and "truncated" in str(info.value)
+
+
+def test_empty_file_is_an_error(tmp_path):
+    path = tmp_path / "empty.ris"
+    path.write_text("")
+    with pytest.raises(RecordParseError, match="no RIS records"):
+        list(load_ris(path))
+
+
+def test_wrong_encoding_is_an_error(tmp_path):
+    path = tmp_path / "latin.ris"
+    path.write_bytes("TY  - JOUR\nT1  - Caf\xe9\nER  - \n".encode("latin-1"))
+    with pytest.raises(RecordParseError, match="latin.ris"):
+        list(load_ris(path))
+
+
+def test_same_id_twice_is_kept_twice():
+    text = "TY  - JOUR\nAN  - 1\nT1  - A\nER  - \nTY  - JOUR\nAN  - 1\nT1  - A\nER  - \n"
+    ids = [c.record_id for c in parse_ris(io.StringIO(text), source="embase")]
+    assert ids == ["embase:1", "embase:1-2"]
+
+
+def test_snapshot_export_reads_every_reference(data_dir):
+    import json
+
+    refs = json.loads((data_dir / "review/references.json").read_text())
+    from tests.conftest import REVIEW
+
+    records = list(load_ris(REVIEW / "snapshot/embase/embase_export.ris", source="embase"))
+    assert len(records) == sum(1 for r in refs if r["journal"])
+    assert sum(r.record_type == "conference-abstract" for r in records) == sum(
+        1 for r in refs if r["is_conference_abstract"]
+    )
