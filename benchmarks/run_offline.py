@@ -54,11 +54,15 @@ def main() -> None:
             t, m = measure([sys.executable, "-c", EMPTY_FLOW], env)
             empty_times.append(t)
             empty_mem.append(m)
-            t, m = measure([*litreview, "run", "search_strings/ep_pd_nec", "--workspace", f"{tmp}/ws{i}"], env)
+            t, m = measure(
+                [*litreview, "run", "search_strings/ep_pd_nec", "--workspace", f"{tmp}/ws{i}"], env
+            )
             run_times.append(t)
             run_mem.append(m)
     e, r = statistics.median(empty_times), statistics.median(run_times)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}"
+    )
     print(f"empty Prefect flow : median {e:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in empty_times)})")
     print(f"litreview run      : median {r:6.2f} s  (runs: {', '.join(f'{x:.2f}' for x in run_times)})")
     print(f"review adds        : {r - e:6.2f} s   (goal < 5 s)")

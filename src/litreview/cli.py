@@ -87,10 +87,46 @@ def run(
     console.print(f"wall time: {elapsed:.1f} s")
 
 
+query_app = typer.Typer(no_args_is_help=True, help="Parse and lint search strategies.")
+app.add_typer(query_app, name="query")
+
+
+@query_app.command("lint")
+def query_lint(
+    file: Annotated[Path, typer.Argument(help="Query file (one strategy, one or many lines).")],
+    syntax: Annotated[str, typer.Option(help="auto | ovid | pubmed | embase")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print diagnostics as JSON.")] = False,
+) -> None:
+    """Report problems with line, column and a caret; exit 0 clean, 1 errors found, 2 usage/IO."""
+    import json
+
+    from litreview.errors import ConfigError
+    from litreview.query.lint import lint
+
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read query file: {exc}", path=file) from exc
+    _, diags = lint(text, syntax)
+    if as_json:
+        console.print_json(json.dumps({"diagnostics": [d.as_dict() for d in diags]}))
+    else:
+        for d in diags:
+            print(f"{file}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}")
+            if d.excerpt and d.severity != "info":
+                print(d.excerpt)
+        errors = sum(d.severity == "error" for d in diags)
+        print(f"{errors} error(s), {sum(d.severity == 'warning' for d in diags)} warning(s)")
+    if any(d.severity == "error" for d in diags):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console entry point: map LitreviewError to one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except LitreviewError as exc:
         if _state["debug"]:
             raise

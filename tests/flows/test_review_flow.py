@@ -26,8 +26,10 @@ def _state(workspace: Path) -> dict[str, object]:
     tables = ["records", "links", "runs", "record_versions", "run_records", "payloads"]
     counts = {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
     conn.close()
-    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(workspace.glob("*.csv")) + sorted(workspace.glob("*.json"))}
+    files = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(workspace.glob("*.csv")) + sorted(workspace.glob("*.json"))
+    }
     return {"counts": counts, "files": files, "runs": sorted(p.name for p in (workspace / "runs").iterdir())}
 
 
@@ -56,8 +58,10 @@ def test_outputs_hold_trials_and_identified_references(first_run, data_dir):
             assert ref["doi"].lower() in dois
     prisma = json.loads((workspace / "prisma.json").read_text())
     assert prisma["identification"]["registers"]["by_source"]["ctgov"] == 36
-    assert prisma["identified_total"] - prisma["duplicates_removed"]["total"] == \
-        prisma["records_after_duplicates_removed"]
+    assert (
+        prisma["identified_total"] - prisma["duplicates_removed"]["total"]
+        == prisma["records_after_duplicates_removed"]
+    )
     assert prisma["reported"]["databases"] == 258
 
 
@@ -67,7 +71,10 @@ def test_manifest_is_evidence(first_run):
     assert manifest["protocol"]["sha256"] and manifest["record_set_sha256"]
     assert manifest["prefect_flow_run_id"]
     pubmed = manifest["sources"]["pubmed"]
-    assert pubmed["query_as_written"] == (Path(__file__).parents[2] / "search_strings/ep_pd_nec/medline.txt").read_text()
+    assert (
+        pubmed["query_as_written"]
+        == (Path(__file__).parents[2] / "search_strings/ep_pd_nec/medline.txt").read_text()
+    )
     assert pubmed["date_window"]["maxdate"] == "2022/07/18"
     assert manifest["sources"]["ctgov"]["request"]["filter.advanced"].endswith("2022-08-02]")
 
@@ -111,7 +118,9 @@ def test_truncated_export_changes_nothing(review_copy, tmp_path):
 def test_cli_run_prints_summary(review_copy, tmp_path, monkeypatch, capsys):
     from litreview import cli
 
-    monkeypatch.setattr(sys, "argv", ["litreview", "run", str(review_copy), "--workspace", str(tmp_path / "w")])
+    monkeypatch.setattr(
+        sys, "argv", ["litreview", "run", str(review_copy), "--workspace", str(tmp_path / "w")]
+    )
     cli.main()  # returns normally on success (exit code 0)
     out = capsys.readouterr().out
     assert "identified" in out and "wall time" in out

@@ -4,9 +4,18 @@ import subprocess
 import sys
 
 MODULES = [
-    "litreview", "litreview.cli", "litreview.config", "litreview.records", "litreview.workspace",
-    "litreview.pipeline.steps", "litreview.sources.pubmed", "litreview.sources.ctgov",
-    "litreview.sources.ris", "litreview.dedup.exact", "litreview.report.prisma", "litreview.importers",
+    "litreview",
+    "litreview.cli",
+    "litreview.config",
+    "litreview.records",
+    "litreview.workspace",
+    "litreview.pipeline.steps",
+    "litreview.sources.pubmed",
+    "litreview.sources.ctgov",
+    "litreview.sources.ris",
+    "litreview.dedup.exact",
+    "litreview.report.prisma",
+    "litreview.importers",
 ]
 
 

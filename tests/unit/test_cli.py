@@ -14,7 +14,7 @@ def run_cli(monkeypatch, capsys, *args):
 
 def test_malformed_protocol_is_one_line_exit_2(review_copy, monkeypatch, capsys, tmp_path):
     toml = review_copy / "review.toml"
-    toml.write_text(toml.read_text().replace('[snapshot]', '[snapshot'))
+    toml.write_text(toml.read_text().replace("[snapshot]", "[snapshot"))
     code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(tmp_path / "w"))
     assert code == 2
     lines = out.err.strip().splitlines()

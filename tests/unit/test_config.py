@@ -1,8 +1,8 @@
 import pytest
+from tests.conftest import REVIEW
 
 from litreview.config import Settings, load_protocol
 from litreview.errors import ConfigError
-from tests.conftest import REVIEW
 
 
 def test_ep_pd_nec_protocol():

@@ -37,4 +37,6 @@ def test_trials_link_by_nct_only():
     t2 = Trial(record_id="import:NCT00000001", source="import", native_id="x", nct_id="nct00000001")
     pub = c("pubmed:1", nct_ids=("NCT00000001",))
     links = link_exact([t1, t2, pub])
-    assert [(link.record_id, link.linked_to) for link in links] == [("import:NCT00000001", "ctgov:NCT00000001")]
+    assert [(link.record_id, link.linked_to) for link in links] == [
+        ("import:NCT00000001", "ctgov:NCT00000001")
+    ]

@@ -8,8 +8,14 @@ from litreview.workspace import Link, Workspace
 
 
 def cite(n: int, title: str = "T") -> Citation:
-    return Citation(record_id=f"pubmed:{n}", source="pubmed", native_id=str(n), title=title, pmid=str(n),
-                    provenance=Provenance("pubmed", str(n), "r1", "p.xml", n))
+    return Citation(
+        record_id=f"pubmed:{n}",
+        source="pubmed",
+        native_id=str(n),
+        title=title,
+        pmid=str(n),
+        provenance=Provenance("pubmed", str(n), "r1", "p.xml", n),
+    )
 
 
 def test_round_trip_of_records():

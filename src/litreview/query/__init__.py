@@ -1,0 +1,1 @@
+"""The query language: parse search strategies, lint them, translate and evaluate them."""
