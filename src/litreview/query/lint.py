@@ -23,14 +23,14 @@ def lint(text: str, syntax: str = "auto") -> tuple[ParseResult, list[Diagnostic]
     result = parse_strategy(text, syntax)
     diags = list(result.diagnostics)
     lines = dict(enumerate(text.splitlines(), start=1))
-    seen: set[tuple[str, int, int]] = set()
+    # Line references share subtrees between lines: check each written term once, by position.
+    seen: set[tuple[int, int]] = set()
     trees = list(result.lines.values()) or ([result.tree] if result.tree is not None else [])
     for tree in trees:
         for node in walk(tree):
-            if not isinstance(node, Term) or (node.line, node.column) in {(s[1], s[2]) for s in seen}:
-                continue
-            seen.add(("term", node.line, node.column))
-            diags.extend(_term_checks(node, lines.get(node.line, "")))
+            if isinstance(node, Term) and (node.line, node.column) not in seen:
+                seen.add((node.line, node.column))
+                diags.extend(_term_checks(node, lines.get(node.line, "")))
     for number, line in lines.items():
         cases = {m.group(1).isupper() for m in _OPERATOR_CASE.finditer(_strip_quotes(line))}
         if len(cases) > 1:

@@ -8,6 +8,7 @@ line and column. ``parse`` raises :class:`~litreview.errors.QueryError` on the f
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
@@ -97,7 +98,7 @@ EMBASE_CODES = {
 }
 
 _OP_WORDS = {"and": "AND", "or": "OR", "not": "NOT"}
-_NEAR = re.compile(r"^(?:adj(\d*)|near/(\d+)|next/(\d+)|n(\d+)|w/(\d+)|pre/(\d+))$", re.IGNORECASE)
+_NEAR = re.compile(r"^(?:adj(\d*)|near/(\d+)|next/(\d+)|w/(\d+)|pre/(\d+))$", re.IGNORECASE)
 _OVID_FIELD = re.compile(r"\.((?:[a-z]{2})(?:,[a-z]{2,3})*)\.?(?=$|[\s)])", re.IGNORECASE)
 _SPACED_FIELD = re.compile(r"\.\s+((?:[a-z]{2})(?:,[a-z]{2,3})*)\.(?=$|[\s)])", re.IGNORECASE)
 _EMBASE_FIELD = re.compile(r":((?:[a-z]{2,3})(?:,[a-z]{2,3})*)(?=$|[\s)])", re.IGNORECASE)
@@ -142,7 +143,6 @@ class Token:
     column: int
     fields: tuple[str, ...] = ()
     distance: int = 0
-    quote: str = ""
     joined: bool = False  # no whitespace before this token
 
 
@@ -175,11 +175,12 @@ def caret(source_line: str, column: int) -> str:
 
 
 class _Lexer:
-    def __init__(self, text: str, line: int, syntax: str, diags: list[Diagnostic]):
-        self.text, self.line, self.syntax, self.diags = text, line, syntax, diags
+    def __init__(self, text: str, line: int, syntax: str, diags: list[Diagnostic], source: str):
+        # ``text`` may have its line number or label blanked out; ``source`` is the line as written.
+        self.text, self.line, self.syntax, self.diags, self.source = text, line, syntax, diags, source
 
     def diag(self, severity: str, code: str, message: str, column: int) -> None:
-        self.diags.append(Diagnostic(severity, code, message, self.line, column, caret(self.text, column)))
+        self.diags.append(Diagnostic(severity, code, message, self.line, column, caret(self.source, column)))
 
     def tokens(self) -> list[Token]:
         text, out, i, n = self.text, [], 0, len(self.text)
@@ -200,12 +201,10 @@ class _Lexer:
                     i += 1
                 elif end < 0:
                     self.diag("error", "E002", f"unbalanced quote {ch}: no closing {close}", col)
-                    out.append(
-                        Token("PHRASE", text[i + 1 :].strip(), self.line, col, quote=ch, joined=joined)
-                    )
+                    out.append(Token("PHRASE", text[i + 1 :].strip(), self.line, col, joined=joined))
                     i = n
                 else:
-                    out.append(Token("PHRASE", text[i + 1 : end], self.line, col, quote=ch, joined=joined))
+                    out.append(Token("PHRASE", text[i + 1 : end], self.line, col, joined=joined))
                     i = end + 1
             elif ch == "[":
                 end = text.find("]", i)
@@ -223,7 +222,9 @@ class _Lexer:
                 sub = re.sub(r"\s+", "", (match.group(1) or "")) if match else ""
                 out.append(Token("SLASH", sub.lower(), self.line, col, joined=True))
                 i += len(match.group(0)) if match else 1
-            elif (ch == "." and out and out[-1].kind == "RP" and (m := _SPACED_FIELD.match(text, i))) or (ch == "." and joined and (m := _OVID_FIELD.match(text, i))):
+            elif (ch == "." and out and out[-1].kind == "RP" and (m := _SPACED_FIELD.match(text, i))) or (
+                ch == "." and joined and (m := _OVID_FIELD.match(text, i))
+            ):
                 out.append(self._field(m.group(1), OVID_CODES, col, "ovid"))
                 i = m.end()
             elif ch == ":" and joined and (m := _EMBASE_FIELD.match(text, i)):
@@ -259,11 +260,7 @@ class _Lexer:
         if low in _OP_WORDS:
             return Token("OP", _OP_WORDS[low], self.line, col, joined=joined)
         near = _NEAR.match(word)
-        if near and (
-            low.startswith(("adj", "near/", "next/", "w/", "pre/"))
-            or (self.syntax in ("ovid", "auto")
-            and re.fullmatch(r"n\d+", low) is None)
-        ):
+        if near:
             digits = next((g for g in near.groups() if g), "")
             distance = int(digits) if digits else 1
             return Token("NEAR", low, self.line, col, distance=distance, joined=joined)
@@ -284,7 +281,7 @@ class _Lexer:
         self.diag("warning", "W101", f"unknown field tag [{raw}]; searched as all fields", col)
         return Token("FIELD", raw, self.line, col, fields=("all",), joined=joined)
 
-    def _field(self, codes: str, table: dict[str, tuple[str, ...]], col: int, syntax: str) -> Token:
+    def _field(self, codes: str, table: Mapping[str, tuple[str, ...]], col: int, syntax: str) -> Token:
         low = codes.lower()
         parts = low.split(",")
         if set(parts) == {"ti", "ab"}:
@@ -322,23 +319,23 @@ class _Parser:
         self.diags.append(Diagnostic(severity, code, message, tok.line, tok.column, excerpt))
 
     def parse(self) -> Node | LineRef | None:
-        node = self.expr(depth=0)
+        node = self.expr()
         while self.peek() is not None:
             tok = self.take()
             if tok.kind == "RP":
                 self.diag("error", "E001", "unbalanced parentheses: this ')' closes nothing", tok)
-                node = self.expr(depth=0, left=node)  # keep reading; the lint says why
+                node = self.expr(left=node)  # keep reading; the lint says why
             else:
                 self.diag("error", "E003", f"unexpected {tok.value!r}", tok)
         return node
 
-    def expr(self, depth: int, left=None):
+    def expr(self, left=None):
         if left is None:
-            left = self.unary(depth)
+            left = self.unary()
         while (tok := self.peek()) is not None and tok.kind == "OP":
             self.take()
             self.ops_seen.add(tok.value)
-            right = self.unary(depth)
+            right = self.unary()
             if right is None:
                 self.diag("error", "E003", f"dangling operator {tok.value}: nothing after it", tok)
                 break
@@ -351,11 +348,11 @@ class _Parser:
             self.diag("error", "E003", f"dangling operator {tok.value}", tok)
         return left
 
-    def unary(self, depth: int):
-        left = self.primary(depth)
+    def unary(self):
+        left = self.primary()
         while (tok := self.peek()) is not None and tok.kind == "NEAR":
             self.take()
-            right = self.primary(depth)
+            right = self.primary()
             if right is None or left is None:
                 self.diag("error", "E003", f"proximity operator {tok.value} needs a term on each side", tok)
                 return left or right
@@ -369,13 +366,13 @@ class _Parser:
             )
         return left
 
-    def primary(self, depth: int):
+    def primary(self):
         tok = self.peek()
         if tok is None:
             return None
         if tok.kind == "LP":
             self.take()
-            inner = self.expr(depth + 1)
+            inner = self.expr()
             close = self.peek()
             if close is None or close.kind != "RP":
                 self.diag("error", "E001", "unbalanced parentheses: this '(' is never closed", tok)
@@ -547,7 +544,7 @@ def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
         node = _parse_entry(parts, resolved, diags, syntax, line_mode, raw)
         if node is not None:
             # Labelled strategies refer to their labels ("1a and 2 not 5"); others to positions.
-            resolved[labels.get(k, str(k)) if labels else str(k)] = node
+            resolved[labels.get(k, str(k))] = node
             last = node
     lines = {int(k): v for k, v in resolved.items() if k.isdigit()}
     return ParseResult(last, lines, diags, syntax, raw_lines)
@@ -590,7 +587,7 @@ def _parse_entry(
         return Limit(child, limit.group(2), line=number) if child is not None else None
     tokens: list[Token] = []
     for line_number, text in parts:
-        tokens.extend(_Lexer(text, line_number, syntax, diags).tokens())
+        tokens.extend(_Lexer(text, line_number, syntax, diags, raw[line_number]).tokens())
     parser = _Parser(tokens, raw, diags, syntax, line_mode)
     node = parser.parse()
     if "OR" in parser.ops_seen and len(parser.ops_seen) > 1:
@@ -600,7 +597,8 @@ def _parse_entry(
 
 def _check_mixed(tokens: list[Token], diags: list[Diagnostic], raw: dict[int, str]) -> None:
     """Warn where different operators meet at the same parenthesis depth."""
-    depth, seen = 0, {}
+    depth = 0
+    seen: dict[int, str] = {}
     for tok in tokens:
         if tok.kind == "LP":
             depth += 1
