@@ -107,9 +107,12 @@ def collect_source(
     elif spec.kind == "ctgov":
         assert transport is not None
         text = " ".join(spec.query_text().split())
-        params = {"cond": text} if spec.field == "cond" else {"term": text}
         found_trials = ctgov.search(
-            transport, first_posted_max=spec.maxdate.replace("/", "-"), run_id=run_id, **params
+            transport,
+            cond=text if spec.field == "cond" else "",
+            term=text if spec.field != "cond" else "",
+            first_posted_max=spec.maxdate.replace("/", "-"),
+            run_id=run_id,
         )
         batch.records.extend(found_trials.trials)
         batch.payloads.extend(found_trials.payloads)

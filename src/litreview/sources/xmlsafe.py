@@ -53,7 +53,7 @@ class _PrologueChecked(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:
         if self._head:
             n = min(len(buffer), len(self._head))
             buffer[:n] = self._head[:n]
