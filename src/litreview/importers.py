@@ -22,3 +22,21 @@ def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iter
         yield from load_ctgov_json(path, run_id=run_id)
     else:
         raise ConfigError(f"format {fmt!r} is not supported yet", path=path)
+
+
+FORMATS_BY_SUFFIX = {
+    ".ris": "ris",
+    ".xml": "pubmed-xml",
+    ".xml.gz": "pubmed-xml",
+    ".json": "ctgov-json",
+}
+
+
+def detect_format(path: Path) -> str:
+    """The format a file's name implies; a ConfigError names the file when it implies none."""
+    name = path.name.lower()
+    for suffix, fmt in sorted(FORMATS_BY_SUFFIX.items(), key=lambda kv: -len(kv[0])):
+        if name.endswith(suffix):
+            return fmt
+    known = ", ".join(sorted(FORMATS_BY_SUFFIX))
+    raise ConfigError(f"cannot tell the format of this file from its name (known: {known})", path=path)

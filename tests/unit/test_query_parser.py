@@ -39,7 +39,7 @@ def test_ovid_lines_fields_headings_and_limits():
     assert isinstance(limit, Limit) and limit.limit == "english"
     heading, tw, group = limit.child.children
     assert heading == Term("glaucoma", fields=("mesh",))
-    assert tw == Term("glaucoma$", fields=("tw",))
+    assert tw == Term("glaucoma*", fields=("tiab",))  # Ovid $ = unlimited truncation; .tw. = ti,ab
     assert group.children == (Term("OHT", fields=("tiab",)), Term("IOP", fields=("tiab",)))
     assert excluded == tw
 

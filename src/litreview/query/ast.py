@@ -114,3 +114,67 @@ def normalize(node: Node) -> Node:
     if isinstance(node, Limit):
         return Limit(normalize(node.child), node.limit)
     return node
+
+
+def canonical(node: Node) -> Node:
+    """The meaning of a tree in one spelling, so equivalent strategies compare equal.
+
+    Quoting, letter case and whitespace are spelling; a term searched in several fields is the OR
+    of one term per field; a field on a proximity group is a field on each of its terms; AND/OR
+    are commutative and idempotent; proximity over an OR group is the OR of proximities.
+    """
+    if isinstance(node, Term):
+        text = " ".join(node.text.casefold().split())
+        if len(node.fields) > 1:
+            return canonical(Bool("OR", tuple(_with_field(node, (f,)) for f in node.fields)))
+        return Term(text, False, node.fields, node.subheading.casefold())
+    if isinstance(node, Limit):
+        return Limit(canonical(node.child), " ".join(node.limit.casefold().split()))
+    if isinstance(node, Near):
+        kids = [canonical(_with_near_fields(c, node.fields)) for c in node.children]
+        for i, kid in enumerate(kids):  # distribute over OR: (a OR b) NEAR c = (a NEAR c) OR (b NEAR c)
+            if isinstance(kid, Bool) and kid.op == "OR":
+                alternatives = [
+                    Near(node.distance, (*kids[:i], alt, *kids[i + 1 :]), node.ordered)
+                    for alt in kid.children
+                ]
+                return canonical(Bool("OR", tuple(alternatives)))
+        ordered = tuple(kids) if node.ordered else tuple(sorted(kids, key=repr))
+        return Near(node.distance, ordered, node.ordered)
+    kids = [canonical(c) for c in node.children]
+    flat: list[Node] = []
+    for kid in kids:
+        if isinstance(kid, Bool) and kid.op == node.op and node.op in ("AND", "OR"):
+            flat.extend(kid.children)
+        else:
+            flat.append(kid)
+    if node.op == "NOT":
+        head, rest = flat[0], flat[1:]
+        if isinstance(head, Bool) and head.op == "NOT":  # (a NOT b) NOT c = a NOT (b OR c)
+            head, rest = head.children[0], [*head.children[1:], *rest]
+        excluded = rest[0] if len(rest) == 1 else canonical(Bool("OR", tuple(rest)))
+        return Bool("NOT", (head, excluded))
+    unique = sorted({repr(k): k for k in flat}.items())
+    if len(unique) == 1:
+        return unique[0][1]
+    return Bool(node.op, tuple(k for _, k in unique))
+
+
+def equivalent(a: Node | None, b: Node | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return canonical(a) == canonical(b)
+
+
+def _with_field(term: Term, fields: tuple[str, ...]) -> Term:
+    return Term(term.text, term.quoted, fields, term.subheading, term.line, term.column)
+
+
+def _with_near_fields(node: Node, fields: tuple[str, ...]) -> Node:
+    if not fields:
+        return node
+    if isinstance(node, Term):
+        return node if node.fields else _with_field(node, fields)
+    if isinstance(node, Bool):
+        return Bool(node.op, tuple(_with_near_fields(c, fields) for c in node.children))
+    return node

@@ -4,7 +4,8 @@ Codes are stable: E001 unbalanced parentheses, E002 unbalanced quote, E003 dangl
 operator, E004 empty query/group, E005 undefined line reference, E006 unclosed field tag,
 W002 stray quote, W101 unknown field, W102 truncation stem PubMed refuses (< 4 letters),
 W103 OR mixed with AND/NOT without parentheses, W104 truncation inside a quoted phrase,
-W105 single-quoted phrase (PubMed needs double quotes), I001 heading/comment line,
+W105 single-quoted phrase (PubMed needs double quotes), W106 CINAHL-style N3/W3 operator read as a
+word, E007 Polyglot template placeholder, I001 heading/comment line,
 I002 result-count note, I003 operators written in mixed case.
 """
 
@@ -53,6 +54,10 @@ def _term_checks(term: Term, source: str) -> list[Diagnostic]:
         stem = re.split(r"[*$?#]", word, maxsplit=1)[0]
         if word != stem and len(re.sub(r"[^A-Za-z0-9]", "", stem)) < 4:
             add("warning", "W102", f"truncation stem {stem!r} is shorter than 4 letters: PubMed refuses it")
+    for word in term.words:
+        if not term.quoted and re.fullmatch(r"[NW]\d+", word):
+            add("warning", "W106", f"{word!r} looks like a CINAHL/EBSCO proximity operator; litreview "
+                "reads it as a word (write adjN or NEAR/N)")  # fmt: skip
     if term.quoted and term.truncated:
         add(
             "warning",

@@ -58,7 +58,8 @@ PUBMED_TAGS = {
 OVID_CODES = {
     "ti": ("ti",),
     "ab": ("ab",),
-    "tw": ("tw",),
+    # Ovid's text word is title + abstract (PubMed's [tw] is wider).
+    "tw": ("tiab",),
     "mp": ("mp",),
     "kw": ("kw",),
     "kf": ("kw",),
@@ -95,10 +96,14 @@ EMBASE_CODES = {
     "tn": ("nm",),
     "dn": ("nm",),
     "mn": ("nm",),
+    # Written by Polyglot users in Embase style; Embase.com itself says :lnk and :it.
+    "fs": ("sh",),
+    "pt": ("pt",),
 }
 
+HEADING_FIELDS = {"mesh", "mesh_noexp", "majr", "emtree", "emtree_noexp"}
 _OP_WORDS = {"and": "AND", "or": "OR", "not": "NOT"}
-_NEAR = re.compile(r"^(?:adj(\d*)|near/(\d+)|next/(\d+)|w/(\d+)|pre/(\d+))$", re.IGNORECASE)
+_NEAR = re.compile(r"^(?:adj(\d*)|near/?(\d+)|next/(\d+)|w/(\d+)|pre/(\d+))$", re.IGNORECASE)
 _OVID_FIELD = re.compile(r"\.((?:[a-z]{2})(?:,[a-z]{2,3})*)\.?(?=$|[\s)])", re.IGNORECASE)
 _SPACED_FIELD = re.compile(r"\.\s+((?:[a-z]{2})(?:,[a-z]{2,3})*)\.(?=$|[\s)])", re.IGNORECASE)
 _EMBASE_FIELD = re.compile(r":((?:[a-z]{2,3})(?:,[a-z]{2,3})*)(?=$|[\s)])", re.IGNORECASE)
@@ -204,8 +209,14 @@ class _Lexer:
                     out.append(Token("PHRASE", text[i + 1 :].strip(), self.line, col, joined=joined))
                     i = n
                 else:
-                    out.append(Token("PHRASE", text[i + 1 : end], self.line, col, joined=joined))
+                    phrase = canonical_wildcards(text[i + 1 : end], self.syntax)
+                    out.append(Token("PHRASE", phrase, self.line, col, joined=joined))
                     i = end + 1
+            elif ch == "<" and (end := text.find(">", i)) > i:
+                # Polyglot's "<RCT Filter>" templates stand for whole filters: not search syntax.
+                self.diag("error", "E007", f"template {text[i : end + 1]} is not search syntax: "
+                          "paste the filter's own lines", col)  # fmt: skip
+                i = end + 1
             elif ch == "[":
                 end = text.find("]", i)
                 if end < 0:
@@ -223,8 +234,10 @@ class _Lexer:
                 out.append(Token("SLASH", sub.lower(), self.line, col, joined=True))
                 i += len(match.group(0)) if match else 1
             elif (ch == "." and out and out[-1].kind == "RP" and (m := _SPACED_FIELD.match(text, i))) or (
-                ch == "." and joined and (m := _OVID_FIELD.match(text, i))
-            ):
+                ch == "."
+                and (joined or (out and out[-1].kind in ("WORD", "PHRASE", "RP")))
+                and (m := _OVID_FIELD.match(text, i))
+            ):  # "term.tw.", "term .tw." and "(a or b). ti,ab."
                 out.append(self._field(m.group(1), OVID_CODES, col, "ovid"))
                 i = m.end()
             elif ch == ":" and joined and (m := _EMBASE_FIELD.match(text, i)):
@@ -261,10 +274,13 @@ class _Lexer:
             return Token("OP", _OP_WORDS[low], self.line, col, joined=joined)
         near = _NEAR.match(word)
         if near:
+            # Canonical distance = most words allowed between: Ovid adjN allows N-1, the rest N.
             digits = next((g for g in near.groups() if g), "")
             distance = int(digits) if digits else 1
+            if near.group(0).lower().startswith("adj"):
+                distance = max(distance - 1, 0)
             return Token("NEAR", low, self.line, col, distance=distance, joined=joined)
-        return Token("WORD", word, self.line, col, joined=joined)
+        return Token("WORD", canonical_wildcards(word, self.syntax), self.line, col, joined=joined)
 
     def _pubmed_tag(self, raw: str, col: int, joined: bool) -> Token:
         tag = raw.lower().strip()
@@ -433,7 +449,15 @@ def _combine(op: str, left, right, tok: Token) -> Node:
 def _with_fields(node, fields: tuple[str, ...]):
     """Apply a field suffix to a term or distribute it over a group's untagged terms."""
     if isinstance(node, Term):
-        return node if node.fields else replace(node, fields=fields)
+        if node.fields:
+            return node
+        if not set(fields) & HEADING_FIELDS:
+            return replace(node, fields=fields)
+        text = re.sub(r"^exp\s+", "", node.text, flags=re.IGNORECASE)  # "exp Child [mesh]"
+        heading, slash, sub = text.rpartition("/")
+        if slash and heading and sub:  # "Dementia/bl"[mh]
+            return replace(node, text=heading.strip(), fields=fields, subheading=sub.strip().lower())
+        return replace(node, text=text, fields=fields)
     if isinstance(node, Bool):
         return replace(node, children=tuple(_with_fields(c, fields) for c in node.children))
     if isinstance(node, Near):
@@ -475,10 +499,40 @@ def _looks_like_strategy_line(text: str) -> bool:
     return True
 
 
+_EMBASE_MARKS = re.compile(r"'/(?:exp|de|mj)\b|:(?:ti|ab|de|kw)\b|\bnear/\d|\bnext/\d", re.IGNORECASE)
+_OVID_MARKS = re.compile(
+    r"\.(?:ti|ab|tw|mp|sh|fs|pt)\.|\badj\d*\b|^\s*exp\s|/\s*$|\$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def detect_syntax(text: str) -> str:
+    """Guess the strategy's syntax from its marks; only wildcards and headings depend on it."""
+    if _EMBASE_MARKS.search(text):
+        return "embase"
+    if _OVID_MARKS.search(text):
+        return "ovid"
+    if "[" in text:
+        return "pubmed"
+    return "loose"
+
+
+def canonical_wildcards(word: str, syntax: str) -> str:
+    """Write wildcards in one notation: ``*`` any ending, ``$N`` up to N letters, ``?`` zero or one
+    letter, ``#`` exactly one letter (Ovid's, except that Ovid's bare ``$`` becomes ``*``).
+
+    Embase.com writes one letter as ``?`` and zero-or-one as ``$``.
+    """
+    if syntax == "embase":
+        return word.translate({ord("?"): "#", ord("$"): "?"})
+    return re.sub(r"\$(?!\d)", "*", word)
+
+
 def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
     """Parse a whole strategy (one or many lines); never raises for query problems."""
     if syntax not in ("auto", "pubmed", "ovid", "embase", "loose"):
         raise QueryError(f"unknown syntax {syntax!r}")
+    if syntax == "auto":
+        syntax = detect_syntax(text)
     diags: list[Diagnostic] = []
     raw_lines = text.splitlines() or [""]
     raw = dict(enumerate(raw_lines, start=1))
@@ -586,8 +640,13 @@ def _parse_entry(
         child = _resolve(limit.group(1), resolved, diags, number, offset + 1, raw)
         return Limit(child, limit.group(2), line=number) if child is not None else None
     tokens: list[Token] = []
+    blocks = any(text.strip().lower() in _OP_WORDS for _, text in parts)
     for line_number, text in parts:
-        tokens.extend(_Lexer(text, line_number, syntax, diags, raw[line_number]).tokens())
+        lexed = _Lexer(text, line_number, syntax, diags, raw[line_number]).tokens()
+        if blocks and not (len(lexed) == 1 and lexed[0].kind == "OP"):
+            # Blocks between lines holding only AND/OR/NOT are groups, as a reader sees them.
+            lexed = [Token("LP", "(", line_number, 1), *lexed, Token("RP", ")", line_number, len(text) + 1)]
+        tokens.extend(lexed)
     parser = _Parser(tokens, raw, diags, syntax, line_mode)
     node = parser.parse()
     if "OR" in parser.ops_seen and len(parser.ops_seen) > 1:
