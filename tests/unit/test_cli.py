@@ -1,15 +1,17 @@
 import sys
 
-import pytest
+from tests.conftest import REVIEW
 
 from litreview import cli
 
 
 def run_cli(monkeypatch, capsys, *args):
     monkeypatch.setattr(sys, "argv", ["litreview", *args])
-    with pytest.raises(SystemExit) as info:
+    try:
         cli.main()
-    return info.value.code, capsys.readouterr()
+    except SystemExit as exc:
+        return exc.code, capsys.readouterr()
+    return 0, capsys.readouterr()
 
 
 def test_malformed_protocol_is_one_line_exit_2(review_copy, monkeypatch, capsys, tmp_path):
@@ -25,3 +27,43 @@ def test_malformed_protocol_is_one_line_exit_2(review_copy, monkeypatch, capsys,
 def test_missing_review_folder(monkeypatch, capsys, tmp_path):
     code, out = run_cli(monkeypatch, capsys, "run", str(tmp_path / "nope"))
     assert code == 2 and "protocol not found" in out.err
+
+
+MEDLINE = str(REVIEW / "medline.txt")
+
+
+def test_query_lint_json_and_exit_codes(monkeypatch, capsys, tmp_path):
+    import json
+
+    code, out = run_cli(monkeypatch, capsys, "query", "lint", MEDLINE, "--json")
+    assert code == 1
+    diags = json.loads(out.out)["diagnostics"]
+    assert {"severity", "code", "message", "line", "column"} == set(diags[0])
+    assert any(d["code"] == "E001" and (d["line"], d["column"]) == (1, 169) for d in diags)
+    clean = tmp_path / "clean.txt"
+    clean.write_text('"breast cancer"[tiab] AND therapy[tiab]\n')
+    code, out = run_cli(monkeypatch, capsys, "query", "lint", str(clean))
+    assert code == 0 and "0 error(s)" in out.out
+    code, out = run_cli(monkeypatch, capsys, "query", "lint", str(tmp_path / "missing.txt"))
+    assert code == 2 and "missing.txt" in out.err
+
+
+def test_query_translate_needs_repair_for_the_published_string(monkeypatch, capsys):
+    code, out = run_cli(monkeypatch, capsys, "query", "translate", MEDLINE, "--to", "pubmed")
+    assert code == 1 and out.out == "" and "1:169" in out.err and "--repair" in out.err
+    code, out = run_cli(monkeypatch, capsys, "query", "translate", MEDLINE, "--to", "pubmed", "--repair")
+    assert code == 0 and "delete ')' at 1:169" in out.err
+    assert out.out.startswith('(("neuroendocrine carcinoma" OR')
+    code, out = run_cli(monkeypatch, capsys, "query", "translate", MEDLINE, "--to", "ctgov", "--repair")
+    assert code == 0 and "warning T103" in out.err and "AND NOT" in out.out
+
+
+def test_query_run_and_explain_agree(monkeypatch, capsys):
+    ris = str(REVIEW / "snapshot" / "embase" / "embase_export.ris")
+    code, out = run_cli(monkeypatch, capsys, "query", "run", MEDLINE, ris, "--repair")
+    assert code == 0
+    *ids, summary = out.out.strip().splitlines()
+    assert summary == f"{len(ids)} of 94 records matched" and ids
+    code, out = run_cli(monkeypatch, capsys, "query", "explain", MEDLINE, ris, "--repair", "--id", ids[0])
+    assert out.out.startswith(f"{ids[0]}: MATCH")
+    assert " in title [" in out.out or " in abstract [" in out.out

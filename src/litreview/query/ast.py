@@ -6,6 +6,7 @@ translated query that re-parses to the same meaning compares equal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Canonical field names. Each syntax maps its own tags onto these.
@@ -129,6 +130,9 @@ def canonical(node: Node) -> Node:
             return canonical(Bool("OR", tuple(_with_field(node, (f,)) for f in node.fields)))
         return Term(text, False, node.fields, node.subheading.casefold())
     if isinstance(node, Limit):
+        restriction = limit_as_term(node)
+        if restriction is not None:
+            return canonical(Bool("AND", (node.child, restriction)))
         return Limit(canonical(node.child), " ".join(node.limit.casefold().split()))
     if isinstance(node, Near):
         kids = [canonical(_with_near_fields(c, node.fields)) for c in node.children]
@@ -158,6 +162,28 @@ def canonical(node: Node) -> Node:
     if len(unique) == 1:
         return unique[0][1]
     return Bool(node.op, tuple(k for _, k in unique))
+
+
+LANGUAGES = {
+    "english", "french", "german", "spanish", "italian", "japanese", "chinese", "dutch",
+    "portuguese", "russian", "korean", "polish", "swedish", "danish", "norwegian",
+}  # fmt: skip
+_YEARS = re.compile(r'^yr\s*=\s*"?\s*(\d{4})\s*(?:-\s*(\d{4}|current))?\s*"?$', re.IGNORECASE)
+
+
+def limit_as_term(node: Limit) -> Term | None:
+    """The field search an Ovid limit means (language, humans, publication years), if it has one."""
+    at = {"line": node.line, "column": node.column}
+    words = node.limit.strip("() ").lower()
+    if words in LANGUAGES:
+        return Term(words, fields=("la",), **at)
+    if words == "humans":
+        return Term("humans", fields=("mesh",), **at)
+    years = _YEARS.match(node.limit.strip())
+    if years:
+        end = years.group(2) if years.group(2) and years.group(2).isdigit() else "3000"
+        return Term(f"{years.group(1)}:{end}", fields=("dp",), **at)
+    return None
 
 
 def equivalent(a: Node | None, b: Node | None) -> bool:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from litreview.query.ast import Bool, Limit, Near, Node, Term, normalize, walk
+from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, normalize, walk
 from litreview.records import Citation, Record, Trial
 
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -263,21 +263,11 @@ class _Compiler:
         return lambda words: [s for k in kids for s in k(words)]
 
     def limit(self, node: Limit) -> Matcher:
-        child = self.node(node.child)
-        words = node.limit.strip("() ").lower()
-        if words in _LANGUAGE_CODES:
-            code = _LANGUAGE_CODES[words]
-            return lambda view: child(view) and f" {code} " in view.text(("language",))
-        if words == "humans":
-            return lambda view: child(view) and "humans" in view.headings()
-        years = re.match(r'yr\s*=\s*"?\s*(\d{4})\s*(?:-\s*(\d{4}))?', words)
-        if years:
-            low, high = int(years.group(1)), int(years.group(2) or 9999)
-            return lambda view: (
-                child(view) and view.record.year is not None and low <= view.record.year <= high
-            )
-        self.notes.append(f"limit {node.limit!r} is not evaluated locally (no restriction applied)")
-        return child
+        restriction = limit_as_term(node)
+        if restriction is None:
+            self.notes.append(f"limit {node.limit!r} is not evaluated locally (no restriction applied)")
+            return self.node(node.child)
+        return self.node(Bool("AND", (node.child, restriction)))
 
 
 def literal_chunk(text: str) -> str:
@@ -288,11 +278,7 @@ def literal_chunk(text: str) -> str:
 
 def word_matcher(text: str) -> Callable[[str], bool]:
     """A test on a normalised text for one term: substring for plain words, regex for wildcards."""
-    words = _SEPARATORS.sub(" ", text.lower().replace("*", "\x01").replace("?", "\x02").replace("#", "\x03")
-                            .replace("$", "\x04")).split()  # fmt: skip
-    words = [
-        w.replace("\x01", "*").replace("\x02", "?").replace("\x03", "#").replace("\x04", "$") for w in words
-    ]
+    words = _query_words(text)
     if not words:
         return lambda normalised: False
     if not any(_WILD.search(w) for w in words):
@@ -303,6 +289,11 @@ def word_matcher(text: str) -> Callable[[str], bool]:
         return lambda normalised: needle in normalised
     pattern = re.compile(_wild_regex(words))
     return lambda normalised: pattern.search(normalised) is not None
+
+
+def _query_words(text: str) -> list[str]:
+    """A term's words, split like record text but keeping its wildcards."""
+    return [w for w in re.split(r"[^\w*?#$]+|_", text.lower()) if w]
 
 
 def _wild_regex(words: list[str]) -> str:
@@ -327,7 +318,7 @@ def _wild_regex(words: list[str]) -> str:
 def span_finder(text: str) -> Callable[[list[str]], list[tuple[int, int]]]:
     """Token spans (first, last) where a term occurs in a list of normalised words."""
     matcher = word_matcher(text)
-    size = max(len(_SEPARATORS.sub(" ", text.replace("*", "a")).split()), 1)
+    size = max(len(_query_words(text)), 1)
 
     def spans(words: list[str]) -> list[tuple[int, int]]:
         return [
@@ -422,7 +413,7 @@ def show(node: Node) -> str:
 
 def _raw_pattern(text: str, whole: bool = False) -> re.Pattern[str]:
     """The term as a regex over raw text: separators between words, word boundaries outside."""
-    words = [w for w in re.split(r"[^\w*?#$]+|_", text) if w]
+    words = _query_words(text)
     body = r"[\W_]+".join("".join(_raw_piece(p) for p in re.split(r"(\*|\?|#|\$\d*)", w) if p) for w in words)
     if whole:
         return re.compile(r"^\W*" + body + r"\W*$", re.IGNORECASE)

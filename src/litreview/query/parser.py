@@ -148,6 +148,7 @@ class Token:
     column: int
     fields: tuple[str, ...] = ()
     distance: int = 0
+    proximity: bool = False  # a PubMed [tiab:~N] tag (N may be 0)
     joined: bool = False  # no whitespace before this token
 
 
@@ -288,7 +289,14 @@ class _Lexer:
         if prox:
             fields = PUBMED_TAGS.get(prox.group(1), ("tiab",))
             return Token(
-                "FIELD", raw, self.line, col, fields=fields, distance=int(prox.group(2)), joined=joined
+                "FIELD",
+                raw,
+                self.line,
+                col,
+                fields=fields,
+                distance=int(prox.group(2)),
+                proximity=True,
+                joined=joined,
             )
         if "=" in tag:  # Ovid's "[mp=title, abstract, ...]" annotation: a comment
             return Token("COMMENT", raw, self.line, col, joined=joined)
@@ -428,7 +436,7 @@ class _Parser:
                 continue
             if tok.kind == "SLASH":
                 node = _heading(node, tok, self.syntax)
-            elif tok.distance and isinstance(node, Term) and node.quoted:
+            elif tok.proximity and isinstance(node, Term) and node.quoted:
                 words = node.words
                 node = Near(
                     tok.distance,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
-from litreview.query.ast import Bool, Limit, Near, Node, Term, normalize
+from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, normalize
 
 TARGETS = ("pubmed", "ovid", "embase", "ctgov")
 
@@ -52,11 +52,6 @@ _NEAREST = {
 }  # fmt: skip
 _HEADINGS = {"mesh", "mesh_noexp", "majr", "emtree", "emtree_noexp"}
 _OPERATOR_WORDS = re.compile(r"\b(?:and|or|not|adj\d*|near/\d+|next/\d+)\b", re.IGNORECASE)
-_LANGUAGES = {
-    "english", "french", "german", "spanish", "italian", "japanese", "chinese", "dutch",
-    "portuguese", "russian", "korean", "polish", "swedish", "danish", "norwegian",
-}  # fmt: skip
-_YEARS = re.compile(r'^yr\s*=\s*"?\s*(\d{4})\s*(?:-\s*(\d{4}|current))?\s*"?$', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -234,28 +229,12 @@ class _Lowering:
         child = self.node(node.child)
         if self.target == "ovid":
             return replace(node, child=child)
-        restriction = self.limit_term(node)
+        restriction = limit_as_term(node) if self.target != "ctgov" else None
         if restriction is None:
             self.warn("T108", f"limit {node.limit!r} has no {self.target} equivalent: not applied (broader)",
                       node)  # fmt: skip
             return child
-        return Bool("AND", (child, restriction), line=node.line, column=node.column)
-
-    def limit_term(self, node: Limit) -> Term | None:
-        words = [w.strip().lower() for w in re.split(r"\s+or\s+|,", node.limit.strip("() "))]
-        at = {"line": node.line, "column": node.column}
-        if self.target == "ctgov":
-            return None
-        if words and all(w in _LANGUAGES for w in words) and len(words) == 1:
-            return Term(words[0], fields=("la",), **at)
-        if words == ["humans"]:
-            return Term("human" if self.target == "embase" else "humans",
-                        fields=("emtree",) if self.target == "embase" else ("mesh",), **at)  # fmt: skip
-        years = _YEARS.match(node.limit.strip())
-        if years:
-            end = years.group(2) if years.group(2) and years.group(2).isdigit() else "3000"
-            return Term(f"{years.group(1)}:{end}", fields=("dp",), **at)
-        return None
+        return Bool("AND", (child, self.term(restriction)), line=node.line, column=node.column)
 
 
 def _plain_word(term: Term) -> bool:
