@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from litreview.config import load_protocol
-from litreview.pipeline.steps import pubmed_term
+from litreview.pipeline.query_plan import plan_query
 from litreview.sources import ctgov, pubmed
 from litreview.sources.transport import Snapshot, atomic_write_bytes
 
@@ -123,8 +123,11 @@ def build(data: Path, review: Path) -> None:
     protocol = load_protocol(review)
     refs = json.loads((data / "review" / "references.json").read_text(encoding="utf-8"))
     target = protocol.snapshot_dir
-    if target.exists():
-        shutil.rmtree(target)
+    for old in target.iterdir() if target.exists() else []:  # SOURCE.md is written by hand
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.name != "SOURCE.md":
+            old.unlink()
     snapshot = Snapshot(target)
 
     # PubMed: the references that have a PMID, as esearch + one efetch batch.
@@ -133,7 +136,10 @@ def build(data: Path, review: Path) -> None:
     pmids = [r["pmid"] for r in with_pmid]
     snapshot.add(
         pubmed.build_esearch(
-            pubmed_term(spec), mindate=spec.mindate, maxdate=spec.maxdate, datetype=spec.datetype
+            plan_query(protocol, spec, "pubmed").term,
+            mindate=spec.mindate,
+            maxdate=spec.maxdate,
+            datetype=spec.datetype,
         ),
         esearch_xml(pmids),
         ".xml",

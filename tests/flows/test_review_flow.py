@@ -76,6 +76,10 @@ def test_manifest_is_evidence(first_run):
         == (Path(__file__).parents[2] / "search_strings/ep_pd_nec/medline.txt").read_text()
     )
     assert pubmed["date_window"]["maxdate"] == "2022/07/18"
+    # The accepted repair is stated, and what ran is the repaired PubMed translation.
+    assert pubmed["repair_applied"] == ["delete ')' at 1:169"]
+    assert manifest["accepted_repairs"]["pubmed"]["edits"] == ["delete ')' at 1:169"]
+    assert pubmed["query_as_run"].startswith('(("neuroendocrine carcinoma" OR')
     assert manifest["sources"]["ctgov"]["request"]["filter.advanced"].endswith("2022-08-02]")
 
 

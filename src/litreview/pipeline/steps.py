@@ -20,6 +20,7 @@ from litreview.dedup.exact import DUPLICATE, link_exact
 from litreview.errors import ConfigError
 from litreview.extract.trials import TABLE_COLUMNS, registry_row
 from litreview.importers import load_records
+from litreview.pipeline.query_plan import plan_query
 from litreview.records import Record, Trial, content_hash
 from litreview.report.files import write_csv, write_json
 from litreview.report.prisma import count_flow
@@ -67,11 +68,6 @@ def make_transport(protocol: Protocol, mode: str, snapshot: Path | None = None) 
     )
 
 
-def pubmed_term(spec: SourceSpec) -> str:
-    """The E-utilities ``term`` for a PubMed source: the query as written, whitespace folded."""
-    return " ".join(spec.query_text().split())
-
-
 def _relative(path: str, base: Path) -> str:
     try:
         return Path(path).resolve().relative_to(base.resolve()).as_posix()
@@ -86,15 +82,15 @@ def collect_source(
     batch = SourceBatch(name=spec.name, kind=spec.kind, group=spec.group)
     if spec.kind == "pubmed":
         assert transport is not None
-        term = pubmed_term(spec)
+        plan = plan_query(protocol, spec, "pubmed")
+        term = plan.term
         found = pubmed.search(
             transport, term, mindate=spec.mindate, maxdate=spec.maxdate, datetype=spec.datetype, run_id=run_id
         )
         batch.records.extend(found.citations)
         batch.payloads.extend(found.payloads)
         batch.evidence = {
-            "query_as_written": spec.query_text(),
-            "query_as_run": term,
+            **plan.evidence(),
             "date_window": {"datetype": spec.datetype, "mindate": spec.mindate, "maxdate": spec.maxdate},
             "count": found.search.count,
             "fetched": len(found.citations),
