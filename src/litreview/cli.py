@@ -98,13 +98,19 @@ def query_lint(
     file: Annotated[Path, typer.Argument(help="Query file (one strategy, one or many lines).")],
     syntax: Annotated[str, typer.Option(help="auto | ovid | pubmed | embase")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print diagnostics as JSON.")] = False,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Also report what this target cannot express: pubmed|ovid|embase|ctgov."),
+    ] = None,
 ) -> None:
     """Report problems with line, column and a caret; exit 0 clean, 1 errors found, 2 usage/IO."""
     import json
 
-    from litreview.query.lint import lint
+    from litreview.query.lint import lint, target_diagnostics
 
-    _, diags = lint(_read_text(file), syntax)
+    result, diags = lint(_read_text(file), syntax)
+    if target and result.tree is not None and not result.errors:
+        diags.extend(target_diagnostics(result.tree, target, result.source_lines))
     if as_json:
         console.print_json(json.dumps({"diagnostics": [d.as_dict() for d in diags]}))
     else:

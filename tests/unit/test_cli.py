@@ -67,3 +67,12 @@ def test_query_run_and_explain_agree(monkeypatch, capsys):
     code, out = run_cli(monkeypatch, capsys, "query", "explain", MEDLINE, ris, "--repair", "--id", ids[0])
     assert out.out.startswith(f"{ids[0]}: MATCH")
     assert " in title [" in out.out or " in abstract [" in out.out
+
+
+def test_query_lint_reports_what_a_target_cannot_express(monkeypatch, capsys, tmp_path):
+    query = tmp_path / "ovid.txt"
+    query.write_text("1 (cancer* adj3 breast).ti,ab.\n2 exp Neoplasms/\n3 1 or 2\n")
+    code, out = run_cli(monkeypatch, capsys, "query", "lint", str(query), "--target", "embase")
+    assert code == 0 and ":2:" in out.out and "T101 embase" in out.out
+    code, out = run_cli(monkeypatch, capsys, "query", "lint", str(query), "--target", "pubmed")
+    assert "T105 pubmed" in out.out and ":1:" in out.out

@@ -31,7 +31,8 @@ class QueryPlan:
 def plan_query(protocol: Protocol, spec: SourceSpec, target: str) -> QueryPlan:
     """Read, repair (only as the protocol accepted) and translate one source's query."""
     written = spec.query_text()
-    text, edits = written, ()
+    text = written
+    edits: tuple[str, ...] = ()
     accepted = protocol.repairs.get(spec.name)
     if accepted is not None:
         if not isinstance(accepted, dict) or not isinstance(accepted.get("edits"), list):

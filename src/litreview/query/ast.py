@@ -155,7 +155,8 @@ def canonical(node: Node) -> Node:
     if node.op == "NOT":
         head, rest = flat[0], flat[1:]
         if isinstance(head, Bool) and head.op == "NOT":  # (a NOT b) NOT c = a NOT (b OR c)
-            head, rest = head.children[0], [*head.children[1:], *rest]
+            rest = [*head.children[1:], *rest]
+            head = head.children[0]
         excluded = rest[0] if len(rest) == 1 else canonical(Bool("OR", tuple(rest)))
         return Bool("NOT", (head, excluded))
     unique = sorted({repr(k): k for k in flat}.items())
@@ -173,16 +174,16 @@ _YEARS = re.compile(r'^yr\s*=\s*"?\s*(\d{4})\s*(?:-\s*(\d{4}|current))?\s*"?$', 
 
 def limit_as_term(node: Limit) -> Term | None:
     """The field search an Ovid limit means (language, humans, publication years), if it has one."""
-    at = {"line": node.line, "column": node.column}
+    line, column = node.line, node.column
     words = node.limit.strip("() ").lower()
     if words in LANGUAGES:
-        return Term(words, fields=("la",), **at)
+        return Term(words, fields=("la",), line=line, column=column)
     if words == "humans":
-        return Term("humans", fields=("mesh",), **at)
+        return Term("humans", fields=("mesh",), line=line, column=column)
     years = _YEARS.match(node.limit.strip())
     if years:
         end = years.group(2) if years.group(2) and years.group(2).isdigit() else "3000"
-        return Term(f"{years.group(1)}:{end}", fields=("dp",), **at)
+        return Term(f"{years.group(1)}:{end}", fields=("dp",), line=line, column=column)
     return None
 
 

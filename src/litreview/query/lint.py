@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from litreview.query.ast import Term, walk
+from litreview.query.ast import Node, Term, walk
 from litreview.query.parser import Diagnostic, ParseResult, caret, parse_strategy
 
 _OPERATOR_CASE = re.compile(r"(?<![\w'\"])(and|or|not|AND|OR|NOT)(?![\w'\"])")
@@ -38,6 +38,24 @@ def lint(text: str, syntax: str = "auto") -> tuple[ParseResult, list[Diagnostic]
             diags.append(Diagnostic("info", "I003", "boolean operators written in mixed case", number, 1))
     diags.sort(key=lambda d: (d.line, d.column, d.code))
     return result, diags
+
+
+def target_diagnostics(tree: Node, target: str, source_lines: list[str]) -> list[Diagnostic]:
+    """Translation warnings for ``target`` as lint warnings (same T-codes as ``query translate``)."""
+    from litreview.query.translate import translate
+
+    lines = dict(enumerate(source_lines, start=1))
+    return [
+        Diagnostic(
+            "warning",
+            n.code,
+            f"{target}: {n.message}",
+            n.line,
+            n.column,
+            caret(lines.get(n.line, ""), n.column),
+        )
+        for n in translate(tree, target).notes
+    ]
 
 
 def _strip_quotes(line: str) -> str:

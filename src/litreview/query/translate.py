@@ -41,7 +41,7 @@ CTGOV_AREAS = {
     "nm": ("InterventionName", "InterventionOtherName"),
 }
 # Target field sets each canonical field becomes when the target lacks it (with a warning).
-_NEAREST = {
+_NEAREST: dict[str, dict[str, tuple[str, ...]]] = {
     "pubmed": {"mp": ("tw",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
     "ovid": {"tw": ("mp",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
     "embase": {
@@ -350,8 +350,8 @@ def render_embase(node: Node, inherited: tuple[str, ...] = ()) -> str:
             quote = '"' if "'" in text else "'"
             return f"{quote}{text}{quote}/{kind}"
         text = node.text.translate(_EMBASE_WILDCARDS)
-        quote = node.quoted or len(node.words) > 1 or _needs_quotes(text)
-        shown = f'"{text}"' if quote else text
+        quoted = node.quoted or len(node.words) > 1 or _needs_quotes(text)
+        shown = f'"{text}"' if quoted else text
         if not node.fields or node.fields == inherited:
             return shown
         return shown + ":" + ",".join(EMBASE_CODES[f] for f in node.fields)
