@@ -144,9 +144,11 @@ def build(data: Path, review: Path) -> None:
         esearch_xml(pmids),
         ".xml",
     )
-    for start in range(0, len(with_pmid), pubmed.EFETCH_BATCH):
-        batch = with_pmid[start : start + pubmed.EFETCH_BATCH]
-        snapshot.add(pubmed.build_efetch(WEBENV, "1", start, pubmed.EFETCH_BATCH), efetch_xml(batch), ".xml")
+    # efetch asks for the listed PMIDs in ascending order, 500 per POST (see sources/pubmed.py).
+    ascending = sorted(with_pmid, key=lambda r: int(r["pmid"]))
+    for start in range(0, len(ascending), pubmed.EFETCH_BATCH):
+        batch = ascending[start : start + pubmed.EFETCH_BATCH]
+        snapshot.add(pubmed.build_efetch([r["pmid"] for r in batch]), efetch_xml(batch), ".xml")
 
     # Embase: an RIS export of the journal articles and conference abstracts.
     embase = protocol.source("embase")
@@ -162,6 +164,13 @@ def build(data: Path, review: Path) -> None:
         cond=" ".join(reg.query_text().split()), first_posted_max=reg.maxdate.replace("/", "-")
     )
     snapshot.add(request, (json.dumps(page, indent=1, ensure_ascii=False) + "\n").encode("utf-8"), ".json")
+    # /version: the registry's data timestamp was not recorded from the live API; say so.
+    version = {
+        "apiVersion": None,
+        "dataTimestamp": None,
+        "note": "reconstruction: not recorded from the live API",
+    }
+    snapshot.add(ctgov.build_version(), json.dumps(version).encode("utf-8"), ".json")
     snapshot.save()
     print(
         f"snapshot: {len(pmids)} PubMed records, {ris.count('ER  -')} RIS records, "

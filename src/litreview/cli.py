@@ -54,20 +54,34 @@ def run(
     run_id: Annotated[
         str | None, typer.Option(help="Run id (default: UTC timestamp); rerunning one is idempotent.")
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live", help="Search PubMed and ClinicalTrials.gov for real (kept in runs/<id>/snapshot)."
+        ),
+    ] = False,
+    record: Annotated[
+        Path | None,
+        typer.Option("--record", help="Search live and write a snapshot here that --replay can use."),
+    ] = None,
 ) -> None:
-    """Run the review flow offline on its snapshot and write every output."""
+    """Run the review flow (offline on its snapshot by default) and write every output."""
     from litreview.config import load_protocol
+    from litreview.errors import ConfigError
 
     started = time.perf_counter()
     protocol = load_protocol(review_dir)  # fail fast, before Prefect starts
+    if sum([live, record is not None, snapshot is not None]) > 1:
+        raise ConfigError("choose one of --live, --record DIR and --replay DIR")
+    mode = "live" if live else "record" if record is not None else "replay"
     _quiet_prefect()
     from litreview.pipeline.tasks import review_flow
 
     result = review_flow(
         review_dir=str(review_dir),
         workspace=str(workspace) if workspace else None,
-        mode="replay",
-        snapshot=str(snapshot) if snapshot else None,
+        mode=mode,
+        snapshot=str(record or snapshot) if (record or snapshot) else None,
         run_id=run_id,
     )
     elapsed = time.perf_counter() - started

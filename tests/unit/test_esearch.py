@@ -35,7 +35,8 @@ def test_esearch_request_has_window_and_history():
     assert params["maxdate"] == "2022/07/18" and params["mindate"] == "1800/01/01"
 
 
-def test_efetch_is_post_with_history_keys():
-    req = build_efetch("WE", "1", 500, 500)
+def test_efetch_is_a_post_of_pmids():
+    req = build_efetch(["1", "22", "333"])
     assert req.method == "POST"
-    assert dict(req.params)["retstart"] == "500"
+    assert dict(req.params)["id"] == "1,22,333"
+    assert build_efetch(["1", "22"]).key() != req.key()

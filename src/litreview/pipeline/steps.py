@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview import __version__
-from litreview.config import Protocol, SourceSpec
+from litreview.config import Protocol, Settings, SourceSpec
 from litreview.dedup.exact import DUPLICATE, link_exact
 from litreview.errors import ConfigError
 from litreview.extract.trials import TABLE_COLUMNS, registry_row
@@ -26,10 +27,11 @@ from litreview.report.files import write_csv, write_json
 from litreview.report.prisma import count_flow
 from litreview.report.record_list import write_records_csv
 from litreview.sources import ctgov, pubmed
+from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
 from litreview.sources.transport import ReplayTransport, Transport, sha256_bytes
 from litreview.workspace import StoreStats, Workspace
 
-TRANSPORT_MODES = ("replay",)
+TRANSPORT_MODES = ("replay", "record", "live")
 
 
 @dataclass
@@ -60,12 +62,46 @@ def new_run_id(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def make_transport(protocol: Protocol, mode: str, snapshot: Path | None = None) -> Transport:
+def make_transport(
+    protocol: Protocol,
+    mode: str,
+    snapshot: Path | None = None,
+    *,
+    workspace: Path | None = None,
+    run_id: str = "",
+    settings: Settings | None = None,
+) -> Transport:
+    """``replay`` a snapshot, ``record`` into ``snapshot``, or ``live`` (recorded into the run's folder).
+
+    Live PubMed batches are also checkpointed in the workspace, so an interrupted fetch resumes
+    without fetching finished batches again (see :func:`clear_checkpoint`).
+    """
     if mode == "replay":
         return ReplayTransport(snapshot or protocol.snapshot_dir)
-    raise ConfigError(
-        f"transport {mode!r} is not available in this version (available: {', '.join(TRANSPORT_MODES)})"
-    )
+    if mode not in TRANSPORT_MODES:
+        raise ConfigError(f"transport {mode!r} is unknown (available: {', '.join(TRANSPORT_MODES)})")
+    live = LiveTransport(settings or Settings.from_env())
+    if mode == "record":
+        if snapshot is None:
+            raise ConfigError("--record needs a folder to write the snapshot into")
+        target = snapshot
+    else:
+        if workspace is None:
+            raise ConfigError("a live run needs its workspace folder")
+        target = workspace / "runs" / run_id / "snapshot"
+    recorder = RecordTransport(live, target)
+    if workspace is None:
+        return recorder
+    return CheckpointTransport(recorder, checkpoint_dir(workspace), lambda r: r.endpoint == "efetch.fcgi")
+
+
+def checkpoint_dir(workspace: Path) -> Path:
+    return workspace / "checkpoints"
+
+
+def clear_checkpoint(workspace: Path) -> None:
+    """Forget finished batches once a whole run is stored: the next run fetches afresh."""
+    shutil.rmtree(checkpoint_dir(workspace), ignore_errors=True)
 
 
 def _relative(path: str, base: Path) -> str:
@@ -95,6 +131,9 @@ def collect_source(
             "count": found.search.count,
             "fetched": len(found.citations),
             "requests": found.requests,
+            "esearch_requests": found.esearch_requests,
+            "efetch_requests": found.efetch_requests,
+            "date_slices": [list(x) for x in found.slices] if len(found.slices) > 1 else None,
             "pubmed_query_translation": found.search.query_translation or None,
             "pubmed_translation_stack": list(found.search.translation_stack),
             "pubmed_warnings": list(found.search.warnings),
@@ -118,7 +157,7 @@ def collect_source(
             "count": found_trials.total,
             "fetched": len(found_trials.trials),
             "requests": found_trials.requests,
-            "data_version": None,
+            "data_version": ctgov.data_version(transport),
         }
     else:
         assert spec.file is not None

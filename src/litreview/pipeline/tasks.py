@@ -24,12 +24,18 @@ def load_protocol_task(review_dir: str) -> Protocol:
 
 @task(name="collect source", task_run_name="collect {source_name}")
 def collect_source_task(
-    protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str
+    protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str, workspace_dir: str
 ) -> steps.SourceBatch:
     spec = protocol.source(source_name)
     transport = None
     if spec.kind in ("pubmed", "ctgov"):
-        transport = steps.make_transport(protocol, mode, Path(snapshot) if snapshot else None)
+        transport = steps.make_transport(
+            protocol,
+            mode,
+            Path(snapshot) if snapshot else None,
+            workspace=Path(workspace_dir) if mode != "replay" else None,
+            run_id=run_id,
+        )
     return steps.collect_source(protocol, spec, transport, run_id)
 
 
@@ -51,6 +57,7 @@ def store_and_report_task(
             workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started
         )
         result.stored = stored
+        steps.clear_checkpoint(Path(workspace_dir))
         return result
     finally:
         workspace.close()
@@ -69,5 +76,8 @@ def review_flow(
     protocol = load_protocol_task(review_dir)
     run_id = run_id or steps.new_run_id()
     workspace_dir = workspace or str(Path("outputs") / protocol.review_id)
-    batches = [collect_source_task(protocol, spec.name, mode, snapshot, run_id) for spec in protocol.sources]
+    batches = [
+        collect_source_task(protocol, spec.name, mode, snapshot, run_id, workspace_dir)
+        for spec in protocol.sources
+    ]
     return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started)

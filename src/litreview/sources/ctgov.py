@@ -66,6 +66,18 @@ def build_version() -> Request:
     return Request.make(SOURCE, "version", {})
 
 
+def data_version(transport: Transport) -> dict[str, Any]:
+    """The registry's ``/version`` (API version and data timestamp), for the manifest."""
+    response = transport.fetch(build_version())
+    try:
+        data = json.loads(response.body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceResponseError(f"{response.payload_path or '/version'}: malformed JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise SourceResponseError(f"{response.payload_path or '/version'}: not a version object")
+    return {k: data.get(k) for k in ("apiVersion", "dataTimestamp", "note") if k in data}
+
+
 def parse_page(body: bytes, payload: str = "<page>") -> tuple[list[dict[str, Any]], str, int | None]:
     """One ``/studies`` page → (study objects, next page token, total count if given)."""
     try:
@@ -88,13 +100,18 @@ def search(
     updated_since: str = "",
     run_id: str = "",
     max_pages: int = 10_000,
+    page_size: int = PAGE_SIZE,
 ) -> RegistrySearch:
     """Fetch every page of a registry search; fail loudly on a repeated token or a short count."""
     token = ""
     seen_tokens: set[str] = set()
     seen_ids: set[str] = set()
     first = build_studies(
-        cond=cond, term=term, first_posted_max=first_posted_max, updated_since=updated_since
+        cond=cond,
+        term=term,
+        first_posted_max=first_posted_max,
+        updated_since=updated_since,
+        page_size=page_size,
     )
     result = RegistrySearch(total=None, params=first.public_params())
     for _ in range(max_pages):
@@ -104,6 +121,7 @@ def search(
             first_posted_max=first_posted_max,
             updated_since=updated_since,
             page_token=token,
+            page_size=page_size,
         )
         response = transport.fetch(request)
         result.requests += 1

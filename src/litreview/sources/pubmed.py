@@ -1,20 +1,27 @@
-"""PubMed through the E-utilities: esearch (history server) then efetch in batches.
+"""PubMed through the E-utilities: esearch (history server), date slices, then efetch by id.
 
 Requests are built here as pure values; a transport sends them; Biopython's ``Entrez.read``
 parses the esearch envelope (with PubMed's own QueryTranslation, translation stack, warnings
 and errors), and :mod:`litreview.sources.pubmed_xml` streams the articles.
+
+esearch lists at most 10,000 ids, so a larger result is split into date slices (by the same
+``datetype``) until each slice fits. The listed PMIDs are then fetched in POST batches of 500,
+sorted ascending: a batch is the same request on every attempt (so a resumed fetch reuses the
+batches it already has, and new records only add batches at the end), and a record added to
+PubMed between esearch and efetch cannot slip in.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from Bio import Entrez
 
-from litreview.errors import SourceResponseError
+from litreview.errors import SourceError, SourceResponseError
 from litreview.records import Citation
 from litreview.sources.pubmed_xml import parse_pubmed_xml
 from litreview.sources.transport import Request, Response, Transport
@@ -47,6 +54,9 @@ class FetchedSet:
     citations: list[Citation] = field(default_factory=list)
     payloads: list[str] = field(default_factory=list)
     requests: int = 0
+    slices: list[tuple[str, str, int]] = field(default_factory=list)  # (mindate, maxdate, count)
+    esearch_requests: int = 0
+    efetch_requests: int = 0
 
 
 def build_esearch(
@@ -69,17 +79,9 @@ def build_esearch(
     return Request.make(SOURCE, "esearch.fcgi", params)
 
 
-def build_efetch(webenv: str, query_key: str, retstart: int, retmax: int = EFETCH_BATCH) -> Request:
-    """One efetch batch from the history server (POST, as NCBI asks for large requests)."""
-    params = {
-        "db": "pubmed",
-        "WebEnv": webenv,
-        "query_key": query_key,
-        "retstart": retstart,
-        "retmax": retmax,
-        "retmode": "xml",
-        "rettype": "abstract",
-    }
+def build_efetch(pmids: list[str]) -> Request:
+    """One efetch batch by PMID (POST, as NCBI asks for long id lists)."""
+    params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", "rettype": "abstract"}
     return Request.make(SOURCE, "efetch.fcgi", params, method="POST")
 
 
@@ -139,30 +141,107 @@ def search(
     datetype: str = "edat",
     run_id: str = "",
     batch_size: int = EFETCH_BATCH,
+    cap: int = ESEARCH_CAP,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> FetchedSet:
-    """Run esearch then fetch every counted record; fail loudly if fetched != counted."""
-    request = build_esearch(term, mindate=mindate, maxdate=maxdate, datetype=datetype)
-    response = transport.fetch(request)
-    result = parse_esearch(response.body, response.payload_path or request.describe())
-    if result.errors and result.count == 0:
-        raise SourceResponseError(f"PubMed search failed: {'; '.join(result.errors)}")
-    fetched = FetchedSet(search=result, requests=1)
-    fetched.payloads.append(response.payload_path)
-    if result.count == 0:
-        return fetched
-    if not result.webenv or not result.query_key:
-        raise SourceResponseError("esearch response has no history keys (WebEnv/QueryKey)")
+    """Run esearch (sliced by date past the cap), fetch every listed record by PMID, verify."""
+    request = build_esearch(term, mindate=mindate, maxdate=maxdate, datetype=datetype, retmax=cap)
+    first = _esearch(transport, request)
+    fetched = FetchedSet(search=first, requests=1, esearch_requests=1)
+    fetched.payloads.append(first.payload_path)
+    if first.count <= cap:
+        if len(first.ids) != first.count:
+            raise SourceResponseError(f"esearch counted {first.count} records but listed {len(first.ids)}")
+        fetched.slices.append((mindate, maxdate, first.count))
+        ids = list(first.ids)
+    else:
+        lo = _as_date(mindate, end=False) if mindate else date(1800, 1, 1)
+        hi = _as_date(maxdate, end=True) if maxdate else (today or date.today())
+        ids = _sliced_ids(transport, term, datetype, lo, hi, first.count, cap, fetched)
+    unique = sorted(set(ids), key=int)
+    if len(unique) != len(ids):
+        raise SourceResponseError(f"date slices overlap: {len(ids) - len(unique)} PMIDs listed twice")
     seen: set[str] = set()
-    for retstart in range(0, result.count, batch_size):
-        batch = transport.fetch(build_efetch(result.webenv, result.query_key, retstart, batch_size))
+    for start in range(0, len(unique), batch_size):
+        batch = transport.fetch(build_efetch(unique[start : start + batch_size]))
         fetched.requests += 1
+        fetched.efetch_requests += 1
         fetched.payloads.append(batch.payload_path)
         for citation in _parse_batch(batch, run_id):
             if citation.pmid not in seen:
                 seen.add(citation.pmid)
                 fetched.citations.append(citation)
-    _verify(result, fetched.citations)
+        if progress:
+            progress(min(start + batch_size, len(unique)), len(unique))
+    _verify(unique, fetched.citations)
     return fetched
+
+
+def _esearch(transport: Transport, request: Request) -> SearchResult:
+    response = transport.fetch(request)
+    result = parse_esearch(response.body, response.payload_path or request.describe())
+    if result.errors and result.count == 0:
+        raise SourceResponseError(f"PubMed search failed: {'; '.join(result.errors)}")
+    return result
+
+
+def _sliced_ids(
+    transport: Transport,
+    term: str,
+    datetype: str,
+    lo: date,
+    hi: date,
+    count: int,
+    cap: int,
+    fetched: FetchedSet,
+) -> list[str]:
+    """Split [lo, hi] into day-aligned windows whose counts fit under the cap; their ids."""
+    ids: list[str] = []
+    pending = _split(lo, hi, parts=-(-count * 10 // (cap * 9)))  # aim at 90% of the cap per slice
+    while pending:
+        a, b = pending.pop(0)
+        request = build_esearch(term, mindate=_fmt(a), maxdate=_fmt(b), datetype=datetype, retmax=cap)
+        result = _esearch(transport, request)
+        fetched.requests += 1
+        fetched.esearch_requests += 1
+        fetched.payloads.append(result.payload_path)
+        if result.count <= cap:
+            if len(result.ids) != result.count:
+                raise SourceResponseError(f"esearch counted {result.count} but listed {len(result.ids)}")
+            fetched.slices.append((_fmt(a), _fmt(b), result.count))
+            ids.extend(result.ids)
+        elif a == b:
+            raise SourceError(
+                f"{result.count} records share the {datetype} date {_fmt(a)}: more than esearch's "
+                f"{cap}-id cap even for one day; narrow the query"
+            )
+        else:
+            pending[:0] = _split(a, b, parts=-(-result.count * 10 // (cap * 9)))
+    return ids
+
+
+def _split(lo: date, hi: date, parts: int) -> list[tuple[date, date]]:
+    days = (hi - lo).days + 1
+    parts = max(2, min(parts, days))
+    edges = [lo + timedelta(days=(days * k) // parts) for k in range(parts + 1)]
+    return [(edges[k], edges[k + 1] - timedelta(days=1)) for k in range(parts) if edges[k] < edges[k + 1]]
+
+
+def _as_date(value: str, end: bool) -> date:
+    parts = [int(p) for p in value.replace("-", "/").split("/") if p.isdigit()]
+    year = parts[0]
+    month = parts[1] if len(parts) > 1 else (12 if end else 1)
+    if len(parts) > 2:
+        return date(year, month, parts[2])
+    if not end:
+        return date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _fmt(day: date) -> str:
+    return day.strftime("%Y/%m/%d")
 
 
 def _parse_batch(response: Response, run_id: str) -> Iterator[Citation]:
@@ -171,15 +250,13 @@ def _parse_batch(response: Response, run_id: str) -> Iterator[Citation]:
     )
 
 
-def _verify(result: SearchResult, citations: list[Citation]) -> None:
+def _verify(listed: list[str], citations: list[Citation]) -> None:
     fetched_ids = {c.pmid for c in citations}
-    if len(fetched_ids) != result.count:
+    if fetched_ids != set(listed):
+        missing = sorted(set(listed) - fetched_ids)
+        extra = sorted(fetched_ids - set(listed))
         raise SourceResponseError(
-            f"PubMed counted {result.count} records but {len(fetched_ids)} were fetched; "
+            f"PubMed listed {len(listed)} records but efetch returned {len(fetched_ids)} "
+            f"(missing e.g. {', '.join(missing[:5]) or 'none'}; unexpected {', '.join(extra[:5]) or 'none'}); "
             "nothing was stored, run again to resume"
-        )
-    if result.ids and len(result.ids) == result.count and set(result.ids) != fetched_ids:
-        missing = sorted(set(result.ids) - fetched_ids)[:5]
-        raise SourceResponseError(
-            f"efetch returned different records than esearch listed (missing e.g. {', '.join(missing)})"
         )

@@ -1,0 +1,208 @@
+"""Live HTTP for the E-utilities and ClinicalTrials.gov: routing, rate limits, retries, recording.
+
+One transport serves both sources so mirrors, proxies and loopback servers stand in for the real
+hosts (base URLs are settings). Faults that a retry can cure — 429 (honouring Retry-After), 5xx,
+connection resets, timeouts, and bodies cut off mid-document — are retried with backoff; anything
+else, or a fault that outlasts the retries, raises a :class:`SourceError` that never contains the
+API key. ``RecordTransport`` does a live fetch and keeps the bytes in a snapshot that ``replay``
+serves later; ``CheckpointTransport`` keeps finished batches so an interrupted fetch resumes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from lxml import etree
+
+from litreview import __version__
+from litreview.config import Settings
+from litreview.errors import RetryableSourceError, SourceError, SourceResponseError
+from litreview.sources.transport import Request, Response, Snapshot
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+# NCBI allows 3 requests/s per client, 10/s with an API key; CT.gov asks for polite use.
+NCBI_RATE, NCBI_RATE_WITH_KEY, CTGOV_RATE = 3.0, 10.0, 10.0
+
+
+class RateLimiter:
+    """At most ``rate`` request starts per second, shared by every thread that holds it."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic, sleep=time.sleep):
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
+
+    def wait(self) -> None:
+        with self._lock:  # serialise across threads: each caller takes the next free slot
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            self._sleep(start - now)
+
+
+_LIMITERS: dict[tuple[str, float], RateLimiter] = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def shared_limiter(host: str, rate: float) -> RateLimiter:
+    """One limiter per host and rate for the whole process, so parallel searches share the budget."""
+    with _LIMITERS_LOCK:
+        return _LIMITERS.setdefault((host, rate), RateLimiter(rate))
+
+
+class LiveTransport:
+    """Sends requests over HTTP with rate limiting and retries."""
+
+    name = "live"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        max_tries: int = 5,
+        backoff: float = 1.0,
+        timeout: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        limiters: dict[str, RateLimiter] | None = None,
+        client: httpx.Client | None = None,
+    ):
+        self.settings = settings
+        self.max_tries, self.backoff, self.sleep = max_tries, backoff, sleep
+        self.client = client or httpx.Client(
+            timeout=timeout, headers={"User-Agent": f"litreview/{__version__}"}, follow_redirects=True
+        )
+        ncbi_rate = NCBI_RATE_WITH_KEY if settings.ncbi_api_key else NCBI_RATE
+        self.limiters = limiters or {
+            "pubmed": shared_limiter(settings.eutils_url, ncbi_rate),
+            "ctgov": shared_limiter(settings.ctgov_url, CTGOV_RATE),
+        }
+        self.requests = 0  # HTTP requests actually sent, retries included
+
+    def close(self) -> None:
+        self.client.close()
+
+    def url(self, request: Request) -> str:
+        base = self.settings.eutils_url if request.source == "pubmed" else self.settings.ctgov_url
+        return base + request.endpoint
+
+    def params(self, request: Request) -> dict[str, str]:
+        params = dict(request.params)
+        if request.source == "pubmed":  # who is asking: NCBI wants tool + email, and the key if any
+            params.update(tool=self.settings.ncbi_tool)
+            if self.settings.ncbi_email:
+                params["email"] = self.settings.ncbi_email
+            if self.settings.ncbi_api_key:
+                params["api_key"] = self.settings.ncbi_api_key
+        return params
+
+    def fetch(self, request: Request) -> Response:
+        last: RetryableSourceError | None = None
+        for attempt in range(1, self.max_tries + 1):
+            try:
+                return self._once(request)
+            except RetryableSourceError as exc:
+                last = exc
+                if attempt == self.max_tries:
+                    break
+                delay = exc.retry_after if exc.retry_after is not None else self.backoff * 2 ** (attempt - 1)
+                self.sleep(min(delay, 120.0))
+        assert last is not None
+        raise SourceError(
+            f"{request.describe()}: gave up after {self.max_tries} tries ({last}); "
+            "nothing from this request was stored — run again to resume"
+        ) from None
+
+    def _once(self, request: Request) -> Response:
+        self.limiters[request.source].wait()
+        self.requests += 1
+        where = request.describe()
+        try:
+            if request.method == "POST":
+                reply = self.client.post(self.url(request), data=self.params(request))
+            else:
+                reply = self.client.get(self.url(request), params=self.params(request))
+        except httpx.TimeoutException:
+            raise RetryableSourceError(f"{where}: timed out") from None
+        except httpx.TransportError as exc:  # resets, refused connections, bodies cut short
+            raise RetryableSourceError(f"{where}: connection failed ({type(exc).__name__})") from None
+        if reply.status_code in RETRY_STATUS:
+            raise RetryableSourceError(
+                f"{where}: HTTP {reply.status_code}",
+                retry_after=_retry_after(reply.headers.get("Retry-After")),
+            )
+        if reply.status_code >= 400:
+            raise SourceResponseError(f"{where}: HTTP {reply.status_code} {self.redact(reply.text[:200])}")
+        body = reply.content
+        _check_complete(body, request, where)
+        return Response(body=body, status=reply.status_code, headers=dict(reply.headers))
+
+    def redact(self, text: str) -> str:
+        key = self.settings.ncbi_api_key
+        return text.replace(key, "***") if key else text
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: fall back to exponential backoff
+
+
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
+
+
+def _check_complete(body: bytes, request: Request, where: str) -> None:
+    """A body cut off mid-document is a transient fault: retry rather than parse half of it."""
+    if request.source == "ctgov":
+        try:
+            json.loads(body)
+        except ValueError:
+            raise RetryableSourceError(f"{where}: incomplete JSON body ({len(body)} bytes)") from None
+        return
+    try:
+        etree.fromstring(body, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        raise RetryableSourceError(f"{where}: incomplete XML body ({len(body)} bytes)") from None
+
+
+class RecordTransport:
+    """Live fetches, each also written to a snapshot a later run can replay offline."""
+
+    name = "record"
+
+    def __init__(self, live: LiveTransport, root: Path):
+        self.live = live
+        self.snapshot = Snapshot(root)
+
+    def fetch(self, request: Request) -> Response:
+        response = self.live.fetch(request)
+        suffix = ".json" if request.source == "ctgov" else ".xml"
+        path = self.snapshot.add(request, response.body, suffix)
+        self.snapshot.save()  # after every payload: an interrupted recording is still consistent
+        return Response(body=response.body, status=response.status, payload_path=str(path))
+
+
+class CheckpointTransport:
+    """Keeps each finished response of a resumable request, so a rerun does not fetch it again."""
+
+    def __init__(self, inner, root: Path, resumable: Callable[[Request], bool]):
+        self.inner, self.snapshot, self.resumable = inner, Snapshot(root), resumable
+        self.name = inner.name
+        self.reused = 0
+
+    def fetch(self, request: Request) -> Response:
+        if self.resumable(request) and request.key() in self.snapshot.entries:
+            self.reused += 1
+            return self.snapshot.read(request)
+        response = self.inner.fetch(request)
+        if self.resumable(request):
+            self.snapshot.add(request, response.body, ".xml" if request.source == "pubmed" else ".json")
+            self.snapshot.save()
+        return response
