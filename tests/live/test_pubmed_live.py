@@ -1,3 +1,4 @@
+import itertools
 import json
 
 import pytest
@@ -75,7 +76,7 @@ def test_more_than_the_cap_is_split_into_date_slices(server, transport):
     assert found.esearch_requests == len(server.requests_to("esearch.fcgi"))
     assert found.efetch_requests == 3
     windows = [(lo, hi) for lo, hi, _ in found.slices]
-    assert windows == sorted(windows) and all(a[1] < b[0] for a, b in zip(windows, windows[1:], strict=False))
+    assert windows == sorted(windows) and all(a[1] < b[0] for a, b in itertools.pairwise(windows))
 
 
 def test_interrupted_fetch_resumes_without_refetching_finished_batches(server, settings, tmp_path, sleeps):
