@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from litreview.errors import ConfigError
 from litreview.records import Record
+from litreview.sources.csv_records import load_csv
 from litreview.sources.ctgov import load_ctgov_json
+from litreview.sources.endnote_xml import load_endnote_xml
+from litreview.sources.medline_text import load_medline
 from litreview.sources.pubmed_xml import load_pubmed_xml
 from litreview.sources.ris import load_ris
 
@@ -20,23 +24,44 @@ def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iter
         yield from load_pubmed_xml(path, source=source, run_id=run_id)
     elif fmt == "ctgov-json":
         yield from load_ctgov_json(path, run_id=run_id)
+    elif fmt == "nbib":
+        yield from load_medline(path, source=source, run_id=run_id)
+    elif fmt == "endnote-xml":
+        yield from load_endnote_xml(path, source=source, run_id=run_id)
+    elif fmt == "csv":
+        yield from load_csv(path, source=source, run_id=run_id)
     else:
         raise ConfigError(f"format {fmt!r} is not supported yet", path=path)
 
 
+FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv")
 FORMATS_BY_SUFFIX = {
     ".ris": "ris",
-    ".xml": "pubmed-xml",
+    ".nbib": "nbib",
+    ".medline": "nbib",
     ".xml.gz": "pubmed-xml",
     ".json": "ctgov-json",
+    ".csv": "csv",
 }
 
 
 def detect_format(path: Path) -> str:
-    """The format a file's name implies; a ConfigError names the file when it implies none."""
+    """The format of a file, from its name and, for .xml/.txt, its first bytes."""
     name = path.name.lower()
     for suffix, fmt in sorted(FORMATS_BY_SUFFIX.items(), key=lambda kv: -len(kv[0])):
         if name.endswith(suffix):
             return fmt
-    known = ", ".join(sorted(FORMATS_BY_SUFFIX))
-    raise ConfigError(f"cannot tell the format of this file from its name (known: {known})", path=path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096).decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path=path) from exc
+    if name.endswith(".xml"):
+        return "endnote-xml" if "<records>" in head or "<record>" in head else "pubmed-xml"
+    if re.search(r"^PMID- ", head, re.MULTILINE):
+        return "nbib"
+    if re.search(r"^TY  - ", head, re.MULTILINE):
+        return "ris"
+    raise ConfigError(
+        f"cannot tell the format of this file (choose --format: {', '.join(FORMATS)})", path=path
+    )

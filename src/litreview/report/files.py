@@ -27,3 +27,34 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, An
         count += 1
     atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
     return count
+
+
+def write_jsonl(path: Path, records: Iterable[Any]) -> int:
+    """Records as JSON lines, streamed to a temporary sibling and renamed when complete.
+
+    Every line carries ``record_id``, ``pmid`` or ``nct_id``, ``doi``, ``title``, ``authors``,
+    ``journal`` and ``year`` (empty when a record has none), then the record's other fields.
+    """
+    import os
+    import tempfile
+
+    from litreview.records import to_dict
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for record in records:
+                data = to_dict(record)
+                head = {k: data.get(k, "") for k in ("record_id", "pmid", "nct_id", "doi", "title")}
+                head["authors"] = data.get("authors", [])
+                head["journal"] = data.get("journal", "")
+                head["year"] = data.get("year", getattr(record, "year", None))
+                handle.write(json.dumps({**head, **data}, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

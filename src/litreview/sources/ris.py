@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 import rispy
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance, short_hash
+from litreview.records import Citation, Provenance
+from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -( (.*))?$")
-_YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
-_DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
-_NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
 _CONFERENCE_TYPES = {"CONF", "CPAPER", "ABST"}
 
 
@@ -42,9 +39,12 @@ def load_ris(path: Path | str, *, source: str = "ris", run_id: str = "") -> Iter
 def parse_ris(
     lines: TextIO | list[str], *, source: str = "ris", run_id: str = "", payload: str = "<ris>"
 ) -> Iterator[Citation]:
-    """Stream citations from RIS text lines."""
+    """Stream citations from RIS text lines (ids made unique within the file)."""
+    return unique_ids(_parse_ris(lines, source, run_id, payload))
+
+
+def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str) -> Iterator[Citation]:
     index = 0
-    seen_ids: dict[str, int] = {}
     for start_line, chunk in _records(lines, payload):
         index += 1
         try:
@@ -55,14 +55,7 @@ def parse_ris(
             ) from exc
         if len(entry) != 1:
             raise RecordParseError("unreadable RIS record", path=payload, index=index, line=start_line)
-        citation = _citation(entry[0], source, run_id, payload, index)
-        # Two records with the same id in one export are kept apart, never merged here.
-        count = seen_ids.get(citation.record_id, 0) + 1
-        seen_ids[citation.record_id] = count
-        if count > 1:
-            native = f"{citation.native_id}-{count}"
-            citation = _replace_id(citation, source, native)
-        yield citation
+        yield _citation(entry[0], source, run_id, payload, index)
     if index == 0:
         raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
 
@@ -136,9 +129,6 @@ def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, ind
     title = _first(entry, "primary_title", "title") or " ".join(unknown.get("CT", []))
     authors = _all(entry, "authors", "first_authors")
     year_text = _first(entry, "year", "publication_year", "date")
-    year_match = _YEAR.search(year_text)
-    doi_text = _first(entry, "doi")
-    doi_match = _DOI.search(doi_text)
     notes = " ".join(_all(entry, "notes", "note", "custom5", "custom2"))
     pmid_match = _PMID_NOTE.search(notes)
     abstract = _first(entry, "abstract", "notes_abstract")
@@ -153,12 +143,7 @@ def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, ind
     start = _first(entry, "start_page")
     end = _first(entry, "end_page")
     pages = f"{start}-{end}" if start and end and end != start else start
-    if accession:
-        native = accession
-    else:
-        first_author = authors[0].lower() if authors else ""
-        native = "h" + short_hash(" ".join(title.lower().split()), year_text[:4], first_author)
-    nct_ids = sorted({m.upper() for m in _NCT.findall(" ".join((title, abstract, notes)))})
+    native = accession or content_native_id(title, year_text, authors[0] if authors else "")
     return Citation(
         record_id=f"{source}:{native}",
         source=source,
@@ -175,26 +160,16 @@ def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, ind
             "alternate_title2",
         ),
         journal_abbrev=_first(entry, "alternate_title2", "alternate_title1"),
-        year=int(year_match.group(1)) if year_match else None,
+        year=find_year(year_text),
         volume=_first(entry, "volume"),
         issue=_first(entry, "number"),
         pages=pages,
-        doi=doi_match.group(0).rstrip(".,;") if doi_match else "",
+        doi=find_doi(_first(entry, "doi")),
         pmid=pmid_match.group(1) if pmid_match else "",
-        nct_ids=tuple(nct_ids),
+        nct_ids=find_ncts(title, abstract, notes),
         keywords=tuple(_all(entry, "keywords")),
         language=_first(entry, "language"),
         record_type=record_type,
         accession=accession,
         provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
-    )
-
-
-def _replace_id(citation: Citation, source: str, native: str) -> Citation:
-    prov = citation.provenance
-    return replace(
-        citation,
-        record_id=f"{source}:{native}",
-        native_id=native,
-        provenance=replace(prov, native_id=native) if prov else None,
     )

@@ -1,0 +1,50 @@
+"""Small pieces every bibliographic importer shares: patterns, fallback ids, unique ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from litreview.records import Citation, short_hash
+
+YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
+DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
+
+
+def find_doi(text: str) -> str:
+    match = DOI.search(text or "")
+    return match.group(0).rstrip(".,;") if match else ""
+
+
+def find_year(text: str) -> int | None:
+    match = YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def find_ncts(*texts: str) -> tuple[str, ...]:
+    return tuple(sorted({m.upper() for m in NCT.findall(" ".join(t for t in texts if t))}))
+
+
+def content_native_id(title: str, year: str, first_author: str) -> str:
+    """An id for a record that has none: a short hash of what identifies it."""
+    return "h" + short_hash(" ".join(title.lower().split()), year[:4], first_author.lower())
+
+
+def unique_ids(citations: Iterable[Citation]) -> Iterator[Citation]:
+    """Two records with the same id in one file are kept apart (``-2``, ``-3``), never merged."""
+    seen: dict[str, int] = {}
+    for citation in citations:
+        count = seen.get(citation.record_id, 0) + 1
+        seen[citation.record_id] = count
+        if count > 1:
+            native = f"{citation.native_id}-{count}"
+            prov = citation.provenance
+            citation = replace(
+                citation,
+                record_id=f"{citation.source}:{native}",
+                native_id=native,
+                provenance=replace(prov, native_id=native) if prov else None,
+            )
+        yield citation

@@ -1,0 +1,128 @@
+"""CSV exports → Citation, streamed: ASReview-style (title, abstract, authors, keywords, doi, ...)
+and bib-dedupe-style (ID, title, year, author, pages, volume, number, ENTRYTYPE, journal, ...).
+
+Column names are matched case-insensitively through aliases. Real exports hold rows with authors
+and pages but no title, or only an issue number: they are kept (a dropped row is a lost study);
+only a row with no bibliographic field at all is an error.
+Errors name the file and the CSV line.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from litreview.errors import RecordParseError
+from litreview.records import Citation, Provenance
+from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
+
+ALIASES = {
+    "id": ("id", "record_id", "recordid", "key"),
+    "title": ("title", "primary_title", "article title", "ti"),
+    "abstract": ("abstract", "ab"),
+    "authors": ("authors", "author", "au", "first_authors"),
+    "year": ("year", "publication_year", "py", "date"),
+    "journal": ("journal", "secondary_title", "journal_name", "source title", "source", "so"),
+    "doi": ("doi", "di"),
+    "pmid": ("pmid", "pubmed_id", "pubmedid"),
+    "volume": ("volume", "vl"),
+    "issue": ("number", "issue", "is"),
+    "pages": ("pages", "pg"),
+    "keywords": ("keywords", "kw", "de"),
+    "type": ("entrytype", "type_of_reference", "type"),
+    "language": ("language", "la"),
+}
+_SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+")
+csv.field_size_limit(10_000_000)  # abstracts can be long
+
+
+def load_csv(path: Path | str, *, source: str = "csv", run_id: str = "") -> Iterator[Citation]:
+    path = Path(path)
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="strict", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
+    with handle:
+        yield from unique_ids(_rows(handle, source, run_id, str(path)))
+
+
+def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
+    reader = csv.DictReader(handle, strict=True)
+    try:
+        header = reader.fieldnames or []
+    except UnicodeDecodeError as exc:
+        raise RecordParseError("not UTF-8 text; save the CSV as UTF-8", path=payload, line=1) from exc
+    except csv.Error as exc:
+        raise RecordParseError(f"unreadable CSV header: {exc}", path=payload, line=1) from exc
+    columns = _columns(header)
+    if "title" not in columns and "doi" not in columns:
+        raise RecordParseError(
+            f"no title or doi column (found: {', '.join(header) or 'nothing'})", path=payload, line=1
+        )
+    index = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except UnicodeDecodeError as exc:
+            raise RecordParseError("not UTF-8 text; save the CSV as UTF-8", path=payload,
+                                   line=reader.line_num + 1) from exc  # fmt: skip
+        except csv.Error as exc:
+            raise RecordParseError(f"malformed CSV: {exc}", path=payload, line=reader.line_num) from exc
+        index += 1
+        if None in row:
+            raise RecordParseError("row has more fields than the header", path=payload, index=index,
+                                   line=reader.line_num)  # fmt: skip
+        yield _citation(row, columns, source, run_id, payload, index, reader.line_num)
+    if index == 0:
+        raise RecordParseError("no rows below the header", path=payload, line=2)
+
+
+def _columns(header: list[str]) -> dict[str, str]:
+    lowered = {h.strip().lower(): h for h in header if h}
+    out = {}
+    for name, aliases in ALIASES.items():
+        for alias in aliases:
+            if alias in lowered:
+                out[name] = lowered[alias]
+                break
+    return out
+
+
+def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
+    get = lambda name: " ".join((row.get(columns[name]) or "").split()) if name in columns else ""  # noqa: E731
+    title, doi = get("title"), find_doi(get("doi"))
+    if not any(get(name) for name in columns if name not in ("id", "type")):
+        raise RecordParseError(
+            "row has an id at most: no bibliographic field", path=payload, index=index, line=line
+        )
+    authors = tuple(a.strip() for a in _SPLIT_AUTHORS.split(get("authors")) if a.strip())
+    year_text = get("year")
+    native = get("id") or content_native_id(title, year_text, authors[0] if authors else "")
+    kind = get("type").lower()
+    abstract = get("abstract")
+    return Citation(
+        record_id=f"{source}:{native}",
+        source=source,
+        native_id=native,
+        title=title,
+        abstract=abstract,
+        authors=authors,
+        journal=get("journal"),
+        year=find_year(year_text),
+        volume=get("volume"),
+        issue=get("issue"),
+        pages=get("pages"),
+        doi=doi,
+        pmid=re.sub(r"\D", "", get("pmid")),
+        nct_ids=find_ncts(title, abstract),
+        keywords=tuple(k.strip() for k in re.split(r";|,", get("keywords")) if k.strip()),
+        language=get("language"),
+        record_type="conference-abstract"
+        if kind in ("inproceedings", "conference", "conf")
+        else "journal-article",
+        provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
+    )

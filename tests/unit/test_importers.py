@@ -1,0 +1,115 @@
+"""Every import format: the record model it yields, and bad files rejected with file and position."""
+
+import tracemalloc
+
+import pytest
+from tests.conftest import DATA
+
+from litreview.errors import ConfigError, RecordParseError
+from litreview.importers import detect_format, load_records
+
+MEDLINE = DATA / "ncbi" / "medline"
+ENDNOTE = DATA / "exports" / "endnote_sample.xml"
+
+
+def test_medline_nbib_records():
+    records = list(load_records(MEDLINE / "pubmed_result2.txt", "nbib", source="pubmed"))
+    assert len(records) == 4
+    first = records[0]
+    assert first.record_id == "pubmed:16403221" and first.pmid == "16403221"
+    assert first.doi == "10.1186/1471-2105-7-10" and first.year == 2006
+    assert first.authors[0] == "Casbon, James A" and "Databases, Protein" in first.mesh
+    assert first.abstract.startswith("BACKGROUND") or len(first.abstract) > 100  # continuation lines joined
+
+
+def test_endnote_xml_records():
+    first, second = load_records(ENDNOTE, "endnote-xml", source="endnote")
+    assert first.record_id == "endnote:28463756" and first.doi == "10.1016/j.ejca.2017.03.032"
+    assert first.authors == ("Walter, T.", "Tougeron, D.") and first.year == 2017
+    assert first.journal == "European Journal of Cancer" and first.journal_abbrev == "Eur J Cancer"
+    assert first.nct_ids == ("NCT02113800",) and first.keywords == (
+        "Neuroendocrine carcinoma",
+        "Chemotherapy",
+    )
+    assert second.record_type == "conference-abstract" and second.record_id.startswith("endnote:h")
+
+
+def test_csv_bib_dedupe_and_asreview_columns(tmp_path):
+    bib = tmp_path / "bib.csv"
+    bib.write_text(
+        '"ID","title","year","author","pages","volume","number","ENTRYTYPE","journal"\n'
+        '"id_1","New insights.",2011,"Zuber, J and Le Quintrec, M","23-35",7,1,"article","Nat Rev Nephrol"\n'
+        '"id_2",,2011,"Zuber, J.","23-35",7,1,"article","Nat Rev Nephrol"\n',
+        encoding="utf-8",
+    )
+    one, two = load_records(bib, "csv", source="set")
+    assert one.record_id == "set:id_1" and one.authors == ("Zuber, J", "Le Quintrec, M") and one.issue == "1"
+    assert two.title == "" and two.authors == ("Zuber, J.",)  # kept: a row without a title is still a study
+    asreview = tmp_path / "asreview.csv"
+    asreview.write_text(
+        "\ufefftitle,abstract,authors,keywords,doi,year\r\nA,Abs,X; Y,k1; k2,https://doi.org/10.1000/ABC,2020\r\n"
+    )
+    (row,) = load_records(asreview, "csv", source="asr")
+    assert row.authors == ("X", "Y") and row.keywords == ("k1", "k2") and row.doi == "10.1000/ABC"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content", "message"),
+    [
+        ("nbib", "", "no MEDLINE records"),
+        ("nbib", "PMID- 1\nTI  - ok\n\nTI  - no pmid\n", "no PMID"),
+        ("nbib", "PMID- 1\nthis is not medline\n", "not a MEDLINE line"),
+        ("csv", "title,doi\n", "no rows"),
+        ("csv", "name,colour\nx,y\n", "no title or doi column"),
+        ("csv", 'title,doi\n"unclosed,x\n', "malformed CSV"),
+        ("csv", "title,doi\na,b,c\n", "more fields than the header"),
+        ("csv", "id,title,doi\n7,,\n", "no bibliographic field"),
+        ("endnote-xml", "<xml><records><record><titles><title>cut", "truncated XML"),
+        ("endnote-xml", "<xml><records></records></xml>", "no EndNote"),
+        (
+            "endnote-xml",
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><xml><records/></xml>',
+            "entity declarations",
+        ),
+    ],
+)
+def test_bad_files_name_the_file_and_position(tmp_path, fmt, content, message):
+    path = tmp_path / f"bad.{fmt}"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RecordParseError, match=message) as info:
+        list(load_records(path, fmt, source="x"))
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize("fmt", ["nbib", "csv"])
+def test_wrong_encoding_is_an_error_with_a_line(tmp_path, fmt):
+    path = tmp_path / f"latin1.{fmt}"
+    body = "PMID- 1\nTI  - caf\xe9\n" if fmt == "nbib" else "title,doi\ncaf\xe9,\n"
+    path.write_bytes(body.encode("latin-1"))
+    with pytest.raises(RecordParseError, match="UTF-8") as info:
+        list(load_records(path, fmt, source="x"))
+    assert info.value.line is not None
+
+
+def test_format_detection(tmp_path):
+    assert detect_format(MEDLINE / "pubmed_result1.txt") == "nbib"
+    assert detect_format(ENDNOTE) == "endnote-xml"
+    assert detect_format(DATA / "ncbi" / "pubmed_baseline" / "pubmed-29768149.xml") == "pubmed-xml"
+    odd = tmp_path / "notes.txt"
+    odd.write_text("hello")
+    with pytest.raises(ConfigError, match="cannot tell the format"):
+        detect_format(odd)
+
+
+def test_large_nbib_streams_in_bounded_memory(tmp_path):
+    template = (MEDLINE / "pubmed_result1.txt").read_text().strip()
+    plain = tmp_path / "big.nbib"
+    with open(plain, "w") as out:
+        for i in range(5_000):
+            out.write(template.replace("PMID- 12230038", f"PMID- {30_000_000 + i}") + "\n\n")
+    tracemalloc.start()
+    count = sum(1 for _ in load_records(plain, "nbib", source="pubmed"))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 5_000 and peak < 2_000_000  # under 2 MB for a 6 MB file: streamed, not loaded
+    assert plain.stat().st_size > 6_000_000
