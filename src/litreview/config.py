@@ -87,6 +87,8 @@ class Settings:
     ncbi_tool: str = "litreview"
     eutils_url: str = DEFAULT_EUTILS_URL
     ctgov_url: str = DEFAULT_CTGOV_URL
+    http_tries: int = 5  # attempts per request (429, 5xx, resets, timeouts, cut-off bodies)
+    http_backoff: float = 1.0  # first retry delay in seconds, doubled each time (Retry-After wins)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -97,7 +99,19 @@ class Settings:
             ncbi_tool=env.get("LITREVIEW_NCBI_TOOL", "litreview"),
             eutils_url=_with_slash(env.get("LITREVIEW_EUTILS_URL", DEFAULT_EUTILS_URL)),
             ctgov_url=_with_slash(env.get("LITREVIEW_CTGOV_URL", DEFAULT_CTGOV_URL)),
+            http_tries=_number(env, "LITREVIEW_HTTP_TRIES", 5, int),
+            http_backoff=_number(env, "LITREVIEW_HTTP_BACKOFF", 1.0, float),
         )
+
+
+def _number(env: dict[str, str], name: str, default, kind):
+    try:
+        value = kind(env[name]) if env.get(name) else default
+    except ValueError:
+        raise ConfigError(f"{name}={env[name]!r} is not a number") from None
+    if value < 0 or (kind is int and value < 1):
+        raise ConfigError(f"{name}={env[name]!r} is out of range")
+    return value
 
 
 def _with_slash(url: str) -> str:

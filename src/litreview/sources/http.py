@@ -66,15 +66,17 @@ class LiveTransport:
         self,
         settings: Settings,
         *,
-        max_tries: int = 5,
-        backoff: float = 1.0,
+        max_tries: int | None = None,
+        backoff: float | None = None,
         timeout: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         limiters: dict[str, RateLimiter] | None = None,
         client: httpx.Client | None = None,
     ):
         self.settings = settings
-        self.max_tries, self.backoff, self.sleep = max_tries, backoff, sleep
+        self.max_tries = max_tries if max_tries is not None else settings.http_tries
+        self.backoff = backoff if backoff is not None else settings.http_backoff
+        self.sleep = sleep
         self.client = client or httpx.Client(
             timeout=timeout, headers={"User-Agent": f"litreview/{__version__}"}, follow_redirects=True
         )
