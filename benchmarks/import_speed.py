@@ -1,0 +1,98 @@
+"""Benchmark: importing ≥ 100,000 PubMed XML records and ≥ 100,000 RIS records, each in a fresh
+process (records/s and peak RSS), beside a plain parse of the same file measured in the same run:
+lxml iterparse for the XML, rispy's own parser for the RIS.
+
+Inputs are the shipped real records replicated with unique ids: the PubMed baseline sample
+(604 MEDLINE citations) and the review's 94-record Embase-style RIS export.
+Goals (issue 4): ≥ 10,000 records/s per format on one core, within 2× of the plain parse,
+under 300 MB peak.  Usage: python benchmarks/import_speed.py [--records 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import BASELINE, ROOT, machine, write_replicated_pubmed
+
+RIS = ROOT / "search_strings" / "ep_pd_nec" / "snapshot" / "embase" / "embase_export.ris"
+
+CHILD = r"""
+import json, resource, sys, time
+kind, path = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+if kind == "litreview-xml":
+    from litreview.sources.pubmed_xml import load_pubmed_xml
+    n = sum(1 for _ in load_pubmed_xml(path))
+elif kind == "litreview-ris":
+    from litreview.sources.ris import load_ris
+    n = sum(1 for _ in load_ris(path, source="embase"))
+elif kind == "plain-iterparse":
+    from lxml import etree
+    n = 0
+    for _, element in etree.iterparse(path, events=("end",), tag="PubmedArticle"):
+        n += 1
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+elif kind == "plain-rispy":
+    import rispy
+    with open(path, encoding="utf-8") as handle:
+        n = sum(1 for _ in rispy.load(handle))
+seconds = time.perf_counter() - start
+print(json.dumps({"n": n, "seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(kind: str, path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(path)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def write_replicated_ris(target: Path, n: int) -> None:
+    records = RIS.read_text(encoding="utf-8").split("ER  - ")
+    records = [r.strip("\n") for r in records if r.strip()]
+    with open(target, "w", encoding="utf-8") as out:
+        for i in range(n):
+            body = records[i % len(records)]
+            # a distinct accession number per copy, so every record keeps its own id
+            body = "\n".join(line for line in body.splitlines() if not line.startswith("AN  - "))
+            out.write(f"{body}\nAN  - BENCH{i:07d}\nER  - \n\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    print(machine())
+    with tempfile.TemporaryDirectory() as tmp:
+        xml, ris = Path(tmp) / "pubmed.xml", Path(tmp) / "embase.ris"
+        write_replicated_pubmed(xml, args.records, [BASELINE])
+        write_replicated_ris(ris, args.records)
+        rows = [
+            ("PubMed XML", xml, "litreview-xml", "plain-iterparse"),
+            ("RIS", ris, "litreview-ris", "plain-rispy"),
+        ]
+        for label, path, ours, plain in rows:
+            size = path.stat().st_size / 1e6
+            mine, base = measure(ours, path), measure(plain, path)
+            rate, base_rate = mine["n"] / mine["seconds"], base["n"] / base["seconds"]
+            print(f"{label:10} {mine['n']:,} records, {size:,.0f} MB file")
+            print(f"  litreview import : {mine['seconds']:6.2f} s {rate:9,.0f} records/s  peak {mine['rss_mb']:4.0f} MB"
+                  f"   (goals ≥ 10,000/s, < 300 MB)")  # fmt: skip
+            print(
+                f"  {plain:17}: {base['seconds']:6.2f} s {base_rate:9,.0f} records/s  peak {base['rss_mb']:4.0f} MB"
+            )
+            print(
+                f"  ratio            : {mine['seconds'] / base['seconds']:.2f}× the plain parse (goal ≤ 2×)"
+            )
+
+
+if __name__ == "__main__":
+    main()
