@@ -76,11 +76,13 @@ def main() -> None:
             before = len(server.log)
             try:
                 pubmed.search(first, "nec", mindate="2000/01/01", maxdate="2022/07/18")
-            except SourceError:
-                pass
+            except SourceError as exc:
+                stopped = str(exc)
+            else:
+                raise SystemExit("the injected failure should have stopped the first run")
             done = [p["id"] for _, ep, p in server.log[before:] if ep == "efetch.fcgi"][:20]
             print(
-                f"interrupted run    : stopped after {len(done)} finished batches (injected 503, no retries)"
+                f"interrupted run    : stopped after {len(done)} finished batches (injected 503, no retries): {stopped[:70]}…"
             )
             resumed = CheckpointTransport(
                 transport(server, key), checkpoint, lambda r: r.endpoint == "efetch.fcgi"
