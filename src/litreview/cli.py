@@ -378,6 +378,67 @@ def import_file(
     print(f"{file}: {count} records ({chosen}) written to {out}", file=sys.stderr)
 
 
+screen_app = typer.Typer(no_args_is_help=True, help="Screen records: rules, human decisions, agreement.")
+app.add_typer(screen_app, name="screen")
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", help="The review's workspace folder.")]
+
+
+@screen_app.command("export")
+def screen_export(
+    workspace: WorkspaceOption,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="sheet.csv, sheet.xlsx, records.ris, or a CSV with --format asreview."),
+    ],
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    fmt: Annotated[
+        str, typer.Option("--format", help="auto (by extension) | sheet | ris | asreview")
+    ] = "auto",
+) -> None:
+    """One row per record to screen, with the automatic decision and empty decision/reason/reviewer."""
+    from litreview.screen.commands import export_decisions
+
+    count = export_decisions(workspace, out, stage, fmt)
+    print(f"{count} records to screen ({stage}) written to {out}", file=sys.stderr)
+
+
+@screen_app.command("import")
+def screen_import(
+    file: Annotated[Path, typer.Argument(help="A filled sheet (CSV/XLSX) or a labelled RIS file.")],
+    workspace: WorkspaceOption,
+    reviewer: Annotated[str, typer.Option(help="Reviewer for rows whose reviewer column is empty.")] = "",
+) -> None:
+    """Store human decisions (they override the rules and survive reruns); report conflicts and kappa."""
+    from litreview.screen.commands import import_decisions
+
+    summary = import_decisions(file, workspace, reviewer)
+    print(f"{file}: {summary['stored']} decisions stored ({summary['skipped_blank']} rows left blank)")
+    for c in summary["conflicts"]:
+        votes = ", ".join(f"{k}={v}" for k, v in sorted(c["votes"].items()))
+        print(f"conflict: {c['record_id']} ({c['stage']}): {votes}")
+    for block in summary["agreement"]:
+        for pair in block["pairs"]:
+            print(f"agreement {block['stage']} {' vs '.join(pair['reviewers'])}: {pair['records']} records, "
+                  f"raw {pair['agreement']}, Cohen's kappa {pair['kappa']}")  # fmt: skip
+    print("run `litreview run` to redraw the PRISMA diagram with these decisions")
+
+
+@screen_app.command("apply")
+def screen_apply(
+    records: RecordsArgument,
+    protocol: Annotated[Path, typer.Option("--protocol", help="review.toml holding [[screening.rules]].")],
+    out: Annotated[
+        Path, typer.Option("--out", help="decisions.csv (record_id,title,decision,rule_id,reason).")
+    ],
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+) -> None:
+    """Apply a protocol's screening rules to any importable file."""
+    from litreview.screen.commands import apply_rules
+
+    counts = apply_rules(records, protocol, out, stage)
+    print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + f" -> {out}", file=sys.stderr)
+
+
 def main() -> None:
     """Console entry point: map LitreviewError to one line and exit code 2."""
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from litreview.errors import ConfigError
+from litreview.errors import ConfigError, LitreviewError
 
 SOURCE_KINDS = ("pubmed", "ctgov", "file")
 FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl")
@@ -68,6 +68,7 @@ class Protocol:
     criteria: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
     repairs: dict[str, Any] = field(default_factory=dict)
+    screening: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
 
@@ -164,6 +165,22 @@ def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str)
     return table[key]
 
 
+def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
+    """``[screening]`` as written, checked now so a bad rule stops a run before it starts."""
+    from litreview.screen.rules import load_rules
+
+    screening = data.get("screening", {})
+    if not isinstance(screening, dict):
+        raise ConfigError("[screening] must be a table", path=path, line=_line_of(text, "[screening"))
+    try:
+        load_rules(screening, where=str(path))
+    except LitreviewError as exc:
+        rule = re.search(r"screening rule '([^']+)'", str(exc))
+        line = _line_of(text, f'id = "{rule.group(1)}"') if rule else _line_of(text, "[[screening.rules]]")
+        raise ConfigError(str(exc).removeprefix(f"{path}: "), path=path, line=line) from exc
+    return screening
+
+
 def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) -> Protocol:
     folder = path.parent
     review = data.get("review")
@@ -195,6 +212,7 @@ def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) ->
         criteria=dict(data.get("criteria", {})),
         tables=dict(data.get("tables", {})),
         repairs=dict(data.get("repairs", {})),
+        screening=_screening(data, path, text),
         raw=data,
         sha256=sha256,
     )

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from litreview.errors import WorkspaceError
 from litreview.records import Record, content_hash, from_dict, to_dict
+from litreview.screen.decisions import Decision
 
 DB_NAME = "workspace.sqlite"
 SCHEMA_VERSION = 1
@@ -75,6 +76,27 @@ CREATE TABLE IF NOT EXISTS links (
     undone_at TEXT,
     PRIMARY KEY (record_id, linked_to, link_type)
 );
+CREATE TABLE IF NOT EXISTS decisions (
+    record_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    PRIMARY KEY (record_id, stage, origin, reviewer)
+);
+CREATE TABLE IF NOT EXISTS decision_history (
+    record_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    batch TEXT NOT NULL
+);
 """
 
 
@@ -109,6 +131,22 @@ class Workspace:
         self.db_path = self.root / DB_NAME
         self._conn: sqlite3.Connection | None = None
         self._lock: IO[str] | None = None
+
+    @classmethod
+    def existing(cls, root: Path | str) -> Workspace:
+        """Open a workspace a run already created, whatever its review (for screening commands)."""
+        db = Path(root) / DB_NAME
+        if not db.exists():
+            raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            row = conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
+            conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"{db}: not a usable litreview workspace ({exc})") from exc
+        if row is None:
+            raise WorkspaceError(f"{db}: workspace has no review id")
+        return cls(root, row[0]).open()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> Workspace:
@@ -278,7 +316,15 @@ class Workspace:
         return [r[0] for r in rows]
 
     def count(self, table: str) -> int:
-        if table not in {"records", "links", "runs", "payloads", "record_versions", "run_records"}:
+        if table not in {
+            "records",
+            "links",
+            "runs",
+            "payloads",
+            "record_versions",
+            "run_records",
+            "decisions",
+        }:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
@@ -314,3 +360,44 @@ class Workspace:
             (utc_now(), record_id, linked_to, link_type),
         )
         return cur.rowcount > 0
+
+    # -- screening decisions ---------------------------------------------------------------------
+    def replace_auto_decisions(self, run_id: str, decisions: Iterable[Decision]) -> int:
+        """Automatic decisions are remade by each run; human rows are never touched here."""
+        self.conn.execute("DELETE FROM decisions WHERE origin='auto'")
+        now, count = utc_now(), 0
+        for d in decisions:
+            self.conn.execute(
+                "INSERT INTO decisions VALUES (?, ?, 'auto', '', ?, ?, ?, ?, ?)",
+                (d.record_id, d.stage, d.decision, d.reason, d.rule_id, now, run_id),
+            )
+            count += 1
+        return count
+
+    def add_human_decisions(self, batch: str, decisions: Iterable[Decision]) -> int:
+        """Store reviewers' decisions (a later one by the same reviewer replaces theirs; all kept in history)."""
+        now, count = utc_now(), 0
+        for d in decisions:
+            when = d.decided_at or now
+            self.conn.execute(
+                "INSERT INTO decisions VALUES (?, ?, 'human', ?, ?, ?, '', ?, ?) "
+                "ON CONFLICT(record_id, stage, origin, reviewer) DO UPDATE SET decision=excluded.decision, "
+                "reason=excluded.reason, decided_at=excluded.decided_at, batch=excluded.batch",
+                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, when, batch),
+            )
+            self.conn.execute(
+                "INSERT INTO decision_history VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, when, batch),
+            )
+            count += 1
+        return count
+
+    def decisions(self) -> list[Decision]:
+        rows = self.conn.execute(
+            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+            "ORDER BY record_id, stage, origin, reviewer"
+        )
+        return [Decision(*row) for row in rows]
+
+    def record_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT record_id FROM records")}

@@ -128,3 +128,54 @@ def test_cli_run_prints_summary(review_copy, tmp_path, monkeypatch, capsys):
     cli.main()  # returns normally on success (exit code 0)
     out = capsys.readouterr().out
     assert "identified" in out and "wall time" in out
+
+
+def test_screening_and_prisma_outputs(first_run):
+    workspace, result = first_run
+    for name in ("prisma2020.csv", "prisma.svg", "prisma.png", "prisma@2x.png", "prisma.pdf", "screening.csv",
+                 "search_log.md", "search_log.json"):  # fmt: skip
+        assert (workspace / name).stat().st_size > 0, name
+    prisma = json.loads((workspace / "prisma.json").read_text())
+    dbr = prisma["databases_and_registers"]
+    assert dbr["removed_before_screening"]["automation"] > 0 and dbr["reports_sought"] > 0
+    # every registry trial that the rules include at title/abstract is also decided at full text
+    screening = _rows(workspace / "screening.csv")
+    assert {r["decision"] for r in screening} <= {"include", "exclude", "maybe"}
+    assert all(r["reason"] for r in screening)
+    gap = [r for r in prisma["reported_vs_reproduced"] if r["item"].startswith("Unaccounted")]
+    assert gap and gap[0]["reported"] == 35  # 258 + 36 - 200 - 23 - 36
+    log = (workspace / "search_log.md").read_text()
+    assert "delete ')' at 1:169" in log and "PRISMA-S item 14" in log
+
+
+def test_human_decisions_survive_a_rerun_and_move_the_counts(first_run, tmp_path):
+    from tests.conftest import REVIEW
+
+    from litreview.screen.commands import export_decisions, import_decisions
+
+    workspace, _ = first_run
+    sheet = tmp_path / "sheet.csv"
+    export_decisions(workspace, sheet)
+    rows = _rows(sheet)
+    waiting = [r for r in rows if r["auto_decision"] == "maybe"][:3]
+    for row in rows:
+        if row in waiting:
+            row.update(
+                decision="exclude",
+                reason="Clinical characteristics or prognosis rather than treatment",
+                reviewer="ana",
+            )
+    with open(sheet, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = json.loads((workspace / "prisma.json").read_text())["databases_and_registers"]
+    import_decisions(sheet, workspace)
+    review_flow(review_dir=str(REVIEW), workspace=str(workspace), run_id="run-3")
+    after = json.loads((workspace / "prisma.json").read_text())["databases_and_registers"]
+    assert after["records_excluded"] == before["records_excluded"] + 3
+    assert after["records_awaiting_screening"] == before["records_awaiting_screening"] - 3
+    screening = {
+        r["record_id"]: r for r in _rows(workspace / "screening.csv") if r["stage"] == "title_abstract"
+    }
+    assert all(screening[r["record_id"]]["decided_by"] == "reviewer ana" for r in waiting)

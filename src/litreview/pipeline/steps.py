@@ -23,15 +23,21 @@ from litreview.extract.trials import TABLE_COLUMNS, registry_row
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.records import Record, Trial, content_hash
+from litreview.report.diagram import write_diagram
 from litreview.report.files import write_csv, write_json
 from litreview.report.prisma import count_flow
+from litreview.report.prisma2020_csv import write_prisma2020_csv
+from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
+from litreview.screen.decisions import Decision, Effective, effective
+from litreview.screen.rules import load_rules
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
-from litreview.sources.transport import ReplayTransport, Transport, sha256_bytes
+from litreview.sources.transport import ReplayTransport, Transport, atomic_write_bytes, sha256_bytes
 from litreview.workspace import StoreStats, Workspace
 
 TRANSPORT_MODES = ("replay", "record", "live")
+TA_STAGE, FT_STAGE = "title_abstract", "full_text"
 
 
 @dataclass
@@ -208,6 +214,42 @@ def record_set_hash(records: list[Record]) -> str:
     return digest.hexdigest()
 
 
+def screen_records(
+    workspace: Workspace, protocol: Protocol, run_id: str, record_ids: list[str], duplicates: set[str]
+) -> dict[tuple[str, str], Effective]:
+    """Apply the protocol's rules to this run's records (duplicates are not screened) and return
+    the effective decision of every record and stage, human decisions first."""
+    rules = load_rules(protocol.screening, where=str(protocol.path))
+    candidates = [r for r in workspace.records(record_ids) if r.record_id not in duplicates]
+    auto = []
+    for record in candidates:
+        verdict = rules.decide(record, TA_STAGE)
+        auto.append(
+            Decision(record.record_id, TA_STAGE, verdict.decision, verdict.reason, rule_id=verdict.rule_id)
+        )
+    humans = [d for d in workspace.decisions() if d.origin == "human"]
+    after_ta = effective(auto + humans)
+    for record in candidates:  # the registry record is its own full text: rules may decide there too
+        passed = after_ta.get((record.record_id, TA_STAGE))
+        if passed is not None and passed.decision == "include" and rules.applies_to(record, FT_STAGE):
+            verdict = rules.decide(record, FT_STAGE)
+            if verdict.rule_id:
+                auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
+                                     rule_id=verdict.rule_id))  # fmt: skip
+    with workspace.transaction():
+        workspace.replace_auto_decisions(run_id, auto)
+    return effective(workspace.decisions())
+
+
+SCREENING_COLUMNS = ("record_id", "stage", "decision", "reason", "decided_by")
+
+
+def _screening_rows(decided: dict[tuple[str, str], Effective]):
+    for (record_id, stage), d in sorted(decided.items()):
+        yield {"record_id": record_id, "stage": stage, "decision": d.decision, "reason": d.reason,
+               "decided_by": d.source}  # fmt: skip
+
+
 def render(
     workspace: Workspace,
     protocol: Protocol,
@@ -223,21 +265,33 @@ def render(
     records = list(workspace.records())
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     identified = {b.name: [r.record_id for r in b.records] for b in batches}
+    run_ids = sorted({i for ids in identified.values() for i in ids})
+    decided = screen_records(workspace, protocol, run_id, run_ids, set(duplicates))
     prisma = count_flow(
         identified=identified,
         groups={b.name: b.group for b in batches},
         duplicates={k: v[0] for k, v in duplicates.items()},
+        decisions=decided,
         reported=protocol.reported,
     )
     prisma = {"review_id": protocol.review_id, "run_id": run_id, **prisma}
+    labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     outputs = {
         "records": root / "records.csv",
+        "screening": root / "screening.csv",
         "prisma": root / "prisma.json",
+        "prisma2020": root / "prisma2020.csv",
         "tables": root / "tables.csv",
+        "search_log": root / "search_log.md",
+        "search_log_json": root / "search_log.json",
         "manifest": workspace.run_dir(run_id) / "manifest.json",
     }
     write_records_csv(outputs["records"], records, duplicates)
+    write_csv(outputs["screening"], SCREENING_COLUMNS, _screening_rows(decided))
     write_json(outputs["prisma"], prisma)
+    write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
+    for name, path in write_diagram(root, prisma, labels).items():
+        outputs[name.replace(".", "_")] = path
     trials = sorted(
         (r for r in records if isinstance(r, Trial) and r.record_id not in duplicates), key=lambda t: t.nct_id
     )
@@ -263,6 +317,9 @@ def render(
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
     write_json(outputs["manifest"], manifest)
+    log = search_log(manifest, protocol.raw, prisma)
+    write_json(outputs["search_log_json"], log)
+    atomic_write_bytes(outputs["search_log"], search_log_markdown(log).encode("utf-8"))
     with workspace.transaction():
         workspace.finish_run(run_id, manifest)
     return RunResult(

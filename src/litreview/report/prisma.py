@@ -1,9 +1,29 @@
-"""PRISMA 2020 counts, derived from what the workspace holds (never typed in by hand)."""
+"""PRISMA 2020 counts, derived from what the workspace holds (never typed in by hand).
+
+Identification comes from the records each source yielded, duplicates from the links, and every
+later box from the effective screening decisions (see :mod:`litreview.screen.decisions`):
+
+- removed before screening: duplicates, and records excluded by the protocol's rules that no
+  reviewer overrode ("marked as ineligible by automation tools");
+- records screened / excluded at title-abstract; those still undecided are counted as awaiting;
+- reports sought = included at title-abstract; not retrieved, assessed, excluded (by reason) and
+  included come from the full-text stage. Each record counts as one report and one study.
+
+Records from sources in the ``other`` group (citation searching, websites) go straight to
+"reports sought" in the other-methods column, as the PRISMA 2020 template draws them.
+Every box is checked to add up; a failure is a bug and raises.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from litreview.screen.decisions import Effective
+
+TA, FT = "title_abstract", "full_text"
+PENDING = {"maybe", "conflict", "undecided"}
 
 
 def count_flow(
@@ -11,25 +31,34 @@ def count_flow(
     identified: Mapping[str, Sequence[str]],
     groups: Mapping[str, str],
     duplicates: Mapping[str, str],
+    decisions: Mapping[tuple[str, str], Effective] | None = None,
     reported: Mapping[str, Any] | None = None,
+    previous: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """PRISMA counts per stage and per source.
 
     ``identified`` maps source name → record ids found this run; ``groups`` maps source name →
     PRISMA column (databases | registers | other); ``duplicates`` maps a duplicate's record id →
-    its representative's id.
+    its representative's id; ``decisions`` maps (record id, stage) → effective decision.
     """
     by_group: dict[str, dict[str, int]] = {"databases": {}, "registers": {}, "other": {}}
     dup_by_source: dict[str, int] = {}
-    all_ids: set[str] = set()
+    group_of: dict[str, str] = {}
     for source, ids in identified.items():
         unique_ids = set(ids)
-        by_group.setdefault(groups.get(source, "databases"), {})[source] = len(unique_ids)
+        group = groups.get(source, "databases")
+        by_group.setdefault(group, {})[source] = len(unique_ids)
         dup_by_source[source] = sum(1 for i in unique_ids if i in duplicates)
-        all_ids |= unique_ids
+        for record_id in unique_ids:
+            # a record found by a database and by citation searching belongs to the databases path
+            if group_of.get(record_id) in (None, "other"):
+                group_of[record_id] = group
     identified_total = sum(len(set(ids)) for ids in identified.values())
-    removed = sum(1 for i in all_ids if i in duplicates)
-    after = len(all_ids) - removed
+    removed = sum(1 for i in group_of if i in duplicates)
+    kept = sorted(i for i in group_of if i not in duplicates)
+    decisions = decisions or {}
+    dbr = [i for i in kept if group_of[i] != "other"]
+    other = [i for i in kept if group_of[i] == "other"]
     flow: dict[str, Any] = {
         "identification": {
             group: {"total": sum(counts.values()), "by_source": dict(sorted(counts.items()))}
@@ -37,13 +66,120 @@ def count_flow(
         },
         "identified_total": identified_total,
         "duplicates_removed": {"total": removed, "by_source": dict(sorted(dup_by_source.items()))},
-        "records_after_duplicates_removed": after,
-        "screening": {"status": "not yet screened", "records_screened": None},
+        "records_after_duplicates_removed": len(kept),
+        "databases_and_registers": _screened_path(dbr, decisions),
+        "other_methods": _reports_path(other, decisions),
     }
+    included_ids = [
+        *flow["databases_and_registers"].pop("included_ids"),
+        *flow["other_methods"].pop("included_ids"),
+    ]
+    flow["included_by_group"] = dict(sorted(Counter(group_of[i] for i in included_ids).items()))
+    new_studies = len(included_ids)
+    prev = dict(previous or {})
+    flow["previous"] = {"studies": prev.get("studies", 0), "reports": prev.get("reports", 0)}
+    flow["new_studies"] = new_studies
+    flow["total_studies"] = new_studies + flow["previous"]["studies"]
+    flow["total_reports"] = new_studies + flow["previous"]["reports"]
     _check_arithmetic(flow)
     if reported:
         flow["reported"] = dict(reported)
+        flow["reported_vs_reproduced"] = reported_vs_reproduced(reported, flow)
     return flow
+
+
+def _decision(decisions: Mapping[tuple[str, str], Effective], record_id: str, stage: str) -> Effective | None:
+    return decisions.get((record_id, stage))
+
+
+def _screened_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]) -> dict[str, Any]:
+    automation: list[str] = []
+    screened_ids: list[str] = []
+    sought: list[str] = []
+    excluded: Counter[str] = Counter()
+    awaiting = 0
+    for record_id in ids:
+        d = _decision(decisions, record_id, TA)
+        if d is not None and d.decision == "exclude" and d.source.startswith("rule"):
+            automation.append(record_id)
+            continue
+        screened_ids.append(record_id)
+        if d is None or d.decision in PENDING:
+            awaiting += 1
+        elif d.decision == "exclude":
+            excluded[d.reason or "no reason given"] += 1
+        else:
+            sought.append(record_id)
+    out = {
+        "removed_before_screening": {"automation": len(automation)},
+        "records_screened": len(screened_ids),
+        "records_excluded": sum(excluded.values()),
+        "records_excluded_by_reason": dict(sorted(excluded.items())),
+        "records_awaiting_screening": awaiting,
+    }
+    out.update(_reports_path(sought, decisions))
+    return out
+
+
+def _reports_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]) -> dict[str, Any]:
+    not_retrieved, awaiting, included = 0, 0, []
+    excluded: Counter[str] = Counter()
+    for record_id in ids:
+        d = _decision(decisions, record_id, FT)
+        if d is None or d.decision in PENDING:
+            awaiting += 1
+        elif d.decision == "not_retrieved":
+            not_retrieved += 1
+        elif d.decision == "exclude":
+            excluded[d.reason or "no reason given"] += 1
+        else:
+            included.append(record_id)
+    return {
+        "reports_sought": len(ids),
+        "reports_not_retrieved": not_retrieved,
+        "reports_assessed": len(ids) - not_retrieved - awaiting,
+        "reports_awaiting_assessment": awaiting,
+        "reports_excluded": sum(excluded.values()),
+        "reports_excluded_by_reason": dict(sorted(excluded.items())),
+        "new_studies": len(included),
+        "new_reports": len(included),
+        "included_ids": included,
+    }
+
+
+def reported_vs_reproduced(reported: Mapping[str, Any], flow: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The counts a paper states beside the counts reproduced here; the paper's own gap is shown,
+    never explained."""
+    dbr = flow["databases_and_registers"]
+    reproduced_excluded = (
+        flow["duplicates_removed"]["total"] + dbr["removed_before_screening"]["automation"]
+        + dbr["records_excluded"] + dbr["reports_excluded"]
+    )  # fmt: skip
+    rows = []
+
+    def add(label: str, key: str, value: int | None) -> None:
+        if key in reported:
+            rows.append({"item": label, "reported": reported[key], "reproduced": value})
+
+    add("Records identified from databases", "databases", flow["identification"]["databases"]["total"])
+    add("Records identified from registers", "registers", flow["identification"]["registers"]["total"])
+    add("Records excluded (duplicates, rules, screening)", "excluded", reproduced_excluded)
+    add("Studies included from databases", "included_studies_databases", _included_from(flow, "databases"))
+    add("Trials included from registers", "included_trials", _included_from(flow, "registers"))
+    included_keys = [k for k in reported if k.startswith("included")]
+    if {"databases", "registers", "excluded"} <= set(reported) and included_keys:
+        gap = reported["databases"] + reported["registers"] - reported["excluded"]
+        gap -= sum(reported[k] for k in included_keys)
+        rows.append({
+            "item": "Unaccounted for in the paper's own numbers (identified − excluded − included)",
+            "reported": gap, "reproduced": None,
+            "note": "stated by the paper's counts, not explained by it; litreview does not invent a reason",
+        })  # fmt: skip
+    return rows
+
+
+def _included_from(flow: Mapping[str, Any], group: str) -> int:
+    return int(flow["included_by_group"].get(group, 0))
 
 
 def _check_arithmetic(flow: dict[str, Any]) -> None:
@@ -55,3 +191,21 @@ def _check_arithmetic(flow: dict[str, Any]) -> None:
         != flow["records_after_duplicates_removed"]
     ):
         raise AssertionError("PRISMA duplicates arithmetic does not add up")
+    dbr, other = flow["databases_and_registers"], flow["other_methods"]
+    if (
+        dbr["removed_before_screening"]["automation"] + dbr["records_screened"] + other["reports_sought"]
+        != (flow["records_after_duplicates_removed"])
+    ):
+        raise AssertionError("PRISMA: records after duplicates do not match screened + removed + other")
+    if (
+        dbr["records_screened"]
+        != dbr["records_excluded"] + dbr["records_awaiting_screening"] + dbr["reports_sought"]
+    ):
+        raise AssertionError("PRISMA: screened records do not add up")
+    for path in (dbr, other):
+        if path["reports_assessed"] != path["reports_excluded"] + path["new_studies"]:
+            raise AssertionError("PRISMA: assessed reports do not add up")
+        if path["reports_sought"] != (
+            path["reports_not_retrieved"] + path["reports_assessed"] + path["reports_awaiting_assessment"]
+        ):
+            raise AssertionError("PRISMA: sought reports do not add up")

@@ -56,7 +56,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise RecordParseError("not UTF-8 text; save the CSV as UTF-8", path=payload, line=1) from exc
     except csv.Error as exc:
         raise RecordParseError(f"unreadable CSV header: {exc}", path=payload, line=1) from exc
-    columns = _columns(header)
+    columns = _columns(list(header))
     if "title" not in columns and "doi" not in columns:
         raise RecordParseError(
             f"no title or doi column (found: {', '.join(header) or 'nothing'})", path=payload, line=1

@@ -45,7 +45,7 @@ def parse_ris(
 
 def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str) -> Iterator[Citation]:
     index = 0
-    for start_line, chunk in _records(lines, payload):
+    for start_line, chunk in split_records(lines, payload):
         index += 1
         try:
             entry = rispy.RisParser(enforce_list_tags=False).parse_lines(iter(chunk))
@@ -60,7 +60,7 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
         raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
 
 
-def _records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
+def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
     chunk: list[str] = []
     start = number = 0
     iterator = iter(lines)

@@ -112,7 +112,7 @@ class LoopbackServer:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     @property
     def eutils_url(self) -> str:

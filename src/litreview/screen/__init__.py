@@ -1,0 +1,1 @@
+"""Screening: criteria as rules, human decisions, agreement."""

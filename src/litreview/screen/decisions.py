@@ -1,0 +1,184 @@
+"""Screening decisions: who decided what, which one counts, where reviewers disagree, and kappa.
+
+Automatic decisions come from the protocol's rules and are remade on every run; human decisions
+are imported, keep reviewer and time, and always win over automatic ones. When reviewers disagree
+the record stays undecided ("conflict") until a decision by the reviewer ``consensus`` settles it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from litreview.errors import ScreeningRuleError
+
+WORDS = {
+    "include": "include", "included": "include", "yes": "include", "relevant": "include",
+    "exclude": "exclude", "excluded": "exclude", "no": "exclude", "irrelevant": "exclude",
+    "maybe": "maybe", "unsure": "maybe",
+    "not retrieved": "not_retrieved", "not_retrieved": "not_retrieved",
+}  # fmt: skip
+CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class Decision:
+    record_id: str
+    stage: str
+    decision: str  # include | exclude | maybe | not_retrieved (full text only)
+    reason: str = ""
+    reviewer: str = ""  # empty for automatic decisions
+    origin: str = "auto"  # auto | human
+    rule_id: str = ""
+    decided_at: str = ""
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The decision that counts for one record at one stage, and why."""
+
+    record_id: str
+    stage: str
+    decision: str  # include | exclude | maybe | not_retrieved | conflict | undecided
+    reason: str
+    source: str  # "rule <id>", "reviewer <name>", "reviewers <a>, <b>", ""
+
+
+def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]:
+    """Resolve each (record, stage): consensus > agreeing humans > conflict > rule."""
+    grouped: dict[tuple[str, str], list[Decision]] = defaultdict(list)
+    for d in decisions:
+        grouped[(d.record_id, d.stage)].append(d)
+    out = {}
+    for key, items in grouped.items():
+        humans = [d for d in items if d.origin == "human" and d.decision != "maybe"]
+        consensus = [d for d in humans if d.reviewer == CONSENSUS]
+        autos = [d for d in items if d.origin == "auto"]
+        if consensus:
+            d = consensus[-1]
+            out[key] = Effective(*key, d.decision, d.reason, f"reviewer {CONSENSUS}")
+        elif humans and len({d.decision for d in humans}) == 1:
+            names = ", ".join(sorted({d.reviewer for d in humans}))
+            out[key] = Effective(
+                *key, humans[0].decision, humans[0].reason, f"reviewer{'s' if ',' in names else ''} {names}"
+            )
+        elif humans:
+            names = ", ".join(f"{d.reviewer}={d.decision}" for d in sorted(humans, key=lambda d: d.reviewer))
+            out[key] = Effective(*key, "conflict", f"reviewers disagree: {names}", "reviewers")
+        elif any(d.origin == "human" for d in items):
+            d = next(d for d in items if d.origin == "human")
+            out[key] = Effective(
+                *key, "maybe", d.reason or "a reviewer marked it maybe", f"reviewer {d.reviewer}"
+            )
+        elif autos:
+            d = autos[-1]
+            out[key] = Effective(*key, d.decision, d.reason, f"rule {d.rule_id}" if d.rule_id else "rules")
+    return out  # fmt: skip
+
+
+def conflicts(decisions: Iterable[Decision]) -> list[tuple[str, str, dict[str, str]]]:
+    """(record, stage, {reviewer: decision}) wherever human reviewers disagree and no consensus exists."""
+    by_key: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for d in decisions:
+        if d.origin == "human":
+            by_key[(d.record_id, d.stage)][d.reviewer] = d.decision
+    out = []
+    for (record_id, stage), votes in sorted(by_key.items()):
+        if CONSENSUS in votes:
+            continue
+        if len(set(votes.values())) > 1:
+            out.append((record_id, stage, votes))
+    return out
+
+
+def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
+    """Cohen's kappa for two raters' labels on the same items (None with no items or no variance)."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[c] * second[c] for c in set(first) | set(second)) / (n * n)
+    if expected == 1.0:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def agreement(decisions: Iterable[Decision], stage: str) -> dict[str, object]:
+    """Kappa and raw agreement for each pair of human reviewers at one stage."""
+    votes: dict[str, dict[str, str]] = defaultdict(dict)
+    for d in decisions:
+        if d.origin == "human" and d.stage == stage and d.reviewer != CONSENSUS:
+            votes[d.reviewer][d.record_id] = d.decision
+    reviewers = sorted(votes)
+    pairs_out = []
+    for i, a in enumerate(reviewers):
+        for b in reviewers[i + 1 :]:
+            shared = sorted(set(votes[a]) & set(votes[b]))
+            pairs = [(votes[a][r], votes[b][r]) for r in shared]
+            kappa = cohen_kappa(pairs)
+            pairs_out.append({
+                "reviewers": [a, b], "records": len(shared),
+                "agreement": round(sum(x == y for x, y in pairs) / len(pairs), 4) if pairs else None,
+                "kappa": round(kappa, 4) if kappa is not None else None,
+            })  # fmt: skip
+    return {"stage": stage, "pairs": pairs_out}
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One row of a decisions file as read, with its row number for messages."""
+
+    row: int
+    record_id: str
+    stage: str
+    decision: str
+    reason: str
+    reviewer: str
+
+
+def validate_rows(
+    rows: Iterable[SheetRow], known_ids: set[str], where: str, default_reviewer: str = ""
+) -> list[Decision]:
+    """Human decisions from sheet rows; every problem is reported with its row number, all at once.
+
+    Blank decisions are skipped (not yet screened). Unknown record ids, unknown decision words,
+    missing reviewers and the same record/stage/reviewer twice are errors.
+    """
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for r in rows:
+        if not r.decision.strip():
+            continue
+        word = WORDS.get(r.decision.strip().lower())
+        reviewer = r.reviewer.strip() or default_reviewer
+        stage = (r.stage or "title_abstract").strip()
+        if r.record_id not in known_ids:
+            problems.append(f"row {r.row}: unknown record id {r.record_id!r}")
+        if word is None:
+            problems.append(
+                f"row {r.row}: unknown decision {r.decision!r} (use include, exclude, maybe or not retrieved)"
+            )
+        if stage not in ("title_abstract", "full_text"):
+            problems.append(f"row {r.row}: unknown stage {stage!r} (title_abstract or full_text)")
+        elif word == "not_retrieved" and stage != "full_text":
+            problems.append(f"row {r.row}: 'not retrieved' is a full-text decision")
+        if not reviewer:
+            problems.append(f"row {r.row}: no reviewer (fill the reviewer column or pass --reviewer)")
+        key = (r.record_id, stage, reviewer)
+        if key in seen:
+            problems.append(f"row {r.row}: duplicates row {seen[key]} (same record, stage and reviewer)")
+        seen.setdefault(key, r.row)
+        if word is not None:
+            out.append(Decision(r.record_id, stage, word, r.reason.strip(), reviewer, "human"))
+    if problems:
+        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+        raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
+    return out
+
+
+def summarise(eff: Mapping[tuple[str, str], Effective], stage: str) -> Counter[str]:
+    return Counter(e.decision for (_, s), e in eff.items() if s == stage)

@@ -1,0 +1,191 @@
+"""Decision files in and out: screening sheets (CSV, XLSX), RIS with labels, ASReview-style CSV.
+
+A sheet has one row per record to screen: ``record_id, stage, title, authors, year, source,
+auto_decision, auto_reason`` and the empty ``decision, reason, reviewer`` columns a reviewer fills.
+RIS carries the decision in ``LB`` (ASReview's ``ASReview_relevant``/``ASReview_irrelevant``) and a
+``KW  - litreview:<decision>`` keyword (Zotero tags, Rayyan labels), with the record id in ``AN``,
+so a file screened elsewhere comes back with its decisions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from litreview.errors import RecordParseError
+from litreview.records import Record
+from litreview.screen.decisions import Effective, SheetRow
+from litreview.sources.transport import atomic_write_bytes
+
+SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "auto_decision", "auto_reason",
+                 "decision", "reason", "reviewer")  # fmt: skip
+ASREVIEW_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "doi", "keywords", "included")
+_LB = {"include": "ASReview_relevant", "exclude": "ASReview_irrelevant"}
+_LB_BACK = {v: k for k, v in _LB.items()}
+
+
+def sheet_rows(
+    records: Iterable[Record], auto: Mapping[tuple[str, str], Effective], stage: str
+) -> Iterator[dict]:
+    for record in records:
+        d = auto.get((record.record_id, stage))
+        yield {
+            "record_id": record.record_id, "stage": stage, "title": record.title,
+            "authors": "; ".join(getattr(record, "authors", ()) or ()), "year": record.year or "",
+            "source": record.source, "auto_decision": d.decision if d else "", "auto_reason": d.reason if d else "",
+            "decision": "", "reason": "", "reviewer": "",
+        }  # fmt: skip
+
+
+def write_sheet(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
+    rows = list(rows)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "screening"
+        sheet.append(list(SHEET_COLUMNS))
+        for row in rows:
+            sheet.append([row.get(c, "") for c in SHEET_COLUMNS])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        atomic_write_bytes(path, buffer.getvalue())
+    else:
+        text = io.StringIO()
+        writer = csv.DictWriter(
+            text, fieldnames=list(SHEET_COLUMNS), extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+    return len(rows)
+
+
+def read_decision_file(path: Path) -> list[SheetRow]:
+    """Rows of a filled sheet (CSV/XLSX) or a labelled RIS file, with row numbers for messages."""
+    suffix = path.suffix.lower()
+    if suffix == ".ris":
+        return _read_ris(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    return _read_csv(path)
+
+
+def _row(number: int, data: Mapping[str, object]) -> SheetRow:
+    get = lambda key: str(data.get(key) or "").strip()  # noqa: E731
+    return SheetRow(number, get("record_id"), get("stage") or "title_abstract", get("decision"), get("reason"),
+                    get("reviewer"))  # fmt: skip
+
+
+def _check_header(header: list[str], path: Path) -> None:
+    missing = {"record_id", "decision"} - set(header)
+    if missing:
+        raise RecordParseError(f"decisions file lacks column(s) {sorted(missing)}", path=path, line=1)
+
+
+def _read_csv(path: Path) -> list[SheetRow]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            _check_header(list(reader.fieldnames or []), path)
+            return [_row(reader.line_num, row) for row in reader]
+    except UnicodeDecodeError as exc:
+        raise RecordParseError("not UTF-8 text; save the sheet as UTF-8", path=path) from exc
+    except csv.Error as exc:
+        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
+    except OSError as exc:
+        raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
+
+
+def _read_xlsx(path: Path) -> list[SheetRow]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise RecordParseError(f"not a readable .xlsx workbook ({exc})", path=path) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(c or "").strip() for c in next(rows, ())]
+    _check_header(header, path)
+    out = [
+        _row(number, dict(zip(header, values, strict=False))) for number, values in enumerate(rows, start=2)
+    ]
+    book.close()
+    return out
+
+
+def _read_ris(path: Path) -> list[SheetRow]:
+    from litreview.sources.ris import split_records  # the line-numbered TY..ER splitter
+
+    rows = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for start, chunk in split_records(handle, str(path)):
+            tags: dict[str, list[str]] = {}
+            for line in chunk:
+                tags.setdefault(line[:2], []).append(line[6:].strip())
+            labels = tags.get("LB", []) + [
+                k.removeprefix("litreview:") for k in tags.get("KW", []) if k.startswith("litreview:")
+            ]
+            decision = next(
+                (_LB_BACK.get(x, x) for x in labels if _LB_BACK.get(x, x) in ("include", "exclude", "maybe")),
+                "",
+            )
+            reviewer = next(
+                (x.removeprefix("reviewer:") for x in tags.get("KW", []) if x.startswith("reviewer:")), ""
+            )
+            rows.append(
+                SheetRow(start, (tags.get("AN") or [""])[0], "title_abstract", decision, "", reviewer)
+            )
+    return rows  # fmt: skip
+
+
+def write_ris(
+    path: Path, records: Iterable[Record], decided: Mapping[tuple[str, str], Effective], stage: str
+) -> int:
+    out, count = [], 0
+    for record in records:
+        d = decided.get((record.record_id, stage))
+        lines = ["TY  - " + ("JOUR" if record.kind == "citation" else "GEN"), f"TI  - {record.title}"]
+        lines += [f"AU  - {a}" for a in getattr(record, "authors", ()) or ()]
+        if record.year:
+            lines.append(f"PY  - {record.year}")
+        for tag, value in (("JO", getattr(record, "journal", "")), ("DO", getattr(record, "doi", "")),
+                           ("AB", getattr(record, "abstract", ""))):  # fmt: skip
+            if value:
+                lines.append(f"{tag}  - {' '.join(str(value).split())}")
+        lines.append(f"AN  - {record.record_id}")
+        if d is not None and d.decision in ("include", "exclude", "maybe"):
+            if d.decision in _LB:
+                lines.append(f"LB  - {_LB[d.decision]}")
+            lines.append(f"KW  - litreview:{d.decision}")
+            if d.reason:
+                lines.append(f"N1  - litreview reason: {d.reason}")
+        lines.append("ER  - ")
+        out.append("\n".join(lines))
+        count += 1
+    atomic_write_bytes(path, ("\n\n".join(out) + "\n").encode("utf-8"))
+    return count
+
+
+def write_asreview_csv(
+    path: Path, records: Iterable[Record], decided: Mapping[tuple[str, str], Effective], stage: str
+) -> int:
+    rows = []
+    for record in records:
+        d = decided.get((record.record_id, stage))
+        label = {"include": 1, "exclude": 0}.get(d.decision if d else "", "")
+        rows.append({
+            "record_id": record.record_id, "title": record.title, "abstract": getattr(record, "abstract", ""),
+            "authors": "; ".join(getattr(record, "authors", ()) or ()), "year": record.year or "",
+            "doi": getattr(record, "doi", ""), "keywords": "; ".join(getattr(record, "keywords", ()) or ()),
+            "included": label,
+        })  # fmt: skip
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(ASREVIEW_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+    return len(rows)

@@ -1,0 +1,128 @@
+"""PRISMA 2020 counts from hand-built decision logs, the template CSV, the diagram and PRISMA-S."""
+
+import csv
+
+import pytest
+
+from litreview.report.diagram import WIDTH, diagram_boxes, layout, write_diagram
+from litreview.report.prisma import _check_arithmetic, count_flow
+from litreview.report.prisma2020_csv import TEMPLATE, write_prisma2020_csv
+from litreview.report.prisma_s import search_log, search_log_markdown
+from litreview.screen.decisions import Decision, effective
+
+TA, FT = "title_abstract", "full_text"
+
+
+def hand_built():
+    identified = {"medline": [f"m{i}" for i in range(10)], "embase": [f"e{i}" for i in range(6)],
+                  "ctgov": ["t1", "t2"], "citations": ["c1", "c2", "c3"]}  # fmt: skip
+    groups = {"medline": "databases", "embase": "databases", "ctgov": "registers", "citations": "other"}
+    duplicates = {"e0": "m0", "e1": "m1"}
+    log = [
+        Decision("m2", TA, "exclude", "Irrelevant", rule_id="EX"),  # automation
+        Decision("m3", TA, "exclude", "Irrelevant", rule_id="EX"),
+        Decision("m4", TA, "exclude", "Prognosis only", "ana", "human"),
+        Decision("m5", TA, "include", "", "ana", "human"),
+        Decision("m6", TA, "include", rule_id="IN"),
+        Decision("m7", TA, "include", "", "ana", "human"), Decision("m7", TA, "exclude", "", "ben", "human"),
+        Decision("t1", TA, "include", rule_id="IN"), Decision("t2", TA, "include", rule_id="IN"),
+        Decision("m5", FT, "include", "", "ana", "human"),
+        Decision("m6", FT, "exclude", "Pulmonary only", "ana", "human"),
+        Decision("t1", FT, "include", rule_id="IN"), Decision("t2", FT, "not_retrieved", "", "ana", "human"),
+        Decision("c1", FT, "include", "", "ana", "human"), Decision("c2", FT, "exclude", "Merkel", "ana", "human"),
+    ]  # fmt: skip
+    return count_flow(identified=identified, groups=groups, duplicates=duplicates, decisions=effective(log),
+                      reported={"databases": 20, "registers": 2, "excluded": 10, "included_studies_databases": 3,
+                                "included_trials": 2}, previous={"studies": 4, "reports": 5})  # fmt: skip
+
+
+def test_counts_follow_the_decision_log():
+    flow = hand_built()
+    dbr, other = flow["databases_and_registers"], flow["other_methods"]
+    assert flow["identified_total"] == 21 and flow["duplicates_removed"]["total"] == 2
+    assert flow["records_after_duplicates_removed"] == 19
+    assert dbr["removed_before_screening"]["automation"] == 2
+    assert dbr["records_screened"] == 14  # 16 db/register records kept minus 2 removed by rules
+    assert dbr["records_excluded"] == 1 and dbr["records_excluded_by_reason"] == {"Prognosis only": 1}
+    assert dbr["records_awaiting_screening"] == 9  # undecided + the ana/ben conflict on m7
+    assert dbr["reports_sought"] == 4 and dbr["reports_not_retrieved"] == 1
+    assert dbr["reports_assessed"] == 3 and dbr["reports_excluded_by_reason"] == {"Pulmonary only": 1}
+    assert dbr["new_studies"] == 2
+    assert other["reports_sought"] == 3 and other["reports_assessed"] == 2 and other["new_studies"] == 1
+    assert other["reports_awaiting_assessment"] == 1
+    assert flow["new_studies"] == 3 and flow["total_studies"] == 7 and flow["total_reports"] == 8
+    assert flow["included_by_group"] == {"databases": 1, "other": 1, "registers": 1}
+
+
+def test_reported_vs_reproduced_shows_the_papers_gap_without_a_reason():
+    rows = {r["item"]: r for r in hand_built()["reported_vs_reproduced"]}
+    gap = next(r for item, r in rows.items() if item.startswith("Unaccounted"))
+    assert (
+        gap["reported"] == 20 + 2 - 10 - 3 - 2
+        and gap["reproduced"] is None
+        and "not explained" in gap["note"]
+    )
+    assert rows["Records identified from databases"] == {
+        "item": "Records identified from databases",
+        "reported": 20,
+        "reproduced": 16,
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [("databases_and_registers", "records_excluded"), ("databases_and_registers", "reports_not_retrieved"),
+     ("other_methods", "new_studies"), (None, "records_after_duplicates_removed")],
+)  # fmt: skip
+def test_every_box_is_checked_to_add_up(path, key):
+    flow = hand_built()
+    block = flow[path] if path else flow
+    block[key] += 1
+    with pytest.raises(AssertionError, match="PRISMA"):
+        _check_arithmetic(flow)
+
+
+def test_prisma2020_csv_uses_the_template_keys(tmp_path):
+    path = tmp_path / "prisma2020.csv"
+    write_prisma2020_csv(path, hand_built(), {"medline": "MEDLINE"})
+    rows = list(csv.DictReader(path.read_text().splitlines()))
+    assert list(rows[0]) == ["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
+    assert [r["data"] for r in rows] == [t[0] for t in TEMPLATE]
+    n = {r["data"]: r["n"] for r in rows}
+    assert n["database_results"] == "16" and n["database_specific_results"] == "embase, 6; MEDLINE, 10"
+    assert n["dbr_excluded"] == "Pulmonary only, 1" and n["excluded_automatic"] == "2"
+    assert n["previous_studies"] == "4" and n["total_studies"] == "7" and n["citations_results"] == "3"
+
+
+def test_diagram_boxes_do_not_overlap_and_all_formats_are_written(tmp_path):
+    flow = hand_built()
+    boxes = diagram_boxes(flow)
+    layout(boxes)
+    keys = {b.key for b in boxes}
+    assert {"prevstud", "box1", "box2", "box3", "box10", "box11", "box14", "box16"} <= keys
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart_x = a.x + WIDTH <= b.x or b.x + WIDTH <= a.x
+            apart_y = a.y + a.h <= b.y or b.y + b.h <= a.y
+            assert apart_x or apart_y, (a.key, b.key)
+    files = write_diagram(tmp_path, flow)
+    assert sorted(files) == ["prisma.pdf", "prisma.png", "prisma.svg", "prisma@2x.png"]
+    assert (tmp_path / "prisma.svg").read_text().count("Reports excluded") >= 1
+    again = tmp_path / "again"
+    again.mkdir()
+    write_diagram(again, flow)
+    assert (again / "prisma.svg").read_bytes() == (tmp_path / "prisma.svg").read_bytes()  # deterministic
+
+
+def test_prisma_s_log_lists_what_needs_a_human():
+    manifest = {"review_id": "demo", "run_id": "r1", "counts": {"pubmed": 3},
+                "sources": {"pubmed": {"group": "databases", "label": "MEDLINE", "platform": "PubMed",
+                                       "searched": "2022-07-18", "query_as_written": "a OR b)",
+                                       "repair_applied": ["delete ')' at 1:7"], "query_as_run": "a OR b",
+                                       "date_window": {"maxdate": "2022/07/18"}, "count": 3, "fetched": 3}}}  # fmt: skip
+    log = search_log(manifest, {"criteria": {"citation_searching": True}}, {"identified_total": 3})
+    assert (
+        "14_peer_review" in log["to_do_by_a_human"] and "5_citation_searching" not in log["to_do_by_a_human"]
+    )
+    text = search_log_markdown(log)
+    assert "delete ')' at 1:7" in text and "a OR b)" in text and "[ ] PRISMA-S item 14" in text
