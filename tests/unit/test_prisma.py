@@ -126,3 +126,13 @@ def test_prisma_s_log_lists_what_needs_a_human():
     )
     text = search_log_markdown(log)
     assert "delete ')' at 1:7" in text and "a OR b)" in text and "[ ] PRISMA-S item 14" in text
+
+
+def test_screening_outcome_per_source():
+    by_source = hand_built()["screening_by_source"]
+    assert by_source["embase"] == {"awaiting": 4, "duplicates": 2}
+    assert (
+        by_source["medline"]["excluded_by_rules"] == 2 and by_source["medline"]["excluded_by_reviewers"] == 1
+    )
+    assert by_source["ctgov"] == {"included": 1, "not_retrieved": 1}
+    assert sum(sum(v.values()) for v in by_source.values()) == 21

@@ -76,6 +76,7 @@ def count_flow(
     ]
     flow["included_by_group"] = dict(sorted(Counter(group_of[i] for i in included_ids).items()))
     new_studies = len(included_ids)
+    flow["screening_by_source"] = _by_source(identified, kept, decisions, set(included_ids))
     prev = dict(previous or {})
     flow["previous"] = {"studies": prev.get("studies", 0), "reports": prev.get("reports", 0)}
     flow["new_studies"] = new_studies
@@ -86,6 +87,37 @@ def count_flow(
         flow["reported"] = dict(reported)
         flow["reported_vs_reproduced"] = reported_vs_reproduced(reported, flow)
     return flow
+
+
+def _by_source(
+    identified: Mapping[str, Sequence[str]],
+    kept: list[str],
+    decisions: Mapping[tuple[str, str], Effective],
+    included: set[str],
+) -> dict[str, dict[str, int]]:
+    """Where each source's records ended (records found by several sources count for each)."""
+    kept_set = set(kept)
+    out = {}
+    for source, ids in sorted(identified.items()):
+        counts: Counter[str] = Counter()
+        for record_id in set(ids):
+            if record_id not in kept_set:
+                counts["duplicates"] += 1
+                continue
+            ta = decisions.get((record_id, TA))
+            if record_id in included:
+                counts["included"] += 1
+            elif ta is not None and ta.decision == "exclude":
+                counts["excluded_by_rules" if ta.source.startswith("rule") else "excluded_by_reviewers"] += 1
+            elif (ft := decisions.get((record_id, FT))) is not None and ft.decision in (
+                "exclude",
+                "not_retrieved",
+            ):
+                counts["excluded_at_full_text" if ft.decision == "exclude" else "not_retrieved"] += 1
+            else:
+                counts["awaiting"] += 1
+        out[source] = dict(sorted(counts.items()))
+    return out
 
 
 def _decision(decisions: Mapping[tuple[str, str], Effective], record_id: str, stage: str) -> Effective | None:

@@ -81,7 +81,12 @@ def build_esearch(
 
 def build_efetch(pmids: list[str]) -> Request:
     """One efetch batch by PMID (POST, as NCBI asks for long id lists)."""
-    params: dict[str, object] = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", "rettype": "abstract"}
+    params: dict[str, object] = {
+        "db": "pubmed",
+        "id": ",".join(pmids),
+        "retmode": "xml",
+        "rettype": "abstract",
+    }
     return Request.make(SOURCE, "efetch.fcgi", params, method="POST")
 
 
