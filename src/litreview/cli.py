@@ -102,6 +102,69 @@ def run(
     console.print(f"wall time: {elapsed:.1f} s")
 
 
+@app.command()
+def update(
+    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+    ] = None,
+    live: Annotated[bool, typer.Option("--live", help="Search the real services (the default).")] = False,
+    snapshot: Annotated[
+        Path | None, typer.Option("--replay", help="Answer from this recorded snapshot.")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Search live and record a snapshot here.")
+    ] = None,
+    asof: Annotated[
+        str | None, typer.Option(help="Search up to this date (YYYY-MM-DD; default today).")
+    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="Run id (default: UTC timestamp).")] = None,
+) -> None:
+    """Living-review update: only what is new since the last run; decisions kept; change report written."""
+    from litreview.config import load_protocol
+    from litreview.errors import ConfigError
+
+    protocol = load_protocol(review_dir)
+    if sum([live, record is not None, snapshot is not None]) > 1:
+        raise ConfigError("choose one of --live, --record DIR and --replay DIR")
+    mode = "replay" if snapshot is not None else "record" if record is not None else "live"
+    _quiet_prefect()
+    from litreview.pipeline.tasks import update_flow
+
+    result = update_flow(
+        review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
+        snapshot=str(record or snapshot) if (record or snapshot) else None, run_id=run_id, asof=asof,
+    )  # fmt: skip
+    prisma = result.prisma
+    console.print(f"{protocol.review_id}: update {result.run_id}")
+    console.print(f"new records identified: {prisma['identified_total']} (after duplicates: "
+                  f"{prisma['records_after_duplicates_removed']})")  # fmt: skip
+    console.print(f"studies: previous {prisma['previous']['studies']}, new {prisma['new_studies']}, "
+                  f"total {prisma['total_studies']}")  # fmt: skip
+    for name, path in result.outputs.items():
+        console.print(f"{name:>9}: {path}")
+
+
+@app.command()
+def serve(
+    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
+    cron: Annotated[str, typer.Option(help="When to run the update (cron, UTC).")] = "0 6 * * 1",
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+    ] = None,
+) -> None:
+    """Serve the update flow on a schedule from this machine (Prefect's flow.serve; Ctrl-C stops)."""
+    from litreview.config import load_protocol
+
+    protocol = load_protocol(review_dir)
+    from litreview.pipeline.tasks import update_flow
+
+    update_flow.serve(
+        name=f"{protocol.review_id}-update", cron=cron,
+        parameters={"review_dir": str(review_dir), "workspace": str(workspace) if workspace else None, "mode": "live"},
+    )  # fmt: skip
+
+
 query_app = typer.Typer(
     no_args_is_help=True, help="Lint, repair, translate and locally run search strategies."
 )

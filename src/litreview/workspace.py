@@ -247,6 +247,17 @@ class Workspace:
             dict(zip(("run_id", "started_at", "finished_at", "status", "kind"), r, strict=True)) for r in rows
         ]
 
+    def last_finished_run(self, before: str | None = None) -> tuple[str, dict[str, Any]] | None:
+        """The latest finished run (other than ``before``) and its manifest, or None."""
+        rows = self.conn.execute(
+            "SELECT run_id, manifest FROM runs WHERE status='finished' AND manifest IS NOT NULL "
+            "ORDER BY finished_at DESC, run_id DESC"
+        )
+        for run_id, manifest in rows:
+            if run_id != before:
+                return run_id, json.loads(manifest)
+        return None
+
     def add_payload(self, run_id: str, source: str, path: str, sha256: str) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?)", (run_id, source, path, sha256)
@@ -362,9 +373,12 @@ class Workspace:
         return cur.rowcount > 0
 
     # -- screening decisions ---------------------------------------------------------------------
-    def replace_auto_decisions(self, run_id: str, decisions: Iterable[Decision]) -> int:
-        """Automatic decisions are remade by each run; human rows are never touched here."""
-        self.conn.execute("DELETE FROM decisions WHERE origin='auto'")
+    def replace_auto_decisions(
+        self, run_id: str, decisions: Iterable[Decision], record_ids: Iterable[str]
+    ) -> int:
+        """Remake the automatic decisions of ``record_ids``; human rows are never touched here."""
+        for record_id in record_ids:
+            self.conn.execute("DELETE FROM decisions WHERE origin='auto' AND record_id=?", (record_id,))
         now, count = utc_now(), 0
         for d in decisions:
             self.conn.execute(

@@ -20,7 +20,9 @@ def dated_studies() -> list[dict]:
     studies = copy.deepcopy(load_studies(DATA / "ctgov"))
     for i, study in enumerate(studies):
         status = study["protocolSection"].setdefault("statusModule", {})
-        status["studyFirstPostDateStruct"] = {"date": (date(2013, 1, 1) + timedelta(days=90 * i)).isoformat()}
+        posted = (date(2013, 1, 1) + timedelta(days=90 * i)).isoformat()
+        status["studyFirstPostDateStruct"] = {"date": posted}
+        status["lastUpdatePostDateStruct"] = {"date": posted}
     return studies
 
 

@@ -23,7 +23,7 @@ def workspace(tmp_path):
                 for i in range(1, 5)
             ])  # fmt: skip
         ws.replace_auto_decisions(
-            "r1", [Decision("x:1", "title_abstract", "include", "rule says", rule_id="IN")]
+            "r1", [Decision("x:1", "title_abstract", "include", "rule says", rule_id="IN")], ["x:1"]
         )
     return root
 
@@ -120,6 +120,6 @@ def test_rerun_keeps_human_decisions(workspace, tmp_path):
     fill(sheet, {"x:1": "exclude"}, "ana")
     import_decisions(sheet, workspace)
     with Workspace.existing(workspace) as ws, ws.transaction():
-        ws.replace_auto_decisions("r2", [Decision("x:1", "title_abstract", "include", rule_id="IN")])
+        ws.replace_auto_decisions("r2", [Decision("x:1", "title_abstract", "include", rule_id="IN")], ["x:1"])
     rows, _ = state(workspace)
     assert ("x:1", "title_abstract", "human", "ana", "exclude") in rows

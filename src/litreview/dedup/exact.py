@@ -58,12 +58,13 @@ def _keys(record: Record) -> list[tuple[str, str]]:
     return keys
 
 
-def link_exact(records: Iterable[Record]) -> list[Link]:
+def link_exact(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset()) -> list[Link]:
     """Link every record sharing a normalised DOI, PMID (citations) or NCT id (trials).
 
     Each non-representative member gets one link to its cluster's representative, naming the
     identifier rule that joined it. Records with different DOIs are never joined through a
-    shared PMID (the DOI disagreement wins: they are kept apart).
+    shared PMID (the DOI disagreement wins: they are kept apart). Records in ``preferred`` (those
+    a workspace already held) stay representatives, so earlier decisions keep applying.
     """
     by_id: dict[str, Record] = {}
     owners: dict[tuple[str, str], str] = {}
@@ -82,7 +83,10 @@ def link_exact(records: Iterable[Record]) -> list[Link]:
     for members in clusters.values():
         if len(members) < 2:
             continue
-        rep = max(members, key=lambda r: (completeness(r), _source_rank(r), _neg(r.record_id)))
+        rep = max(
+            members,
+            key=lambda r: (r.record_id in preferred, completeness(r), _source_rank(r), _neg(r.record_id)),
+        )
         for member in members:
             if member.record_id == rep.record_id:
                 continue

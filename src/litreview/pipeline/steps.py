@@ -22,7 +22,9 @@ from litreview.errors import ConfigError
 from litreview.extract.trials import TABLE_COLUMNS, registry_row
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
+from litreview.pipeline.update_plan import Window
 from litreview.records import Record, Trial, content_hash
+from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
 from litreview.report.files import write_csv, write_json
 from litreview.report.prisma import count_flow
@@ -118,22 +120,31 @@ def _relative(path: str, base: Path) -> str:
 
 
 def collect_source(
-    protocol: Protocol, spec: SourceSpec, transport: Transport | None, run_id: str
+    protocol: Protocol,
+    spec: SourceSpec,
+    transport: Transport | None,
+    run_id: str,
+    window: Window | None = None,
 ) -> SourceBatch:
-    """Search or read one source completely; raise before anything is stored if it fails."""
+    """Search or read one source completely; raise before anything is stored if it fails.
+
+    ``window`` (updates only) narrows the search to what is new since the last run.
+    """
     batch = SourceBatch(name=spec.name, kind=spec.kind, group=spec.group)
     if spec.kind == "pubmed":
         assert transport is not None
         plan = plan_query(protocol, spec, "pubmed")
         term = plan.term
+        mindate = window.mindate if window else spec.mindate
+        maxdate = window.maxdate if window else spec.maxdate
         found = pubmed.search(
-            transport, term, mindate=spec.mindate, maxdate=spec.maxdate, datetype=spec.datetype, run_id=run_id
+            transport, term, mindate=mindate, maxdate=maxdate, datetype=spec.datetype, run_id=run_id
         )
         batch.records.extend(found.citations)
         batch.payloads.extend(found.payloads)
         batch.evidence = {
             **plan.evidence(),
-            "date_window": {"datetype": spec.datetype, "mindate": spec.mindate, "maxdate": spec.maxdate},
+            "date_window": {"datetype": spec.datetype, "mindate": mindate, "maxdate": maxdate},
             "count": found.search.count,
             "fetched": len(found.citations),
             "requests": found.requests,
@@ -148,11 +159,13 @@ def collect_source(
     elif spec.kind == "ctgov":
         assert transport is not None
         text = " ".join(spec.query_text().split())
+        as_of = (window.maxdate if window else spec.maxdate).replace("/", "-")
         found_trials = ctgov.search(
             transport,
             cond=text if spec.field == "cond" else "",
             term=text if spec.field != "cond" else "",
-            first_posted_max=spec.maxdate.replace("/", "-"),
+            first_posted_max=as_of,
+            updated_since=window.updated_since if window else "",
             run_id=run_id,
         )
         batch.records.extend(found_trials.trials)
@@ -163,17 +176,23 @@ def collect_source(
             "count": found_trials.total,
             "fetched": len(found_trials.trials),
             "requests": found_trials.requests,
+            "as_of": as_of,
             "data_version": ctgov.data_version(transport),
         }
     else:
         assert spec.file is not None
-        batch.records.extend(load_records(spec.file, spec.format, source=spec.name, run_id=run_id))
-        batch.payloads.append(str(spec.file))
+        digest = sha256_bytes(spec.file.read_bytes()) if spec.file.exists() else ""
+        if not (window and window.skip):
+            batch.records.extend(load_records(spec.file, spec.format, source=spec.name, run_id=run_id))
+            batch.payloads.append(str(spec.file))
         batch.evidence = {
             "file": _relative(str(spec.file), protocol.folder),
             "format": spec.format,
+            "sha256": digest,
             "count": len(batch.records),
         }
+    if window is not None:
+        batch.evidence["update_window"] = window.as_dict()
     batch.evidence.update(label=spec.label, platform=spec.platform, searched=spec.searched, group=spec.group)
     batch.records = [_portable(r, protocol.folder) for r in batch.records]
     return batch
@@ -194,6 +213,7 @@ def store(
     """Store every batch and refresh exact-identifier links in one transaction."""
     stored: dict[str, dict[str, int]] = {}
     with workspace.transaction():
+        existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
         workspace.start_run(run_id)
         for batch in batches:
             stats: StoreStats = workspace.store_records(run_id, batch.records)
@@ -202,7 +222,7 @@ def store(
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, _relative(payload, protocol.folder), digest)
-        links = link_exact(workspace.records())
+        links = link_exact(workspace.records(), preferred=existing)
         workspace.add_links(run_id, links)
     return stored
 
@@ -237,11 +257,26 @@ def screen_records(
                 auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
                                      rule_id=verdict.rule_id))  # fmt: skip
     with workspace.transaction():
-        workspace.replace_auto_decisions(run_id, auto)
+        workspace.replace_auto_decisions(run_id, auto, record_ids)
     return effective(workspace.decisions())
 
 
 SCREENING_COLUMNS = ("record_id", "stage", "decision", "reason", "decided_by")
+
+
+@dataclass
+class UpdateContext:
+    """What an update knew before it stored anything: the last run, the windows, the old records."""
+
+    since_run: str
+    windows: dict[str, Any]
+    existing: set[str]
+    before: dict[str, Record]
+
+
+def _included(decided: dict[tuple[str, str], Effective], record_id: str) -> bool:
+    final = decided.get((record_id, FT_STAGE))
+    return final is not None and final.decision == "include"
 
 
 def _screening_rows(decided: dict[tuple[str, str], Effective]):
@@ -259,20 +294,40 @@ def render(
     mode: str,
     flow_run_id: str | None,
     started: str,
+    update: UpdateContext | None = None,
 ) -> RunResult:
-    """Write records.csv, prisma.json, tables.csv and the run manifest (each atomically)."""
+    """Screen, count and write every output and the run manifest (each atomically).
+
+    In an update, identification counts only records new to the workspace, only new or changed
+    records are screened, and studies included before the update are the "previous" studies.
+    """
     root = workspace.root
     records = list(workspace.records())
+    by_id = {r.record_id: r for r in records}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     identified = {b.name: [r.record_id for r in b.records] for b in batches}
     run_ids = sorted({i for ids in identified.values() for i in ids})
+    previous = None
+    if update is not None:
+        changed = [
+            i
+            for i in run_ids
+            if i in update.before and content_hash(update.before[i]) != content_hash(by_id[i])
+        ]
+        new_ids = {i for i in run_ids if i not in update.existing}
+        identified = {name: [i for i in ids if i in new_ids] for name, ids in identified.items()}
+        run_ids = sorted(new_ids | set(changed))
     decided = screen_records(workspace, protocol, run_id, run_ids, set(duplicates))
+    if update is not None:
+        previous_ids = [i for i in update.existing if i not in duplicates and _included(decided, i)]
+        previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
     prisma = count_flow(
         identified=identified,
         groups={b.name: b.group for b in batches},
         duplicates={k: v[0] for k, v in duplicates.items()},
         decisions=decided,
-        reported=protocol.reported,
+        reported=protocol.reported if update is None else None,
+        previous=previous,
     )
     prisma = {"review_id": protocol.review_id, "run_id": run_id, **prisma}
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
@@ -316,6 +371,16 @@ def render(
         "duplicates_linked": len(duplicates),
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
+    if update is not None:
+        new_included = [by_id[i] for i in sorted(new_ids) if i not in duplicates and _included(decided, i)]
+        report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(new_ids)],
+                               [(update.before[i], by_id[i]) for i in changed], new_included)  # fmt: skip
+        manifest["update"] = {"since_run": update.since_run, "windows": update.windows,
+                              "new_records": len(new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
+        for folder in (root, workspace.run_dir(run_id)):
+            write_json(folder / "changes.json", report)
+            atomic_write_bytes(folder / "changes.md", change_markdown(report).encode("utf-8"))
+        outputs["changes"] = root / "changes.md"
     write_json(outputs["manifest"], manifest)
     log = search_log(manifest, protocol.raw, prisma)
     write_json(outputs["search_log_json"], log)

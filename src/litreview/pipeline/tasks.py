@@ -13,7 +13,9 @@ from prefect import flow, task
 from prefect.runtime import flow_run
 
 from litreview.config import Protocol, load_protocol
+from litreview.errors import WorkspaceError
 from litreview.pipeline import steps
+from litreview.pipeline.update_plan import Window, update_windows
 from litreview.workspace import Workspace
 
 
@@ -24,7 +26,13 @@ def load_protocol_task(review_dir: str) -> Protocol:
 
 @task(name="collect source", task_run_name="collect {source_name}")
 def collect_source_task(
-    protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str, workspace_dir: str
+    protocol: Protocol,
+    source_name: str,
+    mode: str,
+    snapshot: str | None,
+    run_id: str,
+    workspace_dir: str,
+    window: Window | None = None,
 ) -> steps.SourceBatch:
     spec = protocol.source(source_name)
     transport = None
@@ -36,7 +44,7 @@ def collect_source_task(
             workspace=Path(workspace_dir) if mode != "replay" else None,
             run_id=run_id,
         )
-    return steps.collect_source(protocol, spec, transport, run_id)
+    return steps.collect_source(protocol, spec, transport, run_id, window)
 
 
 @task(name="store, link and report")
@@ -47,20 +55,47 @@ def store_and_report_task(
     batches: list[steps.SourceBatch],
     mode: str,
     started: str,
+    update: dict | None = None,
 ) -> steps.RunResult:
     workspace = Workspace(workspace_dir, protocol.review_id)
     workspace.lock()
     try:
         workspace.open()
+        context = None
+        if update is not None:
+            incoming = {r.record_id for b in batches for r in b.records}
+            existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
+            before = {r.record_id: r for r in workspace.records(sorted(incoming & existing))}
+            context = steps.UpdateContext(update["since_run"], update["windows"], existing, before)
         stored = steps.store(workspace, run_id, batches, protocol)
         result = steps.render(
-            workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started
-        )
+            workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started,
+            update=context,
+        )  # fmt: skip
         result.stored = stored
         steps.clear_checkpoint(Path(workspace_dir))
         return result
     finally:
         workspace.close()
+
+
+@task(name="plan update")
+def plan_update_task(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> dict:
+    """The windows since the last finished run; refuses when there is no earlier run."""
+    from datetime import date
+
+    with Workspace.existing(workspace_dir) as workspace:
+        if workspace.review_id != protocol.review_id:
+            raise WorkspaceError(
+                f"{workspace_dir}: workspace of review {workspace.review_id!r}, not {protocol.review_id!r}"
+            )
+        last = workspace.last_finished_run(before=run_id)
+    if last is None:
+        raise WorkspaceError(f"{workspace_dir}: no finished run to update from; run `litreview run` first")
+    since_run, manifest = last
+    day = date.fromisoformat(asof) if asof else date.today()
+    windows = update_windows(protocol, since_run, manifest, day)
+    return {"since_run": since_run, "windows": windows}
 
 
 @flow(name="litreview-review", log_prints=True)
@@ -81,3 +116,37 @@ def review_flow(
         for spec in protocol.sources
     ]
     return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started)
+
+
+@flow(name="litreview-update", log_prints=True)
+def update_flow(
+    review_dir: str = "search_strings/ep_pd_nec",
+    workspace: str | None = None,
+    mode: str = "live",
+    snapshot: str | None = None,
+    run_id: str | None = None,
+    asof: str | None = None,
+) -> steps.RunResult:
+    """A living-review update: search only what is new since the last run, keep every decision,
+    screen new and changed records, write a change report and an updated PRISMA diagram."""
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    protocol = load_protocol_task(review_dir)
+    run_id = run_id or steps.new_run_id()
+    workspace_dir = workspace or str(Path("outputs") / protocol.review_id)
+    plan = plan_update_task(protocol, workspace_dir, run_id, asof)
+    batches = [
+        collect_source_task(
+            protocol, spec.name, mode, snapshot, run_id, workspace_dir, plan["windows"][spec.name]
+        )
+        for spec in protocol.sources
+    ]
+    windows = {name: window.as_dict() for name, window in plan["windows"].items()}
+    return store_and_report_task(
+        protocol,
+        workspace_dir,
+        run_id,
+        batches,
+        mode,
+        started,
+        {"since_run": plan["since_run"], "windows": windows},
+    )

@@ -181,8 +181,8 @@ class LoopbackServer:
 
     def studies(self, params: dict[str, str], repeat_token: bool) -> bytes:
         studies = self.corpus.studies
-        lo, hi = _study_window(params.get("filter.advanced", ""))
-        chosen = [s for s in studies if lo <= _first_posted(s) <= hi]
+        ranges = _ranges(params.get("filter.advanced", ""))
+        chosen = [s for s in studies if all(lo <= _study_date(s, f) <= hi for f, (lo, hi) in ranges.items())]
         size = min(int(params.get("pageSize", "10")), 1000)
         offset = int(params.get("pageToken", "0") or 0)
         page = chosen[offset : offset + size]
@@ -214,21 +214,22 @@ def _window(params: dict[str, str]) -> tuple[date, date]:
             _parse_date(params.get("maxdate", ""), date(3000, 12, 31), True))  # fmt: skip
 
 
-def _study_window(advanced: str) -> tuple[str, str]:
-    m = re.search(r"AREA\[StudyFirstPostDate\]RANGE\[([^,\]]*),([^\]]*)\]", advanced)
-    if not m:
-        return "0000", "9999"
-    lo, hi = m.group(1), m.group(2)
-    return ("0000" if lo in ("", "MIN") else lo), ("9999" if hi in ("", "MAX") else hi)
+def _ranges(advanced: str) -> dict[str, tuple[str, str]]:
+    """``AREA[Field]RANGE[lo,hi]`` clauses of a filter.advanced expression."""
+    out = {}
+    for m in re.finditer(r"AREA\[(\w+)\]RANGE\[([^,\]]*),([^\]]*)\]", advanced):
+        lo, hi = m.group(2), m.group(3)
+        out[m.group(1)] = ("0000" if lo in ("", "MIN") else lo, "9999" if hi in ("", "MAX") else hi)
+    return out
 
 
-def _first_posted(study: dict) -> str:
-    return str(
-        study.get("protocolSection", {})
-        .get("statusModule", {})
-        .get("studyFirstPostDateStruct", {})
-        .get("date", "")
-    )
+def _study_date(study: dict, field: str) -> str:
+    status = study.get("protocolSection", {}).get("statusModule", {})
+    key = {
+        "StudyFirstPostDate": "studyFirstPostDateStruct",
+        "LastUpdatePostDate": "lastUpdatePostDateStruct",
+    }[field]
+    return str(status.get(key, {}).get("date", ""))
 
 
 def _handler_for(server: LoopbackServer):

@@ -1,0 +1,60 @@
+"""What a living-review update asks each source for: only the window since the last good run.
+
+PubMed: the Entrez-date window from where the last run's window ended to the as-of date.
+ClinicalTrials.gov: studies updated since the last run (``AREA[LastUpdatePostDate]RANGE[<date>,MAX]``),
+which brings new studies and changed ones. Export files: read again only if their bytes changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from litreview.config import Protocol
+
+
+@dataclass(frozen=True)
+class Window:
+    mindate: str = ""  # PubMed window start (YYYY/MM/DD)
+    maxdate: str = ""  # as-of date (PubMed YYYY/MM/DD; CT.gov first posted up to this date)
+    updated_since: str = ""  # CT.gov: LastUpdatePostDate from this date (YYYY-MM-DD)
+    skip: bool = False  # an export file unchanged since the last run
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in ("", False)}
+
+
+def update_windows(
+    protocol: Protocol, last_run_id: str, last: Mapping[str, Any], asof: date
+) -> dict[str, Window]:
+    """One window per source from the last finished run's manifest (``last``)."""
+    finished = str(last.get("finished_at", ""))[:10] or asof.isoformat()
+    sources = last.get("sources", {})
+    windows = {}
+    for spec in protocol.sources:
+        evidence = sources.get(spec.name, {})
+        if spec.kind == "pubmed":
+            previous = (evidence.get("date_window") or {}).get("maxdate") or finished
+            windows[spec.name] = Window(
+                mindate=previous.replace("-", "/"), maxdate=asof.strftime("%Y/%m/%d"),
+                reason=f"Entrez dates since run {last_run_id}",
+            )  # fmt: skip
+        elif spec.kind == "ctgov":
+            previous = evidence.get("as_of") or finished
+            windows[spec.name] = Window(
+                updated_since=previous.replace("/", "-"), maxdate=asof.isoformat(),
+                reason=f"studies first posted or updated since run {last_run_id}",
+            )  # fmt: skip
+        else:
+            assert spec.file is not None
+            digest = hashlib.sha256(spec.file.read_bytes()).hexdigest() if spec.file.exists() else ""
+            same = digest and digest == evidence.get("sha256")
+            windows[spec.name] = Window(
+                skip=bool(same),
+                reason="export unchanged since the last run" if same else "export changed: read again",
+            )
+    return windows
