@@ -165,6 +165,73 @@ def serve(
     )  # fmt: skip
 
 
+@app.command()
+def tables(
+    trials: Annotated[
+        Path | None, typer.Option(help="CT.gov JSON: a folder of studies, a page file, or JSONL.")
+    ] = None,
+    workspace: Annotated[Path | None, typer.Option(help="A review workspace: its included trials.")] = None,
+    publications: Annotated[
+        Path | None, typer.Option(help="Citations to link by NCT id or acronym (any import format).")
+    ] = None,
+    overrides: Annotated[
+        Path | None, typer.Option(help="CSV identifier,column,value,reason,who applied last.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Folder for tables.csv, tables.xlsx, tables.md.")] = Path("."),
+    explain_cells: Annotated[
+        bool, typer.Option("--explain", help="Print every cell with its evidence.")
+    ] = False,
+) -> None:
+    """Derive the review's tables (compound, category, design, site, line, ...) from registry records."""
+    from litreview.errors import ConfigError
+    from litreview.extract.tables import build_tables, explain, read_overrides, write_tables
+
+    if (trials is None) == (workspace is None):
+        raise ConfigError("give exactly one of --trials and --workspace")
+    found, citations = _trials_and_citations(trials, workspace)
+    if publications is not None:
+        citations += [r for r in _records(publications) if r.kind == "citation"]
+    chosen = read_overrides(overrides, {t.nct_id for t in found}) if overrides else []
+    result = build_tables(found, citations, chosen)
+    paths = write_tables(out, result)
+    if explain_cells:
+        print(explain(result), end="")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"{len(result.rows)} trials, {len(result.applied)} overrides -> {', '.join(str(p) for p in paths.values())}",
+          file=sys.stderr)  # fmt: skip
+
+
+def _trials_and_citations(trials: Path | None, workspace: Path | None):
+    import json as _json
+
+    from litreview.records import from_dict
+    from litreview.sources.ctgov import load_ctgov_json
+
+    if workspace is not None:
+        from litreview.screen.decisions import effective
+        from litreview.workspace import Workspace
+
+        with Workspace.existing(workspace) as ws:
+            duplicates = {link.record_id for link in ws.links("duplicate")}
+            decided = effective(ws.decisions())
+            records = [r for r in ws.records() if r.record_id not in duplicates]
+        included = [r for r in records if r.kind == "trial"
+                    and (d := decided.get((r.record_id, "full_text"))) and d.decision == "include"]  # fmt: skip
+        return included, [r for r in records if r.kind == "citation"]
+    assert trials is not None
+    if trials.is_dir():
+        return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], []
+    if trials.suffix == ".jsonl":
+        with open(trials, encoding="utf-8") as handle:
+            return [
+                r
+                for r in (from_dict(_json.loads(line)) for line in handle if line.strip())
+                if r.kind == "trial"
+            ], []
+    return list(load_ctgov_json(trials)), []
+
+
 query_app = typer.Typer(
     no_args_is_help=True, help="Lint, repair, translate and locally run search strategies."
 )

@@ -19,11 +19,11 @@ from litreview import __version__
 from litreview.config import Protocol, Settings, SourceSpec
 from litreview.dedup.exact import DUPLICATE, link_exact
 from litreview.errors import ConfigError
-from litreview.extract.trials import TABLE_COLUMNS, registry_row
+from litreview.extract.tables import build_tables, read_overrides, write_tables
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import Window
-from litreview.records import Record, Trial, content_hash
+from litreview.records import Citation, Record, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
 from litreview.report.files import write_csv, write_json
@@ -336,7 +336,6 @@ def render(
         "screening": root / "screening.csv",
         "prisma": root / "prisma.json",
         "prisma2020": root / "prisma2020.csv",
-        "tables": root / "tables.csv",
         "search_log": root / "search_log.md",
         "search_log_json": root / "search_log.json",
         "manifest": workspace.run_dir(run_id) / "manifest.json",
@@ -347,10 +346,21 @@ def render(
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
         outputs[name.replace(".", "_")] = path
-    trials = sorted(
-        (r for r in records if isinstance(r, Trial) and r.record_id not in duplicates), key=lambda t: t.nct_id
-    )
-    write_csv(outputs["tables"], TABLE_COLUMNS, (registry_row(t) for t in trials))
+    # The tables hold the included registry trials; linked publications are the review's own citations.
+    trials = [
+        r
+        for r in records
+        if isinstance(r, Trial) and r.record_id not in duplicates and _included(decided, r.record_id)
+    ]
+    citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
+    overrides = []
+    if protocol.tables.get("overrides"):
+        overrides = read_overrides(
+            protocol.folder / str(protocol.tables["overrides"]), {t.nct_id for t in trials}
+        )
+    tables = build_tables(trials, citations, overrides)
+    for name, path in write_tables(root, tables).items():
+        outputs[name.replace(".", "_")] = path
     run_records = [r for b in batches for r in b.records]
     manifest = {
         "litreview_version": __version__,

@@ -1,0 +1,107 @@
+"""The drug lexicon (``litreview/data/drug_lexicon.toml``): names, classes, regimens, and a finder.
+
+``find_drugs`` returns every drug named in a text, in order of appearance, with the span that
+named it; regimen acronyms (FOLFIRI, CAPTEM, SOX...) expand to their components. Short all-capital
+names (EP, SOX, STZ) match only as written, and never inside hyphenated words such as "EP-NEC".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+CLASSES = ("chemotherapy", "targeted therapy", "immune checkpoint inhibitor", "radioligand", "other")
+
+
+@dataclass(frozen=True)
+class Mention:
+    drug: str  # canonical name
+    start: int
+    end: int
+    text: str  # as written
+    regimen: str = ""  # the regimen acronym this came from, if any
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    classes: dict[str, str]  # canonical → class
+    sources: dict[str, str]
+    regimens: dict[str, tuple[str, ...]]
+    pattern: re.Pattern[str]
+    short_pattern: re.Pattern[str]
+    names: dict[str, str]  # lower-cased synonym → canonical (or "regimen:<name>")
+
+    def find(self, text: str) -> list[Mention]:
+        hits: list[tuple[int, int, str]] = []
+        for pattern in (self.pattern, self.short_pattern):
+            hits.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text or ""))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out: list[Mention] = []
+        last_end = -1
+        for start, end, written in hits:
+            if start < last_end:  # overlapped by a longer, earlier name
+                continue
+            last_end = end
+            target = self.names.get(_key(written)) or self.names.get(written)
+            if target is None:
+                continue
+            if target.startswith("regimen:"):
+                name = target.removeprefix("regimen:")
+                out.extend(Mention(d, start, end, written, name) for d in self.regimens[name])
+            else:
+                out.append(Mention(target, start, end, written))
+        return out
+
+    def drug_class(self, drug: str) -> str:
+        return self.classes[drug]
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "", name.lower())
+
+
+def _alternation(names: list[str]) -> str:
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        # spaces and hyphens are interchangeable (and optional): "5-FU" = "5 FU" = "5FU"
+        parts.append(r"[\s\-]*".join(re.escape(piece) for piece in re.split(r"[\s\-]+", name) if piece))
+    return "|".join(parts)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    data = tomllib.loads(resources.files("litreview").joinpath("data/drug_lexicon.toml").read_text("utf-8"))
+    classes, sources, names = {}, {}, {}
+    for canonical, entry in data["drugs"].items():
+        if entry["class"] not in CLASSES:
+            raise ValueError(f"drug lexicon: {canonical} has unknown class {entry['class']!r}")
+        classes[canonical] = entry["class"]
+        sources[canonical] = entry.get("source", "")
+        for synonym in {canonical, *entry.get("synonyms", [])}:
+            names[_key(synonym)] = canonical
+    regimens = {name: tuple(parts) for name, parts in data.get("regimens", {}).items()}
+    for name, parts in regimens.items():
+        unknown = [p for p in parts if p not in classes]
+        if unknown:
+            raise ValueError(f"drug lexicon: regimen {name} names unknown drugs {unknown}")
+    short = [n for n in regimens if len(n) <= 4 and n.isupper()]
+    short += [s for e in data["drugs"].values() for s in e.get("synonyms", []) if len(s) <= 4 and s.isupper()]
+    for name in regimens:
+        (
+            names.__setitem__(name, f"regimen:{name}")
+            if name in short
+            else names.__setitem__(_key(name), f"regimen:{name}")
+        )
+    long_names = [n for n in {*(s for e in data["drugs"].values() for s in e.get("synonyms", [])), *classes, *regimens}
+                  if n not in short]  # fmt: skip
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9])(?:" + _alternation(long_names) + r")(?![A-Za-z0-9])", re.IGNORECASE
+    )
+    short_pattern = re.compile(r"(?<![\w\-/])(?:" + "|".join(map(re.escape, sorted(set(short), key=len, reverse=True)))
+                               + r")(?![\w\-])")  # fmt: skip
+    for s in short:
+        names.setdefault(s, names.get(_key(s), ""))
+    return Lexicon(classes, sources, regimens, pattern, short_pattern, names)

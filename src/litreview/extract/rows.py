@@ -1,0 +1,350 @@
+"""A registry study becomes one row of the review's tables, in the paper's vocabulary, with evidence.
+
+Every derived cell keeps where it came from: a JSON path of the study, or a quoted text span (of
+the registry record or of a linked publication). Rules are general: nothing here names a trial.
+
+- compound: drugs from the interventions (lexicon names, code names and regimens); if the registry
+  lists none, from the titles, then from linked publications. Randomised studies whose entries
+  are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
+- category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
+  immune checkpoint inhibitors) onto the paper's six tables.
+- design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
+  of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored.
+- results: n, ORR, DCR, median PFS/OS from linked publications' abstracts, with the PMID.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litreview.extract.lexicon import Lexicon, Mention, load_lexicon
+from litreview.extract.trials import location_words, status_words
+from litreview.records import Citation, Trial
+
+TABLES = {
+    frozenset({"chemotherapy"}): (1, "Chemotherapy"),
+    frozenset({"targeted therapy"}): (2, "Targeted therapy"),
+    frozenset({"chemotherapy", "targeted therapy"}): (3, "Combination chemotherapy and targeted therapy"),
+    frozenset({"immune checkpoint inhibitor"}): (4, "ICI"),
+    frozenset({"chemotherapy", "immune checkpoint inhibitor"}): (5, "Combination chemotherapy and ICI"),
+    frozenset({"immune checkpoint inhibitor", "targeted therapy"}): (6, "Combination ICI and targeted therapy"),
+    frozenset({"chemotherapy", "immune checkpoint inhibitor", "targeted therapy"}): (
+        6, "Combination ICI, targeted therapy and chemotherapy"),
+}  # fmt: skip
+_NEGATED = re.compile(
+    r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Cell:
+    value: str = ""
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    cells: dict[str, Cell]
+    warnings: list[str] = field(default_factory=list)
+
+    def values(self) -> dict[str, str]:
+        return {k: c.value for k, c in self.cells.items()}
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _span(text: str, match: re.Match[str] | Mention, where: str) -> str:
+    start, end = (match.start, match.end) if isinstance(match, Mention) else match.span()
+    return f'{where}[{start}:{end}] "{text[start:end]}"'
+
+
+def linked_publications(trial: Trial, publications: Iterable[Citation]) -> list[Citation]:
+    """Publications that name the trial: its NCT id, or its acronym when the acronym is distinctive."""
+    acronym = (trial.acronym or "").strip()
+    distinctive = bool(acronym) and (
+        re.search(r"\d|-", acronym) is not None or (len(acronym) >= 5 and acronym.isupper())
+    )
+    pattern = re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])") if distinctive else None
+    out = []
+    for pub in publications:
+        text = f"{pub.title} {pub.abstract}"
+        if trial.nct_id in pub.nct_ids or trial.nct_id in text or (pattern and pattern.search(text)):
+            out.append(pub)
+    return out
+
+
+def derive_row(trial: Trial, publications: Iterable[Citation] = (), lexicon: Lexicon | None = None) -> Row:
+    lexicon = lexicon or load_lexicon()
+    study = trial.study or {}
+    protocol = study.get("protocolSection", {}) if isinstance(study, dict) else {}
+    linked = linked_publications(trial, publications)
+    row = Row({})
+    cells = row.cells
+    cells["identifier"] = Cell(trial.nct_id, ["protocolSection.identificationModule.nctId"])
+    cells["trial_name"] = Cell(
+        trial.acronym, ["protocolSection.identificationModule.acronym"] if trial.acronym else []
+    )
+    cells["status"] = Cell(status_words(trial.status), ["protocolSection.statusModule.overallStatus"])
+    cells["enrolment"] = Cell("" if trial.enrollment is None else str(trial.enrollment),
+                              ["protocolSection.designModule.enrollmentInfo.count"] if trial.enrollment is not None else [])  # fmt: skip
+    cells["enrolment_type"] = Cell(
+        trial.enrollment_type.upper(),
+        ["protocolSection.designModule.enrollmentInfo.type"] if trial.enrollment_type else [],
+    )
+    cells["location"] = Cell(
+        location_words(trial.countries),
+        ["protocolSection.contactsLocationsModule.locations[].country"] if trial.countries else [],
+    )
+    compound, drugs = _compound(protocol, trial, linked, lexicon, row)
+    cells["compound"] = compound
+    classes = {
+        "targeted therapy" if lexicon.drug_class(d) == "radioligand" else lexicon.drug_class(d) for d in drugs
+    }
+    classes.discard("other")
+    table = TABLES.get(frozenset(classes))
+    if table is None:
+        row.warnings.append(
+            f"{trial.nct_id}: no therapy category (drugs found: {', '.join(drugs) or 'none'})"
+        )
+    cells["table"] = Cell(str(table[0]) if table else "", [f"classes of {', '.join(drugs)}"] if table else [])
+    cells["category"] = Cell(table[1] if table else "", cells["table"].evidence)
+    cells["design"] = _design(protocol, trial, linked)
+    cells["site"] = _site(protocol, trial)
+    cells["line"] = _line(protocol, trial)
+    cells["results"] = _results(linked)
+    if not protocol:
+        row.warnings.append(f"{trial.nct_id}: study JSON has no protocolSection: derived cells left blank")
+    return row
+
+
+# -- compound -----------------------------------------------------------------------------------
+
+
+def _compound(
+    protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
+) -> tuple[Cell, list[str]]:
+    entries = []
+    for i, item in enumerate(_get(protocol, "armsInterventionsModule", "interventions") or []):
+        if not isinstance(item, dict):
+            continue
+        text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
+        found = lexicon.find(text)
+        if found:
+            entries.append((found, text, f"protocolSection.armsInterventionsModule.interventions[{i}].name"))
+    if not entries:
+        for where, text in (("protocolSection.identificationModule.briefTitle", trial.title),
+                            ("protocolSection.identificationModule.officialTitle", trial.official_title)):  # fmt: skip
+            found = lexicon.find(text or "")
+            if found:
+                entries = [(found, text, where)]
+                break
+    if not entries:
+        for pub in linked:
+            for part, text in (("title", pub.title), ("abstract", pub.abstract)):
+                found = lexicon.find(text or "")
+                if found:
+                    entries = [(found, text, f"publication {pub.record_id} {part}")]
+                    break
+            if entries:
+                break
+    if not entries:
+        row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
+        return Cell(), []
+    drugs: list[str] = []
+    evidence: list[str] = []
+    for found, text, where in entries:
+        evidence.extend(_span(text, m, where) for m in found)
+        drugs.extend(m.drug for m in found if m.drug not in drugs)
+    randomised = (trial.allocation or "").upper() == "RANDOMIZED"
+    shown = [_entry_label(found) for found, _, _ in entries]
+    if randomised and len(entries) > 1 and all(len({m.drug for m in f}) > 1 for f, _, _ in entries):
+        value = " or ".join(dict.fromkeys(shown))
+    else:
+        value = " + ".join(dict.fromkeys(_display(d) for d in drugs))
+    return Cell(value[:1].upper() + value[1:], evidence), drugs
+
+
+def _entry_label(found: list[Mention]) -> str:
+    regimens = list(dict.fromkeys(m.regimen for m in found if m.regimen))
+    if regimens and all(m.regimen for m in found):
+        return " + ".join(regimens)
+    return " + ".join(dict.fromkeys(_display(m.drug) for m in found))
+
+
+def _display(drug: str) -> str:
+    return drug
+
+
+# -- design -------------------------------------------------------------------------------------
+
+_PHASES = {"EARLY_PHASE1": "I", "PHASE1": "I", "PHASE2": "II", "PHASE3": "III", "PHASE4": "IV"}
+
+
+def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
+    phases = [p for p in (_get(protocol, "designModule", "phases") or []) if p in _PHASES]
+    text = " ".join(
+        [
+            trial.title,
+            trial.official_title,
+            str(_get(protocol, "eligibilityModule", "eligibilityCriteria") or ""),
+        ]
+    )
+    evidence = ["protocolSection.designModule.phases"] if phases else []
+    randomised = (trial.allocation or "").upper() == "RANDOMIZED"
+    if randomised:
+        evidence.append("protocolSection.designModule.designInfo.allocation")
+    if not phases:  # the registry is silent: a linked publication may say
+        for pub in linked:
+            m = re.search(r"\b(randomi[sz]ed)?[\s,]*(?:multicent\w*[\s,]*)?(?:[\w-]+[\s,]+){0,4}?phase\s+(I{1,3}|[123])(?:/(I{1,3}|[123]))?\b",
+                          pub.title, re.IGNORECASE)  # fmt: skip
+            if m:
+                numerals = [_roman(g) for g in m.groups()[1:] if g]
+                phases = [f"PHASE{len(n)}" for n in numerals]
+                randomised = randomised or re.search(r"randomi[sz]ed", pub.title, re.IGNORECASE) is not None
+                evidence.append(_span(pub.title, m, f"publication {pub.record_id} title"))
+                break
+    if not phases:
+        return Cell("", [])
+    names = [_PHASES[p] for p in phases]
+    label = "/".join(dict.fromkeys(names))
+    if re.search(r"\bphase\s*(?:2a|IIa)\b", text, re.IGNORECASE) and label.endswith("II"):
+        label += "a"
+        evidence.append("text: phase IIa")
+    if re.search(r"\bbasket\b", text, re.IGNORECASE):
+        return Cell(f"Phase {label} Basket", [*evidence, "text: basket"])
+    if re.search(r"\bpilot\b", trial.title or "", re.IGNORECASE):
+        return Cell("Pilot", [*evidence, "briefTitle: pilot"])
+    return Cell(f"Randomised phase {label}" if randomised else f"Phase {label}", evidence)
+
+
+def _roman(value: str) -> str:
+    return {"1": "I", "2": "II", "3": "III"}.get(value, value.upper())
+
+
+# -- site of origin -----------------------------------------------------------------------------
+
+_SITES = [
+    ("Prostate-NEC", r"prostat\w*"), ("Cervical-NEC", r"cervi(?:x|cal)"), ("Bladder-NEC", r"bladder|urothelial"),
+    ("H&N-NEC", r"head and neck|larynx|laryngeal"), ("Thymic-NEC", r"thym\w+"),
+]  # fmt: skip
+
+
+def _site(protocol: dict, trial: Trial) -> Cell:
+    bullets = _bullets(protocol)
+    scope = bullets[0] if bullets else ""
+    # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
+    scope = re.sub(r"\([^)]*\)", lambda m: "" if _NEGATED.search(m.group(0)) else m.group(0), scope)
+    clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
+    text = " ".join(clauses)
+    where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion)"
+    if not text.strip() or re.search(
+        r"no (?:primary[- ])?site restriction|any (?:primary|site|origin)|of any origin", text, re.I
+    ):
+        title = " ".join([trial.title, *trial.conditions])
+        text, where = title, "briefTitle and conditions"
+    sites: list[str] = []
+    evidence: list[str] = []
+
+    def add(name: str, match: re.Match[str] | None) -> None:
+        if match and name not in sites:
+            sites.append(name)
+            evidence.append(_span(text, match, where))
+
+    if m := re.search(r"extra[- ]?pulmonary|\bEP-NEC\b", text, re.I):
+        add("EP-NEC", m)
+    else:
+        gi = re.search(
+            r"\bGEP\b|gastro[- ]?entero[- ]?pancrea\w*|digestive|gastrointestinal|\bGI\b", text, re.I
+        )
+        pancreas = re.search(r"pancrea\w*", text, re.I)
+        other = re.search(r"\bother (?:known|sites?|primar\w*)|\bother\b.*\bprimary", text, re.I)
+        if gi and other:
+            add("EP-NEC", other)
+        elif gi:
+            add("GEP-NEC", gi)
+        elif pancreas:
+            add("Panc-NEC", pancreas)
+        for name, pattern in _SITES:
+            add(name, re.search(pattern, text, re.I))
+        if "EP-NEC" not in sites:
+            add("UNK", re.search(r"unknown primary|unknown\b", text, re.I))
+        add("SCLC", re.search(r"\bSCLC\b|small[- ]cell lung", text, re.I))
+        add(
+            "Lung-NEC",
+            re.search(r"\blung\b(?! cancer)|pulmonary", text, re.I) if "SCLC" not in sites else None,
+        )
+    if not sites:
+        return Cell("NEC", [f"{where}: no organ named"])
+    return Cell(", ".join(sites), evidence)
+
+
+def _bullets(protocol: dict) -> list[str]:
+    text = str(_get(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    inclusion = re.split(r"exclusion criteria", text, flags=re.I)[0]
+    return [b.strip(" *-\t") for b in re.split(r"\n\s*[*\-•]\s+", "\n" + inclusion) if b.strip(" *-\t")][1:] or (
+        [inclusion.strip()] if inclusion.strip() else [])  # fmt: skip
+
+
+# -- line of treatment --------------------------------------------------------------------------
+
+_LINES = [
+    ("1st-3rd Lines", r"\b(?:0, 1 or 2|one or two) prior (?:systemic )?lines?"),
+    ("2nd Line or later", r"at least one (?:prior )?(?:\w+ )?line|after at least one|no upper limit|\bpretreated\b|one or more prior"),
+    ("2nd Line", r"second[- ]line|\b2nd[- ]line|maintenance|refractory|previously treated|progress\w* (?:on|during|after) (?:prior|first)|after failure"),
+    ("1st Line", r"first[- ]line|treatment[- ]naive|untreated|no prior systemic|no previous (?:systemic|chemo)|chemotherapy[- ]naive"),
+    ("Prior systemic therapy allowed", r"neither requires nor excludes|no prior[- ]line condition|prior (?:systemic )?therapy (?:is )?allowed"),
+]  # fmt: skip
+
+
+def _line(protocol: dict, trial: Trial) -> Cell:
+    bullets = _bullets(protocol)
+    sources = [("protocolSection.eligibilityModule.eligibilityCriteria", " ".join(bullets[1:] or bullets)),
+               ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
+    for label, pattern in _LINES:
+        for where, text in sources:
+            m = re.search(pattern, text or "", re.IGNORECASE)
+            if m:
+                return Cell(label, [_span(text, m, where)])
+    return Cell("Unknown", ["no line-of-treatment wording found"])
+
+
+# -- results ------------------------------------------------------------------------------------
+
+_OUTCOMES = [
+    ("n", r"\b(?:n|N)\s*=\s*(\d+)"),
+    ("ORR", r"(?:objective response rate|overall response rate|ORR)[^.;\d]{0,30}?(\d+(?:\.\d+)?)\s*%"),
+    ("DCR", r"(?:disease control rate|DCR)[^.;\d]{0,30}?(\d+(?:\.\d+)?)\s*%"),
+    (
+        "median PFS",
+        r"median (?:progression[- ]free survival|PFS)[^.;\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:months|mo)\b",
+    ),
+    ("median OS", r"median (?:overall survival|OS)[^.;\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:months|mo)\b"),
+]
+
+
+def _results(linked: list[Citation]) -> Cell:
+    for pub in linked:
+        if not pub.abstract:
+            continue
+        parts, evidence = [], []
+        for label, pattern in _OUTCOMES:
+            m = re.search(pattern, pub.abstract)
+            if m:
+                unit = "%" if label in ("ORR", "DCR") else " months" if "median" in label else ""
+                parts.append(
+                    f"{label} = {m.group(1)}{unit}" if label == "n" else f"{label}: {m.group(1)}{unit}"
+                )
+                evidence.append(_span(pub.abstract, m, f"publication {pub.record_id} abstract"))
+        if parts:
+            source = f"PMID {pub.pmid}" if pub.pmid else pub.record_id
+            return Cell(f"{', '.join(parts)} ({source})", evidence)
+    return Cell()

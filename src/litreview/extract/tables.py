@@ -1,0 +1,176 @@
+"""The review's tables from registry records: rows, curation overrides, and the three outputs.
+
+Overrides (CSV: ``identifier,column,value,reason,who``) are applied last and every one is reported
+beside the table it changed; an override naming an unknown trial or column is an error with its
+row number. Outputs: ``tables.csv`` (machine columns), ``tables.xlsx`` (one sheet per table, the
+paper's headers) and ``tables.md``; ``tables_evidence.json`` keeps each cell's evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litreview.errors import RecordParseError
+from litreview.extract.rows import Row, derive_row
+from litreview.extract.trials import TABLE_COLUMNS
+from litreview.records import Citation, Trial
+from litreview.report.files import write_csv, write_json
+from litreview.sources.transport import atomic_write_bytes
+
+PAPER_HEADERS = (
+    ("compound", "Investigational compound"), ("trial_name", "Trial name"), ("design", "Study design"),
+    ("site", "Site of origin"), ("line", "Line of treatment"), ("identifier", "Identifier (ClinicalTrials.gov or other)"),
+    ("status", "Study status"), ("enrolment", "Estimated/actual enrolment"), ("location", "Recruitment location"),
+    ("results", "Results"),
+)  # fmt: skip
+TABLE_TITLES = {
+    "1": "Table 1. Chemotherapy", "2": "Table 2. Targeted therapy",
+    "3": "Table 3. Combination chemotherapy and targeted therapy", "4": "Table 4. ICI",
+    "5": "Table 5. Combination chemotherapy and ICI",
+    "6": "Table 6. Combination ICI and targeted therapy; combination ICI, targeted therapy and chemotherapy",
+}  # fmt: skip
+OVERRIDE_COLUMNS = ("identifier", "column", "value", "reason", "who")
+
+
+@dataclass(frozen=True)
+class Override:
+    row: int
+    identifier: str
+    column: str
+    value: str
+    reason: str
+    who: str
+
+
+@dataclass
+class Tables:
+    rows: list[Row]
+    applied: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_tables(
+    trials: Iterable[Trial], publications: Iterable[Citation] = (), overrides: Iterable[Override] = ()
+) -> Tables:
+    pubs = list(publications)
+    rows = [derive_row(t, pubs) for t in sorted(trials, key=lambda t: t.nct_id)]
+    tables = Tables(rows, warnings=[w for r in rows for w in r.warnings])
+    by_id = {r.cells["identifier"].value: r for r in rows}
+    for o in overrides:
+        row = by_id[o.identifier]
+        before = row.cells[o.column].value
+        row.cells[o.column].value = o.value
+        row.cells[o.column].evidence = [f"override by {o.who}: {o.reason} (was {before!r})"]
+        tables.applied.append({"identifier": o.identifier, "column": o.column, "from": before, "to": o.value,
+                               "reason": o.reason, "who": o.who})  # fmt: skip
+    rows.sort(key=lambda r: (int(r.cells["table"].value or 99), r.cells["identifier"].value))
+    return tables
+
+
+def read_overrides(path: Path, known_ids: set[str]) -> list[Override]:
+    """Overrides from CSV; every bad row is reported with its number and nothing is applied."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            missing = set(OVERRIDE_COLUMNS) - set(reader.fieldnames or [])
+            if missing:
+                raise RecordParseError(f"overrides file lacks column(s) {sorted(missing)}", path=path, line=1)
+            rows = [(reader.line_num, r) for r in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise RecordParseError(f"cannot read overrides: {exc}", path=path) from exc
+    problems, out = [], []
+    editable = set(TABLE_COLUMNS)
+    for number, r in rows:
+        o = Override(number, *(str(r.get(c) or "").strip() for c in OVERRIDE_COLUMNS))
+        if o.identifier not in known_ids:
+            problems.append(f"row {number}: unknown trial {o.identifier!r}")
+        if o.column not in editable:
+            problems.append(f"row {number}: unknown column {o.column!r} (one of {', '.join(TABLE_COLUMNS)})")
+        if not o.reason or not o.who:
+            problems.append(f"row {number}: every override needs a reason and who made it")
+        out.append(o)
+    if problems:
+        raise RecordParseError("; ".join(problems) + " — no override applied", path=path)
+    return out
+
+
+def write_tables(folder: Path, tables: Tables) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {name: folder / name for name in ("tables.csv", "tables.xlsx", "tables.md", "tables_evidence.json")}
+    write_csv(out["tables.csv"], TABLE_COLUMNS, (r.values() for r in tables.rows))
+    _write_xlsx(out["tables.xlsx"], tables)
+    atomic_write_bytes(out["tables.md"], tables_markdown(tables).encode("utf-8"))
+    write_json(out["tables_evidence.json"], {
+        "rows": [{"identifier": r.cells["identifier"].value, "cells": {k: {"value": c.value, "evidence": c.evidence}
+                                                                         for k, c in r.cells.items()}} for r in tables.rows],
+        "overrides": tables.applied, "warnings": tables.warnings,
+    })  # fmt: skip
+    return out
+
+
+def _grouped(tables: Tables) -> dict[str, list[Row]]:
+    groups: dict[str, list[Row]] = {}
+    for row in tables.rows:
+        groups.setdefault(row.cells["table"].value or "unassigned", []).append(row)
+    return groups
+
+
+def _write_xlsx(path: Path, tables: Tables) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for table, rows in _grouped(tables).items():
+        sheet = book.create_sheet(f"Table {table}" if table != "unassigned" else "Unassigned")
+        sheet.append([TABLE_TITLES.get(table, "No therapy category derived")])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append([header for _, header in PAPER_HEADERS])
+        for row in rows:
+            sheet.append([row.cells[key].value for key, _ in PAPER_HEADERS])
+    if tables.applied:
+        sheet = book.create_sheet("Overrides")
+        sheet.append(["identifier", "column", "from", "to", "reason", "who"])
+        for o in tables.applied:
+            sheet.append([o["identifier"], o["column"], o["from"], o["to"], o["reason"], o["who"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def tables_markdown(tables: Tables) -> str:
+    out = []
+    for table, rows in _grouped(tables).items():
+        out += [f"## {TABLE_TITLES.get(table, 'No therapy category derived')}", ""]
+        out.append("| " + " | ".join(h for _, h in PAPER_HEADERS) + " |")
+        out.append("|" + "---|" * len(PAPER_HEADERS))
+        for row in rows:
+            out.append(
+                "| " + " | ".join(row.cells[k].value.replace("|", "/") for k, _ in PAPER_HEADERS) + " |"
+            )
+        out.append("")
+    if tables.applied:
+        out += ["## Curation overrides", ""]
+        out += [
+            f"- {o['identifier']} {o['column']}: {o['from']!r} → {o['to']!r} ({o['reason']}; {o['who']})"
+            for o in tables.applied
+        ]
+        out.append("")
+    if tables.warnings:
+        out += ["## Warnings", ""] + [f"- {w}" for w in tables.warnings] + [""]
+    return "\n".join(out)
+
+
+def explain(tables: Tables) -> str:
+    """Every cell of every row with the evidence it came from."""
+    lines = []
+    for row in tables.rows:
+        lines.append(row.cells["identifier"].value)
+        for key, cell in row.cells.items():
+            lines.append(f"  {key}: {cell.value!r}")
+            lines.extend(f"      <- {e}" for e in cell.evidence)
+    return "\n".join(lines) + "\n"

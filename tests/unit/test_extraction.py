@@ -1,0 +1,189 @@
+"""Extraction: the drug lexicon, each derivation rule, overrides and the table outputs."""
+
+import json
+
+import pytest
+from tests.conftest import DATA
+
+from litreview.errors import RecordParseError
+from litreview.extract.lexicon import load_lexicon
+from litreview.extract.rows import derive_row, linked_publications
+from litreview.extract.tables import build_tables, read_overrides, write_tables
+from litreview.records import Citation
+from litreview.sources.ctgov import load_ctgov_json, study_to_trial
+
+NOT_DRUGS = r"treatment|assessment|procedure|surgery|radiotherapy|observation"
+
+
+def shared_trials():
+    return [t for p in sorted((DATA / "ctgov").glob("NCT*.json")) for t in load_ctgov_json(p)]
+
+
+def test_every_shared_intervention_resolves():
+    import re
+
+    lexicon = load_lexicon()
+    for trial in shared_trials():
+        for item in (
+            trial.study["protocolSection"].get("armsInterventionsModule", {}).get("interventions", [])
+        ):
+            name = item["name"]
+            assert lexicon.find(name) or re.search(NOT_DRUGS, name, re.I), (trial.nct_id, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "drugs"),
+    [
+        ("CAPTEM", ["capecitabine", "temozolomide"]),
+        ("mFOLFIRINOX", ["5-FU", "folinic acid", "irinotecan", "oxaliplatin"]),
+        ("EP-NEC after platinum-etoposide", ["etoposide"]),  # "EP" inside EP-NEC is not a regimen
+        ("EP or EC", ["etoposide", "cisplatin", "etoposide", "carboplatin"]),
+        ("nal-IRI + 5FU/LV", ["liposomal irinotecan", "5-FU"]),
+        ("JS001, IBI308, PDR001, AK104", ["toripalimab", "sintilimab", "spartalizumab", "cadonilimab"]),
+        ("BAY2757556 and MLN8237", ["larotrectinib", "alisertib"]),
+    ],
+)
+def test_lexicon_names_codes_and_regimens(text, drugs):
+    assert [m.drug for m in load_lexicon().find(text)] == drugs
+
+
+def study(nct="NCT00000001", **modules):
+    protocol = {"identificationModule": {"nctId": nct, **modules.pop("ident", {})}}
+    protocol.update(modules)
+    return study_to_trial({"protocolSection": protocol})
+
+
+def test_design_rules():
+    def design(**kw):
+        return derive_row(study(**kw)).cells["design"].value
+
+    assert design(designModule={"phases": ["PHASE2"]}) == "Phase II"
+    assert (
+        design(designModule={"phases": ["PHASE2"], "designInfo": {"allocation": "RANDOMIZED"}})
+        == "Randomised phase II"
+    )
+    assert design(designModule={"phases": ["PHASE1", "PHASE2"]}) == "Phase I/II"
+    assert design(designModule={"phases": ["PHASE1", "PHASE2"]},
+                  eligibilityModule={"eligibilityCriteria": "* phase 2a expansion cohort"}) == "Phase I/IIa"  # fmt: skip
+    assert (
+        design(designModule={"phases": ["PHASE2"]}, ident={"briefTitle": "A basket trial of X"})
+        == "Phase II Basket"
+    )
+    trial = study(ident={"acronym": "NET-02"})
+    pub = Citation(
+        record_id="e:1",
+        source="e",
+        native_id="1",
+        title="NET-02: a multicentre, randomised, phase II trial of X",
+    )
+    assert derive_row(trial, [pub]).cells["design"].value == "Randomised phase II"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        ("Extra-pulmonary primary (lung excluded).", "EP-NEC"),
+        ("Gastroenteropancreatic origin.", "GEP-NEC"),
+        ("GEP or unknown primary; locally advanced.", "GEP-NEC, UNK"),
+        ("GEP-NEC of GI tract or pancreas, or other known/unknown primary; lung primary excluded.", "EP-NEC"),
+        ("Prostate only (metastatic neuroendocrine prostate cancer).", "Prostate-NEC"),
+        ("Uterine cervix only.", "Cervical-NEC"),
+        ("Locally advanced GEP-NEC; lung, gynaecological and prostate primaries not allowed.", "GEP-NEC"),
+        ("No primary-site restriction in visible criteria.", "NEC"),
+    ],
+)
+def test_site_rules(criterion, site):
+    trial = study(eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* {criterion}\n* G3."})
+    assert derive_row(trial).cells["site"].value == site
+
+
+@pytest.mark.parametrize(
+    ("criterion", "line"),
+    [
+        ("Treatment-naive: no prior systemic therapy of any kind.", "1st Line"),
+        ("Second line: progression after first-line platinum-based chemotherapy.", "2nd Line"),
+        ("Maintenance after first line: stable disease after 6 cycles.", "2nd Line"),
+        ("Pretreated: after at least one chemotherapy line.", "2nd Line or later"),
+        ("0, 1 or 2 prior systemic lines allowed.", "1st-3rd Lines"),
+        (
+            "States no prior-line condition (neither requires nor excludes previous systemic therapy).",
+            "Prior systemic therapy allowed",
+        ),
+        ("Measurable disease.", "Unknown"),
+    ],
+)
+def test_line_rules(criterion, line):
+    trial = study(
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* Any site.\n* G3.\n* {criterion}"}
+    )
+    assert derive_row(trial).cells["line"].value == line
+
+
+def test_compound_category_and_arms():
+    def row(interventions, allocation=""):
+        return derive_row(study(armsInterventionsModule={"interventions": [{"name": n} for n in interventions]},
+                                designModule={"designInfo": {"allocation": allocation}})).values()  # fmt: skip
+
+    seneca = row(["FOLFIRI", "CAPTEM"], "RANDOMIZED")
+    assert seneca["compound"] == "FOLFIRI or CAPTEM" and seneca["table"] == "1"
+    assert row(["cisplatinum and everolimus"])["category"] == "Combination chemotherapy and targeted therapy"
+    assert row(["Nivolumab", "Ipilimumab"])["category"] == "ICI"
+    assert row(["Atezolizumab", "Carboplatin", "Etoposide"])["table"] == "5"
+    assert row(["177Lu-DOTATATE", "Nivolumab"])["table"] == "6"  # radioligands count as targeted therapy
+    assert (
+        row(["Camrelizumab", "Etoposide", "Apatinib"])["category"]
+        == "Combination ICI, targeted therapy and chemotherapy"
+    )
+
+
+def test_results_and_links_from_publications():
+    trial = study(nct="NCT03079440")
+    pub = Citation(record_id="pubmed:1", source="pubmed", native_id="1", pmid="34567890", title="TEMCAP in G3 NET",
+                   abstract="Registered as NCT03079440. n = 7 NEC patients; ORR was 14.3% and DCR 42.9%; "
+                            "median PFS was 3.5 months and median OS 8.2 months.")  # fmt: skip
+    other = Citation(record_id="pubmed:2", source="pubmed", native_id="2", title="Unrelated NEC series")
+    assert linked_publications(trial, [pub, other]) == [pub]
+    results = derive_row(trial, [pub]).cells["results"]
+    assert (
+        results.value
+        == "n = 7, ORR: 14.3%, DCR: 42.9%, median PFS: 3.5 months, median OS: 8.2 months (PMID 34567890)"
+    )
+    assert all('"' in e for e in results.evidence)
+
+
+def test_missing_modules_give_blanks_and_a_warning_never_a_crash():
+    bare = study_to_trial({"protocolSection": {"identificationModule": {"nctId": "NCT09999999"}}})
+    row = derive_row(bare)
+    assert row.cells["compound"].value == "" and row.cells["category"].value == ""
+    assert row.warnings and "NCT09999999" in row.warnings[0]
+
+
+def test_overrides_are_applied_last_and_reported(tmp_path):
+    trials = shared_trials()[:3]
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        f"identifier,column,value,reason,who\n{trials[0].nct_id},design,Pilot,registry wrong,ana\n"
+    )
+    overrides = read_overrides(path, {t.nct_id for t in trials})
+    tables = build_tables(trials, overrides=overrides)
+    row = next(r for r in tables.rows if r.cells["identifier"].value == trials[0].nct_id)
+    assert row.cells["design"].value == "Pilot" and "override by ana" in row.cells["design"].evidence[0]
+    files = write_tables(tmp_path / "out", tables)
+    assert "Curation overrides" in files["tables.md"].read_text()
+    evidence = json.loads(files["tables_evidence.json"].read_text())
+    assert evidence["overrides"][0]["to"] == "Pilot"
+    from openpyxl import load_workbook
+
+    book = load_workbook(files["tables.xlsx"])
+    assert "Overrides" in book.sheetnames
+    first = book[book.sheetnames[0]]
+    assert [c.value for c in first[2]][:2] == ["Investigational compound", "Trial name"]
+
+
+def test_bad_overrides_name_their_rows(tmp_path):
+    path = tmp_path / "overrides.csv"
+    path.write_text("identifier,column,value,reason,who\nNCT1,design,x,r,a\nNCT2,colour,x,,\n")
+    with pytest.raises(
+        RecordParseError, match=r"row 2: unknown trial.*row 3: unknown column.*row 3: every override"
+    ):
+        read_overrides(path, {"NCT2"})
