@@ -1,12 +1,10 @@
-"""Registry facts for a table row: identifier, status words, enrolment, recruitment location.
+"""Registry words for a table row: the column list, status words and recruitment locations.
 
-These columns are read straight off the registry record; the derived columns (category,
-compound, design, site, line) come from the extraction rules.
+These are read straight off the registry record; the derived columns (category, compound,
+design, site, line) come from :mod:`litreview.extract.rows`.
 """
 
 from __future__ import annotations
-
-from litreview.records import Trial
 
 TABLE_COLUMNS = (
     "table",
@@ -59,17 +57,3 @@ def location_words(countries: tuple[str, ...]) -> str:
         if word not in out:
             out.append(word)
     return ", ".join(out)
-
-
-def registry_row(trial: Trial) -> dict[str, str]:
-    """A table row with the registry-read columns filled and the derived ones empty."""
-    row = dict.fromkeys(TABLE_COLUMNS, "")
-    row.update(
-        trial_name=trial.acronym,
-        identifier=trial.nct_id,
-        status=status_words(trial.status),
-        enrolment="" if trial.enrollment is None else str(trial.enrollment),
-        enrolment_type=trial.enrollment_type.upper(),
-        location=location_words(trial.countries),
-    )
-    return row
