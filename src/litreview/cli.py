@@ -232,6 +232,46 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     return list(load_ctgov_json(trials)), []
 
 
+@app.command()
+def dedup(
+    input_file: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="CSV (ID column), RIS, nbib or JSONL records.")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for duplicates.csv and maybe.csv.")] = Path("."),
+) -> None:
+    """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score) and maybe.csv."""
+    import json as _json
+
+    from litreview.dedup.fuzzy import link_fuzzy
+    from litreview.importers import detect_format, load_records
+    from litreview.records import from_dict
+    from litreview.report.files import write_csv
+
+    if input_file.suffix == ".jsonl":
+        with open(input_file, encoding="utf-8") as handle:
+            records = [from_dict(_json.loads(line)) for line in handle if line.strip()]
+    else:
+        fmt = detect_format(input_file)
+        source = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(fmt, "")
+        records = list(load_records(input_file, fmt, source=source or input_file.stem.split(".")[0]))
+    links, maybes = link_fuzzy(records)
+    linked = {link.record_id: link for link in links}
+    native = {
+        r.record_id: r.native_id if r.source not in ("pubmed", "ctgov") else r.record_id for r in records
+    }
+    rows = [{"record_id": native[r.record_id], "duplicate_of": native[linked[r.record_id].linked_to] if r.record_id in linked else "",
+             "rule": linked[r.record_id].rule if r.record_id in linked else "",
+             "score": linked[r.record_id].score if r.record_id in linked else ""} for r in records]  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "duplicates.csv", ("record_id", "duplicate_of", "rule", "score"), rows)
+    write_csv(out / "maybe.csv", ("record_id_a", "record_id_b", "score", "reason"),
+              ({"record_id_a": native[m.a], "record_id_b": native[m.b], "score": m.score, "reason": m.reason} for m in maybes))  # fmt: skip
+    print(
+        f"{len(records)} records: {len(links)} linked as duplicates, {len(maybes)} pairs to check -> {out}",
+        file=sys.stderr,
+    )
+
+
 query_app = typer.Typer(
     no_args_is_help=True, help="Lint, repair, translate and locally run search strategies."
 )

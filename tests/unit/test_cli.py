@@ -76,3 +76,30 @@ def test_query_lint_reports_what_a_target_cannot_express(monkeypatch, capsys, tm
     assert code == 0 and ":2:" in out.out and "T101 embase" in out.out
     code, out = run_cli(monkeypatch, capsys, "query", "lint", str(query), "--target", "pubmed")
     assert "T105 pubmed" in out.out and ":1:" in out.out
+
+
+def test_dedup_command_writes_links_and_maybe_queue(monkeypatch, capsys, tmp_path):
+    import csv
+
+    source = tmp_path / "records.csv"
+    source.write_text(
+        '"ID","title","year","author","pages","volume","number","ENTRYTYPE","journal"\n'
+        '"a","Everolimus in neuroendocrine carcinoma",2017,"Smith, J","10-20",5,,"article","Ann Oncol"\n'
+        '"b","EVEROLIMUS IN NEUROENDOCRINE CARCINOMA.",2017,"Smith, J.","10-20",5,,"article","Annals of Oncology"\n'
+        '"c","Everolimus in neuroendocrine carcinoma",2017,"Smith, J","10-20",5,,"inproceedings","Ann Oncol"\n'
+        '"d","Temozolomide in neuroendocrine carcinoma",2017,"Chan, K","30-40",5,,"article","Ann Oncol"\n',
+        encoding="utf-8",
+    )
+    code, out = run_cli(monkeypatch, capsys, "dedup", str(source), "--out", str(tmp_path / "out"))
+    assert code == 0
+    rows = {
+        r["record_id"]: r for r in csv.DictReader((tmp_path / "out/duplicates.csv").read_text().splitlines())
+    }
+    assert rows["b"]["duplicate_of"] == "a" and rows["b"]["rule"] and rows["a"]["duplicate_of"] == ""
+    assert (
+        rows["d"]["duplicate_of"] == "" and rows["c"]["duplicate_of"] == ""
+    )  # a conference abstract is asked about
+    maybe = list(csv.DictReader((tmp_path / "out/maybe.csv").read_text().splitlines()))
+    assert {"record_id_a", "record_id_b", "score", "reason"} == set(maybe[0]) and any(
+        "c" in (m["record_id_a"], m["record_id_b"]) for m in maybe
+    )

@@ -1,0 +1,439 @@
+"""Fuzzy duplicate linking: normalise, block, compare with rapidfuzz, guard, cluster.
+
+Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rare title words,
+first author + year, year + first page). A pair is linked only when the titles agree closely and
+nothing keeps the records apart; guards keep distinct things apart however similar the titles
+are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
+comment / reply / retraction / protocol against the article, different numbers in the titles
+(parts of a series, phases), a conference abstract against a full paper (those go to "maybe").
+Near misses go to a "maybe" queue for a human; nothing there is linked. Clusters never join two
+different DOIs, even transitively; the most complete record represents each cluster.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from litreview.dedup.exact import DUPLICATE, completeness
+from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
+from litreview.records import Citation, Record, Trial
+from litreview.workspace import Link
+
+_TAGS = re.compile(r"<[^>]+>")
+_BRACKETED = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
+_TRAILING_BRACKETS = re.compile(r"\s*[\[(][^\])]*[\])]\s*\.?\s*$")
+_GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "μ": "mu",
+          "ω": "omega", "τ": "tau", "ε": "epsilon"}  # fmt: skip
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# What a record is, when its title says so (read after removing bracketed notes such as
+# "[Erratum appears in ...]", which describe the article rather than make it an erratum).
+_KINDS = {
+    "erratum": r"^\W*(?:errat\w*|corrigend\w*|correction)\b",
+    "comment": r"^\W*(?:comment\w*|reply|response|re:|letter)\b|\bletter to the editor\b|\bauthors?'?s? reply\b|\bin reply\b",
+    "retraction": r"^\W*(?:retract\w*|withdrawn)\b",
+    "protocol": r"\b(?:study protocol|trial protocol|protocol for|protocol of)\b",
+}
+_STOP = {
+    "the",
+    "of",
+    "and",
+    "a",
+    "an",
+    "in",
+    "on",
+    "for",
+    "to",
+    "with",
+    "by",
+    "at",
+    "from",
+    "or",
+    "as",
+    "is",
+    "are",
+}
+MAYBE_DUPLICATE = "maybe-duplicate"
+REGISTRATION = "registration"  # a publication reporting a registered trial: linked, not a duplicate
+BLOCK_CAP = 400  # a key shared by more records than this is too common to block on
+
+
+@dataclass(frozen=True)
+class Prepared:
+    record_id: str
+    title: str  # normalised
+    title_raw_kind: frozenset[str]
+    numbers: frozenset[str]
+    doi: str
+    year: int | None
+    first_page: str
+    pages: tuple[str, str]
+    volume: str
+    authors: tuple[str, ...]  # normalised last names
+    journal: tuple[str, ...]  # normalised journal tokens
+    conference: bool
+    weight: int  # completeness, for the representative
+
+
+@dataclass(frozen=True)
+class Maybe:
+    a: str
+    b: str
+    score: float
+    reason: str
+
+
+def ascii_fold(text: str) -> str:
+    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def normalise_title(title: str) -> str:
+    text = _TAGS.sub(" ", title or "").strip()
+    if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
+        text = text[1:].replace("]", " ", 1)
+    without_notes = _BRACKETED.sub(" ", text)  # "[Review]", "[33 refs]", "[Erratum appears in ...]"
+    without_notes = re.sub(r"\[[^\]]*$", " ", without_notes)  # a note cut off by the export
+    if len(without_notes.strip()) > 20:
+        text = without_notes
+    while _TRAILING_BRACKETS.search(text) and len(_TRAILING_BRACKETS.sub("", text)) > 20:
+        text = _TRAILING_BRACKETS.sub("", text)  # "(author's transl)"
+    return " ".join(_NON_ALNUM.sub(" ", ascii_fold(text).lower()).split())
+
+
+def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
+    out = []
+    for author in authors:
+        author = ascii_fold(author).strip()
+        if not author or author.lower().startswith("et al"):
+            continue
+        last = (
+            author.split(",")[0]
+            if "," in author
+            else author.split()[0]
+            if len(author.split()) > 1 and len(author.split()[-1]) <= 3
+            else author.split()[-1]
+        )
+        key = _NON_ALNUM.sub("", last.lower())
+        if key:
+            out.append(key)
+    return tuple(out)  # fmt: skip
+
+
+def normalise_journal(journal: str) -> tuple[str, ...]:
+    return tuple(t for t in _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split() if t not in _STOP)
+
+
+def page_range(pages: str) -> tuple[str, str]:
+    """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
+    "t-8"). Electronic locators ("e12724") keep their letter so they never compare with pages."""
+    text = (pages or "").strip().lower()
+    if not text:
+        return "", ""
+    if re.fullmatch(r"[a-z]\d+", text) and not text.startswith("s"):  # e-locators, article numbers
+        return text, text
+    parts = re.split(r"\s*[-–]\s*", text, maxsplit=1)
+    start = re.sub(r"^[a-z]+", "", parts[0])
+    start = start.lstrip("0") if start.isdigit() else ""
+    end = re.sub(r"^[a-z]+", "", parts[1]) if len(parts) > 1 else start
+    end = end.lstrip("0") if end.isdigit() else ""
+    if start and end and len(end) < len(start):  # "123-9" means 123-129
+        end = start[: len(start) - len(end)] + end
+    return start, end
+
+
+def first_page(pages: str) -> str:
+    return page_range(pages)[0]
+
+
+def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Pages that cannot belong to one article. Not comparable: article numbers and e-locators
+    ("e12724", "a1754"); a lone page may be the other's last page ("488" ~ "487-488"); where a first
+    page is missing, last pages must end alike (abbreviated ranges)."""
+    if (not a[0][:1].isdigit() and a[0]) or (not b[0][:1].isdigit() and b[0]):
+        return False
+    if a[0] and b[0]:
+        if a[0] == b[0]:
+            return False
+        lone_a, lone_b = a[0] == a[1], b[0] == b[1]
+        if (lone_a and a[0] == b[1]) or (lone_b and b[0] == a[1]):
+            return False
+        # same last page, first pages one keystroke apart ("2297-2108" / "2097-2108"): a typo
+        typo = len(a[0]) == len(b[0]) and sum(x != y for x, y in zip(a[0], b[0], strict=True)) == 1
+        return not (not lone_a and not lone_b and a[1] == b[1] and typo)
+    if a[1] and b[1]:
+        return not (a[1].endswith(b[1]) or b[1].endswith(a[1]))
+    return False
+
+
+def prepare(record: Record) -> Prepared:
+    title = record.title or ""
+    if isinstance(record, Citation):
+        authors = normalise_authors(_split_authors(record.authors))
+        journal = normalise_journal(record.journal or record.journal_abbrev)
+        doi, volume = normalize_doi(record.doi), re.sub(r"\D", "", record.volume)
+        conference = record.record_type == "conference-abstract"
+    else:
+        authors, journal, doi, volume, conference = (), (), "", "", False
+    norm = normalise_title(title)
+    bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
+    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
+    # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
+    numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
+    span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
+    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span[0], span, volume, authors,
+                    journal, conference, completeness(record))  # fmt: skip
+
+
+def _split_authors(authors: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for author in authors:
+        out.extend(a for a in re.split(r"\s+and\s+|;", author) if a.strip())
+    return out
+
+
+def blocking_keys(p: Prepared) -> list[tuple[str, str]]:
+    keys = []
+    if p.doi:
+        keys.append(("doi", p.doi))
+    words = p.title.split()
+    if len(p.title) >= 12:
+        keys.append(("title", p.title.replace(" ", "")[:24]))
+        rare = sorted((w for w in words if len(w) > 3 and w not in _STOP), key=lambda w: (-len(w), w))[:3]
+        if len(rare) >= 2:
+            keys.append(("words", " ".join(sorted(rare))))
+    if p.authors and p.year:
+        keys.append(("author-year", f"{p.authors[0]}|{p.year}"))
+    if p.first_page and p.year:
+        keys.append(("year-page", f"{p.year}|{p.first_page}"))
+    return keys
+
+
+def guard(a: Prepared, b: Prepared) -> str:
+    """Why two records must stay apart ('' when nothing keeps them apart)."""
+    if a.doi and b.doi and a.doi != b.doi:
+        return "different DOIs"
+    if a.year and b.year and abs(a.year - b.year) > 1:
+        return "years more than one apart"
+    if pages_conflict(a.pages, b.pages):
+        return "different pages"
+    if a.volume and b.volume and a.volume != b.volume:
+        return "different volumes"
+    if a.title_raw_kind != b.title_raw_kind:
+        return "erratum, comment, retraction or protocol against the article"
+    if a.numbers and b.numbers and a.numbers != b.numbers:
+        return "different numbers in the titles (series parts, phases, years)"
+    return ""
+
+
+def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether one journal name abbreviates the other: each word of the shorter name starts like a
+    word of the longer one, in order ("mol immunol" ~ "molecular immunology")."""
+    if not a or not b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    position = 0
+    for word in short:
+        while position < len(long) and not _abbreviates(word, long[position]):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
+
+
+def _abbreviates(x: str, y: str) -> bool:
+    k = min(len(x), len(y), 4)
+    return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
+
+
+def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
+    """('duplicate' | 'maybe' | '', score, rule or reason)."""
+    if a.doi and a.doi == b.doi:
+        return "duplicate", 1.0, "exact-doi"
+    reason = guard(a, b)
+    if reason:
+        return "", 0.0, reason
+    if not a.title or not b.title:
+        return "", 0.0, "a title is missing"
+    score = fuzz.ratio(a.title, b.title) / 100
+    if score < 0.80:
+        if _contained_with_same_bibliography(a, b):
+            return "duplicate", score, "title-contained+pages+volume"
+        return "", score, "titles differ"
+    authors_ok = not a.authors or not b.authors or _authors_agree(a.authors, b.authors)
+    journal_ok = _journal_compatible(a.journal, b.journal)
+    same_year = a.year is None or b.year is None or a.year == b.year
+    same_pages = bool(a.pages[0] and a.pages[0] == b.pages[0])
+    same_volume = bool(a.volume and a.volume == b.volume)
+    same_author = bool(a.authors and b.authors and a.authors[0] == b.authors[0])
+    support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
+    if a.conference != b.conference:
+        return (
+            ("maybe", score, "conference abstract and full paper")
+            if score >= 0.9
+            else ("", score, "titles differ")
+        )
+    if score >= 0.95 and not _content_words_differ(a.title, b.title):
+        if authors_ok and journal_ok and (same_year or support >= 3):
+            return "duplicate", score, "fuzzy-title"
+        if same_pages and same_volume and same_year and journal_ok:  # author names written differently
+            return "duplicate", score, "fuzzy-title+pages+volume"
+        if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
+            return "duplicate", score, "fuzzy-title+volume"
+    if score >= 0.85 and support >= 4 and (journal_ok or score >= 0.95):  # book series print other names
+        return "duplicate", score, "fuzzy-title+bibliographic"
+    if _contained_with_same_bibliography(a, b):
+        return "duplicate", score, "title-contained+pages+volume"
+    return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
+    """A title with a prefix or suffix added ("MEDICAL PROGRESS ...", "... N Engl J Med. 2009;360:544"),
+    in the same journal and year, same volume, on the same pages."""
+    same = (
+        a.pages[0]
+        and a.pages[0] == b.pages[0]
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+    )
+    return bool(same and min(len(a.title), len(b.title)) >= 25 and _journal_compatible(a.journal, b.journal)
+                and fuzz.partial_ratio(a.title, b.title) >= 97)  # fmt: skip
+
+
+def _content_words_differ(a: str, b: str) -> bool:
+    """True when each title has a word the other lacks that is no typo of it ("adult" / "pediatric")."""
+    wa, wb = set(a.split()) - set(b.split()), set(b.split()) - set(a.split())
+    wa = {w for w in wa if len(w) > 3 and w not in _STOP}
+    wb = {w for w in wb if len(w) > 3 and w not in _STOP}
+    if not wa or not wb:
+        return False  # one title only adds or drops words (truncation, subtitle)
+
+    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
+
+    def near(word: str, others: set[str]) -> bool:
+        if word in (joined_b if others is wb else joined_a):  # "p16ink4a" = "p16 ink4a"
+            return True
+        return any(Levenshtein.normalized_similarity(word, o) >= 0.75 or o.startswith(word) or word.startswith(o)
+                   for o in others)  # fmt: skip
+
+    return any(not near(w, wb) for w in wa) and any(not near(w, wa) for w in wb)
+
+
+def _authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if Levenshtein.normalized_similarity(a[0], b[0]) >= 0.8:
+        return True
+    shared = set(a) & set(b)
+    return len(shared) >= max(1, min(len(a), len(b)) // 2)
+
+
+def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset(),
+               existing: Iterable[Link] = ()) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+    """Duplicate links (including exact DOI/PMID/NCT ones) and the 'maybe' pairs, for any records."""
+    prepared: dict[str, Prepared] = {}
+    ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record in records:
+        p = prepare(record)
+        prepared[record.record_id] = p
+        for key in _exact_keys(record):
+            ids_by_exact[key].append(record.record_id)
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record_id, p in prepared.items():
+        for key in blocking_keys(p):
+            blocks[key].append(record_id)
+    pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
+    for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
+        for other in ids[1:]:
+            pair = tuple(sorted((ids[0], other)))
+            a, b = prepared[pair[0]], prepared[pair[1]]
+            if not (a.doi and b.doi and a.doi != b.doi):
+                pairs[pair] = ("duplicate", 1.0, f"exact-{key[0]}")  # type: ignore[index]
+    for key, ids in blocks.items():
+        if len(ids) < 2 or (len(ids) > BLOCK_CAP and key[0] != "doi"):
+            continue
+        for i, first in enumerate(ids):
+            for second in ids[i + 1 :]:
+                pair = (first, second) if first < second else (second, first)
+                if pair not in pairs:
+                    pairs[pair] = compare(prepared[pair[0]], prepared[pair[1]])
+    return _cluster(prepared, pairs, preferred)
+
+
+def _exact_keys(record: Record) -> list[tuple[str, str]]:
+    if isinstance(record, Trial):
+        nct = normalize_nct(record.nct_id)
+        return [("nct", nct)] if nct else []
+    pmid = normalize_pmid(getattr(record, "pmid", ""))
+    return [("pmid", pmid)] if pmid else []
+
+
+def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],
+             preferred: set[str] | frozenset[str]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+    parent = {i: i for i in prepared}
+    dois: dict[str, set[str]] = {i: ({p.doi} if p.doi else set()) for i, p in prepared.items()}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = sorted(((s, r, pair) for pair, (kind, s, r) in pairs.items() if kind == "duplicate"),
+                   key=lambda e: (-e[0], e[2]))  # strongest first  # fmt: skip
+    accepted: dict[tuple[str, str], tuple[float, str]] = {}
+    maybes = [
+        Maybe(a, b, round(s, 4), r) for (a, b), (kind, s, r) in sorted(pairs.items()) if kind == "maybe"
+    ]
+    for score, rule, (a, b) in edges:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if len(dois[ra] | dois[rb]) > 1:  # would join two DOIs through a chain: ask a human instead
+            maybes.append(Maybe(a, b, round(score, 4), "linking would join records with different DOIs"))
+            continue
+        parent[max(ra, rb)] = min(ra, rb)
+        dois[min(ra, rb)] = dois[ra] | dois[rb]
+        accepted[(a, b)] = (score, rule)
+    members: dict[str, list[str]] = defaultdict(list)
+    for record_id in prepared:
+        members[find(record_id)].append(record_id)
+    best_rule: dict[str, tuple[float, str]] = {}
+    for (a, b), value in accepted.items():
+        for x in (a, b):
+            if x not in best_rule or value[0] > best_rule[x][0]:
+                best_rule[x] = value
+    links = []
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        rep = max(group, key=lambda i: (i in preferred, prepared[i].weight, _neg(i)))
+        for member in group:
+            if member != rep:
+                score, rule = best_rule.get(member, (1.0, "transitive"))
+                links.append(Link(member, rep, DUPLICATE, rule, round(score, 4)))
+    return sorted(links, key=lambda link: link.record_id), maybes
+
+
+def _neg(record_id: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in record_id)
+
+
+def link_registrations(records: Iterable[Record]) -> list[Link]:
+    """Publication → trial links by NCT id (PubMed DataBank, secondary ids, abstract text)."""
+    trials = {normalize_nct(r.nct_id): r.record_id for r in records if isinstance(r, Trial)}
+    links = []
+    for record in records:
+        if isinstance(record, Citation):
+            for nct in record.nct_ids:
+                trial = trials.get(normalize_nct(nct))
+                if trial:
+                    links.append(Link(record.record_id, trial, REGISTRATION, "nct-id", 1.0))
+    return links

@@ -1,0 +1,150 @@
+"""Fuzzy deduplication: normalisation, guards, the labelled sets' hardest cases, and properties."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from litreview.dedup.fuzzy import (
+    REGISTRATION,
+    compare,
+    link_fuzzy,
+    link_registrations,
+    normalise_authors,
+    normalise_title,
+    page_range,
+    pages_conflict,
+    prepare,
+)
+from litreview.records import Citation, Trial
+
+
+def cite(i, title, **kw):
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, **kw)
+
+
+def test_normalisation():
+    assert (
+        normalise_title("[The role of complement in physiology]. [Polish]")
+        == "the role of complement in physiology"
+    )
+    assert (
+        normalise_title("Dynamics of <i>HPV16</i> load.[Erratum appears in J Clin Virol. 2006;37(1):1]")
+        == "dynamics of hpv16 load"
+    )
+    assert normalise_title("β-Catenin in NEC") == "beta catenin in nec"
+    assert normalise_authors(["Zuber, J.", "Le Quintrec, M", "et al."]) == ("zuber", "lequintrec")
+    assert page_range("S417-S429") == ("417", "429") and page_range("123-9") == ("123", "129")
+    assert page_range("Suppl-29") == ("", "29") and page_range("e12724") == ("e12724", "e12724")
+    assert not pages_conflict(page_range("487-488"), page_range("488"))
+    assert not pages_conflict(page_range("2665-2668"), page_range("t-8"))
+    assert pages_conflict(page_range("23-35"), page_range("36-40"))
+
+
+TITLE = "Everolimus and temozolomide in advanced gastroenteropancreatic neuroendocrine carcinoma"
+
+
+def test_guards_keep_distinct_things_apart():
+    base = dict(year=2017, pages="10-20", volume="5", authors=("Smith, J",), journal="Ann Oncol")
+    a = prepare(cite(1, TITLE, **base))
+    assert (
+        compare(
+            prepare(cite(1, TITLE, doi="10.1000/a", **base)), prepare(cite(2, TITLE, doi="10.1000/b", **base))
+        )[0]
+        == ""
+    )
+    assert compare(a, prepare(cite(2, TITLE, **{**base, "year": 2020})))[2] == "years more than one apart"
+    assert compare(a, prepare(cite(2, TITLE, **{**base, "pages": "30-40"})))[2] == "different pages"
+    assert compare(a, prepare(cite(2, "Erratum: " + TITLE, **base)))[0] == ""
+    part_one = prepare(cite(1, TITLE + " part 1", **base))
+    assert compare(part_one, prepare(cite(2, TITLE + " part 2", **base)))[0] != "duplicate"
+    registration = dict(year=2011, authors=("Alexion Pharmaceuticals",))  # trial records: no pages
+    adult = prepare(
+        cite(3, "Eculizumab in adult patients with atypical haemolytic uraemic syndrome", **registration)
+    )
+    child = prepare(
+        cite(4, "Eculizumab in pediatric patients with atypical haemolytic uraemic syndrome", **registration)
+    )
+    assert compare(adult, child)[0] != "duplicate"
+    abstract = prepare(cite(5, TITLE, record_type="conference-abstract", **base))
+    assert compare(a, abstract)[0] == "maybe"
+
+
+def test_database_corruption_still_links():
+    a = prepare(cite(1, TITLE + ". [Review] [33 refs]", year=2011, pages="S417-S429", volume="45",
+                     authors=("Meijer, C.J.L.M.",), journal="Journal of Clinical Virology"))  # fmt: skip
+    b = prepare(cite(2, TITLE.upper(), year=2011, pages="Suppl-29", volume="45", authors=("Meijer, C J",),
+                     journal="J Clin Virol"))  # fmt: skip
+    assert compare(a, b)[0] == "duplicate"
+
+
+def test_links_never_join_two_dois_even_through_a_chain():
+    records = [
+        cite(1, TITLE, doi="10.1000/a", year=2017),
+        cite(2, TITLE, year=2017),
+        cite(3, TITLE, doi="10.1000/b", year=2017),
+    ]
+    links, maybes = link_fuzzy(records)
+    clusters = {}
+    for link in links:
+        clusters.setdefault(link.linked_to, {link.linked_to}).add(link.record_id)
+    for members in clusters.values():
+        assert len({r.doi for r in records if r.record_id in members and r.doi}) <= 1
+    assert maybes
+
+
+def test_trial_publication_links_are_not_duplicates():
+    trial = Trial(
+        record_id="ctgov:NCT02113800", source="ctgov", native_id="NCT02113800", nct_id="NCT02113800"
+    )
+    paper = cite(1, "EVINEC results", nct_ids=("NCT02113800",))
+    (link,) = link_registrations([trial, paper])
+    assert link.link_type == REGISTRATION and link.record_id == "x:1"
+    assert link_fuzzy([trial, paper])[0] == []
+
+
+WORDS = ["neuroendocrine", "carcinoma", "everolimus", "platinum", "etoposide", "survival", "phase", "trial",
+         "gastric", "pancreatic", "response", "outcomes", "cohort", "registry", "temozolomide"]  # fmt: skip
+
+
+@st.composite
+def record_sets(draw):
+    n = draw(st.integers(min_value=2, max_value=14))
+    records = []
+    for i in range(n):
+        if records and draw(st.booleans()):
+            src = draw(st.sampled_from(records))
+            records.append(Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=src.title.upper(),
+                                    year=src.year, pages=src.pages, doi=src.doi, authors=src.authors))  # fmt: skip
+        else:
+            title = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=5, max_size=9)))
+            doi = draw(st.sampled_from(["", "", "10.1000/a", "10.1000/b", "10.1000/c"]))
+            records.append(Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, doi=doi,
+                                    year=draw(st.integers(2000, 2003)), pages=draw(st.sampled_from(["", "1-9", "10-19"])),
+                                    authors=(draw(st.sampled_from(["Smith, J", "Chan, K"])),)))  # fmt: skip
+    return records
+
+
+@settings(max_examples=150, deadline=None)
+@given(record_sets(), st.randoms())
+def test_properties(records, rnd):
+    links, maybes = link_fuzzy(records)
+    # independent of input order
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    assert link_fuzzy(shuffled) == (links, maybes)
+    # idempotent: linking the same records again gives the same links
+    assert link_fuzzy(records) == (links, maybes)
+    by_id = {r.record_id: r for r in records}
+    rep = {link.record_id: link.linked_to for link in links}
+    # exact duplicates (same DOI, or an identical record with no conflicting DOI) are always linked
+    for a in records:
+        for b in records:
+            if a.record_id < b.record_id and a.doi and a.doi == b.doi:
+                assert rep.get(a.record_id, a.record_id) == rep.get(b.record_id, b.record_id)
+    # records with different DOIs are never in one cluster
+    for link in links:
+        x, y = by_id[link.record_id], by_id[link.linked_to]
+        assert not (x.doi and y.doi and x.doi != y.doi)
+    clusters = {}
+    for r in records:
+        clusters.setdefault(rep.get(r.record_id, r.record_id), set()).add(r.doi)
+    assert all(len(dois - {""}) <= 1 for dois in clusters.values())
