@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -244,30 +245,42 @@ def dedup(
 
     from litreview.dedup.fuzzy import link_fuzzy
     from litreview.importers import detect_format, load_records
-    from litreview.records import from_dict
+    from litreview.records import Record, from_dict
     from litreview.report.files import write_csv
 
+    records: Iterable[Record]
     if input_file.suffix == ".jsonl":
         with open(input_file, encoding="utf-8") as handle:
             records = [from_dict(_json.loads(line)) for line in handle if line.strip()]
     else:
         fmt = detect_format(input_file)
         source = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(fmt, "")
-        records = list(load_records(input_file, fmt, source=source or input_file.stem.split(".")[0]))
-    links, maybes = link_fuzzy(records)
+        records = load_records(input_file, fmt, source=source or input_file.stem.split(".")[0])
+    ids: list[str] = []
+
+    def remember(stream):  # stream the records: only their ids are kept beside the comparison data
+        for record in stream:
+            ids.append(record.record_id)
+            yield record
+
+    links, maybes = link_fuzzy(remember(records))
     linked = {link.record_id: link for link in links}
-    native = {
-        r.record_id: r.native_id if r.source not in ("pubmed", "ctgov") else r.record_id for r in records
-    }
-    rows = [{"record_id": native[r.record_id], "duplicate_of": native[linked[r.record_id].linked_to] if r.record_id in linked else "",
-             "rule": linked[r.record_id].rule if r.record_id in linked else "",
-             "score": linked[r.record_id].score if r.record_id in linked else ""} for r in records]  # fmt: skip
+
+    def native(record_id: str) -> str:  # export ids as the input named them ("ID" column, PMID, NCT id)
+        source, _, rest = record_id.partition(":")
+        return record_id if source in ("pubmed", "ctgov") else rest
+
+    rows = (
+        {"record_id": native(i), "duplicate_of": native(linked[i].linked_to) if i in linked else "",
+         "rule": linked[i].rule if i in linked else "", "score": linked[i].score if i in linked else ""}
+        for i in ids
+    )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "duplicates.csv", ("record_id", "duplicate_of", "rule", "score"), rows)
     write_csv(out / "maybe.csv", ("record_id_a", "record_id_b", "score", "reason"),
-              ({"record_id_a": native[m.a], "record_id_b": native[m.b], "score": m.score, "reason": m.reason} for m in maybes))  # fmt: skip
+              ({"record_id_a": native(m.a), "record_id_b": native(m.b), "score": m.score, "reason": m.reason} for m in maybes))  # fmt: skip
     print(
-        f"{len(records)} records: {len(links)} linked as duplicates, {len(maybes)} pairs to check -> {out}",
+        f"{len(ids)} records: {len(links)} linked as duplicates, {len(maybes)} pairs to check -> {out}",
         file=sys.stderr,
     )
 

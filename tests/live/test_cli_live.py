@@ -1,20 +1,10 @@
 import json
-import sys
 
 from tests.conftest import DATA, REVIEW
 from tests.live.conftest import API_KEY
+from tests.unit.test_cli import run_cli
 
-from litreview import cli
 from litreview.testing.loopback import Fault
-
-
-def run_cli(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["litreview", *args])
-    try:
-        cli.main()
-    except SystemExit as exc:
-        return exc.code, capsys.readouterr()
-    return 0, capsys.readouterr()
 
 
 def point_at(monkeypatch, server):

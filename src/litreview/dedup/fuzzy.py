@@ -362,8 +362,10 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
         for i, first in enumerate(ids):
             for second in ids[i + 1 :]:
                 pair = (first, second) if first < second else (second, first)
-                if pair not in pairs:
-                    pairs[pair] = compare(prepared[pair[0]], prepared[pair[1]])
+                if pair not in pairs:  # only links and maybes are kept: memory stays linear
+                    result = compare(prepared[pair[0]], prepared[pair[1]])
+                    if result[0]:
+                        pairs[pair] = result
     return _cluster(prepared, pairs, preferred)
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from litreview.extract.lexicon import Lexicon, Mention, load_lexicon
 from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
+from litreview.sources.ctgov import get_path
 
 TABLES = {
     frozenset({"chemotherapy"}): (1, "Chemotherapy"),
@@ -52,14 +52,6 @@ class Row:
 
     def values(self) -> dict[str, str]:
         return {k: c.value for k, c in self.cells.items()}
-
-
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def _span(text: str, match: re.Match[str] | Mention, where: str) -> str:
@@ -133,7 +125,7 @@ def _compound(
     protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
 ) -> tuple[Cell, list[str]]:
     entries = []
-    for i, item in enumerate(_get(protocol, "armsInterventionsModule", "interventions") or []):
+    for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
         if not isinstance(item, dict):
             continue
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
@@ -190,12 +182,12 @@ _PHASES = {"EARLY_PHASE1": "I", "PHASE1": "I", "PHASE2": "II", "PHASE3": "III", 
 
 
 def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
-    phases = [p for p in (_get(protocol, "designModule", "phases") or []) if p in _PHASES]
+    phases = [p for p in (get_path(protocol, "designModule", "phases") or []) if p in _PHASES]
     text = " ".join(
         [
             trial.title,
             trial.official_title,
-            str(_get(protocol, "eligibilityModule", "eligibilityCriteria") or ""),
+            str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or ""),
         ]
     )
     evidence = ["protocolSection.designModule.phases"] if phases else []
@@ -288,7 +280,7 @@ def _site(protocol: dict, trial: Trial) -> Cell:
 
 
 def _bullets(protocol: dict) -> list[str]:
-    text = str(_get(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
     inclusion = re.split(r"exclusion criteria", text, flags=re.I)[0]
     return [b.strip(" *-\t") for b in re.split(r"\n\s*[*\-•]\s+", "\n" + inclusion) if b.strip(" *-\t")][1:] or (
         [inclusion.strip()] if inclusion.strip() else [])  # fmt: skip

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
 
+from litreview.errors import RecordParseError
 from litreview.records import Citation, short_hash
 
 YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
@@ -48,3 +51,11 @@ def unique_ids(citations: Iterable[Citation]) -> Iterator[Citation]:
                 provenance=replace(prov, native_id=native) if prov else None,
             )
         yield citation
+
+
+def open_text(path: Path, newline: str | None = None) -> TextIO:
+    """A UTF-8 export (BOM tolerated) opened for streaming; a RecordParseError names the file."""
+    try:
+        return open(path, encoding="utf-8-sig", errors="strict", newline=newline)
+    except OSError as exc:
+        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc

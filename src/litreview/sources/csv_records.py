@@ -16,7 +16,7 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
+from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, open_text, unique_ids
 
 ALIASES = {
     "id": ("id", "record_id", "recordid", "key"),
@@ -40,11 +40,7 @@ csv.field_size_limit(10_000_000)  # abstracts can be long
 
 def load_csv(path: Path | str, *, source: str = "csv", run_id: str = "") -> Iterator[Citation]:
     path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8-sig", errors="strict", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
-    with handle:
+    with open_text(path, newline="") as handle:
         yield from unique_ids(_rows(handle, source, run_id, str(path)))
 
 

@@ -152,7 +152,7 @@ def search(
     return result
 
 
-def _get(data: Any, *path: str) -> Any:
+def get_path(data: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(data, dict):
             return None
@@ -165,7 +165,7 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
     if not isinstance(study, dict):
         raise RecordParseError("study is not a JSON object", path=payload, index=index)
     protocol = study.get("protocolSection") or {}
-    nct_id = str(_get(protocol, "identificationModule", "nctId") or "").strip().upper()
+    nct_id = str(get_path(protocol, "identificationModule", "nctId") or "").strip().upper()
     if not nct_id:
         raise RecordParseError(
             "study has no protocolSection.identificationModule.nctId", path=payload, index=index
@@ -175,15 +175,15 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
     design = protocol.get("designModule") or {}
     enrollment = design.get("enrollmentInfo") or {}
     count = enrollment.get("count")
-    locations = _get(protocol, "contactsLocationsModule", "locations") or []
+    locations = get_path(protocol, "contactsLocationsModule", "locations") or []
     countries: list[str] = []
     for location in locations:
         country = (location or {}).get("country")
         if country and country not in countries:
             countries.append(country)
-    interventions = _get(protocol, "armsInterventionsModule", "interventions") or []
+    interventions = get_path(protocol, "armsInterventionsModule", "interventions") or []
     secondary = [str(s.get("id", "")) for s in ident.get("secondaryIdInfos") or [] if s.get("id")]
-    if _get(ident, "orgStudyIdInfo", "id"):
+    if get_path(ident, "orgStudyIdInfo", "id"):
         secondary.insert(0, str(ident["orgStudyIdInfo"]["id"]))
     return Trial(
         record_id=f"{SOURCE}:{nct_id}",
@@ -195,18 +195,18 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
         acronym=str(ident.get("acronym") or ""),
         status=str(status.get("overallStatus") or ""),
         phases=tuple(design.get("phases") or ()),
-        allocation=str(_get(design, "designInfo", "allocation") or ""),
+        allocation=str(get_path(design, "designInfo", "allocation") or ""),
         study_type=str(design.get("studyType") or ""),
-        conditions=tuple(_get(protocol, "conditionsModule", "conditions") or ()),
-        keywords=tuple(_get(protocol, "conditionsModule", "keywords") or ()),
+        conditions=tuple(get_path(protocol, "conditionsModule", "conditions") or ()),
+        keywords=tuple(get_path(protocol, "conditionsModule", "keywords") or ()),
         interventions=tuple(str(i.get("name", "")) for i in interventions if isinstance(i, dict)),
         enrollment=int(count) if isinstance(count, int | float) else None,
         enrollment_type=str(enrollment.get("type") or ""),
         countries=tuple(countries),
-        sponsor=str(_get(protocol, "sponsorCollaboratorsModule", "leadSponsor", "name") or ""),
-        start_date=str(_get(status, "startDateStruct", "date") or ""),
-        first_posted=str(_get(status, "studyFirstPostDateStruct", "date") or ""),
-        last_update_posted=str(_get(status, "lastUpdatePostDateStruct", "date") or ""),
+        sponsor=str(get_path(protocol, "sponsorCollaboratorsModule", "leadSponsor", "name") or ""),
+        start_date=str(get_path(status, "startDateStruct", "date") or ""),
+        first_posted=str(get_path(status, "studyFirstPostDateStruct", "date") or ""),
+        last_update_posted=str(get_path(status, "lastUpdatePostDateStruct", "date") or ""),
         has_results=bool(study.get("hasResults")),
         secondary_ids=tuple(secondary),
         study=study,

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import find_doi, find_ncts, find_year, unique_ids
+from litreview.sources.common import find_doi, find_ncts, find_year, open_text, unique_ids
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
 _CONFERENCE = {"congress", "meeting abstract", "congresses"}
@@ -22,11 +22,7 @@ _CONFERENCE = {"congress", "meeting abstract", "congresses"}
 
 def load_medline(path: Path | str, *, source: str = "pubmed", run_id: str = "") -> Iterator[Citation]:
     path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8-sig", errors="strict", newline=None)  # noqa: SIM115
-    except OSError as exc:
-        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
-    with handle:
+    with open_text(path) as handle:
         yield from unique_ids(parse_medline(handle, source=source, run_id=run_id, payload=str(path)))
 
 

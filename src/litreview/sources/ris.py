@@ -18,7 +18,7 @@ import rispy
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
+from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, open_text, unique_ids
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -( (.*))?$")
 _PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
@@ -28,11 +28,7 @@ _CONFERENCE_TYPES = {"CONF", "CPAPER", "ABST"}
 def load_ris(path: Path | str, *, source: str = "ris", run_id: str = "") -> Iterator[Citation]:
     """Stream citations from a RIS file; errors name the file, line and record index."""
     path = Path(path)
-    try:
-        handle = open(path, encoding="utf-8-sig", errors="strict", newline=None)  # noqa: SIM115
-    except OSError as exc:
-        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
-    with handle:
+    with open_text(path) as handle:
         yield from parse_ris(handle, source=source, run_id=run_id, payload=str(path))
 
 
