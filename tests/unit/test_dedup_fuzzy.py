@@ -52,8 +52,13 @@ def test_guards_keep_distinct_things_apart():
         == ""
     )
     assert compare(a, prepare(cite(2, TITLE, **{**base, "year": 2020})))[2] == "years more than one apart"
-    assert compare(a, prepare(cite(2, TITLE, **{**base, "pages": "30-40"})))[2] == "different pages"
-    assert compare(a, prepare(cite(2, "Erratum: " + TITLE, **base)))[0] == ""
+    # same title on other pages, or an erratum: never linked, asked about
+    assert compare(a, prepare(cite(2, TITLE, **{**base, "pages": "30-40"})))[:3:2] == (
+        "maybe",
+        "same title, different pages",
+    )
+    assert compare(a, prepare(cite(2, "Erratum: " + TITLE, **base)))[0] == "maybe"
+    assert compare(a, prepare(cite(2, "Erratum: the dosing table of another trial", **base)))[0] == ""
     part_one = prepare(cite(1, TITLE + " part 1", **base))
     assert compare(part_one, prepare(cite(2, TITLE + " part 2", **base)))[0] != "duplicate"
     registration = dict(year=2011, authors=("Alexion Pharmaceuticals",))  # trial records: no pages

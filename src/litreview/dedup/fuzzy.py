@@ -1,7 +1,7 @@
 """Fuzzy duplicate linking: normalise, block, compare with rapidfuzz, guard, cluster.
 
 Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rare title words,
-first author + year, year + first page). A pair is linked only when the titles agree closely and
+title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
@@ -60,6 +60,7 @@ _STOP = {
     "are",
 }
 MAYBE_DUPLICATE = "maybe-duplicate"
+_KIND_GUARD = "erratum, comment, retraction or protocol against the article"
 REGISTRATION = "registration"  # a publication reporting a registered trial: linked, not a duplicate
 BLOCK_CAP = 400  # a key shared by more records than this is too common to block on
 
@@ -208,6 +209,8 @@ def blocking_keys(p: Prepared) -> list[tuple[str, str]]:
         rare = sorted((w for w in words if len(w) > 3 and w not in _STOP), key=lambda w: (-len(w), w))[:3]
         if len(rare) >= 2:
             keys.append(("words", " ".join(sorted(rare))))
+    if len(words) >= 6:  # word initials survive typos inside words ("eculizamab" / "eculizumab")
+        keys.append(("initials", "".join(w[0] for w in words[:12])))
     if p.authors and p.year:
         keys.append(("author-year", f"{p.authors[0]}|{p.year}"))
     if p.first_page and p.year:
@@ -226,7 +229,7 @@ def guard(a: Prepared, b: Prepared) -> str:
     if a.volume and b.volume and a.volume != b.volume:
         return "different volumes"
     if a.title_raw_kind != b.title_raw_kind:
-        return "erratum, comment, retraction or protocol against the article"
+        return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers:
         return "different numbers in the titles (series parts, phases, years)"
     return ""
@@ -259,6 +262,21 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         return "duplicate", 1.0, "exact-doi"
     reason = guard(a, b)
     if reason:
+        if (
+            reason in ("different pages", _KIND_GUARD)
+            and a.title
+            and b.title
+            and min(len(a.title), len(b.title)) >= 25
+        ):
+            # the same title elsewhere in the journal (an abstract and its paper), or an erratum that
+            # names its article inside a longer title: a reviewer decides; never linked automatically
+            same = (
+                fuzz.partial_ratio(a.title, b.title)
+                if reason == _KIND_GUARD
+                else fuzz.ratio(a.title, b.title)
+            )
+            if same >= 98:
+                return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
         return "", 0.0, reason
     if not a.title or not b.title:
         return "", 0.0, "a title is missing"
@@ -287,6 +305,14 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
             return "duplicate", score, "fuzzy-title+pages+volume"
         if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
             return "duplicate", score, "fuzzy-title+volume"
+    if (
+        score >= 0.90
+        and support >= 3
+        and authors_ok
+        and journal_ok
+        and not _content_words_differ(a.title, b.title)
+    ):
+        return "duplicate", score, "fuzzy-title+bibliographic"
     if score >= 0.85 and support >= 4 and (journal_ok or score >= 0.95):  # book series print other names
         return "duplicate", score, "fuzzy-title+bibliographic"
     if _contained_with_same_bibliography(a, b):
