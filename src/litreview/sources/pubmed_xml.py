@@ -7,6 +7,7 @@ safe lxml ``iterparse`` that keeps memory bounded on 100k-record baseline files.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,12 +40,23 @@ def parse_pubmed_xml(
 ) -> Iterator[Citation]:
     """Stream citations from PubMed XML bytes; errors name ``payload`` and the record index."""
     index = 0
-    for element in iter_elements(stream, ARTICLE_TAGS, payload):
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
+    for element in iter_elements(buffered, _article_tags(buffered.peek(65536)), payload):
         index += 1
         citation = _citation(element, source, run_id, payload, index)
         if citation is None:
             raise RecordParseError("article has no PMID", path=payload, index=index, line=element.sourceline)
         yield citation
+
+
+def _article_tags(head: bytes) -> tuple[str, ...]:
+    """Only the outermost record elements of this kind of file: an efetch set's MedlineCitation
+    sits inside a PubmedArticle, and asking for both costs an extra event per record."""
+    if b"<PubmedArticleSet" in head:
+        return ("PubmedArticle", "PubmedBookArticle")
+    if b"<MedlineCitationSet" in head:
+        return ("MedlineCitation",)
+    return ARTICLE_TAGS
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
