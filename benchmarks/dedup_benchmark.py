@@ -43,7 +43,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])}... failed: {proc.stderr.read().decode()[-800:] if proc.stderr else ''}")
+        raise SystemExit(
+            f"{' '.join(cmd[:3])}... failed: {proc.stderr.read().decode()[-800:] if proc.stderr else ''}"
+        )
     return wall, usage.ru_maxrss / 1024
 
 
@@ -68,7 +70,11 @@ def score(all_ids: list[str], removed: dict[str, str], truth: list[list[str]]) -
         tp += len(cluster) - len(kept)
         fn += max(len(kept) - 1, 0)
         fp += not kept
-    wrong = sum(1 for a, b in removed.items() if b and (cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b)))
+    wrong = sum(
+        1
+        for a, b in removed.items()
+        if b and (cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b))
+    )
     return {"FP": fp, "TP": tp, "FN": fn, "sensitivity": tp / (tp + fn) if tp + fn else 1.0, "wrong": wrong}
 
 
@@ -88,7 +94,9 @@ def one_set(name: str, python: Path, tmp: Path) -> None:
         truth = [r["merged_ids"].split(";") for r in csv.DictReader(handle)]
     rows = []
     out = tmp / f"{name}-litreview"
-    wall, rss = run([sys.executable, "-m", "litreview.cli", "dedup", str(folder / "records.csv"), "--out", str(out)])
+    wall, rss = run(
+        [sys.executable, "-m", "litreview.cli", "dedup", str(folder / "records.csv"), "--out", str(out)]
+    )
     with open(out / "duplicates.csv", encoding="utf-8") as handle:
         removed = {r["record_id"]: r["duplicate_of"] for r in csv.DictReader(handle) if r["duplicate_of"]}
     rows.append(("litreview", score(all_ids, removed, truth), wall, rss))
@@ -106,7 +114,9 @@ def one_set(name: str, python: Path, tmp: Path) -> None:
     rows.append(("asreview", score(all_ids, {i: "" for i in all_ids if i not in kept}, truth), wall, rss))
     bib_time, bib_sens = rows[1][2], rows[1][1]["sensitivity"]
     print(f"\n{name} ({len(all_ids)} records, {len(truth)} true clusters)")
-    print(f"  {'tool':11} {'FP':>4} {'TP':>5} {'FN':>5} {'sens':>6} {'wrong':>6} {'wall s':>7} {'peak MB':>8}")
+    print(
+        f"  {'tool':11} {'FP':>4} {'TP':>5} {'FN':>5} {'sens':>6} {'wrong':>6} {'wall s':>7} {'peak MB':>8}"
+    )
     for tool, s, wall, rss in rows:
         print(f"  {tool:11} {s['FP']:4d} {s['TP']:5d} {s['FN']:5d} {s['sensitivity']:6.3f} {s['wrong'] if tool != 'asreview' else '-':>6} "
               f"{wall:7.2f} {rss:8.0f}")  # fmt: skip
@@ -145,8 +155,12 @@ def perturbed(n: int, path: Path, seed: int = 7) -> None:
                 position = rng.randrange(len(chars))
                 chars[position] = chars[position].swapcase() if rng.random() < 0.5 else ""
                 dup["title"] = "".join(chars)
-                dup["author"] = dup["author"].replace(".", "").upper() if rng.random() < 0.5 else dup["author"]
-                dup["journal"] = " ".join(w[:4] for w in dup["journal"].split()) if rng.random() < 0.5 else dup["journal"]
+                dup["author"] = (
+                    dup["author"].replace(".", "").upper() if rng.random() < 0.5 else dup["author"]
+                )
+                dup["journal"] = (
+                    " ".join(w[:4] for w in dup["journal"].split()) if rng.random() < 0.5 else dup["journal"]
+                )
                 if rng.random() < 0.3:
                     dup["pages"] = ""
                 writer.writerow(dup)
@@ -170,8 +184,14 @@ def main() -> None:
         for n in [int(x) for x in args.scale.split(",") if x]:
             path = tmp / f"perturbed-{n}.csv"
             perturbed(n, path)
-            wall, rss = run([sys.executable, "-m", "litreview.cli", "dedup", str(path), "--out", str(tmp / f"out-{n}")])
-            growth = f", {wall / previous[1]:.1f}x the time for {n / previous[0]:.0f}x the records" if previous else ""
+            wall, rss = run(
+                [sys.executable, "-m", "litreview.cli", "dedup", str(path), "--out", str(tmp / f"out-{n}")]
+            )
+            growth = (
+                f", {wall / previous[1]:.1f}x the time for {n / previous[0]:.0f}x the records"
+                if previous
+                else ""
+            )
             print(f"scale {n:>9,} records: {wall:8.1f} s, peak {rss:6.0f} MB{growth}")
             previous = (n, wall)
 

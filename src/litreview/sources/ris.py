@@ -20,7 +20,6 @@ from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
 from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, open_text, unique_ids
 
-_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -( (.*))?$")
 _PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
 _CONFERENCE_TYPES = {"CONF", "CPAPER", "ABST"}
 
@@ -41,10 +40,13 @@ def parse_ris(
 
 def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str) -> Iterator[Citation]:
     index = 0
+    parser = rispy.RisParser(
+        enforce_list_tags=False
+    )  # one parser for the file: it keeps no state between records
     for start_line, chunk in split_records(lines, payload):
         index += 1
         try:
-            entry = rispy.RisParser(enforce_list_tags=False).parse_lines(iter(chunk))
+            entry = parser.parse_lines(iter(chunk))
         except Exception as exc:  # rispy raises bare exceptions on odd input
             raise RecordParseError(
                 f"unreadable RIS record: {exc}", path=payload, index=index, line=start_line
@@ -73,9 +75,11 @@ def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int
                 line=number + 1,
             ) from exc
         number += 1
-        line = raw.rstrip("\r\n").replace("\ufeff", "")
-        match = _TAG_LINE.match(line)
-        tag = match.group(1) if match else None
+        line = raw.rstrip("\r\n")
+        if "\ufeff" in line:
+            line = line.replace("\ufeff", "")
+        # only TY and ER delimit records: a slice test, not a regex, on every line
+        tag = line[:2] if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER") else None
         if tag == "TY":
             if chunk:
                 raise RecordParseError(
@@ -103,10 +107,17 @@ def _first(entry: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = entry.get(key)
         if isinstance(value, list):
-            value = next((v for v in value if v), "")
+            value = next(filter(None, value), "")
         if value:
-            return " ".join(str(value).split())
+            return _squeeze(str(value))
     return ""
+
+
+def _squeeze(text: str) -> str:
+    """Whitespace collapsed; the common already-clean value is returned as it is."""
+    if "  " in text or "\n" in text or "\t" in text or text[:1].isspace() or text[-1:].isspace():
+        return " ".join(text.split())
+    return text
 
 
 def _all(entry: dict[str, Any], *keys: str) -> list[str]:
@@ -114,7 +125,7 @@ def _all(entry: dict[str, Any], *keys: str) -> list[str]:
     for key in keys:
         value = entry.get(key)
         for item in value if isinstance(value, list) else [value] if value else []:
-            text = " ".join(str(item).split())
+            text = _squeeze(str(item))
             if text and text not in out:
                 out.append(text)
     return out
