@@ -59,3 +59,25 @@ def open_text(path: Path, newline: str | None = None) -> TextIO:
         return open(path, encoding="utf-8-sig", errors="strict", newline=newline)
     except OSError as exc:
         raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
+
+
+def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, str]]:
+    """(line number, line without its end and any BOM); bytes that are not UTF-8 stop with the
+    line number and the file named."""
+    number = 0
+    iterator = iter(lines)
+    while True:
+        try:
+            raw = next(iterator)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise RecordParseError(
+                f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
+                "export the file again as UTF-8",
+                path=payload,
+                line=number + 1,
+            ) from exc
+        number += 1
+        line = raw.rstrip("\r\n")
+        yield number, line.replace("\ufeff", "") if "\ufeff" in line else line

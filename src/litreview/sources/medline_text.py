@@ -14,7 +14,7 @@ from typing import TextIO
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import find_doi, find_ncts, find_year, open_text, unique_ids
+from litreview.sources.common import find_doi, find_ncts, find_year, numbered_lines, open_text, unique_ids
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
 _CONFERENCE = {"congress", "meeting abstract", "congresses"}
@@ -39,18 +39,8 @@ def parse_medline(lines: TextIO | list[str], *, source: str, run_id: str, payloa
 
 def _records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, dict[str, list[str]]]]:
     fields: dict[str, list[str]] = {}
-    tag, start, number = "", 0, 0
-    iterator = iter(lines)
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            break
-        except UnicodeDecodeError as exc:
-            raise RecordParseError("not UTF-8 text; export the file again as UTF-8", path=payload,
-                                   line=number + 1) from exc  # fmt: skip
-        number += 1
-        line = raw.rstrip("\r\n").replace("\ufeff", "")
+    tag, start = "", 0
+    for number, line in numbered_lines(lines, payload):
         if not line.strip():
             if fields:
                 yield start, fields

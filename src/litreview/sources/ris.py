@@ -18,7 +18,15 @@ import rispy
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, open_text, unique_ids
+from litreview.sources.common import (
+    content_native_id,
+    find_doi,
+    find_ncts,
+    find_year,
+    numbered_lines,
+    open_text,
+    unique_ids,
+)
 
 _PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
 _CONFERENCE_TYPES = {"CONF", "CPAPER", "ABST"}
@@ -60,24 +68,8 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
 
 def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
     chunk: list[str] = []
-    start = number = 0
-    iterator = iter(lines)
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            break
-        except UnicodeDecodeError as exc:
-            raise RecordParseError(
-                f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
-                "export the file again as UTF-8",
-                path=payload,
-                line=number + 1,
-            ) from exc
-        number += 1
-        line = raw.rstrip("\r\n")
-        if "\ufeff" in line:
-            line = line.replace("\ufeff", "")
+    start = 0
+    for number, line in numbered_lines(lines, payload):
         # only TY and ER delimit records: a slice test, not a regex, on every line
         tag = line[:2] if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER") else None
         if tag == "TY":
