@@ -27,7 +27,10 @@ def find_year(text: str) -> int | None:
 
 
 def find_ncts(*texts: str) -> tuple[str, ...]:
-    return tuple(sorted({m.upper() for m in NCT.findall(" ".join(t for t in texts if t))}))
+    text = " ".join(t for t in texts if t)
+    if "NCT" not in text and "nct" not in text and "Nct" not in text:  # the regex only where it can match
+        return ()
+    return tuple(sorted({m.upper() for m in NCT.findall(text)}))
 
 
 def content_native_id(title: str, year: str, first_author: str) -> str:
@@ -65,19 +68,14 @@ def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, st
     """(line number, line without its end and any BOM); bytes that are not UTF-8 stop with the
     line number and the file named."""
     number = 0
-    iterator = iter(lines)
-    while True:
-        try:
-            raw = next(iterator)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
-            raise RecordParseError(
-                f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
-                "export the file again as UTF-8",
-                path=payload,
-                line=number + 1,
-            ) from exc
-        number += 1
-        line = raw.rstrip("\r\n")
-        yield number, line.replace("\ufeff", "") if "\ufeff" in line else line
+    try:
+        for number, raw in enumerate(lines, 1):
+            line = raw.rstrip("\r\n")
+            yield number, line.replace("\ufeff", "") if "\ufeff" in line else line
+    except UnicodeDecodeError as exc:
+        raise RecordParseError(
+            f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
+            "export the file again as UTF-8",
+            path=payload,
+            line=number + 1,
+        ) from exc

@@ -70,8 +70,8 @@ def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int
     chunk: list[str] = []
     start = 0
     for number, line in numbered_lines(lines, payload):
-        # only TY and ER delimit records: a slice test, not a regex, on every line
-        tag = line[:2] if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER") else None
+        # only TY and ER delimit records: a cheap test on every line, not a regex
+        tag = line[:2] if line[2:5] == "  -" and line[:2] in ("TY", "ER") else None
         if tag == "TY":
             if chunk:
                 raise RecordParseError(
@@ -85,7 +85,7 @@ def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int
             yield start, chunk
             chunk = []
         elif chunk:
-            if line.strip():
+            if line and not line.isspace():
                 chunk.append(line)
         elif line.strip():
             raise RecordParseError(f"text outside a record: {line[:40]!r}", path=payload, line=number)
@@ -98,16 +98,18 @@ def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int
 def _first(entry: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = entry.get(key)
-        if isinstance(value, list):
-            value = next(filter(None, value), "")
         if value:
-            return _squeeze(str(value))
+            if value.__class__ is list:
+                value = next(filter(None, value), "")
+                if not value:
+                    continue
+            return _squeeze(value if value.__class__ is str else str(value))
     return ""
 
 
 def _squeeze(text: str) -> str:
     """Whitespace collapsed; the common already-clean value is returned as it is."""
-    if "  " in text or "\n" in text or "\t" in text or text[:1].isspace() or text[-1:].isspace():
+    if "  " in text or "\n" in text or "\t" in text or text[0] == " " or text[-1] == " ":
         return " ".join(text.split())
     return text
 
@@ -117,7 +119,7 @@ def _all(entry: dict[str, Any], *keys: str) -> list[str]:
     for key in keys:
         value = entry.get(key)
         for item in value if isinstance(value, list) else [value] if value else []:
-            text = _squeeze(str(item))
+            text = _squeeze(str(item)) if item else ""
             if text and text not in out:
                 out.append(text)
     return out
