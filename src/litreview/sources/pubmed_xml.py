@@ -20,6 +20,10 @@ from litreview.records import Citation, Provenance
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
+# The children read below; everything else (dates, chemicals, grants...) is skipped at once.
+_MEDLINE_PARTS = frozenset({"PMID", "Article", "MeshHeadingList", "KeywordList", "MedlineJournalInfo"})
+_ARTICLE_PARTS = frozenset({"Journal", "ArticleTitle", "Pagination", "ELocationID", "Abstract", "AuthorList",
+                            "Language", "PublicationTypeList", "DataBankList"})  # fmt: skip
 NCT_RE = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 
@@ -41,7 +45,8 @@ def parse_pubmed_xml(
     """Stream citations from PubMed XML bytes; errors name ``payload`` and the record index."""
     index = 0
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
-    for element in iter_elements(buffered, _article_tags(buffered.peek(65536)), payload):
+    tags = _article_tags(buffered.peek(65536))
+    for element in iter_elements(buffered, tags, payload, nested=tags == ARTICLE_TAGS):
         index += 1
         citation = _citation(element, source, run_id, payload, index)
         if citation is None:
@@ -74,6 +79,8 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     medline_ta = ""
     for child in medline:
         tag = child.tag
+        if tag not in _MEDLINE_PARTS:
+            continue
         if tag == "PMID":
             pmid = (child.text or "").strip()
         elif tag == "Article":
@@ -98,6 +105,8 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     if article is not None:
         for child in article:
             tag = child.tag
+            if tag not in _ARTICLE_PARTS:
+                continue
             if tag == "Journal":
                 for part in child:
                     if part.tag == "Title":

@@ -64,8 +64,12 @@ class _PrologueChecked(io.RawIOBase):
         return len(data)
 
 
-def iter_elements(stream: IO[bytes], tags: tuple[str, ...], source: str) -> Iterator[etree._Element]:
+def iter_elements(
+    stream: IO[bytes], tags: tuple[str, ...], source: str, nested: bool = True
+) -> Iterator[etree._Element]:
     """Yield each completed outermost element with one of ``tags``, freeing memory behind it.
+
+    ``nested=False`` says no wanted element can sit inside another, which skips a check per record.
 
     Raises RecordParseError (naming ``source``, the line, and the index of the record that was
     being read) when the XML is malformed or cut off.
@@ -87,7 +91,7 @@ def iter_elements(stream: IO[bytes], tags: tuple[str, ...], source: str) -> Iter
     try:
         for _event, element in context:
             parent = element.getparent()
-            if parent is not None and parent.tag in wanted:
+            if nested and parent is not None and parent.tag in wanted:
                 continue  # nested inside a wanted element: handled with its parent
             index += 1
             yield element
