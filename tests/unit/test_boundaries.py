@@ -13,7 +13,8 @@ MODULES = [
     "litreview.sources.pubmed",
     "litreview.sources.ctgov",
     "litreview.sources.ris",
-    "litreview.dedup.exact",
+    "litreview.dedup.representative",
+    "litreview.dedup.fuzzy",
     "litreview.report.prisma",
     "litreview.importers",
 ]

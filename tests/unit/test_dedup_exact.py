@@ -1,4 +1,4 @@
-from litreview.dedup.exact import link_exact
+from litreview.dedup.fuzzy import link_fuzzy
 from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
 from litreview.records import Citation, Trial
 
@@ -17,26 +17,27 @@ def c(rid, **kw):
 
 
 def test_doi_and_pmid_links_with_most_complete_representative():
+    # identifiers link first, whatever the titles say (the fuzzy stage adds nothing here)
     records = [
         c("embase:h1", doi="10.1000/ABC", title="x"),
         c("pubmed:5", doi="10.1000/abc", pmid="5", title="x", journal="J", year=2020),
         c("other:9", pmid="5"),
         c("embase:h2", doi="10.1000/zzz"),
     ]
-    links = {(link.record_id, link.linked_to, link.rule) for link in link_exact(records)}
+    links = {(link.record_id, link.linked_to, link.rule) for link in link_fuzzy(records)[0]}
     assert links == {("embase:h1", "pubmed:5", "exact-doi"), ("other:9", "pubmed:5", "exact-pmid")}
 
 
 def test_different_dois_are_never_joined_by_pmid():
     records = [c("a:1", doi="10.1000/a", pmid="7"), c("b:1", doi="10.1000/b", pmid="7")]
-    assert link_exact(records) == []
+    assert link_fuzzy(records)[0] == []
 
 
 def test_trials_link_by_nct_only():
     t1 = Trial(record_id="ctgov:NCT00000001", source="ctgov", native_id="NCT00000001", nct_id="NCT00000001")
     t2 = Trial(record_id="import:NCT00000001", source="import", native_id="x", nct_id="nct00000001")
     pub = c("pubmed:1", nct_ids=("NCT00000001",))
-    links = link_exact([t1, t2, pub])
+    links = link_fuzzy([t1, t2, pub])[0]
     assert [(link.record_id, link.linked_to) for link in links] == [
         ("import:NCT00000001", "ctgov:NCT00000001")
     ]

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from litreview.dedup.exact import DUPLICATE, completeness
 from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
+from litreview.dedup.representative import DUPLICATE, merit, rank
 from litreview.records import Citation, Record, Trial
 from litreview.workspace import Link
 
@@ -79,7 +79,7 @@ class Prepared:
     authors: tuple[str, ...]  # normalised last names
     journal: tuple[str, ...]  # normalised journal tokens
     conference: bool
-    weight: int  # completeness, for the representative
+    merit: tuple[int, int]  # completeness and source, for the representative
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def prepare(record: Record) -> Prepared:
     numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span[0], span, volume, authors,
-                    journal, conference, completeness(record))  # fmt: skip
+                    journal, conference, merit(record))  # fmt: skip
 
 
 def _split_authors(authors: tuple[str, ...]) -> list[str]:
@@ -442,16 +442,12 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
     for group in members.values():
         if len(group) < 2:
             continue
-        rep = max(group, key=lambda i: (i in preferred, prepared[i].weight, _neg(i)))
+        rep = max(group, key=lambda i: rank(i in preferred, prepared[i].merit, i))
         for member in group:
             if member != rep:
                 score, rule = best_rule.get(member, (1.0, "transitive"))
                 links.append(Link(member, rep, DUPLICATE, rule, round(score, 4)))
     return sorted(links, key=lambda link: link.record_id), maybes
-
-
-def _neg(record_id: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in record_id)
 
 
 def link_registrations(records: Iterable[Record]) -> list[Link]:

@@ -17,8 +17,8 @@ from typing import Any
 
 from litreview import __version__
 from litreview.config import Protocol, Settings, SourceSpec
-from litreview.dedup.exact import DUPLICATE
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE, link_fuzzy, link_registrations
+from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.tables import build_tables, read_overrides, write_tables
 from litreview.importers import load_records
