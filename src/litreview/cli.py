@@ -7,7 +7,6 @@ Errors raised as :class:`~litreview.errors.LitreviewError` print one readable li
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from collections.abc import Iterable
@@ -244,7 +243,7 @@ def dedup(
     import json as _json
 
     from litreview.dedup.fuzzy import link_fuzzy
-    from litreview.importers import detect_format, load_records
+    from litreview.importers import detect_format, load_records, source_name
     from litreview.records import Record, from_dict
     from litreview.report.files import write_csv
 
@@ -254,8 +253,7 @@ def dedup(
             records = [from_dict(_json.loads(line)) for line in handle if line.strip()]
     else:
         fmt = detect_format(input_file)
-        source = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(fmt, "")
-        records = load_records(input_file, fmt, source=source or input_file.stem.split(".")[0])
+        records = load_records(input_file, fmt, source=source_name(fmt, input_file))
     ids: list[str] = []
 
     def remember(stream):  # stream the records: only their ids are kept beside the comparison data
@@ -384,9 +382,10 @@ RecordsArgument = Annotated[
 
 
 def _records(path: Path):
-    from litreview.importers import detect_format, load_records
+    from litreview.importers import detect_format, load_records, source_name
 
-    return list(load_records(path, detect_format(path), source=path.stem.split(".")[0] or "records"))
+    fmt = detect_format(path)
+    return list(load_records(path, fmt, source=source_name(fmt, path)))
 
 
 @query_app.command("run")
@@ -548,16 +547,13 @@ def import_file(
 ) -> None:
     """Read an export into the record model and write it as JSON lines (streamed)."""
     from litreview.errors import ConfigError
-    from litreview.importers import FORMATS, detect_format, load_records
+    from litreview.importers import FORMATS, detect_format, load_records, source_name
     from litreview.report.files import write_jsonl
 
     if fmt != "auto" and fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r} (choose: auto, {', '.join(FORMATS)})")
     chosen = detect_format(file) if fmt == "auto" else fmt
-    # PubMed records are pubmed:<pmid> wherever they come from; other exports are named by file.
-    default = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(chosen)
-    name = source or default or re.sub(r"[^a-z0-9_]+", "_", file.name.split(".")[0].lower()) or "import"
-    count = write_jsonl(out, load_records(file, chosen, source=name))
+    count = write_jsonl(out, load_records(file, chosen, source=source or source_name(chosen, file)))
     print(f"{file}: {count} records ({chosen}) written to {out}", file=sys.stderr)
 
 

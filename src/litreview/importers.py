@@ -45,6 +45,13 @@ FORMATS_BY_SUFFIX = {
 }
 
 
+def source_name(fmt: str, path: Path) -> str:
+    """The source part of record ids for a file: ``pubmed:<pmid>`` and ``ctgov:<nct>`` wherever PubMed
+    or registry records come from; other exports are named after the file."""
+    fixed = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(fmt)
+    return fixed or re.sub(r"[^a-z0-9_]+", "_", path.name.split(".")[0].lower()) or "import"
+
+
 def detect_format(path: Path) -> str:
     """The format of a file, from its name and, for .xml/.txt, its first bytes."""
     name = path.name.lower()

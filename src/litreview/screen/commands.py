@@ -8,7 +8,7 @@ from typing import Any
 
 from litreview.config import load_protocol
 from litreview.errors import ConfigError
-from litreview.importers import detect_format, load_records
+from litreview.importers import detect_format, load_records, source_name
 from litreview.report.files import write_csv
 from litreview.screen.decisions import agreement, conflicts, effective, validate_rows
 from litreview.screen.rules import STAGES, load_rules
@@ -77,9 +77,7 @@ def apply_rules(
     protocol = load_protocol(protocol_path)
     rules = load_rules(protocol.screening, where=str(protocol.path))
     fmt = detect_format(records_file)
-    source = {"pubmed-xml": "pubmed", "nbib": "pubmed", "ctgov-json": "ctgov"}.get(
-        fmt, records_file.stem.split(".")[0]
-    )
+    source = source_name(fmt, records_file)
     counts: dict[str, int] = {}
     rows = []
     for record in load_records(records_file, fmt, source=source):
