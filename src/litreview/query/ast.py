@@ -165,9 +165,11 @@ def canonical(node: Node) -> Node:
     return Bool(node.op, tuple(k for _, k in unique))
 
 
-LANGUAGES = {
-    "english", "french", "german", "spanish", "italian", "japanese", "chinese", "dutch",
-    "portuguese", "russian", "korean", "polish", "swedish", "danish", "norwegian",
+# Language limits a strategy may name, with the MEDLINE language codes records carry.
+LANGUAGE_CODES = {
+    "english": "eng", "french": "fre", "german": "ger", "spanish": "spa", "italian": "ita",
+    "japanese": "jpn", "chinese": "chi", "dutch": "dut", "portuguese": "por", "russian": "rus",
+    "korean": "kor", "polish": "pol", "swedish": "swe", "danish": "dan", "norwegian": "nor",
 }  # fmt: skip
 _YEARS = re.compile(r'^yr\s*=\s*"?\s*(\d{4})\s*(?:-\s*(\d{4}|current))?\s*"?$', re.IGNORECASE)
 
@@ -176,7 +178,7 @@ def limit_as_term(node: Limit) -> Term | None:
     """The field search an Ovid limit means (language, humans, publication years), if it has one."""
     line, column = node.line, node.column
     words = node.limit.strip("() ").lower()
-    if words in LANGUAGES:
+    if words in LANGUAGE_CODES:
         return Term(words, fields=("la",), line=line, column=column)
     if words == "humans":
         return Term("humans", fields=("mesh",), line=line, column=column)

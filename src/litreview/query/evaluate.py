@@ -17,16 +17,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, normalize, walk
+from litreview.query.ast import LANGUAGE_CODES, Bool, Limit, Near, Node, Term, limit_as_term, normalize, walk
 from litreview.records import Citation, Record, Trial
 
 _SEPARATORS = re.compile(r"[\W_]+")
 _WILD = re.compile(r"[*?#$]")
-_LANGUAGE_CODES = {
-    "english": "eng", "french": "fre", "german": "ger", "spanish": "spa", "italian": "ita",
-    "japanese": "jpn", "chinese": "chi", "dutch": "dut", "portuguese": "por", "russian": "rus",
-    "korean": "kor", "polish": "pol", "swedish": "swe", "danish": "dan", "norwegian": "nor",
-}  # fmt: skip
 _TEXT_DEFAULT = ("title", "abstract", "keywords", "headings", "pub_types")
 # Canonical field → the record texts it searches.
 FIELD_TEXTS: dict[str, tuple[str, ...]] = {
@@ -190,7 +185,7 @@ class _Compiler:
         if field_name == "dp":
             return self.date(term)
         if field_name == "la":
-            code = _LANGUAGE_CODES.get(term.text.lower(), term.text.lower())
+            code = LANGUAGE_CODES.get(term.text.lower(), term.text.lower())
             return lambda view: f" {code} " in view.text(("language",))
         if field_name == "sh":
             self.notes.append(
