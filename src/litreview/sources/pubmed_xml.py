@@ -8,7 +8,6 @@ safe lxml ``iterparse`` that keeps memory bounded on 100k-record baseline files.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -17,6 +16,7 @@ from lxml import etree
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
+from litreview.sources.common import NCT, find_year
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
@@ -24,8 +24,6 @@ ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 _MEDLINE_PARTS = frozenset({"PMID", "Article", "MeshHeadingList", "KeywordList", "MedlineJournalInfo"})
 _ARTICLE_PARTS = frozenset({"Journal", "ArticleTitle", "Pagination", "ELocationID", "Abstract", "AuthorList",
                             "Language", "PublicationTypeList", "DataBankList"})  # fmt: skip
-NCT_RE = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
-_YEAR_RE = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 
 
 def load_pubmed_xml(path: Path | str, *, source: str = "pubmed", run_id: str = "") -> Iterator[Citation]:
@@ -153,13 +151,13 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
                 for bank in child.iterfind("DataBank"):
                     if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
                         nct_ids.extend(
-                            a.strip().upper() for a in bank.itertext() if NCT_RE.fullmatch(a.strip())
+                            a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip())
                         )
     if not pages and start_page:
         pages = f"{start_page}-{end_page}" if end_page else start_page
     pages = pages or pii
     if "NCT" in abstract or "nct0" in abstract or "Nct0" in abstract:  # the regex only where it can match
-        for found in NCT_RE.findall(abstract):
+        for found in NCT.findall(abstract):
             if found.upper() not in nct_ids:
                 nct_ids.append(found.upper())
     ids, entrez = _pubmed_data(element)
@@ -273,9 +271,7 @@ def _year(pubdate: etree._Element | None) -> int | None:
     text = pubdate.findtext("Year") or ""
     if len(text) == 4 and text.isdigit():
         return int(text)
-    text = text or pubdate.findtext("MedlineDate") or ""
-    match = _YEAR_RE.search(text)
-    return int(match.group(1)) if match else None
+    return find_year(text or pubdate.findtext("MedlineDate") or "")
 
 
 def _record_type(pub_types: tuple[str, ...]) -> str:
