@@ -85,16 +85,7 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
     for reason, n in dbr["records_excluded_by_reason"].items():
         excluded += _wrap(f"{reason} {_n(n)}", "  ")
     add(Box("box5", excluded, c_dbr_x, 2))
-    add(Box("box6", [f"Reports sought for retrieval {_n(dbr['reports_sought'])}"], c_dbr, 3))
-    add(Box("box7", [f"Reports not retrieved {_n(dbr['reports_not_retrieved'])}"], c_dbr_x, 3))
-    assessed = [f"Reports assessed for eligibility {_n(dbr['reports_assessed'])}"]
-    if dbr["reports_awaiting_assessment"]:
-        assessed += _wrap(f"Awaiting full-text assessment {_n(dbr['reports_awaiting_assessment'])}", "  ")
-    add(Box("box8", assessed, c_dbr, 4))
-    ft_excluded = ["Reports excluded:" if dbr["reports_excluded_by_reason"] else f"Reports excluded {_n(0)}"]
-    for reason, n in dbr["reports_excluded_by_reason"].items():
-        ft_excluded += _wrap(f"{reason} {_n(n)}", "  ")
-    add(Box("box9", ft_excluded, c_dbr_x, 4))
+    boxes += _report_boxes(dbr, ("box6", "box7", "box8", "box9"), c_dbr, c_dbr_x)
     add(Box("box10", [f"New studies included in review {_n(flow['new_studies'])}",
                       f"Reports of new included studies {_n(flow['new_studies'])}"], c_dbr, 5))  # fmt: skip
     if show_other:
@@ -103,16 +94,7 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
         for source, n in ident["other"]["by_source"].items():
             lines += _wrap(f"{labels.get(source, source)} {_n(n)}", "  ")
         add(Box("box11", lines, c_other, 1))
-        add(Box("box12", [f"Reports sought for retrieval {_n(other['reports_sought'])}"], c_other, 3))
-        add(Box("box13", [f"Reports not retrieved {_n(other['reports_not_retrieved'])}"], c_other + 1, 3))
-        lines = [f"Reports assessed for eligibility {_n(other['reports_assessed'])}"]
-        if other["reports_awaiting_assessment"]:
-            lines += _wrap(f"Awaiting full-text assessment {_n(other['reports_awaiting_assessment'])}", "  ")
-        add(Box("box14", lines, c_other, 4))
-        lines = ["Reports excluded:" if other["reports_excluded_by_reason"] else f"Reports excluded {_n(0)}"]
-        for reason, n in other["reports_excluded_by_reason"].items():
-            lines += _wrap(f"{reason} {_n(n)}", "  ")
-        add(Box("box15", lines, c_other + 1, 4))
+        boxes += _report_boxes(other, ("box12", "box13", "box14", "box15"), c_other, c_other + 1)
     if show_previous:
         add(Box("prevstud", ["Previous studies"], 1, 0, GREY, True))
         add(Box("box1", [f"Studies included in previous version of review {_n(flow['previous']['studies'])}",
@@ -125,6 +107,23 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
             seg for line in box.lines for seg in (_wrap(line) if not line.startswith(" ") else [line])
         ]
     return boxes
+
+
+def _report_boxes(path: Mapping[str, Any], keys: tuple[str, str, str, str], col: int, side: int) -> list[Box]:
+    """Sought → not retrieved, assessed → excluded (with reasons): the same four boxes in both columns."""
+    sought, not_retrieved, assessed_key, excluded_key = keys
+    assessed = [f"Reports assessed for eligibility {_n(path['reports_assessed'])}"]
+    if path["reports_awaiting_assessment"]:
+        assessed += _wrap(f"Awaiting full-text assessment {_n(path['reports_awaiting_assessment'])}", "  ")
+    excluded = ["Reports excluded:" if path["reports_excluded_by_reason"] else f"Reports excluded {_n(0)}"]
+    for reason, n in path["reports_excluded_by_reason"].items():
+        excluded += _wrap(f"{reason} {_n(n)}", "  ")
+    return [
+        Box(sought, [f"Reports sought for retrieval {_n(path['reports_sought'])}"], col, 3),
+        Box(not_retrieved, [f"Reports not retrieved {_n(path['reports_not_retrieved'])}"], side, 3),
+        Box(assessed_key, assessed, col, 4),
+        Box(excluded_key, excluded, side, 4),
+    ]
 
 
 def layout(boxes: list[Box]) -> tuple[float, float, dict[int, tuple[float, float]]]:

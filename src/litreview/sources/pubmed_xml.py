@@ -150,9 +150,7 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
             elif tag == "DataBankList":
                 for bank in child.iterfind("DataBank"):
                     if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
-                        nct_ids.extend(
-                            a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip())
-                        )
+                        nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip()))
     if not pages and start_page:
         pages = f"{start_page}-{end_page}" if end_page else start_page
     pages = pages or pii
