@@ -209,15 +209,13 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     from litreview.sources.ctgov import load_ctgov_json
 
     if workspace is not None:
-        from litreview.screen.decisions import effective
+        from litreview.screen.commands import screening_state
+        from litreview.screen.decisions import passed
         from litreview.workspace import Workspace
 
         with Workspace.existing(workspace) as ws:
-            duplicates = {link.record_id for link in ws.links("duplicate")}
-            decided = effective(ws.decisions())
-            records = [r for r in ws.records() if r.record_id not in duplicates]
-        included = [r for r in records if r.kind == "trial"
-                    and (d := decided.get((r.record_id, "full_text"))) and d.decision == "include"]  # fmt: skip
+            records, decided = screening_state(ws)
+        included = [r for r in records if r.kind == "trial" and passed(decided, r.record_id, "full_text")]
         return included, [r for r in records if r.kind == "citation"]
     assert trials is not None
     if trials.is_dir():

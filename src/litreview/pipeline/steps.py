@@ -32,7 +32,7 @@ from litreview.report.prisma import count_flow
 from litreview.report.prisma2020_csv import write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
-from litreview.screen.decisions import Decision, Effective, effective
+from litreview.screen.decisions import Decision, Effective, effective, passed
 from litreview.screen.rules import load_rules
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
@@ -254,8 +254,7 @@ def screen_records(
     humans = [d for d in workspace.decisions() if d.origin == "human"]
     after_ta = effective(auto + humans)
     for record in candidates:  # the registry record is its own full text: rules may decide there too
-        passed = after_ta.get((record.record_id, TA_STAGE))
-        if passed is not None and passed.decision == "include" and rules.applies_to(record, FT_STAGE):
+        if passed(after_ta, record.record_id, TA_STAGE) and rules.applies_to(record, FT_STAGE):
             verdict = rules.decide(record, FT_STAGE)
             if verdict.rule_id:
                 auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
@@ -276,11 +275,6 @@ class UpdateContext:
     windows: dict[str, Any]
     existing: set[str]
     before: dict[str, Record]
-
-
-def _included(decided: dict[tuple[str, str], Effective], record_id: str) -> bool:
-    final = decided.get((record_id, FT_STAGE))
-    return final is not None and final.decision == "include"
 
 
 def _screening_rows(decided: dict[tuple[str, str], Effective]):
@@ -323,7 +317,7 @@ def render(
         run_ids = sorted(new_ids | set(changed))
     decided = screen_records(workspace, protocol, run_id, run_ids, set(duplicates))
     if update is not None:
-        previous_ids = [i for i in update.existing if i not in duplicates and _included(decided, i)]
+        previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
         previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
     prisma = count_flow(
         identified=identified,
@@ -354,7 +348,7 @@ def render(
     trials = [
         r
         for r in records
-        if isinstance(r, Trial) and r.record_id not in duplicates and _included(decided, r.record_id)
+        if isinstance(r, Trial) and r.record_id not in duplicates and passed(decided, r.record_id, FT_STAGE)
     ]
     citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
     overrides = []
@@ -386,7 +380,9 @@ def render(
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
     if update is not None:
-        new_included = [by_id[i] for i in sorted(new_ids) if i not in duplicates and _included(decided, i)]
+        new_included = [
+            by_id[i] for i in sorted(new_ids) if i not in duplicates and passed(decided, i, FT_STAGE)
+        ]
         report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(new_ids)],
                                [(update.before[i], by_id[i]) for i in changed], new_included)  # fmt: skip
         manifest["update"] = {"since_run": update.since_run, "windows": update.windows,

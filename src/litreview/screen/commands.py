@@ -9,8 +9,9 @@ from typing import Any
 from litreview.config import load_protocol
 from litreview.errors import ConfigError
 from litreview.importers import detect_format, load_records, source_name
+from litreview.records import Record
 from litreview.report.files import write_csv
-from litreview.screen.decisions import agreement, conflicts, effective, validate_rows
+from litreview.screen.decisions import Effective, agreement, conflicts, effective, passed, validate_rows
 from litreview.screen.rules import STAGES, load_rules
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
 from litreview.workspace import Workspace
@@ -18,16 +19,17 @@ from litreview.workspace import Workspace
 APPLY_COLUMNS = ("record_id", "title", "decision", "rule_id", "reason")
 
 
-def _to_screen(workspace: Workspace, stage: str):
+def screening_state(workspace: Workspace) -> tuple[list[Record], dict[tuple[str, str], Effective]]:
+    """The records that are screened (duplicates are not) and the decision that counts for each."""
     duplicates = {link.record_id for link in workspace.links("duplicate")}
-    decided = effective(workspace.decisions())
     records = [r for r in workspace.records() if r.record_id not in duplicates]
+    return records, effective(workspace.decisions())
+
+
+def _to_screen(workspace: Workspace, stage: str):
+    records, decided = screening_state(workspace)
     if stage == "full_text":  # only what passed title/abstract screening
-        records = [
-            r
-            for r in records
-            if (d := decided.get((r.record_id, "title_abstract"))) and d.decision == "include"
-        ]
+        records = [r for r in records if passed(decided, r.record_id, "title_abstract")]
     return records, decided
 
 

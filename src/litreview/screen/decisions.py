@@ -77,6 +77,12 @@ def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]
     return out  # fmt: skip
 
 
+def passed(decided: Mapping[tuple[str, str], Effective], record_id: str, stage: str) -> bool:
+    """Whether the decision that counts includes the record at this stage."""
+    found = decided.get((record_id, stage))
+    return found is not None and found.decision == "include"
+
+
 def conflicts(decisions: Iterable[Decision]) -> list[tuple[str, str, dict[str, str]]]:
     """(record, stage, {reviewer: decision}) wherever human reviewers disagree and no consensus exists."""
     by_key: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
