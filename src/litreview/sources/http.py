@@ -160,9 +160,14 @@ def _retry_after(value: str | None) -> float | None:
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
 
 
+def payload_suffix(request: Request) -> str:
+    """ClinicalTrials.gov answers in JSON, the E-utilities in XML."""
+    return ".json" if request.source == "ctgov" else ".xml"
+
+
 def _check_complete(body: bytes, request: Request, where: str) -> None:
     """A body cut off mid-document is a transient fault: retry rather than parse half of it."""
-    if request.source == "ctgov":
+    if payload_suffix(request) == ".json":
         try:
             json.loads(body)
         except ValueError:
@@ -185,8 +190,7 @@ class RecordTransport:
 
     def fetch(self, request: Request) -> Response:
         response = self.live.fetch(request)
-        suffix = ".json" if request.source == "ctgov" else ".xml"
-        path = self.snapshot.add(request, response.body, suffix)
+        path = self.snapshot.add(request, response.body, payload_suffix(request))
         self.snapshot.save()  # after every payload: an interrupted recording is still consistent
         return Response(body=response.body, status=response.status, payload_path=str(path))
 
@@ -205,6 +209,6 @@ class CheckpointTransport:
             return self.snapshot.read(request)
         response = self.inner.fetch(request)
         if self.resumable(request):
-            self.snapshot.add(request, response.body, ".xml" if request.source == "pubmed" else ".json")
+            self.snapshot.add(request, response.body, payload_suffix(request))
             self.snapshot.save()
         return response
