@@ -73,8 +73,7 @@ class Prepared:
     numbers: frozenset[str]
     doi: str
     year: int | None
-    first_page: str
-    pages: tuple[str, str]
+    pages: tuple[str, str]  # (first, last)
     volume: str
     authors: tuple[str, ...]  # normalised last names
     journal: tuple[str, ...]  # normalised journal tokens
@@ -149,10 +148,6 @@ def page_range(pages: str) -> tuple[str, str]:
     return start, end
 
 
-def first_page(pages: str) -> str:
-    return page_range(pages)[0]
-
-
 def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Pages that cannot belong to one article. Not comparable: article numbers and e-locators
     ("e12724", "a1754"); a lone page may be the other's last page ("488" ~ "487-488"); where a first
@@ -188,7 +183,7 @@ def prepare(record: Record) -> Prepared:
     # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
     numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
-    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span[0], span, volume, authors,
+    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span, volume, authors,
                     journal, conference, merit(record))  # fmt: skip
 
 
@@ -213,8 +208,8 @@ def blocking_keys(p: Prepared) -> list[tuple[str, str]]:
         keys.append(("initials", "".join(w[0] for w in words[:12])))
     if p.authors and p.year:
         keys.append(("author-year", f"{p.authors[0]}|{p.year}"))
-    if p.first_page and p.year:
-        keys.append(("year-page", f"{p.year}|{p.first_page}"))
+    if p.pages[0] and p.year:
+        keys.append(("year-page", f"{p.year}|{p.pages[0]}"))
     return keys
 
 
