@@ -120,10 +120,6 @@ def _by_source(
     return out
 
 
-def _decision(decisions: Mapping[tuple[str, str], Effective], record_id: str, stage: str) -> Effective | None:
-    return decisions.get((record_id, stage))
-
-
 def _screened_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]) -> dict[str, Any]:
     automation: list[str] = []
     screened_ids: list[str] = []
@@ -131,7 +127,7 @@ def _screened_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective
     excluded: Counter[str] = Counter()
     awaiting = 0
     for record_id in ids:
-        d = _decision(decisions, record_id, TA)
+        d = decisions.get((record_id, TA))
         if d is not None and d.decision == "exclude" and d.source.startswith("rule"):
             automation.append(record_id)
             continue
@@ -157,7 +153,7 @@ def _reports_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]
     not_retrieved, awaiting, included = 0, 0, []
     excluded: Counter[str] = Counter()
     for record_id in ids:
-        d = _decision(decisions, record_id, FT)
+        d = decisions.get((record_id, FT))
         if d is None or d.decision in PENDING:
             awaiting += 1
         elif d.decision == "not_retrieved":
