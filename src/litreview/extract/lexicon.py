@@ -89,12 +89,8 @@ def load_lexicon() -> Lexicon:
             raise ValueError(f"drug lexicon: regimen {name} names unknown drugs {unknown}")
     short = [n for n in regimens if len(n) <= 4 and n.isupper()]
     short += [s for e in data["drugs"].values() for s in e.get("synonyms", []) if len(s) <= 4 and s.isupper()]
-    for name in regimens:
-        (
-            names.__setitem__(name, f"regimen:{name}")
-            if name in short
-            else names.__setitem__(_key(name), f"regimen:{name}")
-        )
+    for name in regimens:  # short acronyms (EP, SOX) are looked up as written, the rest by key
+        names[name if name in short else _key(name)] = f"regimen:{name}"
     long_names = [n for n in {*(s for e in data["drugs"].values() for s in e.get("synonyms", [])), *classes, *regimens}
                   if n not in short]  # fmt: skip
     pattern = re.compile(
@@ -102,6 +98,4 @@ def load_lexicon() -> Lexicon:
     )
     short_pattern = re.compile(r"(?<![\w\-/])(?:" + "|".join(map(re.escape, sorted(set(short), key=len, reverse=True)))
                                + r")(?![\w\-])")  # fmt: skip
-    for s in short:
-        names.setdefault(s, names.get(_key(s), ""))
     return Lexicon(classes, sources, regimens, pattern, short_pattern, names)
