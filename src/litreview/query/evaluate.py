@@ -90,21 +90,25 @@ class RecordView:
 def record_texts(record: Record, name: str) -> list[str]:
     """The raw strings of one searchable part of a citation or a trial."""
     if isinstance(record, Citation):
-        value = {
-            "title": record.title,
-            "abstract": record.abstract,
-            "keywords": record.keywords,
-            "headings": record.mesh,
-            "pub_types": record.pub_types,
-            "authors": record.authors,
-            "journal": (record.journal, record.journal_abbrev),
-            "language": record.language,
-        }.get(name, "")
+        attributes = _CITATION_PARTS.get(name, ())
+        value = [v for a in attributes for v in _as_list(getattr(record, a))]
     else:
         value = _trial_texts(record, name)
     if isinstance(value, str):
         return [value] if value else []
     return [v for v in value if v]
+
+
+# Searchable part → the Citation attributes that hold it (read only when a query asks for the part).
+_CITATION_PARTS = {
+    "title": ("title",), "abstract": ("abstract",), "keywords": ("keywords",), "headings": ("mesh",),
+    "pub_types": ("pub_types",), "authors": ("authors",), "journal": ("journal", "journal_abbrev"),
+    "language": ("language",),
+}  # fmt: skip
+
+
+def _as_list(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else value
 
 
 def _trial_texts(trial: Trial, name: str):
