@@ -13,7 +13,9 @@ PubMed between esearch and efetch cannot slip in.
 
 from __future__ import annotations
 
+import calendar
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -161,8 +163,8 @@ def search(
         fetched.slices.append((mindate, maxdate, first.count))
         ids = list(first.ids)
     else:
-        lo = _as_date(mindate, end=False) if mindate else date(1800, 1, 1)
-        hi = _as_date(maxdate, end=True) if maxdate else (today or date.today())
+        lo = eutils_day(mindate, end=False) or date(1800, 1, 1)
+        hi = eutils_day(maxdate, end=True) or today or date.today()
         ids = _sliced_ids(transport, term, datetype, lo, hi, first.count, cap, fetched)
     unique = sorted(set(ids), key=int)
     if len(unique) != len(ids):
@@ -233,16 +235,16 @@ def _split(lo: date, hi: date, parts: int) -> list[tuple[date, date]]:
     return [(edges[k], edges[k + 1] - timedelta(days=1)) for k in range(parts) if edges[k] < edges[k + 1]]
 
 
-def _as_date(value: str, end: bool) -> date:
-    parts = [int(p) for p in value.replace("-", "/").split("/") if p.isdigit()]
+def eutils_day(value: str, end: bool) -> date | None:
+    """An E-utilities date (YYYY, YYYY/MM or YYYY/MM/DD) as a day; a partial date means its first
+    day, or its last day for the end of a window. None when there is no date."""
+    parts = [int(p) for p in re.split(r"[/-]", value) if p.isdigit()] if value else []
+    if not parts:
+        return None
     year = parts[0]
     month = parts[1] if len(parts) > 1 else (12 if end else 1)
-    if len(parts) > 2:
-        return date(year, month, parts[2])
-    if not end:
-        return date(year, month, 1)
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return following - timedelta(days=1)
+    day = parts[2] if len(parts) > 2 else (calendar.monthrange(year, month)[1] if end else 1)
+    return date(year, month, day)
 
 
 def _fmt(day: date) -> str:

@@ -9,7 +9,6 @@ between esearch and efetch, and a repeated ``nextPageToken``. Tests and benchmar
 
 from __future__ import annotations
 
-import calendar
 import gzip
 import json
 import re
@@ -23,6 +22,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
+
+from litreview.sources.pubmed import eutils_day
 
 # As NCBI sends it (tests/data/ncbi/entrez/esearch*.xml); Bio.Entrez needs the DTD named.
 _ESEARCH_DOCTYPE = (
@@ -198,20 +199,9 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _parse_date(value: str, default: date, end: bool) -> date:
-    """An E-utilities date (YYYY, YYYY/MM or YYYY/MM/DD); a partial end date means its last day."""
-    parts = [int(p) for p in re.split(r"[/-]", value) if p.isdigit()] if value else []
-    if not parts:
-        return default
-    year = parts[0]
-    month = parts[1] if len(parts) > 1 else (12 if end else 1)
-    day = parts[2] if len(parts) > 2 else (calendar.monthrange(year, month)[1] if end else 1)
-    return date(year, month, day)
-
-
 def _window(params: dict[str, str]) -> tuple[date, date]:
-    return (_parse_date(params.get("mindate", ""), date(1800, 1, 1), False),
-            _parse_date(params.get("maxdate", ""), date(3000, 12, 31), True))  # fmt: skip
+    return (eutils_day(params.get("mindate", ""), end=False) or date(1800, 1, 1),
+            eutils_day(params.get("maxdate", ""), end=True) or date(3000, 12, 31))  # fmt: skip
 
 
 def _ranges(advanced: str) -> dict[str, tuple[str, str]]:
