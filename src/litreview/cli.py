@@ -68,13 +68,10 @@ def run(
 ) -> None:
     """Run the review flow (offline on its snapshot by default) and write every output."""
     from litreview.config import load_protocol
-    from litreview.errors import ConfigError
 
     started = time.perf_counter()
     protocol = load_protocol(review_dir)  # fail fast, before Prefect starts
-    if sum([live, record is not None, snapshot is not None]) > 1:
-        raise ConfigError("choose one of --live, --record DIR and --replay DIR")
-    mode = "live" if live else "record" if record is not None else "replay"
+    mode, folder = _mode(live, snapshot, record, default="replay")
     _quiet_prefect()
     from litreview.pipeline.tasks import review_flow
 
@@ -82,7 +79,7 @@ def run(
         review_dir=str(review_dir),
         workspace=str(workspace) if workspace else None,
         mode=mode,
-        snapshot=str(record or snapshot) if (record or snapshot) else None,
+        snapshot=folder,
         run_id=run_id,
     )
     elapsed = time.perf_counter() - started
@@ -122,18 +119,15 @@ def update(
 ) -> None:
     """Living-review update: only what is new since the last run; decisions kept; change report written."""
     from litreview.config import load_protocol
-    from litreview.errors import ConfigError
 
     protocol = load_protocol(review_dir)
-    if sum([live, record is not None, snapshot is not None]) > 1:
-        raise ConfigError("choose one of --live, --record DIR and --replay DIR")
-    mode = "replay" if snapshot is not None else "record" if record is not None else "live"
+    mode, folder = _mode(live, snapshot, record, default="live")
     _quiet_prefect()
     from litreview.pipeline.tasks import update_flow
 
     result = update_flow(
         review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
-        snapshot=str(record or snapshot) if (record or snapshot) else None, run_id=run_id, asof=asof,
+        snapshot=folder, run_id=run_id, asof=asof,
     )  # fmt: skip
     prisma = result.prisma
     console.print(f"{protocol.review_id}: update {result.run_id}")
@@ -443,15 +437,29 @@ RecordOption = Annotated[
 OutOption = Annotated[Path, typer.Option("--out", help="Where to write the records (JSON lines).")]
 
 
-def _transport(live: bool, replay: Path | None, record: Path | None):
-    from litreview.config import Settings
+def _mode(live: bool, replay: Path | None, record: Path | None, default: str) -> tuple[str, str | None]:
+    """live | replay | record from the three exclusive options, and the snapshot folder if any."""
     from litreview.errors import ConfigError
-    from litreview.sources.http import LiveTransport, RecordTransport
-    from litreview.sources.transport import ReplayTransport
 
     if sum([live, replay is not None, record is not None]) > 1:
         raise ConfigError("choose one of --live, --replay DIR and --record DIR")
+    if live:
+        return "live", None
     if replay is not None:
+        return "replay", str(replay)
+    if record is not None:
+        return "record", str(record)
+    return default, None
+
+
+def _transport(live: bool, replay: Path | None, record: Path | None):
+    from litreview.config import Settings
+    from litreview.sources.http import LiveTransport, RecordTransport
+    from litreview.sources.transport import ReplayTransport
+
+    mode, _ = _mode(live, replay, record, default="live")
+    if mode == "replay":
+        assert replay is not None
         return ReplayTransport(replay)
     transport = LiveTransport(Settings.from_env())
     return RecordTransport(transport, record) if record is not None else transport
