@@ -239,12 +239,12 @@ def record_set_hash(records: list[Record]) -> str:
 
 
 def screen_records(
-    workspace: Workspace, protocol: Protocol, run_id: str, record_ids: list[str], duplicates: set[str]
+    workspace: Workspace, protocol: Protocol, run_id: str, records: list[Record], duplicates: set[str]
 ) -> dict[tuple[str, str], Effective]:
     """Apply the protocol's rules to this run's records (duplicates are not screened) and return
     the effective decision of every record and stage, human decisions first."""
     rules = load_rules(protocol.screening, where=str(protocol.path))
-    candidates = [r for r in workspace.records(record_ids) if r.record_id not in duplicates]
+    candidates = [r for r in records if r.record_id not in duplicates]
     auto = []
     for record in candidates:
         verdict = rules.decide(record, TA_STAGE)
@@ -260,7 +260,7 @@ def screen_records(
                 auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
                                      rule_id=verdict.rule_id))  # fmt: skip
     with workspace.transaction():
-        workspace.replace_auto_decisions(run_id, auto, record_ids)
+        workspace.replace_auto_decisions(run_id, auto, [r.record_id for r in records])
     return effective(workspace.decisions())
 
 
@@ -315,7 +315,7 @@ def render(
         new_ids = {i for i in run_ids if i not in update.existing}
         identified = {name: [i for i in ids if i in new_ids] for name, ids in identified.items()}
         run_ids = sorted(new_ids | set(changed))
-    decided = screen_records(workspace, protocol, run_id, run_ids, set(duplicates))
+    decided = screen_records(workspace, protocol, run_id, [by_id[i] for i in run_ids], set(duplicates))
     if update is not None:
         previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
         previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
