@@ -161,7 +161,7 @@ def _compound(
     if randomised and len(entries) > 1 and all(len({m.drug for m in f}) > 1 for f, _, _ in entries):
         value = " or ".join(dict.fromkeys(shown))
     else:
-        value = " + ".join(dict.fromkeys(_display(d) for d in drugs))
+        value = " + ".join(dict.fromkeys(drugs))
     return Cell(value[:1].upper() + value[1:], evidence), drugs
 
 
@@ -169,11 +169,7 @@ def _entry_label(found: list[Mention]) -> str:
     regimens = list(dict.fromkeys(m.regimen for m in found if m.regimen))
     if regimens and all(m.regimen for m in found):
         return " + ".join(regimens)
-    return " + ".join(dict.fromkeys(_display(m.drug) for m in found))
-
-
-def _display(drug: str) -> str:
-    return drug
+    return " + ".join(dict.fromkeys(m.drug for m in found))
 
 
 # -- design -------------------------------------------------------------------------------------
