@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litreview.sources.transport import atomic_write_bytes
+from litreview.sources.transport import atomic_open, atomic_write_bytes
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -35,26 +35,16 @@ def write_jsonl(path: Path, records: Iterable[Any]) -> int:
     Every line carries ``record_id``, ``pmid`` or ``nct_id``, ``doi``, ``title``, ``authors``,
     ``journal`` and ``year`` (empty when a record has none), then the record's other fields.
     """
-    import os
-    import tempfile
-
     from litreview.records import to_dict
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for record in records:
-                data = to_dict(record)
-                head = {k: data.get(k, "") for k in ("record_id", "pmid", "nct_id", "doi", "title")}
-                head["authors"] = data.get("authors", [])
-                head["journal"] = data.get("journal", "")
-                head["year"] = data.get("year", getattr(record, "year", None))
-                handle.write(json.dumps({**head, **data}, ensure_ascii=False) + "\n")
-                count += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for record in records:
+            data = to_dict(record)
+            head = {k: data.get(k, "") for k in ("record_id", "pmid", "nct_id", "doi", "title")}
+            head["authors"] = data.get("authors", [])
+            head["journal"] = data.get("journal", "")
+            head["year"] = data.get("year", getattr(record, "year", None))
+            handle.write(json.dumps({**head, **data}, ensure_ascii=False) + "\n")
+            count += 1
     return count
