@@ -16,6 +16,14 @@ DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 NCT = re.compile(r"\bNCT\d{8}\b", re.IGNORECASE)
 
 
+def squeeze(text: str) -> str:
+    """Whitespace runs collapsed to one space, ends trimmed; a clean value is returned as it is
+    (the common case on the import hot paths, so it is tested before splitting)."""
+    if "  " in text or "\n" in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
+
+
 def find_doi(text: str) -> str:
     match = DOI.search(text or "")
     return match.group(0).rstrip(".,;") if match else ""

@@ -25,6 +25,7 @@ from litreview.sources.common import (
     find_year,
     numbered_lines,
     open_text,
+    squeeze,
     unique_ids,
 )
 
@@ -103,15 +104,8 @@ def _first(entry: dict[str, Any], *keys: str) -> str:
                 value = next(filter(None, value), "")
                 if not value:
                     continue
-            return _squeeze(value if value.__class__ is str else str(value))
+            return squeeze(value if value.__class__ is str else str(value))
     return ""
-
-
-def _squeeze(text: str) -> str:
-    """Whitespace collapsed; the common already-clean value is returned as it is."""
-    if "  " in text or "\n" in text or "\t" in text or text[0] == " " or text[-1] == " ":
-        return " ".join(text.split())
-    return text
 
 
 def _all(entry: dict[str, Any], *keys: str) -> list[str]:
@@ -119,7 +113,7 @@ def _all(entry: dict[str, Any], *keys: str) -> list[str]:
     for key in keys:
         value = entry.get(key)
         for item in value if isinstance(value, list) else [value] if value else []:
-            text = _squeeze(str(item)) if item else ""
+            text = squeeze(str(item)) if item else ""
             if text and text not in out:
                 out.append(text)
     return out

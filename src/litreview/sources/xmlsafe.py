@@ -17,6 +17,7 @@ from typing import IO
 from lxml import etree
 
 from litreview.errors import RecordParseError
+from litreview.sources.common import squeeze
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _PROLOGUE_BYTES = 64 * 1024
@@ -117,10 +118,5 @@ def text_of(element: etree._Element | None) -> str:
     if element is None:
         return ""
     if len(element) == 0:  # no markup inside: the common case, kept cheap
-        text = element.text
-        if not text:
-            return ""
-        if "  " in text or "\n" in text or "\t" in text or text[0] == " " or text[-1] == " ":
-            return " ".join(text.split())
-        return text
+        return squeeze(element.text) if element.text else ""
     return " ".join("".join(element.itertext()).split())
