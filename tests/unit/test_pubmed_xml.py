@@ -74,3 +74,38 @@ def test_gzip_detected_by_magic_not_name(data_dir, tmp_path):
     odd = tmp_path / "export.dat"
     odd.write_bytes(gzip.compress(plain))
     assert len(list(load_pubmed_xml(odd))) == 2
+
+
+def test_parts_are_read_from_their_own_places_only():
+    """Author forms, and look-alike elements elsewhere (investigators, comment PMIDs, reference
+    ids, other dates) that must not leak into the citation."""
+    xml = b"""<PubmedArticleSet><PubmedArticle><MedlineCitation>
+      <PMID>1</PMID><DateCompleted><Year>1999</Year></DateCompleted>
+      <Article><Journal><JournalIssue><Volume>7</Volume><PubDate><MedlineDate>2001 Winter-2002</MedlineDate></PubDate>
+      </JournalIssue><Title>J Full</Title></Journal><ArticleTitle>A <i>b</i>
+        c</ArticleTitle>
+      <Pagination><StartPage>5</StartPage><EndPage>9</EndPage></Pagination>
+      <AuthorList>
+        <Author><LastName>Smith</LastName><ForeName>Anna Beth</ForeName></Author>
+        <Author><CollectiveName>The  Trial
+          Group</CollectiveName></Author>
+        <Author><LastName>Jones</LastName><ForeName>Carl</ForeName><Initials>CD</Initials></Author>
+        <Author><Initials>QX</Initials></Author>
+        <Author><LastName>Lee</LastName></Author>
+      </AuthorList></Article>
+      <CommentsCorrectionsList><CommentsCorrections><PMID>2</PMID></CommentsCorrections></CommentsCorrectionsList>
+      <MeshHeadingList><MeshHeading><DescriptorName> Humans </DescriptorName><QualifierName>x</QualifierName>
+      </MeshHeading></MeshHeadingList>
+      <InvestigatorList><Investigator><LastName>Ghost</LastName><Initials>G</Initials></Investigator></InvestigatorList>
+    </MedlineCitation><PubmedData>
+      <History><PubMedPubDate PubStatus="received"><Year>2000</Year></PubMedPubDate>
+        <PubMedPubDate PubStatus="entrez"><Year>2001</Year><Month>3</Month><Day>4</Day></PubMedPubDate></History>
+      <ArticleIdList><ArticleId IdType="pubmed">1</ArticleId><ArticleId IdType="doi">10.1/x</ArticleId></ArticleIdList>
+      <ReferenceList><Reference><ArticleIdList><ArticleId IdType="pmc">PMC9</ArticleId></ArticleIdList></Reference>
+      </ReferenceList></PubmedData></PubmedArticle></PubmedArticleSet>"""
+    (record,) = parse_pubmed_xml(io.BytesIO(xml))
+    assert record.pmid == "1" and record.title == "A b c" and record.journal == "J Full"
+    assert record.authors == ("Smith AB", "The Trial Group", "Jones CD", "QX", "Lee")
+    assert record.year == 2001 and record.volume == "7" and record.pages == "5-9"
+    assert record.mesh == ("Humans",) and record.doi == "10.1/x" and record.pmcid == ""
+    assert record.entrez_date == "2001-03-04"

@@ -20,10 +20,34 @@ from litreview.sources.common import NCT, find_year
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
-# The children read below; everything else (dates, chemicals, grants...) is skipped at once.
-_MEDLINE_PARTS = frozenset({"PMID", "Article", "MeshHeadingList", "KeywordList", "MedlineJournalInfo"})
-_ARTICLE_PARTS = frozenset({"Journal", "ArticleTitle", "Pagination", "ELocationID", "Abstract", "AuthorList",
-                            "Language", "PublicationTypeList", "DataBankList"})  # fmt: skip
+# Every part of an article that is read, relative to MedlineCitation / to the PubmedArticle. One
+# compiled XPath per record returns just these elements in document order, so the rest of the
+# tree (dates, chemicals, grants, references...) never becomes a Python object; the predicates
+# (evaluated in C) leave out what is rarely needed, e.g. a ForeName where Initials are given.
+_MEDLINE_PATHS = (
+    "PMID", "Article/ArticleTitle", "Article/Journal/Title", "Article/Journal/ISOAbbreviation",
+    "Article/Journal/JournalIssue/Volume", "Article/Journal/JournalIssue/Issue",
+    "Article/Journal/JournalIssue/PubDate/Year", "Article/Journal/JournalIssue/PubDate/MedlineDate",
+    "Article/Pagination/*", "Article/ELocationID", "Article/Abstract/AbstractText",
+    "Article/AuthorList/Author/LastName", "Article/AuthorList/Author/Initials[../LastName]",
+    "Article/AuthorList/Author/ForeName[../LastName][not(../Initials)]",
+    "Article/AuthorList/Author[not(LastName)]", "Article/Language",
+    "Article/PublicationTypeList/PublicationType", "Article/DataBankList/DataBank",
+    "KeywordList/Keyword", "MedlineJournalInfo/MedlineTA",
+)  # fmt: skip
+_PUBMED_DATA_PATHS = (
+    "PubmedData/ArticleIdList/ArticleId[@IdType='doi' or @IdType='pmc']",
+    "PubmedData/History/PubMedPubDate[@PubStatus='entrez']",
+)
+_CITATION_PARTS = etree.XPath(" | ".join(_MEDLINE_PATHS))
+_ARTICLE_PARTS = etree.XPath(
+    " | ".join([f"MedlineCitation/{p}" for p in _MEDLINE_PATHS] + list(_PUBMED_DATA_PATHS))
+)
+# MeSH headings are many and need no context: their text comes back as plain strings.
+_MESH = etree.XPath("MeshHeadingList/MeshHeading/DescriptorName/text()", smart_strings=False)
+_ARTICLE_MESH = etree.XPath(
+    "MedlineCitation/MeshHeadingList/MeshHeading/DescriptorName/text()", smart_strings=False
+)
 
 
 def load_pubmed_xml(path: Path | str, *, source: str = "pubmed", run_id: str = "") -> Iterator[Citation]:
@@ -63,109 +87,116 @@ def _article_tags(head: bytes) -> tuple[str, ...]:
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
-    """One article. Each level's children are visited once (a dispatch on the tag) rather than
-    looked up path by path: on 100k-record files this halves the time spent here."""
+    """One article, from the parts the compiled XPath selects, dispatched on their tag."""
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
-    medline = element if element.tag == "MedlineCitation" else element.find("MedlineCitation")
-    if medline is None:
-        return None
-    pmid = ""
-    article = None
-    mesh: list[str] = []
-    keywords: list[str] = []
-    medline_ta = ""
-    for child in medline:
-        tag = child.tag
-        if tag not in _MEDLINE_PARTS:
-            continue
-        if tag == "PMID":
-            pmid = (child.text or "").strip()
-        elif tag == "Article":
-            article = child
-        elif tag == "MeshHeadingList":
-            for heading in child:
-                name = heading.find("DescriptorName")
-                if name is not None and name.text:
-                    mesh.append(name.text.strip())
-        elif tag == "KeywordList":
-            keywords.extend(text_of(k) for k in child)
-        elif tag == "MedlineJournalInfo":
-            medline_ta = (child.findtext("MedlineTA") or "").strip()
-    if not pmid:
-        return None
-    title = abstract = journal = abbrev = volume = issue = language = doi = pii = pages = ""
+    parts = _CITATION_PARTS(element) if element.tag == "MedlineCitation" else _ARTICLE_PARTS(element)
+    pmid = title = journal = abbrev = medline_ta = volume = issue = language = doi = pii = pages = ""
+    start_page = end_page = ""
     year: int | None = None
+    abstract: list[str] = []
     authors: list[str] = []
     pub_types: list[str] = []
     nct_ids: list[str] = []
-    start_page = end_page = ""
-    if article is not None:
-        for child in article:
-            tag = child.tag
-            if tag not in _ARTICLE_PARTS:
-                continue
-            if tag == "Journal":
-                for part in child:
-                    if part.tag == "Title":
-                        journal = (part.text or "").strip()
-                    elif part.tag == "ISOAbbreviation":
-                        abbrev = (part.text or "").strip()
-                    elif part.tag == "JournalIssue":
-                        for item in part:
-                            if item.tag == "Volume":
-                                volume = (item.text or "").strip()
-                            elif item.tag == "Issue":
-                                issue = (item.text or "").strip()
-                            elif item.tag == "PubDate":
-                                year = _year(item)
-            elif tag == "ArticleTitle":
-                title = text_of(child)
-            elif tag == "Pagination":
-                for part in child:
-                    if part.tag == "MedlinePgn":
-                        pages = (part.text or "").strip()
-                    elif part.tag == "StartPage":
-                        start_page = (part.text or "").strip()
-                    elif part.tag == "EndPage":
-                        end_page = (part.text or "").strip()
-            elif tag == "ELocationID":
-                kind = child.get("EIdType")
-                if kind == "doi" and not doi:
-                    doi = (child.text or "").strip()
-                elif kind == "pii" and not pii:
-                    pii = (child.text or "").strip()
-            elif tag == "Abstract":
-                parts = []
-                for part in child.iterfind("AbstractText"):
-                    label, text = part.get("Label"), text_of(part)
-                    parts.append(f"{label}: {text}" if label else text)
-                abstract = " ".join(parts)
-            elif tag == "AuthorList":
-                authors = _author_list(child)
-            elif tag == "Language" and not language:
-                language = (child.text or "").strip()
-            elif tag == "PublicationTypeList":
-                pub_types = [(p.text or "").strip() for p in child]
-            elif tag == "DataBankList":
-                for bank in child.iterfind("DataBank"):
-                    if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
-                        nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip()))
+    keywords: list[str] = []
+    ids: dict[str, str] = {}
+    entrez = ""
+    last = initials = fore = None  # the author being read: parts arrive in document order
+    for part in parts:
+        tag = part.tag
+        if tag == "LastName":
+            if last is not None:
+                authors.append(_author_name(last, initials, fore))
+                initials = fore = None
+            last = part.text or ""
+        elif tag == "Initials":
+            initials = part.text
+        elif tag == "ForeName":
+            fore = part.text
+        elif tag == "PublicationType":
+            pub_types.append((part.text or "").strip())
+        elif tag == "AbstractText":
+            label, text = part.get("Label"), text_of(part)
+            abstract.append(f"{label}: {text}" if label else text)
+        elif tag == "ArticleId":
+            kind = part.get("IdType", "")
+            if kind not in ids:
+                ids[kind] = (part.text or "").strip()
+        elif tag == "Keyword":
+            keywords.append(text_of(part))
+        elif tag == "Author":  # no LastName: a collective name, or initials alone
+            if last is not None:
+                authors.append(_author_name(last, initials, fore))
+                last = initials = fore = None
+            collective = part.findtext("CollectiveName")
+            authors.append(
+                " ".join(collective.split())
+                if collective
+                else _author_name(None, part.findtext("Initials"), part.findtext("ForeName"))
+            )
+        elif tag == "PMID":
+            pmid = pmid or (part.text or "").strip()
+        elif tag == "ArticleTitle":
+            title = text_of(part)
+        elif tag == "Title":
+            journal = (part.text or "").strip()
+        elif tag == "ISOAbbreviation":
+            abbrev = (part.text or "").strip()
+        elif tag == "MedlineTA":
+            medline_ta = (part.text or "").strip()
+        elif tag == "Volume":
+            volume = (part.text or "").strip()
+        elif tag == "Issue":
+            issue = (part.text or "").strip()
+        elif tag == "Year":
+            text = part.text or ""
+            year = int(text) if len(text) == 4 and text.isdigit() else find_year(text)
+        elif tag == "MedlineDate":
+            year = find_year(part.text or "")
+        elif tag == "MedlinePgn":
+            pages = (part.text or "").strip()
+        elif tag == "StartPage":
+            start_page = (part.text or "").strip()
+        elif tag == "EndPage":
+            end_page = (part.text or "").strip()
+        elif tag == "ELocationID":
+            kind = part.get("EIdType")
+            if kind == "doi" and not doi:
+                doi = (part.text or "").strip()
+            elif kind == "pii" and not pii:
+                pii = (part.text or "").strip()
+        elif tag == "Language":
+            language = language or (part.text or "").strip()
+        elif tag == "PubMedPubDate":
+            y, m, d = (part.findtext(k) or "" for k in ("Year", "Month", "Day"))
+            if y:
+                entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
+        elif tag == "DataBank" and "clinicaltrials" in (part.findtext("DataBankName") or "").lower():
+            nct_ids.extend(a.strip().upper() for a in part.itertext() if NCT.fullmatch(a.strip()))
+    if last is not None:
+        authors.append(_author_name(last, initials, fore))
+    mesh = [
+        m.strip() for m in (_MESH(element) if element.tag == "MedlineCitation" else _ARTICLE_MESH(element))
+    ]
+    if not pmid:
+        return None
     if not pages and start_page:
         pages = f"{start_page}-{end_page}" if end_page else start_page
     pages = pages or pii
-    if "NCT" in abstract or "nct0" in abstract or "Nct0" in abstract:  # the regex only where it can match
-        for found in NCT.findall(abstract):
+    abstract_text = " ".join(abstract)
+    if (
+        "NCT" in abstract_text or "nct0" in abstract_text or "Nct0" in abstract_text
+    ):  # regex only where it can match
+        for found in NCT.findall(abstract_text):
             if found.upper() not in nct_ids:
                 nct_ids.append(found.upper())
-    ids, entrez = _pubmed_data(element)
     return Citation(
         record_id=f"{source}:{pmid}",
         source=source,
         native_id=pmid,
         title=title,
-        abstract=abstract,
-        authors=tuple(authors),
+        abstract=abstract_text,
+        authors=tuple(a for a in authors if a),
         journal=journal,
         journal_abbrev=abbrev or medline_ta,
         year=year,
@@ -184,28 +215,6 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
         entrez_date=entrez,
         provenance=Provenance(source=source, native_id=pmid, run_id=run_id, payload=payload, index=index),
     )
-
-
-def _pubmed_data(element: etree._Element) -> tuple[dict[str, str], str]:
-    """Article ids (doi, pmc, ...) and the Entrez date from PubmedData, in one pass."""
-    ids: dict[str, str] = {}
-    entrez = ""
-    data = element.find("PubmedData")
-    if data is None:
-        return ids, entrez
-    for block in data:
-        if block.tag == "ArticleIdList":
-            for node in block:
-                kind = node.get("IdType", "")
-                if kind and kind not in ids:
-                    ids[kind] = (node.text or "").strip()
-        elif block.tag == "History":
-            for node in block:
-                if node.get("PubStatus") == "entrez":
-                    y, m, d = (node.findtext(k) or "" for k in ("Year", "Month", "Day"))
-                    if y:
-                        entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
-    return ids, entrez
 
 
 def _book(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
@@ -236,31 +245,25 @@ def _book(element: etree._Element, source: str, run_id: str, payload: str, index
 
 
 def _author_list(author_list: etree._Element) -> list[str]:
-    """Names as "Last Initials" (or the collective name), inlined: 100k records hold ~600k authors."""
+    """Names as "Last Initials" (or the collective name)."""
     names = []
-    for author in author_list:
-        if author.tag != "Author":
-            continue
-        last = initials = fore = collective = None
-        for part in author:
-            tag = part.tag
-            if tag == "LastName":
-                last = part.text
-            elif tag == "Initials":
-                initials = part.text
-            elif tag == "ForeName":
-                fore = part.text
-            elif tag == "CollectiveName":
-                collective = part.text
+    for author in author_list.iterchildren("Author"):
+        collective = author.findtext("CollectiveName")
         if collective:
             names.append(" ".join(collective.split()))
-            continue
-        if not initials and fore:
-            initials = "".join(p[0] for p in fore.split() if p)
-        name = f"{(last or '').strip()} {(initials or '').strip()}".strip()
-        if name:
-            names.append(name)
-    return names
+        else:
+            names.append(
+                _author_name(
+                    author.findtext("LastName"), author.findtext("Initials"), author.findtext("ForeName")
+                )
+            )
+    return [n for n in names if n]
+
+
+def _author_name(last: str | None, initials: str | None, fore: str | None) -> str:
+    if not initials and fore:
+        initials = "".join(p[0] for p in fore.split() if p)
+    return f"{(last or '').strip()} {(initials or '').strip()}".strip()
 
 
 def _year(pubdate: etree._Element | None) -> int | None:
