@@ -81,9 +81,13 @@ def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, st
             line = raw.rstrip("\r\n")
             yield number, line.replace("\ufeff", "") if "\ufeff" in line else line
     except UnicodeDecodeError as exc:
-        raise RecordParseError(
-            f"not UTF-8 text near line {number + 1} (byte {exc.start} of a read block); "
-            "export the file again as UTF-8",
-            path=payload,
-            line=number + 1,
-        ) from exc
+        raise not_utf8(exc, payload, number + 1) from exc
+
+
+def not_utf8(exc: UnicodeDecodeError, payload: str, line: int) -> RecordParseError:
+    """The error for bytes that are not UTF-8, at (or just after) ``line`` of ``payload``."""
+    return RecordParseError(
+        f"not UTF-8 text near line {line} (byte {exc.start} of a read block); export the file again as UTF-8",
+        path=payload,
+        line=line,
+    )

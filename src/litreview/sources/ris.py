@@ -23,7 +23,7 @@ from litreview.sources.common import (
     find_doi,
     find_ncts,
     find_year,
-    numbered_lines,
+    not_utf8,
     open_text,
     squeeze,
     unique_ids,
@@ -68,44 +68,52 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
 
 
 def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, the record's lines) for each ``TY``…``ER`` record. Lines keep their
+    ends: every reader of a chunk strips the value after the tag anyway."""
     chunk: list[str] = []
-    start = 0
-    for number, line in numbered_lines(lines, payload):
-        # only TY and ER delimit records: a cheap test on every line, not a regex
-        tag = line[:2] if line[2:5] == "  -" and line[:2] in ("TY", "ER") else None
-        if tag == "TY":
-            if chunk:
+    start = number = 0
+    try:
+        for number, line in enumerate(lines, 1):
+            if "\ufeff" in line:  # a BOM in the middle: exports concatenated
+                line = line.replace("\ufeff", "")
+            # only TY and ER delimit records: a cheap test on every line, not a regex
+            if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER"):
+                if line[0] == "T":
+                    if chunk:
+                        raise RecordParseError(
+                            "record starts before the previous one ended (no 'ER  -')",
+                            path=payload,
+                            line=number,
+                        )
+                    chunk, start = [line], number
+                    continue
+                if not chunk:
+                    raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+                chunk.append("ER  - ")
+                yield start, chunk
+                chunk = []
+            elif chunk:
+                if not line.isspace() and line:
+                    chunk.append(line)
+            elif line.strip():
                 raise RecordParseError(
-                    "record starts before the previous one ended (no 'ER  -')", path=payload, line=number
+                    f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number
                 )
-            chunk, start = [line], number
-        elif tag == "ER":
-            if not chunk:
-                raise RecordParseError("'ER  -' without a record", path=payload, line=number)
-            chunk.append("ER  - ")
-            yield start, chunk
-            chunk = []
-        elif chunk:
-            if line and not line.isspace():
-                chunk.append(line)
-        elif line.strip():
-            raise RecordParseError(f"text outside a record: {line[:40]!r}", path=payload, line=number)
+    except UnicodeDecodeError as exc:
+        raise not_utf8(exc, payload, number + 1) from exc
     if chunk:
         raise RecordParseError(
             "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
         )
 
 
-def _first(entry: dict[str, Any], *keys: str) -> str:
-    for key in keys:
-        value = entry.get(key)
-        if value:
-            if value.__class__ is list:
-                value = next(filter(None, value), "")
-                if not value:
-                    continue
-            return squeeze(value if value.__class__ is str else str(value))
-    return ""
+def _text(value: Any) -> str:
+    """A tag's value as clean text: rispy gives a string, or a list when a tag repeats."""
+    if not value:
+        return ""
+    if value.__class__ is list:
+        value = next(filter(None, value), "")
+    return squeeze(value if value.__class__ is str else str(value)) if value else ""
 
 
 def _all(entry: dict[str, Any], *keys: str) -> list[str]:
@@ -120,23 +128,24 @@ def _all(entry: dict[str, Any], *keys: str) -> list[str]:
 
 
 def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, index: int) -> Citation:
-    unknown = entry.get("unknown_tag") or {}
-    title = _first(entry, "primary_title", "title") or " ".join(unknown.get("CT", []))
+    get = entry.get
+    unknown = get("unknown_tag") or {}
+    title = _text(get("primary_title")) or _text(get("title")) or " ".join(unknown.get("CT", []))
     authors = _all(entry, "authors", "first_authors")
-    year_text = _first(entry, "year", "publication_year", "date")
+    year_text = _text(get("year")) or _text(get("publication_year")) or _text(get("date"))
     notes = " ".join(_all(entry, "notes", "note", "custom5", "custom2"))
     pmid_match = _PMID_NOTE.search(notes)
-    abstract = _first(entry, "abstract", "notes_abstract")
-    accession = _first(entry, "accession_number")
-    ref_type = _first(entry, "type_of_reference").upper()
-    work_type = _first(entry, "type_of_work").lower()
+    abstract = _text(get("abstract")) or _text(get("notes_abstract"))
+    accession = _text(get("accession_number"))
+    ref_type = _text(get("type_of_reference")).upper()
+    work_type = _text(get("type_of_work")).lower()
     record_type = "journal-article"
     if ref_type in _CONFERENCE_TYPES or "conference" in work_type:
         record_type = "conference-abstract"
     elif ref_type in {"BOOK", "CHAP", "EBOOK", "ECHAP", "EDBOOK"}:
         record_type = "book"
-    start = _first(entry, "start_page")
-    end = _first(entry, "end_page")
+    start = _text(get("start_page"))
+    end = _text(get("end_page"))
     pages = f"{start}-{end}" if start and end and end != start else start
     native = accession or content_native_id(title, year_text, authors[0] if authors else "")
     return Citation(
@@ -146,24 +155,23 @@ def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, ind
         title=title,
         abstract=abstract,
         authors=tuple(authors),
-        journal=_first(
-            entry,
-            "journal_name",
-            "alternate_title3",
-            "secondary_title",
-            "alternate_title1",
-            "alternate_title2",
+        journal=(
+            _text(get("journal_name"))
+            or _text(get("alternate_title3"))
+            or _text(get("secondary_title"))
+            or _text(get("alternate_title1"))
+            or _text(get("alternate_title2"))
         ),
-        journal_abbrev=_first(entry, "alternate_title2", "alternate_title1"),
+        journal_abbrev=_text(get("alternate_title2")) or _text(get("alternate_title1")),
         year=find_year(year_text),
-        volume=_first(entry, "volume"),
-        issue=_first(entry, "number"),
+        volume=_text(get("volume")),
+        issue=_text(get("number")),
         pages=pages,
-        doi=find_doi(_first(entry, "doi")),
+        doi=find_doi(_text(get("doi"))),
         pmid=pmid_match.group(1) if pmid_match else "",
         nct_ids=find_ncts(title, abstract, notes),
         keywords=tuple(_all(entry, "keywords")),
-        language=_first(entry, "language"),
+        language=_text(get("language")),
         record_type=record_type,
         accession=accession,
         provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
