@@ -73,6 +73,39 @@ def test_guards_keep_distinct_things_apart():
     assert compare(a, abstract)[0] == "maybe"
 
 
+def test_one_place_identifies_a_notice_or_an_article():
+    notice = dict(
+        year=2003, pages="616", volume="142", issue="6", authors=("Veyradier, A",), journal="J Pediatr"
+    )
+    labelled = prepare(cite(1, "Erratum: " + TITLE, **notice))
+    # one correction notice, labelled "Erratum:" by one database only: same volume, issue and page
+    assert compare(labelled, prepare(cite(2, TITLE, **notice)))[0] == "duplicate"
+    # an article and its correction in another issue stay apart; so does a letter on the same page
+    assert compare(labelled, prepare(cite(2, TITLE, **{**notice, "issue": "9"})))[0] != "duplicate"
+    letter = prepare(cite(1, "Comment on: " + TITLE, **notice))
+    assert compare(letter, prepare(cite(2, TITLE, **notice)))[0] != "duplicate"
+    # a translated title at the same place by the same first author: the article's own span identifies it
+    place = dict(year=2010, pages="30-38", volume="30", authors=("Andres, A.",), journal="Nefrologia")
+    english = prepare(cite(3, "Indications and contraindications for living kidney donations", **place))
+    translated = "[Indications and contraindications of living-donor kidney transplantation]. [Spanish]"
+    assert compare(english, prepare(cite(4, translated, **place)))[:3:2] == ("duplicate", "same-place+author")
+    assert (
+        compare(english, prepare(cite(4, translated, **{**place, "authors": ("Lopez, B.",)})))[0]
+        != "duplicate"
+    )
+    english_title = "Indications and contraindications for living kidney donations"
+
+    def linked(**kw):
+        return (
+            compare(prepare(cite(3, english_title, **kw)), prepare(cite(4, translated, **kw)))[0]
+            == "duplicate"
+        )
+
+    assert linked(**place)
+    assert not linked(**{**place, "pages": "1-250"})  # a whole supplement's span: every abstract carries it
+    assert not linked(record_type="conference-abstract", **place)
+
+
 def test_database_corruption_still_links():
     a = prepare(cite(1, TITLE + ". [Review] [33 refs]", year=2011, pages="S417-S429", volume="45",
                      authors=("Meijer, C.J.L.M.",), journal="Journal of Clinical Virology"))  # fmt: skip

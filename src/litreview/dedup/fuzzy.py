@@ -6,6 +6,9 @@ nothing keeps the records apart; guards keep distinct things apart however simil
 are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases), a conference abstract against a full paper (those go to "maybe").
+A place identifies an item where titles cannot: one correction notice that only one database labels
+"Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
+multi-page span by the same first author.
 Near misses go to a "maybe" queue for a human; nothing there is linked. Clusters never join two
 different DOIs, even transitively; the most complete record represents each cluster.
 """
@@ -75,6 +78,7 @@ class Prepared:
     year: int | None
     pages: tuple[str, str]  # (first, last)
     volume: str
+    issue: str  # lower-cased, spaces and dots removed ("Suppl. 1" -> "suppl1")
     authors: tuple[str, ...]  # normalised last names
     journal: tuple[str, ...]  # normalised journal tokens
     conference: bool
@@ -174,16 +178,17 @@ def prepare(record: Record) -> Prepared:
         authors = normalise_authors(_split_authors(record.authors))
         journal = normalise_journal(record.journal or record.journal_abbrev)
         doi, volume = normalize_doi(record.doi), re.sub(r"\D", "", record.volume)
+        issue = re.sub(r"[\s.]", "", record.issue.lower())
         conference = record.record_type == "conference-abstract"
     else:
-        authors, journal, doi, volume, conference = (), (), "", "", False
+        authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
     # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
     numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
-    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span, volume, authors,
+    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span, volume, issue, authors,
                     journal, conference, merit(record))  # fmt: skip
 
 
@@ -223,7 +228,7 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different pages"
     if a.volume and b.volume and a.volume != b.volume:
         return "different volumes"
-    if a.title_raw_kind != b.title_raw_kind:
+    if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers:
         return "different numbers in the titles (series parts, phases, years)"
@@ -276,6 +281,15 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     if not a.title or not b.title:
         return "", 0.0, "a title is missing"
     score = fuzz.ratio(a.title, b.title) / 100
+    if (
+        score >= 0.75
+        and _one_article_place(a, b)
+        and a.authors
+        and b.authors
+        and a.authors[0] == b.authors[0]
+        and _journal_compatible(a.journal, b.journal)
+    ):
+        return "duplicate", score, "same-place+author"  # a translated or reworded title
     if score < 0.80:
         if _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
@@ -328,6 +342,40 @@ def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
     )
     return bool(same and min(len(a.title), len(b.title)) >= 25 and _journal_compatible(a.journal, b.journal)
                 and fuzz.partial_ratio(a.title, b.title) >= 97)  # fmt: skip
+
+
+def _one_notice(a: Prepared, b: Prepared) -> bool:
+    """One correction notice that only one database labels "Erratum:": both records sit in the same
+    year, volume and issue on the same pages, where an article and its later correction never can."""
+    return bool(
+        a.title_raw_kind ^ b.title_raw_kind == {"erratum"}
+        and a.pages[0]
+        and a.pages == b.pages
+        and a.volume
+        and a.volume == b.volume
+        and a.issue
+        and a.issue == b.issue
+        and a.year
+        and a.year == b.year
+    )
+
+
+def _one_article_place(a: Prepared, b: Prepared) -> bool:
+    """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
+    the place identifies the article even when its title was translated or reworded."""
+    first, last = a.pages
+    return bool(
+        not a.conference
+        and not b.conference
+        and first.isdigit()
+        and last.isdigit()
+        and 0 < int(last) - int(first) <= 50
+        and a.pages == b.pages
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+    )
 
 
 def _content_words_differ(a: str, b: str) -> bool:
