@@ -16,6 +16,7 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.records import Record
+from litreview.report.files import write_csv
 from litreview.screen.decisions import Effective, SheetRow
 from litreview.sources.transport import atomic_write_bytes
 
@@ -54,13 +55,7 @@ def write_sheet(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
         book.save(buffer)
         atomic_write_bytes(path, buffer.getvalue())
     else:
-        text = io.StringIO()
-        writer = csv.DictWriter(
-            text, fieldnames=list(SHEET_COLUMNS), extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
-        atomic_write_bytes(path, text.getvalue().encode("utf-8"))
+        write_csv(path, SHEET_COLUMNS, rows)
     return len(rows)
 
 
@@ -183,9 +178,4 @@ def write_asreview_csv(
             "doi": getattr(record, "doi", ""), "keywords": "; ".join(getattr(record, "keywords", ()) or ()),
             "included": label,
         })  # fmt: skip
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(ASREVIEW_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write_bytes(path, text.getvalue().encode("utf-8"))
-    return len(rows)
+    return write_csv(path, ASREVIEW_COLUMNS, rows)
