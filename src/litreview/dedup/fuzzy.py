@@ -344,19 +344,26 @@ def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
                 and fuzz.partial_ratio(a.title, b.title) >= 97)  # fmt: skip
 
 
+def _same_place(a: Prepared, b: Prepared) -> bool:
+    """Same year and volume, same first and last page."""
+    return bool(
+        a.pages[0]
+        and a.pages == b.pages
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+    )
+
+
 def _one_notice(a: Prepared, b: Prepared) -> bool:
     """One correction notice that only one database labels "Erratum:": both records sit in the same
     year, volume and issue on the same pages, where an article and its later correction never can."""
     return bool(
         a.title_raw_kind ^ b.title_raw_kind == {"erratum"}
-        and a.pages[0]
-        and a.pages == b.pages
-        and a.volume
-        and a.volume == b.volume
         and a.issue
         and a.issue == b.issue
-        and a.year
-        and a.year == b.year
+        and _same_place(a, b)
     )
 
 
@@ -364,17 +371,13 @@ def _one_article_place(a: Prepared, b: Prepared) -> bool:
     """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
     the place identifies the article even when its title was translated or reworded."""
     first, last = a.pages
-    return bool(
+    return (
         not a.conference
         and not b.conference
         and first.isdigit()
         and last.isdigit()
         and 0 < int(last) - int(first) <= 50
-        and a.pages == b.pages
-        and a.volume
-        and a.volume == b.volume
-        and a.year
-        and a.year == b.year
+        and _same_place(a, b)
     )
 
 

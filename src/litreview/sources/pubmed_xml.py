@@ -39,6 +39,10 @@ _PUBMED_DATA_PATHS = (
     "PubmedData/ArticleIdList/ArticleId[@IdType='doi' or @IdType='pmc']",
     "PubmedData/History/PubMedPubDate[@PubStatus='entrez']",
 )
+# Parts whose text is the value as it stands (the last one wins, as each occurs once).
+_PLAIN = frozenset(
+    {"Title", "ISOAbbreviation", "MedlineTA", "Volume", "Issue", "MedlinePgn", "StartPage", "EndPage"}
+)
 _CITATION_PARTS = etree.XPath(" | ".join(_MEDLINE_PATHS))
 _ARTICLE_PARTS = etree.XPath(
     " | ".join([f"MedlineCitation/{p}" for p in _MEDLINE_PATHS] + list(_PUBMED_DATA_PATHS))
@@ -91,8 +95,8 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
     parts = _CITATION_PARTS(element) if element.tag == "MedlineCitation" else _ARTICLE_PARTS(element)
-    pmid = title = journal = abbrev = medline_ta = volume = issue = language = doi = pii = pages = ""
-    start_page = end_page = ""
+    pmid = title = language = doi = pii = ""
+    plain: dict[str, str] = {}
     year: int | None = None
     abstract: list[str] = []
     authors: list[str] = []
@@ -134,31 +138,17 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
                 if collective
                 else _author_name(None, part.findtext("Initials"), part.findtext("ForeName"))
             )
+        elif tag in _PLAIN:
+            plain[tag] = (part.text or "").strip()
         elif tag == "PMID":
             pmid = pmid or (part.text or "").strip()
         elif tag == "ArticleTitle":
             title = text_of(part)
-        elif tag == "Title":
-            journal = (part.text or "").strip()
-        elif tag == "ISOAbbreviation":
-            abbrev = (part.text or "").strip()
-        elif tag == "MedlineTA":
-            medline_ta = (part.text or "").strip()
-        elif tag == "Volume":
-            volume = (part.text or "").strip()
-        elif tag == "Issue":
-            issue = (part.text or "").strip()
         elif tag == "Year":
             text = part.text or ""
             year = int(text) if len(text) == 4 and text.isdigit() else find_year(text)
         elif tag == "MedlineDate":
             year = find_year(part.text or "")
-        elif tag == "MedlinePgn":
-            pages = (part.text or "").strip()
-        elif tag == "StartPage":
-            start_page = (part.text or "").strip()
-        elif tag == "EndPage":
-            end_page = (part.text or "").strip()
         elif tag == "ELocationID":
             kind = part.get("EIdType")
             if kind == "doi" and not doi:
@@ -180,6 +170,8 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     ]
     if not pmid:
         return None
+    get = plain.get
+    pages, start_page, end_page = get("MedlinePgn", ""), get("StartPage", ""), get("EndPage", "")
     if not pages and start_page:
         pages = f"{start_page}-{end_page}" if end_page else start_page
     pages = pages or pii
@@ -197,11 +189,11 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
         title=title,
         abstract=abstract_text,
         authors=tuple(a for a in authors if a),
-        journal=journal,
-        journal_abbrev=abbrev or medline_ta,
+        journal=get("Title", ""),
+        journal_abbrev=get("ISOAbbreviation") or get("MedlineTA", ""),
         year=year,
-        volume=volume,
-        issue=issue,
+        volume=get("Volume", ""),
+        issue=get("Issue", ""),
         pages=pages,
         doi=ids.get("doi", "") or doi,
         pmid=pmid,
