@@ -81,14 +81,22 @@ def test_bad_files_name_the_file_and_position(tmp_path, fmt, content, message):
     assert str(path) in str(info.value)
 
 
-@pytest.mark.parametrize("fmt", ["nbib", "csv"])
-def test_wrong_encoding_is_an_error_with_a_line(tmp_path, fmt):
+@pytest.mark.parametrize(
+    ("fmt", "record", "bad_line"),
+    [("nbib", "PMID- {i}\nTI  - {title}\n\n", 2), ("csv", "{title},10.1/{i}\n", 1),
+     ("ris", "TY  - JOUR\nTI  - {title}\nER  - \n", 2)],
+)  # fmt: skip
+def test_wrong_encoding_names_the_exact_line(tmp_path, fmt, record, bad_line):
+    """The one Latin-1 byte sits thousands of lines in, past the block a text stream decodes ahead."""
     path = tmp_path / f"latin1.{fmt}"
-    body = "PMID- 1\nTI  - caf\xe9\n" if fmt == "nbib" else "title,doi\ncaf\xe9,\n"
-    path.write_bytes(body.encode("latin-1"))
-    with pytest.raises(RecordParseError, match="UTF-8") as info:
+    lines = ["title,doi\n"] if fmt == "csv" else []
+    for i in range(3000):
+        lines.append(record.format(i=i, title="caf\xe9" if i == 2000 else f"title {i}"))
+    path.write_bytes("".join(lines).encode("latin-1"))
+    expected = len("".join(lines[: 2000 + (fmt == "csv")]).splitlines()) + bad_line
+    with pytest.raises(RecordParseError, match="not UTF-8 text: byte 0xE9") as info:
         list(load_records(path, fmt, source="x"))
-    assert info.value.line is not None
+    assert info.value.line == expected
 
 
 def test_format_detection(tmp_path):

@@ -18,6 +18,7 @@ from litreview.errors import RecordParseError
 from litreview.records import Record
 from litreview.report.files import write_csv
 from litreview.screen.decisions import Effective, SheetRow
+from litreview.sources.common import not_utf8
 from litreview.sources.transport import atomic_write_bytes
 
 SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "auto_decision", "auto_reason",
@@ -88,7 +89,7 @@ def _read_csv(path: Path) -> list[SheetRow]:
             _check_header(list(reader.fieldnames or []), path)
             return [_row(reader.line_num, row) for row in reader]
     except UnicodeDecodeError as exc:
-        raise RecordParseError("not UTF-8 text; save the sheet as UTF-8", path=path) from exc
+        raise not_utf8(path) from exc
     except csv.Error as exc:
         raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
     except OSError as exc:

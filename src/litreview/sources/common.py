@@ -81,13 +81,30 @@ def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, st
             line = raw.rstrip("\r\n")
             yield number, line.replace("\ufeff", "") if "\ufeff" in line else line
     except UnicodeDecodeError as exc:
-        raise not_utf8(exc, payload, number + 1) from exc
+        raise not_utf8(payload, number + 1) from exc
 
 
-def not_utf8(exc: UnicodeDecodeError, payload: str, line: int) -> RecordParseError:
-    """The error for bytes that are not UTF-8, at (or just after) ``line`` of ``payload``."""
+def not_utf8(payload: Path | str, line: int | None = None) -> RecordParseError:
+    """The error for bytes that are not UTF-8. A text stream decodes a block ahead of the line it
+    hands out, so for a file the first bad byte is found again by a binary read: its exact line and
+    offset are named. Otherwise ``line`` (the line reached) is."""
+    where = first_invalid_utf8(Path(payload)) if Path(payload).is_file() else None
+    if where is None:
+        return RecordParseError("not UTF-8 text; export the file again as UTF-8", path=payload, line=line)
+    number, offset, byte = where
     return RecordParseError(
-        f"not UTF-8 text near line {line} (byte {exc.start} of a read block); export the file again as UTF-8",
+        f"not UTF-8 text: byte 0x{byte:02X} at byte {offset} of the line; export the file again as UTF-8",
         path=payload,
-        line=line,
+        line=number,
     )
+
+
+def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
+    """(line, 1-based byte offset in the line, the byte) of the first byte that is not UTF-8."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):  # b"\n" never occurs inside a UTF-8 sequence
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, exc.start + 1, raw[exc.start]
+    return None

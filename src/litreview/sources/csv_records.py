@@ -16,7 +16,15 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
-from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, open_text, unique_ids
+from litreview.sources.common import (
+    content_native_id,
+    find_doi,
+    find_ncts,
+    find_year,
+    not_utf8,
+    open_text,
+    unique_ids,
+)
 
 ALIASES = {
     "id": ("id", "record_id", "recordid", "key"),
@@ -49,7 +57,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
     try:
         header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
-        raise RecordParseError("not UTF-8 text; save the CSV as UTF-8", path=payload, line=1) from exc
+        raise not_utf8(payload, 1) from exc
     except csv.Error as exc:
         raise RecordParseError(f"unreadable CSV header: {exc}", path=payload, line=1) from exc
     columns = _columns(list(header))
@@ -64,8 +72,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         except StopIteration:
             break
         except UnicodeDecodeError as exc:
-            raise RecordParseError("not UTF-8 text; save the CSV as UTF-8", path=payload,
-                                   line=reader.line_num + 1) from exc  # fmt: skip
+            raise not_utf8(payload, reader.line_num + 1) from exc
         except csv.Error as exc:
             raise RecordParseError(f"malformed CSV: {exc}", path=payload, line=reader.line_num) from exc
         index += 1

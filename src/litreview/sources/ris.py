@@ -100,7 +100,7 @@ def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int
                     f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number
                 )
     except UnicodeDecodeError as exc:
-        raise not_utf8(exc, payload, number + 1) from exc
+        raise not_utf8(payload, number + 1) from exc
     if chunk:
         raise RecordParseError(
             "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
