@@ -23,6 +23,8 @@ from litreview.records import Record, content_hash, from_dict, to_dict
 from litreview.screen.decisions import Decision
 
 DB_NAME = "workspace.sqlite"
+SAME, DISTINCT = "same", "distinct"
+PAIR_VERDICTS = (SAME, DISTINCT)
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -87,6 +89,14 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at TEXT NOT NULL,
     batch TEXT NOT NULL,
     PRIMARY KEY (record_id, stage, origin, reviewer)
+);
+CREATE TABLE IF NOT EXISTS pair_decisions (
+    record_a TEXT NOT NULL,
+    record_b TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS decision_history (
     record_id TEXT NOT NULL,
@@ -340,17 +350,6 @@ class Workspace:
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     # -- links ---------------------------------------------------------------------------------
-    def add_links(self, run_id: str, links: Iterable[Link]) -> int:
-        """Store links idempotently; an undone link is not revived by a rerun."""
-        added = 0
-        for link in links:
-            cur = self.conn.execute(
-                "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (link.record_id, link.linked_to, link.link_type, link.rule, link.score, run_id, utc_now()),
-            )
-            added += cur.rowcount
-        return added
-
     def links(self, link_type: str | None = None, *, include_undone: bool = False) -> list[Link]:
         query = "SELECT record_id, linked_to, link_type, rule, score FROM links"
         clauses, args = [], []
@@ -364,13 +363,58 @@ class Workspace:
         query += " ORDER BY record_id, linked_to"
         return [Link(*row) for row in self.conn.execute(query, args)]
 
-    def undo_link(self, record_id: str, linked_to: str, link_type: str = "duplicate") -> bool:
-        cur = self.conn.execute(
-            "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=? "
-            "AND undone_at IS NULL",
-            (utc_now(), record_id, linked_to, link_type),
+    def replace_links(self, run_id: str, link_type: str, links: Iterable[Link]) -> tuple[int, int]:
+        """Make ``links`` the active links of ``link_type``: links no longer made are stamped undone
+        (kept, with the time), new ones stored, and one made again after being undone is active again.
+        Returns (added, undone)."""
+        wanted = {(link.record_id, link.linked_to): link for link in links}
+        now = utc_now()
+        undone = 0
+        for link in self.links(link_type):
+            if (link.record_id, link.linked_to) not in wanted:
+                self.conn.execute(
+                    "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
+                    (now, link.record_id, link.linked_to, link_type),
+                )
+                undone += 1
+        added = 0
+        for link in wanted.values():
+            cur = self.conn.execute(
+                "UPDATE links SET undone_at=NULL, rule=?, score=?, run_id=? "
+                "WHERE record_id=? AND linked_to=? AND link_type=? AND undone_at IS NOT NULL",
+                (link.rule, link.score, run_id, link.record_id, link.linked_to, link_type),
+            )
+            if cur.rowcount == 0:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                    (link.record_id, link.linked_to, link_type, link.rule, link.score, run_id, now),
+                )
+            added += cur.rowcount
+        return added, undone
+
+    # -- human verdicts on pairs of records ------------------------------------------------------
+    def decide_pair(
+        self, record_a: str, record_b: str, verdict: str, reviewer: str, reason: str = ""
+    ) -> None:
+        """Log a reviewer's verdict that two records are the same item or distinct ones; the latest
+        verdict on a pair counts, and every earlier one stays in the log."""
+        if verdict not in PAIR_VERDICTS:
+            raise ValueError(verdict)
+        a, b = sorted((record_a, record_b))
+        self.conn.execute(
+            "INSERT INTO pair_decisions VALUES (?, ?, ?, ?, ?, ?)",
+            (a, b, verdict, reviewer, reason, utc_now()),
         )
-        return cur.rowcount > 0
+
+    def pair_verdicts(self) -> dict[tuple[str, str], str]:
+        """The verdict that counts for each decided pair (sorted ids), the latest one."""
+        rows = self.conn.execute("SELECT record_a, record_b, verdict FROM pair_decisions ORDER BY rowid")
+        return {(a, b): verdict for a, b, verdict in rows}
+
+    def pair_decision_log(self) -> list[dict[str, str]]:
+        cur = self.conn.execute("SELECT * FROM pair_decisions ORDER BY rowid")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
 
     # -- screening decisions ---------------------------------------------------------------------
     def replace_auto_decisions(

@@ -103,3 +103,42 @@ def test_dedup_command_writes_links_and_maybe_queue(monkeypatch, capsys, tmp_pat
     assert {"record_id_a", "record_id_b", "score", "reason"} == set(maybe[0]) and any(
         "c" in (m["record_id_a"], m["record_id_b"]) for m in maybe
     )
+
+
+def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monkeypatch, capsys):
+    from litreview.dedup.relink import relink
+    from litreview.records import Citation
+    from litreview.workspace import Workspace
+
+    title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
+    records = [
+        Citation(record_id="pubmed:1", source="pubmed", native_id="1", title=title, doi="10.1016/j.ejca.2017.03.032", pmid="1"),
+        Citation(record_id="embase:2", source="embase", native_id="2", title=title, doi="10.1016/j.ejca.2017.03.032"),
+    ]
+    with Workspace(tmp_path, "rev") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        relink(ws, "r1", preferred=set())
+
+    def active(kind="duplicate"):
+        code, out = run_cli(
+            monkeypatch, capsys, "links", "list", "--workspace", str(tmp_path), "--kind", kind
+        )
+        assert code == 0
+        return out.out.strip().splitlines()[1:]
+
+    assert [row.split(",")[:4] for row in active()] == [["embase:2", "pubmed:1", "duplicate", "exact-doi"]]
+    code, out = run_cli(monkeypatch, capsys, "links", "distinct", "embase:2", "pubmed:1", "--workspace",
+                        str(tmp_path), "--reviewer", "ana", "--reason", "a reprint")  # fmt: skip
+    assert code == 0 and "duplicate +0/-1" in out.out
+    assert active() == []
+    with Workspace(tmp_path, "rev") as ws, ws.transaction():  # a rerun does not link them again
+        relink(ws, "r2", preferred=set())
+        assert ws.links("duplicate") == [] and len(ws.links("duplicate", include_undone=True)) == 1
+    code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "embase:2", "--workspace",
+                        str(tmp_path), "--reviewer", "ben")  # fmt: skip
+    assert code == 0 and [row.split(",")[3] for row in active()] == ["reviewer"]
+    assert [row.split(",")[2:4] for row in active("verdicts")] == [["distinct", "ana"], ["same", "ben"]]
+    code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "pubmed:9", "--workspace",
+                        str(tmp_path), "--reviewer", "ben")  # fmt: skip
+    assert code == 2 and "no record pubmed:9" in out.err

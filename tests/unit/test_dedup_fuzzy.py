@@ -186,3 +186,19 @@ def test_properties(records, rnd):
     for r in records:
         clusters.setdefault(rep.get(r.record_id, r.record_id), set()).add(r.doi)
     assert all(len(dois - {""}) <= 1 for dois in clusters.values())
+
+
+def test_reviewer_verdicts_overrule_every_rule():
+    base = dict(year=2017, pages="10-20", volume="5", authors=("Smith, J",), journal="Ann Oncol")
+    a = cite(1, TITLE, doi="10.1000/preprint", **base)
+    b = cite(2, TITLE, doi="10.1000/paper", **base)  # a preprint and its paper: rules keep DOIs apart
+    c = cite(3, TITLE, **base)
+    links, maybes = link_fuzzy([a, b, c])
+    assert {(link.record_id, link.linked_to) for link in links} in ({("x:3", "x:1")}, {("x:3", "x:2")})
+    # "same" joins what the DOI rule keeps apart; "distinct" splits even a chain through x:3
+    links, maybes = link_fuzzy([a, b, c], verdicts={("x:1", "x:2"): "same", ("x:1", "x:3"): "distinct"})
+    clusters = {link.record_id: link.linked_to for link in links}
+    assert len(clusters) == 1 and set(clusters.items()) <= {("x:2", "x:1"), ("x:1", "x:2")}
+    assert all({m.a, m.b} != {"x:1", "x:2"} for m in maybes)
+    links, _ = link_fuzzy([a, c], verdicts={("x:1", "x:3"): "distinct"})
+    assert links == []

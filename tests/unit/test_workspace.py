@@ -29,7 +29,9 @@ def test_rerun_is_idempotent(tmp_path):
             with ws.transaction():
                 ws.start_run("r1")
                 ws.store_records("r1", [cite(1), cite(2)])
-                ws.add_links("r1", [Link("pubmed:2", "pubmed:1", "duplicate", "exact-doi", 1.0)])
+                ws.replace_links(
+                    "r1", "duplicate", [Link("pubmed:2", "pubmed:1", "duplicate", "exact-doi", 1.0)]
+                )
         assert ws.count("records") == 2 and ws.count("links") == 1 and ws.count("runs") == 1
 
 
@@ -63,14 +65,28 @@ def test_failure_rolls_everything_back(tmp_path):
         assert [r["run_id"] for r in ws.runs()] == ["r1"]
 
 
-def test_links_can_be_undone_and_are_not_revived(tmp_path):
+def test_links_no_longer_made_are_undone_not_deleted(tmp_path):
     link = Link("pubmed:2", "pubmed:1", "duplicate", "exact-doi", 1.0)
+    other = Link("pubmed:3", "pubmed:1", "duplicate", "fuzzy-title", 0.97)
     with Workspace(tmp_path, "rev") as ws:
-        ws.add_links("r1", [link])
-        assert ws.undo_link("pubmed:2", "pubmed:1")
-        ws.add_links("r2", [link])
-        assert ws.links("duplicate") == []
-        assert len(ws.links("duplicate", include_undone=True)) == 1
+        assert ws.replace_links("r1", "duplicate", [link, other]) == (2, 0)
+        assert ws.replace_links("r2", "duplicate", [link]) == (0, 1)  # "other" is no longer made
+        assert ws.links("duplicate") == [link]
+        assert len(ws.links("duplicate", include_undone=True)) == 2  # kept, stamped undone
+        assert ws.replace_links("r3", "duplicate", [link, other]) == (1, 0)  # made again: active again
+        assert ws.links("duplicate") == [link, other]
+        assert ws.links("maybe-duplicate") == []  # one type never touches another
+
+
+def test_pair_verdicts_latest_counts_and_all_are_logged(tmp_path):
+    with Workspace(tmp_path, "rev") as ws:
+        ws.decide_pair("pubmed:2", "pubmed:1", "distinct", "ana")
+        ws.decide_pair("pubmed:1", "pubmed:2", "same", "ben", "same trial report")
+        assert ws.pair_verdicts() == {("pubmed:1", "pubmed:2"): "same"}
+        log = ws.pair_decision_log()
+        assert [(r["verdict"], r["reviewer"]) for r in log] == [("distinct", "ana"), ("same", "ben")]
+        with pytest.raises(ValueError):
+            ws.decide_pair("pubmed:1", "pubmed:2", "maybe", "ana")
 
 
 def test_other_review_is_refused(tmp_path):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -63,6 +63,7 @@ _STOP = {
     "are",
 }
 MAYBE_DUPLICATE = "maybe-duplicate"
+HUMAN = "reviewer"  # the rule of a link a reviewer made
 _KIND_GUARD = "erratum, comment, retraction or protocol against the article"
 REGISTRATION = "registration"  # a publication reporting a registered trial: linked, not a duplicate
 BLOCK_CAP = 400  # a key shared by more records than this is too common to block on
@@ -408,8 +409,12 @@ def _authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset(),
-               existing: Iterable[Link] = ()) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
-    """Duplicate links (including exact DOI/PMID/NCT ones) and the 'maybe' pairs, for any records."""
+               verdicts: Mapping[tuple[str, str], str] | None = None) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+    """Duplicate links (including exact DOI/PMID/NCT ones) and the 'maybe' pairs, for any records.
+
+    ``verdicts`` are a reviewer's word on pairs (sorted ids -> "same" | "distinct") and overrule
+    every rule: a "same" pair is linked (even across DOIs: a preprint and its paper), a "distinct"
+    pair never ends up in one cluster, not even through a chain, and a decided pair is no "maybe"."""
     prepared: dict[str, Prepared] = {}
     ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
     for record in records:
@@ -438,7 +443,15 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                     result = compare(prepared[pair[0]], prepared[pair[1]])
                     if result[0]:
                         pairs[pair] = result
-    return _cluster(prepared, pairs, preferred)
+    distinct = []
+    for decided, verdict in (verdicts or {}).items():
+        if decided[0] in prepared and decided[1] in prepared:
+            pairs.pop(decided, None)
+            if verdict == "same":
+                pairs[decided] = ("duplicate", 1.0, HUMAN)
+            else:
+                distinct.append(decided)
+    return _cluster(prepared, pairs, preferred, distinct)
 
 
 def _exact_keys(record: Record) -> list[tuple[str, str]]:
@@ -450,7 +463,7 @@ def _exact_keys(record: Record) -> list[tuple[str, str]]:
 
 
 def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],
-             preferred: set[str] | frozenset[str]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+             preferred: set[str] | frozenset[str], distinct: list[tuple[str, str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
     parent = {i: i for i in prepared}
     dois: dict[str, set[str]] = {i: ({p.doi} if p.doi else set()) for i, p in prepared.items()}
 
@@ -461,7 +474,7 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
         return x
 
     edges = sorted(((s, r, pair) for pair, (kind, s, r) in pairs.items() if kind == "duplicate"),
-                   key=lambda e: (-e[0], e[2]))  # strongest first  # fmt: skip
+                   key=lambda e: (e[1] != HUMAN, -e[0], e[2]))  # a reviewer's links, then strongest first  # fmt: skip
     accepted: dict[tuple[str, str], tuple[float, str]] = {}
     maybes = [
         Maybe(a, b, round(s, 4), r) for (a, b), (kind, s, r) in sorted(pairs.items()) if kind == "maybe"
@@ -470,7 +483,9 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        if len(dois[ra] | dois[rb]) > 1:  # would join two DOIs through a chain: ask a human instead
+        if distinct and any({find(x), find(y)} == {ra, rb} for x, y in distinct):
+            continue  # a reviewer said these two are distinct: no chain may join them
+        if rule != HUMAN and len(dois[ra] | dois[rb]) > 1:  # would join two DOIs: ask a human instead
             maybes.append(Maybe(a, b, round(score, 4), "linking would join records with different DOIs"))
             continue
         parent[max(ra, rb)] = min(ra, rb)

@@ -17,7 +17,7 @@ from typing import Any
 
 from litreview import __version__
 from litreview.config import Protocol, Settings, SourceSpec
-from litreview.dedup.fuzzy import MAYBE_DUPLICATE, link_fuzzy, link_registrations
+from litreview.dedup.relink import relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.tables import build_tables, read_overrides, write_tables
@@ -37,7 +37,7 @@ from litreview.screen.rules import load_rules
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
 from litreview.sources.transport import ReplayTransport, Transport, atomic_write_bytes, sha256_bytes
-from litreview.workspace import Link, StoreStats, Workspace
+from litreview.workspace import StoreStats, Workspace
 
 TRANSPORT_MODES = ("replay", "record", "live")
 TA_STAGE, FT_STAGE = "title_abstract", "full_text"
@@ -223,11 +223,7 @@ def store(
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, _relative(payload, protocol.folder), digest)
-        records = list(workspace.records())
-        duplicates, maybes = link_fuzzy(records, preferred=existing)
-        workspace.add_links(run_id, duplicates)
-        workspace.add_links(run_id, [Link(m.a, m.b, MAYBE_DUPLICATE, m.reason, m.score) for m in maybes])
-        workspace.add_links(run_id, link_registrations(records))
+        relink(workspace, run_id, preferred=existing)
     return stored
 
 
