@@ -20,37 +20,27 @@ from litreview.sources.common import NCT, find_year
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
-# Every part of an article that is read, relative to MedlineCitation / to the PubmedArticle. One
-# compiled XPath per record returns just these elements in document order, so the rest of the
-# tree (dates, chemicals, grants, references...) never becomes a Python object; the predicates
-# (evaluated in C) leave out what is rarely needed, e.g. a ForeName where Initials are given.
-_MEDLINE_PATHS = (
-    "PMID", "Article/ArticleTitle", "Article/Journal/Title", "Article/Journal/ISOAbbreviation",
-    "Article/Journal/JournalIssue/Volume", "Article/Journal/JournalIssue/Issue",
-    "Article/Journal/JournalIssue/PubDate/Year", "Article/Journal/JournalIssue/PubDate/MedlineDate",
-    "Article/Pagination/*", "Article/ELocationID", "Article/Abstract/AbstractText",
-    "Article/AuthorList/Author/LastName", "Article/AuthorList/Author/Initials[../LastName]",
-    "Article/AuthorList/Author/ForeName[../LastName][not(../Initials)]",
-    "Article/AuthorList/Author[not(LastName)]", "Article/Language",
-    "Article/PublicationTypeList/PublicationType", "Article/DataBankList/DataBank",
-    "KeywordList/Keyword", "MedlineJournalInfo/MedlineTA",
-)  # fmt: skip
-_PUBMED_DATA_PATHS = (
-    "PubmedData/ArticleIdList/ArticleId[@IdType='doi' or @IdType='pmc']",
-    "PubmedData/History/PubMedPubDate[@PubStatus='entrez']",
-)
-# Parts whose text is the value as it stands (the last one wins, as each occurs once).
-_PLAIN = frozenset(
-    {"Title", "ISOAbbreviation", "MedlineTA", "Volume", "Issue", "MedlinePgn", "StartPage", "EndPage"}
-)
-_CITATION_PARTS = etree.XPath(" | ".join(_MEDLINE_PATHS))
-_ARTICLE_PARTS = etree.XPath(
-    " | ".join([f"MedlineCitation/{p}" for p in _MEDLINE_PATHS] + list(_PUBMED_DATA_PATHS))
+# The parts of a record that are read, as compiled XPaths from the element that holds them (each
+# step from the record's root costs time on every record). They return just these elements in
+# document order, so the rest of the tree (dates, chemicals, grants, references...) never becomes
+# a Python object; the predicates (evaluated in C) leave out what is rarely needed, e.g. a
+# ForeName where Initials are given.
+_ARTICLE_PARTS = etree.XPath(" | ".join((
+    "ArticleTitle", "Journal/Title", "Journal/ISOAbbreviation", "Journal/JournalIssue/Volume",
+    "Journal/JournalIssue/Issue", "Journal/JournalIssue/PubDate/Year", "Journal/JournalIssue/PubDate/MedlineDate",
+    "Pagination/*", "ELocationID", "Abstract/AbstractText", "AuthorList/Author/LastName",
+    "AuthorList/Author/Initials[../LastName]", "AuthorList/Author/ForeName[../LastName][not(../Initials)]",
+    "AuthorList/Author[not(LastName)]", "Language", "PublicationTypeList/PublicationType", "DataBankList/DataBank",
+)))  # fmt: skip
+_MEDLINE_PARTS = etree.XPath("PMID | KeywordList/Keyword | MedlineJournalInfo/MedlineTA")
+_PUBMED_DATA_PARTS = etree.XPath(
+    "ArticleIdList/ArticleId[@IdType='doi' or @IdType='pmc'] | History/PubMedPubDate[@PubStatus='entrez']"
 )
 # MeSH headings are many and need no context: their text comes back as plain strings.
 _MESH = etree.XPath("MeshHeadingList/MeshHeading/DescriptorName/text()", smart_strings=False)
-_ARTICLE_MESH = etree.XPath(
-    "MedlineCitation/MeshHeadingList/MeshHeading/DescriptorName/text()", smart_strings=False
+# Parts whose text is the value as it stands (the last one wins, as each occurs once).
+_PLAIN = frozenset(
+    {"Title", "ISOAbbreviation", "MedlineTA", "Volume", "Issue", "MedlinePgn", "StartPage", "EndPage"}
 )
 
 
@@ -94,7 +84,16 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     """One article, from the parts the compiled XPath selects, dispatched on their tag."""
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
-    parts = _CITATION_PARTS(element) if element.tag == "MedlineCitation" else _ARTICLE_PARTS(element)
+    medline = (
+        element if element.tag == "MedlineCitation" else next(element.iterchildren("MedlineCitation"), None)
+    )
+    if medline is None:
+        return None
+    parts = _MEDLINE_PARTS(medline)
+    for article in medline.iterchildren("Article"):
+        parts += _ARTICLE_PARTS(article)
+    for data in element.iterchildren("PubmedData"):
+        parts += _PUBMED_DATA_PARTS(data)
     pmid = title = language = doi = pii = ""
     plain: dict[str, str] = {}
     year: int | None = None
@@ -165,9 +164,7 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
             nct_ids.extend(a.strip().upper() for a in part.itertext() if NCT.fullmatch(a.strip()))
     if last is not None:
         authors.append(_author_name(last, initials, fore))
-    mesh = [
-        m.strip() for m in (_MESH(element) if element.tag == "MedlineCitation" else _ARTICLE_MESH(element))
-    ]
+    mesh = [m.strip() for m in _MESH(medline)]
     if not pmid:
         return None
     get = plain.get
