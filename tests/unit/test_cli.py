@@ -112,8 +112,21 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
 
     title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
     records = [
-        Citation(record_id="pubmed:1", source="pubmed", native_id="1", title=title, doi="10.1016/j.ejca.2017.03.032", pmid="1"),
-        Citation(record_id="embase:2", source="embase", native_id="2", title=title, doi="10.1016/j.ejca.2017.03.032"),
+        Citation(
+            record_id="pubmed:1",
+            source="pubmed",
+            native_id="1",
+            title=title,
+            doi="10.1016/j.ejca.2017.03.032",
+            pmid="1",
+        ),
+        Citation(
+            record_id="embase:2",
+            source="embase",
+            native_id="2",
+            title=title,
+            doi="10.1016/j.ejca.2017.03.032",
+        ),
     ]
     with Workspace(tmp_path, "rev") as ws, ws.transaction():
         ws.start_run("r1")

@@ -1,5 +1,11 @@
 from litreview.dedup.fuzzy import link_fuzzy
-from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
+from litreview.dedup.normalize import (
+    normalize_accession,
+    normalize_doi,
+    normalize_nct,
+    normalize_pmcid,
+    normalize_pmid,
+)
 from litreview.records import Citation, Trial
 
 
@@ -9,6 +15,14 @@ def test_normalisers():
     assert normalize_doi("not a doi") == ""
     assert normalize_pmid("PMID: 0031649320") == "31649320"
     assert normalize_nct("nct 2595424") == "NCT02595424"
+    assert normalize_pmcid("PMCID: PMC0012345") == normalize_pmcid("pmc 12345") == "PMC12345"
+    assert normalize_pmcid("10.1000/x") == ""
+    assert normalize_accession("L612345678", "embase-update") == "embase:612345678"
+    assert normalize_accession("612345678", "embase") == normalize_accession("EMBASE:L0612345678", "x")
+    assert normalize_accession("WOS:000123456700001", "wos") == "wos:000123456700001"
+    assert normalize_accession("2-s2.0-85012345678", "scopus") == "scopus:85012345678"
+    # a bare number from another database is never taken for an Embase one
+    assert normalize_accession("612345678", "psycinfo") == "psycinfo:612345678"
 
 
 def c(rid, **kw):
@@ -41,3 +55,17 @@ def test_trials_link_by_nct_only():
     assert [(link.record_id, link.linked_to) for link in links] == [
         ("import:NCT00000001", "ctgov:NCT00000001")
     ]
+
+
+def test_pmcid_and_accession_link_exactly():
+    records = [
+        c("embase:L612345678", accession="L612345678", title="Everolimus in NEC"),
+        c("embaseupdate:612345678", accession="612345678", title="Everolimus in NEC: erratum corrected"),
+        c("psycinfo:612345678", accession="612345678", title="Something else"),
+        c("pubmed:5", pmcid="PMC77", title="A"),
+        c("europepmc:9", pmcid="pmc77", title="B"),
+    ]
+    links = {(link.record_id, link.linked_to, link.rule) for link in link_fuzzy(records)[0]}
+    assert ("embaseupdate:612345678", "embase:L612345678", "exact-accession") in links or (
+        "embase:L612345678", "embaseupdate:612345678", "exact-accession") in links  # fmt: skip
+    assert {rule for *_, rule in links} == {"exact-accession", "exact-pmcid"} and len(links) == 2

@@ -24,7 +24,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from litreview.dedup.normalize import normalize_doi, normalize_nct, normalize_pmid
+from litreview.dedup.normalize import (
+    normalize_accession,
+    normalize_doi,
+    normalize_nct,
+    normalize_pmcid,
+    normalize_pmid,
+)
 from litreview.dedup.representative import DUPLICATE, merit, rank
 from litreview.records import Citation, Record, Trial
 from litreview.workspace import Link
@@ -458,8 +464,12 @@ def _exact_keys(record: Record) -> list[tuple[str, str]]:
     if isinstance(record, Trial):
         nct = normalize_nct(record.nct_id)
         return [("nct", nct)] if nct else []
-    pmid = normalize_pmid(getattr(record, "pmid", ""))
-    return [("pmid", pmid)] if pmid else []
+    keys = [
+        ("pmid", normalize_pmid(record.pmid)),
+        ("pmcid", normalize_pmcid(record.pmcid)),
+        ("accession", normalize_accession(record.accession, record.source)),
+    ]
+    return [(kind, value) for kind, value in keys if value]
 
 
 def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],

@@ -1,4 +1,5 @@
-"""Normalise identifiers so that the same DOI, PMID or NCT id compares equal however written."""
+"""Normalise identifiers so that the same DOI, PMID, PMCID, NCT id or database accession number
+compares equal however written."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import urllib.parse
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")
 _NCT = re.compile(r"NCT\s*0*(\d{1,8})", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmcid\s*:?\s*)?(?:pmc)?\s*0*(\d{1,10})$", re.IGNORECASE)
+# Embase: "L612345678" (Embase.com), "612345678" (Ovid), "EMBASE:L612345678"
+_EMBASE = re.compile(r"^(?:embase\s*[:#]?\s*)?(l)?0*(\d{6,12})$", re.IGNORECASE)
 
 
 def normalize_doi(value: str) -> str:
@@ -32,3 +36,28 @@ def normalize_nct(value: str) -> str:
     """``nct 2595424`` → ``NCT02595424``; '' when not an NCT id."""
     match = _NCT.search(value or "")
     return f"NCT{int(match.group(1)):08d}" if match else ""
+
+
+def normalize_pmcid(value: str) -> str:
+    """``pmc 0012345`` / ``PMCID: PMC12345`` → ``PMC12345``; '' when not a PMCID."""
+    match = _PMCID.match((value or "").strip())
+    return f"PMC{match.group(1)}" if match else ""
+
+
+def normalize_accession(value: str, source: str) -> str:
+    """A database accession number with its database: ``WOS:000123`` → ``wos:000123``,
+    ``2-s2.0-850123`` → ``scopus:850123``, ``L612345678`` or an Embase export's ``612345678`` →
+    ``embase:612345678``; any other one is qualified by the record's source (``psycinfo:...``)
+    so numbers from different databases never compare equal. '' when empty."""
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    lowered = text.lower()
+    if lowered.startswith("wos:"):
+        return "wos:" + lowered[4:].strip()
+    if lowered.startswith("2-s2.0-"):
+        return "scopus:" + lowered[7:]
+    embase = _EMBASE.match(text)
+    if embase and (embase.group(1) or lowered.startswith("embase") or "embase" in source.lower()):
+        return "embase:" + embase.group(2)
+    return f"{source.lower()}:{lowered}"
