@@ -3,10 +3,13 @@
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import DATA
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.importers import detect_format, load_records
+from litreview.sources.common import squeeze
 
 MEDLINE = DATA / "ncbi" / "medline"
 ENDNOTE = DATA / "exports" / "endnote_sample.xml"
@@ -121,3 +124,11 @@ def test_large_nbib_streams_in_bounded_memory(tmp_path):
     tracemalloc.stop()
     assert count == 5_000 and peak < 2_000_000  # under 2 MB for a 6 MB file: streamed, not loaded
     assert plain.stat().st_size > 6_000_000
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_squeeze_collapses_every_whitespace_run(text):
+    """The fast path (printable ASCII) gives what splitting on any Unicode whitespace gives."""
+    assert squeeze(text) == " ".join(text.split())
+    assert squeeze("50\xa0mg ") == "50 mg" and squeeze("a  b\n") == "a b"
