@@ -23,16 +23,14 @@ ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 # The parts of a record that are read, as compiled XPaths from the element that holds them (each
 # step from the record's root costs time on every record). They return just these elements in
 # document order, so the rest of the tree (dates, chemicals, grants, references...) never becomes
-# a Python object; the predicates (evaluated in C) leave out what is rarely needed, e.g. a
-# ForeName where Initials are given.
+# a Python object. Authors are read from their list in one walk: per-author XPath predicates cost more.
 _ARTICLE_PARTS = etree.XPath(" | ".join((
     "ArticleTitle", "Journal/Title", "Journal/ISOAbbreviation", "Journal/JournalIssue/Volume",
     "Journal/JournalIssue/Issue", "Journal/JournalIssue/PubDate/Year", "Journal/JournalIssue/PubDate/MedlineDate",
-    "Pagination/*", "ELocationID", "Abstract/AbstractText", "AuthorList/Author/LastName",
-    "AuthorList/Author/Initials[../LastName]", "AuthorList/Author/ForeName[../LastName][not(../Initials)]",
-    "AuthorList/Author[not(LastName)]", "Language", "PublicationTypeList/PublicationType", "DataBankList/DataBank",
+    "Pagination/*", "ELocationID", "Abstract/AbstractText", "AuthorList", "Language",
+    "PublicationTypeList/PublicationType", "DataBankList/DataBank",
 )))  # fmt: skip
-_MEDLINE_PARTS = etree.XPath("PMID | KeywordList/Keyword | MedlineJournalInfo/MedlineTA")
+_MEDLINE_PARTS = etree.XPath("PMID | Article | KeywordList/Keyword | MedlineJournalInfo/MedlineTA")
 _PUBMED_DATA_PARTS = etree.XPath(
     "ArticleIdList/ArticleId[@IdType='doi' or @IdType='pmc'] | History/PubMedPubDate[@PubStatus='entrez']"
 )
@@ -90,8 +88,6 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     if medline is None:
         return None
     parts = _MEDLINE_PARTS(medline)
-    for article in medline.iterchildren("Article"):
-        parts += _ARTICLE_PARTS(article)
     for data in element.iterchildren("PubmedData"):
         parts += _PUBMED_DATA_PARTS(data)
     pmid = title = language = doi = pii = ""
@@ -104,41 +100,25 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     keywords: list[str] = []
     ids: dict[str, str] = {}
     entrez = ""
-    last = initials = fore = None  # the author being read: parts arrive in document order
     for part in parts:
         tag = part.tag
-        if tag == "LastName":
-            if last is not None:
-                authors.append(_author_name(last, initials, fore))
-                initials = fore = None
-            last = part.text or ""
-        elif tag == "Initials":
-            initials = part.text
-        elif tag == "ForeName":
-            fore = part.text
-        elif tag == "PublicationType":
-            pub_types.append((part.text or "").strip())
+        if tag in _PLAIN:
+            plain[tag] = (part.text or "").strip()
+        elif tag == "Keyword":
+            keywords.append(text_of(part))
         elif tag == "AbstractText":
             label, text = part.get("Label"), text_of(part)
             abstract.append(f"{label}: {text}" if label else text)
+        elif tag == "PublicationType":
+            pub_types.append((part.text or "").strip())
+        elif tag == "AuthorList":
+            authors = _author_list(part)
+        elif tag == "Article":
+            parts.extend(_ARTICLE_PARTS(part))  # read next: the loop runs on to the end of the list
         elif tag == "ArticleId":
             kind = part.get("IdType", "")
             if kind not in ids:
                 ids[kind] = (part.text or "").strip()
-        elif tag == "Keyword":
-            keywords.append(text_of(part))
-        elif tag == "Author":  # no LastName: a collective name, or initials alone
-            if last is not None:
-                authors.append(_author_name(last, initials, fore))
-                last = initials = fore = None
-            collective = part.findtext("CollectiveName")
-            authors.append(
-                " ".join(collective.split())
-                if collective
-                else _author_name(None, part.findtext("Initials"), part.findtext("ForeName"))
-            )
-        elif tag in _PLAIN:
-            plain[tag] = (part.text or "").strip()
         elif tag == "PMID":
             pmid = pmid or (part.text or "").strip()
         elif tag == "ArticleTitle":
@@ -162,8 +142,6 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
                 entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
         elif tag == "DataBank" and "clinicaltrials" in (part.findtext("DataBankName") or "").lower():
             nct_ids.extend(a.strip().upper() for a in part.itertext() if NCT.fullmatch(a.strip()))
-    if last is not None:
-        authors.append(_author_name(last, initials, fore))
     mesh = [m.strip() for m in _MESH(medline)]
     if not pmid:
         return None
@@ -185,7 +163,7 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
         native_id=pmid,
         title=title,
         abstract=abstract_text,
-        authors=tuple(a for a in authors if a),
+        authors=tuple(authors),
         journal=get("Title", ""),
         journal_abbrev=get("ISOAbbreviation") or get("MedlineTA", ""),
         year=year,
@@ -237,16 +215,21 @@ def _author_list(author_list: etree._Element) -> list[str]:
     """Names as "Last Initials" (or the collective name)."""
     names = []
     for author in author_list.iterchildren("Author"):
-        collective = author.findtext("CollectiveName")
-        if collective:
-            names.append(" ".join(collective.split()))
-        else:
-            names.append(
-                _author_name(
-                    author.findtext("LastName"), author.findtext("Initials"), author.findtext("ForeName")
-                )
-            )
-    return [n for n in names if n]
+        last = initials = fore = collective = None
+        for part in author:
+            tag = part.tag
+            if tag == "LastName":
+                last = part.text
+            elif tag == "Initials":
+                initials = part.text
+            elif tag == "ForeName":
+                fore = part.text
+            elif tag == "CollectiveName":
+                collective = part.text
+        name = " ".join(collective.split()) if collective else _author_name(last, initials, fore)
+        if name:
+            names.append(name)
+    return names
 
 
 def _author_name(last: str | None, initials: str | None, fore: str | None) -> str:
