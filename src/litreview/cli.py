@@ -93,6 +93,7 @@ def run(
     table.add_row("identified (total)", str(prisma["identified_total"]))
     table.add_row("duplicates linked", str(prisma["duplicates_removed"]["total"]))
     table.add_row("after duplicates removed", str(prisma["records_after_duplicates_removed"]))
+    table.add_row("maybe duplicates (`litreview links`)", str(result.maybe_duplicates))
     console.print(table)
     for name, path in result.outputs.items():
         console.print(f"{name:>9}: {path}")

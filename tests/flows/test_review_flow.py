@@ -133,8 +133,10 @@ def test_cli_run_prints_summary(review_copy, tmp_path, monkeypatch, capsys):
 def test_screening_and_prisma_outputs(first_run):
     workspace, result = first_run
     for name in ("prisma2020.csv", "prisma.svg", "prisma.png", "prisma@2x.png", "prisma.pdf", "screening.csv",
-                 "search_log.md", "search_log.json"):  # fmt: skip
+                 "search_log.md", "search_log.json", "maybe_duplicates.csv"):  # fmt: skip
         assert (workspace / name).stat().st_size > 0, name
+    # the review's own records leave no pair in doubt: the queue is its header alone
+    assert len(_rows(workspace / "maybe_duplicates.csv")) == result.maybe_duplicates == 0
     prisma = json.loads((workspace / "prisma.json").read_text())
     dbr = prisma["databases_and_registers"]
     assert dbr["removed_before_screening"]["automation"] > 0 and dbr["reports_sought"] > 0

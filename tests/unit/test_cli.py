@@ -155,3 +155,29 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
     code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "pubmed:9", "--workspace",
                         str(tmp_path), "--reviewer", "ben")  # fmt: skip
     assert code == 2 and "no record pubmed:9" in out.err
+
+
+def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, capsys):
+    from litreview.dedup.relink import link_table, relink
+    from litreview.records import Citation
+    from litreview.workspace import Workspace
+
+    title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
+    base = dict(year=2017, volume="5", authors=("Smith, J",), journal="Ann Oncol")
+    records = [  # the same title on other pages: an abstract and its paper? a reviewer decides
+        Citation(record_id="embase:1", source="embase", native_id="1", title=title, pages="10-20", **base),
+        Citation(record_id="embase:2", source="embase", native_id="2", title=title, pages="300", **base),
+    ]
+    with Workspace(tmp_path, "rev") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        relink(ws, "r1", preferred=set())
+        (row,) = link_table(ws, "maybe-duplicate")
+    assert (row["record_id"], row["linked_to"], row["title"]) == ("embase:1", "embase:2", title)
+    code, out = run_cli(monkeypatch, capsys, "links", "list", "--workspace", str(tmp_path))
+    assert code == 0 and "same title, different pages" in out.out
+    # settled: no longer in the queue
+    run_cli(monkeypatch, capsys, "links", "distinct", "embase:1", "embase:2", "--workspace", str(tmp_path),
+            "--reviewer", "ana")  # fmt: skip
+    code, out = run_cli(monkeypatch, capsys, "links", "list", "--workspace", str(tmp_path))
+    assert out.out.strip().splitlines()[1:] == []

@@ -62,11 +62,16 @@ def link_rows(workspace_dir: Path, kind: str) -> list[dict[str, object]]:
             return [dict(row) for row in workspace.pair_decision_log()]
         if kind not in LINK_TYPES:
             raise ConfigError(f"unknown link kind {kind!r} (choose {', '.join([*LINK_TYPES, 'verdicts'])})")
-        links = workspace.links(LINK_TYPES[kind])
-        titles = {
-            r.record_id: r.title
-            for r in workspace.records({x for link in links for x in (link.record_id, link.linked_to)})
-        }
+        return link_table(workspace, LINK_TYPES[kind])
+
+
+def link_table(workspace: Workspace, link_type: str) -> list[dict[str, object]]:
+    """Rows of LINK_COLUMNS for the workspace's active links of one type."""
+    links = workspace.links(link_type)
+    titles = {
+        r.record_id: r.title
+        for r in workspace.records({x for link in links for x in (link.record_id, link.linked_to)})
+    }
     return [
         {"record_id": link.record_id, "linked_to": link.linked_to, "link_type": link.link_type, "rule": link.rule,
          "score": link.score, "title": titles.get(link.record_id, ""), "linked_title": titles.get(link.linked_to, "")}

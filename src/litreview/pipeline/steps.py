@@ -17,7 +17,8 @@ from typing import Any
 
 from litreview import __version__
 from litreview.config import Protocol, Settings, SourceSpec
-from litreview.dedup.relink import relink
+from litreview.dedup.fuzzy import MAYBE_DUPLICATE
+from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.tables import build_tables, read_overrides, write_tables
@@ -65,6 +66,7 @@ class RunResult:
     prisma: dict[str, Any]
     outputs: dict[str, str]
     stored: dict[str, dict[str, int]]
+    maybe_duplicates: int = 0
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -332,9 +334,11 @@ def render(
         "prisma2020": root / "prisma2020.csv",
         "search_log": root / "search_log.md",
         "search_log_json": root / "search_log.json",
+        "maybe_duplicates": root / "maybe_duplicates.csv",
         "manifest": workspace.run_dir(run_id) / "manifest.json",
     }
     write_records_csv(outputs["records"], records, duplicates)
+    maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, _screening_rows(decided))
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
@@ -373,6 +377,7 @@ def render(
         "counts": {b.name: len(b.records) for b in batches},
         "record_set_sha256": record_set_hash(run_records),
         "duplicates_linked": len(duplicates),
+        "maybe_duplicates": maybe_count,
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
     if update is not None:
@@ -400,4 +405,5 @@ def render(
         prisma=prisma,
         outputs={k: str(v) for k, v in outputs.items()},
         stored={},
+        maybe_duplicates=maybe_count,
     )
