@@ -107,7 +107,7 @@ def test_dedup_command_writes_links_and_maybe_queue(monkeypatch, capsys, tmp_pat
 
 def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monkeypatch, capsys):
     from litreview.dedup.relink import relink
-    from litreview.records import Citation
+    from litreview.records import Citation, Trial
     from litreview.workspace import Workspace
 
     title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
@@ -127,6 +127,7 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
             title=title,
             doi="10.1016/j.ejca.2017.03.032",
         ),
+        Trial(record_id="ctgov:NCT00000001", source="ctgov", native_id="NCT00000001", nct_id="NCT00000001"),
     ]
     with Workspace(tmp_path, "rev") as ws, ws.transaction():
         ws.start_run("r1")
@@ -155,6 +156,9 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
     code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "pubmed:9", "--workspace",
                         str(tmp_path), "--reviewer", "ben")  # fmt: skip
     assert code == 2 and "no record pubmed:9" in out.err
+    code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "ctgov:NCT00000001", "--workspace",
+                        str(tmp_path), "--reviewer", "ben")  # fmt: skip
+    assert code == 2 and "never one item" in out.err
 
 
 def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, capsys):

@@ -11,7 +11,7 @@ from pathlib import Path
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, link_fuzzy, link_registrations
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
-from litreview.workspace import PAIR_VERDICTS, Link, Workspace
+from litreview.workspace import PAIR_VERDICTS, SAME, Link, Workspace
 
 LINK_TYPES = {"duplicate": DUPLICATE, "maybe": MAYBE_DUPLICATE, "registration": REGISTRATION}
 LINK_COLUMNS = ("record_id", "linked_to", "link_type", "rule", "score", "title", "linked_title")
@@ -47,6 +47,12 @@ def decide_pair(
         missing = [r for r in (record_a, record_b) if r not in known]
         if missing:
             raise ConfigError(f"{workspace.db_path}: no record {', '.join(missing)} in this workspace")
+        kinds = {r.kind for r in workspace.records([record_a, record_b])}
+        if verdict == SAME and len(kinds) > 1:
+            raise ConfigError(
+                f"{record_a} and {record_b}: a registry record and a publication are never one item "
+                "(a publication that names the trial is linked to it as a registration)"
+            )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         with workspace.transaction():
             workspace.decide_pair(record_a, record_b, verdict, reviewer.strip(), reason)
