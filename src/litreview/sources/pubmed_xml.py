@@ -79,7 +79,7 @@ def _article_tags(head: bytes) -> tuple[str, ...]:
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
-    """One article, from the parts the compiled XPath selects, dispatched on their tag."""
+    """One article, from the parts the compiled XPaths select, dispatched on their tag."""
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
     medline = (
