@@ -11,6 +11,7 @@ from pathlib import Path
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, link_fuzzy, link_registrations
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
+from litreview.records import Record
 from litreview.workspace import PAIR_VERDICTS, SAME, Link, Workspace
 
 LINK_TYPES = {"duplicate": DUPLICATE, "maybe": MAYBE_DUPLICATE, "registration": REGISTRATION}
@@ -18,10 +19,14 @@ LINK_COLUMNS = ("record_id", "linked_to", "link_type", "rule", "score", "title",
 VERDICT_COLUMNS = ("record_a", "record_b", "verdict", "reviewer", "reason", "decided_at")
 
 
-def relink(workspace: Workspace, run_id: str, preferred: set[str]) -> dict[str, tuple[int, int]]:
-    """Link every stored record with the reviewers' verdicts and make those the workspace's active
-    links (inside the caller's transaction). Returns (added, undone) per link type."""
-    records = list(workspace.records())
+def relink(
+    workspace: Workspace, run_id: str, preferred: set[str], records: list[Record] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Link every stored record (``records``, when the caller has already read them all) with the
+    reviewers' verdicts and make those the workspace's active links (inside the caller's
+    transaction). Returns (added, undone) per link type."""
+    if records is None:
+        records = list(workspace.records())
     duplicates, maybes = link_fuzzy(records, preferred=preferred, verdicts=workspace.pair_verdicts())
     maybe_links = [Link(m.a, m.b, MAYBE_DUPLICATE, m.reason, m.score) for m in maybes]
     return {

@@ -212,8 +212,9 @@ def _portable(record: Record, base: Path) -> Record:
 
 def store(
     workspace: Workspace, run_id: str, batches: list[SourceBatch], protocol: Protocol
-) -> dict[str, dict[str, int]]:
-    """Store every batch and refresh exact-identifier links in one transaction."""
+) -> tuple[dict[str, dict[str, int]], list[Record]]:
+    """Store every batch and remake the links in one transaction. Returns the counts per source
+    and every stored record (read once here, for the links, and handed on to ``render``)."""
     stored: dict[str, dict[str, int]] = {}
     with workspace.transaction():
         existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
@@ -225,8 +226,9 @@ def store(
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, _relative(payload, protocol.folder), digest)
-        relink(workspace, run_id, preferred=existing)
-    return stored
+        records = list(workspace.records())
+        relink(workspace, run_id, preferred=existing, records=records)
+    return stored, records
 
 
 def record_set_hash(records: list[Record]) -> str:
@@ -286,6 +288,7 @@ def render(
     protocol: Protocol,
     run_id: str,
     batches: list[SourceBatch],
+    records: list[Record],
     *,
     mode: str,
     flow_run_id: str | None,
@@ -298,7 +301,6 @@ def render(
     records are screened, and studies included before the update are the "previous" studies.
     """
     root = workspace.root
-    records = list(workspace.records())
     by_id = {r.record_id: r for r in records}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     identified = {b.name: [r.record_id for r in b.records] for b in batches}
