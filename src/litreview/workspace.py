@@ -366,31 +366,31 @@ class Workspace:
     def replace_links(self, run_id: str, link_type: str, links: Iterable[Link]) -> tuple[int, int]:
         """Make ``links`` the active links of ``link_type``: links no longer made are stamped undone
         (kept, with the time), new ones stored, and one made again after being undone is active again.
-        Returns (added, undone)."""
+        Links already active are left as they are. Returns (added, undone)."""
         wanted = {(link.record_id, link.linked_to): link for link in links}
+        active = {(link.record_id, link.linked_to) for link in self.links(link_type)}
+        gone = active - wanted.keys()
         now = utc_now()
-        undone = 0
-        for link in self.links(link_type):
-            if (link.record_id, link.linked_to) not in wanted:
-                self.conn.execute(
-                    "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
-                    (now, link.record_id, link.linked_to, link_type),
-                )
-                undone += 1
+        for record_id, linked_to in gone:
+            self.conn.execute(
+                "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
+                (now, record_id, linked_to, link_type),
+            )
         added = 0
-        for link in wanted.values():
+        for key in wanted.keys() - active:
+            link = wanted[key]
             cur = self.conn.execute(
                 "UPDATE links SET undone_at=NULL, rule=?, score=?, run_id=? "
-                "WHERE record_id=? AND linked_to=? AND link_type=? AND undone_at IS NOT NULL",
+                "WHERE record_id=? AND linked_to=? AND link_type=?",
                 (link.rule, link.score, run_id, link.record_id, link.linked_to, link_type),
             )
             if cur.rowcount == 0:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                    "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                     (link.record_id, link.linked_to, link_type, link.rule, link.score, run_id, now),
                 )
             added += cur.rowcount
-        return added, undone
+        return added, len(gone)
 
     # -- human verdicts on pairs of records ------------------------------------------------------
     def decide_pair(

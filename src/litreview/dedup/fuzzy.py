@@ -33,7 +33,7 @@ from litreview.dedup.normalize import (
 )
 from litreview.dedup.representative import DUPLICATE, merit, rank
 from litreview.records import Citation, Record, Trial
-from litreview.workspace import Link
+from litreview.workspace import SAME, Link
 
 _TAGS = re.compile(r"<[^>]+>")
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
@@ -453,7 +453,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     for decided, verdict in (verdicts or {}).items():
         if decided[0] in prepared and decided[1] in prepared:
             pairs.pop(decided, None)
-            if verdict == "same":
+            if verdict == SAME:
                 pairs[decided] = ("duplicate", 1.0, HUMAN)
             else:
                 distinct.append(decided)
