@@ -23,7 +23,7 @@ from litreview.sources.common import (
     find_doi,
     find_ncts,
     find_year,
-    not_utf8,
+    numbered_lines,
     open_text,
     squeeze,
     unique_ids,
@@ -68,39 +68,29 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
 
 
 def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, the record's lines) for each ``TY``…``ER`` record. Lines keep their
-    ends: every reader of a chunk strips the value after the tag anyway."""
+    """(first line number, the record's lines) for each ``TY``…``ER`` record."""
     chunk: list[str] = []
-    start = number = 0
-    try:
-        for number, line in enumerate(lines, 1):
-            if "\ufeff" in line:  # a BOM in the middle: exports concatenated
-                line = line.replace("\ufeff", "")
-            # only TY and ER delimit records: a cheap test on every line, not a regex
-            if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER"):
-                if line[0] == "T":
-                    if chunk:
-                        raise RecordParseError(
-                            "record starts before the previous one ended (no 'ER  -')",
-                            path=payload,
-                            line=number,
-                        )
-                    chunk, start = [line], number
-                    continue
-                if not chunk:
-                    raise RecordParseError("'ER  -' without a record", path=payload, line=number)
-                chunk.append("ER  - ")
-                yield start, chunk
-                chunk = []
-            elif chunk:
-                if not line.isspace() and line:
-                    chunk.append(line)
-            elif line.strip():
-                raise RecordParseError(
-                    f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number
-                )
-    except UnicodeDecodeError as exc:
-        raise not_utf8(payload, number + 1) from exc
+    start = 0
+    for number, line in numbered_lines(lines, payload):
+        # only TY and ER delimit records: a cheap test on every line, not a regex
+        if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER"):
+            if line[0] == "T":
+                if chunk:
+                    raise RecordParseError(
+                        "record starts before the previous one ended (no 'ER  -')", path=payload, line=number
+                    )
+                chunk, start = [line], number
+                continue
+            if not chunk:
+                raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+            chunk.append("ER  - ")
+            yield start, chunk
+            chunk = []
+        elif chunk:
+            if line and not line.isspace():
+                chunk.append(line)
+        elif line.strip():
+            raise RecordParseError(f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number)
     if chunk:
         raise RecordParseError(
             "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
