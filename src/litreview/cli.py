@@ -26,6 +26,10 @@ console = Console()
 _state = {"debug": False}
 
 DEFAULT_REVIEW = Path("search_strings/ep_pd_nec")
+ReviewDirArgument = Annotated[Path, typer.Argument(help="Review folder holding review.toml.")]
+ReviewWorkspaceOption = Annotated[
+    Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+]
 
 
 @app.callback()
@@ -44,10 +48,8 @@ def _quiet_prefect() -> None:
 
 @app.command()
 def run(
-    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
-    workspace: Annotated[
-        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
-    ] = None,
+    review_dir: ReviewDirArgument = DEFAULT_REVIEW,
+    workspace: ReviewWorkspaceOption = None,
     snapshot: Annotated[
         Path | None,
         typer.Option("--replay", help="Snapshot folder to replay (default: the review's snapshot/)."),
@@ -102,10 +104,8 @@ def run(
 
 @app.command()
 def update(
-    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
-    workspace: Annotated[
-        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
-    ] = None,
+    review_dir: ReviewDirArgument = DEFAULT_REVIEW,
+    workspace: ReviewWorkspaceOption = None,
     live: Annotated[bool, typer.Option("--live", help="Search the real services (the default).")] = False,
     snapshot: Annotated[
         Path | None, typer.Option("--replay", help="Answer from this recorded snapshot.")
@@ -142,11 +142,9 @@ def update(
 
 @app.command()
 def serve(
-    review_dir: Annotated[Path, typer.Argument(help="Review folder holding review.toml.")] = DEFAULT_REVIEW,
+    review_dir: ReviewDirArgument = DEFAULT_REVIEW,
     cron: Annotated[str, typer.Option(help="When to run the update (cron, UTC).")] = "0 6 * * 1",
-    workspace: Annotated[
-        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
-    ] = None,
+    workspace: ReviewWorkspaceOption = None,
 ) -> None:
     """Serve the update flow on a schedule from this machine (Prefect's flow.serve; Ctrl-C stops)."""
     from litreview.config import load_protocol
@@ -660,20 +658,20 @@ def _verdict(verdict: str, record_a: str, record_b: str, workspace: Path, review
     print(f"run `litreview run REVIEW_DIR --workspace {workspace}` to redraw the outputs with these links")
 
 
-RecordA = Annotated[str, typer.Argument(help="A record id, e.g. pubmed:123 or embase:L456.")]
+RecordIdArgument = Annotated[str, typer.Argument(help="A record id, e.g. pubmed:123 or embase:L456.")]
 ReviewerOption = Annotated[str, typer.Option(help="Who decides (kept in the verdict log).")]
 ReasonOption = Annotated[str, typer.Option(help="Why, for the log.")]
 
 
 @links_app.command("same")
-def links_same(record_a: RecordA, record_b: RecordA, workspace: WorkspaceOption, reviewer: ReviewerOption,
+def links_same(record_a: RecordIdArgument, record_b: RecordIdArgument, workspace: WorkspaceOption, reviewer: ReviewerOption,
                reason: ReasonOption = "") -> None:  # fmt: skip
     """The two records are one item: link them whatever the rules say (e.g. settle a maybe)."""
     _verdict("same", record_a, record_b, workspace, reviewer, reason)
 
 
 @links_app.command("distinct")
-def links_distinct(record_a: RecordA, record_b: RecordA, workspace: WorkspaceOption, reviewer: ReviewerOption,
+def links_distinct(record_a: RecordIdArgument, record_b: RecordIdArgument, workspace: WorkspaceOption, reviewer: ReviewerOption,
                    reason: ReasonOption = "") -> None:  # fmt: skip
     """The two records are different items: undo any link joining them, now and in every rerun."""
     _verdict("distinct", record_a, record_b, workspace, reviewer, reason)
