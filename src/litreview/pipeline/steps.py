@@ -37,7 +37,13 @@ from litreview.screen.decisions import Decision, Effective, effective, passed
 from litreview.screen.rules import load_rules
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
-from litreview.sources.transport import ReplayTransport, Transport, atomic_write_bytes, sha256_bytes
+from litreview.sources.transport import (
+    ReplayTransport,
+    Transport,
+    atomic_write_bytes,
+    file_sha256,
+    sha256_bytes,
+)
 from litreview.workspace import StoreStats, Workspace
 
 TRANSPORT_MODES = ("replay", "record", "live")
@@ -184,7 +190,7 @@ def collect_source(
         }
     else:
         assert spec.file is not None
-        digest = sha256_bytes(spec.file.read_bytes()) if spec.file.exists() else ""
+        digest = file_sha256(spec.file)
         if not (window and window.skip):
             batch.records.extend(load_records(spec.file, spec.format, source=spec.name, run_id=run_id))
             batch.payloads.append(str(spec.file))

@@ -7,13 +7,13 @@ which brings new studies and changed ones. Export files: read again only if thei
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from litreview.config import Protocol
+from litreview.sources.transport import file_sha256
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def update_windows(
             )  # fmt: skip
         else:
             assert spec.file is not None
-            digest = hashlib.sha256(spec.file.read_bytes()).hexdigest() if spec.file.exists() else ""
+            digest = file_sha256(spec.file)
             same = digest and digest == evidence.get("sha256")
             windows[spec.name] = Window(
                 skip=bool(same),

@@ -77,6 +77,11 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes; '' when there is no such file."""
+    return sha256_bytes(path.read_bytes()) if path.exists() else ""
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
     """A temporary sibling to write, renamed over ``path`` only when the block ends without error,
