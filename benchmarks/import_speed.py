@@ -8,7 +8,7 @@ Each pair is timed in alternating rounds (ours, plain, ours, plain, ...) and the
 is kept, as timeit does: a shared VM's noise only ever adds time, and both sides get the same
 treatment. Every round is printed.
 Goals (issue 4): ≥ 10,000 records/s per format on one core, within 2× of the plain parse,
-under 300 MB peak.  Usage: python benchmarks/import_speed.py [--records 100000] [--rounds 3]
+under 300 MB peak.  Usage: python benchmarks/import_speed.py [--records 100000] [--rounds 3] [--only xml|ris]
 """
 
 from __future__ import annotations
@@ -74,16 +74,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=["xml", "ris"], help="measure one format")
     args = parser.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         xml, ris = Path(tmp) / "pubmed.xml", Path(tmp) / "embase.ris"
-        write_replicated_pubmed(xml, args.records, [BASELINE])
-        write_replicated_ris(ris, args.records)
-        rows = [
-            ("PubMed XML", xml, "litreview-xml", "plain-iterparse"),
-            ("RIS", ris, "litreview-ris", "plain-rispy"),
-        ]
+        rows = []
+        if args.only != "ris":
+            write_replicated_pubmed(xml, args.records, [BASELINE])
+            rows.append(("PubMed XML", xml, "litreview-xml", "plain-iterparse"))
+        if args.only != "xml":
+            write_replicated_ris(ris, args.records)
+            rows.append(("RIS", ris, "litreview-ris", "plain-rispy"))
         for label, path, ours, plain in rows:
             size = path.stat().st_size / 1e6
             rounds = [(measure(ours, path), measure(plain, path)) for _ in range(args.rounds)]

@@ -1,8 +1,11 @@
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litreview.errors import RecordParseError
+from litreview.sources import ris
 from litreview.sources.ris import load_ris, parse_ris
 
 EMBASE = """TY  - JOUR
@@ -87,3 +90,62 @@ def test_snapshot_export_reads_every_reference(data_dir):
     assert sum(r.record_type == "conference-abstract" for r in records) == sum(
         1 for r in refs if r["is_conference_abstract"]
     )
+
+
+def line_by_line_split(text: str) -> list:
+    """The splitting rules read one line at a time: the specification the block splitter must meet.
+    Returns the (line, record lines) it yields, then the error (message, line) it stops with, if any."""
+    out: list = []
+    chunk: list[str] = []
+    start = 0
+    for number, raw in enumerate(io.StringIO(text), 1):
+        line = raw.rstrip("\r\n").replace("\ufeff", "")
+        if line.startswith("TY  -"):
+            if chunk:
+                return [*out, ("record starts", number)]
+            chunk, start = [line], number
+        elif line.startswith("ER  -"):
+            if not chunk:
+                return [*out, ("'ER  -' without", number)]
+            out.append((start, [*chunk, "ER  - "]))
+            chunk = []
+        elif chunk:
+            if line and not line.isspace():
+                chunk.append(line)
+        elif line.strip():
+            return [*out, ("text outside", number)]
+    return [*out, ("file ends", start)] if chunk else out
+
+
+def block_split(text: str) -> list:
+    out: list = []
+    try:
+        out.extend(ris.split_records(io.StringIO(text), "t.ris"))
+    except RecordParseError as exc:
+        message = next(
+            m for m in ("record starts", "'ER  -' without", "text outside", "file ends") if m in str(exc)
+        )
+        out.append((message, exc.line))
+    return out
+
+
+RIS_LINES = st.sampled_from(
+    ["TY  - JOUR", "ER  - ", "ER  -", "T1  - A title", "AU  - Smith J", "", "   ", "stray text",
+     "\ufeffTY  - JOUR", "N2  - abstract", "  continued", "XTY  - JOUR", "ER"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(RIS_LINES, max_size=30),
+    ends=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+    block=st.integers(1, 40),
+)
+def test_block_splitter_matches_the_line_by_line_rules(lines, ends, final, block):
+    """Every record, its first line number and every error line agree with a one-line-at-a-time
+    reading, whatever the block size (a block may end anywhere, even inside a CRLF)."""
+    text = ends.join(lines) + (ends if final and lines else "")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ris, "_BLOCK", block)
+        assert block_split(text) == line_by_line_split(text)

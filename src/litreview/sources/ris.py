@@ -9,6 +9,7 @@ journals, ``N2`` abstracts, ``Y1``/``PY`` dates, "Link to …" lines, ``DB``/``A
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from litreview.sources.common import (
     find_doi,
     find_ncts,
     find_year,
-    numbered_lines,
+    not_utf8,
     open_text,
     squeeze,
     unique_ids,
@@ -67,34 +68,81 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
         raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
 
 
+_BLOCK = 1 << 20  # characters read at a time
+
+
 def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, the record's lines) for each ``TY``…``ER`` record."""
-    chunk: list[str] = []
-    start = 0
-    for number, line in numbered_lines(lines, payload):
-        # only TY and ER delimit records: a cheap test on every line, not a regex
-        if line[2:5] == "  -" and (line[:2] == "TY" or line[:2] == "ER"):
-            if line[0] == "T":
-                if chunk:
+    """(first line number, the record's non-blank lines) for each ``TY``…``ER`` record.
+
+    The text is read in large blocks and the ``TY  -`` / ``ER  -`` line marks are found with
+    ``str.find``: a Python step per record rather than per line, which was a quarter of the RIS
+    import's own time. Errors name the line, as a line-by-line reading would."""
+    stream = io.StringIO("\n".join(x.rstrip("\r\n") for x in lines)) if isinstance(lines, list) else lines
+    pending, line = "", 1  # text not yet split (it starts a line), and that line's number
+    while True:
+        try:
+            block = stream.read(_BLOCK)
+        except UnicodeDecodeError as exc:
+            raise not_utf8(payload, line + pending.count("\n")) from exc
+        last = not block
+        buf = pending + block
+        if "\r" in buf:
+            buf = buf.replace("\r\n", "\n")
+        if "\ufeff" in buf:
+            buf = buf.replace("\ufeff", "")
+        end = len(buf) if last else buf.rfind("\n") + 1  # whole lines only, until the last block
+        pos = 0
+        while True:
+            ty = _mark(buf, "TY  -", pos, end)
+            if buf[pos : end if ty < 0 else ty].strip():
+                _outside_a_record(buf[pos:end], line, payload)
+            if ty < 0:
+                break
+            line += buf.count("\n", pos, ty)
+            pos = ty
+            er = _mark(buf, "ER  -", ty + 1, end)
+            nested = _mark(buf, "TY  -", ty + 1, end if er < 0 else er)
+            if nested >= 0:
+                raise RecordParseError(
+                    "record starts before the previous one ended (no 'ER  -')",
+                    path=payload,
+                    line=line + buf.count("\n", ty, nested),
+                )
+            if er < 0:
+                if last:
                     raise RecordParseError(
-                        "record starts before the previous one ended (no 'ER  -')", path=payload, line=number
+                        "file ends inside a record (missing 'ER  -'): truncated export?",
+                        path=payload,
+                        line=line,
                     )
-                chunk, start = [line], number
-                continue
-            if not chunk:
-                raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+                break  # the record goes on in the next block
+            chunk = [x for x in buf[ty:er].split("\n") if x and not x.isspace()]
             chunk.append("ER  - ")
-            yield start, chunk
-            chunk = []
-        elif chunk:
-            if line and not line.isspace():
-                chunk.append(line)
-        elif line.strip():
-            raise RecordParseError(f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number)
-    if chunk:
-        raise RecordParseError(
-            "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
-        )
+            yield line, chunk
+            pos = buf.find("\n", er, end) + 1 or end
+            line += buf.count("\n", ty, pos)
+        if last:
+            return
+        pending = buf[pos:]
+
+
+def _mark(buf: str, mark: str, pos: int, end: int) -> int:
+    """Where the first line in buf[pos:end] that starts with ``mark`` starts, or -1 (``pos`` is
+    a line start, or just inside a ``TY  -`` mark, where no mark can start)."""
+    if buf.startswith(mark, pos, end):
+        return pos
+    found = buf.find("\n" + mark, pos, end)
+    return found + 1 if found >= 0 else -1
+
+
+def _outside_a_record(text: str, line: int, payload: str) -> None:
+    """Raise for the first non-blank line of ``text`` (between records, where only blank lines belong)."""
+    for number, stray in enumerate(text.split("\n"), line):
+        if not stray.strip():
+            continue
+        if stray.startswith("ER  -"):
+            raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+        raise RecordParseError(f"text outside a record: {stray.strip()[:40]!r}", path=payload, line=number)
 
 
 def _text(value: Any) -> str:
