@@ -1,7 +1,8 @@
 import io
 
 import pytest
-from hypothesis import given, settings
+import rispy
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from litreview.errors import RecordParseError
@@ -93,8 +94,9 @@ def test_snapshot_export_reads_every_reference(data_dir):
 
 
 def line_by_line_split(text: str) -> list:
-    """The splitting rules read one line at a time: the specification the block splitter must meet.
-    Returns the (line, record lines) it yields, then the error (message, line) it stops with, if any."""
+    """The splitting rules read one line at a time, each record then parsed by rispy's own
+    parse_lines: the specification the streaming reader must meet. Returns the (line, rispy dict)
+    of each record, then the error (message, line) it stops with, if any."""
     out: list = []
     chunk: list[str] = []
     start = 0
@@ -107,7 +109,7 @@ def line_by_line_split(text: str) -> list:
         elif line.startswith("ER  -"):
             if not chunk:
                 return [*out, ("'ER  -' without", number)]
-            out.append((start, [*chunk, "ER  - "]))
+            out.append((start, rispy.RisParser(enforce_list_tags=False).parse_lines(iter([*chunk, line]))[0]))
             chunk = []
         elif chunk:
             if line and not line.isspace():
@@ -117,10 +119,10 @@ def line_by_line_split(text: str) -> list:
     return [*out, ("file ends", start)] if chunk else out
 
 
-def block_split(text: str) -> list:
+def streamed(text: str) -> list:
     out: list = []
     try:
-        out.extend(ris.split_records(io.StringIO(text), "t.ris"))
+        out.extend(ris.read_records(io.StringIO(text), "t.ris"))
     except RecordParseError as exc:
         message = next(
             m for m in ("record starts", "'ER  -' without", "text outside", "file ends") if m in str(exc)
@@ -131,7 +133,8 @@ def block_split(text: str) -> list:
 
 RIS_LINES = st.sampled_from(
     ["TY  - JOUR", "ER  - ", "ER  -", "T1  - A title", "AU  - Smith J", "", "   ", "stray text",
-     "\ufeffTY  - JOUR", "N2  - abstract", "  continued", "XTY  - JOUR", "ER"]
+     "\ufeffTY  - JOUR", "N2  - abstract", "  continued", "XTY  - JOUR", "ER", "AU  - Roe K", "UR  - a; b",
+     "Q9  - unknown", "KW  - one", "KW  - two", "T1  - repeated title"]
 )  # fmt: skip
 
 
@@ -142,10 +145,29 @@ RIS_LINES = st.sampled_from(
     final=st.booleans(),
     block=st.integers(1, 40),
 )
-def test_block_splitter_matches_the_line_by_line_rules(lines, ends, final, block):
-    """Every record, its first line number and every error line agree with a one-line-at-a-time
-    reading, whatever the block size (a block may end anywhere, even inside a CRLF)."""
+# a continuation line first in a record belongs to no tag of the record before it
+@example(
+    lines=["TY  - JOUR", "AU  - Smith J", "ER  - ", "TY  - JOUR", "  continued", "ER  - "],
+    ends="\n",
+    final=True,
+    block=40,
+)
+def test_streaming_reader_matches_rispy_and_the_line_by_line_rules(lines, ends, final, block):
+    """Every record (as rispy parses it), its first line number and every error line agree with a
+    one-line-at-a-time reading, whatever the block size (a block may end anywhere, even inside a
+    CRLF)."""
     text = ends.join(lines) + (ends if final and lines else "")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ris, "_BLOCK", block)
-        assert block_split(text) == line_by_line_split(text)
+        assert streamed(text) == line_by_line_split(text)
+
+
+def test_streaming_reader_gives_what_rispy_load_gives_for_the_shipped_export():
+    """The reader reuses rispy's line handling: this catches an upgrade that changes it."""
+    from tests.conftest import REVIEW
+
+    export = REVIEW / "snapshot/embase/embase_export.ris"
+    with open(export, encoding="utf-8-sig") as handle:
+        ours = [entry for _, entry in ris.read_records(handle, str(export))]
+    with open(export, encoding="utf-8-sig") as handle:
+        assert ours == rispy.load(handle) and len(ours) > 90

@@ -114,26 +114,33 @@ def _read_xlsx(path: Path) -> list[SheetRow]:
 
 
 def _read_ris(path: Path) -> list[SheetRow]:
-    from litreview.sources.ris import split_records  # the line-numbered TY..ER splitter
+    from litreview.sources.ris import read_records  # the line-numbered TY..ER reader
+
+    def values(entry: dict, key: str) -> list[str]:
+        value = entry.get(key) or []
+        return [value] if isinstance(value, str) else list(value)
 
     rows = []
     with open(path, encoding="utf-8-sig") as handle:
-        for start, chunk in split_records(handle, str(path)):
-            tags: dict[str, list[str]] = {}
-            for line in chunk:
-                tags.setdefault(line[:2], []).append(line[6:].strip())
-            labels = tags.get("LB", []) + [
-                k.removeprefix("litreview:") for k in tags.get("KW", []) if k.startswith("litreview:")
+        for start, entry in read_records(handle, str(path)):
+            keywords = values(entry, "keywords")
+            labels = values(entry, "label") + [
+                k.removeprefix("litreview:") for k in keywords if k.startswith("litreview:")
             ]
             decision = next(
                 (_LB_BACK.get(x, x) for x in labels if _LB_BACK.get(x, x) in ("include", "exclude", "maybe")),
                 "",
             )
-            reviewer = next(
-                (x.removeprefix("reviewer:") for x in tags.get("KW", []) if x.startswith("reviewer:")), ""
-            )
+            reviewer = next((x.removeprefix("reviewer:") for x in keywords if x.startswith("reviewer:")), "")
             rows.append(
-                SheetRow(start, (tags.get("AN") or [""])[0], "title_abstract", decision, "", reviewer)
+                SheetRow(
+                    start,
+                    (values(entry, "accession_number") or [""])[0],
+                    "title_abstract",
+                    decision,
+                    "",
+                    reviewer,
+                )
             )
     return rows  # fmt: skip
 

@@ -50,20 +50,8 @@ def parse_ris(
 
 def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str) -> Iterator[Citation]:
     index = 0
-    parser = rispy.RisParser(
-        enforce_list_tags=False
-    )  # one parser for the file: it keeps no state between records
-    for start_line, chunk in split_records(lines, payload):
-        index += 1
-        try:
-            entry = parser.parse_lines(iter(chunk))
-        except Exception as exc:  # rispy raises bare exceptions on odd input
-            raise RecordParseError(
-                f"unreadable RIS record: {exc}", path=payload, index=index, line=start_line
-            ) from exc
-        if len(entry) != 1:
-            raise RecordParseError("unreadable RIS record", path=payload, index=index, line=start_line)
-        yield _citation(entry[0], source, run_id, payload, index)
+    for index, (_line, entry) in enumerate(read_records(lines, payload), 1):
+        yield _citation(entry, source, run_id, payload, index)
     if index == 0:
         raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
 
@@ -71,78 +59,78 @@ def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str
 _BLOCK = 1 << 20  # characters read at a time
 
 
-def split_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, the record's non-blank lines) for each ``TY``…``ER`` record.
+class _StreamingRisParser(rispy.RisParser):
+    """rispy's RIS parser (its tag names, list tags, delimiters, continuation lines), handing out
+    each record as its ``ER`` line is read, with the record's first line number. rispy's own
+    ``parse_lines`` returns a list only at the end of the file, so streaming a 100,000-record
+    export through it means a call per record; this loop is its loop, with the line numbers and
+    structure checks that loop lacks (it skips any text outside a record without a word)."""
 
-    The text is read in large blocks and the ``TY  -`` / ``ER  -`` line marks are found with
-    ``str.find``: a Python step per record rather than per line, which was a quarter of the RIS
-    import's own time. Errors name the line, as a line-by-line reading would."""
-    stream = io.StringIO("\n".join(x.rstrip("\r\n") for x in lines)) if isinstance(lines, list) else lines
-    pending, line = "", 1  # text not yet split (it starts a line), and that line's number
-    while True:
-        try:
-            block = stream.read(_BLOCK)
-        except UnicodeDecodeError as exc:
-            raise not_utf8(payload, line + pending.count("\n")) from exc
-        last = not block
-        buf = pending + block
-        if "\r" in buf:
-            buf = buf.replace("\r\n", "\n")
-        if "\ufeff" in buf:
-            buf = buf.replace("\ufeff", "")
-        end = len(buf) if last else buf.rfind("\n") + 1  # whole lines only, until the last block
-        pos = 0
+    def records(self, stream: TextIO, payload: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        parse_line, add_tag, ignore = self.parse_line, self._add_tag, self.ignore
+        record: dict[str, Any] | None = None
+        start, last_tag = 0, None
+        number, pending, index = 0, "", 0
         while True:
-            ty = _mark(buf, "TY  -", pos, end)
-            if buf[pos : end if ty < 0 else ty].strip():
-                _outside_a_record(buf[pos:end], line, payload)
-            if ty < 0:
-                break
-            line += buf.count("\n", pos, ty)
-            pos = ty
-            er = _mark(buf, "ER  -", ty + 1, end)
-            nested = _mark(buf, "TY  -", ty + 1, end if er < 0 else er)
-            if nested >= 0:
-                raise RecordParseError(
-                    "record starts before the previous one ended (no 'ER  -')",
-                    path=payload,
-                    line=line + buf.count("\n", ty, nested),
-                )
-            if er < 0:
-                if last:
+            try:
+                block = stream.read(_BLOCK)
+            except UnicodeDecodeError as exc:
+                raise not_utf8(payload, number + 1) from exc
+            text = pending + block
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            if "\ufeff" in text:
+                text = text.replace("\ufeff", "")
+            lines = text.split("\n")
+            pending = lines.pop() if block else ""  # a line may go on in the next block
+            for number, line in enumerate(lines, number + 1):  # noqa: B020 - the count runs on
+                if record is None:
+                    if line.startswith("TY  -"):
+                        record, start, last_tag = {self.mapping["TY"]: parse_line(line)[1]}, number, None
+                        index += 1
+                    elif line.startswith("ER  -"):
+                        raise RecordParseError("'ER  -' without a record", path=payload, line=number)
+                    elif line.strip():
+                        raise RecordParseError(
+                            f"text outside a record: {line.strip()[:40]!r}", path=payload, line=number
+                        )
+                    continue
+                if not line or line.isspace():
+                    continue
+                try:
+                    tag, content = parse_line(line)
+                    if tag is None:
+                        add_tag(record, last_tag, content, extend_multiline=True)
+                    elif tag == "ER":
+                        yield start, record
+                        record = None
+                    elif tag == "TY":
+                        raise RecordParseError(
+                            "record starts before the previous one ended (no 'ER  -')",
+                            path=payload,
+                            line=number,
+                        )
+                    elif tag not in ignore:
+                        add_tag(record, tag, content)
+                        last_tag = tag
+                except RecordParseError:
+                    raise
+                except Exception as exc:  # rispy raises bare exceptions on odd input
                     raise RecordParseError(
-                        "file ends inside a record (missing 'ER  -'): truncated export?",
-                        path=payload,
-                        line=line,
-                    )
-                break  # the record goes on in the next block
-            chunk = [x for x in buf[ty:er].split("\n") if x and not x.isspace()]
-            chunk.append("ER  - ")
-            yield line, chunk
-            pos = buf.find("\n", er, end) + 1 or end
-            line += buf.count("\n", ty, pos)
-        if last:
-            return
-        pending = buf[pos:]
+                        f"unreadable RIS record: {exc!r}", path=payload, index=index, line=number
+                    ) from exc
+            if not block:
+                break
+        if record is not None:
+            raise RecordParseError(
+                "file ends inside a record (missing 'ER  -'): truncated export?", path=payload, line=start
+            )
 
 
-def _mark(buf: str, mark: str, pos: int, end: int) -> int:
-    """Where the first line in buf[pos:end] that starts with ``mark`` starts, or -1 (``pos`` is
-    a line start, or just inside a ``TY  -`` mark, where no mark can start)."""
-    if buf.startswith(mark, pos, end):
-        return pos
-    found = buf.find("\n" + mark, pos, end)
-    return found + 1 if found >= 0 else -1
-
-
-def _outside_a_record(text: str, line: int, payload: str) -> None:
-    """Raise for the first non-blank line of ``text`` (between records, where only blank lines belong)."""
-    for number, stray in enumerate(text.split("\n"), line):
-        if not stray.strip():
-            continue
-        if stray.startswith("ER  -"):
-            raise RecordParseError("'ER  -' without a record", path=payload, line=number)
-        raise RecordParseError(f"text outside a record: {stray.strip()[:40]!r}", path=payload, line=number)
+def read_records(lines: TextIO | list[str], payload: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(first line number, rispy's dict) for each ``TY``…``ER`` record, streamed; errors name the line."""
+    stream = io.StringIO("\n".join(x.rstrip("\r\n") for x in lines)) if isinstance(lines, list) else lines
+    return _StreamingRisParser(enforce_list_tags=False).records(stream, payload)
 
 
 def _text(value: Any) -> str:
