@@ -98,8 +98,16 @@ def main() -> None:
             print(
                 f"  {plain:17}: {base['seconds']:6.2f} s {base_rate:9,.0f} records/s  peak {base['rss_mb']:4.0f} MB"
             )
+            ratio = mine["seconds"] / base["seconds"]
+            print(f"  ratio            : {ratio:.2f}× the plain parse (goal ≤ 2×)")
+            met = {
+                "≥ 10,000 records/s": rate >= 10_000,
+                "≤ 2× plain": ratio <= 2,
+                "< 300 MB": mine["rss_mb"] < 300,
+            }
             print(
-                f"  ratio            : {mine['seconds'] / base['seconds']:.2f}× the plain parse (goal ≤ 2×)"
+                "  goals            : "
+                + ", ".join(f"{g} {'met' if ok else 'NOT met'}" for g, ok in met.items())
             )
             each = ", ".join(f"{a['seconds']:.2f}/{b['seconds']:.2f}" for a, b in rounds)
             print(f"  rounds (ours/plain s): {each}")
