@@ -1,10 +1,15 @@
 import gzip
 import io
+import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from tests.conftest import REVIEW
 
 from litreview.errors import RecordParseError
-from litreview.sources.pubmed_xml import load_pubmed_xml, parse_pubmed_xml
+from litreview.sources.pubmed_xml import load_pubmed_xml, parse_pubmed_xml, python_medline_parts
 
 
 def test_efetch_fixture_fields(data_dir):
@@ -109,3 +114,133 @@ def test_parts_are_read_from_their_own_places_only():
     assert record.year == 2001 and record.volume == "7" and record.pages == "5-9"
     assert record.mesh == ("Humans",) and record.doi == "10.1/x" and record.pmcid == ""
     assert record.entrez_date == "2001-03-04"
+
+
+# -- the compiled MedlineCitation walk --------------------------------------------------------------
+
+
+def _compiled_walk():
+    try:
+        from litreview.sources._medline_walk import medline_parts
+    except ImportError:
+        return None
+    return medline_parts
+
+
+def test_compiled_walk_is_built_where_ci_runs():
+    """CI installs with a C compiler: there the compiled walk must exist, or the tests below
+    would silently compare the Python walk with itself."""
+    if os.environ.get("CI"):
+        assert _compiled_walk() is not None
+
+
+def _medline_elements(data_dir):
+    from litreview.sources.pubmed_xml import ARTICLE_TAGS
+
+    paths = sorted((data_dir / "ncbi").rglob("*.xml*")) + sorted(REVIEW.rglob("efetch*.xml"))
+    for path in paths:
+        blob = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        if not any(tag.encode() in blob for tag in ARTICLE_TAGS):
+            continue
+        for remove_blank_text in (True, False):
+            root = etree.fromstring(blob, etree.XMLParser(remove_blank_text=remove_blank_text))
+            yield from root.iter("MedlineCitation")
+
+
+def test_compiled_walk_reads_every_shipped_record_as_the_python_walk_does(data_dir):
+    walk = _compiled_walk()
+    if walk is None:
+        pytest.skip("the compiled walk was not built (no C compiler at install)")
+    records = list(_medline_elements(data_dir))
+    assert len(records) > 600
+    for medline in records:
+        assert walk(medline) == python_medline_parts(medline), medline.findtext("PMID")
+
+
+def _element(name: str, children: list[str], attrs: str = "") -> str:
+    return f"<{name}{attrs}>{''.join(children)}</{name}>"
+
+
+TEXT = st.sampled_from(
+    ["", " ", "Smith", " padded ", "two  spaces", "caf\u00e9", "A&amp;B", "x<i>italic</i>y", "<![CDATA[raw]]>",
+     "a<!-- note -->b", "\u00a0nbsp\u2009thin", "line\nbreak", "<b></b>", "NCT01234567", "2019", "2019 Jan-Feb"]
+)  # fmt: skip
+
+
+def _leaf(name: str) -> st.SearchStrategy[str]:
+    attrs = st.sampled_from(
+        ["", ' EIdType="doi"', ' EIdType="pii"', ' Label="METHODS"', ' Label=""', ' x:y="1" xmlns:x="urn:x"']
+    )
+    return st.builds(lambda t, a: f"<{name}{a}>{t}</{name}>", TEXT, attrs)
+
+
+def _shuffled(items: list[str], order) -> list[str]:
+    order.shuffle(items)
+    return items
+
+
+def _some(*names: str, most: int = 3) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.one_of(*[_leaf(n) for n in names]), max_size=most)
+
+
+AUTHOR = st.builds(
+    lambda parts: _element("Author", parts, ' ValidYN="Y"'),
+    _some("LastName", "ForeName", "Initials", "CollectiveName", "Suffix", "AffiliationInfo", most=5),
+)
+ARTICLE = st.builds(
+    lambda journal, issue, date, rest, authors, order: _element(
+        "Article",
+        _shuffled(
+            [
+                _element("Journal", [*journal, _element("JournalIssue", [*issue, _element("PubDate", date)])]),
+                _element("AuthorList", authors),
+                *rest,
+            ],
+            order,
+        ),
+    ),
+    _some("Title", "ISOAbbreviation", "ISSN"),
+    _some("Volume", "Issue"),
+    _some("Year", "MedlineDate", "Month"),
+    st.lists(
+        st.one_of(
+            _leaf("ArticleTitle"), _leaf("ELocationID"), _leaf("Language"), _leaf("VernacularTitle"),
+            st.builds(lambda p: _element("Pagination", p), _some("MedlinePgn", "StartPage", "EndPage", "Other")),
+            st.builds(lambda p: _element("Abstract", p), _some("AbstractText", "CopyrightInformation")),
+            st.builds(lambda p: _element("PublicationTypeList", p), _some("PublicationType")),
+            st.builds(lambda p: _element("DataBankList", p), _some("DataBank")),
+            TEXT.map(lambda t: f'<x:ArticleTitle xmlns:x="urn:x">{t}</x:ArticleTitle>'),
+        ),
+        max_size=8,
+    ),
+    st.lists(AUTHOR, max_size=4),
+    st.randoms(use_true_random=False),
+)  # fmt: skip
+MEDLINE = st.builds(
+    lambda pmids, articles, rest: _element("MedlineCitation", [*pmids, *articles, *rest]),
+    _some("PMID", most=2),
+    st.lists(ARTICLE, max_size=2),
+    st.lists(
+        st.one_of(
+            st.builds(lambda p: _element("KeywordList", p), _some("Keyword")),
+            st.builds(lambda p: _element("MedlineJournalInfo", p), _some("MedlineTA", "Country")),
+            st.builds(
+                lambda names: _element("MeshHeadingList", [_element("MeshHeading", [n]) for n in names]),
+                st.lists(_leaf("DescriptorName"), max_size=3),
+            ),
+        ),
+        max_size=4,
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(xml=MEDLINE, remove_blank_text=st.booleans())
+def test_compiled_walk_reads_generated_records_as_the_python_walk_does(xml, remove_blank_text):
+    """Markup, CDATA, comments, entities, Unicode spaces, repeated and empty parts, namespaced
+    look-alikes, parts in any order: the compiled walk gives what the Python walk gives."""
+    walk = _compiled_walk()
+    if walk is None:
+        pytest.skip("the compiled walk was not built (no C compiler at install)")
+    medline = etree.fromstring(xml, etree.XMLParser(remove_blank_text=remove_blank_text))
+    assert walk(medline) == python_medline_parts(medline)

@@ -28,7 +28,7 @@ _ARTICLE_PARTS = etree.XPath(" | ".join((
     "ArticleTitle", "Journal/Title", "Journal/ISOAbbreviation", "Journal/JournalIssue/Volume",
     "Journal/JournalIssue/Issue", "Journal/JournalIssue/PubDate/Year", "Journal/JournalIssue/PubDate/MedlineDate",
     "Pagination/*", "ELocationID", "Abstract/AbstractText", "AuthorList", "Language",
-    "PublicationTypeList/PublicationType", "DataBankList/DataBank",
+    "PublicationTypeList/PublicationType", "DataBankList",
 )))  # fmt: skip
 _MEDLINE_PARTS = etree.XPath("PMID | Article | KeywordList/Keyword | MedlineJournalInfo/MedlineTA")
 _PUBMED_DATA_PARTS = etree.XPath(
@@ -79,7 +79,7 @@ def _article_tags(head: bytes) -> tuple[str, ...]:
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
-    """One article, from the parts the compiled XPaths select, dispatched on their tag."""
+    """One article: its MedlineCitation walked (compiled where built), then PubmedData."""
     if element.tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
     medline = (
@@ -87,64 +87,32 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     )
     if medline is None:
         return None
-    parts = _MEDLINE_PARTS(medline)
-    for data in element.iterchildren("PubmedData"):
-        parts += _PUBMED_DATA_PARTS(data)
-    pmid = title = language = doi = pii = ""
-    plain: dict[str, str] = {}
-    year: int | None = None
-    abstract: list[str] = []
-    authors: list[str] = []
-    pub_types: list[str] = []
-    nct_ids: list[str] = []
-    keywords: list[str] = []
-    ids: dict[str, str] = {}
-    entrez = ""
-    for part in parts:
-        tag = part.tag
-        if tag in _PLAIN:
-            plain[tag] = (part.text or "").strip()
-        elif tag == "Keyword":
-            keywords.append(text_of(part))
-        elif tag == "AbstractText":
-            label, text = part.get("Label"), text_of(part)
-            abstract.append(f"{label}: {text}" if label else text)
-        elif tag == "PublicationType":
-            pub_types.append((part.text or "").strip())
-        elif tag == "AuthorList":
-            authors = _author_list(part)
-        elif tag == "Article":
-            parts.extend(_ARTICLE_PARTS(part))  # read next: the loop runs on to the end of the list
-        elif tag == "ArticleId":
-            kind = part.get("IdType", "")
-            if kind not in ids:
-                ids[kind] = (part.text or "").strip()
-        elif tag == "PMID":
-            pmid = pmid or (part.text or "").strip()
-        elif tag == "ArticleTitle":
-            title = text_of(part)
-        elif tag == "Year":
-            text = part.text or ""
-            year = int(text) if len(text) == 4 and text.isdigit() else find_year(text)
-        elif tag == "MedlineDate":
-            year = find_year(part.text or "")
-        elif tag == "ELocationID":
-            kind = part.get("EIdType")
-            if kind == "doi" and not doi:
-                doi = (part.text or "").strip()
-            elif kind == "pii" and not pii:
-                pii = (part.text or "").strip()
-        elif tag == "Language":
-            language = language or (part.text or "").strip()
-        elif tag == "PubMedPubDate":
-            y, m, d = (part.findtext(k) or "" for k in ("Year", "Month", "Day"))
-            if y:
-                entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
-        elif tag == "DataBank" and "clinicaltrials" in (part.findtext("DataBankName") or "").lower():
-            nct_ids.extend(a.strip().upper() for a in part.itertext() if NCT.fullmatch(a.strip()))
-    mesh = [m.strip() for m in _MESH(medline)]
+    (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types, keywords, mesh,
+     has_databank) = medline_parts(medline)  # fmt: skip
     if not pmid:
         return None
+    nct_ids: list[str] = []
+    if has_databank:  # rare: read here, in one place for both walks
+        for bank in medline.iterfind("Article/DataBankList/DataBank"):
+            if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
+                nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip()))
+    ids: dict[str, str] = {}
+    entrez = ""
+    for data in element.iterchildren("PubmedData"):
+        for part in _PUBMED_DATA_PARTS(data):
+            if part.tag == "ArticleId":
+                kind = part.get("IdType", "")
+                if kind not in ids:
+                    ids[kind] = (part.text or "").strip()
+            else:  # PubMedPubDate, entrez
+                y, m, d = (part.findtext(k) or "" for k in ("Year", "Month", "Day"))
+                if y:
+                    entrez = f"{y}-{int(m or 1):02d}-{int(d or 1):02d}"
+    year: int | None = None
+    if year_kind == "Year":
+        year = int(year_text) if len(year_text) == 4 and year_text.isdigit() else find_year(year_text)
+    elif year_kind == "MedlineDate":
+        year = find_year(year_text)
     get = plain.get
     pages, start_page, end_page = get("MedlinePgn", ""), get("StartPage", ""), get("EndPage", "")
     if not pages and start_page:
@@ -182,6 +150,79 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
         entrez_date=entrez,
         provenance=Provenance(source=source, native_id=pmid, run_id=run_id, payload=payload, index=index),
     )
+
+
+MedlineParts = tuple[
+    str,
+    str,
+    dict[str, str],
+    str,
+    str,
+    str,
+    str,
+    str,
+    list[str],
+    list[str],
+    list[str],
+    list[str],
+    list[str],
+    bool,
+]
+
+
+def python_medline_parts(medline: etree._Element) -> MedlineParts:
+    """(pmid, title, plain parts by tag, year part's tag and text, doi, pii, language, abstract
+    sections, authors, publication types, keywords, MeSH headings, whether a DataBankList is there)
+    of a MedlineCitation, from the parts the compiled XPaths select, dispatched on their tag.
+    ``_medline_walk.medline_parts`` is the same walk compiled; tests hold the two to one output."""
+    parts = _MEDLINE_PARTS(medline)
+    pmid = title = language = doi = pii = year_kind = year_text = ""
+    plain: dict[str, str] = {}
+    abstract: list[str] = []
+    authors: list[str] = []
+    pub_types: list[str] = []
+    keywords: list[str] = []
+    has_databank = False
+    for part in parts:
+        tag = part.tag
+        if tag in _PLAIN:
+            plain[tag] = (part.text or "").strip()
+        elif tag == "Keyword":
+            keywords.append(text_of(part))
+        elif tag == "AbstractText":
+            label, text = part.get("Label"), text_of(part)
+            abstract.append(f"{label}: {text}" if label else text)
+        elif tag == "PublicationType":
+            pub_types.append((part.text or "").strip())
+        elif tag == "AuthorList":
+            authors = _author_list(part)
+        elif tag == "Article":
+            parts.extend(_ARTICLE_PARTS(part))  # read next: the loop runs on to the end of the list
+        elif tag == "PMID":
+            pmid = pmid or (part.text or "").strip()
+        elif tag == "ArticleTitle":
+            title = text_of(part)
+        elif tag == "Year" or tag == "MedlineDate":
+            year_kind, year_text = tag, part.text or ""
+        elif tag == "ELocationID":
+            kind = part.get("EIdType")
+            if kind == "doi" and not doi:
+                doi = (part.text or "").strip()
+            elif kind == "pii" and not pii:
+                pii = (part.text or "").strip()
+        elif tag == "Language":
+            language = language or (part.text or "").strip()
+        elif tag == "DataBankList":
+            has_databank = True
+    mesh = [m.strip() for m in _MESH(medline)]
+    return (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types, keywords,
+            mesh, has_databank)  # fmt: skip
+
+
+try:  # the compiled walk, where the package was built with it (see setup.py)
+    from litreview.sources._medline_walk import medline_parts
+except ImportError:  # pragma: no cover - a build without a C compiler
+    medline_parts = python_medline_parts
 
 
 def _book(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:

@@ -1,0 +1,255 @@
+# cython: language_level=3
+"""The walk of one MedlineCitation, compiled: the same parts the pure-Python walk in
+pubmed_xml.py reads, read from libxml2's nodes directly instead of through one Python proxy object
+per element. pubmed_xml.py uses it when it was built; tests hold the two walks to the same output."""
+
+from libc.string cimport strcmp
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport strlen
+
+from lxml.includes cimport tree
+from lxml.includes.etreepublic cimport _Element, import_lxml__etree
+
+import_lxml__etree()
+
+from litreview.sources.common import squeeze
+
+
+cdef inline bint _is(tree.xmlNode* c, const char* name) noexcept:
+    return c.type == tree.XML_ELEMENT_NODE and c.ns is NULL and strcmp(<const char*>c.name, name) == 0
+
+
+cdef inline str _decode(const tree.xmlChar* text):
+    if text is NULL:
+        return ""
+    return PyUnicode_DecodeUTF8(<const char*>text, strlen(<const char*>text), NULL)
+
+
+cdef object _leading_text(tree.xmlNode* c):
+    """lxml's ``element.text``: the text before the first child element, None when there is none."""
+    cdef tree.xmlNode* child = c.children
+    if child is NULL or child.type != tree.XML_TEXT_NODE:
+        return None
+    if child.next is NULL or child.next.type != tree.XML_TEXT_NODE:
+        return _decode(child.content)  # the common case: one text node
+    parts = []
+    while child is not NULL and child.type == tree.XML_TEXT_NODE:
+        parts.append(_decode(child.content))
+        child = child.next
+    return "".join(parts)
+
+
+cdef inline bint _ascii_space(unsigned char b) noexcept:
+    return b == 32 or b == 10 or b == 9 or b == 13
+
+
+cdef str _stripped(tree.xmlNode* c):
+    """``(element.text or "").strip()``. ASCII spaces are trimmed before decoding; where a
+    non-ASCII character ends the text (it may be a no-break space), str.strip has the last word."""
+    cdef tree.xmlNode* child = c.children
+    cdef const char* text
+    cdef Py_ssize_t start, end
+    if child is NULL or child.type != tree.XML_TEXT_NODE:
+        return ""
+    if child.next is not NULL and child.next.type == tree.XML_TEXT_NODE:
+        return _leading_text(c).strip()
+    text = <const char*>child.content
+    if text is NULL:
+        return ""
+    start, end = 0, strlen(text)
+    while start < end and _ascii_space(<unsigned char>text[start]):
+        start += 1
+    while end > start and _ascii_space(<unsigned char>text[end - 1]):
+        end -= 1
+    value = PyUnicode_DecodeUTF8(text + start, end - start, NULL)
+    if end > start and (<unsigned char>text[start] >= 128 or <unsigned char>text[end - 1] >= 128):
+        return value.strip()
+    return value
+
+
+cdef int _collect(tree.xmlNode* c, list out) except -1:
+    while c is not NULL:
+        if c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE:
+            out.append(_decode(c.content))
+        elif c.type == tree.XML_ELEMENT_NODE:
+            _collect(c.children, out)
+        c = c.next
+    return 0
+
+
+cdef str _text_of(tree.xmlNode* c):
+    """xmlsafe.text_of: all text inside, markup flattened, whitespace collapsed."""
+    cdef list out = []
+    _collect(c.children, out)
+    return squeeze("".join(out)) if out else ""
+
+
+cdef object _attr(tree.xmlNode* c, const char* name):
+    """An attribute without a namespace, as ``element.get(name)``: its text, or None."""
+    cdef tree.xmlAttr* attr = c.properties
+    cdef tree.xmlNode* text
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            value = ""
+            text = attr.children
+            while text is not NULL:
+                value += _decode(text.content)
+                text = text.next
+            return value
+        attr = attr.next
+    return None
+
+
+cdef list _authors(tree.xmlNode* author_list):
+    """pubmed_xml._author_list, compiled: names as "Last Initials", or the collective name."""
+    cdef tree.xmlNode* author = author_list.children
+    cdef tree.xmlNode* part
+    cdef tree.xmlNode* last
+    cdef tree.xmlNode* initials
+    cdef tree.xmlNode* fore
+    cdef tree.xmlNode* collective
+    names = []
+    while author is not NULL:
+        if _is(author, b"Author"):
+            last = initials = fore = collective = NULL
+            part = author.children
+            while part is not NULL:  # the last of each kind counts, as in the Python walk
+                if _is(part, b"LastName"):
+                    last = part
+                elif _is(part, b"Initials"):
+                    initials = part
+                elif _is(part, b"ForeName"):
+                    fore = part
+                elif _is(part, b"CollectiveName"):
+                    collective = part
+                part = part.next
+            group = _leading_text(collective) if collective is not NULL else None
+            if group:
+                name = " ".join(group.split())
+            else:
+                family = _stripped(last) if last is not NULL else ""
+                given = _leading_text(initials) if initials is not NULL else None
+                if given:
+                    given = given.strip()
+                else:
+                    forename = _leading_text(fore) if fore is not NULL else None
+                    given = "".join([p[0] for p in forename.split() if p]) if forename else ""
+                name = f"{family} {given}" if family and given else family or given
+            if name:
+                names.append(name)
+        author = author.next
+    return names
+
+
+def medline_parts(_Element medline):
+    """(pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types,
+    keywords, mesh, has_databank) of a MedlineCitation element, as the Python walk gives them."""
+    cdef tree.xmlNode* c = medline._c_node.children
+    cdef tree.xmlNode* a
+    cdef tree.xmlNode* j
+    cdef tree.xmlNode* k
+    cdef tree.xmlNode* d
+    pmid = title = language = doi = pii = ""
+    year_kind = year_text = ""
+    plain = {}
+    abstract = []
+    authors = []
+    pub_types = []
+    keywords = []
+    mesh = []
+    has_databank = False
+    while c is not NULL:
+        if c.type != tree.XML_ELEMENT_NODE or c.ns is not NULL:
+            pass
+        elif _is(c, b"PMID"):
+            pmid = pmid or _stripped(c)
+        elif _is(c, b"Article"):
+            a = c.children
+            while a is not NULL:
+                if _is(a, b"Journal"):
+                    j = a.children
+                    while j is not NULL:
+                        if _is(j, b"Title"):
+                            plain["Title"] = _stripped(j)
+                        elif _is(j, b"ISOAbbreviation"):
+                            plain["ISOAbbreviation"] = _stripped(j)
+                        elif _is(j, b"JournalIssue"):
+                            k = j.children
+                            while k is not NULL:
+                                if _is(k, b"Volume"):
+                                    plain["Volume"] = _stripped(k)
+                                elif _is(k, b"Issue"):
+                                    plain["Issue"] = _stripped(k)
+                                elif _is(k, b"PubDate"):
+                                    d = k.children
+                                    while d is not NULL:
+                                        if _is(d, b"Year"):
+                                            year_kind, year_text = "Year", _leading_text(d) or ""
+                                        elif _is(d, b"MedlineDate"):
+                                            year_kind, year_text = "MedlineDate", _leading_text(d) or ""
+                                        d = d.next
+                                k = k.next
+                        j = j.next
+                elif _is(a, b"ArticleTitle"):
+                    title = _text_of(a)
+                elif _is(a, b"Pagination"):
+                    j = a.children
+                    while j is not NULL:
+                        if _is(j, b"MedlinePgn") or _is(j, b"StartPage") or _is(j, b"EndPage"):
+                            plain[_decode(j.name)] = _stripped(j)
+                        j = j.next
+                elif _is(a, b"ELocationID"):
+                    kind = _attr(a, b"EIdType")
+                    if kind == "doi" and not doi:
+                        doi = _stripped(a)
+                    elif kind == "pii" and not pii:
+                        pii = _stripped(a)
+                elif _is(a, b"Abstract"):
+                    j = a.children
+                    while j is not NULL:
+                        if _is(j, b"AbstractText"):
+                            label, text = _attr(j, b"Label"), _text_of(j)
+                            abstract.append(f"{label}: {text}" if label else text)
+                        j = j.next
+                elif _is(a, b"AuthorList"):
+                    authors = _authors(a)
+                elif _is(a, b"Language"):
+                    language = language or _stripped(a)
+                elif _is(a, b"PublicationTypeList"):
+                    j = a.children
+                    while j is not NULL:
+                        if _is(j, b"PublicationType"):
+                            pub_types.append(_stripped(j))
+                        j = j.next
+                elif _is(a, b"DataBankList"):
+                    has_databank = True
+                a = a.next
+        elif _is(c, b"KeywordList"):
+            j = c.children
+            while j is not NULL:
+                if _is(j, b"Keyword"):
+                    keywords.append(_text_of(j))
+                j = j.next
+        elif _is(c, b"MedlineJournalInfo"):
+            j = c.children
+            while j is not NULL:
+                if _is(j, b"MedlineTA"):
+                    plain["MedlineTA"] = _stripped(j)
+                j = j.next
+        elif _is(c, b"MeshHeadingList"):
+            j = c.children
+            while j is not NULL:
+                if _is(j, b"MeshHeading"):
+                    k = j.children
+                    while k is not NULL:
+                        if _is(k, b"DescriptorName"):
+                            d = k.children
+                            while d is not NULL:
+                                if d.type == tree.XML_TEXT_NODE or d.type == tree.XML_CDATA_SECTION_NODE:
+                                    mesh.append(_decode(d.content).strip())
+                                d = d.next
+                        k = k.next
+                j = j.next
+        c = c.next
+    return (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types,
+            keywords, mesh, has_databank)
