@@ -7,16 +7,17 @@ import lxml
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-setup(
-    ext_modules=cythonize(
-        [
-            Extension(
-                "litreview.sources._medline_walk",
-                ["src/litreview/sources/_medline_walk.pyx"],
-                include_dirs=lxml.get_include(),
-                optional=True,
-            )
-        ],
-        language_level=3,
-    )
+extensions = cythonize(
+    [
+        Extension(
+            "litreview.sources._medline_walk",
+            ["src/litreview/sources/_medline_walk.pyx"],
+            include_dirs=lxml.get_include(),
+        )
+    ],
+    language_level=3,
 )
+for extension in extensions:
+    extension.optional = True  # a failed compile is a warning (cythonize drops this flag if passed in)
+
+setup(ext_modules=extensions)
