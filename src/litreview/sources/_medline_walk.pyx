@@ -4,6 +4,7 @@ pubmed_xml.py reads, read from libxml2's nodes directly instead of through one P
 per element. pubmed_xml.py uses it when it was built; tests hold the two walks to the same output."""
 
 from libc.string cimport strcmp
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport strlen
 
@@ -12,7 +13,6 @@ from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 
 import_lxml__etree()
 
-from litreview.sources.common import squeeze
 
 
 cdef inline bint _is(tree.xmlNode* c, const char* name) noexcept:
@@ -67,21 +67,94 @@ cdef str _stripped(tree.xmlNode* c):
     return value
 
 
-cdef int _collect(tree.xmlNode* c, list out) except -1:
+cdef Py_ssize_t _text_bytes(tree.xmlNode* c) noexcept:
+    """How many bytes of text lie inside (text nodes at any depth)."""
+    cdef Py_ssize_t total = 0
     while c is not NULL:
         if c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE:
-            out.append(_decode(c.content))
+            if c.content is not NULL:
+                total += strlen(<const char*>c.content)
         elif c.type == tree.XML_ELEMENT_NODE:
-            _collect(c.children, out)
+            total += _text_bytes(c.children)
         c = c.next
+    return total
+
+
+cdef inline Py_ssize_t _space_at(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """The length in bytes of the whitespace character at s[i] (UTF-8), or 0: the characters
+    Python's str.split() splits on (str.isspace), so the result is " ".join(text.split())."""
+    cdef unsigned char b = s[i]
+    if b == 32 or 9 <= b <= 13 or 28 <= b <= 31:
+        return 1
+    if b == 0xC2 and i + 1 < n and (s[i + 1] == 0x85 or s[i + 1] == 0xA0):
+        return 2  # U+0085, U+00A0
+    if i + 2 < n:
+        if b == 0xE1 and s[i + 1] == 0x9A and s[i + 2] == 0x80:
+            return 3  # U+1680
+        if b == 0xE2 and s[i + 1] == 0x80 and (s[i + 2] <= 0x8A or s[i + 2] == 0xA8 or s[i + 2] == 0xA9 or s[i + 2] == 0xAF):
+            return 3  # U+2000..U+200A, U+2028, U+2029, U+202F
+        if b == 0xE2 and s[i + 1] == 0x81 and s[i + 2] == 0x9F:
+            return 3  # U+205F
+        if b == 0xE3 and s[i + 1] == 0x80 and s[i + 2] == 0x80:
+            return 3  # U+3000
     return 0
 
 
+cdef void _squeeze_into(tree.xmlNode* c, unsigned char* out, Py_ssize_t* used, bint* gap) noexcept:
+    """Copy the text inside ``c`` into ``out`` with every whitespace run made one space and none
+    at either end (a run only becomes a space when more text follows)."""
+    cdef const unsigned char* text
+    cdef Py_ssize_t i, n, width
+    cdef Py_ssize_t at = used[0]
+    cdef bint pending = gap[0]
+    cdef unsigned char b
+    while c is not NULL:
+        if (c.type == tree.XML_TEXT_NODE or c.type == tree.XML_CDATA_SECTION_NODE) and c.content is not NULL:
+            text = <const unsigned char*>c.content
+            n = strlen(<const char*>text)
+            i = 0
+            while i < n:
+                b = text[i]
+                if 32 < b < 128:  # the common case: printable ASCII, never a space
+                    width = 0
+                else:
+                    width = _space_at(text, i, n)
+                if width:
+                    pending = at > 0
+                    i += width
+                else:
+                    if pending:
+                        out[at] = 32
+                        at += 1
+                        pending = False
+                    out[at] = b
+                    at += 1
+                    i += 1
+        elif c.type == tree.XML_ELEMENT_NODE:
+            used[0], gap[0] = at, pending
+            _squeeze_into(c.children, out, used, gap)
+            at, pending = used[0], gap[0]
+        c = c.next
+    used[0], gap[0] = at, pending
+
+
 cdef str _text_of(tree.xmlNode* c):
-    """xmlsafe.text_of: all text inside, markup flattened, whitespace collapsed."""
-    cdef list out = []
-    _collect(c.children, out)
-    return squeeze("".join(out)) if out else ""
+    """xmlsafe.text_of: all text inside, markup flattened, whitespace collapsed (common.squeeze),
+    done on the UTF-8 bytes in one pass and decoded once."""
+    cdef Py_ssize_t total = _text_bytes(c.children)
+    cdef Py_ssize_t used = 0
+    cdef bint gap = False
+    cdef unsigned char* out
+    if total == 0:
+        return ""
+    out = <unsigned char*>PyMem_Malloc(total)
+    if out is NULL:
+        raise MemoryError()
+    try:
+        _squeeze_into(c.children, out, &used, &gap)
+        return PyUnicode_DecodeUTF8(<const char*>out, used, NULL)
+    finally:
+        PyMem_Free(out)
 
 
 cdef object _attr(tree.xmlNode* c, const char* name):
