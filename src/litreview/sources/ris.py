@@ -66,6 +66,15 @@ class _StreamingRisParser(rispy.RisParser):
     export through it means a call per record; this loop is its loop, with the line numbers and
     structure checks that loop lacks (it skips any text outside a record without a word)."""
 
+    def _add_single_value(self, record: dict, name: str, value: Any, is_multi: bool = False) -> None:
+        """A wrapped line after a repeated single-value tag (two ``T1`` lines, then more text)
+        continues the last value; rispy 0.10 raises a TypeError there and loses the file."""
+        current = record.get(name)
+        if is_multi and isinstance(current, list) and current and isinstance(value, str):
+            current[-1] = f"{current[-1]} {value}"
+            return
+        super()._add_single_value(record, name, value, is_multi=is_multi)
+
     def records(self, stream: TextIO, payload: str) -> Iterator[tuple[int, dict[str, Any]]]:
         parse_line, add_tag, ignore = self.parse_line, self._add_tag, self.ignore
         record: dict[str, Any] | None = None
