@@ -66,17 +66,29 @@ class _StreamingRisParser(rispy.RisParser):
     export through it means a call per record; this loop is its loop, with the line numbers and
     structure checks that loop lacks (it skips any text outside a record without a word)."""
 
-    def _add_single_value(self, record: dict, name: str, value: Any, is_multi: bool = False) -> None:
-        """A wrapped line after a repeated single-value tag (two ``T1`` lines, then more text)
-        continues the last value; rispy 0.10 raises a TypeError there and loses the file."""
-        current = record.get(name)
-        if is_multi and isinstance(current, list) and current and isinstance(value, str):
-            current[-1] = f"{current[-1]} {value}"
-            return
-        super()._add_single_value(record, name, value, is_multi=is_multi)
+    def _continue(self, record: dict[str, Any], tag: str | None, content: str) -> None:
+        """A wrapped line: rispy's rule, except after a repeated single-value tag (two ``T1``
+        lines, then more text), where it continues the last value; rispy 0.10 raises a TypeError
+        there, which lost the whole file."""
+        name = self.mapping.get(tag) if tag else None
+        current = record.get(name) if name else None
+        if (
+            isinstance(current, list)
+            and current
+            and tag not in self.list_tags
+            and tag not in self.delimiter_map
+        ):
+            current[-1] = f"{current[-1]} {content}"
+        else:
+            self._add_tag(record, tag, content, extend_multiline=True)
 
     def records(self, stream: TextIO, payload: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        parse_line, add_tag, ignore = self.parse_line, self._add_tag, self.ignore
+        parse_line, add_tag, continue_tag, ignore = (
+            self.parse_line,
+            self._add_tag,
+            self._continue,
+            self.ignore,
+        )
         record: dict[str, Any] | None = None
         start, last_tag = 0, None
         number, pending, index = 0, "", 0
@@ -109,7 +121,7 @@ class _StreamingRisParser(rispy.RisParser):
                 try:
                     tag, content = parse_line(line)
                     if tag is None:
-                        add_tag(record, last_tag, content, extend_multiline=True)
+                        continue_tag(record, last_tag, content)
                     elif tag == "ER":
                         yield start, record
                         record = None
