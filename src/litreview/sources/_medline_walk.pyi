@@ -1,20 +1,5 @@
 from lxml import etree
 
-def medline_parts(
-    medline: etree._Element,
-) -> tuple[
-    str,
-    str,
-    dict[str, str],
-    str,
-    str,
-    str,
-    str,
-    str,
-    list[str],
-    list[str],
-    list[str],
-    list[str],
-    list[str],
-    bool,
-]: ...
+from litreview.sources.pubmed_xml import MedlineParts
+
+def medline_parts(medline: etree._Element) -> MedlineParts: ...
