@@ -80,11 +80,10 @@ def _article_tags(head: bytes) -> tuple[str, ...]:
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
     """One article: its MedlineCitation walked (compiled where built), then PubmedData."""
-    if element.tag == "PubmedBookArticle":
+    tag = element.tag
+    if tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
-    medline = (
-        element if element.tag == "MedlineCitation" else next(element.iterchildren("MedlineCitation"), None)
-    )
+    medline = element if tag == "MedlineCitation" else next(element.iterchildren("MedlineCitation"), None)
     if medline is None:
         return None
     (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types, keywords, mesh,
@@ -289,7 +288,7 @@ def _year(pubdate: etree._Element | None) -> int | None:
 
 
 def _record_type(pub_types: tuple[str, ...]) -> str:
-    lowered = {p.lower() for p in pub_types}
-    if "congress" in lowered or "meeting abstract" in lowered:
-        return "conference-abstract"
+    for kind in pub_types:
+        if kind.lower() in ("congress", "meeting abstract"):
+            return "conference-abstract"
     return "journal-article"
