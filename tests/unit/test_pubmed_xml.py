@@ -3,7 +3,7 @@ import io
 import os
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from tests.conftest import REVIEW
@@ -147,6 +147,14 @@ def _medline_elements(data_dir):
             yield from root.iter("MedlineCitation")
 
 
+def test_both_walks_know_the_same_plain_parts():
+    if _compiled_walk() is None:
+        pytest.skip("the compiled walk was not built (no C compiler at install)")
+    from litreview.sources import _medline_walk, pubmed_xml
+
+    assert {name.decode() for name in _medline_walk._PLAIN} == pubmed_xml._PLAIN
+
+
 def test_compiled_walk_reads_every_shipped_record_as_the_python_walk_does(data_dir):
     walk = _compiled_walk()
     if walk is None:
@@ -212,7 +220,7 @@ ARTICLE = st.builds(
     st.lists(
         st.one_of(
             _leaf("ArticleTitle"), _leaf("ELocationID"), _leaf("Language"), _leaf("VernacularTitle"),
-            st.builds(lambda p: _element("Pagination", p), _some("MedlinePgn", "StartPage", "EndPage", "Other")),
+            st.builds(lambda p: _element("Pagination", p), _some("MedlinePgn", "StartPage", "EndPage", "Other", "Volume", "Title")),
             st.builds(lambda p: _element("Abstract", p), _some("AbstractText", "CopyrightInformation")),
             st.builds(lambda p: _element("PublicationTypeList", p), _some("PublicationType")),
             st.builds(lambda p: _element("DataBankList", p), _some("DataBank")),
@@ -243,6 +251,17 @@ MEDLINE = st.builds(
 
 @settings(max_examples=300, deadline=None)
 @given(xml=MEDLINE, remove_blank_text=st.booleans())
+# the Python walk reads every child of Pagination whose tag is a plain part, not just the page ones
+@example(
+    xml="<MedlineCitation><PMID>1</PMID><Article><Pagination><Volume>9</Volume></Pagination></Article></MedlineCitation>",
+    remove_blank_text=True,
+)
+# ... and the article's parts come after the citation's own, so a stray MedlineTA there wins
+@example(
+    xml="<MedlineCitation><PMID>1</PMID><Article><Pagination><MedlineTA>A</MedlineTA></Pagination></Article>"
+    "<MedlineJournalInfo><MedlineTA>B</MedlineTA></MedlineJournalInfo></MedlineCitation>",
+    remove_blank_text=True,
+)
 def test_compiled_walk_reads_generated_records_as_the_python_walk_does(xml, remove_blank_text):
     """Markup, CDATA, comments, entities, Unicode spaces, repeated and empty parts, namespaced
     look-alikes, parts in any order: the compiled walk gives what the Python walk gives."""

@@ -3,16 +3,17 @@
 pubmed_xml.py reads, read from libxml2's nodes directly instead of through one Python proxy object
 per element. pubmed_xml.py uses it when it was built; tests hold the two walks to the same output."""
 
-from libc.string cimport strcmp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport strlen
+from libc.string cimport strcmp, strlen
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, import_lxml__etree
 
 import_lxml__etree()
 
+# pubmed_xml._PLAIN: the parts whose text is the value as it stands
+_PLAIN = (b"Title", b"ISOAbbreviation", b"MedlineTA", b"Volume", b"Issue", b"MedlinePgn", b"StartPage", b"EndPage")
 
 
 cdef inline bint _is(tree.xmlNode* c, const char* name) noexcept:
@@ -173,6 +174,20 @@ cdef object _attr(tree.xmlNode* c, const char* name):
     return None
 
 
+cdef int _plain_children(tree.xmlNode* parent, dict plain, tuple names) except -1:
+    """Each child of ``parent`` named in ``names``: its stripped text under its tag (the last wins)."""
+    cdef tree.xmlNode* c = parent.children
+    cdef bytes name
+    while c is not NULL:
+        if c.type == tree.XML_ELEMENT_NODE and c.ns is NULL:
+            for name in names:
+                if strcmp(<const char*>c.name, name) == 0:
+                    plain[_decode(c.name)] = _stripped(c)
+                    break
+        c = c.next
+    return 0
+
+
 cdef list _authors(tree.xmlNode* author_list):
     """pubmed_xml._author_list, compiled: names as "Last Initials", or the collective name."""
     cdef tree.xmlNode* author = author_list.children
@@ -225,6 +240,7 @@ def medline_parts(_Element medline):
     pmid = title = language = doi = pii = ""
     year_kind = year_text = ""
     plain = {}
+    article_plain = {}  # read after the citation's own parts, as in the Python walk, so they win
     abstract = []
     authors = []
     pub_types = []
@@ -240,20 +256,14 @@ def medline_parts(_Element medline):
             a = c.children
             while a is not NULL:
                 if _is(a, b"Journal"):
+                    _plain_children(a, article_plain, (b"Title", b"ISOAbbreviation"))
                     j = a.children
                     while j is not NULL:
-                        if _is(j, b"Title"):
-                            plain["Title"] = _stripped(j)
-                        elif _is(j, b"ISOAbbreviation"):
-                            plain["ISOAbbreviation"] = _stripped(j)
-                        elif _is(j, b"JournalIssue"):
+                        if _is(j, b"JournalIssue"):
+                            _plain_children(j, article_plain, (b"Volume", b"Issue"))
                             k = j.children
                             while k is not NULL:
-                                if _is(k, b"Volume"):
-                                    plain["Volume"] = _stripped(k)
-                                elif _is(k, b"Issue"):
-                                    plain["Issue"] = _stripped(k)
-                                elif _is(k, b"PubDate"):
+                                if _is(k, b"PubDate"):
                                     d = k.children
                                     while d is not NULL:
                                         if _is(d, b"Year"):
@@ -265,12 +275,8 @@ def medline_parts(_Element medline):
                         j = j.next
                 elif _is(a, b"ArticleTitle"):
                     title = _text_of(a)
-                elif _is(a, b"Pagination"):
-                    j = a.children
-                    while j is not NULL:
-                        if _is(j, b"MedlinePgn") or _is(j, b"StartPage") or _is(j, b"EndPage"):
-                            plain[_decode(j.name)] = _stripped(j)
-                        j = j.next
+                elif _is(a, b"Pagination"):  # Pagination/*: any plain part, as the Python walk reads it
+                    _plain_children(a, article_plain, _PLAIN)
                 elif _is(a, b"ELocationID"):
                     kind = _attr(a, b"EIdType")
                     if kind == "doi" and not doi:
@@ -304,11 +310,7 @@ def medline_parts(_Element medline):
                     keywords.append(_text_of(j))
                 j = j.next
         elif _is(c, b"MedlineJournalInfo"):
-            j = c.children
-            while j is not NULL:
-                if _is(j, b"MedlineTA"):
-                    plain["MedlineTA"] = _stripped(j)
-                j = j.next
+            _plain_children(c, plain, (b"MedlineTA",))
         elif _is(c, b"MeshHeadingList"):
             j = c.children
             while j is not NULL:
@@ -324,5 +326,6 @@ def medline_parts(_Element medline):
                         k = k.next
                 j = j.next
         c = c.next
+    plain.update(article_plain)
     return (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types,
             keywords, mesh, has_databank)
