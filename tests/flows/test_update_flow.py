@@ -146,15 +146,21 @@ def test_kill_9_mid_update_then_rerun_equals_an_uninterrupted_update(server, rev
     code = ("from litreview.pipeline.tasks import update_flow; "
             f"update_flow(review_dir={str(review)!r}, workspace={str(workspace)!r}, mode='live', run_id='u1')")  # fmt: skip
     env = dict(os.environ, PREFECT_LOGGING_LEVEL="CRITICAL")
+    # Its own process group: the kill takes the ephemeral Prefect server the child started with it,
+    # which would otherwise outlive the test suite (its exit hook never runs after a SIGKILL).
     proc = subprocess.Popen(
-        [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-c", code],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
         while not any(ep == "efetch.fcgi" for _, ep, _ in server.log[before:]):
             assert time.monotonic() < deadline and proc.poll() is None, "the update never reached efetch"
             time.sleep(0.1)
-        os.kill(proc.pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
