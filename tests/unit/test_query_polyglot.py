@@ -21,8 +21,6 @@ TARGETED = ("pubmed", "ovid", "embase")
 
 # Every deliberate difference, with why litreview's answer is the faithful one.
 DIFFERENCES = {
-    # Embase.com ":ab" is the abstract field alone; Polyglot widens it to title/abstract.
-    "abstract.js#9": "differs",
     # Unquoted "and" inside an Ovid heading is Ovid's AND operator; litreview quotes the heading
     # (exp "term1 and term2"/) so Ovid reads one heading, as Ovid's own syntax requires.
     "meshMultiple.js#4": "differs",

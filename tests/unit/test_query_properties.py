@@ -53,7 +53,8 @@ WORD = st.from_regex(r"[a-z]{4,9}", fullmatch=True).filter(lambda w: not OPERATO
 TRUNCATED = st.tuples(WORD, st.booleans()).map(lambda p: p[0] + ("*" if p[1] else ""))
 # Fields every target can say exactly, per target.
 FIELDS = {
-    "pubmed": [(), ("tiab",), ("ti",), ("ab",), ("pt",), ("au",), ("mesh",), ("mesh_noexp",)],
+    # PubMed has no abstract-only field: [ab] input is searched as [tiab] with a warning.
+    "pubmed": [(), ("tiab",), ("ti",), ("pt",), ("au",), ("mesh",), ("mesh_noexp",)],
     "ovid": [(), ("tiab",), ("ti",), ("ab",), ("pt",), ("au",), ("mesh",), ("mesh_noexp",), ("tiab", "kw")],
     "embase": [(), ("tiab",), ("ti",), ("ab",), ("au",), ("emtree",), ("emtree_noexp",), ("tiab", "kw")],
 }

@@ -4,8 +4,9 @@ Codes are stable: E001 unbalanced parentheses, E002 unbalanced quote, E003 dangl
 operator, E004 empty query/group, E005 undefined line reference, E006 unclosed field tag,
 W002 stray quote, W101 unknown field, W102 truncation stem PubMed refuses (< 4 letters),
 W103 OR mixed with AND/NOT without parentheses, W104 truncation inside a quoted phrase,
-W105 single-quoted phrase (PubMed needs double quotes), W106 CINAHL-style N3/W3 operator read as a
-word, E007 Polyglot template placeholder, I001 heading/comment line,
+W105 single-quoted phrase (PubMed needs double quotes; not raised for Embase, whose phrases are
+single-quoted), W106 CINAHL-style N3/W3 operator read as a word, W107 a line the final line never
+reaches (its concept would be dropped), W108 a line that is only a number (reference or term?), E007 Polyglot template placeholder, I001 heading/comment line,
 I002 result-count note, I003 operators written in mixed case.
 """
 
@@ -31,7 +32,7 @@ def lint(text: str, syntax: str = "auto") -> tuple[ParseResult, list[Diagnostic]
         for node in walk(tree):
             if isinstance(node, Term) and (node.line, node.column) not in seen:
                 seen.add((node.line, node.column))
-                diags.extend(_term_checks(node, lines.get(node.line, "")))
+                diags.extend(_term_checks(node, lines.get(node.line, ""), result.syntax))
     for number, line in lines.items():
         cases = {m.group(1).isupper() for m in _OPERATOR_CASE.finditer(_strip_quotes(line))}
         if len(cases) > 1:
@@ -62,7 +63,7 @@ def _strip_quotes(line: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”", lambda m: " " * len(m.group(0)), line)
 
 
-def _term_checks(term: Term, source: str) -> list[Diagnostic]:
+def _term_checks(term: Term, source: str, syntax: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
 
     def add(severity: str, code: str, message: str) -> None:
@@ -83,6 +84,6 @@ def _term_checks(term: Term, source: str) -> list[Diagnostic]:
             f"truncation inside a quoted phrase {term.text!r}: databases differ "
             "(PubMed truncates the last word only; Ovid does not truncate in quotes)",
         )
-    if term.quoted and source[term.column - 1 : term.column] in ("'", "‘"):
+    if syntax != "embase" and term.quoted and source[term.column - 1 : term.column] in ("'", "‘"):
         add("warning", "W105", f"phrase {term.text!r} in single quotes: PubMed needs double quotes")
     return out

@@ -107,6 +107,7 @@ _NEAR = re.compile(r"^(?:adj(\d*)|near/?(\d+)|next/(\d+)|w/(\d+)|pre/(\d+))$", r
 _OVID_FIELD = re.compile(r"\.((?:[a-z]{2})(?:,[a-z]{2,3})*)\.?(?=$|[\s)])", re.IGNORECASE)
 _SPACED_FIELD = re.compile(r"\.\s+((?:[a-z]{2})(?:,[a-z]{2,3})*)\.(?=$|[\s)])", re.IGNORECASE)
 _EMBASE_FIELD = re.compile(r":((?:[a-z]{2,3})(?:,[a-z]{2,3})*)(?=$|[\s)])", re.IGNORECASE)
+_EMBASE_YEARS = re.compile(r"\[(\d{4})\s*-\s*(\d{4})\]/py\b", re.IGNORECASE)
 _WORD_END = set(' \t()[]"“”')
 _COMBINE = re.compile(r"^\s*(and|or)/\s*([\d,\s-]+)\s*$", re.IGNORECASE)
 _LIMIT = re.compile(r"^\s*limit\s+#?(\d+)\s+to\s+(.+?)\s*$", re.IGNORECASE)
@@ -218,6 +219,10 @@ class _Lexer:
                 self.diag("error", "E007", f"template {text[i : end + 1]} is not search syntax: "
                           "paste the filter's own lines", col)  # fmt: skip
                 i = end + 1
+            elif ch == "[" and (m := _EMBASE_YEARS.match(text, i)):  # Embase.com: [2007-3000]/py
+                out.append(Token("WORD", f"{m.group(1)}:{m.group(2)}", self.line, col, joined=joined))
+                out.append(Token("FIELD", "py", self.line, col, fields=("dp",), joined=True))
+                i = m.end()
             elif ch == "[":
                 end = text.find("]", i)
                 if end < 0:
@@ -324,10 +329,17 @@ class _Lexer:
 
 class _Parser:
     def __init__(
-        self, tokens: list[Token], raw: dict[int, str], diags: list[Diagnostic], syntax: str, line_mode: bool
+        self,
+        tokens: list[Token],
+        raw: dict[int, str],
+        diags: list[Diagnostic],
+        syntax: str,
+        line_mode: bool,
+        labels: frozenset[str] = frozenset(),
     ):
         self.toks, self.pos, self.raw, self.diags = tokens, 0, raw, diags
         self.syntax, self.line_mode = syntax, line_mode
+        self.labels = labels  # lettered section labels defined so far ("1a"): "3d" is a term otherwise
         self.ops_seen: set[str] = set()
 
     def peek(self) -> Token | None:
@@ -420,10 +432,15 @@ class _Parser:
             return Term(
                 "exp " + " ".join(phrase.value.split()), quoted=True, line=first.line, column=first.column
             )
+        if first.value == "*" and nxt is not None and nxt.kind == "PHRASE" and nxt.joined:
+            phrase = self.take()  # *"Wounds and Injuries"/: a focused heading written with quotes
+            return Term(
+                "*" + " ".join(phrase.value.split()), quoted=True, line=first.line, column=first.column
+            )
         words = [first.value]
         while (tok := self.peek()) is not None and tok.kind == "WORD":
             words.append(self.take().value)
-        if self.line_mode and len(words) == 1 and re.fullmatch(r"#?\d+[a-z]?", words[0]):
+        if self.line_mode and len(words) == 1 and _is_line_ref(words[0], self.labels):
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OP", "RP", "NEAR"):
                 return LineRef(words[0].lstrip("#"), first.line, first.column)
@@ -448,6 +465,12 @@ class _Parser:
             else:
                 node = _with_fields(node, tok.fields)
         return node
+
+
+def _is_line_ref(word: str, labels: frozenset[str]) -> bool:
+    """``3``, ``#3`` and a defined section label (``1a``) refer to lines; a word that merely starts
+    with digits (``3d``, ``2nd``, ``5-FU``) is a term."""
+    return bool(re.fullmatch(r"#?\d+", word)) or (word in labels and not word.isdigit())
 
 
 def _combine(op: str, left, right, tok: Token) -> Node:
@@ -596,20 +619,51 @@ def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
     )
     line_mode = len(entries) > 1
     resolved: dict[str, Node] = {}
+    uses: dict[str, set[str]] = {}  # label -> the labels its line refers to
+    first_line: dict[str, int] = {}
     last: Node | None = None
+    last_label = ""
     for k, entry in enumerate(entries, start=1):
         parts = list(entry)
         if numbered:
             m = _NUMBERED.match(parts[0][1])
             assert m is not None
             parts[0] = (parts[0][0], " " * m.start(2) + m.group(2))
-        node = _parse_entry(parts, resolved, diags, syntax, line_mode, raw)
+        used: set[str] = set()
+        node = _parse_entry(parts, resolved, diags, syntax, line_mode, raw, used)
         if node is not None:
             # Labelled strategies refer to their labels ("1a and 2 not 5"); others to positions.
-            resolved[labels.get(k, str(k))] = node
-            last = node
+            key = labels.get(k, str(k))
+            resolved[key], uses[key], first_line[key] = node, used, parts[0][0]
+            last, last_label = node, key
+    if line_mode and last is not None:
+        diags.extend(_unreached_lines(last_label, uses, first_line, raw))
     lines = {int(k): v for k, v in resolved.items() if k.isdigit()}
     return ParseResult(last, lines, diags, syntax, raw_lines)
+
+
+def _unreached_lines(
+    final: str, uses: dict[str, set[str]], first_line: dict[str, int], raw: dict[int, str]
+) -> list[Diagnostic]:
+    """W107 for every line the final line never reaches: its concept would vanish from the search."""
+    reached, todo = {final}, [final]
+    while todo:
+        for ref in uses.get(todo.pop(), ()):
+            if ref not in reached:
+                reached.add(ref)
+                todo.append(ref)
+    return [
+        Diagnostic(
+            "warning",
+            "W107",
+            f"line {label} is never used by the final line ({final}): its terms are not part of the search",
+            first_line[label],
+            1,
+            caret(raw.get(first_line[label], ""), 1),
+        )
+        for label in uses
+        if label not in reached
+    ]
 
 
 def _open_parens(entry: list[tuple[int, str]]) -> int:
@@ -630,6 +684,7 @@ def _parse_entry(
     syntax: str,
     line_mode: bool,
     raw: dict[int, str],
+    used: set[str],
 ) -> Node | None:
     number, body = parts[0]
     stripped = body.strip()
@@ -638,14 +693,16 @@ def _parse_entry(
     if combine:
         refs = _expand_refs(combine.group(2))
         kids = [
-            k for k in (_resolve(r, resolved, diags, number, offset + 1, raw) for r in refs) if k is not None
+            k
+            for k in (_resolve(r, resolved, diags, number, offset + 1, raw, used) for r in refs)
+            if k is not None
         ]
         if len(kids) > 1:
             return Bool(combine.group(1).upper(), tuple(kids), line=number)
         return kids[0] if kids else None
     limit = _LIMIT.match(stripped) if line_mode and len(parts) == 1 else None
     if limit:
-        child = _resolve(limit.group(1), resolved, diags, number, offset + 1, raw)
+        child = _resolve(limit.group(1), resolved, diags, number, offset + 1, raw, used)
         return Limit(child, limit.group(2), line=number) if child is not None else None
     tokens: list[Token] = []
     blocks = any(text.strip().lower() in _OP_WORDS for _, text in parts)
@@ -655,11 +712,16 @@ def _parse_entry(
             # Blocks between lines holding only AND/OR/NOT are groups, as a reader sees them.
             lexed = [Token("LP", "(", line_number, 1), *lexed, Token("RP", ")", line_number, len(text) + 1)]
         tokens.extend(lexed)
-    parser = _Parser(tokens, raw, diags, syntax, line_mode)
+    sections = frozenset(label for label in resolved if not label.isdigit())
+    parser = _Parser(tokens, raw, diags, syntax, line_mode, sections)
     node = parser.parse()
     if "OR" in parser.ops_seen and len(parser.ops_seen) > 1:
         _check_mixed(tokens, diags, raw)
-    return _substitute(node, resolved, diags, raw)
+    if isinstance(node, LineRef):  # "2 1": the number 1, or line 1? Read as line 1, but say so.
+        diags.append(Diagnostic("warning", "W108", f"a line that is only the number {node.number} is "
+                                f"ambiguous: read as a reference to line {node.number} (quote it to search "
+                                "the number)", node.line, node.column, caret(raw.get(node.line, ""), node.column)))  # fmt: skip
+    return _substitute(node, resolved, diags, raw, used)
 
 
 def _check_mixed(tokens: list[Token], diags: list[Diagnostic], raw: dict[int, str]) -> None:
@@ -703,8 +765,15 @@ def _expand_refs(spec: str) -> list[str]:
 
 
 def _resolve(
-    ref: str, resolved: dict[str, Node], diags: list[Diagnostic], line: int, column: int, raw: dict[int, str]
+    ref: str,
+    resolved: dict[str, Node],
+    diags: list[Diagnostic],
+    line: int,
+    column: int,
+    raw: dict[int, str],
+    used: set[str],
 ) -> Node | None:
+    used.add(ref)
     if ref not in resolved:
         diags.append(
             Diagnostic(
@@ -720,12 +789,14 @@ def _resolve(
     return resolved[ref]
 
 
-def _substitute(node, resolved: dict[str, Node], diags: list[Diagnostic], raw: dict[int, str]):
+def _substitute(
+    node, resolved: dict[str, Node], diags: list[Diagnostic], raw: dict[int, str], used: set[str]
+):
     if isinstance(node, LineRef):
-        return _resolve(node.number, resolved, diags, node.line, node.column, raw)
+        return _resolve(node.number, resolved, diags, node.line, node.column, raw, used)
     if isinstance(node, Bool | Near):
         kids = tuple(
-            k for k in (_substitute(c, resolved, diags, raw) for c in node.children) if k is not None
+            k for k in (_substitute(c, resolved, diags, raw, used) for c in node.children) if k is not None
         )
         if not kids:
             return None
@@ -733,7 +804,7 @@ def _substitute(node, resolved: dict[str, Node], diags: list[Diagnostic], raw: d
             return kids[0]
         return replace(node, children=kids)
     if isinstance(node, Limit):
-        return replace(node, child=_substitute(node.child, resolved, diags, raw))
+        return replace(node, child=_substitute(node.child, resolved, diags, raw, used))
     return node
 
 

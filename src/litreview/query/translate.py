@@ -18,10 +18,21 @@ from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, no
 TARGETS = ("pubmed", "ovid", "embase", "ctgov")
 
 PUBMED_TAGS = {
-    "tiab": "tiab", "ti": "ti", "ab": "ab", "tw": "tw", "kw": "ot", "mesh": "mh",
+    "tiab": "tiab", "ti": "ti", "tw": "tw", "kw": "ot", "mesh": "mh",
     "mesh_noexp": "mh:noexp", "majr": "majr", "sh": "sh", "pt": "pt", "nm": "nm", "dp": "dp",
     "la": "la", "au": "au", "jn": "ta", "all": "all",
 }  # fmt: skip
+# Every tag the PubMed writer may print, and the field of PubMed's own list (einfo db=pubmed) it
+# searches: PubMed's documented short tags are aliases of those fields. Nothing else is printed
+# (render_pubmed refuses), and a test holds this table to the real einfo response.
+PUBMED_TAG_FIELDS = {
+    "tiab": "TIAB", "ti": "TITL", "tw": "WORD", "ot": "OTRM", "mh": "MESH", "mh:noexp": "MESH",
+    "majr": "MAJR", "sh": "SUBH", "pt": "PTYP", "nm": "SUBS", "dp": "PDAT", "la": "LANG", "au": "FULL",
+    "ta": "JOUR", "all": "ALL",
+}  # fmt: skip
+# Field codes each other writer may print (Ovid MEDLINE's and Embase.com's documented codes).
+OVID_FIELD_CODES = frozenset({"ti", "ab", "mp", "kf", "fs", "pt", "nm", "yr", "lg", "au", "jn", "af"})
+EMBASE_FIELD_CODES = frozenset({"ti", "ab", "kw", "lnk", "it", "tn", "py", "la", "au", "jt", "de"})
 OVID_CODES = {
     "tiab": "ti,ab", "ti": "ti", "ab": "ab", "mp": "mp", "kw": "kf", "sh": "fs", "pt": "pt",
     "nm": "nm", "dp": "yr", "la": "lg", "au": "au", "jn": "jn", "all": "af",
@@ -42,7 +53,7 @@ CTGOV_AREAS = {
 }
 # Target field sets each canonical field becomes when the target lacks it (with a warning).
 _NEAREST: dict[str, dict[str, tuple[str, ...]]] = {
-    "pubmed": {"mp": ("tw",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
+    "pubmed": {"mp": ("tw",), "ab": ("tiab",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
     "ovid": {"tw": ("mp",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
     "embase": {
         "mesh": ("emtree",), "mesh_noexp": ("emtree_noexp",), "tw": ("tiab", "emtree_noexp", "nm", "kw"),
@@ -50,7 +61,10 @@ _NEAREST: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ctgov": {"tw": (), "mp": (), "all": (), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
 }  # fmt: skip
+_CTGOV_NO_LIMIT = {"dp", "la", "pt", "au", "jn"}  # bibliographic restrictions a registry lacks
+_WHY = {("pubmed", "ab"): " (PubMed has no abstract-only field; [tiab] searches titles too: broader)"}
 _HEADINGS = {"mesh", "mesh_noexp", "majr", "emtree", "emtree_noexp"}
+_YEAR_RANGE = re.compile(r"(\d{4}):(\d{4})")
 _OPERATOR_WORDS = re.compile(r"\b(?:and|or|not|adj\d*|near/\d+|next/\d+)\b", re.IGNORECASE)
 
 
@@ -81,7 +95,12 @@ def translate(tree: Node, target: str) -> Translation:
     if target not in TARGETS:
         raise QueryError(f"unknown target {target!r}: choose one of {', '.join(TARGETS)}")
     lowering = _Lowering(target)
-    lowered = normalize(lowering.node(tree))  # flat groups print without needless parentheses
+    kept = lowering.node(tree)
+    if kept is None:
+        raise QueryError(
+            f"nothing of this query can be searched on {target}: every part was a limit it lacks"
+        )
+    lowered = normalize(kept)  # flat groups print without needless parentheses
     text = {"pubmed": render_pubmed, "ovid": render_ovid, "embase": render_embase, "ctgov": render_ctgov}[
         target
     ](lowered)
@@ -100,11 +119,22 @@ class _Lowering:
     def warn(self, code: str, message: str, node: Node) -> None:
         self.notes.append(Note(code, message, node.line, node.column))
 
-    def node(self, node: Node) -> Node:
+    def node(self, node: Node) -> Node | None:
+        """The lowered node; None for a restriction the target cannot apply (dropped, with a warning)."""
         if isinstance(node, Term):
+            if self.target == "ctgov" and node.fields and set(node.fields) <= _CTGOV_NO_LIMIT:
+                self.warn("T108", f"{'/'.join(node.fields)} restriction {node.text!r} has no ClinicalTrials.gov "
+                          "equivalent: not applied (broader)", node)  # fmt: skip
+                return None
             return self.term(node)
         if isinstance(node, Bool):
-            return replace(node, children=tuple(self.node(c) for c in node.children))
+            kids = [self.node(c) for c in node.children]
+            if node.op == "NOT" and kids[0] is None:
+                return None  # nothing left to subtract from
+            kept = tuple(k for k in kids if k is not None)
+            if len(kept) <= 1:
+                return kept[0] if kept else None
+            return replace(node, children=kept)
         if isinstance(node, Near):
             return self.near(node)
         return self.limit(node)
@@ -138,8 +168,9 @@ class _Lowering:
             if f in nearest:
                 mapped = nearest[f]
                 shown = ", ".join(mapped) if mapped else "no field (the target's default search)"
+                why = _WHY.get((self.target, f), "")
                 self.warn("T101", f"field {f!r} of {term.text!r} has no {self.target} equivalent: "
-                          f"searched as {shown}", term)  # fmt: skip
+                          f"searched as {shown}{why}", term)  # fmt: skip
                 out.extend(m for m in mapped if m not in out)
             elif self.target == "ctgov" and f not in CTGOV_AREAS:
                 self.warn("T101", f"field {f!r} of {term.text!r} has no ClinicalTrials.gov area: "
@@ -172,13 +203,24 @@ class _Lowering:
         return " ".join(words)
 
     # Proximity -------------------------------------------------------------------------
-    def near(self, node: Near) -> Node:
+    def required(self, node: Node) -> Node:
+        """A part that cannot be dropped (inside proximity or under a limit)."""
+        kept = self.node(node)
+        if kept is None:
+            raise QueryError(
+                f"this part cannot be searched on {self.target}", line=node.line, column=node.column
+            )
+        return kept
+
+    def near(self, node: Near) -> Node | None:
         # Lower the group's fields once, then give every term exactly those fields.
         fields = self.fields(Term("proximity group", fields=node.fields, line=node.line, column=node.column))
         if any(f in _HEADINGS for f in fields):
             self.warn("T107", "proximity cannot search subject headings: searched in text fields only", node)
             fields = tuple(f for f in fields if f not in _HEADINGS)
-        kids = tuple(_apply_fields(self.node(_strip_fields(c, node.fields)), fields) for c in node.children)
+        kids = tuple(
+            _apply_fields(self.required(_strip_fields(c, node.fields)), fields) for c in node.children
+        )
         if self.target in ("ovid", "embase"):
             if node.ordered and self.target == "ovid":
                 self.warn("T105", "Ovid adjacency is unordered; the ordered proximity is searched in any order",
@@ -226,7 +268,7 @@ class _Lowering:
 
     # Limits ------------------------------------------------------------------------------
     def limit(self, node: Limit) -> Node:
-        child = self.node(node.child)
+        child = self.required(node.child)
         if self.target == "ovid":
             return replace(node, child=child)
         restriction = limit_as_term(node) if self.target != "ctgov" else None
@@ -271,15 +313,24 @@ def _join(node: Bool, render, op_words: dict[str, str]) -> str:
     return f" {op_words[node.op]} ".join(parts)
 
 
+def _pubmed_tag(field_name: str) -> str:
+    tag = PUBMED_TAGS[field_name]
+    if tag not in PUBMED_TAG_FIELDS:  # a tag PubMed does not have would fail on the target
+        raise QueryError(f"internal: PubMed has no field tag [{tag}]")
+    return tag
+
+
 def render_pubmed(node: Node) -> str:
     if isinstance(node, Term):
         text = f"{node.text}/{node.subheading}" if node.subheading else node.text
-        tag = f"[{PUBMED_TAGS[node.fields[0]]}]" if node.fields else ""
+        tag = f"[{_pubmed_tag(node.fields[0])}]" if node.fields else ""
+        if node.fields == ("dp",) and _YEAR_RANGE.fullmatch(text):
+            return text + tag  # a date range is unquoted: 2007:3000[dp]
         quote = node.quoted or (tag and len(node.words) > 1) or node.subheading or _needs_quotes(text)
         return (f'"{text}"' if quote else text) + tag
     if isinstance(node, Near):
         words = " ".join(t.text for t in node.children if isinstance(t, Term))
-        tag = PUBMED_TAGS[node.fields[0]] if node.fields else "tiab"
+        tag = _pubmed_tag(node.fields[0]) if node.fields else "tiab"
         return f'"{words}"[{tag}:~{node.distance}]'
     if isinstance(node, Bool):
         return _join(node, render_pubmed, {"AND": "AND", "OR": "OR", "NOT": "NOT"})
@@ -336,7 +387,20 @@ class _OvidPrinter:
 
 
 def _ovid_suffix(fields: tuple[str, ...]) -> str:
-    return "." + ",".join(OVID_CODES[f] for f in fields) + "." if fields else ""
+    return (
+        "." + ",".join(_code(OVID_CODES, OVID_FIELD_CODES, f, "Ovid") for f in fields) + "." if fields else ""
+    )
+
+
+def _code(table: dict[str, str], allowed: frozenset[str], field_name: str, target: str) -> str:
+    code = table[field_name]
+    if not set(code.split(",")) <= allowed:
+        raise QueryError(f"internal: {target} has no field code {code}")
+    return code
+
+
+def _embase_codes(fields: tuple[str, ...]) -> str:
+    return ",".join(_code(EMBASE_CODES, EMBASE_FIELD_CODES, f, "Embase.com") for f in fields)
 
 
 _EMBASE_WILDCARDS = {ord("?"): "$", ord("#"): "?"}  # canonical (Ovid) letters → Embase.com's
@@ -350,15 +414,18 @@ def render_embase(node: Node, inherited: tuple[str, ...] = ()) -> str:
             quote = '"' if "'" in text else "'"
             return f"{quote}{text}{quote}/{kind}"
         text = node.text.translate(_EMBASE_WILDCARDS)
+        years = _YEAR_RANGE.fullmatch(text) if node.fields == ("dp",) else None
+        if years:  # Embase.com writes a year range as [2007-3000]/py
+            return f"[{years.group(1)}-{years.group(2)}]/py"
         quoted = node.quoted or len(node.words) > 1 or _needs_quotes(text)
         shown = f'"{text}"' if quoted else text
         if not node.fields or node.fields == inherited:
             return shown
-        return shown + ":" + ",".join(EMBASE_CODES[f] for f in node.fields)
+        return shown + ":" + _embase_codes(node.fields)
     if isinstance(node, Near):
         op = f" {'NEXT' if node.ordered else 'NEAR'}/{node.distance} "
         inner = op.join(_group(render_embase(c, node.fields), c) for c in node.children)
-        return f"({inner}):" + ",".join(EMBASE_CODES[f] for f in node.fields) if node.fields else inner
+        return f"({inner}):" + _embase_codes(node.fields) if node.fields else inner
     if isinstance(node, Bool):
         return _join(node, lambda c: render_embase(c, inherited), {"AND": "AND", "OR": "OR", "NOT": "NOT"})
     raise AssertionError("limits are lowered before Embase rendering")
