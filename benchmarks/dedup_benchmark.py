@@ -5,8 +5,9 @@ records made by perturbing the real records.
 
 bib-dedupe and ASReview are installed in the benchmark's own environment (default
 benchmarks/.venv-dedup, created on first use with pip), never in litreview's.
-Goals (issue 5), every set: FP = 0 and no wrong links; sensitivity >= bib-dedupe's; wall time
-<= 1/5 of bib-dedupe's. Scaling: near-linear, 100k < 60 s, 1M < 15 min, < 4 GB.
+Goals (issues 5 and 14), every set: FP = 0 and no wrong links; sensitivity >= bib-dedupe's; wall time
+<= 1/5 of bib-dedupe's. Each set runs twice: as labelled, and with one made-up supplement DOI on every
+block of 25 unique records (labels unchanged; see shared_doi_variant), where a DOI identifies nothing. Scaling: near-linear, 100k < 60 s, 1M < 15 min, < 4 GB.
 Usage: python benchmarks/dedup_benchmark.py [--sets haematology,...] [--scale 10000,100000,1000000] [--env DIR]
 """
 
@@ -86,34 +87,60 @@ def removed_from_groups(groups: list[list[str]]) -> dict[str, str]:
     return out
 
 
-def one_set(name: str, python: Path, tmp: Path) -> None:
+def shared_doi_variant(name: str, tmp: Path, block: int = 25) -> Path:
+    """The set with one made-up supplement DOI on each block of `block` unique records (by journal
+    and year, as an abstract book would be), labels unchanged: a DOI that identifies no single item.
+    Every link between those records is wrong; duplicates must still be found as before."""
     folder = SETS / name
+    with open(folder / "true_duplicate_clusters.csv", encoding="utf-8") as handle:
+        clustered = {i for r in csv.DictReader(handle) for i in r["merged_ids"].split(";")}
     with open(folder / "records.csv", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    if "doi" not in fields:
+        fields.append("doi")
+    unique = sorted(
+        (r for r in rows if r["ID"] not in clustered), key=lambda r: (r["journal"], r["year"], r["ID"])
+    )
+    for k, row in enumerate(unique):
+        row["doi"] = f"10.99999/supplement.{name}.{k // block}"
+    path = tmp / f"{name}-shared-doi" / "records.csv"
+    path.parent.mkdir()
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def one_set(name: str, python: Path, tmp: Path, records: Path | None = None) -> None:
+    folder = SETS / name
+    records = records or folder / "records.csv"
+    with open(records, encoding="utf-8") as handle:
         all_ids = [r["ID"] for r in csv.DictReader(handle)]
     with open(folder / "true_duplicate_clusters.csv", encoding="utf-8") as handle:
         truth = [r["merged_ids"].split(";") for r in csv.DictReader(handle)]
     rows = []
-    out = tmp / f"{name}-litreview"
-    wall, rss = run(
-        [sys.executable, "-m", "litreview.cli", "dedup", str(folder / "records.csv"), "--out", str(out)]
-    )
+    out = tmp / f"{records.parent.name}-litreview"
+    wall, rss = run([sys.executable, "-m", "litreview.cli", "dedup", str(records), "--out", str(out)])
     with open(out / "duplicates.csv", encoding="utf-8") as handle:
         removed = {r["record_id"]: r["duplicate_of"] for r in csv.DictReader(handle) if r["duplicate_of"]}
     rows.append(("litreview", score(all_ids, removed, truth), wall, rss))
-    groups_file = tmp / f"{name}-bib.txt"
-    wall, rss = run([str(python), "-c", BIB_DEDUPE, str(folder / "records.csv"), str(groups_file)])
+    groups_file = tmp / f"{records.parent.name}-bib.txt"
+    wall, rss = run([str(python), "-c", BIB_DEDUPE, str(records), str(groups_file)])
     groups = [line.strip().split(";") for line in groups_file.read_text().splitlines() if line.strip()]
     rows.append(("bib-dedupe", score(all_ids, removed_from_groups(groups), truth), wall, rss))
-    deduped = tmp / f"{name}-asreview.csv"
+    deduped = tmp / f"{records.parent.name}-asreview.csv"
     asreview = python.parent / "asreview"
-    wall, rss = run([str(asreview), "data", "dedup", str(folder / "records.csv"), "-o", str(deduped)])
+    wall, rss = run([str(asreview), "data", "dedup", str(records), "-o", str(deduped)])
     with open(deduped, encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         key = next(c for c in (reader.fieldnames or []) if c.lower() in ("id", "record_id"))
         kept = {r[key] for r in reader}
     rows.append(("asreview", score(all_ids, {i: "" for i in all_ids if i not in kept}, truth), wall, rss))
     bib_time, bib_sens = rows[1][2], rows[1][1]["sensitivity"]
-    print(f"\n{name} ({len(all_ids)} records, {len(truth)} true clusters)")
+    print(f"\n{records.parent.name} ({len(all_ids)} records, {len(truth)} true clusters)")
     print(
         f"  {'tool':11} {'FP':>4} {'TP':>5} {'FN':>5} {'sens':>6} {'wrong':>6} {'wall s':>7} {'peak MB':>8}"
     )
@@ -180,6 +207,8 @@ def main() -> None:
             python = ensure_env(args.env)
             for one in args.sets.split(","):
                 one_set(one, python, tmp)
+            for one in args.sets.split(","):  # issue 14: DOIs shared by distinct records
+                one_set(one, python, tmp, shared_doi_variant(one, tmp))
         previous = None
         for n in [int(x) for x in args.scale.split(",") if x]:
             path = tmp / f"perturbed-{n}.csv"

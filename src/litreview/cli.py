@@ -230,7 +230,8 @@ def dedup(
     ],
     out: Annotated[Path, typer.Option(help="Folder for duplicates.csv and maybe.csv.")] = Path("."),
 ) -> None:
-    """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score) and maybe.csv."""
+    """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score), maybe.csv and
+    shared_doi.csv (records that share a DOI but are different items, kept apart)."""
     import json as _json
 
     from litreview.dedup.fuzzy import link_fuzzy
@@ -252,7 +253,7 @@ def dedup(
             ids.append(record.record_id)
             yield record
 
-    links, maybes = link_fuzzy(remember(records))
+    links, maybes, shared = link_fuzzy(remember(records))
     linked = {link.record_id: link for link in links}
 
     def native(record_id: str) -> str:  # export ids as the input named them ("ID" column, PMID, NCT id)
@@ -268,8 +269,11 @@ def dedup(
     write_csv(out / "duplicates.csv", ("record_id", "duplicate_of", "rule", "score"), rows)
     write_csv(out / "maybe.csv", ("record_id_a", "record_id_b", "score", "reason"),
               ({"record_id_a": native(m.a), "record_id_b": native(m.b), "score": m.score, "reason": m.reason} for m in maybes))  # fmt: skip
+    write_csv(out / "shared_doi.csv", ("record_id_a", "record_id_b", "score", "reason"),
+              ({"record_id_a": native(m.a), "record_id_b": native(m.b), "score": m.score, "reason": m.reason} for m in shared))  # fmt: skip
     print(
-        f"{len(ids)} records: {len(links)} linked as duplicates, {len(maybes)} pairs to check -> {out}",
+        f"{len(ids)} records: {len(links)} linked as duplicates, {len(maybes)} pairs to check, "
+        f"{len(shared)} kept apart for a shared DOI -> {out}",
         file=sys.stderr,
     )
 
@@ -633,7 +637,7 @@ app.add_typer(links_app, name="links")
 def links_list(
     workspace: WorkspaceOption,
     kind: Annotated[
-        str, typer.Option("--kind", help="duplicate | maybe | registration | verdicts")
+        str, typer.Option("--kind", help="duplicate | maybe | registration | shared-doi | verdicts")
     ] = "maybe",
 ) -> None:
     """Print the active links of one kind as CSV, with both records' titles (or the verdict log)."""

@@ -11,6 +11,15 @@ A place identifies an item where titles cannot: one correction notice that only 
 multi-page span by the same first author.
 Near misses go to a "maybe" queue for a human; nothing there is linked. Clusters never join two
 different DOIs, even transitively; the most complete record represents each cluster.
+
+A DOI is evidence, not proof: supplements and abstract books give one DOI to hundreds of abstracts.
+An equal DOI links only when the content agrees (titles compatible, no conflicting first page or
+first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
+a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
+Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
+titles that recur in one journal at different places) link only when volume, issue and pages agree.
+Rules that trust the place (pages, volume) never fire between supplement or conference abstracts
+whose titles differ in content words.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -73,6 +84,8 @@ HUMAN = "reviewer"  # the rule of a link a reviewer made
 _KIND_GUARD = "erratum, comment, retraction or protocol against the article"
 REGISTRATION = "registration"  # a publication reporting a registered trial: linked, not a duplicate
 BLOCK_CAP = 400  # a key shared by more records than this is too common to block on
+SHARED_DOI = "shared-doi"  # one DOI on records with clearly different content: kept apart, listed
+RECURRING_CAP = 50  # a title borne by more records than this names a kind of item, not one item
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,8 @@ class Prepared:
     journal: tuple[str, ...]  # normalised journal tokens
     conference: bool
     merit: tuple[int, int]  # completeness and source, for the representative
+    supplement: bool = False  # a conference abstract or in a supplement (pages "A128", issue "Suppl 1")
+    locator: str = ""  # the first page as written, lower-cased ("a128", "s417", "e12724", "123")
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,13 @@ class Maybe:
     b: str
     score: float
     reason: str
+
+
+def _load_generic_titles() -> frozenset[str]:
+    text = resources.files("litreview").joinpath("data/generic_titles.txt").read_text("utf-8")
+    return frozenset(
+        normalise_title(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def ascii_fold(text: str) -> str:
@@ -141,6 +163,9 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     return tuple(t for t in _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split() if t not in _STOP)
 
 
+_GENERIC = _load_generic_titles()
+
+
 def page_range(pages: str) -> tuple[str, str]:
     """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
     "t-8"). Electronic locators ("e12724") keep their letter so they never compare with pages."""
@@ -160,11 +185,12 @@ def page_range(pages: str) -> tuple[str, str]:
 
 
 def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    """Pages that cannot belong to one article. Not comparable: article numbers and e-locators
-    ("e12724", "a1754"); a lone page may be the other's last page ("488" ~ "487-488"); where a first
-    page is missing, last pages must end alike (abbreviated ranges)."""
+    """Pages that cannot belong to one article. Article numbers and e-locators ("e12724", "a1754")
+    compare only with their own kind (one letter, other number: two abstracts "A128" / "A129"); a lone
+    page may be the other's last page ("488" ~ "487-488"); where a first page is missing, last pages
+    must end alike (abbreviated ranges)."""
     if (not a[0][:1].isdigit() and a[0]) or (not b[0][:1].isdigit() and b[0]):
-        return False
+        return bool(a[0] and b[0] and a[0][:1] == b[0][:1] and not a[0][:1].isdigit() and a[0] != b[0])
     if a[0] and b[0]:
         if a[0] == b[0]:
             return False
@@ -184,7 +210,8 @@ def prepare(record: Record) -> Prepared:
     if isinstance(record, Citation):
         authors = normalise_authors(_split_authors(record.authors))
         journal = normalise_journal(record.journal or record.journal_abbrev)
-        doi, volume = normalize_doi(record.doi), re.sub(r"\D", "", record.volume)
+        doi = normalize_doi(record.doi)
+        volume = (re.search(r"\d+", record.volume) or [""])[0]  # "35 (Pt 1)", "10 Suppl 2": 35, 10
         issue = re.sub(r"[\s.]", "", record.issue.lower())
         conference = record.record_type == "conference-abstract"
     else:
@@ -195,8 +222,19 @@ def prepare(record: Record) -> Prepared:
     # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
     numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
+    locator = (
+        re.split(r"\s*[-–]\s*", record.pages.strip().lower(), maxsplit=1)[0]
+        if isinstance(record, Citation)
+        else ""
+    )
+    # An abstract among many in one supplement: numbered "A128" / "S417" / "P-12" (not e-locators), or a
+    # single page of a supplement issue. A supplement *article* (a page span) is identified by its place.
+    in_supplement = "suppl" in issue or (isinstance(record, Citation) and "suppl" in record.volume.lower())
+    supplement = (
+        conference or bool(re.match(r"[a-df-z]-?\d", locator)) or (in_supplement and span[0] == span[1])
+    )
     return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span, volume, issue, authors,
-                    journal, conference, merit(record))  # fmt: skip
+                    journal, conference, merit(record), supplement, locator)  # fmt: skip
 
 
 def _split_authors(authors: tuple[str, ...]) -> list[str]:
@@ -263,10 +301,64 @@ def _abbreviates(x: str, y: str) -> bool:
     return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
 
 
-def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
-    """('duplicate' | 'maybe' | '', score, rule or reason)."""
+def _content_words(title: str) -> set[str]:
+    return {w for w in title.split() if len(w) > 3 and w not in _STOP}
+
+
+def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
+    return bool(a.authors and b.authors and not _authors_agree(a.authors, b.authors))
+
+
+def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
+    """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
+    differs (kept apart), else 'maybe'."""
+    conflicts = [what for what, yes in (("first pages differ", pages_conflict(a.pages, b.pages)),
+                                        ("first authors differ", _first_authors_differ(a, b))) if yes]  # fmt: skip
+    conflict = ", ".join(conflicts)
+    if not a.title or not b.title:
+        return (
+            ("maybe", 1.0, f"same DOI, a title is missing, {conflict}")
+            if conflict
+            else ("duplicate", 1.0, "exact-doi")
+        )
+    score = fuzz.ratio(a.title, b.title) / 100
+    contained = min(len(a.title), len(b.title)) >= 20 and fuzz.partial_ratio(a.title, b.title) >= 95
+    if contained or score >= 0.9 or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
+        return (
+            ("maybe", score, f"same DOI and title, but {conflict}")
+            if conflict
+            else ("duplicate", 1.0, "exact-doi")
+        )
+    disjoint = not (_content_words(a.title) & _content_words(b.title))
+    if conflict or (disjoint and not _same_place_and_author(a, b)):
+        return SHARED_DOI, score, f"shared DOI: titles differ{', ' + conflict if conflict else ''}"
+    return "maybe", score, "same DOI, titles differ (a translation or another item?)"
+
+
+def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
+    return bool(
+        a.pages[0] and a.pages[0] == b.pages[0] and a.authors and b.authors and a.authors[0] == b.authors[0]
+    )
+
+
+def compare_generic(a: Prepared, b: Prepared, score: float) -> tuple[str, float, str]:
+    """A generic or recurring title identifies nothing: the place must (same volume and first page,
+    same issue where both have one); otherwise a reviewer decides."""
+    issue_ok = not a.issue or not b.issue or a.issue == b.issue
+    if a.title == b.title or score >= 0.95:
+        if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
+            return "duplicate", score, "generic-title+volume+issue+pages"
+        return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
+    return "", score, "titles differ"
+
+
+def compare(
+    a: Prepared, b: Prepared, generic: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, float, str]:
+    """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
+    identify no item (see compare_generic)."""
     if a.doi and a.doi == b.doi:
-        return "duplicate", 1.0, "exact-doi"
+        return compare_same_doi(a, b)
     reason = guard(a, b)
     if reason:
         if (
@@ -288,8 +380,14 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     if not a.title or not b.title:
         return "", 0.0, "a title is missing"
     score = fuzz.ratio(a.title, b.title) / 100
+    if a.title in _GENERIC or b.title in _GENERIC or a.title in generic or b.title in generic:
+        return compare_generic(a, b, score)
+    # pages and volumes identify an article, not an abstract among hundreds in one supplement
+    place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
         score >= 0.75
+        and not a.supplement
+        and not b.supplement
         and _one_article_place(a, b)
         and a.authors
         and b.authors
@@ -298,7 +396,7 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     ):
         return "duplicate", score, "same-place+author"  # a translated or reworded title
     if score < 0.80:
-        if _contained_with_same_bibliography(a, b):
+        if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
         return "", score, "titles differ"
     authors_ok = not a.authors or not b.authors or _authors_agree(a.authors, b.authors)
@@ -321,6 +419,8 @@ def compare(a: Prepared, b: Prepared) -> tuple[str, float, str]:
             return "duplicate", score, "fuzzy-title+pages+volume"
         if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
             return "duplicate", score, "fuzzy-title+volume"
+    if not place_ok:
+        return "maybe", score, "supplement abstracts whose titles differ: the place does not identify them"
     if (
         score >= 0.90
         and support >= 3
@@ -414,9 +514,46 @@ def _authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(shared) >= max(1, min(len(a), len(b)) // 2)
 
 
+class Linkage(NamedTuple):
+    links: list[Link]  # duplicate -> representative
+    maybes: list[Maybe]  # pairs a reviewer must settle
+    shared_doi: list[Maybe]  # records that share a DOI but are different items (one pair a record)
+
+
+def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
+    """Titles that recur in one journal at different places (a column, a notice), or on so many
+    records that they cannot name one item."""
+    by_title: dict[str, list[Prepared]] = defaultdict(list)
+    for p in prepared:
+        if p.title:
+            by_title[p.title].append(p)
+    out = set()
+    for title, group in by_title.items():
+        if len(group) > RECURRING_CAP:
+            out.add(title)
+            continue
+        places: list[Prepared] = []  # one record for each place the title is known to stand at
+        for p in group:
+            if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
+                places.append(p)
+        # two places are often one article with a slip in one database (or an abstract and its
+        # paper, which the rules already ask about); a short title at two places, or any at three, recurs
+        if len(places) >= 3 or (len(places) == 2 and len(title.split()) <= 4):
+            out.add(title)
+    return out
+
+
+def _other_place(a: Prepared, b: Prepared) -> bool:
+    """Known to stand elsewhere: another year, volume or first page (issue fields are too often
+    something else in exports, a running number, to say so)."""
+    return bool((a.year and b.year and a.year != b.year) or (a.volume and b.volume and a.volume != b.volume)
+                or pages_conflict(a.pages, b.pages))  # fmt: skip
+
+
 def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset(),
-               verdicts: Mapping[tuple[str, str], str] | None = None) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
-    """Duplicate links (including exact DOI/PMID/NCT ones) and the 'maybe' pairs, for any records.
+               verdicts: Mapping[tuple[str, str], str] | None = None) -> Linkage:  # fmt: skip
+    """Duplicate links (including exact DOI/PMID/NCT ones), the 'maybe' pairs and the shared-DOI
+    pairs, for any records.
 
     ``verdicts`` are a reviewer's word on pairs (sorted ids -> "same" | "distinct") and overrule
     every rule: a "same" pair is linked (even across DOIs: a preprint and its paper), a "distinct"
@@ -432,6 +569,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     for record_id, p in prepared.items():
         for key in blocking_keys(p):
             blocks[key].append(record_id)
+    generic = recurring_titles(prepared.values())
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
         for other in ids[1:]:
@@ -446,18 +584,35 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
             for second in ids[i + 1 :]:
                 pair = (first, second) if first < second else (second, first)
                 if pair not in pairs:  # only links and maybes are kept: memory stays linear
-                    result = compare(prepared[pair[0]], prepared[pair[1]])
+                    result = compare(prepared[pair[0]], prepared[pair[1]], generic)
                     if result[0]:
                         pairs[pair] = result
-    distinct = []
+    apart: dict[str, set[str]] = defaultdict(set)  # never in one cluster, not even through a chain
+    reviewed: set[frozenset[str]] = set()  # the apart pairs a reviewer called distinct
     for decided, verdict in (verdicts or {}).items():
         if decided[0] in prepared and decided[1] in prepared:
             pairs.pop(decided, None)
             if verdict == SAME:
                 pairs[decided] = ("duplicate", 1.0, HUMAN)
             else:
-                distinct.append(decided)
-    return _cluster(prepared, pairs, preferred, distinct)
+                apart[decided[0]].add(decided[1])
+                apart[decided[1]].add(decided[0])
+                reviewed.add(frozenset(decided))
+    shared: dict[str, tuple[str, float, str]] = {}
+    for (ida, idb), (kind, score, reason) in pairs.items():
+        # one DOI that did not link by itself must not link through a chain either
+        if kind != "duplicate" and prepared[ida].doi and prepared[ida].doi == prepared[idb].doi:
+            apart[ida].add(idb)
+            apart[idb].add(ida)
+            if kind == SHARED_DOI:
+                for x, y in ((ida, idb), (idb, ida)):
+                    if x not in shared or y < shared[x][0]:
+                        shared[x] = (y, score, reason)
+    shared_pairs = sorted({(min(x, y), max(x, y)): Maybe(min(x, y), max(x, y), round(s, 4), r)
+                           for x, (y, s, r) in shared.items()}.values(), key=lambda m: (m.a, m.b))  # fmt: skip
+    linkable = {pair: value for pair, value in pairs.items() if value[0] != SHARED_DOI}
+    links, maybes = _cluster(prepared, linkable, preferred, apart, reviewed)
+    return Linkage(links, maybes, shared_pairs)
 
 
 def _exact_keys(record: Record) -> list[tuple[str, str]]:
@@ -473,9 +628,13 @@ def _exact_keys(record: Record) -> list[tuple[str, str]]:
 
 
 def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],
-             preferred: set[str] | frozenset[str], distinct: list[tuple[str, str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+             preferred: set[str] | frozenset[str], apart: Mapping[str, set[str]],
+             reviewed: set[frozenset[str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
     parent = {i: i for i in prepared}
     dois: dict[str, set[str]] = {i: ({p.doi} if p.doi else set()) for i, p in prepared.items()}
+    cluster: dict[str, list[str]] = {}  # root -> members, only for clusters holding a kept-apart record
+    for i in apart:
+        cluster[i] = [i]
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -493,13 +652,23 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        if distinct and any({find(x), find(y)} == {ra, rb} for x, y in distinct):
-            continue  # a reviewer said these two are distinct: no chain may join them
+        if ra in cluster and rb in cluster:
+            small, other = (ra, rb) if len(cluster[ra]) <= len(cluster[rb]) else (rb, ra)
+            blocked = [(x, y) for x in cluster[small] for y in apart.get(x, ()) if find(y) == other]
+            if blocked:
+                # a reviewer said distinct (silently kept), or one DOI that did not link (a reviewer decides)
+                if rule != HUMAN and not all(frozenset(pair) in reviewed for pair in blocked):
+                    maybes.append(Maybe(a, b, round(score, 4), "linking would join records that share a "
+                                        "DOI but not their content"))  # fmt: skip
+                continue
         if rule != HUMAN and len(dois[ra] | dois[rb]) > 1:  # would join two DOIs: ask a human instead
             maybes.append(Maybe(a, b, round(score, 4), "linking would join records with different DOIs"))
             continue
-        parent[max(ra, rb)] = min(ra, rb)
-        dois[min(ra, rb)] = dois[ra] | dois[rb]
+        root, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = root
+        dois[root] = dois[ra] | dois[rb]
+        if gone in cluster or root in cluster:
+            cluster[root] = cluster.get(root, [root]) + cluster.pop(gone, [gone])
         accepted[(a, b)] = (score, rule)
     members: dict[str, list[str]] = defaultdict(list)
     for record_id in prepared:

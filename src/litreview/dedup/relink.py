@@ -8,13 +8,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, link_fuzzy, link_registrations
+from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI, link_fuzzy, link_registrations
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.records import Record
 from litreview.workspace import PAIR_VERDICTS, SAME, Link, Workspace
 
-LINK_TYPES = {"duplicate": DUPLICATE, "maybe": MAYBE_DUPLICATE, "registration": REGISTRATION}
+LINK_TYPES = {
+    "duplicate": DUPLICATE,
+    "maybe": MAYBE_DUPLICATE,
+    "registration": REGISTRATION,
+    "shared-doi": SHARED_DOI,  # one DOI, different items: kept apart, listed for the reviewer
+}
 LINK_COLUMNS = ("record_id", "linked_to", "link_type", "rule", "score", "title", "linked_title")
 VERDICT_COLUMNS = ("record_a", "record_b", "verdict", "reviewer", "reason", "decided_at")
 
@@ -27,11 +32,13 @@ def relink(
     transaction). Returns (added, undone) per link type."""
     if records is None:
         records = list(workspace.records())
-    duplicates, maybes = link_fuzzy(records, preferred=preferred, verdicts=workspace.pair_verdicts())
+    duplicates, maybes, shared = link_fuzzy(records, preferred=preferred, verdicts=workspace.pair_verdicts())
     maybe_links = [Link(m.a, m.b, MAYBE_DUPLICATE, m.reason, m.score) for m in maybes]
+    shared_links = [Link(m.a, m.b, SHARED_DOI, m.reason, m.score) for m in shared]
     return {
         DUPLICATE: workspace.replace_links(run_id, DUPLICATE, duplicates),
         MAYBE_DUPLICATE: workspace.replace_links(run_id, MAYBE_DUPLICATE, maybe_links),
+        SHARED_DOI: workspace.replace_links(run_id, SHARED_DOI, shared_links),
         REGISTRATION: workspace.replace_links(run_id, REGISTRATION, link_registrations(records)),
     }
 
