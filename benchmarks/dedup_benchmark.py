@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from _common import ROOT, machine
+from rapidfuzz import fuzz
 
 SETS = ROOT.parent / "shared" / "data" / "dedup"
 BIB_DEDUPE = r"""
@@ -103,8 +104,15 @@ def shared_doi_variant(name: str, tmp: Path, block: int = 25) -> Path:
     unique = sorted(
         (r for r in rows if r["ID"] not in clustered), key=lambda r: (r["journal"], r["year"], r["ID"])
     )
-    for k, row in enumerate(unique):
-        row["doi"] = f"10.99999/supplement.{name}.{k // block}"
+    # An abstract book's abstracts have different titles: a record whose title is already in the
+    # current block (a registry entry and its report, say) starts the next block.
+    number, titles = 0, []
+    for row in unique:
+        key = row["title"].lower()
+        if len(titles) == block or any(fuzz.ratio(key, other) >= 90 for other in titles):
+            number, titles = number + 1, []
+        row["doi"] = f"10.99999/supplement.{name}.{number}"
+        titles.append(key)
     path = tmp / f"{name}-shared-doi" / "records.csv"
     path.parent.mkdir()
     with open(path, "w", newline="", encoding="utf-8") as handle:

@@ -205,3 +205,28 @@ def test_adding_unrelated_records_never_changes_existing_links(titles, year):
 def test_shared_doi_kind_is_named():
     a, b = ABSTRACTS[0], ABSTRACTS[1]
     assert compare(prepare(a), prepare(b))[0] == SHARED_DOI
+
+
+def test_a_record_without_title_is_not_linked_by_a_doi_known_to_be_shared():
+    bare = cite(9, "", source="wos", doi=SUPPLEMENT_DOI, year=2019)
+    result = link_fuzzy([*ABSTRACTS, bare])
+    assert result.links == []
+    assert any("wos:9" in (m.a, m.b) for m in result.maybes)
+    # with a DOI that identifies one article the same bare record links
+    article = cite(1, "Everolimus in neuroendocrine carcinoma", doi="10.1000/xyz", year=2019, volume="30")
+    assert link_fuzzy([article, cite(9, "", source="wos", doi="10.1000/xyz", year=2019)]).links != []
+
+
+def test_same_doi_and_title_in_other_volumes_or_years_is_not_linked():
+    title = "Immunotherapy of established lesions caused by high-risk HPV"
+    a = cite(1, title, doi="10.1000/shared", journal="Clinical Cancer Research", year=2010, volume="16")
+    b = cite(2, title, source="wos", doi="10.1000/shared", journal="Cancer Prevention Research", year=2010,
+             volume="3")  # fmt: skip
+    c = cite(3, title, source="psyc", doi="10.1000/shared", year=2014)
+    result = link_fuzzy([a, b, c])
+    assert result.links == [] and len(result.maybes) >= 2
+    # a short title found inside a long one is no agreement
+    d = cite(4, "Atypical hemolytic uremic syndrome", doi="10.1000/s2", year=2012)
+    e = cite(5, "An open-label trial of eculizumab in adult patients with atypical hemolytic uremic syndrome",
+             source="wos", doi="10.1000/s2", year=2012)  # fmt: skip
+    assert compare(prepare(d), prepare(e))[0] != "duplicate"

@@ -211,3 +211,52 @@ def _terms(node):
 def test_untranslatable_strategy_fails_at_its_line_and_column():
     result = parse_strategy("1 cancer.ti.\n2 (tumour or 1")
     assert result.errors and result.errors[0].line == 2 and result.errors[0].column > 1
+
+
+# Ovid lines as information specialists write them: headings (exploded, focused, with subheadings),
+# phrases, adjacency, truncation and wildcards, every common field code, words that start with digits.
+_WORDS = ["cancer", "tumo?r", "neoplas*", "carcinoma$", "lung", "3d", "5-FU", "2nd", "p53", "IL-6", "child*",
+          "wom#n", "adolescen$3", "x-ray"]  # fmt: skip
+_CODES = [
+    "ti",
+    "ab",
+    "tw",
+    "mp",
+    "kf",
+    "sh",
+    "pt",
+    "nm",
+    "rn",
+    "lg",
+    "au",
+    "jn",
+    "ti,ab",
+    "ti,ab,kf",
+    "hw",
+    "fs",
+]
+_HEADINGS = ["Neoplasms", "Lung Neoplasms", "Wounds and Injuries", "Carcinoma, Neuroendocrine"]
+_word, _code = st.sampled_from(_WORDS), st.sampled_from(_CODES)
+_ovid_line = st.one_of(
+    st.sampled_from(_HEADINGS).map(lambda h: f"exp {h}/"),
+    st.tuples(st.sampled_from(_HEADINGS), st.sampled_from(["", "dt", "th"])).map(lambda t: f"*{t[0]}/{t[1]}"),
+    st.tuples(_word, st.integers(1, 5), _word, _code).map(lambda t: f"({t[0]} adj{t[1]} {t[2]}).{t[3]}."),
+    st.tuples(_word, _word, _code).map(lambda t: f'"{t[0]} {t[1]}".{t[2]}.'),
+    st.tuples(_word, _code).map(lambda t: f"{t[0]}.{t[1]}."),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ovid_line, min_size=2, max_size=6), st.data(),
+       st.sampled_from(["", "english", "humans", 'yr="2007 - current"', "(english or french)"]))  # fmt: skip
+def test_independent_pubmed_parser_accepts_translations_of_generated_ovid_strategies(lines, data, limit):
+    fatal = _oracle()
+    k = len(lines)
+    lines = [*lines, f"or/1-{k}", f"{k + 1} and {data.draw(st.integers(1, k))}"]
+    if limit:
+        lines.append(f"limit {len(lines)} to {limit}")
+    result = parse_strategy("\n".join(f"{i} {line}" for i, line in enumerate(lines, 1)))
+    assert not result.errors, result.errors[:1]
+    text = translate(result.tree, "pubmed").text
+    assert not fatal(text), text
+    assert emitted_tags(text) <= set(PUBMED_TAG_FIELDS)

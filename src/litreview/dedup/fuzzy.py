@@ -312,23 +312,25 @@ def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
 def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
-    conflicts = [what for what, yes in (("first pages differ", pages_conflict(a.pages, b.pages)),
-                                        ("first authors differ", _first_authors_differ(a, b))) if yes]  # fmt: skip
-    conflict = ", ".join(conflicts)
+    checks = (
+        ("first pages differ", pages_conflict(a.pages, b.pages)),
+        ("first authors differ", _first_authors_differ(a, b)),
+        ("volumes differ", bool(a.volume and b.volume and a.volume != b.volume)),
+        ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
+    )
+    conflict = ", ".join(what for what, yes in checks if yes)
     if not a.title or not b.title:
-        return (
-            ("maybe", 1.0, f"same DOI, a title is missing, {conflict}")
-            if conflict
-            else ("duplicate", 1.0, "exact-doi")
-        )
+        if conflict:
+            return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
+        return "duplicate", 1.0, "exact-doi"
     score = fuzz.ratio(a.title, b.title) / 100
-    contained = min(len(a.title), len(b.title)) >= 20 and fuzz.partial_ratio(a.title, b.title) >= 95
-    if contained or score >= 0.9 or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
-        return (
-            ("maybe", score, f"same DOI and title, but {conflict}")
-            if conflict
-            else ("duplicate", 1.0, "exact-doi")
-        )
+    short, long = sorted((a.title, b.title), key=len)
+    # one title cut short or with a subtitle added, not a short title found inside a long one
+    contained = len(short) >= 20 and len(short) >= 0.5 * len(long) and fuzz.partial_ratio(short, long) >= 95
+    if contained or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
+        if conflict:
+            return "maybe", score, f"same DOI and title, but {conflict}"
+        return "duplicate", 1.0, "exact-doi"
     disjoint = not (_content_words(a.title) & _content_words(b.title))
     if conflict or (disjoint and not _same_place_and_author(a, b)):
         return SHARED_DOI, score, f"shared DOI: titles differ{', ' + conflict if conflict else ''}"
@@ -587,6 +589,13 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                     result = compare(prepared[pair[0]], prepared[pair[1]], generic)
                     if result[0]:
                         pairs[pair] = result
+    # A DOI the data shows on different items identifies nothing: a record without a title cannot
+    # be linked by that DOI alone.
+    shared_dois = {prepared[pair[0]].doi for pair, value in pairs.items() if value[0] == SHARED_DOI}
+    for pair, (_kind, score, rule) in list(pairs.items()):
+        a, b = prepared[pair[0]], prepared[pair[1]]
+        if rule == "exact-doi" and a.doi in shared_dois and not (a.title and b.title):
+            pairs[pair] = ("maybe", score, "same DOI, a title is missing, and this DOI is on different items")
     apart: dict[str, set[str]] = defaultdict(set)  # never in one cluster, not even through a chain
     reviewed: set[frozenset[str]] = set()  # the apart pairs a reviewer called distinct
     for decided, verdict in (verdicts or {}).items():
