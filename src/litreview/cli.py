@@ -335,7 +335,7 @@ def _load_query(file: Path, syntax: str, repair: bool):
 
     Errors print as ``file:line:column: error CODE message`` and exit 1.
     """
-    from litreview.query.parser import parse_strategy
+    from litreview.query.parser import STRUCTURE_WARNINGS, parse_strategy
     from litreview.query.repair import propose_repair
 
     text = _read_text(file)
@@ -351,6 +351,9 @@ def _load_query(file: Path, syntax: str, repair: bool):
         hint = "" if repair else " (try --repair for unbalanced parentheses)"
         print(f"{file}: not translated: {len(result.errors)} error(s){hint}", file=sys.stderr)
         raise typer.Exit(1)
+    for d in result.diagnostics:
+        if d.code in STRUCTURE_WARNINGS:
+            print(f"{file}:{d.line}:{d.column}: warning {d.code} {d.message}", file=sys.stderr)
     return result.tree
 
 

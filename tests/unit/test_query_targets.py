@@ -260,3 +260,13 @@ def test_independent_pubmed_parser_accepts_translations_of_generated_ovid_strate
     text = translate(result.tree, "pubmed").text
     assert not fatal(text), text
     assert emitted_tags(text) <= set(PUBMED_TAG_FIELDS)
+
+
+def test_translate_command_warns_about_a_concept_line_that_drops_out(monkeypatch, capsys, tmp_path):
+    from tests.unit.test_cli import run_cli
+
+    strategy = tmp_path / "s.txt"
+    strategy.write_text("1 cancer.ab.\n2 exp Neoplasms/\n3 dog.ti.\n4 1 and 2\n")
+    code, out = run_cli(monkeypatch, capsys, "query", "translate", str(strategy), "--to", "pubmed")
+    assert code == 0 and "dog" not in out.out
+    assert f"{strategy}:3:1: warning W107" in out.err

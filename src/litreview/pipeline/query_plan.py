@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from litreview.config import Protocol, SourceSpec
 from litreview.errors import ConfigError, QueryError
-from litreview.query.parser import parse_strategy
+from litreview.query.parser import STRUCTURE_WARNINGS, parse_strategy
 from litreview.query.repair import apply_accepted
 from litreview.query.translate import translate
 
@@ -55,5 +55,8 @@ def plan_query(protocol: Protocol, spec: SourceSpec, target: str) -> QueryPlan:
             line=first.line if first else None,
         )
     translation = translate(result.tree, target)
-    warnings = tuple(f"{n.code} line {n.line}:{n.column} {n.message}" for n in translation.notes)
+    structure = [d for d in result.diagnostics if d.code in STRUCTURE_WARNINGS]  # concepts that drop out
+    warnings = tuple(f"{d.code} line {d.line}:{d.column} {d.message}" for d in structure) + tuple(
+        f"{n.code} line {n.line}:{n.column} {n.message}" for n in translation.notes
+    )
     return QueryPlan(written, edits, translation.text, warnings)

@@ -102,6 +102,9 @@ EMBASE_CODES = {
 }
 
 HEADING_FIELDS = {"mesh", "mesh_noexp", "majr", "emtree", "emtree_noexp"}
+# Warnings about what the strategy as a whole means (a line left out, a number read as a line):
+# shown wherever the strategy is translated or run, not only by lint.
+STRUCTURE_WARNINGS = frozenset({"W107", "W108"})
 _OP_WORDS = {"and": "AND", "or": "OR", "not": "NOT"}
 _NEAR = re.compile(r"^(?:adj(\d*)|near/?(\d+)|next/(\d+)|w/(\d+)|pre/(\d+))$", re.IGNORECASE)
 _OVID_FIELD = re.compile(r"\.((?:[a-z]{2})(?:,[a-z]{2,3})*)\.?(?=$|[\s)])", re.IGNORECASE)
