@@ -46,6 +46,14 @@ def _quiet_prefect() -> None:
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
 
 
+def _offline_prefect() -> None:
+    """Offline means offline: no anonymous usage reports from Prefect's client or its ephemeral
+    server (whose heartbeat also printed a 'database is locked' traceback above the summary).
+    A user may still opt in by setting these variables themselves."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 @app.command()
 def run(
     review_dir: ReviewDirArgument = DEFAULT_REVIEW,
@@ -585,11 +593,14 @@ def screen_export(
     fmt: Annotated[
         str, typer.Option("--format", help="auto (by extension) | sheet | ris | asreview")
     ] = "auto",
+    reviewer: Annotated[
+        str, typer.Option(help="Pre-fill this reviewer's own earlier decisions (never anyone else's).")
+    ] = "",
 ) -> None:
-    """One row per record to screen, with the automatic decision and empty decision/reason/reviewer."""
+    """One row per record to screen, with the rules' suggestion and empty decision/reason/reviewer (blind)."""
     from litreview.screen.commands import export_decisions
 
-    count = export_decisions(workspace, out, stage, fmt)
+    count = export_decisions(workspace, out, stage, fmt, reviewer)
     print(f"{count} records to screen ({stage}) written to {out}", file=sys.stderr)
 
 
@@ -598,20 +609,51 @@ def screen_import(
     file: Annotated[Path, typer.Argument(help="A filled sheet (CSV/XLSX) or a labelled RIS file.")],
     workspace: WorkspaceOption,
     reviewer: Annotated[str, typer.Option(help="Reviewer for rows whose reviewer column is empty.")] = "",
+    accept_suggestions: Annotated[
+        bool,
+        typer.Option(
+            help="Store a file whose decisions all repeat the rules' suggestions (refused otherwise)."
+        ),
+    ] = False,
 ) -> None:
     """Store human decisions (they override the rules and survive reruns); report conflicts and kappa."""
-    from litreview.screen.commands import import_decisions
+    from litreview.screen.commands import AGREEMENT_FILE, import_decisions
 
-    summary = import_decisions(file, workspace, reviewer)
+    summary = import_decisions(file, workspace, reviewer, accept_suggestions)
     print(f"{file}: {summary['stored']} decisions stored ({summary['skipped_blank']} rows left blank)")
+    for moved in summary["applied_to_cluster"]:
+        print(f"{moved['record_id']} is a duplicate: its decision counts for its cluster, stored on "
+              f"{moved['representative']}")  # fmt: skip
     for c in summary["conflicts"]:
         votes = ", ".join(f"{k}={v}" for k, v in sorted(c["votes"].items()))
         print(f"conflict: {c['record_id']} ({c['stage']}): {votes}")
     for block in summary["agreement"]:
         for pair in block["pairs"]:
             print(f"agreement {block['stage']} {' vs '.join(pair['reviewers'])}: {pair['records']} records, "
-                  f"raw {pair['agreement']}, Cohen's kappa {pair['kappa']}")  # fmt: skip
+                  f"raw {pair['agreement']}, Cohen's kappa "
+                  f"{pair['kappa'] if pair['kappa'] is not None else 'not defined (no variation in decisions)'}")  # fmt: skip
+    for d in summary["reason_disagreements"]:
+        print(f"reasons differ: {d['record_id']} ({d['stage']}): "
+              + "; ".join(f"{k}: {v}" for k, v in sorted(d["reasons"].items())))  # fmt: skip
+    print(f"agreement written to {workspace / AGREEMENT_FILE}")
     print("run `litreview run` to redraw the PRISMA diagram with these decisions")
+
+
+@screen_app.command("confirm")
+def screen_confirm(
+    workspace: WorkspaceOption,
+    rule: Annotated[
+        str, typer.Option("--rule", help="The id of an include rule whose suggestions you confirm.")
+    ],
+    reviewer: Annotated[str, typer.Option(help="Who confirms (stored as that reviewer's decisions).")],
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+) -> None:
+    """Confirm a rule's inclusions in bulk as a reviewer's decisions (logged; reported in PRISMA-S)."""
+    from litreview.screen.commands import confirm_rule
+
+    done = confirm_rule(workspace, rule, reviewer, stage)
+    print(f"{done['confirmed']} suggestions of rule {rule} ({stage}) confirmed by {reviewer}; "
+          f"{done['skipped']} left alone (a reviewer had decided them)")  # fmt: skip
 
 
 @screen_app.command("apply")
@@ -686,6 +728,7 @@ def links_distinct(record_a: RecordIdArgument, record_b: RecordIdArgument, works
 
 def main() -> None:
     """Console entry point: map LitreviewError to one line and exit code 2."""
+    _offline_prefect()
     try:
         code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
         if isinstance(code, int) and code:

@@ -167,18 +167,46 @@ def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str)
 
 def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
     """``[screening]`` as written, checked now so a bad rule stops a run before it starts."""
-    from litreview.screen.rules import load_rules
+    from litreview.screen.rules import load_confirmations, load_decision_files
 
     screening = data.get("screening", {})
     if not isinstance(screening, dict):
         raise ConfigError("[screening] must be a table", path=path, line=_line_of(text, "[screening"))
     try:
-        load_rules(screening, where=str(path))
+        load_confirmations(screening, where=str(path))  # checks the rules too
+        load_decision_files(screening, where=str(path))
     except LitreviewError as exc:
         rule = re.search(r"screening rule '([^']+)'", str(exc))
         line = _line_of(text, f'id = "{rule.group(1)}"') if rule else _line_of(text, "[[screening.rules]]")
+        for table, words in (("confirmations", "confirmation"), ("decision_files", "decision file")):
+            if words in str(exc):
+                line = _line_of(text, f"[[screening.{table}]]")
         raise ConfigError(str(exc).removeprefix(f"{path}: "), path=path, line=line) from exc
     return screening
+
+
+def inside_folder(
+    folder: Path, value: Any, protocol_path: Path, what: str, allow_outside: bool = False
+) -> Path:
+    """``value`` as a path inside the review folder. A review folder may come from anyone: a path
+    that is absolute, climbs out with ``..`` or leads out through a symlink is refused (never read,
+    never echoed), unless the protocol opts in with ``[review] files_outside_folder = true``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(
+            f"{what}: expected a path (a string), got {type(value).__name__}", path=protocol_path
+        )
+    candidate = folder / value
+    if allow_outside:
+        return candidate
+    try:
+        candidate.resolve().relative_to(folder.resolve())
+    except ValueError:
+        raise ConfigError(
+            f"{what}: {value!r} lies outside the review folder (set [review] files_outside_folder = true "
+            "to allow it)",
+            path=protocol_path,
+        ) from None
+    return candidate
 
 
 def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) -> Protocol:
@@ -194,11 +222,17 @@ def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) ->
     raw_sources = data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         raise ConfigError("no [[sources]] defined", path=path)
-    sources = tuple(_build_source(s, i, folder, path, text) for i, s in enumerate(raw_sources, 1))
+    outside = review.get("files_outside_folder", False)
+    if not isinstance(outside, bool):
+        raise ConfigError("[review] files_outside_folder must be true or false", path=path)
+    sources = tuple(_build_source(s, i, folder, path, text, outside) for i, s in enumerate(raw_sources, 1))
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         raise ConfigError(f"source names must be unique, got {names}", path=path)
-    snapshot = data.get("snapshot", {}).get("dir", "snapshot")
+    snapshot_table = data.get("snapshot", {})
+    if not isinstance(snapshot_table, dict):
+        raise ConfigError('[snapshot] must be a table (dir = "snapshot")', path=path)
+    snapshot = inside_folder(folder, snapshot_table.get("dir", "snapshot"), path, "[snapshot] dir", outside)
     return Protocol(
         review_id=review_id,
         title=str(review.get("title", "")),
@@ -207,7 +241,7 @@ def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) ->
         path=path,
         folder=folder,
         sources=sources,
-        snapshot_dir=(folder / snapshot).resolve(),
+        snapshot_dir=snapshot.resolve(),
         reported=dict(data.get("reported", {})),
         criteria=dict(data.get("criteria", {})),
         tables=dict(data.get("tables", {})),
@@ -218,7 +252,9 @@ def _build_protocol(data: dict[str, Any], path: Path, text: str, sha256: str) ->
     )
 
 
-def _build_source(raw: Any, index: int, folder: Path, path: Path, text: str) -> SourceSpec:
+def _build_source(
+    raw: Any, index: int, folder: Path, path: Path, text: str, outside: bool = False
+) -> SourceSpec:
     where = f"sources #{index}"
     if not isinstance(raw, dict):
         raise ConfigError(f"[[sources]] #{index} must be a table", path=path)
@@ -239,8 +275,16 @@ def _build_source(raw: Any, index: int, folder: Path, path: Path, text: str) -> 
                 path=path,
                 line=_line_of(text, value),
             )
-    query_file = folder / raw["query_file"] if raw.get("query_file") else None
-    file = folder / raw["file"] if raw.get("file") else None
+    query_file = (
+        inside_folder(folder, raw["query_file"], path, f"{where} ({name}): query_file", outside)
+        if "query_file" in raw
+        else None
+    )
+    file = (
+        inside_folder(folder, raw["file"], path, f"{where} ({name}): file", outside)
+        if "file" in raw
+        else None
+    )
     if kind in ("pubmed", "ctgov") and query_file is None:
         raise ConfigError(f"{where} ({name}): a {kind} source needs query_file", path=path, line=line)
     if kind == "file" and file is None:

@@ -201,6 +201,18 @@ class Workspace:
                 f"{self.db_path}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"
             )
 
+    def meta(self, key: str) -> Any:
+        """A setting the workspace keeps between runs (JSON), or None."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (f"json:{key}",)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Keep a setting (inside the caller's transaction)."""
+        self.conn.execute(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (f"json:{key}", json.dumps(value, sort_keys=True)),
+        )
+
     def lock(self) -> None:
         """Hold an exclusive lock so only one run or update uses the workspace at a time."""
         self.root.mkdir(parents=True, exist_ok=True)
@@ -433,15 +445,17 @@ class Workspace:
         return count
 
     def add_human_decisions(self, batch: str, decisions: Iterable[Decision]) -> int:
-        """Store reviewers' decisions (a later one by the same reviewer replaces theirs; all kept in history)."""
+        """Store reviewers' decisions (a later one by the same reviewer replaces theirs; all kept in
+        history). ``rule_id`` is set on a reviewer's bulk confirmation of a rule's suggestions."""
         now, count = utc_now(), 0
         for d in decisions:
             when = d.decided_at or now
             self.conn.execute(
-                "INSERT INTO decisions VALUES (?, ?, 'human', ?, ?, ?, '', ?, ?) "
+                "INSERT INTO decisions VALUES (?, ?, 'human', ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(record_id, stage, origin, reviewer) DO UPDATE SET decision=excluded.decision, "
-                "reason=excluded.reason, decided_at=excluded.decided_at, batch=excluded.batch",
-                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, when, batch),
+                "reason=excluded.reason, rule_id=excluded.rule_id, decided_at=excluded.decided_at, "
+                "batch=excluded.batch",
+                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.rule_id, when, batch),
             )
             self.conn.execute(
                 "INSERT INTO decision_history VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -140,9 +140,15 @@ def test_screening_and_prisma_outputs(first_run):
     prisma = json.loads((workspace / "prisma.json").read_text())
     dbr = prisma["databases_and_registers"]
     assert dbr["removed_before_screening"]["automation"] > 0 and dbr["reports_sought"] > 0
-    # every registry trial that the rules include at title/abstract is also decided at full text
+    # rules exclude or suggest; inclusions are the published authors' (kept in the review folder)
     screening = _rows(workspace / "screening.csv")
-    assert {r["decision"] for r in screening} <= {"include", "exclude", "maybe"}
+    assert {r["decision"] for r in screening} <= {"include", "exclude", "maybe", "undecided"}
+    included = {r["record_id"] for r in screening if r["decision"] == "include"}
+    assert len(included) == 36 and all(i.startswith("ctgov:") for i in included)
+    assert all(
+        r["decided_by"].startswith("reviewer Robinson") for r in screening if r["decision"] == "include"
+    )
+    assert all(r["decided_by"].endswith("(suggestion)") for r in screening if r["decision"] == "undecided")
     assert all(r["reason"] for r in screening)
     gap = [r for r in prisma["reported_vs_reproduced"] if r["item"].startswith("Unaccounted")]
     assert gap and gap[0]["reported"] == 35  # 258 + 36 - 200 - 23 - 36
@@ -159,7 +165,7 @@ def test_human_decisions_survive_a_rerun_and_move_the_counts(first_run, tmp_path
     sheet = tmp_path / "sheet.csv"
     export_decisions(workspace, sheet)
     rows = _rows(sheet)
-    waiting = [r for r in rows if r["auto_decision"] == "maybe"][:3]
+    waiting = [r for r in rows if r["suggestion"] == "maybe" and not r["record_id"].startswith("ctgov:")][:3]
     for row in rows:
         if row in waiting:
             row.update(

@@ -46,7 +46,9 @@ def human_decisions(workspace: Path, tmp_path: Path) -> list[tuple]:
     sheet = tmp_path / "sheet.csv"
     export_decisions(workspace, sheet)
     rows = list(csv.DictReader(sheet.read_text().splitlines()))
-    waiting = [r for r in rows if r["auto_decision"] == "maybe"][:3]  # reviewers decide what rules left open
+    waiting = [r for r in rows if r["suggestion"] == "maybe" and not r["record_id"].startswith("ctgov:")][
+        :3
+    ]  # reviewers decide what rules left open
     for row, decision in zip(waiting, ("include", "exclude", "maybe"), strict=True):
         row.update(decision=decision, reason="checked by hand", reviewer="ana")
     with open(sheet, "w", newline="") as handle:

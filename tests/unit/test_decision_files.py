@@ -52,7 +52,8 @@ def test_csv_sheet_round_trip_with_two_reviewers(workspace, tmp_path):
     sheet = tmp_path / "sheet.csv"
     assert export_decisions(workspace, sheet) == 4
     first = next(csv.DictReader(sheet.read_text().splitlines()))
-    assert first["auto_decision"] == "include" and first["decision"] == "" and first["authors"] == "Doe J"
+    assert first["suggestion"] == "include" and first["decision"] == "" and first["authors"] == "Doe J"
+    assert first["suggestion_reason"] == "rule IN: rule says" and first["abstract"] == "Abstract"
     fill(sheet, {"x:1": "include", "x:2": "exclude", "x:3": "include"}, "ana")
     summary = import_decisions(sheet, workspace)
     assert summary["stored"] == 3 and summary["skipped_blank"] == 1 and not summary["conflicts"]
@@ -84,12 +85,15 @@ def test_ris_round_trip_for_asreview_and_rayyan(workspace, tmp_path):
     ris = tmp_path / "out.ris"
     export_decisions(workspace, ris)
     text = ris.read_text()
-    assert "AN  - x:1" in text and "LB  - ASReview_relevant" in text and "KW  - litreview:include" in text
-    # a reviewer screens elsewhere: x:2 becomes irrelevant
+    # the rule's word is a marked suggestion, never a label a tool reads as a decision
+    assert "AN  - x:1" in text and "KW  - litreview-suggestion:include" in text
+    assert "LB  -" not in text and "KW  - litreview:include" not in text
+    # a reviewer screens elsewhere: x:2 becomes irrelevant, x:1 relevant
     text = text.replace("AN  - x:2", "AN  - x:2\nLB  - ASReview_irrelevant")
+    text = text.replace("AN  - x:1", "AN  - x:1\nLB  - ASReview_relevant")
     ris.write_text(text)
     summary = import_decisions(ris, workspace, reviewer="asreview")
-    assert summary["stored"] == 2  # x:1 (relevant, as exported) and x:2
+    assert summary["stored"] == 2  # x:1 and x:2
     rows, _ = state(workspace)
     assert ("x:2", "title_abstract", "human", "asreview", "exclude") in rows
 
@@ -98,7 +102,9 @@ def test_asreview_labelled_csv(workspace, tmp_path):
     out = tmp_path / "asreview.csv"
     export_decisions(workspace, out, fmt="asreview")
     rows = list(csv.DictReader(out.read_text().splitlines()))
-    assert [r["included"] for r in rows] == ["1", "", "", ""] and rows[0]["doi"] == "10.1000/1"
+    # ASReview reads "included" as prior labels: the rule's suggestion goes to its own column
+    assert [r["included"] for r in rows] == ["", "", "", ""] and rows[0]["doi"] == "10.1000/1"
+    assert [r["litreview_suggestion"] for r in rows] == ["include", "", "", ""]
 
 
 def test_malformed_file_changes_nothing(workspace, tmp_path):
@@ -108,7 +114,7 @@ def test_malformed_file_changes_nothing(workspace, tmp_path):
     import_decisions(sheet, workspace)
     before = state(workspace)
     with open(sheet, "a") as handle:
-        handle.write("x:999,title_abstract,t,,,,,,include,,ana\nx:2,title_abstract,t,,,,,,keep,,ana\n")
+        handle.write("x:999,title_abstract,t,,,,,,,,include,,ana\nx:2,title_abstract,t,,,,,,,,keep,,ana\n")
     with pytest.raises(ScreeningRuleError, match=r"row 6: unknown record id.*row 7: unknown decision"):
         import_decisions(sheet, workspace)
     assert state(workspace) == before

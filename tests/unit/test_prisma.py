@@ -23,12 +23,15 @@ def hand_built():
         Decision("m3", TA, "exclude", "Irrelevant", rule_id="EX"),
         Decision("m4", TA, "exclude", "Prognosis only", "ana", "human"),
         Decision("m5", TA, "include", "", "ana", "human"),
-        Decision("m6", TA, "include", rule_id="IN"),
+        # rule inclusions count once a reviewer confirms them (one by one or with `screen confirm`)
+        Decision("m6", TA, "include", rule_id="IN"), Decision("m6", TA, "include", "", "ana", "human", "IN"),
         Decision("m7", TA, "include", "", "ana", "human"), Decision("m7", TA, "exclude", "", "ben", "human"),
         Decision("t1", TA, "include", rule_id="IN"), Decision("t2", TA, "include", rule_id="IN"),
+        Decision("t1", TA, "include", "", "ana", "human", "IN"), Decision("t2", TA, "include", "", "ana", "human", "IN"),
         Decision("m5", FT, "include", "", "ana", "human"),
         Decision("m6", FT, "exclude", "Pulmonary only", "ana", "human"),
-        Decision("t1", FT, "include", rule_id="IN"), Decision("t2", FT, "not_retrieved", "", "ana", "human"),
+        Decision("t1", FT, "include", rule_id="IN"), Decision("t1", FT, "include", "", "ana", "human", "IN"),
+        Decision("t2", FT, "not_retrieved", "", "ana", "human"),
         Decision("c1", FT, "include", "", "ana", "human"), Decision("c2", FT, "exclude", "Merkel", "ana", "human"),
     ]  # fmt: skip
     return count_flow(identified=identified, groups=groups, duplicates=duplicates, decisions=effective(log),

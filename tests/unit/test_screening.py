@@ -97,7 +97,9 @@ def test_humans_override_rules_and_disagreement_waits_for_consensus():
     assert (
         eff[("r1", "title_abstract")].decision == "include" and "ana" in eff[("r1", "title_abstract")].source
     )
-    assert eff[("r2", "title_abstract")].source == "rule IN"
+    # rules may exclude, never include: a rule's inclusion waits for a reviewer
+    assert eff[("r2", "title_abstract")].decision == "undecided"
+    assert eff[("r2", "title_abstract")].source == "rule IN (suggestion)"
     assert eff[("r3", "title_abstract")].decision == "conflict"
     assert (
         eff[("r4", "title_abstract")].decision == "exclude"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview import __version__
-from litreview.config import Protocol, Settings, SourceSpec
+from litreview.config import Protocol, Settings, SourceSpec, inside_folder
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
@@ -33,8 +33,16 @@ from litreview.report.prisma import count_flow
 from litreview.report.prisma2020_csv import write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
-from litreview.screen.decisions import Decision, Effective, effective, passed
-from litreview.screen.rules import load_rules
+from litreview.screen.decisions import (
+    Decision,
+    Effective,
+    confirm_suggestions,
+    effective,
+    passed,
+    validate_rows,
+)
+from litreview.screen.rules import load_confirmations, load_decision_files, load_rules
+from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
 from litreview.sources.transport import (
@@ -250,6 +258,7 @@ def screen_records(
     """Apply the protocol's rules to this run's records (duplicates are not screened) and return
     the effective decision of every record and stage, human decisions first."""
     rules = load_rules(protocol.screening, where=str(protocol.path))
+    standing = load_confirmations(protocol.screening, where=str(protocol.path))
     candidates = [r for r in records if r.record_id not in duplicates]
     auto = []
     for record in candidates:
@@ -258,16 +267,56 @@ def screen_records(
             Decision(record.record_id, TA_STAGE, verdict.decision, verdict.reason, rule_id=verdict.rule_id)
         )
     humans = [d for d in workspace.decisions() if d.origin == "human"]
-    after_ta = effective(auto + humans)
+    confirmed = _confirm(standing, TA_STAGE, auto, humans)
+    after_ta = effective(auto + humans + confirmed)
     for record in candidates:  # the registry record is its own full text: rules may decide there too
         if passed(after_ta, record.record_id, TA_STAGE) and rules.applies_to(record, FT_STAGE):
             verdict = rules.decide(record, FT_STAGE)
             if verdict.rule_id:
                 auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
                                      rule_id=verdict.rule_id))  # fmt: skip
+    confirmed += _confirm(standing, FT_STAGE, auto, humans + confirmed)
+    kept = _kept_decisions(workspace, protocol, humans)
     with workspace.transaction():
+        if kept:
+            workspace.add_human_decisions(f"review-folder:{run_id}", kept)
         workspace.replace_auto_decisions(run_id, auto, [r.record_id for r in records])
+        if confirmed:
+            workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
+        workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
     return effective(workspace.decisions())
+
+
+def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decision]) -> list[Decision]:
+    """The review folder's decision files as reviewers' decisions, those not stored yet (each file
+    validated like ``screen import``: any problem stops the run before anything is stored)."""
+    files = load_decision_files(protocol.screening, where=str(protocol.path))
+    if not files:
+        return []
+    known = workspace.record_ids()
+    stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
+    out = []
+    for kept in files:
+        allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+        path = inside_folder(
+            protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
+        )
+        # a decision on a record this workspace does not hold (yet) waits for the record to arrive
+        rows = [r for r in read_decision_file(path) if r.record_id in known]
+        for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
+            if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:
+                out.append(d)
+    return out
+
+
+def _confirm(standing, stage: str, auto: list[Decision], humans: list[Decision]) -> list[Decision]:
+    """The review folder's standing confirmations as reviewers' decisions, for the rules' inclusions
+    at ``stage`` that no reviewer has decided yet."""
+    out: list[Decision] = []
+    for c in standing:
+        if stage in c.stages:
+            out += confirm_suggestions(auto, humans + out, c.rule_id, c.reviewer, stage, c.provenance)
+    return out
 
 
 SCREENING_COLUMNS = ("record_id", "stage", "decision", "reason", "decided_by")
@@ -361,9 +410,11 @@ def render(
     citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
     overrides = []
     if protocol.tables.get("overrides"):
-        overrides = read_overrides(
-            protocol.folder / str(protocol.tables["overrides"]), {t.nct_id for t in trials}
+        allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+        where = inside_folder(
+            protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
         )
+        overrides = read_overrides(where, {t.nct_id for t in trials})
     tables = build_tables(trials, citations, overrides)
     for name, path in write_tables(root, tables).items():
         outputs[name.replace(".", "_")] = path

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from litreview.config import load_protocol
-from litreview.errors import ConfigError
+from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.importers import detect_format, load_records, source_name
 from litreview.records import Record
-from litreview.report.files import write_csv
-from litreview.screen.decisions import Effective, agreement, conflicts, effective, passed, validate_rows
+from litreview.report.files import write_csv, write_json
+from litreview.screen.decisions import (
+    Decision,
+    Effective,
+    agreement,
+    check_decisions,
+    confirm_suggestions,
+    conflicts,
+    effective,
+    passed,
+    reason_disagreements,
+    suggestions,
+    validate_rows,
+)
 from litreview.screen.rules import STAGES, load_rules
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
 from litreview.workspace import Workspace
@@ -30,46 +43,149 @@ def _to_screen(workspace: Workspace, stage: str):
     records, decided = screening_state(workspace)
     if stage == "full_text":  # only what passed title/abstract screening
         records = [r for r in records if passed(decided, r.record_id, "title_abstract")]
-    return records, decided
+    return records
 
 
-def export_decisions(workspace_dir: Path, out: Path, stage: str = "title_abstract", fmt: str = "auto") -> int:
-    """Write the records to screen with their automatic decisions (sheet CSV/XLSX, RIS or ASReview CSV)."""
+def export_decisions(
+    workspace_dir: Path, out: Path, stage: str = "title_abstract", fmt: str = "auto", reviewer: str = ""
+) -> int:
+    """Write the records to screen with the rules' suggestions (sheet CSV/XLSX, RIS or ASReview CSV).
+
+    Blind: no reviewer's decision is written, except the exporting ``reviewer``'s own earlier ones."""
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
     with Workspace.existing(workspace_dir) as workspace:
-        records, decided = _to_screen(workspace, stage)
+        _refuse_workspace_files(workspace, out)
+        records = _to_screen(workspace, stage)
+        everything = workspace.decisions()
+    suggested = suggestions(everything)
+    own = {
+        (d.record_id, d.stage): d
+        for d in everything
+        if d.origin == "human" and reviewer and d.reviewer == reviewer
+    }
     fmt = fmt if fmt != "auto" else {".ris": "ris"}.get(out.suffix.lower(), "sheet")
     if fmt == "ris":
-        return write_ris(out, records, decided, stage)
+        return write_ris(out, records, suggested, stage, own)
     if fmt == "asreview":
-        return write_asreview_csv(out, records, decided, stage)
+        return write_asreview_csv(out, records, suggested, stage, own)
     if fmt != "sheet":
         raise ConfigError(f"unknown export format {fmt!r} (sheet, ris, asreview)")
-    return write_sheet(out, sheet_rows(records, decided, stage))
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ConfigError(f"{out}: a screening sheet is .csv or .xlsx (RIS: .ris)")
+    return write_sheet(out, sheet_rows(records, suggested, stage, own))
 
 
-def import_decisions(path: Path, workspace_dir: Path, reviewer: str = "") -> dict[str, Any]:
+def _refuse_workspace_files(workspace: Workspace, out: Path) -> None:
+    if out.resolve() == workspace.db_path.resolve() or out.resolve().parent == workspace.db_path.resolve():
+        raise ConfigError(f"{out}: refusing to write over the workspace database")
+
+
+def import_decisions(
+    path: Path, workspace_dir: Path, reviewer: str = "", accept_suggestions: bool = False
+) -> dict[str, Any]:
     """Validate a filled sheet / labelled RIS and store its human decisions in one transaction.
 
-    Any problem (unknown id, unknown decision word, duplicate row) rejects the whole file with
-    row numbers, and nothing is stored.
+    Any problem (unknown id, unknown decision word, duplicate row, a full-text decision on a record
+    excluded at title/abstract, a full-text exclusion without a reason from the protocol's list)
+    rejects the whole file with row numbers, and nothing is stored. A decision on a duplicate counts
+    for its cluster: it is stored on the cluster's representative (and said so). A file whose
+    decisions all repeat the rules' suggestions is refused unless ``accept_suggestions``: it is most
+    likely an export read back, not a reviewer's work.
     """
     rows = read_decision_file(path)
     with Workspace.existing(workspace_dir) as workspace:
         workspace.lock()
         decisions = validate_rows(rows, workspace.record_ids(), str(path), default_reviewer=reviewer)
+        representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+        row_of: dict[tuple[str, str], int] = {}
+        for r in rows:
+            row_of.setdefault((r.record_id, r.stage), r.row)
+        before = workspace.decisions()
+        check_decisions(decisions, before, row_of, representative, load_reasons(workspace), str(path))
+        moved = [d for d in decisions if d.record_id in representative]
+        decisions = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
+        suggested = suggestions(before)
+        if (
+            decisions
+            and not accept_suggestions
+            and len(decisions) >= SUGGESTION_ECHO_MIN
+            and all(
+                (s := suggested.get((d.record_id, d.stage))) is not None and s.decision == d.decision
+                for d in decisions
+            )
+        ):
+            raise ScreeningRuleError(
+                f"{path}: every one of its {len(decisions)} decisions repeats the rules' suggestion: an export "
+                "read back is no reviewer's work; nothing imported (pass --accept-suggestions if a reviewer "
+                "really made each of these decisions)"
+            )
         batch = f"import:{path.name}:{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
         with workspace.transaction():
             stored = workspace.add_human_decisions(batch, decisions)
-        everything = workspace.decisions()
+            everything = workspace.decisions()
+            report = agreement_report(everything)
+            write_json(workspace.root / AGREEMENT_FILE, report)
     return {
         "file": str(path),
         "stored": stored,
         "skipped_blank": sum(1 for r in rows if not r.decision.strip()),
-        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(everything)],
-        "agreement": [agreement(everything, stage) for stage in STAGES],
+        "applied_to_cluster": [
+            {"record_id": d.record_id, "representative": representative[d.record_id]} for d in moved
+        ],
+        **report,
     }
+
+
+SUGGESTION_ECHO_MIN = 5  # fewer decisions than this may agree with every suggestion by chance
+AGREEMENT_FILE = "agreement.json"
+
+
+def agreement_report(decisions: list[Decision]) -> dict[str, Any]:
+    """Conflicts, kappa per reviewer pair and stage (on decisions), reason disagreement reported
+    apart, and decisions per reviewer: what the workspace's agreement.json holds."""
+    per_reviewer: dict[str, dict[str, int]] = {}
+    for d in decisions:
+        if d.origin == "human":
+            counts = per_reviewer.setdefault(d.reviewer, {})
+            counts[f"{d.stage}:{d.decision}"] = counts.get(f"{d.stage}:{d.decision}", 0) + 1
+    return {
+        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions)],
+        "agreement": [agreement(decisions, stage) for stage in STAGES],
+        "reason_disagreements": reason_disagreements(decisions),
+        "per_reviewer": per_reviewer,
+    }
+
+
+def confirm_rule(
+    workspace_dir: Path, rule_id: str, reviewer: str, stage: str = "title_abstract"
+) -> dict[str, int]:
+    """Store a reviewer's bulk confirmation of one include rule's suggestions (logged like any
+    import, with the rule named on each decision; PRISMA-S reports it)."""
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
+    if not reviewer.strip():
+        raise ConfigError("a confirmation needs the reviewer's name (--reviewer)")
+    with Workspace.existing(workspace_dir) as workspace:
+        workspace.lock()
+        everything = workspace.decisions()
+        ruled = [d for d in everything if d.origin == "auto" and d.rule_id == rule_id and d.stage == stage]
+        if not ruled:
+            raise ConfigError(
+                f"{workspace.db_path}: rule {rule_id!r} decided nothing at {stage} in this workspace"
+            )
+        if not any(d.decision == "include" for d in ruled):
+            raise ConfigError(f"rule {rule_id!r} is not an include rule: there is nothing to confirm")
+        new = confirm_suggestions(everything, everything, rule_id, reviewer.strip(), stage)
+        batch = f"confirm:{rule_id}:{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        with workspace.transaction():
+            workspace.add_human_decisions(batch, new)
+    return {"confirmed": len(new), "skipped": sum(1 for d in ruled if d.decision == "include") - len(new)}
+
+
+def load_reasons(workspace: Workspace) -> list[str]:
+    """The protocol's exclusion reasons, as the last run stored them (empty: any reason is accepted)."""
+    return list(workspace.meta("exclusion_reasons") or [])
 
 
 def apply_rules(

@@ -3,13 +3,16 @@
 Automatic decisions come from the protocol's rules and are remade on every run; human decisions
 are imported, keep reviewer and time, and always win over automatic ones. When reviewers disagree
 the record stays undecided ("conflict") until a decision by the reviewer ``consensus`` settles it.
+Rules may exclude, never include: a rule's inclusion is a suggestion ("undecided") until a human
+confirms it (one by one, or in bulk with ``screen confirm``). A stage counts only for a record that
+passed the stage before it: a title/abstract exclusion ends the record's path for good.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
 
@@ -20,6 +23,8 @@ WORDS = {
     "not retrieved": "not_retrieved", "not_retrieved": "not_retrieved",
 }  # fmt: skip
 CONSENSUS = "consensus"
+UNDECIDED = "undecided"
+SUGGESTED = "suggested include by"
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,18 @@ def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]
             out[key] = Effective(*key, d.decision, d.reason, f"reviewer {CONSENSUS}")
         elif humans and len({d.decision for d in humans}) == 1:
             names = ", ".join(sorted({d.reviewer for d in humans}))
+            reasons = {d.reason for d in humans}
+            reason = (
+                humans[0].reason
+                if len(reasons) == 1
+                else "reviewers' reasons differ: "
+                + "; ".join(
+                    f"{d.reviewer}: {d.reason or 'none given'}"
+                    for d in sorted(humans, key=lambda d: d.reviewer)
+                )
+            )
             out[key] = Effective(
-                *key, humans[0].decision, humans[0].reason, f"reviewer{'s' if ',' in names else ''} {names}"
+                *key, humans[0].decision, reason, f"reviewer{'s' if ',' in names else ''} {names}"
             )
         elif humans:
             names = ", ".join(f"{d.reviewer}={d.decision}" for d in sorted(humans, key=lambda d: d.reviewer))
@@ -73,8 +88,46 @@ def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]
             )
         elif autos:
             d = autos[-1]
-            out[key] = Effective(*key, d.decision, d.reason, f"rule {d.rule_id}" if d.rule_id else "rules")
+            rule = f"rule {d.rule_id}" if d.rule_id else "rules"
+            if d.decision == "include":  # a suggestion until a human confirms it
+                out[key] = Effective(
+                    *key, UNDECIDED, f"{SUGGESTED} {rule}: {d.reason}", f"{rule} (suggestion)"
+                )
+            else:
+                out[key] = Effective(*key, d.decision, d.reason, rule)
+    for record_id, stage in list(out):
+        # A full-text decision counts only once title/abstract passed (records found by other methods,
+        # such as citation searching, come to full text with no title/abstract stage at all).
+        screened = out.get((record_id, "title_abstract"))
+        if stage == "full_text" and screened is not None and screened.decision != "include":
+            del out[(record_id, stage)]
     return out  # fmt: skip
+
+
+def suggestions(decisions: Iterable[Decision]) -> dict[tuple[str, str], Decision]:
+    """The rules' word on each record and stage, and nothing of any reviewer's (blind screening)."""
+    return {(d.record_id, d.stage): d for d in decisions if d.origin == "auto"}
+
+
+def confirm_suggestions(
+    suggested: Iterable[Decision],
+    decided: Iterable[Decision],
+    rule_id: str,
+    reviewer: str,
+    stage: str,
+    provenance: str = "",
+) -> list[Decision]:
+    """A reviewer's confirmation of one include rule's suggestions at one stage: their decisions on
+    every record the rule includes that no reviewer has decided yet (``rule_id`` kept, so reports
+    can tell a bulk confirmation from one-by-one screening)."""
+    taken = {(d.record_id, d.stage) for d in decided if d.origin == "human"}
+    note = f" ({provenance})" if provenance else ""
+    return [
+        Decision(d.record_id, stage, "include", f"confirmed rule {rule_id}{note}: {d.reason}", reviewer, "human", rule_id)
+        for d in suggested
+        if d.origin == "auto" and d.rule_id == rule_id and d.stage == stage and d.decision == "include"
+        and (d.record_id, stage) not in taken
+    ]  # fmt: skip
 
 
 def passed(decided: Mapping[tuple[str, str], Effective], record_id: str, stage: str) -> bool:
@@ -184,6 +237,61 @@ def validate_rows(
         shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
         raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
     return out
+
+
+def reason_disagreements(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+    """Where reviewers agree on the decision but give different reasons (kappa counts them as
+    agreement; this says where the reasons part)."""
+    by_key: dict[tuple[str, str], list[Decision]] = defaultdict(list)
+    for d in decisions:
+        if d.origin == "human" and d.reviewer != CONSENSUS and d.decision in ("exclude", "not_retrieved"):
+            by_key[(d.record_id, d.stage)].append(d)
+    out: list[dict[str, object]] = []
+    for (record_id, stage), items in sorted(by_key.items()):
+        if len(items) > 1 and len({d.decision for d in items}) == 1 and len({d.reason for d in items}) > 1:
+            out.append({"record_id": record_id, "stage": stage, "decision": items[0].decision,
+                        "reasons": {d.reviewer: d.reason for d in items}})  # fmt: skip
+    return out
+
+
+def check_decisions(
+    decisions: list[Decision],
+    before: Iterable[Decision],
+    row_of: Mapping[tuple[str, str], int],
+    representative: Mapping[str, str],
+    reasons: Iterable[str],
+    where: str,
+) -> None:
+    """Refuse decisions that could never count or that a methods reviewer would reject, with every
+    row number: a full-text decision on a record excluded at title/abstract, and a full-text
+    exclusion without a reason from the protocol's list (``other: text`` is always accepted)."""
+    allowed = {r.strip().lower() for r in reasons if r.strip()}
+    mapped = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
+    state = effective([*before, *mapped])
+    problems = []
+    for original, d in zip(decisions, mapped, strict=True):
+        if d.stage != "full_text":
+            continue
+        row = row_of.get((original.record_id, original.stage), "?")
+        ta = state.get((d.record_id, "title_abstract"))
+        if ta is not None and ta.decision == "exclude":
+            problems.append(f"row {row}: {original.record_id} was excluded at title/abstract ({ta.source}); "
+                            "a full-text decision on it cannot count (change the title/abstract decision first)")  # fmt: skip
+        reason = d.reason.strip()
+        if d.decision == "exclude" and not reason:
+            problems.append(f"row {row}: a full-text exclusion needs a reason"
+                            + (f" (one of: {', '.join(sorted(allowed))}; or 'other: <text>')" if allowed else ""))  # fmt: skip
+        elif (
+            d.decision == "exclude"
+            and allowed
+            and reason.lower() not in allowed
+            and not reason.lower().startswith("other:")
+        ):
+            problems.append(f"row {row}: reason {reason!r} is not one of the protocol's exclusion reasons "
+                            f"({', '.join(sorted(allowed))}); write 'other: {reason}' to give another")  # fmt: skip
+    if problems:
+        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
+        raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
 
 
 def summarise(eff: Mapping[tuple[str, str], Effective], stage: str) -> Counter[str]:

@@ -98,8 +98,100 @@ class RuleSet:
         return any(stage in r.stages and record.kind in r.kinds for r in self.rules)
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A reviewer's standing confirmation of an include rule's suggestions, kept in the review folder
+    with its provenance (``[[screening.confirmations]]``): each run stores them as that reviewer's
+    decisions on the records the rule includes that no reviewer has decided yet."""
+
+    rule_id: str
+    reviewer: str
+    stages: tuple[str, ...]
+    provenance: str
+
+
+_CONFIRMATION_KEYS = {"rule", "reviewer", "stages", "provenance"}
+
+
+def load_confirmations(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[Confirmation, ...]:
+    """Validate ``[[screening.confirmations]]``: each names an include rule, a reviewer and its provenance."""
+    raw = screening.get("confirmations", [])
+    if not isinstance(raw, list):
+        raise ScreeningRuleError(
+            f"{where}: [screening] confirmations must be [[screening.confirmations]] tables"
+        )
+    rules = {r.id: r for r in load_rules(screening, where).rules}
+    out = []
+    for position, item in enumerate(raw, start=1):
+        label = f"{where}: screening confirmation {position}"
+        if not isinstance(item, dict):
+            raise ScreeningRuleError(f"{label} is not a table")
+        unknown = set(item) - _CONFIRMATION_KEYS
+        if unknown:
+            raise ScreeningRuleError(
+                f"{label}: unknown keys {sorted(unknown)} (known: {sorted(_CONFIRMATION_KEYS)})"
+            )
+        rule = rules.get(str(item.get("rule", "")))
+        if rule is None or rule.outcome != "include":
+            raise ScreeningRuleError(
+                f"{label}: rule must name an include rule of this protocol, not {item.get('rule')!r}"
+            )
+        reviewer, provenance = item.get("reviewer"), item.get("provenance")
+        if not isinstance(reviewer, str) or not reviewer.strip():
+            raise ScreeningRuleError(f"{label}: reviewer must name who confirms (a string)")
+        if not isinstance(provenance, str) or not provenance.strip():
+            raise ScreeningRuleError(
+                f"{label}: provenance must say where the confirmation comes from (a string)"
+            )
+        stages = _names(item.get("stages", list(rule.stages)), STAGES, label, "stages")
+        out.append(Confirmation(rule.id, reviewer.strip(), stages, provenance.strip()))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class DecisionFile:
+    """Reviewers' decisions kept in the review folder (``[[screening.decision_files]]``): a sheet in
+    ``screen import``'s format, stored as human decisions by every run, with where they come from."""
+
+    file: str  # relative to the review folder
+    reviewer: str  # for rows whose reviewer column is empty
+    provenance: str
+
+
+_DECISION_FILE_KEYS = {"file", "reviewer", "provenance"}
+_SCREENING_KEYS = {"rules", "confirmations", "decision_files"}
+
+
+def load_decision_files(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[DecisionFile, ...]:
+    raw = screening.get("decision_files", [])
+    if not isinstance(raw, list):
+        raise ScreeningRuleError(
+            f"{where}: [screening] decision_files must be [[screening.decision_files]] tables"
+        )
+    out = []
+    for position, item in enumerate(raw, start=1):
+        label = f"{where}: screening decision file {position}"
+        if not isinstance(item, dict):
+            raise ScreeningRuleError(f"{label} is not a table")
+        unknown = set(item) - _DECISION_FILE_KEYS
+        if unknown:
+            raise ScreeningRuleError(
+                f"{label}: unknown keys {sorted(unknown)} (known: {sorted(_DECISION_FILE_KEYS)})"
+            )
+        for key in sorted(_DECISION_FILE_KEYS):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise ScreeningRuleError(f"{label}: {key} must be a non-empty string")
+        out.append(DecisionFile(item["file"].strip(), item["reviewer"].strip(), item["provenance"].strip()))
+    return tuple(out)
+
+
 def load_rules(screening: Mapping[str, Any], where: str = "review.toml") -> RuleSet:
     """Validate ``[screening]`` (``[[screening.rules]]``) into a RuleSet; errors name the rule."""
+    unknown = set(screening) - _SCREENING_KEYS
+    if unknown:
+        raise ScreeningRuleError(
+            f"{where}: [screening] has unknown keys {sorted(unknown)} (known: {', '.join(sorted(_SCREENING_KEYS))})"
+        )
     raw = screening.get("rules", [])
     if not isinstance(raw, list):
         raise ScreeningRuleError(f"{where}: [screening] rules must be a list of [[screening.rules]] tables")

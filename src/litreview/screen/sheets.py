@@ -1,10 +1,13 @@
 """Decision files in and out: screening sheets (CSV, XLSX), RIS with labels, ASReview-style CSV.
 
 A sheet has one row per record to screen: ``record_id, stage, title, authors, year, source,
-auto_decision, auto_reason`` and the empty ``decision, reason, reviewer`` columns a reviewer fills.
-RIS carries the decision in ``LB`` (ASReview's ``ASReview_relevant``/``ASReview_irrelevant``) and a
-``KW  - litreview:<decision>`` keyword (Zotero tags, Rayyan labels), with the record id in ``AN``,
-so a file screened elsewhere comes back with its decisions.
+abstract, keywords``, the rules' ``suggestion`` and ``suggestion_reason``, and the ``decision, reason,
+reviewer`` columns a reviewer fills (pre-filled with that reviewer's own earlier decisions when the
+export names the reviewer). No other reviewer's decision is ever written (blind screening).
+RIS carries a reviewer's decision in ``LB`` (ASReview's ``ASReview_relevant``/``ASReview_irrelevant``)
+and a ``KW  - litreview:<decision>`` keyword (Zotero tags, Rayyan labels), with the record id in
+``AN``; a rule's suggestion is written as ``KW  - litreview-suggestion:<decision>``, which is never
+read back as a decision.
 """
 
 from __future__ import annotations
@@ -17,27 +20,43 @@ from pathlib import Path
 from litreview.errors import RecordParseError
 from litreview.records import Record
 from litreview.report.files import write_csv
-from litreview.screen.decisions import Effective, SheetRow
+from litreview.screen.decisions import Decision, SheetRow
 from litreview.sources.common import not_utf8
 from litreview.sources.transport import atomic_write_bytes
 
-SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "auto_decision", "auto_reason",
-                 "decision", "reason", "reviewer")  # fmt: skip
-ASREVIEW_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "doi", "keywords", "included")
+SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "abstract", "keywords",
+                 "suggestion", "suggestion_reason", "decision", "reason", "reviewer")  # fmt: skip
+ASREVIEW_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "doi", "keywords", "included",
+                    "litreview_suggestion")  # fmt: skip
 _LB = {"include": "ASReview_relevant", "exclude": "ASReview_irrelevant"}
 _LB_BACK = {v: k for k, v in _LB.items()}
+SUGGESTION_TAG = "litreview-suggestion:"
+
+Suggestions = Mapping[tuple[str, str], Decision]  # the rules' word, never a reviewer's
+Own = Mapping[tuple[str, str], Decision]  # the exporting reviewer's own decisions
+
+
+def _suggested(suggested: Suggestions, record_id: str, stage: str) -> tuple[str, str]:
+    d = suggested.get((record_id, stage))
+    if d is None:
+        return "", ""
+    return d.decision, f"rule {d.rule_id}: {d.reason}" if d.rule_id else d.reason
 
 
 def sheet_rows(
-    records: Iterable[Record], auto: Mapping[tuple[str, str], Effective], stage: str
+    records: Iterable[Record], suggested: Suggestions, stage: str, own: Own | None = None
 ) -> Iterator[dict]:
     for record in records:
-        d = auto.get((record.record_id, stage))
+        suggestion, why = _suggested(suggested, record.record_id, stage)
+        mine = (own or {}).get((record.record_id, stage))
         yield {
             "record_id": record.record_id, "stage": stage, "title": record.title,
             "authors": "; ".join(getattr(record, "authors", ()) or ()), "year": record.year or "",
-            "source": record.source, "auto_decision": d.decision if d else "", "auto_reason": d.reason if d else "",
-            "decision": "", "reason": "", "reviewer": "",
+            "source": record.source, "abstract": getattr(record, "abstract", "") or "",
+            "keywords": "; ".join(getattr(record, "keywords", ()) or ()),
+            "suggestion": suggestion, "suggestion_reason": why,
+            "decision": mine.decision if mine else "", "reason": mine.reason if mine else "",
+            "reviewer": mine.reviewer if mine else "",
         }  # fmt: skip
 
 
@@ -146,11 +165,10 @@ def _read_ris(path: Path) -> list[SheetRow]:
 
 
 def write_ris(
-    path: Path, records: Iterable[Record], decided: Mapping[tuple[str, str], Effective], stage: str
+    path: Path, records: Iterable[Record], suggested: Suggestions, stage: str, own: Own | None = None
 ) -> int:
     out, count = [], 0
     for record in records:
-        d = decided.get((record.record_id, stage))
         lines = ["TY  - " + ("JOUR" if record.kind == "citation" else "GEN"), f"TI  - {record.title}"]
         lines += [f"AU  - {a}" for a in getattr(record, "authors", ()) or ()]
         if record.year:
@@ -159,13 +177,17 @@ def write_ris(
                            ("AB", getattr(record, "abstract", ""))):  # fmt: skip
             if value:
                 lines.append(f"{tag}  - {' '.join(str(value).split())}")
+        lines += [f"KW  - {k}" for k in getattr(record, "keywords", ()) or ()]
         lines.append(f"AN  - {record.record_id}")
-        if d is not None and d.decision in ("include", "exclude", "maybe"):
-            if d.decision in _LB:
-                lines.append(f"LB  - {_LB[d.decision]}")
-            lines.append(f"KW  - litreview:{d.decision}")
-            if d.reason:
-                lines.append(f"N1  - litreview reason: {d.reason}")
+        suggestion, why = _suggested(suggested, record.record_id, stage)
+        if suggestion:
+            lines.append(f"KW  - {SUGGESTION_TAG}{suggestion}")
+            lines.append(f"N1  - litreview suggestion (not a decision): {suggestion}, {why}")
+        mine = (own or {}).get((record.record_id, stage))
+        if mine is not None and mine.decision in ("include", "exclude", "maybe"):
+            if mine.decision in _LB:
+                lines.append(f"LB  - {_LB[mine.decision]}")
+            lines += [f"KW  - litreview:{mine.decision}", f"KW  - reviewer:{mine.reviewer}"]
         lines.append("ER  - ")
         out.append("\n".join(lines))
         count += 1
@@ -173,17 +195,16 @@ def write_ris(
     return count
 
 
-def write_asreview_csv(
-    path: Path, records: Iterable[Record], decided: Mapping[tuple[str, str], Effective], stage: str
-) -> int:
+def write_asreview_csv(path: Path, records: Iterable[Record], suggested: Suggestions, stage: str,
+                       own: Own | None = None) -> int:  # fmt: skip
     rows = []
     for record in records:
-        d = decided.get((record.record_id, stage))
-        label = {"include": 1, "exclude": 0}.get(d.decision if d else "", "")
+        mine = (own or {}).get((record.record_id, stage))
+        label = {"include": 1, "exclude": 0}.get(mine.decision if mine else "", "")
         rows.append({
             "record_id": record.record_id, "title": record.title, "abstract": getattr(record, "abstract", ""),
             "authors": "; ".join(getattr(record, "authors", ()) or ()), "year": record.year or "",
             "doi": getattr(record, "doi", ""), "keywords": "; ".join(getattr(record, "keywords", ()) or ()),
-            "included": label,
+            "included": label, "litreview_suggestion": _suggested(suggested, record.record_id, stage)[0],
         })  # fmt: skip
     return write_csv(path, ASREVIEW_COLUMNS, rows)

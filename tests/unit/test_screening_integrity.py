@@ -1,0 +1,213 @@
+"""Screening a methods reviewer can defend: suggestions are never decisions, dual screening is blind,
+decisions that could never count are refused or applied where they count, a title/abstract exclusion
+ends a record's path, rules may exclude but never include, full-text exclusions carry a reason."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from litreview.dedup.representative import DUPLICATE
+from litreview.errors import ScreeningRuleError
+from litreview.records import Citation, Trial
+from litreview.screen.commands import AGREEMENT_FILE, confirm_rule, export_decisions, import_decisions
+from litreview.screen.decisions import Decision, effective
+from litreview.workspace import Link, Workspace
+
+TA, FT = "title_abstract", "full_text"
+REASONS = ["Irrelevant records", "NEC of pulmonary origin only", "Merkel cell carcinoma"]
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """Eight citations (x:1..x:8; x:8 a duplicate of x:7) and two trials; rules: IN includes x:1-x:4
+    and both trials at title/abstract and the trials at full text, EX excludes x:5."""
+    root = tmp_path / "ws"
+    records = [Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=f"Study {i} of NEC therapy",
+                        authors=("Doe J",), year=2020, abstract=f"Abstract {i}", keywords=("NEC", "platinum"))
+               for i in range(1, 9)]  # fmt: skip
+    records += [Trial(record_id=f"ctgov:NCT0000000{i}", source="ctgov", native_id=f"NCT0000000{i}",
+                      nct_id=f"NCT0000000{i}", title=f"Trial {i} in NEC") for i in (1, 2)]  # fmt: skip
+    auto = [Decision(f"x:{i}", TA, "include", "treatment of NEC", rule_id="IN") for i in range(1, 5)]
+    auto += [Decision("x:5", TA, "exclude", "Irrelevant", rule_id="EX")]
+    auto += [Decision(f"x:{i}", TA, "maybe", "no rule decides") for i in (6, 7)]
+    for t in ("ctgov:NCT00000001", "ctgov:NCT00000002"):
+        auto += [Decision(t, TA, "include", "registered trial", rule_id="IN-TRIAL"),
+                 Decision(t, FT, "include", "registered trial", rule_id="IN-TRIAL")]  # fmt: skip
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        ws.replace_links("r1", DUPLICATE, [Link("x:8", "x:7", DUPLICATE, "exact-doi", 1.0)])
+        ws.replace_auto_decisions("r1", auto, [r.record_id for r in records])
+        ws.set_meta("exclusion_reasons", REASONS)
+    return root
+
+
+def write_sheet(path, rows):
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["record_id", "stage", "decision", "reason", "reviewer"])
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def humans(root):
+    with Workspace.existing(root) as ws:
+        return [d for d in ws.decisions() if d.origin == "human"]
+
+
+# 1. Round trips never turn suggestions into decisions ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sheet.csv", "sheet.xlsx", "records.ris"])
+def test_an_export_read_straight_back_stores_no_decision(workspace, tmp_path, name):
+    out = tmp_path / name
+    export_decisions(workspace, out)
+    summary = import_decisions(out, workspace, reviewer="r")
+    assert summary["stored"] == 0 and humans(workspace) == []
+
+
+def test_a_file_echoing_every_suggestion_is_refused_unless_flagged(workspace, tmp_path):
+    sheet = tmp_path / "copied.csv"
+    rows = [{"record_id": f"x:{i}", "stage": TA, "decision": "include", "reviewer": "r"} for i in range(1, 5)]
+    rows.append(
+        {"record_id": "x:5", "stage": TA, "decision": "exclude", "reason": "Irrelevant", "reviewer": "r"}
+    )
+    write_sheet(sheet, rows)
+    with pytest.raises(ScreeningRuleError, match="repeats the rules' suggestion"):
+        import_decisions(sheet, workspace)
+    assert humans(workspace) == []
+    assert import_decisions(sheet, workspace, accept_suggestions=True)["stored"] == 5
+
+
+# 2. Blind dual screening ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sheet.csv", "records.ris", "asreview.csv"])
+def test_an_export_for_reviewer_b_never_shows_reviewer_as_decisions(workspace, tmp_path, name):
+    sheet = tmp_path / "a.csv"
+    write_sheet(sheet, [{"record_id": "x:6", "stage": TA, "decision": "exclude", "reason": "off-topic secret",
+                         "reviewer": "alice"},
+                        {"record_id": "x:1", "stage": TA, "decision": "exclude", "reason": "alice-only",
+                         "reviewer": "alice"}])  # fmt: skip
+    import_decisions(sheet, workspace)
+    out = tmp_path / name
+    export_decisions(
+        workspace, out, fmt="asreview" if name.startswith("asreview") else "auto", reviewer="bob"
+    )
+    text = out.read_text() if not name.endswith(".xlsx") else ""
+    assert "alice" not in text and "secret" not in text and "alice-only" not in text
+    if name == "sheet.csv":
+        rows = {r["record_id"]: r for r in csv.DictReader(text.splitlines())}
+        assert rows["x:1"]["suggestion"] == "include" and rows["x:1"]["decision"] == ""
+        assert rows["x:6"]["suggestion"] == "maybe"
+    # alice's own export shows her own decisions, to carry on from
+    mine = tmp_path / "alice.csv"
+    export_decisions(workspace, mine, reviewer="alice")
+    rows = {r["record_id"]: r for r in csv.DictReader(mine.read_text().splitlines())}
+    assert rows["x:6"]["decision"] == "exclude" and rows["x:6"]["reviewer"] == "alice"
+
+
+# 3. Decisions that could never count ------------------------------------------------------------
+
+
+def test_a_decision_on_a_duplicate_counts_for_its_cluster(workspace, tmp_path):
+    sheet = tmp_path / "dup.csv"
+    write_sheet(sheet, [{"record_id": "x:8", "stage": TA, "decision": "include", "reviewer": "ana"}])
+    summary = import_decisions(sheet, workspace)
+    assert summary["applied_to_cluster"] == [{"record_id": "x:8", "representative": "x:7"}]
+    assert [(d.record_id, d.decision) for d in humans(workspace)] == [("x:7", "include")]
+
+
+def test_full_text_decisions_on_records_excluded_at_title_abstract_are_refused_with_the_row(
+    workspace, tmp_path
+):
+    sheet = tmp_path / "ft.csv"
+    write_sheet(sheet, [
+        {"record_id": "x:1", "stage": TA, "decision": "include", "reviewer": "ana"},
+        {"record_id": "x:1", "stage": FT, "decision": "include", "reviewer": "ana"},
+        {"record_id": "x:5", "stage": FT, "decision": "include", "reviewer": "ana"},
+    ])  # fmt: skip
+    with pytest.raises(ScreeningRuleError, match=r"row 4: x:5 was excluded at title/abstract \(rule EX\)"):
+        import_decisions(sheet, workspace)
+    assert humans(workspace) == []
+
+
+# 4. A title/abstract exclusion ends the record's path ---------------------------------------------
+
+
+def test_a_human_exclusion_ends_the_path_whatever_the_rules_say_later():
+    log = [Decision("t", TA, "include", rule_id="IN"), Decision("t", TA, "include", "", "lead", "human", "IN"),
+           Decision("t", FT, "include", rule_id="IN"), Decision("t", FT, "include", "", "lead", "human", "IN"),
+           Decision("t", TA, "exclude", "not NEC", "ana", "human"), Decision("t", TA, "exclude", "x", "consensus", "human")]  # fmt: skip
+    eff = effective(log)
+    assert eff[("t", TA)].decision == "exclude" and ("t", FT) not in eff
+
+
+# 5. Rules may exclude, never include ---------------------------------------------------------
+
+
+def test_rule_inclusions_wait_for_a_reviewer_and_exclusions_count():
+    eff = effective(
+        [Decision("a", TA, "include", "x", rule_id="IN"), Decision("b", TA, "exclude", "y", rule_id="EX")]
+    )
+    assert eff[("a", TA)].decision == "undecided" and "suggest" in eff[("a", TA)].reason
+    assert eff[("b", TA)].decision == "exclude" and eff[("b", TA)].source == "rule EX"
+
+
+def test_screen_confirm_turns_one_rules_suggestions_into_a_reviewers_logged_decisions(workspace, tmp_path):
+    sheet = tmp_path / "a.csv"
+    write_sheet(
+        sheet, [{"record_id": "x:2", "stage": TA, "decision": "exclude", "reason": "no", "reviewer": "ana"}]
+    )
+    import_decisions(sheet, workspace)
+    done = confirm_rule(workspace, "IN", "lead", TA)
+    assert done == {"confirmed": 3, "skipped": 1}  # x:2 was decided by a reviewer: left alone
+    confirmed = sorted((d.record_id, d.reviewer, d.rule_id) for d in humans(workspace) if d.rule_id)
+    assert confirmed == [("x:1", "lead", "IN"), ("x:3", "lead", "IN"), ("x:4", "lead", "IN")]
+    with Workspace.existing(workspace) as ws:
+        eff = effective(ws.decisions())
+        history = ws.conn.execute(
+            "SELECT COUNT(*) FROM decision_history WHERE batch LIKE 'confirm:IN:%'"
+        ).fetchone()
+    assert eff[("x:1", TA)].decision == "include" and history[0] == 3
+    with pytest.raises(Exception, match="not an include rule"):
+        confirm_rule(workspace, "EX", "lead", TA)
+
+
+# 6. Full text: reasons from the protocol's list; kappa on decisions, reasons apart ---------------------
+
+
+def test_full_text_exclusions_need_a_reason_from_the_list(workspace, tmp_path):
+    base = [{"record_id": "x:1", "stage": TA, "decision": "include", "reviewer": "ana"}]
+    sheet = tmp_path / "ft.csv"
+    write_sheet(sheet, [*base, {"record_id": "x:1", "stage": FT, "decision": "exclude", "reviewer": "ana"}])
+    with pytest.raises(ScreeningRuleError, match="row 3: a full-text exclusion needs a reason"):
+        import_decisions(sheet, workspace)
+    write_sheet(sheet, [*base, {"record_id": "x:1", "stage": FT, "decision": "exclude", "reason": "boring",
+                                "reviewer": "ana"}])  # fmt: skip
+    with pytest.raises(ScreeningRuleError, match="not one of the protocol's exclusion reasons"):
+        import_decisions(sheet, workspace)
+    write_sheet(sheet, [*base, {"record_id": "x:1", "stage": FT, "decision": "exclude",
+                                "reason": "other: single-arm phase I", "reviewer": "ana"}])  # fmt: skip
+    assert import_decisions(sheet, workspace)["stored"] == 2
+
+
+def test_reason_disagreement_is_reported_apart_and_written_to_the_workspace(workspace, tmp_path):
+    for reviewer, reason in (("ana", "Merkel cell carcinoma"), ("ben", "Irrelevant records")):
+        sheet = tmp_path / f"{reviewer}.csv"
+        write_sheet(sheet, [{"record_id": "x:6", "stage": TA, "decision": "exclude", "reason": reason,
+                             "reviewer": reviewer},
+                            {"record_id": "x:7", "stage": TA, "decision": "include", "reviewer": reviewer}])  # fmt: skip
+        summary = import_decisions(sheet, workspace)
+    pair = summary["agreement"][0]["pairs"][0]
+    assert pair["agreement"] == 1.0  # same decisions: kappa counts agreement on decisions
+    assert summary["reason_disagreements"] == [{"record_id": "x:6", "stage": TA, "decision": "exclude",
+                                                "reasons": {"ana": "Merkel cell carcinoma", "ben": "Irrelevant records"}}]  # fmt: skip
+    written = json.loads((workspace / AGREEMENT_FILE).read_text())
+    assert written["reason_disagreements"] == summary["reason_disagreements"]
+    assert written["per_reviewer"]["ana"] == {"title_abstract:exclude": 1, "title_abstract:include": 1}
+    with Workspace.existing(workspace) as ws:
+        counted = effective(ws.decisions())[("x:6", TA)]
+    assert "ana: Merkel" in counted.reason and "ben: Irrelevant" in counted.reason  # no first-one-wins
