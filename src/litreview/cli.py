@@ -78,9 +78,12 @@ def run(
 ) -> None:
     """Run the review flow (offline on its snapshot by default) and write every output."""
     from litreview.config import load_protocol
+    from litreview.workspace import check_run_id
 
     started = time.perf_counter()
     protocol = load_protocol(review_dir)  # fail fast, before Prefect starts
+    if run_id is not None:
+        check_run_id(run_id)
     mode, folder = _mode(live, snapshot, record, default="replay")
     _quiet_prefect()
     from litreview.pipeline.tasks import review_flow
@@ -128,8 +131,11 @@ def update(
 ) -> None:
     """Living-review update: only what is new since the last run; decisions kept; change report written."""
     from litreview.config import load_protocol
+    from litreview.workspace import check_run_id
 
     protocol = load_protocol(review_dir)
+    if run_id is not None:
+        check_run_id(run_id)
     mode, folder = _mode(live, snapshot, record, default="live")
     _quiet_prefect()
     from litreview.pipeline.tasks import update_flow
@@ -245,8 +251,10 @@ def dedup(
     from litreview.dedup.fuzzy import link_fuzzy
     from litreview.importers import detect_format, load_records, source_name
     from litreview.records import Record, from_dict
-    from litreview.report.files import write_csv
+    from litreview.report.files import refuse_overwriting, write_csv
 
+    names = ("duplicates.csv", "maybe.csv", "shared_doi.csv")
+    refuse_overwriting([out / name for name in names], [input_file])
     records: Iterable[Record]
     if input_file.suffix == ".jsonl":
         with open(input_file, encoding="utf-8") as handle:
@@ -568,10 +576,11 @@ def import_file(
     """Read an export into the record model and write it as JSON lines (streamed)."""
     from litreview.errors import ConfigError
     from litreview.importers import FORMATS, detect_format, load_records, source_name
-    from litreview.report.files import write_jsonl
+    from litreview.report.files import refuse_overwriting, write_jsonl
 
     if fmt != "auto" and fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r} (choose: auto, {', '.join(FORMATS)})")
+    refuse_overwriting([out], [file])
     chosen = detect_format(file) if fmt == "auto" else fmt
     count = write_jsonl(out, load_records(file, chosen, source=source or source_name(chosen, file)))
     print(f"{file}: {count} records ({chosen}) written to {out}", file=sys.stderr)

@@ -152,7 +152,57 @@ def load_protocol(review: Path | str) -> Protocol:
         raise ConfigError(
             f"invalid TOML: {exc}", path=path, line=int(match.group(1)) if match else None
         ) from exc
+    _check_shape(data, path, text)
     return _build_protocol(data, path, text, hashlib.sha256(blob).hexdigest())
+
+
+# What review.toml may hold: a mistyped table or key is an error, never silently dropped (a
+# "[[source]]" would otherwise drop that source and change the PRISMA counts without a word).
+_TABLES: dict[str, tuple[type, frozenset[str] | None]] = {
+    "review": (dict, frozenset({"id", "title", "citation", "doi", "files_outside_folder"})),
+    "sources": (list, frozenset({"name", "kind", "label", "platform", "query_file", "file", "format", "field",
+                                 "mindate", "maxdate", "datetype", "searched", "group"})),
+    "snapshot": (dict, frozenset({"dir"})),
+    "repairs": (dict, None),
+    "reported": (dict, None),
+    "criteria": (dict, frozenset({"include", "exclude", "citation_searching"})),
+    "tables": (dict, None),
+    "screening": (dict, None),  # checked with its rules
+}  # fmt: skip
+_STRING_KEYS = {"name", "kind", "label", "platform", "format", "field", "mindate", "maxdate", "datetype",
+                "searched", "group", "id", "title", "citation", "doi", "dir"}  # fmt: skip
+
+
+def _check_shape(data: dict[str, Any], path: Path, text: str) -> None:
+    """Every table and key of review.toml is known and of the right type: ``file: key: expected``."""
+    for name, value in data.items():
+        if name not in _TABLES:
+            raise ConfigError(
+                f"unknown table or key [{name}] (known: {', '.join(sorted(_TABLES))})",
+                path=path,
+                line=_line_of(text, name),
+            )
+        kind, keys = _TABLES[name]
+        if not isinstance(value, kind):
+            what = "[[" + name + "]] tables" if kind is list else "a [" + name + "] table"
+            raise ConfigError(
+                f"{name}: expected {what}, got {type(value).__name__}", path=path, line=_line_of(text, name)
+            )
+        entries = value if isinstance(value, list) else [value]
+        for position, entry in enumerate(entries, start=1):
+            where = f"{name} #{position}" if kind is list else name
+            if not isinstance(entry, dict):
+                raise ConfigError(f"{where}: expected a table, got {type(entry).__name__}", path=path)
+            for key, item in entry.items():
+                if keys is not None and key not in keys:
+                    raise ConfigError(
+                        f"{where}: unknown key {key!r} (known: {', '.join(sorted(keys))})",
+                        path=path,
+                        line=_line_of(text, key),
+                    )
+                if keys is not None and key in _STRING_KEYS and not isinstance(item, str):
+                    raise ConfigError(f"{where}: {key}: expected a string, got {type(item).__name__}",
+                                      path=path, line=_line_of(text, key))  # fmt: skip
 
 
 def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str) -> Any:

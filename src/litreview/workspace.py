@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -132,6 +134,41 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}")
+
+
+def refuse_symlink(path: Path) -> None:
+    """Nothing is written through a symlink: it could lead anywhere on the machine."""
+    if path.is_symlink():
+        raise WorkspaceError(f"{path}: is a symbolic link; litreview writes nothing through one")
+
+
+def check_run_id(run_id: str) -> str:
+    if not RUN_ID.fullmatch(run_id) or ".." in run_id:
+        raise WorkspaceError(
+            f"run id {run_id!r}: use letters, digits, '.', '_', ':' and '-' only (it names a folder under runs/)"
+        )
+    return run_id
+
+
+def _check_is_workspace(db: Path) -> None:
+    if db.stat().st_size == 0:
+        raise WorkspaceError(
+            f"{db}: exists but is empty, so it is not a litreview workspace (a truncated copy?); refusing "
+            "to build a new one over it: restore it from a backup, or move it away to start afresh"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(f"{db}: not a usable litreview workspace ({exc}); nothing was changed") from exc
+    if row is None:
+        raise WorkspaceError(f"{db}: not a litreview workspace (no review id); nothing was changed")
+
+
 class Workspace:
     """A review's workspace folder: ``workspace.sqlite``, ``runs/`` and the rendered outputs."""
 
@@ -160,7 +197,12 @@ class Workspace:
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> Workspace:
+        """Open the workspace, creating it only where none exists: a file that is there but is not a
+        litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
         self.root.mkdir(parents=True, exist_ok=True)
+        refuse_symlink(self.db_path)
+        if self.db_path.exists():
+            _check_is_workspace(self.db_path)
         try:
             conn = sqlite3.connect(self.db_path, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -216,7 +258,13 @@ class Workspace:
     def lock(self) -> None:
         """Hold an exclusive lock so only one run or update uses the workspace at a time."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".lock", "w")  # noqa: SIM115 - held until unlock()
+        try:  # O_NOFOLLOW: a planted symlink never leads the lock to truncate someone's file
+            fd = os.open(self.root / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{self.root / '.lock'}: cannot take the workspace lock ({exc.strerror})"
+            ) from exc
+        handle = os.fdopen(fd, "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -246,9 +294,14 @@ class Workspace:
 
     # -- runs ----------------------------------------------------------------------------------
     def run_dir(self, run_id: str) -> Path:
-        return self.root / "runs" / run_id
+        runs = self.root / "runs"
+        refuse_symlink(runs)
+        folder = runs / check_run_id(run_id)
+        refuse_symlink(folder)
+        return folder
 
     def start_run(self, run_id: str, *, kind: str = "review") -> None:
+        check_run_id(run_id)
         self.conn.execute(
             "INSERT INTO runs(run_id, started_at, status, kind) VALUES (?, ?, 'running', ?) "
             "ON CONFLICT(run_id) DO UPDATE SET status='running'",

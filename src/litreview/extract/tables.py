@@ -18,7 +18,7 @@ from litreview.errors import RecordParseError
 from litreview.extract.rows import Row, derive_row
 from litreview.extract.trials import TABLE_COLUMNS
 from litreview.records import Citation, Trial
-from litreview.report.files import write_csv, write_json
+from litreview.report.files import append_text_row, write_csv, write_json
 from litreview.sources.transport import atomic_write_bytes
 
 PAPER_HEADERS = (
@@ -127,16 +127,20 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
     book.remove(book.active)
     for table, rows in _grouped(tables).items():
         sheet = book.create_sheet(f"Table {table}" if table != "unassigned" else "Unassigned")
-        sheet.append([TABLE_TITLES.get(table, "No therapy category derived")])
+        append_text_row(sheet, [TABLE_TITLES.get(table, "No therapy category derived")])
         sheet["A1"].font = Font(bold=True)
-        sheet.append([header for _, header in PAPER_HEADERS])
+        append_text_row(sheet, [header for _, header in PAPER_HEADERS])
         for row in rows:
-            sheet.append([row.cells[key].value for key, _ in PAPER_HEADERS])
+            append_text_row(sheet, [row.cells[key].value for key, _ in PAPER_HEADERS])
     if tables.applied:
         sheet = book.create_sheet("Overrides")
-        sheet.append(["identifier", "column", "from", "to", "reason", "who"])
+        append_text_row(sheet, ["identifier", "column", "from", "to", "reason", "who"])
         for o in tables.applied:
-            sheet.append([o["identifier"], o["column"], o["from"], o["to"], o["reason"], o["who"]])
+            append_text_row(sheet, [o["identifier"], o["column"], o["from"], o["to"], o["reason"], o["who"]])
+    if not book.worksheets:  # a review with no included trial: a workbook needs one visible sheet
+        sheet = book.create_sheet("Tables")
+        append_text_row(sheet, ["No included registry trial: the tables are empty"])
+        append_text_row(sheet, [header for _, header in PAPER_HEADERS])
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write_bytes(path, buffer.getvalue())

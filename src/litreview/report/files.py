@@ -5,11 +5,41 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litreview.sources.transport import atomic_open, atomic_write_bytes
+from litreview.sources.transport import atomic_open, atomic_write_bytes, refuse_symlink
+
+
+def text_cells(values: Iterable[Any]) -> list[Any]:
+    """Characters XML cannot hold (control characters) become U+FFFD, so a hostile title cannot
+    stop the workbook from being written."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
+
+
+def append_text_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append ``values`` to an openpyxl worksheet with every string stored as text: openpyxl would
+    store a string starting with "=" as a live formula."""
+    sheet.append(text_cells(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def refuse_overwriting(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """An output that would replace one of the command's own inputs (or a folder) is refused."""
+    from litreview.errors import ConfigError
+
+    sources = [p.resolve() for p in inputs if p.exists()]
+    for out in outputs:
+        if out.is_dir():
+            raise ConfigError(f"{out}: is a folder; name a file to write")
+        if out.exists() and any(out.resolve() == src for src in sources):
+            raise ConfigError(f"{out}: is this command's input; refusing to write over it")
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -17,13 +47,40 @@ def write_json(path: Path, data: Any) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
+# Spreadsheet formula injection (OWASP "CSV injection"): a cell a spreadsheet would run as a formula
+# starts with one of these. Record text comes from anyone (a hostile database export included).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a quote to text a spreadsheet would read as a formula (``=HYPERLINK(...)``, ``@cmd``).
+    Reversible: text that already starts with quotes before such a character gets one more quote,
+    and :func:`restore` takes exactly one away."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def restore(value: str) -> str:
+    """The text :func:`neutralise` was given."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value[1:]) else value
+
+
+def write_csv(
+    path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, spreadsheet: bool = True
+) -> int:
+    """``spreadsheet``: the file is for people who open it in Excel, so text that would run as a
+    formula is neutralised (numbers are written as they are)."""
+    refuse_symlink(path)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    # "\r\n" ends rows (RFC 4180, as Excel writes), which also makes the writer quote a field holding
+    # a bare carriage return; with "\n" such a field was written unquoted and broke the row apart.
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+        cells = {k: ("" if row.get(k) is None else row.get(k)) for k in columns}
+        if spreadsheet:
+            cells = {k: neutralise(v) if isinstance(v, str) else v for k, v in cells.items()}
+        writer.writerow(cells)
         count += 1
     atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
     return count

@@ -103,4 +103,4 @@ def write_prisma2020_csv(path: Path, flow: Mapping[str, Any], labels: Mapping[st
         }
         for key, node, box, text in TEMPLATE
     ]  # fmt: skip
-    return write_csv(path, COLUMNS, rows)
+    return write_csv(path, COLUMNS, rows, spreadsheet=False)  # read by the PRISMA2020 app, not Excel

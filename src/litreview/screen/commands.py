@@ -11,7 +11,7 @@ from litreview.config import load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.importers import detect_format, load_records, source_name
 from litreview.records import Record
-from litreview.report.files import write_csv, write_json
+from litreview.report.files import refuse_overwriting, write_csv, write_json
 from litreview.screen.decisions import (
     Decision,
     Effective,
@@ -77,8 +77,10 @@ def export_decisions(
 
 
 def _refuse_workspace_files(workspace: Workspace, out: Path) -> None:
-    if out.resolve() == workspace.db_path.resolve() or out.resolve().parent == workspace.db_path.resolve():
+    database = [workspace.db_path.parent / (workspace.db_path.name + end) for end in ("", "-wal", "-shm")]
+    if any(out.resolve() == db.resolve() for db in database):
         raise ConfigError(f"{out}: refusing to write over the workspace database")
+    refuse_overwriting([out], [])
 
 
 def import_decisions(
@@ -194,6 +196,7 @@ def apply_rules(
     """Apply a protocol's screening rules to any importable file; write record_id,title,decision,rule_id,reason."""
     protocol = load_protocol(protocol_path)
     rules = load_rules(protocol.screening, where=str(protocol.path))
+    refuse_overwriting([out], [records_file, protocol_path])
     fmt = detect_format(records_file)
     source = source_name(fmt, records_file)
     counts: dict[str, int] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.records import Record
-from litreview.report.files import write_csv
+from litreview.report.files import append_text_row, restore, write_csv
 from litreview.screen.decisions import Decision, SheetRow
 from litreview.sources.common import not_utf8
 from litreview.sources.transport import atomic_write_bytes
@@ -68,9 +68,9 @@ def write_sheet(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
         book = Workbook()
         sheet = book.active
         sheet.title = "screening"
-        sheet.append(list(SHEET_COLUMNS))
+        append_text_row(sheet, list(SHEET_COLUMNS))
         for row in rows:
-            sheet.append([row.get(c, "") for c in SHEET_COLUMNS])
+            append_text_row(sheet, [row.get(c, "") for c in SHEET_COLUMNS])
         buffer = io.BytesIO()
         book.save(buffer)
         atomic_write_bytes(path, buffer.getvalue())
@@ -89,8 +89,9 @@ def read_decision_file(path: Path) -> list[SheetRow]:
     return _read_csv(path)
 
 
-def _row(number: int, data: Mapping[str, object]) -> SheetRow:
-    get = lambda key: str(data.get(key) or "").strip()  # noqa: E731
+def _row(number: int, data: Mapping[str, object], csv_text: bool = False) -> SheetRow:
+    # CSV text was neutralised against formulas on the way out (report.files.neutralise)
+    get = lambda key: (restore(str(data.get(key) or "")) if csv_text else str(data.get(key) or "")).strip()  # noqa: E731
     return SheetRow(number, get("record_id"), get("stage") or "title_abstract", get("decision"), get("reason"),
                     get("reviewer"))  # fmt: skip
 
@@ -106,7 +107,7 @@ def _read_csv(path: Path) -> list[SheetRow]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle, strict=True)
             _check_header(list(reader.fieldnames or []), path)
-            return [_row(reader.line_num, row) for row in reader]
+            return [_row(reader.line_num, row, csv_text=True) for row in reader]
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
     except csv.Error as exc:

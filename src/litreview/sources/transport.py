@@ -86,6 +86,7 @@ def file_sha256(path: Path) -> str:
 def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
     """A temporary sibling to write, renamed over ``path`` only when the block ends without error,
     so a reader never sees half a file and a failure leaves the old file as it was."""
+    refuse_symlink(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -97,6 +98,12 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def refuse_symlink(path: Path) -> None:
+    """Outputs are never written where a symlink stands: it could lead to any file on the machine."""
+    if path.is_symlink():
+        raise SourceError(f"{path}: is a symbolic link; litreview writes nothing through one")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

