@@ -178,6 +178,7 @@ class Workspace:
         self.db_path = self.root / DB_NAME
         self._conn: sqlite3.Connection | None = None
         self._lock: IO[str] | None = None
+        self._depth = 0  # open transactions (the outer one, then savepoints)
 
     @classmethod
     def existing(cls, root: Path | str) -> Workspace:
@@ -282,15 +283,22 @@ class Workspace:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic unit of work: everything inside commits together or not at all."""
+        """One atomic unit of work: everything inside commits together or not at all. Nested, it is
+        a savepoint of the outer one, so a whole run can be one transaction around its steps."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        depth = self._depth
+        conn.execute(f"SAVEPOINT level{depth}" if depth else "BEGIN IMMEDIATE")
+        self._depth += 1
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute(f"ROLLBACK TO level{depth}" if depth else "ROLLBACK")
+            if depth:
+                conn.execute(f"RELEASE level{depth}")
             raise
-        conn.execute("COMMIT")
+        finally:
+            self._depth = depth
+        conn.execute(f"RELEASE level{depth}" if depth else "COMMIT")
 
     # -- runs ----------------------------------------------------------------------------------
     def run_dir(self, run_id: str) -> Path:
@@ -313,6 +321,16 @@ class Workspace:
             "UPDATE runs SET finished_at=?, status='finished', manifest=? WHERE run_id=?",
             (utc_now(), json.dumps(manifest, sort_keys=True), run_id),
         )
+
+    def fail_run(self, run_id: str, message: str) -> None:
+        """Mark a run failed (after its transaction rolled back); a finished run of that id stays."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO runs(run_id, started_at, finished_at, status, manifest) VALUES (?, ?, ?, 'failed', ?) "
+                "ON CONFLICT(run_id) DO UPDATE SET status='failed', finished_at=excluded.finished_at, "
+                "manifest=excluded.manifest WHERE runs.status != 'finished'",
+                (run_id, utc_now(), utc_now(), json.dumps({"error": message})),
+            )
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.conn.execute(

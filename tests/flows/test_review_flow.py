@@ -119,6 +119,33 @@ def test_truncated_export_changes_nothing(review_copy, tmp_path):
     assert _state(workspace) == before
 
 
+def test_a_failure_after_storing_changes_nothing_and_marks_the_run_failed(review_copy, tmp_path):
+    """The render phase fails (a damaged [tables] overrides file) after a changed export was stored
+    and screened: records, links, decisions, runs and every output are as before; the run is failed."""
+    workspace = tmp_path / "ws"
+    review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="good")
+    before = _state(workspace)
+    conn = sqlite3.connect(workspace / "workspace.sqlite")
+    decisions = sorted(conn.execute("SELECT * FROM decisions"))
+    conn.close()
+    ris = review_copy / "snapshot/embase/embase_export.ris"
+    ris.write_text(ris.read_text() + "\nTY  - JOUR\nTI  - A new study of NEC therapy\nAN  - 999999\nER  - \n")
+    (review_copy / "overrides.csv").write_text("identifier,column\nNCT0,compound\n")  # columns missing
+    toml = review_copy / "review.toml"
+    toml.write_text(toml.read_text().replace("[tables]\n", '[tables]\noverrides = "overrides.csv"\n'))
+    with pytest.raises(RecordParseError, match="overrides.csv"):
+        review_flow(review_dir=str(review_copy), workspace=str(workspace), run_id="bad")
+    after = _state(workspace)
+    conn = sqlite3.connect(workspace / "workspace.sqlite")
+    assert sorted(conn.execute("SELECT * FROM decisions")) == decisions
+    status = dict(conn.execute("SELECT run_id, status FROM runs"))
+    conn.close()
+    assert status == {"good": "finished", "bad": "failed"}
+    before["counts"]["runs"] += 1  # the failed run is on record, nothing else is
+    assert after == before
+    assert not (workspace / ".staging").exists() and not (workspace / "runs" / "bad").exists()
+
+
 def test_cli_run_prints_summary(review_copy, tmp_path, monkeypatch, capsys):
     from litreview import cli
 

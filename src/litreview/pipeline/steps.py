@@ -6,7 +6,9 @@ so the same steps run from a notebook or another orchestrator.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import platform
 import shutil
 import sys
@@ -338,6 +340,62 @@ def _screening_rows(decided: dict[tuple[str, str], Effective]):
                "decided_by": d.source}  # fmt: skip
 
 
+def store_and_render(
+    workspace: Workspace,
+    protocol: Protocol,
+    run_id: str,
+    batches: list[SourceBatch],
+    *,
+    mode: str,
+    flow_run_id: str | None,
+    started: str,
+    update: dict[str, Any] | None = None,
+) -> RunResult:
+    """Store, link, screen and render as one unit: the database changes in one transaction and the
+    outputs are written to a staging folder, published only once that transaction has committed.
+    Any failure leaves the workspace and its outputs exactly as they were, and the run marked failed."""
+    staging = workspace.root / ".staging" / run_id
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        with workspace.transaction():
+            context = None
+            if update is not None:
+                incoming = {r.record_id for b in batches for r in b.records}
+                existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
+                before = {r.record_id: r for r in workspace.records(sorted(incoming & existing))}
+                context = UpdateContext(update["since_run"], update["windows"], existing, before)
+            stored, records = store(workspace, run_id, batches, protocol)
+            result = render(workspace, protocol, run_id, batches, records, mode=mode, flow_run_id=flow_run_id,
+                            started=started, update=context, out=staging)  # fmt: skip
+    except BaseException as exc:
+        _discard(staging)
+        workspace.fail_run(run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    publish(staging, workspace.root)
+    result.workspace, result.stored = workspace.root, stored
+    result.outputs = {
+        k: str(workspace.root / Path(v).relative_to(staging)) for k, v in result.outputs.items()
+    }
+    return result
+
+
+def publish(staging: Path, root: Path) -> None:
+    """Move every staged output into place (each by an atomic rename on the same file system)."""
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = root / path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            raise ConfigError(f"{target}: is a symbolic link; litreview writes nothing through one")
+        os.replace(path, target)
+    _discard(staging)
+
+
+def _discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        staging.parent.rmdir()  # .staging/ itself, when no other run is staging
+
+
 def render(
     workspace: Workspace,
     protocol: Protocol,
@@ -349,13 +407,16 @@ def render(
     flow_run_id: str | None,
     started: str,
     update: UpdateContext | None = None,
+    out: Path | None = None,
 ) -> RunResult:
-    """Screen, count and write every output and the run manifest (each atomically).
+    """Screen, count and write every output and the run manifest (each atomically) into ``out``
+    (default: the workspace folder), the run's own files under ``out/runs/<run id>/``.
 
     In an update, identification counts only records new to the workspace, only new or changed
     records are screened, and studies included before the update are the "previous" studies.
     """
-    root = workspace.root
+    root = out or workspace.root
+    run_dir = root / "runs" / run_id
     by_id = {r.record_id: r for r in records}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     identified = {b.name: [r.record_id for r in b.records] for b in batches}
@@ -392,7 +453,7 @@ def render(
         "search_log": root / "search_log.md",
         "search_log_json": root / "search_log.json",
         "maybe_duplicates": root / "maybe_duplicates.csv",
-        "manifest": workspace.run_dir(run_id) / "manifest.json",
+        "manifest": run_dir / "manifest.json",
     }
     write_records_csv(outputs["records"], records, duplicates)
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
@@ -447,7 +508,7 @@ def render(
                                [(update.before[i], by_id[i]) for i in changed], new_included)  # fmt: skip
         manifest["update"] = {"since_run": update.since_run, "windows": update.windows,
                               "new_records": len(new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
-        for folder in (root, workspace.run_dir(run_id)):
+        for folder in (root, run_dir):
             write_json(folder / "changes.json", report)
             atomic_write_bytes(folder / "changes.md", change_markdown(report).encode("utf-8"))
         outputs["changes"] = root / "changes.md"

@@ -61,18 +61,10 @@ def store_and_report_task(
     workspace.lock()
     try:
         workspace.open()
-        context = None
-        if update is not None:
-            incoming = {r.record_id for b in batches for r in b.records}
-            existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
-            before = {r.record_id: r for r in workspace.records(sorted(incoming & existing))}
-            context = steps.UpdateContext(update["since_run"], update["windows"], existing, before)
-        stored, records = steps.store(workspace, run_id, batches, protocol)
-        result = steps.render(
-            workspace, protocol, run_id, batches, records, mode=mode, flow_run_id=flow_run.get_id(),
-            started=started, update=context,
+        result = steps.store_and_render(
+            workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started,
+            update=update,
         )  # fmt: skip
-        result.stored = stored
         steps.clear_checkpoint(Path(workspace_dir))
         return result
     finally:
