@@ -181,6 +181,12 @@ def test_screening_and_prisma_outputs(first_run):
     assert gap and gap[0]["reported"] == 35  # 258 + 36 - 200 - 23 - 36
     log = (workspace / "search_log.md").read_text()
     assert "delete ')' at 1:169" in log and "PRISMA-S item 14" in log
+    # the dedup rules that fired, each with its count, and no Python dict text anywhere
+    fired = json.loads((workspace / "search_log.json").read_text())["items"]["16_deduplication"]["rules_fired"]
+    assert sum(fired.values()) == prisma["duplicates_removed"]["total"]
+    assert all(f"(`{rule}`): {n}" in log for rule, n in fired.items())
+    assert "{'" not in log and "': " not in log
+    assert "published_decisions.csv" in log and "agreement.json" in log
 
 
 def test_human_decisions_survive_a_rerun_and_move_the_counts(first_run, tmp_path):

@@ -12,6 +12,7 @@ import os
 import platform
 import shutil
 import sys
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ from litreview.report.record_list import write_records_csv
 from litreview.screen.decisions import (
     Decision,
     Effective,
+    agreement_report,
     confirm_suggestions,
     effective,
     passed,
@@ -340,6 +342,36 @@ def _screening_rows(decided: dict[tuple[str, str], Effective]):
                "decided_by": d.source}  # fmt: skip
 
 
+def screening_evidence(
+    protocol: Protocol, decisions: list[Decision], agreement: dict[str, Any]
+) -> dict[str, Any]:
+    """What the search log says of screening: rules (automation), bulk confirmations of rules,
+    decisions kept in the review folder, and where agreement stands."""
+    confirmed = Counter(
+        (d.rule_id, d.reviewer, d.stage) for d in decisions if d.origin == "human" and d.rule_id
+    )
+    rules = load_rules(protocol.screening, where=str(protocol.path)).rules
+    pairs = [p for block in agreement["agreement"] for p in block["pairs"]]
+    return {
+        "rules": [{"id": r.id, "outcome": r.outcome, "reason": r.reason} for r in rules],
+        "rule_exclusions": sum(1 for d in decisions if d.origin == "auto" and d.decision == "exclude"),
+        "confirmations": [
+            {"rule": rule, "reviewer": who, "stage": stage, "records": n}
+            for (rule, who, stage), n in sorted(confirmed.items())
+        ],
+        "decision_files": [
+            {"file": f.file, "reviewer": f.reviewer, "provenance": f.provenance}
+            for f in load_decision_files(protocol.screening, where=str(protocol.path))
+        ],
+        "reviewers": sorted(agreement["per_reviewer"]),
+        "kappa": [{"stage": block["stage"], **p} for block in agreement["agreement"] for p in block["pairs"]]
+        or None,
+        "conflicts": len(agreement["conflicts"]),
+        "agreement_file": "agreement.json",
+        "pairs_compared": len(pairs),
+    }
+
+
 def store_and_render(
     workspace: Workspace,
     protocol: Protocol,
@@ -453,11 +485,15 @@ def render(
         "search_log": root / "search_log.md",
         "search_log_json": root / "search_log.json",
         "maybe_duplicates": root / "maybe_duplicates.csv",
+        "agreement": root / "agreement.json",
         "manifest": run_dir / "manifest.json",
     }
     write_records_csv(outputs["records"], records, duplicates)
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, _screening_rows(decided))
+    everything = workspace.decisions()
+    agreement = agreement_report(everything)
+    write_json(outputs["agreement"], agreement)
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
@@ -497,7 +533,9 @@ def render(
         "counts": {b.name: len(b.records) for b in batches},
         "record_set_sha256": record_set_hash(run_records),
         "duplicates_linked": len(duplicates),
+        "dedup_rules": dict(sorted(Counter(rule for _, rule in duplicates.values()).items())),
         "maybe_duplicates": maybe_count,
+        "screening": screening_evidence(protocol, everything, agreement),
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
     if update is not None:

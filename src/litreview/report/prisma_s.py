@@ -11,9 +11,29 @@ from collections.abc import Mapping
 from typing import Any
 
 DEDUP_METHOD = (
-    "litreview links records that share a DOI, PMID or NCT id (normalised), keeping the most complete "
-    "record as representative; links are never deletions and can be undone"
+    "litreview links records (never deletes them): identifiers first (PMID, PMCID, NCT id, database "
+    "accession numbers; a DOI only where the content agrees, since supplements share one DOI), then "
+    "blocked fuzzy comparison of titles with guards on year, pages, volume, record kind and title "
+    "numbers; pairs in doubt go to a reviewer; the most complete record represents each cluster"
 )
+RULE_NAMES = {
+    "exact-doi": "same DOI, content agreeing", "exact-pmid": "same PMID", "exact-pmcid": "same PMCID",
+    "exact-nct": "same NCT id", "exact-accession": "same database accession number",
+    "fuzzy-title": "near-identical title, authors and journal agreeing",
+    "fuzzy-title+bibliographic": "similar title, year/volume/pages/first author agreeing",
+    "fuzzy-title+pages+volume": "near-identical title on the same pages and volume",
+    "fuzzy-title+volume": "identical title in the same volume", "same-place+author": "same year, volume, page span and first author (translated or reworded title)",
+    "title-contained+pages+volume": "one title contains the other, same pages and volume",
+    "generic-title+volume+issue+pages": "generic title, same volume, issue and pages",
+    "reviewer": "a reviewer's verdict", "transitive": "linked through another record of the cluster",
+}  # fmt: skip
+
+
+def _plain(mapping: Mapping[str, Any] | None) -> str:
+    """``{"pubmed": 23, "embase": 94}`` as ``pubmed 23, embase 94`` (never Python's dict text)."""
+    if not mapping:
+        return "none"
+    return ", ".join(f"{k} {v}" for k, v in mapping.items())
 
 
 def search_log(
@@ -55,13 +75,42 @@ def search_log(
         "13_dates_of_searches": {n: s.get("searched") for n, s in sources.items()},
         "14_peer_review": None,
         "15_total_records": {"by_source": manifest.get("counts"), "identified_total": prisma.get("identified_total")},
-        "16_deduplication": {"method": DEDUP_METHOD, "duplicates_removed": prisma.get("duplicates_removed", {}).get("total")},
+        "16_deduplication": {"method": DEDUP_METHOD, "duplicates_removed": prisma.get("duplicates_removed", {}).get("total"),
+                             "rules_fired": manifest.get("dedup_rules") or {}},
     }  # fmt: skip
     for key, value in items.items():
         if value in (None, [], {}):
             todo.append(key)
     return {"review_id": manifest.get("review_id"), "run_id": manifest.get("run_id"), "items": items,
-            "to_do_by_a_human": todo}  # fmt: skip
+            "screening": manifest.get("screening") or {}, "to_do_by_a_human": todo}  # fmt: skip
+
+
+def _screening_markdown(screening: Mapping[str, Any]) -> list[str]:
+    if not screening:
+        return []
+    out = ["", "## Screening", ""]
+    rules = screening.get("rules") or []
+    out.append(f"- Automation: {len(rules)} screening rule(s) from the protocol; rules may exclude "
+               f"({screening.get('rule_exclusions', 0)} records excluded by a rule, reported as \"marked as "
+               "ineligible by automation tools\"), never include: a rule's inclusion is a suggestion until a "
+               "reviewer confirms it")  # fmt: skip
+    for c in screening.get("confirmations") or []:
+        out.append(
+            f"- Bulk confirmation of rule `{c['rule']}` by {c['reviewer']} ({c['stage']}): {c['records']} records"
+        )
+    for f in screening.get("decision_files") or []:
+        out.append(
+            f"- Decisions kept in the review folder (`{f['file']}`) by {f['reviewer']}: {f['provenance']}"
+        )
+    reviewers = screening.get("reviewers") or []
+    out.append(f"- Reviewers: {', '.join(reviewers) if reviewers else 'none yet'}")
+    for k in screening.get("kappa") or []:
+        kappa = k["kappa"] if k["kappa"] is not None else "not defined (no variation)"
+        out.append(f"- Agreement ({k['stage']}), {' vs '.join(k['reviewers'])}: {k['records']} records, raw "
+                   f"{k['agreement']}, Cohen's kappa {kappa}")  # fmt: skip
+    out.append(f"- Conflicts awaiting consensus: {screening.get('conflicts', 0)}; per-reviewer counts, kappa and "
+               f"reason disagreements: `{screening.get('agreement_file', 'agreement.json')}`")  # fmt: skip
+    return out
 
 
 def search_log_markdown(log: Mapping[str, Any]) -> str:
@@ -94,19 +143,25 @@ def search_log_markdown(log: Mapping[str, Any]) -> str:
         if s.get("query_as_run"):
             out += ["As run:", "", "```", str(s["query_as_run"]).rstrip(), "```", ""]
         if s.get("date_window"):
-            out.append(f"Date window: {s['date_window']}")
+            out.append(f"Date window: {_plain(s['date_window'])}")
         if s.get("request"):
-            out.append(f"Request: `{s['request']}`")
+            out.append(f"Request: {_plain({k: f'`{v}`' for k, v in s['request'].items()})}")
         if s.get("source_query_translation"):
             out.append(f"PubMed's own translation: `{s['source_query_translation']}`")
         out.append(f"Records: {s['records']}")
         out.append("")
     out += ["## Records and deduplication", ""]
-    out.append(f"- Records by source: {items['15_total_records']['by_source']}")
+    out.append(f"- Records by source: {_plain(items['15_total_records']['by_source'])}")
     out.append(f"- Identified in total: {items['15_total_records']['identified_total']}")
-    out.append(f"- Deduplication: {items['16_deduplication']['method']}; "
-               f"duplicates removed: {items['16_deduplication']['duplicates_removed']}")  # fmt: skip
-    out.append(f"- Updates: {items['12_updates']}")
+    dedup = items["16_deduplication"]
+    out.append(f"- Deduplication: {dedup['method']}; duplicates removed: {dedup['duplicates_removed']}")
+    for rule, n in (dedup.get("rules_fired") or {}).items():
+        out.append(f"  - {RULE_NAMES.get(rule, rule)} (`{rule}`): {n}")
+    update = items["12_updates"]
+    out.append(
+        f"- Updates: {update if isinstance(update, str) else 'update of run ' + str(update.get('since_run')) + ', ' + str(update.get('new_records')) + ' new and ' + str(update.get('changed_records')) + ' changed records'}"
+    )
+    out += _screening_markdown(log.get("screening") or {})
     out += ["", "## To do (no recorded evidence)", ""]
     names = {
         "4_online_resources_and_browsing": "online resources and browsing", "6_contacts": "contacts with authors or experts",

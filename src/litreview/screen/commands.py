@@ -13,15 +13,12 @@ from litreview.importers import detect_format, load_records, source_name
 from litreview.records import Record
 from litreview.report.files import refuse_overwriting, write_csv, write_json
 from litreview.screen.decisions import (
-    Decision,
     Effective,
-    agreement,
+    agreement_report,
     check_decisions,
     confirm_suggestions,
-    conflicts,
     effective,
     passed,
-    reason_disagreements,
     suggestions,
     validate_rows,
 )
@@ -141,22 +138,6 @@ def import_decisions(
 
 SUGGESTION_ECHO_MIN = 5  # fewer decisions than this may agree with every suggestion by chance
 AGREEMENT_FILE = "agreement.json"
-
-
-def agreement_report(decisions: list[Decision]) -> dict[str, Any]:
-    """Conflicts, kappa per reviewer pair and stage (on decisions), reason disagreement reported
-    apart, and decisions per reviewer: what the workspace's agreement.json holds."""
-    per_reviewer: dict[str, dict[str, int]] = {}
-    for d in decisions:
-        if d.origin == "human":
-            counts = per_reviewer.setdefault(d.reviewer, {})
-            counts[f"{d.stage}:{d.decision}"] = counts.get(f"{d.stage}:{d.decision}", 0) + 1
-    return {
-        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions)],
-        "agreement": [agreement(decisions, stage) for stage in STAGES],
-        "reason_disagreements": reason_disagreements(decisions),
-        "per_reviewer": per_reviewer,
-    }
 
 
 def confirm_rule(

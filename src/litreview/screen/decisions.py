@@ -23,6 +23,7 @@ WORDS = {
     "not retrieved": "not_retrieved", "not_retrieved": "not_retrieved",
 }  # fmt: skip
 CONSENSUS = "consensus"
+STAGES = ("title_abstract", "full_text")
 UNDECIDED = "undecided"
 SUGGESTED = "suggested include by"
 
@@ -292,6 +293,23 @@ def check_decisions(
     if problems:
         shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
         raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
+
+
+def agreement_report(decisions: Iterable[Decision]) -> dict[str, object]:
+    """Conflicts, kappa per reviewer pair and stage (on decisions), reason disagreement reported
+    apart, and decisions per reviewer: what the workspace's agreement.json holds."""
+    decisions = list(decisions)
+    per_reviewer: dict[str, dict[str, int]] = {}
+    for d in decisions:
+        if d.origin == "human":
+            counts = per_reviewer.setdefault(d.reviewer, {})
+            counts[f"{d.stage}:{d.decision}"] = counts.get(f"{d.stage}:{d.decision}", 0) + 1
+    return {
+        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions)],
+        "agreement": [agreement(decisions, stage) for stage in STAGES],
+        "reason_disagreements": reason_disagreements(decisions),
+        "per_reviewer": per_reviewer,
+    }
 
 
 def summarise(eff: Mapping[tuple[str, str], Effective], stage: str) -> Counter[str]:
