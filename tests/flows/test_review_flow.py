@@ -182,7 +182,9 @@ def test_screening_and_prisma_outputs(first_run):
     log = (workspace / "search_log.md").read_text()
     assert "delete ')' at 1:169" in log and "PRISMA-S item 14" in log
     # the dedup rules that fired, each with its count, and no Python dict text anywhere
-    fired = json.loads((workspace / "search_log.json").read_text())["items"]["16_deduplication"]["rules_fired"]
+    fired = json.loads((workspace / "search_log.json").read_text())["items"]["16_deduplication"][
+        "rules_fired"
+    ]
     assert sum(fired.values()) == prisma["duplicates_removed"]["total"]
     assert all(f"(`{rule}`): {n}" in log for rule, n in fired.items())
     assert "{'" not in log and "': " not in log

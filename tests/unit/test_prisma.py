@@ -139,3 +139,67 @@ def test_screening_outcome_per_source():
     )
     assert by_source["ctgov"] == {"included": 1, "not_retrieved": 1}
     assert sum(sum(v.values()) for v in by_source.values()) == 21
+
+
+def _template_numbers(flow):
+    from litreview.report.prisma2020_csv import _total, template_values
+
+    return {k: _total(v) for k, v in template_values(flow).items()}
+
+
+def test_an_in_progress_review_adds_up_in_the_prisma2020_template():
+    """Records awaiting a decision (m7's conflict, undecided records, a report awaiting assessment)
+    still leave every box of the template adding up, as the PRISMA2020 app draws it."""
+    flow = hand_built()
+    dbr = flow["databases_and_registers"]
+    assert dbr["records_awaiting_screening"] > 0
+    n = _template_numbers(flow)
+    assert (
+        n["database_results"] + n["register_results"] - n["duplicates"] - n["excluded_automatic"]
+        == n["records_screened"]
+    )
+    assert n["records_screened"] - n["records_excluded"] == n["dbr_sought_reports"]
+    assert n["dbr_sought_reports"] - n["dbr_notretrieved_reports"] == n["dbr_assessed"]
+    assert (
+        n["dbr_assessed"] - n["dbr_excluded"] + n["other_assessed"] - n["other_excluded"] == n["new_studies"]
+    )
+
+
+def test_a_citation_searching_duplicate_is_removed_in_its_own_column(tmp_path):
+    identified = {"medline": ["m1", "m2", "m3"], "citations": ["c1", "c2"]}
+    groups = {"medline": "databases", "citations": "other"}
+    log = [Decision(i, TA, "include", "", "ana", "human") for i in ("m1", "m2", "m3")]
+    log += [Decision(i, FT, "include", "", "ana", "human") for i in ("m1", "m2", "m3", "c2")]
+    flow = count_flow(identified=identified, groups=groups, duplicates={"c1": "m1"}, decisions=effective(log))
+    assert flow["duplicates_removed"]["by_group"] == {"databases": 0, "registers": 0, "other": 1}
+    assert flow["databases_and_registers"]["records_screened"] == 3  # 3 - 0 duplicates, not 3 - 1
+    assert flow["other_methods"]["reports_sought"] == 1
+    n = _template_numbers(flow)
+    assert n["duplicates"] == 0 and n["citations_results"] == n["other_sought_reports"] == 1
+    svg = write_diagram(tmp_path, flow, {})["prisma.svg"].read_text()
+    assert "Duplicates of records above removed (n = 1)" in svg
+
+
+def test_a_first_review_says_studies_included_in_review(tmp_path):
+    first = count_flow(identified={"m": ["a"]}, groups={"m": "databases"}, duplicates={},
+                       decisions=effective([Decision("a", TA, "include", "", "x", "human"),
+                                            Decision("a", FT, "include", "", "x", "human")]))  # fmt: skip
+    svg = write_diagram(tmp_path, first, {})["prisma.svg"].read_text()
+    assert "Studies included in review (n = 1)" in svg and "New studies" not in svg
+    write_prisma2020_csv(tmp_path / "p.csv", first)
+    rows = {r["data"]: r for r in csv.DictReader((tmp_path / "p.csv").read_text().splitlines())}
+    assert rows["new_studies"]["boxtext"] == "Studies included in review"
+    update = hand_built()
+    assert (
+        "New studies included in review"
+        in write_diagram(tmp_path / "u", update, {})["prisma.svg"].read_text()
+    )
+
+
+def test_the_template_check_fails_loudly():
+    from litreview.report.prisma2020_csv import check_template, template_values
+
+    values = template_values(hand_built())
+    values["records_screened"] += 1
+    with pytest.raises(AssertionError, match="identified - removed = screened"):
+        check_template(values)

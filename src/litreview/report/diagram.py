@@ -70,7 +70,10 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
             identified.extend(_wrap(f"{labels.get(source, source)} {_n(n)}", "    "))
     add(Box("box2", identified, c_dbr, 1))
     removed = ["Records removed before screening:"]
-    removed += _wrap(f"Duplicate records removed {_n(flow['duplicates_removed']['total'])}", "  ")
+    other_dups = flow["duplicates_removed"].get("by_group", {}).get("other", 0)
+    removed += _wrap(
+        f"Duplicate records removed {_n(flow['duplicates_removed']['total'] - other_dups)}", "  "
+    )
     removed += _wrap(
         f"Records marked as ineligible by automation tools {_n(dbr['removed_before_screening']['automation'])}",
         "  ",
@@ -86,13 +89,17 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
         excluded += _wrap(f"{reason} {_n(n)}", "  ")
     add(Box("box5", excluded, c_dbr_x, 2))
     boxes += _report_boxes(dbr, ("box6", "box7", "box8", "box9"), c_dbr, c_dbr_x)
-    add(Box("box10", [f"New studies included in review {_n(flow['new_studies'])}",
-                      f"Reports of new included studies {_n(flow['new_studies'])}"], c_dbr, 5))  # fmt: skip
+    new = "New studies" if show_previous else "Studies"
+    reports = "Reports of new included studies" if show_previous else "Reports of included studies"
+    add(Box("box10", [f"{new} included in review {_n(flow['new_studies'])}",
+                      f"{reports} {_n(flow['new_studies'])}"], c_dbr, 5))  # fmt: skip
     if show_other:
         add(Box("othstud", ["Identification of new studies via other methods"], c_other, 0, GREY, True))
         lines = ["Records identified from:"]
         for source, n in ident["other"]["by_source"].items():
             lines += _wrap(f"{labels.get(source, source)} {_n(n)}", "  ")
+        if other_dups:
+            lines += _wrap(f"Duplicates of records above removed {_n(other_dups)}", "  ")
         add(Box("box11", lines, c_other, 1))
         boxes += _report_boxes(other, ("box12", "box13", "box14", "box15"), c_other, c_other + 1)
     if show_previous:

@@ -65,7 +65,16 @@ def count_flow(
             for group, counts in by_group.items()
         },
         "identified_total": identified_total,
-        "duplicates_removed": {"total": removed, "by_source": dict(sorted(dup_by_source.items()))},
+        "duplicates_removed": {
+            "total": removed,
+            "by_source": dict(sorted(dup_by_source.items())),
+            # each column removes its own: a citation-searching record that duplicates a database
+            # record is removed in the other-methods column, where the database box never shows it
+            "by_group": {
+                g: sum(1 for i in group_of if i in duplicates and group_of[i] == g)
+                for g in ("databases", "registers", "other")
+            },
+        },
         "records_after_duplicates_removed": len(kept),
         "databases_and_registers": _screened_path(dbr, decisions),
         "other_methods": _reports_path(other, decisions),
@@ -82,7 +91,7 @@ def count_flow(
     flow["new_studies"] = new_studies
     flow["total_studies"] = new_studies + flow["previous"]["studies"]
     flow["total_reports"] = new_studies + flow["previous"]["reports"]
-    _check_arithmetic(flow)
+    check_flow(flow)
     if reported:
         flow["reported"] = dict(reported)
         flow["reported_vs_reproduced"] = reported_vs_reproduced(reported, flow)
@@ -210,7 +219,16 @@ def _included_from(flow: Mapping[str, Any], group: str) -> int:
     return int(flow["included_by_group"].get(group, 0))
 
 
-def _check_arithmetic(flow: dict[str, Any]) -> None:
+def check_flow(flow: Mapping[str, Any]) -> None:
+    """Every box adds up, in the flow itself and in the PRISMA2020 template made from it; a failure
+    is a bug and stops the render loudly."""
+    from litreview.report.prisma2020_csv import check_template, template_values
+
+    _check_arithmetic(flow)
+    check_template(template_values(flow))
+
+
+def _check_arithmetic(flow: Mapping[str, Any]) -> None:
     total = sum(g["total"] for g in flow["identification"].values())
     if total != flow["identified_total"]:
         raise AssertionError(f"PRISMA identification does not add up: {total} != {flow['identified_total']}")
@@ -225,6 +243,17 @@ def _check_arithmetic(flow: dict[str, Any]) -> None:
         != (flow["records_after_duplicates_removed"])
     ):
         raise AssertionError("PRISMA: records after duplicates do not match screened + removed + other")
+    ident, dups = flow["identification"], flow["duplicates_removed"]["by_group"]
+    dbr_in = ident["databases"]["total"] + ident["registers"]["total"]
+    if (
+        dbr_in - dups["databases"] - dups["registers"] - dbr["removed_before_screening"]["automation"]
+        != dbr["records_screened"]
+    ):
+        raise AssertionError(
+            "PRISMA: databases and registers column: identified - duplicates - automation != screened"
+        )
+    if ident["other"]["total"] - dups["other"] != other["reports_sought"]:
+        raise AssertionError("PRISMA: other methods column: identified - duplicates != reports sought")
     if (
         dbr["records_screened"]
         != dbr["records_excluded"] + dbr["records_awaiting_screening"] + dbr["reports_sought"]

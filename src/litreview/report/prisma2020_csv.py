@@ -56,6 +56,12 @@ def _pairs(counts: Mapping[str, int]) -> str:
     return "; ".join(f"{name.replace(',', ' ').replace(';', ' ')}, {n}" for name, n in counts.items())
 
 
+def _awaiting(by_reason: Mapping[str, int], awaiting: int, what: str) -> dict[str, int]:
+    # The template has no "awaiting" box: records still waiting are shown beside the exclusions,
+    # named as such, so every box of an in-progress review adds up in the PRISMA2020 app too.
+    return {**by_reason, what: awaiting} if awaiting else dict(by_reason)
+
+
 def template_values(flow: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The ``n`` of every template row from a litreview PRISMA flow (prisma.json)."""
     labels = labels or {}
@@ -72,20 +78,37 @@ def template_values(flow: Mapping[str, Any], labels: Mapping[str, str] | None = 
         "register_specific_results": _pairs(named(ident["registers"]["by_source"])),
         "website_results": 0,
         "organisation_results": 0,
-        "citations_results": sum(other_sources.values()),
-        "duplicates": flow["duplicates_removed"]["total"],
+        # citation searching counts its new records: its duplicates of records above are removed there
+        "citations_results": sum(other_sources.values())
+        - flow["duplicates_removed"].get("by_group", {}).get("other", 0),
+        "duplicates": flow["duplicates_removed"]["total"]
+        - flow["duplicates_removed"].get("by_group", {}).get("other", 0),
         "excluded_automatic": dbr["removed_before_screening"]["automation"],
         "excluded_other": 0,
         "records_screened": dbr["records_screened"],
-        "records_excluded": dbr["records_excluded"],
+        "records_excluded": dbr["records_excluded"] + dbr["records_awaiting_screening"],
         "dbr_sought_reports": dbr["reports_sought"],
         "dbr_notretrieved_reports": dbr["reports_not_retrieved"],
         "other_sought_reports": other["reports_sought"],
         "other_notretrieved_reports": other["reports_not_retrieved"],
-        "dbr_assessed": dbr["reports_assessed"],
-        "dbr_excluded": _pairs(dbr["reports_excluded_by_reason"]) or 0,
-        "other_assessed": other["reports_assessed"],
-        "other_excluded": _pairs(other["reports_excluded_by_reason"]) or 0,
+        "dbr_assessed": dbr["reports_assessed"] + dbr["reports_awaiting_assessment"],
+        "dbr_excluded": _pairs(
+            _awaiting(
+                dbr["reports_excluded_by_reason"],
+                dbr["reports_awaiting_assessment"],
+                "Awaiting full-text assessment",
+            )
+        )
+        or 0,
+        "other_assessed": other["reports_assessed"] + other["reports_awaiting_assessment"],
+        "other_excluded": _pairs(
+            _awaiting(
+                other["reports_excluded_by_reason"],
+                other["reports_awaiting_assessment"],
+                "Awaiting full-text assessment",
+            )
+        )
+        or 0,
         "new_studies": flow["new_studies"],
         "new_reports": flow["new_studies"],
         "total_studies": flow["total_studies"],
@@ -93,11 +116,46 @@ def template_values(flow: Mapping[str, Any], labels: Mapping[str, str] | None = 
     }
 
 
+def _total(value: Any) -> int:
+    """``n`` of a template row: a number, or the sum of a ``Name, n; Name, n`` list."""
+    if isinstance(value, int):
+        return value
+    return sum(int(part.rsplit(",", 1)[1]) for part in str(value).split(";") if part.strip())
+
+
+def check_template(values: Mapping[str, Any]) -> None:
+    """The template's own arithmetic, as the PRISMA2020 app draws it: each column's boxes add up."""
+    n = {k: _total(v) for k, v in values.items()}
+    checks = {
+        "identified - removed = screened": n["database_results"] + n["register_results"] - n["duplicates"]
+        - n["excluded_automatic"] - n["excluded_other"] == n["records_screened"],
+        "screened - excluded = sought": n["records_screened"] - n["records_excluded"] == n["dbr_sought_reports"],
+        "sought - not retrieved = assessed (databases)": n["dbr_sought_reports"] - n["dbr_notretrieved_reports"] == n["dbr_assessed"],
+        "other identified = sought": n["website_results"] + n["organisation_results"] + n["citations_results"] == n["other_sought_reports"],
+        "sought - not retrieved = assessed (other)": n["other_sought_reports"] - n["other_notretrieved_reports"] == n["other_assessed"],
+        "assessed - excluded = new studies": n["dbr_assessed"] - n["dbr_excluded"] + n["other_assessed"] - n["other_excluded"] == n["new_studies"],
+        "new + previous = total": n["new_studies"] + n["previous_studies"] == n["total_studies"],
+    }  # fmt: skip
+    failed = [name for name, ok in checks.items() if not ok]
+    if failed:
+        raise AssertionError(f"PRISMA2020 template does not add up: {', '.join(failed)} ({n})")
+
+
 def write_prisma2020_csv(path: Path, flow: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> int:
     values = template_values(flow, labels)
+    check_template(values)
+    first = not (flow["previous"]["studies"] or flow["previous"]["reports"])
+    wording = (
+        {"new_studies": "Studies included in review", "new_reports": "Reports of included studies"}
+        if first
+        else {}
+    )
+    awaiting = flow["databases_and_registers"]["records_awaiting_screening"]
+    if awaiting:
+        wording["records_excluded"] = f"Records excluded, or awaiting a screening decision ({awaiting})"
     rows = [
         {
-            "data": key, "node": node, "box": box, "description": text, "boxtext": text,
+            "data": key, "node": node, "box": box, "description": text, "boxtext": wording.get(key, text),
             "tooltips": text if node != "NA" else "NA", "url": f"{key}.html" if key != "NA" else "NA",
             "n": values.get(key, 0),
         }
