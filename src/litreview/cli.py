@@ -32,9 +32,23 @@ ReviewWorkspaceOption = Annotated[
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from litreview import __version__
+
+        print(f"litreview {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and Prefect logs.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print litreview's version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -44,6 +58,17 @@ def _quiet_prefect() -> None:
     if not _state["debug"]:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+
+
+def _check_date(value: str, option: str) -> None:
+    from datetime import date
+
+    from litreview.errors import ConfigError
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _offline_prefect() -> None:
@@ -136,6 +161,8 @@ def update(
     protocol = load_protocol(review_dir)
     if run_id is not None:
         check_run_id(run_id)
+    if asof is not None:
+        _check_date(asof, "--asof")
     mode, folder = _mode(live, snapshot, record, default="live")
     _quiet_prefect()
     from litreview.pipeline.tasks import update_flow
@@ -436,8 +463,14 @@ def query_explain(
     from litreview.query.evaluate import compile_query, explain
 
     query = compile_query(_load_query(file, syntax, repair))
+    from litreview.errors import ConfigError
+
     wanted = set(record_id or ())
-    for record in _records(records):
+    loaded = _records(records)
+    unknown = sorted(wanted - {r.record_id for r in loaded})
+    if unknown:
+        raise ConfigError(f"{records}: no record {', '.join(unknown)} in this file")
+    for record in loaded:
         if wanted and record.record_id not in wanted:
             continue
         why = explain(query, record)
@@ -753,10 +786,11 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click usage errors
+    except Exception as exc:  # usage errors (typer vendors its own click: catch either)
         import click
+        from typer.exceptions import TyperException
 
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, (click.ClickException, TyperException)) and hasattr(exc, "show"):
             exc.show()
             sys.exit(2)
         raise

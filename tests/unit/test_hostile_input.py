@@ -262,3 +262,62 @@ def test_control_characters_do_not_stop_an_xlsx_export(tmp_path):
         )
     assert export_decisions(root, tmp_path / "s.xlsx") == 1
     assert os.path.getsize(tmp_path / "s.xlsx") > 0
+
+
+# 15 (smaller): files that are not what they seem say so -------------------------------------------
+
+
+def test_an_esearch_result_is_not_imported_as_zero_records(tmp_path, monkeypatch, capsys, data_dir):
+    code, out = run_cli(monkeypatch, capsys, "import", str(data_dir / "ncbi/entrez/esearch1.xml"), "--out",
+                        str(tmp_path / "o.jsonl"))  # fmt: skip
+    one_line_exit_2(code, out, "eSearch result", "esearch1.xml")
+
+
+def test_a_csv_without_any_id_column_is_refused(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "noid.csv"
+    path.write_text("title,year\nA study of NEC,2020\n")
+    code, out = run_cli(monkeypatch, capsys, "import", str(path), "--out", str(tmp_path / "o.jsonl"))
+    one_line_exit_2(code, out, "noid.csv:1", "no record id column")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(["frobnicate"], ["No such command"]), (["run", "--nope"], ["No such option"]),
+     (["update", "--asof", "2022-13-45"], ["not a date"]), (["screen", "export", "--workspace", "w"], ["--out"])],
+)  # fmt: skip
+def test_cli_misuse_is_a_usage_message_and_exit_2(monkeypatch, capsys, args, words):
+    code, out = run_cli(monkeypatch, capsys, *args)
+    assert code == 2 and "Traceback" not in out.err
+    assert all(w in out.err for w in words), out.err
+
+
+def test_version(monkeypatch, capsys):
+    from litreview import __version__
+
+    code, out = run_cli(monkeypatch, capsys, "--version")
+    assert code == 0 and out.out.strip() == f"litreview {__version__}"
+
+
+def test_explain_with_an_unknown_id_says_so(monkeypatch, capsys, data_dir, tmp_path):
+    strategy = tmp_path / "q.txt"
+    strategy.write_text("neuroendocrine[tiab]\n")
+    code, out = run_cli(monkeypatch, capsys, "query", "explain", str(strategy),
+                        str(data_dir / "ncbi/entrez/pubmed2.xml"), "--id", "pubmed:nope")  # fmt: skip
+    one_line_exit_2(code, out, "no record pubmed:nope")
+
+
+def test_an_update_as_of_before_the_last_window_end_is_refused():
+    from datetime import date
+
+    from tests.conftest import REVIEW
+
+    from litreview.config import load_protocol
+    from litreview.errors import ConfigError
+    from litreview.pipeline.update_plan import update_windows
+
+    protocol = load_protocol(REVIEW)
+    last = {"finished_at": "2022-08-03T00:00:00Z",
+            "sources": {"pubmed": {"date_window": {"maxdate": "2022/07/18"}}, "ctgov": {"as_of": "2022-08-02"}}}  # fmt: skip
+    with pytest.raises(ConfigError, match="before the end of the last run's window"):
+        update_windows(protocol, "r1", last, date(2022, 1, 1))
+    assert update_windows(protocol, "r1", last, date(2022, 9, 1))["pubmed"].mindate == "2022/07/18"

@@ -86,7 +86,7 @@ def test_bad_files_name_the_file_and_position(tmp_path, fmt, content, message):
 
 @pytest.mark.parametrize(
     ("fmt", "record", "bad_line"),
-    [("nbib", "PMID- {i}\nTI  - {title}\n\n", 2), ("csv", "{title},10.1/{i}\n", 1),
+    [("nbib", "PMID- {i}\nTI  - {title}\n\n", 2), ("csv", "{title},10.1000/{i}\n", 1),
      ("ris", "TY  - JOUR\nTI  - {title}\nER  - \n", 2)],
 )  # fmt: skip
 def test_wrong_encoding_names_the_exact_line(tmp_path, fmt, record, bad_line):

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from litreview.config import Protocol
+from litreview.errors import ConfigError
 from litreview.sources.transport import file_sha256
 
 
@@ -37,6 +38,12 @@ def update_windows(
     windows = {}
     for spec in protocol.sources:
         evidence = sources.get(spec.name, {})
+        ended = (evidence.get("date_window") or {}).get("maxdate") or evidence.get("as_of") or ""
+        if ended and asof.isoformat() < ended.replace("/", "-"):
+            raise ConfigError(
+                f"--asof {asof.isoformat()} is before the end of the last run's window for {spec.name} "
+                f"({ended.replace('/', '-')}, run {last_run_id}): an update searches forward only"
+            )
         if spec.kind == "pubmed":
             previous = (evidence.get("date_window") or {}).get("maxdate") or finished
             windows[spec.name] = Window(

@@ -17,7 +17,6 @@ from pathlib import Path
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
 from litreview.sources.common import (
-    content_native_id,
     find_doi,
     find_ncts,
     find_year,
@@ -67,6 +66,13 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise RecordParseError(
             f"no title or doi column (found: {', '.join(header) or 'nothing'})", path=payload, line=1
         )
+    if not {"id", "pmid", "accession", "doi"} & set(columns):
+        # invented ids could not be traced back to the user's rows, nor survive an edited export
+        raise RecordParseError(
+            "no record id column (one of: " + ", ".join(ALIASES["id"] + ALIASES["pmid"] + ALIASES["accession"] + ALIASES["doi"])
+            + f"; found: {', '.join(header) or 'nothing'}): add one so every record can be traced back",
+            path=payload, line=1,
+        )  # fmt: skip
     index = 0
     while True:
         try:
@@ -106,7 +112,11 @@ def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
         )
     authors = tuple(a.strip() for a in _SPLIT_AUTHORS.split(get("authors")) if a.strip())
     year_text = get("year")
-    native = get("id") or content_native_id(title, year_text, authors[0] if authors else "")
+    native = get("id") or get("pmid") or get("accession") or doi
+    if not native:
+        raise RecordParseError(
+            "row has no record id (nor a DOI to use as one)", path=payload, index=index, line=line
+        )
     kind = get("type").lower()
     abstract = get("abstract")
     return Citation(

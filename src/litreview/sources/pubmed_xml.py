@@ -59,7 +59,13 @@ def parse_pubmed_xml(
     """Stream citations from PubMed XML bytes; errors name ``payload`` and the record index."""
     index = 0
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[type-var]
-    tags = _article_tags(buffered.peek(65536))
+    head = buffered.peek(65536)
+    for root, what in ((b"<eSearchResult", "an eSearch result (a list of PMIDs)"),
+                       (b"<eSummaryResult", "an eSummary result"), (b"<eLinkResult", "an eLink result")):  # fmt: skip
+        if root in head:
+            raise RecordParseError(f"{what}, not PubMed records: fetch the records (efetch, or "
+                                   "`litreview search pubmed`) and import those", path=payload, line=1)  # fmt: skip
+    tags = _article_tags(head)
     for element in iter_elements(buffered, tags, payload, nested=tags == ARTICLE_TAGS):
         index += 1
         citation = _citation(element, source, run_id, payload, index)
