@@ -77,6 +77,10 @@ def _offline_prefect() -> None:
     A user may still opt in by setting these variables themselves."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's client talks to its own server on loopback: never through a proxy set for the internet
+    for name in ("NO_PROXY", "no_proxy"):
+        kept = [h for h in os.environ.get(name, "").split(",") if h.strip()]
+        os.environ[name] = ",".join(dict.fromkeys([*kept, "127.0.0.1", "localhost", "::1"]))
 
 
 @app.command()

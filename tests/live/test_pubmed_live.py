@@ -109,3 +109,19 @@ def test_recorded_search_replays_identically_and_keeps_no_secret(server, transpo
             assert API_KEY.encode() not in path.read_bytes(), path
     index = json.loads((tmp_path / "snap" / "index.json").read_text())
     assert all("api_key" not in e["params"] and "email" not in e["params"] for e in index["entries"])
+
+
+@pytest.mark.parametrize("endpoint", ["esearch.fcgi", "efetch.fcgi"])
+def test_a_body_that_echoes_the_api_key_is_redacted_before_it_is_printed_or_recorded(
+    server, transport, tmp_path, endpoint
+):
+    server.inject(
+        *([Fault("esearch.fcgi", "ok")] if endpoint == "efetch.fcgi" else []), Fault(endpoint, "echo_key")
+    )
+    recorder = RecordTransport(transport, tmp_path / "snap")
+    with pytest.raises(SourceError) as info:
+        pubmed.search(recorder, "nec[tiab]", maxdate="2022/07/18", batch_size=100)
+    assert API_KEY not in str(info.value)
+    assert "***" in str(info.value) or endpoint == "efetch.fcgi"  # efetch: the body is cut at 200 characters
+    stored = [p for p in (tmp_path / "snap").rglob("*") if p.is_file()]
+    assert not [p for p in stored if API_KEY.encode() in p.read_bytes()]

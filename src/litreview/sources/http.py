@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,15 +140,25 @@ class LiveTransport:
                 f"{where}: HTTP {reply.status_code}",
                 retry_after=_retry_after(reply.headers.get("Retry-After")),
             )
+        # The key never leaves this method: a service may echo it in any body, whatever the status
+        # (NCBI's 200 answer "<ERROR>Invalid API key ...</ERROR>"), and a body is printed or recorded.
+        body = self.redact_bytes(reply.content)
         if reply.status_code >= 400:
-            raise SourceResponseError(f"{where}: HTTP {reply.status_code} {self.redact(reply.text[:200])}")
-        body = reply.content
+            text = body[:200].decode("utf-8", "replace")
+            raise SourceResponseError(f"{where}: HTTP {reply.status_code} {text}")
         _check_complete(body, request, where)
         return Response(body=body, status=reply.status_code, headers=dict(reply.headers))
 
     def redact(self, text: str) -> str:
+        return self.redact_bytes(text.encode("utf-8")).decode("utf-8")
+
+    def redact_bytes(self, body: bytes) -> bytes:
         key = self.settings.ncbi_api_key
-        return text.replace(key, "***") if key else text
+        if not key:
+            return body
+        for form in {key, urllib.parse.quote(key, safe=""), urllib.parse.quote_plus(key)}:
+            body = body.replace(form.encode("utf-8"), b"***")
+        return body
 
 
 def _retry_after(value: str | None) -> float | None:

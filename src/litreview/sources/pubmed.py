@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import calendar
 import io
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from Bio import Entrez
@@ -96,8 +98,25 @@ def _eutils_date(value: str) -> str:
     return value.replace("-", "/")
 
 
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s+\w+\s+(?:PUBLIC\s+\"[^\"]*\"\s+|SYSTEM\s+)\"([^\"]+)\"")
+
+
+def _known_dtd(body: bytes, payload: str) -> None:
+    """Biopython downloads a DTD it does not ship: offline must stay offline, so a response naming
+    one is refused (NCBI's own esearch DTDs are all shipped with Biopython)."""
+    found = _DOCTYPE.search(body[:2048])
+    if found is None:
+        return
+    name = os.path.basename(found.group(1).decode("ascii", "replace"))
+    if not (Path(Entrez.__file__).parent / "DTDs" / name).is_file():
+        raise SourceResponseError(
+            f"{payload}: the response names a DTD Biopython does not ship ({name}); refusing to download it"
+        )
+
+
 def parse_esearch(body: bytes, payload: str = "<esearch>") -> SearchResult:
     """Parse an esearch XML envelope; raise SourceResponseError on an E-utilities error."""
+    _known_dtd(body, payload)
     try:
         data: Any = Entrez.read(io.BytesIO(body), validate=False)
     except Exception as exc:  # Biopython raises several parser exception types

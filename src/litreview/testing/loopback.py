@@ -47,6 +47,7 @@ class Fault:
     endpoint: str
     # 429 | 500 | 502 | 503 | reset | timeout | truncate (hang up mid-body) | cut (short body, honest
     # length) | add_records (after answering) | repeat_token | ok (answer normally: positions a fault)
+    # | echo_key (an error body that repeats the api_key sent: 200 for esearch, 400 for efetch)
     kind: str
     retry_after: float = 0.0
     delay: float = 2.0
@@ -253,6 +254,13 @@ def _handler_for(server: LoopbackServer):
                 return None
             if kind == "timeout" and fault:
                 time.sleep(fault.delay)
+            if kind == "echo_key":  # NCBI's own way: 200 OK and an <ERROR> that repeats the key sent
+                text = (
+                    '<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD '
+                    'esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
+                    f"<eSearchResult><ERROR>Invalid API key {params.get('api_key', '')}</ERROR></eSearchResult>"
+                )
+                return self._send(200 if endpoint != "efetch.fcgi" else 400, text.encode(), "text/xml")
             if endpoint == "esearch.fcgi":
                 body, ctype = server.esearch(params), "text/xml"
             elif endpoint == "efetch.fcgi":
