@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.unit.test_cli import run_cli
 
-from litreview.errors import WorkspaceError
+from litreview.errors import QueryError, WorkspaceError
+from litreview.query.ast import Bool, Term, canonical
+from litreview.query.evaluate import _within, compile_query, explain, word_test
+from litreview.query.lint import lint
+from litreview.query.parser import MAX_DEPTH, parse, parse_strategy
+from litreview.query.translate import translate
 from litreview.records import Citation
 from litreview.report.files import neutralise, restore, write_csv
 from litreview.screen.commands import export_decisions, import_decisions
@@ -321,3 +329,122 @@ def test_an_update_as_of_before_the_last_window_end_is_refused():
     with pytest.raises(ConfigError, match="before the end of the last run's window"):
         update_windows(protocol, "r1", last, date(2022, 1, 1))
     assert update_windows(protocol, "r1", last, date(2022, 9, 1))["pubmed"].mindate == "2022/07/18"
+
+
+# --------------------------------------------------------------------------- queries (item 7)
+
+
+def _alternating(depth: int) -> str:
+    query = "z"
+    for i in range(depth - 1):
+        query = f"(t{i} {'OR' if i % 2 else 'AND'} {query})"
+    return query
+
+
+def test_a_query_of_400_ored_terms_and_400_parentheses_parses():
+    ored = parse(" OR ".join(f"term{i}[tiab]" for i in range(400)))
+    assert isinstance(ored, Bool) and len(ored.children) == 400  # one group, not 400 nested pairs
+    assert parse("(" * 400 + "a" + ")" * 400) == Term("a")
+    # a 2,000-line Ovid strategy where each line ORs the one before stays one flat group
+    lines = ["1 a.ti."] + [f"{i} {i - 1} or t{i}.ti." for i in range(2, 2001)]
+    chained = parse("\n".join(lines))
+    assert isinstance(chained, Bool) and len(chained.children) == 2000
+
+
+def test_every_step_works_at_the_deepest_nesting_read_and_deeper_is_one_error():
+    tree = parse(_alternating(MAX_DEPTH))
+    for target in ("pubmed", "ovid", "embase", "ctgov"):
+        translate(tree, target)
+    canonical(tree)
+    query = compile_query(tree)
+    record = Citation("r:1", "r", "1", title="t1 z")
+    query.run([record])
+    explain(query, record)
+    lint(_alternating(MAX_DEPTH))
+    with pytest.raises(QueryError, match=r"E008 groups nested 101 levels deep"):
+        parse(_alternating(MAX_DEPTH + 1))
+    # a line refused for its depth is reported once, not again by every line that refers to it
+    lines = ["1 a.ti."] + [f"{i} {i - 1} {'or' if i % 2 else 'and'} t{i}.ti." for i in range(2, 110)]
+    codes = [d.code for d in parse_strategy("\n".join(lines)).errors]
+    assert codes == ["E008"]
+
+
+def test_cli_reports_a_too_deep_query_in_one_line(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "deep.txt"
+    path.write_text(_alternating(MAX_DEPTH + 50))
+    code, captured = run_cli(monkeypatch, capsys, "query", "translate", str(path), "--to", "pubmed")
+    said = captured.out + captured.err
+    assert code == 1 and "E008 groups nested 150 levels deep" in said and "Traceback" not in said
+
+
+WILD_WORD = st.text(alphabet="ab*?#", min_size=1, max_size=6).filter(lambda w: any(c.isalpha() for c in w))
+
+
+def _reference(pattern: str):
+    """The wildcard semantics as a (backtracking) regex: fine on short words."""
+    body = "".join({"*": "[^ ]*", "?": "[^ ]?", "#": "[^ ]"}.get(c, re.escape(c)) for c in pattern)
+    return re.compile(body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(WILD_WORD, st.text(alphabet="ab", max_size=8))
+def test_the_wildcard_automaton_agrees_with_a_regex(pattern, word):
+    assert word_test(pattern)(word) == bool(_reference(pattern).fullmatch(word))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 12), st.integers(0, 2)), min_size=1, max_size=5),
+        min_size=2,
+        max_size=4,
+    ),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_proximity_by_position_lists_agrees_with_trying_every_choice(raw, distance, ordered):
+    candidates = [sorted({(a, a + n) for a, n in spans}) for spans in raw]
+
+    def brute(index, previous):
+        if index == len(candidates):
+            return True
+        for span in candidates[index]:
+            if span[0] > previous[1]:
+                gap = span[0] - previous[1] - 1
+            elif not ordered and span[1] < previous[0]:
+                gap = previous[0] - span[1] - 1
+            else:
+                continue
+            if gap <= distance and brute(index + 1, span):
+                return True
+        return False
+
+    expected = any(brute(1, first) for first in candidates[0])
+    assert _within(distance, candidates, ordered) == expected
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("a*a*a*a*a*a*a*a*b", " ".join(["a" * 60] * 200)),
+        (" NEAR/5 ".join(["alpha"] * 6) + " NEAR/5 omega", " ".join(["alpha"] * 3000)),
+        ('"a* a* a* a* b"', " ".join(["aaaa"] * 3000)),
+        ("exp a*a*a*a*a*a*b/", ""),
+    ],
+)
+def test_worst_case_queries_evaluate_in_time_linear_in_the_text(query, text):
+    """Doubling the text at most about doubles the time (a backtracking evaluation squares it or
+    worse: these cases ran for minutes before)."""
+    import time
+
+    compiled = compile_query(parse(query))
+
+    def seconds(body: str) -> float:
+        record = Citation("r:1", "r", "1", title="x", abstract=body, mesh=(body[:5000],))
+        start = time.perf_counter()
+        compiled.run([record])
+        return time.perf_counter() - start
+
+    small, large = seconds(text), seconds(text + " " + text)
+    assert large < 1.0
+    assert large < 4 * small + 0.01

@@ -89,13 +89,15 @@ Node = Term | Bool | Near | Limit
 
 
 def walk(node: Node):
-    """Every node of a tree, parents before children."""
-    yield node
-    if isinstance(node, Bool | Near):
-        for child in node.children:
-            yield from walk(child)
-    elif isinstance(node, Limit):
-        yield from walk(node.child)
+    """Every node of a tree, parents before children (iterative: safe on any depth)."""
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        yield item
+        if isinstance(item, Bool | Near):
+            todo.extend(reversed(item.children))
+        elif isinstance(item, Limit):
+            todo.append(item.child)
 
 
 def normalize(node: Node) -> Node:

@@ -14,6 +14,7 @@ common case (plain words, phrases, trailing truncation) is a substring test.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -212,8 +213,11 @@ class _Compiler:
                 f"subheading /{term.subheading} of {term.text!r} not held locally: heading matched alone"
             )
         if _WILD.search(name):
-            pattern = re.compile(_wild_regex(name.split()), re.IGNORECASE)
-            return lambda view: any(pattern.fullmatch(" " + h + " ") for h in view.headings())
+            phrase = [word_test(w) for w in name.split()]
+            return lambda view: any(
+                len(words) == len(phrase) and phrase_starts(words, phrase, first_only=True)
+                for words in (h.split() for h in view.headings())
+            )
         return lambda view: name in view.headings()
 
     def date(self, term: Term) -> Matcher:
@@ -276,7 +280,7 @@ def literal_chunk(text: str) -> str:
 
 
 def word_matcher(text: str) -> Callable[[str], bool]:
-    """A test on a normalised text for one term: substring for plain words, regex for wildcards."""
+    """A test on a normalised text for one term: substring for plain words, word by word otherwise."""
     words = _query_words(text)
     if not words:
         return lambda normalised: False
@@ -286,8 +290,8 @@ def word_matcher(text: str) -> Callable[[str], bool]:
     if all(not _WILD.search(w) for w in words[:-1]) and re.fullmatch(r"[^*?#$]+\*", words[-1]):
         needle = " " + " ".join(words)[:-1]
         return lambda normalised: needle in normalised
-    pattern = re.compile(_wild_regex(words))
-    return lambda normalised: pattern.search(normalised) is not None
+    phrase = [word_test(w) for w in words]
+    return lambda normalised: bool(phrase_starts(normalised.split(), phrase, first_only=True))
 
 
 def _query_words(text: str) -> list[str]:
@@ -295,60 +299,137 @@ def _query_words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w*?#$]+|_", text.lower()) if w]
 
 
-def _wild_regex(words: list[str]) -> str:
-    parts = []
-    for word in words:
-        out = ""
-        for piece in re.split(r"(\*|\?|#|\$\d*)", word):
-            if piece == "*":
-                out += "[^ ]*"
+def phrase_starts(
+    words: list[str], phrase: list[Callable[[str], bool]], first_only: bool = False
+) -> list[int]:
+    """Where in ``words`` the phrase's word tests hold on consecutive words."""
+    size, found = len(phrase), []
+    first, rest = phrase[0], phrase[1:]
+    for i in range(len(words) - size + 1):
+        if first(words[i]) and all(test(words[i + 1 + j]) for j, test in enumerate(rest)):
+            found.append(i)
+            if first_only:
+                break
+    return found
+
+
+# A truncation ``$N`` longer than this is an unlimited one: no real word differs from another by more.
+_LONGEST_LIMITED = 64
+
+
+def word_test(pattern: str) -> Callable[[str], bool]:
+    """A test of one record word against one query word with wildcards.
+
+    Wildcards are matched by simulating the pattern's automaton on the word (one set of states,
+    held as the bits of an int, advanced once per letter), so ``a*a*a*a*b`` costs time linear in
+    the word: a backtracking regex takes time exponential in the number of ``*``.
+    """
+    if not _WILD.search(pattern):
+        return pattern.__eq__
+    if re.fullmatch(r"[^*?#$]+\*", pattern):
+        prefix = pattern[:-1]
+        return lambda word: word.startswith(prefix)
+    return _Automaton(pattern).matches
+
+
+class _Automaton:
+    __slots__ = ("accept", "any_letter", "etc", "letters", "prefix", "repeat", "required", "start")
+
+    def __init__(self, pattern: str):
+        steps: list[str] = []  # a letter, or "one" (#), "opt" (? and each letter of $N), "star"
+        for piece in re.split(r"(\*|\?|#|\$\d*)", pattern):
+            if piece in ("*", "$") or (piece.startswith("$") and int(piece[1:]) > _LONGEST_LIMITED):
+                steps.append("star")
             elif piece == "?":
-                out += "[^ ]?"
+                steps.append("opt")
             elif piece == "#":
-                out += "[^ ]"
+                steps.append("one")
             elif piece.startswith("$"):
-                out += "[^ ]{0,%s}" % (piece[1:] or "")
+                steps.extend(["opt"] * int(piece[1:]))
             else:
-                out += re.escape(piece)
-        parts.append(out)
-    return " " + " ".join(parts) + " "
+                steps.extend(piece)
+        self.letters: dict[str, int] = {}
+        self.any_letter = self.repeat = skip = 0
+        for i, step in enumerate(steps):
+            bit = 1 << i
+            if step == "star":
+                self.repeat |= bit
+                skip |= bit
+            elif step in ("one", "opt"):
+                self.any_letter |= bit
+                skip |= bit if step == "opt" else 0
+            else:
+                self.letters[step] = self.letters.get(step, 0) | bit
+        self.etc = skip  # states that may move on without reading a letter
+        self.start = self._closure(1)
+        self.accept = 1 << len(steps)
+        # Cheap rejections first: the literal text before the first wildcard, and every literal run.
+        pieces = re.split(r"[*?#$]\d*", pattern)
+        self.prefix = pieces[0]
+        self.required = [p for p in pieces[1:] if p]
+
+    def _closure(self, states: int) -> int:
+        while True:
+            wider = states | ((states & self.etc) << 1)
+            if wider == states:
+                return states
+            states = wider
+
+    def matches(self, word: str) -> bool:
+        if not word.startswith(self.prefix) or not all(p in word for p in self.required):
+            return False
+        if "\x00" in word:  # the mark between two values of a field is not a word
+            return False
+        states, letters, any_letter, repeat = self.start, self.letters, self.any_letter, self.repeat
+        for letter in word:
+            states = ((states & (letters.get(letter, 0) | any_letter)) << 1) | (states & repeat)
+            if not states:
+                return False
+            states = self._closure(states)
+        return bool(states & self.accept)
 
 
 def span_finder(text: str) -> Callable[[list[str]], list[tuple[int, int]]]:
     """Token spans (first, last) where a term occurs in a list of normalised words."""
-    matcher = word_matcher(text)
-    size = max(len(_query_words(text)), 1)
-
-    def spans(words: list[str]) -> list[tuple[int, int]]:
-        return [
-            (i, i + size - 1)
-            for i in range(len(words) - size + 1)
-            if matcher(" " + " ".join(words[i : i + size]) + " ")
-        ]
-
-    return spans
+    phrase = [word_test(w) for w in _query_words(text)]
+    if not phrase:
+        return lambda words: []
+    size = len(phrase)
+    return lambda words: [(i, i + size - 1) for i in phrase_starts(words, phrase)]
 
 
 def _within(distance: int, candidates: list[list[tuple[int, int]]], ordered: bool) -> bool:
-    """Some choice of one span per child, each next to the previous within ``distance`` words."""
+    """Some choice of one span per child, each next to the previous within ``distance`` words.
+
+    Dynamic programming over position lists: the spans of each child that some chain reaches,
+    found by binary search among the previous child's reached spans, so the time grows with
+    n log n in the occurrences, whatever the number of children (a search over every choice grows
+    exponentially with them).
+    """
     if any(not c for c in candidates):
         return False
+    reached = sorted(set(candidates[0]))
+    for spans in candidates[1:]:
+        ends = sorted(end for _, end in reached)
+        starts = sorted(start for start, _ in reached)
+        reached = sorted(
+            {
+                (first, last)
+                for first, last in spans
+                # a previous span ending before this one starts, at most ``distance`` words before it
+                if _any_between(ends, first - distance - 1, first - 1)
+                # or, unordered, one starting after this one ends, at most ``distance`` words after it
+                or (not ordered and _any_between(starts, last + 1, last + distance + 1))
+            }
+        )
+        if not reached:
+            return False
+    return True
 
-    def extend(index: int, previous: tuple[int, int]) -> bool:
-        if index == len(candidates):
-            return True
-        for span in candidates[index]:
-            if span[0] > previous[1]:
-                gap = span[0] - previous[1] - 1
-            elif not ordered and span[1] < previous[0]:
-                gap = previous[0] - span[1] - 1
-            else:
-                continue
-            if gap <= distance and extend(index + 1, span):
-                return True
-        return False
 
-    return any(extend(1, first) for first in candidates[0])
+def _any_between(sorted_values: list[int], low: int, high: int) -> bool:
+    index = bisect_left(sorted_values, low)
+    return index < len(sorted_values) and sorted_values[index] <= high
 
 
 # --------------------------------------------------------------------------- explaining
@@ -386,15 +467,15 @@ def explain(query: CompiledQuery, record: Record) -> Explanation:
         if not isinstance(node, Term):
             continue
         clause = show(node)
+        phrase = [word_test(w) for w in _query_words(node.text)]
+        if not phrase:
+            continue
         for field_name in node.fields or ("",):
             heading = field_name in _HEADINGS
             names = ("headings",) if heading else FIELD_TEXTS.get(field_name, ())
-            pattern = _raw_pattern(node.text, whole=heading)
             for name in names:
                 for raw in view.raw(name):
-                    hits.extend(
-                        Hit(clause, name, m.start(), m.end(), m.group(0)) for m in pattern.finditer(raw)
-                    )
+                    hits.extend(Hit(clause, name, a, b, raw[a:b]) for a, b in _raw_hits(raw, phrase, heading))
     return Explanation(record.record_id, query.match(view), clauses, list(dict.fromkeys(hits)))
 
 
@@ -410,22 +491,14 @@ def show(node: Node) -> str:
     return f"({show(node.child)} LIMIT {node.limit})"
 
 
-def _raw_pattern(text: str, whole: bool = False) -> re.Pattern[str]:
-    """The term as a regex over raw text: separators between words, word boundaries outside."""
-    words = _query_words(text)
-    body = r"[\W_]+".join("".join(_raw_piece(p) for p in re.split(r"(\*|\?|#|\$\d*)", w) if p) for w in words)
-    if whole:
-        return re.compile(r"^\W*" + body + r"\W*$", re.IGNORECASE)
-    return re.compile(r"(?<![^\W_])" + body + r"(?![^\W_])", re.IGNORECASE)
+def _raw_hits(raw: str, phrase: list[Callable[[str], bool]], whole: bool) -> list[tuple[int, int]]:
+    """Character spans of the raw text where the phrase occurs, word by word (``whole``: the text
+    is the phrase and nothing more, as a heading must be)."""
+    spans = [(m.start(), m.end()) for m in _RAW_WORD.finditer(raw)]
+    if whole and len(spans) != len(phrase):
+        return []
+    words = [raw[a:b].lower() for a, b in spans]
+    return [(spans[i][0], spans[i + len(phrase) - 1][1]) for i in phrase_starts(words, phrase)]
 
 
-def _raw_piece(piece: str) -> str:
-    if piece in ("*", "$"):
-        return r"\w*"
-    if piece == "?":
-        return r"\w?"
-    if piece == "#":
-        return r"\w"
-    if piece.startswith("$"):
-        return r"\w{0,%s}" % piece[1:]  # noqa: UP031
-    return re.escape(piece)
+_RAW_WORD = re.compile(r"[^\W_]+")

@@ -8,7 +8,7 @@ line and column. ``parse`` raises :class:`~litreview.errors.QueryError` on the f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
@@ -101,6 +101,9 @@ EMBASE_CODES = {
     "pt": ("pt",),
 }
 
+# Alternating groups nested deeper than this are refused with E008: every tree walk stays far from
+# Python's recursion limit. Redundant parentheses and long AND/OR chains do not count.
+MAX_DEPTH = 100
 HEADING_FIELDS = {"mesh", "mesh_noexp", "majr", "emtree", "emtree_noexp"}
 # Warnings about what the strategy as a whole means (a line left out, a number read as a line):
 # shown wherever the strategy is translated or run, not only by lint.
@@ -358,23 +361,27 @@ class _Parser:
         self.diags.append(Diagnostic(severity, code, message, tok.line, tok.column, excerpt))
 
     def parse(self) -> Node | LineRef | None:
-        node = self.expr()
+        node = _run(self.expr())
         while self.peek() is not None:
             tok = self.take()
             if tok.kind == "RP":
                 self.diag("error", "E001", "unbalanced parentheses: this ')' closes nothing", tok)
-                node = self.expr(left=node)  # keep reading; the lint says why
+                node = _run(self.expr(left=node))  # keep reading; the lint says why
             else:
                 self.diag("error", "E003", f"unexpected {tok.value!r}", tok)
         return node
 
+    # expr, unary and primary are generators run by ``_run``: a nested group yields the generator
+    # that parses it instead of calling it, so 400 levels of parentheses need no Python stack.
     def expr(self, left=None):
         if left is None:
-            left = self.unary()
+            left = yield self.unary()
+        run: list[Node] = []  # operands of the current run of one operator: a OR b OR c is one group
+        run_tok: Token | None = None
         while (tok := self.peek()) is not None and tok.kind == "OP":
             self.take()
             self.ops_seen.add(tok.value)
-            right = self.unary()
+            right = yield self.unary()
             if right is None:
                 self.diag("error", "E003", f"dangling operator {tok.value}: nothing after it", tok)
                 break
@@ -382,16 +389,27 @@ class _Parser:
                 self.diag("error", "E003", f"dangling operator {tok.value}: nothing before it", tok)
                 left = right
                 continue
-            left = _combine(tok.value, left, right, tok)
+            if run_tok is not None and run_tok.value == tok.value:
+                run.append(right)
+                continue
+            if run_tok is not None:
+                left = _group(run_tok, run)
+            # (a OR b) OR c is a OR b OR c; (a NOT b) NOT c is a NOT (b OR c): NOT children (a, b, c)
+            run = (
+                [*left.children, right] if isinstance(left, Bool) and left.op == tok.value else [left, right]
+            )
+            run_tok = tok
+        if run_tok is not None:
+            left = _group(run_tok, run)
         if (tok := self.peek()) is not None and tok.kind == "OP" and left is None:
             self.diag("error", "E003", f"dangling operator {tok.value}", tok)
         return left
 
     def unary(self):
-        left = self.primary()
+        left = yield self.primary()
         while (tok := self.peek()) is not None and tok.kind == "NEAR":
             self.take()
-            right = self.primary()
+            right = yield self.primary()
             if right is None or left is None:
                 self.diag("error", "E003", f"proximity operator {tok.value} needs a term on each side", tok)
                 return left or right
@@ -411,7 +429,7 @@ class _Parser:
             return None
         if tok.kind == "LP":
             self.take()
-            inner = self.expr()
+            inner = yield self.expr()
             close = self.peek()
             if close is None or close.kind != "RP":
                 self.diag("error", "E001", "unbalanced parentheses: this '(' is never closed", tok)
@@ -465,6 +483,8 @@ class _Parser:
                     line=node.line,
                     column=node.column,
                 )
+            elif tree_depth(node) > MAX_DEPTH:
+                self.diag("error", "E008", _too_deep(tree_depth(node)), tok)
             else:
                 node = _with_fields(node, tok.fields)
         return node
@@ -476,8 +496,23 @@ def _is_line_ref(word: str, labels: frozenset[str]) -> bool:
     return bool(re.fullmatch(r"#?\d+", word)) or (word in labels and not word.isdigit())
 
 
-def _combine(op: str, left, right, tok: Token) -> Node:
-    return Bool(op, (left, right), line=tok.line, column=tok.column)
+def _run(parsing: Generator) -> Node | LineRef | None:
+    """Drive a parser generator and the ones it yields, with a list as the call stack."""
+    stack, value = [parsing], None
+    while stack:
+        try:
+            call = stack[-1].send(value)
+        except StopIteration as done:
+            stack.pop()
+            value = done.value
+        else:
+            stack.append(call)
+            value = None
+    return value
+
+
+def _group(tok: Token, operands: list[Node]) -> Bool:
+    return Bool(tok.value, tuple(operands), line=tok.line, column=tok.column)
 
 
 def _with_fields(node, fields: tuple[str, ...]):
@@ -621,7 +656,7 @@ def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
         (m := _NUMBERED.match(e[0][1])) and int(m.group(1)) == k for k, e in enumerate(entries, 1)
     )
     line_mode = len(entries) > 1
-    resolved: dict[str, Node] = {}
+    resolved: dict[str, Node | None] = {}  # None: a line refused with an error
     uses: dict[str, set[str]] = {}  # label -> the labels its line refers to
     first_line: dict[str, int] = {}
     last: Node | None = None
@@ -633,7 +668,11 @@ def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
             assert m is not None
             parts[0] = (parts[0][0], " " * m.start(2) + m.group(2))
         used: set[str] = set()
-        node = _parse_entry(parts, resolved, diags, syntax, line_mode, raw, used)
+        try:
+            node = _parse_entry(parts, resolved, diags, syntax, line_mode, raw, used)
+        except _Refused:
+            resolved[labels.get(k, str(k))] = None
+            continue
         if node is not None:
             # Labelled strategies refer to their labels ("1a and 2 not 5"); others to positions.
             key = labels.get(k, str(k))
@@ -641,7 +680,7 @@ def parse_strategy(text: str, syntax: str = "auto") -> ParseResult:
             last, last_label = node, key
     if line_mode and last is not None:
         diags.extend(_unreached_lines(last_label, uses, first_line, raw))
-    lines = {int(k): v for k, v in resolved.items() if k.isdigit()}
+    lines = {int(k): v for k, v in resolved.items() if k.isdigit() and v is not None}
     return ParseResult(last, lines, diags, syntax, raw_lines)
 
 
@@ -682,7 +721,7 @@ def _ends_with_operator(text: str) -> bool:
 
 def _parse_entry(
     parts: list[tuple[int, str]],
-    resolved: dict[str, Node],
+    resolved: dict[str, Node | None],
     diags: list[Diagnostic],
     syntax: str,
     line_mode: bool,
@@ -724,7 +763,41 @@ def _parse_entry(
         diags.append(Diagnostic("warning", "W108", f"a line that is only the number {node.number} is "
                                 f"ambiguous: read as a reference to line {node.number} (quote it to search "
                                 "the number)", node.line, node.column, caret(raw.get(node.line, ""), node.column)))  # fmt: skip
-    return _substitute(node, resolved, diags, raw, used)
+    _refuse_if_too_deep(node, number, diags, raw)
+    whole = _substitute(node, resolved, diags, raw, used)
+    _refuse_if_too_deep(whole, number, diags, raw)  # with the lines it refers to
+    return whole
+
+
+def _refuse_if_too_deep(node, number: int, diags: list[Diagnostic], raw: dict[int, str]) -> None:
+    depth = tree_depth(node)
+    if depth > MAX_DEPTH:
+        diags.append(Diagnostic("error", "E008", _too_deep(depth), number, 1, caret(raw.get(number, ""), 1)))
+        raise _Refused
+
+
+class _Refused(Exception):
+    """A line that was reported and left out: lines referring to it add no error of their own."""
+
+
+def tree_depth(node) -> int:
+    """Levels of groups in a tree (a term is 1), counted without recursion."""
+    deepest, todo = 0, [(node, 1)]
+    while todo:
+        item, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, Bool | Near):
+            todo.extend((child, depth + 1) for child in item.children)
+        elif isinstance(item, Limit):
+            todo.append((item.child, depth + 1))
+    return deepest
+
+
+def _too_deep(depth: int) -> str:
+    return (
+        f"groups nested {depth} levels deep (AND inside OR inside AND ...): litreview reads up to "
+        f"{MAX_DEPTH} levels"
+    )
 
 
 def _check_mixed(tokens: list[Token], diags: list[Diagnostic], raw: dict[int, str]) -> None:
@@ -769,7 +842,7 @@ def _expand_refs(spec: str) -> list[str]:
 
 def _resolve(
     ref: str,
-    resolved: dict[str, Node],
+    resolved: dict[str, Node | None],
     diags: list[Diagnostic],
     line: int,
     column: int,
@@ -792,8 +865,22 @@ def _resolve(
     return resolved[ref]
 
 
+def _flatten(op: str, kids: tuple[Node, ...]) -> tuple[Node, ...]:
+    """Children of a group with same-operator subgroups spliced in (what ``normalize`` does)."""
+    if op == "NOT":
+        head = kids[0]
+        if isinstance(head, Bool) and head.op == "NOT":
+            return (*head.children, *kids[1:])
+        return kids
+    return tuple(
+        grandchild
+        for kid in kids
+        for grandchild in (kid.children if isinstance(kid, Bool) and kid.op == op else (kid,))
+    )
+
+
 def _substitute(
-    node, resolved: dict[str, Node], diags: list[Diagnostic], raw: dict[int, str], used: set[str]
+    node, resolved: dict[str, Node | None], diags: list[Diagnostic], raw: dict[int, str], used: set[str]
 ):
     if isinstance(node, LineRef):
         return _resolve(node.number, resolved, diags, node.line, node.column, raw, used)
@@ -805,6 +892,8 @@ def _substitute(
             return None
         if len(kids) == 1:
             return kids[0]
+        if isinstance(node, Bool):  # "12 or/1-11" then "13 12 or 5": one group, not a chain of pairs
+            kids = _flatten(node.op, kids)
         return replace(node, children=kids)
     if isinstance(node, Limit):
         return replace(node, child=_substitute(node.child, resolved, diags, raw, used))
