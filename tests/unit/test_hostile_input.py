@@ -5,9 +5,14 @@ review.toml. Each case ends in one line naming the file (exit 2) and nothing sto
 from __future__ import annotations
 
 import csv
+import gzip
 import os
 import re
+import resource
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -448,3 +453,65 @@ def test_worst_case_queries_evaluate_in_time_linear_in_the_text(query, text):
     small, large = seconds(text), seconds(text + " " + text)
     assert large < 1.0
     assert large < 4 * small + 0.01
+
+
+# --------------------------------------------------------------------------- memory (item 6)
+
+ADDRESS_SPACE_CAP = 800 * 1024 * 1024
+
+
+def run_capped(*args: str, cwd) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess that cannot map more than ADDRESS_SPACE_CAP: a memory regression
+    fails the test (MemoryError, exit status) instead of exhausting the machine."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
+
+    return subprocess.run(
+        [sys.executable, "-c", "from litreview.cli import main; main()", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        preexec_fn=cap,
+        timeout=300,
+    )
+
+
+def test_a_gzip_bomb_is_refused_within_bounded_memory(tmp_path):
+    bomb = tmp_path / "bomb.xml.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as handle:
+        handle.write(b'<?xml version="1.0"?>\n<PubmedArticleSet>')
+        for _ in range(64):
+            handle.write(b"<a/>" * (1 << 20))  # 256 MB of elements that are not records
+        handle.write(b"</PubmedArticleSet>")
+    done = run_capped("import", str(bomb), "--format", "pubmed-xml", "--out", "out.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "compression bomb" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_millions_of_non_record_elements_are_freed_as_they_stream_past(tmp_path):
+    """10 million tiny elements beside two real records: 1 GB of tree if kept, ~40 MB if freed."""
+    baseline = Path("tests/data/ncbi/pubmed_baseline/medline16n0902.xml.gz").resolve()
+    text = gzip.decompress(baseline.read_bytes())
+    first = text[text.index(b"<MedlineCitation ") : text.index(b"</MedlineCitation>") + 18]
+    flat = tmp_path / "flat.xml"
+    with open(flat, "wb") as handle:
+        handle.write(b'<?xml version="1.0"?>\n<MedlineCitationSet>' + first)
+        handle.write(b"<junk>" + b"<a/>" * (5 << 20) + b"</junk>")
+        handle.write(b"<a/>" * (5 << 20) + first.replace(b'<PMID Version="1">', b'<PMID Version="1">9'))
+        handle.write(b"</MedlineCitationSet>")
+    done = run_capped("import", str(flat), "--out", "out.jsonl", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
+
+
+def test_a_record_larger_than_any_real_one_is_refused(tmp_path):
+    big = tmp_path / "big.xml"
+    big.write_bytes(
+        b'<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle>'
+        + b"<a/>" * (4 << 20)
+        + b"</PubmedArticle></PubmedArticleSet>"
+    )
+    done = run_capped("import", str(big), "--format", "pubmed-xml", "--out", "out.jsonl", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "big.xml:3: a <PubmedArticle> element larger than 8 MB" in done.stderr
