@@ -95,6 +95,7 @@ class _PrologueChecked(io.RawIOBase):
         self.root: etree._Element | None = None  # set by iter_elements when the root starts
         self.wanted: frozenset[str] = frozenset()
         self._open_record: etree._Element | None = None
+        self.finished: etree._Element | None = None  # the last record whose end was read
         self._record_bytes = 0
 
     def readable(self) -> bool:
@@ -109,24 +110,25 @@ class _PrologueChecked(io.RawIOBase):
         elements grows the tree without bound. A record being read is never touched, and is
         refused once it passes MAX_RECORD_BYTES.
         """
-        node = self.root
+        node: etree._Element | None = self.root
         while node is not None and node.tag not in self.wanted:
             count = len(node)
             if count > 1:
                 del node[: count - 1]
             node = node[-1] if count else None
-        if node is None:
+        if node is None or node is self.finished:  # no record open (the last one has ended)
             self._open_record = None
             return
-        if node is not self._open_record:
-            self._open_record, self._record_bytes = node, 0
+        record: etree._Element = node
+        if record is not self._open_record:
+            self._open_record, self._record_bytes = record, 0
         self._record_bytes += incoming
         if self._record_bytes > MAX_RECORD_BYTES:
             raise RecordParseError(
-                f"a <{node.tag}> element larger than {MAX_RECORD_BYTES // 2**20} MB: not a bibliographic "
+                f"a <{record.tag}> element larger than {MAX_RECORD_BYTES // 2**20} MB: not a bibliographic "
                 "record (a damaged or hostile file?)",
                 path=self._source,
-                line=node.sourceline,
+                line=record.sourceline,
             )
 
     def readinto(self, buffer) -> int:
@@ -179,6 +181,7 @@ def iter_elements(
             if nested and parent is not None and parent.tag in wanted:
                 continue  # nested inside a wanted element: handled with its parent
             index += 1
+            guard.finished = element
             yield element
             # Free what we have read: the element and the siblings before it.
             element.clear(keep_tail=False)
