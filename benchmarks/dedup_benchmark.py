@@ -8,13 +8,17 @@ benchmarks/.venv-dedup, created on first use with pip), never in litreview's.
 Goals (issues 5 and 14), every set: FP = 0 and no wrong links; sensitivity >= bib-dedupe's; wall time
 <= 1/5 of bib-dedupe's. Each set runs twice: as labelled, and with one made-up supplement DOI on every
 block of 25 unique records (labels unchanged; see shared_doi_variant), where a DOI identifies nothing. Scaling: near-linear, 100k < 60 s, 1M < 15 min, < 4 GB.
-Usage: python benchmarks/dedup_benchmark.py [--sets haematology,...] [--scale 10000,100000,1000000] [--env DIR]
+Repeated (issue 20): the shipped 94-record Embase export repeated to 200,000 records (each record
+about 2,100 times), beside the same export once: goal < 10 minutes and < 4 GB.
+Usage: python benchmarks/dedup_benchmark.py [--sets haematology,...] [--scale 10000,100000,1000000]
+       [--repeated 200000] [--env DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
@@ -202,10 +206,40 @@ def perturbed(n: int, path: Path, seed: int = 7) -> None:
                 made += 1
 
 
+def repeated(n: int, tmp: Path) -> None:
+    """One real export repeated until there are n records (unique ids): every comparison the
+    rules make is made again for each copy unless identical records are grouped first."""
+    export = ROOT / "search_strings" / "ep_pd_nec" / "snapshot" / "embase" / "embase_export.ris"
+    once = tmp / "embase-once.jsonl"
+    subprocess.run([sys.executable, "-m", "litreview.cli", "import", str(export), "--out", str(once)],
+                   check=True, capture_output=True)  # fmt: skip
+    lines = [json.loads(line) for line in once.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = tmp / f"embase-repeated-{n}.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for made in range(n):
+            record = dict(lines[made % len(lines)])
+            record["record_id"] += f"-copy{made // len(lines)}"
+            record["native_id"] += f"-copy{made // len(lines)}"
+            handle.write(json.dumps(record) + "\n")
+    base_wall, base_rss = run(
+        [sys.executable, "-m", "litreview.cli", "dedup", str(once), "--out", str(tmp / "once")]
+    )
+    wall, rss = run(
+        [sys.executable, "-m", "litreview.cli", "dedup", str(path), "--out", str(tmp / "repeated")]
+    )
+    with open(tmp / "repeated" / "duplicates.csv", encoding="utf-8") as handle:
+        linked = sum(1 for r in csv.DictReader(handle) if r["duplicate_of"])
+    ok = wall < 600 and rss < 4096
+    print(f"\nrepeated: the {len(lines)}-record Embase export once: {base_wall:.1f} s, {base_rss:.0f} MB; "
+          f"repeated to {n:,} records: {wall:.1f} s, peak {rss:.0f} MB, {linked:,} linked as duplicates "
+          f"(goal < 600 s and < 4096 MB: {'met' if ok else 'NOT met'})")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", default="haematology,respiratory,cytology_screening")
     parser.add_argument("--scale", default="10000,100000,1000000")
+    parser.add_argument("--repeated", type=int, default=200_000)
     parser.add_argument("--env", type=Path, default=ROOT / "benchmarks" / ".venv-dedup")
     args = parser.parse_args()
     print(machine())
@@ -217,6 +251,8 @@ def main() -> None:
                 one_set(one, python, tmp)
             for one in args.sets.split(","):  # issue 14: DOIs shared by distinct records
                 one_set(one, python, tmp, shared_doi_variant(one, tmp))
+        if args.repeated:
+            repeated(args.repeated, tmp)
         previous = None
         for n in [int(x) for x in args.scale.split(",") if x]:
             path = tmp / f"perturbed-{n}.csv"

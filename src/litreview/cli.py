@@ -241,9 +241,7 @@ def tables(
 
 
 def _trials_and_citations(trials: Path | None, workspace: Path | None):
-    import json as _json
 
-    from litreview.records import from_dict
     from litreview.sources.ctgov import load_ctgov_json
 
     if workspace is not None:
@@ -259,12 +257,9 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     if trials.is_dir():
         return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], []
     if trials.suffix == ".jsonl":
-        with open(trials, encoding="utf-8") as handle:
-            return [
-                r
-                for r in (from_dict(_json.loads(line)) for line in handle if line.strip())
-                if r.kind == "trial"
-            ], []
+        from litreview.importers import load_jsonl
+
+        return [r for r in load_jsonl(trials) if r.kind == "trial"], []
     return list(load_ctgov_json(trials)), []
 
 
@@ -277,19 +272,16 @@ def dedup(
 ) -> None:
     """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score), maybe.csv and
     shared_doi.csv (records that share a DOI but are different items, kept apart)."""
-    import json as _json
-
     from litreview.dedup.fuzzy import link_fuzzy
-    from litreview.importers import detect_format, load_records, source_name
-    from litreview.records import Record, from_dict
+    from litreview.importers import detect_format, load_jsonl, load_records, source_name
+    from litreview.records import Record
     from litreview.report.files import refuse_overwriting, write_csv
 
     names = ("duplicates.csv", "maybe.csv", "shared_doi.csv")
     refuse_overwriting([out / name for name in names], [input_file])
     records: Iterable[Record]
     if input_file.suffix == ".jsonl":
-        with open(input_file, encoding="utf-8") as handle:
-            records = [from_dict(_json.loads(line)) for line in handle if line.strip()]
+        records = load_jsonl(input_file)
     else:
         fmt = detect_format(input_file)
         records = load_records(input_file, fmt, source=source_name(fmt, input_file))
@@ -300,7 +292,9 @@ def dedup(
             ids.append(record.record_id)
             yield record
 
-    links, maybes, shared = link_fuzzy(remember(records))
+    advance, bar = _progress("comparing blocks")
+    with bar:
+        links, maybes, shared = link_fuzzy(remember(records), progress=advance)
     linked = {link.record_id: link for link in links}
 
     def native(record_id: str) -> str:  # export ids as the input named them ("ID" column, PMID, NCT id)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from litreview.errors import ConfigError
+from litreview.errors import ConfigError, RecordParseError
 from litreview.records import Record
 from litreview.sources.csv_records import load_csv
 from litreview.sources.ctgov import load_ctgov_json
@@ -72,3 +72,42 @@ def detect_format(path: Path) -> str:
     raise ConfigError(
         f"cannot tell the format of this file (choose --format: {', '.join(FORMATS)})", path=path
     )
+
+
+def load_jsonl(path: Path) -> Iterator[Record]:
+    """Records as ``litreview import`` writes them, one JSON object a line; a bad line is a
+    RecordParseError naming the file and line (bad JSON, nesting too deep, not a record)."""
+    import json
+
+    from litreview.records import from_dict
+
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
+    with handle:
+        number = 0
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise RecordParseError(
+                        f"not JSON: {exc.msg} at column {exc.colno}", path=path, line=number
+                    ) from exc
+                except RecursionError as exc:
+                    raise RecordParseError(
+                        "JSON nested too deep to be a record", path=path, line=number
+                    ) from exc
+                if not isinstance(data, dict):
+                    raise RecordParseError("not a record: a JSON object was expected", path=path, line=number)
+                try:
+                    yield from_dict(data)
+                except (TypeError, ValueError) as exc:
+                    raise RecordParseError(f"not a record: {exc}", path=path, line=number) from exc
+        except UnicodeDecodeError as exc:
+            raise RecordParseError(
+                f"not UTF-8 text: byte {exc.object[exc.start]:#04x}", path=path, line=number + 1
+            ) from exc

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.unit.test_cli import run_cli
 
+from litreview.dedup.fuzzy import link_fuzzy
 from litreview.errors import QueryError, WorkspaceError
 from litreview.query.ast import Bool, Term, canonical
 from litreview.query.evaluate import _within, compile_query, explain, word_test
@@ -515,3 +516,55 @@ def test_a_record_larger_than_any_real_one_is_refused(tmp_path):
     done = run_capped("import", str(big), "--format", "pubmed-xml", "--out", "out.jsonl", cwd=tmp_path)
     assert done.returncode == 2
     assert "big.xml:3: a <PubmedArticle> element larger than 8 MB" in done.stderr
+
+
+def _article(i: int, copy: int, **changes) -> Citation:
+    fields = dict(
+        title=f"Platinum etoposide in extrapulmonary neuroendocrine carcinoma cohort {i} outcomes",
+        authors=(f"Author{i}, A",), journal="Ann Oncol", year=2019, volume="30", pages=f"{i}-{i + 9}",
+        doi=f"10.1000/article{i}",
+    )  # fmt: skip
+    fields.update(changes)
+    return Citation(f"x:{i}-{copy}", "x", f"{i}-{copy}", **fields)  # type: ignore[arg-type]
+
+
+def test_repeated_records_are_compared_once_per_distinct_content(monkeypatch):
+    """An export repeated 200 times: each group of copies is linked to one record, and the number
+    of pairwise comparisons does not grow with the number of copies."""
+    from litreview.dedup import fuzzy
+
+    calls = 0
+    original = fuzzy.compare
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(fuzzy, "compare", counting)
+    distinct = 20
+    once = [_article(i, 0) for i in range(distinct)]
+    fuzzy.link_fuzzy(once)
+    calls_once, calls = calls, 0
+    records = [_article(i, copy) for copy in range(200) for i in range(distinct)]
+    # and a typo'd copy of article 3 that only the fuzzy rules link
+    records.append(_article(3, 999, title=once[3].title.replace("etoposide", "etoposdie"), doi=""))
+    linkage = fuzzy.link_fuzzy(records)
+    assert calls <= calls_once + 2 * distinct + 10
+    assert len(linkage.links) == 199 * distinct + 1
+    by_id = {link.record_id: link.linked_to for link in linkage.links}
+    assert by_id["x:3-999"] == "x:3-0" and by_id["x:3-57"] == "x:3-0"
+    assert len({by_id.get(r.record_id, r.record_id) for r in records}) == distinct
+
+
+def test_identical_notices_the_rules_keep_apart_stay_apart_in_any_number():
+    """300 identical "Editorial" notices (no pages) are not one item: grouping them for speed
+    must not link them, and each is asked about against a similar record as before."""
+    notes = [
+        Citation(
+            f"n:{i}", "n", str(i), title="Editorial", authors=("Smith, J",), journal="Ann Oncol", year=2019
+        )
+        for i in range(300)
+    ]
+    linkage = link_fuzzy(notes)
+    assert linkage.links == []

@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import NamedTuple
 
@@ -552,26 +552,42 @@ def _other_place(a: Prepared, b: Prepared) -> bool:
                 or pages_conflict(a.pages, b.pages))  # fmt: skip
 
 
+# A DOI block larger than BLOCK_CAP (one DOI on a whole abstract book) is compared in a window
+# of this many neighbours in title order: its cost grows linearly, not with the square.
+DOI_WINDOW = 50
+Progress = Callable[[int, int], None]  # (blocks done, blocks in all)
+
+
 def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset(),
-               verdicts: Mapping[tuple[str, str], str] | None = None) -> Linkage:  # fmt: skip
+               verdicts: Mapping[tuple[str, str], str] | None = None,
+               progress: Progress | None = None) -> Linkage:  # fmt: skip
     """Duplicate links (including exact DOI/PMID/NCT ones), the 'maybe' pairs and the shared-DOI
     pairs, for any records.
 
     ``verdicts`` are a reviewer's word on pairs (sorted ids -> "same" | "distinct") and overrule
     every rule: a "same" pair is linked (even across DOIs: a preprint and its paper), a "distinct"
-    pair never ends up in one cluster, not even through a chain, and a decided pair is no "maybe"."""
+    pair never ends up in one cluster, not even through a chain, and a decided pair is no "maybe".
+
+    Records identical after normalisation are grouped by hashing first: the rules see only what
+    is normalised, so one comparison decides for a whole group and every pair of groups is
+    compared once, whatever the number of copies (an export repeated 2,000 times costs one)."""
     prepared: dict[str, Prepared] = {}
     ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
+    copies: dict[Prepared, list[str]] = defaultdict(list)  # normalised content -> ids bearing it
     for record in records:
         p = prepare(record)
         prepared[record.record_id] = p
+        copies[replace(p, record_id="", merit=(0, 0))].append(record.record_id)
         for key in _exact_keys(record):
             ids_by_exact[key].append(record.record_id)
+    for ids in copies.values():
+        ids.sort()  # the first of a group is the same whatever the input order
+    distinct = [ids[0] for ids in copies.values()]  # one record for each normalised content
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for record_id, p in prepared.items():
-        for key in blocking_keys(p):
+    for record_id in distinct:
+        for key in blocking_keys(prepared[record_id]):
             blocks[key].append(record_id)
-    generic = recurring_titles(prepared.values())
+    generic = recurring_titles(prepared[i] for i in distinct)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
         for other in ids[1:]:
@@ -579,16 +595,32 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
             a, b = prepared[pair[0]], prepared[pair[1]]
             if not (a.doi and b.doi and a.doi != b.doi):
                 pairs[pair] = ("duplicate", 1.0, f"exact-{key[0]}")  # type: ignore[index]
-    for key, ids in blocks.items():
+    apart_copies = []  # groups of copies the rules do not link (identical notices)
+    for ids in copies.values():  # copies: what the rules say of two records with this content
+        if len(ids) > 1 and blocking_keys(prepared[ids[0]]):  # two records sharing no key are never compared
+            result = compare(prepared[ids[0]], prepared[ids[1]], generic)
+            if result[0] != "duplicate":
+                apart_copies.append(ids)
+            if result[0]:
+                for other in ids[1:]:
+                    pair = (ids[0], other) if ids[0] < other else (other, ids[0])
+                    pairs.setdefault(pair, result)
+    for done, (key, ids) in enumerate(blocks.items(), start=1):
+        if progress is not None and (done % 1000 == 0 or done == len(blocks)):
+            progress(done, len(blocks))
         if len(ids) < 2 or (len(ids) > BLOCK_CAP and key[0] != "doi"):
             continue
+        if len(ids) > BLOCK_CAP:
+            ids = sorted(ids, key=lambda i: prepared[i].title)
+        window = DOI_WINDOW if len(ids) > BLOCK_CAP else len(ids)
         for i, first in enumerate(ids):
-            for second in ids[i + 1 :]:
+            for second in ids[i + 1 : i + 1 + window]:
                 pair = (first, second) if first < second else (second, first)
                 if pair not in pairs:  # only links and maybes are kept: memory stays linear
                     result = compare(prepared[pair[0]], prepared[pair[1]], generic)
                     if result[0]:
                         pairs[pair] = result
+    pairs = _spread_to_copies(pairs, apart_copies)
     # A DOI the data shows on different items identifies nothing: a record without a title cannot
     # be linked by that DOI alone.
     shared_dois = {prepared[pair[0]].doi for pair, value in pairs.items() if value[0] == SHARED_DOI}
@@ -622,6 +654,22 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     linkable = {pair: value for pair, value in pairs.items() if value[0] != SHARED_DOI}
     links, maybes = _cluster(prepared, linkable, preferred, apart, reviewed)
     return Linkage(links, maybes, shared_pairs)
+
+
+def _spread_to_copies(pairs: dict[tuple[str, str], tuple[str, float, str]],
+                      apart_copies: list[list[str]]) -> dict[tuple[str, str], tuple[str, float, str]]:  # fmt: skip
+    """Copies the rules do not link to their group's first record (two identical "Editorial"
+    notices) are items of their own: each gets what its first has with other groups."""
+    if not apart_copies:
+        return pairs
+    first_of = {ids[0]: ids[1:] for ids in apart_copies}
+    out = dict(pairs)
+    for (a, b), value in pairs.items():
+        for x, y in ((a, b), (b, a)):
+            for copy in first_of.get(x, ()):
+                if copy != y:
+                    out.setdefault((copy, y) if copy < y else (y, copy), value)
+    return out
 
 
 def _exact_keys(record: Record) -> list[tuple[str, str]]:
