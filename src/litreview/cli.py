@@ -7,6 +7,7 @@ Errors raised as :class:`~litreview.errors.LitreviewError` print one readable li
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable
@@ -781,6 +782,15 @@ def main() -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        # The edges a command cannot foresee (a disk that fills, a file made read-only, a page that
+        # breaks mid-run): one line, and the open transaction has been rolled back.
+        if _state["debug"]:
+            raise
+        where = "workspace database" if isinstance(exc, sqlite3.DatabaseError) else exc.filename
+        what = getattr(exc, "strerror", None) or str(exc)
+        print(f"error: {where + ': ' if where else ''}{what}", file=sys.stderr)
+        sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)
         sys.exit(130)

@@ -151,11 +151,29 @@ def check_run_id(run_id: str) -> str:
     return run_id
 
 
-def _check_is_workspace(db: Path) -> None:
+def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
+    """A damaged page is found before anything is read or written, not halfway through a run
+    (quick_check reads every page once: well under a second for a review's workspace)."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        said = " ".join("; ".join(problems).split())
+        raise WorkspaceError(
+            f"{path}: the workspace database is damaged ({said}); nothing was changed: "
+            "restore it from a backup"
+        )
+
+
+def _check_is_workspace(db: Path) -> str:
+    """The review id of an existing workspace, or a refusal that says what is wrong with it."""
     if db.stat().st_size == 0:
         raise WorkspaceError(
             f"{db}: exists but is empty, so it is not a litreview workspace (a truncated copy?); refusing "
             "to build a new one over it: restore it from a backup, or move it away to start afresh"
+        )
+    if not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)):
+        raise WorkspaceError(
+            f"{db}: the workspace is read-only; litreview writes to it even to export (its lock and "
+            "journal): copy the folder somewhere writable"
         )
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -167,6 +185,7 @@ def _check_is_workspace(db: Path) -> None:
         raise WorkspaceError(f"{db}: not a usable litreview workspace ({exc}); nothing was changed") from exc
     if row is None:
         raise WorkspaceError(f"{db}: not a litreview workspace (no review id); nothing was changed")
+    return str(row[0])
 
 
 class Workspace:
@@ -186,15 +205,7 @@ class Workspace:
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
-        try:
-            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-            row = conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
-            conn.close()
-        except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"{db}: not a usable litreview workspace ({exc})") from exc
-        if row is None:
-            raise WorkspaceError(f"{db}: workspace has no review id")
-        return cls(root, row[0]).open()
+        return cls(root, _check_is_workspace(db)).open()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> Workspace:
@@ -202,14 +213,21 @@ class Workspace:
         litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
         self.root.mkdir(parents=True, exist_ok=True)
         refuse_symlink(self.db_path)
-        if self.db_path.exists():
+        existed = self.db_path.exists()
+        if existed:
             _check_is_workspace(self.db_path)
         try:
             conn = sqlite3.connect(self.db_path, isolation_level=None)
+            if existed:
+                _check_intact(conn, self.db_path)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                raise WorkspaceError(
+                    f"{self.db_path}: the workspace is read-only; litreview needs to write to it"
+                ) from exc
             raise WorkspaceError(f"{self.db_path}: not a usable litreview workspace ({exc})") from exc
         self._conn = conn
         self._check_meta()

@@ -84,6 +84,73 @@ def test_run_on_a_truncated_workspace_exits_2_and_leaves_it(review_copy, tmp_pat
     assert (root / "workspace.sqlite").read_bytes() == b""
 
 
+def _damage_pages(db: Path) -> None:
+    pages = db.stat().st_size // 4096
+    with db.open("r+b") as handle:
+        for page in range(2, pages, 3):
+            handle.seek(page * 4096 + 64)
+            handle.write(b"\xde\xad\xbe\xef" * 64)
+
+
+def test_a_damaged_database_page_is_one_line_and_nothing_is_written(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "ws"
+    records = [Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=f"Title number {i} " * 5,
+                        year=2020) for i in range(3000)]  # fmt: skip
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+    _damage_pages(root / "workspace.sqlite")
+    before = (root / "workspace.sqlite").read_bytes()
+    for args in (["screen", "export", "--workspace", str(root), "--out", str(tmp_path / "s.csv")],
+                 ["screen", "confirm", "--workspace", str(root), "--rule", "R", "--reviewer", "a"]):  # fmt: skip
+        code, out = run_cli(monkeypatch, capsys, *args)
+        one_line_exit_2(code, out, "workspace.sqlite", "damaged")
+    assert (root / "workspace.sqlite").read_bytes() == before
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_out_naming_a_folder_is_one_line(screened, tmp_path, monkeypatch, capsys, data_dir):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    code, out = run_cli(
+        monkeypatch, capsys, "screen", "export", "--workspace", str(screened), "--out", str(folder)
+    )
+    one_line_exit_2(code, out, "a folder", "folder")
+    source = tmp_path / "in.ris"
+    source.write_text("TY  - JOUR\nTI  - A title\nER  - \n")
+    code, out = run_cli(monkeypatch, capsys, "import", str(source), "--out", str(folder))
+    one_line_exit_2(code, out, "a folder", "folder")
+    assert list(folder.iterdir()) == []
+
+
+@pytest.fixture
+def read_only_copy(screened, tmp_path):
+    """The workspace seen through a read-only bind mount: the one way to make a file unwritable for
+    root too (chmod does not stop root). Skips where the machine does not allow mounting."""
+    view = tmp_path / "ro"
+    view.mkdir()
+    done = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(screened.parent), str(view)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount read-only here: {done.stderr.decode().strip()}")
+    yield view / screened.name
+    subprocess.run(["umount", str(view)], check=True)
+
+
+def test_a_read_only_workspace_is_one_line(read_only_copy, tmp_path, monkeypatch, capsys, review_copy):
+    before = (read_only_copy / "workspace.sqlite").read_bytes()
+    code, out = run_cli(monkeypatch, capsys, "screen", "export", "--workspace", str(read_only_copy),
+                        "--out", str(tmp_path / "s.csv"))  # fmt: skip
+    one_line_exit_2(code, out, "workspace.sqlite", "read-only")
+    code, out = run_cli(monkeypatch, capsys, "run", str(review_copy), "--workspace", str(read_only_copy))
+    one_line_exit_2(code, out, str(read_only_copy))
+    code, out = run_cli(monkeypatch, capsys, "screen", "export", "--workspace", str(tmp_path / "ws"),
+                        "--out", str(read_only_copy / "s.csv"))  # fmt: skip
+    one_line_exit_2(code, out, str(read_only_copy / "s.csv"), "cannot write")
+    assert (read_only_copy / "workspace.sqlite").read_bytes() == before
+
+
 # 4. nothing written through a symlink, outside the workspace, or over an input ----------------------
 
 

@@ -87,8 +87,11 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]
     """A temporary sibling to write, renamed over ``path`` only when the block ends without error,
     so a reader never sees half a file and a failure leaves the old file as it was."""
     refuse_symlink(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not our temporary sibling
+        raise SourceError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
