@@ -647,7 +647,12 @@ def screen_export(
 
 @screen_app.command("import")
 def screen_import(
-    file: Annotated[Path, typer.Argument(help="A filled sheet (CSV/XLSX) or a labelled RIS file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A filled sheet (CSV/XLSX), a labelled RIS file, or an ASReview LAB / Rayyan export."
+        ),
+    ],
     workspace: WorkspaceOption,
     reviewer: Annotated[str, typer.Option(help="Reviewer for rows whose reviewer column is empty.")] = "",
     accept_suggestions: Annotated[
@@ -656,12 +661,18 @@ def screen_import(
             help="Store a file whose decisions all repeat the rules' suggestions (refused otherwise)."
         ),
     ] = False,
+    stage: Annotated[
+        str,
+        typer.Option(help="Stage of an ASReview, Rayyan or RIS file's decisions: title_abstract | full_text"),
+    ] = "title_abstract",
 ) -> None:
     """Store human decisions (they override the rules and survive reruns); report conflicts and kappa."""
     from litreview.screen.commands import AGREEMENT_FILE, import_decisions
 
-    summary = import_decisions(file, workspace, reviewer, accept_suggestions)
+    summary = import_decisions(file, workspace, reviewer, accept_suggestions, stage)
     print(f"{file}: {summary['stored']} decisions stored ({summary['skipped_blank']} rows left blank)")
+    for row in summary["unmatched"]:
+        print(f"not stored: row {row['row']} ({row['title'][:60] or 'no title'}): {row['why']}")
     for moved in summary["applied_to_cluster"]:
         print(f"{moved['record_id']} is a duplicate: its decision counts for its cluster, stored on "
               f"{moved['representative']}")  # fmt: skip

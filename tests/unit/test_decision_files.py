@@ -129,3 +129,117 @@ def test_rerun_keeps_human_decisions(workspace, tmp_path):
         ws.replace_auto_decisions("r2", [Decision("x:1", "title_abstract", "include", rule_id="IN")], ["x:1"])
     rows, _ = state(workspace)
     assert ("x:1", "title_abstract", "human", "ana", "exclude") in rows
+
+
+@pytest.fixture
+def shared_doi_workspace(tmp_path):
+    """Two conference abstracts in one supplement (one DOI), a study with no DOI, and two records
+    with the same title that are different studies."""
+    root = tmp_path / "ws2"
+    records = [
+        Citation(record_id="e:1", source="embase", native_id="1", doi="10.1200/JCO.2020.38.4_suppl.1",
+                 title="Temozolomide and capecitabine in grade 3 neuroendocrine carcinoma", year=2020),
+        Citation(record_id="e:2", source="embase", native_id="2", doi="10.1200/JCO.2020.38.4_suppl.1",
+                 title="Nivolumab plus ipilimumab in extrapulmonary small cell carcinoma", year=2020),
+        Citation(record_id="p:3", source="pubmed", native_id="3", pmid="31000003",
+                 title="Second-line FOLFIRI after platinum-etoposide failure", year=2019),
+        Citation(record_id="p:4", source="pubmed", native_id="4", pmid="31000004",
+                 title="Neuroendocrine carcinoma of the cervix: a case series", year=2018),
+        Citation(record_id="e:5", source="embase", native_id="5",
+                 title="Neuroendocrine carcinoma of the cervix: a case series", year=2021),
+    ]  # fmt: skip
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+    return root
+
+
+def write_rows(path, header, rows):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def test_asreview_lab_export_is_matched_by_doi_pmid_and_title(shared_doi_workspace, tmp_path):
+    export = tmp_path / "asreview_result.csv"
+    # ASReview numbers records itself; litreview's ids are gone. Titles are re-cased, DOIs re-written.
+    write_rows(export, ["record_id", "title", "abstract", "doi", "pubmed_id", "asreview_label", "asreview_note"], [
+        [0, "TEMOZOLOMIDE AND CAPECITABINE in grade-3 neuroendocrine carcinoma.", "", "https://doi.org/10.1200/jco.2020.38.4_SUPPL.1", "", 1, ""],
+        [1, "Nivolumab plus ipilimumab in extrapulmonary small cell carcinoma", "", "", "", 0, "wrong histology"],
+        [2, "FOLFIRI (second line)", "", "", "31000003", 1, ""],
+        [3, "A study nobody searched for in this review", "", "10.9999/none", "", 0, ""],
+        [4, "Neuroendocrine carcinoma of the cervix: a case series", "", "", "", 0, ""],
+        [5, "Unscreened record title here", "", "", "", "", ""],
+    ])  # fmt: skip
+    summary = import_decisions(export, shared_doi_workspace, reviewer="ana")
+    rows, _ = state(shared_doi_workspace)
+    assert rows == [
+        ("e:1", "title_abstract", "human", "ana", "include"),  # DOI shared by two studies, narrowed by title
+        ("e:2", "title_abstract", "human", "ana", "exclude"),
+        ("p:3", "title_abstract", "human", "ana", "include"),  # by PMID, title too short to trust
+    ]
+    assert summary["stored"] == 3 and summary["skipped_blank"] == 1
+    assert [(u["row"], u["why"].split(":")[0]) for u in summary["unmatched"]] == [
+        (5, "no record has its id, DOI, PMID or title"),
+        (6, "matches 2 different studies"),  # one title, two studies: never guessed
+    ]
+
+
+def test_asreview_xlsx_export_and_a_file_matching_nothing(shared_doi_workspace, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["record_id", "title", "doi", "asreview_label"])
+    book.active.append([7, "Second-line FOLFIRI after platinum-etoposide failure", None, 0])
+    book.save(tmp_path / "a.xlsx")
+    assert import_decisions(tmp_path / "a.xlsx", shared_doi_workspace, reviewer="ben")["stored"] == 1
+    assert state(shared_doi_workspace)[0] == [("p:3", "title_abstract", "human", "ben", "exclude")]
+    write_rows(
+        tmp_path / "b.csv", ["record_id", "title", "asreview_label"], [[0, "Something else entirely here", 1]]
+    )
+    before = state(shared_doi_workspace)
+    with pytest.raises(ScreeningRuleError, match="none of its 1 decisions matches a record"):
+        import_decisions(tmp_path / "b.csv", shared_doi_workspace, reviewer="ben")
+    assert state(shared_doi_workspace) == before
+
+
+RAYYAN_RIS = """TY  - JOUR
+TI  - Temozolomide and capecitabine in grade 3 neuroendocrine carcinoma
+DO  - 10.1200/JCO.2020.38.4_suppl.1
+N1  - RAYYAN-INCLUSION: {"Ana Silva"=>"Included", "Ben Okafor"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population
+ER  -
+
+TY  - JOUR
+TI  - Second-line FOLFIRI after platinum-etoposide failure
+N1  - PMID: 31000003 | RAYYAN-INCLUSION: {"Ana Silva"=>"Excluded", "Ben Okafor"=>"Undecided"} | RAYYAN-EXCLUSION-REASONS: wrong population,wrong outcome | RAYYAN-LABELS: second line
+ER  -
+"""
+
+
+def test_rayyan_ris_votes_become_each_reviewers_decisions(shared_doi_workspace, tmp_path):
+    export = tmp_path / "rayyan.ris"
+    export.write_text(RAYYAN_RIS)
+    summary = import_decisions(export, shared_doi_workspace)
+    conn = sqlite3.connect(shared_doi_workspace / "workspace.sqlite")
+    got = sorted(conn.execute("SELECT record_id, reviewer, decision, reason FROM decisions"))
+    conn.close()
+    assert got == [
+        ("e:1", "Ana Silva", "include", ""),
+        ("e:1", "Ben Okafor", "exclude", "wrong population"),
+        ("p:3", "Ana Silva", "exclude", "wrong population; wrong outcome"),
+    ]
+    assert [c["record_id"] for c in summary["conflicts"]] == ["e:1"] and summary["unmatched"] == []
+
+
+def test_rayyan_csv_and_an_unknown_vote_word(shared_doi_workspace, tmp_path):
+    header = ["key", "title", "authors", "year", "doi", "notes"]
+    write_rows(tmp_path / "r.csv", header, [
+        ["rayyan-1", "Second-line FOLFIRI after platinum-etoposide failure", "", "2019", "",
+         'PMID: 31000003 | RAYYAN-INCLUSION: {"Ana"=>"Maybe"}'],
+        ["rayyan-2", "Temozolomide and capecitabine in grade 3 neuroendocrine carcinoma", "", "2020",
+         "10.1200/JCO.2020.38.4_suppl.1", 'RAYYAN-INCLUSION: {"Ana"=>"Perhaps"}'],
+    ])  # fmt: skip
+    with pytest.raises(ScreeningRuleError, match=r"row 3: unknown decision 'Perhaps'"):
+        import_decisions(tmp_path / "r.csv", shared_doi_workspace)
+    assert state(shared_doi_workspace)[0] == []

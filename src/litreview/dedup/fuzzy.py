@@ -163,7 +163,7 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
     return tuple(t for t in _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split() if t not in _STOP)
 
 
-_GENERIC = _load_generic_titles()
+GENERIC_TITLES = _load_generic_titles()
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -382,7 +382,7 @@ def compare(
     if not a.title or not b.title:
         return "", 0.0, "a title is missing"
     score = fuzz.ratio(a.title, b.title) / 100
-    if a.title in _GENERIC or b.title in _GENERIC or a.title in generic or b.title in generic:
+    if a.title in GENERIC_TITLES or b.title in GENERIC_TITLES or a.title in generic or b.title in generic:
         return compare_generic(a, b, score)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))

@@ -39,12 +39,14 @@ from litreview.report.record_list import write_records_csv
 from litreview.screen.decisions import (
     Decision,
     Effective,
+    SheetRow,
     agreement_report,
     confirm_suggestions,
     effective,
     passed,
     validate_rows,
 )
+from litreview.screen.foreign import ForeignRow, match_rows
 from litreview.screen.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
@@ -298,6 +300,7 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
     if not files:
         return []
     known = workspace.record_ids()
+    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
     stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
     out = []
     for kept in files:
@@ -306,7 +309,12 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
             protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
         )
         # a decision on a record this workspace does not hold (yet) waits for the record to arrive
-        rows = [r for r in read_decision_file(path) if r.record_id in known]
+        read = read_decision_file(path)
+        foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
+        own = [r for r in read if isinstance(r, SheetRow)]
+        if foreign:  # another tool's export: matched by id, DOI, PMID, title like `screen import`
+            own += match_rows(foreign, workspace.records(), representative, "title_abstract")[0]
+        rows = [r for r in own if r.record_id in known]
         for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
             if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:
                 out.append(d)

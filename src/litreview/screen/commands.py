@@ -14,6 +14,7 @@ from litreview.records import Record
 from litreview.report.files import refuse_overwriting, write_csv, write_json
 from litreview.screen.decisions import (
     Effective,
+    SheetRow,
     agreement_report,
     check_decisions,
     confirm_suggestions,
@@ -22,6 +23,7 @@ from litreview.screen.decisions import (
     suggestions,
     validate_rows,
 )
+from litreview.screen.foreign import ForeignRow, Unmatched, match_rows
 from litreview.screen.rules import STAGES, load_rules
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
 from litreview.workspace import Workspace
@@ -81,7 +83,11 @@ def _refuse_workspace_files(workspace: Workspace, out: Path) -> None:
 
 
 def import_decisions(
-    path: Path, workspace_dir: Path, reviewer: str = "", accept_suggestions: bool = False
+    path: Path,
+    workspace_dir: Path,
+    reviewer: str = "",
+    accept_suggestions: bool = False,
+    stage: str = "title_abstract",
 ) -> dict[str, Any]:
     """Validate a filled sheet / labelled RIS and store its human decisions in one transaction.
 
@@ -90,13 +96,19 @@ def import_decisions(
     rejects the whole file with row numbers, and nothing is stored. A decision on a duplicate counts
     for its cluster: it is stored on the cluster's representative (and said so). A file whose
     decisions all repeat the rules' suggestions is refused unless ``accept_suggestions``: it is most
-    likely an export read back, not a reviewer's work.
+    likely an export read back, not a reviewer's work. Rows exported by ASReview LAB or Rayyan (and
+    RIS rows) are matched to records by id, DOI, PMID, then title, at ``stage``; rows that match no
+    single study are listed in the summary and not stored.
     """
-    rows = read_decision_file(path)
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
+    read = read_decision_file(path)
+    blank = sum(1 for r in read if not r.decision.strip())
     with Workspace.existing(workspace_dir) as workspace:
         workspace.lock()
-        decisions = validate_rows(rows, workspace.record_ids(), str(path), default_reviewer=reviewer)
         representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+        rows, unmatched = _own_rows(read, workspace, representative, stage, path)
+        decisions = validate_rows(rows, workspace.record_ids(), str(path), default_reviewer=reviewer)
         row_of: dict[tuple[str, str], int] = {}
         for r in rows:
             row_of.setdefault((r.record_id, r.stage), r.row)
@@ -128,12 +140,42 @@ def import_decisions(
     return {
         "file": str(path),
         "stored": stored,
-        "skipped_blank": sum(1 for r in rows if not r.decision.strip()),
+        "skipped_blank": blank,
+        "unmatched": [{"row": u.row, "title": u.title, "why": u.why} for u in unmatched],
         "applied_to_cluster": [
             {"record_id": d.record_id, "representative": representative[d.record_id]} for d in moved
         ],
         **report,
     }
+
+
+def _own_rows(
+    read: list[SheetRow | ForeignRow],
+    workspace: Workspace,
+    representative: dict[str, str],
+    stage: str,
+    path: Path,
+) -> tuple[list[SheetRow], list[Unmatched]]:
+    """Sheet rows as they are; other tools' rows matched to this workspace's studies."""
+    own = [r for r in read if isinstance(r, SheetRow)]
+    foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
+    if not foreign:
+        return own, []
+    matched, unmatched = match_rows(foreign, workspace.records(), representative, stage)
+    if not matched:
+        shown = "; ".join(f"row {u.row}: {u.why}" for u in unmatched[:5])
+        raise ScreeningRuleError(
+            f"{path}: none of its {len(foreign)} decisions matches a record of this workspace by id, DOI, "
+            f"PMID or title ({shown}); nothing imported"
+        )
+    seen: set[tuple[str, str, str, str]] = set()
+    unique = []
+    for r in matched:  # the other tool's own duplicates of one study, decided alike, count once
+        key = (r.record_id, r.stage, r.reviewer, r.decision.strip().lower())
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return own + unique, unmatched
 
 
 SUGGESTION_ECHO_MIN = 5  # fewer decisions than this may agree with every suggestion by chance

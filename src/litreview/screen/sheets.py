@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -21,6 +22,14 @@ from litreview.errors import RecordParseError
 from litreview.records import Record
 from litreview.report.files import append_text_row, restore, write_csv
 from litreview.screen.decisions import Decision, SheetRow
+from litreview.screen.foreign import (
+    ASREVIEW_LABELS,
+    ForeignRow,
+    asreview_decision,
+    first,
+    is_rayyan,
+    rayyan_votes,
+)
 from litreview.sources.common import not_utf8
 from litreview.sources.transport import atomic_write_bytes
 
@@ -79,35 +88,61 @@ def write_sheet(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
     return len(rows)
 
 
-def read_decision_file(path: Path) -> list[SheetRow]:
-    """Rows of a filled sheet (CSV/XLSX) or a labelled RIS file, with row numbers for messages."""
+def read_decision_file(path: Path) -> list[SheetRow | ForeignRow]:
+    """Rows of a filled sheet (CSV/XLSX), an ASReview LAB or Rayyan export (CSV/XLSX/RIS) or a
+    labelled RIS file, with row numbers for messages. Rows from other tools are ``ForeignRow``s,
+    to be matched to records by ``foreign.match_rows``."""
     suffix = path.suffix.lower()
     if suffix == ".ris":
         return _read_ris(path)
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    return _read_csv(path)
+    header, numbered = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    return _table_rows(header, numbered, path, csv_text=suffix != ".xlsx")
 
 
-def _row(number: int, data: Mapping[str, object], csv_text: bool = False) -> SheetRow:
-    # CSV text was neutralised against formulas on the way out (report.files.neutralise)
-    get = lambda key: (restore(str(data.get(key) or "")) if csv_text else str(data.get(key) or "")).strip()  # noqa: E731
+def _row(number: int, data: Mapping[str, str]) -> SheetRow:
+    get = lambda key: (data.get(key) or "").strip()  # noqa: E731
     return SheetRow(number, get("record_id"), get("stage") or "title_abstract", get("decision"), get("reason"),
                     get("reviewer"))  # fmt: skip
 
 
-def _check_header(header: list[str], path: Path) -> None:
-    missing = {"record_id", "decision"} - set(header)
-    if missing:
-        raise RecordParseError(f"decisions file lacks column(s) {sorted(missing)}", path=path, line=1)
+def _table_rows(
+    header: list[str], numbered: list[tuple[int, dict[str, str]]], path: Path, csv_text: bool
+) -> list[SheetRow | ForeignRow]:
+    if csv_text:  # CSV text was neutralised against formulas on the way out (report.files.neutralise)
+        numbered = [(n, {k: restore(v) for k, v in row.items()}) for n, row in numbered]
+    if "decision" in header:
+        if "record_id" not in header:
+            raise RecordParseError("decisions file lacks column(s) ['record_id']", path=path, line=1)
+        return [_row(n, row) for n, row in numbered]
+    if any(c in header for c in ASREVIEW_LABELS):
+        return [_foreign(n, row, "asreview", asreview_decision(row), first(row, "asreview_note"), "")
+                for n, row in numbered]  # fmt: skip
+    if "notes" in header and any(is_rayyan(row.get("notes") or "") for _, row in numbered):
+        return [_foreign(n, row, "rayyan", decision, reason, reviewer)
+                for n, row in numbered for reviewer, decision, reason in rayyan_votes(row.get("notes") or "")]  # fmt: skip
+    raise RecordParseError(
+        "not a decisions file: a screening sheet has record_id and decision columns, an ASReview export "
+        "asreview_label (or included), a Rayyan export notes with RAYYAN-INCLUSION",
+        path=path,
+        line=1,
+    )
 
 
-def _read_csv(path: Path) -> list[SheetRow]:
+def _foreign(
+    number: int, row: Mapping[str, str], tool: str, decision: str, reason: str, reviewer: str
+) -> ForeignRow:
+    return ForeignRow(number, tool, tuple(x for x in (first(row, "record_id"), first(row, "key", "id")) if x),
+                      first(row, "doi", "DOI"), first(row, "pmid", "pubmed_id", "PMID"),
+                      first(row, "title", "primary_title", "Title"), decision, reason, reviewer)  # fmt: skip
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle, strict=True)
-            _check_header(list(reader.fieldnames or []), path)
-            return [_row(reader.line_num, row, csv_text=True) for row in reader]
+            header = [h.strip() for h in reader.fieldnames or []]
+            reader.fieldnames = header
+            return header, [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
     except csv.Error as exc:
@@ -116,7 +151,7 @@ def _read_csv(path: Path) -> list[SheetRow]:
         raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
 
 
-def _read_xlsx(path: Path) -> list[SheetRow]:
+def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     from openpyxl import load_workbook
 
     try:
@@ -125,25 +160,28 @@ def _read_xlsx(path: Path) -> list[SheetRow]:
         raise RecordParseError(f"not a readable .xlsx workbook ({exc})", path=path) from exc
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = [str(c or "").strip() for c in next(rows, ())]
-    _check_header(header, path)
+    text = lambda v: "" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)  # noqa: E731
     out = [
-        _row(number, dict(zip(header, values, strict=False))) for number, values in enumerate(rows, start=2)
+        (number, {h: text(v) for h, v in zip(header, values, strict=False) if h})
+        for number, values in enumerate(rows, start=2)
     ]
     book.close()
-    return out
+    return header, out
 
 
-def _read_ris(path: Path) -> list[SheetRow]:
+def _read_ris(path: Path) -> list[SheetRow | ForeignRow]:
+    """RIS rows are matched like another tool's: by AN (litreview's id), then DOI, PMID, title."""
     from litreview.sources.ris import read_records  # the line-numbered TY..ER reader
 
     def values(entry: dict, key: str) -> list[str]:
         value = entry.get(key) or []
-        return [value] if isinstance(value, str) else list(value)
+        return [value] if isinstance(value, str) else [str(v) for v in value]
 
-    rows = []
+    rows: list[SheetRow | ForeignRow] = []
     with open(path, encoding="utf-8-sig") as handle:
         for start, entry in read_records(handle, str(path)):
             keywords = values(entry, "keywords")
+            notes = " | ".join(values(entry, "notes"))
             labels = values(entry, "label") + [
                 k.removeprefix("litreview:") for k in keywords if k.startswith("litreview:")
             ]
@@ -152,17 +190,17 @@ def _read_ris(path: Path) -> list[SheetRow]:
                 "",
             )
             reviewer = next((x.removeprefix("reviewer:") for x in keywords if x.startswith("reviewer:")), "")
-            rows.append(
-                SheetRow(
-                    start,
-                    (values(entry, "accession_number") or [""])[0],
-                    "title_abstract",
-                    decision,
-                    "",
-                    reviewer,
-                )
-            )
-    return rows  # fmt: skip
+            votes = rayyan_votes(notes) if is_rayyan(notes) else [(reviewer, decision, "")]
+            title = (values(entry, "primary_title") or values(entry, "title") or [""])[0]
+            pmid = next((m.group(1) for m in [_PMID.search(notes)] if m), "")
+            for who, word, reason in votes:
+                rows.append(ForeignRow(start, "rayyan" if is_rayyan(notes) else "ris",
+                                       tuple(values(entry, "accession_number")), (values(entry, "doi") or [""])[0],
+                                       pmid, title, word, reason, who))  # fmt: skip
+    return rows
+
+
+_PMID = re.compile(r"(?:PMID|pubmed)\D{0,3}(\d{1,9})", re.IGNORECASE)
 
 
 def write_ris(

@@ -1,0 +1,135 @@
+"""Decisions made in other screening tools, read and matched to the workspace's records.
+
+ASReview LAB exports its dataset with ``asreview_label`` (1 relevant, 0 irrelevant, empty unseen)
+and ``asreview_note``; a dataset labelled for simulation carries ``included`` or ``label_included``.
+Rayyan writes each reviewer's vote into the record's notes (RIS ``N1``, CSV ``notes``):
+``RAYYAN-INCLUSION: {"Ana"=>"Included", "Ben"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population``.
+Neither tool keeps litreview's record id reliably, so a row is matched by id, then DOI, then PMID,
+then normalised title; a row that matches no record, or more than one study, is listed and not stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from litreview.dedup.fuzzy import GENERIC_TITLES, normalise_title
+from litreview.dedup.normalize import normalize_doi, normalize_pmid
+from litreview.records import Record
+from litreview.screen.decisions import SheetRow
+
+ASREVIEW_LABELS = ("asreview_label", "label_included", "included")
+_ASREVIEW_WORDS = {"1": "include", "1.0": "include", "0": "exclude", "0.0": "exclude"}
+_RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(?P<votes>[^}]*)\}")
+_RAYYAN_VOTE = re.compile(r'"(?P<name>(?:[^"\\]|\\.)*)"\s*=>\s*"(?P<vote>[^"]*)"')
+_RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*(?P<reasons>[^|]*)")
+_RAYYAN_WORDS = {"included": "include", "excluded": "exclude", "maybe": "maybe", "undecided": ""}
+MIN_TITLE_WORDS = 4  # a shorter title names no study reliably
+
+
+@dataclass(frozen=True)
+class ForeignRow:
+    """One decision as another tool wrote it, with what can identify its record."""
+
+    row: int
+    tool: str  # asreview | rayyan
+    ids: tuple[str, ...]  # any id column the row carries (litreview's own, if it survived)
+    doi: str
+    pmid: str
+    title: str
+    decision: str  # include | exclude | maybe | "" (not screened)
+    reason: str
+    reviewer: str
+
+
+def is_rayyan(notes: str) -> bool:
+    return "RAYYAN-INCLUSION:" in notes
+
+
+def rayyan_votes(notes: str) -> list[tuple[str, str, str]]:
+    """(reviewer, decision, reason) for each vote in a Rayyan notes field; undecided votes are left out.
+
+    An unknown vote word is returned as written, for the caller to report with its row number."""
+    found = _RAYYAN_INCLUSION.search(notes)
+    if found is None:
+        return []
+    reasons = _RAYYAN_REASONS.search(notes)
+    reason = "; ".join(r.strip() for r in reasons.group("reasons").split(",") if r.strip()) if reasons else ""
+    out = []
+    for vote in _RAYYAN_VOTE.finditer(found.group("votes")):
+        word = _RAYYAN_WORDS.get(vote.group("vote").strip().lower(), vote.group("vote").strip())
+        if word:
+            out.append((vote.group("name").strip(), word, reason if word == "exclude" else ""))
+    return out
+
+
+def asreview_decision(row: Mapping[str, str]) -> str:
+    """The label an ASReview export gives a row: include, exclude, '' (not labelled) or the raw value."""
+    for column in ASREVIEW_LABELS:
+        value = (row.get(column) or "").strip()
+        if column in row:
+            return _ASREVIEW_WORDS.get(value, "" if value in ("", "-1", "nan") else value)
+    return ""
+
+
+def first(row: Mapping[str, str], *columns: str) -> str:
+    return next((row[c].strip() for c in columns if (row.get(c) or "").strip()), "")
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    row: int
+    title: str
+    why: str
+
+
+def match_rows(
+    rows: Iterable[ForeignRow], records: Iterable[Record], representative: Mapping[str, str], stage: str
+) -> tuple[list[SheetRow], list[Unmatched]]:
+    """Sheet rows naming workspace records, and the rows no record answers to.
+
+    Each key is tried in turn (id, DOI, PMID, title); a key that points at records of more than one
+    study (say, conference abstracts sharing a supplement's DOI) is narrowed by the keys after it."""
+    index: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in ("id", "doi", "pmid", "title")}
+    for record in records:
+        study = representative.get(record.record_id, record.record_id)
+        index["id"][record.record_id].add(study)
+        if doi := normalize_doi(getattr(record, "doi", "")):
+            index["doi"][doi].add(study)
+        if pmid := normalize_pmid(getattr(record, "pmid", "")):
+            index["pmid"][pmid].add(study)
+        if (title := _title_key(record.title)) is not None:
+            index["title"][title].add(study)
+    matched, unmatched = [], []
+    for row in rows:
+        keys = [
+            ("id", list(row.ids)),
+            ("doi", [normalize_doi(row.doi)]),
+            ("pmid", [normalize_pmid(row.pmid)]),
+            ("title", [_title_key(row.title) or ""]),
+        ]
+        found: set[str] | None = None
+        for kind, values in keys:
+            hits = set().union(*(index[kind].get(v, set()) for v in values if v))
+            if not hits:
+                continue
+            found = hits if found is None else (found & hits or found)
+            if len(found) == 1:
+                break
+        if found is None:
+            unmatched.append(Unmatched(row.row, row.title, "no record has its id, DOI, PMID or title"))
+        elif len(found) > 1:
+            unmatched.append(Unmatched(row.row, row.title, f"matches {len(found)} different studies: "
+                                       + ", ".join(sorted(found)[:5])))  # fmt: skip
+        else:
+            matched.append(
+                SheetRow(row.row, next(iter(found)), stage, row.decision, row.reason, row.reviewer)
+            )
+    return matched, unmatched
+
+
+def _title_key(title: str) -> str | None:
+    key = normalise_title(title or "")
+    return key if len(key.split()) >= MIN_TITLE_WORDS and key not in GENERIC_TITLES else None
