@@ -205,6 +205,32 @@ def serve(
 
 
 @app.command()
+def prisma(
+    template: Annotated[
+        Path,
+        typer.Argument(
+            help="A PRISMA2020 template CSV (data,node,box,...,n), filled by hand or by the Shiny app."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option(help="Folder for prisma.svg, prisma.pdf, prisma.png, prisma@2x.png.")
+    ] = Path("."),
+) -> None:
+    """Draw the PRISMA 2020 flow diagram from a PRISMA2020 template, after checking that its boxes add up."""
+    from litreview.report.diagram import write_diagram
+    from litreview.report.files import refuse_overwriting
+    from litreview.report.prisma_template import flow_from_template, read_template
+
+    flow = flow_from_template(read_template(template), str(template))
+    names = ("prisma.svg", "prisma.pdf", "prisma.png", "prisma@2x.png")
+    refuse_overwriting([out / n for n in names], [template])
+    out.mkdir(parents=True, exist_ok=True)
+    paths = write_diagram(out, flow)
+    print(f"{template}: the boxes add up; {flow['total_studies']} studies included -> "
+          + ", ".join(str(p) for p in paths.values()), file=sys.stderr)  # fmt: skip
+
+
+@app.command()
 def tables(
     trials: Annotated[
         Path | None, typer.Option(help="CT.gov JSON: a folder of studies, a page file, or JSONL.")

@@ -78,7 +78,9 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
         f"Records marked as ineligible by automation tools {_n(dbr['removed_before_screening']['automation'])}",
         "  ",
     )
-    removed += _wrap(f"Records removed for other reasons {_n(0)}", "  ")
+    removed += _wrap(
+        f"Records removed for other reasons {_n(dbr['removed_before_screening'].get('other', 0))}", "  "
+    )
     add(Box("box3", removed, c_dbr_x, 1))
     screened = [f"Records screened {_n(dbr['records_screened'])}"]
     if dbr["records_awaiting_screening"]:
@@ -92,7 +94,7 @@ def diagram_boxes(flow: Mapping[str, Any], labels: Mapping[str, str] | None = No
     new = "New studies" if show_previous else "Studies"
     reports = "Reports of new included studies" if show_previous else "Reports of included studies"
     add(Box("box10", [f"{new} included in review {_n(flow['new_studies'])}",
-                      f"{reports} {_n(flow['new_studies'])}"], c_dbr, 5))  # fmt: skip
+                      f"{reports} {_n(flow.get('new_reports', flow['new_studies']))}"], c_dbr, 5))  # fmt: skip
     if show_other:
         add(Box("othstud", ["Identification of new studies via other methods"], c_other, 0, GREY, True))
         lines = ["Records identified from:"]
@@ -122,7 +124,10 @@ def _report_boxes(path: Mapping[str, Any], keys: tuple[str, str, str, str], col:
     assessed = [f"Reports assessed for eligibility {_n(path['reports_assessed'])}"]
     if path["reports_awaiting_assessment"]:
         assessed += _wrap(f"Awaiting full-text assessment {_n(path['reports_awaiting_assessment'])}", "  ")
-    excluded = ["Reports excluded:" if path["reports_excluded_by_reason"] else f"Reports excluded {_n(0)}"]
+    by_reason = path["reports_excluded_by_reason"]
+    excluded = [
+        "Reports excluded:" if by_reason else f"Reports excluded {_n(path.get('reports_excluded', 0))}"
+    ]
     for reason, n in path["reports_excluded_by_reason"].items():
         excluded += _wrap(f"{reason} {_n(n)}", "  ")
     return [
@@ -212,9 +217,14 @@ def _arrow(ax, a: Box, b: Box) -> None:
 def write_diagram(folder: Path, flow: Mapping[str, Any], labels: Mapping[str, str] | None = None,
                   stem: str = "prisma") -> dict[str, Path]:  # fmt: skip
     """prisma.svg, prisma.pdf, prisma.png (1x) and prisma@2x.png, written atomically."""
+    # Journals edit and typeset these files: SVG text stays text, the PDF embeds TrueType (Type 42) fonts.
+    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        return _save(draw(flow, labels), folder, stem)
+
+
+def _save(fig, folder: Path, stem: str) -> dict[str, Path]:
     from litreview.sources.transport import atomic_write_bytes
 
-    fig = draw(flow, labels)
     out = {}
     try:
         for name, kwargs in (
