@@ -63,7 +63,7 @@ def change_report(
 def change_markdown(report: Mapping[str, Any]) -> str:
     out = [f"# Changes in update {report['run_id']} (since run {report['since_run']})", ""]
     out.append("## Search windows")
-    out += [f"- {name}: {window}" for name, window in report["windows"].items()] + [""]
+    out += [f"- {name}: {_window_text(window)}" for name, window in report["windows"].items()] + [""]
     out.append(f"## New records ({len(report['new_records'])})")
     out += [f"- {r['record_id']} ({r['source']}): {r['title']}" for r in report["new_records"]] + [""]
     out.append(f"## New included studies ({len(report['new_included_studies'])})")
@@ -74,3 +74,12 @@ def change_markdown(report: Mapping[str, Any]) -> str:
         for name, values in change["fields"].items():
             out.append(f"  - {name}: {values['from']!r} → {values['to']!r}")
     return "\n".join(out) + "\n"
+
+
+def _window_text(window: Mapping[str, Any]) -> str:
+    """``pubmed: 2022/07/18 to 2023/06/30 (Entrez dates since run X)``, never a dict's repr."""
+    if window.get("skip"):
+        return f"not searched ({window.get('reason', '')})"
+    since = window.get("mindate") or window.get("updated_since") or "the start"
+    what = "updated or first posted " if "updated_since" in window else ""
+    return f"{what}{since} to {window.get('maxdate', 'today')} ({window.get('reason', '')})"
