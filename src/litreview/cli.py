@@ -116,15 +116,16 @@ def run(
         check_run_id(run_id)
     mode, folder = _mode(live, snapshot, record, default="replay")
     _quiet_prefect()
-    from litreview.pipeline.tasks import review_flow
+    from litreview.pipeline.tasks import prefect_api, review_flow
 
-    result = review_flow(
-        review_dir=str(review_dir),
-        workspace=str(workspace) if workspace else None,
-        mode=mode,
-        snapshot=folder,
-        run_id=run_id,
-    )
+    with prefect_api():
+        result = review_flow(
+            review_dir=str(review_dir),
+            workspace=str(workspace) if workspace else None,
+            mode=mode,
+            snapshot=folder,
+            run_id=run_id,
+        )
     elapsed = time.perf_counter() - started
     table = Table(title=f"{protocol.review_id}: run {result.run_id}")
     table.add_column("stage / source")
@@ -170,12 +171,13 @@ def update(
         _check_date(asof, "--asof")
     mode, folder = _mode(live, snapshot, record, default="live")
     _quiet_prefect()
-    from litreview.pipeline.tasks import update_flow
+    from litreview.pipeline.tasks import prefect_api, update_flow
 
-    result = update_flow(
-        review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
-        snapshot=folder, run_id=run_id, asof=asof,
-    )  # fmt: skip
+    with prefect_api():
+        result = update_flow(
+            review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
+            snapshot=folder, run_id=run_id, asof=asof,
+        )  # fmt: skip
     prisma = result.prisma
     console.print(f"{protocol.review_id}: update {result.run_id}")
     console.print(f"new records identified: {prisma['identified_total']} (after duplicates: "
@@ -196,12 +198,13 @@ def serve(
     from litreview.config import load_protocol
 
     protocol = load_protocol(review_dir)
-    from litreview.pipeline.tasks import update_flow
+    from litreview.pipeline.tasks import prefect_api, update_flow
 
-    update_flow.serve(
-        name=f"{protocol.review_id}-update", cron=cron,
-        parameters={"review_dir": str(review_dir), "workspace": str(workspace) if workspace else None, "mode": "live"},
-    )  # fmt: skip
+    with prefect_api():
+        update_flow.serve(
+            name=f"{protocol.review_id}-update", cron=cron,
+            parameters={"review_dir": str(review_dir), "workspace": str(workspace) if workspace else None, "mode": "live"},
+        )  # fmt: skip
 
 
 @app.command()

@@ -12,6 +12,7 @@ import resource
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,60 @@ def test_identical_notices_the_rules_keep_apart_stay_apart_in_any_number():
     ]
     linkage = link_fuzzy(notes)
     assert linkage.links == []
+
+
+# 10. kill -9 takes the Prefect server with it ------------------------------------------------------
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append((int(entry.name), cmdline))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie holds no memory, port or pipe
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux")
+def test_kill_9_of_the_cli_takes_its_prefect_server_with_it(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # no server configured: the CLI starts its own
+    server = None
+    cli = subprocess.Popen(
+        [sys.executable, "-c", "from litreview.cli import main; main()", "run", "--workspace", str(tmp_path / "w")],
+        env=env, cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while server is None and time.monotonic() < deadline and cli.poll() is None:
+            server = next(
+                (pid for pid, cmd in _children(cli.pid) if "uvicorn" in cmd and "prefect" in cmd), None
+            )
+            time.sleep(0.05)
+        assert server is not None, "no Prefect server seen under the CLI"
+        time.sleep(1.0)  # let it come up and serve the flow
+        cli.kill()
+        cli.wait()
+        deadline = time.monotonic() + 15
+        while _alive(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(server), f"the Prefect server {server} outlived the CLI killed with -9"
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+        if server is not None and _alive(server):
+            os.kill(server, 9)

@@ -6,6 +6,8 @@ order them. ``flows/review.py`` re-exports :func:`review_flow` for deployments.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,8 +17,26 @@ from prefect.runtime import flow_run
 from litreview.config import Protocol, load_protocol
 from litreview.errors import WorkspaceError
 from litreview.pipeline import steps
+from litreview.pipeline.server_process import can_tether, tethered_server
 from litreview.pipeline.update_plan import Window, update_windows
 from litreview.workspace import Workspace
+
+
+@contextlib.contextmanager
+def prefect_api() -> Iterator[None]:
+    """Flows report to the configured Prefect server; with none configured, to a private one that
+    dies with this process (Prefect's own temporary server outlived a CLI killed with -9)."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not can_tether():
+        yield
+        return
+    with (
+        tethered_server(settings.to_environment_variables(exclude_unset=True)) as url,
+        temporary_settings(updates={PREFECT_API_URL: url}),
+    ):
+        yield
 
 
 @task(name="load protocol")
