@@ -208,6 +208,34 @@ def serve(
 
 
 @app.command()
+def new(
+    review_dir: Annotated[
+        Path, typer.Argument(help="The review folder to create (e.g. search_strings/my_review).")
+    ],
+    title: Annotated[str, typer.Option(help="The review's title.")] = "",
+) -> None:
+    """Start a review folder: a commented review.toml with one export-file source to fill in."""
+    import re
+    from datetime import date
+    from importlib import resources
+
+    from litreview.errors import ConfigError
+
+    if review_dir.exists() and any(review_dir.iterdir()):
+        raise ConfigError(f"{review_dir}: exists and is not empty; nothing written")
+    review_id = re.sub(r"[^a-z0-9_]+", "_", review_dir.name.lower()).strip("_") or "review"
+    today = date.today()
+    text = resources.files("litreview").joinpath("data/new_review.toml").read_text("utf-8")
+    for key, value in {"review_id": review_id, "title": (title or review_id).replace('"', "'"),
+                       "today": today.isoformat(), "today_slashes": today.strftime("%Y/%m/%d")}.items():  # fmt: skip
+        text = text.replace("{" + key + "}", value)
+    review_dir.mkdir(parents=True, exist_ok=True)
+    (review_dir / "review.toml").write_text(text, encoding="utf-8")
+    print(f"{review_dir / 'review.toml'} written: put your export in {review_dir / 'records.ris'}, "
+          f"then `litreview run {review_dir}`", file=sys.stderr)  # fmt: skip
+
+
+@app.command()
 def prisma(
     template: Annotated[
         Path,

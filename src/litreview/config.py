@@ -17,7 +17,6 @@ from typing import Any
 from litreview.errors import ConfigError, LitreviewError
 
 SOURCE_KINDS = ("pubmed", "ctgov", "file")
-FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl")
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -347,9 +346,11 @@ def _build_source(
                 line=_line_of(text, candidate.name),
             )
     fmt = str(raw.get("format", "ris"))
-    if kind == "file" and fmt not in FILE_FORMATS:
+    from litreview.importers import FORMATS  # the one table of readers
+
+    if kind == "file" and fmt not in FORMATS:
         raise ConfigError(
-            f"{where} ({name}): format must be one of {', '.join(FILE_FORMATS)}", path=path, line=line
+            f"{where} ({name}): format must be one of {', '.join(FORMATS)}", path=path, line=line
         )
     group = str(raw.get("group", "registers" if kind == "ctgov" else "databases"))
     if group not in ("databases", "registers", "other"):

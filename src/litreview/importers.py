@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from litreview.errors import ConfigError, RecordParseError
@@ -18,23 +18,24 @@ from litreview.sources.ris import load_ris
 
 def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iterator[Record]:
     """Stream records from ``path`` read as ``fmt``, tagged with ``source``."""
-    if fmt == "ris":
-        yield from load_ris(path, source=source, run_id=run_id)
-    elif fmt == "pubmed-xml":
-        yield from load_pubmed_xml(path, source=source, run_id=run_id)
-    elif fmt == "ctgov-json":
-        yield from load_ctgov_json(path, run_id=run_id)
-    elif fmt == "nbib":
-        yield from load_medline(path, source=source, run_id=run_id)
-    elif fmt == "endnote-xml":
-        yield from load_endnote_xml(path, source=source, run_id=run_id)
-    elif fmt == "csv":
-        yield from load_csv(path, source=source, run_id=run_id)
-    else:
-        raise ConfigError(f"format {fmt!r} is not supported yet", path=path)
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise ConfigError(f"format {fmt!r} is not supported (choose {', '.join(FORMATS)})", path=path)
+    yield from reader(path, source, run_id)
 
 
-FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv")
+# The one table of file formats: review.toml's `format`, `litreview import --format` and
+# `dedup` all take their names from here, so they cannot drift apart.
+READERS: dict[str, Callable[[Path, str, str], Iterable[Record]]] = {
+    "ris": lambda path, source, run_id: load_ris(path, source=source, run_id=run_id),
+    "nbib": lambda path, source, run_id: load_medline(path, source=source, run_id=run_id),
+    "pubmed-xml": lambda path, source, run_id: load_pubmed_xml(path, source=source, run_id=run_id),
+    "endnote-xml": lambda path, source, run_id: load_endnote_xml(path, source=source, run_id=run_id),
+    "ctgov-json": lambda path, source, run_id: load_ctgov_json(path, run_id=run_id),
+    "csv": lambda path, source, run_id: load_csv(path, source=source, run_id=run_id),
+    "jsonl": lambda path, source, run_id: load_jsonl(path),  # litreview's own records, ids kept
+}
+FORMATS = tuple(READERS)
 FORMATS_BY_SUFFIX = {
     ".ris": "ris",
     ".nbib": "nbib",
@@ -42,6 +43,7 @@ FORMATS_BY_SUFFIX = {
     ".xml.gz": "pubmed-xml",
     ".json": "ctgov-json",
     ".csv": "csv",
+    ".jsonl": "jsonl",
 }
 
 

@@ -52,3 +52,29 @@ def test_settings_hide_the_api_key():
     settings = Settings.from_env({"LITREVIEW_NCBI_API_KEY": "sekret123", "LITREVIEW_EUTILS_URL": "http://x"})
     assert "sekret123" not in repr(settings)
     assert settings.eutils_url == "http://x/"
+
+
+@pytest.mark.parametrize(
+    "fmt", ["ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl", "bibtex"]
+)
+def test_review_toml_and_the_importers_accept_the_same_formats(review_copy, tmp_path, fmt):
+    """One table of readers: a format review.toml accepts can be read, and the other way round."""
+    from litreview.importers import FORMATS, load_records
+
+    path = review_copy / "review.toml"
+    path.write_text(path.read_text().replace('format = "ris"', f'format = "{fmt}"'))
+    if fmt not in FORMATS:
+        with pytest.raises(ConfigError, match="format must be one of"):
+            load_protocol(review_copy)
+        with pytest.raises(ConfigError, match="not supported"):
+            list(load_records(tmp_path / "x", fmt, source="x"))
+        return
+    assert load_protocol(review_copy).source("embase").format == fmt
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    try:
+        list(load_records(empty, fmt, source="x"))
+    except ConfigError as exc:
+        assert "not supported" not in str(exc)
+    except Exception:  # an empty file may be refused by the reader itself: it was dispatched
+        pass

@@ -168,14 +168,7 @@ def _own_rows(
             f"{path}: none of its {len(foreign)} decisions matches a record of this workspace by id, DOI, "
             f"PMID or title ({shown}); nothing imported"
         )
-    seen: set[tuple[str, str, str, str]] = set()
-    unique = []
-    for r in matched:  # the other tool's own duplicates of one study, decided alike, count once
-        key = (r.record_id, r.stage, r.reviewer, r.decision.strip().lower())
-        if key not in seen:
-            seen.add(key)
-            unique.append(r)
-    return own + unique, unmatched
+    return own + matched, unmatched
 
 
 SUGGESTION_ECHO_MIN = 5  # fewer decisions than this may agree with every suggestion by chance

@@ -2,6 +2,9 @@
 
 ASReview LAB exports its dataset with ``asreview_label`` (1 relevant, 0 irrelevant, empty unseen)
 and ``asreview_note``; a dataset labelled for simulation carries ``included`` or ``label_included``.
+A dataset that also has ``label_abstract_screening`` (the systematic-review-datasets convention)
+gives both stages: that column at title/abstract, ``label_included`` at full text for the records
+that passed title/abstract (a full-text exclusion there has no reason in the file, and says so).
 Rayyan writes each reviewer's vote into the record's notes (RIS ``N1``, CSV ``notes``):
 ``RAYYAN-INCLUSION: {"Ana"=>"Included", "Ben"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population``.
 Neither tool keeps litreview's record id reliably, so a row is matched by id, then DOI, then PMID,
@@ -34,7 +37,7 @@ class ForeignRow:
     """One decision as another tool wrote it, with what can identify its record."""
 
     row: int
-    tool: str  # asreview | rayyan
+    tool: str  # asreview | rayyan | ris
     ids: tuple[str, ...]  # any id column the row carries (litreview's own, if it survived)
     doi: str
     pmid: str
@@ -42,6 +45,7 @@ class ForeignRow:
     decision: str  # include | exclude | maybe | "" (not screened)
     reason: str
     reviewer: str
+    stage: str = ""  # "" = the stage the import names
 
 
 def is_rayyan(notes: str) -> bool:
@@ -65,13 +69,27 @@ def rayyan_votes(notes: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def asreview_decision(row: Mapping[str, str]) -> str:
-    """The label an ASReview export gives a row: include, exclude, '' (not labelled) or the raw value."""
-    for column in ASREVIEW_LABELS:
-        value = (row.get(column) or "").strip()
-        if column in row:
-            return _ASREVIEW_WORDS.get(value, "" if value in ("", "-1", "nan") else value)
-    return ""
+def _label(value: str) -> str:
+    value = value.strip()
+    return _ASREVIEW_WORDS.get(value, "" if value.lower() in ("", "-1", "nan") else value)
+
+
+def asreview_decisions(row: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(stage or '', decision, reason) an ASReview export or labelled dataset gives a row; a decision
+    is include, exclude, '' (not labelled) or the raw value, for the caller to report."""
+    note = first(row, "asreview_note")
+    if "label_abstract_screening" in row and "label_included" in row:
+        screened = _label(row["label_abstract_screening"] or "")
+        out = [("title_abstract", screened, note)]
+        if screened == "include":
+            final = _label(row["label_included"] or "")
+            why = note or (
+                "other: excluded at full text (the file gives no reason)" if final == "exclude" else ""
+            )
+            out.append(("full_text", final, why))
+        return out
+    column = next((c for c in ASREVIEW_LABELS if c in row), None)
+    return [("", _label(row[column] or "") if column else "", note)]
 
 
 def first(row: Mapping[str, str], *columns: str) -> str:
@@ -91,7 +109,8 @@ def match_rows(
     """Sheet rows naming workspace records, and the rows no record answers to.
 
     Each key is tried in turn (id, DOI, PMID, title); a key that points at records of more than one
-    study (say, conference abstracts sharing a supplement's DOI) is narrowed by the keys after it."""
+    study (say, conference abstracts sharing a supplement's DOI) is narrowed by the keys after it.
+    The other tool's own duplicates of one study, decided alike by one reviewer, count once."""
     index: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in ("id", "doi", "pmid", "title")}
     for record in records:
         study = representative.get(record.record_id, record.record_id)
@@ -103,6 +122,7 @@ def match_rows(
         if (title := _title_key(record.title)) is not None:
             index["title"][title].add(study)
     matched, unmatched = [], []
+    seen: set[tuple[str, str, str, str]] = set()
     for row in rows:
         keys = [
             ("id", list(row.ids)),
@@ -124,9 +144,18 @@ def match_rows(
             unmatched.append(Unmatched(row.row, row.title, f"matches {len(found)} different studies: "
                                        + ", ".join(sorted(found)[:5])))  # fmt: skip
         else:
-            matched.append(
-                SheetRow(row.row, next(iter(found)), stage, row.decision, row.reason, row.reviewer)
+            sheet_row = SheetRow(
+                row.row, next(iter(found)), row.stage or stage, row.decision, row.reason, row.reviewer
             )
+            key = (
+                sheet_row.record_id,
+                sheet_row.stage,
+                sheet_row.reviewer,
+                sheet_row.decision.strip().lower(),
+            )
+            if key not in seen:
+                seen.add(key)
+                matched.append(sheet_row)
     return matched, unmatched
 
 

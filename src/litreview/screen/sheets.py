@@ -25,7 +25,7 @@ from litreview.screen.decisions import Decision, SheetRow
 from litreview.screen.foreign import (
     ASREVIEW_LABELS,
     ForeignRow,
-    asreview_decision,
+    asreview_decisions,
     first,
     is_rayyan,
     rayyan_votes,
@@ -115,8 +115,8 @@ def _table_rows(
             raise RecordParseError("decisions file lacks column(s) ['record_id']", path=path, line=1)
         return [_row(n, row) for n, row in numbered]
     if any(c in header for c in ASREVIEW_LABELS):
-        return [_foreign(n, row, "asreview", asreview_decision(row), first(row, "asreview_note"), "")
-                for n, row in numbered]  # fmt: skip
+        return [_foreign(n, row, "asreview", decision, reason, "", stage)
+                for n, row in numbered for stage, decision, reason in asreview_decisions(row)]  # fmt: skip
     if "notes" in header and any(is_rayyan(row.get("notes") or "") for _, row in numbered):
         return [_foreign(n, row, "rayyan", decision, reason, reviewer)
                 for n, row in numbered for reviewer, decision, reason in rayyan_votes(row.get("notes") or "")]  # fmt: skip
@@ -129,11 +129,11 @@ def _table_rows(
 
 
 def _foreign(
-    number: int, row: Mapping[str, str], tool: str, decision: str, reason: str, reviewer: str
+    number: int, row: Mapping[str, str], tool: str, decision: str, reason: str, reviewer: str, stage: str = ""
 ) -> ForeignRow:
     return ForeignRow(number, tool, tuple(x for x in (first(row, "record_id"), first(row, "key", "id")) if x),
-                      first(row, "doi", "DOI"), first(row, "pmid", "pubmed_id", "PMID"),
-                      first(row, "title", "primary_title", "Title"), decision, reason, reviewer)  # fmt: skip
+                      first(row, "doi", "DOI"), first(row, "pmid", "pubmed_id", "pubmedID", "PMID"),
+                      first(row, "title", "primary_title", "Title"), decision, reason, reviewer, stage)  # fmt: skip
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
