@@ -163,20 +163,30 @@ def _check_intact(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _check_is_workspace(db: Path) -> str:
+def _connect_read_only(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return conn
+    except sqlite3.OperationalError:  # a read-only folder cannot hold the WAL index: read the file as is
+        conn.close()
+        return sqlite3.connect(f"file:{db}?immutable=1", uri=True, isolation_level=None)
+
+
+def _check_is_workspace(db: Path, writable: bool = True) -> str:
     """The review id of an existing workspace, or a refusal that says what is wrong with it."""
     if db.stat().st_size == 0:
         raise WorkspaceError(
             f"{db}: exists but is empty, so it is not a litreview workspace (a truncated copy?); refusing "
             "to build a new one over it: restore it from a backup, or move it away to start afresh"
         )
-    if not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)):
+    if writable and not (os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)):
         raise WorkspaceError(
             f"{db}: the workspace is read-only; litreview writes to it even to export (its lock and "
             "journal): copy the folder somewhere writable"
         )
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        conn = _connect_read_only(db)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
         finally:
@@ -206,6 +216,20 @@ class Workspace:
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
         return cls(root, _check_is_workspace(db)).open()
+
+    @classmethod
+    def reading(cls, root: Path | str) -> Workspace:
+        """Open an existing workspace read-only (notebooks, reports): no lock, no schema change, and
+        a read-only copy of the folder works too."""
+        db = Path(root) / DB_NAME
+        if not db.exists():
+            raise WorkspaceError(f"{db}: no workspace here")
+        workspace = cls(root, _check_is_workspace(db, writable=False))
+        refuse_symlink(db)
+        conn = _connect_read_only(db)
+        _check_intact(conn, db)
+        workspace._conn = conn
+        return workspace
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> Workspace:
@@ -240,7 +264,7 @@ class Workspace:
         self.unlock()
 
     def __enter__(self) -> Workspace:
-        return self.open()
+        return self if self._conn is not None else self.open()  # already open: Workspace.reading
 
     def __exit__(self, *exc: object) -> None:
         self.close()

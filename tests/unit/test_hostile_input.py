@@ -139,6 +139,13 @@ def read_only_copy(screened, tmp_path):
     subprocess.run(["umount", str(view)], check=True)
 
 
+def test_a_read_only_workspace_can_still_be_read_from_python(read_only_copy):
+    import litreview
+
+    ws = litreview.Workspace(read_only_copy)
+    assert len(ws.records()) == len(HOSTILE) and ws.screening()["decision"].tolist() == ["maybe"]
+
+
 def test_a_read_only_workspace_is_one_line(read_only_copy, tmp_path, monkeypatch, capsys, review_copy):
     before = (read_only_copy / "workspace.sqlite").read_bytes()
     code, out = run_cli(monkeypatch, capsys, "screen", "export", "--workspace", str(read_only_copy),
