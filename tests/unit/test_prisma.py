@@ -203,3 +203,24 @@ def test_the_template_check_fails_loudly():
     values["records_screened"] += 1
     with pytest.raises(AssertionError, match="identified - removed = screened"):
         check_template(values)
+
+
+def test_drawing_leaves_matplotlibs_global_state_alone(tmp_path):
+    """A notebook that imports litreview keeps its own matplotlib backend and settings."""
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib, pathlib, sys\n"
+        "before = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
+        "from litreview.report.diagram import write_diagram\n"
+        "from tests.unit.test_prisma import hand_built\n"
+        "write_diagram(pathlib.Path(sys.argv[1]), hand_built())\n"
+        "after = {k: repr(v) for k, v in matplotlib.rcParams.items()}\n"
+        "print(sorted(k for k in before if before[k] != after[k]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "prisma.svg").exists()

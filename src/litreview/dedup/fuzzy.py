@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import NamedTuple
@@ -747,7 +747,7 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
     return sorted(links, key=lambda link: link.record_id), maybes
 
 
-def link_registrations(records: Iterable[Record]) -> list[Link]:
+def link_registrations(records: Sequence[Record]) -> list[Link]:
     """Publication → trial links by NCT id (PubMed DataBank, secondary ids, abstract text)."""
     trials = {normalize_nct(r.nct_id): r.record_id for r in records if isinstance(r, Trial)}
     links = []

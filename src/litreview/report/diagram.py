@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 LINE = 0.30  # height of one text line, in diagram units (1 unit = 1 inch at 1x)
@@ -159,10 +157,9 @@ def layout(boxes: list[Box]) -> tuple[float, float, dict[int, tuple[float, float
 
 def draw(flow: Mapping[str, Any], labels: Mapping[str, str] | None = None):
     """A matplotlib figure of the diagram."""
-    plt.rcParams["svg.hashsalt"] = "litreview-prisma"
     boxes = diagram_boxes(flow, labels)
     width, height, rows = layout(boxes)
-    fig = plt.figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height))  # no pyplot: no backend switch, no global figure list
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)  # y grows downwards, like the template is read
@@ -218,27 +215,27 @@ def write_diagram(folder: Path, flow: Mapping[str, Any], labels: Mapping[str, st
                   stem: str = "prisma") -> dict[str, Path]:  # fmt: skip
     """prisma.svg, prisma.pdf, prisma.png (1x) and prisma@2x.png, written atomically."""
     # Journals edit and typeset these files: SVG text stays text, the PDF embeds TrueType (Type 42) fonts.
-    with matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+    # svg.hashsalt keeps the SVG's ids fixed run to run; rc_context leaves matplotlib's global state alone
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "litreview-prisma"}
+    ):
         return _save(draw(flow, labels), folder, stem)
 
 
-def _save(fig, folder: Path, stem: str) -> dict[str, Path]:
+def _save(fig: Figure, folder: Path, stem: str) -> dict[str, Path]:
+    import io
+
     from litreview.sources.transport import atomic_write_bytes
 
     out = {}
-    try:
-        for name, kwargs in (
-            (f"{stem}.svg", {"format": "svg", "metadata": {"Date": None}}),
-            (f"{stem}.pdf", {"format": "pdf", "metadata": {"CreationDate": None, "ModDate": None}}),
-            (f"{stem}.png", {"format": "png", "dpi": 100}),
-            (f"{stem}@2x.png", {"format": "png", "dpi": 200}),
-        ):
-            import io
-
-            buffer = io.BytesIO()
-            fig.savefig(buffer, facecolor="white", **kwargs)
-            atomic_write_bytes(folder / name, buffer.getvalue())
-            out[name] = folder / name
-    finally:
-        plt.close(fig)
+    for name, kwargs in (
+        (f"{stem}.svg", {"format": "svg", "metadata": {"Date": None}}),
+        (f"{stem}.pdf", {"format": "pdf", "metadata": {"CreationDate": None, "ModDate": None}}),
+        (f"{stem}.png", {"format": "png", "dpi": 100}),
+        (f"{stem}@2x.png", {"format": "png", "dpi": 200}),
+    ):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, facecolor="white", **kwargs)
+        atomic_write_bytes(folder / name, buffer.getvalue())
+        out[name] = folder / name
     return out
