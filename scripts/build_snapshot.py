@@ -19,9 +19,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from litreview.config import load_protocol
+from litreview.files import atomic_write_bytes
 from litreview.pipeline.query_plan import plan_query
 from litreview.sources import ctgov, pubmed
-from litreview.sources.transport import Snapshot, atomic_write_bytes
+from litreview.sources.transport import Snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 WEBENV = "SNAPSHOT_ep_pd_nec_reconstruction"

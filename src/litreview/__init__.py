@@ -3,7 +3,8 @@
 ``litreview.Workspace(path)`` reads a review's workspace as pandas DataFrames (see ``litreview.api``).
 """
 
-__version__ = "0.1.0"
+from litreview.version import __version__
+
 __all__ = ["Workspace", "__version__"]
 
 

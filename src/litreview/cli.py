@@ -248,8 +248,8 @@ def prisma(
     ] = Path("."),
 ) -> None:
     """Draw the PRISMA 2020 flow diagram from a PRISMA2020 template, after checking that its boxes add up."""
+    from litreview.files import refuse_overwriting
     from litreview.report.diagram import write_diagram
-    from litreview.report.files import refuse_overwriting
     from litreview.report.prisma_template import flow_from_template, read_template
 
     flow = flow_from_template(read_template(template), str(template))
@@ -331,9 +331,9 @@ def dedup(
     """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score), maybe.csv and
     shared_doi.csv (records that share a DOI but are different items, kept apart)."""
     from litreview.dedup.fuzzy import link_fuzzy
+    from litreview.files import refuse_overwriting, write_csv
     from litreview.importers import detect_format, load_jsonl, load_records, source_name
     from litreview.records import Record
-    from litreview.report.files import refuse_overwriting, write_csv
 
     names = ("duplicates.csv", "maybe.csv", "shared_doi.csv")
     refuse_overwriting([out / name for name in names], [input_file])
@@ -604,8 +604,8 @@ def search_pubmed(
     repair: RepairOption = False,
 ) -> None:
     """Run the query through esearch (sliced by date past 10,000) and efetch; write JSON lines."""
+    from litreview.files import write_jsonl
     from litreview.query.translate import translate
-    from litreview.report.files import write_jsonl
     from litreview.sources import pubmed
 
     translation = translate(_load_query(query_file, syntax, repair), "pubmed")
@@ -636,7 +636,7 @@ def search_ctgov(
 ) -> None:
     """Page through /studies (1,000 per page) and write the studies as JSON lines."""
     from litreview.errors import ConfigError
-    from litreview.report.files import write_jsonl
+    from litreview.files import write_jsonl
     from litreview.sources import ctgov
 
     if not cond and not term:
@@ -664,8 +664,8 @@ def import_file(
 ) -> None:
     """Read an export into the record model and write it as JSON lines (streamed)."""
     from litreview.errors import ConfigError
+    from litreview.files import refuse_overwriting, write_jsonl
     from litreview.importers import FORMATS, detect_format, load_records, source_name
-    from litreview.report.files import refuse_overwriting, write_jsonl
 
     if fmt != "auto" and fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r} (choose: auto, {', '.join(FORMATS)})")

@@ -17,6 +17,8 @@ from typing import Any
 from litreview.errors import ConfigError, LitreviewError
 
 SOURCE_KINDS = ("pubmed", "ctgov", "file")
+# The file formats a source may name; importers.READERS has one reader for each, checked on import.
+FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl")
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
@@ -216,7 +218,7 @@ def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str)
 
 def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
     """``[screening]`` as written, checked now so a bad rule stops a run before it starts."""
-    from litreview.screen.rules import load_confirmations, load_decision_files
+    from litreview.rules import load_confirmations, load_decision_files
 
     screening = data.get("screening", {})
     if not isinstance(screening, dict):
@@ -346,11 +348,9 @@ def _build_source(
                 line=_line_of(text, candidate.name),
             )
     fmt = str(raw.get("format", "ris"))
-    from litreview.importers import FORMATS  # the one table of readers
-
-    if kind == "file" and fmt not in FORMATS:
+    if kind == "file" and fmt not in FILE_FORMATS:
         raise ConfigError(
-            f"{where} ({name}): format must be one of {', '.join(FORMATS)}", path=path, line=line
+            f"{where} ({name}): format must be one of {', '.join(FILE_FORMATS)}", path=path, line=line
         )
     group = str(raw.get("group", "registers" if kind == "ctgov" else "databases"))
     if group not in ("databases", "registers", "other"):

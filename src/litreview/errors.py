@@ -51,6 +51,10 @@ class QueryError(LitreviewError):
         super().__init__(text)
 
 
+class OutputError(LitreviewError):
+    """An output cannot be written where it was asked for (a symlink, an unwritable folder)."""
+
+
 class SourceError(LitreviewError):
     """A source (PubMed, ClinicalTrials.gov, a snapshot) could not be searched or read."""
 

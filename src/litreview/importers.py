@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from litreview.config import FILE_FORMATS
 from litreview.errors import ConfigError, RecordParseError
 from litreview.records import Record
 from litreview.sources.csv_records import load_csv
@@ -36,6 +37,8 @@ READERS: dict[str, Callable[[Path, str, str], Iterable[Record]]] = {
     "jsonl": lambda path, source, run_id: load_jsonl(path),  # litreview's own records, ids kept
 }
 FORMATS = tuple(READERS)
+if set(FORMATS) != set(FILE_FORMATS):  # review.toml and the readers must never drift apart
+    raise ImportError(f"importers.READERS {sorted(FORMATS)} != config.FILE_FORMATS {sorted(FILE_FORMATS)}")
 FORMATS_BY_SUFFIX = {
     ".ris": "ris",
     ".nbib": "nbib",

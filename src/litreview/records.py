@@ -173,3 +173,33 @@ def short_hash(*parts: str, length: int = 12) -> str:
     """A short stable hash of some normalised text parts (for records with no native id)."""
     blob = "\x1f".join(parts).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:length]
+
+
+# -- what reviewers and rules say about records: decisions and links -------------------------------
+
+STAGES = ("title_abstract", "full_text")
+SAME, DISTINCT = "same", "distinct"  # a reviewer's verdict on a maybe-duplicate pair
+PAIR_VERDICTS = (SAME, DISTINCT)
+
+
+@dataclass(frozen=True)
+class Decision:
+    record_id: str
+    stage: str
+    decision: str  # include | exclude | maybe | not_retrieved (full text only)
+    reason: str = ""
+    reviewer: str = ""  # empty for automatic decisions
+    origin: str = "auto"  # auto | human
+    rule_id: str = ""
+    decided_at: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """``record_id`` is linked to ``linked_to`` (for duplicates: its representative)."""
+
+    record_id: str
+    linked_to: str
+    link_type: str
+    rule: str
+    score: float

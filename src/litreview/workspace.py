@@ -21,12 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from litreview.errors import WorkspaceError
-from litreview.records import Record, content_hash, from_dict, to_dict
-from litreview.screen.decisions import Decision
+from litreview.files import refuse_symlink
+from litreview.records import PAIR_VERDICTS, Decision, Link, Record, content_hash, from_dict, to_dict
 
 DB_NAME = "workspace.sqlite"
-SAME, DISTINCT = "same", "distinct"
-PAIR_VERDICTS = (SAME, DISTINCT)
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -119,28 +117,11 @@ class StoreStats:
     unchanged: int = 0
 
 
-@dataclass(frozen=True)
-class Link:
-    """``record_id`` is linked to ``linked_to`` (for duplicates: its representative)."""
-
-    record_id: str
-    linked_to: str
-    link_type: str
-    rule: str
-    score: float
-
-
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}")
-
-
-def refuse_symlink(path: Path) -> None:
-    """Nothing is written through a symlink: it could lead anywhere on the machine."""
-    if path.is_symlink():
-        raise WorkspaceError(f"{path}: is a symbolic link; litreview writes nothing through one")
 
 
 def check_run_id(run_id: str) -> str:
@@ -225,7 +206,7 @@ class Workspace:
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here")
         workspace = cls(root, _check_is_workspace(db, writable=False))
-        refuse_symlink(db)
+        refuse_symlink(db, WorkspaceError)
         conn = _connect_read_only(db)
         _check_intact(conn, db)
         workspace._conn = conn
@@ -236,7 +217,7 @@ class Workspace:
         """Open the workspace, creating it only where none exists: a file that is there but is not a
         litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
         self.root.mkdir(parents=True, exist_ok=True)
-        refuse_symlink(self.db_path)
+        refuse_symlink(self.db_path, WorkspaceError)
         existed = self.db_path.exists()
         if existed:
             _check_is_workspace(self.db_path)
@@ -345,9 +326,9 @@ class Workspace:
     # -- runs ----------------------------------------------------------------------------------
     def run_dir(self, run_id: str) -> Path:
         runs = self.root / "runs"
-        refuse_symlink(runs)
+        refuse_symlink(runs, WorkspaceError)
         folder = runs / check_run_id(run_id)
-        refuse_symlink(folder)
+        refuse_symlink(folder, WorkspaceError)
         return folder
 
     def start_run(self, run_id: str, *, kind: str = "review") -> None:

@@ -11,9 +11,7 @@ import pytest
 
 import litreview
 from litreview.errors import WorkspaceError
-from litreview.records import Citation
-from litreview.screen.decisions import Decision
-from litreview.workspace import Link
+from litreview.records import Citation, Decision, Link
 from litreview.workspace import Workspace as Store
 
 

@@ -6,9 +6,8 @@ import sqlite3
 import pytest
 
 from litreview.errors import ScreeningRuleError
-from litreview.records import Citation
+from litreview.records import Citation, Decision
 from litreview.screen.commands import export_decisions, import_decisions
-from litreview.screen.decisions import Decision
 from litreview.workspace import Workspace
 
 

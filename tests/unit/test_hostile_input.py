@@ -22,15 +22,14 @@ from tests.unit.test_cli import run_cli
 
 from litreview.dedup.fuzzy import link_fuzzy
 from litreview.errors import QueryError, WorkspaceError
+from litreview.files import neutralise, restore, write_csv
 from litreview.query.ast import Bool, Term, canonical
 from litreview.query.evaluate import _within, compile_query, explain, word_test
 from litreview.query.lint import lint
 from litreview.query.parser import MAX_DEPTH, parse, parse_strategy
 from litreview.query.translate import translate
-from litreview.records import Citation
-from litreview.report.files import neutralise, restore, write_csv
+from litreview.records import Citation, Decision
 from litreview.screen.commands import export_decisions, import_decisions
-from litreview.screen.decisions import Decision
 from litreview.workspace import Workspace, check_run_id
 
 HOSTILE = [

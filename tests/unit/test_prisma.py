@@ -4,11 +4,12 @@ import csv
 
 import pytest
 
+from litreview.records import Decision
 from litreview.report.diagram import WIDTH, diagram_boxes, layout, write_diagram
 from litreview.report.prisma import _check_arithmetic, count_flow
 from litreview.report.prisma2020_csv import TEMPLATE, write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
-from litreview.screen.decisions import Decision, effective
+from litreview.screen.decisions import effective
 
 TA, FT = "title_abstract", "full_text"
 

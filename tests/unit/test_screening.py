@@ -4,6 +4,7 @@ import pytest
 
 from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Trial
+from litreview.rules import load_rules
 from litreview.screen.decisions import (
     Decision,
     SheetRow,
@@ -13,7 +14,6 @@ from litreview.screen.decisions import (
     effective,
     validate_rows,
 )
-from litreview.screen.rules import load_rules
 
 RULES = {
     "rules": [

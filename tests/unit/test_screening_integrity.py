@@ -11,10 +11,10 @@ import pytest
 
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ScreeningRuleError
-from litreview.records import Citation, Trial
+from litreview.records import Citation, Decision, Link, Trial
 from litreview.screen.commands import AGREEMENT_FILE, confirm_rule, export_decisions, import_decisions
-from litreview.screen.decisions import Decision, effective
-from litreview.workspace import Link, Workspace
+from litreview.screen.decisions import effective
+from litreview.workspace import Workspace
 
 TA, FT = "title_abstract", "full_text"
 REASONS = ["Irrelevant records", "NEC of pulmonary origin only", "Merkel cell carcinoma"]

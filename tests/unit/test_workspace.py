@@ -3,8 +3,8 @@ import dataclasses
 import pytest
 
 from litreview.errors import WorkspaceError
-from litreview.records import Citation, Provenance, from_dict, to_dict
-from litreview.workspace import Link, Workspace
+from litreview.records import Citation, Link, Provenance, from_dict, to_dict
+from litreview.workspace import Workspace
 
 
 def cite(n: int, title: str = "T") -> Citation:

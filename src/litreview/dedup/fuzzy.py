@@ -43,8 +43,7 @@ from litreview.dedup.normalize import (
     normalize_pmid,
 )
 from litreview.dedup.representative import DUPLICATE, merit, rank
-from litreview.records import Citation, Record, Trial
-from litreview.workspace import SAME, Link
+from litreview.records import SAME, Citation, Link, Record, Trial
 
 _TAGS = re.compile(r"<[^>]+>")
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")

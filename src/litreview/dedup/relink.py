@@ -11,8 +11,8 @@ from pathlib import Path
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI, link_fuzzy, link_registrations
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
-from litreview.records import Record
-from litreview.workspace import PAIR_VERDICTS, SAME, Link, Workspace
+from litreview.records import PAIR_VERDICTS, SAME, Link, Record
+from litreview.workspace import Workspace
 
 LINK_TYPES = {
     "duplicate": DUPLICATE,

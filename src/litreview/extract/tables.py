@@ -17,9 +17,8 @@ from pathlib import Path
 from litreview.errors import RecordParseError
 from litreview.extract.rows import Row, derive_row
 from litreview.extract.trials import TABLE_COLUMNS
+from litreview.files import append_text_row, atomic_write_bytes, write_csv, write_json
 from litreview.records import Citation, Trial
-from litreview.report.files import append_text_row, write_csv, write_json
-from litreview.sources.transport import atomic_write_bytes
 
 PAPER_HEADERS = (
     ("compound", "Investigational compound"), ("trial_name", "Trial name"), ("design", "Study design"),

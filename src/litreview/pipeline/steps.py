@@ -18,26 +18,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from litreview import __version__
 from litreview.config import Protocol, Settings, SourceSpec, inside_folder
 from litreview.dedup.fuzzy import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.tables import build_tables, read_overrides, write_tables
+from litreview.files import atomic_write_bytes, file_sha256, sha256_bytes, write_csv, write_json
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import Window
-from litreview.records import Citation, Record, Trial, content_hash
+from litreview.records import Citation, Decision, Record, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
-from litreview.report.files import write_csv, write_json
 from litreview.report.prisma import count_flow
 from litreview.report.prisma2020_csv import write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
+from litreview.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.decisions import (
-    Decision,
     Effective,
     SheetRow,
     agreement_report,
@@ -47,17 +46,11 @@ from litreview.screen.decisions import (
     validate_rows,
 )
 from litreview.screen.foreign import ForeignRow, match_rows
-from litreview.screen.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
-from litreview.sources.transport import (
-    ReplayTransport,
-    Transport,
-    atomic_write_bytes,
-    file_sha256,
-    sha256_bytes,
-)
+from litreview.sources.transport import ReplayTransport, Transport
+from litreview.version import __version__
 from litreview.workspace import StoreStats, Workspace
 
 TRANSPORT_MODES = ("replay", "record", "live")

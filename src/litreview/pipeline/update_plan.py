@@ -14,7 +14,7 @@ from typing import Any
 
 from litreview.config import Protocol
 from litreview.errors import ConfigError
-from litreview.sources.transport import file_sha256
+from litreview.files import file_sha256
 
 
 @dataclass(frozen=True)

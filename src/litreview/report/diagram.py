@@ -225,7 +225,7 @@ def write_diagram(folder: Path, flow: Mapping[str, Any], labels: Mapping[str, st
 def _save(fig: Figure, folder: Path, stem: str) -> dict[str, Path]:
     import io
 
-    from litreview.sources.transport import atomic_write_bytes
+    from litreview.files import atomic_write_bytes
 
     out = {}
     for name, kwargs in (

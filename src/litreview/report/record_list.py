@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from litreview.files import write_csv
 from litreview.records import Citation, Record, Trial
-from litreview.report.files import write_csv
 
 RECORD_COLUMNS = (
     "record_id",

@@ -9,9 +9,10 @@ from typing import Any
 
 from litreview.config import load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
+from litreview.files import refuse_overwriting, write_csv, write_json
 from litreview.importers import detect_format, load_records, source_name
-from litreview.records import Record
-from litreview.report.files import refuse_overwriting, write_csv, write_json
+from litreview.records import STAGES, Record
+from litreview.rules import load_rules
 from litreview.screen.decisions import (
     Effective,
     SheetRow,
@@ -24,7 +25,6 @@ from litreview.screen.decisions import (
     validate_rows,
 )
 from litreview.screen.foreign import ForeignRow, Unmatched, match_rows
-from litreview.screen.rules import STAGES, load_rules
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
 from litreview.workspace import Workspace
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
+from litreview.records import STAGES, Decision
 
 WORDS = {
     "include": "include", "included": "include", "yes": "include", "relevant": "include",
@@ -23,21 +24,8 @@ WORDS = {
     "not retrieved": "not_retrieved", "not_retrieved": "not_retrieved",
 }  # fmt: skip
 CONSENSUS = "consensus"
-STAGES = ("title_abstract", "full_text")
 UNDECIDED = "undecided"
 SUGGESTED = "suggested include by"
-
-
-@dataclass(frozen=True)
-class Decision:
-    record_id: str
-    stage: str
-    decision: str  # include | exclude | maybe | not_retrieved (full text only)
-    reason: str = ""
-    reviewer: str = ""  # empty for automatic decisions
-    origin: str = "auto"  # auto | human
-    rule_id: str = ""
-    decided_at: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from litreview.errors import RecordParseError
-from litreview.records import Record
-from litreview.report.files import append_text_row, restore, write_csv
-from litreview.screen.decisions import Decision, SheetRow
+from litreview.files import append_text_row, atomic_write_bytes, restore, write_csv
+from litreview.records import Decision, Record
+from litreview.screen.decisions import SheetRow
 from litreview.screen.foreign import (
     ASREVIEW_LABELS,
     ForeignRow,
@@ -31,7 +31,6 @@ from litreview.screen.foreign import (
     rayyan_votes,
 )
 from litreview.sources.common import not_utf8
-from litreview.sources.transport import atomic_write_bytes
 
 SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "abstract", "keywords",
                  "suggestion", "suggestion_reason", "decision", "reason", "reviewer")  # fmt: skip

@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from litreview import __version__
 from litreview.config import Settings
 from litreview.errors import RetryableSourceError, SourceError, SourceResponseError
 from litreview.sources.transport import Request, Response, Snapshot
+from litreview.version import __version__
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 # NCBI allows 3 requests/s per client, 10/s with an API key; CT.gov asks for polite use.

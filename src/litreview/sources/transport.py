@@ -7,17 +7,15 @@ one NCBI account replays for anyone, and secrets never reach a snapshot's index.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Protocol
 
 from litreview.errors import SourceError, SourceResponseError
+from litreview.files import atomic_write_bytes, sha256_bytes
 
 # Parameters that say who is asking rather than what is asked.
 CALLER_PARAMS = frozenset({"api_key", "email", "tool"})
@@ -71,48 +69,6 @@ class Transport(Protocol):
     name: str
 
     def fetch(self, request: Request) -> Response: ...
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes; '' when there is no such file."""
-    return sha256_bytes(path.read_bytes()) if path.exists() else ""
-
-
-@contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
-    """A temporary sibling to write, renamed over ``path`` only when the block ends without error,
-    so a reader never sees half a file and a failure leaves the old file as it was."""
-    refuse_symlink(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:  # name the file the user asked for, not our temporary sibling
-        raise SourceError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
-    try:
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def refuse_symlink(path: Path) -> None:
-    """Outputs are never written where a symlink stands: it could lead to any file on the machine."""
-    if path.is_symlink():
-        raise SourceError(f"{path}: is a symbolic link; litreview writes nothing through one")
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling and rename, so a reader never sees half a file."""
-    with atomic_open(path) as handle:
-        handle.write(data)
 
 
 class Snapshot:

@@ -1,16 +1,65 @@
-"""Atomic writers for the rendered outputs (CSV, JSON): a reader never sees half a file."""
+"""Writing files safely, for every layer: atomic writes (a reader never sees half a file, a failure
+leaves the old file), no writing through a symlink or over an input, hashes, and the CSV/JSON/XLSX
+writers of the rendered outputs. The bottom layer: it imports nothing of litreview but its errors
+and, lazily, the record model."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
+import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from litreview.sources.transport import atomic_open, atomic_write_bytes, refuse_symlink
+from litreview.errors import LitreviewError, OutputError
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes; '' when there is no such file."""
+    return sha256_bytes(path.read_bytes()) if path.exists() else ""
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+    """A temporary sibling to write, renamed over ``path`` only when the block ends without error,
+    so a reader never sees half a file and a failure leaves the old file as it was."""
+    refuse_symlink(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not our temporary sibling
+        raise OutputError(f"{path}: cannot write here ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def refuse_symlink(path: Path, error: type[LitreviewError] = OutputError) -> None:
+    """Outputs are never written where a symlink stands: it could lead to any file on the machine."""
+    if path.is_symlink():
+        raise error(f"{path}: is a symbolic link; litreview writes nothing through one")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling and rename, so a reader never sees half a file."""
+    with atomic_open(path) as handle:
+        handle.write(data)
 
 
 def text_cells(values: Iterable[Any]) -> list[Any]:

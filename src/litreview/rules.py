@@ -23,9 +23,8 @@ from litreview.errors import QueryError, ScreeningRuleError
 from litreview.query.ast import Term, walk
 from litreview.query.evaluate import CompiledQuery, RecordView, compile_query
 from litreview.query.parser import parse
-from litreview.records import Citation, Record
+from litreview.records import STAGES, Citation, Record
 
-STAGES = ("title_abstract", "full_text")
 OUTCOMES = ("include", "exclude", "maybe")
 KINDS = ("citation", "trial")
 _SPECIFIC_RECORD = re.compile(r"^(?:\d{6,9}|nct\d{8}|10\.\d{4,9}/\S+)$", re.IGNORECASE)
