@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +47,12 @@ def _to_screen(workspace: Workspace, stage: str):
 
 
 def export_decisions(
-    workspace_dir: Path, out: Path, stage: str = "title_abstract", fmt: str = "auto", reviewer: str = ""
+    workspace_dir: Path,
+    out: Path,
+    stage: str = "title_abstract",
+    fmt: str = "auto",
+    reviewer: str = "",
+    order: Sequence[str] | None = None,
 ) -> int:
     """Write the records to screen with the rules' suggestions (sheet CSV/XLSX, RIS or ASReview CSV).
 
@@ -57,6 +63,9 @@ def export_decisions(
         _refuse_workspace_files(workspace, out)
         records = _to_screen(workspace, stage)
         everything = workspace.decisions()
+    if order is not None:  # ranked: most likely relevant first, then anything the ranking left out
+        position = {record_id: k for k, record_id in enumerate(order)}
+        records = sorted(records, key=lambda r: position.get(r.record_id, len(position)))
     suggested = suggestions(everything)
     own = {
         (d.record_id, d.stage): d

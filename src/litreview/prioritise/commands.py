@@ -1,0 +1,186 @@
+"""What ``litreview screen rank | status | simulate`` do, as plain functions over files and a workspace."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from litreview.errors import ConfigError, RecordParseError
+from litreview.files import atomic_write_bytes, refuse_overwriting, write_csv, write_json
+from litreview.prioritise.model import Ranker
+from litreview.prioritise.simulation import metrics, simulate, summary
+from litreview.prioritise.stopping import StopCheck, check
+from litreview.records import STAGES, Decision, Record
+from litreview.sources.common import not_utf8
+
+RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
+
+
+def record_text(record: Record) -> str:
+    return " ".join(
+        [record.title, getattr(record, "abstract", "") or "", " ".join(getattr(record, "keywords", ()) or ())]
+    )
+
+
+def rule_evidence(records: Sequence[Record], decisions: Sequence[Decision], stage: str) -> np.ndarray:
+    """One column per screening rule: +1 where an include rule matched the record, -1 where an exclude rule did."""
+    rules = sorted({d.rule_id for d in decisions if d.origin == "auto" and d.rule_id and d.stage == stage})
+    column = {rule: j for j, rule in enumerate(rules)}
+    row = {r.record_id: i for i, r in enumerate(records)}
+    out = np.zeros((len(records), len(rules)), dtype=np.float32)
+    for d in decisions:
+        if d.origin == "auto" and d.rule_id in column and d.stage == stage and d.record_id in row:
+            out[row[d.record_id], column[d.rule_id]] = {"include": 1.0, "exclude": -1.0}.get(d.decision, 0.0)
+    return out
+
+
+def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, int]]:
+    """(record, 1 relevant / 0 not) for each record the reviewers have settled at ``stage`` (the
+    decision that counts: consensus, agreement), in the order first screened."""
+    from litreview.screen.decisions import effective
+
+    counted = effective(decisions)
+    first: dict[str, str] = {}
+    for d in decisions:
+        if d.origin == "human" and d.stage == stage:
+            first[d.record_id] = min(first.get(d.record_id, d.decided_at), d.decided_at)
+    out = []
+    for record_id in sorted(first, key=lambda r: (first[r], r)):
+        settled = counted.get((record_id, stage))
+        if (
+            settled is not None
+            and settled.decision in ("include", "exclude")
+            and settled.source.startswith("reviewer")
+        ):
+            out.append((record_id, 1 if settled.decision == "include" else 0))
+    return out
+
+
+def rank_workspace(
+    workspace_dir: Path, stage: str = "title_abstract", out: Path | None = None
+) -> dict[str, Any]:
+    """Rank the records still to screen at ``stage``; write ``out`` (rank, record_id, score, title, basis)."""
+    from litreview.screen.commands import screening_state
+    from litreview.workspace import Workspace
+
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
+    with Workspace.reading(workspace_dir) as workspace:
+        records, _ = screening_state(workspace)
+        decisions = workspace.decisions()
+    labelled = dict(human_labels(decisions, stage))
+    index = {r.record_id: i for i, r in enumerate(records)}
+    ranker = Ranker([record_text(r) for r in records], rule_evidence(records, decisions, stage))
+    labels = {index[r]: y for r, y in labelled.items() if r in index}
+    scores = ranker.scores(labels)
+    learned = len(set(labels.values())) == 2
+    basis = (
+        f"model trained on {len(labels)} decisions" if learned else "protocol evidence (rules), no model yet"
+    )
+    order = ranker.order(labels)
+    rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
+             "title": records[i].title, "basis": basis} for k, i in enumerate(order)]  # fmt: skip
+    if out is not None:
+        refuse_overwriting([out], [workspace_dir / "workspace.sqlite"])
+        write_csv(out, RANK_COLUMNS, rows)
+    return {"ranked": rows, "basis": basis, "stop": stop_status(labelled, len(records))}
+
+
+def stop_status(
+    labelled: dict[str, int], total: int, recall: float = 0.95, confidence: float = 0.95
+) -> StopCheck:
+    return check(list(labelled.values()), total, recall, confidence)
+
+
+def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall: float = 0.95,
+                     confidence: float = 0.95) -> StopCheck:  # fmt: skip
+    from litreview.screen.commands import screening_state
+    from litreview.workspace import Workspace
+
+    with Workspace.reading(workspace_dir) as workspace:
+        records, _ = screening_state(workspace)
+        decisions = workspace.decisions()
+    ids = {r.record_id for r in records}
+    labelled = {r: y for r, y in human_labels(decisions, stage) if r in ids}
+    return stop_status(labelled, len(records), recall, confidence)
+
+
+def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
+    """Texts (title, abstract, keywords) and 0/1 labels of a labelled review (CSV)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = {h.strip().lower(): h for h in reader.fieldnames or []}
+            if label_column.lower() not in header or "title" not in header:
+                raise RecordParseError(f"needs a title and a {label_column!r} column", path=path, line=1)
+            texts, labels = [], []
+            for row in reader:
+                value = (row.get(header[label_column.lower()]) or "").strip()
+                if value not in ("0", "1", "0.0", "1.0"):
+                    raise RecordParseError(
+                        f"{label_column} {value!r} is not 0 or 1", path=path, line=reader.line_num
+                    )
+                labels.append(int(float(value)))
+                texts.append(
+                    " ".join(
+                        row.get(header[c], "") or "" for c in ("title", "abstract", "keywords") if c in header
+                    )
+                )
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path) from exc
+    except csv.Error as exc:
+        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
+    if sum(labels) == 0:
+        raise RecordParseError(f"no record is labelled 1 in {label_column}", path=path)
+    return texts, labels
+
+
+def simulate_file(path: Path, out: Path, label_column: str = "label_included", prior_included: int = 1,
+                  prior_excluded: int = 1, seeds: int = 3, recall: float = 0.95, confidence: float = 0.95) -> dict:  # fmt: skip
+    """Replay a labelled review with ``seeds`` seeds; write metrics.json and the recall curves."""
+    texts, labels = read_labelled(path, label_column)
+    if seeds < 1:
+        raise ConfigError("--seeds must be at least 1")
+    out.mkdir(parents=True, exist_ok=True)
+    ranker = Ranker(texts)
+    runs, curves = [], []
+    for seed in range(seeds):
+        run = simulate(texts, labels, seed, prior_included, prior_excluded, recall, confidence, ranker)
+        runs.append({"seed": seed, **metrics(run, labels)})
+        curves.append((seed, np.cumsum([labels[i] for i in run.order]) / sum(labels), run.stop_at))
+    result = {"dataset": path.name, "records": len(labels), "relevant": sum(labels), "label_column": label_column,
+              "prior_included": prior_included, "prior_excluded": prior_excluded, "recall_target": recall,
+              "confidence": confidence, "model": "TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced)",
+              "runs": runs, "mean": summary(runs)}  # fmt: skip
+    write_json(out / "metrics.json", result)
+    _plot(out, curves, len(labels), path.name)
+    return result
+
+
+def _plot(out: Path, curves: list, n: int, title: str) -> None:
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "litreview-recall"}):
+        fig = Figure(figsize=(6, 4.5))
+        ax = fig.add_subplot()
+        x = np.arange(1, n + 1) / n
+        for seed, curve, stop in curves:
+            line = ax.plot(x, curve, linewidth=1.2, label=f"seed {seed}")[0]
+            if stop:
+                ax.plot([stop / n], [curve[stop - 1]], "o", color=line.get_color())
+        ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=0.8, label="random")
+        ax.set_xlabel("fraction of records screened")
+        ax.set_ylabel("recall")
+        ax.set_title(f"{title}: recall curves (dots: stopping rule)")
+        ax.legend(loc="lower right", fontsize=8)
+        for name, fmt in (("recall.png", "png"), ("recall.svg", "svg")):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
+            atomic_write_bytes(out / name, buffer.getvalue())

@@ -1,0 +1,54 @@
+"""The relevance model: TF-IDF of title, abstract and keywords (word 1-2-grams, sublinear) into a
+linear support vector classifier (class-balanced), with the protocol's evidence (which screening rules match each record) as extra
+features. Before a reviewer has labelled one relevant and one irrelevant record, the protocol
+evidence alone orders the records, so ranking helps from the first screen.
+
+The vectoriser is fitted once on every record (no labels needed); a retrain fits only the classifier
+on the labelled rows, which is what keeps it fast enough to run after every decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+EVIDENCE_WEIGHT = 2.0  # a rule match weighs about as much as a strong word
+
+
+class Ranker:
+    """Scores for one fixed set of records; ``scores(labels)`` retrains on the labels given."""
+
+    def __init__(self, texts: Sequence[str], evidence: np.ndarray | None = None):
+        self.size = len(texts)
+        vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, stop_words="english",
+                                     dtype=np.float32)  # fmt: skip
+        try:
+            words = vectoriser.fit_transform([t or "" for t in texts])
+        except ValueError:  # no word occurs twice (or no text at all): the evidence alone ranks
+            words = sparse.csr_matrix((self.size, 0), dtype=np.float32)
+        self.evidence = (
+            np.zeros((self.size, 0)) if evidence is None else np.asarray(evidence, dtype=np.float32)
+        )
+        self.matrix = sparse.hstack([words, sparse.csr_matrix(self.evidence * EVIDENCE_WEIGHT)], format="csr")
+        # the protocol's prior: include-rule matches up, exclude-rule matches down (columns are signed)
+        self.prior = self.evidence.sum(axis=1) if self.evidence.shape[1] else np.zeros(self.size)
+
+    def scores(self, labels: Mapping[int, int]) -> np.ndarray:
+        """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0."""
+        rows = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
+        y = np.fromiter(labels.values(), dtype=np.int8, count=len(labels))
+        if len(set(y.tolist())) < 2:  # nothing to learn from yet: the protocol's evidence, then file order
+            return self.prior - np.arange(self.size) * 1e-9
+        model = LinearSVC(C=0.1, class_weight="balanced")  # as fast as any, and no worse in simulation
+        model.fit(self.matrix[rows], y)
+        return model.decision_function(self.matrix)
+
+    def order(self, labels: Mapping[int, int]) -> list[int]:
+        """The unlabelled rows, most likely relevant first."""
+        scores = self.scores(labels)
+        left = np.array([i for i in range(self.size) if i not in labels], dtype=np.int64)
+        return left[np.argsort(-scores[left], kind="stable")].tolist()
