@@ -38,6 +38,12 @@ def test_the_readmes_offline_update_walkthrough_runs_and_shows_what_it_promises(
     ws = tmp_path / "try" / "ws"
     changes = json.loads((ws / "changes.json").read_text())
     assert len(changes["new_records"]) == 3
+    ranks = [r["rank"] for r in changes["new_records"]]  # ranked for screening, most likely relevant first
+    assert (
+        ranks == sorted(ranks)
+        and changes["ranked_by"]
+        and "Most likely relevant first" in (ws / "changes.md").read_text()
+    )
     changed = {c["record_id"]: c["fields"] for c in changes["changed_records"]}
     assert changed["ctgov:NCT02687958"]["status"]["to"] == "TERMINATED"
     # the reviewer's exclusion holds although the registry changed the trial and a rule would include it

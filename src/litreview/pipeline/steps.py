@@ -28,6 +28,7 @@ from litreview.files import atomic_write_bytes, file_sha256, sha256_bytes, write
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import Window
+from litreview.prioritise.commands import rank_records
 from litreview.records import Citation, Decision, Record, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
@@ -543,8 +544,12 @@ def render(
         new_included = [
             by_id[i] for i in sorted(new_ids) if i not in duplicates and passed(decided, i, FT_STAGE)
         ]
+        # the new records to screen, ranked by a model trained on every earlier decision
+        kept = [r for i, r in sorted(by_id.items()) if i not in duplicates]
+        ranked, basis, _ = rank_records(kept, everything, TA_STAGE)
+        ranks = {row["record_id"]: row for row in ranked if row["record_id"] in new_ids}
         report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(new_ids)],
-                               [(update.before[i], by_id[i]) for i in changed], new_included)  # fmt: skip
+                               [(update.before[i], by_id[i]) for i in changed], new_included, ranks, basis)  # fmt: skip
         manifest["update"] = {"since_run": update.since_run, "windows": update.windows,
                               "new_records": len(new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
         for folder in (root, run_dir):

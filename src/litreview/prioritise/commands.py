@@ -60,6 +60,25 @@ def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, i
     return out
 
 
+def rank_records(
+    records: Sequence[Record], decisions: Sequence[Decision], stage: str = "title_abstract"
+) -> tuple[list[dict[str, Any]], str, dict[str, int]]:
+    """The records no reviewer has settled at ``stage``, most likely relevant first (rank, record_id,
+    score, title, basis), the basis in words, and the reviewers' labels it learned from."""
+    labelled = dict(human_labels(decisions, stage))
+    index = {r.record_id: i for i, r in enumerate(records)}
+    ranker = Ranker([record_text(r) for r in records], rule_evidence(records, decisions, stage))
+    labels = {index[r]: y for r, y in labelled.items() if r in index}
+    scores = ranker.scores(labels)
+    learned = len(set(labels.values())) == 2
+    basis = (
+        f"model trained on {len(labels)} decisions" if learned else "protocol evidence (rules), no model yet"
+    )
+    rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
+             "title": records[i].title, "basis": basis} for k, i in enumerate(ranker.order(labels))]  # fmt: skip
+    return rows, basis, {r: y for r, y in labelled.items() if r in index}
+
+
 def rank_workspace(
     workspace_dir: Path, stage: str = "title_abstract", out: Path | None = None
 ) -> dict[str, Any]:
@@ -72,18 +91,7 @@ def rank_workspace(
     with Workspace.reading(workspace_dir) as workspace:
         records, _ = screening_state(workspace)
         decisions = workspace.decisions()
-    labelled = dict(human_labels(decisions, stage))
-    index = {r.record_id: i for i, r in enumerate(records)}
-    ranker = Ranker([record_text(r) for r in records], rule_evidence(records, decisions, stage))
-    labels = {index[r]: y for r, y in labelled.items() if r in index}
-    scores = ranker.scores(labels)
-    learned = len(set(labels.values())) == 2
-    basis = (
-        f"model trained on {len(labels)} decisions" if learned else "protocol evidence (rules), no model yet"
-    )
-    order = ranker.order(labels)
-    rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
-             "title": records[i].title, "basis": basis} for k, i in enumerate(order)]  # fmt: skip
+    rows, basis, labelled = rank_records(records, decisions, stage)
     if out is not None:
         refuse_overwriting([out], [workspace_dir / "workspace.sqlite"])
         write_csv(out, RANK_COLUMNS, rows)

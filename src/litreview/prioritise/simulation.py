@@ -35,18 +35,25 @@ class Run:
     retrain_seconds: float  # mean wall time of one retrain
 
 
+def prior_rows(
+    labels: Sequence[int], seed: int, prior_included: int = 1, prior_excluded: int = 1
+) -> list[int]:
+    """The rows known at the start of a simulated run: drawn with the seed, relevant ones first."""
+    rng = random.Random(seed)
+    relevant = [i for i, y in enumerate(labels) if y]
+    irrelevant = [i for i, y in enumerate(labels) if not y]
+    if len(relevant) < prior_included or len(irrelevant) < prior_excluded:
+        raise ValueError("fewer labelled records than priors asked for")
+    return rng.sample(relevant, prior_included) + rng.sample(irrelevant, prior_excluded)
+
+
 def simulate(texts: Sequence[str], labels: Sequence[int], seed: int, prior_included: int = 1,
              prior_excluded: int = 1, recall_target: float = 0.95, confidence: float = 0.95,
              ranker: Ranker | None = None) -> Run:  # fmt: skip
     import time
 
     n = len(labels)
-    rng = random.Random(seed)
-    relevant = [i for i, y in enumerate(labels) if y]
-    irrelevant = [i for i, y in enumerate(labels) if not y]
-    if len(relevant) < prior_included or len(irrelevant) < prior_excluded:
-        raise ValueError("fewer labelled records than priors asked for")
-    order = rng.sample(relevant, prior_included) + rng.sample(irrelevant, prior_excluded)
+    order = prior_rows(labels, seed, prior_included, prior_excluded)
     known = {i: labels[i] for i in order}
     ranker = ranker or Ranker(texts)
     every = max(1, min(10, math.ceil(STOP_EVERY * n)))

@@ -43,8 +43,16 @@ def change_report(
     new_records: Iterable[Record],
     changed: Iterable[tuple[Record, Record]],
     new_included: Iterable[Record],
+    ranks: Mapping[str, Mapping[str, Any]] | None = None,
+    ranked_by: str = "",
 ) -> dict[str, Any]:
-    new_list = sorted(new_records, key=lambda r: r.record_id)
+    """``ranks``: record id -> {"rank", "score"} of the new records to screen (most likely relevant
+    first); the new records are listed in that order, those not ranked (duplicates) last."""
+    ranks = ranks or {}
+    new_list = sorted(
+        new_records,
+        key=lambda r: (ranks[r.record_id]["rank"] if r.record_id in ranks else 10**9, r.record_id),
+    )
     changes = []
     for old, new in sorted(changed, key=lambda pair: pair[1].record_id):
         fields = field_changes(old, new)
@@ -54,7 +62,20 @@ def change_report(
         "run_id": run_id,
         "since_run": since_run,
         "windows": dict(windows),
-        "new_records": [{"record_id": r.record_id, "title": r.title, "source": r.source} for r in new_list],
+        "new_records": [
+            {
+                "record_id": r.record_id,
+                "title": r.title,
+                "source": r.source,
+                **(
+                    {"rank": ranks[r.record_id]["rank"], "score": ranks[r.record_id]["score"]}
+                    if r.record_id in ranks
+                    else {}
+                ),
+            }
+            for r in new_list
+        ],
+        "ranked_by": ranked_by,
         "new_included_studies": [{"record_id": r.record_id, "title": r.title} for r in new_included],
         "changed_records": changes,
     }
@@ -65,7 +86,12 @@ def change_markdown(report: Mapping[str, Any]) -> str:
     out.append("## Search windows")
     out += [f"- {name}: {_window_text(window)}" for name, window in report["windows"].items()] + [""]
     out.append(f"## New records ({len(report['new_records'])})")
-    out += [f"- {r['record_id']} ({r['source']}): {r['title']}" for r in report["new_records"]] + [""]
+    if report.get("ranked_by"):
+        out.append(f"Most likely relevant first; the number is the rank among all records awaiting screening, "
+                   f"by {report['ranked_by']}.")  # fmt: skip
+    out += [f"- {_rank(r)}{r['record_id']} ({r['source']}): {r['title']}" for r in report["new_records"]] + [
+        ""
+    ]
     out.append(f"## New included studies ({len(report['new_included_studies'])})")
     out += [f"- {r['record_id']}: {r['title']}" for r in report["new_included_studies"]] + [""]
     out.append(f"## Changed records ({len(report['changed_records'])})")
@@ -83,3 +109,7 @@ def _window_text(window: Mapping[str, Any]) -> str:
     since = window.get("mindate") or window.get("updated_since") or "the start"
     what = "updated or first posted " if "updated_since" in window else ""
     return f"{what}{since} to {window.get('maxdate', 'today')} ({window.get('reason', '')})"
+
+
+def _rank(row: Mapping[str, Any]) -> str:
+    return f"{row['rank']}. " if "rank" in row else ""
