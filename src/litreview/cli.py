@@ -804,6 +804,10 @@ def screen_status(
     stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
     recall: Annotated[float, typer.Option(help="Target recall of the stopping rule.")] = 0.95,
     confidence: Annotated[float, typer.Option(help="Confidence of the stopping rule.")] = 0.95,
+    record: Annotated[
+        bool,
+        typer.Option("--record", help="Keep the outcome in the workspace for the search log (PRISMA-S)."),
+    ] = False,
 ) -> None:
     """Whether the stopping rule (hypergeometric test, Callaghan & Müller-Hansen 2020) says screening may stop."""
     from litreview.prioritise.commands import workspace_status
@@ -813,7 +817,7 @@ def screen_status(
         from litreview.errors import ConfigError
 
         raise ConfigError("--recall and --confidence are fractions between 0 and 1")
-    status = workspace_status(workspace, stage, recall, confidence)
+    status = workspace_status(workspace, stage, recall, confidence, record)
     print(f"{status.screened} of {status.total} records screened ({stage}), {status.relevant_seen} relevant")
     print(status.sentence())
     if not status.reached and status.relevant_seen:
@@ -821,6 +825,8 @@ def screen_status(
                             status.total, recall, confidence)  # fmt: skip
         if extra is not None:
             print(f"about {extra} more irrelevant records in ranked order would let it stop")
+    if record:
+        print("recorded: the next `litreview run` cites it in search_log.md (PRISMA-S)")
 
 
 @screen_app.command("simulate")

@@ -136,3 +136,19 @@ def test_a_labelled_file_without_its_label_column_is_one_line(monkeypatch, capsy
     code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(DATA / "Cohen_2006_Antihistamines.csv"),
                         "--label-column", "included", "--out", str(tmp_path / "sim"))  # fmt: skip
     assert code == 2 and len(out.err.strip().splitlines()) == 1 and "'included'" in out.err
+
+
+def test_a_recorded_stopping_check_is_cited_in_the_search_log(ranked_workspace, monkeypatch, capsys):
+    from litreview.report.prisma_s import _screening_markdown
+
+    root, _, _ = ranked_workspace
+    code, out = run_cli(monkeypatch, capsys, "screen", "status", "--workspace", str(root), "--record")
+    assert code == 0 and "recorded" in out.out
+    with Workspace.reading(root) as ws:
+        stop = ws.meta("stopping_rule")
+    assert stop["screened"] == 13 and stop["total"] == 100 and stop["reached"] is False
+    text = "\n".join(_screening_markdown({"stopping_rule": stop, "rules": []}))
+    assert (
+        "Callaghan & Müller-Hansen 2020" in text
+        and "target recall 95% with 95% confidence, not reached" in text
+    )

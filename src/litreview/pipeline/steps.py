@@ -345,7 +345,10 @@ def _screening_rows(decided: dict[tuple[str, str], Effective]):
 
 
 def screening_evidence(
-    protocol: Protocol, decisions: list[Decision], agreement: dict[str, Any]
+    protocol: Protocol,
+    decisions: list[Decision],
+    agreement: dict[str, Any],
+    stopping: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the search log says of screening: rules (automation), bulk confirmations of rules,
     decisions kept in the review folder, and where agreement stands."""
@@ -371,6 +374,7 @@ def screening_evidence(
         "conflicts": len(agreement["conflicts"]),
         "agreement_file": "agreement.json",
         "pairs_compared": len(pairs),
+        "stopping_rule": stopping,  # the last `screen status --record`: method, parameters, outcome
     }
 
 
@@ -537,7 +541,7 @@ def render(
         "duplicates_linked": len(duplicates),
         "dedup_rules": dict(sorted(Counter(rule for _, rule in duplicates.values()).items())),
         "maybe_duplicates": maybe_count,
-        "screening": screening_evidence(protocol, everything, agreement),
+        "screening": screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule")),
         "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
     }
     if update is not None:

@@ -105,7 +105,11 @@ def stop_status(
 
 
 def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall: float = 0.95,
-                     confidence: float = 0.95) -> StopCheck:  # fmt: skip
+                     confidence: float = 0.95, record: bool = False) -> StopCheck:  # fmt: skip
+    """The stopping rule on the reviewers' decisions; ``record`` keeps the outcome in the workspace,
+    where the next run's search log (PRISMA-S) reports method, parameters and outcome."""
+    from datetime import UTC, datetime
+
     from litreview.screen.commands import screening_state
     from litreview.workspace import Workspace
 
@@ -114,7 +118,20 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
         decisions = workspace.decisions()
     ids = {r.record_id for r in records}
     labelled = {r: y for r, y in human_labels(decisions, stage) if r in ids}
-    return stop_status(labelled, len(records), recall, confidence)
+    status = stop_status(labelled, len(records), recall, confidence)
+    if record:
+        with Workspace.existing(workspace_dir) as workspace:
+            workspace.lock()
+            with workspace.transaction():
+                workspace.set_meta("stopping_rule", {
+                    "method": "hypergeometric test of Callaghan & Müller-Hansen 2020 (buscarpy)",
+                    "ranking": "litreview screen rank: TF-IDF 1-2-grams + linear SVM, protocol rules as features",
+                    "recall_target": recall, "confidence": confidence, "p_value": status.p_value,
+                    "reached": status.reached, "screened": status.screened, "total": status.total,
+                    "relevant_seen": status.relevant_seen, "stage": stage,
+                    "checked_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+                })  # fmt: skip
+    return status
 
 
 def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:

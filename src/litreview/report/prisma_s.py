@@ -110,6 +110,12 @@ def _screening_markdown(screening: Mapping[str, Any]) -> list[str]:
                    f"{k['agreement']}, Cohen's kappa {kappa}")  # fmt: skip
     out.append(f"- Conflicts awaiting consensus: {screening.get('conflicts', 0)}; per-reviewer counts, kappa and "
                f"reason disagreements: `{screening.get('agreement_file', 'agreement.json')}`")  # fmt: skip
+    stop = screening.get("stopping_rule")
+    if stop:
+        outcome = "reached" if stop["reached"] else "not reached"
+        out.append(f"- Prioritised screening ({stop['ranking']}) with a stopping rule: {stop['method']}, target recall "
+                   f"{stop['recall_target']:.0%} with {stop['confidence']:.0%} confidence, {outcome} on {stop['checked_at']} "
+                   f"(p = {stop['p_value']:.3g}) after {stop['screened']} of {stop['total']} records ({stop['stage']})")  # fmt: skip
     return out
 
 
