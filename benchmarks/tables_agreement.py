@@ -20,12 +20,13 @@ from pathlib import Path
 
 from _common import ROOT, machine
 
-from litreview.extract.lexicon import load_lexicon
 from litreview.extract.rows import derive_row
+from litreview.extract.spec import load_spec
 from litreview.importers import load_records
 from litreview.sources.ctgov import load_ctgov_json
 
 SHARED = ROOT.parent / "shared" / "data"
+SPEC = load_spec(ROOT / "search_strings" / "ep_pd_nec" / "extraction.toml")
 
 
 def norm(text: str) -> str:
@@ -37,7 +38,7 @@ def sites(text: str) -> set[str]:
 
 
 def drugs(text: str) -> set[str]:
-    return {m.drug for m in load_lexicon().find(text)}
+    return {m.drug for m in SPEC.lexicon.find(text)}
 
 
 COLUMNS = {
@@ -72,7 +73,7 @@ def main() -> None:
     print(f"paper rows with a registry record: {len(paper)} (trials in {args.trials}: {len(trials)})")
     agree = dict.fromkeys(COLUMNS, 0)
     for expected in paper:
-        got = derive_row(trials[expected["identifier"]], publications).values()
+        got = derive_row(trials[expected["identifier"]], SPEC, publications).values()
         for column, canon in COLUMNS.items():
             same = canon(got.get(column, "")) == canon(expected.get(column, ""))
             agree[column] += same

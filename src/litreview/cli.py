@@ -274,21 +274,29 @@ def tables(
         Path | None, typer.Option(help="CSV identifier,column,value,reason,who applied last.")
     ] = None,
     out: Annotated[Path, typer.Option(help="Folder for tables.csv, tables.xlsx, tables.md.")] = Path("."),
+    extraction: Annotated[
+        Path,
+        typer.Option(
+            help="The review's extraction.toml: tables, headers, lexicon, site/line/outcome patterns."
+        ),
+    ] = Path("search_strings/ep_pd_nec/extraction.toml"),
     explain_cells: Annotated[
         bool, typer.Option("--explain", help="Print every cell with its evidence.")
     ] = False,
 ) -> None:
     """Derive the review's tables (compound, category, design, site, line, ...) from registry records."""
     from litreview.errors import ConfigError
+    from litreview.extract.spec import load_spec
     from litreview.extract.tables import build_tables, explain, read_overrides, write_tables
 
+    spec = load_spec(extraction)
     if (trials is None) == (workspace is None):
         raise ConfigError("give exactly one of --trials and --workspace")
     found, citations = _trials_and_citations(trials, workspace)
     if publications is not None:
         citations += [r for r in _records(publications) if r.kind == "citation"]
     chosen = read_overrides(overrides, {t.nct_id for t in found}) if overrides else []
-    result = build_tables(found, citations, chosen)
+    result = build_tables(found, spec, citations, chosen)
     paths = write_tables(out, result)
     if explain_cells:
         print(explain(result), end="")

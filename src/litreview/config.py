@@ -167,11 +167,11 @@ _TABLES: dict[str, tuple[type, frozenset[str] | None]] = {
     "repairs": (dict, None),
     "reported": (dict, None),
     "criteria": (dict, frozenset({"include", "exclude", "citation_searching"})),
-    "tables": (dict, None),
+    "tables": (dict, frozenset({"extraction", "overrides"})),
     "screening": (dict, None),  # checked with its rules
 }  # fmt: skip
 _STRING_KEYS = {"name", "kind", "label", "platform", "format", "field", "mindate", "maxdate", "datetype",
-                "searched", "group", "id", "title", "citation", "doi", "dir"}  # fmt: skip
+                "searched", "group", "id", "title", "citation", "doi", "dir", "extraction", "overrides"}  # fmt: skip
 
 
 def _check_shape(data: dict[str, Any], path: Path, text: str) -> None:

@@ -3,16 +3,26 @@
 import json
 
 import pytest
-from tests.conftest import DATA
+from tests.conftest import DATA, REVIEW
 
 from litreview.errors import RecordParseError
-from litreview.extract.lexicon import load_lexicon
-from litreview.extract.rows import derive_row, linked_publications
+from litreview.extract.rows import derive_row as derive
+from litreview.extract.rows import linked_publications
+from litreview.extract.spec import load_spec
 from litreview.extract.tables import build_tables, read_overrides, write_tables
 from litreview.records import Citation
 from litreview.sources.ctgov import load_ctgov_json, study_to_trial
 
 NOT_DRUGS = r"treatment|assessment|procedure|surgery|radiotherapy|observation"
+SPEC = load_spec(REVIEW / "extraction.toml")  # the EP-PD-NEC review's extraction knowledge
+
+
+def load_lexicon():
+    return SPEC.lexicon
+
+
+def derive_row(trial, publications=()):
+    return derive(trial, SPEC, publications)
 
 
 def shared_trials():
@@ -165,7 +175,7 @@ def test_overrides_are_applied_last_and_reported(tmp_path):
         f"identifier,column,value,reason,who\n{trials[0].nct_id},design,Pilot,registry wrong,ana\n"
     )
     overrides = read_overrides(path, {t.nct_id for t in trials})
-    tables = build_tables(trials, overrides=overrides)
+    tables = build_tables(trials, SPEC, overrides=overrides)
     row = next(r for r in tables.rows if r.cells["identifier"].value == trials[0].nct_id)
     assert row.cells["design"].value == "Pilot" and "override by ana" in row.cells["design"].evidence[0]
     files = write_tables(tmp_path / "out", tables)
@@ -187,3 +197,78 @@ def test_bad_overrides_name_their_rows(tmp_path):
         RecordParseError, match=r"row 2: unknown trial.*row 3: unknown column.*row 3: every override"
     ):
         read_overrides(path, {"NCT2"})
+
+
+OTHER_REVIEW = """
+lexicon = "lexicon.toml"
+headers = [["compound", "Drug"], ["site", "Primary"], ["line", "Setting"], ["identifier", "Registry id"]]
+[[tables]]
+number = "A"
+category = "Immunotherapy"
+title = "Table A. Immunotherapy"
+classes = ["immune checkpoint inhibitor"]
+[sites]
+fallback = "Any solid tumour"
+[[sites.rules]]
+label = "HCC"
+pattern = 'hepatocellular|\\\\bHCC\\\\b'
+[lines]
+unknown = "Not stated"
+[[lines.rules]]
+label = "Adjuvant"
+pattern = 'adjuvant|after resection'
+"""
+OTHER_LEXICON = """
+[drugs.atezolizumab]
+class = "immune checkpoint inhibitor"
+synonyms = ["atezolizumab", "Tecentriq"]
+"""
+
+
+def test_another_review_brings_its_own_tables_and_vocabulary(tmp_path):
+    (tmp_path / "extraction.toml").write_text(OTHER_REVIEW)
+    (tmp_path / "lexicon.toml").write_text(OTHER_LEXICON)
+    spec = load_spec(tmp_path / "extraction.toml")
+    trial = study(
+        armsInterventionsModule={"interventions": [{"name": "Tecentriq"}]},
+        eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* Resected hepatocellular carcinoma\n* Adjuvant setting"},
+    )  # fmt: skip
+    row = derive(trial, spec).values()
+    assert (row["compound"], row["category"], row["table"]) == ("Atezolizumab", "Immunotherapy", "A")
+    assert (row["site"], row["line"]) == ("HCC", "Adjuvant")
+    files = write_tables(tmp_path / "out", build_tables([trial], spec))
+    assert "| Drug | Primary | Setting | Registry id |" in files["tables.md"].read_text()
+    assert "Table A. Immunotherapy" in files["tables.md"].read_text()
+    bare = derive(
+        study(eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* Adults"}), spec
+    ).values()
+    assert (bare["site"], bare["line"]) == ("Any solid tumour", "Not stated")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            ("pattern = 'adjuvant|after resection'", "pattern = 'adjuvant|(after'"),
+            ["lines.rules #1.pattern", "not a regular expression"],
+        ),
+        (
+            ('lexicon = "lexicon.toml"', 'lexicon = "../elsewhere.toml"'),
+            ["lexicon", "inside the review folder"],
+        ),
+        (('lexicon = "lexicon.toml"', 'colour = 1\nlexicon = "lexicon.toml"'), ["colour", "unknown key"]),
+        (('classes = ["immune checkpoint inhibitor"]', "classes = []"), ["tables #1.classes"]),
+        (
+            ('["identifier", "Registry id"]', '["sponsor", "Sponsor"]'),
+            ["headers", "unknown column 'sponsor'"],
+        ),
+    ],
+)
+def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words):
+    from litreview.errors import ConfigError
+
+    (tmp_path / "extraction.toml").write_text(OTHER_REVIEW.replace(*change))
+    (tmp_path / "lexicon.toml").write_text(OTHER_LEXICON)
+    with pytest.raises(ConfigError) as info:
+        load_spec(tmp_path / "extraction.toml")
+    assert "extraction.toml" in str(info.value) and all(w in str(info.value) for w in words), str(info.value)

@@ -1,4 +1,5 @@
-"""The drug lexicon (``litreview/data/drug_lexicon.toml``): names, classes, regimens, and a finder.
+"""A review's drug lexicon (a TOML file in its folder, named by ``extraction.toml``): names, classes,
+regimens, and a finder.
 
 ``find_drugs`` returns every drug named in a text, in order of appearance, with the span that
 named it; regimen acronyms (FOLFIRI, CAPTEM, SOX...) expand to their components. Short all-capital
@@ -11,7 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 CLASSES = ("chemotherapy", "targeted therapy", "immune checkpoint inhibitor", "radioligand", "other")
 
@@ -71,9 +72,9 @@ def _alternation(names: list[str]) -> str:
     return "|".join(parts)
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    data = tomllib.loads(resources.files("litreview").joinpath("data/drug_lexicon.toml").read_text("utf-8"))
+@lru_cache(maxsize=8)
+def load_lexicon(path: Path) -> Lexicon:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     classes, sources, names = {}, {}, {}
     for canonical, entry in data["drugs"].items():
         if entry["class"] not in CLASSES:

@@ -1,4 +1,7 @@
-"""A registry study becomes one row of the review's tables, in the paper's vocabulary, with evidence.
+"""A registry study becomes one row of the review's tables, in the review's vocabulary, with evidence.
+
+The vocabulary (tables, drug lexicon, site, line and outcome patterns) is the review's own
+``extraction.toml`` (:mod:`litreview.extract.spec`); this module knows only trials.
 
 Every derived cell keeps where it came from: a JSON path of the study, or a quoted text span (of
 the registry record or of a linked publication). Rules are general: nothing here names a trial.
@@ -19,21 +22,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from litreview.extract.lexicon import Lexicon, Mention, load_lexicon
+from litreview.extract.lexicon import Lexicon, Mention
+from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
 from litreview.sources.ctgov import get_path
 
-TABLES = {
-    frozenset({"chemotherapy"}): (1, "Chemotherapy"),
-    frozenset({"targeted therapy"}): (2, "Targeted therapy"),
-    frozenset({"chemotherapy", "targeted therapy"}): (3, "Combination chemotherapy and targeted therapy"),
-    frozenset({"immune checkpoint inhibitor"}): (4, "ICI"),
-    frozenset({"chemotherapy", "immune checkpoint inhibitor"}): (5, "Combination chemotherapy and ICI"),
-    frozenset({"immune checkpoint inhibitor", "targeted therapy"}): (6, "Combination ICI and targeted therapy"),
-    frozenset({"chemotherapy", "immune checkpoint inhibitor", "targeted therapy"}): (
-        6, "Combination ICI, targeted therapy and chemotherapy"),
-}  # fmt: skip
 _NEGATED = re.compile(
     r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
 )
@@ -74,8 +68,8 @@ def linked_publications(trial: Trial, publications: Iterable[Citation]) -> list[
     return out
 
 
-def derive_row(trial: Trial, publications: Iterable[Citation] = (), lexicon: Lexicon | None = None) -> Row:
-    lexicon = lexicon or load_lexicon()
+def derive_row(trial: Trial, spec: ExtractionSpec, publications: Iterable[Citation] = ()) -> Row:
+    lexicon = spec.lexicon
     study = trial.study or {}
     protocol = study.get("protocolSection", {}) if isinstance(study, dict) else {}
     linked = linked_publications(trial, publications)
@@ -98,11 +92,9 @@ def derive_row(trial: Trial, publications: Iterable[Citation] = (), lexicon: Lex
     )
     compound, drugs = _compound(protocol, trial, linked, lexicon, row)
     cells["compound"] = compound
-    classes = {
-        "targeted therapy" if lexicon.drug_class(d) == "radioligand" else lexicon.drug_class(d) for d in drugs
-    }
+    classes = {spec.class_aliases.get(lexicon.drug_class(d), lexicon.drug_class(d)) for d in drugs}
     classes.discard("other")
-    table = TABLES.get(frozenset(classes))
+    table = spec.tables.get(frozenset(classes))
     if table is None:
         row.warnings.append(
             f"{trial.nct_id}: no therapy category (drugs found: {', '.join(drugs) or 'none'})"
@@ -110,9 +102,9 @@ def derive_row(trial: Trial, publications: Iterable[Citation] = (), lexicon: Lex
     cells["table"] = Cell(str(table[0]) if table else "", [f"classes of {', '.join(drugs)}"] if table else [])
     cells["category"] = Cell(table[1] if table else "", cells["table"].evidence)
     cells["design"] = _design(protocol, trial, linked)
-    cells["site"] = _site(protocol, trial)
-    cells["line"] = _line(protocol, trial)
-    cells["results"] = _results(linked)
+    cells["site"] = _site(protocol, trial, spec)
+    cells["line"] = _line(protocol, trial, spec)
+    cells["results"] = _results(linked, spec)
     if not protocol:
         row.warnings.append(f"{trial.nct_id}: study JSON has no protocolSection: derived cells left blank")
     return row
@@ -220,13 +212,8 @@ def _roman(value: str) -> str:
 
 # -- site of origin -----------------------------------------------------------------------------
 
-_SITES = [
-    ("Prostate-NEC", r"prostat\w*"), ("Cervical-NEC", r"cervi(?:x|cal)"), ("Bladder-NEC", r"bladder|urothelial"),
-    ("H&N-NEC", r"head and neck|larynx|laryngeal"), ("Thymic-NEC", r"thym\w+"),
-]  # fmt: skip
 
-
-def _site(protocol: dict, trial: Trial) -> Cell:
+def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
     scope = bullets[0] if bullets else ""
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
@@ -234,44 +221,27 @@ def _site(protocol: dict, trial: Trial) -> Cell:
     clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
     text = " ".join(clauses)
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion)"
-    if not text.strip() or re.search(
-        r"no (?:primary[- ])?site restriction|any (?:primary|site|origin)|of any origin", text, re.I
-    ):
+    if not text.strip() or (spec.any_site is not None and spec.any_site.search(text)):
         title = " ".join([trial.title, *trial.conditions])
         text, where = title, "briefTitle and conditions"
     sites: list[str] = []
     evidence: list[str] = []
-
-    def add(name: str, match: re.Match[str] | None) -> None:
-        if match and name not in sites:
-            sites.append(name)
+    groups_done: set[str] = set()
+    for rule in spec.sites:
+        if rule.group in groups_done or any(label in sites for label in rule.unless):
+            continue
+        match = rule.pattern.search(text)
+        if match is None or (rule.requires is not None and rule.requires.search(text) is None):
+            continue
+        if rule.group:
+            groups_done.add(rule.group)
+        if rule.label not in sites:
+            sites.append(rule.label)
             evidence.append(_span(text, match, where))
-
-    if m := re.search(r"extra[- ]?pulmonary|\bEP-NEC\b", text, re.I):
-        add("EP-NEC", m)
-    else:
-        gi = re.search(
-            r"\bGEP\b|gastro[- ]?entero[- ]?pancrea\w*|digestive|gastrointestinal|\bGI\b", text, re.I
-        )
-        pancreas = re.search(r"pancrea\w*", text, re.I)
-        other = re.search(r"\bother (?:known|sites?|primar\w*)|\bother\b.*\bprimary", text, re.I)
-        if gi and other:
-            add("EP-NEC", other)
-        elif gi:
-            add("GEP-NEC", gi)
-        elif pancreas:
-            add("Panc-NEC", pancreas)
-        for name, pattern in _SITES:
-            add(name, re.search(pattern, text, re.I))
-        if "EP-NEC" not in sites:
-            add("UNK", re.search(r"unknown primary|unknown\b", text, re.I))
-        add("SCLC", re.search(r"\bSCLC\b|small[- ]cell lung", text, re.I))
-        add(
-            "Lung-NEC",
-            re.search(r"\blung\b(?! cancer)|pulmonary", text, re.I) if "SCLC" not in sites else None,
-        )
+        if rule.stop:
+            break
     if not sites:
-        return Cell("NEC", [f"{where}: no organ named"])
+        return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     return Cell(", ".join(sites), evidence)
 
 
@@ -284,53 +254,31 @@ def _bullets(protocol: dict) -> list[str]:
 
 # -- line of treatment --------------------------------------------------------------------------
 
-_LINES = [
-    ("1st-3rd Lines", r"\b(?:0, 1 or 2|one or two) prior (?:systemic )?lines?"),
-    ("2nd Line or later", r"at least one (?:prior )?(?:\w+ )?line|after at least one|no upper limit|\bpretreated\b|one or more prior"),
-    ("2nd Line", r"second[- ]line|\b2nd[- ]line|maintenance|refractory|previously treated|progress\w* (?:on|during|after) (?:prior|first)|after failure"),
-    ("1st Line", r"first[- ]line|treatment[- ]naive|untreated|no prior systemic|no previous (?:systemic|chemo)|chemotherapy[- ]naive"),
-    ("Prior systemic therapy allowed", r"neither requires nor excludes|no prior[- ]line condition|prior (?:systemic )?therapy (?:is )?allowed"),
-]  # fmt: skip
 
-
-def _line(protocol: dict, trial: Trial) -> Cell:
+def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
     sources = [("protocolSection.eligibilityModule.eligibilityCriteria", " ".join(bullets[1:] or bullets)),
                ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
-    for label, pattern in _LINES:
+    for label, pattern in spec.lines:
         for where, text in sources:
-            m = re.search(pattern, text or "", re.IGNORECASE)
+            m = pattern.search(text or "")
             if m:
                 return Cell(label, [_span(text, m, where)])
-    return Cell("Unknown", ["no line-of-treatment wording found"])
+    return Cell(spec.line_unknown, ["no line-of-treatment wording found"])
 
 
 # -- results ------------------------------------------------------------------------------------
 
-_OUTCOMES = [
-    ("n", r"\b(?:n|N)\s*=\s*(\d+)"),
-    ("ORR", r"(?:objective response rate|overall response rate|ORR)[^.;\d]{0,30}?(\d+(?:\.\d+)?)\s*%"),
-    ("DCR", r"(?:disease control rate|DCR)[^.;\d]{0,30}?(\d+(?:\.\d+)?)\s*%"),
-    (
-        "median PFS",
-        r"median (?:progression[- ]free survival|PFS)[^.;\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:months|mo)\b",
-    ),
-    ("median OS", r"median (?:overall survival|OS)[^.;\d]{0,40}?(\d+(?:\.\d+)?)\s*(?:months|mo)\b"),
-]
 
-
-def _results(linked: list[Citation]) -> Cell:
+def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
     for pub in linked:
         if not pub.abstract:
             continue
         parts, evidence = [], []
-        for label, pattern in _OUTCOMES:
-            m = re.search(pattern, pub.abstract)
+        for outcome in spec.outcomes:
+            m = outcome.pattern.search(pub.abstract)
             if m:
-                unit = "%" if label in ("ORR", "DCR") else " months" if "median" in label else ""
-                parts.append(
-                    f"{label} = {m.group(1)}{unit}" if label == "n" else f"{label}: {m.group(1)}{unit}"
-                )
+                parts.append(outcome.format.format(label=outcome.label, value=m.group(1), unit=outcome.unit))
                 evidence.append(_span(pub.abstract, m, f"publication {pub.record_id} abstract"))
         if parts:
             source = f"PMID {pub.pmid}" if pub.pmid else pub.record_id

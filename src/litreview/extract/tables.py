@@ -16,22 +16,11 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.extract.rows import Row, derive_row
+from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import TABLE_COLUMNS
 from litreview.files import append_text_row, atomic_write_bytes, write_csv, write_json
 from litreview.records import Citation, Trial
 
-PAPER_HEADERS = (
-    ("compound", "Investigational compound"), ("trial_name", "Trial name"), ("design", "Study design"),
-    ("site", "Site of origin"), ("line", "Line of treatment"), ("identifier", "Identifier (ClinicalTrials.gov or other)"),
-    ("status", "Study status"), ("enrolment", "Estimated/actual enrolment"), ("location", "Recruitment location"),
-    ("results", "Results"),
-)  # fmt: skip
-TABLE_TITLES = {
-    "1": "Table 1. Chemotherapy", "2": "Table 2. Targeted therapy",
-    "3": "Table 3. Combination chemotherapy and targeted therapy", "4": "Table 4. ICI",
-    "5": "Table 5. Combination chemotherapy and ICI",
-    "6": "Table 6. Combination ICI and targeted therapy; combination ICI, targeted therapy and chemotherapy",
-}  # fmt: skip
 OVERRIDE_COLUMNS = ("identifier", "column", "value", "reason", "who")
 
 
@@ -50,14 +39,21 @@ class Tables:
     rows: list[Row]
     applied: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    headers: tuple[tuple[str, str], ...] = ()  # (column, header) in the review's order
+    titles: dict[str, str] = field(default_factory=dict)  # table number -> title
 
 
 def build_tables(
-    trials: Iterable[Trial], publications: Iterable[Citation] = (), overrides: Iterable[Override] = ()
+    trials: Iterable[Trial],
+    spec: ExtractionSpec,
+    publications: Iterable[Citation] = (),
+    overrides: Iterable[Override] = (),
 ) -> Tables:
     pubs = list(publications)
-    rows = [derive_row(t, pubs) for t in sorted(trials, key=lambda t: t.nct_id)]
-    tables = Tables(rows, warnings=[w for r in rows for w in r.warnings])
+    rows = [derive_row(t, spec, pubs) for t in sorted(trials, key=lambda t: t.nct_id)]
+    tables = Tables(
+        rows, warnings=[w for r in rows for w in r.warnings], headers=spec.headers, titles=spec.titles
+    )
     by_id = {r.cells["identifier"].value: r for r in rows}
     for o in overrides:
         row = by_id[o.identifier]
@@ -66,7 +62,10 @@ def build_tables(
         row.cells[o.column].evidence = [f"override by {o.who}: {o.reason} (was {before!r})"]
         tables.applied.append({"identifier": o.identifier, "column": o.column, "from": before, "to": o.value,
                                "reason": o.reason, "who": o.who})  # fmt: skip
-    rows.sort(key=lambda r: (int(r.cells["table"].value or 99), r.cells["identifier"].value))
+    position = {number: i for i, number in enumerate(spec.titles)}  # the review's own table order
+    rows.sort(
+        key=lambda r: (position.get(r.cells["table"].value, len(position)), r.cells["identifier"].value)
+    )
     return tables
 
 
@@ -126,11 +125,11 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
     book.remove(book.active)
     for table, rows in _grouped(tables).items():
         sheet = book.create_sheet(f"Table {table}" if table != "unassigned" else "Unassigned")
-        append_text_row(sheet, [TABLE_TITLES.get(table, "No therapy category derived")])
+        append_text_row(sheet, [tables.titles.get(table, "No therapy category derived")])
         sheet["A1"].font = Font(bold=True)
-        append_text_row(sheet, [header for _, header in PAPER_HEADERS])
+        append_text_row(sheet, [header for _, header in tables.headers])
         for row in rows:
-            append_text_row(sheet, [row.cells[key].value for key, _ in PAPER_HEADERS])
+            append_text_row(sheet, [row.cells[key].value for key, _ in tables.headers])
     if tables.applied:
         sheet = book.create_sheet("Overrides")
         append_text_row(sheet, ["identifier", "column", "from", "to", "reason", "who"])
@@ -139,7 +138,7 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
     if not book.worksheets:  # a review with no included trial: a workbook needs one visible sheet
         sheet = book.create_sheet("Tables")
         append_text_row(sheet, ["No included registry trial: the tables are empty"])
-        append_text_row(sheet, [header for _, header in PAPER_HEADERS])
+        append_text_row(sheet, [header for _, header in tables.headers])
     buffer = io.BytesIO()
     book.save(buffer)
     atomic_write_bytes(path, buffer.getvalue())
@@ -148,12 +147,12 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
 def tables_markdown(tables: Tables) -> str:
     out = []
     for table, rows in _grouped(tables).items():
-        out += [f"## {TABLE_TITLES.get(table, 'No therapy category derived')}", ""]
-        out.append("| " + " | ".join(h for _, h in PAPER_HEADERS) + " |")
-        out.append("|" + "---|" * len(PAPER_HEADERS))
+        out += [f"## {tables.titles.get(table, 'No therapy category derived')}", ""]
+        out.append("| " + " | ".join(h for _, h in tables.headers) + " |")
+        out.append("|" + "---|" * len(tables.headers))
         for row in rows:
             out.append(
-                "| " + " | ".join(row.cells[k].value.replace("|", "/") for k, _ in PAPER_HEADERS) + " |"
+                "| " + " | ".join(row.cells[k].value.replace("|", "/") for k, _ in tables.headers) + " |"
             )
         out.append("")
     if tables.applied:

@@ -23,6 +23,7 @@ from litreview.dedup.fuzzy import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
+from litreview.extract.spec import load_spec
 from litreview.extract.tables import build_tables, read_overrides, write_tables
 from litreview.files import atomic_write_bytes, file_sha256, sha256_bytes, write_csv, write_json
 from litreview.importers import load_records
@@ -511,16 +512,19 @@ def render(
         if isinstance(r, Trial) and r.record_id not in duplicates and passed(decided, r.record_id, FT_STAGE)
     ]
     citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
-    overrides = []
-    if protocol.tables.get("overrides"):
-        allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-        where = inside_folder(
-            protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
-        )
-        overrides = read_overrides(where, {t.nct_id for t in trials})
-    tables = build_tables(trials, citations, overrides)
-    for name, path in write_tables(root, tables).items():
-        outputs[name.replace(".", "_")] = path
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    if protocol.tables.get("extraction"):  # a review without extraction tables writes none
+        spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
+                                       "[tables] extraction", allow))  # fmt: skip
+        overrides = []
+        if protocol.tables.get("overrides"):
+            where = inside_folder(
+                protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
+            )
+            overrides = read_overrides(where, {t.nct_id for t in trials})
+        tables = build_tables(trials, spec, citations, overrides)
+        for name, path in write_tables(root, tables).items():
+            outputs[name.replace(".", "_")] = path
     run_records = [r for b in batches for r in b.records]
     manifest = {
         "litreview_version": __version__,
