@@ -25,6 +25,7 @@ from litreview.prioritise.model import Ranker
 from litreview.prioritise.stopping import check
 
 STOP_EVERY = 0.005  # test the stopping rule after each 0.5% of the records (and at least every 10)
+RETRAIN_SHARE = 0.01  # retrain after every record at first, then after every 1% of those labelled
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def simulate(texts: Sequence[str], labels: Sequence[int], seed: int, prior_inclu
             scores = ranker.scores(known)
             spent, fits = spent + time.perf_counter() - started, fits + 1
             scores[order] = -np.inf
-            batch = max(1, len(known) // 100)
+            batch = max(1, int(len(known) * RETRAIN_SHARE))
             queue = [int(i) for i in np.argsort(-scores, kind="stable")[:batch] if scores[i] > -np.inf]
         pick = queue.pop(0)
         order.append(pick)
