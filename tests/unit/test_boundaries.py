@@ -12,7 +12,10 @@ def library_modules() -> list[str]:
     import litreview
 
     names = [m.name for m in pkgutil.walk_packages(litreview.__path__, "litreview.")]
-    return ["litreview", *sorted(n for n in names if n != "litreview.pipeline.tasks")]
+    return [
+        "litreview",
+        *sorted(n for n in names if n != "litreview.pipeline.tasks" and not n.endswith("__main__")),
+    ]
 
 
 def test_library_does_not_import_prefect():

@@ -1,0 +1,62 @@
+"""The ``litreview`` command line: each command parses its arguments and calls one function.
+
+Errors raised as :class:`~litreview.errors.LitreviewError` print one readable line and exit 2;
+``--debug`` shows the traceback instead. One module per command group registers its commands on
+the one ``app``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import typer
+
+# isort: off
+# each module registers its commands, in the order `litreview --help` lists them
+from litreview.cli import review, report, dedup, search, query, screen, links  # noqa: F401
+
+# isort: on
+from litreview.cli.app import app, offline_prefect, state
+from litreview.errors import LitreviewError
+
+
+def main() -> None:
+    """Console entry point: map LitreviewError to one line and exit code 2."""
+    offline_prefect()
+    try:
+        code = app(standalone_mode=False)  # click returns typer.Exit's code in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except LitreviewError as exc:
+        if state["debug"]:
+            raise
+        # Plain print: rich would wrap a long path over several lines.
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        # The edges a command cannot foresee (a disk that fills, a file made read-only, a page that
+        # breaks mid-run): one line, and the open transaction has been rolled back.
+        if state["debug"]:
+            raise
+        where = "workspace database" if isinstance(exc, sqlite3.DatabaseError) else exc.filename
+        what = getattr(exc, "strerror", None) or str(exc)
+        print(f"error: {where + ': ' if where else ''}{what}", file=sys.stderr)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # usage errors (typer vendors its own click: catch either)
+        import click
+        from typer.exceptions import TyperException
+
+        if isinstance(exc, (click.ClickException, TyperException)) and hasattr(exc, "show"):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m litreview.cli``."""
+
+from litreview.cli import main
+
+main()

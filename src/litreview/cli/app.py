@@ -1,0 +1,115 @@
+"""The command-line application, its global options, and what its commands share."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Run a systematic review's search method end to end."
+)
+console = Console()
+state = {"debug": False}
+
+DEFAULT_REVIEW = Path("search_strings/ep_pd_nec")
+ReviewDirArgument = Annotated[Path, typer.Argument(help="Review folder holding review.toml.")]
+ReviewWorkspaceOption = Annotated[
+    Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from litreview import __version__
+
+        print(f"litreview {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and Prefect logs.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print litreview's version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
+) -> None:
+    state["debug"] = debug
+
+
+def quiet_prefect() -> None:
+    # Prefect logs every failure with a traceback; the CLI prints one line instead.
+    if not state["debug"]:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+
+
+def check_date(value: str, option: str) -> None:
+    from datetime import date
+
+    from litreview.errors import ConfigError
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def offline_prefect() -> None:
+    """Offline means offline: no anonymous usage reports from Prefect's client or its ephemeral
+    server (whose heartbeat also printed a 'database is locked' traceback above the summary).
+    A user may still opt in by setting these variables themselves."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's client talks to its own server on loopback: never through a proxy set for the internet
+    for name in ("NO_PROXY", "no_proxy"):
+        kept = [h for h in os.environ.get(name, "").split(",") if h.strip()]
+        os.environ[name] = ",".join(dict.fromkeys([*kept, "127.0.0.1", "localhost", "::1"]))
+
+
+WorkspaceOption = Annotated[Path, typer.Option("--workspace", help="The review's workspace folder.")]
+
+
+def run_mode(live: bool, replay: Path | None, record: Path | None, default: str) -> tuple[str, str | None]:
+    """live | replay | record from the three exclusive options, and the snapshot folder if any."""
+    from litreview.errors import ConfigError
+
+    if sum([live, replay is not None, record is not None]) > 1:
+        raise ConfigError("choose one of --live, --replay DIR and --record DIR")
+    if live:
+        return "live", None
+    if replay is not None:
+        return "replay", str(replay)
+    if record is not None:
+        return "record", str(record)
+    return default, None
+
+
+def progress_bar(label: str):
+    """A progress bar on stderr for long fetches; returns (callback, context manager)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )  # fmt: skip
+    task = progress.add_task(label, total=None)
+    return (lambda done, total: progress.update(task, completed=done, total=total)), progress
+
+
+RecordsArgument = Annotated[
+    Path, typer.Argument(help="Records: PubMed XML (.xml/.xml.gz), RIS or CT.gov JSON.")
+]
+
+
+def read_records(path: Path):
+    from litreview.importers import detect_format, load_records, source_name
+
+    fmt = detect_format(path)
+    return list(load_records(path, fmt, source=source_name(fmt, path)))
