@@ -27,16 +27,10 @@ OutOption = Annotated[Path, typer.Option("--out", help="Where to write the recor
 
 
 def _transport(live: bool, replay: Path | None, record: Path | None):
-    from litreview.config import Settings
-    from litreview.sources.http import LiveTransport, RecordTransport
-    from litreview.sources.transport import ReplayTransport
+    from litreview.sources.http import open_transport
 
     mode, _ = run_mode(live, replay, record, default="live")
-    if mode == "replay":
-        assert replay is not None
-        return ReplayTransport(replay)
-    transport = LiveTransport(Settings.from_env())
-    return RecordTransport(transport, record) if record is not None else transport
+    return open_transport(mode, snapshot=replay, record_into=record)
 
 
 @search_app.command("pubmed")

@@ -50,8 +50,8 @@ from litreview.screen.decisions import (
 from litreview.screen.foreign import ForeignRow, match_rows
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
-from litreview.sources.http import CheckpointTransport, LiveTransport, RecordTransport
-from litreview.sources.transport import ReplayTransport, Transport
+from litreview.sources.http import open_transport
+from litreview.sources.transport import Transport
 from litreview.version import __version__
 from litreview.workspace import StoreStats, Workspace
 
@@ -103,22 +103,16 @@ def make_transport(
     without fetching finished batches again (see :func:`clear_checkpoint`).
     """
     if mode == "replay":
-        return ReplayTransport(snapshot or protocol.snapshot_dir)
+        return open_transport(mode, snapshot=snapshot or protocol.snapshot_dir)
     if mode not in TRANSPORT_MODES:
         raise ConfigError(f"transport {mode!r} is unknown (available: {', '.join(TRANSPORT_MODES)})")
-    live = LiveTransport(settings or Settings.from_env())
-    if mode == "record":
-        if snapshot is None:
-            raise ConfigError("--record needs a folder to write the snapshot into")
-        target = snapshot
-    else:
-        if workspace is None:
-            raise ConfigError("a live run needs its workspace folder")
-        target = workspace / "runs" / run_id / "snapshot"
-    recorder = RecordTransport(live, target)
-    if workspace is None:
-        return recorder
-    return CheckpointTransport(recorder, checkpoint_dir(workspace), lambda r: r.endpoint == "efetch.fcgi")
+    if mode == "record" and snapshot is None:
+        raise ConfigError("--record needs a folder to write the snapshot into")
+    if mode != "record" and workspace is None:
+        raise ConfigError("a live run needs its workspace folder")
+    target = snapshot if mode == "record" else workspace / "runs" / run_id / "snapshot"  # type: ignore[operator]
+    return open_transport(mode, record_into=target, settings=settings,
+                          checkpoints=checkpoint_dir(workspace) if workspace is not None else None)  # fmt: skip
 
 
 def checkpoint_dir(workspace: Path) -> Path:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from litreview.config import Settings
 from litreview.errors import RetryableSourceError, SourceError, SourceResponseError
-from litreview.sources.transport import Request, Response, Snapshot
+from litreview.sources.transport import Request, Response, Snapshot, Transport
 from litreview.version import __version__
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -223,3 +223,29 @@ class CheckpointTransport:
             self.snapshot.add(request, response.body, payload_suffix(request))
             self.snapshot.save()
         return response
+
+
+def open_transport(
+    mode: str,
+    *,
+    snapshot: Path | None = None,
+    record_into: Path | None = None,
+    checkpoints: Path | None = None,
+    settings: Settings | None = None,
+) -> Transport:
+    """The one way flows and commands get a transport: ``replay`` answers from ``snapshot``; ``live``
+    and ``record`` search for real, keeping every raw response in ``record_into`` when given, and
+    resuming finished efetch batches from ``checkpoints`` when given."""
+    from litreview.sources.transport import ReplayTransport
+
+    if mode == "replay":
+        if snapshot is None:
+            raise SourceError("replay needs a snapshot folder")
+        return ReplayTransport(snapshot)
+    if mode not in ("live", "record"):
+        raise SourceError(f"transport {mode!r} is unknown (available: replay, live, record)")
+    live = LiveTransport(settings or Settings.from_env())
+    transport: Transport = live if record_into is None else RecordTransport(live, record_into)
+    if checkpoints is not None:
+        transport = CheckpointTransport(transport, checkpoints, lambda r: r.endpoint == "efetch.fcgi")
+    return transport
