@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from _common import ROOT, machine
 
-from litreview.prioritise.model import Ranker
+from litreview.prioritise.model import Ranker, document
 from litreview.prioritise.simulation import Run, metrics, prior_rows, simulate
 
 SETS = ROOT.parent / "shared" / "data" / "screening"
@@ -84,7 +84,7 @@ def retrain_10k() -> float:
     texts, labels = [], []
     for path in sorted(glob.glob(str(SETS / "*.csv"))):
         titles, abstracts, y = read(Path(path))
-        texts += [f"{t} {a}" for t, a in zip(titles, abstracts, strict=True)]
+        texts += [document(t, a) for t, a in zip(titles, abstracts, strict=True)]
         labels += y
     texts, labels = texts[:10_000], labels[:10_000]
     ranker = Ranker(texts)
@@ -120,7 +120,7 @@ def main() -> None:
         tmp = Path(name)
         for path in paths:
             titles, abstracts, labels = read(path)
-            texts = [f"{t} {a}" for t, a in zip(titles, abstracts, strict=True)]
+            texts = [document(t, a) for t, a in zip(titles, abstracts, strict=True)]
             ranker = Ranker(texts)
             ours, theirs = [], []
             for seed in range(args.seeds):

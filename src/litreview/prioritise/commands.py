@@ -11,7 +11,7 @@ import numpy as np
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.files import atomic_write_bytes, refuse_overwriting, write_csv, write_json
-from litreview.prioritise.model import Ranker
+from litreview.prioritise.model import Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record
@@ -21,8 +21,8 @@ RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
 
 
 def record_text(record: Record) -> str:
-    return " ".join(
-        [record.title, getattr(record, "abstract", "") or "", " ".join(getattr(record, "keywords", ()) or ())]
+    return document(
+        record.title, getattr(record, "abstract", "") or "", " ".join(getattr(record, "keywords", ()) or ())
     )
 
 
@@ -150,11 +150,11 @@ def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
                         f"{label_column} {value!r} is not 0 or 1", path=path, line=reader.line_num
                     )
                 labels.append(int(float(value)))
-                texts.append(
-                    " ".join(
-                        row.get(header[c], "") or "" for c in ("title", "abstract", "keywords") if c in header
-                    )
+                title, abstract, keywords = (
+                    (row.get(header[c]) or "") if c in header else ""
+                    for c in ("title", "abstract", "keywords")
                 )
+                texts.append(document(title, abstract, keywords))
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
     except csv.Error as exc:
