@@ -152,3 +152,10 @@ def test_a_recorded_stopping_check_is_cited_in_the_search_log(ranked_workspace, 
         "Callaghan & Müller-Hansen 2020" in text
         and "target recall 95% with 95% confidence, not reached" in text
     )
+
+
+def test_the_same_decisions_always_give_the_same_ranking():
+    texts, labels = corpus(n_relevant=30, n_other=300, seed=3)
+    known = {i: labels[i] for i in range(60)}
+    first = Ranker(texts).scores(known)
+    assert all(np.array_equal(first, Ranker(texts).scores(known)) for _ in range(3))

@@ -429,6 +429,114 @@ def _discard(staging: Path) -> None:
         staging.parent.rmdir()  # .staging/ itself, when no other run is staging
 
 
+@dataclass
+class Scope:
+    """What a run screens and counts: everything it found, or in an update only what is new or changed."""
+
+    identified: dict[str, list[str]]  # source -> record ids counted as identified
+    to_screen: list[str]
+    new_ids: set[str]
+    changed: list[str]
+
+
+def _scope(batches: list[SourceBatch], by_id: dict[str, Record], update: UpdateContext | None) -> Scope:
+    identified = {b.name: [r.record_id for r in b.records] for b in batches}
+    run_ids = sorted({i for ids in identified.values() for i in ids})
+    if update is None:
+        return Scope(identified, run_ids, set(), [])
+    changed = [
+        i for i in run_ids if i in update.before and content_hash(update.before[i]) != content_hash(by_id[i])
+    ]
+    new_ids = {i for i in run_ids if i not in update.existing}
+    identified = {name: [i for i in ids if i in new_ids] for name, ids in identified.items()}
+    return Scope(identified, sorted(new_ids | set(changed)), new_ids, changed)
+
+
+def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: Scope, duplicates: dict[str, tuple[str, str]],
+           decided: dict[tuple[str, str], Effective], update: UpdateContext | None) -> dict[str, Any]:  # fmt: skip
+    previous = None
+    if update is not None:
+        previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
+        previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
+    prisma = count_flow(
+        identified=scope.identified,
+        groups={b.name: b.group for b in batches},
+        duplicates={k: v[0] for k, v in duplicates.items()},
+        decisions=decided,
+        reported=protocol.reported if update is None else None,
+        previous=previous,
+    )
+    return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
+
+
+def _write_tables(root: Path, protocol: Protocol, records: list[Record], duplicates: dict[str, tuple[str, str]],
+                  decided: dict[tuple[str, str], Effective]) -> dict[str, Path]:  # fmt: skip
+    """The extraction tables of the included registry trials (linked publications: the review's own
+    citations); none for a review without ``[tables] extraction``."""
+    if not protocol.tables.get("extraction"):
+        return {}
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    trials = [r for r in records
+              if isinstance(r, Trial) and r.record_id not in duplicates and passed(decided, r.record_id, FT_STAGE)]  # fmt: skip
+    citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
+    spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
+                                   "[tables] extraction", allow))  # fmt: skip
+    overrides = []
+    if protocol.tables.get("overrides"):
+        where = inside_folder(
+            protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
+        )
+        overrides = read_overrides(where, {t.nct_id for t in trials})
+    tables = build_tables(trials, spec, citations, overrides)
+    return {name.replace(".", "_"): path for name, path in write_tables(root, tables).items()}
+
+
+def _manifest(protocol: Protocol, run_id: str, batches: list[SourceBatch], *, mode: str, started: str,
+              flow_run_id: str | None, duplicates: dict[str, tuple[str, str]], maybe_count: int,
+              screening: dict[str, Any], outputs: dict[str, Path], root: Path) -> dict[str, Any]:  # fmt: skip
+    run_records = [r for b in batches for r in b.records]
+    return {
+        "litreview_version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "review_id": protocol.review_id,
+        "run_id": run_id,
+        "started_at": started,
+        "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "prefect_flow_run_id": flow_run_id,
+        "transport": mode,
+        "snapshot": _relative(str(protocol.snapshot_dir), protocol.folder) if mode == "replay" else None,
+        "protocol": {"path": _relative(str(protocol.path), protocol.folder), "sha256": protocol.sha256},
+        "accepted_repairs": protocol.repairs or None,
+        "sources": {b.name: b.evidence for b in batches},
+        "counts": {b.name: len(b.records) for b in batches},
+        "record_set_sha256": record_set_hash(run_records),
+        "duplicates_linked": len(duplicates),
+        "dedup_rules": dict(sorted(Counter(rule for _, rule in duplicates.values()).items())),
+        "maybe_duplicates": maybe_count,
+        "screening": screening,
+        "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
+    }
+
+
+def _write_changes(root: Path, run_dir: Path, run_id: str, update: UpdateContext, scope: Scope,
+                   by_id: dict[str, Record], duplicates: dict[str, tuple[str, str]],
+                   decided: dict[tuple[str, str], Effective], everything: list[Decision]) -> dict[str, Any]:  # fmt: skip
+    """changes.json/md of an update, its new records ranked by a model trained on every earlier decision."""
+    new_included = [
+        by_id[i] for i in sorted(scope.new_ids) if i not in duplicates and passed(decided, i, FT_STAGE)
+    ]
+    kept = [r for i, r in sorted(by_id.items()) if i not in duplicates]
+    ranked, basis, _ = rank_records(kept, everything, TA_STAGE)
+    ranks = {row["record_id"]: row for row in ranked if row["record_id"] in scope.new_ids}
+    report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(scope.new_ids)],
+                           [(update.before[i], by_id[i]) for i in scope.changed], new_included, ranks, basis)  # fmt: skip
+    for folder in (root, run_dir):
+        write_json(folder / "changes.json", report)
+        atomic_write_bytes(folder / "changes.md", change_markdown(report).encode("utf-8"))
+    return report
+
+
 def render(
     workspace: Workspace,
     protocol: Protocol,
@@ -452,31 +560,11 @@ def render(
     run_dir = root / "runs" / run_id
     by_id = {r.record_id: r for r in records}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
-    identified = {b.name: [r.record_id for r in b.records] for b in batches}
-    run_ids = sorted({i for ids in identified.values() for i in ids})
-    previous = None
-    if update is not None:
-        changed = [
-            i
-            for i in run_ids
-            if i in update.before and content_hash(update.before[i]) != content_hash(by_id[i])
-        ]
-        new_ids = {i for i in run_ids if i not in update.existing}
-        identified = {name: [i for i in ids if i in new_ids] for name, ids in identified.items()}
-        run_ids = sorted(new_ids | set(changed))
-    decided = screen_records(workspace, protocol, run_id, [by_id[i] for i in run_ids], set(duplicates))
-    if update is not None:
-        previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
-        previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
-    prisma = count_flow(
-        identified=identified,
-        groups={b.name: b.group for b in batches},
-        duplicates={k: v[0] for k, v in duplicates.items()},
-        decisions=decided,
-        reported=protocol.reported if update is None else None,
-        previous=previous,
+    scope = _scope(batches, by_id, update)
+    decided = screen_records(
+        workspace, protocol, run_id, [by_id[i] for i in scope.to_screen], set(duplicates)
     )
-    prisma = {"review_id": protocol.review_id, "run_id": run_id, **prisma}
+    prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update)
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     outputs = {
         "records": root / "records.csv",
@@ -499,64 +587,14 @@ def render(
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
         outputs[name.replace(".", "_")] = path
-    # The tables hold the included registry trials; linked publications are the review's own citations.
-    trials = [
-        r
-        for r in records
-        if isinstance(r, Trial) and r.record_id not in duplicates and passed(decided, r.record_id, FT_STAGE)
-    ]
-    citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
-    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    if protocol.tables.get("extraction"):  # a review without extraction tables writes none
-        spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
-                                       "[tables] extraction", allow))  # fmt: skip
-        overrides = []
-        if protocol.tables.get("overrides"):
-            where = inside_folder(
-                protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
-            )
-            overrides = read_overrides(where, {t.nct_id for t in trials})
-        tables = build_tables(trials, spec, citations, overrides)
-        for name, path in write_tables(root, tables).items():
-            outputs[name.replace(".", "_")] = path
-    run_records = [r for b in batches for r in b.records]
-    manifest = {
-        "litreview_version": __version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "review_id": protocol.review_id,
-        "run_id": run_id,
-        "started_at": started,
-        "finished_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "prefect_flow_run_id": flow_run_id,
-        "transport": mode,
-        "snapshot": _relative(str(protocol.snapshot_dir), protocol.folder) if mode == "replay" else None,
-        "protocol": {"path": _relative(str(protocol.path), protocol.folder), "sha256": protocol.sha256},
-        "accepted_repairs": protocol.repairs or None,
-        "sources": {b.name: b.evidence for b in batches},
-        "counts": {b.name: len(b.records) for b in batches},
-        "record_set_sha256": record_set_hash(run_records),
-        "duplicates_linked": len(duplicates),
-        "dedup_rules": dict(sorted(Counter(rule for _, rule in duplicates.values()).items())),
-        "maybe_duplicates": maybe_count,
-        "screening": screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule")),
-        "outputs": {k: _relative(str(v), root) for k, v in outputs.items()},
-    }
+    outputs.update(_write_tables(root, protocol, records, duplicates, decided))
+    screening = screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule"))
+    manifest = _manifest(protocol, run_id, batches, mode=mode, started=started, flow_run_id=flow_run_id,
+                         duplicates=duplicates, maybe_count=maybe_count, screening=screening, outputs=outputs, root=root)  # fmt: skip
     if update is not None:
-        new_included = [
-            by_id[i] for i in sorted(new_ids) if i not in duplicates and passed(decided, i, FT_STAGE)
-        ]
-        # the new records to screen, ranked by a model trained on every earlier decision
-        kept = [r for i, r in sorted(by_id.items()) if i not in duplicates]
-        ranked, basis, _ = rank_records(kept, everything, TA_STAGE)
-        ranks = {row["record_id"]: row for row in ranked if row["record_id"] in new_ids}
-        report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(new_ids)],
-                               [(update.before[i], by_id[i]) for i in changed], new_included, ranks, basis)  # fmt: skip
+        report = _write_changes(root, run_dir, run_id, update, scope, by_id, duplicates, decided, everything)
         manifest["update"] = {"since_run": update.since_run, "windows": update.windows,
-                              "new_records": len(new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
-        for folder in (root, run_dir):
-            write_json(folder / "changes.json", report)
-            atomic_write_bytes(folder / "changes.md", change_markdown(report).encode("utf-8"))
+                              "new_records": len(scope.new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
         outputs["changes"] = root / "changes.md"
     write_json(outputs["manifest"], manifest)
     log = search_log(manifest, protocol.raw, prisma)
