@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from litreview.prioritise.model import Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record
-from litreview.sources.common import not_utf8
+from litreview.sources.common import read_csv_table
 
 RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
 
@@ -136,29 +135,20 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
 
 def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
     """Texts (title, abstract, keywords) and 0/1 labels of a labelled review (CSV)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = {h.strip().lower(): h for h in reader.fieldnames or []}
-            if label_column.lower() not in header or "title" not in header:
-                raise RecordParseError(f"needs a title and a {label_column!r} column", path=path, line=1)
-            texts, labels = [], []
-            for row in reader:
-                value = (row.get(header[label_column.lower()]) or "").strip()
-                if value not in ("0", "1", "0.0", "1.0"):
-                    raise RecordParseError(
-                        f"{label_column} {value!r} is not 0 or 1", path=path, line=reader.line_num
-                    )
-                labels.append(int(float(value)))
-                title, abstract, keywords = (
-                    (row.get(header[c]) or "") if c in header else ""
-                    for c in ("title", "abstract", "keywords")
-                )
-                texts.append(document(title, abstract, keywords))
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path) from exc
-    except csv.Error as exc:
-        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
+    names, rows = read_csv_table(path)
+    header = {h.lower(): h for h in names}
+    if label_column.lower() not in header or "title" not in header:
+        raise RecordParseError(f"needs a title and a {label_column!r} column", path=path, line=1)
+    texts, labels = [], []
+    for line, row in rows:
+        value = row.get(header[label_column.lower()], "").strip()
+        if value not in ("0", "1", "0.0", "1.0"):
+            raise RecordParseError(f"{label_column} {value!r} is not 0 or 1", path=path, line=line)
+        labels.append(int(float(value)))
+        title, abstract, keywords = (
+            row.get(header[c], "") if c in header else "" for c in ("title", "abstract", "keywords")
+        )
+        texts.append(document(title, abstract, keywords))
     if sum(labels) == 0:
         raise RecordParseError(f"no record is labelled 1 in {label_column}", path=path)
     return texts, labels

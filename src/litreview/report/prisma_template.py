@@ -7,13 +7,12 @@ Rows are found by their ``data`` key; a key the template lists but the file lack
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.report.prisma2020_csv import TEMPLATE, check_template
-from litreview.sources.common import not_utf8
+from litreview.sources.common import read_csv_table
 
 LISTS = {"database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded"}
 _BLANK = {"", "na", "n/a"}
@@ -24,25 +23,16 @@ def read_template(path: Path) -> dict[str, Any]:
     name the line."""
     known = {key for key, *_ in TEMPLATE if key != "NA"}
     values: dict[str, Any] = {}
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            missing = {"data", "n"} - set(reader.fieldnames or [])
-            if missing:
-                raise RecordParseError(
-                    f"not a PRISMA2020 template: no {', '.join(sorted(missing))} column", path=path, line=1
-                )
-            for row in reader:
-                key = (row.get("data") or "").strip()
-                if key not in known:
-                    continue
-                values[key] = _value(key, (row.get("n") or "").strip(), path, reader.line_num)
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path) from exc
-    except csv.Error as exc:
-        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
-    except OSError as exc:
-        raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
+    header, rows = read_csv_table(path)
+    missing = {"data", "n"} - set(header)
+    if missing:
+        raise RecordParseError(
+            f"not a PRISMA2020 template: no {', '.join(sorted(missing))} column", path=path, line=1
+        )
+    for line, row in rows:
+        key = row.get("data", "").strip()
+        if key in known:
+            values[key] = _value(key, row.get("n", "").strip(), path, line)
     if not any(key in values for key in ("database_results", "register_results", "records_screened")):
         raise RecordParseError("not a PRISMA2020 template: no database_results, register_results or "
                                "records_screened row", path=path)  # fmt: skip

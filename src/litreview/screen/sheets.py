@@ -12,7 +12,6 @@ read back as a decision.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +29,7 @@ from litreview.screen.foreign import (
     is_rayyan,
     rayyan_votes,
 )
-from litreview.sources.common import not_utf8
+from litreview.sources.common import read_csv_table
 
 SHEET_COLUMNS = ("record_id", "stage", "title", "authors", "year", "source", "abstract", "keywords",
                  "suggestion", "suggestion_reason", "decision", "reason", "reviewer")  # fmt: skip
@@ -94,7 +93,7 @@ def read_decision_file(path: Path) -> list[SheetRow | ForeignRow]:
     suffix = path.suffix.lower()
     if suffix == ".ris":
         return _read_ris(path)
-    header, numbered = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    header, numbered = _read_xlsx(path) if suffix == ".xlsx" else read_csv_table(path)
     return _table_rows(header, numbered, path, csv_text=suffix != ".xlsx")
 
 
@@ -133,21 +132,6 @@ def _foreign(
     return ForeignRow(number, tool, tuple(x for x in (first(row, "record_id"), first(row, "key", "id")) if x),
                       first(row, "doi", "DOI"), first(row, "pmid", "pubmed_id", "pubmedID", "PMID"),
                       first(row, "title", "primary_title", "Title"), decision, reason, reviewer, stage)  # fmt: skip
-
-
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            header = [h.strip() for h in reader.fieldnames or []]
-            reader.fieldnames = header
-            return header, [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path) from exc
-    except csv.Error as exc:
-        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
-    except OSError as exc:
-        raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

@@ -112,3 +112,23 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
             except UnicodeDecodeError as exc:
                 return number, exc.start + 1, raw[exc.start]
     return None
+
+
+def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """A CSV file's header (trimmed) and its rows with their line numbers; not UTF-8, malformed or
+    unreadable files are one RecordParseError naming the file (and the line, where known)."""
+    import csv
+
+    csv.field_size_limit(10_000_000)  # abstracts can be long
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, strict=True)
+            header = [h.strip() for h in reader.fieldnames or []]
+            reader.fieldnames = header
+            return header, [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path) from exc
+    except csv.Error as exc:
+        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
+    except OSError as exc:
+        raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
