@@ -69,11 +69,11 @@ def asreview_order(
     asreview = python.parent / "asreview"
     started = time.perf_counter()
     subprocess.run([str(asreview), "simulate", str(data), "--prior-idx", *map(str, priors), "--seed", str(seed),
-                    "-o", str(project)], check=True, capture_output=True)  # fmt: skip
+                    "-o", str(project)], check=True, capture_output=True, cwd=tmp)  # fmt: skip
     wall = time.perf_counter() - started
     out = subprocess.run(
-        [str(python), "-c", ASREVIEW_ORDER, str(project)], check=True, capture_output=True, text=True
-    )
+        [str(python), "-c", ASREVIEW_ORDER, str(project)], check=True, capture_output=True, text=True, cwd=tmp
+    )  # cwd: asreview's dataset cache (synergy_cache.sqlite) lands in its working folder, not the tree
     order = [int(x) for x in out.stdout.strip().split(",") if x]
     seen = set(order)
     order += [i for i in range(len(labels)) if i not in seen]  # it stops after the last relevant record
