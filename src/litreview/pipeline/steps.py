@@ -28,7 +28,7 @@ from litreview.extract.tables import build_tables, read_overrides, write_tables
 from litreview.files import atomic_write_bytes, file_sha256, sha256_bytes, write_csv, write_json
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
-from litreview.pipeline.update_plan import Window
+from litreview.pipeline.update_plan import UpdatePlan, Window
 from litreview.prioritise.commands import rank_records
 from litreview.records import Citation, Decision, Record, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
@@ -210,6 +210,33 @@ def collect_source(
     return batch
 
 
+def collect(protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str,
+            workspace_dir: str, window: Window | None = None) -> SourceBatch:  # fmt: skip
+    """One source's records: searched through its transport (checkpointed in the workspace when live), or read from its file."""
+    spec = protocol.source(source_name)
+    transport = None
+    if spec.kind in ("pubmed", "ctgov"):
+        transport = make_transport(protocol, mode, Path(snapshot) if snapshot else None,
+                                   workspace=Path(workspace_dir) if mode != "replay" else None, run_id=run_id)  # fmt: skip
+    return collect_source(protocol, spec, transport, run_id, window)
+
+
+def store_and_report(protocol: Protocol, workspace_dir: str, run_id: str, batches: list[SourceBatch], *, mode: str,
+                     started: str, flow_run_id: str | None, update: UpdatePlan | None = None) -> RunResult:  # fmt: skip
+    """Under the workspace lock: store, link, screen and render (see :func:`store_and_render`), then
+    forget the finished fetch checkpoints."""
+    workspace = Workspace(workspace_dir, protocol.review_id)
+    workspace.lock()
+    try:
+        workspace.open()
+        result = store_and_render(workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run_id,
+                                  started=started, update=update)  # fmt: skip
+        clear_checkpoint(Path(workspace_dir))
+        return result
+    finally:
+        workspace.close()
+
+
 def _portable(record: Record, base: Path) -> Record:
     # Provenance names payloads relative to the review folder, so outputs move with it.
     prov = record.provenance
@@ -382,7 +409,7 @@ def store_and_render(
     mode: str,
     flow_run_id: str | None,
     started: str,
-    update: dict[str, Any] | None = None,
+    update: UpdatePlan | None = None,
 ) -> RunResult:
     """Store, link, screen and render as one unit: the database changes in one transaction and the
     outputs are written to a staging folder, published only once that transaction has committed.
@@ -396,7 +423,7 @@ def store_and_render(
                 incoming = {r.record_id for b in batches for r in b.records}
                 existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
                 before = {r.record_id: r for r in workspace.records(sorted(incoming & existing))}
-                context = UpdateContext(update["since_run"], update["windows"], existing, before)
+                context = UpdateContext(update.since_run, update.windows_dict(), existing, before)
             stored, records = store(workspace, run_id, batches, protocol)
             result = render(workspace, protocol, run_id, batches, records, mode=mode, flow_run_id=flow_run_id,
                             started=started, update=context, out=staging)  # fmt: skip

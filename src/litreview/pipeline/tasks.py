@@ -15,11 +15,9 @@ from prefect import flow, task
 from prefect.runtime import flow_run
 
 from litreview.config import Protocol, load_protocol
-from litreview.errors import WorkspaceError
 from litreview.pipeline import steps
 from litreview.pipeline.server_process import can_tether, tethered_server
-from litreview.pipeline.update_plan import Window, update_windows
-from litreview.workspace import Workspace
+from litreview.pipeline.update_plan import UpdatePlan, Window, plan_update
 
 
 @contextlib.contextmanager
@@ -45,69 +43,21 @@ def load_protocol_task(review_dir: str) -> Protocol:
 
 
 @task(name="collect source", task_run_name="collect {source_name}")
-def collect_source_task(
-    protocol: Protocol,
-    source_name: str,
-    mode: str,
-    snapshot: str | None,
-    run_id: str,
-    workspace_dir: str,
-    window: Window | None = None,
-) -> steps.SourceBatch:
-    spec = protocol.source(source_name)
-    transport = None
-    if spec.kind in ("pubmed", "ctgov"):
-        transport = steps.make_transport(
-            protocol,
-            mode,
-            Path(snapshot) if snapshot else None,
-            workspace=Path(workspace_dir) if mode != "replay" else None,
-            run_id=run_id,
-        )
-    return steps.collect_source(protocol, spec, transport, run_id, window)
+def collect_source_task(protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str,
+                        workspace_dir: str, window: Window | None = None) -> steps.SourceBatch:  # fmt: skip
+    return steps.collect(protocol, source_name, mode, snapshot, run_id, workspace_dir, window)
 
 
 @task(name="store, link and report")
-def store_and_report_task(
-    protocol: Protocol,
-    workspace_dir: str,
-    run_id: str,
-    batches: list[steps.SourceBatch],
-    mode: str,
-    started: str,
-    update: dict | None = None,
-) -> steps.RunResult:
-    workspace = Workspace(workspace_dir, protocol.review_id)
-    workspace.lock()
-    try:
-        workspace.open()
-        result = steps.store_and_render(
-            workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run.get_id(), started=started,
-            update=update,
-        )  # fmt: skip
-        steps.clear_checkpoint(Path(workspace_dir))
-        return result
-    finally:
-        workspace.close()
+def store_and_report_task(protocol: Protocol, workspace_dir: str, run_id: str, batches: list[steps.SourceBatch],
+                          mode: str, started: str, update: UpdatePlan | None = None) -> steps.RunResult:  # fmt: skip
+    return steps.store_and_report(protocol, workspace_dir, run_id, batches, mode=mode, started=started,
+                                  flow_run_id=flow_run.get_id(), update=update)  # fmt: skip
 
 
 @task(name="plan update")
-def plan_update_task(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> dict:
-    """The windows since the last finished run; refuses when there is no earlier run."""
-    from datetime import date
-
-    with Workspace.existing(workspace_dir) as workspace:
-        if workspace.review_id != protocol.review_id:
-            raise WorkspaceError(
-                f"{workspace_dir}: workspace of review {workspace.review_id!r}, not {protocol.review_id!r}"
-            )
-        last = workspace.last_finished_run(before=run_id)
-    if last is None:
-        raise WorkspaceError(f"{workspace_dir}: no finished run to update from; run `litreview run` first")
-    since_run, manifest = last
-    day = date.fromisoformat(asof) if asof else date.today()
-    windows = update_windows(protocol, since_run, manifest, day)
-    return {"since_run": since_run, "windows": windows}
+def plan_update_task(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> UpdatePlan:
+    return plan_update(protocol, workspace_dir, run_id, asof)
 
 
 @flow(name="litreview-review", log_prints=True)
@@ -148,17 +98,8 @@ def update_flow(
     plan = plan_update_task(protocol, workspace_dir, run_id, asof)
     batches = [
         collect_source_task(
-            protocol, spec.name, mode, snapshot, run_id, workspace_dir, plan["windows"][spec.name]
+            protocol, spec.name, mode, snapshot, run_id, workspace_dir, plan.windows[spec.name]
         )
         for spec in protocol.sources
     ]
-    windows = {name: window.as_dict() for name, window in plan["windows"].items()}
-    return store_and_report_task(
-        protocol,
-        workspace_dir,
-        run_id,
-        batches,
-        mode,
-        started,
-        {"since_run": plan["since_run"], "windows": windows},
-    )
+    return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started, plan)

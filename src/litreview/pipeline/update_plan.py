@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from litreview.config import Protocol
-from litreview.errors import ConfigError
+from litreview.errors import ConfigError, WorkspaceError
 from litreview.files import file_sha256
 
 
@@ -65,3 +65,31 @@ def update_windows(
                 reason="export unchanged since the last run" if same else "export changed: read again",
             )
     return windows
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What an update searches: the windows since the last finished run."""
+
+    since_run: str
+    windows: dict[str, Window]
+
+    def windows_dict(self) -> dict[str, dict[str, Any]]:
+        return {name: window.as_dict() for name, window in self.windows.items()}
+
+
+def plan_update(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> UpdatePlan:
+    """The windows since the last finished run; refuses when there is no earlier run."""
+    from litreview.workspace import Workspace
+
+    with Workspace.existing(workspace_dir) as workspace:
+        if workspace.review_id != protocol.review_id:
+            raise WorkspaceError(
+                f"{workspace_dir}: workspace of review {workspace.review_id!r}, not {protocol.review_id!r}"
+            )
+        last = workspace.last_finished_run(before=run_id)
+    if last is None:
+        raise WorkspaceError(f"{workspace_dir}: no finished run to update from; run `litreview run` first")
+    since_run, manifest = last
+    day = date.fromisoformat(asof) if asof else date.today()
+    return UpdatePlan(since_run, update_windows(protocol, since_run, manifest, day))
