@@ -10,7 +10,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.dedup.fuzzy import SHARED_DOI, compare, link_fuzzy, prepare
+from litreview.dedup.cluster import link_fuzzy
+from litreview.dedup.prepare import SHARED_DOI, prepare
+from litreview.dedup.rules import compare
 from litreview.records import Citation
 
 SUPPLEMENT_DOI = "10.1093/annonc/mdz247"

@@ -1,4 +1,4 @@
-from litreview.dedup.fuzzy import link_fuzzy
+from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.normalize import (
     normalize_accession,
     normalize_doi,

@@ -3,17 +3,16 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litreview.dedup.fuzzy import (
+from litreview.dedup.cluster import link_fuzzy, link_registrations
+from litreview.dedup.prepare import (
     REGISTRATION,
-    compare,
-    link_fuzzy,
-    link_registrations,
     normalise_authors,
     normalise_title,
     page_range,
     pages_conflict,
     prepare,
 )
+from litreview.dedup.rules import compare
 from litreview.records import Citation, Trial
 
 

@@ -24,7 +24,7 @@ def dedup(
 ) -> None:
     """Link duplicates (never delete): duplicates.csv (record_id,duplicate_of,rule,score), maybe.csv and
     shared_doi.csv (records that share a DOI but are different items, kept apart)."""
-    from litreview.dedup.fuzzy import link_fuzzy
+    from litreview.dedup.cluster import link_fuzzy
     from litreview.files import refuse_overwriting, write_csv
     from litreview.importers import detect_format, load_jsonl, load_records, source_name
     from litreview.records import Record

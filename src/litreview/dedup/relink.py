@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from litreview.dedup.fuzzy import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI, link_fuzzy, link_registrations
+from litreview.dedup.cluster import link_fuzzy, link_registrations
+from litreview.dedup.prepare import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.records import PAIR_VERDICTS, SAME, Link, Record

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.config import Protocol, Settings, SourceSpec, inside_folder
-from litreview.dedup.fuzzy import MAYBE_DUPLICATE
+from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError

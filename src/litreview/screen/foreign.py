@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from litreview.dedup.fuzzy import GENERIC_TITLES, normalise_title
 from litreview.dedup.normalize import normalize_doi, normalize_pmid
+from litreview.dedup.prepare import GENERIC_TITLES, normalise_title
 from litreview.records import Record
 from litreview.screen.decisions import SheetRow
 

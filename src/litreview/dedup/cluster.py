@@ -1,0 +1,273 @@
+"""Fuzzy duplicate linking: normalise, block, compare with rapidfuzz, guard, cluster.
+
+Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rare title words,
+title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
+nothing keeps the records apart; guards keep distinct things apart however similar the titles
+are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
+comment / reply / retraction / protocol against the article, different numbers in the titles
+(parts of a series, phases), a conference abstract against a full paper (those go to "maybe").
+A place identifies an item where titles cannot: one correction notice that only one database labels
+"Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
+multi-page span by the same first author.
+Near misses go to a "maybe" queue for a human; nothing there is linked. Clusters never join two
+different DOIs, even transitively; the most complete record represents each cluster.
+
+A DOI is evidence, not proof: supplements and abstract books give one DOI to hundreds of abstracts.
+An equal DOI links only when the content agrees (titles compatible, no conflicting first page or
+first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
+a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
+Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
+titles that recur in one journal at different places) link only when volume, issue and pages agree.
+Rules that trust the place (pages, volume) never fire between supplement or conference abstracts
+whose titles differ in content words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from litreview.dedup.blocking import (
+    DOI_WINDOW,
+    blocking_keys,
+)
+from litreview.dedup.normalize import (
+    normalize_accession,
+    normalize_nct,
+    normalize_pmcid,
+    normalize_pmid,
+)
+from litreview.dedup.prepare import (
+    BLOCK_CAP,
+    HUMAN,
+    REGISTRATION,
+    SHARED_DOI,
+    Prepared,
+    prepare,
+)
+from litreview.dedup.representative import DUPLICATE, rank
+from litreview.dedup.rules import (
+    compare,
+    recurring_titles,
+)
+from litreview.records import SAME, Citation, Link, Record, Trial
+
+
+@dataclass(frozen=True)
+class Maybe:
+    a: str
+    b: str
+    score: float
+    reason: str
+
+
+class Linkage(NamedTuple):
+    links: list[Link]  # duplicate -> representative
+    maybes: list[Maybe]  # pairs a reviewer must settle
+    shared_doi: list[Maybe]  # records that share a DOI but are different items (one pair a record)
+
+
+Progress = Callable[[int, int], None]  # (blocks done, blocks in all)
+
+
+def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] = frozenset(),
+               verdicts: Mapping[tuple[str, str], str] | None = None,
+               progress: Progress | None = None) -> Linkage:  # fmt: skip
+    """Duplicate links (including exact DOI/PMID/NCT ones), the 'maybe' pairs and the shared-DOI
+    pairs, for any records.
+
+    ``verdicts`` are a reviewer's word on pairs (sorted ids -> "same" | "distinct") and overrule
+    every rule: a "same" pair is linked (even across DOIs: a preprint and its paper), a "distinct"
+    pair never ends up in one cluster, not even through a chain, and a decided pair is no "maybe".
+
+    Records identical after normalisation are grouped by hashing first: the rules see only what
+    is normalised, so one comparison decides for a whole group and every pair of groups is
+    compared once, whatever the number of copies (an export repeated 2,000 times costs one)."""
+    prepared: dict[str, Prepared] = {}
+    ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
+    copies: dict[Prepared, list[str]] = defaultdict(list)  # normalised content -> ids bearing it
+    for record in records:
+        p = prepare(record)
+        prepared[record.record_id] = p
+        copies[replace(p, record_id="", merit=(0, 0))].append(record.record_id)
+        for key in _exact_keys(record):
+            ids_by_exact[key].append(record.record_id)
+    for ids in copies.values():
+        ids.sort()  # the first of a group is the same whatever the input order
+    distinct = [ids[0] for ids in copies.values()]  # one record for each normalised content
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record_id in distinct:
+        for key in blocking_keys(prepared[record_id]):
+            blocks[key].append(record_id)
+    generic = recurring_titles(prepared[i] for i in distinct)
+    pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
+    for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
+        for other in ids[1:]:
+            pair = tuple(sorted((ids[0], other)))
+            a, b = prepared[pair[0]], prepared[pair[1]]
+            if not (a.doi and b.doi and a.doi != b.doi):
+                pairs[pair] = ("duplicate", 1.0, f"exact-{key[0]}")  # type: ignore[index]
+    apart_copies = []  # groups of copies the rules do not link (identical notices)
+    for ids in copies.values():  # copies: what the rules say of two records with this content
+        if len(ids) > 1 and blocking_keys(prepared[ids[0]]):  # two records sharing no key are never compared
+            result = compare(prepared[ids[0]], prepared[ids[1]], generic)
+            if result[0] != "duplicate":
+                apart_copies.append(ids)
+            if result[0]:
+                for other in ids[1:]:
+                    pair = (ids[0], other) if ids[0] < other else (other, ids[0])
+                    pairs.setdefault(pair, result)
+    for done, (key, ids) in enumerate(blocks.items(), start=1):
+        if progress is not None and (done % 1000 == 0 or done == len(blocks)):
+            progress(done, len(blocks))
+        if len(ids) < 2 or (len(ids) > BLOCK_CAP and key[0] != "doi"):
+            continue
+        if len(ids) > BLOCK_CAP:
+            ids = sorted(ids, key=lambda i: prepared[i].title)
+        window = DOI_WINDOW if len(ids) > BLOCK_CAP else len(ids)
+        for i, first in enumerate(ids):
+            for second in ids[i + 1 : i + 1 + window]:
+                pair = (first, second) if first < second else (second, first)
+                if pair not in pairs:  # only links and maybes are kept: memory stays linear
+                    result = compare(prepared[pair[0]], prepared[pair[1]], generic)
+                    if result[0]:
+                        pairs[pair] = result
+    pairs = _spread_to_copies(pairs, apart_copies)
+    # A DOI the data shows on different items identifies nothing: a record without a title cannot
+    # be linked by that DOI alone.
+    shared_dois = {prepared[pair[0]].doi for pair, value in pairs.items() if value[0] == SHARED_DOI}
+    for pair, (_kind, score, rule) in list(pairs.items()):
+        a, b = prepared[pair[0]], prepared[pair[1]]
+        if rule == "exact-doi" and a.doi in shared_dois and not (a.title and b.title):
+            pairs[pair] = ("maybe", score, "same DOI, a title is missing, and this DOI is on different items")
+    apart: dict[str, set[str]] = defaultdict(set)  # never in one cluster, not even through a chain
+    reviewed: set[frozenset[str]] = set()  # the apart pairs a reviewer called distinct
+    for decided, verdict in (verdicts or {}).items():
+        if decided[0] in prepared and decided[1] in prepared:
+            pairs.pop(decided, None)
+            if verdict == SAME:
+                pairs[decided] = ("duplicate", 1.0, HUMAN)
+            else:
+                apart[decided[0]].add(decided[1])
+                apart[decided[1]].add(decided[0])
+                reviewed.add(frozenset(decided))
+    shared: dict[str, tuple[str, float, str]] = {}
+    for (ida, idb), (kind, score, reason) in pairs.items():
+        # one DOI that did not link by itself must not link through a chain either
+        if kind != "duplicate" and prepared[ida].doi and prepared[ida].doi == prepared[idb].doi:
+            apart[ida].add(idb)
+            apart[idb].add(ida)
+            if kind == SHARED_DOI:
+                for x, y in ((ida, idb), (idb, ida)):
+                    if x not in shared or y < shared[x][0]:
+                        shared[x] = (y, score, reason)
+    shared_pairs = sorted({(min(x, y), max(x, y)): Maybe(min(x, y), max(x, y), round(s, 4), r)
+                           for x, (y, s, r) in shared.items()}.values(), key=lambda m: (m.a, m.b))  # fmt: skip
+    linkable = {pair: value for pair, value in pairs.items() if value[0] != SHARED_DOI}
+    links, maybes = _cluster(prepared, linkable, preferred, apart, reviewed)
+    return Linkage(links, maybes, shared_pairs)
+
+
+def _spread_to_copies(pairs: dict[tuple[str, str], tuple[str, float, str]],
+                      apart_copies: list[list[str]]) -> dict[tuple[str, str], tuple[str, float, str]]:  # fmt: skip
+    """Copies the rules do not link to their group's first record (two identical "Editorial"
+    notices) are items of their own: each gets what its first has with other groups."""
+    if not apart_copies:
+        return pairs
+    first_of = {ids[0]: ids[1:] for ids in apart_copies}
+    out = dict(pairs)
+    for (a, b), value in pairs.items():
+        for x, y in ((a, b), (b, a)):
+            for copy in first_of.get(x, ()):
+                if copy != y:
+                    out.setdefault((copy, y) if copy < y else (y, copy), value)
+    return out
+
+
+def _exact_keys(record: Record) -> list[tuple[str, str]]:
+    if isinstance(record, Trial):
+        nct = normalize_nct(record.nct_id)
+        return [("nct", nct)] if nct else []
+    keys = [
+        ("pmid", normalize_pmid(record.pmid)),
+        ("pmcid", normalize_pmcid(record.pmcid)),
+        ("accession", normalize_accession(record.accession, record.source)),
+    ]
+    return [(kind, value) for kind, value in keys if value]
+
+
+def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],
+             preferred: set[str] | frozenset[str], apart: Mapping[str, set[str]],
+             reviewed: set[frozenset[str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+    parent = {i: i for i in prepared}
+    dois: dict[str, set[str]] = {i: ({p.doi} if p.doi else set()) for i, p in prepared.items()}
+    cluster: dict[str, list[str]] = {}  # root -> members, only for clusters holding a kept-apart record
+    for i in apart:
+        cluster[i] = [i]
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = sorted(((s, r, pair) for pair, (kind, s, r) in pairs.items() if kind == "duplicate"),
+                   key=lambda e: (e[1] != HUMAN, -e[0], e[2]))  # a reviewer's links, then strongest first  # fmt: skip
+    accepted: dict[tuple[str, str], tuple[float, str]] = {}
+    maybes = [
+        Maybe(a, b, round(s, 4), r) for (a, b), (kind, s, r) in sorted(pairs.items()) if kind == "maybe"
+    ]
+    for score, rule, (a, b) in edges:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if ra in cluster and rb in cluster:
+            small, other = (ra, rb) if len(cluster[ra]) <= len(cluster[rb]) else (rb, ra)
+            blocked = [(x, y) for x in cluster[small] for y in apart.get(x, ()) if find(y) == other]
+            if blocked:
+                # a reviewer said distinct (silently kept), or one DOI that did not link (a reviewer decides)
+                if rule != HUMAN and not all(frozenset(pair) in reviewed for pair in blocked):
+                    maybes.append(Maybe(a, b, round(score, 4), "linking would join records that share a "
+                                        "DOI but not their content"))  # fmt: skip
+                continue
+        if rule != HUMAN and len(dois[ra] | dois[rb]) > 1:  # would join two DOIs: ask a human instead
+            maybes.append(Maybe(a, b, round(score, 4), "linking would join records with different DOIs"))
+            continue
+        root, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = root
+        dois[root] = dois[ra] | dois[rb]
+        if gone in cluster or root in cluster:
+            cluster[root] = cluster.get(root, [root]) + cluster.pop(gone, [gone])
+        accepted[(a, b)] = (score, rule)
+    members: dict[str, list[str]] = defaultdict(list)
+    for record_id in prepared:
+        members[find(record_id)].append(record_id)
+    best_rule: dict[str, tuple[float, str]] = {}
+    for (a, b), value in accepted.items():
+        for x in (a, b):
+            if x not in best_rule or value[0] > best_rule[x][0]:
+                best_rule[x] = value
+    links = []
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        rep = max(group, key=lambda i: rank(i in preferred, prepared[i].merit, i))
+        for member in group:
+            if member != rep:
+                score, rule = best_rule.get(member, (1.0, "transitive"))
+                links.append(Link(member, rep, DUPLICATE, rule, round(score, 4)))
+    return sorted(links, key=lambda link: link.record_id), maybes
+
+
+def link_registrations(records: Sequence[Record]) -> list[Link]:
+    """Publication → trial links by NCT id (PubMed DataBank, secondary ids, abstract text)."""
+    trials = {normalize_nct(r.nct_id): r.record_id for r in records if isinstance(r, Trial)}
+    links = []
+    for record in records:
+        if isinstance(record, Citation):
+            for nct in record.nct_ids:
+                trial = trials.get(normalize_nct(nct))
+                if trial:
+                    links.append(Link(record.record_id, trial, REGISTRATION, "nct-id", 1.0))
+    return links

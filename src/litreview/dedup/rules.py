@@ -1,0 +1,300 @@
+"""Whether two prepared records are one item: the comparison, its guards, the rules that trust a
+DOI or a place, and the titles that recur at different places (too common to name one item)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from litreview.dedup.prepare import (
+    _KIND_GUARD,
+    _STOP,
+    GENERIC_TITLES,
+    RECURRING_CAP,
+    SHARED_DOI,
+    Prepared,
+    _content_words,
+    pages_conflict,
+)
+
+
+def guard(a: Prepared, b: Prepared) -> str:
+    """Why two records must stay apart ('' when nothing keeps them apart)."""
+    if a.doi and b.doi and a.doi != b.doi:
+        return "different DOIs"
+    if a.year and b.year and abs(a.year - b.year) > 1:
+        return "years more than one apart"
+    if pages_conflict(a.pages, b.pages):
+        return "different pages"
+    if a.volume and b.volume and a.volume != b.volume:
+        return "different volumes"
+    if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
+        return _KIND_GUARD
+    if a.numbers and b.numbers and a.numbers != b.numbers:
+        return "different numbers in the titles (series parts, phases, years)"
+    return ""
+
+
+def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether one journal name abbreviates the other: each word of the shorter name starts like a
+    word of the longer one, in order ("mol immunol" ~ "molecular immunology")."""
+    if not a or not b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    position = 0
+    for word in short:
+        while position < len(long) and not _abbreviates(word, long[position]):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
+
+
+def _abbreviates(x: str, y: str) -> bool:
+    k = min(len(x), len(y), 4)
+    return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
+
+
+def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
+    return bool(a.authors and b.authors and not _authors_agree(a.authors, b.authors))
+
+
+def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
+    """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
+    differs (kept apart), else 'maybe'."""
+    checks = (
+        ("first pages differ", pages_conflict(a.pages, b.pages)),
+        ("first authors differ", _first_authors_differ(a, b)),
+        ("volumes differ", bool(a.volume and b.volume and a.volume != b.volume)),
+        ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
+    )
+    conflict = ", ".join(what for what, yes in checks if yes)
+    if not a.title or not b.title:
+        if conflict:
+            return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
+        return "duplicate", 1.0, "exact-doi"
+    score = fuzz.ratio(a.title, b.title) / 100
+    short, long = sorted((a.title, b.title), key=len)
+    # one title cut short or with a subtitle added, not a short title found inside a long one
+    contained = len(short) >= 20 and len(short) >= 0.5 * len(long) and fuzz.partial_ratio(short, long) >= 95
+    if contained or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
+        if conflict:
+            return "maybe", score, f"same DOI and title, but {conflict}"
+        return "duplicate", 1.0, "exact-doi"
+    disjoint = not (_content_words(a.title) & _content_words(b.title))
+    if conflict or (disjoint and not _same_place_and_author(a, b)):
+        return SHARED_DOI, score, f"shared DOI: titles differ{', ' + conflict if conflict else ''}"
+    return "maybe", score, "same DOI, titles differ (a translation or another item?)"
+
+
+def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
+    return bool(
+        a.pages[0] and a.pages[0] == b.pages[0] and a.authors and b.authors and a.authors[0] == b.authors[0]
+    )
+
+
+def compare_generic(a: Prepared, b: Prepared, score: float) -> tuple[str, float, str]:
+    """A generic or recurring title identifies nothing: the place must (same volume and first page,
+    same issue where both have one); otherwise a reviewer decides."""
+    issue_ok = not a.issue or not b.issue or a.issue == b.issue
+    if a.title == b.title or score >= 0.95:
+        if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
+            return "duplicate", score, "generic-title+volume+issue+pages"
+        return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
+    return "", score, "titles differ"
+
+
+def compare(
+    a: Prepared, b: Prepared, generic: frozenset[str] | set[str] = frozenset()
+) -> tuple[str, float, str]:
+    """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
+    identify no item (see compare_generic)."""
+    if a.doi and a.doi == b.doi:
+        return compare_same_doi(a, b)
+    reason = guard(a, b)
+    if reason:
+        if (
+            reason in ("different pages", _KIND_GUARD)
+            and a.title
+            and b.title
+            and min(len(a.title), len(b.title)) >= 25
+        ):
+            # the same title elsewhere in the journal (an abstract and its paper), or an erratum that
+            # names its article inside a longer title: a reviewer decides; never linked automatically
+            same = (
+                fuzz.partial_ratio(a.title, b.title)
+                if reason == _KIND_GUARD
+                else fuzz.ratio(a.title, b.title)
+            )
+            if same >= 98:
+                return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
+        return "", 0.0, reason
+    if not a.title or not b.title:
+        return "", 0.0, "a title is missing"
+    score = fuzz.ratio(a.title, b.title) / 100
+    if a.title in GENERIC_TITLES or b.title in GENERIC_TITLES or a.title in generic or b.title in generic:
+        return compare_generic(a, b, score)
+    # pages and volumes identify an article, not an abstract among hundreds in one supplement
+    place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
+    if (
+        score >= 0.75
+        and not a.supplement
+        and not b.supplement
+        and _one_article_place(a, b)
+        and a.authors
+        and b.authors
+        and a.authors[0] == b.authors[0]
+        and _journal_compatible(a.journal, b.journal)
+    ):
+        return "duplicate", score, "same-place+author"  # a translated or reworded title
+    if score < 0.80:
+        if place_ok and _contained_with_same_bibliography(a, b):
+            return "duplicate", score, "title-contained+pages+volume"
+        return "", score, "titles differ"
+    authors_ok = not a.authors or not b.authors or _authors_agree(a.authors, b.authors)
+    journal_ok = _journal_compatible(a.journal, b.journal)
+    same_year = a.year is None or b.year is None or a.year == b.year
+    same_pages = bool(a.pages[0] and a.pages[0] == b.pages[0])
+    same_volume = bool(a.volume and a.volume == b.volume)
+    same_author = bool(a.authors and b.authors and a.authors[0] == b.authors[0])
+    support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
+    if a.conference != b.conference:
+        return (
+            ("maybe", score, "conference abstract and full paper")
+            if score >= 0.9
+            else ("", score, "titles differ")
+        )
+    if score >= 0.95 and not _content_words_differ(a.title, b.title):
+        if authors_ok and journal_ok and (same_year or support >= 3):
+            return "duplicate", score, "fuzzy-title"
+        if same_pages and same_volume and same_year and journal_ok:  # author names written differently
+            return "duplicate", score, "fuzzy-title+pages+volume"
+        if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
+            return "duplicate", score, "fuzzy-title+volume"
+    if not place_ok:
+        return "maybe", score, "supplement abstracts whose titles differ: the place does not identify them"
+    if (
+        score >= 0.90
+        and support >= 3
+        and authors_ok
+        and journal_ok
+        and not _content_words_differ(a.title, b.title)
+    ):
+        return "duplicate", score, "fuzzy-title+bibliographic"
+    if score >= 0.85 and support >= 4 and (journal_ok or score >= 0.95):  # book series print other names
+        return "duplicate", score, "fuzzy-title+bibliographic"
+    if _contained_with_same_bibliography(a, b):
+        return "duplicate", score, "title-contained+pages+volume"
+    return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
+    """A title with a prefix or suffix added ("MEDICAL PROGRESS ...", "... N Engl J Med. 2009;360:544"),
+    in the same journal and year, same volume, on the same pages."""
+    same = (
+        a.pages[0]
+        and a.pages[0] == b.pages[0]
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+    )
+    return bool(same and min(len(a.title), len(b.title)) >= 25 and _journal_compatible(a.journal, b.journal)
+                and fuzz.partial_ratio(a.title, b.title) >= 97)  # fmt: skip
+
+
+def _same_place(a: Prepared, b: Prepared) -> bool:
+    """Same year and volume, same first and last page."""
+    return bool(
+        a.pages[0]
+        and a.pages == b.pages
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+    )
+
+
+def _one_notice(a: Prepared, b: Prepared) -> bool:
+    """One correction notice that only one database labels "Erratum:": both records sit in the same
+    year, volume and issue on the same pages, where an article and its later correction never can."""
+    return bool(
+        a.title_raw_kind ^ b.title_raw_kind == {"erratum"}
+        and a.issue
+        and a.issue == b.issue
+        and _same_place(a, b)
+    )
+
+
+def _one_article_place(a: Prepared, b: Prepared) -> bool:
+    """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
+    the place identifies the article even when its title was translated or reworded."""
+    first, last = a.pages
+    return (
+        not a.conference
+        and not b.conference
+        and first.isdigit()
+        and last.isdigit()
+        and 0 < int(last) - int(first) <= 50
+        and _same_place(a, b)
+    )
+
+
+def _content_words_differ(a: str, b: str) -> bool:
+    """True when each title has a word the other lacks that is no typo of it ("adult" / "pediatric")."""
+    wa, wb = set(a.split()) - set(b.split()), set(b.split()) - set(a.split())
+    wa = {w for w in wa if len(w) > 3 and w not in _STOP}
+    wb = {w for w in wb if len(w) > 3 and w not in _STOP}
+    if not wa or not wb:
+        return False  # one title only adds or drops words (truncation, subtitle)
+
+    joined_a, joined_b = a.replace(" ", ""), b.replace(" ", "")
+
+    def near(word: str, others: set[str]) -> bool:
+        if word in (joined_b if others is wb else joined_a):  # "p16ink4a" = "p16 ink4a"
+            return True
+        return any(Levenshtein.normalized_similarity(word, o) >= 0.75 or o.startswith(word) or word.startswith(o)
+                   for o in others)  # fmt: skip
+
+    return any(not near(w, wb) for w in wa) and any(not near(w, wa) for w in wb)
+
+
+def _authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if Levenshtein.normalized_similarity(a[0], b[0]) >= 0.8:
+        return True
+    shared = set(a) & set(b)
+    return len(shared) >= max(1, min(len(a), len(b)) // 2)
+
+
+def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
+    """Titles that recur in one journal at different places (a column, a notice), or on so many
+    records that they cannot name one item."""
+    by_title: dict[str, list[Prepared]] = defaultdict(list)
+    for p in prepared:
+        if p.title:
+            by_title[p.title].append(p)
+    out = set()
+    for title, group in by_title.items():
+        if len(group) > RECURRING_CAP:
+            out.add(title)
+            continue
+        places: list[Prepared] = []  # one record for each place the title is known to stand at
+        for p in group:
+            if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
+                places.append(p)
+        # two places are often one article with a slip in one database (or an abstract and its
+        # paper, which the rules already ask about); a short title at two places, or any at three, recurs
+        if len(places) >= 3 or (len(places) == 2 and len(title.split()) <= 4):
+            out.add(title)
+    return out
+
+
+def _other_place(a: Prepared, b: Prepared) -> bool:
+    """Known to stand elsewhere: another year, volume or first page (issue fields are too often
+    something else in exports, a running number, to say so)."""
+    return bool((a.year and b.year and a.year != b.year) or (a.volume and b.volume and a.volume != b.volume)
+                or pages_conflict(a.pages, b.pages))  # fmt: skip
