@@ -159,8 +159,7 @@ def screen_status(
     print(f"{status.screened} of {status.total} records screened ({stage}), {status.relevant_seen} relevant")
     print(status.sentence())
     if not status.reached and status.relevant_seen:
-        extra = more_needed([1] * status.relevant_seen + [0] * (status.screened - status.relevant_seen),
-                            status.total, recall, confidence)  # fmt: skip
+        extra = more_needed(list(status.labels), status.total, recall, confidence)
         if extra is not None:
             print(f"about {extra} more irrelevant records in ranked order would let it stop")
     if record:

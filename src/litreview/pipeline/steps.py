@@ -7,6 +7,7 @@ so the same steps run from a notebook or another orchestrator.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import platform
@@ -40,14 +41,13 @@ from litreview.report.record_list import write_records_csv
 from litreview.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.decisions import (
     Effective,
-    SheetRow,
     agreement_report,
     confirm_suggestions,
     effective,
     passed,
     validate_rows,
 )
-from litreview.screen.foreign import ForeignRow, match_rows
+from litreview.screen.foreign import as_sheet_rows
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import open_transport
@@ -317,6 +317,7 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
         return []
     known = workspace.record_ids()
     representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+    all_records = functools.cache(lambda: list(workspace.records()))  # read once, and only if needed
     stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
     out = []
     for kept in files:
@@ -325,11 +326,8 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
             protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
         )
         # a decision on a record this workspace does not hold (yet) waits for the record to arrive
-        read = read_decision_file(path)
-        foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
-        own = [r for r in read if isinstance(r, SheetRow)]
-        if foreign:  # another tool's export: matched by id, DOI, PMID, title like `screen import`
-            own += match_rows(foreign, workspace.records(), representative, "title_abstract")[0]
+        # another tool's export is matched by id, DOI, PMID, title like `screen import`
+        own = as_sheet_rows(read_decision_file(path), all_records, representative, TA_STAGE)[0]
         rows = [r for r in own if r.record_id in known]
         for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
             if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:

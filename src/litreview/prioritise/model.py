@@ -56,8 +56,9 @@ class Ranker:
         model.fit(self.matrix[rows], y)
         return model.decision_function(self.matrix)
 
-    def order(self, labels: Mapping[int, int]) -> list[int]:
-        """The unlabelled rows, most likely relevant first."""
-        scores = self.scores(labels)
+    def order(self, labels: Mapping[int, int], scores: np.ndarray | None = None) -> list[int]:
+        """The unlabelled rows, most likely relevant first (``scores``: this model's own for these
+        labels, when the caller already has them, so it is not trained twice)."""
+        scores = self.scores(labels) if scores is None else scores
         left = np.array([i for i in range(self.size) if i not in labels], dtype=np.int64)
         return left[np.argsort(-scores[left], kind="stable")].tolist()

@@ -20,6 +20,7 @@ class StopCheck:
     relevant_seen: int
     recall_target: float
     confidence: float
+    labels: tuple[int, ...] = ()  # the screened records' labels, in the order the test read them
 
     def sentence(self) -> str:
         target, conf = f"{self.recall_target:.0%}", f"{self.confidence:.0%}"
@@ -36,10 +37,12 @@ def check(
 
     seen = sum(labels)
     if not labels or seen == 0:
-        return StopCheck(False, 1.0, len(labels), total, seen, recall_target, confidence)
+        return StopCheck(False, 1.0, len(labels), total, seen, recall_target, confidence, tuple(labels))
     p = float(calculate_h0(list(labels), total, recall_target=recall_target))
     p = 1.0 if math.isnan(p) else p
-    return StopCheck(p < 1 - confidence, p, len(labels), total, seen, recall_target, confidence)
+    return StopCheck(
+        p < 1 - confidence, p, len(labels), total, seen, recall_target, confidence, tuple(labels)
+    )
 
 
 def more_needed(

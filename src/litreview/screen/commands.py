@@ -25,7 +25,7 @@ from litreview.screen.decisions import (
     suggestions,
     validate_rows,
 )
-from litreview.screen.foreign import ForeignRow, Unmatched, match_rows
+from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
 from litreview.workspace import Workspace
 
@@ -165,19 +165,16 @@ def _own_rows(
     stage: str,
     path: Path,
 ) -> tuple[list[SheetRow], list[Unmatched]]:
-    """Sheet rows as they are; other tools' rows matched to this workspace's studies."""
-    own = [r for r in read if isinstance(r, SheetRow)]
-    foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
-    if not foreign:
-        return own, []
-    matched, unmatched = match_rows(foreign, workspace.records(), representative, stage)
-    if not matched:
+    """Sheet rows as they are; other tools' rows matched to this workspace's studies, refused when
+    none of them matches."""
+    rows, unmatched, asked = as_sheet_rows(read, workspace.records, representative, stage)
+    if asked and len(unmatched) == asked:
         shown = "; ".join(f"row {u.row}: {u.why}" for u in unmatched[:5])
         raise ScreeningRuleError(
-            f"{path}: none of its {len(foreign)} decisions matches a record of this workspace by id, DOI, "
+            f"{path}: none of its {asked} decisions matches a record of this workspace by id, DOI, "
             f"PMID or title ({shown}); nothing imported"
         )
-    return own + matched, unmatched
+    return rows, unmatched
 
 
 SUGGESTION_ECHO_MIN = 5  # fewer decisions than this may agree with every suggestion by chance

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from litreview.dedup.normalize import normalize_doi, normalize_pmid
@@ -162,3 +162,20 @@ def match_rows(
 def _title_key(title: str) -> str | None:
     key = normalise_title(title or "")
     return key if len(key.split()) >= MIN_TITLE_WORDS and key not in GENERIC_TITLES else None
+
+
+def as_sheet_rows(
+    read: Sequence[SheetRow | ForeignRow],
+    records: Callable[[], Iterable[Record]],
+    representative: Mapping[str, str],
+    stage: str,
+) -> tuple[list[SheetRow], list[Unmatched], int]:
+    """A decision file's rows as sheet rows: litreview's own as they are, other tools' matched to the
+    studies of ``records()`` (read only when there are such rows). Also the unmatched rows and how
+    many decisions came from another tool."""
+    own = [r for r in read if isinstance(r, SheetRow)]
+    foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
+    if not foreign:
+        return own, [], 0
+    matched, unmatched = match_rows(foreign, records(), representative, stage)
+    return own + matched, unmatched, len(foreign)
