@@ -26,7 +26,14 @@ from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.spec import load_spec
 from litreview.extract.tables import build_tables, read_overrides, write_tables
-from litreview.files import atomic_write_bytes, file_sha256, sha256_bytes, write_csv, write_json
+from litreview.files import (
+    atomic_write_bytes,
+    file_sha256,
+    refuse_symlink,
+    sha256_bytes,
+    write_csv,
+    write_json,
+)
 from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import UpdatePlan, Window
@@ -442,8 +449,7 @@ def publish(staging: Path, root: Path) -> None:
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         target = root / path.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_symlink():
-            raise ConfigError(f"{target}: is a symbolic link; litreview writes nothing through one")
+        refuse_symlink(target, ConfigError)
         os.replace(path, target)
     _discard(staging)
 
