@@ -13,7 +13,6 @@ read back as a decision.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -154,6 +153,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
 
 def _read_ris(path: Path) -> list[SheetRow | ForeignRow]:
     """RIS rows are matched like another tool's: by AN (litreview's id), then DOI, PMID, title."""
+    from litreview.sources.ris import citation_from_entry as ris_citation
     from litreview.sources.ris import read_records  # the line-numbered TY..ER reader
 
     def values(entry: dict, key: str) -> list[str]:
@@ -173,17 +173,14 @@ def _read_ris(path: Path) -> list[SheetRow | ForeignRow]:
                 "",
             )
             reviewer = next((x.removeprefix("reviewer:") for x in keywords if x.startswith("reviewer:")), "")
-            votes = rayyan_votes(notes) if is_rayyan(notes) else [(reviewer, decision, "")]
-            title = (values(entry, "primary_title") or values(entry, "title") or [""])[0]
-            pmid = next((m.group(1) for m in [_PMID.search(notes)] if m), "")
+            rayyan = is_rayyan(notes)
+            votes = rayyan_votes(notes) if rayyan else [(reviewer, decision, "")]
+            # title, DOI and PMID as the RIS importer reads them, so a row matches the record it made
+            record = ris_citation(entry, "decisions", "", str(path), start)
             for who, word, reason in votes:
-                rows.append(ForeignRow(start, "rayyan" if is_rayyan(notes) else "ris",
-                                       tuple(values(entry, "accession_number")), (values(entry, "doi") or [""])[0],
-                                       pmid, title, word, reason, who))  # fmt: skip
+                rows.append(ForeignRow(start, "rayyan" if rayyan else "ris", tuple(values(entry, "accession_number")),
+                                       record.doi, record.pmid, record.title, word, reason, who))  # fmt: skip
     return rows
-
-
-_PMID = re.compile(r"(?:PMID|pubmed)\D{0,3}(\d{1,9})", re.IGNORECASE)
 
 
 def write_ris(

@@ -51,7 +51,7 @@ def parse_ris(
 def _parse_ris(lines: TextIO | list[str], source: str, run_id: str, payload: str) -> Iterator[Citation]:
     index = 0
     for index, (_line, entry) in enumerate(read_records(lines, payload), 1):
-        yield _citation(entry, source, run_id, payload, index)
+        yield citation_from_entry(entry, source, run_id, payload, index)
     if index == 0:
         raise RecordParseError("no RIS records found (expected lines like 'TY  - JOUR')", path=payload)
 
@@ -174,7 +174,9 @@ def _all(entry: dict[str, Any], *keys: str) -> list[str]:
     return out
 
 
-def _citation(entry: dict[str, Any], source: str, run_id: str, payload: str, index: int) -> Citation:
+def citation_from_entry(
+    entry: dict[str, Any], source: str, run_id: str, payload: str, index: int
+) -> Citation:
     get = entry.get
     unknown = get("unknown_tag") or {}
     title = _text(get("primary_title")) or _text(get("title")) or " ".join(unknown.get("CT", []))
