@@ -112,24 +112,31 @@ class Confirmation:
 _CONFIRMATION_KEYS = {"rule", "reviewer", "stages", "provenance"}
 
 
-def load_confirmations(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[Confirmation, ...]:
-    """Validate ``[[screening.confirmations]]``: each names an include rule, a reviewer and its provenance."""
-    raw = screening.get("confirmations", [])
+def _entries(
+    screening: Mapping[str, Any], name: str, what: str, keys: set[str], where: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """``[[screening.<name>]]`` as (label for messages, table), each a table of known keys only."""
+    raw = screening.get(name, [])
     if not isinstance(raw, list):
-        raise ScreeningRuleError(
-            f"{where}: [screening] confirmations must be [[screening.confirmations]] tables"
-        )
-    rules = {r.id: r for r in load_rules(screening, where).rules}
+        raise ScreeningRuleError(f"{where}: [screening] {name} must be [[screening.{name}]] tables")
     out = []
     for position, item in enumerate(raw, start=1):
-        label = f"{where}: screening confirmation {position}"
+        label = f"{where}: screening {what} {position}"
         if not isinstance(item, dict):
             raise ScreeningRuleError(f"{label} is not a table")
-        unknown = set(item) - _CONFIRMATION_KEYS
+        unknown = set(item) - keys
         if unknown:
-            raise ScreeningRuleError(
-                f"{label}: unknown keys {sorted(unknown)} (known: {sorted(_CONFIRMATION_KEYS)})"
-            )
+            raise ScreeningRuleError(f"{label}: unknown keys {sorted(unknown)} (known: {sorted(keys)})")
+        out.append((label, item))
+    return out
+
+
+def load_confirmations(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[Confirmation, ...]:
+    """Validate ``[[screening.confirmations]]``: each names an include rule, a reviewer and its provenance."""
+    entries = _entries(screening, "confirmations", "confirmation", _CONFIRMATION_KEYS, where)
+    rules = {r.id: r for r in load_rules(screening, where).rules}
+    out = []
+    for label, item in entries:
         rule = rules.get(str(item.get("rule", "")))
         if rule is None or rule.outcome != "include":
             raise ScreeningRuleError(
@@ -149,8 +156,8 @@ def load_confirmations(screening: Mapping[str, Any], where: str = "review.toml")
 
 @dataclass(frozen=True)
 class DecisionFile:
-    """Reviewers' decisions kept in the review folder (``[[screening.decision_files]]``): a sheet in
-    ``screen import``'s format, stored as human decisions by every run, with where they come from."""
+    """Reviewers' decisions kept in the review folder (``[[screening.decision_files]]``): any file
+    ``screen import`` reads, stored as human decisions by every run, with where they come from."""
 
     file: str  # relative to the review folder
     reviewer: str  # for rows whose reviewer column is empty
@@ -162,21 +169,8 @@ _SCREENING_KEYS = {"rules", "confirmations", "decision_files"}
 
 
 def load_decision_files(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[DecisionFile, ...]:
-    raw = screening.get("decision_files", [])
-    if not isinstance(raw, list):
-        raise ScreeningRuleError(
-            f"{where}: [screening] decision_files must be [[screening.decision_files]] tables"
-        )
     out = []
-    for position, item in enumerate(raw, start=1):
-        label = f"{where}: screening decision file {position}"
-        if not isinstance(item, dict):
-            raise ScreeningRuleError(f"{label} is not a table")
-        unknown = set(item) - _DECISION_FILE_KEYS
-        if unknown:
-            raise ScreeningRuleError(
-                f"{label}: unknown keys {sorted(unknown)} (known: {sorted(_DECISION_FILE_KEYS)})"
-            )
+    for label, item in _entries(screening, "decision_files", "decision file", _DECISION_FILE_KEYS, where):
         for key in sorted(_DECISION_FILE_KEYS):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise ScreeningRuleError(f"{label}: {key} must be a non-empty string")
