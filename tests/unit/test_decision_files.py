@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from litreview.errors import ScreeningRuleError
+from litreview.errors import RecordParseError, ScreeningRuleError
 from litreview.records import Citation, Decision
 from litreview.screen.commands import export_decisions, import_decisions
 from litreview.workspace import Workspace
@@ -242,3 +242,10 @@ def test_rayyan_csv_and_an_unknown_vote_word(shared_doi_workspace, tmp_path):
     with pytest.raises(ScreeningRuleError, match=r"row 3: unknown decision 'Perhaps'"):
         import_decisions(tmp_path / "r.csv", shared_doi_workspace)
     assert state(shared_doi_workspace)[0] == []
+
+
+def test_a_csv_broken_mid_file_names_its_line(shared_doi_workspace, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text('record_id,title,asreview_label\n1,"Second-line FOLFIRI,1\n2,"unclosed title,0\n')
+    with pytest.raises(RecordParseError, match=r"broken\.csv:3: malformed CSV"):
+        import_decisions(broken, shared_doi_workspace, reviewer="ana")

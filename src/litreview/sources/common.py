@@ -123,12 +123,15 @@ def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle, strict=True)
-            header = [h.strip() for h in reader.fieldnames or []]
-            reader.fieldnames = header
-            return header, [(reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader]
+            try:
+                header = [h.strip() for h in reader.fieldnames or []]
+                reader.fieldnames = header
+                return header, [
+                    (reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader
+                ]
+            except csv.Error as exc:  # the line reached when the CSV broke (an unclosed quote: the last)
+                raise RecordParseError(f"malformed CSV: {exc}", path=path, line=reader.reader.line_num) from exc
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
-    except csv.Error as exc:
-        raise RecordParseError(f"malformed CSV: {exc}", path=path) from exc
     except OSError as exc:
         raise RecordParseError(f"cannot read: {exc.strerror}", path=path) from exc
