@@ -130,7 +130,9 @@ def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str
                     (reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader
                 ]
             except csv.Error as exc:  # the line reached when the CSV broke (an unclosed quote: the last)
-                raise RecordParseError(f"malformed CSV: {exc}", path=path, line=reader.reader.line_num) from exc
+                raise RecordParseError(
+                    f"malformed CSV: {exc}", path=path, line=reader.reader.line_num
+                ) from exc
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
     except OSError as exc:
