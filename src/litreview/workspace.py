@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +108,18 @@ CREATE TABLE IF NOT EXISTS decision_history (
     decided_at TEXT NOT NULL,
     batch TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notes (
+    record_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    note TEXT NOT NULL,
+    written_at TEXT NOT NULL
+);
 """
 
 
@@ -189,14 +202,19 @@ class Workspace:
         self._conn: sqlite3.Connection | None = None
         self._lock: IO[str] | None = None
         self._depth = 0  # open transactions (the outer one, then savepoints)
+        self._threads = False
 
     @classmethod
-    def existing(cls, root: Path | str) -> Workspace:
-        """Open a workspace a run already created, whatever its review (for screening commands)."""
+    def existing(cls, root: Path | str, *, threads: bool = False) -> Workspace:
+        """Open a workspace a run already created, whatever its review (for screening commands).
+        ``threads``: the connection may be used from several threads, one at a time (the caller
+        serialises them, as the web workbench does)."""
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
-        return cls(root, _check_is_workspace(db)).open()
+        workspace = cls(root, _check_is_workspace(db))
+        workspace._threads = threads
+        return workspace.open()
 
     @classmethod
     def reading(cls, root: Path | str) -> Workspace:
@@ -222,7 +240,7 @@ class Workspace:
         if existed:
             _check_is_workspace(self.db_path)
         try:
-            conn = sqlite3.connect(self.db_path, isolation_level=None)
+            conn = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=not self._threads)
             if existed:
                 _check_intact(conn, self.db_path)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -279,8 +297,9 @@ class Workspace:
             (f"json:{key}", json.dumps(value, sort_keys=True)),
         )
 
-    def lock(self) -> None:
-        """Hold an exclusive lock so only one run or update uses the workspace at a time."""
+    def lock(self, wait: float = 0.0) -> None:
+        """Hold an exclusive lock so only one run or update uses the workspace at a time; ``wait``
+        seconds for another holder to finish (a web decision waits out a brief write, not a run)."""
         self.root.mkdir(parents=True, exist_ok=True)
         try:  # O_NOFOLLOW: a planted symlink never leads the lock to truncate someone's file
             fd = os.open(self.root / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -289,13 +308,19 @@ class Workspace:
                 f"{self.root / '.lock'}: cannot take the workspace lock ({exc.strerror})"
             ) from exc
         handle = os.fdopen(fd, "w")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            handle.close()
-            raise WorkspaceError(
-                f"{self.root}: another litreview run is using this workspace; wait for it to finish"
-            ) from exc
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() < deadline:
+                    time.sleep(0.005)
+                    continue
+                handle.close()
+                raise WorkspaceError(
+                    f"{self.root}: another litreview run is using this workspace; wait for it to finish"
+                ) from exc
         self._lock = handle
 
     def unlock(self) -> None:
@@ -564,6 +589,98 @@ class Workspace:
             "ORDER BY record_id, stage, origin, reviewer"
         )
         return [Decision(*row) for row in rows]
+
+    def withdraw_decision(self, record_id: str, stage: str, reviewer: str, batch: str) -> Decision | None:
+        """Take back a reviewer's decision (an undo): it stops counting, and the history keeps both
+        the decision and its withdrawal."""
+        row = self.conn.execute(
+            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+            "WHERE record_id=? AND stage=? AND origin='human' AND reviewer=?",
+            (record_id, stage, reviewer),
+        ).fetchone()
+        if row is None:
+            return None
+        self.conn.execute(
+            "DELETE FROM decisions WHERE record_id=? AND stage=? AND origin='human' AND reviewer=?",
+            (record_id, stage, reviewer),
+        )
+        self.conn.execute(
+            "INSERT INTO decision_history VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)",
+            (record_id, stage, reviewer, f"withdrew {row[2]}", utc_now(), batch),
+        )
+        return Decision(*row)
+
+    def decision_history(self, record_id: str) -> list[dict[str, str]]:
+        cur = self.conn.execute(
+            "SELECT stage, reviewer, decision, reason, decided_at, batch FROM decision_history "
+            "WHERE record_id=? ORDER BY rowid",
+            (record_id,),
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def reviewer_decisions(self, reviewer: str, stage: str) -> list[Decision]:
+        """One reviewer's own decisions at one stage, oldest first (what blind screening may show them)."""
+        rows = self.conn.execute(
+            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+            "WHERE origin='human' AND reviewer=? AND stage=? ORDER BY decided_at, rowid",
+            (reviewer, stage),
+        )
+        return [Decision(*row) for row in rows]
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (so a cache knows when to reload)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- reviewers' accounts and notes ----------------------------------------------------------
+    def put_user(self, name: str, role: str, password_hash: str) -> bool:
+        """Add an account or replace its role and password; True when it is new."""
+        new = self.user(name) is None
+        self.conn.execute(
+            "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET role=excluded.role, "
+            "password_hash=excluded.password_hash",
+            (name, role, password_hash, utc_now()),
+        )
+        return new
+
+    def user(self, name: str) -> tuple[str, str] | None:
+        """(role, password hash) of an account, or None."""
+        row = self.conn.execute("SELECT role, password_hash FROM users WHERE name=?", (name,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def users(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT name, role FROM users ORDER BY name"))
+
+    def add_note(self, record_id: str, reviewer: str, note: str) -> None:
+        self.conn.execute("INSERT INTO notes VALUES (?, ?, ?, ?)", (record_id, reviewer, note, utc_now()))
+
+    def notes(self, record_id: str, reviewer: str) -> list[tuple[str, str]]:
+        """A reviewer's own notes on a record (written_at, note): private, like their decisions."""
+        rows = self.conn.execute(
+            "SELECT written_at, note FROM notes WHERE record_id=? AND reviewer=? ORDER BY rowid",
+            (record_id, reviewer),
+        )
+        return [(a, b) for a, b in rows]
+
+    def identified(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Every record each source has yielded over all finished runs, and each source's PRISMA
+        column (from the runs' manifests): what a live PRISMA diagram counts."""
+        found: dict[str, set[str]] = {}
+        rows = self.conn.execute(
+            "SELECT rr.source, rr.record_id FROM run_records rr JOIN runs r ON r.run_id = rr.run_id "
+            "WHERE r.status = 'finished'"
+        )
+        for source, record_id in rows:
+            found.setdefault(source, set()).add(record_id)
+        groups: dict[str, str] = {}
+        manifests = self.conn.execute(
+            "SELECT manifest FROM runs WHERE status='finished' AND manifest IS NOT NULL ORDER BY finished_at"
+        )
+        for (manifest,) in manifests:
+            for name, evidence in (json.loads(manifest).get("sources") or {}).items():
+                if isinstance(evidence, dict) and evidence.get("group"):
+                    groups[name] = evidence["group"]
+        return {source: sorted(ids) for source, ids in found.items()}, groups
 
     def record_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT record_id FROM records")}

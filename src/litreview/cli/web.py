@@ -1,0 +1,104 @@
+"""`web` and `users add`: the screening workbench and its accounts."""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from litreview.cli.app import DEFAULT_REVIEW, WorkspaceOption, app, console
+
+users_app = typer.Typer(no_args_is_help=True, help="Reviewers' accounts for the screening workbench.")
+app.add_typer(users_app, name="users")
+
+SECRET_ENV = "LITREVIEW_SECRET_KEY"  # shared by several server processes; never written by litreview
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def web(
+    review_dir: Annotated[
+        Path | None, typer.Argument(help="Review folder (for query highlighting and the default workspace).")
+    ] = None,
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+    ] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback unless the workspace has accounts).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+) -> None:
+    """Serve the screening workbench over the workspace (screen, conflicts, duplicates, dashboard)."""
+    import uvicorn
+
+    from litreview.config import load_protocol
+    from litreview.errors import ConfigError
+    from litreview.web.app import create_app
+    from litreview.workbench import Workbench
+
+    review = review_dir
+    if workspace is None:  # the review's own workspace, as `litreview run` makes it
+        review = review_dir or DEFAULT_REVIEW
+        workspace = Path("outputs") / load_protocol(review / "review.toml").review_id
+    bench = Workbench(workspace, review)
+    accounts = bench.accounts()
+    if not accounts and not is_loopback(host):
+        raise ConfigError(
+            f"refusing to serve {workspace} on {host} without accounts: anyone who reaches it could read "
+            f"and change the screening. Add accounts first (`litreview users add NAME --role lead "
+            f"--workspace {workspace}`), or listen on 127.0.0.1"
+        )
+    local_user = None if accounts else getpass.getuser()
+    application = create_app(bench, local_user=local_user, secret_key=os.environ.get(SECRET_ENV), host=host)
+    who = f"{len(accounts)} account(s)" if accounts else f"no accounts: loopback only, you are {local_user!r}"
+    console.print(
+        f"litreview workbench for {bench.review_id} on http://{host}:{port}/ ({who}); Ctrl-C stops it"
+    )
+    if not is_loopback(host):
+        console.print("warning: plain HTTP; put it behind a TLS proxy before reviewers use it over a network")
+    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The reviewer's sign-in name.")],
+    workspace: WorkspaceOption,
+    role: Annotated[str, typer.Option(help="reviewer | lead (a lead resolves conflicts)")] = "reviewer",
+    password_file: Annotated[
+        Path | None, typer.Option(help="Read the password from this file's first line.")
+    ] = None,
+) -> None:
+    """Add an account (or reset its role and password); the password is stored only as a scrypt hash."""
+    from litreview.accounts import add_user, read_password_file
+    from litreview.errors import ConfigError
+
+    if password_file is not None:
+        password = read_password_file(password_file)
+    else:
+        password = getpass.getpass(f"password for {name}: ")
+        if password != getpass.getpass("again: "):
+            raise ConfigError("the two passwords differ; nothing stored")
+    new = add_user(workspace, name, role, password)
+    console.print(f"{'added' if new else 'updated'} {name} ({role}) in {workspace}")
+
+
+@users_app.command("list")
+def users_list(workspace: WorkspaceOption) -> None:
+    """The workspace's accounts and their roles (never a password or hash)."""
+    from litreview.workspace import Workspace
+
+    with Workspace.existing(workspace) as store:
+        for name, role in store.users().items():
+            print(f"{name}\t{role}")

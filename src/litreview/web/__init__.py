@@ -1,0 +1,1 @@
+"""The screening workbench served over HTTP (see :mod:`litreview.web.app`)."""

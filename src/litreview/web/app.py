@@ -1,0 +1,335 @@
+"""The screening workbench's web app: Starlette handlers that parse a request, call one
+:class:`~litreview.workbench.Workbench` method and render a Jinja2 template (autoescaped: record
+text is data, never markup).
+
+Security: a session is a signed cookie (SameSite=Strict, HttpOnly); every POST carries the
+session's CSRF token; logins are rate-limited per client and name; a Content-Security-Policy
+allows only this server's own script and style (no inline script at all); on loopback only the
+loopback host names are answered (a rebound DNS name cannot read the workspace).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from litreview.accounts import dummy_verify, verify_password
+from litreview.errors import LitreviewError
+from litreview.records import STAGES
+from litreview.workbench import Workbench, WorkbenchError
+
+HERE = Path(__file__).parent
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
+DECISION_KEYS = {"include": "i", "exclude": "e", "maybe": "m", "not_retrieved": "r"}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per client address and per name in ``window`` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 300.0):
+        self.attempts, self.window = attempts, window
+        self.failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        kept = self.failures.setdefault(key, deque())
+        while kept and now - kept[0] > self.window:
+            kept.popleft()
+        return kept
+
+    def blocked(self, client: str, name: str) -> bool:
+        now = time.monotonic()
+        return any(
+            len(self._recent(k, now)) >= self.attempts for k in (f"ip:{client}", f"name:{name.lower()}")
+        )
+
+    def failed(self, client: str, name: str) -> None:
+        now = time.monotonic()
+        for key in (f"ip:{client}", f"name:{name.lower()}"):
+            self._recent(key, now).append(now)
+
+
+class Site:
+    """The app's state: the workbench, who may sign in, and the helpers every handler shares."""
+
+    def __init__(self, bench: Workbench, *, local_user: str | None):
+        self.bench = bench
+        self.local_user = local_user  # no accounts (loopback only): everyone is this one lead
+        self.limiter = LoginLimiter()
+        # autoescape everything, whatever a template's name: record text is data
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+        self.templates = Jinja2Templates(env=env)
+        self.templates.env.globals.update(STAGES=STAGES, STAGE_NAMES=STAGE_NAMES, DECISION_KEYS=DECISION_KEYS)
+
+    def user(self, request: Request) -> tuple[str, str] | None:
+        """(name, role) of the signed-in reviewer, or None."""
+        if self.local_user is not None:
+            return self.local_user, "lead"
+        name = request.session.get("user")
+        if not name:
+            return None
+        found = self.bench.account(name)
+        return (name, found[0]) if found else None  # an account removed since: signed out
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        user = self.user(request)
+        context.update(user=user[0] if user else None, role=user[1] if user else None,
+                       csrf=csrf_token(request), review=self.bench.title, local=self.local_user is not None)  # fmt: skip
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def _stage(request: Request, form: Any = None) -> str:
+    stage = str((form or {}).get("stage") or request.query_params.get("stage") or "title_abstract")
+    if stage not in STAGES:
+        raise WorkbenchError(f"unknown stage {stage!r}")
+    return stage
+
+
+def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: str | None = None,
+               host: str = "127.0.0.1", rank: bool = True) -> Starlette:  # fmt: skip
+    """The workbench app over an open workspace. ``local_user`` serves a workspace without accounts
+    (loopback only); ``secret_key`` signs the session cookies (default: a fresh random key, kept only
+    in memory, so a restart signs everyone out and nothing secret is written anywhere)."""
+    site = Site(bench, local_user=local_user)
+    if rank:  # prioritised order: ranked at start, then retrained in the background as decisions come in
+        bench.on_rerank = lambda: rerank_in_background(bench)
+        bench.on_rerank()
+
+    def page(handler: Callable[[Request, str, str], Awaitable[Response]], *, lead: bool = False) -> Handler:
+        async def wrapped(request: Request) -> Response:
+            user = site.user(request)
+            if user is None:
+                if request.method == "POST":
+                    return PlainTextResponse("sign in first", status_code=403)
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            if request.method == "POST":
+                form = await request.form()
+                sent = str(form.get("csrf_token", ""))
+                if not sent or not hmac.compare_digest(sent, csrf_token(request)):
+                    return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+                request.state.form = form
+            if lead and user[1] != "lead":
+                return site.render(request, "message.html", 403, message="Only a lead may open this page.")
+            try:
+                return await handler(request, *user)
+            except LitreviewError as exc:
+                return site.render(request, "message.html", 400, message=str(exc))
+
+        return wrapped
+
+    async def login(request: Request) -> Response:
+        if site.local_user is not None:
+            return RedirectResponse("/screen", status_code=303)
+        if request.method == "GET":
+            return site.render(request, "login.html", error="")
+        form = await request.form()
+        sent = str(form.get("csrf_token", ""))
+        if not sent or not hmac.compare_digest(sent, csrf_token(request)):
+            return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+        name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
+        client = request.client.host if request.client else "?"
+        if site.limiter.blocked(client, name):
+            return site.render(
+                request, "login.html", 429, error="Too many failed sign-ins: wait a few minutes."
+            )
+        found = bench.account(name)
+        if found is None:
+            await anyio.to_thread.run_sync(dummy_verify, password)
+            ok = False
+        else:
+            ok = await anyio.to_thread.run_sync(verify_password, password, found[1])
+        if not ok:
+            site.limiter.failed(client, name)
+            return site.render(request, "login.html", 401, error="Unknown name or wrong password.")
+        request.session.clear()  # a new session on sign-in (no fixation), with a new CSRF token
+        request.session["user"] = name
+        target = str(request.query_params.get("next", "/screen"))
+        return RedirectResponse(
+            target if target.startswith("/") and not target.startswith("//") else "/screen", 303
+        )
+
+    async def logout(request: Request, user: str, role: str) -> Response:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/screen", status_code=303)
+
+    def screen_page(
+        request: Request, user: str, role: str, record_id: str | None, stage: str, **extra: Any
+    ) -> Response:
+        done, total = bench.progress(user, stage)
+        if record_id is None:
+            return site.render(
+                request, "screen.html", view=None, stage=stage, done=done, total=total, **extra
+            )
+        view = bench.view(record_id, user, stage)
+        return site.render(
+            request, "screen.html", view=view, stage=stage, done=done, total=total,
+            previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
+            reasons=bench.reasons(), words=bench.highlight_words(),
+            history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
+        )  # fmt: skip
+
+    async def screen(request: Request, user: str, role: str) -> Response:
+        stage = _stage(request)
+        record_id = request.query_params.get("record") or bench.next_record(user, stage)
+        return screen_page(request, user, role, record_id, stage)
+
+    async def record(request: Request, user: str, role: str) -> Response:
+        return screen_page(
+            request, user, role, request.path_params["record_id"], _stage(request), single=True
+        )
+
+    async def decide(request: Request, user: str, role: str) -> Response:
+        form = request.state.form
+        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+        try:
+            bench.decide(user, record_id, stage, str(form.get("decision", "")), str(form.get("reason", "")))
+        except WorkbenchError as exc:
+            return screen_page(request, user, role, record_id, stage, error=str(exc))
+        if form.get("back") == "record":
+            return RedirectResponse(f"/record/{record_id}?stage={stage}", status_code=303)
+        following = bench.next_record(user, stage, after=record_id)
+        where = f"&record={following}" if following else ""
+        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+    async def undo(request: Request, user: str, role: str) -> Response:
+        stage = _stage(request, request.state.form)
+        taken = bench.undo(user, stage)
+        where = f"&record={taken.record_id}" if taken else ""
+        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+    async def note(request: Request, user: str, role: str) -> Response:
+        form = request.state.form
+        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+        bench.note(user, record_id, str(form.get("note", "")))
+        return RedirectResponse(f"/screen?stage={stage}&record={record_id}", status_code=303)
+
+    async def words(request: Request, user: str, role: str) -> Response:
+        form = request.state.form
+        bench.set_highlight_words(
+            str(form.get("include", "")).split(","), str(form.get("exclude", "")).split(",")
+        )
+        return RedirectResponse(f"/screen?stage={_stage(request, form)}", status_code=303)
+
+    async def conflicts_page(request: Request, user: str, role: str) -> Response:
+        return site.render(request, "conflicts.html", conflicts=bench.conflicts(),
+                           reasons=bench.reasons())  # fmt: skip
+
+    async def consensus(request: Request, user: str, role: str) -> Response:
+        form = request.state.form
+        bench.resolve(user, str(form.get("record_id", "")), _stage(request, form), str(form.get("decision", "")),
+                      str(form.get("reason", "")))  # fmt: skip
+        return RedirectResponse("/conflicts", status_code=303)
+
+    async def duplicates(request: Request, user: str, role: str) -> Response:
+        return site.render(request, "duplicates.html", pairs=bench.maybe_pairs())
+
+    async def pair(request: Request, user: str, role: str) -> Response:
+        form = request.state.form
+        bench.settle_pair(user, str(form.get("a", "")), str(form.get("b", "")), str(form.get("verdict", "")))
+        return RedirectResponse("/duplicates", status_code=303)
+
+    async def search(request: Request, user: str, role: str) -> Response:
+        text = request.query_params.get("q", "").strip()
+        found, total, notes = bench.search(text) if text else ([], 0, [])
+        return site.render(request, "search.html", q=text, found=found, total=total, notes=notes)
+
+    async def dashboard(request: Request, user: str, role: str) -> Response:
+        return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads())
+
+    async def download(request: Request, user: str, role: str) -> Response:
+        path = bench.download_path(request.path_params["name"])
+        return FileResponse(path, filename=path.name)
+
+    routes = [
+        Route("/", home),
+        Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", page(logout), methods=["POST"]),
+        Route("/screen", page(screen)),
+        Route("/record/{record_id}", page(record)),
+        Route("/decide", page(decide), methods=["POST"]),
+        Route("/undo", page(undo), methods=["POST"]),
+        Route("/note", page(note), methods=["POST"]),
+        Route("/words", page(words), methods=["POST"]),
+        Route("/conflicts", page(conflicts_page, lead=True)),
+        Route("/consensus", page(consensus, lead=True), methods=["POST"]),
+        Route("/duplicates", page(duplicates)),
+        Route("/pair", page(pair), methods=["POST"]),
+        Route("/search", page(search)),
+        Route("/dashboard", page(dashboard)),
+        Route("/download/{name}", page(download)),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    middleware = [Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(48),
+                             session_cookie="litreview_session", same_site="strict", max_age=12 * 3600)]  # fmt: skip
+    if host in LOOPBACK_HOSTS:
+        middleware.insert(
+            0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])
+        )
+    middleware.append(Middleware(SecurityHeaders))
+    return Starlette(routes=routes, middleware=middleware)
+
+
+def rerank_in_background(bench: Workbench) -> None:
+    def work() -> None:
+        for stage in STAGES:
+            bench.rerank(stage)
+
+    threading.Thread(target=work, name="litreview-rerank", daemon=True).start()
+
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"), (b"cache-control", b"no-store"),
+]  # fmt: skip
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (plain ASGI: no buffering of downloads)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

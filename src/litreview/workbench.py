@@ -1,0 +1,573 @@
+"""The screening workbench's work, as plain methods over one open workspace (the web app only
+parses requests and renders what these return).
+
+Every write goes through the same workspace calls as the CLI's imports (``add_human_decisions``,
+``decide_pair``), so a web decision counts in the next run exactly like an imported one. Blind
+screening: a reviewer is shown the rules' suggestion and their own decisions and notes, never
+another reviewer's; only a lead sees the votes of a conflict, to record the consensus.
+
+The queue is cached in memory and reloaded when another process commits (SQLite's
+``data_version``), so deciding and loading the next record reads one record, not the workspace.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from litreview.config import load_protocol
+from litreview.dedup.prepare import MAYBE_DUPLICATE
+from litreview.dedup.relink import decide_pair
+from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
+from litreview.prioritise.commands import rank_records
+from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
+from litreview.query.parser import parse_strategy
+from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
+from litreview.report.prisma import count_flow
+from litreview.screen.commands import load_reasons, screening_state
+from litreview.screen.decisions import (
+    CONSENSUS,
+    agreement,
+    check_decisions,
+    conflicts,
+    effective,
+    passed,
+    suggestions,
+)
+from litreview.workspace import Workspace
+
+DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
+             "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip
+TEXT_PARTS = ("title", "abstract", "keywords", "headings", "pub_types")
+WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
+RERANK_EVERY = 25  # new decisions between two background re-rankings
+OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
+
+
+T = TypeVar("T")
+
+
+class WorkbenchError(LitreviewError):
+    """A request the workbench refuses (shown to the reviewer as it is)."""
+
+
+@dataclass
+class Segment:
+    text: str
+    mark: str = ""  # "" | query | include | exclude
+
+
+@dataclass
+class RecordView:
+    """What the screening page shows of one record, for one reviewer at one stage."""
+
+    record: Record
+    stage: str
+    fields: dict[str, Any]
+    parts: dict[str, list[list[Segment]]]  # title/abstract/...: each value's marked segments
+    suggestion: Decision | None
+    own: Decision | None
+    notes: list[tuple[str, str]]
+    duplicates: list[dict[str, str]]
+    decisions: tuple[str, ...]
+    screenable: bool
+
+
+@dataclass
+class _Cache:
+    version: int = -1
+    order: list[str] = field(default_factory=list)  # every screenable id, protocol order
+    representative: dict[str, str] = field(default_factory=dict)
+    passed_ta: set[str] = field(default_factory=set)
+    decided: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (reviewer, stage) -> ids
+
+
+def serialised(method: Callable[..., T]) -> Callable[..., T]:
+    @functools.wraps(method)
+    def wrapped(self: Workbench, *args: Any, **kwargs: Any) -> T:
+        with self.guard:
+            return method(self, *args, **kwargs)
+
+    return wrapped
+
+
+class Workbench:
+    """One workspace opened for the web app (one thread uses it: the server's event loop)."""
+
+    def __init__(self, workspace_dir: Path, review_dir: Path | None = None):
+        self.workspace_dir = Path(workspace_dir)
+        self.workspace = Workspace.existing(self.workspace_dir, threads=True)
+        self.guard = threading.RLock()  # one request at a time uses the connection and the cache
+        self.review_id = self.workspace.review_id
+        self.queries: list[CompiledQuery] = []
+        self.title = self.review_id
+        if review_dir is not None:
+            self._load_protocol(Path(review_dir))
+        self._cache = _Cache()
+        self._ranked: dict[str, list[str]] = {}
+        self._rank_lock = threading.Lock()
+        self._since_rank = 0
+        self.on_rerank: Callable[[], None] | None = None
+
+    def _load_protocol(self, review_dir: Path) -> None:
+        protocol = load_protocol(review_dir / "review.toml" if review_dir.is_dir() else review_dir)
+        if protocol.review_id != self.review_id:
+            raise ConfigError(
+                f"{protocol.path}: review {protocol.review_id!r}, but the workspace belongs to {self.review_id!r}"
+            )
+        self.title = protocol.title or protocol.review_id
+        for spec in protocol.sources:
+            if spec.query_file is None:
+                continue
+            parsed = parse_strategy(spec.query_text())
+            if parsed.tree is not None and not parsed.errors:
+                self.queries.append(compile_query(parsed.tree))
+
+    @serialised
+    def close(self) -> None:
+        self.workspace.close()
+
+    def account(self, name: str) -> tuple[str, str] | None:
+        """(role, password hash) of a sign-in name, or None."""
+        return self.workspace.user(name)
+
+    def accounts(self) -> dict[str, str]:
+        return self.workspace.users()
+
+    def reasons(self) -> list[str]:
+        return load_reasons(self.workspace)
+
+    # -- the cached queue ------------------------------------------------------------------------
+    def _state(self) -> _Cache:
+        version = self.workspace.data_version()
+        if version != self._cache.version:
+            self._reload(version)
+        return self._cache
+
+    def _reload(self, version: int) -> None:
+        conn = self.workspace.conn
+        representative = {link.record_id: link.linked_to for link in self.workspace.links("duplicate")}
+        order = [
+            r
+            for (r,) in conn.execute("SELECT record_id FROM records ORDER BY rowid")
+            if r not in representative
+        ]
+        decisions = self.workspace.decisions()
+        cache = _Cache(version, order, representative)
+        self._recount(cache, decisions)
+        self._cache = cache
+
+    @staticmethod
+    def _recount(cache: _Cache, decisions: list[Decision]) -> None:
+        decided = effective(decisions)
+        cache.passed_ta = {r for r in cache.order if passed(decided, r, "title_abstract")}
+        cache.decided = {}
+        for d in decisions:
+            if d.origin == "human":
+                cache.decided.setdefault((d.reviewer, d.stage), []).append(d.record_id)
+
+    @serialised
+    def queue(self, stage: str) -> list[str]:
+        """The records to screen at ``stage``: the ranking when one has been made, else protocol order."""
+        cache = self._state()
+        screenable = (
+            cache.order if stage == "title_abstract" else [r for r in cache.order if r in cache.passed_ta]
+        )
+        ranked = self._ranked.get(stage)
+        if not ranked:
+            return screenable
+        allowed = set(screenable)
+        placed = [r for r in ranked if r in allowed]
+        seen = set(placed)
+        return placed + [r for r in screenable if r not in seen]
+
+    @serialised
+    def next_record(self, reviewer: str, stage: str, after: str | None = None) -> str | None:
+        """The first record of the queue this reviewer has not decided at ``stage`` (after ``after``)."""
+        check_stage(stage)
+        done = set(self._state().decided.get((reviewer, stage), ()))
+        queue = self.queue(stage)
+        start = queue.index(after) + 1 if after in queue else 0
+        for record_id in [*queue[start:], *queue[:start]]:
+            if record_id not in done:
+                return record_id
+        return None
+
+    @serialised
+    def neighbour(self, record_id: str, stage: str, step: int) -> str | None:
+        queue = self.queue(stage)
+        if record_id not in queue:
+            return None
+        k = queue.index(record_id) + step
+        return queue[k] if 0 <= k < len(queue) else None
+
+    @serialised
+    def progress(self, reviewer: str, stage: str) -> tuple[int, int]:
+        """(decided by this reviewer, to screen) at one stage."""
+        queue = set(self.queue(stage))
+        done = {r for r in self._state().decided.get((reviewer, stage), ()) if r in queue}
+        return len(done), len(queue)
+
+    # -- one record ------------------------------------------------------------------------------
+    @serialised
+    def record(self, record_id: str) -> Record:
+        found = list(self.workspace.records([record_id]))
+        if not found:
+            raise WorkbenchError(f"no record {record_id!r} in this workspace")
+        return found[0]
+
+    @serialised
+    def view(self, record_id: str, reviewer: str, stage: str) -> RecordView:
+        check_stage(stage)
+        record = self.record(record_id)
+        cache = self._state()
+        conn = self.workspace.conn
+        rows = conn.execute(
+            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+            "WHERE record_id=? AND stage=? AND (origin='auto' OR reviewer=?)",
+            (record_id, stage, reviewer),
+        ).fetchall()
+        mine = [Decision(*row) for row in rows]
+        suggestion = suggestions(mine).get((record_id, stage))
+        own = next((d for d in mine if d.origin == "human" and d.reviewer == reviewer), None)
+        linked = [r for r, rep in cache.representative.items() if rep == record_id]
+        duplicates = [
+            {"record_id": r.record_id, "source": r.source, "title": r.title}
+            for r in self.workspace.records(linked)
+        ]
+        screenable = record_id in (cache.order if stage == "title_abstract" else cache.passed_ta)
+        return RecordView(
+            record=record,
+            stage=stage,
+            fields=display_fields(record),
+            parts=self.marked_parts(record),
+            suggestion=suggestion,
+            own=own,
+            notes=self.workspace.notes(record_id, reviewer),
+            duplicates=duplicates,
+            decisions=DECISIONS[stage],
+            screenable=screenable,
+        )
+
+    def marked_parts(self, record: Record) -> dict[str, list[list[Segment]]]:
+        """Each text part of the record in segments: the query's matching terms and the review's
+        own include/exclude words marked (the text itself is never touched: the page escapes it)."""
+        hits = [h for q in self.queries for h in explain(q, record).hits]
+        words = self.highlight_words()
+        out = {}
+        for name in TEXT_PARTS:
+            values = []
+            for raw in record_texts(record, name):
+                spans = [
+                    (h.start, h.end, "query")
+                    for h in hits
+                    if h.field == name and raw[h.start : h.end] == h.text
+                ]
+                for kind in ("include", "exclude"):
+                    spans += (
+                        [(m.start(), m.end(), kind) for m in _word_pattern(words[kind]).finditer(raw)]
+                        if words[kind]
+                        else []
+                    )
+                values.append(segments(raw, spans))
+            if values:
+                out[name] = values
+        return out  # fmt: skip
+
+    # -- writes ----------------------------------------------------------------------------------
+    def _write(self, work: Callable[[Workspace], Any]) -> Any:
+        workspace = self.workspace
+        workspace.lock(wait=WRITE_WAIT)
+        try:
+            with workspace.transaction():
+                return work(workspace)
+        finally:
+            workspace.unlock()
+
+    @serialised
+    def decide(self, reviewer: str, record_id: str, stage: str, decision: str, reason: str = "") -> Decision:
+        """Store one reviewer's decision (a later one replaces theirs; the history keeps both)."""
+        check_stage(stage)
+        if decision not in DECISIONS[stage]:
+            raise WorkbenchError(f"{decision!r} is not a decision at {stage} ({', '.join(DECISIONS[stage])})")
+        cache = self._state()
+        target = cache.representative.get(record_id, record_id)
+        if target not in cache.order:
+            raise WorkbenchError(f"no record {record_id!r} to screen in this workspace")
+        if stage == "full_text" and target not in cache.passed_ta:
+            raise WorkbenchError(
+                f"{target} has not passed title/abstract screening: it is not screened at full text"
+            )
+        made = Decision(target, stage, decision, " ".join(reason.split()), reviewer, "human",
+                        decided_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))  # fmt: skip
+        before = self._decisions_on(target)
+        try:
+            check_decisions(
+                [made], before, {}, cache.representative, load_reasons(self.workspace), "decision"
+            )
+        except ScreeningRuleError as exc:
+            raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
+        self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
+        decided = cache.decided.setdefault((reviewer, stage), [])
+        if target not in decided:
+            decided.append(target)
+        self._after_write(target)
+        return made
+
+    @serialised
+    def undo(self, reviewer: str, stage: str) -> Decision | None:
+        """Take back this reviewer's latest decision at ``stage`` (kept in the history as withdrawn)."""
+        check_stage(stage)
+        mine = self.workspace.reviewer_decisions(reviewer, stage)
+        if not mine:
+            return None
+        last = mine[-1]
+        self._write(lambda w: w.withdraw_decision(last.record_id, stage, reviewer, f"web:{reviewer}:undo"))
+        decided = self._cache.decided.get((reviewer, stage), [])
+        if last.record_id in decided:
+            decided.remove(last.record_id)
+        self._after_write(last.record_id)
+        return last
+
+    @serialised
+    def note(self, reviewer: str, record_id: str, text: str) -> None:
+        text = text.strip()
+        if not text:
+            raise WorkbenchError("an empty note was not saved")
+        self.record(record_id)
+        self._write(lambda w: w.add_note(record_id, reviewer, text[:5000]))
+
+    def _decisions_on(self, record_id: str) -> list[Decision]:
+        rows = self.workspace.conn.execute(
+            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+            "WHERE record_id=?",
+            (record_id,),
+        )
+        return [Decision(*row) for row in rows]
+
+    def _after_write(self, record_id: str) -> None:
+        # a title/abstract decision can move the record into or out of full-text screening
+        decided = effective(self._decisions_on(record_id))
+        if passed(decided, record_id, "title_abstract"):
+            self._cache.passed_ta.add(record_id)
+        else:
+            self._cache.passed_ta.discard(record_id)
+        self._since_rank += 1
+        if self._since_rank >= RERANK_EVERY and self.on_rerank is not None:
+            self._since_rank = 0
+            self.on_rerank()
+
+    # -- conflicts (leads only) ------------------------------------------------------------------
+    @serialised
+    def conflicts(self) -> list[dict[str, Any]]:
+        decisions = self.workspace.decisions()
+        by_key = {(d.record_id, d.stage, d.reviewer): d for d in decisions if d.origin == "human"}
+        found = conflicts(decisions)
+        titles = {r.record_id: r.title for r in self.workspace.records({r for r, _, _ in found})}
+        return [{"record_id": record_id, "stage": stage, "title": titles.get(record_id, ""),
+                 "votes": [{"reviewer": name, "decision": vote, "reason": by_key[(record_id, stage, name)].reason}
+                           for name, vote in sorted(votes.items())]}
+                for record_id, stage, votes in found]  # fmt: skip
+
+    @serialised
+    def resolve(self, lead: str, record_id: str, stage: str, decision: str, reason: str = "") -> Decision:
+        """Record the consensus on a conflict (reviewer ``consensus``; the lead named in the batch)."""
+        check_stage(stage)
+        if decision not in DECISIONS[stage] or decision == "maybe":
+            raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
+        made = Decision(record_id, stage, decision, " ".join(reason.split()), CONSENSUS, "human")
+        check_decisions(
+            [made], self._decisions_on(record_id), {}, {}, load_reasons(self.workspace), "consensus"
+        )
+        self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
+        self._after_write(record_id)
+        return made
+
+    # -- maybe duplicates ------------------------------------------------------------------------
+    @serialised
+    def maybe_pairs(self) -> list[dict[str, Any]]:
+        links = self.workspace.links(MAYBE_DUPLICATE)
+        records = {
+            r.record_id: r
+            for r in self.workspace.records({x for lk in links for x in (lk.record_id, lk.linked_to)})
+        }
+        out = []
+        for link in links:
+            a, b = records.get(link.record_id), records.get(link.linked_to)
+            if a is None or b is None:
+                continue
+            left, right = display_fields(a), display_fields(b)
+            rows = [{"field": k, "a": left.get(k, ""), "b": right.get(k, ""), "differ": left.get(k, "") != right.get(k, "")}
+                    for k in dict.fromkeys([*left, *right])]  # fmt: skip
+            out.append(
+                {"a": a.record_id, "b": b.record_id, "rule": link.rule, "score": link.score, "rows": rows}
+            )
+        return out
+
+    @serialised
+    def settle_pair(self, reviewer: str, record_a: str, record_b: str, verdict: str) -> None:
+        if verdict not in PAIR_VERDICTS:
+            raise WorkbenchError(f"unknown verdict {verdict!r}")
+        # decide_pair opens the workspace, takes the lock and relinks in one transaction
+        decide_pair(self.workspace_dir, record_a, record_b, verdict, reviewer)
+
+    # -- search, dashboard, downloads --------------------------------------------------------------
+    @serialised
+    def search(self, text: str, limit: int = 200) -> tuple[list[Record], int, list[str]]:
+        parsed = parse_strategy(text)
+        if parsed.errors or parsed.tree is None:
+            raise WorkbenchError(
+                "; ".join(f"column {d.column}: {d.message}" for d in parsed.errors) or "empty query"
+            )
+        query = compile_query(parsed.tree)
+        ids = query.run(self.workspace.records())
+        return list(self.workspace.records(ids[:limit])), len(ids), query.notes
+
+    @serialised
+    def history(self, record_id: str, reviewer: str, lead: bool) -> list[dict[str, str]]:
+        """The record's decision history: a lead's whole log, a reviewer's own rows only (blind)."""
+        rows = self.workspace.decision_history(record_id)
+        return rows if lead else [r for r in rows if r["reviewer"] == reviewer]
+
+    @serialised
+    def dashboard(self) -> dict[str, Any]:
+        """The live PRISMA counts, decisions per stage and reviewer, kappa, and what is outstanding."""
+        records, decided = screening_state(self.workspace)
+        decisions = self.workspace.decisions()
+        identified, groups = self.workspace.identified()
+        representative = self._state().representative
+        flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided)
+        per_reviewer: dict[str, dict[str, int]] = {}
+        for d in decisions:
+            if d.origin == "human" and d.reviewer != CONSENSUS:
+                per_reviewer.setdefault(d.reviewer, dict.fromkeys(STAGES, 0))[d.stage] += 1
+        return {
+            "flow": flow,
+            "to_screen": {stage: len(self.queue(stage)) for stage in STAGES},
+            "per_reviewer": per_reviewer,
+            "agreement": [agreement(decisions, stage) for stage in STAGES],
+            "conflicts": len(conflicts(decisions)),
+            "maybe_pairs": len(self.workspace.links(MAYBE_DUPLICATE)),
+            "records": len(records),
+        }
+
+    def downloads(self) -> list[str]:
+        """The rendered outputs a reviewer may download: regular files in the workspace folder."""
+        return sorted(
+            p.name for p in self.workspace_dir.iterdir()
+            if p.is_file() and not p.is_symlink() and p.suffix.lower() in OUTPUT_SUFFIXES
+        )  # fmt: skip
+
+    def download_path(self, name: str) -> Path:
+        if name not in self.downloads():  # only a listed name: no path, no traversal, no symlink
+            raise WorkbenchError(f"no output named {name!r}")
+        return self.workspace_dir / name
+
+    # -- highlight words (per review) --------------------------------------------------------------
+    @serialised
+    def highlight_words(self) -> dict[str, list[str]]:
+        kept = self.workspace.meta("highlight_words") or {}
+        return {kind: list(kept.get(kind, [])) for kind in ("include", "exclude")}
+
+    @serialised
+    def set_highlight_words(self, include: Iterable[str], exclude: Iterable[str]) -> None:
+        words = {"include": clean_words(include), "exclude": clean_words(exclude)}
+        self._write(lambda w: w.set_meta("highlight_words", words))
+
+    # -- ranking (prioritised screening, retrained in the background) ------------------------------
+    def rerank(self, stage: str = "title_abstract") -> int:
+        """Rank the records still to screen (run in a thread of its own: it opens its own reader)."""
+        if not self._rank_lock.acquire(blocking=False):
+            return 0  # one ranking at a time; the next decision asks again
+        try:
+            with Workspace.reading(self.workspace_dir) as reader:
+                records, _ = screening_state(reader)
+                decisions = reader.decisions()
+            if stage == "full_text":
+                decided = effective(decisions)
+                records = [r for r in records if passed(decided, r.record_id, "title_abstract")]
+            if not records:
+                return 0
+            rows, _, _ = rank_records(records, decisions, stage)
+            self._ranked = {**self._ranked, stage: [row["record_id"] for row in rows]}
+            return len(rows)
+        finally:
+            self._rank_lock.release()
+
+
+def check_stage(stage: str) -> None:
+    if stage not in STAGES:
+        raise WorkbenchError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
+
+
+def clean_words(words: Iterable[str]) -> list[str]:
+    return sorted({w.strip().lower() for w in words if w.strip()})[:200]
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str]:
+    # a word matches at a word start; a trailing * is a truncation, as in the query language
+    parts = [
+        re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words if w.rstrip("*")
+    ]
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE) if parts else re.compile(r"(?!x)x")
+
+
+def segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
+    """``text`` cut at the marked spans (an earlier span wins where two overlap)."""
+    taken: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if start < end and all(end <= a or start >= b for a, b, _ in taken):
+            taken.append((start, end, kind))
+    out, at = [], 0
+    for start, end, kind in sorted(taken):
+        if start > at:
+            out.append(Segment(text[at:start]))
+        out.append(Segment(text[start:end], kind))
+        at = end
+    if at < len(text) or not out:
+        out.append(Segment(text[at:]))
+    return out
+
+
+def display_fields(record: Record) -> dict[str, str]:
+    """The bibliographic fields a reviewer reads, as plain strings."""
+    data = to_dict(record)
+    keys: tuple[str, ...]
+    if isinstance(record, Citation):
+        keys = (
+            "title",
+            "authors",
+            "journal",
+            "year",
+            "volume",
+            "pages",
+            "doi",
+            "pmid",
+            "record_type",
+            "language",
+        )
+    else:
+        keys = (
+            "title",
+            "nct_id",
+            "official_title",
+            "status",
+            "phases",
+            "study_type",
+            "sponsor",
+            "start_date",
+        )
+    out = {"source": record.source}
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, list | tuple):
+            value = "; ".join(str(v) for v in value)
+        if value not in (None, ""):
+            out[key] = str(value)
+    return out

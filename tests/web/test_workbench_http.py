@@ -1,0 +1,225 @@
+"""The workbench over HTTP (Starlette's test client): sign-in, CSRF, rate limit, blind screening,
+decisions stored through the same workspace calls as imports, conflicts, duplicates, downloads."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from litreview.screen.decisions import effective
+from litreview.web.app import create_app
+from litreview.workbench import Workbench
+from litreview.workspace import Workspace
+
+from .conftest import PASSWORD, REASONS, XSS_TITLE, csrf_of
+
+
+@pytest.fixture
+def app(bench):
+    workbench = Workbench(bench.root)
+    yield create_app(workbench, rank=False)
+    workbench.close()
+
+
+def client(app) -> TestClient:
+    return TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+
+
+def signed_in(app, name: str) -> TestClient:
+    c = client(app)
+    token = csrf_of(c.get("/login").text)
+    answer = c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 303, answer.text
+    return c
+
+
+def post(c: TestClient, path: str, **data: str):
+    page = c.get("/screen")
+    return c.post(path, data={"csrf_token": csrf_of(page.text), **data})
+
+
+def test_pages_need_a_sign_in_and_posts_without_one_are_refused(app, bench):
+    c = client(app)
+    assert c.get("/screen").status_code == 303 and c.get("/screen").headers["location"].startswith("/login")
+    answer = c.post(
+        "/decide", data={"record_id": bench.ids[0], "stage": "title_abstract", "decision": "include"}
+    )
+    assert answer.status_code == 403
+    with Workspace.existing(bench.root) as ws:
+        assert [d for d in ws.decisions() if d.origin == "human"] == []
+
+
+def test_a_post_without_the_sessions_csrf_token_is_refused(app, bench):
+    c = signed_in(app, "ana")
+    for token in ("", "forged-token"):
+        answer = c.post("/decide", data={"record_id": bench.ids[0], "stage": "title_abstract",
+                                         "decision": "include", "csrf_token": token})  # fmt: skip
+        assert answer.status_code == 403
+    assert client(app).post("/login", data={"username": "ana", "password": PASSWORD}).status_code == 403
+
+
+def test_wrong_passwords_are_rate_limited_and_a_right_one_then_waits_too(app):
+    c = client(app)
+    token = csrf_of(c.get("/login").text)
+    codes = [c.post("/login", data={"username": "ana", "password": "wrong", "csrf_token": token}).status_code
+             for _ in range(6)]  # fmt: skip
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+    assert (
+        c.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token}).status_code
+        == 429
+    )
+    # another name from the same client is limited too (per address), so names cannot be sprayed
+    assert (
+        c.post("/login", data={"username": "ben", "password": PASSWORD, "csrf_token": token}).status_code
+        == 429
+    )
+
+
+def test_session_cookie_is_signed_httponly_and_strict_and_pages_carry_a_strict_csp(app):
+    c = client(app)
+    answer = c.get("/login")
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    csp = answer.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in answer.text.replace('<script src="/static/workbench.js" defer></script>', "")
+
+
+def test_only_loopback_host_names_are_answered_on_loopback(app):
+    c = TestClient(app, base_url="http://attacker.example", follow_redirects=False)
+    assert c.get("/login").status_code == 400
+
+
+def test_record_text_is_escaped(app, bench):
+    c = signed_in(app, "ana")
+    page = c.get("/record/medline:xss").text
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert XSS_TITLE.split("</script>")[1].strip() in page
+
+
+def test_a_decision_is_stored_like_an_imported_one_and_the_next_record_follows(app, bench):
+    c = signed_in(app, "ana")
+    first = c.get("/screen").text
+    assert f'data-record-id="{bench.ids[0]}"' in first
+    answer = post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
+    assert answer.status_code == 303 and f"record={bench.ids[1]}" in answer.headers["location"]
+    with Workspace.existing(bench.root) as ws:
+        human = [d for d in ws.decisions() if d.origin == "human"]
+        history = ws.decision_history(bench.ids[0])
+    assert [(d.record_id, d.reviewer, d.decision) for d in human] == [(bench.ids[0], "ana", "include")]
+    assert history[0]["batch"] == "web:ana"
+    assert f'value="1" max="{len(bench.ids)}"' in c.get("/screen").text
+
+
+def test_undo_withdraws_the_last_decision_and_keeps_it_in_the_history(app, bench):
+    c = signed_in(app, "ana")
+    post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
+    post(c, "/decide", record_id=bench.ids[1], stage="title_abstract", decision="exclude")
+    answer = post(c, "/undo", stage="title_abstract")
+    assert f"record={bench.ids[1]}" in answer.headers["location"]
+    with Workspace.existing(bench.root) as ws:
+        assert {d.record_id for d in ws.decisions() if d.origin == "human"} == {bench.ids[0]}
+        assert [h["decision"] for h in ws.decision_history(bench.ids[1])] == ["exclude", "withdrawn"]
+
+
+def test_full_text_exclusion_needs_a_reason_from_the_protocol(app, bench):
+    lead = signed_in(app, "lea")
+    post(lead, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
+    c = signed_in(app, "ana")
+    post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
+    refused = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude")
+    assert refused.status_code == 200 and "needs a reason" in refused.text
+    odd = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude", reason="too long")
+    assert "not one of the protocol" in odd.text
+    ok = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude", reason=REASONS[2])
+    assert ok.status_code == 303
+    # a record no one included at title/abstract is not screened at full text
+    assert (
+        "not passed" in post(c, "/decide", record_id=bench.ids[5], stage="full_text", decision="include").text
+    )
+
+
+def test_screening_is_blind_until_consensus(app, bench):
+    ana, ben = signed_in(app, "ana"), signed_in(app, "ben")
+    target = bench.ids[0]
+    post(
+        ana,
+        "/decide",
+        record_id=target,
+        stage="title_abstract",
+        decision="include",
+        reason="ana-secret-reason",
+    )
+    for page in (ben.get("/screen").text, ben.get(f"/record/{target}").text, ben.get("/dashboard").text):
+        assert "ana-secret-reason" not in page
+    post(ben, "/decide", record_id=target, stage="title_abstract", decision="exclude", reason="ben-reason")
+    assert "ana-secret-reason" not in ben.get(f"/record/{target}").text
+    assert ben.get("/conflicts").status_code == 403
+    lead = signed_in(app, "lea")
+    conflicts = lead.get("/conflicts").text
+    assert "ana-secret-reason" in conflicts and "ben-reason" in conflicts
+    post(lead, "/consensus", record_id=target, stage="title_abstract", decision="include", reason="agreed")
+    with Workspace.existing(bench.root) as ws:
+        decided = effective(ws.decisions())
+    assert decided[(target, "title_abstract")].decision == "include"
+    assert "No conflicts outstanding" in lead.get("/conflicts").text
+
+
+def test_a_decision_on_a_duplicate_counts_for_its_representative(app, bench):
+    c = signed_in(app, "ana")
+    dup, rep = bench.duplicate
+    post(c, "/decide", record_id=dup, stage="title_abstract", decision="exclude")
+    with Workspace.existing(bench.root) as ws:
+        assert [d.record_id for d in ws.decisions() if d.origin == "human"] == [rep]
+
+
+def test_a_maybe_pair_is_settled_and_the_workspace_relinked(app, bench):
+    c = signed_in(app, "ana")
+    page = c.get("/duplicates").text
+    assert 'data-testid="pair"' in page and 'class="differ"' in page
+    a, b = bench.maybe
+    assert post(c, "/pair", a=a, b=b, verdict="distinct").status_code == 303
+    with Workspace.existing(bench.root) as ws:
+        assert ws.pair_verdicts() == {tuple(sorted((a, b))): "distinct"}
+        assert ws.links("maybe-duplicate") == []
+    assert "No maybe pairs outstanding" in c.get("/duplicates").text
+
+
+def test_search_uses_the_query_language(app, bench):
+    c = signed_in(app, "ana")
+    page = c.get("/search", params={"q": "cetirizine[tiab] OR loratadine[tiab]"}).text
+    assert "record(s) match" in page
+    assert "column" in c.get("/search", params={"q": "(cetirizine OR"}).text
+
+
+def test_dashboard_counts_follow_the_decisions(app, bench):
+    c = signed_in(app, "lea")
+
+    def screened_and_excluded():
+        page = c.get("/dashboard").text
+        grab = lambda key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
+        return grab("prisma-awaiting"), grab("prisma-excluded")
+
+    awaiting, excluded = screened_and_excluded()
+    post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="exclude")
+    assert screened_and_excluded() == (awaiting - 1, excluded + 1)
+
+
+def test_downloads_list_outputs_and_cannot_escape_the_workspace(app, bench):
+    (bench.root / "prisma.json").write_text("{}")
+    (bench.root.parent / "secret.json").write_text("{}")
+    (bench.root / "link.json").symlink_to(bench.root.parent / "secret.json")
+    c = signed_in(app, "ana")
+    assert c.get("/download/prisma.json").status_code == 200
+    for name in ("..%2Fsecret.json", "link.json", "workspace.sqlite", ".lock"):
+        assert c.get(f"/download/{name}").status_code in (400, 404)
+
+
+def test_a_reviewer_cannot_sign_in_with_an_unknown_name(app):
+    c = client(app)
+    token = csrf_of(c.get("/login").text)
+    assert (
+        c.post("/login", data={"username": "mallory", "password": PASSWORD, "csrf_token": token}).status_code
+        == 401
+    )
