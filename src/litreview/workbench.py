@@ -13,9 +13,11 @@ The queue is cached in memory and reloaded when another process commits (SQLite'
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import re
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +27,8 @@ from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
-from litreview.prioritise.commands import rank_records
+from litreview.prioritise.commands import live_order
+from litreview.prioritise.simulation import RETRAIN_SHARE
 from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
@@ -46,7 +49,7 @@ DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
              "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip
 TEXT_PARTS = ("title", "abstract", "keywords", "headings", "pub_types")
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
-RERANK_EVERY = 25  # new decisions between two background re-rankings
+RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
 OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
 
 
@@ -82,10 +85,11 @@ class RecordView:
 @dataclass
 class _Cache:
     version: int = -1
-    order: list[str] = field(default_factory=list)  # every screenable id, protocol order
+    order: list[str] = field(default_factory=list)  # every screenable id, protocol order (as exported)
     representative: dict[str, str] = field(default_factory=dict)
     passed_ta: set[str] = field(default_factory=set)
-    decided: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (reviewer, stage) -> ids
+    decided: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)  # (reviewer, stage) -> ids
+    queues: dict[str, tuple[list[str], dict[str, int]]] = field(default_factory=dict)  # stage -> (ids, position)
 
 
 def serialised(method: Callable[..., T]) -> Callable[..., T]:
@@ -110,10 +114,12 @@ class Workbench:
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
         self._cache = _Cache()
-        self._ranked: dict[str, list[str]] = {}
-        self._rank_lock = threading.Lock()
+        self._order: dict[str, list[str]] = {}  # stage -> the latest ranking
         self._since_rank = 0
-        self.on_rerank: Callable[[], None] | None = None
+        self.ranking = False  # retrain as decisions come in (start_ranking)
+        self.ranking_error = ""
+        self._pool: ProcessPoolExecutor | None = None  # ranking runs in a process of its own
+        self._ranking: dict[str, Future[list[str]]] = {}
 
     def _load_protocol(self, review_dir: Path) -> None:
         protocol = load_protocol(review_dir / "review.toml" if review_dir.is_dir() else review_dir)
@@ -131,15 +137,20 @@ class Workbench:
 
     @serialised
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self.workspace.close()
 
+    @serialised
     def account(self, name: str) -> tuple[str, str] | None:
         """(role, password hash) of a sign-in name, or None."""
         return self.workspace.user(name)
 
+    @serialised
     def accounts(self) -> dict[str, str]:
         return self.workspace.users()
 
+    @serialised
     def reasons(self) -> list[str]:
         return load_reasons(self.workspace)
 
@@ -155,64 +166,67 @@ class Workbench:
         representative = {link.record_id: link.linked_to for link in self.workspace.links("duplicate")}
         order = [
             r
-            for (r,) in conn.execute("SELECT record_id FROM records ORDER BY rowid")
+            for (r,) in conn.execute("SELECT record_id FROM records ORDER BY record_id")
             if r not in representative
         ]
         decisions = self.workspace.decisions()
-        cache = _Cache(version, order, representative)
-        self._recount(cache, decisions)
-        self._cache = cache
-
-    @staticmethod
-    def _recount(cache: _Cache, decisions: list[Decision]) -> None:
         decided = effective(decisions)
-        cache.passed_ta = {r for r in cache.order if passed(decided, r, "title_abstract")}
-        cache.decided = {}
+        cache = _Cache(version, order, representative)
+        cache.passed_ta = {r for r in order if passed(decided, r, "title_abstract")}
         for d in decisions:
             if d.origin == "human":
-                cache.decided.setdefault((d.reviewer, d.stage), []).append(d.record_id)
+                cache.decided.setdefault((d.reviewer, d.stage), {})[d.record_id] = None
+        self._cache = cache
+
+    def _screenable(self, stage: str) -> list[str]:
+        cache = self._state()
+        return cache.order if stage == "title_abstract" else [r for r in cache.order if r in cache.passed_ta]
+
+    def _queue(self, stage: str) -> tuple[list[str], dict[str, int]]:
+        cache = self._state()
+        found = cache.queues.get(stage)
+        if found is None:
+            screenable = self._screenable(stage)
+            ranked = self._order.get(stage)
+            if ranked:  # the ranking first, then anything it has not seen yet (new since it was made)
+                allowed = set(screenable)
+                placed = [r for r in ranked if r in allowed]
+                seen = set(placed)
+                screenable = placed + [r for r in screenable if r not in seen]
+            found = cache.queues[stage] = (screenable, {r: k for k, r in enumerate(screenable)})
+        return found
 
     @serialised
     def queue(self, stage: str) -> list[str]:
         """The records to screen at ``stage``: the ranking when one has been made, else protocol order."""
-        cache = self._state()
-        screenable = (
-            cache.order if stage == "title_abstract" else [r for r in cache.order if r in cache.passed_ta]
-        )
-        ranked = self._ranked.get(stage)
-        if not ranked:
-            return screenable
-        allowed = set(screenable)
-        placed = [r for r in ranked if r in allowed]
-        seen = set(placed)
-        return placed + [r for r in screenable if r not in seen]
+        return list(self._queue(stage)[0])
 
     @serialised
     def next_record(self, reviewer: str, stage: str, after: str | None = None) -> str | None:
         """The first record of the queue this reviewer has not decided at ``stage`` (after ``after``)."""
         check_stage(stage)
-        done = set(self._state().decided.get((reviewer, stage), ()))
-        queue = self.queue(stage)
-        start = queue.index(after) + 1 if after in queue else 0
-        for record_id in [*queue[start:], *queue[:start]]:
-            if record_id not in done:
-                return record_id
+        done = self._state().decided.get((reviewer, stage), {})
+        queue, position = self._queue(stage)
+        start = position[after] + 1 if after in position else 0
+        for k in (*range(start, len(queue)), *range(start)):
+            if queue[k] not in done:
+                return queue[k]
         return None
 
     @serialised
     def neighbour(self, record_id: str, stage: str, step: int) -> str | None:
-        queue = self.queue(stage)
-        if record_id not in queue:
+        queue, position = self._queue(stage)
+        if record_id not in position:
             return None
-        k = queue.index(record_id) + step
+        k = position[record_id] + step
         return queue[k] if 0 <= k < len(queue) else None
 
     @serialised
     def progress(self, reviewer: str, stage: str) -> tuple[int, int]:
         """(decided by this reviewer, to screen) at one stage."""
-        queue = set(self.queue(stage))
-        done = {r for r in self._state().decided.get((reviewer, stage), ()) if r in queue}
-        return len(done), len(queue)
+        queue, position = self._queue(stage)
+        done = self._state().decided.get((reviewer, stage), {})
+        return sum(1 for r in done if r in position), len(queue)
 
     # -- one record ------------------------------------------------------------------------------
     @serialised
@@ -314,9 +328,7 @@ class Workbench:
         except ScreeningRuleError as exc:
             raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
-        decided = cache.decided.setdefault((reviewer, stage), [])
-        if target not in decided:
-            decided.append(target)
+        cache.decided.setdefault((reviewer, stage), {})[target] = None
         self._after_write(target)
         return made
 
@@ -329,9 +341,7 @@ class Workbench:
             return None
         last = mine[-1]
         self._write(lambda w: w.withdraw_decision(last.record_id, stage, reviewer, f"web:{reviewer}:undo"))
-        decided = self._cache.decided.get((reviewer, stage), [])
-        if last.record_id in decided:
-            decided.remove(last.record_id)
+        self._cache.decided.get((reviewer, stage), {}).pop(last.record_id, None)
         self._after_write(last.record_id)
         return last
 
@@ -353,15 +363,16 @@ class Workbench:
 
     def _after_write(self, record_id: str) -> None:
         # a title/abstract decision can move the record into or out of full-text screening
-        decided = effective(self._decisions_on(record_id))
-        if passed(decided, record_id, "title_abstract"):
-            self._cache.passed_ta.add(record_id)
-        else:
-            self._cache.passed_ta.discard(record_id)
+        cache = self._cache
+        now = passed(effective(self._decisions_on(record_id)), record_id, "title_abstract")
+        if now != (record_id in cache.passed_ta):
+            (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
+            cache.queues.pop("full_text", None)
         self._since_rank += 1
-        if self._since_rank >= RERANK_EVERY and self.on_rerank is not None:
+        due = max(RERANK_EVERY, RETRAIN_SHARE * len(cache.order))  # a 20,000-record queue: every 200
+        if self.ranking and self._since_rank >= due:
             self._since_rank = 0
-            self.on_rerank()
+            self.start_ranking()
 
     # -- conflicts (leads only) ------------------------------------------------------------------
     @serialised
@@ -481,24 +492,40 @@ class Workbench:
         self._write(lambda w: w.set_meta("highlight_words", words))
 
     # -- ranking (prioritised screening, retrained in the background) ------------------------------
-    def rerank(self, stage: str = "title_abstract") -> int:
-        """Rank the records still to screen (run in a thread of its own: it opens its own reader)."""
-        if not self._rank_lock.acquire(blocking=False):
-            return 0  # one ranking at a time; the next decision asks again
-        try:
-            with Workspace.reading(self.workspace_dir) as reader:
-                records, _ = screening_state(reader)
-                decisions = reader.decisions()
-            if stage == "full_text":
-                decided = effective(decisions)
-                records = [r for r in records if passed(decided, r.record_id, "title_abstract")]
-            if not records:
-                return 0
-            rows, _, _ = rank_records(records, decisions, stage)
-            self._ranked = {**self._ranked, stage: [row["record_id"] for row in rows]}
-            return len(rows)
-        finally:
-            self._rank_lock.release()
+    @serialised
+    def start_ranking(self) -> None:
+        """Rank (then retrain, as decisions come in) in a worker process: the model's work never
+        holds up a reviewer's request. Until a ranking arrives, and if one fails, the queue keeps
+        protocol order."""
+        self.ranking = True
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        for stage in STAGES:
+            running = self._ranking.get(stage)
+            ids = self._screenable(stage)
+            if (running is not None and not running.done()) or not ids:
+                continue
+            future = self._pool.submit(live_order, self.workspace_dir, stage, ids)
+            future.add_done_callback(functools.partial(self._ranked, stage))
+            self._ranking[stage] = future
+
+    def rank_now(self, stage: str) -> list[str]:
+        """Rank in this process and wait (tests, and a server without a worker process)."""
+        with self.guard:
+            ids = self._screenable(stage)
+        order = live_order(self.workspace_dir, stage, ids) if ids else []
+        with self.guard:
+            self._order[stage] = order
+            self._cache.queues.pop(stage, None)
+        return order
+
+    def _ranked(self, stage: str, future: Future[list[str]]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            self.ranking_error = str(future.exception()) if not future.cancelled() else "cancelled"
+            return
+        with self.guard:
+            self._order[stage] = future.result()
+            self._cache.queues.pop(stage, None)
 
 
 def check_stage(stage: str) -> None:

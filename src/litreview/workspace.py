@@ -449,6 +449,19 @@ class Workspace:
             )
         return StoreStats(new=new, changed=changed, unchanged=unchanged)
 
+    def texts(self, record_ids: Iterable[str]) -> dict[str, tuple[str, str, list[str]]]:
+        """(title, abstract, keywords) of each record, read without building the records (ranking)."""
+        wanted = set(record_ids)
+        rows = self.conn.execute(
+            "SELECT record_id, json_extract(data, '$.title'), json_extract(data, '$.abstract'), "
+            "json_extract(data, '$.keywords') FROM records"
+        )
+        return {
+            r: (title or "", abstract or "", json.loads(keywords) if keywords else [])
+            for r, title, abstract, keywords in rows
+            if r in wanted
+        }
+
     def records(self, record_ids: Iterable[str] | None = None) -> Iterator[Record]:
         if record_ids is None:
             rows: Iterable[tuple[str]] = self.conn.execute("SELECT data FROM records ORDER BY record_id")

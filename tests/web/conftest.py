@@ -51,7 +51,7 @@ def make_bench(root: Path, n: int = 40) -> Bench:
                     links=links)  # fmt: skip
     for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
         add_user(root, name, role, PASSWORD)
-    queue = [i for i in ids if i != duplicate[0]]
+    queue = sorted(i for i in ids if i != duplicate[0])  # protocol order: by record id, as `screen export`
     return Bench(root, queue, duplicate, maybe, ids[1], ids[2])
 
 

@@ -25,12 +25,12 @@ def record_text(record: Record) -> str:
     )
 
 
-def rule_evidence(records: Sequence[Record], decisions: Sequence[Decision], stage: str) -> np.ndarray:
+def rule_evidence(record_ids: Sequence[str], decisions: Sequence[Decision], stage: str) -> np.ndarray:
     """One column per screening rule: +1 where an include rule matched the record, -1 where an exclude rule did."""
     rules = sorted({d.rule_id for d in decisions if d.origin == "auto" and d.rule_id and d.stage == stage})
     column = {rule: j for j, rule in enumerate(rules)}
-    row = {r.record_id: i for i, r in enumerate(records)}
-    out = np.zeros((len(records), len(rules)), dtype=np.float32)
+    row = {r: i for i, r in enumerate(record_ids)}
+    out = np.zeros((len(record_ids), len(rules)), dtype=np.float32)
     for d in decisions:
         if d.origin == "auto" and d.rule_id in column and d.stage == stage and d.record_id in row:
             out[row[d.record_id], column[d.rule_id]] = {"include": 1.0, "exclude": -1.0}.get(d.decision, 0.0)
@@ -66,7 +66,7 @@ def rank_records(
     score, title, basis), the basis in words, and the reviewers' labels it learned from."""
     labelled = dict(human_labels(decisions, stage))
     index = {r.record_id: i for i, r in enumerate(records)}
-    ranker = Ranker([record_text(r) for r in records], rule_evidence(records, decisions, stage))
+    ranker = Ranker([record_text(r) for r in records], rule_evidence([r.record_id for r in records], decisions, stage))
     labels = {index[r]: y for r, y in labelled.items() if r in index}
     scores = ranker.scores(labels)
     learned = len(set(labels.values())) == 2
@@ -76,6 +76,30 @@ def rank_records(
     rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
              "title": records[i].title, "basis": basis} for k, i in enumerate(ranker.order(labels, scores))]  # fmt: skip
     return rows, basis, {r: y for r, y in labelled.items() if r in index}
+
+
+_LIVE: dict[str, tuple[tuple[str, ...], Ranker]] = {}  # stage -> (record ids, fitted ranker), per process
+
+
+def live_order(workspace_dir: Path, stage: str, record_ids: Sequence[str]) -> list[str]:
+    """All of ``record_ids``, most likely relevant first on the reviewers' decisions so far (those a
+    reviewer has settled stay in: a second reviewer screens them blind, in the same order): for a server
+    that retrains as reviewers screen. The vectoriser is fitted once per set of records and kept
+    in this process; a retrain fits only the classifier (run it in a worker process of its own)."""
+    from litreview.workspace import Workspace
+
+    ids = tuple(record_ids)
+    with Workspace.reading(workspace_dir) as workspace:
+        decisions = workspace.decisions()
+        kept = _LIVE.get(stage)
+        if kept is None or kept[0] != ids:
+            texts = workspace.texts(ids)
+            documents = [document(*texts[r][:2], " ".join(texts[r][2])) if r in texts else "" for r in ids]
+            _LIVE[stage] = kept = (ids, Ranker(documents, rule_evidence(ids, decisions, stage)))
+    index = {r: i for i, r in enumerate(ids)}
+    labels = {index[r]: y for r, y in human_labels(decisions, stage) if r in index}
+    scores = kept[1].scores(labels)
+    return [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]
 
 
 def rank_workspace(

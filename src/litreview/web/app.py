@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -120,8 +119,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     in memory, so a restart signs everyone out and nothing secret is written anywhere)."""
     site = Site(bench, local_user=local_user)
     if rank:  # prioritised order: ranked at start, then retrained in the background as decisions come in
-        bench.on_rerank = lambda: rerank_in_background(bench)
-        bench.on_rerank()
+        bench.start_ranking()
 
     def page(handler: Callable[[Request, str, str], Awaitable[Response]], *, lead: bool = False) -> Handler:
         async def wrapped(request: Request) -> Response:
@@ -298,14 +296,6 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         )
     middleware.append(Middleware(SecurityHeaders))
     return Starlette(routes=routes, middleware=middleware)
-
-
-def rerank_in_background(bench: Workbench) -> None:
-    def work() -> None:
-        for stage in STAGES:
-            bench.rerank(stage)
-
-    threading.Thread(target=work, name="litreview-rerank", daemon=True).start()
 
 
 SECURITY_HEADERS = [

@@ -1,0 +1,226 @@
+"""The workbench in a real browser: Debian's chromium driven by Selenium through chromium-driver.
+
+Skipped when no chromium is installed, except in CI (``CI`` set), where a missing browser fails.
+Each scenario saves screenshots of the screens it used (``outputs/test-artifacts/workbench``, or
+``$LITREVIEW_ARTIFACTS``) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from litreview.web.app import create_app
+from litreview.workbench import Workbench
+
+from .conftest import PASSWORD, XSS_TITLE
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+ARTIFACTS = Path(os.environ.get("LITREVIEW_ARTIFACTS", Path(__file__).resolve().parents[2] / "outputs" / "test-artifacts" / "workbench"))
+
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the browser tests: install Debian's chromium and chromium-driver (.ci/run does)")
+    pytest.skip("no chromium/chromedriver here (CI installs them)", allow_module_level=True)
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(bench) -> Iterator[str]:
+    import uvicorn
+
+    workbench = Workbench(bench.root)
+    port = free_port()
+    config = uvicorn.Config(create_app(workbench, rank=False), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "the workbench did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+    workbench.close()
+
+
+def new_browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 "--disable-gpu", "--no-first-run"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=DRIVER), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browsers() -> Iterator[list]:
+    opened: list = []
+    yield opened
+    for driver in opened:
+        driver.quit()
+
+
+def open_browser(browsers: list):
+    driver = new_browser()
+    browsers.append(driver)
+    return driver
+
+
+def wait_for(driver, testid: str, timeout: float = 10):
+    return WebDriverWait(driver, timeout).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f'[data-testid="{testid}"]'))
+    )
+
+
+def sign_in(driver, base: str, name: str) -> None:
+    driver.get(f"{base}/login")
+    driver.find_element(By.NAME, "username").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait_for(driver, "signed-in")
+
+
+def shot(driver, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def press(driver, key: str) -> None:
+    """Type one key on the page (not in a field) and wait for the next page when it posts."""
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.TAG_NAME, "body").send_keys(key)
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(before))
+    wait_for(driver, "progress")
+
+
+def progress(driver) -> int:
+    return int(driver.find_element(By.CSS_SELECTOR, '[data-testid="progress"]').get_attribute("value"))
+
+
+def shown(driver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "article.record").get_attribute("data-record-id")
+
+
+def test_a_reviewer_screens_twenty_records_by_keyboard_and_undoes_one(server, browsers, bench):
+    driver = open_browser(browsers)
+    sign_in(driver, server, "ana")
+    driver.get(f"{server}/screen")
+    shot(driver, "01-screen")
+    seen = []
+    for k in range(20):
+        seen.append(shown(driver))
+        press(driver, "iem"[k % 3])
+    assert progress(driver) == 20
+    assert len(set(seen)) == 20 and seen == bench.ids[:20]
+    press(driver, "u")
+    assert progress(driver) == 19 and shown(driver) == seen[-1]  # the undone record is shown again
+    shot(driver, "02-after-undo")
+    # arrows move without deciding
+    here = shown(driver)
+    press(driver, "\ue014")  # ArrowRight
+    assert shown(driver) != here and progress(driver) == 19
+
+
+def test_a_full_text_exclusion_asks_for_a_reason_first(server, browsers, bench):
+    driver = open_browser(browsers)
+    sign_in(driver, server, "lea")
+    driver.get(f"{server}/screen")
+    press(driver, "i")  # the lead includes the first record at title/abstract: it goes to full text
+    driver.get(f"{server}/screen?stage=full_text")
+    assert shown(driver) == bench.ids[0]
+    driver.find_element(By.TAG_NAME, "body").send_keys("e")
+    picker = driver.find_element(By.CSS_SELECTOR, '[data-testid="reason-picker"]')
+    assert driver.switch_to.active_element == picker and progress(driver) == 0  # nothing posted
+    shot(driver, "03-full-text-reason")
+    picker.send_keys("wrong design")
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="decide-exclude"]').click()
+    WebDriverWait(driver, 10).until(lambda d: "full_text" in d.current_url and progress(d) == 1)
+
+
+def test_two_reviewers_conflict_and_the_lead_resolves_it_on_the_dashboard(server, browsers, bench):
+    ana, ben = open_browser(browsers), open_browser(browsers)  # two browsers: two separate sessions
+    sign_in(ana, server, "ana")
+    sign_in(ben, server, "ben")
+    target = bench.ids[0]
+    for driver, key in ((ana, "i"), (ben, "e")):
+        driver.get(f"{server}/screen")
+        assert shown(driver) == target
+        press(driver, key)
+    # blind: ben's view of the record shows his own decision only
+    ben.get(f"{server}/record/{target}")
+    assert "include" not in ben.find_element(By.CSS_SELECTOR, '[data-testid="own-decision"]').text
+    lead = open_browser(browsers)
+    sign_in(lead, server, "lea")
+    lead.get(f"{server}/dashboard")
+    count = lambda key: int(lead.find_element(By.CSS_SELECTOR, f'[data-testid="{key}"]').text)  # noqa: E731
+    assert count("conflict-count") == 1
+    awaiting, sought = count("prisma-awaiting"), count("prisma-sought")
+    shot(lead, "04-dashboard-before")
+    lead.find_element(By.CSS_SELECTOR, '[data-testid="nav-conflicts"]').click()
+    conflict = wait_for(lead, "conflict")
+    assert conflict.get_attribute("data-record-id") == target
+    shot(lead, "05-conflicts")
+    lead.find_element(By.CSS_SELECTOR, '[data-testid="consensus-include"]').click()
+    wait_for(lead, "no-conflicts")
+    lead.get(f"{server}/dashboard")
+    assert count("conflict-count") == 0
+    assert (count("prisma-awaiting"), count("prisma-sought")) == (awaiting - 1, sought + 1)
+    shot(lead, "06-dashboard-after")
+
+
+def test_a_maybe_pair_is_settled_side_by_side(server, browsers, bench):
+    driver = open_browser(browsers)
+    sign_in(driver, server, "ana")
+    driver.get(f"{server}/duplicates")
+    pair = wait_for(driver, "pair")
+    assert {pair.get_attribute("data-a"), pair.get_attribute("data-b")} == set(bench.maybe)
+    assert driver.find_elements(By.CSS_SELECTOR, "tr.differ")  # the fields that differ are marked
+    shot(driver, "07-duplicates")
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="pair-distinct"]').click()
+    wait_for(driver, "no-pairs")
+
+
+def test_a_hostile_title_is_shown_as_text(server, browsers):
+    driver = open_browser(browsers)
+    sign_in(driver, server, "ana")
+    driver.get(f"{server}/record/medline:xss")
+    title = wait_for(driver, "record-title")
+    assert title.text == XSS_TITLE
+    assert "<img src=x onerror=alert(2)>" in driver.find_element(By.CSS_SELECTOR, '[data-testid="record-abstract"]').text
+    assert driver.find_elements(By.CSS_SELECTOR, "article script, article img") == []
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    shot(driver, "08-hostile-title")
+
+
+def test_an_unauthenticated_post_is_refused(server, bench):
+    request = urllib.request.Request(f"{server}/decide", method="POST",
+                                     data=f"record_id={bench.ids[0]}&stage=title_abstract&decision=include".encode())  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
