@@ -14,6 +14,7 @@ Usage: python benchmarks/workbench_latency.py [--records 20000] [--decisions 100
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import socket
 import sqlite3
@@ -37,7 +38,7 @@ DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 PASSWORD = "benchmark-password"
 REVIEWERS = ("ana", "ben")
 
-BARE_APP = r'''
+BARE_APP = r"""
 import sqlite3, sys
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse, RedirectResponse
@@ -56,7 +57,7 @@ async def decide(request):
     return RedirectResponse(f"/screen?record=medline:{int(form['record_id'].split(':')[1]) + 2}", 303)
 app = Starlette(routes=[Route("/screen", screen), Route("/decide", decide, methods=["POST"])])
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
-'''
+"""
 
 
 def free_port() -> int:
@@ -79,7 +80,9 @@ def wait_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
@@ -88,10 +91,8 @@ def children_peak_mb(pid: int) -> float:
     total = 0.0
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
-            try:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a worker that just ended
                 total += rss_mb(int(child))[1]
-            except (FileNotFoundError, ProcessLookupError):
-                pass
     return total
 
 
@@ -106,7 +107,11 @@ def reviewer_loop(base: str, name: str, n: int, out: dict, bare: bool) -> None:
             page = c.get(f"/screen?record=medline:{1 if name == 'ana' else 2}").text
         for k in range(n):
             record_id = re.search(r'data-record-id="([^"]+)"', page).group(1)
-            data = {"record_id": record_id, "stage": "title_abstract", "decision": "include" if k % 7 == 0 else "exclude"}
+            data = {
+                "record_id": record_id,
+                "stage": "title_abstract",
+                "decision": "include" if k % 7 == 0 else "exclude",
+            }
             if bare:
                 data["reviewer"] = name
             else:
@@ -122,7 +127,10 @@ def reviewer_loop(base: str, name: str, n: int, out: dict, bare: bool) -> None:
 
 def drive(base: str, decisions: int, bare: bool) -> tuple[list[float], dict[str, list[str]]]:
     out: dict = {}
-    threads = [threading.Thread(target=reviewer_loop, args=(base, name, decisions // 2, out, bare)) for name in REVIEWERS]
+    threads = [
+        threading.Thread(target=reviewer_loop, args=(base, name, decisions // 2, out, bare))
+        for name in REVIEWERS
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -160,7 +168,16 @@ def main() -> None:
                 src.backup(sqlite3.connect(db))
                 cmd = [sys.executable, "-c", BARE_APP, str(db), str(port)]
             else:
-                cmd = [sys.executable, "-m", "litreview.cli", "web", "--workspace", str(root), "--port", str(port)]
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "litreview.cli",
+                    "web",
+                    "--workspace",
+                    str(root),
+                    "--port",
+                    str(port),
+                ]
             proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             try:
                 url = f"http://127.0.0.1:{port}"
@@ -189,19 +206,23 @@ def main() -> None:
                 wanted = {(name, r) for name, ids in acked.items() for r in ids}
                 stored, expected = len(human & wanted), len(wanted)
             results[label] = (times, first, up, now, peak, expected - stored)
-            print(f"{label}: {len(times)} decide+next in 2 threads; p50 {pct(times, .5):.1f} ms, p95 {pct(times, .95):.1f} ms, "
-                  f"max {max(times) * 1000:.0f} ms; server up in {up:.2f} s"
-                  + (f", first /screen {first * 1000:.0f} ms" if first is not None else "")
-                  + f"; RSS {now:.0f} MB (peak {peak:.0f} MB"
-                  + (f"; its ranking worker process: peak {workers:.0f} MB" if workers else "")
-                  + f"); lost {expected - stored} of {expected}")
+            print(
+                f"{label}: {len(times)} decide+next in 2 threads; p50 {pct(times, 0.5):.1f} ms, p95 {pct(times, 0.95):.1f} ms, "
+                f"max {max(times) * 1000:.0f} ms; server up in {up:.2f} s"
+                + (f", first /screen {first * 1000:.0f} ms" if first is not None else "")
+                + f"; RSS {now:.0f} MB (peak {peak:.0f} MB"
+                + (f"; its ranking worker process: peak {workers:.0f} MB" if workers else "")
+                + f"); lost {expected - stored} of {expected}"
+            )
         times, first, _, _, peak, lost = results["litreview web"]
-        bare_p95 = pct(results["bare starlette + sqlite"][0], .95)
-        p95 = pct(times, .95)
+        bare_p95 = pct(results["bare starlette + sqlite"][0], 0.95)
+        p95 = pct(times, 0.95)
         print(f"ratio p95 litreview/bare: {p95 / bare_p95:.2f}x; mean {statistics.mean(times) * 1000:.1f} ms")
-        print(f"goals: p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'} ({p95:.1f}); first page < 1 s: "
-              f"{'met' if first < 1 else 'NOT met'} ({first:.2f}); RSS < 300 MB: {'met' if peak < 300 else 'NOT met'} "
-              f"({peak:.0f}); lost 0: {'met' if lost == 0 else 'NOT met'} ({lost})")
+        print(
+            f"goals: p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'} ({p95:.1f}); first page < 1 s: "
+            f"{'met' if first < 1 else 'NOT met'} ({first:.2f}); RSS < 300 MB: {'met' if peak < 300 else 'NOT met'} "
+            f"({peak:.0f}); lost 0: {'met' if lost == 0 else 'NOT met'} ({lost})"
+        )
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from litreview.prioritise.simulation import RETRAIN_SHARE
 from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
+from litreview.report.diagram import diagram_svg
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import load_reasons, screening_state
 from litreview.screen.decisions import (
@@ -89,7 +90,9 @@ class _Cache:
     representative: dict[str, str] = field(default_factory=dict)
     passed_ta: set[str] = field(default_factory=set)
     decided: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)  # (reviewer, stage) -> ids
-    queues: dict[str, tuple[list[str], dict[str, int]]] = field(default_factory=dict)  # stage -> (ids, position)
+    queues: dict[str, tuple[list[str], dict[str, int]]] = field(
+        default_factory=dict
+    )  # stage -> (ids, position)
 
 
 def serialised(method: Callable[..., T]) -> Callable[..., T]:
@@ -269,6 +272,7 @@ class Workbench:
             screenable=screenable,
         )
 
+    @serialised
     def marked_parts(self, record: Record) -> dict[str, list[list[Segment]]]:
         """Each text part of the record in segments: the query's matching terms and the review's
         own include/exclude words marked (the text itself is never touched: the page escapes it)."""
@@ -415,7 +419,7 @@ class Workbench:
                 continue
             left, right = display_fields(a), display_fields(b)
             rows = [{"field": k, "a": left.get(k, ""), "b": right.get(k, ""), "differ": left.get(k, "") != right.get(k, "")}
-                    for k in dict.fromkeys([*left, *right])]  # fmt: skip
+                    for k in dict.fromkeys([*CITATION_FIELDS, *TRIAL_FIELDS, "source"]) if k in left or k in right]  # fmt: skip
             out.append(
                 {"a": a.record_id, "b": b.record_id, "rule": link.rule, "score": link.score, "rows": rows}
             )
@@ -468,6 +472,12 @@ class Workbench:
             "records": len(records),
         }
 
+    @serialised
+    def prisma_svg(self) -> bytes:
+        """The live PRISMA 2020 diagram, drawn from the workspace as it is now."""
+        return diagram_svg(self.dashboard()["flow"])
+
+    @serialised
     def downloads(self) -> list[str]:
         """The rendered outputs a reviewer may download: regular files in the workspace folder."""
         return sorted(
@@ -475,6 +485,7 @@ class Workbench:
             if p.is_file() and not p.is_symlink() and p.suffix.lower() in OUTPUT_SUFFIXES
         )  # fmt: skip
 
+    @serialised
     def download_path(self, name: str) -> Path:
         if name not in self.downloads():  # only a listed name: no path, no traversal, no symlink
             raise WorkbenchError(f"no output named {name!r}")
@@ -562,39 +573,39 @@ def segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
     return out
 
 
+CITATION_FIELDS = (
+    "title",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "pages",
+    "doi",
+    "pmid",
+    "record_type",
+    "language",
+)
+TRIAL_FIELDS = (
+    "title",
+    "nct_id",
+    "official_title",
+    "status",
+    "phases",
+    "study_type",
+    "sponsor",
+    "start_date",
+)
+
+
 def display_fields(record: Record) -> dict[str, str]:
-    """The bibliographic fields a reviewer reads, as plain strings."""
+    """The bibliographic fields a reviewer reads, as plain strings (empty ones left out), then the source."""
     data = to_dict(record)
-    keys: tuple[str, ...]
-    if isinstance(record, Citation):
-        keys = (
-            "title",
-            "authors",
-            "journal",
-            "year",
-            "volume",
-            "pages",
-            "doi",
-            "pmid",
-            "record_type",
-            "language",
-        )
-    else:
-        keys = (
-            "title",
-            "nct_id",
-            "official_title",
-            "status",
-            "phases",
-            "study_type",
-            "sponsor",
-            "start_date",
-        )
-    out = {"source": record.source}
-    for key in keys:
+    out = {}
+    for key in CITATION_FIELDS if isinstance(record, Citation) else TRIAL_FIELDS:
         value = data.get(key)
         if isinstance(value, list | tuple):
             value = "; ".join(str(v) for v in value)
         if value not in (None, ""):
             out[key] = str(value)
+    out["source"] = record.source
     return out

@@ -14,7 +14,11 @@ from litreview.workbench import Workbench
 
 def awaiting(workspace) -> list[str]:
     rows = csv.DictReader((workspace / "screening.csv").read_text(encoding="utf-8").splitlines())
-    return [r["record_id"] for r in rows if r["stage"] == "title_abstract" and r["decision"] in ("undecided", "maybe")]
+    return [
+        r["record_id"]
+        for r in rows
+        if r["stage"] == "title_abstract" and r["decision"] in ("undecided", "maybe")
+    ]
 
 
 def test_a_rerun_counts_web_decisions_like_imported_ones(review_copy, tmp_path):
@@ -35,7 +39,9 @@ def test_a_rerun_counts_web_decisions_like_imported_ones(review_copy, tmp_path):
         writer.writerows([[r, "title_abstract", d, "", who] for who, r, d in choices])
     import_decisions(filled, sheet, accept_suggestions=True)
     by_web = review_flow(review_dir=str(review_copy), workspace=str(web), mode="replay", run_id="r2").prisma
-    by_sheet = review_flow(review_dir=str(review_copy), workspace=str(sheet), mode="replay", run_id="r2").prisma
+    by_sheet = review_flow(
+        review_dir=str(review_copy), workspace=str(sheet), mode="replay", run_id="r2"
+    ).prisma
     dbr, before = by_web["databases_and_registers"], first.prisma["databases_and_registers"]
     assert dbr["records_excluded"] == before["records_excluded"] + 2
     assert dbr["records_awaiting_screening"] == before["records_awaiting_screening"] - 3

@@ -26,11 +26,18 @@ from .conftest import PASSWORD, XSS_TITLE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-ARTIFACTS = Path(os.environ.get("LITREVIEW_ARTIFACTS", Path(__file__).resolve().parents[2] / "outputs" / "test-artifacts" / "workbench"))
+ARTIFACTS = Path(
+    os.environ.get(
+        "LITREVIEW_ARTIFACTS",
+        Path(__file__).resolve().parents[2] / "outputs" / "test-artifacts" / "workbench",
+    )
+)
 
 if not (CHROMIUM and DRIVER):
     if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install Debian's chromium and chromium-driver (.ci/run does)")
+        raise RuntimeError(
+            "CI must run the browser tests: install Debian's chromium and chromium-driver (.ci/run does)"
+        )
     pytest.skip("no chromium/chromedriver here (CI installs them)", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -52,7 +59,9 @@ def server(bench) -> Iterator[str]:
 
     workbench = Workbench(bench.root)
     port = free_port()
-    config = uvicorn.Config(create_app(workbench, rank=False), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(workbench, rank=False), host="127.0.0.1", port=port, log_level="warning"
+    )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -97,8 +106,10 @@ def wait_for(driver, testid: str, timeout: float = 10):
     )
 
 
-def sign_in(driver, base: str, name: str) -> None:
+def sign_in(driver, base: str, name: str, screenshot: str = "") -> None:
     driver.get(f"{base}/login")
+    if screenshot:
+        shot(driver, screenshot)
     driver.find_element(By.NAME, "username").send_keys(name)
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
@@ -128,7 +139,7 @@ def shown(driver) -> str:
 
 def test_a_reviewer_screens_twenty_records_by_keyboard_and_undoes_one(server, browsers, bench):
     driver = open_browser(browsers)
-    sign_in(driver, server, "ana")
+    sign_in(driver, server, "ana", screenshot="00-login")
     driver.get(f"{server}/screen")
     shot(driver, "01-screen")
     seen = []
@@ -190,6 +201,8 @@ def test_two_reviewers_conflict_and_the_lead_resolves_it_on_the_dashboard(server
     lead.get(f"{server}/dashboard")
     assert count("conflict-count") == 0
     assert (count("prisma-awaiting"), count("prisma-sought")) == (awaiting - 1, sought + 1)
+    diagram = lead.find_element(By.CSS_SELECTOR, '[data-testid="prisma-diagram"]')
+    WebDriverWait(lead, 20).until(lambda d: d.execute_script("return arguments[0].naturalWidth", diagram) > 0)
     shot(lead, "06-dashboard-after")
 
 
@@ -211,11 +224,34 @@ def test_a_hostile_title_is_shown_as_text(server, browsers):
     driver.get(f"{server}/record/medline:xss")
     title = wait_for(driver, "record-title")
     assert title.text == XSS_TITLE
-    assert "<img src=x onerror=alert(2)>" in driver.find_element(By.CSS_SELECTOR, '[data-testid="record-abstract"]').text
+    assert (
+        "<img src=x onerror=alert(2)>"
+        in driver.find_element(By.CSS_SELECTOR, '[data-testid="record-abstract"]').text
+    )
     assert driver.find_elements(By.CSS_SELECTOR, "article script, article img") == []
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text  # noqa: B018
     shot(driver, "08-hostile-title")
+
+
+def test_search_opens_a_record_and_a_past_decision_is_changed_with_history(server, browsers):
+    driver = open_browser(browsers)
+    sign_in(driver, server, "ana")
+    driver.get(f"{server}/search")
+    box = wait_for(driver, "search-query")
+    box.send_keys("cetirizine[tiab]\n")
+    count = wait_for(driver, "search-count")
+    assert int(count.text.split()[0]) > 0
+    shot(driver, "09-search")
+    driver.find_element(By.CSS_SELECTOR, "ol li a").click()
+    wait_for(driver, "record-title")
+    for testid in ("decide-include", "decide-exclude"):  # decide, then change it on the record's page
+        driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click()
+        wait_for(driver, "history")
+    rows = driver.find_elements(By.CSS_SELECTOR, '[data-testid="history"] tr')
+    assert [r.find_elements(By.TAG_NAME, "td")[3].text for r in rows[1:]] == ["include", "exclude"]
+    assert "exclude" in driver.find_element(By.CSS_SELECTOR, '[data-testid="own-decision"]').text
+    shot(driver, "10-record-history")
 
 
 def test_an_unauthenticated_post_is_refused(server, bench):

@@ -31,7 +31,9 @@ def test_users_add_stores_only_a_scrypt_hash(bench, tmp_path, monkeypatch, capsy
     assert "carla\tlead" in out.out and "scrypt" not in out.out
 
 
-def test_users_add_refuses_a_short_password_a_bad_role_and_the_consensus_name(bench, tmp_path, monkeypatch, capsys):
+def test_users_add_refuses_a_short_password_a_bad_role_and_the_consensus_name(
+    bench, tmp_path, monkeypatch, capsys
+):
     short = tmp_path / "short.txt"
     short.write_text("abc\n")
     for args, said in ((["dan", "--password-file", str(short)], "shorter than"),
@@ -62,7 +64,9 @@ def test_query_terms_and_reviewer_words_are_marked(bench):
     record = next(r for r in wb.workspace.records() if "cetirizine" in (r.abstract or "").lower())
     page = c.get(f"/record/{record.record_id}").text
     assert '<mark class="query">' in page and '<mark class="include">' not in page
-    answer = c.post("/words", data={"csrf_token": csrf_of(page), "include": "cetirizine, antihist*", "exclude": "placebo"})
+    answer = c.post(
+        "/words", data={"csrf_token": csrf_of(page), "include": "cetirizine, antihist*", "exclude": "placebo"}
+    )
     assert answer.status_code == 303
     marked = wb.marked_parts(record)
     kinds = {seg.mark for values in marked.values() for value in values for seg in value}

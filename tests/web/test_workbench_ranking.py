@@ -22,9 +22,15 @@ def test_the_protocols_evidence_orders_the_queue_before_any_decision(bench):
 def test_reviewers_decisions_retrain_the_order(bench):
     wb = Workbench(bench.root)
     try:
-        texts = {r.record_id: (r.title + " " + getattr(r, "abstract", "")).lower() for r in wb.workspace.records()}
+        texts = {
+            r.record_id: (r.title + " " + getattr(r, "abstract", "")).lower() for r in wb.workspace.records()
+        }
         topic = [r for r in bench.ids if "cetirizine" in texts[r]]
-        other = [r for r in bench.ids if "cetirizine" not in texts[r] and r not in (bench.suggested, bench.excluded_by_rule)]
+        other = [
+            r
+            for r in bench.ids
+            if "cetirizine" not in texts[r] and r not in (bench.suggested, bench.excluded_by_rule)
+        ]
         assert len(topic) >= 4 and len(other) >= 4
         for record_id in topic[:2]:
             wb.decide("ana", record_id, "title_abstract", "include")

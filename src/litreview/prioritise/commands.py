@@ -66,7 +66,9 @@ def rank_records(
     score, title, basis), the basis in words, and the reviewers' labels it learned from."""
     labelled = dict(human_labels(decisions, stage))
     index = {r.record_id: i for i, r in enumerate(records)}
-    ranker = Ranker([record_text(r) for r in records], rule_evidence([r.record_id for r in records], decisions, stage))
+    ranker = Ranker(
+        [record_text(r) for r in records], rule_evidence([r.record_id for r in records], decisions, stage)
+    )
     labels = {index[r]: y for r, y in labelled.items() if r in index}
     scores = ranker.scores(labels)
     learned = len(set(labels.values())) == 2

@@ -214,12 +214,26 @@ def _arrow(ax, a: Box, b: Box) -> None:
 def write_diagram(folder: Path, flow: Mapping[str, Any], labels: Mapping[str, str] | None = None,
                   stem: str = "prisma") -> dict[str, Path]:  # fmt: skip
     """prisma.svg, prisma.pdf, prisma.png (1x) and prisma@2x.png, written atomically."""
+    with _settings():
+        return _save(draw(flow, labels), folder, stem)
+
+
+def diagram_svg(flow: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> bytes:
+    """The diagram as SVG, in memory (the workbench's live dashboard)."""
+    import io
+
+    with _settings():
+        buffer = io.BytesIO()
+        draw(flow, labels).savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+    return buffer.getvalue()
+
+
+def _settings():
     # Journals edit and typeset these files: SVG text stays text, the PDF embeds TrueType (Type 42) fonts.
     # svg.hashsalt keeps the SVG's ids fixed run to run; rc_context leaves matplotlib's global state alone
-    with matplotlib.rc_context(
+    return matplotlib.rc_context(
         {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "litreview-prisma"}
-    ):
-        return _save(draw(flow, labels), folder, stem)
+    )
 
 
 def _save(fig: Figure, folder: Path, stem: str) -> dict[str, Path]:

@@ -265,6 +265,9 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     async def dashboard(request: Request, user: str, role: str) -> Response:
         return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads())
 
+    async def prisma_svg(request: Request, user: str, role: str) -> Response:
+        return Response(bench.prisma_svg(), media_type="image/svg+xml")
+
     async def download(request: Request, user: str, role: str) -> Response:
         path = bench.download_path(request.path_params["name"])
         return FileResponse(path, filename=path.name)
@@ -285,6 +288,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         Route("/pair", page(pair), methods=["POST"]),
         Route("/search", page(search)),
         Route("/dashboard", page(dashboard)),
+        Route("/dashboard/prisma.svg", page(prisma_svg)),
         Route("/download/{name}", page(download)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
