@@ -223,3 +223,20 @@ def test_a_reviewer_cannot_sign_in_with_an_unknown_name(app):
         c.post("/login", data={"username": "mallory", "password": PASSWORD, "csrf_token": token}).status_code
         == 401
     )
+
+
+def test_notes_are_private_to_their_reviewer(app, bench):
+    ana, ben = signed_in(app, "ana"), signed_in(app, "ben")
+    target = bench.ids[4]
+    assert post(ana, "/note", record_id=target, stage="title_abstract", note="ana-private-note").status_code == 303
+    assert "ana-private-note" in ana.get(f"/record/{target}").text
+    assert "ana-private-note" not in ben.get(f"/record/{target}").text
+
+
+def test_unknown_stage_and_decision_words_are_refused_with_a_message(app, bench):
+    c = signed_in(app, "ana")
+    assert "unknown stage" in c.get("/screen", params={"stage": "abstracts"}).text
+    answer = post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="not_retrieved")
+    assert "is not a decision at title_abstract" in answer.text
+    with Workspace.existing(bench.root) as ws:
+        assert [d for d in ws.decisions() if d.origin == "human"] == []
