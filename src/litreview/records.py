@@ -130,17 +130,30 @@ _store_through_slots(Citation)
 Record = Citation | Trial
 
 
+_FIELD_NAMES = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in (Citation, Trial, Provenance)}
+
+
 def to_dict(record: Record) -> dict[str, Any]:
     """The JSON-ready form of a record (tuples become lists, provenance a nested object)."""
     data: dict[str, Any] = {"kind": record.kind}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        if isinstance(value, Provenance):
-            value = dataclasses.asdict(value)
+    for name in _FIELD_NAMES[type(record)]:
+        value = getattr(record, name)
+        if isinstance(value, Provenance):  # its fields are plain values: no deep copy needed
+            value = {n: getattr(value, n) for n in _FIELD_NAMES[Provenance]}
         elif isinstance(value, tuple):
             value = list(value)
-        data[f.name] = value
+        data[name] = value
     return data
+
+
+def stored_form(record: Record) -> tuple[str, str]:
+    """(JSON of the whole record, its :func:`content_hash`) from one conversion and one encoding of
+    the content: what the store writes (provenance is appended as the JSON's last key)."""
+    data = to_dict(record)
+    provenance = data.pop("provenance", None)
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return f'{blob[:-1]}, "provenance": {json.dumps(provenance, ensure_ascii=False)}}}', digest
 
 
 def from_dict(data: dict[str, Any]) -> Record:

@@ -23,9 +23,10 @@ from typing import IO, Any
 
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
-from litreview.records import PAIR_VERDICTS, Decision, Link, Record, content_hash, from_dict, to_dict
+from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
 
 DB_NAME = "workspace.sqlite"
+STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -406,48 +407,42 @@ class Workspace:
 
     # -- records -------------------------------------------------------------------------------
     def store_records(self, run_id: str, records: Iterable[Record]) -> StoreStats:
-        """Upsert records by id; remember which run saw them; keep every past version."""
-        new = changed = unchanged = 0
-        conn = self.conn
+        """Upsert records by id; remember which run saw them; keep every past version. Each record
+        is encoded once, and the SQL runs per batch of records, not per record."""
+        stats = StoreStats()
+        batch: dict[str, Record] = {}
         for record in records:
-            data = json.dumps(to_dict(record), ensure_ascii=False, sort_keys=True)
-            digest = content_hash(record)
-            row = conn.execute(
-                "SELECT content_hash FROM records WHERE record_id=?", (record.record_id,)
-            ).fetchone()
-            if row is None:
-                conn.execute(
-                    "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.record_id,
-                        record.source,
-                        record.native_id,
-                        record.kind,
-                        data,
-                        digest,
-                        run_id,
-                        run_id,
-                    ),
-                )
-                new += 1
-            elif row[0] != digest:
-                conn.execute(
-                    "UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?",
-                    (data, digest, run_id, record.record_id),
-                )
-                changed += 1
+            if record.record_id in batch or len(batch) == STORE_BATCH:  # a repeated id: stored in order
+                stats = self._store_batch(run_id, list(batch.values()), stats)
+                batch = {}
+            batch[record.record_id] = record
+        return self._store_batch(run_id, list(batch.values()), stats) if batch else stats
+
+    def _store_batch(self, run_id: str, batch: list[Record], stats: StoreStats) -> StoreStats:
+        conn = self.conn
+        encoded = {r.record_id: (r, *stored_form(r)) for r in batch}
+        marks = ",".join("?" * len(encoded))
+        known = dict(conn.execute(f"SELECT record_id, content_hash FROM records WHERE record_id IN ({marks})",
+                                  list(encoded)))  # fmt: skip
+        new, changed, unchanged = [], [], []
+        for record_id, (record, data, digest) in encoded.items():
+            if record_id not in known:
+                new.append((record_id, record.source, record.native_id, record.kind, data, digest, run_id, run_id))
+            elif known[record_id] != digest:
+                changed.append((data, digest, run_id, record_id))
             else:
-                conn.execute("UPDATE records SET last_run_id=? WHERE record_id=?", (run_id, record.record_id))
-                unchanged += 1
-            conn.execute(
-                "INSERT OR IGNORE INTO record_versions VALUES (?, ?, ?, ?)",
-                (record.record_id, digest, data, run_id),
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)",
-                (run_id, record.record_id, record.source),
-            )
-        return StoreStats(new=new, changed=changed, unchanged=unchanged)
+                unchanged.append((run_id, record_id))
+        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new)
+        conn.executemany("UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?", changed)
+        conn.executemany("UPDATE records SET last_run_id=? WHERE record_id=?", unchanged)
+        conn.executemany(  # every version a record has had (unchanged ones are there already)
+            "INSERT OR IGNORE INTO record_versions VALUES (?, ?, ?, ?)",
+            [(row[0], row[5], row[4], run_id) for row in new] + [(row[3], row[1], row[0], run_id) for row in changed],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)", [(run_id, r.record_id, r.source) for r in batch]
+        )
+        return StoreStats(stats.new + len(new), stats.changed + len(changed), stats.unchanged + len(unchanged))
 
     def texts(self, record_ids: Iterable[str]) -> dict[str, tuple[str, str, list[str]]]:
         """(title, abstract, keywords) of each record, read without building the records (ranking)."""

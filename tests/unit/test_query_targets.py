@@ -24,13 +24,8 @@ from litreview.query.ast import Term
 from litreview.query.lint import lint
 from litreview.query.parser import parse, parse_strategy
 from litreview.query.repair import propose_repair
-from litreview.query.translate import (
-    EMBASE_FIELD_CODES,
-    OVID_FIELD_CODES,
-    PUBMED_TAG_FIELDS,
-    PUBMED_TAGS,
-    translate,
-)
+from litreview.query.dialects import EMBASE_FIELD_CODES, OVID_FIELD_CODES, PUBMED_TAG_FIELDS, PUBMED_WRITE
+from litreview.query.translate import translate
 
 CLEF = json.loads((DATA / "queries" / "clef_tar_2017_strategies.json").read_text())
 POLYGLOT = json.loads((DATA / "queries" / "polyglot_cases.json").read_text())
@@ -72,7 +67,7 @@ def test_every_pubmed_tag_the_writer_knows_is_a_pubmed_field():
     fields = einfo_fields()
     unknown = {tag: field for tag, field in PUBMED_TAG_FIELDS.items() if field not in fields}
     assert not unknown
-    assert set(PUBMED_TAGS.values()) <= set(PUBMED_TAG_FIELDS)
+    assert set(PUBMED_WRITE.values()) <= set(PUBMED_TAG_FIELDS)
 
 
 def test_every_tag_in_every_pubmed_translation_is_a_pubmed_field():
@@ -270,3 +265,19 @@ def test_translate_command_warns_about_a_concept_line_that_drops_out(monkeypatch
     code, out = run_cli(monkeypatch, capsys, "query", "translate", str(strategy), "--to", "pubmed")
     assert code == 0 and "dog" not in out.out
     assert f"{strategy}:3:1: warning W107" in out.err
+
+
+def test_the_dialect_tables_are_data_and_agree_with_each_other():
+    """dialects.toml: every written Ovid/Embase code is printable and reads back to its field."""
+    from litreview.query.dialects import EMBASE_CODES, EMBASE_WRITE, OVID_CODES, OVID_WRITE, PUBMED_TAGS
+
+    for write, read, printable in (
+        (OVID_WRITE, OVID_CODES, OVID_FIELD_CODES),
+        (EMBASE_WRITE, EMBASE_CODES, EMBASE_FIELD_CODES),
+    ):
+        for field, code in write.items():
+            assert set(code.split(",")) <= printable, (field, code)
+            read_back = {f for c in code.split(",") for f in read[c]}
+            assert read_back == ({"ti", "ab"} if field == "tiab" else {field}), (field, code, read_back)
+    for field, tag in PUBMED_WRITE.items():
+        assert PUBMED_TAGS[tag] == (field,) or (tag, field) == ("ot", "kw"), (field, tag)

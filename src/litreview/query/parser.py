@@ -13,93 +13,9 @@ from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
 from litreview.query.ast import Bool, Limit, Near, Node, Term
+from litreview.query.dialects import EMBASE_CODES, OVID_CODES, PUBMED_TAGS
 
 QUOTES = {'"': '"', "'": "'", "“": "”", "”": "”", "‘": "’", "’": "’", "„": "“"}
-
-# Field tags of each syntax → canonical fields (see litreview.query.ast.FIELDS).
-PUBMED_TAGS = {
-    "tiab": ("tiab",),
-    "title/abstract": ("tiab",),
-    "ti": ("ti",),
-    "title": ("ti",),
-    "ab": ("ab",),
-    "abstract": ("ab",),
-    "tw": ("tw",),
-    "text word": ("tw",),
-    "textword": ("tw",),
-    "mh": ("mesh",),
-    "mesh": ("mesh",),
-    "mesh terms": ("mesh",),
-    "mesh term": ("mesh",),
-    "mh:noexp": ("mesh_noexp",),
-    "mesh:noexp": ("mesh_noexp",),
-    "majr": ("majr",),
-    "mesh major topic": ("majr",),
-    "sh": ("sh",),
-    "subheading": ("sh",),
-    "pt": ("pt",),
-    "publication type": ("pt",),
-    "dp": ("dp",),
-    "publication date": ("dp",),
-    "la": ("la",),
-    "language": ("la",),
-    "au": ("au",),
-    "author": ("au",),
-    "ta": ("jn",),
-    "journal": ("jn",),
-    "jour": ("jn",),
-    "all": ("all",),
-    "all fields": ("all",),
-    "nm": ("nm",),
-    "ot": ("kw",),
-    "other term": ("kw",),
-    "kw": ("kw",),
-}
-OVID_CODES = {
-    "ti": ("ti",),
-    "ab": ("ab",),
-    # Ovid's text word is title + abstract (PubMed's [tw] is wider).
-    "tw": ("tiab",),
-    "mp": ("mp",),
-    "kw": ("kw",),
-    "kf": ("kw",),
-    "ot": ("kw",),
-    "sh": ("mesh_noexp",),
-    "hw": ("mesh_noexp",),
-    "fs": ("sh",),
-    "pt": ("pt",),
-    "nm": ("nm",),
-    "rn": ("nm",),
-    "lg": ("la",),
-    "la": ("la",),
-    "au": ("au",),
-    "jn": ("jn",),
-    "yr": ("dp",),
-    "dp": ("dp",),
-    "tx": ("all",),
-    "af": ("all",),
-    "de": ("emtree_noexp",),
-    "dq": ("all",),
-    "ab,ti": ("tiab",),
-}
-EMBASE_CODES = {
-    "ti": ("ti",),
-    "ab": ("ab",),
-    "kw": ("kw",),
-    "de": ("emtree_noexp",),
-    "au": ("au",),
-    "jt": ("jn",),
-    "la": ("la",),
-    "it": ("pt",),
-    "py": ("dp",),
-    "lnk": ("sh",),
-    "tn": ("nm",),
-    "dn": ("nm",),
-    "mn": ("nm",),
-    # Written by Polyglot users in Embase style; Embase.com itself says :lnk and :it.
-    "fs": ("sh",),
-    "pt": ("pt",),
-}
 
 # Alternating groups nested deeper than this are refused with E008: every tree walk stays far from
 # Python's recursion limit. Redundant parentheses and long AND/OR chains do not count.

@@ -14,43 +14,22 @@ from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
 from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, normalize
+from litreview.query.dialects import (
+    CTGOV_AREAS,
+    EMBASE_FIELD_CODES,
+    EMBASE_WRITE,
+    OVID_FIELD_CODES,
+    OVID_WRITE,
+    PUBMED_TAG_FIELDS,
+    PUBMED_WRITE,
+)
 
 TARGETS = ("pubmed", "ovid", "embase", "ctgov")
 
-PUBMED_TAGS = {
-    "tiab": "tiab", "ti": "ti", "tw": "tw", "kw": "ot", "mesh": "mh",
-    "mesh_noexp": "mh:noexp", "majr": "majr", "sh": "sh", "pt": "pt", "nm": "nm", "dp": "dp",
-    "la": "la", "au": "au", "jn": "ta", "all": "all",
-}  # fmt: skip
-# Every tag the PubMed writer may print, and the field of PubMed's own list (einfo db=pubmed) it
-# searches: PubMed's documented short tags are aliases of those fields. Nothing else is printed
-# (render_pubmed refuses), and a test holds this table to the real einfo response.
-PUBMED_TAG_FIELDS = {
-    "tiab": "TIAB", "ti": "TITL", "tw": "WORD", "ot": "OTRM", "mh": "MESH", "mh:noexp": "MESH",
-    "majr": "MAJR", "sh": "SUBH", "pt": "PTYP", "nm": "SUBS", "dp": "PDAT", "la": "LANG", "au": "FULL",
-    "ta": "JOUR", "all": "ALL",
-}  # fmt: skip
-# Field codes each other writer may print (Ovid MEDLINE's and Embase.com's documented codes).
-OVID_FIELD_CODES = frozenset({"ti", "ab", "mp", "kf", "fs", "pt", "nm", "yr", "lg", "au", "jn", "af"})
-EMBASE_FIELD_CODES = frozenset({"ti", "ab", "kw", "lnk", "it", "tn", "py", "la", "au", "jt", "de"})
-OVID_CODES = {
-    "tiab": "ti,ab", "ti": "ti", "ab": "ab", "mp": "mp", "kw": "kf", "sh": "fs", "pt": "pt",
-    "nm": "nm", "dp": "yr", "la": "lg", "au": "au", "jn": "jn", "all": "af",
-}  # fmt: skip
-EMBASE_CODES = {
-    "tiab": "ti,ab", "ti": "ti", "ab": "ab", "kw": "kw", "sh": "lnk", "pt": "it", "nm": "tn",
-    "dp": "py", "la": "la", "au": "au", "jn": "jt", "emtree_noexp": "de",
-}  # fmt: skip
-CTGOV_AREAS = {
-    "ti": ("BriefTitle", "OfficialTitle", "Acronym"),
-    "ab": ("BriefSummary", "DetailedDescription"),
-    "tiab": ("BriefTitle", "OfficialTitle", "Acronym", "BriefSummary", "DetailedDescription"),
-    "kw": ("Keyword",),
-    "mesh": ("ConditionMeshTerm", "InterventionMeshTerm"),
-    "mesh_noexp": ("ConditionMeshTerm", "InterventionMeshTerm"),
-    "majr": ("ConditionMeshTerm", "InterventionMeshTerm"),
-    "nm": ("InterventionName", "InterventionOtherName"),
-}
+# What each writer prints for each canonical field comes from dialects.toml. Every tag the PubMed
+# writer may print maps to the field of PubMed's own list (einfo db=pubmed) it searches
+# (PUBMED_TAG_FIELDS); nothing else is printed (render_pubmed refuses), and a test holds that table to
+# the real einfo response. The other writers print only their documented codes (*_FIELD_CODES).
 # Target field sets each canonical field becomes when the target lacks it (with a warning).
 _NEAREST: dict[str, dict[str, tuple[str, ...]]] = {
     "pubmed": {"mp": ("tw",), "ab": ("tiab",), "emtree": ("mesh",), "emtree_noexp": ("mesh_noexp",)},
@@ -314,7 +293,7 @@ def _join(node: Bool, render, op_words: dict[str, str]) -> str:
 
 
 def _pubmed_tag(field_name: str) -> str:
-    tag = PUBMED_TAGS[field_name]
+    tag = PUBMED_WRITE[field_name]
     if tag not in PUBMED_TAG_FIELDS:  # a tag PubMed does not have would fail on the target
         raise QueryError(f"internal: PubMed has no field tag [{tag}]")
     return tag
@@ -388,7 +367,7 @@ class _OvidPrinter:
 
 def _ovid_suffix(fields: tuple[str, ...]) -> str:
     return (
-        "." + ",".join(_code(OVID_CODES, OVID_FIELD_CODES, f, "Ovid") for f in fields) + "." if fields else ""
+        "." + ",".join(_code(OVID_WRITE, OVID_FIELD_CODES, f, "Ovid") for f in fields) + "." if fields else ""
     )
 
 
@@ -400,7 +379,7 @@ def _code(table: dict[str, str], allowed: frozenset[str], field_name: str, targe
 
 
 def _embase_codes(fields: tuple[str, ...]) -> str:
-    return ",".join(_code(EMBASE_CODES, EMBASE_FIELD_CODES, f, "Embase.com") for f in fields)
+    return ",".join(_code(EMBASE_WRITE, EMBASE_FIELD_CODES, f, "Embase.com") for f in fields)
 
 
 _EMBASE_WILDCARDS = {ord("?"): "$", ord("#"): "?"}  # canonical (Ovid) letters → Embase.com's
