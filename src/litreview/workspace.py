@@ -427,22 +427,30 @@ class Workspace:
         new, changed, unchanged = [], [], []
         for record_id, (record, data, digest) in encoded.items():
             if record_id not in known:
-                new.append((record_id, record.source, record.native_id, record.kind, data, digest, run_id, run_id))
+                new.append(
+                    (record_id, record.source, record.native_id, record.kind, data, digest, run_id, run_id)
+                )
             elif known[record_id] != digest:
                 changed.append((data, digest, run_id, record_id))
             else:
                 unchanged.append((run_id, record_id))
         conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new)
-        conn.executemany("UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?", changed)
+        conn.executemany(
+            "UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?", changed
+        )
         conn.executemany("UPDATE records SET last_run_id=? WHERE record_id=?", unchanged)
         conn.executemany(  # every version a record has had (unchanged ones are there already)
             "INSERT OR IGNORE INTO record_versions VALUES (?, ?, ?, ?)",
-            [(row[0], row[5], row[4], run_id) for row in new] + [(row[3], row[1], row[0], run_id) for row in changed],
+            [(row[0], row[5], row[4], run_id) for row in new]
+            + [(row[3], row[1], row[0], run_id) for row in changed],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)", [(run_id, r.record_id, r.source) for r in batch]
+            "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)",
+            [(run_id, r.record_id, r.source) for r in batch],
         )
-        return StoreStats(stats.new + len(new), stats.changed + len(changed), stats.unchanged + len(unchanged))
+        return StoreStats(
+            stats.new + len(new), stats.changed + len(changed), stats.unchanged + len(unchanged)
+        )
 
     def texts(self, record_ids: Iterable[str]) -> dict[str, tuple[str, str, list[str]]]:
         """(title, abstract, keywords) of each record, read without building the records (ranking)."""

@@ -21,10 +21,10 @@ from lxml import etree
 from tests.conftest import DATA, REVIEW
 
 from litreview.query.ast import Term
+from litreview.query.dialects import EMBASE_FIELD_CODES, OVID_FIELD_CODES, PUBMED_TAG_FIELDS, PUBMED_WRITE
 from litreview.query.lint import lint
 from litreview.query.parser import parse, parse_strategy
 from litreview.query.repair import propose_repair
-from litreview.query.dialects import EMBASE_FIELD_CODES, OVID_FIELD_CODES, PUBMED_TAG_FIELDS, PUBMED_WRITE
 from litreview.query.translate import translate
 
 CLEF = json.loads((DATA / "queries" / "clef_tar_2017_strategies.json").read_text())

@@ -228,7 +228,10 @@ def test_a_reviewer_cannot_sign_in_with_an_unknown_name(app):
 def test_notes_are_private_to_their_reviewer(app, bench):
     ana, ben = signed_in(app, "ana"), signed_in(app, "ben")
     target = bench.ids[4]
-    assert post(ana, "/note", record_id=target, stage="title_abstract", note="ana-private-note").status_code == 303
+    assert (
+        post(ana, "/note", record_id=target, stage="title_abstract", note="ana-private-note").status_code
+        == 303
+    )
     assert "ana-private-note" in ana.get(f"/record/{target}").text
     assert "ana-private-note" not in ben.get(f"/record/{target}").text
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from litreview.query.ast import FIELDS
 
-_DATA: dict[str, Any] = tomllib.loads(files("litreview.query").joinpath("dialects.toml").read_text(encoding="utf-8"))
+_DATA: dict[str, Any] = tomllib.loads(
+    files("litreview.query").joinpath("dialects.toml").read_text(encoding="utf-8")
+)
 
 
 def _read(syntax: str) -> dict[str, tuple[str, ...]]:
