@@ -27,12 +27,10 @@ from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
-from litreview.prioritise.commands import live_order
-from litreview.prioritise.simulation import RETRAIN_SHARE
+from litreview.prioritise.live import RETRAIN_SHARE, live_order
 from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
-from litreview.report.diagram import diagram_svg
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import load_reasons, screening_state
 from litreview.screen.decisions import (
@@ -475,6 +473,8 @@ class Workbench:
     @serialised
     def prisma_svg(self) -> bytes:
         """The live PRISMA 2020 diagram, drawn from the workspace as it is now."""
+        from litreview.report.diagram import diagram_svg  # matplotlib: loaded when first drawn
+
         return diagram_svg(self.dashboard()["flow"])
 
     @serialised

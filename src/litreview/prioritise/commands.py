@@ -80,30 +80,6 @@ def rank_records(
     return rows, basis, {r: y for r, y in labelled.items() if r in index}
 
 
-_LIVE: dict[str, tuple[tuple[str, ...], Ranker]] = {}  # stage -> (record ids, fitted ranker), per process
-
-
-def live_order(workspace_dir: Path, stage: str, record_ids: Sequence[str]) -> list[str]:
-    """All of ``record_ids``, most likely relevant first on the reviewers' decisions so far (those a
-    reviewer has settled stay in: a second reviewer screens them blind, in the same order): for a server
-    that retrains as reviewers screen. The vectoriser is fitted once per set of records and kept
-    in this process; a retrain fits only the classifier (run it in a worker process of its own)."""
-    from litreview.workspace import Workspace
-
-    ids = tuple(record_ids)
-    with Workspace.reading(workspace_dir) as workspace:
-        decisions = workspace.decisions()
-        kept = _LIVE.get(stage)
-        if kept is None or kept[0] != ids:
-            texts = workspace.texts(ids)
-            documents = [document(*texts[r][:2], " ".join(texts[r][2])) if r in texts else "" for r in ids]
-            _LIVE[stage] = kept = (ids, Ranker(documents, rule_evidence(ids, decisions, stage)))
-    index = {r: i for i, r in enumerate(ids)}
-    labels = {index[r]: y for r, y in human_labels(decisions, stage) if r in index}
-    scores = kept[1].scores(labels)
-    return [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]
-
-
 def rank_workspace(
     workspace_dir: Path, stage: str = "title_abstract", out: Path | None = None
 ) -> dict[str, Any]:

@@ -21,11 +21,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from litreview.prioritise.live import RETRAIN_SHARE
 from litreview.prioritise.model import Ranker
 from litreview.prioritise.stopping import check
 
 STOP_EVERY = 0.005  # test the stopping rule after each 0.5% of the records (and at least every 10)
-RETRAIN_SHARE = 0.01  # retrain after every record at first, then after every 1% of those labelled
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,39 @@
+"""Ranking for a long-running screening server: run in a worker process of its own, which keeps the
+fitted vectoriser between retrains. Light to import (the model's libraries load in the worker only),
+so the server that submits the work never loads them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+RETRAIN_SHARE = (
+    0.01  # retrain after every 1% more decisions (simulation: of those labelled; workbench: of the queue)
+)
+_LIVE: dict[str, tuple[tuple[str, ...], Any]] = {}  # stage -> (record ids, fitted Ranker), per process
+
+
+def live_order(workspace_dir: Path, stage: str, record_ids: Sequence[str]) -> list[str]:
+    """All of ``record_ids``, most likely relevant first on the reviewers' decisions so far (those a
+    reviewer has settled stay in: a second reviewer screens them blind, in the same order). The
+    vectoriser is fitted once per set of records and kept in this process; a retrain fits only the
+    classifier."""
+    import numpy as np
+
+    from litreview.prioritise.commands import human_labels, rule_evidence
+    from litreview.prioritise.model import Ranker, document
+    from litreview.workspace import Workspace
+
+    ids = tuple(record_ids)
+    with Workspace.reading(workspace_dir) as workspace:
+        decisions = workspace.decisions()
+        kept = _LIVE.get(stage)
+        if kept is None or kept[0] != ids:
+            texts = workspace.texts(ids)
+            documents = [document(*texts[r][:2], " ".join(texts[r][2])) if r in texts else "" for r in ids]
+            _LIVE[stage] = kept = (ids, Ranker(documents, rule_evidence(ids, decisions, stage)))
+    index = {r: i for i, r in enumerate(ids)}
+    labels = {index[r]: y for r, y in human_labels(decisions, stage) if r in index}
+    scores = kept[1].scores(labels)
+    return [ids[i] for i in np.argsort(-scores, kind="stable").tolist()]
