@@ -21,6 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy.exc import DBAPIError
+
+from litreview.database import Database, shown_url
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
@@ -124,6 +127,24 @@ CREATE TABLE IF NOT EXISTS notes (
 """
 
 
+# PostgreSQL: the same tables; REAL is single precision there, and the tables read in the order
+# rows were written get the ordering column SQLite gives every table (rowid).
+_ORDERED = ("pair_decisions", "decision_history", "notes")
+ADVISORY_LOCK = 0x6C697472  # "litr": the per-database lock a run or update holds on PostgreSQL
+
+
+def schema_statements(dialect: str) -> list[str]:
+    ddl = _SCHEMA
+    if dialect != "sqlite":
+        ddl = ddl.replace("REAL NOT NULL", "DOUBLE PRECISION NOT NULL")
+        for table in _ORDERED:
+            ddl = ddl.replace(
+                f"CREATE TABLE IF NOT EXISTS {table} (",
+                f"CREATE TABLE IF NOT EXISTS {table} (\n    rowid BIGSERIAL PRIMARY KEY,",
+            )
+    return [statement.strip() for statement in ddl.split(";") if statement.strip()]
+
+
 @dataclass(frozen=True)
 class StoreStats:
     new: int = 0
@@ -193,23 +214,48 @@ def _check_is_workspace(db: Path, writable: bool = True) -> str:
     return str(row[0])
 
 
+def _database_review_id(url: str) -> str:
+    try:
+        database = Database.over_url(url, read_only=True)
+    except DBAPIError as exc:
+        raise WorkspaceError(f"{shown_url(url)}: cannot reach the workspace database ({exc.orig})") from exc
+    try:
+        row = database.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
+    except DBAPIError as exc:
+        raise WorkspaceError(
+            f"{shown_url(url)}: not a litreview workspace (run `litreview run` on it first)"
+        ) from exc
+    finally:
+        database.close()
+    if row is None:
+        raise WorkspaceError(
+            f"{shown_url(url)}: not a litreview workspace (no review id); nothing was changed"
+        )
+    return str(row[0])
+
+
 class Workspace:
     """A review's workspace folder: ``workspace.sqlite``, ``runs/`` and the rendered outputs."""
 
-    def __init__(self, root: Path | str, review_id: str):
+    def __init__(self, root: Path | str, review_id: str, url: str | None = None):
         self.root = Path(root)
         self.review_id = review_id
+        self.url = url  # a PostgreSQL database; None: workspace.sqlite in ``root``
         self.db_path = self.root / DB_NAME
-        self._conn: sqlite3.Connection | None = None
+        self._conn: Database | None = None
         self._lock: IO[str] | None = None
         self._depth = 0  # open transactions (the outer one, then savepoints)
         self._threads = False
+        self._db_locked = False
 
     @classmethod
-    def existing(cls, root: Path | str, *, threads: bool = False) -> Workspace:
+    def existing(cls, root: Path | str, *, threads: bool = False, url: str | None = None) -> Workspace:
         """Open a workspace a run already created, whatever its review (for screening commands).
         ``threads``: the connection may be used from several threads, one at a time (the caller
-        serialises them, as the web workbench does)."""
+        serialises them, as the web workbench does). ``url``: the workspace is that PostgreSQL
+        database (``root`` then holds only run folders and outputs)."""
+        if url is not None:
+            return cls(root, _database_review_id(url), url).open()
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
@@ -218,9 +264,13 @@ class Workspace:
         return workspace.open()
 
     @classmethod
-    def reading(cls, root: Path | str) -> Workspace:
+    def reading(cls, root: Path | str, *, url: str | None = None) -> Workspace:
         """Open an existing workspace read-only (notebooks, reports): no lock, no schema change, and
         a read-only copy of the folder works too."""
+        if url is not None:
+            workspace = cls(root, _database_review_id(url), url)
+            workspace._conn = Database.over_url(url, read_only=True)
+            return workspace
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here")
@@ -228,13 +278,15 @@ class Workspace:
         refuse_symlink(db, WorkspaceError)
         conn = _connect_read_only(db)
         _check_intact(conn, db)
-        workspace._conn = conn
+        workspace._conn = Database.over_sqlite(lambda: conn)
         return workspace
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> Workspace:
         """Open the workspace, creating it only where none exists: a file that is there but is not a
         litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
+        if self.url is not None:
+            return self._open_database(self.url)
         self.root.mkdir(parents=True, exist_ok=True)
         refuse_symlink(self.db_path, WorkspaceError)
         existed = self.db_path.exists()
@@ -253,15 +305,35 @@ class Workspace:
                     f"{self.db_path}: the workspace is read-only; litreview needs to write to it"
                 ) from exc
             raise WorkspaceError(f"{self.db_path}: not a usable litreview workspace ({exc})") from exc
-        self._conn = conn
+        self._conn = Database.over_sqlite(lambda: conn)
         self._check_meta()
         return self
 
+    def _open_database(self, url: str) -> Workspace:
+        try:
+            database = Database.over_url(url)
+            database.execute("BEGIN")
+            for statement in schema_statements(database.dialect):
+                database.execute(statement)
+            database.execute("COMMIT")
+        except DBAPIError as exc:
+            raise WorkspaceError(
+                f"{shown_url(url)}: cannot open the workspace database ({exc.orig})"
+            ) from exc
+        self._conn = database
+        self._check_meta()
+        return self
+
+    @property
+    def where(self) -> str:
+        """The workspace's database as messages name it (a URL never shows its password)."""
+        return shown_url(self.url) if self.url is not None else str(self.db_path)
+
     def close(self) -> None:
+        self.unlock()  # first: on PostgreSQL the lock belongs to the connection
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-        self.unlock()
 
     def __enter__(self) -> Workspace:
         return self if self._conn is not None else self.open()  # already open: Workspace.reading
@@ -270,7 +342,7 @@ class Workspace:
         self.close()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Database:
         if self._conn is None:
             raise WorkspaceError("workspace is not open")
         return self._conn
@@ -283,7 +355,7 @@ class Workspace:
                 self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif row[0] != self.review_id:
             raise WorkspaceError(
-                f"{self.db_path}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"
+                f"{self.where}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"
             )
 
     def meta(self, key: str) -> Any:
@@ -301,6 +373,8 @@ class Workspace:
     def lock(self, wait: float = 0.0) -> None:
         """Hold an exclusive lock so only one run or update uses the workspace at a time; ``wait``
         seconds for another holder to finish (a web decision waits out a brief write, not a run)."""
+        if self.url is not None:
+            return self._lock_database(wait)
         self.root.mkdir(parents=True, exist_ok=True)
         try:  # O_NOFOLLOW: a planted symlink never leads the lock to truncate someone's file
             fd = os.open(self.root / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -324,19 +398,38 @@ class Workspace:
                 ) from exc
         self._lock = handle
 
+    def _lock_database(self, wait: float) -> None:
+        # a session-level advisory lock: held until unlock or the connection ends (a killed worker
+        # loses it with its connection, so a crash never leaves the workspace locked)
+        deadline = time.monotonic() + wait
+        while not self.conn.execute("SELECT pg_try_advisory_lock(?)", (ADVISORY_LOCK,)).fetchall()[0][0]:
+            if time.monotonic() >= deadline:
+                raise WorkspaceError(
+                    f"{self.where}: another litreview run is using this workspace; wait for it to finish"
+                )
+            time.sleep(0.02)
+        self._db_locked = True
+
     def unlock(self) -> None:
+        if self._db_locked and self._conn is not None:
+            self._conn.execute("SELECT pg_advisory_unlock(?)", (ADVISORY_LOCK,))
+            self._db_locked = False
         if self._lock is not None:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Database]:
         """One atomic unit of work: everything inside commits together or not at all. Nested, it is
         a savepoint of the outer one, so a whole run can be one transaction around its steps."""
         conn = self.conn
         depth = self._depth
-        conn.execute(f"SAVEPOINT level{depth}" if depth else "BEGIN IMMEDIATE")
+        conn.execute(
+            f"SAVEPOINT level{depth}"
+            if depth
+            else ("BEGIN IMMEDIATE" if conn.dialect == "sqlite" else "BEGIN")
+        )
         self._depth += 1
         try:
             yield conn
@@ -402,7 +495,7 @@ class Workspace:
 
     def add_payload(self, run_id: str, source: str, path: str, sha256: str) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO payloads VALUES (?, ?, ?, ?)", (run_id, source, path, sha256)
+            "INSERT INTO payloads VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (run_id, source, path, sha256)
         )
 
     # -- records -------------------------------------------------------------------------------
@@ -422,7 +515,7 @@ class Workspace:
         conn = self.conn
         encoded = {r.record_id: (r, *stored_form(r)) for r in batch}
         marks = ",".join("?" * len(encoded))
-        known = dict(conn.execute(f"SELECT record_id, content_hash FROM records WHERE record_id IN ({marks})",
+        known: dict[str, str] = dict(conn.execute(f"SELECT record_id, content_hash FROM records WHERE record_id IN ({marks})",
                                   list(encoded)))  # fmt: skip
         new, changed, unchanged = [], [], []
         for record_id, (record, data, digest) in encoded.items():
@@ -440,12 +533,12 @@ class Workspace:
         )
         conn.executemany("UPDATE records SET last_run_id=? WHERE record_id=?", unchanged)
         conn.executemany(  # every version a record has had (unchanged ones are there already)
-            "INSERT OR IGNORE INTO record_versions VALUES (?, ?, ?, ?)",
+            "INSERT INTO record_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(row[0], row[5], row[4], run_id) for row in new]
             + [(row[3], row[1], row[0], run_id) for row in changed],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO run_records VALUES (?, ?, ?)",
+            "INSERT INTO run_records VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(run_id, r.record_id, r.source) for r in batch],
         )
         return StoreStats(
@@ -455,10 +548,13 @@ class Workspace:
     def texts(self, record_ids: Iterable[str]) -> dict[str, tuple[str, str, list[str]]]:
         """(title, abstract, keywords) of each record, read without building the records (ranking)."""
         wanted = set(record_ids)
-        rows = self.conn.execute(
-            "SELECT record_id, json_extract(data, '$.title'), json_extract(data, '$.abstract'), "
-            "json_extract(data, '$.keywords') FROM records"
-        )
+        if self.conn.dialect == "sqlite":
+            query = ("SELECT record_id, json_extract(data, '$.title'), json_extract(data, '$.abstract'), "
+                     "json_extract(data, '$.keywords') FROM records")  # fmt: skip
+        else:
+            query = ("SELECT record_id, data::json ->> 'title', data::json ->> 'abstract', "
+                     "data::json ->> 'keywords' FROM records")  # fmt: skip
+        rows = self.conn.execute(query)
         return {
             r: (title or "", abstract or "", json.loads(keywords) if keywords else [])
             for r, title, abstract, keywords in rows
@@ -467,7 +563,9 @@ class Workspace:
 
     def records(self, record_ids: Iterable[str] | None = None) -> Iterator[Record]:
         if record_ids is None:
-            rows: Iterable[tuple[str]] = self.conn.execute("SELECT data FROM records ORDER BY record_id")
+            rows: Iterable[tuple[Any, ...] | None] = self.conn.execute(
+                "SELECT data FROM records ORDER BY record_id"
+            )
         else:
             ids = list(record_ids)
             rows = (
@@ -494,7 +592,7 @@ class Workspace:
             "decisions",
         }:
             raise ValueError(table)
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0])
 
     # -- links ---------------------------------------------------------------------------------
     def links(self, link_type: str | None = None, *, include_undone: bool = False) -> list[Link]:
@@ -549,7 +647,7 @@ class Workspace:
             raise ValueError(verdict)
         a, b = sorted((record_a, record_b))
         self.conn.execute(
-            "INSERT INTO pair_decisions VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pair_decisions (record_a, record_b, verdict, reviewer, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
             (a, b, verdict, reviewer, reason, utc_now()),
         )
 
@@ -559,8 +657,10 @@ class Workspace:
         return {(a, b): verdict for a, b, verdict in rows}
 
     def pair_decision_log(self) -> list[dict[str, str]]:
-        cur = self.conn.execute("SELECT * FROM pair_decisions ORDER BY rowid")
-        names = [d[0] for d in cur.description]
+        cur = self.conn.execute(
+            "SELECT record_a, record_b, verdict, reviewer, reason, decided_at FROM pair_decisions ORDER BY rowid"
+        )
+        names = cur.columns()
         return [dict(zip(names, row, strict=True)) for row in cur]
 
     # -- screening decisions ---------------------------------------------------------------------
@@ -593,7 +693,8 @@ class Workspace:
                 (d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.rule_id, when, batch),
             )
             self.conn.execute(
-                "INSERT INTO decision_history VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO decision_history (record_id, stage, reviewer, decision, reason, decided_at, batch) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (d.record_id, d.stage, d.reviewer, d.decision, d.reason, when, batch),
             )
             count += 1
@@ -621,7 +722,8 @@ class Workspace:
             (record_id, stage, reviewer),
         )
         self.conn.execute(
-            "INSERT INTO decision_history VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)",
+            "INSERT INTO decision_history (record_id, stage, reviewer, decision, reason, decided_at, batch) "
+            "VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)",
             (record_id, stage, reviewer, f"withdrew {row[2]}", utc_now(), batch),
         )
         return Decision(*row)
@@ -632,7 +734,7 @@ class Workspace:
             "WHERE record_id=? ORDER BY rowid",
             (record_id,),
         )
-        names = [d[0] for d in cur.description]
+        names = cur.columns()
         return [dict(zip(names, row, strict=True)) for row in cur]
 
     def reviewer_decisions(self, reviewer: str, stage: str) -> list[Decision]:
@@ -645,8 +747,16 @@ class Workspace:
         return [Decision(*row) for row in rows]
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits (so a cache knows when to reload)."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        """Changes whenever another connection commits (so a cache knows when to reload). On
+        PostgreSQL, a fingerprint of what was written, which this connection's writes change too."""
+        if self.conn.dialect == "sqlite":
+            return int(self.conn.execute("PRAGMA data_version").fetchall()[0][0])
+        row = self.conn.execute(
+            "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM decision_history), "
+            "(SELECT count(*) FROM pair_decisions), (SELECT count(*) FROM links WHERE undone_at IS NULL), "
+            "(SELECT count(*) FROM runs WHERE status = 'finished'), (SELECT count(*) FROM decisions)"
+        ).fetchall()[0]
+        return hash(tuple(row))
 
     # -- reviewers' accounts and notes ----------------------------------------------------------
     def put_user(self, name: str, role: str, password_hash: str) -> bool:
@@ -668,7 +778,10 @@ class Workspace:
         return dict(self.conn.execute("SELECT name, role FROM users ORDER BY name"))
 
     def add_note(self, record_id: str, reviewer: str, note: str) -> None:
-        self.conn.execute("INSERT INTO notes VALUES (?, ?, ?, ?)", (record_id, reviewer, note, utc_now()))
+        self.conn.execute(
+            "INSERT INTO notes (record_id, reviewer, note, written_at) VALUES (?, ?, ?, ?)",
+            (record_id, reviewer, note, utc_now()),
+        )
 
     def notes(self, record_id: str, reviewer: str) -> list[tuple[str, str]]:
         """A reviewer's own notes on a record (written_at, note): private, like their decisions."""

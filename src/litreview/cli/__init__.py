@@ -11,6 +11,7 @@ import sqlite3
 import sys
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 # isort: off
 # each module registers its commands, in the order `litreview --help` lists them
@@ -36,13 +37,14 @@ def main() -> None:
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except (sqlite3.DatabaseError, DBAPIError, OSError) as exc:
         # The edges a command cannot foresee (a disk that fills, a file made read-only, a page that
         # breaks mid-run): one line, and the open transaction has been rolled back.
         if state["debug"]:
             raise
-        where = "workspace database" if isinstance(exc, sqlite3.DatabaseError) else exc.filename
-        what = getattr(exc, "strerror", None) or str(exc)
+        database = isinstance(exc, sqlite3.DatabaseError | DBAPIError)
+        where = "workspace database" if database else getattr(exc, "filename", None)
+        what = str(exc.orig) if isinstance(exc, DBAPIError) else getattr(exc, "strerror", None) or str(exc)
         print(f"error: {where + ': ' if where else ''}{what}", file=sys.stderr)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):

@@ -1,0 +1,104 @@
+"""One connection to a workspace's database through SQLAlchemy Core.
+
+The workspace writes its SQL once, in the subset SQLite and PostgreSQL both speak (``ON CONFLICT``
+upserts, explicit column lists, ``?`` placeholders), and manages its own transactions (``BEGIN``,
+savepoints), so the connection runs in autocommit mode and nothing begins or commits behind the
+workspace's back. What differs between the engines is said here, in one place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.pool import NullPool, StaticPool
+
+URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    """Whether a ``--workspace`` value names a database server rather than a folder."""
+    return str(location).startswith(URL_SCHEMES)
+
+
+def postgres_driver_url(url: str) -> str:
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages may print it: never its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(postgres_driver_url(url)).render_as_string(hide_password=True)
+
+
+class Rows:
+    """A statement's result as plain tuples, like a DB-API cursor (``rowcount``, ``columns``)."""
+
+    def __init__(self, result: CursorResult[Any]):
+        self._result = result
+        self.rowcount = result.rowcount
+
+    def columns(self) -> list[str]:  # not keys(): dict(rows) must read pairs, not a mapping
+        return list(self._result.keys())
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return (tuple(row) for row in self._result)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self._result.fetchone()
+        return None if row is None else tuple(row)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._result]
+
+
+class Database:
+    """Execute SQL on one connection (SQLite or PostgreSQL); ``dialect`` says which."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._conn: Connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    @classmethod
+    def over_sqlite(cls, connect: Callable[[], sqlite3.Connection]) -> Database:
+        """A SQLite connection the caller makes (its flags, pragmas and checks stay the caller's)."""
+        engine = create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+
+        @event.listens_for(engine, "connect")
+        def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # the workspace says BEGIN itself
+
+        return cls(engine)
+
+    @classmethod
+    def over_url(cls, url: str, *, read_only: bool = False) -> Database:
+        """A PostgreSQL database by URL (``postgresql://user@host/db``; psycopg 3 is the driver)."""
+        engine = create_engine(postgres_driver_url(url), poolclass=NullPool)
+        database = cls(engine)
+        if read_only:
+            database.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return database
+
+    def _sql(self, sql: str) -> str:
+        # psycopg's placeholders are %s; the workspace's SQL never holds a literal % or ?
+        return sql if self.dialect == "sqlite" else sql.replace("?", "%s")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        return Rows(self._conn.exec_driver_sql(self._sql(sql), tuple(params)))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(row) for row in rows]
+        if batch:
+            self._conn.exec_driver_sql(self._sql(sql), batch)
+
+    def close(self) -> None:
+        self._conn.close()
+        self.engine.dispose()
