@@ -23,3 +23,18 @@ def review_copy(tmp_path: Path) -> Path:
     target = tmp_path / "ep_pd_nec"
     shutil.copytree(REVIEW, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    """A private PostgreSQL cluster for the session (skipped without PostgreSQL, except in CI)."""
+    import os
+
+    from litreview.testing.postgres import PrivateCluster, binaries
+
+    if binaries() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must run the PostgreSQL tests: install Debian's postgresql (.ci/run does)")
+        pytest.skip("PostgreSQL is not installed here (CI installs it)")
+    with PrivateCluster() as running:
+        yield running

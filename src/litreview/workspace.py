@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from sqlalchemy.exc import DBAPIError
 
-from litreview.database import Database, shown_url
+from litreview.database import Database, is_database_url, shown_url
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
@@ -214,6 +214,21 @@ def _check_is_workspace(db: Path, writable: bool = True) -> str:
     return str(row[0])
 
 
+WORKSPACE_URL_ENV = "LITREVIEW_WORKSPACE_URL"
+
+
+def resolve(workspace: str | Path | None, review_id: str, out: str | Path | None = None) -> tuple[str, Path]:
+    """Where a run's workspace is: (the database: a folder for SQLite or a PostgreSQL URL, the local
+    folder for run folders and rendered outputs). ``workspace`` defaults to $LITREVIEW_WORKSPACE_URL,
+    then ``outputs/<review id>``; ``out`` to the workspace folder, or ``outputs/<review id>`` for a URL."""
+    location = (
+        str(workspace) if workspace else os.environ.get(WORKSPACE_URL_ENV) or str(Path("outputs") / review_id)
+    )
+    if is_database_url(location):
+        return location, Path(out) if out else Path("outputs") / review_id
+    return location, Path(out) if out else Path(location)
+
+
 def _database_review_id(url: str) -> str:
     try:
         database = Database.over_url(url, read_only=True)
@@ -237,11 +252,13 @@ def _database_review_id(url: str) -> str:
 class Workspace:
     """A review's workspace folder: ``workspace.sqlite``, ``runs/`` and the rendered outputs."""
 
-    def __init__(self, root: Path | str, review_id: str, url: str | None = None):
-        self.root = Path(root)
+    def __init__(
+        self, root: Path | str, review_id: str, url: str | None = None, *, database: Path | str | None = None
+    ):
+        self.root = Path(root)  # run folders, checkpoints and rendered outputs
         self.review_id = review_id
-        self.url = url  # a PostgreSQL database; None: workspace.sqlite in ``root``
-        self.db_path = self.root / DB_NAME
+        self.url = url  # a PostgreSQL database; None: workspace.sqlite in ``database`` (default ``root``)
+        self.db_path = Path(database or root) / DB_NAME
         self._conn: Database | None = None
         self._lock: IO[str] | None = None
         self._depth = 0  # open transactions (the outer one, then savepoints)
@@ -249,13 +266,23 @@ class Workspace:
         self._db_locked = False
 
     @classmethod
+    def at(cls, location: str | Path, folder: Path, review_id: str) -> Workspace:
+        """The workspace :func:`resolve` names (not opened yet)."""
+        if is_database_url(location):
+            return cls(folder, review_id, str(location))
+        return cls(folder, review_id, database=location)
+
+    @classmethod
     def existing(cls, root: Path | str, *, threads: bool = False, url: str | None = None) -> Workspace:
         """Open a workspace a run already created, whatever its review (for screening commands).
         ``threads``: the connection may be used from several threads, one at a time (the caller
-        serialises them, as the web workbench does). ``url``: the workspace is that PostgreSQL
-        database (``root`` then holds only run folders and outputs)."""
+        serialises them, as the web workbench does). ``url`` (or a URL as ``root``): the workspace is
+        that PostgreSQL database (``root`` then holds only run folders and outputs)."""
+        if is_database_url(root):
+            url, root = str(root), Path("outputs")
         if url is not None:
-            return cls(root, _database_review_id(url), url).open()
+            review_id = _database_review_id(url)
+            return cls(root if root != Path("outputs") else root / review_id, review_id, url).open()
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
@@ -267,8 +294,11 @@ class Workspace:
     def reading(cls, root: Path | str, *, url: str | None = None) -> Workspace:
         """Open an existing workspace read-only (notebooks, reports): no lock, no schema change, and
         a read-only copy of the folder works too."""
+        if is_database_url(root):
+            url, root = str(root), Path("outputs")
         if url is not None:
-            workspace = cls(root, _database_review_id(url), url)
+            review_id = _database_review_id(url)
+            workspace = cls(root if root != Path("outputs") else root / review_id, review_id, url)
             workspace._conn = Database.over_url(url, read_only=True)
             return workspace
         db = Path(root) / DB_NAME
@@ -287,7 +317,7 @@ class Workspace:
         litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
         if self.url is not None:
             return self._open_database(self.url)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
         refuse_symlink(self.db_path, WorkspaceError)
         existed = self.db_path.exists()
         if existed:
@@ -375,12 +405,13 @@ class Workspace:
         seconds for another holder to finish (a web decision waits out a brief write, not a run)."""
         if self.url is not None:
             return self._lock_database(wait)
-        self.root.mkdir(parents=True, exist_ok=True)
+        folder = self.db_path.parent  # the lock guards the database, wherever the outputs go
+        folder.mkdir(parents=True, exist_ok=True)
         try:  # O_NOFOLLOW: a planted symlink never leads the lock to truncate someone's file
-            fd = os.open(self.root / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+            fd = os.open(folder / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as exc:
             raise WorkspaceError(
-                f"{self.root / '.lock'}: cannot take the workspace lock ({exc.strerror})"
+                f"{folder / '.lock'}: cannot take the workspace lock ({exc.strerror})"
             ) from exc
         handle = os.fdopen(fd, "w")
         deadline = time.monotonic() + wait
@@ -394,7 +425,7 @@ class Workspace:
                     continue
                 handle.close()
                 raise WorkspaceError(
-                    f"{self.root}: another litreview run is using this workspace; wait for it to finish"
+                    f"{folder}: another litreview run is using this workspace; wait for it to finish"
                 ) from exc
         self._lock = handle
 

@@ -4,25 +4,11 @@ with their history, links with undo stamps, verdicts in order, the run lock."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Decision, Link, content_hash
-from litreview.testing.postgres import PrivateCluster, binaries
 from litreview.workspace import Workspace
-
-
-@pytest.fixture(scope="session")
-def cluster():
-    if binaries() is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("CI must run the PostgreSQL tests: install Debian's postgresql (.ci/run does)")
-        pytest.skip("PostgreSQL is not installed here (CI installs it)")
-    with PrivateCluster() as running:
-        yield running
-
 
 _made = iter(range(10**6))
 
@@ -120,10 +106,15 @@ def test_links_are_stamped_undone_not_deleted_and_verdicts_stay_in_order(backend
             ws.replace_links(
                 "r1",
                 "duplicate",
-                [Link("pubmed:2", "pubmed:1", "duplicate", "doi", 1.0), Link("pubmed:3", "pubmed:1", "duplicate", "title", 0.93)],
+                [
+                    Link("pubmed:2", "pubmed:1", "duplicate", "doi", 1.0),
+                    Link("pubmed:3", "pubmed:1", "duplicate", "title", 0.93),
+                ],
             )
         with ws.transaction():
-            added, undone = ws.replace_links("r2", "duplicate", [Link("pubmed:2", "pubmed:1", "duplicate", "doi", 1.0)])
+            added, undone = ws.replace_links(
+                "r2", "duplicate", [Link("pubmed:2", "pubmed:1", "duplicate", "doi", 1.0)]
+            )
             for verdict in ("same", "distinct"):
                 ws.decide_pair("pubmed:3", "pubmed:1", verdict, "ana")
         assert (added, undone) == (0, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,8 +17,24 @@ state = {"debug": False}
 
 DEFAULT_REVIEW = Path("search_strings/ep_pd_nec")
 ReviewDirArgument = Annotated[Path, typer.Argument(help="Review folder holding review.toml.")]
+def workspace_location(value: str) -> Any:
+    """A ``--workspace`` value: a PostgreSQL URL stays a string, anything else is a folder."""
+    from litreview.database import is_database_url
+
+    return value if is_database_url(value) else Path(value)
+
+
 ReviewWorkspaceOption = Annotated[
-    Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
+    Path | None,
+    typer.Option(
+        parser=workspace_location,
+        help="Workspace: a folder (SQLite) or postgresql://user@host/db (default $LITREVIEW_WORKSPACE_URL, "
+        "then outputs/<review id>).",
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Where outputs go (default: the workspace folder; outputs/<review id> for a URL)."),
 ]
 
 
@@ -73,7 +89,12 @@ def offline_prefect() -> None:
         os.environ[name] = ",".join(dict.fromkeys([*kept, "127.0.0.1", "localhost", "::1"]))
 
 
-WorkspaceOption = Annotated[Path, typer.Option("--workspace", help="The review's workspace folder.")]
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", parser=workspace_location, help="The review's workspace: a folder or a postgresql:// URL."
+    ),
+]
 
 
 def run_mode(live: bool, replay: Path | None, record: Path | None, default: str) -> tuple[str, str | None]:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from litreview.cli.app import (
     DEFAULT_REVIEW,
+    OutOption,
     ReviewDirArgument,
     ReviewWorkspaceOption,
     app,
@@ -43,6 +44,7 @@ def run(
         Path | None,
         typer.Option("--record", help="Search live and write a snapshot here that --replay can use."),
     ] = None,
+    out: OutOption = None,
 ) -> None:
     """Run the review flow (offline on its snapshot by default) and write every output."""
     from litreview.config import load_protocol
@@ -63,6 +65,7 @@ def run(
             mode=mode,
             snapshot=folder,
             run_id=run_id,
+            out=str(out) if out else None,
         )
     elapsed = time.perf_counter() - started
     table = Table(title=f"{protocol.review_id}: run {result.run_id}")
@@ -97,6 +100,7 @@ def update(
         str | None, typer.Option(help="Search up to this date (YYYY-MM-DD; default today).")
     ] = None,
     run_id: Annotated[str | None, typer.Option(help="Run id (default: UTC timestamp).")] = None,
+    out: OutOption = None,
 ) -> None:
     """Living-review update: only what is new since the last run; decisions kept; change report written."""
     from litreview.config import load_protocol
@@ -114,7 +118,7 @@ def update(
     with prefect_api():
         result = update_flow(
             review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
-            snapshot=folder, run_id=run_id, asof=asof,
+            snapshot=folder, run_id=run_id, asof=asof, out=str(out) if out else None,
         )  # fmt: skip
     prisma = result.prisma
     console.print(f"{protocol.review_id}: update {result.run_id}")

@@ -218,27 +218,32 @@ def collect_source(
 
 
 def collect(protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str,
-            workspace_dir: str, window: Window | None = None) -> SourceBatch:  # fmt: skip
+            folder: str, window: Window | None = None) -> SourceBatch:  # fmt: skip
     """One source's records: searched through its transport (checkpointed in the workspace when live), or read from its file."""
     spec = protocol.source(source_name)
     transport = None
     if spec.kind in ("pubmed", "ctgov"):
         transport = make_transport(protocol, mode, Path(snapshot) if snapshot else None,
-                                   workspace=Path(workspace_dir) if mode != "replay" else None, run_id=run_id)  # fmt: skip
+                                   workspace=Path(folder) if mode != "replay" else None, run_id=run_id)  # fmt: skip
     return collect_source(protocol, spec, transport, run_id, window)
 
 
-def store_and_report(protocol: Protocol, workspace_dir: str, run_id: str, batches: list[SourceBatch], *, mode: str,
-                     started: str, flow_run_id: str | None, update: UpdatePlan | None = None) -> RunResult:  # fmt: skip
+def store_and_report(protocol: Protocol, location: str, folder: str, run_id: str, batches: list[SourceBatch], *,
+                     mode: str, started: str, flow_run_id: str | None, update: UpdatePlan | None = None) -> RunResult:  # fmt: skip
     """Under the workspace lock: store, link, screen and render (see :func:`store_and_render`), then
-    forget the finished fetch checkpoints."""
-    workspace = Workspace(workspace_dir, protocol.review_id)
-    workspace.lock()
+    forget the finished fetch checkpoints. ``location``: the workspace's database (a folder or a
+    PostgreSQL URL); ``folder``: where run folders and outputs go."""
+    workspace = Workspace.at(location, Path(folder), protocol.review_id)
     try:
-        workspace.open()
+        if workspace.url is not None:
+            workspace.open()  # on PostgreSQL the lock belongs to the connection
+            workspace.lock()
+        else:
+            workspace.lock()  # the file lock first: nothing opens the database while a run holds it
+            workspace.open()
         result = store_and_render(workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run_id,
                                   started=started, update=update)  # fmt: skip
-        clear_checkpoint(Path(workspace_dir))
+        clear_checkpoint(Path(folder))
         return result
     finally:
         workspace.close()

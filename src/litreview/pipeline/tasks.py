@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.runtime import flow_run
@@ -18,6 +17,7 @@ from litreview.config import Protocol, load_protocol
 from litreview.pipeline import steps
 from litreview.pipeline.server_process import can_tether, tethered_server
 from litreview.pipeline.update_plan import UpdatePlan, Window, plan_update
+from litreview.workspace import resolve
 
 
 @contextlib.contextmanager
@@ -44,20 +44,20 @@ def load_protocol_task(review_dir: str) -> Protocol:
 
 @task(name="collect source", task_run_name="collect {source_name}")
 def collect_source_task(protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str,
-                        workspace_dir: str, window: Window | None = None) -> steps.SourceBatch:  # fmt: skip
-    return steps.collect(protocol, source_name, mode, snapshot, run_id, workspace_dir, window)
+                        folder: str, window: Window | None = None) -> steps.SourceBatch:  # fmt: skip
+    return steps.collect(protocol, source_name, mode, snapshot, run_id, folder, window)
 
 
 @task(name="store, link and report")
-def store_and_report_task(protocol: Protocol, workspace_dir: str, run_id: str, batches: list[steps.SourceBatch],
+def store_and_report_task(protocol: Protocol, location: str, folder: str, run_id: str, batches: list[steps.SourceBatch],
                           mode: str, started: str, update: UpdatePlan | None = None) -> steps.RunResult:  # fmt: skip
-    return steps.store_and_report(protocol, workspace_dir, run_id, batches, mode=mode, started=started,
+    return steps.store_and_report(protocol, location, folder, run_id, batches, mode=mode, started=started,
                                   flow_run_id=flow_run.get_id(), update=update)  # fmt: skip
 
 
 @task(name="plan update")
-def plan_update_task(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> UpdatePlan:
-    return plan_update(protocol, workspace_dir, run_id, asof)
+def plan_update_task(protocol: Protocol, location: str, run_id: str, asof: str | None) -> UpdatePlan:
+    return plan_update(protocol, location, run_id, asof)
 
 
 @flow(name="litreview-review", log_prints=True)
@@ -67,17 +67,19 @@ def review_flow(
     mode: str = "replay",
     snapshot: str | None = None,
     run_id: str | None = None,
+    out: str | None = None,
 ) -> steps.RunResult:
-    """Run a review end to end: collect every source, store, link duplicates, write outputs."""
+    """Run a review end to end: collect every source, store, link duplicates, write outputs.
+    ``workspace``: a folder (SQLite) or a PostgreSQL URL; ``out``: where outputs go."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
     run_id = run_id or steps.new_run_id()
-    workspace_dir = workspace or str(Path("outputs") / protocol.review_id)
+    location, folder = resolve(workspace, protocol.review_id, out)
     batches = [
-        collect_source_task(protocol, spec.name, mode, snapshot, run_id, workspace_dir)
+        collect_source_task(protocol, spec.name, mode, snapshot, run_id, str(folder))
         for spec in protocol.sources
     ]
-    return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started)
+    return store_and_report_task(protocol, location, str(folder), run_id, batches, mode, started)
 
 
 @flow(name="litreview-update", log_prints=True)
@@ -88,18 +90,17 @@ def update_flow(
     snapshot: str | None = None,
     run_id: str | None = None,
     asof: str | None = None,
+    out: str | None = None,
 ) -> steps.RunResult:
     """A living-review update: search only what is new since the last run, keep every decision,
     screen new and changed records, write a change report and an updated PRISMA diagram."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
     run_id = run_id or steps.new_run_id()
-    workspace_dir = workspace or str(Path("outputs") / protocol.review_id)
-    plan = plan_update_task(protocol, workspace_dir, run_id, asof)
+    location, folder = resolve(workspace, protocol.review_id, out)
+    plan = plan_update_task(protocol, location, run_id, asof)
     batches = [
-        collect_source_task(
-            protocol, spec.name, mode, snapshot, run_id, workspace_dir, plan.windows[spec.name]
-        )
+        collect_source_task(protocol, spec.name, mode, snapshot, run_id, str(folder), plan.windows[spec.name])
         for spec in protocol.sources
     ]
-    return store_and_report_task(protocol, workspace_dir, run_id, batches, mode, started, plan)
+    return store_and_report_task(protocol, location, str(folder), run_id, batches, mode, started, plan)

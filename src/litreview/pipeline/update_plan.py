@@ -78,18 +78,19 @@ class UpdatePlan:
         return {name: window.as_dict() for name, window in self.windows.items()}
 
 
-def plan_update(protocol: Protocol, workspace_dir: str, run_id: str, asof: str | None) -> UpdatePlan:
+def plan_update(protocol: Protocol, location: str, run_id: str, asof: str | None) -> UpdatePlan:
     """The windows since the last finished run; refuses when there is no earlier run."""
     from litreview.workspace import Workspace
 
-    with Workspace.existing(workspace_dir) as workspace:
+    with Workspace.existing(location) as workspace:
+        where = workspace.where if workspace.url else location
         if workspace.review_id != protocol.review_id:
             raise WorkspaceError(
-                f"{workspace_dir}: workspace of review {workspace.review_id!r}, not {protocol.review_id!r}"
+                f"{where}: workspace of review {workspace.review_id!r}, not {protocol.review_id!r}"
             )
         last = workspace.last_finished_run(before=run_id)
     if last is None:
-        raise WorkspaceError(f"{workspace_dir}: no finished run to update from; run `litreview run` first")
+        raise WorkspaceError(f"{where}: no finished run to update from; run `litreview run` first")
     since_run, manifest = last
     day = date.fromisoformat(asof) if asof else date.today()
     return UpdatePlan(since_run, update_windows(protocol, since_run, manifest, day))
