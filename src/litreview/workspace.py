@@ -127,6 +127,7 @@ CREATE TABLE IF NOT EXISTS notes (
 """
 
 
+TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 # PostgreSQL: the same tables; REAL is single precision there, and the tables read in the order
 # rows were written get the ordering column SQLite gives every table (rowid).
 _ORDERED = ("pair_decisions", "decision_history", "notes")
@@ -271,6 +272,13 @@ class Workspace:
         if is_database_url(location):
             return cls(folder, review_id, str(location))
         return cls(folder, review_id, database=location)
+
+    @classmethod
+    def existing_or_new(cls, location: str | Path, review_id: str) -> Workspace:
+        """The workspace at ``location`` (a folder or a URL), made for ``review_id`` if there is none."""
+        if is_database_url(location):
+            return cls(Path("outputs") / review_id, review_id, str(location)).open()
+        return cls(location, review_id).open()
 
     @classmethod
     def existing(cls, root: Path | str, *, threads: bool = False, url: str | None = None) -> Workspace:
@@ -613,15 +621,7 @@ class Workspace:
         return [r[0] for r in rows]
 
     def count(self, table: str) -> int:
-        if table not in {
-            "records",
-            "links",
-            "runs",
-            "payloads",
-            "record_versions",
-            "run_records",
-            "decisions",
-        }:
+        if table not in TABLES:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0])
 

@@ -17,6 +17,8 @@ state = {"debug": False}
 
 DEFAULT_REVIEW = Path("search_strings/ep_pd_nec")
 ReviewDirArgument = Annotated[Path, typer.Argument(help="Review folder holding review.toml.")]
+
+
 def workspace_location(value: str) -> Any:
     """A ``--workspace`` value: a PostgreSQL URL stays a string, anything else is a folder."""
     from litreview.database import is_database_url
@@ -34,7 +36,9 @@ ReviewWorkspaceOption = Annotated[
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="Where outputs go (default: the workspace folder; outputs/<review id> for a URL)."),
+    typer.Option(
+        "--out", help="Where outputs go (default: the workspace folder; outputs/<review id> for a URL)."
+    ),
 ]
 
 
@@ -92,7 +96,9 @@ def offline_prefect() -> None:
 WorkspaceOption = Annotated[
     Path,
     typer.Option(
-        "--workspace", parser=workspace_location, help="The review's workspace: a folder or a postgresql:// URL."
+        "--workspace",
+        parser=workspace_location,
+        help="The review's workspace: a folder or a postgresql:// URL.",
     ),
 ]
 
