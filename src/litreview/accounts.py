@@ -74,7 +74,7 @@ def check_account(name: str, role: str, password: str) -> None:
         raise ConfigError(f"the password for {name!r} is shorter than {MIN_PASSWORD} characters")
 
 
-def add_user(workspace_dir: Path, name: str, role: str, password: str) -> bool:
+def add_user(workspace_dir: Path | str, name: str, role: str, password: str) -> bool:
     """Add an account to the workspace (or reset its role and password); True when it is new."""
     check_account(name, role, password)
     hashed = hash_password(password)

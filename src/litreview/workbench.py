@@ -6,8 +6,10 @@ Every write goes through the same workspace calls as the CLI's imports (``add_hu
 screening: a reviewer is shown the rules' suggestion and their own decisions and notes, never
 another reviewer's; only a lead sees the votes of a conflict, to record the consensus.
 
-The queue is cached in memory and reloaded when another process commits (SQLite's
-``data_version``), so deciding and loading the next record reads one record, not the workspace.
+The queue is cached in memory: what another process or server writes is caught up from the decision
+history (rows past the last one read), and the whole cache is reloaded only when a run or a
+duplicate verdict changes the records or links. So deciding and loading the next record reads one
+record, not the workspace, on SQLite and on PostgreSQL, with one server process or several.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from litreview.config import load_protocol
+from litreview.database import is_database_url
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
@@ -83,7 +86,8 @@ class RecordView:
 
 @dataclass
 class _Cache:
-    version: int = -1
+    version: tuple[int, ...] = ()  # what a full reload depends on (Workspace.change_marks)
+    history: int = -1  # decision history read up to this row
     order: list[str] = field(default_factory=list)  # every screenable id, protocol order (as exported)
     representative: dict[str, str] = field(default_factory=dict)
     passed_ta: set[str] = field(default_factory=set)
@@ -105,9 +109,12 @@ def serialised(method: Callable[..., T]) -> Callable[..., T]:
 class Workbench:
     """One workspace opened for the web app (one thread uses it: the server's event loop)."""
 
-    def __init__(self, workspace_dir: Path, review_dir: Path | None = None):
-        self.workspace_dir = Path(workspace_dir)
-        self.workspace = Workspace.existing(self.workspace_dir, threads=True)
+    def __init__(self, workspace: Path | str, review_dir: Path | None = None, out: Path | None = None):
+        """``workspace``: a folder or a PostgreSQL URL; ``out``: where its rendered outputs are
+        (default: the workspace folder; ``outputs/<review id>`` for a URL)."""
+        self.location: Path | str = str(workspace) if is_database_url(workspace) else Path(workspace)
+        self.workspace = Workspace.existing(self.location, threads=True)
+        self.outputs = Path(out) if out else self.workspace.root
         self.guard = threading.RLock()  # one request at a time uses the connection and the cache
         self.review_id = self.workspace.review_id
         self.queries: list[CompiledQuery] = []
@@ -157,12 +164,14 @@ class Workbench:
 
     # -- the cached queue ------------------------------------------------------------------------
     def _state(self) -> _Cache:
-        version = self.workspace.data_version()
-        if version != self._cache.version:
-            self._reload(version)
+        structure, history = self.workspace.change_marks()
+        if structure != self._cache.version:
+            self._reload(structure, history)
+        elif history > self._cache.history:
+            self._catch_up(history)
         return self._cache
 
-    def _reload(self, version: int) -> None:
+    def _reload(self, structure: tuple[int, ...], history: int) -> None:
         conn = self.workspace.conn
         representative = {link.record_id: link.linked_to for link in self.workspace.links("duplicate")}
         order = [
@@ -172,12 +181,26 @@ class Workbench:
         ]
         decisions = self.workspace.decisions()
         decided = effective(decisions)
-        cache = _Cache(version, order, representative)
+        cache = _Cache(structure, history, order, representative)
         cache.passed_ta = {r for r in order if passed(decided, r, "title_abstract")}
         for d in decisions:
             if d.origin == "human":
                 cache.decided.setdefault((d.reviewer, d.stage), {})[d.record_id] = None
         self._cache = cache
+
+    def _catch_up(self, history: int) -> None:
+        """Apply the decisions written since the cache last looked (by anyone, this server included)."""
+        cache, touched = self._cache, set()
+        for record_id, stage, reviewer, decision in self.workspace.history_since(cache.history, history):
+            mine = cache.decided.setdefault((reviewer, stage), {})
+            if decision == "withdrawn":
+                mine.pop(record_id, None)
+            else:
+                mine[record_id] = None
+            touched.add(record_id)
+        cache.history = history
+        for record_id in touched:
+            self._recheck(record_id)
 
     def _screenable(self, stage: str) -> list[str]:
         cache = self._state()
@@ -363,15 +386,18 @@ class Workbench:
         )
         return [Decision(*row) for row in rows]
 
-    def _after_write(self, record_id: str) -> None:
+    def _recheck(self, record_id: str) -> None:
         # a title/abstract decision can move the record into or out of full-text screening
         cache = self._cache
         now = passed(effective(self._decisions_on(record_id)), record_id, "title_abstract")
         if now != (record_id in cache.passed_ta):
             (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
             cache.queues.pop("full_text", None)
+
+    def _after_write(self, record_id: str) -> None:
+        self._recheck(record_id)
         self._since_rank += 1
-        due = max(RERANK_EVERY, RETRAIN_SHARE * len(cache.order))  # a 20,000-record queue: every 200
+        due = max(RERANK_EVERY, RETRAIN_SHARE * len(self._cache.order))  # a 20,000-record queue: every 200
         if self.ranking and self._since_rank >= due:
             self._since_rank = 0
             self.start_ranking()
@@ -428,7 +454,7 @@ class Workbench:
         if verdict not in PAIR_VERDICTS:
             raise WorkbenchError(f"unknown verdict {verdict!r}")
         # decide_pair opens the workspace, takes the lock and relinks in one transaction
-        decide_pair(self.workspace_dir, record_a, record_b, verdict, reviewer)
+        decide_pair(self.location, record_a, record_b, verdict, reviewer)
 
     # -- search, dashboard, downloads --------------------------------------------------------------
     @serialised
@@ -480,8 +506,10 @@ class Workbench:
     @serialised
     def downloads(self) -> list[str]:
         """The rendered outputs a reviewer may download: regular files in the workspace folder."""
+        if not self.outputs.is_dir():
+            return []
         return sorted(
-            p.name for p in self.workspace_dir.iterdir()
+            p.name for p in self.outputs.iterdir()
             if p.is_file() and not p.is_symlink() and p.suffix.lower() in OUTPUT_SUFFIXES
         )  # fmt: skip
 
@@ -489,7 +517,7 @@ class Workbench:
     def download_path(self, name: str) -> Path:
         if name not in self.downloads():  # only a listed name: no path, no traversal, no symlink
             raise WorkbenchError(f"no output named {name!r}")
-        return self.workspace_dir / name
+        return self.outputs / name
 
     # -- highlight words (per review) --------------------------------------------------------------
     @serialised
@@ -516,7 +544,7 @@ class Workbench:
             ids = self._screenable(stage)
             if (running is not None and not running.done()) or not ids:
                 continue
-            future = self._pool.submit(live_order, self.workspace_dir, stage, ids)
+            future = self._pool.submit(live_order, self.location, stage, ids)
             future.add_done_callback(functools.partial(self._ranked, stage))
             self._ranking[stage] = future
 
@@ -524,7 +552,7 @@ class Workbench:
         """Rank in this process and wait (tests, and a server without a worker process)."""
         with self.guard:
             ids = self._screenable(stage)
-        order = live_order(self.workspace_dir, stage, ids) if ids else []
+        order = live_order(self.location, stage, ids) if ids else []
         with self.guard:
             self._order[stage] = order
             self._cache.queues.pop(stage, None)

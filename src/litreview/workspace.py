@@ -777,17 +777,24 @@ class Workspace:
         )
         return [Decision(*row) for row in rows]
 
-    def data_version(self) -> int:
-        """Changes whenever another connection commits (so a cache knows when to reload). On
-        PostgreSQL, a fingerprint of what was written, which this connection's writes change too."""
-        if self.conn.dialect == "sqlite":
-            return int(self.conn.execute("PRAGMA data_version").fetchall()[0][0])
-        row = self.conn.execute(
-            "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM decision_history), "
-            "(SELECT count(*) FROM pair_decisions), (SELECT count(*) FROM links WHERE undone_at IS NULL), "
-            "(SELECT count(*) FROM runs WHERE status = 'finished'), (SELECT count(*) FROM decisions)"
+    def change_marks(self) -> tuple[tuple[int, ...], int]:
+        """(what records and links depend on: finished runs and duplicate verdicts, the last row of
+        the decision history): cheap to read, so a long-running reader can tell what changed."""
+        runs, verdicts, history = self.conn.execute(
+            "SELECT (SELECT count(*) FROM runs WHERE status = 'finished'), "
+            "(SELECT coalesce(max(rowid), 0) FROM pair_decisions), "
+            "(SELECT coalesce(max(rowid), 0) FROM decision_history)"
         ).fetchall()[0]
-        return hash(tuple(row))
+        return (int(runs), int(verdicts)), int(history)
+
+    def history_since(self, after: int, upto: int) -> list[tuple[str, str, str, str]]:
+        """(record, stage, reviewer, decision) of the history rows after ``after`` up to ``upto``."""
+        rows = self.conn.execute(
+            "SELECT record_id, stage, reviewer, decision FROM decision_history WHERE rowid > ? AND rowid <= ? "
+            "ORDER BY rowid",
+            (after, upto),
+        )
+        return [(a, b, c, d) for a, b, c, d in rows]
 
     # -- reviewers' accounts and notes ----------------------------------------------------------
     def put_user(self, name: str, role: str, password_hash: str) -> bool:

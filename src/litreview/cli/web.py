@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from litreview.cli.app import DEFAULT_REVIEW, WorkspaceOption, app, console
+from litreview.cli.app import DEFAULT_REVIEW, OutOption, ReviewWorkspaceOption, WorkspaceOption, app, console
 
 users_app = typer.Typer(no_args_is_help=True, help="Reviewers' accounts for the screening workbench.")
 app.add_typer(users_app, name="users")
@@ -32,9 +32,8 @@ def web(
     review_dir: Annotated[
         Path | None, typer.Argument(help="Review folder (for query highlighting and the default workspace).")
     ] = None,
-    workspace: Annotated[
-        Path | None, typer.Option(help="Workspace folder (default outputs/<review id>).")
-    ] = None,
+    workspace: ReviewWorkspaceOption = None,
+    out: OutOption = None,
     host: Annotated[
         str, typer.Option(help="Address to listen on (loopback unless the workspace has accounts).")
     ] = "127.0.0.1",
@@ -47,18 +46,21 @@ def web(
     from litreview.errors import ConfigError
     from litreview.web.app import create_app
     from litreview.workbench import Workbench
+    from litreview.workspace import resolve
 
     review = review_dir
     if workspace is None:  # the review's own workspace, as `litreview run` makes it
         review = review_dir or DEFAULT_REVIEW
-        workspace = Path("outputs") / load_protocol(review / "review.toml").review_id
-    bench = Workbench(workspace, review)
+        location, folder = resolve(None, load_protocol(review / "review.toml").review_id, out)
+        bench = Workbench(location, review, out=folder)
+    else:
+        bench = Workbench(workspace, review, out=out)
     accounts = bench.accounts()
     if not accounts and not is_loopback(host):
         raise ConfigError(
-            f"refusing to serve {workspace} on {host} without accounts: anyone who reaches it could read "
+            f"refusing to serve {bench.workspace.where} on {host} without accounts: anyone who reaches it could read "
             f"and change the screening. Add accounts first (`litreview users add NAME --role lead "
-            f"--workspace {workspace}`), or listen on 127.0.0.1"
+            f"--workspace {workspace or bench.location}`), or listen on 127.0.0.1"
         )
     local_user = None if accounts else getpass.getuser()
     application = create_app(bench, local_user=local_user, secret_key=os.environ.get(SECRET_ENV), host=host)

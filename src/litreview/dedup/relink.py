@@ -45,7 +45,7 @@ def relink(
 
 
 def decide_pair(
-    workspace_dir: Path, record_a: str, record_b: str, verdict: str, reviewer: str, reason: str = ""
+    workspace_dir: Path | str, record_a: str, record_b: str, verdict: str, reviewer: str, reason: str = ""
 ) -> dict[str, tuple[int, int]]:
     """Log the verdict and relink at once (one transaction); returns what changed per link type."""
     if verdict not in PAIR_VERDICTS:

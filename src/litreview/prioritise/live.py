@@ -14,7 +14,7 @@ RETRAIN_SHARE = (
 _LIVE: dict[str, tuple[tuple[str, ...], Any]] = {}  # stage -> (record ids, fitted Ranker), per process
 
 
-def live_order(workspace_dir: Path, stage: str, record_ids: Sequence[str]) -> list[str]:
+def live_order(workspace_dir: Path | str, stage: str, record_ids: Sequence[str]) -> list[str]:
     """All of ``record_ids``, most likely relevant first on the reviewers' decisions so far (those a
     reviewer has settled stay in: a second reviewer screens them blind, in the same order). The
     vectoriser is fitted once per set of records and kept in this process; a retrain fits only the

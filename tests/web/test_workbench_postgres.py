@@ -1,0 +1,102 @@
+"""The workbench on a PostgreSQL workspace, served by two `litreview web` processes at once:
+reviewers posting through either server concurrently, every decision lands exactly once, each
+server sees the other's decisions, and a session signed with the shared key works on both."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import httpx
+import pytest
+
+from litreview.workspace import Workspace
+from litreview.workspace_copy import copy_workspace
+
+from .conftest import PASSWORD, make_bench
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def servers(tmp_path, cluster):
+    make_bench(tmp_path / "sqlite", n=40)
+    url = cluster.create("workbench_pg")
+    copy_workspace(tmp_path / "sqlite", url)
+    env = {**os.environ, "LITREVIEW_SECRET_KEY": "test-only-shared-signing-key"}
+    ports = [free_port(), free_port()]
+    procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", url, "--out",
+                               str(tmp_path / "out"), "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base, proc in zip(bases, procs, strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+                try:
+                    httpx.get(f"{base}/login", timeout=2)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, "a server did not start"
+                    time.sleep(0.1)
+        yield url, bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+
+
+def token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def signed_in(base: str, name: str) -> httpx.Client:
+    c = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+    c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token(c.get("/login").text)})
+    return c
+
+
+def test_two_servers_every_decision_lands_once(servers):
+    url, bases = servers
+    acked: dict[str, list[str]] = {}
+
+    def reviewer(name: str, n: int) -> None:
+        first = signed_in(bases[0], name)
+        clients = [first, httpx.Client(base_url=bases[1], cookies=first.cookies, follow_redirects=False, timeout=30)]
+        done = []
+        for k in range(n):
+            c = clients[k % 2]  # behind a load balancer: each request to either server
+            page = c.get("/screen").text
+            record_id = re.search(r'data-record-id="([^"]+)"', page).group(1)
+            answer = c.post("/decide", data={"csrf_token": token(page), "record_id": record_id,
+                                             "stage": "title_abstract", "decision": "include" if k % 3 else "exclude"})  # fmt: skip
+            assert answer.status_code == 303, answer.text[:300]
+            done.append(record_id)
+        acked[name] = done
+
+    threads = [threading.Thread(target=reviewer, args=(name, 15)) for name in ("ana", "ben")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in ("ana", "ben"):
+        assert len(set(acked[name])) == 15  # each server skipped what the reviewer decided on the other
+    with Workspace.reading(url) as ws:
+        human = [(d.reviewer, d.record_id) for d in ws.decisions() if d.origin == "human"]
+        history = Counter((h["reviewer"]) for r in {r for _, r in human} for h in ws.decision_history(r))
+    assert sorted(human) == sorted((name, r) for name, ids in acked.items() for r in ids)
+    assert history == {"ana": 15, "ben": 15}
+    for base in bases:  # both servers count both reviewers' work
+        page = signed_in(base, "ana").get("/screen").text
+        assert 'value="15"' in page
