@@ -1,0 +1,176 @@
+"""A real team deployment on one machine: `prefect server` on PostgreSQL, a process work pool, two
+workers, `prefect deploy --all` of the project's prefect.yaml, and runs triggered with
+`prefect deployment run`, each writing into its own PostgreSQL workspace. The commands are the
+README's "Team server" section. Checked: two reviews' runs and an update run at once on the workers
+and their outputs equal the same runs on SQLite; nothing is stored twice; a flow run killed mid-run
+is marked crashed, its workspace is unchanged, and a rerun completes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from litreview.pipeline.tasks import review_flow, update_flow
+from litreview.workspace import Workspace
+from litreview.workspace_copy import copy_workspace, table_columns, table_digest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+COMPARED = ("prisma.json", "records.csv", "screening.csv", "tables.csv", "prisma2020.csv")
+DEMO = ROOT / "search_strings" / "ep_pd_nec" / "update_demo"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def team(cluster, tmp_path):
+    """The Prefect server on PostgreSQL, the work pool, two workers and the deployments."""
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=api, DO_NOT_TRACK="1",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING",
+               PREFECT_API_DATABASE_CONNECTION_URL=cluster.create("prefect").replace("+psycopg", "+asyncpg"))  # fmt: skip
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    processes: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        proc = subprocess.Popen([str(BIN / "prefect"), *args], env=env, cwd=ROOT, start_new_session=True,
+                                stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)  # fmt: skip
+        processes.append(proc)
+        return proc
+
+    def prefect(*args: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "prefect"), *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    server = start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port))
+    deadline = time.monotonic() + 120
+    while True:
+        assert server.poll() is None, (logs / "server.log").read_text()
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the Prefect server did not start"
+        time.sleep(0.3)
+    prefect("work-pool", "create", "default", "--type", "process")
+    workers = [start(f"worker{k}", "worker", "start", "--pool", "default", "--name", f"w{k}") for k in (1, 2)]
+    prefect("--no-prompt", "deploy", "--all")
+    try:
+        yield prefect, api, workers, logs
+    finally:
+        for proc in processes:
+            with __import__("contextlib").suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in processes:
+            proc.wait(30)
+
+
+def trigger(prefect, deployment: str, **params: str) -> str:
+    args = [arg for key, value in params.items() for arg in ("--param", f"{key}={value}")]
+    said = prefect("deployment", "run", deployment, *args)
+    return re.search(r"UUID:\s*([0-9a-f-]{36})", said).group(1)
+
+
+def state(api: str, run_id: str) -> str:
+    return httpx.get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state"]["type"]
+
+
+def wait(api: str, run_ids: list[str], timeout: float = 300) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        states = {r: state(api, r) for r in run_ids}
+        if all(s in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for s in states.values()):
+            return states
+        assert time.monotonic() < deadline, states
+        time.sleep(1)
+
+
+def flow_run_process(run_id: str) -> int | None:
+    """The pid of the process a worker started for this flow run (its environment names the run)."""
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if f"PREFECT__FLOW_RUN_ID={run_id}".encode() in (proc / "environ").read_bytes():
+                    return int(proc.name)
+            except OSError:
+                continue
+    return None
+
+
+def digests(url: str) -> dict[str, tuple[int, str]]:
+    with Workspace.reading(url) as ws:
+        return {t: table_digest(ws, t, c) for t, c in table_columns().items()}
+
+
+def test_workers_run_two_reviews_and_an_update_on_postgresql_like_sqlite(team, cluster, tmp_path):
+    prefect, api, workers, logs = team
+    ep, cohen = str(ROOT / "search_strings" / "ep_pd_nec"), str(ROOT / "search_strings" / "cohen_estrogens")
+    # the same runs on SQLite, in this process
+    review_flow(review_dir=ep, workspace=str(tmp_path / "s_ep"), mode="replay", run_id="r1")
+    review_flow(review_dir=cohen, workspace=str(tmp_path / "s_cohen"), mode="replay", run_id="r1")
+    shutil.copytree(tmp_path / "s_ep", tmp_path / "s_upd")
+    update_flow(review_dir=ep, workspace=str(tmp_path / "s_upd"), mode="replay", snapshot=str(DEMO),
+                asof="2023-06-30", run_id="u1")  # fmt: skip
+    # on PostgreSQL: the update's workspace starts as a copy of the first run's
+    urls = {name: cluster.create(f"team_{name}") for name in ("ep", "cohen", "upd")}
+    copy_workspace(tmp_path / "s_ep", urls["upd"])
+    runs = [
+        trigger(prefect, "litreview-review/ep-pd-nec-review", review_dir=ep, workspace=urls["ep"],
+                out=str(tmp_path / "p_ep"), run_id="r1"),
+        trigger(prefect, "litreview-review/cohen-estrogens-review", review_dir=cohen, workspace=urls["cohen"],
+                out=str(tmp_path / "p_cohen"), run_id="r1"),
+        trigger(prefect, "litreview-update/ep-pd-nec-update", review_dir=ep, workspace=urls["upd"],
+                out=str(tmp_path / "p_upd"), mode="replay", snapshot=str(DEMO), asof="2023-06-30", run_id="u1"),
+    ]  # fmt: skip
+    states = wait(api, runs)
+    assert set(states.values()) == {"COMPLETED"}, {
+        r: (logs / "worker1.log").read_text()[-3000:] for r in runs
+    }
+    for name in ("ep", "cohen", "upd"):
+        for output in COMPARED:
+            mine, theirs = tmp_path / f"p_{name}" / output, tmp_path / f"s_{name}" / output
+            if theirs.exists():
+                assert mine.read_bytes() == theirs.read_bytes(), (name, output)
+        with Workspace.reading(urls[name]) as pg, Workspace.reading(tmp_path / f"s_{name}") as lite:
+            assert pg.count("records") == lite.count("records") and pg.count("run_records") == lite.count(
+                "run_records"
+            )
+
+    # a flow run killed mid-run: crashed, the workspace unchanged, and a rerun completes
+    before = digests(urls["ep"])
+    killed = trigger(prefect, "litreview-review/ep-pd-nec-review", review_dir=ep, workspace=urls["ep"],
+                     out=str(tmp_path / "p_ep"), run_id="r2")  # fmt: skip
+    deadline = time.monotonic() + 120
+    while (pid := flow_run_process(killed)) is None or state(api, killed) != "RUNNING":
+        assert time.monotonic() < deadline, state(api, killed)
+        time.sleep(0.2)
+    time.sleep(2)  # well into the run
+    os.kill(pid, signal.SIGKILL)
+    assert wait(api, [killed])[killed] == "CRASHED"
+    assert digests(urls["ep"]) == before
+    again = trigger(prefect, "litreview-review/ep-pd-nec-review", review_dir=ep, workspace=urls["ep"],
+                    out=str(tmp_path / "p_ep"), run_id="r2")  # fmt: skip
+    assert wait(api, [again])[again] == "COMPLETED"
+    with Workspace.reading(urls["ep"]) as ws:
+        assert [r["status"] for r in ws.runs()] == ["finished", "finished"]
