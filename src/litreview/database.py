@@ -16,6 +16,23 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.pool import NullPool, StaticPool
 
+# PostgreSQL: the same tables; REAL is single precision there, and the tables read in the order
+# rows were written get the ordering column SQLite gives every table (rowid).
+ORDERED_TABLES = ("pair_decisions", "decision_history", "notes")
+
+
+def adapt_ddl(ddl: str, dialect: str) -> list[str]:
+    """The statements of SQLite DDL as ``dialect`` needs them (the migrations are written in SQLite's)."""
+    if dialect != "sqlite":
+        ddl = ddl.replace("REAL NOT NULL", "DOUBLE PRECISION NOT NULL")
+        for table in ORDERED_TABLES:
+            ddl = ddl.replace(
+                f"CREATE TABLE IF NOT EXISTS {table} (",
+                f"CREATE TABLE IF NOT EXISTS {table} (\n    rowid BIGSERIAL PRIMARY KEY,",
+            )
+    return [statement.strip() for statement in ddl.split(";") if statement.strip()]
+
+
 URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
@@ -98,6 +115,16 @@ class Database:
         batch = [tuple(row) for row in rows]
         if batch:
             self._conn.exec_driver_sql(self._sql(sql), batch)
+
+    @property
+    def connection(self) -> Connection:
+        """The SQLAlchemy connection (for Alembic, which runs the schema's migrations on it)."""
+        return self._conn
+
+    def has_table(self, name: str) -> bool:
+        from sqlalchemy import inspect
+
+        return bool(inspect(self._conn).has_table(name))
 
     def close(self) -> None:
         self._conn.close()

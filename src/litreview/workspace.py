@@ -30,7 +30,6 @@ from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, 
 
 DB_NAME = "workspace.sqlite"
 STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)
-SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -128,22 +127,7 @@ CREATE TABLE IF NOT EXISTS notes (
 
 
 TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
-# PostgreSQL: the same tables; REAL is single precision there, and the tables read in the order
-# rows were written get the ordering column SQLite gives every table (rowid).
-_ORDERED = ("pair_decisions", "decision_history", "notes")
 ADVISORY_LOCK = 0x6C697472  # "litr": the per-database lock a run or update holds on PostgreSQL
-
-
-def schema_statements(dialect: str) -> list[str]:
-    ddl = _SCHEMA
-    if dialect != "sqlite":
-        ddl = ddl.replace("REAL NOT NULL", "DOUBLE PRECISION NOT NULL")
-        for table in _ORDERED:
-            ddl = ddl.replace(
-                f"CREATE TABLE IF NOT EXISTS {table} (",
-                f"CREATE TABLE IF NOT EXISTS {table} (\n    rowid BIGSERIAL PRIMARY KEY,",
-            )
-    return [statement.strip() for statement in ddl.split(";") if statement.strip()]
 
 
 @dataclass(frozen=True)
@@ -228,6 +212,30 @@ def resolve(workspace: str | Path | None, review_id: str, out: str | Path | None
     if is_database_url(location):
         return location, Path(out) if out else Path("outputs") / review_id
     return location, Path(out) if out else Path(location)
+
+
+def upgrade_workspace(location: str | Path) -> tuple[str | None, str]:
+    """Migrate a workspace's schema to the current one, under its lock; (revision before, after)."""
+    from litreview.migrations.run import migrate
+
+    if is_database_url(location):
+        database = Database.over_url(str(location))
+        holder = Workspace(Path("outputs"), "", str(location))
+    else:
+        db = Path(location) / DB_NAME
+        if not db.exists():
+            raise WorkspaceError(f"{db}: no workspace here")
+        _check_is_workspace(db)
+        holder = Workspace(location, "")
+        conn = sqlite3.connect(db, isolation_level=None)
+        _check_intact(conn, db)
+        database = Database.over_sqlite(lambda: conn)
+    holder._conn = database
+    try:
+        holder.lock()
+        return migrate(database)
+    finally:
+        holder.close()
 
 
 def _database_review_id(url: str) -> str:
@@ -334,9 +342,6 @@ class Workspace:
             conn = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=not self._threads)
             if existed:
                 _check_intact(conn, self.db_path)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             if "readonly" in str(exc) or "read-only" in str(exc):
                 raise WorkspaceError(
@@ -344,23 +349,39 @@ class Workspace:
                 ) from exc
             raise WorkspaceError(f"{self.db_path}: not a usable litreview workspace ({exc})") from exc
         self._conn = Database.over_sqlite(lambda: conn)
+        self._check_schema()  # before anything is written, the journal mode included
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
         self._check_meta()
         return self
 
     def _open_database(self, url: str) -> Workspace:
         try:
-            database = Database.over_url(url)
-            database.execute("BEGIN")
-            for statement in schema_statements(database.dialect):
-                database.execute(statement)
-            database.execute("COMMIT")
+            self._conn = Database.over_url(url)
         except DBAPIError as exc:
             raise WorkspaceError(
                 f"{shown_url(url)}: cannot open the workspace database ({exc.orig})"
             ) from exc
-        self._conn = database
+        self._check_schema()
         self._check_meta()
         return self
+
+    def _check_schema(self) -> None:
+        """A new workspace gets the current schema; an existing one must already have it (an older
+        one is upgraded only when asked: `litreview workspace upgrade`)."""
+        from litreview.migrations.run import head, migrate, revision
+
+        current, wanted = revision(self.conn), head()
+        if current == wanted:
+            return
+        if current is None and not self.conn.has_table("meta"):  # a new, empty database
+            migrate(self.conn)
+            return
+        self.close()
+        raise WorkspaceError(
+            f"{self.where}: the workspace's schema is {current or 'from before migrations'}, this litreview "
+            f"needs {wanted}: back it up, then run `litreview workspace upgrade {self.url or self.db_path.parent}`"
+        )
 
     @property
     def where(self) -> str:
@@ -390,7 +411,6 @@ class Workspace:
         if row is None:
             with self.transaction():
                 self.conn.execute("INSERT INTO meta VALUES ('review_id', ?)", (self.review_id,))
-                self.conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif row[0] != self.review_id:
             raise WorkspaceError(
                 f"{self.where}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"

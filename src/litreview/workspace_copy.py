@@ -11,8 +11,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from litreview.database import ORDERED_TABLES
 from litreview.errors import WorkspaceError
-from litreview.workspace import _ORDERED, _SCHEMA, Workspace
+from litreview.workspace import _SCHEMA, Workspace
 
 BATCH = 1000
 
@@ -26,7 +27,7 @@ def table_columns() -> dict[str, list[str]]:
 
 
 def _rows(workspace: Workspace, table: str, columns: list[str]):
-    order = "rowid" if table in _ORDERED else ", ".join(columns)
+    order = "rowid" if table in ORDERED_TABLES else ", ".join(columns)
     return workspace.conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
 
 

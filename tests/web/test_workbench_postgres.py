@@ -73,7 +73,10 @@ def test_two_servers_every_decision_lands_once(servers):
 
     def reviewer(name: str, n: int) -> None:
         first = signed_in(bases[0], name)
-        clients = [first, httpx.Client(base_url=bases[1], cookies=first.cookies, follow_redirects=False, timeout=30)]
+        clients = [
+            first,
+            httpx.Client(base_url=bases[1], cookies=first.cookies, follow_redirects=False, timeout=30),
+        ]
         done = []
         for k in range(n):
             c = clients[k % 2]  # behind a load balancer: each request to either server

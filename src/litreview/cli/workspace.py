@@ -1,4 +1,4 @@
-"""`workspace copy`: move a review between a SQLite folder and a PostgreSQL database."""
+"""`workspace copy | upgrade`: move a review between backends; bring its schema up to date."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ def workspace_copy(source: LocationArgument, target: LocationArgument) -> None:
     for table, counts in report.items():
         console.print(f"{table:>16}: {counts['rows']} rows, hashes equal")
     console.print(f"copied {sum(c['rows'] for c in report.values())} rows")
+
+
+@workspace_app.command("upgrade")
+def workspace_upgrade(workspace: LocationArgument) -> None:
+    """Apply the schema migrations this litreview needs (one transaction; back the workspace up first)."""
+    from litreview.workspace import upgrade_workspace
+
+    before, after = upgrade_workspace(workspace)
+    said = "already at" if before == after else f"upgraded from {before or 'before migrations'} to"
+    console.print(f"{workspace}: {said} schema {after}")

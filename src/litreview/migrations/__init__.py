@@ -1,0 +1,1 @@
+"""The workspace schema's migrations (Alembic): ``litreview workspace upgrade`` applies them."""
