@@ -123,6 +123,7 @@ class Workbench:
             self._load_protocol(Path(review_dir))
         self._cache = _Cache()
         self._order: dict[str, list[str]] = {}  # stage -> the latest ranking
+        self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self._since_rank = 0
         self.ranking = False  # retrain as decisions come in (start_ranking)
         self.ranking_error = ""
@@ -164,12 +165,18 @@ class Workbench:
 
     # -- the cached queue ------------------------------------------------------------------------
     def _state(self) -> _Cache:
+        if self.look_each_call:
+            self.look()
+        return self._cache
+
+    @serialised
+    def look(self) -> None:
+        """Catch up with what others wrote (the web app looks once per request, not once per call)."""
         structure, history = self.workspace.change_marks()
         if structure != self._cache.version:
             self._reload(structure, history)
         elif history > self._cache.history:
             self._catch_up(history)
-        return self._cache
 
     def _reload(self, structure: tuple[int, ...], history: int) -> None:
         conn = self.workspace.conn
@@ -199,8 +206,7 @@ class Workbench:
                 mine[record_id] = None
             touched.add(record_id)
         cache.history = history
-        for record_id in touched:
-            self._recheck(record_id)
+        self._recheck(touched)
 
     def _screenable(self, stage: str) -> list[str]:
         cache = self._state()
@@ -379,23 +385,22 @@ class Workbench:
         self._write(lambda w: w.add_note(record_id, reviewer, text[:5000]))
 
     def _decisions_on(self, record_id: str) -> list[Decision]:
-        rows = self.workspace.conn.execute(
-            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-            "WHERE record_id=?",
-            (record_id,),
-        )
-        return [Decision(*row) for row in rows]
+        return self.workspace.decisions_on([record_id])
 
-    def _recheck(self, record_id: str) -> None:
-        # a title/abstract decision can move the record into or out of full-text screening
-        cache = self._cache
-        now = passed(effective(self._decisions_on(record_id)), record_id, "title_abstract")
-        if now != (record_id in cache.passed_ta):
-            (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
-            cache.queues.pop("full_text", None)
+    def _recheck(self, record_ids: Iterable[str]) -> None:
+        # a title/abstract decision can move a record into or out of full-text screening
+        cache, ids = self._cache, sorted(set(record_ids))
+        if not ids:
+            return
+        decided = effective(self.workspace.decisions_on(ids))
+        for record_id in ids:
+            now = passed(decided, record_id, "title_abstract")
+            if now != (record_id in cache.passed_ta):
+                (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
+                cache.queues.pop("full_text", None)
 
     def _after_write(self, record_id: str) -> None:
-        self._recheck(record_id)
+        self._recheck([record_id])
         self._since_rank += 1
         due = max(RERANK_EVERY, RETRAIN_SHARE * len(self._cache.order))  # a 20,000-record queue: every 200
         if self.ranking and self._since_rank >= due:

@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -868,6 +868,19 @@ class Workspace:
                 if isinstance(evidence, dict) and evidence.get("group"):
                     groups[name] = evidence["group"]
         return {source: sorted(ids) for source, ids in found.items()}, groups
+
+    def decisions_on(self, record_ids: Sequence[str]) -> list[Decision]:
+        """Every decision on these records (automatic and human, all stages)."""
+        out: list[Decision] = []
+        for start in range(0, len(record_ids), 500):
+            chunk = list(record_ids[start : start + 500])
+            rows = self.conn.execute(
+                "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
+                f"WHERE record_id IN ({', '.join('?' * len(chunk))}) ORDER BY record_id, stage, origin, reviewer",
+                chunk,
+            )
+            out.extend(Decision(*row) for row in rows)
+        return out
 
     def record_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT record_id FROM records")}

@@ -6,7 +6,8 @@ import sys
 
 
 def library_modules() -> list[str]:
-    """Every module of the package but the one that is Prefect's by design."""
+    """Every module of the package but the one that is Prefect's by design (and Alembic's env.py,
+    a script Alembic runs inside a migration, not a module to import)."""
     import pkgutil
 
     import litreview
@@ -14,7 +15,8 @@ def library_modules() -> list[str]:
     names = [m.name for m in pkgutil.walk_packages(litreview.__path__, "litreview.")]
     return [
         "litreview",
-        *sorted(n for n in names if n != "litreview.pipeline.tasks" and not n.endswith("__main__")),
+        *sorted(n for n in names if n not in ("litreview.pipeline.tasks", "litreview.migrations.env")
+                and not n.endswith("__main__")),  # fmt: skip
     ]
 
 

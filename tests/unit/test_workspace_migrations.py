@@ -16,7 +16,7 @@ from litreview.migrations.run import head, revision
 from litreview.records import Citation
 from litreview.workspace import _SCHEMA, Workspace
 
-LEGACY = __import__("importlib").import_module("litreview.migrations.versions.0001_initial").TABLES
+LEGACY = __import__("importlib").import_module("litreview.migrations.versions.v0001_initial").TABLES
 
 
 def legacy_workspace(root):

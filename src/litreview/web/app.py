@@ -118,11 +118,13 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     (loopback only); ``secret_key`` signs the session cookies (default: a fresh random key, kept only
     in memory, so a restart signs everyone out and nothing secret is written anywhere)."""
     site = Site(bench, local_user=local_user)
+    bench.look_each_call = False  # one look at the workspace per request (see page())
     if rank:  # prioritised order: ranked at start, then retrained in the background as decisions come in
         bench.start_ranking()
 
     def page(handler: Callable[[Request, str, str], Awaitable[Response]], *, lead: bool = False) -> Handler:
         async def wrapped(request: Request) -> Response:
+            bench.look()  # what other servers and commands wrote since the last request
             user = site.user(request)
             if user is None:
                 if request.method == "POST":

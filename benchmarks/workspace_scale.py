@@ -1,0 +1,237 @@
+"""Benchmark: a workspace at scale on SQLite and on PostgreSQL, side by side in one run.
+
+1. store, relink and render 100,000 and 1,000,000 records into a fresh workspace on each backend
+   (each in its own process, so each peak RSS is its own): time per step and peak RSS. The records
+   are made from the shipped Cohen 2006 records: distinct studies (title words swapped, other
+   years, volumes and pages) and about 20% perturbed duplicates of them, as the dedup benchmark does.
+   Render is the run's own render step (screening rules, PRISMA, record list, search log) of the
+   Cohen estrogens review.
+2. 20 simulated reviewers posting decisions concurrently through `litreview web` on a PostgreSQL
+   workspace of 20,000 records, each decision followed by loading the next record: throughput, p50,
+   p95, lost decisions (acknowledged but not stored, or stored twice).
+PostgreSQL is a private cluster started for the run with fsync on; SQLite runs in WAL mode with
+synchronous=FULL, as litreview always opens it: both durable.
+Goals (issue 18): PostgreSQL within 2x of SQLite on store/relink/render; 20 reviewers at p95 < 100 ms
+with 0 lost; a 1M-record workspace renders in under 5 minutes on this 2-core machine.
+Usage: python benchmarks/workspace_scale.py [--sizes 100000,1000000] [--reviewers 20] [--decisions 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from _common import ROOT, machine
+
+from litreview.importers import load_records
+from litreview.records import Citation
+
+DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
+REVIEW = ROOT / "search_strings" / "cohen_estrogens"
+PASSWORD = "benchmark-password"
+
+
+def records(n: int, seed: int = 7) -> list[Citation]:
+    rng = random.Random(seed)
+    base = [r for r in load_records(DATA, "csv", source="medline") if r.title]
+    vocabulary = sorted({w for r in base for w in r.title.split() if len(w) > 4})
+    out: list[Citation] = []
+    while len(out) < n:
+        src = rng.choice(base)
+        words = src.title.split()
+        for _ in range(3):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        k = len(out) + 1
+        study = replace(src, record_id=f"medline:{k}", native_id=str(k), pmid="", title=" ".join(words),
+                        year=rng.randint(1980, 2024), volume=str(rng.randint(1, 400)),
+                        pages=f"{rng.randint(1, 3000)}-{rng.randint(3001, 3100)}")  # fmt: skip
+        out.append(study)
+        if len(out) < n and rng.random() < 0.2:
+            k += 1
+            chars = list(study.title)
+            chars[rng.randrange(len(chars))] = ""
+            out.append(replace(study, record_id=f"medline:{k}", native_id=str(k), title="".join(chars),
+                               pages="" if rng.random() < 0.3 else study.pages))  # fmt: skip
+    return out
+
+
+def child(backend: str, n: int, location: str, out: str) -> None:
+    """One backend, one size: store, relink, render; prints JSON."""
+    from litreview.config import load_protocol
+    from litreview.dedup.relink import relink
+    from litreview.pipeline.steps import SourceBatch, render
+    from litreview.workspace import Workspace
+
+    made = records(n)
+    protocol = load_protocol(REVIEW)
+    batch = SourceBatch(name="medline", kind="file", group="databases")
+    batch.records = made
+    workspace = Workspace.at(location, Path(out), protocol.review_id).open()
+    times = {}
+    start = time.perf_counter()
+    with workspace.transaction():
+        workspace.start_run("r1")
+        workspace.store_records("r1", made)
+    times["store"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with workspace.transaction():
+        stored = list(workspace.records())
+        linked = relink(workspace, "r1", preferred=set(), records=stored)
+    times["relink"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with workspace.transaction():
+        render(workspace, protocol, "r1", [batch], stored, mode="replay", flow_run_id=None,
+               started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), out=Path(out))  # fmt: skip
+    times["render"] = time.perf_counter() - start
+    workspace.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"backend": backend, "n": n, **times, "peak_mb": peak,
+                      "duplicates": linked["duplicate"][0]}))  # fmt: skip
+
+
+def step_table(sizes: list[int], cluster, tmp: Path) -> None:
+    for n in sizes:
+        got = {}
+        for backend in ("sqlite", "postgresql"):
+            location = str(tmp / f"lite{n}") if backend == "sqlite" else cluster.create(f"scale{n}")
+            done = subprocess.run([sys.executable, __file__, "--child", backend, str(n), location, str(tmp / f"out-{backend}-{n}")],
+                                  capture_output=True, text=True, timeout=7200)  # fmt: skip
+            if done.returncode:
+                raise SystemExit(done.stderr[-3000:])
+            got[backend] = json.loads(done.stdout.strip().splitlines()[-1])
+        lite, pg = got["sqlite"], got["postgresql"]
+        print(
+            f"\n{n:,} records ({lite['duplicates']:,} linked as duplicates on SQLite, {pg['duplicates']:,} on PostgreSQL)"
+        )
+        for step in ("store", "relink", "render"):
+            ratio = pg[step] / lite[step]
+            print(f"  {step:7} SQLite {lite[step]:8.1f} s   PostgreSQL {pg[step]:8.1f} s   ratio {ratio:.2f}x "
+                  f"(goal <= 2x: {'met' if ratio <= 2 else 'NOT met'})")  # fmt: skip
+        print(f"  peak RSS: SQLite {lite['peak_mb']:.0f} MB, PostgreSQL {pg['peak_mb']:.0f} MB (client side)")
+        if n >= 1_000_000:
+            worst = max(lite["render"], pg["render"])
+            print(f"  1M render: {worst:.0f} s at most (goal < 300 s: {'met' if worst < 300 else 'NOT met'})")
+
+
+def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int) -> None:
+    from litreview.accounts import add_user
+    from litreview.testing.workspaces import build_workspace, replicate
+    from litreview.workspace import Workspace
+    from litreview.workspace_copy import copy_workspace
+
+    base = list(load_records(DATA, "csv", source="medline"))
+    build_workspace(tmp / "web-lite", replicate(base, 20000), review_id="workbench_scale")
+    names = [f"r{k:02d}" for k in range(count)]
+    for name in names:
+        add_user(tmp / "web-lite", name, "reviewer", PASSWORD)
+    url = cluster.create(f"workbench_scale_{servers}")
+    copy_workspace(tmp / "web-lite", url)
+    env = {**os.environ, "LITREVIEW_SECRET_KEY": "benchmark-only-shared-key"}
+    ports = [_free_port() for _ in range(servers)]
+    procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", url, "--out",
+                               str(tmp / "web-out"), "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base_url, server in zip(bases, procs, strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    httpx.get(f"{base_url}/login", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise SystemExit("the workbench did not start") from None
+                    time.sleep(0.1)
+        times: list[float] = []
+        acked: list[tuple[str, str]] = []
+        lock = threading.Lock()
+
+        def reviewer(name: str, base_url: str) -> None:
+            with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as c:
+                token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+                c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+                page = c.get("/screen").text
+                for k in range(decisions // count):
+                    record_id = re.search(r'data-record-id="([^"]+)"', page).group(1)
+                    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+                    start = time.perf_counter()
+                    answer = c.post("/decide", data={"csrf_token": token, "record_id": record_id, "stage": "title_abstract",
+                                                     "decision": "include" if k % 7 == 0 else "exclude"})  # fmt: skip
+                    assert answer.status_code == 303, answer.text[:300]
+                    page = c.get(answer.headers["location"]).text
+                    with lock:
+                        times.append(time.perf_counter() - start)
+                        acked.append((name, record_id))
+
+        started = time.perf_counter()
+        # each reviewer stays on one server, as a load balancer with session affinity sends them
+        threads = [
+            threading.Thread(target=reviewer, args=(name, bases[k % servers])) for k, name in enumerate(names)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    finally:
+        for server in procs:
+            server.terminate()
+            server.wait(10)
+    with Workspace.reading(url) as ws:
+        stored = [(d.reviewer, d.record_id) for d in ws.decisions() if d.origin == "human"]
+    lost = len(set(acked) - set(stored)) + (len(stored) - len(set(stored)))
+    ordered = sorted(times)
+    p50, p95 = ordered[len(ordered) // 2] * 1000, ordered[int(0.95 * len(ordered))] * 1000
+    print(
+        f"\n{count} reviewers, {len(times)} decisions through {servers} `litreview web` process(es) on PostgreSQL (20,000 records): "
+        f"{len(times) / wall:.0f} decisions/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms, lost {lost}"
+    )
+    print(
+        f"  goals: p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'}; 0 lost: {'met' if lost == 0 else 'NOT met'}"
+    )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--reviewers", type=int, default=20)
+    parser.add_argument("--decisions", type=int, default=1000)
+    parser.add_argument("--servers", default="1,2", help="server processes to try, e.g. 1,2")
+    args = parser.parse_args()
+    from litreview.testing.postgres import PrivateCluster
+
+    print(machine())
+    print("PostgreSQL 15: a private cluster on this machine, fsync on; SQLite: WAL, synchronous=FULL")
+    with PrivateCluster(durable=True) as cluster, tempfile.TemporaryDirectory() as tmp:
+        for servers in (int(x) for x in args.servers.split(",")):
+            reviewers(cluster, Path(tmp), args.reviewers, args.decisions, servers)
+        step_table([int(s) for s in args.sizes.split(",")], cluster, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
