@@ -15,8 +15,12 @@ def library_modules() -> list[str]:
     names = [m.name for m in pkgutil.walk_packages(litreview.__path__, "litreview.")]
     return [
         "litreview",
-        *sorted(n for n in names if n not in ("litreview.pipeline.tasks", "litreview.migrations.env")
-                and not n.endswith("__main__")),  # fmt: skip
+        *sorted(
+            n
+            for n in names
+            if n not in ("litreview.pipeline.tasks", "litreview.migrations.env")
+            and not n.endswith("__main__")
+        ),
     ]
 
 
