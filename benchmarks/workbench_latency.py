@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +30,7 @@ from _common import ROOT, machine
 
 from litreview.accounts import add_user
 from litreview.importers import load_records
+from litreview.testing.processes import free_port, wait_serving
 from litreview.testing.workspaces import build_workspace, replicate
 from litreview.workspace import Workspace
 
@@ -60,23 +60,11 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            httpx.get(url, timeout=1)
-            return time.perf_counter() - start
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise SystemExit("server did not start")
+    try:
+        return wait_serving(url, proc, timeout)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def rss_mb(pid: int) -> tuple[float, float]:

@@ -38,6 +38,7 @@ from _common import ROOT, machine
 
 from litreview.importers import load_records
 from litreview.records import Citation
+from litreview.testing.processes import free_port, wait_serving
 
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 REVIEW = ROOT / "search_strings" / "cohen_estrogens"
@@ -140,22 +141,14 @@ def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int) -> N
     url = cluster.create(f"workbench_scale_{servers}")
     copy_workspace(tmp / "web-lite", url)
     env = {**os.environ, "LITREVIEW_SECRET_KEY": "benchmark-only-shared-key"}
-    ports = [_free_port() for _ in range(servers)]
+    ports = [free_port() for _ in range(servers)]
     procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", url, "--out",
                                str(tmp / "web-out"), "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for base_url, server in zip(bases, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(f"{base_url}/login", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("the workbench did not start") from None
-                    time.sleep(0.1)
+            wait_serving(f"{base_url}/login", server, timeout=60)
         times: list[float] = []
         acked: list[tuple[str, str]] = []
         lock = threading.Lock()
@@ -203,14 +196,6 @@ def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int) -> N
     print(
         f"  goals: p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'}; 0 lost: {'met' if lost == 0 else 'NOT met'}"
     )
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:

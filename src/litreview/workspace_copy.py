@@ -4,26 +4,22 @@ compared on both sides; a copy that does not match is reported as a failure, nev
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from litreview.database import ORDERED_TABLES
 from litreview.errors import WorkspaceError
-from litreview.workspace import _SCHEMA, Workspace
+from litreview.migrations.run import schema_tables
+from litreview.workspace import Workspace
 
 BATCH = 1000
 
 
 def table_columns() -> dict[str, list[str]]:
-    """Each table of the schema and its columns, in schema order (as SQLite itself reads the schema)."""
-    with contextlib.closing(sqlite3.connect(":memory:")) as db:
-        db.executescript(_SCHEMA)
-        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
-        return {name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")] for name in names}
+    """Each table of the current schema and its columns, in order."""
+    return schema_tables()
 
 
 def _rows(workspace: Workspace, table: str, columns: list[str]):

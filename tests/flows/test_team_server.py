@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import httpx
 import pytest
 
 from litreview.pipeline.tasks import review_flow, update_flow
+from litreview.testing.processes import free_port, wait_serving
 from litreview.workspace import Workspace
 from litreview.workspace_copy import copy_workspace, table_columns, table_digest
 
@@ -28,12 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 COMPARED = ("prisma.json", "records.csv", "screening.csv", "tables.csv", "prisma2020.csv")
 DEMO = ROOT / "search_strings" / "ep_pd_nec" / "update_demo"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -63,16 +57,10 @@ def team(cluster, tmp_path):
         return done.stdout
 
     server = start("server", "server", "start", "--host", "127.0.0.1", "--port", str(port))
-    deadline = time.monotonic() + 120
-    while True:
-        assert server.poll() is None, (logs / "server.log").read_text()
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the Prefect server did not start"
-        time.sleep(0.3)
+    try:
+        wait_serving(f"{api}/health", server, timeout=120)
+    except RuntimeError as exc:
+        raise AssertionError((logs / "server.log").read_text()[-3000:]) from exc
     prefect("work-pool", "create", "default", "--type", "process")
     workers = [start(f"worker{k}", "worker", "start", "--pool", "default", "--name", f"w{k}") for k in (1, 2)]
     prefect("--no-prompt", "deploy", "--all")

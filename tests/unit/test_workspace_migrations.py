@@ -12,9 +12,9 @@ import pytest
 from tests.unit.test_cli import run_cli
 
 from litreview.errors import WorkspaceError
-from litreview.migrations.run import head, revision
+from litreview.migrations.run import head, revision, schema_tables
 from litreview.records import Citation
-from litreview.workspace import _SCHEMA, Workspace
+from litreview.workspace import Workspace
 
 LEGACY = __import__("importlib").import_module("litreview.migrations.versions.v0001_initial").TABLES
 
@@ -52,16 +52,23 @@ def columns(db_file):
         return {t: [c[1] for c in db.execute(f"PRAGMA table_info({t})")] for t in tables}
 
 
-def test_a_new_workspace_is_at_the_head_and_its_schema_is_the_codes(tmp_path):
+def test_a_new_workspace_is_at_the_head_with_the_same_tables_on_both_backends(tmp_path, cluster):
     with Workspace(tmp_path / "ws", "rev") as ws:
         assert revision(ws.conn) == head()
-    with sqlite3.connect(":memory:") as db:
-        db.executescript(_SCHEMA)
-        wanted = {
-            t: [c[1] for c in db.execute(f"PRAGMA table_info({t})")]
-            for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-    assert columns(tmp_path / "ws" / "workspace.sqlite") == wanted
+    assert columns(tmp_path / "ws" / "workspace.sqlite") == schema_tables()
+    url = cluster.create("migrations_same")
+    with Workspace(tmp_path, "rev", url) as ws:
+        assert revision(ws.conn) == head()
+        found = ws.conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name != 'alembic_version' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+    on_postgres: dict[str, list[str]] = {}
+    for table, column in found:
+        if column != "rowid":  # the write-order column PostgreSQL tables need (SQLite has its own)
+            on_postgres.setdefault(table, []).append(column)
+    assert on_postgres == schema_tables()
+    assert "users" in on_postgres and "decision_history" in on_postgres
 
 
 def test_a_workspace_from_before_migrations_is_refused_until_upgraded(tmp_path, monkeypatch, capsys):

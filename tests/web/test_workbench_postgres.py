@@ -6,26 +6,19 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 
 import httpx
 import pytest
 
+from litreview.testing.processes import free_port, wait_serving
 from litreview.workspace import Workspace
 from litreview.workspace_copy import copy_workspace
 
 from .conftest import PASSWORD, make_bench
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -41,15 +34,7 @@ def servers(tmp_path, cluster):
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for base, proc in zip(bases, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-                try:
-                    httpx.get(f"{base}/login", timeout=2)
-                    break
-                except httpx.TransportError:
-                    assert time.monotonic() < deadline, "a server did not start"
-                    time.sleep(0.1)
+            wait_serving(f"{base}/login", proc, timeout=60)
         yield url, bases
     finally:
         for proc in procs:

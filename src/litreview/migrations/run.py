@@ -3,14 +3,16 @@ transaction: a migration that fails leaves the schema as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sqlite3
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from litreview.database import Database
+from litreview.database import Database, adapt_ddl
 
 BASELINE = "0001"  # what a workspace from before migrations holds
 
@@ -32,6 +34,29 @@ def head() -> str:
 
 def revision(database: Database) -> str | None:
     return MigrationContext.configure(database.connection).get_current_revision()
+
+
+@functools.cache
+def schema_tables() -> dict[str, list[str]]:
+    """The current schema's tables and their columns, in order (the migrations run on an empty
+    in-memory SQLite database): what a lossless copy moves."""
+    with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as raw:
+        database = Database.over_sqlite(lambda: raw)
+        migrate(database)
+        names = [
+            n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")
+        ]
+        return {
+            n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"
+        }
+
+
+def apply_ddl(ddl: str) -> None:
+    """Run a migration's DDL (written as SQLite's) in the dialect of the connection being migrated."""
+    from alembic import op
+
+    for statement in adapt_ddl(ddl, op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def migrate(database: Database) -> tuple[str | None, str]:

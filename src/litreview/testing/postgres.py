@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 from types import TracebackType
+
+from litreview.testing.processes import free_port
 
 SEARCH = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
 
@@ -25,12 +26,6 @@ def binaries() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PrivateCluster:
     """``with PrivateCluster() as cluster: cluster.url("db")`` (databases made with ``create``)."""
 
@@ -41,7 +36,7 @@ class PrivateCluster:
         if found is None:
             raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
         self.bin = found
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="litreview-pg-"))
         self.data = self.folder / "data"
         self.user = "postgres" if os.geteuid() == 0 else None

@@ -4,9 +4,7 @@ versions, links, decisions and their history, verdicts on pairs.
 Revision ID: 0001
 """
 
-from alembic import op
-
-from litreview.database import adapt_ddl
+from litreview.migrations.run import apply_ddl
 
 revision = "0001"
 down_revision = None
@@ -97,8 +95,7 @@ CREATE TABLE IF NOT EXISTS decision_history (
 
 
 def upgrade() -> None:
-    for statement in adapt_ddl(TABLES, op.get_bind().dialect.name):
-        op.execute(statement)
+    apply_ddl(TABLES)
 
 
 def downgrade() -> None:

@@ -3,9 +3,7 @@
 Revision ID: 0002
 """
 
-from alembic import op
-
-from litreview.database import adapt_ddl
+from litreview.migrations.run import apply_ddl
 
 revision = "0002"
 down_revision = "0001"
@@ -29,8 +27,7 @@ CREATE TABLE IF NOT EXISTS notes (
 
 
 def upgrade() -> None:
-    for statement in adapt_ddl(TABLES, op.get_bind().dialect.name):
-        op.execute(statement)
+    apply_ddl(TABLES)
 
 
 def downgrade() -> None:
