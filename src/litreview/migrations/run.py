@@ -3,7 +3,6 @@ transaction: a migration that fails leaves the schema as it was."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sqlite3
 
@@ -40,15 +39,14 @@ def revision(database: Database) -> str | None:
 def schema_tables() -> dict[str, list[str]]:
     """The current schema's tables and their columns, in order (the migrations run on an empty
     in-memory SQLite database): what a lossless copy moves."""
-    with contextlib.closing(sqlite3.connect(":memory:", isolation_level=None)) as raw:
-        database = Database.over_sqlite(lambda: raw)
+    raw = sqlite3.connect(":memory:", isolation_level=None)
+    database = Database.over_sqlite(lambda: raw)
+    try:
         migrate(database)
-        names = [
-            n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")
-        ]
-        return {
-            n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"
-        }
+        names = [n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
+        return {n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"}
+    finally:
+        database.close()  # closes the SQLite connection through its pool, which owns it
 
 
 def apply_ddl(ddl: str) -> None:
