@@ -74,7 +74,7 @@ def screen_import(
     ] = "title_abstract",
 ) -> None:
     """Store human decisions (they override the rules and survive reruns); report conflicts and kappa."""
-    from litreview.screen.commands import AGREEMENT_FILE, import_decisions
+    from litreview.screen.commands import import_decisions
 
     summary = import_decisions(file, workspace, reviewer, accept_suggestions, stage)
     print(f"{file}: {summary['stored']} decisions stored ({summary['skipped_blank']} rows left blank)")
@@ -94,7 +94,7 @@ def screen_import(
     for d in summary["reason_disagreements"]:
         print(f"reasons differ: {d['record_id']} ({d['stage']}): "
               + "; ".join(f"{k}: {v}" for k, v in sorted(d["reasons"].items())))  # fmt: skip
-    print(f"agreement written to {workspace / AGREEMENT_FILE}")
+    print(f"agreement written to {summary['agreement_file']}")
     print("run `litreview run` to redraw the PRISMA diagram with these decisions")
 
 

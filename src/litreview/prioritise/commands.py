@@ -92,9 +92,10 @@ def rank_workspace(
     with Workspace.reading(workspace_dir) as workspace:
         records, _ = screening_state(workspace)
         decisions = workspace.decisions()
+        database = workspace.db_path
     rows, basis, labelled = rank_records(records, decisions, stage)
     if out is not None:
-        refuse_overwriting([out], [workspace_dir / "workspace.sqlite"])
+        refuse_overwriting([out], [database])
         write_csv(out, RANK_COLUMNS, rows)
     return {"ranked": rows, "basis": basis, "stop": stop_status(labelled, len(records))}
 

@@ -148,6 +148,7 @@ def import_decisions(
             write_json(workspace.root / AGREEMENT_FILE, report)
     return {
         "file": str(path),
+        "agreement_file": str(workspace.root / AGREEMENT_FILE),
         "stored": stored,
         "skipped_blank": blank,
         "unmatched": [{"row": u.row, "title": u.title, "why": u.why} for u in unmatched],
