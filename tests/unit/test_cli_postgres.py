@@ -27,11 +27,15 @@ def test_screen_links_and_users_commands_take_a_database_url(tmp_path, cluster, 
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    code, out = run_cli(monkeypatch, capsys, "screen", "import", str(sheet), "--workspace", url, "--reviewer", "ana")
+    code, out = run_cli(
+        monkeypatch, capsys, "screen", "import", str(sheet), "--workspace", url, "--reviewer", "ana"
+    )
     assert code == 0, out.err
     with Workspace.reading(url) as ws:
         assert len([d for d in ws.decisions() if d.origin == "human"]) == len(rows)
-    code, out = run_cli(monkeypatch, capsys, "screen", "rank", "--workspace", url, "--out", str(tmp_path / "ranked.csv"))
+    code, out = run_cli(
+        monkeypatch, capsys, "screen", "rank", "--workspace", url, "--out", str(tmp_path / "ranked.csv")
+    )
     assert code == 0, out.err
     code, out = run_cli(monkeypatch, capsys, "links", "list", "--workspace", url, "--kind", "maybe")
     assert code == 0 and bench.maybe[0] in out.out

@@ -43,8 +43,12 @@ def schema_tables() -> dict[str, list[str]]:
     database = Database.over_sqlite(lambda: raw)
     try:
         migrate(database)
-        names = [n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
-        return {n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"}
+        names = [
+            n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")
+        ]
+        return {
+            n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"
+        }
     finally:
         database.close()  # closes the SQLite connection through its pool, which owns it
 
