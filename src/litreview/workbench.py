@@ -123,6 +123,7 @@ class Workbench:
             self._load_protocol(Path(review_dir))
         self._cache = _Cache()
         self._order: dict[str, list[str]] = {}  # stage -> the latest ranking
+        self._settings: dict[str, Any] = {}
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self._since_rank = 0
         self.ranking = False  # retrain as decisions come in (start_ranking)
@@ -161,7 +162,10 @@ class Workbench:
 
     @serialised
     def reasons(self) -> list[str]:
-        return load_reasons(self.workspace)
+        """The protocol's exclusion reasons (as the last run stored them)."""
+        if "reasons" not in self._settings:
+            self._settings["reasons"] = load_reasons(self.workspace)
+        return list(self._settings["reasons"])
 
     # -- the cached queue ------------------------------------------------------------------------
     def _state(self) -> _Cache:
@@ -172,6 +176,7 @@ class Workbench:
     @serialised
     def look(self) -> None:
         """Catch up with what others wrote (the web app looks once per request, not once per call)."""
+        self._settings = {}  # protocol reasons and highlight words: read again, once, when next asked
         structure, history = self.workspace.change_marks()
         if structure != self._cache.version:
             self._reload(structure, history)
@@ -353,9 +358,7 @@ class Workbench:
                         decided_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))  # fmt: skip
         before = self._decisions_on(target)
         try:
-            check_decisions(
-                [made], before, {}, cache.representative, load_reasons(self.workspace), "decision"
-            )
+            check_decisions([made], before, {}, cache.representative, self.reasons(), "decision")
         except ScreeningRuleError as exc:
             raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
@@ -426,9 +429,7 @@ class Workbench:
         if decision not in DECISIONS[stage] or decision == "maybe":
             raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
         made = Decision(record_id, stage, decision, " ".join(reason.split()), CONSENSUS, "human")
-        check_decisions(
-            [made], self._decisions_on(record_id), {}, {}, load_reasons(self.workspace), "consensus"
-        )
+        check_decisions([made], self._decisions_on(record_id), {}, {}, self.reasons(), "consensus")
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
         self._after_write(record_id)
         return made
@@ -527,13 +528,16 @@ class Workbench:
     # -- highlight words (per review) --------------------------------------------------------------
     @serialised
     def highlight_words(self) -> dict[str, list[str]]:
-        kept = self.workspace.meta("highlight_words") or {}
+        if "words" not in self._settings:
+            self._settings["words"] = self.workspace.meta("highlight_words") or {}
+        kept = self._settings["words"]
         return {kind: list(kept.get(kind, [])) for kind in ("include", "exclude")}
 
     @serialised
     def set_highlight_words(self, include: Iterable[str], exclude: Iterable[str]) -> None:
         words = {"include": clean_words(include), "exclude": clean_words(exclude)}
         self._write(lambda w: w.set_meta("highlight_words", words))
+        self._settings["words"] = words
 
     # -- ranking (prioritised screening, retrained in the background) ------------------------------
     @serialised

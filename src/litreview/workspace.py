@@ -526,18 +526,24 @@ class Workspace:
         }
 
     def records(self, record_ids: Iterable[str] | None = None) -> Iterator[Record]:
+        """Every record by id, or these records in the order given (unknown ids skipped); read in
+        batches, so a database server is asked once per 500 records, not once per record."""
         if record_ids is None:
-            rows: Iterable[tuple[Any, ...] | None] = self.conn.execute(
-                "SELECT data FROM records ORDER BY record_id"
+            for (data,) in self.conn.execute("SELECT data FROM records ORDER BY record_id"):
+                yield from_dict(json.loads(data))
+            return
+        ids = list(record_ids)
+        for start in range(0, len(ids), STORE_BATCH):
+            chunk = ids[start : start + STORE_BATCH]
+            found = dict(
+                self.conn.execute(
+                    f"SELECT record_id, data FROM records WHERE record_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
             )
-        else:
-            ids = list(record_ids)
-            rows = (
-                self.conn.execute("SELECT data FROM records WHERE record_id=?", (i,)).fetchone() for i in ids
-            )
-        for row in rows:
-            if row is not None:
-                yield from_dict(json.loads(row[0]))
+            for record_id in chunk:
+                if record_id in found:
+                    yield from_dict(json.loads(found[record_id]))
 
     def run_record_ids(self, run_id: str) -> list[str]:
         rows = self.conn.execute(
@@ -574,26 +580,26 @@ class Workspace:
         active = {(link.record_id, link.linked_to) for link in self.links(link_type)}
         gone = active - wanted.keys()
         now = utc_now()
-        for record_id, linked_to in gone:
-            self.conn.execute(
-                "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
-                (now, record_id, linked_to, link_type),
-            )
-        added = 0
-        for key in wanted.keys() - active:
-            link = wanted[key]
-            cur = self.conn.execute(
-                "UPDATE links SET undone_at=NULL, rule=?, score=?, run_id=? "
-                "WHERE record_id=? AND linked_to=? AND link_type=?",
-                (link.rule, link.score, run_id, link.record_id, link.linked_to, link_type),
-            )
-            if cur.rowcount == 0:
-                cur = self.conn.execute(
-                    "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                    (link.record_id, link.linked_to, link_type, link.rule, link.score, run_id, now),
-                )
-            added += cur.rowcount
-        return added, len(gone)
+        self.conn.executemany(
+            "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
+            [(now, record_id, linked_to, link_type) for record_id, linked_to in sorted(gone)],
+        )
+        new = sorted(wanted.keys() - active)
+        undone = {(a, b) for a, b, _ in self.conn.execute(  # made again after being undone: active again
+            "SELECT record_id, linked_to, undone_at FROM links WHERE link_type=? AND undone_at IS NOT NULL",
+            (link_type,),
+        )} & set(new)  # fmt: skip
+        revived = [wanted[k] for k in new if k in undone]
+        fresh = [wanted[k] for k in new if k not in undone]
+        self.conn.executemany(
+            "UPDATE links SET undone_at=NULL, rule=?, score=?, run_id=? WHERE record_id=? AND linked_to=? AND link_type=?",
+            [(x.rule, x.score, run_id, x.record_id, x.linked_to, link_type) for x in revived],
+        )
+        self.conn.executemany(
+            "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            [(x.record_id, x.linked_to, link_type, x.rule, x.score, run_id, now) for x in fresh],
+        )
+        return len(new), len(gone)
 
     # -- human verdicts on pairs of records ------------------------------------------------------
     def decide_pair(
@@ -626,16 +632,13 @@ class Workspace:
         self, run_id: str, decisions: Iterable[Decision], record_ids: Iterable[str]
     ) -> int:
         """Remake the automatic decisions of ``record_ids``; human rows are never touched here."""
-        for record_id in record_ids:
-            self.conn.execute("DELETE FROM decisions WHERE origin='auto' AND record_id=?", (record_id,))
-        now, count = utc_now(), 0
-        for d in decisions:
-            self.conn.execute(
-                "INSERT INTO decisions VALUES (?, ?, 'auto', '', ?, ?, ?, ?, ?)",
-                (d.record_id, d.stage, d.decision, d.reason, d.rule_id, now, run_id),
-            )
-            count += 1
-        return count
+        self.conn.executemany(
+            "DELETE FROM decisions WHERE origin='auto' AND record_id=?", [(r,) for r in record_ids]
+        )
+        now = utc_now()
+        rows = [(d.record_id, d.stage, d.decision, d.reason, d.rule_id, now, run_id) for d in decisions]
+        self.conn.executemany("INSERT INTO decisions VALUES (?, ?, 'auto', '', ?, ?, ?, ?, ?)", rows)
+        return len(rows)
 
     def add_human_decisions(self, batch: str, decisions: Iterable[Decision]) -> int:
         """Store reviewers' decisions (a later one by the same reviewer replaces theirs; all kept in

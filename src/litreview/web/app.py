@@ -81,7 +81,15 @@ class Site:
         self.templates.env.globals.update(STAGES=STAGES, STAGE_NAMES=STAGE_NAMES, DECISION_KEYS=DECISION_KEYS)
 
     def user(self, request: Request) -> tuple[str, str] | None:
-        """(name, role) of the signed-in reviewer, or None."""
+        """(name, role) of the signed-in reviewer, or None (read once per request)."""
+        found: tuple[str, str] | None
+        if "user" in request.state._state:
+            found = request.state.user
+        else:
+            found = request.state.user = self._account(request)
+        return found
+
+    def _account(self, request: Request) -> tuple[str, str] | None:
         if self.local_user is not None:
             return self.local_user, "lead"
         name = request.session.get("user")
