@@ -42,6 +42,7 @@ from litreview.screen.decisions import (
     check_decisions,
     conflicts,
     effective,
+    human_labels,
     passed,
     suggestions,
 )
@@ -501,6 +502,19 @@ class Workbench:
             "maybe_pairs": len(self.workspace.links(MAYBE_DUPLICATE)),
             "records": len(records),
         }
+
+    @serialised
+    def stopping(self, stage: str) -> dict[str, Any]:
+        """The stopping rule on the reviewers' settled decisions at ``stage`` (Callaghan &
+        Müller-Hansen 2020, as `screen status`): reached or not, and how many more would do."""
+        from litreview.prioritise.stopping import check, more_needed  # scipy: loaded when first asked
+
+        check_stage(stage)
+        queue = set(self._queue(stage)[0])
+        labels = [y for r, y in human_labels(self.workspace.decisions(), stage) if r in queue]
+        status = check(labels, len(queue))
+        more = None if status.reached or not status.relevant_seen else more_needed(labels, len(queue))
+        return {"stage": stage, "sentence": status.sentence(), "reached": status.reached, "more": more}
 
     @serialised
     def prisma_svg(self) -> bytes:

@@ -204,6 +204,11 @@ def test_dashboard_counts_follow_the_decisions(app, bench):
     awaiting, excluded = screened_and_excluded()
     post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="exclude")
     assert screened_and_excluded() == (awaiting - 1, excluded + 1)
+    for record_id in bench.ids[1:4]:
+        post(c, "/decide", record_id=record_id, stage="title_abstract", decision="include")
+    said = c.get("/dashboard").text.split('data-testid="stopping-title_abstract">')[1].split("</p>")[0]
+    # four decisions of forty records: the stopping rule cannot have been met, and says how far it is
+    assert "with 95% confidence not reached yet" in said and "36 records unscreened" in said
 
 
 def test_downloads_list_outputs_and_cannot_escape_the_workspace(app, bench):

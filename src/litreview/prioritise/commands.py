@@ -14,6 +14,7 @@ from litreview.prioritise.model import Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record
+from litreview.screen.decisions import human_labels
 from litreview.sources.common import read_csv_table
 
 RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
@@ -34,28 +35,6 @@ def rule_evidence(record_ids: Sequence[str], decisions: Sequence[Decision], stag
     for d in decisions:
         if d.origin == "auto" and d.rule_id in column and d.stage == stage and d.record_id in row:
             out[row[d.record_id], column[d.rule_id]] = {"include": 1.0, "exclude": -1.0}.get(d.decision, 0.0)
-    return out
-
-
-def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, int]]:
-    """(record, 1 relevant / 0 not) for each record the reviewers have settled at ``stage`` (the
-    decision that counts: consensus, agreement), in the order first screened."""
-    from litreview.screen.decisions import effective
-
-    counted = effective(decisions)
-    first: dict[str, str] = {}
-    for d in decisions:
-        if d.origin == "human" and d.stage == stage:
-            first[d.record_id] = min(first.get(d.record_id, d.decided_at), d.decided_at)
-    out = []
-    for record_id in sorted(first, key=lambda r: (first[r], r)):
-        settled = counted.get((record_id, stage))
-        if (
-            settled is not None
-            and settled.decision in ("include", "exclude")
-            and settled.source.startswith("reviewer")
-        ):
-            out.append((record_id, 1 if settled.decision == "include" else 0))
     return out
 
 

@@ -21,8 +21,9 @@ def live_order(workspace_dir: Path | str, stage: str, record_ids: Sequence[str])
     classifier."""
     import numpy as np
 
-    from litreview.prioritise.commands import human_labels, rule_evidence
+    from litreview.prioritise.commands import rule_evidence
     from litreview.prioritise.model import Ranker, document
+    from litreview.screen.decisions import human_labels
     from litreview.workspace import Workspace
 
     ids = tuple(record_ids)

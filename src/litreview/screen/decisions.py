@@ -11,7 +11,7 @@ passed the stage before it: a title/abstract exclusion ends the record's path fo
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
@@ -302,3 +302,23 @@ def agreement_report(decisions: Iterable[Decision]) -> dict[str, object]:
 
 def summarise(eff: Mapping[tuple[str, str], Effective], stage: str) -> Counter[str]:
     return Counter(e.decision for (_, s), e in eff.items() if s == stage)
+
+
+def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, int]]:
+    """(record, 1 relevant / 0 not) for each record the reviewers have settled at ``stage`` (the
+    decision that counts: consensus, agreement), in the order first screened."""
+    counted = effective(decisions)
+    first: dict[str, str] = {}
+    for d in decisions:
+        if d.origin == "human" and d.stage == stage:
+            first[d.record_id] = min(first.get(d.record_id, d.decided_at), d.decided_at)
+    out = []
+    for record_id in sorted(first, key=lambda r: (first[r], r)):
+        settled = counted.get((record_id, stage))
+        if (
+            settled is not None
+            and settled.decision in ("include", "exclude")
+            and settled.source.startswith("reviewer")
+        ):
+            out.append((record_id, 1 if settled.decision == "include" else 0))
+    return out

@@ -273,7 +273,8 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         return site.render(request, "search.html", q=text, found=found, total=total, notes=notes)
 
     async def dashboard(request: Request, user: str, role: str) -> Response:
-        return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads())
+        return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads(),
+                           stopping=[bench.stopping(stage) for stage in STAGES])  # fmt: skip
 
     async def prisma_svg(request: Request, user: str, role: str) -> Response:
         return Response(bench.prisma_svg(), media_type="image/svg+xml")
