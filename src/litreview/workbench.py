@@ -108,7 +108,8 @@ def serialised(method: Callable[..., T]) -> Callable[..., T]:
 
 
 class Workbench:
-    """One workspace opened for the web app (one thread uses it: the server's event loop)."""
+    """One workspace opened for the web app. Its methods take turns (``guard``): the server's
+    threads share one connection and one cache."""
 
     def __init__(self, workspace: Path | str, review_dir: Path | None = None, out: Path | None = None):
         """``workspace``: a folder or a PostgreSQL URL; ``out``: where its rendered outputs are

@@ -1,6 +1,8 @@
-"""The workspace: a SQLite system of record (runs, payloads, records, links) plus run folders.
+"""The workspace: the system of record (runs, payloads, records, links, decisions) plus run folders.
 
-Every write happens inside one transaction per run, so a failed run leaves the store exactly as
+The database is a SQLite file in the workspace folder (one reviewer, one machine) or a PostgreSQL
+database named by URL (a team), with the same schema (Alembic migrations) and semantics; the run
+lock is a file lock or an advisory lock. Every write happens inside one transaction per run, so a failed run leaves the store exactly as
 it was. Records are upserted by their stable id: a rerun adds nothing twice, and a record whose
 content changed keeps its earlier version in ``record_versions``. Links are never deletions;
 undoing a link stamps ``undone_at`` rather than erasing it.
