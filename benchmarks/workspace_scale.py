@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import resource
@@ -38,7 +37,7 @@ from _common import ROOT, machine
 
 from litreview.importers import load_records
 from litreview.records import Citation
-from litreview.testing.processes import free_port, wait_serving
+from litreview.testing.processes import web_servers
 
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 REVIEW = ROOT / "search_strings" / "cohen_estrogens"
@@ -140,15 +139,7 @@ def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int) -> N
         add_user(tmp / "web-lite", name, "reviewer", PASSWORD)
     url = cluster.create(f"workbench_scale_{servers}")
     copy_workspace(tmp / "web-lite", url)
-    env = {**os.environ, "LITREVIEW_SECRET_KEY": "benchmark-only-shared-key"}
-    ports = [free_port() for _ in range(servers)]
-    procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", url, "--out",
-                               str(tmp / "web-out"), "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for base_url, server in zip(bases, procs, strict=True):
-            wait_serving(f"{base_url}/login", server, timeout=60)
+    with web_servers(url, tmp / "web-out", servers, "benchmark-only-shared-key") as bases:
         times: list[float] = []
         acked: list[tuple[str, str]] = []
         lock = threading.Lock()
@@ -180,10 +171,6 @@ def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int) -> N
         for t in threads:
             t.join()
         wall = time.perf_counter() - started
-    finally:
-        for server in procs:
-            server.terminate()
-            server.wait(10)
     with Workspace.reading(url) as ws:
         stored = [(d.reviewer, d.record_id) for d in ws.decisions() if d.origin == "human"]
     lost = len(set(acked) - set(stored)) + (len(stored) - len(set(stored)))

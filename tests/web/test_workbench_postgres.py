@@ -4,17 +4,14 @@ server sees the other's decisions, and a session signed with the shared key work
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections import Counter
 
 import httpx
 import pytest
 
-from litreview.testing.processes import free_port, wait_serving
+from litreview.testing.processes import web_servers
 from litreview.workspace import Workspace
 from litreview.workspace_copy import copy_workspace
 
@@ -26,20 +23,8 @@ def servers(tmp_path, cluster):
     make_bench(tmp_path / "sqlite", n=40)
     url = cluster.create("workbench_pg")
     copy_workspace(tmp_path / "sqlite", url)
-    env = {**os.environ, "LITREVIEW_SECRET_KEY": "test-only-shared-signing-key"}
-    ports = [free_port(), free_port()]
-    procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", url, "--out",
-                               str(tmp_path / "out"), "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for base, proc in zip(bases, procs, strict=True):
-            wait_serving(f"{base}/login", proc, timeout=60)
+    with web_servers(url, tmp_path / "out", 2, "test-only-shared-signing-key") as bases:
         yield url, bases
-    finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(10)
 
 
 def token(page: str) -> str:

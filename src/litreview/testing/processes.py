@@ -3,9 +3,14 @@ one answers (with its own output in the error when it died or never came up)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -30,3 +35,23 @@ def wait_serving(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> fl
             if time.monotonic() - start > timeout:
                 raise RuntimeError(f"{url} did not answer within {timeout:.0f} s") from None
             time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def web_servers(workspace: str, out: Path, count: int, secret: str) -> Iterator[list[str]]:
+    """``count`` `litreview web` processes on one workspace, sharing one session key (as behind a
+    load balancer); yields their base URLs once all answer, and stops them on exit."""
+    env = {**os.environ, "LITREVIEW_SECRET_KEY": secret}
+    ports = [free_port() for _ in range(count)]
+    procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", workspace, "--out",
+                               str(out), "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base, proc in zip(bases, procs, strict=True):
+            wait_serving(f"{base}/login", proc, timeout=60)
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
