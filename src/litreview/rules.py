@@ -118,7 +118,7 @@ def _entries(
     """``[[screening.<name>]]`` as (label for messages, table), each a table of known keys only."""
     raw = screening.get(name, [])
     if not isinstance(raw, list):
-        raise ScreeningRuleError(f"{where}: [screening] {name} must be [[screening.{name}]] tables")
+        raise ScreeningRuleError(f"{where}: [screening] {name} must be a list of [[screening.{name}]] tables")
     out = []
     for position, item in enumerate(raw, start=1):
         label = f"{where}: screening {what} {position}"
@@ -185,13 +185,10 @@ def load_rules(screening: Mapping[str, Any], where: str = "review.toml") -> Rule
         raise ScreeningRuleError(
             f"{where}: [screening] has unknown keys {sorted(unknown)} (known: {', '.join(sorted(_SCREENING_KEYS))})"
         )
-    raw = screening.get("rules", [])
-    if not isinstance(raw, list):
-        raise ScreeningRuleError(f"{where}: [screening] rules must be a list of [[screening.rules]] tables")
     seen: set[str] = set()
     rules = []
-    for position, item in enumerate(raw, start=1):
-        rule = _rule(item, position, where)
+    for label, item in _entries(screening, "rules", "rule", _KEYS, where):
+        rule = _rule(item, label, where)
         if rule.id in seen:
             raise ScreeningRuleError(f"{where}: screening rule id {rule.id!r} is used twice")
         seen.add(rule.id)
@@ -199,13 +196,7 @@ def load_rules(screening: Mapping[str, Any], where: str = "review.toml") -> Rule
     return RuleSet(tuple(rules))
 
 
-def _rule(item: Any, position: int, where: str) -> Rule:
-    label = f"{where}: screening rule {position}"
-    if not isinstance(item, dict):
-        raise ScreeningRuleError(f"{label} is not a table")
-    unknown = set(item) - _KEYS
-    if unknown:
-        raise ScreeningRuleError(f"{label}: unknown keys {sorted(unknown)} (known: {sorted(_KEYS)})")
+def _rule(item: dict[str, Any], label: str, where: str) -> Rule:
     rule_id = str(item.get("id", "")).strip()
     if not rule_id:
         raise ScreeningRuleError(f"{label} has no id")
