@@ -278,13 +278,11 @@ class Workbench:
         check_stage(stage)
         record = self.record(record_id)
         cache = self._state()
-        conn = self.workspace.conn
-        rows = conn.execute(
-            "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-            "WHERE record_id=? AND stage=? AND (origin='auto' OR reviewer=?)",
-            (record_id, stage, reviewer),
-        ).fetchall()
-        mine = [Decision(*row) for row in rows]
+        mine = [  # blind: the rules' word and this reviewer's own, nobody else's
+            d
+            for d in self._decisions_on(record_id)
+            if d.stage == stage and (d.origin == "auto" or d.reviewer == reviewer)
+        ]
         suggestion = suggestions(mine).get((record_id, stage))
         own = next((d for d in mine if d.origin == "human" and d.reviewer == reviewer), None)
         linked = [r for r, rep in cache.representative.items() if rep == record_id]
@@ -364,8 +362,8 @@ class Workbench:
         except ScreeningRuleError as exc:
             raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
-        cache.decided.setdefault((reviewer, stage), {})[target] = None
-        self._after_write(target)
+        cache.decided.setdefault((reviewer, stage), {})[target] = None  # this request's next record skips it
+        self._after_write()
         return made
 
     @serialised
@@ -377,8 +375,7 @@ class Workbench:
             return None
         last = mine[-1]
         self._write(lambda w: w.withdraw_decision(last.record_id, stage, reviewer, f"web:{reviewer}:undo"))
-        self._cache.decided.get((reviewer, stage), {}).pop(last.record_id, None)
-        self._after_write(last.record_id)
+        self._after_write()
         return last
 
     @serialised
@@ -404,8 +401,9 @@ class Workbench:
                 (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
                 cache.queues.pop("full_text", None)
 
-    def _after_write(self, record_id: str) -> None:
-        self._recheck([record_id])
+    def _after_write(self) -> None:
+        # the cache itself catches up with every write, this server's too, from the decision history
+        # at the next look; here only the ranking's cadence is kept
         self._since_rank += 1
         due = max(RERANK_EVERY, RETRAIN_SHARE * len(self._cache.order))  # a 20,000-record queue: every 200
         if self.ranking and self._since_rank >= due:
@@ -433,7 +431,7 @@ class Workbench:
         made = Decision(record_id, stage, decision, " ".join(reason.split()), CONSENSUS, "human")
         check_decisions([made], self._decisions_on(record_id), {}, {}, self.reasons(), "consensus")
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
-        self._after_write(record_id)
+        self._after_write()
         return made
 
     # -- maybe duplicates ------------------------------------------------------------------------
