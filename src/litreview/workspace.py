@@ -126,21 +126,15 @@ def upgrade_workspace(location: str | Path) -> tuple[str | None, str]:
     from litreview.migrations.run import migrate
 
     if is_database_url(location):
-        database = Database.over_url(str(location))
         holder = Workspace(Path("outputs"), "", str(location))
     else:
-        db = Path(location) / DB_NAME
-        if not db.exists():
-            raise WorkspaceError(f"{db}: no workspace here")
-        _check_is_workspace(db)
+        if not (Path(location) / DB_NAME).exists():
+            raise WorkspaceError(f"{Path(location) / DB_NAME}: no workspace here")
         holder = Workspace(location, "")
-        conn = sqlite3.connect(db, isolation_level=None)
-        _check_intact(conn, db)
-        database = Database.over_sqlite(lambda: conn)
-    holder._conn = database
     try:
+        holder._connect()  # the workspace checks of open(), not its schema: that is what is upgraded
         holder.lock()
-        return migrate(database)
+        return migrate(holder.conn)
     finally:
         holder.close()
 
@@ -191,21 +185,17 @@ class Workspace:
     @classmethod
     def existing_or_new(cls, location: str | Path, review_id: str) -> Workspace:
         """The workspace at ``location`` (a folder or a URL), made for ``review_id`` if there is none."""
-        if is_database_url(location):
-            return cls(Path("outputs") / review_id, review_id, str(location)).open()
-        return cls(location, review_id).open()
+        return cls.at(*resolve(location, review_id), review_id).open()
 
     @classmethod
-    def existing(cls, root: Path | str, *, threads: bool = False, url: str | None = None) -> Workspace:
+    def existing(cls, root: Path | str, *, threads: bool = False) -> Workspace:
         """Open a workspace a run already created, whatever its review (for screening commands).
         ``threads``: the connection may be used from several threads, one at a time (the caller
-        serialises them, as the web workbench does). ``url`` (or a URL as ``root``): the workspace is
-        that PostgreSQL database (``root`` then holds only run folders and outputs)."""
+        serialises them, as the web workbench does). ``root`` may be a PostgreSQL URL: run folders
+        and outputs are then in ``outputs/<review id>``, as :func:`resolve` says."""
         if is_database_url(root):
-            url, root = str(root), Path("outputs")
-        if url is not None:
-            review_id = _database_review_id(url)
-            return cls(root if root != Path("outputs") else root / review_id, review_id, url).open()
+            review_id = _database_review_id(str(root))
+            return cls.at(*resolve(root, review_id), review_id).open()
         db = Path(root) / DB_NAME
         if not db.exists():
             raise WorkspaceError(f"{db}: no workspace here (run `litreview run --workspace {root}` first)")
@@ -214,15 +204,13 @@ class Workspace:
         return workspace.open()
 
     @classmethod
-    def reading(cls, root: Path | str, *, url: str | None = None) -> Workspace:
+    def reading(cls, root: Path | str) -> Workspace:
         """Open an existing workspace read-only (notebooks, reports): no lock, no schema change, and
-        a read-only copy of the folder works too."""
+        a read-only copy of the folder works too; ``root`` may be a PostgreSQL URL."""
         if is_database_url(root):
-            url, root = str(root), Path("outputs")
-        if url is not None:
-            review_id = _database_review_id(url)
-            workspace = cls(root if root != Path("outputs") else root / review_id, review_id, url)
-            workspace._conn = Database.over_url(url, read_only=True)
+            review_id = _database_review_id(str(root))
+            workspace = cls.at(*resolve(root, review_id), review_id)
+            workspace._conn = Database.over_url(str(root), read_only=True)
             return workspace
         db = Path(root) / DB_NAME
         if not db.exists():
@@ -238,8 +226,24 @@ class Workspace:
     def open(self) -> Workspace:
         """Open the workspace, creating it only where none exists: a file that is there but is not a
         litreview workspace (empty, truncated, another program's) is refused, never rebuilt over."""
+        self._connect()
+        self._check_schema()  # before anything is written, the journal mode included
+        if self.url is None:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+        self._check_meta()
+        return self
+
+    def _connect(self) -> None:
+        """The connection alone: no schema or review checked (``open`` and ``upgrade`` do that)."""
         if self.url is not None:
-            return self._open_database(self.url)
+            try:
+                self._conn = Database.over_url(self.url)
+            except DBAPIError as exc:
+                raise WorkspaceError(
+                    f"{self.where}: cannot open the workspace database ({exc.orig})"
+                ) from exc
+            return
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         refuse_symlink(self.db_path, WorkspaceError)
         existed = self.db_path.exists()
@@ -256,22 +260,6 @@ class Workspace:
                 ) from exc
             raise WorkspaceError(f"{self.db_path}: not a usable litreview workspace ({exc})") from exc
         self._conn = Database.over_sqlite(lambda: conn)
-        self._check_schema()  # before anything is written, the journal mode included
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self._check_meta()
-        return self
-
-    def _open_database(self, url: str) -> Workspace:
-        try:
-            self._conn = Database.over_url(url)
-        except DBAPIError as exc:
-            raise WorkspaceError(
-                f"{shown_url(url)}: cannot open the workspace database ({exc.orig})"
-            ) from exc
-        self._check_schema()
-        self._check_meta()
-        return self
 
     def _check_schema(self) -> None:
         """A new workspace gets the current schema; an existing one must already have it (an older

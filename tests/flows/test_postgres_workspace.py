@@ -29,11 +29,11 @@ def test_a_run_on_postgresql_equals_the_run_on_sqlite(review_copy, tmp_path, clu
     for name in COMPARED:
         assert (tmp_path / "pg" / name).read_bytes() == (tmp_path / "sqlite" / name).read_bytes(), name
     assert not (tmp_path / "pg" / "workspace.sqlite").exists()  # the database is the only shared state
-    with Workspace.reading(tmp_path, url=url) as ws:
+    with Workspace.reading(url) as ws:
         stored = ws.count("records")
     again = review_flow(
         review_dir=str(review_copy), workspace=url, out=str(tmp_path / "pg"), mode="replay", run_id="r2"
     )
-    with Workspace.reading(tmp_path, url=url) as ws:
+    with Workspace.reading(url) as ws:
         assert ws.count("records") == stored and [r["status"] for r in ws.runs()] == ["finished", "finished"]
     assert json.loads((tmp_path / "pg" / "prisma.json").read_text())["run_id"] == again.run_id == "r2"

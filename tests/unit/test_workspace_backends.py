@@ -161,22 +161,22 @@ def test_a_workspace_belongs_to_one_review(backend):
     with pytest.raises(WorkspaceError, match="belongs to review 'rev'"):
         open_new(backend, "another")
     folder, url = backend
-    with Workspace.existing(folder, url=url) as ws:
+    with Workspace.existing(url or folder) as ws:
         assert ws.review_id == "rev"
-    with Workspace.reading(folder, url=url) as ws:
+    with Workspace.reading(url or folder) as ws:
         assert ws.count("records") == 0
 
 
 def test_reading_a_database_is_read_only(cluster, tmp_path):
     url = cluster.create("readonly_ws")
     Workspace(tmp_path, "rev", url).open().close()
-    with Workspace.reading(tmp_path, url=url) as ws, pytest.raises(Exception, match="read-only"):
+    with Workspace.reading(url) as ws, pytest.raises(Exception, match="read-only"):
         ws.set_meta("x", 1)
 
 
 def test_an_unreachable_or_foreign_database_is_a_clear_error(cluster, tmp_path):
     with pytest.raises(WorkspaceError, match="not a litreview workspace"):
-        Workspace.existing(tmp_path, url=cluster.create("empty_db"))
+        Workspace.existing(cluster.create("empty_db"))
     with pytest.raises(WorkspaceError, match="cannot reach") as refused:
-        Workspace.existing(tmp_path, url="postgresql://ana:secret@127.0.0.1:1/none")
+        Workspace.existing("postgresql://ana:secret@127.0.0.1:1/none")
     assert "secret" not in str(refused.value)
