@@ -117,6 +117,11 @@ class Database:
             self._conn.exec_driver_sql(self._sql(sql), batch)
 
     @property
+    def begin(self) -> str:
+        """The statement that starts a write transaction (SQLite takes its write lock at once)."""
+        return "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+
+    @property
     def connection(self) -> Connection:
         """The SQLAlchemy connection (for Alembic, which runs the schema's migrations on it)."""
         return self._conn

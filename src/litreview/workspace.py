@@ -379,11 +379,7 @@ class Workspace:
         a savepoint of the outer one, so a whole run can be one transaction around its steps."""
         conn = self.conn
         depth = self._depth
-        conn.execute(
-            f"SAVEPOINT level{depth}"
-            if depth
-            else ("BEGIN IMMEDIATE" if conn.dialect == "sqlite" else "BEGIN")
-        )
+        conn.execute(f"SAVEPOINT level{depth}" if depth else conn.begin)
         self._depth += 1
         try:
             yield conn

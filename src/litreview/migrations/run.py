@@ -16,19 +16,18 @@ from litreview.database import Database, adapt_ddl
 BASELINE = "0001"  # what a workspace from before migrations holds
 
 
-def _config(database: Database) -> Config:
+def _config(database: Database | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", "litreview:migrations")
-    config.attributes["connection"] = database.connection
+    if database is not None:
+        config.attributes["connection"] = database.connection
     return config
 
 
 @functools.cache
 def head() -> str:
     """The schema revision this litreview writes."""
-    config = Config()
-    config.set_main_option("script_location", "litreview:migrations")
-    return str(ScriptDirectory.from_config(config).get_current_head())
+    return str(ScriptDirectory.from_config(_config()).get_current_head())
 
 
 def revision(database: Database) -> str | None:
@@ -64,7 +63,7 @@ def apply_ddl(ddl: str) -> None:
 def migrate(database: Database) -> tuple[str | None, str]:
     """Upgrade to the current schema; a workspace from before migrations counts as the baseline."""
     before = revision(database)
-    database.execute("BEGIN IMMEDIATE" if database.dialect == "sqlite" else "BEGIN")
+    database.execute(database.begin)
     try:
         config = _config(database)
         if before is None and database.has_table("meta"):
