@@ -90,6 +90,16 @@ def test_only_loopback_host_names_are_answered_on_loopback(app):
     assert c.get("/login").status_code == 400
 
 
+def test_any_loopback_address_gets_the_host_check(bench):
+    workbench = Workbench(bench.root)
+    try:
+        other = create_app(workbench, rank=False, host="127.0.0.2")
+        assert TestClient(other, base_url="http://127.0.0.2").get("/login").status_code == 200
+        assert TestClient(other, base_url="http://attacker.example").get("/login").status_code == 400
+    finally:
+        workbench.close()
+
+
 def test_record_text_is_escaped(app, bench):
     c = signed_in(app, "ana")
     page = c.get("/record/medline:xss").text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated
@@ -16,15 +15,6 @@ users_app = typer.Typer(no_args_is_help=True, help="Reviewers' accounts for the 
 app.add_typer(users_app, name="users")
 
 SECRET_ENV = "LITREVIEW_SECRET_KEY"  # shared by several server processes; never written by litreview
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @app.command()
@@ -44,7 +34,7 @@ def web(
 
     from litreview.config import load_protocol
     from litreview.errors import ConfigError
-    from litreview.web.app import create_app
+    from litreview.web.app import create_app, is_loopback
     from litreview.workbench import Workbench
     from litreview.workspace import resolve
 

@@ -11,6 +11,7 @@ loopback host names are answered (a rebound DNS name cannot read the workspace).
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import time
 from collections import deque
@@ -37,6 +38,18 @@ from litreview.workbench import Workbench, WorkbenchError
 
 HERE = Path(__file__).parent
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address to listen on is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
 DECISION_KEYS = {"include": "i", "exclude": "e", "maybe": "m", "not_retrieved": "r"}
 
@@ -305,10 +318,8 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(48),
                              session_cookie="litreview_session", same_site="strict", max_age=12 * 3600)]  # fmt: skip
-    if host in LOOPBACK_HOSTS:
-        middleware.insert(
-            0, Middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost", "::1", "[::1]"])
-        )
+    if is_loopback(host):  # a rebound DNS name cannot reach a loopback server's pages
+        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=sorted({*LOOPBACK_HOSTS, host})))
     middleware.append(Middleware(SecurityHeaders))
     return Starlette(routes=routes, middleware=middleware)
 
