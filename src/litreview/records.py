@@ -99,34 +99,6 @@ class Trial:
         return int(self.first_posted[:4]) if self.first_posted[:4].isdigit() else None
 
 
-def _store_through_slots(cls: type) -> None:
-    """Give a frozen slots dataclass an ``__init__`` that stores each field through its slot
-    descriptor, where the generated one calls ``object.__setattr__`` by name: the same signature,
-    defaults and result, a third less work per record, and every importer builds one record (and
-    its provenance) per line of a 100,000-record export. Plain defaults only (no factories)."""
-    fields = dataclasses.fields(cls)
-    if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
-        raise TypeError(f"{cls.__name__}: only fields with plain defaults are supported")
-    namespace: dict[str, Any] = {}
-    params, body = [], []
-    for f in fields:
-        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
-        if f.default is dataclasses.MISSING:
-            params.append(f.name)
-        else:
-            namespace[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    _set_{f.name}(self, {f.name})")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__annotations__ = dict(getattr(cls, "__init__").__annotations__)  # noqa: B009 - as introspection sees it
-    setattr(cls, "__init__", init)  # noqa: B010 - replacing a method on the class
-
-
-_store_through_slots(Provenance)
-_store_through_slots(Citation)
-
 Record = Citation | Trial
 
 

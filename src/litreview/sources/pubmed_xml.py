@@ -85,7 +85,7 @@ def _article_tags(head: bytes) -> tuple[str, ...]:
 
 
 def _citation(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
-    """One article: its MedlineCitation walked (compiled where built), then PubmedData."""
+    """One article: its MedlineCitation walked, then PubmedData."""
     tag = element.tag
     if tag == "PubmedBookArticle":
         return _book(element, source, run_id, payload, index)
@@ -97,7 +97,7 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
     if not pmid:
         return None
     nct_ids: list[str] = []
-    if has_databank:  # rare: read here, in one place for both walks
+    if has_databank:  # rare: read here, off the walk
         for bank in medline.iterfind("Article/DataBankList/DataBank"):
             if "clinicaltrials" in (bank.findtext("DataBankName") or "").lower():
                 nct_ids.extend(a.strip().upper() for a in bank.itertext() if NCT.fullmatch(a.strip()))
@@ -175,11 +175,10 @@ MedlineParts = tuple[
 ]
 
 
-def python_medline_parts(medline: etree._Element) -> MedlineParts:
+def medline_parts(medline: etree._Element) -> MedlineParts:
     """(pmid, title, plain parts by tag, year part's tag and text, doi, pii, language, abstract
     sections, authors, publication types, keywords, MeSH headings, whether a DataBankList is there)
-    of a MedlineCitation, from the parts the compiled XPaths select, dispatched on their tag.
-    ``_medline_walk.medline_parts`` is the same walk compiled; tests hold the two to one output."""
+    of a MedlineCitation, from the parts the compiled XPaths select, dispatched on their tag."""
     parts = _MEDLINE_PARTS(medline)
     pmid = title = language = doi = pii = year_kind = year_text = ""
     plain: dict[str, str] = {}
@@ -222,12 +221,6 @@ def python_medline_parts(medline: etree._Element) -> MedlineParts:
     mesh = [m.strip() for m in _MESH(medline)]
     return (pmid, title, plain, year_kind, year_text, doi, pii, language, abstract, authors, pub_types, keywords,
             mesh, has_databank)  # fmt: skip
-
-
-try:  # the compiled walk, where the package was built with it (see setup.py)
-    from litreview.sources._medline_walk import medline_parts
-except ImportError:  # pragma: no cover - a build without a C compiler
-    medline_parts = python_medline_parts
 
 
 def _book(element: etree._Element, source: str, run_id: str, payload: str, index: int) -> Citation | None:
