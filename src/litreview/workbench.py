@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from litreview.database import is_database_url
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
-from litreview.prioritise.live import RETRAIN_SHARE, live_order
+from litreview.prioritise.live import RETRAIN_SHARE, live_order, worker_started
 from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
@@ -559,8 +560,10 @@ class Workbench:
         holds up a reviewer's request. Until a ranking arrives, and if one fails, the queue keeps
         protocol order."""
         self.ranking = True
+        self.look()  # the records there are now (a server's cache is empty until its first request)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=worker_started, initargs=(os.getpid(),))  # fmt: skip
         for stage in STAGES:
             running = self._ranking.get(stage)
             ids = self._screenable(stage)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from litreview.pipeline.tasks import review_flow, update_flow
 from litreview.testing.processes import free_port, wait_serving
@@ -43,8 +44,8 @@ def team(cluster, tmp_path):
     logs.mkdir()
     processes: list[subprocess.Popen] = []
 
-    def start(name: str, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([str(BIN / "prefect"), *args], env=env, cwd=ROOT, start_new_session=True,
+    def start(name: str, *args: str, cwd: Path = ROOT) -> subprocess.Popen:
+        proc = subprocess.Popen([str(BIN / "prefect"), *args], env=env, cwd=cwd, start_new_session=True,
                                 stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)  # fmt: skip
         processes.append(proc)
         return proc
@@ -64,6 +65,24 @@ def team(cluster, tmp_path):
     prefect("work-pool", "create", "default", "--type", "process")
     workers = [start(f"worker{k}", "worker", "start", "--pool", "default", "--name", f"w{k}") for k in (1, 2)]
     prefect("--no-prompt", "deploy", "--all")
+    # "another machine": a worker of its own pool, in a folder holding no project, whose runs get the
+    # code by the README's `pull` step (git_clone, here from this checkout by a file:// URL)
+    elsewhere = tmp_path / "machine2"
+    elsewhere.mkdir()
+    prefect("work-pool", "create", "machine2", "--type", "process")
+    start("worker3", "worker", "start", "--pool", "machine2", "--name", "w3", cwd=elsewhere)
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    cohen = next(d for d in config["deployments"] if d["name"] == "cohen-estrogens-review")
+    config["deployments"] = [
+        {
+            **cohen,
+            "name": "cohen-from-git",
+            "work_pool": {"name": "machine2", "job_variables": {"working_dir": str(elsewhere)}},
+        }
+    ]
+    config["pull"] = [{"prefect.deployments.steps.git_clone": {"repository": ROOT.as_uri()}}]
+    (tmp_path / "prefect-pull.yaml").write_text(yaml.safe_dump(config))
+    prefect("--no-prompt", "deploy", "--all", "--prefect-file", str(tmp_path / "prefect-pull.yaml"))
     try:
         yield prefect, api, workers, logs
     finally:
@@ -94,6 +113,11 @@ def wait(api: str, run_ids: list[str], timeout: float = 300) -> dict[str, str]:
         time.sleep(1)
 
 
+def tasks_done(api: str, run_id: str) -> int:
+    found = httpx.post(f"{api}/task_runs/filter", json={"flow_runs": {"id": {"any_": [run_id]}}}, timeout=10)
+    return sum(t["state"]["type"] == "COMPLETED" for t in found.json() if t.get("state"))
+
+
 def flow_run_process(run_id: str) -> int | None:
     """The pid of the process a worker started for this flow run (its environment names the run)."""
     for proc in Path("/proc").iterdir():
@@ -121,7 +145,7 @@ def test_workers_run_two_reviews_and_an_update_on_postgresql_like_sqlite(team, c
     update_flow(review_dir=ep, workspace=str(tmp_path / "s_upd"), mode="replay", snapshot=str(DEMO),
                 asof="2023-06-30", run_id="u1")  # fmt: skip
     # on PostgreSQL: the update's workspace starts as a copy of the first run's
-    urls = {name: cluster.create(f"team_{name}") for name in ("ep", "cohen", "upd")}
+    urls = {name: cluster.create(f"team_{name}") for name in ("ep", "cohen", "upd", "git")}
     copy_workspace(tmp_path / "s_ep", urls["upd"])
     runs = [
         trigger(prefect, "litreview-review/ep-pd-nec-review", review_dir=ep, workspace=urls["ep"],
@@ -130,17 +154,21 @@ def test_workers_run_two_reviews_and_an_update_on_postgresql_like_sqlite(team, c
                 out=str(tmp_path / "p_cohen"), run_id="r1"),
         trigger(prefect, "litreview-update/ep-pd-nec-update", review_dir=ep, workspace=urls["upd"],
                 out=str(tmp_path / "p_upd"), mode="replay", snapshot=str(DEMO), asof="2023-06-30", run_id="u1"),
+        # on "another machine", the review folder too comes from the clone (a path relative to it)
+        trigger(prefect, "litreview-review/cohen-from-git", review_dir="search_strings/cohen_estrogens",
+                workspace=urls["git"], out=str(tmp_path / "p_git"), run_id="r1"),
     ]  # fmt: skip
     states = wait(api, runs)
     assert set(states.values()) == {"COMPLETED"}, {
-        r: (logs / "worker1.log").read_text()[-3000:] for r in runs
+        w: (logs / f"{w}.log").read_text()[-3000:] for w in ("worker1", "worker2", "worker3")
     }
-    for name in ("ep", "cohen", "upd"):
+    assert any((tmp_path / "machine2").rglob("flows/review.py")), "the run from git ran from no clone"
+    for name, same in (("ep", "ep"), ("cohen", "cohen"), ("upd", "upd"), ("git", "cohen")):
         for output in COMPARED:
-            mine, theirs = tmp_path / f"p_{name}" / output, tmp_path / f"s_{name}" / output
+            mine, theirs = tmp_path / f"p_{name}" / output, tmp_path / f"s_{same}" / output
             if theirs.exists():
                 assert mine.read_bytes() == theirs.read_bytes(), (name, output)
-        with Workspace.reading(urls[name]) as pg, Workspace.reading(tmp_path / f"s_{name}") as lite:
+        with Workspace.reading(urls[name]) as pg, Workspace.reading(tmp_path / f"s_{same}") as lite:
             assert pg.count("records") == lite.count("records") and pg.count("run_records") == lite.count(
                 "run_records"
             )
@@ -153,7 +181,9 @@ def test_workers_run_two_reviews_and_an_update_on_postgresql_like_sqlite(team, c
     while (pid := flow_run_process(killed)) is None or state(api, killed) != "RUNNING":
         assert time.monotonic() < deadline, state(api, killed)
         time.sleep(0.2)
-    time.sleep(2)  # well into the run
+    while not tasks_done(api, killed):  # well into the run: a task of it finished
+        assert time.monotonic() < deadline and state(api, killed) == "RUNNING", state(api, killed)
+        time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
     assert wait(api, [killed])[killed] == "CRASHED"
     assert digests(urls["ep"]) == before

@@ -699,3 +699,39 @@ def test_kill_9_of_the_cli_takes_its_prefect_server_with_it(tmp_path):
             cli.kill()
         if server is not None and _alive(server):
             os.kill(server, 9)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux")
+def test_kill_9_of_the_workbench_takes_its_ranking_worker_with_it(tmp_path, data_dir):
+    """The workbench ranks in a worker process holding a fitted model (hundreds of MB on a large
+    review): a server killed with -9 must not leave it running."""
+    from litreview.importers import load_records
+    from litreview.testing.processes import free_port
+    from litreview.testing.workspaces import build_workspace
+
+    records = list(
+        load_records(data_dir / "screening" / "Cohen_2006_Antihistamines.csv", "csv", source="medline")
+    )
+    build_workspace(tmp_path / "w", records, review_id="kill_test")
+    server, worker = subprocess.Popen(
+        [sys.executable, "-m", "litreview.cli", "web", "--workspace", str(tmp_path / "w"), "--port", str(free_port())],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    ), None  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        while worker is None and time.monotonic() < deadline and server.poll() is None:
+            worker = next((pid for pid, cmd in _children(server.pid) if "spawn_main" in cmd), None)
+            time.sleep(0.05)
+        assert worker is not None, "no ranking worker seen under the workbench"
+        time.sleep(1.0)  # at work on the first ranking
+        server.kill()
+        server.wait()
+        deadline = time.monotonic() + 15
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker), f"the ranking worker {worker} outlived the workbench killed with -9"
+    finally:
+        if server.poll() is None:
+            server.kill()
+        if worker is not None and _alive(worker):
+            os.kill(worker, 9)

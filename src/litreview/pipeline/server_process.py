@@ -10,10 +10,8 @@ the settings the server must share with the client.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -25,22 +23,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from litreview.errors import LitreviewError
+from litreview.lifetime import end_with
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 START_TIMEOUT = 90.0  # seconds: a first start migrates Prefect's database
 
 
 def can_tether() -> bool:
     return sys.platform.startswith("linux") and importlib.util.find_spec("uvicorn") is not None
-
-
-def _die_with(parent: int, libc: ctypes.CDLL):
-    def in_child() -> None:  # runs between fork and exec: nothing here may allocate much
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl took hold
-            os._exit(1)
-
-    return in_child
 
 
 def _free_port() -> int:
@@ -60,10 +49,9 @@ def tethered_server(settings_env: Mapping[str, str]) -> Iterator[str]:
     args = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent), "--factory",
             "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
             "--log-level", "error", "--lifespan", "on"]  # fmt: skip
-    libc = ctypes.CDLL(None, use_errno=True)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=log, preexec_fn=_die_with(os.getpid(), libc))  # fmt: skip
+                                   stderr=log, preexec_fn=end_with(os.getpid()))  # fmt: skip
         try:
             url = f"http://127.0.0.1:{port}/api"
             _wait_until_healthy(process, url, log)

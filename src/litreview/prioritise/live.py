@@ -4,14 +4,24 @@ so the server that submits the work never loads them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from litreview.lifetime import end_with
 
 RETRAIN_SHARE = (
     0.01  # retrain after every 1% more decisions (simulation: of those labelled; workbench: of the queue)
 )
 _LIVE: dict[str, tuple[tuple[str, ...], Any]] = {}  # stage -> (record ids, fitted Ranker), per process
+
+
+def worker_started(parent: int) -> None:
+    """A ranking worker's first act: yield the CPU to the server's requests (on a small machine a
+    retrain must not slow a reviewer's next page) and end with the server that started it."""
+    os.nice(10)
+    end_with(parent)()
 
 
 def live_order(workspace_dir: Path | str, stage: str, record_ids: Sequence[str]) -> list[str]:
