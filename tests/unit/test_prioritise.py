@@ -13,8 +13,7 @@ import pytest
 from tests.unit.test_cli import run_cli
 
 from litreview.prioritise.model import Ranker
-from litreview.prioritise.simulation import Run, metrics
-from litreview.prioritise.stopping import check
+from litreview.prioritise.simulation import Run, metrics, stopping_point
 from litreview.records import Citation, Decision
 from litreview.workspace import Workspace
 
@@ -72,9 +71,7 @@ def test_the_stopping_rule_keeps_its_recall_guarantee():
     runs = 60
     for seed in range(runs):
         labels = generate_dataset(N=600, prevalence=0.05, bias=5, random_seed=seed)["relevant"].tolist()
-        stop = next(
-            (k for k in range(10, len(labels) + 1, 10) if check(labels[:k], len(labels)).reached), len(labels)
-        )
+        stop = stopping_point(labels) or len(labels)
         held += sum(labels[:stop]) >= 0.95 * sum(labels)
         saved.append(1 - stop / len(labels))
     assert held >= 0.95 * runs

@@ -57,8 +57,7 @@ def simulate(texts: Sequence[str], labels: Sequence[int], seed: int, prior_inclu
     order = prior_rows(labels, seed, prior_included, prior_excluded)
     known = {i: labels[i] for i in order}
     ranker = ranker or Ranker(texts)
-    every = max(1, min(10, math.ceil(STOP_EVERY * n)))
-    stop_at, spent, fits = None, 0.0, 0
+    spent, fits = 0.0, 0
     queue: list[int] = []
     while len(order) < n:
         if not queue:  # retrain: after every record at first, then after every 1% of those labelled
@@ -71,13 +70,21 @@ def simulate(texts: Sequence[str], labels: Sequence[int], seed: int, prior_inclu
         pick = queue.pop(0)
         order.append(pick)
         known[pick] = labels[pick]
-        if (
-            stop_at is None
-            and len(order) % every == 0
-            and check([labels[i] for i in order], n, recall_target, confidence).reached
-        ):
-            stop_at = len(order)
+    stop_at = stopping_point([labels[i] for i in order], recall_target, confidence)
     return Run(seed, order, stop_at, spent / max(fits, 1))
+
+
+def stopping_point(
+    screened: Sequence[int], recall_target: float = 0.95, confidence: float = 0.95
+) -> int | None:
+    """Where the stopping rule first fires on labels in the order screened (all records), tested
+    after every 0.5% of them as a reviewer would: the number screened then, or None."""
+    n = len(screened)
+    every = max(1, min(10, math.ceil(STOP_EVERY * n)))
+    for k in range(every, n + 1, every):
+        if check(screened[:k], n, recall_target, confidence).reached:
+            return k
+    return None
 
 
 def metrics(run: Run, labels: Sequence[int]) -> dict[str, float]:
