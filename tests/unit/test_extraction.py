@@ -272,3 +272,67 @@ def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words)
     with pytest.raises(ConfigError) as info:
         load_spec(tmp_path / "extraction.toml")
     assert "extraction.toml" in str(info.value) and all(w in str(info.value) for w in words), str(info.value)
+
+
+# Wording the line rules were not written from: how registry records of other trials state prior
+# therapy (written for this test from common ClinicalTrials.gov phrasings, not from the shipped trials).
+@pytest.mark.parametrize(
+    ("criterion", "line"),
+    [
+        ("Disease progression during or after first-line platinum-based chemotherapy.", "2nd Line"),
+        (
+            "Documented radiological progression following treatment with etoposide and a platinum agent.",
+            "2nd Line",
+        ),
+        ("Intolerant of, or progressed on, one prior platinum-containing regimen.", "2nd Line"),
+        (
+            "Must have received at least 1 prior line of systemic therapy for advanced disease.",
+            "2nd Line or later",
+        ),
+        ("Progressed on or after at least one prior systemic regimen.", "2nd Line or later"),
+        ("Patients must not have received prior chemotherapy for metastatic disease.", "1st Line"),
+        (
+            "No prior chemotherapy for advanced or metastatic NEC (adjuvant allowed if > 6 months ago).",
+            "1st Line",
+        ),
+        ("Chemo-naïve patients with metastatic disease.", "1st Line"),
+        ("Has not received any prior systemic anticancer therapy.", "1st Line"),
+        ("No more than two prior lines of systemic therapy.", "1st-3rd Lines"),
+        (
+            "Cohort A: treatment-naive; cohort B: progression after one prior platinum doublet.",
+            "1st or 2nd Line",
+        ),
+        ("Prior therapy with a PD-1 inhibitor is not permitted. ECOG 0-1.", "Unknown"),
+        ("Documented disease progression on CT or MRI within the last 12 months.", "Unknown"),
+        ("Adequate bone marrow, liver and renal function.", "Unknown"),
+    ],
+)
+def test_line_rules_on_wording_they_were_not_written_from(criterion, line):
+    trial = study(
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* Any site.\n* G3.\n* {criterion}"}
+    )
+    cell = derive_row(trial).cells["line"]
+    assert cell.value == line
+    assert cell.evidence  # every cell says where it came from, "Unknown" included
+
+
+# Organ wording the site rules were not written from (common ClinicalTrials.gov phrasings).
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        ("Histologically confirmed poorly differentiated NEC of the stomach, colon or rectum.", "GEP-NEC"),
+        ("High-grade neuroendocrine carcinoma arising in the oesophagus or small bowel.", "GEP-NEC"),
+        ("Poorly differentiated neuroendocrine carcinoma of the gallbladder or biliary tract.", "GEP-NEC"),
+        ("Pancreatic neuroendocrine carcinoma, Ki-67 > 20%.", "Panc-NEC"),
+        ("Small cell carcinoma of the urinary bladder.", "Bladder-NEC"),
+        ("Sinonasal neuroendocrine carcinoma, unresectable.", "H&N-NEC"),
+        ("Neuroendocrine carcinoma of unknown primary origin.", "UNK"),
+        ("Large cell neuroendocrine carcinoma of the lung.", "Lung-NEC"),
+        ("Poorly differentiated NEC with liver metastases, measurable by RECIST 1.1.", "NEC"),
+    ],
+)
+def test_site_rules_on_wording_they_were_not_written_from(criterion, site):
+    trial = study(eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* {criterion}\n* G3."})
+    cell = derive_row(trial).cells["site"]
+    assert cell.value == site
+    assert cell.evidence
