@@ -86,6 +86,18 @@ def main() -> None:
         goal = GOALS.get(column)
         note = f"(goal >= {goal:.0%})" if goal else "(reported separately: registry moves on)"
         print(f"{column:11} {agree[column]:3d}/{n}  {agree[column] / n:6.1%}  {note}")
+    # The rules were written from the trials above; the rest have no paper cells here to score
+    # against (pass --trials/--paper with held-out trials and their rows to score those). What can be
+    # measured on them without labels: how often a derived cell says nothing.
+    scored = {r["identifier"] for r in paper}
+    rest = [t for nct, t in sorted(trials.items()) if nct not in scored]
+    print(f"\nrules written from (development set): {', '.join(sorted(scored))}")
+    if rest:
+        print(f"{len(rest)} trials without a paper row: cells that say nothing (blank or Unknown)")
+        for column in ("compound", "design", "site", "line"):
+            empty = [t.nct_id for t in rest if derive_row(t, SPEC, publications).values().get(column, "")
+                     in ("", SPEC.line_unknown)]  # fmt: skip
+            print(f"  {column:9} {len(empty):3d}/{len(rest)}  {', '.join(empty)}")
 
 
 if __name__ == "__main__":

@@ -298,6 +298,7 @@ def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words)
         ("Chemo-naïve patients with metastatic disease.", "1st Line"),
         ("Has not received any prior systemic anticancer therapy.", "1st Line"),
         ("No more than two prior lines of systemic therapy.", "1st-3rd Lines"),
+        ("Previously received standard therapy appropriate to tumour type and stage.", "2nd Line or later"),
         (
             "Cohort A: treatment-naive; cohort B: progression after one prior platinum doublet.",
             "1st or 2nd Line",
@@ -336,3 +337,20 @@ def test_site_rules_on_wording_they_were_not_written_from(criterion, site):
     cell = derive_row(trial).cells["site"]
     assert cell.value == site
     assert cell.evidence
+
+
+def test_a_drug_the_lexicon_does_not_name_is_found_by_its_inn_stem():
+    """Agents newer than the lexicon: classed by stem, so the trial still reaches its table."""
+    from litreview.extract.lexicon import load_lexicon
+
+    lexicon = load_lexicon(REVIEW / "drug_lexicon.toml")
+    found = lexicon.find("Retifanlimab plus the new agent zanzalintinib; no stem in: tablets, Jacob, Ahab")
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in found] == [
+        ("retifanlimab", "immune checkpoint inhibitor"),
+        ("zanzalintinib", "targeted therapy"),
+    ]
+    known = lexicon.find("nivolumab and everolimus")
+    assert [m.drug for m in known] == ["nivolumab", "everolimus"]  # named entries win over stems
+    trial = study(armsInterventionsModule={"interventions": [{"name": "Sacituzumab tirumotecan"}]})
+    row = derive_row(trial)
+    assert row.cells["compound"].value.lower().startswith("sacituzumab")

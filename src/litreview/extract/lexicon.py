@@ -4,6 +4,9 @@ regimens, and a finder.
 ``find_drugs`` returns every drug named in a text, in order of appearance, with the span that
 named it; regimen acronyms (FOLFIRI, CAPTEM, SOX...) expand to their components. Short all-capital
 names (EP, SOX, STZ) match only as written, and never inside hyphenated words such as "EP-NEC".
+A drug the list does not name is still found by its INN stem where the file gives stems
+(``[stems]``: ending → class, e.g. "nib" → targeted therapy): a trial the lexicon was not written
+from names agents that did not exist when it was.
 """
 
 from __future__ import annotations
@@ -34,11 +37,14 @@ class Lexicon:
     pattern: re.Pattern[str]
     short_pattern: re.Pattern[str]
     names: dict[str, str]  # lower-cased synonym → canonical (or "regimen:<name>")
+    stems: tuple[tuple[str, str], ...] = ()  # (INN stem, class), longest first
+    stem_pattern: re.Pattern[str] | None = None
 
     def find(self, text: str) -> list[Mention]:
         hits: list[tuple[int, int, str]] = []
-        for pattern in (self.pattern, self.short_pattern):
-            hits.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text or ""))
+        for pattern in (self.pattern, self.short_pattern, self.stem_pattern):
+            if pattern is not None:
+                hits.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text or ""))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         out: list[Mention] = []
         last_end = -1
@@ -47,6 +53,8 @@ class Lexicon:
                 continue
             last_end = end
             target = self.names.get(_key(written)) or self.names.get(written)
+            if target is None and self.stem_class(written):
+                target = written.lower()  # a drug known by its stem only: named as written
             if target is None:
                 continue
             if target.startswith("regimen:"):
@@ -57,7 +65,11 @@ class Lexicon:
         return out
 
     def drug_class(self, drug: str) -> str:
-        return self.classes[drug]
+        return self.classes.get(drug) or self.stem_class(drug) or "other"
+
+    def stem_class(self, name: str) -> str:
+        lowered = name.lower()
+        return next((cls for stem, cls in self.stems if lowered.endswith(stem)), "")
 
 
 def _key(name: str) -> str:
@@ -99,4 +111,14 @@ def load_lexicon(path: Path) -> Lexicon:
     )
     short_pattern = re.compile(r"(?<![\w\-/])(?:" + "|".join(map(re.escape, sorted(set(short), key=len, reverse=True)))
                                + r")(?![\w\-])")  # fmt: skip
-    return Lexicon(classes, sources, regimens, pattern, short_pattern, names)
+    stems = data.get("stems", {})
+    for stem, cls in stems.items():
+        if cls not in CLASSES or not re.fullmatch(r"[a-z]{3,}", stem):
+            raise ValueError(f"drug lexicon: stem {stem!r} needs 3+ lower-case letters and a known class, not {cls!r}")
+    ordered = tuple(sorted(stems.items(), key=lambda item: -len(item[0])))
+    stem_pattern = (
+        re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}(?:" + "|".join(s for s, _ in ordered) + r")(?![A-Za-z0-9])", re.I)
+        if ordered
+        else None
+    )
+    return Lexicon(classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern)
