@@ -76,6 +76,13 @@ def test_design_rules():
     assert design(designModule={"phases": ["PHASE1", "PHASE2"]},
                   eligibilityModule={"eligibilityCriteria": "* phase 2a expansion cohort"}) == "Phase I/IIa"  # fmt: skip
     assert (
+        design(designModule={"phases": ["PHASE1"]}, ident={"briefTitle": "A Phase 1b Study of X + Y"})
+        == "Phase Ib"
+    )
+    assert (
+        design(designModule={"phases": ["PHASE2"]}, ident={"briefTitle": "A Phase 1b/2 Study"}) == "Phase II"
+    )
+    assert (
         design(designModule={"phases": ["PHASE2"]}, ident={"briefTitle": "A basket trial of X"})
         == "Phase II Basket"
     )

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -670,35 +671,39 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie holds no memory, port or pipe
 
 
+def _assert_kill_9_takes_along(parent: subprocess.Popen, wanted: Callable[[str], bool], what: str) -> None:
+    """Wait for a child of ``parent`` whose command line is ``wanted``, kill ``parent`` with -9, and
+    assert the child ends too (it is killed here at the end either way)."""
+    child = None
+    try:
+        deadline = time.monotonic() + 90
+        while child is None and time.monotonic() < deadline and parent.poll() is None:
+            child = next((pid for pid, cmd in _children(parent.pid) if wanted(cmd)), None)
+            time.sleep(0.05)
+        assert child is not None, f"no {what} seen under {parent.args!r}"
+        time.sleep(1.0)  # let it come up and get to work
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 15
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child), f"the {what} {child} outlived its parent killed with -9"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if child is not None and _alive(child):
+            os.kill(child, 9)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux")
 def test_kill_9_of_the_cli_takes_its_prefect_server_with_it(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")  # no server configured: the CLI starts its own
-    server = None
     cli = subprocess.Popen(
         [sys.executable, "-c", "from litreview.cli import main; main()", "run", "--workspace", str(tmp_path / "w")],
         env=env, cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 90
-        while server is None and time.monotonic() < deadline and cli.poll() is None:
-            server = next(
-                (pid for pid, cmd in _children(cli.pid) if "uvicorn" in cmd and "prefect" in cmd), None
-            )
-            time.sleep(0.05)
-        assert server is not None, "no Prefect server seen under the CLI"
-        time.sleep(1.0)  # let it come up and serve the flow
-        cli.kill()
-        cli.wait()
-        deadline = time.monotonic() + 15
-        while _alive(server) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(server), f"the Prefect server {server} outlived the CLI killed with -9"
-    finally:
-        if cli.poll() is None:
-            cli.kill()
-        if server is not None and _alive(server):
-            os.kill(server, 9)
+    _assert_kill_9_takes_along(cli, lambda cmd: "uvicorn" in cmd and "prefect" in cmd, "Prefect server")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG are Linux")
@@ -713,25 +718,8 @@ def test_kill_9_of_the_workbench_takes_its_ranking_worker_with_it(tmp_path, data
         load_records(data_dir / "screening" / "Cohen_2006_Antihistamines.csv", "csv", source="medline")
     )
     build_workspace(tmp_path / "w", records, review_id="kill_test")
-    server, worker = subprocess.Popen(
+    server = subprocess.Popen(
         [sys.executable, "-m", "litreview.cli", "web", "--workspace", str(tmp_path / "w"), "--port", str(free_port())],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    ), None  # fmt: skip
-    try:
-        deadline = time.monotonic() + 90
-        while worker is None and time.monotonic() < deadline and server.poll() is None:
-            worker = next((pid for pid, cmd in _children(server.pid) if "spawn_main" in cmd), None)
-            time.sleep(0.05)
-        assert worker is not None, "no ranking worker seen under the workbench"
-        time.sleep(1.0)  # at work on the first ranking
-        server.kill()
-        server.wait()
-        deadline = time.monotonic() + 15
-        while _alive(worker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(worker), f"the ranking worker {worker} outlived the workbench killed with -9"
-    finally:
-        if server.poll() is None:
-            server.kill()
-        if worker is not None and _alive(worker):
-            os.kill(worker, 9)
+    )  # fmt: skip
+    _assert_kill_9_takes_along(server, lambda cmd: "spawn_main" in cmd, "ranking worker")

@@ -199,6 +199,9 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
     if re.search(r"\bphase\s*(?:2a|IIa)\b", text, re.IGNORECASE) and label.endswith("II"):
         label += "a"
         evidence.append("text: phase IIa")
+    elif re.search(r"\bphase\s*(?:1b|Ib)\b", text, re.IGNORECASE) and label == "I":
+        label += "b"
+        evidence.append("text: phase Ib")
     if re.search(r"\bbasket\b", text, re.IGNORECASE):
         return Cell(f"Phase {label} Basket", [*evidence, "text: basket"])
     if re.search(r"\bpilot\b", trial.title or "", re.IGNORECASE):
