@@ -215,7 +215,7 @@ def main() -> None:
     print(machine())
     print("PostgreSQL 15: a private cluster on this machine, fsync on; SQLite: WAL, synchronous=FULL")
     with PrivateCluster(durable=True) as cluster, tempfile.TemporaryDirectory() as tmp:
-        for servers in (int(x) for x in args.servers.split(",")):
+        for servers in (int(x) for x in args.servers.split(",") if x):  # "" skips the reviewers
             for think in (args.think, 0.0):
                 reviewers(cluster, Path(tmp), args.reviewers, args.decisions, servers, think)
         if args.sizes:  # "" measures the reviewers only

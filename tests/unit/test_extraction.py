@@ -1,6 +1,7 @@
 """Extraction: the drug lexicon, each derivation rule, overrides and the table outputs."""
 
 import json
+import re
 
 import pytest
 from tests.conftest import DATA, REVIEW
@@ -361,3 +362,17 @@ def test_a_drug_the_lexicon_does_not_name_is_found_by_its_inn_stem():
     trial = study(armsInterventionsModule={"interventions": [{"name": "Sacituzumab tirumotecan"}]})
     row = derive_row(trial)
     assert row.cells["compound"].value.lower().startswith("sacituzumab")
+
+
+@pytest.mark.parametrize(
+    ("stems", "said"),
+    [('stems = ["nib"]', "[stems] must be a table"), ('[stems]\nnib = "kinase"', "stem 'nib' needs"),
+     ('[stems]\nb = "chemotherapy"', "stem 'b' needs")],
+)  # fmt: skip
+def test_a_bad_stem_table_names_the_file(tmp_path, stems, said):
+    from litreview.extract.lexicon import load_lexicon
+
+    path = tmp_path / "lexicon.toml"
+    path.write_text(stems + '\n\n[drugs.x]\nclass = "chemotherapy"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(said)):
+        load_lexicon(path)

@@ -112,12 +112,18 @@ def load_lexicon(path: Path) -> Lexicon:
     short_pattern = re.compile(r"(?<![\w\-/])(?:" + "|".join(map(re.escape, sorted(set(short), key=len, reverse=True)))
                                + r")(?![\w\-])")  # fmt: skip
     stems = data.get("stems", {})
+    if not isinstance(stems, dict):
+        raise ValueError("drug lexicon: [stems] must be a table of ending = class")
     for stem, cls in stems.items():
         if cls not in CLASSES or not re.fullmatch(r"[a-z]{3,}", stem):
-            raise ValueError(f"drug lexicon: stem {stem!r} needs 3+ lower-case letters and a known class, not {cls!r}")
+            raise ValueError(
+                f"drug lexicon: stem {stem!r} needs 3+ lower-case letters and a known class, not {cls!r}"
+            )
     ordered = tuple(sorted(stems.items(), key=lambda item: -len(item[0])))
     stem_pattern = (
-        re.compile(r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}(?:" + "|".join(s for s, _ in ordered) + r")(?![A-Za-z0-9])", re.I)
+        re.compile(
+            r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}(?:" + "|".join(s for s, _ in ordered) + r")(?![A-Za-z0-9])", re.I
+        )
         if ordered
         else None
     )
