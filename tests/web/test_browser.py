@@ -41,7 +41,7 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("no chromium/chromedriver here (CI installs them)", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -124,7 +124,12 @@ def press(driver, key: str) -> None:
 
 
 def progress(driver) -> int:
-    return int(driver.find_element(By.CSS_SELECTOR, '[data-testid="progress"]').get_attribute("value"))
+    # read in one script: an element found first and read after could belong to a page the browser
+    # has already left (a stale element) while a wait polls across a form's submission
+    value = driver.execute_script(
+        "const bar = document.querySelector('[data-testid=\"progress\"]'); return bar ? bar.value : -1;"
+    )
+    return int(value)
 
 
 def shown(driver) -> str:
@@ -164,7 +169,9 @@ def test_a_full_text_exclusion_asks_for_a_reason_first(server, browsers, bench):
     shot(driver, "03-full-text-reason")
     picker.send_keys("wrong design")
     driver.find_element(By.CSS_SELECTOR, '[data-testid="decide-exclude"]').click()
-    WebDriverWait(driver, 10).until(lambda d: "full_text" in d.current_url and progress(d) == 1)
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(  # polled across the page load
+        lambda d: "full_text" in d.current_url and progress(d) == 1
+    )
 
 
 def test_two_reviewers_conflict_and_the_lead_resolves_it_on_the_dashboard(server, browsers, bench):
