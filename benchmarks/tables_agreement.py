@@ -94,9 +94,9 @@ def main() -> None:
     print(f"\nrules written from (development set): {', '.join(sorted(scored))}")
     if rest:
         print(f"{len(rest)} trials without a paper row: cells that say nothing (blank or Unknown)")
+        derived = {t.nct_id: derive_row(t, SPEC, publications).values() for t in rest}
         for column in ("compound", "design", "site", "line"):
-            empty = [t.nct_id for t in rest if derive_row(t, SPEC, publications).values().get(column, "")
-                     in ("", SPEC.line_unknown)]  # fmt: skip
+            empty = [nct for nct, row in derived.items() if row.get(column, "") in ("", SPEC.line_unknown)]
             print(f"  {column:9} {len(empty):3d}/{len(rest)}  {', '.join(empty)}")
 
 

@@ -104,8 +104,8 @@ class Database:
             database.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         # Records are JSON of about 2 KB, which PostgreSQL compresses: lz4 does it about twice as fast
         # as its default pglz (storing 100,000 records took twice SQLite's time). A server built
-        # without lz4 keeps its default; either way values read back the same.
-        if database.execute("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+        # without lz4 keeps its default; either way values read back the same. A reader writes nothing.
+        elif database.execute("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
                             "AND 'lz4' = ANY(enumvals)").fetchone():  # fmt: skip
             database.execute("SET default_toast_compression = lz4")
         return database

@@ -65,7 +65,10 @@ class Lexicon:
         return out
 
     def drug_class(self, drug: str) -> str:
-        return self.classes.get(drug) or self.stem_class(drug) or "other"
+        found = self.classes.get(drug) or self.stem_class(drug)
+        if not found:
+            raise KeyError(drug)
+        return found
 
     def stem_class(self, name: str) -> str:
         lowered = name.lower()
