@@ -97,6 +97,20 @@ def test_design_rules():
     assert derive_row(trial, [pub]).cells["design"].value == "Randomised phase II"
 
 
+def site_cell(criterion: str):
+    """The site cell of a trial whose first inclusion criterion is ``criterion``."""
+    trial = study(eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* {criterion}\n* G3."})
+    return derive_row(trial).cells["site"]
+
+
+def line_cell(criterion: str):
+    """The line-of-treatment cell of a trial with ``criterion`` among its other inclusion criteria."""
+    trial = study(
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* Any site.\n* G3.\n* {criterion}"}
+    )
+    return derive_row(trial).cells["line"]
+
+
 @pytest.mark.parametrize(
     ("criterion", "site"),
     [
@@ -111,8 +125,7 @@ def test_design_rules():
     ],
 )
 def test_site_rules(criterion, site):
-    trial = study(eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* {criterion}\n* G3."})
-    assert derive_row(trial).cells["site"].value == site
+    assert site_cell(criterion).value == site
 
 
 @pytest.mark.parametrize(
@@ -131,10 +144,7 @@ def test_site_rules(criterion, site):
     ],
 )
 def test_line_rules(criterion, line):
-    trial = study(
-        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* Any site.\n* G3.\n* {criterion}"}
-    )
-    assert derive_row(trial).cells["line"].value == line
+    assert line_cell(criterion).value == line
 
 
 def test_compound_category_and_arms():
@@ -317,10 +327,7 @@ def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words)
     ],
 )
 def test_line_rules_on_wording_they_were_not_written_from(criterion, line):
-    trial = study(
-        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* Any site.\n* G3.\n* {criterion}"}
-    )
-    cell = derive_row(trial).cells["line"]
+    cell = line_cell(criterion)
     assert cell.value == line
     assert cell.evidence  # every cell says where it came from, "Unknown" included
 
@@ -341,8 +348,7 @@ def test_line_rules_on_wording_they_were_not_written_from(criterion, line):
     ],
 )
 def test_site_rules_on_wording_they_were_not_written_from(criterion, site):
-    trial = study(eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n\n* {criterion}\n* G3."})
-    cell = derive_row(trial).cells["site"]
+    cell = site_cell(criterion)
     assert cell.value == site
     assert cell.evidence
 
