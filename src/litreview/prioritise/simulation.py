@@ -75,14 +75,14 @@ def simulate(texts: Sequence[str], labels: Sequence[int], seed: int, prior_inclu
 
 
 def stopping_point(
-    screened: Sequence[int], recall_target: float = 0.95, confidence: float = 0.95
+    screened: Sequence[int], recall_target: float = 0.95, confidence: float = 0.95, bias: float = 1.0
 ) -> int | None:
     """Where the stopping rule first fires on labels in the order screened (all records), tested
     after every 0.5% of them as a reviewer would: the number screened then, or None."""
     n = len(screened)
     every = max(1, min(10, math.ceil(STOP_EVERY * n)))
     for k in range(every, n + 1, every):
-        if check(screened[:k], n, recall_target, confidence).reached:
+        if check(screened[:k], n, recall_target, confidence, bias).reached:
             return k
     return None
 

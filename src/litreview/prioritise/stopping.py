@@ -2,6 +2,10 @@
 authors implement it in ``buscarpy``. Under H0 "recall is below the target", each run of the most
 recently screened records is treated as a sample of what is left; the smallest p-value over those
 runs is the test's. Below 1 - confidence, the target recall is reached with that confidence.
+
+``bias`` above 1 is buscarpy's biased urn: it assumes the ranking makes a relevant record ``bias``
+times likelier to be screened next than an irrelevant one, and stops sooner. litreview uses 1 (no
+assumption about the ranking); the screening benchmark measures what a bias would cost in recall.
 """
 
 from __future__ import annotations
@@ -30,7 +34,11 @@ class StopCheck:
 
 
 def check(
-    labels: Sequence[int], total: int, recall_target: float = 0.95, confidence: float = 0.95
+    labels: Sequence[int],
+    total: int,
+    recall_target: float = 0.95,
+    confidence: float = 0.95,
+    bias: float = 1.0,
 ) -> StopCheck:
     """``labels``: 1 (relevant) / 0 for each screened record, in the order screened; ``total``: all records."""
     from buscarpy import calculate_h0
@@ -38,7 +46,7 @@ def check(
     seen = sum(labels)
     if not labels or seen == 0:
         return StopCheck(False, 1.0, len(labels), total, seen, recall_target, confidence, tuple(labels))
-    p = float(calculate_h0(list(labels), total, recall_target=recall_target))
+    p = float(calculate_h0(list(labels), total, recall_target=recall_target, bias=bias))
     p = 1.0 if math.isnan(p) else p
     return StopCheck(
         p < 1 - confidence, p, len(labels), total, seen, recall_target, confidence, tuple(labels)
