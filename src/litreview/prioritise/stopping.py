@@ -3,6 +3,14 @@ authors implement it in ``buscarpy``. Under H0 "recall is below the target", eac
 recently screened records is treated as a sample of what is left; the smallest p-value over those
 runs is the test's. Below 1 - confidence, the target recall is reached with that confidence.
 
+The plain test is computed here, not by ``buscarpy``, and agrees with it to 1e-9 (tested): buscarpy
+sums each run's whole lower tail through scipy, 1.2 s for 4,000 records screened of 20,000, and
+"how many more" repeats the test up to 200 times, which froze the workbench's dashboard for 30 s.
+Under H0 the run holds its relevant records plus at most ``c`` more (c = the fewest misses that
+break the target), so the upper tail has at most ``c`` terms: one vectorised pass, milliseconds.
+Where H0 cannot hold (fewer records left unscreened than the misses it needs) p is 0; buscarpy
+gives NaN there, which read as "not reached" at the very end of screening.
+
 ``bias`` above 1 is buscarpy's biased urn: it assumes the ranking makes a relevant record ``bias``
 times likelier to be screened next than an irrelevant one, and stops sooner. litreview uses 1 (no
 assumption about the ranking); the screening benchmark measures what a bias would cost in recall.
@@ -41,16 +49,52 @@ def check(
     bias: float = 1.0,
 ) -> StopCheck:
     """``labels``: 1 (relevant) / 0 for each screened record, in the order screened; ``total``: all records."""
-    from buscarpy import calculate_h0
-
     seen = sum(labels)
     if not labels or seen == 0:
         return StopCheck(False, 1.0, len(labels), total, seen, recall_target, confidence, tuple(labels))
-    p = float(calculate_h0(list(labels), total, recall_target=recall_target, bias=bias))
-    p = 1.0 if math.isnan(p) else p
+    if bias == 1.0:
+        p = h0_p_value(labels, total, recall_target)
+    else:
+        from buscarpy import calculate_h0
+
+        p = float(calculate_h0(list(labels), total, recall_target=recall_target, bias=bias))
+        p = 1.0 if math.isnan(p) else p
     return StopCheck(
         p < 1 - confidence, p, len(labels), total, seen, recall_target, confidence, tuple(labels)
     )
+
+
+def h0_p_value(labels: Sequence[int], total: int, recall_target: float = 0.95) -> float:
+    """The p-value of H0 "recall is below ``recall_target``" (buscarpy's ``calculate_h0``, bias 1)."""
+    import numpy as np
+    from scipy.special import gammaln
+
+    screened = np.asarray(labels, dtype=np.int64)
+    seen = int(screened.sum())
+    run = np.arange(1, len(screened) + 1)  # each run of the most recent records, shortest first
+    found = np.cumsum(screened[::-1])  # relevant records in that run
+    # H0's smallest number of relevant records in the run plus the unscreened rest, as buscarpy
+    relevant = np.floor(seen / recall_target + 1 - (seen - found))
+    population = total - (len(screened) - run)  # the run plus the unscreened rest
+
+    def log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+    upper = np.zeros(len(run))  # P(more relevant records in the run than were found)
+    for extra in range(1, int((relevant - found).max()) + 1):
+        k = found + extra
+        ok = (k <= np.minimum(relevant, run)) & (run - k <= population - relevant) & (relevant <= population)
+        with np.errstate(invalid="ignore"):
+            terms = (
+                log_choose(relevant, k)
+                + log_choose(population - relevant, run - k)
+                - log_choose(population, run)
+            )
+        upper += np.where(ok, np.exp(np.where(ok, terms, 0.0)), 0.0)
+    p = np.clip(1.0 - upper, 0.0, 1.0)
+    # a run where H0 is impossible (it needs more relevant records than could be left unscreened)
+    p[(relevant - found > population - run) | (relevant > population)] = 0.0
+    return float(p.min())
 
 
 def more_needed(
