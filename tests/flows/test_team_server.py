@@ -90,7 +90,14 @@ def team(cluster, tmp_path):
             with __import__("contextlib").suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
         for proc in processes:
-            proc.wait(30)
+            try:
+                proc.wait(30)
+            except (
+                subprocess.TimeoutExpired
+            ):  # a busy machine: a worker still shutting down must not fail the test
+                with __import__("contextlib").suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(30)
 
 
 def trigger(prefect, deployment: str, **params: str) -> str:
