@@ -130,6 +130,19 @@ def test_how_many_more_is_quick_on_a_large_review():
     assert time.perf_counter() - started < 5
 
 
+def test_how_many_more_is_the_first_step_that_stops():
+    """Bisecting the steps gives what trying each in turn gives (irrelevant records only lower p)."""
+    for seed in range(12):
+        rng = random.Random(seed)
+        total = rng.choice([80, 400, 3000])
+        labels = [int(rng.random() < rng.choice([0.05, 0.3])) for _ in range(rng.randint(5, total // 2))]
+        labels[0] = 1
+        step = max(1, (total - len(labels)) // 200)
+        each = next((x for x in range(0, total - len(labels) + 1, step)
+                     if check(labels + [0] * x, total).reached), None)  # fmt: skip
+        assert more_needed(labels, total) == each
+
+
 def test_the_biased_urn_reaches_buscarpy_and_stops_sooner():
     """bias > 1 (the benchmark's sensitivity check) is the biased urn: on the same well-ranked
     orders it never stops later than the plain test, and mostly sooner."""

@@ -100,9 +100,19 @@ def h0_p_value(labels: Sequence[int], total: int, recall_target: float = 0.95) -
 def more_needed(
     labels: Sequence[int], total: int, recall_target: float = 0.95, confidence: float = 0.95
 ) -> int | None:
-    """How many more irrelevant records in a row would let the test stop (None if none would)."""
+    """How many more irrelevant records in a row would let the test stop (None if none would), on a
+    grid of about 200 steps. Each irrelevant record added only lowers every run's p-value (a run
+    drawn longer with the same finds; new runs are extra candidates), so the grid is bisected."""
     tail = list(labels)
-    for extra in range(0, total - len(tail) + 1, max(1, (total - len(tail)) // 200 or 1)):
-        if check(tail + [0] * extra, total, recall_target, confidence).reached:
-            return extra
-    return None
+    grid = list(range(0, total - len(tail) + 1, max(1, (total - len(tail)) // 200 or 1)))
+
+    def stops(extra: int) -> bool:
+        return check(tail + [0] * extra, total, recall_target, confidence).reached
+
+    if not grid or not stops(grid[-1]):
+        return None
+    low, high = 0, len(grid) - 1  # the first step that stops lies in grid[low..high]
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (low, middle) if stops(grid[middle]) else (middle + 1, high)
+    return grid[low]
