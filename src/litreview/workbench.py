@@ -36,7 +36,7 @@ from litreview.query.evaluate import CompiledQuery, compile_query, explain, reco
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
 from litreview.report.prisma import count_flow
-from litreview.screen.commands import load_reasons, screening_state
+from litreview.screen.commands import load_reasons
 from litreview.screen.decisions import (
     CONSENSUS,
     agreement,
@@ -484,8 +484,8 @@ class Workbench:
     @serialised
     def dashboard(self) -> dict[str, Any]:
         """The live PRISMA counts, decisions per stage and reviewer, kappa, and what is outstanding."""
-        records, decided = screening_state(self.workspace)
         decisions = self.workspace.decisions()
+        decided = effective(decisions)  # what screening_state gives, without reading every record
         identified, groups = self.workspace.identified()
         representative = self._state().representative
         flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided)
@@ -500,7 +500,6 @@ class Workbench:
             "agreement": [agreement(decisions, stage) for stage in STAGES],
             "conflicts": len(conflicts(decisions)),
             "maybe_pairs": len(self.workspace.links(MAYBE_DUPLICATE)),
-            "records": len(records),
         }
 
     @serialised
