@@ -127,6 +127,14 @@ def drive(base: str, decisions: int, bare: bool) -> tuple[list[float], dict[str,
     return times, {name: out[name][1] for name in REVIEWERS}
 
 
+@contextlib.contextmanager
+def signed_in(url: str, name: str):
+    with httpx.Client(base_url=url, timeout=30) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+        yield c
+
+
 def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] * 1000
 
@@ -144,6 +152,7 @@ def main() -> None:
         build_workspace(root, replicate(base, args.records), review_id="workbench_bench")
         for name in REVIEWERS:
             add_user(root, name, "reviewer", PASSWORD)
+        add_user(root, "lea", "lead", PASSWORD)
         print(f"workspace: {args.records} records built in {time.perf_counter() - started:.1f} s")
 
         results = {}
@@ -172,13 +181,21 @@ def main() -> None:
                 up = wait_up(f"{url}/login" if not bare else f"{url}/screen", proc)
                 first = None
                 if not bare:
-                    with httpx.Client(base_url=url, timeout=30) as c:
-                        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-                        c.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
+                    with signed_in(url, "ana") as c:
                         t0 = time.perf_counter()
                         c.get("/screen")
                         first = time.perf_counter() - t0
                 times, acked = drive(url, args.decisions, bare)
+                if not bare:  # the lead's dashboard after the decisions: PRISMA counts, kappa, stopping rule
+                    with signed_in(url, "lea") as c:
+                        loads = []
+                        for _ in range(5):
+                            t0 = time.perf_counter()
+                            c.get("/dashboard").raise_for_status()
+                            loads.append(time.perf_counter() - t0)
+                    print(
+                        f"lead's /dashboard after the decisions: median {statistics.median(loads) * 1000:.0f} ms of 5"
+                    )
                 now, peak = rss_mb(proc.pid)
                 workers = children_peak_mb(proc.pid)
             finally:
