@@ -105,7 +105,7 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
             workspace.lock()
             with workspace.transaction():
                 workspace.set_meta("stopping_rule", {
-                    "method": "hypergeometric test of Callaghan & Müller-Hansen 2020 (buscarpy)",
+                    "method": "hypergeometric test of Callaghan & Müller-Hansen 2020 (as buscarpy computes it)",
                     "ranking": "litreview screen rank: TF-IDF 1-2-grams + linear SVM, protocol rules as features",
                     "recall_target": recall, "confidence": confidence, "p_value": status.p_value,
                     "reached": status.reached, "screened": status.screened, "total": status.total,
