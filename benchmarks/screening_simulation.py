@@ -141,10 +141,9 @@ def main() -> None:
                 if (
                     args.bias
                 ):  # what assuming the ranking beats random by `bias` would save, and cost in recall
-                    at = stopping_point([labels[i] for i in run.order], bias=args.bias) or len(labels)
-                    biased_stops.append(
-                        (at / len(labels), sum(labels[i] for i in run.order[:at]) / sum(labels))
-                    )
+                    at = stopping_point([labels[i] for i in run.order], bias=args.bias)
+                    b = metrics(Run(seed, run.order, at, run.retrain_seconds), labels)
+                    biased_stops.append((b["stop_screened"], b["stop_recall"]))
                 if python is not None:
                     priors = prior_rows(labels, seed)
                     order, per_record = asreview_order(python, titles, abstracts, labels, priors, seed, tmp)
@@ -207,10 +206,10 @@ def synthetic_reviews(seeds: int) -> None:
         reached, cuts = 0, []
         for seed in range(seeds):
             labels = generate_dataset(N=total, prevalence=prevalence, bias=ranking, random_seed=seed)
-            screened = labels["relevant"].tolist()
-            stop = stopping_point(screened) or total
-            reached += sum(screened[:stop]) >= 0.95 * sum(screened)
-            cuts.append(1 - stop / total)
+            screened = labels["relevant"].tolist()  # already in screening order
+            m = metrics(Run(seed, list(range(total)), stopping_point(screened), 0.0), screened)
+            reached += m["stop_recall"] >= 0.95
+            cuts.append(1 - m["stop_screened"])
         best = 1 - (stopping_point(sorted(screened, reverse=True)) or total) / total
         print(f"generated reviews of {total:,} records, {prevalence:.0%} relevant, ranking bias {ranking}: target "
               f"recall reached in {reached} of {seeds} runs, screening cut by {np.mean(cuts):.0%} (perfect ranking: {best:.0%})")  # fmt: skip

@@ -84,12 +84,16 @@ def children_peak_mb(pid: int) -> float:
     return total
 
 
+def sign_in(c: httpx.Client, name: str) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+
+
 def reviewer_loop(base: str, name: str, n: int, out: dict, bare: bool) -> None:
     times, acked = [], []
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as c:
         if not bare:
-            token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-            c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+            sign_in(c, name)
             page = c.get("/screen").text
         else:
             page = c.get(f"/screen?record=medline:{1 if name == 'ana' else 2}").text
@@ -125,14 +129,6 @@ def drive(base: str, decisions: int, bare: bool) -> tuple[list[float], dict[str,
         t.join()
     times = [t for name in REVIEWERS for t in out[name][0]]
     return times, {name: out[name][1] for name in REVIEWERS}
-
-
-@contextlib.contextmanager
-def signed_in(url: str, name: str):
-    with httpx.Client(base_url=url, timeout=30) as c:
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
-        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
-        yield c
 
 
 def pct(values: list[float], q: float) -> float:
@@ -181,13 +177,15 @@ def main() -> None:
                 up = wait_up(f"{url}/login" if not bare else f"{url}/screen", proc)
                 first = None
                 if not bare:
-                    with signed_in(url, "ana") as c:
+                    with httpx.Client(base_url=url, timeout=30) as c:
+                        sign_in(c, "ana")
                         t0 = time.perf_counter()
                         c.get("/screen")
                         first = time.perf_counter() - t0
                 times, acked = drive(url, args.decisions, bare)
                 if not bare:  # the lead's dashboard after the decisions: PRISMA counts, kappa, stopping rule
-                    with signed_in(url, "lea") as c:
+                    with httpx.Client(base_url=url, timeout=30) as c:
+                        sign_in(c, "lea")
                         loads = []
                         for _ in range(5):
                             t0 = time.perf_counter()

@@ -34,6 +34,8 @@ def adapt_ddl(ddl: str, dialect: str) -> list[str]:
 
 
 URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+# a row when this PostgreSQL server was built with lz4 (TOAST compression of records' JSON)
+HAS_LZ4 = "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
 
 
 def is_database_url(location: object) -> bool:
@@ -105,8 +107,7 @@ class Database:
         # Records are JSON of about 2 KB, which PostgreSQL compresses: lz4 does it about twice as fast
         # as its default pglz (storing 100,000 records took twice SQLite's time). A server built
         # without lz4 keeps its default; either way values read back the same. A reader writes nothing.
-        elif database.execute("SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
-                            "AND 'lz4' = ANY(enumvals)").fetchone():  # fmt: skip
+        elif database.execute(HAS_LZ4).fetchone():
             database.execute("SET default_toast_compression = lz4")
         return database
 

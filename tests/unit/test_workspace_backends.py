@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from litreview.database import HAS_LZ4
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Decision, Link, content_hash
 from litreview.workspace import Workspace
@@ -194,8 +195,6 @@ def test_postgresql_compresses_records_with_lz4_and_reads_them_back_equal(cluste
             ws.start_run("r1")
             ws.store_records("r1", [long])
         assert list(ws.records()) == [long]
-        has_lz4 = ws.conn.execute(
-            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
-        ).fetchone()
+        has_lz4 = ws.conn.execute(HAS_LZ4).fetchone()
         used = ws.conn.execute("SELECT pg_column_compression(data) FROM records").fetchone()[0]
         assert used == ("lz4" if has_lz4 else "pglz")

@@ -83,7 +83,7 @@ def h0_p_value(labels: Sequence[int], total: int, recall_target: float = 0.95) -
     upper = np.zeros(len(run))  # P(more relevant records in the run than were found)
     for extra in range(1, int((relevant - found).max()) + 1):
         k = found + extra
-        ok = (k <= np.minimum(relevant, run)) & (run - k <= population - relevant) & (relevant <= population)
+        ok = (k <= np.minimum(relevant, run)) & (run - k <= population - relevant)
         with np.errstate(invalid="ignore"):
             terms = (
                 log_choose(relevant, k)
@@ -92,8 +92,9 @@ def h0_p_value(labels: Sequence[int], total: int, recall_target: float = 0.95) -
             )
         upper += np.where(ok, np.exp(np.where(ok, terms, 0.0)), 0.0)
     p = np.clip(1.0 - upper, 0.0, 1.0)
-    # a run where H0 is impossible (it needs more relevant records than could be left unscreened)
-    p[(relevant - found > population - run) | (relevant > population)] = 0.0
+    # a run where H0 is impossible: it needs more relevant records than could be left unscreened
+    # (this takes in every run with more relevant records than records, where the terms are undefined)
+    p[relevant - found > population - run] = 0.0
     return float(p.min())
 
 
@@ -104,7 +105,7 @@ def more_needed(
     grid of about 200 steps. Each irrelevant record added only lowers every run's p-value (a run
     drawn longer with the same finds; new runs are extra candidates), so the grid is bisected."""
     tail = list(labels)
-    grid = list(range(0, total - len(tail) + 1, max(1, (total - len(tail)) // 200 or 1)))
+    grid = list(range(0, total - len(tail) + 1, max(1, (total - len(tail)) // 200)))
 
     def stops(extra: int) -> bool:
         return check(tail + [0] * extra, total, recall_target, confidence).reached
