@@ -15,7 +15,7 @@ import pytest
 from tests.unit.test_cli import run_cli
 
 from litreview.prioritise.model import Ranker
-from litreview.prioritise.simulation import Run, metrics, stopping_point
+from litreview.prioritise.simulation import Run, metrics, simulate, stopping_point
 from litreview.prioritise.stopping import check, h0_p_value, more_needed
 from litreview.records import Citation, Decision
 from litreview.workspace import Workspace
@@ -51,6 +51,82 @@ def test_the_model_learns_from_a_few_decisions():
     known = {first_relevant: 1, **{i: 0 for i in [j for j in range(len(labels)) if labels[j] == 0][:5]}}
     order = Ranker(texts).order(known)
     assert sum(labels[i] for i in order[:19]) == 19  # every other relevant record comes first
+
+
+def blanked(texts, labels, share=0.1, seed=0):
+    """The review with ``share`` of its records, relevant or not alike, left with no text at all (as
+    PubMed records whose title and abstract did not come through)."""
+    rng = random.Random(seed)
+    return [t if rng.random() >= share else "" for t in texts], labels
+
+
+def near_misses(seed=0, n_relevant=30, n_near=150, n_other=150):
+    """A review whose irrelevant records are half near misses (case reports on part of the topic):
+    a class-balanced model puts its decision boundary, where a blank record's score lies, below them."""
+    rng = random.Random(seed)
+    words = TOPIC.split()
+    texts = [f"{TOPIC} {rng.choice(OTHER)}" for _ in range(n_relevant)]
+    texts += [" ".join(rng.sample(words, 4)) + f" {rng.choice(OTHER)} case report" for _ in range(n_near)]
+    texts += [f"{rng.choice(OTHER)} {rng.choice(OTHER)} outcomes cohort" for _ in range(n_other)]
+    labels = [1] * n_relevant + [0] * (n_near + n_other)
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    return [texts[i] for i in order], [labels[i] for i in order]
+
+
+def test_records_with_nothing_to_rank_on_are_not_trained_on():
+    texts, labels = blanked(*corpus(n_relevant=30, n_other=300, seed=4))
+    blank = [i for i, t in enumerate(texts) if not t]
+    ranker = Ranker(texts)
+    assert ranker.blind.tolist() == [not t for t in texts] and len(blank) >= 10
+    shown = {i: labels[i] for i in range(80) if texts[i]}
+    with_blank = {i: labels[i] for i in range(80)}
+    assert len(with_blank) > len(shown)
+    plain, trained = ranker.scores(shown), ranker.scores(with_blank)
+    assert np.array_equal(plain[~ranker.blind], trained[~ranker.blind])
+
+
+def test_records_with_nothing_to_rank_on_come_once_the_ranking_does_worse_than_chance():
+    texts, labels = blanked(*near_misses(seed=5), seed=5)
+    ranker = Ranker(texts)
+    blank = {i for i, t in enumerate(texts) if not t}
+    relevant = [i for i in range(len(texts)) if labels[i] and i not in blank]
+    irrelevant = [i for i in range(len(texts)) if not labels[i] and i not in blank]
+    # still finding: most of the latest picks are relevant, so the relevant records with text come first
+    finding = {**{i: 0 for i in irrelevant[:5]}, **{i: 1 for i in relevant[:20]}}
+    assert all(labels[i] and i not in blank for i in ranker.order(finding)[:5])
+    # run dry: every relevant record with text found, then 25 near misses in a row; the blank records
+    # come next, not after the near misses still above the decision boundary
+    near = [i for i in irrelevant if "case report" in texts[i]]
+    dry = {**{i: 1 for i in relevant}, **{i: 0 for i in near[:25]}}
+    assert set(ranker.order(dry)[: len(blank)]) == blank
+
+
+def test_blank_records_are_screened_sooner_on_other_reviews():
+    """Different reviews' data, their blank records relevant as often as the rest: sharply separable
+    ones (where the model as before already put them just after the relevant records; one run's
+    relevant prior is blank) and ones with near misses (where it did not)."""
+
+    class Intercept(Ranker):  # the model as before: blank rows trained on, scored by the intercept alone
+        def scores(self, labels):
+            blind, self.blind = self.blind, np.zeros(self.size, dtype=bool)
+            try:
+                return super().scores(labels)
+            finally:
+                self.blind = blind
+
+    gains = []
+    reviews = [corpus(n_relevant=40, n_other=360, seed=seed) for seed in range(4)]
+    reviews += [near_misses(seed) for seed in range(4)]
+    for seed, review in enumerate(reviews):
+        texts, labels = blanked(*review, share=0.1, seed=seed)
+        blank = [i for i, t in enumerate(texts) if not t]
+        run = simulate(texts, labels, seed)
+        position = {row: k for k, row in enumerate(run.order)}
+        assert max(position[i] for i in blank) < 0.5 * len(texts)  # not one left to the end
+        before = simulate(texts, labels, seed, ranker=Intercept(texts))
+        gains.append(metrics(run, labels)["wss95"] - metrics(before, labels)["wss95"])
+    assert min(gains) >= 0 and np.mean(gains) > 0
 
 
 def test_simulation_metrics_by_hand():
@@ -191,6 +267,35 @@ def test_screen_rank_status_and_a_ranked_export(ranked_workspace, monkeypatch, c
                         str(tmp_path / "s.csv"), "--order", "rank")  # fmt: skip
     sheet = [r["record_id"] for r in csv.DictReader((tmp_path / "s.csv").read_text().splitlines())]
     assert sheet[: len(rows)] == [r["record_id"] for r in rows]
+
+
+def test_a_ranked_list_says_why_a_blank_record_is_where_it_is(monkeypatch, capsys, tmp_path):
+    texts, labels = near_misses(seed=2, n_relevant=10, n_near=40, n_other=40)
+    texts[:3] = ["", "", ""]  # three records whose title and abstract never came through
+    records = [Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=t[:40], abstract=t)
+               for i, t in enumerate(texts)]  # fmt: skip
+    relevant = [i for i in range(3, len(texts)) if labels[i]]
+    near = [i for i in range(3, len(texts)) if not labels[i] and "case report" in texts[i]][:25]
+    root = tmp_path / "ws"
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        ws.replace_auto_decisions("r1", [], [r.record_id for r in records])
+        ws.add_human_decisions("b1", [Decision(f"x:{i}", "title_abstract", "include" if labels[i] else "exclude",
+                                               "" if labels[i] else "off topic", "ana", "human",
+                                               decided_at=f"2026-01-01T00:{k // 60:02d}:{k % 60:02d}")
+                                      for k, i in enumerate(relevant + near)])  # fmt: skip
+    code, _ = run_cli(
+        monkeypatch, capsys, "screen", "rank", "--workspace", str(root), "--out", str(tmp_path / "r.csv")
+    )
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text().splitlines()))
+    assert code == 0 and [r["record_id"] for r in rows[:3]] == [
+        "x:0",
+        "x:1",
+        "x:2",
+    ]  # the ranking has run dry
+    assert all("ranked as a record drawn at random" in r["basis"] for r in rows[:3])
+    assert all(r["basis"].startswith("model trained on") for r in rows[3:])
 
 
 def test_screen_simulate_on_a_real_labelled_review(monkeypatch, capsys, tmp_path):

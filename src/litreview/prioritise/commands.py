@@ -54,8 +54,10 @@ def rank_records(
     basis = (
         f"model trained on {len(labels)} decisions" if learned else "protocol evidence (rules), no model yet"
     )
+    blank = "no title, abstract or keywords: ranked as a record drawn at random would be"
     rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
-             "title": records[i].title, "basis": basis} for k, i in enumerate(ranker.order(labels, scores))]  # fmt: skip
+             "title": records[i].title, "basis": blank if learned and ranker.blind[i] else basis}
+            for k, i in enumerate(ranker.order(labels, scores))]  # fmt: skip
     return rows, basis, {r: y for r, y in labelled.items() if r in index}
 
 

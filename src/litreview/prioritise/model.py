@@ -5,10 +5,19 @@ evidence alone orders the records, so ranking helps from the first screen.
 
 The vectoriser is fitted once on every record (no labels needed); a retrain fits only the classifier
 on the labelled rows, which is what keeps it fast enough to run after every decision.
+
+A record with no title, abstract, keywords or rule match gives the model nothing to score: it is as
+likely relevant as a record drawn at random, no more, no less. It is not trained on (a featureless
+row only drags the intercept), and it does not wait wherever the intercept puts it (in the eleven
+labelled reviews, the Cohen sets' empty PubMed records sat together at about 80% screened, relevant
+ones among them): once the ranked records have become less likely relevant than a random one, it
+comes next. In simulation, +0.017 mean WSS@95 (0.4705 against 0.4533; better on 3 sets, worse on 4,
+most where the empty records are all irrelevant: that is their cost).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -17,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 EVIDENCE_WEIGHT = 2.0  # a rule match weighs about as much as a strong word
+RECENT = 20  # at least this many of the latest ranked decisions tell how well the ranking still does
 
 
 def document(title: str, abstract: str = "", keywords: str = "") -> str:
@@ -44,19 +54,38 @@ class Ranker:
         self.matrix = sparse.hstack([words, sparse.csr_matrix(self.evidence * EVIDENCE_WEIGHT)], format="csr")
         # the protocol's prior: include-rule matches up, exclude-rule matches down (columns are signed)
         self.prior = self.evidence.sum(axis=1) if self.evidence.shape[1] else np.zeros(self.size)
+        self.blind = np.diff(self.matrix.indptr) == 0  # rows with no feature at all: nothing to rank on
 
     def scores(self, labels: Mapping[int, int]) -> np.ndarray:
-        """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0."""
+        """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0, in the order
+        screened (a dict keeps it): the latest decisions say whether the records with nothing to rank
+        on should come next."""
         rows = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
         y = np.fromiter(labels.values(), dtype=np.int8, count=len(labels))
         if len(set(y.tolist())) < 2:  # nothing to learn from yet: the protocol's evidence, then file order
             return self.prior - np.arange(self.size) * 1e-9
+        seen = ~self.blind[rows]
+        blank_only = len(set(y[seen].tolist())) < 2  # the only relevant (or irrelevant) records are blank:
+        if blank_only:  # learn from them all, what the others are not (the intercept places the blank)
+            seen[:] = True
         # random_state fixed: the same decisions always give the same ranking (reruns are byte-identical).
         # tol 1e-2: a fifth less work per retrain than the default 1e-3, and in simulation on the eleven
         # labelled reviews (3 seeds) the same mean WSS@95 (0.453 both)
         model = LinearSVC(C=0.1, class_weight="balanced", tol=1e-2, random_state=0)
-        model.fit(self.matrix[rows], y)
-        return model.decision_function(self.matrix)
+        model.fit(self.matrix[rows[seen]], y[seen])
+        scores = model.decision_function(self.matrix)
+        if self.blind.any() and not blank_only:
+            spent = self.ranking_spent(y[seen], int(y.sum()))
+            if spent:
+                scores[self.blind] = scores.max() + 1.0
+        return scores
+
+    def ranking_spent(self, ranked: np.ndarray, relevant: int) -> bool:
+        """Whether the ranking's latest picks (``ranked``: labels of the records it ranked, in the order
+        screened) are less often relevant than a random record is: their share of relevant records
+        below the share of all records already found relevant (a lower bound on the prevalence)."""
+        window = max(RECENT, math.ceil(0.05 * len(ranked)))
+        return len(ranked) >= window and float(ranked[-window:].mean()) < relevant / self.size
 
     def order(self, labels: Mapping[int, int], scores: np.ndarray | None = None) -> list[int]:
         """The unlabelled rows, most likely relevant first (``scores``: this model's own for these
