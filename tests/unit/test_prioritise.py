@@ -319,6 +319,30 @@ def test_a_labelled_file_without_its_label_column_is_one_line(monkeypatch, capsy
     assert code == 2 and len(out.err.strip().splitlines()) == 1 and "'included'" in out.err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--prior-included", "17"], "16 records labelled 1 and 294 labelled 0"),  # more priors than relevant
+        (["--prior-included", "-1"], "cannot be negative"),
+        (["--recall", "1.5"], "fractions between 0 and 1"),
+        (["--confidence", "0"], "fractions between 0 and 1"),
+        (["--seeds", "0"], "at least 1"),
+    ],
+)
+def test_simulation_settings_it_cannot_honour_are_one_line(args, said, monkeypatch, capsys, tmp_path):
+    code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(DATA / "Cohen_2006_Antihistamines.csv"),
+                        "--out", str(tmp_path / "sim"), *args)  # fmt: skip
+    assert code == 2 and len(out.err.strip().splitlines()) == 1 and said in out.err
+    assert not (tmp_path / "sim").exists()  # nothing written
+
+
+def test_a_review_labelled_all_relevant_cannot_draw_an_irrelevant_prior(monkeypatch, capsys, tmp_path):
+    path = tmp_path / "all.csv"
+    path.write_text("title,abstract,label_included\nOne,a,1\nTwo,b,1\n", encoding="utf-8")
+    code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(path), "--out", str(tmp_path / "sim"))
+    assert code == 2 and "all.csv" in out.err and "2 records labelled 1 and 0 labelled 0" in out.err
+
+
 def test_a_recorded_stopping_check_is_cited_in_the_search_log(ranked_workspace, monkeypatch, capsys):
     from litreview.report.prisma_s import _screening_markdown
 

@@ -151,10 +151,6 @@ def screen_status(
     from litreview.prioritise.commands import workspace_status
     from litreview.prioritise.stopping import more_needed
 
-    if not (0 < recall < 1 and 0 < confidence < 1):
-        from litreview.errors import ConfigError
-
-        raise ConfigError("--recall and --confidence are fractions between 0 and 1")
     status = workspace_status(workspace, stage, recall, confidence, record)
     print(f"{status.screened} of {status.total} records screened ({stage}), {status.relevant_seen} relevant")
     print(status.sentence())
@@ -177,11 +173,14 @@ def screen_simulate(
     prior_excluded: Annotated[int, typer.Option(help="Irrelevant records known at the start.")] = 1,
     seeds: Annotated[int, typer.Option(help="How many seeded runs.")] = 3,
     recall: Annotated[float, typer.Option(help="Target recall of the stopping rule.")] = 0.95,
+    confidence: Annotated[float, typer.Option(help="Confidence of the stopping rule.")] = 0.95,
 ) -> None:
     """Replay a labelled review with the ranking: WSS@95, recall@10%, ATD, loss, where the stopping rule fires."""
     from litreview.prioritise.commands import simulate_file
 
-    result = simulate_file(labelled, out, label_column, prior_included, prior_excluded, seeds, recall)
+    result = simulate_file(
+        labelled, out, label_column, prior_included, prior_excluded, seeds, recall, confidence
+    )
     mean = result["mean"]
     print(f"{labelled}: {result['records']} records, {result['relevant']} relevant, {seeds} seeds")
     print(f"WSS@95 {mean['wss95']:.3f}  recall@10% {mean['recall10']:.3f}  ATD {mean['atd']:.3f}  "

@@ -81,6 +81,11 @@ def rank_workspace(
     return {"ranked": rows, "basis": basis, "stop": stop_status(labelled, len(records))}
 
 
+def check_target(recall: float, confidence: float) -> None:
+    if not (0 < recall < 1 and 0 < confidence < 1):
+        raise ConfigError("--recall and --confidence are fractions between 0 and 1")
+
+
 def stop_status(
     labelled: dict[str, int], total: int, recall: float = 0.95, confidence: float = 0.95
 ) -> StopCheck:
@@ -91,6 +96,7 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
                      confidence: float = 0.95, record: bool = False) -> StopCheck:  # fmt: skip
     """The stopping rule on the reviewers' decisions; ``record`` keeps the outcome in the workspace,
     where the next run's search log (PRISMA-S) reports method, parameters and outcome."""
+    check_target(recall, confidence)
     from datetime import UTC, datetime
 
     from litreview.screen.commands import screening_state
@@ -141,9 +147,19 @@ def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
 def simulate_file(path: Path, out: Path, label_column: str = "label_included", prior_included: int = 1,
                   prior_excluded: int = 1, seeds: int = 3, recall: float = 0.95, confidence: float = 0.95) -> dict:  # fmt: skip
     """Replay a labelled review with ``seeds`` seeds; write metrics.json and the recall curves."""
-    texts, labels = read_labelled(path, label_column)
     if seeds < 1:
         raise ConfigError("--seeds must be at least 1")
+    check_target(recall, confidence)
+    if prior_included < 0 or prior_excluded < 0:
+        raise ConfigError("--prior-included and --prior-excluded cannot be negative")
+    texts, labels = read_labelled(path, label_column)
+    relevant, irrelevant = sum(labels), len(labels) - sum(labels)
+    if prior_included > relevant or prior_excluded > irrelevant:
+        raise RecordParseError(
+            f"{relevant} records labelled 1 and {irrelevant} labelled 0 in {label_column}: fewer than the "
+            f"priors asked for (--prior-included {prior_included}, --prior-excluded {prior_excluded})",
+            path=path,
+        )
     out.mkdir(parents=True, exist_ok=True)
     ranker = Ranker(texts)
     runs, curves = [], []
