@@ -102,6 +102,11 @@ def test_records_with_nothing_to_rank_on_come_once_the_ranking_does_worse_than_c
     assert set(ranker.order(dry)[: len(blank)]) == blank
 
 
+def test_records_with_no_text_at_all_keep_their_order():
+    ranker = Ranker(["", " ", ""])  # say, registry identifiers imported without titles
+    assert ranker.blind.all() and ranker.order({0: 1}) == [1, 2] and ranker.order({0: 1, 1: 0}) == [2]
+
+
 def test_blank_records_are_screened_sooner_on_other_reviews():
     """Different reviews' data, their blank records relevant as often as the rest: sharply separable
     ones (where the model as before already put them just after the relevant records; one run's

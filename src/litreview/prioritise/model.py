@@ -62,7 +62,8 @@ class Ranker:
         on should come next."""
         rows = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
         y = np.fromiter(labels.values(), dtype=np.int8, count=len(labels))
-        if len(set(y.tolist())) < 2:  # nothing to learn from yet: the protocol's evidence, then file order
+        if len(set(y.tolist())) < 2 or not self.matrix.shape[1]:  # nothing to learn from (yet): the
+            # protocol's evidence, then file order
             return self.prior - np.arange(self.size) * 1e-9
         seen = ~self.blind[rows]
         blank_only = len(set(y[seen].tolist())) < 2  # the only relevant (or irrelevant) records are blank:
