@@ -114,7 +114,8 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
             with workspace.transaction():
                 workspace.set_meta("stopping_rule", {
                     "method": "hypergeometric test of Callaghan & Müller-Hansen 2020 (as buscarpy computes it)",
-                    "ranking": "litreview screen rank: TF-IDF 1-2-grams + linear SVM, protocol rules as features",
+                    "ranking": "litreview screen rank: TF-IDF 1-2-grams + linear SVM, protocol rules as features; "
+                    "records with no text ranked as random ones",
                     "recall_target": recall, "confidence": confidence, "p_value": status.p_value,
                     "reached": status.reached, "screened": status.screened, "total": status.total,
                     "relevant_seen": status.relevant_seen, "stage": stage,
@@ -169,7 +170,7 @@ def simulate_file(path: Path, out: Path, label_column: str = "label_included", p
         curves.append((seed, np.cumsum([labels[i] for i in run.order]) / sum(labels), run.stop_at))
     result = {"dataset": path.name, "records": len(labels), "relevant": sum(labels), "label_column": label_column,
               "prior_included": prior_included, "prior_excluded": prior_excluded, "recall_target": recall,
-              "confidence": confidence, "model": "TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced)",
+              "confidence": confidence, "model": "TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced); records with no text ranked as random ones",
               "runs": runs, "mean": summary(runs)}  # fmt: skip
     write_json(out / "metrics.json", result)
     _plot(out, curves, len(labels), path.name)
