@@ -75,10 +75,8 @@ class Ranker:
         model = LinearSVC(C=0.1, class_weight="balanced", tol=1e-2, random_state=0)
         model.fit(self.matrix[rows[seen]], y[seen])
         scores = model.decision_function(self.matrix)
-        if self.blind.any() and not blank_only:
-            spent = self.ranking_spent(y[seen], int(y.sum()))
-            if spent:
-                scores[self.blind] = scores.max() + 1.0
+        if self.blind.any() and not blank_only and self.ranking_spent(y[seen], int(y.sum())):
+            scores[self.blind] = scores.max() + 1.0
         return scores
 
     def ranking_spent(self, ranked: np.ndarray, relevant: int) -> bool:
