@@ -108,6 +108,16 @@ def test_record_text_is_escaped(app, bench):
     assert XSS_TITLE.split("</script>")[1].strip() in page
 
 
+def test_a_record_without_title_or_abstract_says_so(app, bench):
+    with Workspace.existing(bench.root) as ws:
+        blank = [r.record_id for r in ws.records() if not r.title.strip() and not r.abstract.strip()]
+    assert blank  # the shipped review has PubMed records whose text never came through
+    page = signed_in(app, "ana").get(f"/record/{blank[0]}").text
+    assert (
+        '<h1 data-testid="record-title"><em>No title.</em></h1>' in page and "<em>No abstract.</em>" in page
+    )
+
+
 def test_a_decision_is_stored_like_an_imported_one_and_the_next_record_follows(app, bench):
     c = signed_in(app, "ana")
     first = c.get("/screen").text
