@@ -322,6 +322,7 @@ def test_a_labelled_file_without_its_label_column_is_one_line(monkeypatch, capsy
     code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(DATA / "Cohen_2006_Antihistamines.csv"),
                         "--label-column", "included", "--out", str(tmp_path / "sim"))  # fmt: skip
     assert code == 2 and len(out.err.strip().splitlines()) == 1 and "'included'" in out.err
+    assert "columns found: 'record_id', 'pubmedID', 'title'" in out.err  # what it has instead
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,10 @@ def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
     names, rows = read_csv_table(path)
     header = {h.lower(): h for h in names}
     if label_column.lower() not in header or "title" not in header:
-        raise RecordParseError(f"needs a title and a {label_column!r} column", path=path, line=1)
+        found = ", ".join(repr(n) for n in names[:12]) or "none"
+        raise RecordParseError(
+            f"needs a title and a {label_column!r} column (columns found: {found})", path=path, line=1
+        )
     texts, labels = [], []
     for line, row in rows:
         value = row.get(header[label_column.lower()], "").strip()
