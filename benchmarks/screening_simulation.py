@@ -119,6 +119,7 @@ def main() -> None:
     python = None if args.no_asreview else ensure_env(args.env)
     paths = [SETS / f"{s}.csv" for s in args.sets.split(",")] if args.sets else sorted(SETS.glob("*.csv"))
     ours_all, theirs_all, stops, their_stops, biased_stops, ceilings = [], [], [], [], [], []
+    spreads: list[tuple[float, float | None]] = []  # per set: the SD of WSS@95 over seeds, ours and theirs
     print(
         f"{'dataset':34} {'N':>5} {'rel':>4} | litreview: WSS@95 rec@10 ATD loss ms/retrain | "
         "ASReview ELAS u4: WSS@95 rec@10 ATD loss ms/record | stop: screened recall"
@@ -164,6 +165,12 @@ def main() -> None:
             )
             ours_all.append(mo)
             theirs_all.append(mt)
+            spreads.append(
+                (
+                    float(np.std([m["wss95"] for m in ours])),
+                    float(np.std([m["wss95"] for m in theirs])) if theirs else None,
+                )
+            )
             line = (f"{path.stem:34} {len(labels):5d} {sum(labels):4d} | {mo['wss95']:6.3f} {mo['recall10']:6.3f} "
                     f"{mo['atd']:5.3f} {mo['loss']:5.3f} {mo['retrain_seconds'] * 1000:6.1f} | ")  # fmt: skip
             line += (f"{mt['wss95']:6.3f} {mt['recall10']:6.3f} {mt['atd']:5.3f} {mt['loss']:5.3f} "
@@ -181,6 +188,10 @@ def main() -> None:
         )
     else:
         print()
+    if args.seeds > 1:  # how far one set's mean moves with the seeds: smaller differences are noise
+        theirs_sd = [t for _, t in spreads if t is not None]
+        print(f"WSS@95 SD over seeds per set (median): litreview {np.median([o for o, _ in spreads]):.3f}"
+              + (f", ASReview {np.median(theirs_sd):.3f}" if theirs_sd else ""))  # fmt: skip
     reached = sum(r >= 0.95 for _, r in stops)
     print(f"stopping rule: target recall reached in {reached} of {len(stops)} runs ({reached / len(stops):.0%}; goal >= 95%), "
           f"screening cut by {1 - np.mean([s for s, _ in stops]):.0%} on average (goal >= 40%); with a perfect ranking "
