@@ -342,6 +342,25 @@ def test_simulation_settings_it_cannot_honour_are_one_line(args, said, monkeypat
     assert not (tmp_path / "sim").exists()  # nothing written
 
 
+def test_a_labelled_export_is_read_by_the_column_names_exports_use(monkeypatch, capsys, tmp_path):
+    with open(DATA / "Cohen_2006_Antihistamines.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    path = tmp_path / "wos.csv"  # Web of Science's and ASReview's names for the same columns
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Article Title", "AB", "included"])
+        writer.writerows([r["title"], r["abstract"], r["label_included"]] for r in rows)
+    code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(path), "--label-column", "included",
+                        "--seeds", "1", "--out", str(tmp_path / "wos"))  # fmt: skip
+    same, _ = run_cli(monkeypatch, capsys, "screen", "simulate", str(DATA / "Cohen_2006_Antihistamines.csv"),
+                      "--seeds", "1", "--out", str(tmp_path / "shipped"))  # fmt: skip
+    assert code == same == 0
+    read = [json.loads((tmp_path / d / "metrics.json").read_text())["mean"] for d in ("wos", "shipped")]
+    for mean in read:
+        del mean["retrain_seconds"]
+    assert read[0] == read[1]  # the same texts found: the same run
+
+
 def test_a_review_labelled_all_relevant_cannot_draw_an_irrelevant_prior(monkeypatch, capsys, tmp_path):
     path = tmp_path / "all.csv"
     path.write_text("title,abstract,label_included\nOne,a,1\nTwo,b,1\n", encoding="utf-8")

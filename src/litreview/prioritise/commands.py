@@ -16,6 +16,7 @@ from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record
 from litreview.screen.decisions import human_labels
 from litreview.sources.common import read_csv_table
+from litreview.sources.csv_records import columns_of
 
 RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
 
@@ -128,7 +129,8 @@ def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
     """Texts (title, abstract, keywords) and 0/1 labels of a labelled review (CSV)."""
     names, rows = read_csv_table(path)
     header = {h.lower(): h for h in names}
-    if label_column.lower() not in header or "title" not in header:
+    fields = columns_of(names)  # "Article Title", "primary_title", "TI"... as the CSV importer reads them
+    if label_column.lower() not in header or "title" not in fields:
         found = ", ".join(repr(n) for n in names[:12]) or "none"
         raise RecordParseError(
             f"needs a title and a {label_column!r} column (columns found: {found})", path=path, line=1
@@ -140,7 +142,7 @@ def read_labelled(path: Path, label_column: str) -> tuple[list[str], list[int]]:
             raise RecordParseError(f"{label_column} {value!r} is not 0 or 1", path=path, line=line)
         labels.append(int(float(value)))
         title, abstract, keywords = (
-            row.get(header[c], "") if c in header else "" for c in ("title", "abstract", "keywords")
+            row.get(fields[c], "") if c in fields else "" for c in ("title", "abstract", "keywords")
         )
         texts.append(document(title, abstract, keywords))
     if sum(labels) == 0:

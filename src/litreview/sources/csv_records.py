@@ -61,7 +61,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise not_utf8(payload, 1) from exc
     except csv.Error as exc:
         raise RecordParseError(f"unreadable CSV header: {exc}", path=payload, line=1) from exc
-    columns = _columns(list(header))
+    columns = columns_of(list(header))
     if "title" not in columns and "doi" not in columns:
         raise RecordParseError(
             f"no title or doi column (found: {', '.join(header) or 'nothing'})", path=payload, line=1
@@ -92,7 +92,8 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise RecordParseError("no rows below the header", path=payload, line=2)
 
 
-def _columns(header: list[str]) -> dict[str, str]:
+def columns_of(header: list[str]) -> dict[str, str]:
+    """The record fields a CSV header holds, by the names exports give them: field -> column."""
     lowered = {h.strip().lower(): h for h in header if h}
     out = {}
     for name, aliases in ALIASES.items():
