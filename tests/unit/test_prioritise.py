@@ -299,7 +299,7 @@ def test_a_ranked_list_says_why_a_blank_record_is_where_it_is(monkeypatch, capsy
         "x:1",
         "x:2",
     ]  # the ranking has run dry
-    assert all("ranked as a record drawn at random" in r["basis"] for r in rows[:3])
+    assert all("nothing to rank on; it comes next once the ranked records" in r["basis"] for r in rows[:3])
     assert all(r["basis"].startswith("model trained on") for r in rows[3:])
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.files import atomic_write_bytes, refuse_overwriting, write_csv, write_json
-from litreview.prioritise.model import Ranker, document
+from litreview.prioritise.model import BLANK_BASIS, DESCRIPTION, Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record
@@ -55,9 +55,8 @@ def rank_records(
     basis = (
         f"model trained on {len(labels)} decisions" if learned else "protocol evidence (rules), no model yet"
     )
-    blank = "no title, abstract or keywords: ranked as a record drawn at random would be"
     rows = [{"rank": k + 1, "record_id": records[i].record_id, "score": round(float(scores[i]), 4),
-             "title": records[i].title, "basis": blank if learned and ranker.blind[i] else basis}
+             "title": records[i].title, "basis": BLANK_BASIS if learned and ranker.blind[i] else basis}
             for k, i in enumerate(ranker.order(labels, scores))]  # fmt: skip
     return rows, basis, {r: y for r, y in labelled.items() if r in index}
 
@@ -115,8 +114,7 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
             with workspace.transaction():
                 workspace.set_meta("stopping_rule", {
                     "method": "hypergeometric test of Callaghan & Müller-Hansen 2020 (as buscarpy computes it)",
-                    "ranking": "litreview screen rank: TF-IDF 1-2-grams + linear SVM, protocol rules as features; "
-                    "records with no text ranked as random ones",
+                    "ranking": f"litreview screen rank: {DESCRIPTION}; protocol rules as features",
                     "recall_target": recall, "confidence": confidence, "p_value": status.p_value,
                     "reached": status.reached, "screened": status.screened, "total": status.total,
                     "relevant_seen": status.relevant_seen, "stage": stage,
@@ -172,10 +170,10 @@ def simulate_file(path: Path, out: Path, label_column: str = "label_included", p
     for seed in range(seeds):
         run = simulate(texts, labels, seed, prior_included, prior_excluded, recall, confidence, ranker)
         runs.append({"seed": seed, **metrics(run, labels)})
-        curves.append((seed, np.cumsum([labels[i] for i in run.order]) / sum(labels), run.stop_at))
-    result = {"dataset": path.name, "records": len(labels), "relevant": sum(labels), "label_column": label_column,
+        curves.append((seed, np.cumsum([labels[i] for i in run.order]) / relevant, run.stop_at))
+    result = {"dataset": path.name, "records": len(labels), "relevant": relevant, "label_column": label_column,
               "prior_included": prior_included, "prior_excluded": prior_excluded, "recall_target": recall,
-              "confidence": confidence, "model": "TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced); records with no text ranked as random ones",
+              "confidence": confidence, "model": DESCRIPTION,
               "runs": runs, "mean": summary(runs)}  # fmt: skip
     write_json(out / "metrics.json", result)
     _plot(out, curves, len(labels), path.name)

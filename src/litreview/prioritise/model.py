@@ -27,6 +27,12 @@ from sklearn.svm import LinearSVC
 
 EVIDENCE_WEIGHT = 2.0  # a rule match weighs about as much as a strong word
 RECENT = 20  # at least this many of the latest ranked decisions tell how well the ranking still does
+# the model in words, for the search log (PRISMA-S) and a simulation's metrics.json
+DESCRIPTION = (
+    "TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced); records with no text come next once "
+    "the ranked ones are less often relevant than a random record"
+)
+BLANK_BASIS = "no title, abstract or keywords: nothing to rank on; it comes next once the ranked records are less often relevant than a random one"
 
 
 def document(title: str, abstract: str = "", keywords: str = "") -> str:
