@@ -115,11 +115,17 @@ def shot(driver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
+def leave_page(driver, act) -> None:
+    """Do what posts the page's form, and wait until the browser has left the page: an element found
+    before then could belong to the page being left, and go stale as it is read."""
+    before = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(before))
+
+
 def press(driver, key: str) -> None:
     """Type one key on the page (not in a field) and wait for the next page when it posts."""
-    before = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.TAG_NAME, "body").send_keys(key)
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(before))
+    leave_page(driver, lambda: driver.find_element(By.TAG_NAME, "body").send_keys(key))
     wait_for(driver, "progress")
 
 
@@ -247,7 +253,7 @@ def test_search_opens_a_record_and_a_past_decision_is_changed_with_history(serve
     driver.find_element(By.CSS_SELECTOR, "ol li a").click()
     wait_for(driver, "record-title")
     for testid in ("decide-include", "decide-exclude"):  # decide, then change it on the record's page
-        driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click()
+        leave_page(driver, driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click)
         wait_for(driver, "history")
     rows = driver.find_elements(By.CSS_SELECTOR, '[data-testid="history"] tr')
     assert [r.find_elements(By.TAG_NAME, "td")[3].text for r in rows[1:]] == ["include", "exclude"]
