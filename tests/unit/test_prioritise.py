@@ -398,12 +398,11 @@ def test_a_retrain_bounded_in_passes_ranks_as_the_converged_model(recwarn):
     from sklearn.svm import LinearSVC
 
     from litreview.prioritise import model
-    from litreview.prioritise.model import document
+    from litreview.prioritise.commands import read_labelled
 
-    with open(DATA / "Cohen_2006_Antihistamines.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    ranker = Ranker([document(r["title"], r["abstract"]) for r in rows])
-    labels = {i: int(float(r["label_included"])) for i, r in enumerate(rows)}
+    texts, y = read_labelled(DATA / "Cohen_2006_Antihistamines.csv", "label_included")
+    ranker = Ranker(texts)
+    labels = dict(enumerate(y))
     bounded = ranker.scores(labels)
     assert not [w for w in recwarn if "converge" in str(w.message)]  # the bound is by design: no warning
     seen = ~ranker.blind
