@@ -309,6 +309,7 @@ def test_screen_simulate_on_a_real_labelled_review(monkeypatch, capsys, tmp_path
     assert code == 0, out.err
     result = json.loads((tmp_path / "sim" / "metrics.json").read_text())
     assert [r["seed"] for r in result["runs"]] == [0, 1] and result["relevant"] == 16
+    assert "seed" not in result["mean"]  # a mean of the metrics, not of the seeds' numbers
     keys = ("wss95", "recall10", "atd", "loss", "stop_screened", "stop_recall")
     for run in [*result["runs"], result["mean"]]:
         assert all(-0.05 <= run[k] <= 1 for k in keys)

@@ -166,15 +166,15 @@ def simulate_file(path: Path, out: Path, label_column: str = "label_included", p
         )
     out.mkdir(parents=True, exist_ok=True)
     ranker = Ranker(texts)
-    runs, curves = [], []
+    measured, curves = [], []
     for seed in range(seeds):
         run = simulate(texts, labels, seed, prior_included, prior_excluded, recall, confidence, ranker)
-        runs.append({"seed": seed, **metrics(run, labels)})
+        measured.append(metrics(run, labels))
         curves.append((seed, np.cumsum([labels[i] for i in run.order]) / relevant, run.stop_at))
     result = {"dataset": path.name, "records": len(labels), "relevant": relevant, "label_column": label_column,
               "prior_included": prior_included, "prior_excluded": prior_excluded, "recall_target": recall,
               "confidence": confidence, "model": DESCRIPTION,
-              "runs": runs, "mean": summary(runs)}  # fmt: skip
+              "runs": [{"seed": seed, **m} for seed, m in enumerate(measured)], "mean": summary(measured)}  # fmt: skip
     write_json(out / "metrics.json", result)
     _plot(out, curves, len(labels), path.name)
     return result
