@@ -63,6 +63,20 @@ def test_csv_sheet_round_trip_with_two_reviewers(workspace, tmp_path):
     assert pair["reviewers"] == ["ana", "ben"] and pair["records"] == 3
 
 
+def test_a_sheet_resaved_by_excel_with_semicolons_imports_the_same_decisions(workspace, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    export_decisions(workspace, sheet)
+    fill(sheet, {"x:1": "include", "x:2": "exclude"}, "ana")
+    with open(sheet, newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(sheet, "w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    summary = import_decisions(sheet, workspace)
+    assert summary["stored"] == 2
+    rows, _ = state(workspace)
+    assert {("x:1", "human", "include"), ("x:2", "human", "exclude")} <= {(r[0], r[2], r[4]) for r in rows}
+
+
 def test_xlsx_round_trip(workspace, tmp_path):
     from openpyxl import load_workbook
 

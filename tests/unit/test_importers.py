@@ -56,6 +56,36 @@ def test_csv_bib_dedupe_and_asreview_columns(tmp_path):
     assert row.authors == ("X", "Y") and row.keywords == ("k1", "k2") and row.doi == "10.1000/ABC"
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_with_semicolons_or_tabs_reads_as_the_comma_export(tmp_path, delimiter):
+    """Excel saves CSV with semicolons where the decimal mark is a comma; some tools export tabs.
+    Titles full of commas and semicolons must not mislead the choice: the header decides."""
+    rows = [
+        ["id", "title", "abstract", "authors", "year"],
+        ["1", "Carboplatin, etoposide; and more", "Small cell; large cell, 12 patients", "A; B", "2020"],
+        ["2", "Second, with a comma", "", "C", "2021"],
+    ]
+
+    def write(name, sep):
+        import csv
+
+        with open(tmp_path / name, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, delimiter=sep).writerows(rows)
+        records = load_records(tmp_path / name, "csv", source="x")
+        return [(r.record_id, r.title, r.abstract, r.authors, r.year) for r in records]
+
+    expected = write("comma.csv", ",")
+    assert [r[1] for r in expected] == ["Carboplatin, etoposide; and more", "Second, with a comma"]
+    assert write("other.csv", delimiter) == expected
+
+
+def test_csv_header_with_a_quoted_semicolon_is_still_comma_separated(tmp_path):
+    path = tmp_path / "quoted.csv"
+    path.write_text('id,title,"notes; more; and more",abstract\n1,"A, b",x,c\n', encoding="utf-8")
+    (record,) = load_records(path, "csv", source="x")
+    assert record.title == "A, b" and record.abstract == "c"
+
+
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [

@@ -319,6 +319,19 @@ def test_screen_simulate_on_a_real_labelled_review(monkeypatch, capsys, tmp_path
     ).read_text()
 
 
+def test_a_labelled_review_saved_by_excel_with_semicolons_reads_as_the_original(tmp_path):
+    import csv
+
+    from litreview.prioritise.commands import read_labelled
+
+    source = DATA / "Cohen_2006_Antihistamines.csv"
+    with open(source, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with open(tmp_path / "excel.csv", "w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    assert read_labelled(tmp_path / "excel.csv", "label_included") == read_labelled(source, "label_included")
+
+
 def test_a_labelled_file_without_its_label_column_is_one_line(monkeypatch, capsys, tmp_path):
     code, out = run_cli(monkeypatch, capsys, "screen", "simulate", str(DATA / "Cohen_2006_Antihistamines.csv"),
                         "--label-column", "included", "--out", str(tmp_path / "sim"))  # fmt: skip

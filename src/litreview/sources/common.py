@@ -76,6 +76,26 @@ def open_text(path: Path, newline: str | None = None) -> TextIO:
         raise RecordParseError(f"cannot open: {exc.strerror}", path=path) from exc
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV export, read from its header line: the commonest of comma, semicolon
+    (Excel in locales with a decimal comma) and tab outside quotes; comma when none or a tie.
+    The header alone decides because titles and abstracts are full of commas and semicolons, which
+    is what misleads csv.Sniffer on a sample of rows."""
+    unquoted = re.sub(r'"[^"]*"?', "", header_line)
+    return max(CSV_DELIMITERS, key=unquoted.count)  # max keeps the first (comma) on a tie
+
+
+def csv_lines(handle: TextIO) -> tuple[Iterator[str], str]:
+    """The handle's lines (the header read once, put back) and the delimiter its header shows."""
+    import itertools
+
+    first = handle.readline()
+    return itertools.chain([first], handle), csv_delimiter(first)
+
+
 def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, str]]:
     """(line number, line without its end and any BOM); bytes that are not UTF-8 stop with the
     line number and the file named."""
@@ -122,7 +142,8 @@ def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str
     csv.field_size_limit(10_000_000)  # abstracts can be long
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle, strict=True)
+            lines, delimiter = csv_lines(handle)
+            reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
             try:
                 header = [h.strip() for h in reader.fieldnames or []]
                 reader.fieldnames = header

@@ -17,6 +17,7 @@ from pathlib import Path
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
 from litreview.sources.common import (
+    csv_lines,
     find_doi,
     find_ncts,
     find_year,
@@ -54,8 +55,9 @@ def load_csv(path: Path | str, *, source: str = "csv", run_id: str = "") -> Iter
 
 
 def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
-    reader = csv.DictReader(handle, strict=True)
     try:
+        lines, delimiter = csv_lines(handle)
+        reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
         header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
         raise not_utf8(payload, 1) from exc
