@@ -46,6 +46,7 @@ FORMATS_BY_SUFFIX = {
     ".xml.gz": "pubmed-xml",
     ".json": "ctgov-json",
     ".csv": "csv",
+    ".tsv": "csv",
     ".jsonl": "jsonl",
 }
 
@@ -74,6 +75,8 @@ def detect_format(path: Path) -> str:
         return "nbib"
     if re.search(r"^TY  - ", head, re.MULTILINE):
         return "ris"
+    if head.split("\n", 1)[0].count("\t") >= 2:  # a tab-delimited table: Web of Science's savedrecs.txt
+        return "csv"
     raise ConfigError(
         f"cannot tell the format of this file (choose --format: {', '.join(FORMATS)})", path=path
     )

@@ -86,6 +86,156 @@ def test_csv_header_with_a_quoted_semicolon_is_still_comma_separated(tmp_path):
     assert record.title == "A, b" and record.abstract == "c"
 
 
+WOS_TAGS = [
+    "PT",
+    "AU",
+    "BA",
+    "BE",
+    "GP",
+    "AF",
+    "BF",
+    "CA",
+    "TI",
+    "SO",
+    "SE",
+    "BS",
+    "LA",
+    "DT",
+    "CT",
+    "CY",
+    "CL",
+    "SP",
+    "HO",
+    "DE",
+    "ID",
+    "AB",
+    "C1",
+    "C3",
+    "RP",
+    "EM",
+    "RI",
+    "OI",
+    "FU",
+    "FP",
+    "FX",
+    "CR",
+    "NR",
+    "TC",
+    "Z9",
+    "U1",
+    "U2",
+    "PU",
+    "PI",
+    "PA",
+    "SN",
+    "EI",
+    "BN",
+    "J9",
+    "JI",
+    "PD",
+    "PY",
+    "VL",
+    "IS",
+    "PN",
+    "SU",
+    "SI",
+    "MA",
+    "BP",
+    "EP",
+    "AR",
+    "DI",
+    "DL",
+    "D2",
+    "EA",
+    "PG",
+    "WC",
+    "WE",
+    "SC",
+    "GA",
+    "PM",
+    "OA",
+    "HC",
+    "HP",
+    "DA",
+    "UT",
+]
+
+
+def test_web_of_science_tab_delimited_export(tmp_path):
+    """Web of Science's "Tab delimited file" export: field tags, never quoted, a tab after the last
+    field. There ID is Keywords Plus (not a record id), UT the accession, PM the PMID, BP/EP the pages."""
+    article = dict(PT="J", AU="Walter, T; Tougeron, D", TI="Poorly differentiated gastro-entero-pancreatic neuroendocrine carcinomas",
+                   SO="EUROPEAN JOURNAL OF CANCER", LA="English", DT="Article", DE="Neuroendocrine carcinoma; Chemotherapy",
+                   ID="SMALL-CELL CARCINOMA; ETOPOSIDE", AB='Platinum-etoposide is "standard" first line.',
+                   PY="2017", VL="79", BP="158", EP="168", DI="10.1016/j.ejca.2017.03.032", PM="28463756",
+                   UT="WOS:000402706500019")  # fmt: skip
+    abstract = dict(PT="J", AU="Doe, A", TI='"Real-world" outcomes of NEC: a registry', SO="ANNALS OF ONCOLOGY",
+                    DT="Meeting Abstract", ID="SURVIVAL", PY="2019", VL="30", SU="5", UT="WOS:000491295400101")  # fmt: skip
+    path = tmp_path / "savedrecs.txt"
+    lines = ["\t".join(WOS_TAGS) + "\t"] + [
+        "\t".join(row.get(t, "") for t in WOS_TAGS) + "\t" for row in (article, abstract)
+    ]
+    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert detect_format(path) == "csv"  # by its first line: .txt is also MEDLINE's and RIS's
+    first, second = load_records(path, "csv", source="wos")
+    assert (
+        first.record_id == "wos:28463756"
+        and first.pmid == "28463756"
+        and first.accession == "WOS:000402706500019"
+    )
+    assert first.keywords == (
+        "Neuroendocrine carcinoma",
+        "Chemotherapy",
+    )  # author keywords, not Keywords Plus
+    assert first.pages == "158-168" and first.doi == "10.1016/j.ejca.2017.03.032" and first.year == 2017
+    assert first.authors == ("Walter, T", "Tougeron, D") and first.journal == "EUROPEAN JOURNAL OF CANCER"
+    assert (
+        first.abstract == 'Platinum-etoposide is "standard" first line.'
+        and first.record_type == "journal-article"
+    )
+    assert (
+        second.record_id == "wos:WOS:000491295400101"
+        and second.title == '"Real-world" outcomes of NEC: a registry'
+    )
+    assert second.record_type == "conference-abstract"
+
+
+def test_a_tab_delimited_field_spanning_lines_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "excel.tsv"
+    path.write_text('id\ttitle\tabstract\n1\tA\t"two\nlines"\n2\tB\tc\n', encoding="utf-8")
+    with pytest.raises(
+        RecordParseError, match=r"excel.tsv:3 \(record 2\): row has fewer fields than the header"
+    ):
+        list(load_records(path, "csv", source="x"))
+
+
+def test_scopus_csv_export(tmp_path):
+    header = ("Authors,Author full names,Author(s) ID,Title,Year,Source title,Volume,Issue,Art. No.,Page start,Page end,"
+              "Page count,Cited by,DOI,Link,Abstract,Author Keywords,Index Keywords,PubMed ID,"
+              "Language of Original Document,Abbreviated Source Title,Document Type,Publication Stage,Open Access,Source,EID")  # fmt: skip
+    rows = [
+        {"Authors": "Walter T.; Tougeron D.", "Title": "Poorly differentiated carcinomas", "Year": "2017",
+         "Source title": "European Journal of Cancer", "Volume": "79", "Page start": "158", "Page end": "168",
+         "DOI": "10.1016/j.ejca.2017.03.032", "Abstract": "Platinum, etoposide.", "Author Keywords": "NEC; Chemotherapy",
+         "Index Keywords": "etoposide", "PubMed ID": "28463756", "Language of Original Document": "English",
+         "Document Type": "Article", "Source": "Scopus", "EID": "2-s2.0-85018463612"},
+        {"Authors": "Doe A.", "Title": "Registry outcomes", "Year": "2019", "Source title": "Annals of Oncology",
+         "Document Type": "Conference Paper", "Source": "Scopus", "EID": "2-s2.0-85075000000"},
+    ]  # fmt: skip
+    import csv
+
+    path = tmp_path / "scopus.csv"
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header.split(","))
+        writer.writeheader()
+        writer.writerows(rows)
+    first, second = load_records(path, "csv", source="scopus")
+    assert first.pmid == "28463756" and first.accession == "2-s2.0-85018463612" and first.pages == "158-168"
+    assert first.keywords == ("NEC", "Chemotherapy") and first.journal == "European Journal of Cancer"
+    assert first.language == "English" and first.authors == ("Walter T.", "Tougeron D.")
+    assert second.record_id == "scopus:2-s2.0-85075000000" and second.record_type == "conference-abstract"
+
+
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [

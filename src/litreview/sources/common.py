@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -88,12 +90,27 @@ def csv_delimiter(header_line: str) -> str:
     return max(CSV_DELIMITERS, key=unquoted.count)  # max keeps the first (comma) on a tie
 
 
-def csv_lines(handle: TextIO) -> tuple[Iterator[str], str]:
-    """The handle's lines (the header read once, put back) and the delimiter its header shows."""
-    import itertools
-
+def csv_reader(handle: TextIO) -> csv.DictReader:
+    """A DictReader over a CSV export in the delimiter its header line shows. Tab-delimited exports
+    (Web of Science's) never quote: a title that opens with a quoted phrase is text there, so they are
+    read unquoted, and a row short of the header's fields is an error (see ``short_row``)."""
     first = handle.readline()
-    return itertools.chain([first], handle), csv_delimiter(first)
+    delimiter = csv_delimiter(first)
+    lines = itertools.chain([first], handle)
+    if delimiter == "\t":
+        return csv.DictReader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=True)
+    return csv.DictReader(lines, delimiter=delimiter, strict=True)
+
+
+SHORT_ROW = (
+    "row has fewer fields than the header (a tab-delimited file is read unquoted: no field may span lines)"
+)
+
+
+def short_row(reader: csv.DictReader, row: dict) -> bool:
+    """Whether an unquoted (tab-delimited) row lacks some of the header's fields: a quoted field that
+    spans lines, as Excel writes, which an unquoted read would otherwise split without a word."""
+    return reader.reader.dialect.quoting == csv.QUOTE_NONE and None in row.values()
 
 
 def numbered_lines(lines: Iterable[str], payload: str) -> Iterator[tuple[int, str]]:
@@ -137,19 +154,19 @@ def first_invalid_utf8(path: Path) -> tuple[int, int, int] | None:
 def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """A CSV file's header (trimmed) and its rows with their line numbers; not UTF-8, malformed or
     unreadable files are one RecordParseError naming the file (and the line, where known)."""
-    import csv
-
     csv.field_size_limit(10_000_000)  # abstracts can be long
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            lines, delimiter = csv_lines(handle)
-            reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+            reader = csv_reader(handle)
             try:
                 header = [h.strip() for h in reader.fieldnames or []]
                 reader.fieldnames = header
-                return header, [
-                    (reader.line_num, {k: v or "" for k, v in row.items() if k}) for row in reader
-                ]
+                rows = []
+                for row in reader:
+                    if short_row(reader, row):
+                        raise RecordParseError(SHORT_ROW, path=path, line=reader.line_num)
+                    rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k}))
+                return header, rows
             except csv.Error as exc:  # the line reached when the CSV broke (an unclosed quote: the last)
                 raise RecordParseError(
                     f"malformed CSV: {exc}", path=path, line=reader.reader.line_num

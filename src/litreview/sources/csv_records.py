@@ -17,32 +17,36 @@ from pathlib import Path
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance
 from litreview.sources.common import (
-    csv_lines,
+    SHORT_ROW,
+    csv_reader,
     find_doi,
     find_ncts,
     find_year,
     not_utf8,
     open_text,
+    short_row,
     unique_ids,
 )
 
-ALIASES = {
+ALIASES = {  # ASReview, bib-dedupe, Scopus's CSV and Web of Science's tab-delimited export (field tags)
     "id": ("id", "record_id", "recordid", "key"),
     "title": ("title", "primary_title", "article title", "ti"),
     "abstract": ("abstract", "ab"),
     "authors": ("authors", "author", "au", "first_authors"),
-    "year": ("year", "publication_year", "py", "date"),
+    "year": ("year", "publication_year", "publication year", "py", "date"),
     "journal": ("journal", "secondary_title", "journal_name", "source title", "source", "so"),
     "doi": ("doi", "di"),
-    "pmid": ("pmid", "pubmed_id", "pubmedid"),
+    "pmid": ("pmid", "pubmed_id", "pubmedid", "pubmed id", "pm"),
     "pmcid": ("pmcid", "pmc", "pmc_id"),
-    "accession": ("accession", "accession_number", "an", "ut", "eid", "embase_id"),
+    "accession": ("accession", "accession_number", "an", "ut", "ut (unique wos id)", "eid", "embase_id"),
     "volume": ("volume", "vl"),
     "issue": ("number", "issue", "is"),
     "pages": ("pages", "pg"),
-    "keywords": ("keywords", "kw", "de"),
-    "type": ("entrytype", "type_of_reference", "type"),
-    "language": ("language", "la"),
+    "page_start": ("page start", "start page", "bp"),
+    "page_end": ("page end", "end page", "ep"),
+    "keywords": ("keywords", "author keywords", "kw", "de"),
+    "type": ("entrytype", "type_of_reference", "type", "document type", "dt"),
+    "language": ("language", "language of original document", "la"),
 }
 _SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+")
 csv.field_size_limit(10_000_000)  # abstracts can be long
@@ -56,8 +60,7 @@ def load_csv(path: Path | str, *, source: str = "csv", run_id: str = "") -> Iter
 
 def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
     try:
-        lines, delimiter = csv_lines(handle)
-        reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
+        reader = csv_reader(handle)
         header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
         raise not_utf8(payload, 1) from exc
@@ -89,6 +92,8 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         if None in row:
             raise RecordParseError("row has more fields than the header", path=payload, index=index,
                                    line=reader.line_num)  # fmt: skip
+        if short_row(reader, row):
+            raise RecordParseError(SHORT_ROW, path=payload, index=index, line=reader.line_num)
         yield _citation(row, columns, source, run_id, payload, index, reader.line_num)
     if index == 0:
         raise RecordParseError("no rows below the header", path=payload, line=2)
@@ -97,6 +102,8 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
 def columns_of(header: list[str]) -> dict[str, str]:
     """The record fields a CSV header holds, by the names exports give them: field -> column."""
     lowered = {h.strip().lower(): h for h in header if h}
+    if {"pt", "ut"} <= lowered.keys():  # Web of Science's field tags: ID there is Keywords Plus, not an id
+        lowered.pop("id", None)
     out = {}
     for name, aliases in ALIASES.items():
         for alias in aliases:
@@ -133,7 +140,7 @@ def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
         year=find_year(year_text),
         volume=get("volume"),
         issue=get("issue"),
-        pages=get("pages"),
+        pages=get("pages") or "-".join(p for p in (get("page_start"), get("page_end")) if p),
         doi=doi,
         pmid=re.sub(r"\D", "", get("pmid")),
         pmcid=get("pmcid"),
@@ -141,8 +148,9 @@ def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
         nct_ids=find_ncts(title, abstract),
         keywords=tuple(k.strip() for k in re.split(r";|,", get("keywords")) if k.strip()),
         language=get("language"),
+        # bibtex inproceedings, Scopus "Conference Paper", Web of Science "Meeting Abstract" / "Proceedings Paper"
         record_type="conference-abstract"
-        if kind in ("inproceedings", "conference", "conf")
+        if any(word in kind for word in ("inproceedings", "conf", "proceedings", "meeting"))
         else "journal-article",
         provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
     )
