@@ -236,6 +236,48 @@ def test_scopus_csv_export(tmp_path):
     assert second.record_id == "scopus:2-s2.0-85075000000" and second.record_type == "conference-abstract"
 
 
+def write_csv(path, header, rows):
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_zotero_csv_export(tmp_path):
+    header = ["Key", "Item Type", "Publication Year", "Author", "Title", "Publication Title", "ISBN", "ISSN", "DOI",
+              "Url", "Abstract Note", "Date", "Date Added", "Pages", "Num Pages", "Issue", "Volume",
+              "Journal Abbreviation", "Language", "Type", "Library Catalog", "Extra", "Notes", "Manual Tags",
+              "Automatic Tags"]  # fmt: skip
+    rows = [
+        {"Key": "ABCD1234", "Item Type": "journalArticle", "Publication Year": "2017", "Author": "Walter, T.; Tougeron, D.",
+         "Title": "Poorly differentiated carcinomas", "Publication Title": "European Journal of Cancer",
+         "DOI": "10.1016/j.ejca.2017.03.032", "Abstract Note": "Platinum, etoposide.", "Date": "2017-07",
+         "Pages": "158-168", "Volume": "79", "Language": "eng", "Library Catalog": "PubMed",
+         "Extra": "PMID: 28463756", "Manual Tags": "NEC; Chemotherapy"},
+        {"Key": "EFGH5678", "Item Type": "conferencePaper", "Publication Year": "2019", "Author": "Doe, A.",
+         "Title": "Registry outcomes", "Publication Title": "Annals of Oncology", "Type": "Poster"},
+    ]  # fmt: skip
+    first, second = load_records(write_csv(tmp_path / "zotero.csv", header, rows), "csv", source="z")
+    assert first.record_id == "z:ABCD1234" and first.pmid == "28463756" and first.year == 2017
+    assert first.abstract == "Platinum, etoposide." and first.journal == "European Journal of Cancer"
+    assert first.keywords == ("NEC", "Chemotherapy") and first.record_type == "journal-article"
+    assert second.record_type == "conference-abstract" and second.pmid == ""
+
+
+def test_covidence_csv_export(tmp_path):
+    header = ["Title", "Authors", "Abstract", "Published Year", "Published Month", "Journal", "Volume", "Issue",
+              "Pages", "Accession Number", "DOI", "Ref", "Covidence #", "Study", "Notes", "Tags"]  # fmt: skip
+    rows = [{"Title": "Poorly differentiated carcinomas", "Authors": "Walter T; Tougeron D", "Abstract": "Platinum.",
+             "Published Year": "2017", "Journal": "Eur J Cancer", "Accession Number": "28463756",
+             "DOI": "10.1016/j.ejca.2017.03.032", "Covidence #": "#1042", "Study": "Walter 2017"}]  # fmt: skip
+    (record,) = load_records(write_csv(tmp_path / "covidence.csv", header, rows), "csv", source="cov")
+    assert record.record_id == "cov:#1042" and record.year == 2017 and record.accession == "28463756"
+    assert record.authors == ("Walter T", "Tougeron D") and record.journal == "Eur J Cancer"
+
+
 @pytest.mark.parametrize(
     ("fmt", "content", "message"),
     [

@@ -28,26 +28,39 @@ from litreview.sources.common import (
     unique_ids,
 )
 
-ALIASES = {  # ASReview, bib-dedupe, Scopus's CSV and Web of Science's tab-delimited export (field tags)
-    "id": ("id", "record_id", "recordid", "key"),
-    "title": ("title", "primary_title", "article title", "ti"),
-    "abstract": ("abstract", "ab"),
+# the names exports give each field, compared as column_key() makes them ("Accession Number" =
+# "accession_number"): ASReview, bib-dedupe, Zotero, EndNote, Covidence, Scopus's CSV and Web of
+# Science's tab-delimited export (field tags); the first a header holds wins
+ALIASES = {
+    "id": ("id", "record_id", "recordid", "key", "covidence"),
+    "title": ("title", "primary_title", "article_title", "ti"),
+    "abstract": ("abstract", "abstract_note", "ab"),
     "authors": ("authors", "author", "au", "first_authors"),
-    "year": ("year", "publication_year", "publication year", "py", "date"),
-    "journal": ("journal", "secondary_title", "journal_name", "source title", "source", "so"),
+    "year": ("year", "publication_year", "published_year", "py", "date"),
+    "journal": (
+        "journal",
+        "secondary_title",
+        "journal_name",
+        "source_title",
+        "publication_title",
+        "source",
+        "so",
+    ),
     "doi": ("doi", "di"),
-    "pmid": ("pmid", "pubmed_id", "pubmedid", "pubmed id", "pm"),
+    "pmid": ("pmid", "pubmed_id", "pubmedid", "pm"),
     "pmcid": ("pmcid", "pmc", "pmc_id"),
-    "accession": ("accession", "accession_number", "an", "ut", "ut (unique wos id)", "eid", "embase_id"),
+    "accession": ("accession", "accession_number", "an", "ut", "ut_unique_wos_id", "eid", "embase_id"),
     "volume": ("volume", "vl"),
     "issue": ("number", "issue", "is"),
     "pages": ("pages", "pg"),
-    "page_start": ("page start", "start page", "bp"),
-    "page_end": ("page end", "end page", "ep"),
-    "keywords": ("keywords", "author keywords", "kw", "de"),
-    "type": ("entrytype", "type_of_reference", "type", "document type", "dt"),
-    "language": ("language", "language of original document", "la"),
+    "page_start": ("page_start", "start_page", "bp"),
+    "page_end": ("page_end", "end_page", "ep"),
+    "keywords": ("keywords", "author_keywords", "manual_tags", "kw", "de"),
+    "type": ("entrytype", "type_of_reference", "reference_type", "item_type", "document_type", "type", "dt"),
+    "language": ("language", "language_of_original_document", "la"),
+    "extra": ("extra",),  # Zotero's: "PMID: 28463756" and the like
 }
+_EXTRA_PMID = re.compile(r"\bPMID:\s*(\d+)")
 _SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+")
 csv.field_size_limit(10_000_000)  # abstracts can be long
 
@@ -99,9 +112,20 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise RecordParseError("no rows below the header", path=payload, line=2)
 
 
+def pmid_in(extra: str) -> str:
+    """The PMID a free-text field such as Zotero's "Extra" names ("PMID: 28463756"), or ""."""
+    found = _EXTRA_PMID.search(extra)
+    return found.group(1) if found else ""
+
+
+def column_key(name: str) -> str:
+    """A column name as aliases are written: lower case, any run of other characters one "_"."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
 def columns_of(header: list[str]) -> dict[str, str]:
     """The record fields a CSV header holds, by the names exports give them: field -> column."""
-    lowered = {h.strip().lower(): h for h in header if h}
+    lowered = {column_key(h): h for h in header if h}
     if {"pt", "ut"} <= lowered.keys():  # Web of Science's field tags: ID there is Keywords Plus, not an id
         lowered.pop("id", None)
     out = {}
@@ -116,7 +140,7 @@ def columns_of(header: list[str]) -> dict[str, str]:
 def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
     get = lambda name: " ".join((row.get(columns[name]) or "").split()) if name in columns else ""  # noqa: E731
     title, doi = get("title"), find_doi(get("doi"))
-    if not any(get(name) for name in columns if name not in ("id", "type")):
+    if not any(get(name) for name in columns if name not in ("id", "type", "extra")):
         raise RecordParseError(
             "row has an id at most: no bibliographic field", path=payload, index=index, line=line
         )
@@ -142,7 +166,7 @@ def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
         issue=get("issue"),
         pages=get("pages") or "-".join(p for p in (get("page_start"), get("page_end")) if p),
         doi=doi,
-        pmid=re.sub(r"\D", "", get("pmid")),
+        pmid=re.sub(r"\D", "", get("pmid") or pmid_in(get("extra"))),
         pmcid=get("pmcid"),
         accession=get("accession"),
         nct_ids=find_ncts(title, abstract),
