@@ -234,6 +234,21 @@ def test_scopus_csv_export(tmp_path):
     assert first.keywords == ("NEC", "Chemotherapy") and first.journal == "European Journal of Cancer"
     assert first.language == "English" and first.authors == ("Walter T.", "Tougeron D.")
     assert second.record_id == "scopus:2-s2.0-85075000000" and second.record_type == "conference-abstract"
+    (before_2023,) = load_records(write_csv(tmp_path / "old.csv", header.split(","), [{**rows[0], "Authors": "Walter T., Tougeron D., Ruszniewski P."}]), "csv", source="s")  # fmt: skip
+    assert before_2023.authors == (
+        "Walter T.",
+        "Tougeron D.",
+        "Ruszniewski P.",
+    )  # Scopus's separator before 2023
+
+
+@pytest.mark.parametrize("authors", ["Wright Jr., T C", "Smith, J. W., 2nd", "Savell, V. H., Jr."])
+def test_a_bibtex_name_with_a_suffix_is_not_split_as_scopus_initials(authors):
+    """Names as bib-dedupe's labelled sets write them: the comma before a suffix is no separator."""
+    from litreview.sources.csv_records import split_authors
+
+    assert split_authors(authors) == (authors,)
+    assert split_authors(f"{authors} and Doe, A") == (authors, "Doe, A")
 
 
 def write_csv(path, header, rows):

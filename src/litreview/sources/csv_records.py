@@ -61,7 +61,10 @@ ALIASES = {
     "extra": ("extra",),  # Zotero's: "PMID: 28463756" and the like
 }
 _EXTRA_PMID = re.compile(r"\bPMID:\s*(\d+)")
-_SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+")
+_SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+")  # "A; B" (Scopus, Zotero, ASReview), "A and B" (bibtex)
+# Scopus before 2023: "Walter T., Tougeron D.-P.": only when every part is a name and its initials, so
+# "Wright Jr., T C" and "Smith, J. W., 2nd" (bibtex) stay one author
+_INITIALLED = re.compile(r"[^,;]+?\s(?:[A-Z][a-z]?\.-?\s?)+")
 csv.field_size_limit(10_000_000)  # abstracts can be long
 
 
@@ -112,6 +115,15 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         raise RecordParseError("no rows below the header", path=payload, line=2)
 
 
+def split_authors(text: str) -> tuple[str, ...]:
+    authors = tuple(a.strip() for a in _SPLIT_AUTHORS.split(text) if a.strip())
+    if len(authors) == 1:
+        initialled = tuple(a.strip() for a in re.split(r"(?<=\.),\s+", text))
+        if len(initialled) > 1 and all(_INITIALLED.fullmatch(a) for a in initialled):
+            return initialled
+    return authors
+
+
 def pmid_in(extra: str) -> str:
     """The PMID a free-text field such as Zotero's "Extra" names ("PMID: 28463756"), or ""."""
     found = _EXTRA_PMID.search(extra)
@@ -144,7 +156,7 @@ def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
         raise RecordParseError(
             "row has an id at most: no bibliographic field", path=payload, index=index, line=line
         )
-    authors = tuple(a.strip() for a in _SPLIT_AUTHORS.split(get("authors")) if a.strip())
+    authors = split_authors(get("authors"))
     year_text = get("year")
     native = get("id") or get("pmid") or get("accession") or doi
     if not native:
