@@ -18,7 +18,7 @@ from litreview.errors import ConfigError, LitreviewError
 
 SOURCE_KINDS = ("pubmed", "ctgov", "file")
 # The file formats a source may name; importers.READERS has one reader for each, checked on import.
-FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "ctgov-json", "csv", "jsonl")
+FILE_FORMATS = ("ris", "nbib", "pubmed-xml", "endnote-xml", "wos-text", "ctgov-json", "csv", "jsonl")
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"

@@ -15,6 +15,7 @@ from litreview.sources.endnote_xml import load_endnote_xml
 from litreview.sources.medline_text import load_medline
 from litreview.sources.pubmed_xml import load_pubmed_xml
 from litreview.sources.ris import load_ris
+from litreview.sources.wos_text import load_wos_text
 
 
 def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iterator[Record]:
@@ -32,6 +33,7 @@ READERS: dict[str, Callable[[Path, str, str], Iterable[Record]]] = {
     "nbib": lambda path, source, run_id: load_medline(path, source=source, run_id=run_id),
     "pubmed-xml": lambda path, source, run_id: load_pubmed_xml(path, source=source, run_id=run_id),
     "endnote-xml": lambda path, source, run_id: load_endnote_xml(path, source=source, run_id=run_id),
+    "wos-text": lambda path, source, run_id: load_wos_text(path, source=source, run_id=run_id),
     "ctgov-json": lambda path, source, run_id: load_ctgov_json(path, run_id=run_id),
     "csv": lambda path, source, run_id: load_csv(path, source=source, run_id=run_id),
     "jsonl": lambda path, source, run_id: load_jsonl(path),  # litreview's own records, ids kept
@@ -47,6 +49,7 @@ FORMATS_BY_SUFFIX = {
     ".json": "ctgov-json",
     ".csv": "csv",
     ".tsv": "csv",
+    ".ciw": "wos-text",  # Web of Science's "EndNote Desktop" export
     ".jsonl": "jsonl",
 }
 
@@ -75,6 +78,8 @@ def detect_format(path: Path) -> str:
         return "nbib"
     if re.search(r"^TY  - ", head, re.MULTILINE):
         return "ris"
+    if re.match(r"FN |PT [A-Z]\r?$", head, re.MULTILINE):  # Web of Science's "Plain text file"
+        return "wos-text"
     if head.split("\n", 1)[0].count("\t") >= 2:  # a tab-delimited table: Web of Science's savedrecs.txt
         return "csv"
     raise ConfigError(

@@ -1,6 +1,7 @@
 """Every import format: the record model it yields, and bad files rejected with file and position."""
 
 import tracemalloc
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -161,16 +162,19 @@ WOS_TAGS = [
 ]
 
 
-def test_web_of_science_tab_delimited_export(tmp_path):
-    """Web of Science's "Tab delimited file" export: field tags, never quoted, a tab after the last
-    field. There ID is Keywords Plus (not a record id), UT the accession, PM the PMID, BP/EP the pages."""
-    article = dict(PT="J", AU="Walter, T; Tougeron, D", TI="Poorly differentiated gastro-entero-pancreatic neuroendocrine carcinomas",
+WOS_ARTICLE = dict(PT="J", AU="Walter, T; Tougeron, D", TI="Poorly differentiated gastro-entero-pancreatic neuroendocrine carcinomas",
                    SO="EUROPEAN JOURNAL OF CANCER", LA="English", DT="Article", DE="Neuroendocrine carcinoma; Chemotherapy",
                    ID="SMALL-CELL CARCINOMA; ETOPOSIDE", AB='Platinum-etoposide is "standard" first line.',
                    PY="2017", VL="79", BP="158", EP="168", DI="10.1016/j.ejca.2017.03.032", PM="28463756",
                    UT="WOS:000402706500019")  # fmt: skip
-    abstract = dict(PT="J", AU="Doe, A", TI='"Real-world" outcomes of NEC: a registry', SO="ANNALS OF ONCOLOGY",
+WOS_ABSTRACT = dict(PT="J", AU="Doe, A", TI='"Real-world" outcomes of NEC: a registry', SO="ANNALS OF ONCOLOGY",
                     DT="Meeting Abstract", ID="SURVIVAL", PY="2019", VL="30", SU="5", UT="WOS:000491295400101")  # fmt: skip
+
+
+def test_web_of_science_tab_delimited_export(tmp_path):
+    """Web of Science's "Tab delimited file" export: field tags, never quoted, a tab after the last
+    field. There ID is Keywords Plus (not a record id), UT the accession, PM the PMID, BP/EP the pages."""
+    article, abstract = WOS_ARTICLE, WOS_ABSTRACT
     path = tmp_path / "savedrecs.txt"
     lines = ["\t".join(WOS_TAGS) + "\t"] + [
         "\t".join(row.get(t, "") for t in WOS_TAGS) + "\t" for row in (article, abstract)
@@ -198,6 +202,67 @@ def test_web_of_science_tab_delimited_export(tmp_path):
         and second.title == '"Real-world" outcomes of NEC: a registry'
     )
     assert second.record_type == "conference-abstract"
+
+
+def wos_plain_text(records) -> str:
+    """Records as Web of Science's "Plain text file" export writes them: one author a line, long
+    text wrapped onto lines indented by three spaces, each record closed by ER."""
+    import textwrap
+
+    lines = ["FN Clarivate Analytics Web of Science", "VR 1.0"]
+    for record in records:
+        for tag, value in record.items():
+            if tag == "AU":
+                parts = value.split("; ")
+            else:
+                parts = textwrap.wrap(value, 30, break_long_words=False, break_on_hyphens=False)
+            lines += [f"{tag} {parts[0]}"] + [f"   {part}" for part in parts[1:]]
+        lines += ["ER", ""]
+    return "\ufeff" + "\n".join([*lines, "EF"]) + "\n"
+
+
+def test_web_of_science_plain_text_gives_the_records_its_tab_delimited_export_does(tmp_path):
+    plain = tmp_path / "savedrecs.txt"
+    plain.write_text(wos_plain_text([WOS_ARTICLE, WOS_ABSTRACT]), encoding="utf-8")
+    assert detect_format(plain) == "wos-text"
+    table = tmp_path / "savedrecs.tsv"
+    table.write_text("\n".join(["\t".join(WOS_TAGS)] + ["\t".join(r.get(t, "") for t in WOS_TAGS) for r in (WOS_ARTICLE, WOS_ABSTRACT)]), encoding="utf-8")  # fmt: skip
+
+    def fields(path, fmt):
+        return [replace(r, provenance=None) for r in load_records(path, fmt, source="wos")]
+
+    assert fields(plain, "wos-text") == fields(table, "csv")
+    first, second = load_records(plain, "wos-text", source="wos")
+    assert first.title == WOS_ARTICLE["TI"] and first.authors == (
+        "Walter, T",
+        "Tougeron, D",
+    )  # wrapped text rejoined
+    assert (
+        first.keywords == ("Neuroendocrine carcinoma", "Chemotherapy")
+        and second.record_type == "conference-abstract"
+    )
+    ciw = tmp_path / "export.ciw"  # the "EndNote Desktop" export: the same text
+    ciw.write_text(plain.read_text(encoding="utf-8"), encoding="utf-8")
+    assert detect_format(ciw) == "wos-text"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("PT J\nTI A study\nUT WOS:1\n", r"cut.txt:1 \(record 1\): record not closed by ER"),
+        (
+            "PT J\nTI A study\nUT WOS:1\nER\n\nPT J\nTI B\n  half indented\n",
+            r"cut.txt:8: not a Web of Science tagged line",
+        ),
+        ("PT J\nTI No accession\nER\n", r"cut.txt:1 \(record 1\): record has no UT"),
+        ("FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n", r"cut.txt: no Web of Science records"),
+    ],
+)
+def test_a_broken_web_of_science_file_is_refused_with_its_line(tmp_path, text, message):
+    path = tmp_path / "cut.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RecordParseError, match=message):
+        list(load_records(path, "wos-text", source="wos"))
 
 
 def test_a_tab_delimited_field_spanning_lines_is_refused_with_its_line(tmp_path):

@@ -101,7 +101,10 @@ def import_file(
     ],
     out: OutOption,
     fmt: Annotated[
-        str, typer.Option("--format", help="auto | ris | nbib | pubmed-xml | endnote-xml | ctgov-json | csv")
+        str,
+        typer.Option(
+            "--format", help="auto | ris | nbib | pubmed-xml | endnote-xml | wos-text | ctgov-json | csv"
+        ),
     ] = "auto",
     source: Annotated[
         str | None, typer.Option(help="Source name for record ids (default: from the file name).")

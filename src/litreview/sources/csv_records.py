@@ -110,7 +110,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
                                    line=reader.line_num)  # fmt: skip
         if short_row(reader, row):
             raise RecordParseError(SHORT_ROW, path=payload, index=index, line=reader.line_num)
-        yield _citation(row, columns, source, run_id, payload, index, reader.line_num)
+        yield citation_from_row(row, columns, source, run_id, payload, index, reader.line_num)
     if index == 0:
         raise RecordParseError("no rows below the header", path=payload, line=2)
 
@@ -149,7 +149,7 @@ def columns_of(header: list[str]) -> dict[str, str]:
     return out
 
 
-def _citation(row, columns, source, run_id, payload, index, line) -> Citation:
+def citation_from_row(row, columns, source, run_id, payload, index, line) -> Citation:
     get = lambda name: " ".join((row.get(columns[name]) or "").split()) if name in columns else ""  # noqa: E731
     title, doi = get("title"), find_doi(get("doi"))
     if not any(get(name) for name in columns if name not in ("id", "type", "extra")):
