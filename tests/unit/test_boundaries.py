@@ -40,3 +40,14 @@ def test_every_module_keeps_to_its_layer():
     out = subprocess.run([str(lint)], capture_output=True, text=True, cwd=root)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "1 kept, 0 broken" in out.stdout
+
+
+def test_every_imported_distribution_is_declared():
+    """A package that src/ or flows/ imports but that only arrives through another one breaks the install
+    when that one drops it; deptry ([tool.deptry]) reads the imports and pyproject's dependencies."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    deptry = Path(sys.executable).parent / "deptry"
+    out = subprocess.run([str(deptry), "src", "flows"], capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
