@@ -10,6 +10,7 @@ import numpy as np
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.files import atomic_write_bytes, refuse_overwriting, write_csv, write_json
+from litreview.prioritise.features import record_text, rule_evidence
 from litreview.prioritise.model import BLANK_BASIS, DESCRIPTION, Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
@@ -19,24 +20,6 @@ from litreview.sources.common import read_csv_table
 from litreview.sources.csv_records import columns_of
 
 RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
-
-
-def record_text(record: Record) -> str:
-    return document(
-        record.title, getattr(record, "abstract", "") or "", " ".join(getattr(record, "keywords", ()) or ())
-    )
-
-
-def rule_evidence(record_ids: Sequence[str], decisions: Sequence[Decision], stage: str) -> np.ndarray:
-    """One column per screening rule: +1 where an include rule matched the record, -1 where an exclude rule did."""
-    rules = sorted({d.rule_id for d in decisions if d.origin == "auto" and d.rule_id and d.stage == stage})
-    column = {rule: j for j, rule in enumerate(rules)}
-    row = {r: i for i, r in enumerate(record_ids)}
-    out = np.zeros((len(record_ids), len(rules)), dtype=np.float32)
-    for d in decisions:
-        if d.origin == "auto" and d.rule_id in column and d.stage == stage and d.record_id in row:
-            out[row[d.record_id], column[d.rule_id]] = {"include": 1.0, "exclude": -1.0}.get(d.decision, 0.0)
-    return out
 
 
 def rank_records(

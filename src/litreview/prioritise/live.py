@@ -31,7 +31,7 @@ def live_order(workspace_dir: Path | str, stage: str, record_ids: Sequence[str])
     classifier."""
     import numpy as np
 
-    from litreview.prioritise.commands import rule_evidence
+    from litreview.prioritise.features import rule_evidence
     from litreview.prioritise.model import Ranker, document
     from litreview.screen.decisions import human_labels
     from litreview.workspace import Workspace
