@@ -15,6 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def compose_record_id(source: str, native_id: str) -> str:
+    """A record's stable id, ``<source>:<native id>``: the one place that spells it."""
+    return f"{source}:{native_id}"
+
+
+def split_record_id(value: str) -> tuple[str, str]:
+    """``<source>:<native id>`` back into its two parts (the native id may hold colons)."""
+    source, _, native = value.partition(":")
+    return source, native
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a record came from: which source, which run, which raw payload and position."""

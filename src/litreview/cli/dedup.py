@@ -13,6 +13,7 @@ from litreview.cli.app import (
     app,
     progress_bar,
 )
+from litreview.records import split_record_id
 
 
 @app.command()
@@ -50,7 +51,7 @@ def dedup(
     linked = {link.record_id: link for link in links}
 
     def native(record_id: str) -> str:  # export ids as the input named them ("ID" column, PMID, NCT id)
-        source, _, rest = record_id.partition(":")
+        source, rest = split_record_id(record_id)
         return record_id if source in ("pubmed", "ctgov") else rest
 
     rows = (

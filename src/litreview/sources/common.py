@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, short_hash
+from litreview.records import Citation, compose_record_id, short_hash
 
 YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
@@ -63,7 +63,7 @@ def unique_ids(citations: Iterable[Citation]) -> Iterator[Citation]:
             prov = citation.provenance
             citation = replace(
                 citation,
-                record_id=f"{citation.source}:{native}",
+                record_id=compose_record_id(citation.source, native),
                 native_id=native,
                 provenance=replace(prov, native_id=native) if prov else None,
             )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance
+from litreview.records import Citation, Provenance, compose_record_id
 from litreview.sources.common import (
     SHORT_ROW,
     csv_reader,
@@ -166,7 +166,7 @@ def citation_from_row(row, columns, source, run_id, payload, index, line) -> Cit
     kind = get("type").lower()
     abstract = get("abstract")
     return Citation(
-        record_id=f"{source}:{native}",
+        record_id=compose_record_id(source, native),
         source=source,
         native_id=native,
         title=title,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import RecordParseError, SourceResponseError
-from litreview.records import Provenance, Trial
+from litreview.records import Provenance, Trial, compose_record_id
 from litreview.sources.transport import Request, Transport
 
 SOURCE = "ctgov"
@@ -186,7 +186,7 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
     if get_path(ident, "orgStudyIdInfo", "id"):
         secondary.insert(0, str(ident["orgStudyIdInfo"]["id"]))
     return Trial(
-        record_id=f"{SOURCE}:{nct_id}",
+        record_id=compose_record_id(SOURCE, nct_id),
         source=SOURCE,
         native_id=nct_id,
         nct_id=nct_id,

@@ -10,7 +10,7 @@ from typing import IO
 from lxml import etree
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance
+from litreview.records import Citation, Provenance, compose_record_id
 from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
@@ -55,7 +55,7 @@ def _citation(record: etree._Element, source: str, run_id: str, payload: str, in
     abstract = first("abstract")
     journal = first("periodical/full-title") or first("titles/secondary-title")
     return Citation(
-        record_id=f"{source}:{native}",
+        record_id=compose_record_id(source, native),
         source=source,
         native_id=native,
         title=title,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance
+from litreview.records import Citation, Provenance, compose_record_id
 from litreview.sources.common import find_doi, find_ncts, find_year, numbered_lines, open_text, unique_ids
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$")
@@ -80,7 +80,7 @@ def _citation(fields: dict[str, list[str]], source: str, run_id: str, payload: s
     title, abstract = _one(fields, "TI", "BTI"), _one(fields, "AB")
     trials = [v for v in fields.get("SI", []) if "ClinicalTrials.gov" in v]
     return Citation(
-        record_id=f"{source}:{pmid}",
+        record_id=compose_record_id(source, pmid),
         source=source,
         native_id=pmid,
         title=title,

@@ -15,7 +15,7 @@ from typing import IO
 from lxml import etree
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance
+from litreview.records import Citation, Provenance, compose_record_id
 from litreview.sources.common import NCT, find_year
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
@@ -131,7 +131,7 @@ def _citation(element: etree._Element, source: str, run_id: str, payload: str, i
             if found.upper() not in nct_ids:
                 nct_ids.append(found.upper())
     return Citation(
-        record_id=f"{source}:{pmid}",
+        record_id=compose_record_id(source, pmid),
         source=source,
         native_id=pmid,
         title=title,
@@ -236,7 +236,7 @@ def _book(element: etree._Element, source: str, run_id: str, payload: str, index
     authors = _author_list(author_list) if author_list is not None else []
     year = _year(book.find("PubDate")) if book is not None else None
     return Citation(
-        record_id=f"{source}:{pmid}",
+        record_id=compose_record_id(source, pmid),
         source=source,
         native_id=pmid,
         title=title,

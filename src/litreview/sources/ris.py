@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import rispy
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance
+from litreview.records import Citation, Provenance, compose_record_id
 from litreview.sources.common import (
     content_native_id,
     find_doi,
@@ -198,7 +198,7 @@ def citation_from_entry(
     pages = f"{start}-{end}" if start and end and end != start else start
     native = accession or content_native_id(title, year_text, authors[0] if authors else "")
     return Citation(
-        record_id=f"{source}:{native}",
+        record_id=compose_record_id(source, native),
         source=source,
         native_id=native,
         title=title,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from litreview.records import Citation, Decision, Link, Record
+from litreview.records import Citation, Decision, Link, Record, compose_record_id
 from litreview.workspace import Workspace
 
 
@@ -41,6 +41,6 @@ def replicate(records: Sequence[Citation], n: int, source: str = "medline") -> l
     out = []
     for k in range(n):
         base = records[k % len(records)]
-        out.append(replace(base, record_id=f"{source}:{k + 1}", source=source, native_id=str(k + 1),
+        out.append(replace(base, record_id=compose_record_id(source, str(k + 1)), source=source, native_id=str(k + 1),
                            pmid="", doi="", title=f"{base.title} [{k + 1}]"))  # fmt: skip
     return out
