@@ -21,7 +21,7 @@ from typing import Any
 
 from litreview.errors import QueryError, ScreeningRuleError
 from litreview.query.ast import Term, walk
-from litreview.query.evaluate import CompiledQuery, RecordView, compile_query
+from litreview.query.evaluate import CompiledQuery, SearchableRecord, compile_query
 from litreview.query.parser import parse
 from litreview.records import STAGES, Citation, Record
 
@@ -56,7 +56,7 @@ class Rule:
     years: tuple[int, int] | None = None
     languages: tuple[str, ...] = ()
 
-    def matches(self, record: Record, view: RecordView | None = None) -> bool:
+    def matches(self, record: Record, view: SearchableRecord | None = None) -> bool:
         if record.kind not in self.kinds:
             return False
         if self.record_types and getattr(record, "record_type", "registry-record") not in self.record_types:
@@ -68,7 +68,7 @@ class Rule:
             return False
         if self.query is None:
             return True
-        found = self.query.match(view or RecordView(record))
+        found = self.query.match(view or SearchableRecord(record))
         return found != self.negate
 
 
@@ -84,7 +84,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
     def decide(self, record: Record, stage: str = "title_abstract") -> Verdict:
-        view = RecordView(record)
+        view = SearchableRecord(record)
         applicable = [r for r in self.rules if stage in r.stages]
         for outcome in ("exclude", "include", "maybe"):  # precedence
             for rule in applicable:

@@ -1,7 +1,7 @@
 import pytest
 from tests.conftest import REVIEW
 
-from litreview.query.evaluate import RecordView, compile_query, explain, normalise, record_texts
+from litreview.query.evaluate import SearchableRecord, compile_query, explain, normalise, record_texts
 from litreview.query.parser import parse
 from litreview.query.repair import propose_repair
 from litreview.records import Citation
@@ -22,7 +22,7 @@ RECORD = Citation(
 
 
 def matches(query: str, record=RECORD) -> bool:
-    return compile_query(parse(query)).match(RecordView(record))
+    return compile_query(parse(query)).match(SearchableRecord(record))
 
 
 @pytest.mark.parametrize(

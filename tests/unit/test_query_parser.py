@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import REVIEW
 
 from litreview.errors import QueryError
-from litreview.query.ast import Bool, Limit, Near, Term, normalize
+from litreview.query.ast import Bool, Limit, Near, Term, flatten
 from litreview.query.lint import lint
 from litreview.query.parser import parse, parse_strategy
 
@@ -46,7 +46,7 @@ def test_ovid_lines_fields_headings_and_limits():
 
 def test_pubmed_tags_and_proximity():
     tree = parse('"breast cancer"[tiab:~3] AND neoplasms[mh:noexp] AND review[pt]')
-    near, mesh, pt = normalize(tree).children
+    near, mesh, pt = flatten(tree).children
     assert isinstance(near, Near) and near.distance == 3
     assert mesh.fields == ("mesh_noexp",) and pt.fields == ("pt",)
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from litreview.errors import QueryError
 from litreview.query.ast import Bool, Near, Term, equivalent
-from litreview.query.evaluate import RecordView, compile_query
+from litreview.query.evaluate import SearchableRecord, compile_query
 from litreview.query.lint import lint
 from litreview.query.parser import parse, parse_strategy
 from litreview.query.translate import TARGETS, translate
@@ -41,7 +41,7 @@ def test_any_text_parses_lints_translates_and_evaluates_or_raises_query_error(te
     if result.tree is not None and not result.errors:
         for target in TARGETS:
             translate(result.tree, target)
-        compile_query(result.tree).match(RecordView(RECORD))
+        compile_query(result.tree).match(SearchableRecord(RECORD))
     try:
         parse(text)
     except QueryError as exc:

@@ -100,11 +100,11 @@ def walk(node: Node):
             todo.append(item.child)
 
 
-def normalize(node: Node) -> Node:
+def flatten(node: Node) -> Node:
     """Flatten nested same-operator AND/OR groups (a OR (b OR c) == a OR b OR c)."""
     if isinstance(node, Bool):
         kids: list[Node] = []
-        for child in (normalize(c) for c in node.children):
+        for child in (flatten(c) for c in node.children):
             if isinstance(child, Bool) and child.op == node.op and node.op in ("AND", "OR"):
                 kids.extend(child.children)
             else:
@@ -113,9 +113,9 @@ def normalize(node: Node) -> Node:
             kids = list(kids[0].children) + kids[1:]
         return Bool(node.op, tuple(kids))
     if isinstance(node, Near):
-        return Near(node.distance, tuple(normalize(c) for c in node.children), node.ordered, node.fields)
+        return Near(node.distance, tuple(flatten(c) for c in node.children), node.ordered, node.fields)
     if isinstance(node, Limit):
-        return Limit(normalize(node.child), node.limit)
+        return Limit(flatten(node.child), node.limit)
     return node
 
 

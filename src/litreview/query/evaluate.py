@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from litreview.query.ast import LANGUAGE_CODES, Bool, Limit, Near, Node, Term, limit_as_term, normalize, walk
+from litreview.query.ast import LANGUAGE_CODES, Bool, Limit, Near, Node, Term, flatten, limit_as_term, walk
 from litreview.records import Citation, Record, Trial
 
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -49,7 +49,7 @@ def normalise(text: str) -> str:
     return " " + _SEPARATORS.sub(" ", text.lower()).strip() + " "
 
 
-class RecordView:
+class SearchableRecord:
     """Lazily prepared texts of one record, shared by every clause of a query.
 
     ``lower`` is the raw text lower-cased: a word can only be in the normalised text if it is a
@@ -137,7 +137,7 @@ def _trial_texts(trial: Trial, name: str):
 
 # --------------------------------------------------------------------------- compiling
 
-Matcher = Callable[[RecordView], bool]
+Matcher = Callable[[SearchableRecord], bool]
 
 
 @dataclass
@@ -150,12 +150,12 @@ class CompiledQuery:
 
     def run(self, records: Iterable[Record]) -> list[str]:
         """Ids of the matching records, in input order."""
-        return [r.record_id for r in records if self.match(RecordView(r))]
+        return [r.record_id for r in records if self.match(SearchableRecord(r))]
 
 
 def compile_query(tree: Node) -> CompiledQuery:
     notes: list[str] = []
-    tree = normalize(tree)
+    tree = flatten(tree)
     matcher = _Compiler(notes).node(tree)
     return CompiledQuery(tree, matcher, list(dict.fromkeys(notes)))
 
@@ -225,11 +225,11 @@ class _Compiler:
         low_year = int(low[:4]) if low[:4].isdigit() else 0
         high_year = int(high[:4]) if high[:4].isdigit() else (low_year if not high else 9999)
 
-        def year_of(view: RecordView) -> int | None:
+        def year_of(view: SearchableRecord) -> int | None:
             record = view.record
             return record.year
 
-        def match(view: RecordView) -> bool:
+        def match(view: SearchableRecord) -> bool:
             year = year_of(view)
             return year is not None and low_year <= year <= high_year
 
@@ -243,7 +243,7 @@ class _Compiler:
         chunks = [[literal_chunk(t.text) for t in walk(c) if isinstance(t, Term)] for c in node.children]
         distance, ordered = node.distance, node.ordered
 
-        def match(view: RecordView) -> bool:
+        def match(view: SearchableRecord) -> bool:
             lower = view.lower(parts)
             if not all(any(c in lower for c in options) for options in chunks):
                 return False
@@ -454,7 +454,7 @@ class Explanation:
 
 def explain(query: CompiledQuery, record: Record) -> Explanation:
     """Whether the record matches, which top-level clauses held, and every term found in it."""
-    view = RecordView(record)
+    view = SearchableRecord(record)
     top = query.tree
     kids = top.children if isinstance(top, Bool) else (top,)
     clauses = []

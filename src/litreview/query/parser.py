@@ -321,7 +321,7 @@ def _resolve(
 
 
 def _flatten(op: str, kids: tuple[Node, ...]) -> tuple[Node, ...]:
-    """Children of a group with same-operator subgroups spliced in (what ``normalize`` does)."""
+    """Children of a group with same-operator subgroups spliced in (what ``ast.flatten`` does)."""
     if op == "NOT":
         head = kids[0]
         if isinstance(head, Bool) and head.op == "NOT":

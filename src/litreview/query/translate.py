@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from litreview.errors import QueryError
-from litreview.query.ast import Bool, Limit, Near, Node, Term, limit_as_term, normalize
+from litreview.query.ast import Bool, Limit, Near, Node, Term, flatten, limit_as_term
 from litreview.query.dialects import (
     CTGOV_AREAS,
     EMBASE_FIELD_CODES,
@@ -79,7 +79,7 @@ def translate(tree: Node, target: str) -> Translation:
         raise QueryError(
             f"nothing of this query can be searched on {target}: every part was a limit it lacks"
         )
-    lowered = normalize(kept)  # flat groups print without needless parentheses
+    lowered = flatten(kept)  # flat groups print without needless parentheses
     text = {"pubmed": render_pubmed, "ovid": render_ovid, "embase": render_embase, "ctgov": render_ctgov}[
         target
     ](lowered)
