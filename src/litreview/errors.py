@@ -3,6 +3,7 @@
 LitreviewError                 base; the CLI maps any of these to exit code 2 and one line
 ├── ConfigError                protocol (review.toml) or settings are missing or malformed
 ├── QueryError                 a search string cannot be parsed (line, column, caret excerpt)
+├── OutputError                an output cannot be written where it was asked for (a symlink, ...)
 ├── SourceError                a database or registry could not be searched or read
 │   ├── RetryableSourceError   a transient fault (429, 5xx, timeout) that a retry may cure
 │   └── SourceResponseError    the service answered, but with something unusable
