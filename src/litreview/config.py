@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from litreview.errors import ConfigError, LitreviewError
+from litreview.errors import ConfigError, LitreviewError, QueryError
+from litreview.query.repair import apply_accepted
 
 SOURCE_KINDS = ("pubmed", "ctgov", "file")
 # The file formats a source may name; importers.READERS has one reader for each, checked on import.
@@ -72,6 +73,24 @@ class Protocol:
     screening: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     sha256: str = ""
+
+    def query_as_run(self, spec: SourceSpec) -> tuple[str, tuple[str, ...]]:
+        """A source's query as every run uses it: the file as written with the repair this protocol
+        accepted (``[repairs.<source>]``, checked against the file's sha256) applied in memory, and
+        the edits applied (as "delete ')' at 1:169")."""
+        written = spec.query_text()
+        accepted = self.repairs.get(spec.name)
+        if accepted is None:
+            return written, ()
+        if not isinstance(accepted, dict) or not isinstance(accepted.get("edits"), list):
+            raise ConfigError(f'[repairs.{spec.name}] needs edits = ["..."] and sha256', path=self.path)
+        try:
+            repair = apply_accepted(
+                written, accepted["edits"], str(accepted.get("sha256", "")), str(spec.query_file)
+            )
+        except QueryError as exc:
+            raise ConfigError(str(exc), path=self.path) from exc
+        return repair.text, tuple(repair.describe())
 
     def source(self, name: str) -> SourceSpec:
         for spec in self.sources:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,7 +31,7 @@ from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
 from litreview.prioritise.live import RETRAIN_SHARE, live_order, worker_started
-from litreview.query.evaluate import CompiledQuery, compile_query, explain, record_texts
+from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
 from litreview.report.prisma import count_flow
@@ -47,11 +46,20 @@ from litreview.screen.decisions import (
     passed,
     suggestions,
 )
+from litreview.screen.highlight import (
+    WORD_KINDS,
+    Segment,
+    Source,
+    WordList,
+    clean_words,
+    marked_parts,
+    protocol_sources,
+)
+from litreview.screen.listing import CONFLICT_CHOICES, list_records
 from litreview.workspace import Workspace
 
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
              "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip
-TEXT_PARTS = ("title", "abstract", "keywords", "headings", "pub_types")
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
 RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
 OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
@@ -62,12 +70,6 @@ T = TypeVar("T")
 
 class WorkbenchError(LitreviewError):
     """A request the workbench refuses (shown to the reviewer as it is)."""
-
-
-@dataclass
-class Segment:
-    text: str
-    mark: str = ""  # "" | query | include | exclude
 
 
 @dataclass
@@ -84,6 +86,9 @@ class RecordView:
     duplicates: list[dict[str, str]]
     decisions: tuple[str, ...]
     screenable: bool
+    team_notes: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # a lead's view: (reviewer, when, note)
 
 
 @dataclass
@@ -120,7 +125,8 @@ class Workbench:
         self.outputs = Path(out) if out else self.workspace.root
         self.guard = threading.RLock()  # one request at a time uses the connection and the cache
         self.review_id = self.workspace.review_id
-        self.queries: list[CompiledQuery] = []
+        self.sources: list[Source] = []  # the protocol's search and rule queries, whose terms are marked
+        self.highlight_problems: list[str] = []
         self.title = self.review_id
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
@@ -141,12 +147,7 @@ class Workbench:
                 f"{protocol.path}: review {protocol.review_id!r}, but the workspace belongs to {self.review_id!r}"
             )
         self.title = protocol.title or protocol.review_id
-        for spec in protocol.sources:
-            if spec.query_file is None:
-                continue
-            parsed = parse_strategy(spec.query_text())
-            if parsed.tree is not None and not parsed.errors:
-                self.queries.append(compile_query(parsed.tree))
+        self.sources, self.highlight_problems = protocol_sources(protocol)
 
     @serialised
     def close(self) -> None:
@@ -275,7 +276,7 @@ class Workbench:
         return found[0]
 
     @serialised
-    def view(self, record_id: str, reviewer: str, stage: str) -> RecordView:
+    def view(self, record_id: str, reviewer: str, stage: str, *, lead: bool = False) -> RecordView:
         check_stage(stage)
         record = self.record(record_id)
         cache = self._state()
@@ -296,40 +297,27 @@ class Workbench:
             record=record,
             stage=stage,
             fields=display_fields(record),
-            parts=self.marked_parts(record),
+            parts=self.marked_parts(record, reviewer),
             suggestion=suggestion,
             own=own,
             notes=self.workspace.notes(record_id, reviewer),
             duplicates=duplicates,
             decisions=DECISIONS[stage],
             screenable=screenable,
+            team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
+            if lead
+            else [],
         )
 
     @serialised
-    def marked_parts(self, record: Record) -> dict[str, list[list[Segment]]]:
-        """Each text part of the record in segments: the query's matching terms and the review's
-        own include/exclude words marked (the text itself is never touched: the page escapes it)."""
-        hits = [h for q in self.queries for h in explain(q, record).hits]
-        words = self.highlight_words()
-        out = {}
-        for name in TEXT_PARTS:
-            values = []
-            for raw in record_texts(record, name):
-                spans = [
-                    (h.start, h.end, "query")
-                    for h in hits
-                    if h.field == name and raw[h.start : h.end] == h.text
-                ]
-                for kind in ("include", "exclude"):
-                    spans += (
-                        [(m.start(), m.end(), kind) for m in _word_pattern(words[kind]).finditer(raw)]
-                        if words[kind]
-                        else []
-                    )
-                values.append(segments(raw, spans))
-            if values:
-                out[name] = values
-        return out  # fmt: skip
+    def marked_parts(self, record: Record, reviewer: str | None = None) -> dict[str, list[list[Segment]]]:
+        """Each text part of the record in segments: the search's and the rules' terms and the
+        highlight words (this reviewer's own and the review's) marked; the text itself is never
+        touched: the page escapes it."""
+        lists = [WordList(label, tuple(w["include"]), tuple(w["exclude"]))
+                 for label, w in (("your words", self.highlight_words(reviewer) if reviewer else None),
+                                  ("the review's words", self.highlight_words())) if w]  # fmt: skip
+        return marked_parts(record, self.sources, lists)
 
     # -- writes ----------------------------------------------------------------------------------
     def _write(self, work: Callable[[Workspace], Any]) -> Any:
@@ -418,7 +406,11 @@ class Workbench:
         by_key = {(d.record_id, d.stage, d.reviewer): d for d in decisions if d.origin == "human"}
         found = conflicts(decisions)
         titles = {r.record_id: r.title for r in self.workspace.records({r for r, _, _ in found})}
+        notes: dict[str, list[tuple[str, str, str]]] = {}
+        for record_id, who, when, text in self.workspace.notes_on(titles):
+            notes.setdefault(record_id, []).append((who, when, text))
         return [{"record_id": record_id, "stage": stage, "title": titles.get(record_id, ""),
+                 "notes": notes.get(record_id, []),
                  "votes": [{"reviewer": name, "decision": vote, "reason": by_key[(record_id, stage, name)].reason}
                            for name, vote in sorted(votes.items())]}
                 for record_id, stage, votes in found]  # fmt: skip
@@ -434,6 +426,22 @@ class Workbench:
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
         self._after_write()
         return made
+
+    @serialised
+    def record_list(self, stage: str, *, decision: str = "", reviewer: str = "", conflict: str = "",
+                    limit: int = 500) -> dict[str, Any]:  # fmt: skip
+        """The lead's filtered record list at ``stage`` (every vote shown: never for a reviewer)."""
+        check_stage(stage)
+        if conflict not in CONFLICT_CHOICES:
+            raise WorkbenchError(f"conflict filter {conflict!r}: choose yes or no")
+        listing = list_records(self._screenable(stage), self.workspace.decisions(), stage,
+                               decision=decision, reviewer=reviewer, conflict=conflict)  # fmt: skip
+        shown = listing.rows[:limit]
+        titles = {
+            r.record_id: (r.title, r.source) for r in self.workspace.records([x.record_id for x in shown])
+        }
+        return {"rows": [(row, *titles.get(row.record_id, ("", ""))) for row in shown], "total": len(listing.rows),
+                "decisions": listing.decisions, "reviewers": listing.reviewers}  # fmt: skip
 
     # -- maybe duplicates ------------------------------------------------------------------------
     @serialised
@@ -538,19 +546,25 @@ class Workbench:
             raise WorkbenchError(f"no output named {name!r}")
         return self.outputs / name
 
-    # -- highlight words (per review) --------------------------------------------------------------
+    # -- highlight words (the review's shared ones, and each reviewer's own) --------------------------
     @serialised
-    def highlight_words(self) -> dict[str, list[str]]:
-        if "words" not in self._settings:
-            self._settings["words"] = self.workspace.meta("highlight_words") or {}
-        kept = self._settings["words"]
-        return {kind: list(kept.get(kind, [])) for kind in ("include", "exclude")}
+    def highlight_words(self, reviewer: str | None = None) -> dict[str, list[str]]:
+        """The review's shared highlight words, or (``reviewer``) that reviewer's own."""
+        key = words_key(reviewer)
+        words = self._settings.setdefault("words", {})
+        if key not in words:
+            words[key] = self.workspace.meta(key) or {}
+        return {kind: list(words[key].get(kind, [])) for kind in WORD_KINDS}
 
     @serialised
-    def set_highlight_words(self, include: Iterable[str], exclude: Iterable[str]) -> None:
+    def set_highlight_words(
+        self, include: Iterable[str], exclude: Iterable[str], reviewer: str | None = None
+    ) -> None:
+        """Keep the review's shared words, or (``reviewer``) that reviewer's own."""
+        key = words_key(reviewer)
         words = {"include": clean_words(include), "exclude": clean_words(exclude)}
-        self._write(lambda w: w.set_meta("highlight_words", words))
-        self._settings["words"] = words
+        self._write(lambda w: w.set_meta(key, words))
+        self._settings.setdefault("words", {})[key] = words
 
     # -- ranking (prioritised screening, retrained in the background) ------------------------------
     @serialised
@@ -596,33 +610,8 @@ def check_stage(stage: str) -> None:
         raise WorkbenchError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
 
 
-def clean_words(words: Iterable[str]) -> list[str]:
-    return sorted({w.strip().lower() for w in words if w.strip()})[:200]
-
-
-def _word_pattern(words: list[str]) -> re.Pattern[str]:
-    # a word matches at a word start; a trailing * is a truncation, as in the query language
-    parts = [
-        re.escape(w.rstrip("*")) + (r"\w*" if w.endswith("*") else r"\b") for w in words if w.rstrip("*")
-    ]
-    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE) if parts else re.compile(r"(?!x)x")
-
-
-def segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
-    """``text`` cut at the marked spans (an earlier span wins where two overlap)."""
-    taken: list[tuple[int, int, str]] = []
-    for start, end, kind in spans:
-        if start < end and all(end <= a or start >= b for a, b, _ in taken):
-            taken.append((start, end, kind))
-    out, at = [], 0
-    for start, end, kind in sorted(taken):
-        if start > at:
-            out.append(Segment(text[at:start]))
-        out.append(Segment(text[start:end], kind))
-        at = end
-    if at < len(text) or not out:
-        out.append(Segment(text[at:]))
-    return out
+def words_key(reviewer: str | None) -> str:
+    return "highlight_words" if reviewer is None else f"highlight_words:reviewer:{reviewer}"
 
 
 CITATION_FIELDS = (

@@ -745,6 +745,21 @@ class Workspace:
         )
         return [(a, b) for a, b in rows]
 
+    def notes_on(self, record_ids: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """Every reviewer's notes on these records (record_id, reviewer, written_at, note): for a
+        lead only (the workbench shows a reviewer their own, :meth:`notes`)."""
+        ids = sorted(set(record_ids))
+        out: list[tuple[str, str, str, str]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(
+                "SELECT record_id, reviewer, written_at, note FROM notes WHERE record_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY rowid",
+                tuple(chunk),
+            )
+            out += [(a, b, c, d) for a, b, c, d in rows]
+        return out
+
     def identified(self) -> tuple[dict[str, list[str]], dict[str, str]]:
         """Every record each source has yielded over all finished runs, and each source's PRISMA
         column (from the runs' manifests): what a live PRISMA diagram counts."""

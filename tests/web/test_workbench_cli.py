@@ -10,6 +10,7 @@ from tests.unit.test_cli import run_cli
 
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse
+from litreview.screen.highlight import Source
 from litreview.web.app import create_app
 from litreview.workbench import Workbench
 
@@ -56,20 +57,20 @@ def test_web_refuses_a_network_address_without_accounts(tmp_path, monkeypatch, c
 
 def test_query_terms_and_reviewer_words_are_marked(bench):
     wb = Workbench(bench.root)
-    wb.queries = [compile_query(parse("cetirizine[tiab]"))]
+    wb.sources = [Source(compile_query(parse("cetirizine[tiab]")), 1, "search", True)]
     app = create_app(wb, rank=False)
     c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
     token = csrf_of(c.get("/login").text)
     c.post("/login", data={"username": "ana", "password": "correct horse 1", "csrf_token": token})
     record = next(r for r in wb.workspace.records() if "cetirizine" in (r.abstract or "").lower())
     page = c.get(f"/record/{record.record_id}").text
-    assert '<mark class="query">' in page and '<mark class="include">' not in page
-    answer = c.post(
-        "/words", data={"csrf_token": csrf_of(page), "include": "cetirizine, antihist*", "exclude": "placebo"}
-    )
-    assert answer.status_code == 303
-    marked = wb.marked_parts(record)
+    assert '<mark class="query" title="search">' in page and '<mark class="include"' not in page
+    answer = c.post("/words", data={"csrf_token": csrf_of(page), "include": "cetirizine, antihist*",
+                                    "exclude": "placebo", "record_id": record.record_id})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["location"].endswith(f"record={record.record_id}")
+    marked = wb.marked_parts(record, "ana")
     kinds = {seg.mark for values in marked.values() for value in values for seg in value}
     assert "query" in kinds  # the query's own term keeps its mark where both apply
-    assert wb.highlight_words() == {"include": ["antihist*", "cetirizine"], "exclude": ["placebo"]}
+    assert wb.highlight_words("ana") == {"include": ["antihist*", "cetirizine"], "exclude": ["placebo"]}
+    assert wb.highlight_words() == {"include": [], "exclude": []}  # a reviewer's words are their own
     wb.close()

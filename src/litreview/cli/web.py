@@ -35,9 +35,11 @@ def web(
     from litreview.config import load_protocol
     from litreview.errors import ConfigError
     from litreview.web.app import create_app, is_loopback
+    from litreview.web.listen import check_port, listening_socket
     from litreview.workbench import Workbench
     from litreview.workspace import resolve
 
+    check_port(port)  # before the workspace is opened: a wrong port is the whole message
     review = review_dir
     if workspace is None:  # the review's own workspace, as `litreview run` makes it
         review = review_dir or DEFAULT_REVIEW
@@ -52,6 +54,7 @@ def web(
             f"and change the screening. Add accounts first (`litreview users add NAME --role lead "
             f"--workspace {workspace or bench.location}`), or listen on 127.0.0.1"
         )
+    sock = listening_socket(host, port)  # a port in use is one line, before the banner
     local_user = None if accounts else getpass.getuser()
     application = create_app(bench, local_user=local_user, secret_key=os.environ.get(SECRET_ENV), host=host)
     who = f"{len(accounts)} account(s)" if accounts else f"no accounts: loopback only, you are {local_user!r}"
@@ -60,7 +63,8 @@ def web(
     )
     if not is_loopback(host):
         console.print("warning: plain HTTP; put it behind a TLS proxy before reviewers use it over a network")
-    uvicorn.run(application, host=host, port=port, log_level="warning", server_header=False)
+    config = uvicorn.Config(application, host=host, port=port, log_level="warning", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @users_app.command("add")

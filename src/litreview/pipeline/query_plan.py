@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litreview.config import Protocol, SourceSpec
-from litreview.errors import ConfigError, QueryError
+from litreview.errors import ConfigError
 from litreview.query.parser import STRUCTURE_WARNINGS, parse_strategy
-from litreview.query.repair import apply_accepted
 from litreview.query.translate import translate
 
 
@@ -31,19 +30,7 @@ class QueryPlan:
 def plan_query(protocol: Protocol, spec: SourceSpec, target: str) -> QueryPlan:
     """Read, repair (only as the protocol accepted) and translate one source's query."""
     written = spec.query_text()
-    text = written
-    edits: tuple[str, ...] = ()
-    accepted = protocol.repairs.get(spec.name)
-    if accepted is not None:
-        if not isinstance(accepted, dict) or not isinstance(accepted.get("edits"), list):
-            raise ConfigError(f'[repairs.{spec.name}] needs edits = ["..."] and sha256', path=protocol.path)
-        try:
-            repair = apply_accepted(
-                written, accepted["edits"], str(accepted.get("sha256", "")), str(spec.query_file)
-            )
-        except QueryError as exc:
-            raise ConfigError(str(exc), path=protocol.path) from exc
-        text, edits = repair.text, tuple(repair.describe())
+    text, edits = protocol.query_as_run(spec)
     result = parse_strategy(text)
     if result.errors or result.tree is None:
         first = result.errors[0] if result.errors else None

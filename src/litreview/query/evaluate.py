@@ -462,21 +462,24 @@ def explain(query: CompiledQuery, record: Record) -> Explanation:
         excluded = isinstance(top, Bool) and top.op == "NOT" and index > 0
         found = _Compiler([]).node(kid)(view)
         clauses.append((("NOT " if excluded else "") + show(kid), found != excluded))
-    hits: list[Hit] = []
-    for node in walk(top):
-        if not isinstance(node, Term):
-            continue
-        clause = show(node)
-        phrase = [word_test(w) for w in _query_words(node.text)]
-        if not phrase:
-            continue
-        for field_name in node.fields or ("",):
-            heading = field_name in _HEADINGS
-            names = ("headings",) if heading else FIELD_TEXTS.get(field_name, ())
-            for name in names:
-                for raw in view.raw(name):
-                    hits.extend(Hit(clause, name, a, b, raw[a:b]) for a, b in _raw_hits(raw, phrase, heading))
+    hits = [h for node in walk(top) if isinstance(node, Term) for h in term_hits(node, view)]
     return Explanation(record.record_id, query.match(view), clauses, list(dict.fromkeys(hits)))
+
+
+def term_hits(node: Term, view: RecordView) -> list[Hit]:
+    """Where one term of a query occurs in the record, in the fields the term searches."""
+    clause = show(node)
+    phrase = [word_test(w) for w in _query_words(node.text)]
+    if not phrase:
+        return []
+    hits: list[Hit] = []
+    for field_name in node.fields or ("",):
+        heading = field_name in _HEADINGS
+        names = ("headings",) if heading else FIELD_TEXTS.get(field_name, ())
+        for name in names:
+            for raw in view.raw(name):
+                hits.extend(Hit(clause, name, a, b, raw[a:b]) for a, b in _raw_hits(raw, phrase, heading))
+    return hits
 
 
 def show(node: Node) -> str:

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 import jinja2
@@ -133,6 +134,15 @@ def _stage(request: Request, form: Any = None) -> str:
     return stage
 
 
+def chosen_reason(form: Any) -> str:
+    """The reason a decision form gives: a typed "other" reason (as ``other: <text>``, which the
+    protocol's reason check accepts), else the picked one."""
+    other = " ".join(str(form.get("reason_other", "")).split())
+    if other:
+        return other if other.lower().startswith("other:") else f"other: {other}"
+    return str(form.get("reason", ""))
+
+
 def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: str | None = None,
                host: str = "127.0.0.1", rank: bool = True) -> Starlette:  # fmt: skip
     """The workbench app over an open workspace. ``local_user`` serves a workspace without accounts
@@ -212,11 +222,11 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
             return site.render(
                 request, "screen.html", view=None, stage=stage, done=done, total=total, **extra
             )
-        view = bench.view(record_id, user, stage)
+        view = bench.view(record_id, user, stage, lead=role == "lead")
         return site.render(
             request, "screen.html", view=view, stage=stage, done=done, total=total,
             previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
-            reasons=bench.reasons(), words=bench.highlight_words(),
+            reasons=bench.reasons(), words=bench.highlight_words(), own_words=bench.highlight_words(user),
             history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
         )  # fmt: skip
 
@@ -234,7 +244,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         form = request.state.form
         stage, record_id = _stage(request, form), str(form.get("record_id", ""))
         try:
-            bench.decide(user, record_id, stage, str(form.get("decision", "")), str(form.get("reason", "")))
+            bench.decide(user, record_id, stage, str(form.get("decision", "")), chosen_reason(form))
         except WorkbenchError as exc:
             return screen_page(request, user, role, record_id, stage, error=str(exc))
         if form.get("back") == "record":
@@ -256,15 +266,32 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         return RedirectResponse(f"/screen?stage={stage}&record={record_id}", status_code=303)
 
     async def words(request: Request, user: str, role: str) -> Response:
+        """Save highlight words: a reviewer's own, or (a lead only) the review's shared ones; then
+        show the same record again (saving words is not a decision: it never moves on)."""
         form = request.state.form
-        bench.set_highlight_words(
-            str(form.get("include", "")).split(","), str(form.get("exclude", "")).split(",")
-        )
-        return RedirectResponse(f"/screen?stage={_stage(request, form)}", status_code=303)
+        shared = form.get("scope") == "shared"
+        if shared and role != "lead":
+            return site.render(
+                request, "message.html", 403, message="Only a lead may change the review's words."
+            )
+        bench.set_highlight_words(str(form.get("include", "")).split(","), str(form.get("exclude", "")).split(","),
+                                  reviewer=None if shared else user)  # fmt: skip
+        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+        if form.get("back") == "record" and record_id:
+            return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
+        where = f"&record={quote(record_id, safe=':')}" if record_id else ""
+        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
 
     async def conflicts_page(request: Request, user: str, role: str) -> Response:
         return site.render(request, "conflicts.html", conflicts=bench.conflicts(),
                            reasons=bench.reasons())  # fmt: skip
+
+    async def records(request: Request, user: str, role: str) -> Response:
+        """The lead's record list, filtered by stage, decision, reviewer and conflict."""
+        given = {k: request.query_params.get(k, "").strip() for k in ("decision", "reviewer", "conflict")}
+        stage = _stage(request)
+        listing = bench.record_list(stage, **given)
+        return site.render(request, "records.html", stage=stage, chosen=given, **listing)
 
     async def consensus(request: Request, user: str, role: str) -> Response:
         form = request.state.form
@@ -307,6 +334,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         Route("/note", page(note), methods=["POST"]),
         Route("/words", page(words), methods=["POST"]),
         Route("/conflicts", page(conflicts_page, lead=True)),
+        Route("/records", page(records, lead=True)),
         Route("/consensus", page(consensus, lead=True), methods=["POST"]),
         Route("/duplicates", page(duplicates)),
         Route("/pair", page(pair), methods=["POST"]),

@@ -1,18 +1,75 @@
 // litreview workbench: keyboard screening. Plain script, no library, nothing from the network.
-// i include, e exclude, m maybe, r not retrieved (full text), u undo, n note, arrows move.
+// i include, e exclude, m maybe, r not retrieved (full text), u undo, n note, arrows move;
+// 1-9 pick the exclusion reason shown beside that number, o an "other: ..." reason typed in a box.
+// Keys work wherever the focus is (a button, the reason list), except while typing in a text field.
 (function () {
   "use strict";
+  var TEXT_INPUTS = { text: 1, search: 1, password: 1, email: 1, number: 1, url: 1, tel: 1 };
   function typing(target) {
-    var tag = target && target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+    if (!target) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
+    return target.tagName === "INPUT" && TEXT_INPUTS[(target.type || "text").toLowerCase()] === 1;
   }
   function click(selector) {
     var el = document.querySelector(selector);
     if (el) { el.click(); return true; }
     return false;
   }
+  function picker() { return document.querySelector('[data-testid="reason-picker"]'); }
+  function otherBox() { return document.querySelector('[data-testid="reason-other-text"]'); }
+  var pending = null;  // the exclusion waiting for a reason (a full-text exclusion needs one)
+
+  function mark(chosen) {
+    var buttons = document.querySelectorAll("[data-reason-key]");
+    for (var k = 0; k < buttons.length; k++) {
+      buttons[k].classList.toggle("chosen", buttons[k] === chosen);
+      buttons[k].setAttribute("aria-pressed", buttons[k] === chosen ? "true" : "false");
+    }
+    var list = document.querySelector(".reasons");
+    if (list) list.classList.remove("wanted");
+  }
+  function chooseReason(button) {
+    var select = picker(), box = otherBox();
+    if (!select) return;
+    if (button.getAttribute("data-reason-key") === "o") {
+      select.value = "";
+      mark(button);
+      if (box) { box.hidden = false; box.focus(); }
+      return;  // Enter in the box excludes with "other: <text>"
+    }
+    select.value = button.getAttribute("data-reason");
+    if (box) { box.value = ""; box.hidden = true; }
+    mark(button);
+    if (pending) { var waiting = pending; pending = null; waiting.click(); }
+  }
+  function hasReason() {
+    var select = picker(), box = otherBox();
+    return (select && select.value) || (box && box.value.trim());
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-reason-key]");
+    if (button) { event.preventDefault(); chooseReason(button); }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target === picker()) {  // chosen with the mouse: the numbered list shows the same
+      var same = document.querySelector('[data-reason="' + CSS.escape(event.target.value) + '"]');
+      mark(same);
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var box = otherBox();
+    if (box && event.target === box) {
+      if (event.key === "Enter") {  // the other reason typed: exclude with it (never the form's first button)
+        event.preventDefault();
+        if (box.value.trim()) click('button[name="decision"][value="exclude"]');
+      } else if (event.key === "Escape") {
+        box.value = ""; box.hidden = true; box.blur(); mark(null);
+      }
+      return;
+    }
     if (typing(event.target)) {
       if (event.key === "Escape") event.target.blur();
       return;
@@ -26,14 +83,18 @@
       if (note) { event.preventDefault(); note.focus(); }
       return;
     }
-    var button = document.querySelector('button[data-key="' + key + '"]');
+    var reason = document.querySelector('[data-reason-key="' + CSS.escape(key) + '"]');
+    if (reason) { event.preventDefault(); chooseReason(reason); return; }
+    var button = document.querySelector('button[data-key="' + CSS.escape(key) + '"]');
     if (!button) return;
     event.preventDefault();
-    var picker = document.querySelector('[data-testid="reason-picker"]');
-    if (picker && picker.getAttribute("data-required-for") === button.value && !picker.value) {
-      picker.focus();
-      picker.classList.add("wanted");
-      return;  // a full-text exclusion needs a reason: choose one, then press the key again
+    var select = picker();
+    if (select && button.value === "include") { select.value = ""; if (box) box.value = ""; }  // reasons are for exclusions
+    if (select && select.getAttribute("data-required-for") === button.value && !hasReason()) {
+      pending = button;  // a full-text exclusion needs a reason: the next number (or o) gives it
+      var list = document.querySelector(".reasons");
+      if (list) list.classList.add("wanted");
+      return;
     }
     button.click();
   });
