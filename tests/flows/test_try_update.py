@@ -54,3 +54,8 @@ def test_the_readmes_offline_update_walkthrough_runs_and_shows_what_it_promises(
     assert "{" not in (ws / "changes.md").read_text().split("## Search windows")[1].split("##")[0]
     to_screen = list(csv.DictReader((tmp_path / "try" / "new.csv").read_text().splitlines()))
     assert {r["record_id"] for r in to_screen} >= {"pubmed:99000001", "pubmed:99000002", "pubmed:99000003"}
+    # what the README says of the sheet: how many rows, and that only the demo records have abstracts
+    said = (ROOT / "README.md").read_text().split("## Try a living update offline", 1)[1].split("\n## ", 1)[0]
+    assert f"holds the {len(to_screen)} records still to screen" in " ".join(said.split())
+    with_abstract = {r["record_id"] for r in to_screen if r["abstract"].strip()}
+    assert with_abstract == {"pubmed:99000001", "pubmed:99000002", "pubmed:99000003"}
