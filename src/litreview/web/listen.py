@@ -30,6 +30,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.close()
         hint = " (another server is listening there: stop it or choose another --port)"
         raise ConfigError(
-            f"cannot listen on {host}:{port}: {exc.strerror}" + (hint if exc.errno == errno.EADDRINUSE else "")
+            f"cannot listen on {host}:{port}: {exc.strerror}"
+            + (hint if exc.errno == errno.EADDRINUSE else "")
         ) from None
     return sock
