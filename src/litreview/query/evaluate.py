@@ -466,7 +466,7 @@ def explain(query: CompiledQuery, record: Record) -> Explanation:
     return Explanation(record.record_id, query.match(view), clauses, list(dict.fromkeys(hits)))
 
 
-def term_hits(node: Term, view: RecordView) -> list[Hit]:
+def term_hits(node: Term, view: SearchableRecord) -> list[Hit]:
     """Where one term of a query occurs in the record, in the fields the term searches."""
     clause = show(node)
     phrase = [word_test(w) for w in _query_words(node.text)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from litreview.config import Protocol
 from litreview.errors import LitreviewError
 from litreview.query.ast import Bool, Limit, Near, Node, Term
-from litreview.query.evaluate import CompiledQuery, RecordView, compile_query, record_texts, term_hits
+from litreview.query.evaluate import CompiledQuery, SearchableRecord, compile_query, record_texts, term_hits
 from litreview.query.parser import parse_strategy
 from litreview.records import Record
 from litreview.rules import load_rules
@@ -112,7 +112,7 @@ def marked_parts(
 ) -> dict[str, list[list[Segment]]]:
     """Each text part of the record in segments. Where marks overlap the first wins: the search's
     terms, then the highlight words (the reviewer's own, then the review's), then the rules' terms."""
-    view = RecordView(record)
+    view = SearchableRecord(record)
     spans: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
     texts = {name: record_texts(record, name) for name in TEXT_PARTS}
 
