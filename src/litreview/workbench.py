@@ -86,9 +86,8 @@ class RecordView:
     duplicates: list[dict[str, str]]
     decisions: tuple[str, ...]
     screenable: bool
-    team_notes: list[tuple[str, str, str]] = field(
-        default_factory=list
-    )  # a lead's view: (reviewer, when, note)
+    # a lead's view only: every reviewer's notes, (reviewer, when, note)
+    team_notes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -61,6 +61,8 @@ def web(
     console.print(
         f"litreview workbench for {bench.review_id} on http://{host}:{port}/ ({who}); Ctrl-C stops it"
     )
+    for problem in bench.highlight_problems:  # a query that cannot be marked is said, not skipped silently
+        console.print(f"warning: not marked on records: {problem}")
     if not is_loopback(host):
         console.print("warning: plain HTTP; put it behind a TLS proxy before reviewers use it over a network")
     config = uvicorn.Config(application, host=host, port=port, log_level="warning", server_header=False)
