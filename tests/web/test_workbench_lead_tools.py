@@ -35,9 +35,11 @@ def test_an_other_reason_is_stored_as_other_text(app, bench):
          reason_other="  a  case report ")  # fmt: skip
     post(ana, "/decide", record_id=bench.ids[1], stage="title_abstract", decision="exclude",
          reason=REASONS[1])  # fmt: skip
+    post(ana, "/decide", record_id=bench.ids[2], stage="title_abstract", decision="include",
+         reason_other="typed, then included with the mouse")  # fmt: skip
     with Workspace.existing(bench.root) as ws:
         mine = {d.record_id: d.reason for d in ws.reviewer_decisions("ana", "title_abstract")}
-    assert mine == {bench.ids[0]: "other: a case report", bench.ids[1]: REASONS[1]}
+    assert mine == {bench.ids[0]: "other: a case report", bench.ids[1]: REASONS[1], bench.ids[2]: ""}
 
 
 def test_the_lead_reads_every_reviewers_notes_a_reviewer_only_their_own(app, bench):

@@ -136,9 +136,10 @@ def _stage(request: Request, form: Any = None) -> str:
 
 def chosen_reason(form: Any) -> str:
     """The reason a decision form gives: a typed "other" reason (as ``other: <text>``, which the
-    protocol's reason check accepts), else the picked one."""
+    protocol's reason check accepts), else the picked one. An exclusion reason typed and then left
+    is not stored on an inclusion."""
     other = " ".join(str(form.get("reason_other", "")).split())
-    if other:
+    if other and form.get("decision") != "include":
         return other if other.lower().startswith("other:") else f"other: {other}"
     return str(form.get("reason", ""))
 
