@@ -18,6 +18,8 @@ def blocking_keys(p: Prepared) -> list[tuple[str, str]]:
         rare = sorted((w for w in words if len(w) > 3 and w not in _STOP), key=lambda w: (-len(w), w))[:3]
         if len(rare) >= 2:
             keys.append(("words", " ".join(sorted(rare))))
+    if p.alt_title:  # the original title beside its translation: found under either
+        keys.append(("title", p.alt_title.replace(" ", "")[:24]))
     if len(words) >= 6:  # word initials survive typos inside words ("eculizamab" / "eculizumab")
         keys.append(("initials", "".join(w[0] for w in words[:12])))
     if p.authors and p.year:

@@ -100,6 +100,15 @@ class Prepared:
     merit: tuple[int, int]  # completeness and source, for the representative
     supplement: bool = False  # a conference abstract or in a supplement (pages "A128", issue "Suppl 1")
     locator: str = ""  # the first page as written, lower-cased ("a128", "s417", "e12724", "123")
+    generic: bool = (
+        False  # made only of generic titles' words ("Remarks from the Editor - Editor's Comments")
+    )
+    first_author_words: frozenset[str] = frozenset()  # every word of the first author's name, as written
+    alt_title: str = ""  # normalised, the other-language title an export gives in brackets
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
 def _load_generic_titles() -> frozenset[str]:
@@ -110,6 +119,8 @@ def _load_generic_titles() -> frozenset[str]:
 
 
 def ascii_fold(text: str) -> str:
+    if text.isascii():  # most text: nothing to fold
+        return text
     text = "".join(_GREEK.get(ch, ch) for ch in text)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
@@ -131,7 +142,7 @@ def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
     out = []
     for author in authors:
         author = ascii_fold(author).strip()
-        if not author or author.lower().startswith("et al"):
+        if not author or author.lower().startswith("et al") or _NO_AUTHOR.match(author):
             continue
         last = (
             author.split(",")[0]
@@ -151,13 +162,59 @@ def normalise_journal(journal: str) -> tuple[str, ...]:
 
 
 GENERIC_TITLES = _load_generic_titles()
+GENERIC_WORDS = frozenset(
+    _singular(w) for title in GENERIC_TITLES for w in title.split() if w not in _STOP and w != "s"
+)
+
+
+# A volume as written: its number first ("35", "Vol. 35", "35 (Pt 1)", "10 Suppl 2", "45-46"), brackets
+# balanced. Anything else is debris of another field ("1)" from "61(1)", "(2)", "Drug Discovery. 9").
+_VOLUME = re.compile(r"(?:vol(?:ume)?\.?\s*)?(\d+).*", re.IGNORECASE)
+# Page fields a spreadsheet read as dates ("5-9" shown as "9-May" or "01-Jun"): not pages any more.
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+_DATE_PAGES = re.compile(rf"\d{{1,2}}[-–/ ]{_MONTHS}|{_MONTHS}[-–/ ]\d{{1,4}}", re.IGNORECASE)
+# Author fields that name nobody: agreement between two of them is no evidence, disagreement no conflict.
+_NO_AUTHOR = re.compile(
+    r"^\W*(?:anonymous|anon|no authors? (?:listed|name available|available)|not available|n/?a|unknown|"
+    r"none|et al)\W*$",
+    re.IGNORECASE,
+)
+
+
+def volume_value(volume: str) -> str:
+    """The volume number when the field holds a well-formed volume, else '' (not a value: it
+    neither conflicts with nor agrees with another record's volume)."""
+    text = (volume or "").strip()
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return ""
+    match = _VOLUME.fullmatch(text)
+    return (match.group(1).lstrip("0") or "0") if match else ""
+
+
+def issue_value(issue: str) -> str:
+    """An issue made comparable: its first number, "s" before it in a supplement ("Suppl. 1",
+    "1 SUPPL" -> "s1", "4, Sp. Iss. SI" -> "4"); '' when the field holds no issue number
+    ("var.pagings", a lone "Suppl", brackets left over from another field)."""
+    text = (issue or "").strip().lower()
+    if text.count("(") != text.count(")") or not re.match(r"[\w(]", text):
+        return ""
+    number = re.search(r"\d+", text)
+    if not number:
+        return ""
+    supplement = "suppl" in text or bool(re.fullmatch(r"s\d+", text))
+    return ("s" if supplement else "") + (number.group(0).lstrip("0") or "0")
+
+
+def real_year(year: int | None) -> int | None:
+    """A year a publication can bear, else None (an export's 0, 1 or 9999)."""
+    return year if year is not None and 1000 <= year <= 2200 else None
 
 
 def page_range(pages: str) -> tuple[str, str]:
     """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
     "t-8"). Electronic locators ("e12724") keep their letter so they never compare with pages."""
     text = (pages or "").strip().lower()
-    if not text:
+    if not text or _DATE_PAGES.fullmatch(text):
         return "", ""
     if re.fullmatch(r"[a-z]\d+", text) and not text.startswith("s"):  # e-locators, article numbers
         return text, text
@@ -195,14 +252,17 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
 def prepare(record: Record) -> Prepared:
     title = record.title or ""
     if isinstance(record, Citation):
-        authors = normalise_authors(_split_authors(record.authors))
+        names = _split_authors(record.authors)
+        authors = normalise_authors(names)
         journal = normalise_journal(record.journal or record.journal_abbrev)
         doi = normalize_doi(record.doi)
-        volume = (re.search(r"\d+", record.volume) or [""])[0]  # "35 (Pt 1)", "10 Suppl 2": 35, 10
-        issue = re.sub(r"[\s.]", "", record.issue.lower())
+        volume = volume_value(record.volume)  # "35 (Pt 1)", "10 Suppl 2": 35, 10; "1)": none
+        issue = issue_value(record.issue)
         conference = record.record_type == "conference-abstract"
+        first_words = _name_words(names)
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
+        first_words = frozenset()
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -211,17 +271,62 @@ def prepare(record: Record) -> Prepared:
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     locator = (
         re.split(r"\s*[-–]\s*", record.pages.strip().lower(), maxsplit=1)[0]
-        if isinstance(record, Citation)
+        if isinstance(record, Citation) and any(span)
         else ""
     )
     # An abstract among many in one supplement: numbered "A128" / "S417" / "P-12" (not e-locators), or a
     # single page of a supplement issue. A supplement *article* (a page span) is identified by its place.
-    in_supplement = "suppl" in issue or (isinstance(record, Citation) and "suppl" in record.volume.lower())
+    raw_issue = record.issue.lower() if isinstance(record, Citation) else ""
+    in_supplement = "suppl" in raw_issue or (
+        isinstance(record, Citation) and "suppl" in record.volume.lower()
+    )
     supplement = (
         conference or bool(re.match(r"[a-df-z]-?\d", locator)) or (in_supplement and span[0] == span[1])
     )
-    return Prepared(record.record_id, norm, kinds, numbers, doi, record.year, span, volume, issue, authors,
-                    journal, conference, merit(record), supplement, locator)  # fmt: skip
+    return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
+                    authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
+                    first_words, alternative_title(title, norm))  # fmt: skip
+
+
+def is_generic_title(norm: str) -> bool:
+    """A normalised title made only of the words of generic titles ("Remarks from the Editor - Editor's Comments",
+    "Comments from the Editors", "Editorial: In this issue"): it names a kind of item, not one
+    item, whatever its length or word order."""
+    words = {_singular(w) for w in norm.split() if w not in _STOP and w != "s"}
+    return norm in GENERIC_TITLES or (bool(words) and words <= GENERIC_WORDS)
+
+
+# Bracketed notes about the record, not a title: "[Erratum appears in ...]", "[Comment in: ...]",
+# "[Article in German]", "[Review]", "[33 refs]", a citation ("2006;37(1):1").
+_NOTE = re.compile(
+    r"^\W*(?:errat|corrig|comment|correct|retract|withdrawn|update|see\b|publish|review|reprint|article in|"
+    r"abstract|original|author|letter|reply|english|translat|\d+ refs)|\d{4}\s*;\s*\d",
+    re.IGNORECASE,
+)
+
+
+def alternative_title(title: str, normalised: str) -> str:
+    """The other title an export gives in brackets beside the main one: an original-language title
+    after its translation ("Effects of ... [Wirkung von ...]"), or a translation after the original;
+    normalised, '' when there is none (notes about the record are no title)."""
+    text = _TAGS.sub(" ", title or "").strip()
+    if text.startswith("["):  # "[Translated title]. [German]": the bracket is the title itself
+        return ""
+    inner = [m.group(0)[1:-1] for m in _BRACKETED.finditer(text) if not _NOTE.search(m.group(0)[1:-1])]
+    best = max(inner, key=len, default="")
+    alt = " ".join(_NON_ALNUM.sub(" ", ascii_fold(best).lower()).split())
+    # a translation is about as long as its original; a formula or study name in brackets is not
+    return alt if len(alt.split()) >= 4 and len(alt) >= len(normalised) / 2 and alt != normalised else ""
+
+
+def _name_words(names: list[str]) -> frozenset[str]:
+    """The words of the first author's name ("Altenried, Moritz" -> {altenried, moritz}), so a name
+    whose order an export flipped ("Moritz, Altenried") is still recognised."""
+    for name in names:
+        folded = ascii_fold(name).strip()
+        if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
+            return frozenset(w for w in _NON_ALNUM.sub(" ", folded.lower()).split() if w)
+    return frozenset()
 
 
 def _split_authors(authors: tuple[str, ...]) -> list[str]:

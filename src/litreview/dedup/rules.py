@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -12,7 +13,6 @@ from rapidfuzz.distance import Levenshtein
 from litreview.dedup.prepare import (
     _KIND_GUARD,
     _STOP,
-    GENERIC_TITLES,
     RECURRING_CAP,
     SHARED_DOI,
     Prepared,
@@ -29,13 +29,21 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "years more than one apart"
     if pages_conflict(a.pages, b.pages):
         return "different pages"
-    if a.volume and b.volume and a.volume != b.volume:
+    if volumes_conflict(a, b):
         return "different volumes"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers:
         return "different numbers in the titles (series parts, phases, years)"
     return ""
+
+
+def volumes_conflict(a: Prepared, b: Prepared) -> bool:
+    """Two real volumes that differ. A volume that is its record's own year, against a volume number,
+    is the year written in the volume field by one export: no conflict (two year-volumes still are)."""
+    if not a.volume or not b.volume or a.volume == b.volume:
+        return False
+    return (a.volume == str(a.year)) == (b.volume == str(b.year))
 
 
 def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -60,7 +68,7 @@ def _abbreviates(x: str, y: str) -> bool:
 
 
 def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
-    return bool(a.authors and b.authors and not _authors_agree(a.authors, b.authors))
+    return bool(a.authors and b.authors and not _authors_agree(a, b))
 
 
 def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
@@ -69,7 +77,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     checks = (
         ("first pages differ", pages_conflict(a.pages, b.pages)),
         ("first authors differ", _first_authors_differ(a, b)),
-        ("volumes differ", bool(a.volume and b.volume and a.volume != b.volume)),
+        ("volumes differ", volumes_conflict(a, b)),
         ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
     )
     conflict = ", ".join(what for what, yes in checks if yes)
@@ -77,11 +85,19 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         if conflict:
             return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
         return "duplicate", 1.0, "exact-doi"
+    a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     short, long = sorted((a.title, b.title), key=len)
     # one title cut short or with a subtitle added, not a short title found inside a long one
     contained = len(short) >= 20 and len(short) >= 0.5 * len(long) and fuzz.partial_ratio(short, long) >= 95
-    if contained or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
+    # one export dropped the subtitle: the other title goes on from where this one stops, same first page
+    main_title = (
+        long.startswith(short + " ")
+        and len(_content_words(short)) >= 2
+        and bool(a.pages[0])
+        and a.pages[0] == b.pages[0]
+    )
+    if contained or main_title or (score >= 0.6 and not _content_words_differ(a.title, b.title)):
         if conflict:
             return "maybe", score, f"same DOI and title, but {conflict}"
         return "duplicate", 1.0, "exact-doi"
@@ -91,10 +107,18 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     return "maybe", score, "same DOI, titles differ (a translation or another item?)"
 
 
+def closest_titles(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
+    """The two records with the titles that agree best, where an export gave a second title in
+    brackets (the original beside its translation): the rules then compare those."""
+    if not a.alt_title and not b.alt_title:
+        return a, b
+    pairs = [(x, y) for x in (a.title, a.alt_title) if x for y in (b.title, b.alt_title) if y]
+    x, y = max(pairs, key=lambda pair: fuzz.ratio(*pair))
+    return (replace(a, title=x) if x != a.title else a), (replace(b, title=y) if y != b.title else b)
+
+
 def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
-    return bool(
-        a.pages[0] and a.pages[0] == b.pages[0] and a.authors and b.authors and a.authors[0] == b.authors[0]
-    )
+    return bool(a.pages[0] and a.pages[0] == b.pages[0] and same_first_author(a, b))
 
 
 def compare_generic(a: Prepared, b: Prepared, score: float) -> tuple[str, float, str]:
@@ -135,8 +159,9 @@ def compare(
         return "", 0.0, reason
     if not a.title or not b.title:
         return "", 0.0, "a title is missing"
+    a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
-    if a.title in GENERIC_TITLES or b.title in GENERIC_TITLES or a.title in generic or b.title in generic:
+    if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(a, b, score)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
@@ -145,9 +170,7 @@ def compare(
         and not a.supplement
         and not b.supplement
         and _one_article_place(a, b)
-        and a.authors
-        and b.authors
-        and a.authors[0] == b.authors[0]
+        and same_first_author(a, b)
         and _journal_compatible(a.journal, b.journal)
     ):
         return "duplicate", score, "same-place+author"  # a translated or reworded title
@@ -155,12 +178,12 @@ def compare(
         if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
         return "", score, "titles differ"
-    authors_ok = not a.authors or not b.authors or _authors_agree(a.authors, b.authors)
+    authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
     journal_ok = _journal_compatible(a.journal, b.journal)
     same_year = a.year is None or b.year is None or a.year == b.year
     same_pages = bool(a.pages[0] and a.pages[0] == b.pages[0])
     same_volume = bool(a.volume and a.volume == b.volume)
-    same_author = bool(a.authors and b.authors and a.authors[0] == b.authors[0])
+    same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
     if a.conference != b.conference:
         return (
@@ -168,8 +191,10 @@ def compare(
             if score >= 0.9
             else ("", score, "titles differ")
         )
+    # a field missing on one side or both is no evidence: besides the title, something must agree
+    evidence = support + bool(a.journal and b.journal and journal_ok)
     if score >= 0.95 and not _content_words_differ(a.title, b.title):
-        if authors_ok and journal_ok and (same_year or support >= 3):
+        if authors_ok and journal_ok and (same_year or support >= 3) and evidence:
             return "duplicate", score, "fuzzy-title"
         if same_pages and same_volume and same_year and journal_ok:  # author names written differently
             return "duplicate", score, "fuzzy-title+pages+volume"
@@ -189,6 +214,8 @@ def compare(
         return "duplicate", score, "fuzzy-title+bibliographic"
     if _contained_with_same_bibliography(a, b):
         return "duplicate", score, "title-contained+pages+volume"
+    if not evidence:
+        return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
 
 
@@ -263,11 +290,39 @@ def _content_words_differ(a: str, b: str) -> bool:
     return any(not near(w, wb) for w in wa) and any(not near(w, wa) for w in wb)
 
 
-def _authors_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if Levenshtein.normalized_similarity(a[0], b[0]) >= 0.8:
+def _authors_agree(a: Prepared, b: Prepared) -> bool:
+    if Levenshtein.normalized_similarity(a.authors[0], b.authors[0]) >= 0.8 or _flipped(a, b):
         return True
-    shared = set(a) & set(b)
-    return len(shared) >= max(1, min(len(a), len(b)) // 2)
+    shared = set(a.authors) & set(b.authors)
+    return len(shared) >= max(1, min(len(a.authors), len(b.authors)) // 2)
+
+
+def same_first_author(a: Prepared, b: Prepared) -> bool:
+    """One first author on both (both named): the same last name, or one name whose parts an
+    export gave in the other order ("Altenried, Moritz" / "Moritz, Altenried")."""
+    return bool(a.authors and b.authors and (a.authors[0] == b.authors[0] or _flipped(a, b)))
+
+
+def _flipped(a: Prepared, b: Prepared) -> bool:
+    """Each record's first-author last name is a word of the other's first-author name, and the two
+    names are the same words: the parts were swapped, not two people sharing a surname."""
+    wa, wb = a.first_author_words, b.first_author_words
+    return bool(
+        a.authors
+        and b.authors
+        and len(wa) >= 2
+        and a.authors[0] in wb
+        and b.authors[0] in wa
+        and a.authors[0] != b.authors[0]
+        and _same_name_words(wa, wb)
+    )
+
+
+def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
+    """The words of two names agree: every word of the shorter one is a word or the initial of one in
+    the other ("moritz altenried" ~ "altenried m")."""
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return all(w in long or (len(w) == 1 and any(x.startswith(w) for x in long)) for w in short)
 
 
 def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
@@ -296,5 +351,5 @@ def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
 def _other_place(a: Prepared, b: Prepared) -> bool:
     """Known to stand elsewhere: another year, volume or first page (issue fields are too often
     something else in exports, a running number, to say so)."""
-    return bool((a.year and b.year and a.year != b.year) or (a.volume and b.volume and a.volume != b.volume)
+    return bool((a.year and b.year and a.year != b.year) or volumes_conflict(a, b)
                 or pages_conflict(a.pages, b.pages))  # fmt: skip
