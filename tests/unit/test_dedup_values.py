@@ -8,6 +8,8 @@ printed in every issue without issue or pages), not copied from the labelled set
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import issue_value, page_range, prepare, real_year, volume_value
@@ -132,3 +134,38 @@ def test_a_year_written_in_the_volume_field_is_no_other_volume():
     # two years in the volume field are two volumes
     c = cite("wos", 3, title, volume="2017", **{**book, "year": 2017})
     assert compare(prepare(a), prepare(c))[2] == "different volumes"
+
+
+DEBRIS = {
+    "volume": ["1)", "2)", "(3)", "[Epub ahead of print]"],
+    "issue": ["var.pagings", "1)"],
+    "pages": ["9-May", "01-Jun", "Dec-04"],
+    "authors": [("Anonymous",), ("[No author name available]",)],
+    "year": [0, 9999],
+}
+POOL = dict(
+    title=[TITLE, TITLE + ": a randomised trial", "Remote ischaemic preconditioning before cardiac surgery in children"],
+    year=[2020, 2021, None],
+    volume=["", "61", "62"],
+    issue=["", "1", "2"],
+    pages=["", "1204-1211", "1300-1310"],
+    authors=[(), ("Okafor, Chidi",), ("Chidi, Okafor",), ("Lindqvist, Anna",)],
+    journal=["", "Annals of Thoracic Surgery", "Ann Thorac Surg"],
+    doi=["", DOI],
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_debris_where_a_field_is_missing_never_changes_a_decision(data):
+    """The class, not the examples: any pair of records, one lacking a field; debris in that field
+    decides nothing that its absence did not."""
+    a = {k: data.draw(st.sampled_from(v)) for k, v in POOL.items()}
+    b = {k: data.draw(st.sampled_from(v)) for k, v in POOL.items()}
+    field = data.draw(st.sampled_from(sorted(DEBRIS)))
+    b[field] = None if field == "year" else POOL[field][0]
+    dirty = {**b, field: data.draw(st.sampled_from(DEBRIS[field]))}
+    first = prepare(cite("medline", 1, **a))
+    assert compare(first, prepare(cite("embase", 2, **b))) == compare(
+        first, prepare(cite("embase", 2, **dirty))
+    )

@@ -87,3 +87,22 @@ def test_a_bracketed_note_is_no_second_title():
                  **{**PLACE, "pages": "", "year": 2019})  # fmt: skip
     both = cite("embase", 1, f"{TRANSLATED} [{ORIGINAL}]", **PLACE)
     assert compare(prepare(both), prepare(other))[0] != "duplicate"
+
+
+ABSTRACT = "Serum calprotectin predicts relapse after anti-TNF withdrawal in Crohn's disease"
+MEETING = dict(journal="Journal of Crohn's and Colitis", year=2020, volume="14", issue="Suppl 1",
+               authors=("Varga, Eszter",))  # fmt: skip
+
+
+def test_a_record_type_one_export_left_out_does_not_part_one_abstract():
+    # Embase types the abstract; another export calls everything an article
+    typed = cite("embase", 1, ABSTRACT, pages="S412", record_type="conference-abstract", **MEETING)
+    untyped = cite("wos", 2, ABSTRACT.upper(), pages="S412", **MEETING)
+    assert compare(prepare(typed), prepare(untyped))[0] == "duplicate"
+    # the abstract and a paper with its title elsewhere are still only asked about
+    paper = cite("scopus", 3, ABSTRACT, pages="1012-1020", **{**MEETING, "volume": "15", "year": 2021})
+    assert compare(prepare(typed), prepare(paper))[0] != "duplicate"
+    # two abstracts on one page of the supplement stay apart
+    other = cite("wos", 4, "Serum calprotectin predicts response to ustekinumab in Crohn's disease",
+                 pages="S412", **MEETING)  # fmt: skip
+    assert compare(prepare(typed), prepare(other))[0] != "duplicate"

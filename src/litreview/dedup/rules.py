@@ -185,7 +185,13 @@ def compare(
     same_volume = bool(a.volume and a.volume == b.volume)
     same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
-    if a.conference != b.conference:
+    # a record type is only what each export calls it: an abstract printed in a journal's supplement,
+    # at one volume and page there by both records' place, is one abstract however each export typed it
+    one_abstract = (
+        a.supplement and b.supplement and a.locator == b.locator and same_pages and same_volume
+        and bool(a.journal and b.journal) and journal_ok
+    )  # fmt: skip
+    if a.conference != b.conference and not one_abstract:
         return (
             ("maybe", score, "conference abstract and full paper")
             if score >= 0.9
