@@ -73,12 +73,16 @@ def test_a_translated_title_links_to_its_original_given_in_brackets():
     original = cite("ssci", 2, ORIGINAL, **{**PLACE, "pages": ""})
     assert prepare(both).alt_title and compare(prepare(both), prepare(original))[0] == "duplicate"
     assert linked([both, original], "embase:1", "ssci:2")
+    # or in parentheses at the end
+    paren = cite("cinahl", 4, f"{TRANSLATED} ({ORIGINAL})", **PLACE)
+    assert linked([paren, original], "cinahl:4", "ssci:2")
     # the translation alone (a bracketed translation, as MEDLINE gives it) links as before
     medline = cite("medline", 3, f"[{TRANSLATED}].", **PLACE)
     assert linked([both, medline], "embase:1", "medline:3")
 
 
 def test_a_bracketed_note_is_no_second_title():
+    assert prepare(cite("x", 1, f"{TRANSLATED} (Orthopade 2018; 47 (6): 512)")).alt_title == ""
     for note in ("[Review] [42 refs]", "[Erratum appears in Orthopade. 2019;48(2):180-181]",
                  "[Comment in: Orthopade 2018 Jun;47(6):450-451]", "[Article in German, English]"):  # fmt: skip
         assert prepare(cite("x", 1, f"{TRANSLATED} {note}")).alt_title == ""

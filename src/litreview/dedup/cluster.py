@@ -9,6 +9,9 @@ comment / reply / retraction / protocol against the article, different numbers i
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
 multi-page span by the same first author.
+A guard fires only on two real values (a volume "1)" left over from an issue, pages a spreadsheet
+made dates, "Anonymous" are none), and a missing field is no evidence: a title link needs one other
+field agreeing on both records.
 Near misses go to a "maybe" queue for a human; nothing there is linked. Clusters never join two
 different DOIs, even transitively; the most complete record represents each cluster.
 

@@ -307,13 +307,17 @@ _NOTE = re.compile(
 
 def alternative_title(title: str, normalised: str) -> str:
     """The other title an export gives in brackets beside the main one: an original-language title
-    after its translation ("Effects of ... [Wirkung von ...]"), or a translation after the original;
+    after its translation ("Effects of ... [Wirkung von ...]", or in parentheses at the end), or a
+    translation after the original;
     normalised, '' when there is none (notes about the record are no title)."""
     text = _TAGS.sub(" ", title or "").strip()
     if text.startswith("["):  # "[Translated title]. [German]": the bracket is the title itself
         return ""
-    inner = [m.group(0)[1:-1] for m in _BRACKETED.finditer(text) if not _NOTE.search(m.group(0)[1:-1])]
-    best = max(inner, key=len, default="")
+    inner = [m.group(0)[1:-1] for m in _BRACKETED.finditer(text)]
+    ending = re.search(r"\(([^()]*)\)\W*$", text)  # "English title (Titre original)"
+    if ending and not re.search(r"\b\d{4}\b", ending.group(1)):  # "(... (2009) 360 (544))" cites a record
+        inner.append(ending.group(1))
+    best = max((i for i in inner if not _NOTE.search(i)), key=len, default="")
     alt = " ".join(_NON_ALNUM.sub(" ", ascii_fold(best).lower()).split())
     # a translation is about as long as its original; a formula or study name in brackets is not
     return alt if len(alt.split()) >= 4 and len(alt) >= len(normalised) / 2 and alt != normalised else ""
