@@ -103,7 +103,7 @@ class Prepared:
     generic: bool = (
         False  # made only of generic titles' words ("Remarks from the Editor - Editor's Comments")
     )
-    first_author_words: frozenset[str] = frozenset()  # every word of the first author's name, as written
+    first_author_words: str = ""  # the words of the first author's name, space-separated (one string: memory)
     alt_title: str = ""  # normalised, the other-language title an export gives in brackets
 
 
@@ -262,7 +262,7 @@ def prepare(record: Record) -> Prepared:
         first_words = _name_words(names)
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
-        first_words = frozenset()
+        first_words = ""
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -323,14 +323,14 @@ def alternative_title(title: str, normalised: str) -> str:
     return alt if len(alt.split()) >= 4 and len(alt) >= len(normalised) / 2 and alt != normalised else ""
 
 
-def _name_words(names: list[str]) -> frozenset[str]:
-    """The words of the first author's name ("Altenried, Moritz" -> {altenried, moritz}), so a name
+def _name_words(names: list[str]) -> str:
+    """The words of the first author's name ("Altenried, Moritz" -> "altenried moritz"), so a name
     whose order an export flipped ("Moritz, Altenried") is still recognised."""
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            return frozenset(w for w in _NON_ALNUM.sub(" ", folded.lower()).split() if w)
-    return frozenset()
+            return " ".join(sorted(set(_NON_ALNUM.sub(" ", folded.lower()).split())))
+    return ""
 
 
 def _split_authors(authors: tuple[str, ...]) -> list[str]:

@@ -312,16 +312,10 @@ def same_first_author(a: Prepared, b: Prepared) -> bool:
 def _flipped(a: Prepared, b: Prepared) -> bool:
     """Each record's first-author last name is a word of the other's first-author name, and the two
     names are the same words: the parts were swapped, not two people sharing a surname."""
-    wa, wb = a.first_author_words, b.first_author_words
-    return bool(
-        a.authors
-        and b.authors
-        and len(wa) >= 2
-        and a.authors[0] in wb
-        and b.authors[0] in wa
-        and a.authors[0] != b.authors[0]
-        and _same_name_words(wa, wb)
-    )
+    if not a.authors or not b.authors or a.authors[0] == b.authors[0]:
+        return False
+    wa, wb = frozenset(a.first_author_words.split()), frozenset(b.first_author_words.split())
+    return len(wa) >= 2 and a.authors[0] in wb and b.authors[0] in wa and _same_name_words(wa, wb)
 
 
 def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
