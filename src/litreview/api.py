@@ -23,6 +23,7 @@ import pandas as pd
 from litreview.errors import WorkspaceError
 from litreview.report.prisma2020_csv import TEMPLATE, template_values
 from litreview.report.record_list import RECORD_COLUMNS, record_row
+from litreview.screen.commands import policy_of
 from litreview.screen.decisions import effective
 from litreview.workspace import Workspace as Store
 
@@ -49,7 +50,7 @@ class Workspace:
     def screening(self) -> pd.DataFrame:
         with self._store() as store:
             duplicates = {link.record_id for link in store.links("duplicate")}
-            decided = effective(store.decisions())
+            decided = effective(store.decisions(), policy_of(store))
         rows = [
             {"record_id": r, "stage": s, "decision": d.decision, "reason": d.reason, "decided_by": d.source}
             for (r, s), d in sorted(decided.items())

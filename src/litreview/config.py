@@ -237,7 +237,12 @@ def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str)
 
 def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
     """``[screening]`` as written, checked now so a bad rule stops a run before it starts."""
-    from litreview.rules import load_confirmations, load_decision_files
+    from litreview.rules import (
+        load_confirmations,
+        load_decision_files,
+        load_reviewers_per_record,
+        load_unblind,
+    )
 
     screening = data.get("screening", {})
     if not isinstance(screening, dict):
@@ -245,12 +250,17 @@ def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
     try:
         load_confirmations(screening, where=str(path))  # checks the rules too
         load_decision_files(screening, where=str(path))
+        load_reviewers_per_record(screening, where=str(path))
+        load_unblind(screening, where=str(path))
     except LitreviewError as exc:
         rule = re.search(r"screening rule '([^']+)'", str(exc))
         line = _line_of(text, f'id = "{rule.group(1)}"') if rule else _line_of(text, "[[screening.rules]]")
         for table, words in (("confirmations", "confirmation"), ("decision_files", "decision file")):
             if words in str(exc):
                 line = _line_of(text, f"[[screening.{table}]]")
+        for key in ("reviewers_per_record", "unblind"):
+            if f"] {key}" in str(exc) or f"{key} must" in str(exc):
+                line = _line_of(text, key)
         raise ConfigError(str(exc).removeprefix(f"{path}: "), path=path, line=line) from exc
     return screening
 

@@ -165,7 +165,37 @@ class DecisionFile:
 
 
 _DECISION_FILE_KEYS = {"file", "reviewer", "provenance"}
-_SCREENING_KEYS = {"rules", "confirmations", "decision_files"}
+_SCREENING_KEYS = {"rules", "confirmations", "decision_files", "reviewers_per_record", "unblind"}
+MAX_REVIEWERS = 10
+
+
+def load_reviewers_per_record(screening: Mapping[str, Any], where: str = "review.toml") -> dict[str, int]:
+    """``[screening] reviewers_per_record``: how many independent human votes must agree before a
+    decision is final, for every stage (an integer) or per stage (a table); 1 when not given."""
+    raw = screening.get("reviewers_per_record", 1)
+    label = f"{where}: [screening] reviewers_per_record"
+    table = raw if isinstance(raw, dict) else dict.fromkeys(STAGES, raw)
+    unknown = set(table) - set(STAGES)
+    if unknown:
+        raise ScreeningRuleError(f"{label}: unknown stage(s) {sorted(unknown)} (use {', '.join(STAGES)})")
+    out = {}
+    for stage in STAGES:
+        value = table.get(stage, 1)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REVIEWERS:
+            raise ScreeningRuleError(
+                f"{label}: {stage}: expected a whole number from 1 to {MAX_REVIEWERS}, got {value!r}"
+            )
+        out[stage] = value
+    return out
+
+
+def load_unblind(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[str, ...]:
+    """``[screening] unblind``: the stages whose votes reviewers may see once the stage is finished
+    (nothing awaiting or in conflict); every run logs it in the search log."""
+    raw = screening.get("unblind", [])
+    if raw == []:
+        return ()
+    return _names(raw, STAGES, f"{where}: [screening]", "unblind")
 
 
 def load_decision_files(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[DecisionFile, ...]:

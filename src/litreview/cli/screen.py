@@ -150,9 +150,13 @@ def screen_status(
     """Whether the stopping rule (hypergeometric test, Callaghan & Müller-Hansen 2020) says screening may stop."""
     from litreview.prioritise.commands import workspace_status
     from litreview.prioritise.stopping import more_needed
+    from litreview.screen.commands import stage_summary
 
     status = workspace_status(workspace, stage, recall, confidence, record)
+    where = stage_summary(workspace, stage)
     print(f"{status.screened} of {status.total} records screened ({stage}), {status.relevant_seen} relevant")
+    print(f"awaiting a second reviewer: {where['awaiting']} ({where['reviewers_per_record']} independent "
+          f"vote(s) needed); in conflict: {where['conflict']}; no vote yet: {where['unscreened']}")  # fmt: skip
     print(status.sentence())
     if not status.reached and status.relevant_seen:
         extra = more_needed(list(status.labels), status.total, recall, confidence)

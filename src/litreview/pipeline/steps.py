@@ -46,6 +46,7 @@ from litreview.report.prisma2020_csv import write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
 from litreview.rules import load_confirmations, load_decision_files, load_rules
+from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
     Effective,
     agreement_report,
@@ -302,7 +303,8 @@ def screen_records(
         )
     humans = [d for d in workspace.decisions() if d.origin == "human"]
     confirmed = _confirm(standing, TA_STAGE, auto, humans)
-    after_ta = effective(auto + humans + confirmed)
+    policy = protocol_policy(protocol)
+    after_ta = effective(auto + humans + confirmed, policy)
     for record in candidates:  # the registry record is its own full text: rules may decide there too
         if passed(after_ta, record.record_id, TA_STAGE) and rules.applies_to(record, FT_STAGE):
             verdict = rules.decide(record, FT_STAGE)
@@ -318,7 +320,8 @@ def screen_records(
         if confirmed:
             workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
         workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
-    return effective(workspace.decisions())
+        workspace.set_meta(POLICY_META, policy.as_meta())
+    return effective(workspace.decisions(), policy)
 
 
 def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decision]) -> list[Decision]:
@@ -404,6 +407,12 @@ def screening_evidence(
         "kappa": [{"stage": block["stage"], **p} for block in agreement["agreement"] for p in block["pairs"]]
         or None,
         "conflicts": len(agreement["conflicts"]),
+        "awaiting_another_reviewer": len(agreement["awaiting"]),
+        "reviewers_per_record": agreement["reviewers_per_record"],
+        "unblinded_stages": list(
+            protocol_policy(protocol).unblinded
+        ),  # logged: blinding lifted by the protocol
+        "published_agreement": agreement["published_agreement"],
         "agreement_file": "agreement.json",
         "pairs_compared": len(pairs),
         "stopping_rule": stopping,  # the last `screen status --record`: method, parameters, outcome
@@ -617,7 +626,7 @@ def render(
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, _screening_rows(decided))
     everything = workspace.decisions()
-    agreement = agreement_report(everything)
+    agreement = agreement_report(everything, protocol_policy(protocol))
     write_json(outputs["agreement"], agreement)
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)

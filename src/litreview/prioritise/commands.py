@@ -82,14 +82,15 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
     check_target(recall, confidence)
     from datetime import UTC, datetime
 
-    from litreview.screen.commands import screening_state
+    from litreview.screen.commands import policy_of, screening_state
     from litreview.workspace import Workspace
 
     with Workspace.reading(workspace_dir) as workspace:
         records, _ = screening_state(workspace)
         decisions = workspace.decisions()
+        policy = policy_of(workspace)
     ids = {r.record_id for r in records}
-    labelled = {r: y for r, y in human_labels(decisions, stage) if r in ids}
+    labelled = {r: y for r, y in human_labels(decisions, stage, policy) if r in ids}
     status = stop_status(labelled, len(records), recall, confidence)
     if record:
         with Workspace.existing(workspace_dir) as workspace:

@@ -100,8 +100,20 @@ def _screening_markdown(screening: Mapping[str, Any]) -> list[str]:
         )
     for f in screening.get("decision_files") or []:
         out.append(
-            f"- Decisions kept in the review folder (`{f['file']}`) by {f['reviewer']}: {f['provenance']}"
+            f"- Published decisions kept in the review folder (`{f['file']}`, {f['reviewer']}), a reference "
+            f"standard, never a reviewer: {f['provenance']}"
         )
+    votes = screening.get("reviewers_per_record") or {}
+    if votes:
+        out.append("- Independent votes a decision needs: "
+                   + ", ".join(f"{stage} {n}" for stage, n in votes.items())
+                   + f"; awaiting another reviewer: {screening.get('awaiting_another_reviewer', 0)}")  # fmt: skip
+    for stage in screening.get("unblinded_stages") or []:
+        out.append(f"- Blinding lifted by the protocol for {stage} once finished (`[screening] unblind`)")
+    for k in screening.get("published_agreement") or []:
+        kappa = k["kappa"] if k["kappa"] is not None else "not defined (no variation)"
+        out.append(f"- Agreement with the published review ({k['stage']}), {k['reviewers'][0]} vs {k['published']}: "
+                   f"{k['records']} records, raw {k['agreement']}, Cohen's kappa {kappa}")  # fmt: skip
     reviewers = screening.get("reviewers") or []
     out.append(f"- Reviewers: {', '.join(reviewers) if reviewers else 'none yet'}")
     for k in screening.get("kappa") or []:

@@ -8,14 +8,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from litreview.config import load_protocol
+from litreview.config import Protocol, load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.files import refuse_overwriting, write_csv, write_json
 from litreview.importers import detect_format, load_records, source_name
 from litreview.records import STAGES, Record
-from litreview.rules import load_rules
+from litreview.rules import (
+    load_confirmations,
+    load_decision_files,
+    load_reviewers_per_record,
+    load_rules,
+    load_unblind,
+)
 from litreview.screen.decisions import (
     Effective,
+    Policy,
     SheetRow,
     agreement_report,
     check_decisions,
@@ -30,13 +37,49 @@ from litreview.screen.sheets import read_decision_file, sheet_rows, write_asrevi
 from litreview.workspace import Workspace
 
 APPLY_COLUMNS = ("record_id", "title", "decision", "rule_id", "reason")
+POLICY_META = "screening_policy"
+
+
+def protocol_policy(protocol: Protocol) -> Policy:
+    """How the protocol's decisions count: votes per stage, and the decision sets its review folder
+    carries as published (decision files and standing confirmations, each with its provenance)."""
+    where = str(protocol.path)
+    published = {f.reviewer: f.provenance for f in load_decision_files(protocol.screening, where)}
+    for c in load_confirmations(protocol.screening, where):
+        published.setdefault(c.reviewer, c.provenance)
+    required = load_reviewers_per_record(protocol.screening, where)
+    return Policy(tuple(required.items()), tuple(sorted(published.items())),
+                  load_unblind(protocol.screening, where))  # fmt: skip
+
+
+def policy_of(workspace: Workspace) -> Policy:
+    """The policy the workspace's last run stored (one vote per stage, nothing published, before any run)."""
+    return Policy.from_meta(workspace.meta(POLICY_META))
 
 
 def screening_state(workspace: Workspace) -> tuple[list[Record], dict[tuple[str, str], Effective]]:
     """The records that are screened (duplicates are not) and the decision that counts for each."""
     duplicates = {link.record_id for link in workspace.links("duplicate")}
     records = [r for r in workspace.records() if r.record_id not in duplicates]
-    return records, effective(workspace.decisions())
+    return records, effective(workspace.decisions(), policy_of(workspace))
+
+
+def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
+    """Where a stage stands, by the one rule (:func:`decisions.decide_one`): records with no vote
+    yet, awaiting another reviewer, in conflict, marked maybe, and final."""
+    if stage not in STAGES:
+        raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
+    with Workspace.reading(workspace_dir) as workspace:
+        records = _to_screen(workspace, stage)
+        decided = effective(workspace.decisions(), policy_of(workspace))
+        needed = policy_of(workspace).needs(stage)
+    counts = {"unscreened": 0, "awaiting": 0, "conflict": 0, "maybe": 0, "final": 0,
+              "reviewers_per_record": needed}  # fmt: skip
+    for record in records:
+        e = decided.get((record.record_id, stage))
+        state = "unscreened" if e is None or e.decision == "undecided" else e.decision
+        counts[state if state in counts else "final"] += 1
+    return counts
 
 
 def _to_screen(workspace: Workspace, stage: str):
@@ -122,7 +165,8 @@ def import_decisions(
         for r in rows:
             row_of.setdefault((r.record_id, r.stage), r.row)
         before = workspace.decisions()
-        check_decisions(decisions, before, row_of, representative, load_reasons(workspace), str(path))
+        policy = policy_of(workspace)
+        check_decisions(decisions, before, row_of, representative, load_reasons(workspace), str(path), policy)
         moved = [d for d in decisions if d.record_id in representative]
         decisions = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
         suggested = suggestions(before)
@@ -144,7 +188,7 @@ def import_decisions(
         with workspace.transaction():
             stored = workspace.add_human_decisions(batch, decisions)
             everything = workspace.decisions()
-            report = agreement_report(everything)
+            report = agreement_report(everything, policy)
             write_json(workspace.root / AGREEMENT_FILE, report)
     return {
         "file": str(path),

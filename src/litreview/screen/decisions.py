@@ -34,63 +34,128 @@ class Effective:
 
     record_id: str
     stage: str
-    decision: str  # include | exclude | maybe | not_retrieved | conflict | undecided
+    decision: str  # include | exclude | maybe | not_retrieved | conflict | awaiting | undecided
     reason: str
-    source: str  # "rule <id>", "reviewer <name>", "reviewers <a>, <b>", ""
+    source: str  # "rule <id>", "reviewer <name>", "reviewers <a>, <b>", "published <name>", ""
 
 
-def effective(decisions: Iterable[Decision]) -> dict[tuple[str, str], Effective]:
-    """Resolve each (record, stage): consensus > agreeing humans > conflict > rule."""
+AWAITING = "awaiting"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How decisions count: independent human votes a stage needs (``[screening]
+    reviewers_per_record``), and the decision sets a review folder carries as published (a reference
+    standard with its provenance: final on their own, never a reviewer, never in a conflict or kappa)."""
+
+    required: tuple[tuple[str, int], ...] = (("title_abstract", 1), ("full_text", 1))
+    published: tuple[tuple[str, str], ...] = ()  # (reviewer name as stored, provenance)
+    unblinded: tuple[str, ...] = ()  # stages the protocol unblinds once finished
+
+    def needs(self, stage: str) -> int:
+        return dict(self.required).get(stage, 1)
+
+    @property
+    def published_names(self) -> frozenset[str]:
+        return frozenset(name for name, _ in self.published)
+
+    def as_meta(self) -> dict[str, object]:
+        return {"required": dict(self.required), "published": dict(self.published),
+                "unblinded": list(self.unblinded)}  # fmt: skip
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, object] | None) -> Policy:
+        if not meta:
+            return cls()
+        required = dict(meta.get("required") or {})  # type: ignore[call-overload]
+        published = dict(meta.get("published") or {})  # type: ignore[call-overload]
+        return cls(
+            tuple((s, int(required.get(s, 1))) for s in STAGES),
+            tuple(sorted((str(k), str(v)) for k, v in published.items())),
+            tuple(str(s) for s in meta.get("unblinded") or ()),  # type: ignore[attr-defined]
+        )
+
+
+def is_vote(d: Decision, policy: Policy) -> bool:
+    """A team member's own vote: human, not the lead's consensus, not a published decision."""
+    return d.origin == "human" and d.reviewer != CONSENSUS and d.reviewer not in policy.published_names
+
+
+def _agreed_reason(votes: Sequence[Decision]) -> str:
+    reasons = {d.reason for d in votes}
+    if len(reasons) == 1:
+        return votes[0].reason
+    return "reviewers' reasons differ: " + "; ".join(
+        f"{d.reviewer}: {d.reason or 'none given'}" for d in sorted(votes, key=lambda d: d.reviewer)
+    )
+
+
+def decide_one(record_id: str, stage: str, items: Sequence[Decision], policy: Policy) -> Effective | None:
+    """The one rule for what counts at one record and stage, which every view uses:
+
+    - the lead's consensus settles;
+    - else the team's votes: any disagreement (a maybe included: maybe + exclude, maybe + include)
+      is a conflict; agreeing votes are final once the stage's ``reviewers_per_record`` have voted,
+      until then the record is awaiting another reviewer (a lone maybe likewise, or "maybe" when one
+      vote suffices);
+    - else a published decision (the reference standard, with its provenance) counts as final;
+    - else the rules: an exclusion counts (automation), an inclusion is only a suggestion.
+    """
+    key = (record_id, stage)
+    consensus = [d for d in items if d.origin == "human" and d.reviewer == CONSENSUS]
+    if consensus:
+        d = consensus[-1]
+        return Effective(*key, d.decision, d.reason, f"reviewer {CONSENSUS}")
+    votes = [d for d in items if is_vote(d, policy)]
+    if votes:
+        words = {d.decision for d in votes}
+        names = ", ".join(sorted({d.reviewer for d in votes}))
+        if len(words) > 1:
+            shown = ", ".join(f"{d.reviewer}={d.decision}" for d in sorted(votes, key=lambda d: d.reviewer))
+            return Effective(*key, "conflict", f"reviewers disagree: {shown}", "reviewers")
+        needed = policy.needs(stage)
+        if len(votes) < needed:
+            return Effective(*key, AWAITING, f"awaiting a second reviewer ({len(votes)} of {needed} votes)",
+                             f"reviewer{'s' if len(votes) > 1 else ''} {names}")  # fmt: skip
+        if words == {"maybe"}:
+            return Effective(*key, "maybe", _agreed_reason(votes) or "marked maybe", f"reviewer {names}")
+        plural = "s" if len(votes) > 1 else ""
+        return Effective(*key, votes[0].decision, _agreed_reason(votes), f"reviewer{plural} {names}")
+    published = [d for d in items if d.origin == "human" and d.reviewer in policy.published_names]
+    if published:
+        d = published[-1]
+        return Effective(*key, d.decision, d.reason, f"published {d.reviewer}")
+    autos = [d for d in items if d.origin == "auto"]
+    if autos:
+        d = autos[-1]
+        rule = f"rule {d.rule_id}" if d.rule_id else "rules"
+        if d.decision == "include":  # a suggestion until a human confirms it
+            return Effective(*key, UNDECIDED, f"{SUGGESTED} {rule}: {d.reason}", f"{rule} (suggestion)")
+        return Effective(*key, d.decision, d.reason, rule)
+    return None
+
+
+def effective(
+    decisions: Iterable[Decision], policy: Policy | None = None
+) -> dict[tuple[str, str], Effective]:
+    """What counts for each (record, stage), by :func:`decide_one`; a full-text decision counts
+    only once title/abstract passed."""
+    policy = policy or Policy()
     grouped: dict[tuple[str, str], list[Decision]] = defaultdict(list)
     for d in decisions:
         grouped[(d.record_id, d.stage)].append(d)
     out = {}
     for key, items in grouped.items():
-        humans = [d for d in items if d.origin == "human" and d.decision != "maybe"]
-        consensus = [d for d in humans if d.reviewer == CONSENSUS]
-        autos = [d for d in items if d.origin == "auto"]
-        if consensus:
-            d = consensus[-1]
-            out[key] = Effective(*key, d.decision, d.reason, f"reviewer {CONSENSUS}")
-        elif humans and len({d.decision for d in humans}) == 1:
-            names = ", ".join(sorted({d.reviewer for d in humans}))
-            reasons = {d.reason for d in humans}
-            reason = (
-                humans[0].reason
-                if len(reasons) == 1
-                else "reviewers' reasons differ: "
-                + "; ".join(
-                    f"{d.reviewer}: {d.reason or 'none given'}"
-                    for d in sorted(humans, key=lambda d: d.reviewer)
-                )
-            )
-            out[key] = Effective(
-                *key, humans[0].decision, reason, f"reviewer{'s' if ',' in names else ''} {names}"
-            )
-        elif humans:
-            names = ", ".join(f"{d.reviewer}={d.decision}" for d in sorted(humans, key=lambda d: d.reviewer))
-            out[key] = Effective(*key, "conflict", f"reviewers disagree: {names}", "reviewers")
-        elif any(d.origin == "human" for d in items):
-            d = next(d for d in items if d.origin == "human")
-            out[key] = Effective(
-                *key, "maybe", d.reason or "a reviewer marked it maybe", f"reviewer {d.reviewer}"
-            )
-        elif autos:
-            d = autos[-1]
-            rule = f"rule {d.rule_id}" if d.rule_id else "rules"
-            if d.decision == "include":  # a suggestion until a human confirms it
-                out[key] = Effective(
-                    *key, UNDECIDED, f"{SUGGESTED} {rule}: {d.reason}", f"{rule} (suggestion)"
-                )
-            else:
-                out[key] = Effective(*key, d.decision, d.reason, rule)
+        found = decide_one(*key, items, policy)
+        if found is not None:
+            out[key] = found
     for record_id, stage in list(out):
         # A full-text decision counts only once title/abstract passed (records found by other methods,
         # such as citation searching, come to full text with no title/abstract stage at all).
         screened = out.get((record_id, "title_abstract"))
         if stage == "full_text" and screened is not None and screened.decision != "include":
             del out[(record_id, stage)]
-    return out  # fmt: skip
+    return out
 
 
 def suggestions(decisions: Iterable[Decision]) -> dict[tuple[str, str], Decision]:
@@ -125,19 +190,28 @@ def passed(decided: Mapping[tuple[str, str], Effective], record_id: str, stage: 
     return found is not None and found.decision == "include"
 
 
-def conflicts(decisions: Iterable[Decision]) -> list[tuple[str, str, dict[str, str]]]:
-    """(record, stage, {reviewer: decision}) wherever human reviewers disagree and no consensus exists."""
-    by_key: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+def conflicts(
+    decisions: Iterable[Decision], policy: Policy | None = None
+) -> list[tuple[str, str, dict[str, str]]]:
+    """(record, stage, {reviewer: vote}) wherever :func:`decide_one` finds a conflict (the team's
+    votes only: a published decision is never a party to one)."""
+    policy = policy or Policy()
+    decisions = list(decisions)
+    votes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for d in decisions:
-        if d.origin == "human":
-            by_key[(d.record_id, d.stage)][d.reviewer] = d.decision
-    out = []
-    for (record_id, stage), votes in sorted(by_key.items()):
-        if CONSENSUS in votes:
-            continue
-        if len(set(votes.values())) > 1:
-            out.append((record_id, stage, votes))
-    return out
+        if is_vote(d, policy):
+            votes[(d.record_id, d.stage)][d.reviewer] = d.decision
+    return [(record_id, stage, votes[(record_id, stage)])
+            for (record_id, stage), e in sorted(effective(decisions, policy).items())
+            if e.decision == "conflict"]  # fmt: skip
+
+
+def in_conflict(decisions_on_record: Iterable[Decision], record_id: str, stage: str,
+                policy: Policy | None = None) -> bool:  # fmt: skip
+    """Whether the record is in conflict at ``stage`` (what a consensus may settle)."""
+    items = [d for d in decisions_on_record if d.record_id == record_id and d.stage == stage]
+    found = decide_one(record_id, stage, items, policy or Policy())
+    return found is not None and found.decision == "conflict"
 
 
 def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
@@ -154,25 +228,47 @@ def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def agreement(decisions: Iterable[Decision], stage: str) -> dict[str, object]:
-    """Kappa and raw agreement for each pair of human reviewers at one stage."""
-    votes: dict[str, dict[str, str]] = defaultdict(dict)
+def _pair_row(a: str, b: str, first: Mapping[str, str], second: Mapping[str, str]) -> dict[str, object]:
+    shared = sorted(set(first) & set(second))
+    pairs = [(first[r], second[r]) for r in shared]
+    kappa = cohen_kappa(pairs)
+    return {
+        "reviewers": [a, b], "records": len(shared),
+        "agreement": round(sum(x == y for x, y in pairs) / len(pairs), 4) if pairs else None,
+        "kappa": round(kappa, 4) if kappa is not None else None,
+    }  # fmt: skip
+
+
+def _votes(decisions: Iterable[Decision], stage: str, keep) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
     for d in decisions:
-        if d.origin == "human" and d.stage == stage and d.reviewer != CONSENSUS:
-            votes[d.reviewer][d.record_id] = d.decision
+        if d.stage == stage and keep(d):
+            out[d.reviewer][d.record_id] = d.decision
+    return out
+
+
+def agreement(decisions: Iterable[Decision], stage: str, policy: Policy | None = None) -> dict[str, object]:
+    """Kappa and raw agreement for each pair of the team's reviewers at one stage (published
+    decisions are not a reviewer: see :func:`published_agreement`)."""
+    policy = policy or Policy()
+    votes = _votes(decisions, stage, lambda d: is_vote(d, policy))
     reviewers = sorted(votes)
-    pairs_out = []
-    for i, a in enumerate(reviewers):
-        for b in reviewers[i + 1 :]:
-            shared = sorted(set(votes[a]) & set(votes[b]))
-            pairs = [(votes[a][r], votes[b][r]) for r in shared]
-            kappa = cohen_kappa(pairs)
-            pairs_out.append({
-                "reviewers": [a, b], "records": len(shared),
-                "agreement": round(sum(x == y for x, y in pairs) / len(pairs), 4) if pairs else None,
-                "kappa": round(kappa, 4) if kappa is not None else None,
-            })  # fmt: skip
+    pairs_out = [
+        _pair_row(a, b, votes[a], votes[b]) for i, a in enumerate(reviewers) for b in reviewers[i + 1 :]
+    ]
     return {"stage": stage, "pairs": pairs_out}
+
+
+def published_agreement(decisions: Iterable[Decision], stage: str, policy: Policy) -> list[dict[str, object]]:
+    """Agreement with the published review: each reviewer's votes against each published decision
+    set at one stage (counts and kappa), for a team re-screening a published review to check itself."""
+    decisions = list(decisions)
+    votes = _votes(decisions, stage, lambda d: is_vote(d, policy))
+    provenance = dict(policy.published)
+    published = _votes(decisions, stage, lambda d: d.origin == "human" and d.reviewer in provenance)
+    return [{**_pair_row(who, name, votes[who], published[name]), "stage": stage, "published": name,
+             "provenance": provenance[name]}
+            for name in sorted(published) for who in sorted(votes)]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -228,12 +324,14 @@ def validate_rows(
     return out
 
 
-def reason_disagreements(decisions: Iterable[Decision]) -> list[dict[str, object]]:
+def reason_disagreements(
+    decisions: Iterable[Decision], policy: Policy | None = None
+) -> list[dict[str, object]]:
     """Where reviewers agree on the decision but give different reasons (kappa counts them as
     agreement; this says where the reasons part)."""
     by_key: dict[tuple[str, str], list[Decision]] = defaultdict(list)
     for d in decisions:
-        if d.origin == "human" and d.reviewer != CONSENSUS and d.decision in ("exclude", "not_retrieved"):
+        if is_vote(d, policy or Policy()) and d.decision in ("exclude", "not_retrieved"):
             by_key[(d.record_id, d.stage)].append(d)
     out: list[dict[str, object]] = []
     for (record_id, stage), items in sorted(by_key.items()):
@@ -250,13 +348,14 @@ def check_decisions(
     representative: Mapping[str, str],
     reasons: Iterable[str],
     where: str,
+    policy: Policy | None = None,
 ) -> None:
     """Refuse decisions that could never count or that a methods reviewer would reject, with every
     row number: a full-text decision on a record excluded at title/abstract, and a full-text
     exclusion without a reason from the protocol's list (``other: text`` is always accepted)."""
     allowed = {r.strip().lower() for r in reasons if r.strip()}
     mapped = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
-    state = effective([*before, *mapped])
+    state = effective([*before, *mapped], policy)
     problems = []
     for original, d in zip(decisions, mapped, strict=True):
         if d.stage != "full_text":
@@ -283,31 +382,39 @@ def check_decisions(
         raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
 
 
-def agreement_report(decisions: Iterable[Decision]) -> dict[str, object]:
-    """Conflicts, kappa per reviewer pair and stage (on decisions), reason disagreement reported
-    apart, and decisions per reviewer: what the workspace's agreement.json holds."""
+def agreement_report(decisions: Iterable[Decision], policy: Policy | None = None) -> dict[str, object]:
+    """Conflicts, records awaiting another reviewer, kappa per reviewer pair and stage, reason
+    disagreement apart, decisions per reviewer, and agreement with the published review: what the
+    workspace's agreement.json holds (a lead's file: it names every vote)."""
+    policy = policy or Policy()
     decisions = list(decisions)
     per_reviewer: dict[str, dict[str, int]] = {}
     for d in decisions:
-        if d.origin == "human":
+        if is_vote(d, policy):
             counts = per_reviewer.setdefault(d.reviewer, {})
             counts[f"{d.stage}:{d.decision}"] = counts.get(f"{d.stage}:{d.decision}", 0) + 1
+    counted = effective(decisions, policy)
     return {
-        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions)],
-        "agreement": [agreement(decisions, stage) for stage in STAGES],
-        "reason_disagreements": reason_disagreements(decisions),
+        "reviewers_per_record": dict(policy.required),
+        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions, policy)],
+        "awaiting": [{"record_id": r, "stage": s} for (r, s), e in sorted(counted.items()) if e.decision == AWAITING],
+        "agreement": [agreement(decisions, stage, policy) for stage in STAGES],
+        "reason_disagreements": reason_disagreements(decisions, policy),
         "per_reviewer": per_reviewer,
-    }
+        "published_agreement": [row for stage in STAGES for row in published_agreement(decisions, stage, policy)],
+    }  # fmt: skip
 
 
 def summarise(eff: Mapping[tuple[str, str], Effective], stage: str) -> Counter[str]:
     return Counter(e.decision for (_, s), e in eff.items() if s == stage)
 
 
-def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, int]]:
+def human_labels(
+    decisions: Sequence[Decision], stage: str, policy: Policy | None = None
+) -> list[tuple[str, int]]:
     """(record, 1 relevant / 0 not) for each record the reviewers have settled at ``stage`` (the
-    decision that counts: consensus, agreement), in the order first screened."""
-    counted = effective(decisions)
+    decision that counts: consensus, agreement, a published decision), in the order first screened."""
+    counted = effective(decisions, policy)
     first: dict[str, str] = {}
     for d in decisions:
         if d.origin == "human" and d.stage == stage:
@@ -318,7 +425,7 @@ def human_labels(decisions: Sequence[Decision], stage: str) -> list[tuple[str, i
         if (
             settled is not None
             and settled.decision in ("include", "exclude")
-            and settled.source.startswith("reviewer")
+            and settled.source.startswith(("reviewer", "published"))
         ):
             out.append((record_id, 1 if settled.decision == "include" else 0))
     return out
