@@ -119,6 +119,19 @@ def write_csv(
     """``spreadsheet``: the file is for people who open it in Excel, so text that would run as a
     formula is neutralised (numbers are written as they are)."""
     refuse_symlink(path)
+    counted: list[int] = []
+    atomic_write_bytes(path, csv_bytes(columns, rows, spreadsheet=spreadsheet, counted=counted))
+    return counted[0]
+
+
+def csv_bytes(
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    spreadsheet: bool = True,
+    counted: list[int] | None = None,
+) -> bytes:
+    """The CSV :func:`write_csv` writes, as bytes (a download made at request time)."""
     buffer = io.StringIO()
     # "\r\n" ends rows (RFC 4180, as Excel writes), which also makes the writer quote a field holding
     # a bare carriage return; with "\n" such a field was written unquoted and broke the row apart.
@@ -131,8 +144,9 @@ def write_csv(
             cells = {k: neutralise(v) if isinstance(v, str) else v for k, v in cells.items()}
         writer.writerow(cells)
         count += 1
-    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
-    return count
+    if counted is not None:
+        counted.append(count)
+    return buffer.getvalue().encode("utf-8")
 
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> int:

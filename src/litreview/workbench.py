@@ -35,15 +35,20 @@ from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
 from litreview.report.prisma import count_flow
-from litreview.screen.commands import load_reasons
+from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, votes_rows
 from litreview.screen.decisions import (
+    AWAITING,
     CONSENSUS,
+    Policy,
     agreement,
+    agreement_report,
     check_decisions,
     conflicts,
     effective,
     human_labels,
+    is_vote,
     passed,
+    published_agreement,
     suggestions,
 )
 from litreview.screen.highlight import (
@@ -62,6 +67,7 @@ DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
              "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
 RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
+LIVE_DOWNLOADS = ("screening.csv", "agreement.json", "votes.csv")  # made from the workspace at request time
 OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
 
 
@@ -88,6 +94,9 @@ class RecordView:
     screenable: bool
     # a lead's view only: every reviewer's notes, (reviewer, when, note)
     team_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    others: list[dict[str, str]] = field(
+        default_factory=list
+    )  # others' votes: only once a stage is unblinded
 
 
 @dataclass
@@ -164,6 +173,14 @@ class Workbench:
         return self.workspace.users()
 
     @serialised
+    def policy(self) -> Policy:
+        """How votes count (``[screening] reviewers_per_record``, published decisions), as the last run stored it."""
+        if "policy" not in self._settings:
+            self._settings["policy"] = policy_of(self.workspace)
+        policy: Policy = self._settings["policy"]
+        return policy
+
+    @serialised
     def reasons(self) -> list[str]:
         """The protocol's exclusion reasons (as the last run stored them)."""
         if "reasons" not in self._settings:
@@ -195,7 +212,7 @@ class Workbench:
             if r not in representative
         ]
         decisions = self.workspace.decisions()
-        decided = effective(decisions)
+        decided = effective(decisions, self.policy())
         cache = _Cache(structure, history, order, representative)
         cache.passed_ta = {r for r in order if passed(decided, r, "title_abstract")}
         for d in decisions:
@@ -239,10 +256,33 @@ class Workbench:
         """The records to screen at ``stage``: the ranking when one has been made, else protocol order."""
         return list(self._queue(stage)[0])
 
+    def _awaiting(self, reviewer: str, stage: str) -> list[str]:
+        """Records another reviewer has voted on at ``stage`` that still need more votes and not
+        this reviewer's (the "awaiting a second reviewer" queue), in queue order. It says that
+        someone voted, never what."""
+        cache, policy = self._state(), self.policy()
+        needed = policy.needs(stage)
+        if needed < 2:
+            return []
+        voters: dict[str, int] = {}
+        for (name, at), ids in cache.decided.items():
+            if at == stage and name != CONSENSUS and name not in policy.published_names:
+                for record_id in ids:
+                    voters[record_id] = voters.get(record_id, 0) + 1
+        mine = cache.decided.get((reviewer, stage), {})
+        queue = self._queue(stage)[0]
+        return [r for r in queue if 0 < voters.get(r, 0) < needed and r not in mine]
+
     @serialised
-    def next_record(self, reviewer: str, stage: str, after: str | None = None) -> str | None:
-        """The first record of the queue this reviewer has not decided at ``stage`` (after ``after``)."""
+    def next_record(
+        self, reviewer: str, stage: str, after: str | None = None, awaiting_only: bool = False
+    ) -> str | None:
+        """The next record for this reviewer at ``stage``: one awaiting their vote as a second
+        reviewer first, then the first of the queue they have not decided (after ``after``)."""
         check_stage(stage)
+        awaiting = [r for r in self._awaiting(reviewer, stage) if r != after]
+        if awaiting or awaiting_only:
+            return awaiting[0] if awaiting else None
         done = self._state().decided.get((reviewer, stage), {})
         queue, position = self._queue(stage)
         start = position[after] + 1 if after in position else 0
@@ -250,6 +290,10 @@ class Workbench:
             if queue[k] not in done:
                 return queue[k]
         return None
+
+    @serialised
+    def awaiting_count(self, reviewer: str, stage: str) -> int:
+        return len(self._awaiting(reviewer, stage))
 
     @serialised
     def neighbour(self, record_id: str, stage: str, step: int) -> str | None:
@@ -292,6 +336,12 @@ class Workbench:
             for r in self.workspace.records(linked)
         ]
         screenable = record_id in (cache.order if stage == "title_abstract" else cache.passed_ta)
+        others = []
+        if self.unblinded(stage):  # the protocol lifted blinding on this finished stage
+            policy = self.policy()
+            others = [{"reviewer": d.reviewer, "decision": d.decision, "reason": d.reason}
+                      for d in self._decisions_on(record_id)
+                      if d.stage == stage and is_vote(d, policy) and d.reviewer != reviewer]  # fmt: skip
         return RecordView(
             record=record,
             stage=stage,
@@ -306,6 +356,7 @@ class Workbench:
             team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
             if lead
             else [],
+            others=others,
         )
 
     @serialised
@@ -346,7 +397,9 @@ class Workbench:
                         decided_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))  # fmt: skip
         before = self._decisions_on(target)
         try:
-            check_decisions([made], before, {}, cache.representative, self.reasons(), "decision")
+            check_decisions(
+                [made], before, {}, cache.representative, self.reasons(), "decision", self.policy()
+            )
         except ScreeningRuleError as exc:
             raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
@@ -382,7 +435,7 @@ class Workbench:
         cache, ids = self._cache, sorted(set(record_ids))
         if not ids:
             return
-        decided = effective(self.workspace.decisions_on(ids))
+        decided = effective(self.workspace.decisions_on(ids), self.policy())
         for record_id in ids:
             now = passed(decided, record_id, "title_abstract")
             if now != (record_id in cache.passed_ta):
@@ -401,9 +454,10 @@ class Workbench:
     # -- conflicts (leads only) ------------------------------------------------------------------
     @serialised
     def conflicts(self) -> list[dict[str, Any]]:
+        """Every conflict with each reviewer's vote, reason and notes side by side (for the lead)."""
         decisions = self.workspace.decisions()
         by_key = {(d.record_id, d.stage, d.reviewer): d for d in decisions if d.origin == "human"}
-        found = conflicts(decisions)
+        found = conflicts(decisions, self.policy())
         titles = {r.record_id: r.title for r in self.workspace.records({r for r, _, _ in found})}
         notes: dict[str, list[tuple[str, str, str]]] = {}
         for record_id, who, when, text in self.workspace.notes_on(titles):
@@ -415,13 +469,33 @@ class Workbench:
                 for record_id, stage, votes in found]  # fmt: skip
 
     @serialised
+    def unblinded(self, stage: str) -> bool:
+        """Whether reviewers may see each other's votes at ``stage``: the protocol says so
+        (``[screening] unblind``, logged by every run) and the stage is finished (nothing awaiting
+        another reviewer, in conflict or without a vote)."""
+        if stage not in self.policy().unblinded:
+            return False
+        key = f"finished:{stage}"
+        if key not in self._settings:
+            decided = effective(self.workspace.decisions(), self.policy())
+            ids = self._screenable(stage)
+            self._settings[key] = all(
+                (e := decided.get((r, stage))) is not None
+                and e.decision not in (AWAITING, "conflict", "maybe", "undecided")
+                for r in ids
+            )
+        return bool(self._settings[key])
+
+    @serialised
     def resolve(self, lead: str, record_id: str, stage: str, decision: str, reason: str = "") -> Decision:
         """Record the consensus on a conflict (reviewer ``consensus``; the lead named in the batch)."""
         check_stage(stage)
         if decision not in DECISIONS[stage] or decision == "maybe":
             raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
         made = Decision(record_id, stage, decision, " ".join(reason.split()), CONSENSUS, "human")
-        check_decisions([made], self._decisions_on(record_id), {}, {}, self.reasons(), "consensus")
+        check_decisions(
+            [made], self._decisions_on(record_id), {}, {}, self.reasons(), "consensus", self.policy()
+        )
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
         self._after_write()
         return made
@@ -490,24 +564,52 @@ class Workbench:
 
     @serialised
     def dashboard(self) -> dict[str, Any]:
-        """The live PRISMA counts, decisions per stage and reviewer, kappa, and what is outstanding."""
-        decisions = self.workspace.decisions()
-        decided = effective(decisions)  # what screening_state gives, without reading every record
+        """For the lead: the live PRISMA counts, what is left per stage (no vote yet, awaiting
+        another reviewer, in conflict), votes per reviewer, kappa between reviewers and against the
+        published review."""
+        decisions, policy = self.workspace.decisions(), self.policy()
+        decided = effective(decisions, policy)  # what screening_state gives, without reading every record
         identified, groups = self.workspace.identified()
         representative = self._state().representative
         flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided)
         per_reviewer: dict[str, dict[str, int]] = {}
         for d in decisions:
-            if d.origin == "human" and d.reviewer != CONSENSUS:
+            if is_vote(d, policy):
                 per_reviewer.setdefault(d.reviewer, dict.fromkeys(STAGES, 0))[d.stage] += 1
+        left: dict[str, dict[str, int]] = {}
+        for stage in STAGES:
+            counts = dict.fromkeys(("unscreened", AWAITING, "conflict", "maybe"), 0)
+            for record_id in self._screenable(stage):
+                e = decided.get((record_id, stage))
+                state = "unscreened" if e is None or e.decision == "undecided" else e.decision
+                if state in counts:
+                    counts[state] += 1
+            left[stage] = counts
         return {
             "flow": flow,
-            "to_screen": {stage: len(self.queue(stage)) for stage in STAGES},
+            "to_screen": {stage: left[stage]["unscreened"] for stage in STAGES},
+            "left": left,
+            "reviewers_per_record": dict(policy.required),
             "per_reviewer": per_reviewer,
-            "agreement": [agreement(decisions, stage) for stage in STAGES],
-            "conflicts": len(conflicts(decisions)),
+            "agreement": [agreement(decisions, stage, policy) for stage in STAGES],
+            "published_agreement": [row for stage in STAGES for row in published_agreement(decisions, stage, policy)],
+            "published": dict(policy.published),
+            "conflicts": sum(1 for e in decided.values() if e.decision == "conflict"),
             "maybe_pairs": len(self.workspace.links(MAYBE_DUPLICATE)),
-        }
+        }  # fmt: skip
+
+    @serialised
+    def own_progress(self, reviewer: str) -> dict[str, dict[str, int]]:
+        """A reviewer's own dashboard (blind): what they decided and what is left for them, per stage."""
+        out = {}
+        for stage in STAGES:
+            done, total = self.progress(reviewer, stage)
+            out[stage] = {
+                "decided": done,
+                "left": total - done,
+                "awaiting_you": len(self._awaiting(reviewer, stage)),
+            }
+        return out  # fmt: skip
 
     @serialised
     def stopping(self, stage: str) -> dict[str, Any]:
@@ -517,7 +619,7 @@ class Workbench:
 
         check_stage(stage)
         queue = set(self._queue(stage)[0])
-        labels = [y for r, y in human_labels(self.workspace.decisions(), stage) if r in queue]
+        labels = [y for r, y in human_labels(self.workspace.decisions(), stage, self.policy()) if r in queue]
         status = check(labels, len(queue))
         more = None if status.reached or not status.relevant_seen else more_needed(labels, len(queue))
         return {"stage": stage, "sentence": status.sentence(), "reached": status.reached, "more": more}
@@ -531,19 +633,56 @@ class Workbench:
 
     @serialised
     def downloads(self) -> list[str]:
-        """The rendered outputs a reviewer may download: regular files in the workspace folder."""
-        if not self.outputs.is_dir():
-            return []
-        return sorted(
-            p.name for p in self.outputs.iterdir()
-            if p.is_file() and not p.is_symlink() and p.suffix.lower() in OUTPUT_SUFFIXES
-        )  # fmt: skip
+        """The rendered outputs a lead may download: regular files in the workspace folder, and the
+        files made from the workspace at request time (:data:`LIVE_DOWNLOADS`)."""
+        found = set(LIVE_DOWNLOADS)
+        if self.outputs.is_dir():
+            found |= {
+                p.name for p in self.outputs.iterdir()
+                if p.is_file() and not p.is_symlink() and p.suffix.lower() in OUTPUT_SUFFIXES
+            }  # fmt: skip
+        return sorted(found)
 
     @serialised
     def download_path(self, name: str) -> Path:
-        if name not in self.downloads():  # only a listed name: no path, no traversal, no symlink
+        if (
+            name not in self.downloads() or name in LIVE_DOWNLOADS
+        ):  # only a listed name: no path, no traversal
             raise WorkbenchError(f"no output named {name!r}")
         return self.outputs / name
+
+    @serialised
+    def live_download(self, name: str) -> bytes | None:
+        """A download made from the workspace now (never stale), or None for a run's rendered file."""
+        from litreview.files import csv_bytes
+
+        if name not in LIVE_DOWNLOADS:
+            return None
+        decisions, policy = self.workspace.decisions(), self.policy()
+        if name == "agreement.json":
+            import json
+
+            return json.dumps(agreement_report(decisions, policy), indent=2, ensure_ascii=False).encode()
+        if name == "votes.csv":
+            titles = {
+                r.record_id: r.title
+                for r in self.workspace.records({d.record_id for d in decisions if d.origin == "human"})
+            }
+            return csv_bytes(VOTES_COLUMNS, votes_rows(decisions, policy, titles))
+        decided = effective(decisions, policy)
+        duplicates = self._state().representative
+        rows = [{"record_id": r, "stage": st, "decision": e.decision, "reason": e.reason, "decided_by": e.source}
+                for (r, st), e in sorted(decided.items()) if r not in duplicates]  # fmt: skip
+        return csv_bytes(("record_id", "stage", "decision", "reason", "decided_by"), rows)
+
+    @serialised
+    def rendered_from(self) -> dict[str, Any]:
+        """Which run the rendered outputs come from, when, and whether decisions changed since."""
+        last = self.workspace.last_finished_run()
+        mark = self.workspace.meta("rendered_history_mark")
+        now = self.workspace.change_marks()[1]
+        return {"run_id": last[0] if last else "", "finished_at": (last[1] or {}).get("finished_at", "") if last else "",
+                "changed_since": mark is not None and int(mark) != now}  # fmt: skip
 
     # -- highlight words (the review's shared ones, and each reviewer's own) --------------------------
     @serialised

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from litreview.records import Decision
 from litreview.screen.decisions import effective
 from litreview.web.app import create_app
 from litreview.workbench import Workbench
@@ -235,10 +236,11 @@ def test_downloads_list_outputs_and_cannot_escape_the_workspace(app, bench):
     (bench.root / "prisma.json").write_text("{}")
     (bench.root.parent / "secret.json").write_text("{}")
     (bench.root / "link.json").symlink_to(bench.root.parent / "secret.json")
-    c = signed_in(app, "ana")
+    c = signed_in(app, "lea")
     assert c.get("/download/prisma.json").status_code == 200
     for name in ("..%2Fsecret.json", "link.json", "workspace.sqlite", ".lock"):
         assert c.get(f"/download/{name}").status_code in (400, 404)
+    assert signed_in(app, "ana").get("/download/prisma.json").status_code == 403  # the lead's alone
 
 
 def test_a_reviewer_cannot_sign_in_with_an_unknown_name(app):
@@ -268,3 +270,160 @@ def test_unknown_stage_and_decision_words_are_refused_with_a_message(app, bench)
     assert "is not a decision at title_abstract" in answer.text
     with Workspace.existing(bench.root) as ws:
         assert [d for d in ws.decisions() if d.origin == "human"] == []
+
+
+# -- blind until resolved, votes per stage, published decisions, downloads made now ---------------
+def _policy_app(bench, **policy):
+    from litreview.screen.commands import POLICY_META
+    from litreview.screen.decisions import Policy
+
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.set_meta(POLICY_META, Policy(**policy).as_meta())
+    workbench = Workbench(bench.root)
+    return workbench, create_app(workbench, rank=False)
+
+
+def test_a_reviewer_reaches_no_one_elses_votes_counts_or_downloads(app, bench):
+    (bench.root / "prisma.json").write_text('{"excluded": 1}')
+    ana, ben = signed_in(app, "ana"), signed_in(app, "ben")
+    target = bench.ids[0]
+    post(
+        ana,
+        "/decide",
+        record_id=target,
+        stage="title_abstract",
+        decision="exclude",
+        reason="ana-secret-reason",
+    )
+    post(ana, "/note", record_id=target, stage="title_abstract", note="ana-secret-note")
+    for path in ("/download/prisma.json", "/download/screening.csv", "/download/agreement.json",
+                 "/download/votes.csv", "/dashboard/prisma.svg", "/conflicts"):  # fmt: skip
+        assert ben.get(path).status_code == 403, path
+    board = ben.get("/dashboard").text
+    for leak in ("ana", "conflict-count", "kappa", "prisma-excluded", "/download/"):
+        assert leak not in board, leak
+    assert 'data-testid="own-progress"' in board
+    record = ben.get(f"/record/{target}").text + ben.get(f"/screen?record={target}").text
+    assert "ana-secret" not in record and ">exclude<" not in record.replace("decide-exclude", "")
+    lead = signed_in(app, "lea")
+    assert "ana-secret-reason" in lead.get("/download/votes.csv").text
+    assert lead.get("/dashboard/prisma.svg").status_code == 200
+
+
+def test_maybe_and_exclude_is_a_conflict_everywhere(app, bench):
+    from litreview.api import Workspace as Frames
+
+    ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
+    target = bench.ids[0]
+
+    def excluded() -> int:
+        page = lead.get("/dashboard").text
+        return int(page.split('data-testid="prisma-excluded">')[1].split("<")[0])
+
+    before = excluded()
+    post(ana, "/decide", record_id=target, stage="title_abstract", decision="maybe")
+    post(ben, "/decide", record_id=target, stage="title_abstract", decision="exclude", reason="wrong design")
+    assert excluded() == before  # not outvoted: the maybe stands against the exclusion
+    assert f'data-record-id="{target}"' in lead.get("/conflicts").text
+    frame = Frames(bench.root).screening()
+    assert frame.set_index(["record_id", "stage"]).loc[(target, "title_abstract"), "decision"] == "conflict"
+    assert f"{target},title_abstract,conflict" in lead.get("/download/screening.csv").text
+    page = lead.get("/dashboard").text
+    assert int(page.split('data-testid="conflict-count">')[1].split("<")[0]) == 1
+
+
+def test_with_two_votes_needed_one_vote_awaits_a_second_reviewer_and_is_not_excluded(bench):
+    workbench, app = _policy_app(bench, required=(("title_abstract", 2), ("full_text", 2)))
+    try:
+        ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
+        target = bench.ids[5]
+        grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
+        excluded = grab(lead.get("/dashboard").text, "prisma-excluded")
+        post(
+            ana,
+            "/decide",
+            record_id=target,
+            stage="title_abstract",
+            decision="exclude",
+            reason="wrong design",
+        )
+        page = lead.get("/dashboard").text
+        assert grab(page, "prisma-excluded") == excluded and grab(page, "awaiting-title_abstract") == 1
+        with Workspace.existing(bench.root) as ws:
+            from litreview.screen.commands import policy_of
+
+            assert effective(ws.decisions(), policy_of(ws))[(target, "title_abstract")].decision == "awaiting"
+        # offered to the other reviewer first, in their own queue
+        assert f'data-record-id="{target}"' in ben.get("/screen?stage=title_abstract&queue=awaiting").text
+        assert 'data-testid="awaiting-queue"' in ben.get("/screen").text
+        assert 'data-testid="awaiting-queue"' not in ana.get("/screen").text
+        post(
+            ben,
+            "/decide",
+            record_id=target,
+            stage="title_abstract",
+            decision="exclude",
+            reason="wrong design",
+        )
+        page = lead.get("/dashboard").text
+        assert grab(page, "prisma-excluded") == excluded + 1 and grab(page, "awaiting-title_abstract") == 0
+    finally:
+        workbench.close()
+
+
+def test_published_decisions_are_a_reference_standard_never_in_kappa_or_conflicts(bench):
+    published = "Smith 2020 (published review)"
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.add_human_decisions("review-folder:r1", [
+            Decision(r, "title_abstract", "include" if k % 2 else "exclude", "published", published, "human")
+            for k, r in enumerate(bench.ids[:6])
+        ])  # fmt: skip
+    workbench, app = _policy_app(bench, published=((published, "Smith et al. 2020, Table 2"),))
+    try:
+        ana, lead = signed_in(app, "ana"), signed_in(app, "lea")
+        for k, record_id in enumerate(bench.ids[:4]):
+            post(
+                ana,
+                "/decide",
+                record_id=record_id,
+                stage="title_abstract",
+                decision="include" if k < 2 else "exclude",
+            )
+        assert "No conflicts outstanding" in lead.get("/conflicts").text
+        page = lead.get("/dashboard").text
+        assert 'data-testid="kappa-row"' not in page  # one reviewer: no pair, the published set is none
+        assert 'data-testid="published-agreement"' in page and "Smith et al. 2020, Table 2" in page
+        agreement = lead.get("/download/agreement.json").json()
+        assert agreement["conflicts"] == [] and all(b["pairs"] == [] for b in agreement["agreement"])
+        row = agreement["published_agreement"][0]
+        assert row["reviewers"] == ["ana", published] and row["records"] == 4 and row["agreement"] == 0.5
+        with Workspace.existing(bench.root) as ws:
+            from litreview.screen.commands import policy_of
+
+            decided = effective(ws.decisions(), policy_of(ws))
+        assert decided[(bench.ids[5], "title_abstract")].source == f"published {published}"
+        assert decided[(bench.ids[0], "title_abstract")].source == "reviewer ana"
+    finally:
+        workbench.close()
+
+
+def test_downloads_are_made_now_or_say_decisions_changed_since_their_run(app, bench):
+    (bench.root / "prisma.json").write_text("{}")
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.set_meta("rendered_history_mark", ws.change_marks()[1])
+    lead = signed_in(app, "lea")
+    assert 'data-testid="downloads-stale"' not in lead.get("/dashboard").text
+    post(
+        lead,
+        "/decide",
+        record_id=bench.ids[0],
+        stage="title_abstract",
+        decision="exclude",
+        reason="wrong design",
+    )
+    assert (
+        f"{bench.ids[0]},title_abstract,exclude,wrong design,reviewer lea"
+        in lead.get("/download/screening.csv").text
+    )
+    page = lead.get("/dashboard").text
+    assert 'data-testid="downloads-stale"' in page and "from run r1" in page

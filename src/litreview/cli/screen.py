@@ -35,9 +35,20 @@ def screen_export(
     order: Annotated[
         str, typer.Option(help="file (as stored) | rank (most likely relevant first, see `screen rank`)")
     ] = "file",
+    votes: Annotated[
+        bool,
+        typer.Option(
+            "--votes", help="Lead: every reviewer's votes in one CSV, beside what counts (unblinds)."
+        ),
+    ] = False,
 ) -> None:
     """One row per record to screen, with the rules' suggestion and empty decision/reason/reviewer (blind)."""
-    from litreview.screen.commands import export_decisions
+    from litreview.screen.commands import export_decisions, export_votes
+
+    if votes:
+        count = export_votes(workspace, out)
+        print(f"{count} votes written to {out}", file=sys.stderr)
+        return
 
     ranked = None
     if order == "rank":

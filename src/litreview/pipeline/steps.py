@@ -647,6 +647,8 @@ def render(
     atomic_write_bytes(outputs["search_log"], search_log_markdown(log).encode("utf-8"))
     with workspace.transaction():
         workspace.finish_run(run_id, manifest)
+        # the decisions these outputs show: the workbench says when its downloads are older than that
+        workspace.set_meta("rendered_history_mark", workspace.change_marks()[1])
     return RunResult(
         run_id=run_id,
         workspace=root,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ from litreview.config import Protocol, load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.files import refuse_overwriting, write_csv, write_json
 from litreview.importers import detect_format, load_records, source_name
-from litreview.records import STAGES, Record
+from litreview.records import STAGES, Decision, Record
 from litreview.rules import (
     load_confirmations,
     load_decision_files,
@@ -21,6 +21,7 @@ from litreview.rules import (
     load_unblind,
 )
 from litreview.screen.decisions import (
+    CONSENSUS,
     Effective,
     Policy,
     SheetRow,
@@ -62,6 +63,50 @@ def screening_state(workspace: Workspace) -> tuple[list[Record], dict[tuple[str,
     duplicates = {link.record_id for link in workspace.links("duplicate")}
     records = [r for r in workspace.records() if r.record_id not in duplicates]
     return records, effective(workspace.decisions(), policy_of(workspace))
+
+
+VOTES_COLUMNS = ("record_id", "title", "stage", "reviewer", "role", "decision", "reason", "decided_at",
+                 "counts_as", "counted_from")  # fmt: skip
+
+
+def votes_rows(
+    decisions: Sequence[Decision], policy: Policy, titles: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """Every human vote, one row each (reviewers, the lead's consensus, published decisions), beside
+    what counts for its record and stage: the lead's file of who decided what."""
+    decided = effective(decisions, policy)
+    out = []
+    for d in sorted(decisions, key=lambda d: (d.record_id, d.stage, d.reviewer)):
+        if d.origin != "human":
+            continue
+        role = (
+            "consensus"
+            if d.reviewer == CONSENSUS
+            else "published"
+            if d.reviewer in policy.published_names
+            else "reviewer"
+        )
+        counted = decided.get((d.record_id, d.stage))
+        out.append({"record_id": d.record_id, "title": titles.get(d.record_id, ""), "stage": d.stage,
+                    "reviewer": d.reviewer, "role": role, "decision": d.decision, "reason": d.reason,
+                    "decided_at": d.decided_at, "counts_as": counted.decision if counted else "",
+                    "counted_from": counted.source if counted else ""})  # fmt: skip
+    return out
+
+
+def export_votes(workspace_dir: Path, out: Path) -> int:
+    """``screen export --votes``: every reviewer's votes in one CSV (for the lead: it unblinds)."""
+    with Workspace.reading(workspace_dir) as workspace:
+        _refuse_workspace_files(workspace, out)
+        decisions = workspace.decisions()
+        policy = policy_of(workspace)
+        titles = {
+            r.record_id: r.title
+            for r in workspace.records({d.record_id for d in decisions if d.origin == "human"})
+        }
+    if out.suffix.lower() != ".csv":
+        raise ConfigError(f"{out}: votes are written as CSV (.csv)")
+    return write_csv(out, VOTES_COLUMNS, votes_rows(decisions, policy, titles))
 
 
 def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from litreview.records import Citation, Decision, Link, Record, compose_record_id
+from litreview.screen.commands import POLICY_META
+from litreview.screen.decisions import Policy
 from litreview.workspace import Workspace
 
 
@@ -21,6 +23,7 @@ def build_workspace(
     auto: Iterable[Decision] = (),
     links: Iterable[Link] = (),
     run_id: str = "r1",
+    policy: Policy | None = None,
 ) -> Path:
     records = list(records)
     links = list(links)
@@ -31,6 +34,8 @@ def build_workspace(
         for link_type in sorted({link.link_type for link in links}):
             workspace.replace_links(run_id, link_type, [x for x in links if x.link_type == link_type])
         workspace.set_meta("exclusion_reasons", list(exclusion_reasons))
+        if policy is not None:  # what a run stores from [screening] (votes per stage, published decisions)
+            workspace.set_meta(POLICY_META, policy.as_meta())
         sources = {r.source for r in records}
         workspace.finish_run(run_id, {"sources": {s: {"group": group} for s in sorted(sources)}})
     return root

@@ -35,7 +35,7 @@ from starlette.templating import Jinja2Templates
 from litreview.accounts import dummy_verify, verify_password
 from litreview.errors import LitreviewError
 from litreview.records import STAGES
-from litreview.workbench import Workbench, WorkbenchError
+from litreview.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError
 
 HERE = Path(__file__).parent
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
@@ -219,6 +219,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         request: Request, user: str, role: str, record_id: str | None, stage: str, **extra: Any
     ) -> Response:
         done, total = bench.progress(user, stage)
+        extra["awaiting"] = bench.awaiting_count(user, stage)
         if record_id is None:
             return site.render(
                 request, "screen.html", view=None, stage=stage, done=done, total=total, **extra
@@ -233,8 +234,13 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
 
     async def screen(request: Request, user: str, role: str) -> Response:
         stage = _stage(request)
-        record_id = request.query_params.get("record") or bench.next_record(user, stage)
-        return screen_page(request, user, role, record_id, stage)
+        awaiting_only = (
+            request.query_params.get("queue") == "awaiting"
+        )  # records others voted on, needing mine
+        record_id = request.query_params.get("record") or bench.next_record(
+            user, stage, awaiting_only=awaiting_only
+        )
+        return screen_page(request, user, role, record_id, stage, awaiting_only=awaiting_only)
 
     async def record(request: Request, user: str, role: str) -> Response:
         return screen_page(
@@ -314,14 +320,24 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         return site.render(request, "search.html", q=text, found=found, total=total, notes=notes)
 
     async def dashboard(request: Request, user: str, role: str) -> Response:
+        if role != "lead":  # blind until resolved: a reviewer's own progress, nothing of anyone else's
+            return site.render(request, "progress.html", mine=bench.own_progress(user))
         return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads(),
+                           rendered=bench.rendered_from(), live=LIVE_DOWNLOADS,
                            stopping=[bench.stopping(stage) for stage in STAGES])  # fmt: skip
 
     async def prisma_svg(request: Request, user: str, role: str) -> Response:
         return Response(bench.prisma_svg(), media_type="image/svg+xml")
 
     async def download(request: Request, user: str, role: str) -> Response:
-        path = bench.download_path(request.path_params["name"])
+        name = request.path_params["name"]
+        made = bench.live_download(name)  # made from the workspace now: never stale
+        if made is not None:
+            kind = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+            return Response(
+                made, media_type=kind, headers={"content-disposition": f'attachment; filename="{name}"'}
+            )
+        path = bench.download_path(name)
         return FileResponse(path, filename=path.name)
 
     routes = [
@@ -341,8 +357,9 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         Route("/pair", page(pair), methods=["POST"]),
         Route("/search", page(search)),
         Route("/dashboard", page(dashboard)),
-        Route("/dashboard/prisma.svg", page(prisma_svg)),
-        Route("/download/{name}", page(download)),
+        # counts, the diagram and every download show what others decided: the lead's alone
+        Route("/dashboard/prisma.svg", page(prisma_svg, lead=True)),
+        Route("/download/{name}", page(download, lead=True)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(48),
