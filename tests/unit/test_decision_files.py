@@ -263,3 +263,43 @@ def test_a_csv_broken_mid_file_names_its_line(shared_doi_workspace, tmp_path):
     broken.write_text('record_id,title,asreview_label\n1,"Second-line FOLFIRI,1\n2,"unclosed title,0\n')
     with pytest.raises(RecordParseError, match=r"broken\.csv:3: malformed CSV"):
         import_decisions(broken, shared_doi_workspace, reviewer="ana")
+
+
+def test_a_published_reference_list_is_read_as_inclusions_matched_by_doi_pmid_and_title(
+    shared_doi_workspace, tmp_path
+):
+    import json
+
+    refs = tmp_path / "references.json"
+    refs.write_text(json.dumps([
+        {"ref_no": 1, "title": "Second-line FOLFIRI", "pmid": "31000003", "doi": None},
+        {"ref_no": 2, "title": "Temozolomide and capecitabine in grade 3 neuroendocrine carcinoma",
+         "doi": "10.1200/JCO.2020.38.4_suppl.1"},
+        {"ref_no": 3, "title": "WHO classification of tumours", "doi": None, "pmid": None},
+    ]))  # fmt: skip
+    summary = import_decisions(refs, shared_doi_workspace, reviewer="Paper 2020 (published)")
+    rows, _ = state(shared_doi_workspace)
+    assert rows == [(r, s, "human", "Paper 2020 (published)", "include")
+                    for r in ("e:1", "p:3") for s in ("full_text", "title_abstract")]  # fmt: skip
+    assert [u["row"] for u in summary["unmatched"]] == [3, 3]  # named by its place in the list
+    for bad, message in (("{}", "JSON array"), ("[1]", "reference 1 is not an object"),
+                         ('[{"year": 2020}]', "no title, DOI or PMID"), ("[", "not a JSON")):  # fmt: skip
+        refs.write_text(bad)
+        with pytest.raises(RecordParseError, match=message):
+            import_decisions(refs, shared_doi_workspace, reviewer="x")
+
+
+def test_screen_export_votes_writes_every_vote_beside_what_counts(workspace, tmp_path):
+    from litreview.screen.commands import export_votes
+
+    with Workspace.existing(workspace) as ws, ws.transaction():
+        ws.add_human_decisions("t", [Decision("x:2", "title_abstract", "maybe", "", "ana", "human"),
+                                     Decision("x:2", "title_abstract", "exclude", "off topic", "ben", "human")])  # fmt: skip
+    out = tmp_path / "votes.csv"
+    assert export_votes(workspace, out) == 2
+    with open(out, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["reviewer"], r["role"], r["decision"], r["counts_as"]) for r in rows] == [
+        ("ana", "reviewer", "maybe", "conflict"), ("ben", "reviewer", "exclude", "conflict")
+    ]  # fmt: skip
+    assert rows[0]["title"] == "Study 2 of NEC therapy"

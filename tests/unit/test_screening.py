@@ -4,14 +4,17 @@ import pytest
 
 from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Trial
-from litreview.rules import load_rules
+from litreview.rules import load_reviewers_per_record, load_rules
 from litreview.screen.decisions import (
     Decision,
+    Policy,
     SheetRow,
     agreement,
     cohen_kappa,
     conflicts,
     effective,
+    in_conflict,
+    published_agreement,
     validate_rows,
 )
 
@@ -138,3 +141,72 @@ def test_malformed_decisions_are_rejected_with_every_row_number():
                      "row 7: 'not retrieved' is a full-text decision", "row 8: no reviewer"):  # fmt: skip
         assert fragment in message
     assert "row 6" not in message and "nothing imported" in message
+
+
+# -- one rule for what counts: votes per stage, conflicts, published decisions -------------------
+def _votes(*votes, stage="title_abstract"):
+    return [Decision("r:1", stage, word, "", who, "human") for who, word in votes]
+
+
+TWO = Policy(required=(("title_abstract", 2), ("full_text", 2)))
+
+
+@pytest.mark.parametrize(
+    ("votes", "policy", "expected"),
+    [
+        ((("ana", "exclude"),), Policy(), "exclude"),
+        ((("ana", "exclude"),), TWO, "awaiting"),
+        ((("ana", "maybe"),), TWO, "awaiting"),
+        ((("ana", "exclude"), ("ben", "exclude")), TWO, "exclude"),
+        ((("ana", "maybe"), ("ben", "exclude")), Policy(), "conflict"),
+        ((("ana", "maybe"), ("ben", "include")), TWO, "conflict"),
+        ((("ana", "include"), ("ben", "exclude")), TWO, "conflict"),
+        ((("ana", "include"), ("ben", "exclude"), ("consensus", "include")), TWO, "include"),
+        ((("ana", "maybe"),), Policy(), "maybe"),
+    ],
+)
+def test_one_rule_decides_final_awaiting_or_conflict(votes, policy, expected):
+    decided = effective(_votes(*votes), policy)
+    assert decided[("r:1", "title_abstract")].decision == expected
+    listed = [(r, s) for r, s, _ in conflicts(_votes(*votes), policy)]
+    assert (listed == [("r:1", "title_abstract")]) == (expected == "conflict")
+    assert in_conflict(_votes(*votes), "r:1", "title_abstract", policy) == (expected == "conflict")
+
+
+def test_a_rule_exclusion_stands_until_a_reviewer_votes():
+    rule = Decision("r:1", "title_abstract", "exclude", "Irrelevant", rule_id="EX-OFF")
+    assert effective([rule], TWO)[("r:1", "title_abstract")].source == "rule EX-OFF"
+    one = effective([rule, *_votes(("ana", "include"))], TWO)[("r:1", "title_abstract")]
+    assert one.decision == "awaiting"
+
+
+def test_published_decisions_count_alone_and_never_in_conflicts_or_kappa():
+    policy = Policy(published=(("Smith 2020", "Table 2 of the paper"),))
+    published = Decision("r:1", "title_abstract", "include", "published", "Smith 2020", "human")
+    other = Decision("r:2", "title_abstract", "exclude", "published", "Smith 2020", "human")
+    assert effective([published], policy)[("r:1", "title_abstract")].source == "published Smith 2020"
+    ana = [Decision("r:1", "title_abstract", "exclude", "", "ana", "human"),
+           Decision("r:2", "title_abstract", "exclude", "", "ana", "human")]  # fmt: skip
+    everything = [published, other, *ana]
+    assert conflicts(everything, policy) == []
+    assert effective(everything, policy)[("r:1", "title_abstract")].source == "reviewer ana"
+    assert agreement(everything, "title_abstract", policy)["pairs"] == []
+    against = published_agreement(everything, "title_abstract", policy)
+    assert [(row["reviewers"], row["records"], row["agreement"]) for row in against] == [
+        (["ana", "Smith 2020"], 2, 0.5)
+    ]
+    # without the policy the published authors would be a reviewer in conflict with ana
+    assert conflicts(everything) != []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(0, "whole number from 1"), ("2", "whole number"), (True, "whole number"),
+     ({"abstract": 2}, "unknown stage")],
+)  # fmt: skip
+def test_reviewers_per_record_is_validated(value, message):
+    with pytest.raises(ScreeningRuleError, match=message):
+        load_reviewers_per_record({"reviewers_per_record": value})
+    assert load_reviewers_per_record({"reviewers_per_record": {"title_abstract": 2}}) == {
+        "title_abstract": 2, "full_text": 1
+    }  # fmt: skip

@@ -49,13 +49,14 @@ from litreview.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
     Effective,
+    SheetRow,
     agreement_report,
     confirm_suggestions,
     effective,
     passed,
     validate_rows,
 )
-from litreview.screen.foreign import as_sheet_rows
+from litreview.screen.foreign import ForeignRow, as_sheet_rows
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import open_transport
@@ -350,6 +351,43 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
     return out
 
 
+def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, Any]]:
+    """Each of the review folder's decision files (published decisions) as PRISMA counts them: how
+    many entries it lists, the records each entry matched (by id, DOI, PMID or normalised title,
+    the general matcher of `screen import`), and the entries no record answers to, named."""
+    files = load_decision_files(protocol.screening, where=str(protocol.path))
+    if not files:
+        return []
+    known = workspace.record_ids()
+    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+    all_records = functools.cache(lambda: list(workspace.records()))
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    out = []
+    for kept in files:
+        path = inside_folder(
+            protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
+        )
+        read = [r for r in read_decision_file(path) if r.decision.strip()]
+        rows, unmatched, _ = as_sheet_rows(read, all_records, representative, TA_STAGE)
+        # an entry: a record a sheet names (one row per stage), or a reference another tool lists
+        entry = {r.row: r.record_id for r in read if isinstance(r, SheetRow)}
+        names = {entry.get(r.row, r.row): r.title if isinstance(r, ForeignRow) else r.record_id for r in read}
+        matched: dict[str | int, set[str]] = {}
+        for r in rows:
+            if r.record_id in known:
+                found = representative.get(r.record_id, r.record_id)
+                matched.setdefault(entry.get(r.row, r.row), set()).add(found)
+        missing = {u.row: u.why for u in unmatched}
+        not_found = [{"entry": key, "title": names[key],
+                      "why": missing.get(key, "no record of this workspace has its id") if isinstance(key, int)
+                      else "no record of this workspace has this id"}
+                     for key in names if key not in matched]  # fmt: skip
+        out.append({"file": kept.file, "reviewer": kept.reviewer, "provenance": kept.provenance,
+                    "entries": len(names), "matched": {str(k): sorted(v) for k, v in matched.items()},
+                    "not_found": not_found})  # fmt: skip
+    return out
+
+
 def _confirm(standing, stage: str, auto: list[Decision], humans: list[Decision]) -> list[Decision]:
     """The review folder's standing confirmations as reviewers' decisions, for the rules' inclusions
     at ``stage`` that no reviewer has decided yet."""
@@ -498,7 +536,8 @@ def _scope(batches: list[SourceBatch], by_id: dict[str, Record], update: UpdateC
 
 
 def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: Scope, duplicates: dict[str, tuple[str, str]],
-           decided: dict[tuple[str, str], Effective], update: UpdateContext | None) -> dict[str, Any]:  # fmt: skip
+           decided: dict[tuple[str, str], Effective], update: UpdateContext | None,
+           published: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
     previous = None
     if update is not None:
         previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
@@ -510,6 +549,7 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
         decisions=decided,
         reported=protocol.reported if update is None else None,
         previous=previous,
+        published=published or (),
     )
     return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
 
@@ -609,7 +649,8 @@ def render(
     decided = screen_records(
         workspace, protocol, run_id, [by_id[i] for i in scope.to_screen], set(duplicates)
     )
-    prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update)
+    published = published_lists(workspace, protocol) if update is None else []
+    prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update, published)
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     outputs = {
         "records": root / "records.csv",

@@ -34,12 +34,15 @@ def count_flow(
     decisions: Mapping[tuple[str, str], Effective] | None = None,
     reported: Mapping[str, Any] | None = None,
     previous: Mapping[str, int] | None = None,
+    published: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """PRISMA counts per stage and per source.
 
     ``identified`` maps source name → record ids found this run; ``groups`` maps source name →
     PRISMA column (databases | registers | other); ``duplicates`` maps a duplicate's record id →
-    its representative's id; ``decisions`` maps (record id, stage) → effective decision.
+    its representative's id; ``decisions`` maps (record id, stage) → effective decision;
+    ``published`` lists the review folder's published decision sets, each with the records its
+    entries matched (``matched``: entry → record ids) and the entries no record answers to.
     """
     by_group: dict[str, dict[str, int]] = {"databases": {}, "registers": {}, "other": {}}
     dup_by_source: dict[str, int] = {}
@@ -92,10 +95,39 @@ def count_flow(
     flow["total_studies"] = new_studies + flow["previous"]["studies"]
     flow["total_reports"] = new_studies + flow["previous"]["reports"]
     check_flow(flow)
+    if published:
+        flow["published_decisions"] = [
+            _published_set(p, group_of, duplicates, set(included_ids)) for p in published
+        ]
     if reported:
         flow["reported"] = dict(reported)
         flow["reported_vs_reproduced"] = reported_vs_reproduced(reported, flow)
     return flow
+
+
+def _published_set(
+    published: Mapping[str, Any],
+    group_of: Mapping[str, str],
+    duplicates: Mapping[str, str],
+    included: set[str],
+) -> dict[str, Any]:
+    """How much of a published decision set the reproduction holds and includes, per PRISMA column,
+    and which of its entries no record answers to (named)."""
+    held: Counter[str] = Counter()
+    kept: Counter[str] = Counter()
+    for ids in published["matched"].values():
+        studies = {duplicates.get(i, i) for i in ids}
+        groups = {group_of[i] for i in ids if i in group_of}
+        group = "databases" if "databases" in groups else min(groups, default="unidentified")
+        held[group] += 1
+        if studies & included:
+            kept[group] += 1
+    return {
+        "file": published["file"], "reviewer": published["reviewer"], "provenance": published["provenance"],
+        "entries": published["entries"], "held": sum(held.values()), "held_by_group": dict(sorted(held.items())),
+        "included": sum(kept.values()), "included_by_group": dict(sorted(kept.items())),
+        "not_found": list(published["not_found"]),
+    }  # fmt: skip
 
 
 def _by_source(
@@ -203,6 +235,21 @@ def reported_vs_reproduced(reported: Mapping[str, Any], flow: Mapping[str, Any])
     add("Records excluded (duplicates, rules, screening)", "excluded", reproduced_excluded)
     add("Studies included from databases", "included_studies_databases", _included_from(flow, "databases"))
     add("Trials included from registers", "included_trials", _included_from(flow, "registers"))
+    for p in flow.get("published_decisions", []):
+        groups = [g for g in ("databases", "registers", "other", "unidentified") if p["held_by_group"].get(g)]
+        for k, group in enumerate(groups or ["databases"]):
+            rows.append(
+                {
+                    "item": f"Published inclusions ({p['file']}) the reconstructed export holds ({group})",
+                    "reported": p["entries"] if len(groups) <= 1 else None,
+                    "reproduced": p["held_by_group"].get(group, 0),
+                    "not_found": p["not_found"] if k == 0 else [],
+                }
+            )
+            rows.append({
+                "item": f"... of which included studies here ({group})",
+                "reported": None, "reproduced": p["included_by_group"].get(group, 0),
+            })  # fmt: skip
     included_keys = [k for k in reported if k.startswith("included")]
     if {"databases", "registers", "excluded"} <= set(reported) and included_keys:
         gap = reported["databases"] + reported["registers"] - reported["excluded"]

@@ -92,6 +92,8 @@ def read_decision_file(path: Path) -> list[SheetRow | ForeignRow]:
     suffix = path.suffix.lower()
     if suffix == ".ris":
         return _read_ris(path)
+    if suffix == ".json":
+        return read_reference_list(path)
     header, numbered = _read_xlsx(path) if suffix == ".xlsx" else read_csv_table(path)
     return _table_rows(header, numbered, path, csv_text=suffix != ".xlsx")
 
@@ -123,6 +125,33 @@ def _table_rows(
         path=path,
         line=1,
     )
+
+
+def read_reference_list(path: Path) -> list[SheetRow | ForeignRow]:
+    """A published review's included studies as a JSON list of references (``title``, ``doi``,
+    ``pmid``, optional ``ref_no``): an inclusion at title/abstract and at full text for each, matched
+    to records like another tool's rows (DOI, PMID, then normalised title). ``row`` is the reference's
+    position in the list (1-based), so what cannot be found is named by it."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RecordParseError(f"not a JSON reference list ({exc})", path=path) from exc
+    if not isinstance(data, list):
+        raise RecordParseError("a reference list is a JSON array of references", path=path)
+    out: list[SheetRow | ForeignRow] = []
+    for number, ref in enumerate(data, start=1):
+        if not isinstance(ref, dict):
+            raise RecordParseError(f"reference {number} is not an object", path=path, index=number)
+        text = {k: str(ref.get(k) or "").strip() for k in ("title", "doi", "pmid", "ref_no")}
+        if not (text["title"] or text["doi"] or text["pmid"]):
+            raise RecordParseError(f"reference {number} has no title, DOI or PMID", path=path, index=number)
+        reason = f"included by the published review (reference {text['ref_no'] or number})"
+        for stage in ("title_abstract", "full_text"):
+            out.append(ForeignRow(number, "reference list", (), text["doi"], text["pmid"], text["title"],
+                                  "include", reason, "", stage))  # fmt: skip
+    return out
 
 
 def _foreign(
