@@ -46,6 +46,7 @@ from litreview.screen.decisions import (
     conflicts,
     effective,
     human_labels,
+    in_conflict,
     is_vote,
     passed,
     published_agreement,
@@ -467,6 +468,12 @@ class Workbench:
                  "votes": [{"reviewer": name, "decision": vote, "reason": by_key[(record_id, stage, name)].reason}
                            for name, vote in sorted(votes.items())]}
                 for record_id, stage, votes in found]  # fmt: skip
+
+    @serialised
+    def in_conflict(self, record_id: str, stage: str) -> bool:
+        """Whether a record is in conflict at ``stage`` by the one rule (what a consensus may settle)."""
+        check_stage(stage)
+        return in_conflict(self._decisions_on(record_id), record_id, stage, self.policy())
 
     @serialised
     def unblinded(self, stage: str) -> bool:

@@ -78,3 +78,21 @@ def test_review_toml_and_the_importers_accept_the_same_formats(review_copy, tmp_
         assert "not supported" not in str(exc)
     except Exception:  # an empty file may be refused by the reader itself: it was dispatched
         pass
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [("reviewers_per_record = 0", "whole number from 1"),
+     ('reviewers_per_record = { title_abstract = 2, abstract = 1 }', "unknown stage"),
+     ('unblind = ["screening"]', "unblind must be a list drawn from")],
+)  # fmt: skip
+def test_votes_per_stage_and_unblind_are_checked_with_their_line(review_copy, setting, message):
+    path = review_copy / "review.toml"
+    text = path.read_text().replace("[screening]\n", f"[screening]\n{setting}\n", 1)
+    path.write_text(text)
+    line = text.splitlines().index(setting) + 1
+    with pytest.raises(ConfigError, match=message) as info:
+        load_protocol(review_copy)
+    assert f"review.toml:{line}" in str(info.value)
+    path.write_text(text.replace(setting, "reviewers_per_record = { title_abstract = 2 }"))
+    assert load_protocol(review_copy).screening["reviewers_per_record"] == {"title_abstract": 2}

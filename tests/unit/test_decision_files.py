@@ -303,3 +303,27 @@ def test_screen_export_votes_writes_every_vote_beside_what_counts(workspace, tmp
         ("ana", "reviewer", "maybe", "conflict"), ("ben", "reviewer", "exclude", "conflict")
     ]  # fmt: skip
     assert rows[0]["title"] == "Study 2 of NEC therapy"
+
+
+def test_screen_status_has_an_awaiting_line_and_export_votes_runs_from_the_cli(
+    workspace, tmp_path, monkeypatch, capsys
+):
+    from tests.unit.test_cli import run_cli
+
+    from litreview.screen.commands import POLICY_META
+    from litreview.screen.decisions import Policy
+
+    with Workspace.existing(workspace) as ws, ws.transaction():
+        ws.set_meta(POLICY_META, Policy(required=(("title_abstract", 2), ("full_text", 1))).as_meta())
+        ws.add_human_decisions("t", [Decision("x:2", "title_abstract", "exclude", "off topic", "ana", "human"),
+                                     Decision("x:3", "title_abstract", "include", "", "ana", "human"),
+                                     Decision("x:3", "title_abstract", "exclude", "", "ben", "human")])  # fmt: skip
+    code, out = run_cli(monkeypatch, capsys, "screen", "status", "--workspace", str(workspace))
+    assert code == 0
+    assert (
+        "awaiting a second reviewer: 1 (2 independent vote(s) needed); in conflict: 1; no vote yet: 2"
+        in out.out
+    )
+    code, out = run_cli(monkeypatch, capsys, "screen", "export", "--workspace", str(workspace), "--votes",
+                        "--out", str(tmp_path / "votes.csv"))  # fmt: skip
+    assert code == 0 and "3 votes written" in out.err

@@ -427,3 +427,38 @@ def test_downloads_are_made_now_or_say_decisions_changed_since_their_run(app, be
     )
     page = lead.get("/dashboard").text
     assert 'data-testid="downloads-stale"' in page and "from run r1" in page
+
+
+def test_an_unblinded_finished_stage_shows_reviewers_each_others_votes(bench):
+    workbench, app = _policy_app(bench, unblinded=("title_abstract",))
+    try:
+        ana, ben = signed_in(app, "ana"), signed_in(app, "ben")
+        post(
+            ana,
+            "/decide",
+            record_id=bench.ids[0],
+            stage="title_abstract",
+            decision="exclude",
+            reason="wrong design",
+        )
+        assert 'data-testid="others-votes"' not in ben.get(f"/record/{bench.ids[0]}").text  # not finished yet
+        with Workspace.existing(bench.root) as ws, ws.transaction():
+            ws.add_human_decisions("t", [Decision(r, "title_abstract", "exclude", "wrong design", who, "human")
+                                         for r in bench.ids[1:] for who in ("ana", "ben")])  # fmt: skip
+            ws.add_human_decisions(
+                "t", [Decision(bench.ids[0], "title_abstract", "exclude", "", "ben", "human")]
+            )
+        page = ben.get(f"/record/{bench.ids[0]}").text
+        assert 'data-testid="others-votes"' in page and "ana: <b>exclude</b>" in page
+    finally:
+        workbench.close()
+
+
+def test_to_screen_counts_records_without_a_vote_not_the_queue(app, bench):
+    lead = signed_in(app, "lea")
+    grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
+    before = grab(lead.get("/dashboard").text, "to-screen-title_abstract")
+    # the queue holds every record; the one the rules excluded is not left to screen
+    assert before == len(bench.ids) - 1
+    post(lead, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
+    assert grab(lead.get("/dashboard").text, "to-screen-title_abstract") == before - 1
