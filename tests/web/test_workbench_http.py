@@ -323,8 +323,10 @@ def test_maybe_and_exclude_is_a_conflict_everywhere(app, bench):
     before = excluded()
     post(ana, "/decide", record_id=target, stage="title_abstract", decision="maybe")
     post(ben, "/decide", record_id=target, stage="title_abstract", decision="exclude", reason="wrong design")
+    post(ana, "/note", record_id=target, stage="title_abstract", note="ana-unsure-why")
     assert excluded() == before  # not outvoted: the maybe stands against the exclusion
-    assert f'data-record-id="{target}"' in lead.get("/conflicts").text
+    resolving = lead.get("/conflicts").text
+    assert f'data-record-id="{target}"' in resolving and "ana-unsure-why" in resolving  # votes and notes
     frame = Frames(bench.root).screening()
     assert frame.set_index(["record_id", "stage"]).loc[(target, "title_abstract"), "decision"] == "conflict"
     assert f"{target},title_abstract,conflict" in lead.get("/download/screening.csv").text
