@@ -224,8 +224,14 @@ def test_the_published_reference_list_is_matched_and_counted(first_run, data_dir
         "item": "Studies included from databases", "reported": 23,
         "reproduced": len(set().union(*studies.values())),
     }  # fmt: skip
-    held = rows["Published inclusions (published_references.json) the reconstructed export holds (databases)"]
+    held = rows[
+        "Published decisions (published_references.json): entries the reconstructed export holds (databases)"
+    ]
     assert (held["reported"], held["reproduced"]) == (len(refs), len(studies))
+    kept = rows[
+        "Published decisions (published_references.json): published inclusions included here (databases)"
+    ]
+    assert (kept["reported"], kept["reproduced"]) == (len(refs), len(studies))
     agreement = json.loads((workspace / "agreement.json").read_text())
     assert agreement["conflicts"] == [] and all(b["pairs"] == [] for b in agreement["agreement"])
 

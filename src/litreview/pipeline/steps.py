@@ -38,7 +38,7 @@ from litreview.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import UpdatePlan, Window
 from litreview.prioritise.commands import rank_records
-from litreview.records import Citation, Decision, Record, Trial, content_hash
+from litreview.records import STAGES, Citation, Decision, Record, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
 from litreview.report.prisma import count_flow
@@ -48,6 +48,7 @@ from litreview.report.record_list import write_records_csv
 from litreview.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
+    WORDS,
     Effective,
     SheetRow,
     agreement_report,
@@ -377,6 +378,13 @@ def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, 
             if r.record_id in known:
                 found = representative.get(r.record_id, r.record_id)
                 matched.setdefault(entry.get(r.row, r.row), set()).add(found)
+        final: dict[
+            str | int, tuple[int, str]
+        ] = {}  # what the file decided last (full text over title/abstract)
+        for x in read:
+            key, depth = entry.get(x.row, x.row), STAGES.index(x.stage) if x.stage in STAGES else 0
+            if depth >= final.get(key, (-1, ""))[0]:
+                final[key] = (depth, WORDS.get(x.decision.strip().lower(), x.decision))
         missing = {u.row: u.why for u in unmatched}
         not_found = [{"entry": key, "title": names[key],
                       "why": missing.get(key, "no record of this workspace has its id") if isinstance(key, int)
@@ -384,6 +392,7 @@ def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, 
                      for key in names if key not in matched]  # fmt: skip
         out.append({"file": kept.file, "reviewer": kept.reviewer, "provenance": kept.provenance,
                     "entries": len(names), "matched": {str(k): sorted(v) for k, v in matched.items()},
+                    "included": sorted(str(k) for k, (_, word) in final.items() if word == "include"),
                     "not_found": not_found})  # fmt: skip
     return out
 

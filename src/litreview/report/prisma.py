@@ -115,16 +115,18 @@ def _published_set(
     and which of its entries no record answers to (named)."""
     held: Counter[str] = Counter()
     kept: Counter[str] = Counter()
-    for ids in published["matched"].values():
+    published_include = set(published["included"])
+    for entry, ids in published["matched"].items():
         studies = {duplicates.get(i, i) for i in ids}
         groups = {group_of[i] for i in ids if i in group_of}
         group = "databases" if "databases" in groups else min(groups, default="unidentified")
         held[group] += 1
-        if studies & included:
+        if entry in published_include and studies & included:
             kept[group] += 1
     return {
         "file": published["file"], "reviewer": published["reviewer"], "provenance": published["provenance"],
-        "entries": published["entries"], "held": sum(held.values()), "held_by_group": dict(sorted(held.items())),
+        "entries": published["entries"],
+        "published_included": len(published_include), "held": sum(held.values()), "held_by_group": dict(sorted(held.items())),
         "included": sum(kept.values()), "included_by_group": dict(sorted(kept.items())),
         "not_found": list(published["not_found"]),
     }  # fmt: skip
@@ -240,15 +242,16 @@ def reported_vs_reproduced(reported: Mapping[str, Any], flow: Mapping[str, Any])
         for k, group in enumerate(groups or ["databases"]):
             rows.append(
                 {
-                    "item": f"Published inclusions ({p['file']}) the reconstructed export holds ({group})",
+                    "item": f"Published decisions ({p['file']}): entries the reconstructed export holds ({group})",
                     "reported": p["entries"] if len(groups) <= 1 else None,
                     "reproduced": p["held_by_group"].get(group, 0),
                     "not_found": p["not_found"] if k == 0 else [],
                 }
             )
             rows.append({
-                "item": f"... of which included studies here ({group})",
-                "reported": None, "reproduced": p["included_by_group"].get(group, 0),
+                "item": f"Published decisions ({p['file']}): published inclusions included here ({group})",
+                "reported": p["published_included"] if len(groups) <= 1 else None,
+                "reproduced": p["included_by_group"].get(group, 0),
             })  # fmt: skip
     included_keys = [k for k in reported if k.startswith("included")]
     if {"databases", "registers", "excluded"} <= set(reported) and included_keys:

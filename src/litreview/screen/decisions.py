@@ -10,6 +10,7 @@ passed the stage before it: a title/abstract exclusion ends the record's path fo
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -55,7 +56,7 @@ class Policy:
     def needs(self, stage: str) -> int:
         return dict(self.required).get(stage, 1)
 
-    @property
+    @functools.cached_property  # asked once per decision: made once
     def published_names(self) -> frozenset[str]:
         return frozenset(name for name, _ in self.published)
 
