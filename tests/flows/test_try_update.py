@@ -50,7 +50,12 @@ def test_the_readmes_offline_update_walkthrough_runs_and_shows_what_it_promises(
     trials = [r["identifier"] for r in csv.DictReader((ws / "tables.csv").read_text().splitlines())]
     assert "NCT02687958" not in trials and len(trials) == 35
     prisma = json.loads((ws / "prisma.json").read_text())
-    assert prisma["previous"]["studies"] == 35 and prisma["identified_total"] == 3
+    # previous studies: the 35 trials still included and the paper's references (published inclusions)
+    screening = list(csv.DictReader((ws / "screening.csv").read_text().splitlines()))
+    references = {r["record_id"] for r in screening if r["stage"] == "full_text" and r["decision"] == "include"
+                  and not r["record_id"].startswith("ctgov:")}  # fmt: skip
+    assert references and all(r.startswith(("pubmed:", "embase:")) for r in references)
+    assert prisma["previous"]["studies"] == 35 + len(references) and prisma["identified_total"] == 3
     assert "{" not in (ws / "changes.md").read_text().split("## Search windows")[1].split("##")[0]
     to_screen = list(csv.DictReader((tmp_path / "try" / "new.csv").read_text().splitlines()))
     assert {r["record_id"] for r in to_screen} >= {"pubmed:99000001", "pubmed:99000002", "pubmed:99000003"}
