@@ -515,7 +515,7 @@ class Workbench:
         if conflict not in CONFLICT_CHOICES:
             raise WorkbenchError(f"conflict filter {conflict!r}: choose yes or no")
         listing = list_records(self._screenable(stage), self.workspace.decisions(), stage,
-                               decision=decision, reviewer=reviewer, conflict=conflict)  # fmt: skip
+                               decision=decision, reviewer=reviewer, conflict=conflict, policy=self.policy())  # fmt: skip
         shown = listing.rows[:limit]
         titles = {
             r.record_id: (r.title, r.source) for r in self.workspace.records([x.record_id for x in shown])

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from litreview.records import Decision
-from litreview.screen.decisions import UNDECIDED, conflicts, effective
+from litreview.screen.decisions import UNDECIDED, Policy, conflicts, effective
 
 CONFLICT_CHOICES = ("", "yes", "no")
 
@@ -39,14 +39,15 @@ def list_records(
     decision: str = "",
     reviewer: str = "",
     conflict: str = "",
+    policy: Policy | None = None,
 ) -> Listing:
     """The records of ``ids`` (those screened at ``stage``) that pass every filter given:
     ``decision`` the one that counts, or ``reviewer``'s own vote when a reviewer is named
     (``undecided``: none yet); ``reviewer`` records that reviewer voted on (unless ``decision`` is
     ``undecided``); ``conflict`` yes/no."""
     at_stage = [d for d in decisions if d.stage == stage]
-    counted = effective(at_stage)
-    disputed = {record_id for record_id, _, _ in conflicts(at_stage)}
+    counted = effective(at_stage, policy)
+    disputed = {record_id for record_id, _, _ in conflicts(at_stage, policy)}
     votes: dict[str, dict[str, str]] = {}
     for d in at_stage:
         if d.origin == "human":
