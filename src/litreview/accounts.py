@@ -84,6 +84,29 @@ def add_user(workspace_dir: Path | str, name: str, role: str, password: str) -> 
             return workspace.put_user(name, role, hashed)
 
 
+def set_password(workspace_dir: Path | str, name: str, password: str) -> None:
+    """A new password for an existing account; every session it had ends."""
+    if len(password) < MIN_PASSWORD:
+        raise ConfigError(f"the password for {name!r} is shorter than {MIN_PASSWORD} characters")
+    hashed = hash_password(password)
+    with Workspace.existing(workspace_dir) as workspace:
+        found = workspace.user(name)
+        if found is None:
+            raise ConfigError(f"{workspace.where}: no account {name!r} (add it with `litreview users add`)")
+        workspace.lock(wait=5)
+        with workspace.transaction():
+            workspace.put_user(name, found[0], hashed)  # the same role; put_user ends the sessions
+
+
+def remove_user(workspace_dir: Path | str, name: str) -> None:
+    """Remove an account: its sessions end at once (the account is gone); its decisions and notes stay."""
+    with Workspace.existing(workspace_dir) as workspace:
+        workspace.lock(wait=5)
+        with workspace.transaction():
+            if not workspace.remove_user(name):
+                raise ConfigError(f"{workspace.where}: no account {name!r}")
+
+
 def read_password_file(path: Path) -> str:
     """The first line of a password file (its newline dropped, nothing else)."""
     try:

@@ -8,6 +8,7 @@ workspace's back. What differs between the engines is said here, in one place.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -55,6 +56,26 @@ def shown_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(postgres_driver_url(url)).render_as_string(hide_password=True)
+
+
+# user:password@ in any database URL a message might quote (psycopg's, SQLAlchemy's, ours)
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+]*://[^/\s:@]*):[^@\s]*@", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***`` (for any message printed)."""
+    return _URL_PASSWORD.sub(r"\1:***@", text)
+
+
+def shown_location(location: object) -> str:
+    """A ``--workspace`` value as messages may print it: a folder as it is, a URL without its password."""
+    return shown_url(str(location)) if is_database_url(location) else str(location)
+
+
+def has_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    return bool(make_url(postgres_driver_url(url)).password)
 
 
 class Rows:

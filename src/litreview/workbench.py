@@ -40,6 +40,7 @@ from litreview.screen.decisions import (
     AWAITING,
     CONSENSUS,
     Policy,
+    SheetRow,
     agreement,
     agreement_report,
     check_decisions,
@@ -51,6 +52,7 @@ from litreview.screen.decisions import (
     passed,
     published_agreement,
     suggestions,
+    validate_rows,
 )
 from litreview.screen.highlight import (
     WORD_KINDS,
@@ -168,6 +170,16 @@ class Workbench:
     def account(self, name: str) -> tuple[str, str] | None:
         """(role, password hash) of a sign-in name, or None."""
         return self.workspace.user(name)
+
+    @serialised
+    def session(self, name: str) -> tuple[str, int] | None:
+        """(role, session version) of an account, or None: checked on every signed-in request."""
+        return self.workspace.session(name)
+
+    @serialised
+    def end_sessions(self, name: str) -> None:
+        """Sign ``name`` out everywhere (every cookie carrying the old session version stops working)."""
+        self._write(lambda w: w.end_sessions(name))
 
     @serialised
     def accounts(self) -> dict[str, str]:
@@ -499,10 +511,17 @@ class Workbench:
         check_stage(stage)
         if decision not in DECISIONS[stage] or decision == "maybe":
             raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
-        made = Decision(record_id, stage, decision, " ".join(reason.split()), CONSENSUS, "human")
-        check_decisions(
-            [made], self._decisions_on(record_id), {}, {}, self.reasons(), "consensus", self.policy()
-        )
+        before = self._decisions_on(record_id)
+        # only what /conflicts offers: a stored record in conflict at this stage (the team's policy)
+        if not any(r == record_id and s == stage for r, s, _ in conflicts(before, self.policy())):
+            raise WorkbenchError(f"no conflict on {record_id!r} at {stage} to resolve")
+        # then the checks `screen import` applies to a consensus row (record, decision word, reason)
+        row = SheetRow(1, record_id, stage, decision, " ".join(reason.split()), CONSENSUS)
+        try:
+            (made,) = validate_rows([row], {record_id}, "consensus")
+            check_decisions([made], before, {}, {}, self.reasons(), "consensus", self.policy())
+        except ScreeningRuleError as exc:
+            raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row 1: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
         self._after_write()
         return made
@@ -545,9 +564,18 @@ class Workbench:
         return out
 
     @serialised
-    def settle_pair(self, reviewer: str, record_a: str, record_b: str, verdict: str) -> None:
+    def settle_pair(
+        self, reviewer: str, record_a: str, record_b: str, verdict: str, lead: bool = False
+    ) -> None:
+        """A verdict on a pair: a reviewer's only on a maybe pair /duplicates offers; a lead's on any
+        two records (as `links same|distinct`)."""
         if verdict not in PAIR_VERDICTS:
             raise WorkbenchError(f"unknown verdict {verdict!r}")
+        offered = {frozenset((lk.record_id, lk.linked_to)) for lk in self.workspace.links(MAYBE_DUPLICATE)}
+        if not lead and frozenset((record_a, record_b)) not in offered:
+            raise WorkbenchError(
+                f"{record_a} and {record_b} are not a maybe pair to settle (only a lead may pair any two records)"
+            )
         # decide_pair opens the workspace, takes the lock and relinks in one transaction
         decide_pair(self.location, record_a, record_b, verdict, reviewer)
 

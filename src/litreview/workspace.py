@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,7 +26,7 @@ from typing import IO, Any
 
 from sqlalchemy.exc import DBAPIError
 
-from litreview.database import Database, is_database_url, shown_url
+from litreview.database import Database, has_password, is_database_url, shown_url
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
@@ -107,14 +108,43 @@ def _check_is_workspace(db: Path, writable: bool = True) -> str:
 
 
 WORKSPACE_URL_ENV = "LITREVIEW_WORKSPACE_URL"
+ENV_REFERENCE = "env:"  # a workspace named by the environment variable after it (env:NAME)
+_stashed: dict[str, str] = {}  # URL -> the variable this process keeps it in
+
+
+def dereference(location: str | Path) -> str | Path:
+    """The workspace an ``env:NAME`` reference names (the variable's value); anything else as it is."""
+    text = str(location)
+    if not text.startswith(ENV_REFERENCE):
+        return location
+    name = text[len(ENV_REFERENCE) :]
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise WorkspaceError(
+            f"{text}: the environment variable {name} is not set (it should hold the workspace)"
+        )
+    return value
+
+
+def secret_free(location: str) -> str:
+    """A workspace location that may be handed to Prefect, which stores flow and task parameters in
+    its database: a URL holding a password is kept in this process's environment (inherited by the
+    processes it starts) under a random name, and ``env:<that name>`` is passed instead."""
+    if not is_database_url(location) or not has_password(location):
+        return location
+    name = _stashed.setdefault(location, f"{WORKSPACE_URL_ENV}_{secrets.token_hex(8).upper()}")
+    os.environ[name] = location
+    return ENV_REFERENCE + name
 
 
 def resolve(workspace: str | Path | None, review_id: str, out: str | Path | None = None) -> tuple[str, Path]:
     """Where a run's workspace is: (the database: a folder for SQLite or a PostgreSQL URL, the local
     folder for run folders and rendered outputs). ``workspace`` defaults to $LITREVIEW_WORKSPACE_URL,
     then ``outputs/<review id>``; ``out`` to the workspace folder, or ``outputs/<review id>`` for a URL."""
-    location = (
-        str(workspace) if workspace else os.environ.get(WORKSPACE_URL_ENV) or str(Path("outputs") / review_id)
+    location = str(
+        dereference(workspace)
+        if workspace
+        else os.environ.get(WORKSPACE_URL_ENV) or Path("outputs") / review_id
     )
     if is_database_url(location):
         return location, Path(out) if out else Path("outputs") / review_id
@@ -125,6 +155,7 @@ def upgrade_workspace(location: str | Path) -> tuple[str | None, str]:
     """Migrate a workspace's schema to the current one, under its lock; (revision before, after)."""
     from litreview.migrations.run import migrate
 
+    location = dereference(location)
     if is_database_url(location):
         holder = Workspace(Path("outputs"), "", str(location))
     else:
@@ -178,6 +209,7 @@ class Workspace:
     @classmethod
     def at(cls, location: str | Path, folder: Path, review_id: str) -> Workspace:
         """The workspace :func:`resolve` names (not opened yet)."""
+        location = dereference(location)
         if is_database_url(location):
             return cls(folder, review_id, str(location))
         return cls(folder, review_id, database=location)
@@ -193,6 +225,7 @@ class Workspace:
         ``threads``: the connection may be used from several threads, one at a time (the caller
         serialises them, as the web workbench does). ``root`` may be a PostgreSQL URL: run folders
         and outputs are then in ``outputs/<review id>``, as :func:`resolve` says."""
+        root = dereference(root)
         if is_database_url(root):
             review_id = _database_review_id(str(root))
             return cls.at(*resolve(root, review_id), review_id).open()
@@ -207,6 +240,7 @@ class Workspace:
     def reading(cls, root: Path | str) -> Workspace:
         """Open an existing workspace read-only (notebooks, reports): no lock, no schema change, and
         a read-only copy of the folder works too; ``root`` may be a PostgreSQL URL."""
+        root = dereference(root)
         if is_database_url(root):
             review_id = _database_review_id(str(root))
             workspace = cls.at(*resolve(root, review_id), review_id)
@@ -275,7 +309,7 @@ class Workspace:
         self.close()
         raise WorkspaceError(
             f"{self.where}: the workspace's schema is {current or 'from before migrations'}, this litreview "
-            f"needs {wanted}: back it up, then run `litreview workspace upgrade {self.url or self.db_path.parent}`"
+            f"needs {wanted}: back it up, then run `litreview workspace upgrade {self.where if self.url else self.db_path.parent}`"
         )
 
     @property
@@ -716,12 +750,27 @@ class Workspace:
     def put_user(self, name: str, role: str, password_hash: str) -> bool:
         """Add an account or replace its role and password; True when it is new."""
         new = self.user(name) is None
+        # a new password or role ends the account's sessions (its session version moves on)
         self.conn.execute(
-            "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET role=excluded.role, "
-            "password_hash=excluded.password_hash",
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) "
+            "DO UPDATE SET role=excluded.role, password_hash=excluded.password_hash, "
+            "session_version=users.session_version + 1",
             (name, role, password_hash, utc_now()),
         )
         return new
+
+    def remove_user(self, name: str) -> bool:
+        """Remove an account (its decisions and notes stay, under its name); True when it existed."""
+        return self.conn.execute("DELETE FROM users WHERE name=?", (name,)).rowcount > 0
+
+    def end_sessions(self, name: str) -> None:
+        """Every session of this account ends now (signed-in requests carry the version they began at)."""
+        self.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE name=?", (name,))
+
+    def session(self, name: str) -> tuple[str, int] | None:
+        """(role, session version) of an account, or None: what each signed-in request checks."""
+        row = self.conn.execute("SELECT role, session_version FROM users WHERE name=?", (name,)).fetchone()
+        return (row[0], int(row[1])) if row else None
 
     def user(self, name: str) -> tuple[str, str] | None:
         """(role, password hash) of an account, or None."""

@@ -9,8 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litreview.database import ORDERED_TABLES
+from litreview.database import ORDERED_TABLES, is_database_url, shown_location
 from litreview.errors import WorkspaceError
+from litreview.files import refuse_symlink
 from litreview.migrations.run import schema_tables
 from litreview.workspace import Workspace
 
@@ -44,6 +45,8 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
     """Copy the workspace at ``source`` into an empty workspace at ``target`` (folders or
     postgresql:// URLs) in one transaction; returns per table the rows and whether hashes match."""
     columns = table_columns()
+    if not is_database_url(target):  # a new folder is made there: never through a symlink
+        refuse_symlink(Path(target), WorkspaceError)
     with Workspace.reading(source) as src, Workspace.existing_or_new(target, src.review_id) as dst:
         dst.lock()
         taken = [t for t in columns if t != "meta" and dst.count(t)]
@@ -70,6 +73,6 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
     bad = [t for t, r in report.items() if not r["equal"]]
     if bad:
         raise WorkspaceError(
-            f"copy to {target}: tables differ after copying ({', '.join(bad)}); do not use the copy"
+            f"copy to {shown_location(target)}: tables differ after copying ({', '.join(bad)}); do not use the copy"
         )
     return report

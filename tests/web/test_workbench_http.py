@@ -63,16 +63,14 @@ def test_wrong_passwords_are_rate_limited_and_a_right_one_then_waits_too(app):
     c = client(app)
     token = csrf_of(c.get("/login").text)
     codes = [c.post("/login", data={"username": "ana", "password": "wrong", "csrf_token": token}).status_code
-             for _ in range(6)]  # fmt: skip
-    assert codes[:5] == [401] * 5 and codes[5] == 429
-    assert (
-        c.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token}).status_code
-        == 429
-    )
-    # another name from the same client is limited too (per address), so names cannot be sprayed
+             for _ in range(4)]  # fmt: skip
+    assert codes[:3] == [401] * 3 and codes[3] == 429
+    refused = c.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    # another name from the same address is not held up by ana's guesser (tests/web/test_sign_in.py)
     assert (
         c.post("/login", data={"username": "ben", "password": PASSWORD, "csrf_token": token}).status_code
-        == 429
+        == 303
     )
 
 

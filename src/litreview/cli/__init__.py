@@ -32,8 +32,10 @@ def main() -> None:
     except LitreviewError as exc:
         if state["debug"]:
             raise
-        # Plain print: rich would wrap a long path over several lines.
-        print(f"error: {exc}", file=sys.stderr)
+        from litreview.database import redact
+
+        # Plain print: rich would wrap a long path over several lines. No URL shows its password.
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -45,7 +47,9 @@ def main() -> None:
         database = isinstance(exc, sqlite3.DatabaseError | DBAPIError)
         where = "workspace database" if database else getattr(exc, "filename", None)
         what = str(exc.orig) if isinstance(exc, DBAPIError) else getattr(exc, "strerror", None) or str(exc)
-        print(f"error: {where + ': ' if where else ''}{what}", file=sys.stderr)
+        from litreview.database import redact
+
+        print(redact(f"error: {where + ': ' if where else ''}{what}"), file=sys.stderr)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)

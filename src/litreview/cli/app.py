@@ -26,6 +26,9 @@ def workspace_location(value: str) -> Any:
     return value if is_database_url(value) else Path(value)
 
 
+# litreview.workspace.WORKSPACE_URL_ENV (not imported here: the CLI starts without SQLAlchemy)
+WORKSPACE_URL_ENV = "LITREVIEW_WORKSPACE_URL"
+
 ReviewWorkspaceOption = Annotated[
     Path | None,
     typer.Option(
@@ -93,14 +96,36 @@ def offline_prefect() -> None:
         os.environ[name] = ",".join(dict.fromkeys([*kept, "127.0.0.1", "localhost", "::1"]))
 
 
+# Every command that works on a workspace takes it this way: --workspace, else $LITREVIEW_WORKSPACE_URL
+# (so a URL need not be typed on a command line, where other users can read it)
+WORKSPACE_HELP = "The review's workspace: a folder or a postgresql:// URL (default $LITREVIEW_WORKSPACE_URL)."
 WorkspaceOption = Annotated[
     Path,
-    typer.Option(
-        "--workspace",
-        parser=workspace_location,
-        help="The review's workspace: a folder or a postgresql:// URL.",
-    ),
+    typer.Option("--workspace", parser=workspace_location, envvar=WORKSPACE_URL_ENV, help=WORKSPACE_HELP),
 ]
+OptionalWorkspaceOption = Annotated[
+    Path | None,
+    typer.Option("--workspace", parser=workspace_location, envvar=WORKSPACE_URL_ENV, help=WORKSPACE_HELP),
+]
+WorkspaceArgument = Annotated[
+    Path, typer.Argument(parser=workspace_location, envvar=WORKSPACE_URL_ENV, help=WORKSPACE_HELP)
+]
+
+
+def shown(location: object) -> str:
+    """A workspace as output may name it: a URL never with its password."""
+    from litreview.database import shown_location
+
+    return shown_location(location)
+
+
+def secret_free(location: object) -> str | None:
+    """A workspace as a Prefect flow parameter: never a password (see workspace.secret_free)."""
+    if location is None or str(location) == "":
+        return None
+    from litreview.workspace import secret_free as keep_secret
+
+    return keep_secret(str(location))
 
 
 def run_mode(live: bool, replay: Path | None, record: Path | None, default: str) -> tuple[str, str | None]:

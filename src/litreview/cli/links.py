@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from litreview.cli.app import (
-    WorkspaceOption,
-    app,
-)
+from litreview.cli.app import WorkspaceOption, app, shown
 
 links_app = typer.Typer(
     no_args_is_help=True, help="A workspace's duplicate links: list them, settle maybes, undo a link."
@@ -45,7 +42,9 @@ def _verdict(verdict: str, record_a: str, record_b: str, workspace: Path, review
     changed = decide_pair(workspace, record_a, record_b, verdict, reviewer, reason)
     print(f"{record_a} and {record_b}: {verdict} (by {reviewer}); links " + ", ".join(
         f"{kind} +{added}/-{undone}" for kind, (added, undone) in changed.items()))  # fmt: skip
-    print(f"run `litreview run REVIEW_DIR --workspace {workspace}` to redraw the outputs with these links")
+    print(
+        f"run `litreview run REVIEW_DIR --workspace {shown(workspace)}` to redraw the outputs with these links"
+    )
 
 
 RecordIdArgument = Annotated[str, typer.Argument(help="A record id, e.g. pubmed:123 or embase:L456.")]

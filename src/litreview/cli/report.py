@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from litreview.cli.app import (
-    app,
-    read_records,
-)
+from litreview.cli.app import OptionalWorkspaceOption, app, read_records
 
 
 @app.command()
@@ -42,10 +39,11 @@ def prisma(
 
 @app.command()
 def tables(
+    ctx: typer.Context,
     trials: Annotated[
         Path | None, typer.Option(help="CT.gov JSON: a folder of studies, a page file, or JSONL.")
     ] = None,
-    workspace: Annotated[Path | None, typer.Option(help="A review workspace: its included trials.")] = None,
+    workspace: OptionalWorkspaceOption = None,
     publications: Annotated[
         Path | None, typer.Option(help="Citations to link by NCT id or acronym (any import format).")
     ] = None,
@@ -69,6 +67,9 @@ def tables(
     from litreview.extract.tables import build_tables, explain, read_overrides, write_tables
 
     spec = load_spec(extraction)
+    source = ctx.get_parameter_source("workspace")
+    if trials is not None and source is not None and source.name == "ENVIRONMENT":
+        workspace = None  # --trials given: the environment's default workspace is not asked for
     if (trials is None) == (workspace is None):
         raise ConfigError("give exactly one of --trials and --workspace")
     found, citations = _trials_and_citations(trials, workspace)

@@ -20,6 +20,7 @@ from litreview.cli.app import (
     console,
     quiet_prefect,
     run_mode,
+    secret_free,
 )
 
 
@@ -61,7 +62,7 @@ def run(
     with prefect_api():
         result = review_flow(
             review_dir=str(review_dir),
-            workspace=str(workspace) if workspace else None,
+            workspace=secret_free(workspace),
             mode=mode,
             snapshot=folder,
             run_id=run_id,
@@ -117,7 +118,7 @@ def update(
 
     with prefect_api():
         result = update_flow(
-            review_dir=str(review_dir), workspace=str(workspace) if workspace else None, mode=mode,
+            review_dir=str(review_dir), workspace=secret_free(workspace), mode=mode,
             snapshot=folder, run_id=run_id, asof=asof, out=str(out) if out else None,
         )  # fmt: skip
     prisma = result.prisma
@@ -145,7 +146,7 @@ def serve(
     with prefect_api():
         update_flow.serve(
             name=f"{protocol.review_id}-update", cron=cron,
-            parameters={"review_dir": str(review_dir), "workspace": str(workspace) if workspace else None, "mode": "live"},
+            parameters={"review_dir": str(review_dir), "workspace": secret_free(workspace), "mode": "live"},
         )  # fmt: skip
 
 

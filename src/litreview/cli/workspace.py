@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from litreview.cli.app import app, console, workspace_location
+from litreview.cli.app import WorkspaceArgument, app, console, shown, workspace_location
 
 workspace_app = typer.Typer(no_args_is_help=True, help="Workspaces: move a review between backends.")
 app.add_typer(workspace_app, name="workspace")
@@ -30,10 +30,10 @@ def workspace_copy(source: LocationArgument, target: LocationArgument) -> None:
 
 
 @workspace_app.command("upgrade")
-def workspace_upgrade(workspace: LocationArgument) -> None:
+def workspace_upgrade(workspace: WorkspaceArgument) -> None:
     """Apply the schema migrations this litreview needs (one transaction; back the workspace up first)."""
     from litreview.workspace import upgrade_workspace
 
     before, after = upgrade_workspace(workspace)
     said = "already at" if before == after else f"upgraded from {before or 'before migrations'} to"
-    console.print(f"{workspace}: {said} schema {after}")
+    console.print(f"{shown(workspace)}: {said} schema {after}")

@@ -17,7 +17,7 @@ from litreview.config import Protocol, load_protocol
 from litreview.pipeline import steps
 from litreview.pipeline.server_process import can_tether, tethered_server
 from litreview.pipeline.update_plan import UpdatePlan, Window, plan_update
-from litreview.workspace import resolve
+from litreview.workspace import resolve, secret_free
 
 
 @contextlib.contextmanager
@@ -35,6 +35,22 @@ def prefect_api() -> Iterator[None]:
         temporary_settings(updates={PREFECT_API_URL: url}),
     ):
         yield
+
+
+def workspace_of(workspace: str | None, review_id: str, out: str | None) -> tuple[str, str]:
+    """(the workspace as tasks may be given it, the outputs folder). A password never travels as a
+    parameter: Prefect stores parameters in its database, readable by any local user."""
+    from litreview.database import has_password, is_database_url
+    from litreview.errors import ConfigError
+
+    if workspace and is_database_url(workspace) and has_password(workspace):
+        raise ConfigError(
+            "the workspace parameter holds a database password, which Prefect has now stored with this flow "
+            "run: change that password, then pass env:NAME (an environment variable on the worker holding "
+            "the URL) or a URL without password (~/.pgpass, PGPASSWORD)"
+        )
+    location, folder = resolve(workspace, review_id, out)
+    return secret_free(location), str(folder)
 
 
 @task(name="load protocol")
@@ -70,16 +86,16 @@ def review_flow(
     out: str | None = None,
 ) -> steps.RunResult:
     """Run a review end to end: collect every source, store, link duplicates, write outputs.
-    ``workspace``: a folder (SQLite) or a PostgreSQL URL; ``out``: where outputs go."""
+    ``workspace``: a folder (SQLite), a PostgreSQL URL without password, or ``env:NAME`` (the URL in
+    that environment variable); ``out``: where outputs go."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
     run_id = run_id or steps.new_run_id()
-    location, folder = resolve(workspace, protocol.review_id, out)
+    location, folder = workspace_of(workspace, protocol.review_id, out)
     batches = [
-        collect_source_task(protocol, spec.name, mode, snapshot, run_id, str(folder))
-        for spec in protocol.sources
+        collect_source_task(protocol, spec.name, mode, snapshot, run_id, folder) for spec in protocol.sources
     ]
-    return store_and_report_task(protocol, location, str(folder), run_id, batches, mode, started)
+    return store_and_report_task(protocol, location, folder, run_id, batches, mode, started)
 
 
 @flow(name="litreview-update", log_prints=True)
@@ -97,10 +113,10 @@ def update_flow(
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
     run_id = run_id or steps.new_run_id()
-    location, folder = resolve(workspace, protocol.review_id, out)
+    location, folder = workspace_of(workspace, protocol.review_id, out)
     plan = plan_update_task(protocol, location, run_id, asof)
     batches = [
-        collect_source_task(protocol, spec.name, mode, snapshot, run_id, str(folder), plan.windows[spec.name])
+        collect_source_task(protocol, spec.name, mode, snapshot, run_id, folder, plan.windows[spec.name])
         for spec in protocol.sources
     ]
-    return store_and_report_task(protocol, location, str(folder), run_id, batches, mode, started, plan)
+    return store_and_report_task(protocol, location, folder, run_id, batches, mode, started, plan)

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -38,13 +38,16 @@ def wait_serving(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> fl
 
 
 @contextlib.contextmanager
-def web_servers(workspace: str, out: Path, count: int, secret: str) -> Iterator[list[str]]:
+def web_servers(
+    workspace: str, out: Path, count: int, secret: str, options: Sequence[str] = ()
+) -> Iterator[list[str]]:
     """``count`` `litreview web` processes on one workspace, sharing one session key (as behind a
-    load balancer); yields their base URLs once all answer, and stops them on exit."""
+    load balancer), with any further ``options``; yields their base URLs once all answer, and stops
+    them on exit."""
     env = {**os.environ, "LITREVIEW_SECRET_KEY": secret}
     ports = [free_port() for _ in range(count)]
     procs = [subprocess.Popen([sys.executable, "-m", "litreview.cli", "web", "--workspace", workspace, "--out",
-                               str(out), "--port", str(port)], env=env,
+                               str(out), "--port", str(port), *options], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for port in ports]  # fmt: skip
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:

@@ -2,20 +2,21 @@
 :class:`~litreview.workbench.Workbench` method and render a Jinja2 template (autoescaped: record
 text is data, never markup).
 
-Security: a session is a signed cookie (SameSite=Strict, HttpOnly); every POST carries the
-session's CSRF token; logins are rate-limited per client and name; a Content-Security-Policy
-allows only this server's own script and style (no inline script at all); on loopback only the
-loopback host names are answered (a rebound DNS name cannot read the workspace).
+Security: a session is a signed cookie (SameSite=Strict, HttpOnly) that carries its account's
+session version, checked on every request (signing out, a new password and a removed account end
+it at once); every POST carries the session's CSRF token; sign-ins are throttled (:mod:`.throttle`);
+bodies are capped, proxies trusted only when named, cookies Secure over TLS (:mod:`.edge`); a
+Content-Security-Policy allows only this server's own script and style (no inline script at all);
+on loopback only the loopback host names are answered (a rebound DNS name cannot read the workspace).
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import math
 import secrets
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,10 +32,13 @@ from starlette.responses import FileResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
 from litreview.accounts import dummy_verify, verify_password
 from litreview.errors import LitreviewError
 from litreview.records import STAGES
+from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
+from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
 from litreview.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError
 
 HERE = Path(__file__).parent
@@ -57,38 +61,14 @@ DECISION_KEYS = {"include": "i", "exclude": "e", "maybe": "m", "not_retrieved": 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-class LoginLimiter:
-    """At most ``attempts`` failed logins per client address and per name in ``window`` seconds."""
-
-    def __init__(self, attempts: int = 5, window: float = 300.0):
-        self.attempts, self.window = attempts, window
-        self.failures: dict[str, deque[float]] = {}
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        kept = self.failures.setdefault(key, deque())
-        while kept and now - kept[0] > self.window:
-            kept.popleft()
-        return kept
-
-    def blocked(self, client: str, name: str) -> bool:
-        now = time.monotonic()
-        return any(
-            len(self._recent(k, now)) >= self.attempts for k in (f"ip:{client}", f"name:{name.lower()}")
-        )
-
-    def failed(self, client: str, name: str) -> None:
-        now = time.monotonic()
-        for key in (f"ip:{client}", f"name:{name.lower()}"):
-            self._recent(key, now).append(now)
-
-
 class Site:
     """The app's state: the workbench, who may sign in, and the helpers every handler shares."""
 
-    def __init__(self, bench: Workbench, *, local_user: str | None):
+    def __init__(self, bench: Workbench, *, local_user: str | None, secret_key: str):
         self.bench = bench
         self.local_user = local_user  # no accounts (loopback only): everyone is this one lead
-        self.limiter = LoginLimiter()
+        self.throttle = Throttle()
+        self.devices = DeviceCookies(secret_key)
         # autoescape everything, whatever a template's name: record text is data
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
         self.templates = Jinja2Templates(env=env)
@@ -106,11 +86,12 @@ class Site:
     def _account(self, request: Request) -> tuple[str, str] | None:
         if self.local_user is not None:
             return self.local_user, "lead"
-        name = request.session.get("user")
-        if not name:
+        name, version = request.session.get("user"), request.session.get("version")
+        if not name or not isinstance(version, int):
             return None
-        found = self.bench.account(name)
-        return (name, found[0]) if found else None  # an account removed since: signed out
+        found = self.bench.session(name)
+        # an account removed since, signed out elsewhere or given a new password: this session is over
+        return (name, found[0]) if found and found[1] == version else None
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         user = self.user(request)
@@ -145,11 +126,15 @@ def chosen_reason(form: Any) -> str:
 
 
 def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: str | None = None,
-               host: str = "127.0.0.1", rank: bool = True) -> Starlette:  # fmt: skip
+               host: str = "127.0.0.1", rank: bool = True, proxies: Sequence[str] = (),
+               https_only: bool = False) -> ASGIApp:  # fmt: skip
     """The workbench app over an open workspace. ``local_user`` serves a workspace without accounts
     (loopback only); ``secret_key`` signs the session cookies (default: a fresh random key, kept only
-    in memory, so a restart signs everyone out and nothing secret is written anywhere)."""
-    site = Site(bench, local_user=local_user)
+    in memory, so a restart signs everyone out and nothing secret is written anywhere); ``proxies``:
+    the reverse proxies whose X-Forwarded-For/-Proto are believed (none by default); ``https_only``:
+    served only over TLS (Secure cookies and HSTS on every response, not only on https requests)."""
+    secret_key = secret_key or secrets.token_urlsafe(48)
+    site = Site(bench, local_user=local_user, secret_key=secret_key)
     bench.look_each_call = False  # one look at the workspace per request (see page())
     if rank:  # prioritised order: ranked at start, then retrained in the background as decisions come in
         bench.start_ranking()
@@ -163,7 +148,7 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
                     return PlainTextResponse("sign in first", status_code=403)
                 return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
             if request.method == "POST":
-                form = await request.form()
+                form = await request.form(max_files=0, max_fields=100)  # forms only: no uploads
                 sent = str(form.get("csrf_token", ""))
                 if not sent or not hmac.compare_digest(sent, csrf_token(request)):
                     return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
@@ -182,34 +167,46 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
             return RedirectResponse("/screen", status_code=303)
         if request.method == "GET":
             return site.render(request, "login.html", error="")
-        form = await request.form()
+        form = await request.form(max_files=0, max_fields=20)
         sent = str(form.get("csrf_token", ""))
         if not sent or not hmac.compare_digest(sent, csrf_token(request)):
             return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
         name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
-        client = request.client.host if request.client else "?"
-        if site.limiter.blocked(client, name):
-            return site.render(
-                request, "login.html", 429, error="Too many failed sign-ins: wait a few minutes."
-            )
+        client = request.client.host if request.client else "?"  # a named proxy's client (edge.py)
+        device_cookie = request.cookies.get(DEVICE_COOKIE)
+        # counted before the password is checked, in one step: concurrent guesses cannot slip past
+        attempt = site.throttle.admit(client, name, site.devices.device_for(device_cookie, name))
+        if isinstance(attempt, float):
+            wait = math.ceil(attempt)
+            refused = site.render(request, "login.html", 429,
+                                  error=f"Too many failed sign-ins for this name from here: try again in {wait} s.")  # fmt: skip
+            refused.headers["Retry-After"] = str(wait)
+            return refused
         found = bench.account(name)
         if found is None:
             await anyio.to_thread.run_sync(dummy_verify, password)
             ok = False
         else:
             ok = await anyio.to_thread.run_sync(verify_password, password, found[1])
-        if not ok:
-            site.limiter.failed(client, name)
+        session = bench.session(name) if ok else None
+        if session is None:
+            attempt.failed()
             return site.render(request, "login.html", 401, error="Unknown name or wrong password.")
+        attempt.succeeded()
         request.session.clear()  # a new session on sign-in (no fixation), with a new CSRF token
-        request.session["user"] = name
+        request.session.update(user=name, version=session[1])
         target = str(request.query_params.get("next", "/screen"))
-        return RedirectResponse(
+        answer = RedirectResponse(
             target if target.startswith("/") and not target.startswith("//") else "/screen", 303
         )
+        answer.set_cookie(DEVICE_COOKIE, site.devices.after_sign_in(device_cookie, name),
+                          max_age=DEVICE_DAYS * 86400, httponly=True, samesite="strict")  # fmt: skip
+        return answer
 
     async def logout(request: Request, user: str, role: str) -> Response:
         request.session.clear()
+        if site.local_user is None:
+            bench.end_sessions(user)  # the cookie just cleared, and any copy of it, no longer opens a page
         return RedirectResponse("/login", status_code=303)
 
     async def home(request: Request) -> Response:
@@ -311,7 +308,8 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
 
     async def pair(request: Request, user: str, role: str) -> Response:
         form = request.state.form
-        bench.settle_pair(user, str(form.get("a", "")), str(form.get("b", "")), str(form.get("verdict", "")))
+        bench.settle_pair(user, str(form.get("a", "")), str(form.get("b", "")), str(form.get("verdict", "")),
+                          lead=role == "lead")  # fmt: skip
         return RedirectResponse("/duplicates", status_code=303)
 
     async def search(request: Request, user: str, role: str) -> Response:
@@ -362,12 +360,15 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
         Route("/download/{name}", page(download, lead=True)),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(48),
+    middleware = [Middleware(SessionMiddleware, secret_key=secret_key,
                              session_cookie="litreview_session", same_site="strict", max_age=12 * 3600)]  # fmt: skip
     if is_loopback(host):  # a rebound DNS name cannot reach a loopback server's pages
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=sorted({*LOOPBACK_HOSTS, host})))
     middleware.append(Middleware(SecurityHeaders))
-    return Starlette(routes=routes, middleware=middleware)
+    # outside the app: the body cap (before anything reads a byte), who the client is, then Secure
+    # on every cookie the app and its session middleware set
+    site_app = SecureTransport(Starlette(routes=routes, middleware=middleware), https_only=https_only)
+    return BodyLimit(BehindProxies(site_app, list(proxies)))
 
 
 SECURITY_HEADERS = [
