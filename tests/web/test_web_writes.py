@@ -92,7 +92,7 @@ def conflict(app, bench, record_id: str, stage: str = "title_abstract") -> None:
         ("pubmed:doesnotexist", "no conflict on &#39;pubmed:doesnotexist&#39;"),
         ("<b>markup</b>", "no conflict on &#39;&lt;b&gt;markup&lt;/b&gt;&#39;"),
         ("IDS0", "no conflict on"),
-    ],  # fmt: skip
+    ],
 )
 def test_a_consensus_needs_a_stored_record_in_conflict(app, bench, record_id, said):
     record_id = bench.ids[0] if record_id == "IDS0" else record_id  # a real record nobody disagrees on
