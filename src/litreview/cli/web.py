@@ -91,7 +91,8 @@ def web(
     for problem in bench.highlight_problems:  # a query that cannot be marked is said, not skipped silently
         console.print(f"warning: not marked on records: {problem}")
     if not is_loopback(host):
-        console.print("warning: plain HTTP; put it behind a TLS proxy before reviewers use it over a network")
+        console.print("warning: plain HTTP; put it behind a TLS proxy before reviewers use it over a network, "
+                      "and name the proxy (--forwarded-allow-ips) so sign-ins are throttled per client")  # fmt: skip
     # uvicorn's own proxy handling trusts 127.0.0.1 by default: off; create_app trusts only --forwarded-allow-ips
     config = uvicorn.Config(application, host=host, port=port, log_level="warning", server_header=False,
                             proxy_headers=False)  # fmt: skip
