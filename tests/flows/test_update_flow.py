@@ -151,7 +151,11 @@ def test_kill_9_mid_update_then_rerun_equals_an_uninterrupted_update(server, rev
     before = len(server.log)
     code = ("from litreview.pipeline.tasks import update_flow; "
             f"update_flow(review_dir={str(review)!r}, workspace={str(workspace)!r}, mode='live', run_id='u1')")  # fmt: skip
-    env = dict(os.environ, PREFECT_LOGGING_LEVEL="CRITICAL")
+    # The child starts its own ephemeral Prefect server; on a loaded 2-core machine it can take longer
+    # than Prefect's default 20 s, and the child then dies before the update runs.
+    env = dict(
+        os.environ, PREFECT_LOGGING_LEVEL="CRITICAL", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180"
+    )
     # Its own process group: the kill takes the ephemeral Prefect server the child started with it,
     # which would otherwise outlive the test suite (its exit hook never runs after a SIGKILL).
     proc = subprocess.Popen(
