@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +43,26 @@ DESCRIPTION = (
     f"TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced, C {C}, at most {PASSES} passes); records with no text come next once "
     "the ranked ones are less often relevant than a random record"
 )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the ranking can be tuned by; the defaults are litreview's. The screening benchmark chooses
+    among a few of these with whole reviews left out (benchmarks/screening_simulation.py)."""
+
+    c: float = C
+    # the relevant records' total weight over the irrelevant ones' in a retrain: 1 is class-balanced;
+    # ASReview's ELAS u4 uses 9.8 (its "balanced" sampler's ratio)
+    relevant_weight: float = 1.0
+    max_df: float = 1.0  # words in more than this share of the records are dropped (1.0: none)
+
+    def class_weight(self, y: np.ndarray) -> dict[int, float]:
+        """Per-class weights giving each class its share of the total (sklearn's "balanced" at 1)."""
+        n, relevant = len(y), int(y.sum())
+        share = self.relevant_weight / (1.0 + self.relevant_weight)
+        return {1: n * share / relevant, 0: n * (1.0 - share) / (n - relevant)}
+
+
 BLANK_BASIS = "no title, abstract or keywords: nothing to rank on; it comes next once the ranked records are less often relevant than a random one"
 
 
@@ -54,12 +75,17 @@ def document(title: str, abstract: str = "", keywords: str = "") -> str:
 class Ranker:
     """Scores for one fixed set of records; ``scores(labels)`` retrains on the labels given."""
 
-    def __init__(self, texts: Sequence[str], evidence: np.ndarray | None = None):
+    def __init__(
+        self, texts: Sequence[str], evidence: np.ndarray | None = None, settings: Settings | None = None
+    ):
         self.size = len(texts)
+        self.settings = settings = settings or Settings()
         # every word and pair counts, stop words and rare words too: in simulation (Kitchenham 2010,
         # Nagtegaal 2019) dropping them cost 0.11 WSS@95; benchmarks/screening_simulation.py measures all
         # float64: liblinear works in double, so a float32 matrix was copied on every retrain (+60%)
-        vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, dtype=np.float64)
+        vectoriser = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=settings.max_df, dtype=np.float64
+        )
         try:
             words = vectoriser.fit_transform([t or "" for t in texts])
         except ValueError:  # no text at all: the evidence alone ranks
@@ -72,10 +98,11 @@ class Ranker:
         self.prior = self.evidence.sum(axis=1) if self.evidence.shape[1] else np.zeros(self.size)
         self.blind = np.diff(self.matrix.indptr) == 0  # rows with no feature at all: nothing to rank on
 
-    def scores(self, labels: Mapping[int, int]) -> np.ndarray:
+    def scores(self, labels: Mapping[int, int], seed: int = 0) -> np.ndarray:
         """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0, in the order
         screened (a dict keeps it): the latest decisions say whether the records with nothing to rank
-        on should come next."""
+        on should come next. ``seed``: the order coordinate descent visits the records in (the same
+        seed and decisions always give the same ranking: reruns are byte-identical)."""
         rows = np.fromiter(labels.keys(), dtype=np.int64, count=len(labels))
         y = np.fromiter(labels.values(), dtype=np.int8, count=len(labels))
         if len(set(y.tolist())) < 2 or not self.matrix.shape[1]:  # nothing to learn from (yet): the
@@ -85,8 +112,10 @@ class Ranker:
         blank_only = len(set(y[seen].tolist())) < 2  # the only relevant (or irrelevant) records are blank:
         if blank_only:  # learn from them all, what the others are not (the intercept places the blank)
             seen[:] = True
-        # random_state fixed: the same decisions always give the same ranking (reruns are byte-identical)
-        model = LinearSVC(C=C, class_weight="balanced", tol=1e-2, max_iter=PASSES, random_state=0)
+        weights = self.settings.class_weight(y[seen])
+        model = LinearSVC(
+            C=self.settings.c, class_weight=weights, tol=1e-2, max_iter=PASSES, random_state=seed
+        )
         with warnings.catch_warnings():  # stopping at PASSES is the design, not a failure to report
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(self.matrix[rows[seen]], y[seen])
