@@ -657,7 +657,10 @@ class Workbench:
         labels = [y for r, y in human_labels(self.workspace.decisions(), stage, self.policy()) if r in queue]
         status = check(labels, len(queue))
         more = None if status.reached or not status.relevant_seen else more_needed(labels, len(queue))
-        return {"stage": stage, "sentence": status.sentence(), "reached": status.reached, "more": more}
+        from litreview.prioritise.estimate import estimate_sentence  # beside it, without the guarantee
+
+        return {"stage": stage, "sentence": status.sentence(), "reached": status.reached, "more": more,
+                "estimate": estimate_sentence(labels, len(queue))}  # fmt: skip
 
     @serialised
     def prisma_svg(self) -> bytes:

@@ -228,6 +228,8 @@ def test_dashboard_counts_follow_the_decisions(app, bench):
     said = c.get("/dashboard").text.split('data-testid="stopping-title_abstract">')[1].split("</p>")[0]
     # four decisions of forty records: the stopping rule cannot have been met, and says how far it is
     assert "with 95% confidence not reached yet" in said and "36 records unscreened" in said
+    guess = c.get("/dashboard").text.split('data-testid="estimate-title_abstract">')[1].split("</p>")[0]
+    assert "estimate (no guarantee)" in guess and "simulated runs" in guess
 
 
 def test_downloads_list_outputs_and_cannot_escape_the_workspace(app, bench):

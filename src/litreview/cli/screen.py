@@ -160,6 +160,7 @@ def screen_status(
 ) -> None:
     """Whether the stopping rule (hypergeometric test, Callaghan & Müller-Hansen 2020) says screening may stop."""
     from litreview.prioritise.commands import workspace_status
+    from litreview.prioritise.estimate import estimate_sentence
     from litreview.prioritise.stopping import more_needed
     from litreview.screen.commands import stage_summary
 
@@ -173,6 +174,7 @@ def screen_status(
         extra = more_needed(list(status.labels), status.total, recall, confidence)
         if extra is not None:
             print(f"about {extra} more irrelevant records in ranked order would let it stop")
+    print(estimate_sentence(list(status.labels), status.total, recall, confidence))
     if record:
         print("recorded: the next `litreview run` cites it in search_log.md (PRISMA-S)")
 
@@ -199,7 +201,9 @@ def screen_simulate(
     mean = result["mean"]
     print(f"{labelled}: {result['records']} records, {result['relevant']} relevant, {seeds} seeds")
     print(f"WSS@95 {mean['wss95']:.3f}  recall@10% {mean['recall10']:.3f}  ATD {mean['atd']:.3f}  "
-          f"loss {mean['loss']:.3f}  stop at {mean['stop_screened']:.1%} screened, recall {mean['stop_recall']:.3f}")  # fmt: skip
+          f"loss {mean['loss']:.3f}  stop at {mean['stop_screened']:.1%} screened, recall {mean['stop_recall']:.3f} "
+          f"({mean['stop_bound_share']:.0%} of the cut a perfect ranking allows); estimate (no guarantee) at "
+          f"{mean['estimate_screened']:.1%}, recall {mean['estimate_recall']:.3f}")  # fmt: skip
     print(f"-> {out / 'metrics.json'}, {out / 'recall.png'}, {out / 'recall.svg'}")
 
 
