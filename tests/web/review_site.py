@@ -5,8 +5,6 @@ in a thread: what the keyboard, highlighting and lead-tool browser tests and the
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +12,11 @@ from pathlib import Path
 
 from litreview.accounts import add_user
 from litreview.importers import load_records
-from litreview.testing.processes import free_port
 from litreview.testing.workspaces import build_workspace
-from litreview.web.app import create_app
 from litreview.workbench import Workbench
 
 from .conftest import DATA, PASSWORD
+from .serving import served
 
 REASONS = ("Not about antihistamines", "Wrong population", "Wrong comparator", "Wrong design")
 REVIEW_TOML = """
@@ -103,23 +100,5 @@ def make_site(base: Path, n: int = 16) -> Site:
 @contextmanager
 def serving(site: Site) -> Iterator[str]:
     """The workbench over the site's workspace, with its review folder (query and rules marked)."""
-    import uvicorn
-
-    workbench = Workbench(site.root, site.review)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(workbench, rank=False), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the workbench did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(10)
-        workbench.close()
+    with served(Workbench(site.root, site.review)) as url:
+        yield url

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from litreview.testing.processes import free_port
-from litreview.web.app import create_app
 from litreview.workbench import Workbench
 
 from .conftest import PASSWORD, XSS_TITLE
+from .serving import served
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -49,24 +46,8 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture
 def server(bench) -> Iterator[str]:
-    import uvicorn
-
-    workbench = Workbench(bench.root)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(workbench, rank=False), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the workbench did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
-    workbench.close()
+    with served(Workbench(bench.root)) as url:
+        yield url
 
 
 def new_browser():

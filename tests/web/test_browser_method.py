@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +16,10 @@ import pytest
 from litreview.records import Decision
 from litreview.screen.commands import POLICY_META
 from litreview.screen.decisions import Policy
-from litreview.testing.processes import free_port
-from litreview.web.app import create_app
 from litreview.workbench import Workbench
 from litreview.workspace import Workspace
 
+from .serving import served
 from .test_browser import By, open_browser, press, shot, shown, sign_in, wait_for
 from .test_browser import browsers as browsers  # the fixture, shared
 
@@ -32,22 +29,8 @@ PUBLISHED = "Smith et al. 2020 (published review)"
 
 
 def serve(root: Path) -> Iterator[str]:
-    import uvicorn
-
-    workbench = Workbench(root)
-    port = free_port()
-    running = uvicorn.Server(uvicorn.Config(create_app(workbench, rank=False), host="127.0.0.1", port=port,
-                                            log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the workbench did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
-    workbench.close()
+    with served(Workbench(root)) as url:
+        yield url
 
 
 def with_policy(root: Path, **policy) -> None:

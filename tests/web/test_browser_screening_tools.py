@@ -14,7 +14,8 @@ from selenium.webdriver.support.ui import Select
 from litreview.workspace import Workspace
 
 from .review_site import REASONS, Site, make_site, serving
-from .test_browser import leave_page, new_browser, press, progress, shot, shown, sign_in, wait_for
+from .test_browser import browsers as browsers  # the fixture, shared
+from .test_browser import leave_page, open_browser, press, progress, shot, shown, sign_in, wait_for
 
 
 @pytest.fixture
@@ -26,20 +27,6 @@ def site(tmp_path: Path) -> Site:
 def base(site: Site) -> Iterator[str]:
     with serving(site) as url:
         yield url
-
-
-@pytest.fixture
-def browsers() -> Iterator[list]:
-    opened: list = []
-    yield opened
-    for driver in opened:
-        driver.quit()
-
-
-def browser(browsers: list):
-    driver = new_browser()
-    browsers.append(driver)
-    return driver
 
 
 def focus(driver, testid: str) -> None:
@@ -58,7 +45,7 @@ def own_decisions(site: Site, reviewer: str) -> dict[str, tuple[str, str]]:
 
 
 def test_reason_keys_work_wherever_focus_is_but_never_while_typing(base, browsers, site):
-    driver = browser(browsers)
+    driver = open_browser(browsers)
     sign_in(driver, base, "ana")
     driver.get(f"{base}/screen")
     for n, reason in enumerate(REASONS, 1):  # each reason with the number that picks it
@@ -96,7 +83,7 @@ def test_reason_keys_work_wherever_focus_is_but_never_while_typing(base, browser
 
 
 def test_search_and_rule_terms_are_marked_on_ris_and_csv_records(base, browsers, site):
-    driver = browser(browsers)
+    driver = open_browser(browsers)
     sign_in(driver, base, "ana")
     csv_record = "pubmed:4"  # a CSV record: "Nasal effect of cetirizine and loratadine ... rhinitis"
     for record_id in (site.embase[0], csv_record):
@@ -111,7 +98,7 @@ def test_search_and_rule_terms_are_marked_on_ris_and_csv_records(base, browsers,
 
 
 def test_a_reviewers_own_words_are_theirs_and_saving_them_stays_on_the_record(base, browsers, site):
-    ana, ben = browser(browsers), browser(browsers)
+    ana, ben = open_browser(browsers), open_browser(browsers)
     sign_in(ana, base, "ana")
     sign_in(ben, base, "ben")
     target = "pubmed:13"  # "A double-blind, placebo-controlled investigation ..." (not first in the queue)
@@ -134,7 +121,7 @@ def test_a_reviewers_own_words_are_theirs_and_saving_them_stays_on_the_record(ba
 
 
 def test_the_lead_filters_the_record_list_a_reviewer_cannot(base, browsers, site):
-    ana, ben, lead = browser(browsers), browser(browsers), browser(browsers)
+    ana, ben, lead = open_browser(browsers), open_browser(browsers), open_browser(browsers)
     for driver, name, keys in ((ana, "ana", "iie"), (ben, "ben", "eie")):
         sign_in(driver, base, name)
         driver.get(f"{base}/screen")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 from tests.unit.test_cli import run_cli
 
-from litreview.testing.processes import free_port, web_servers
+from litreview.testing.processes import web_servers
 from litreview.web.app import create_app
 from litreview.web.edge import MAX_BODY
 from litreview.web.throttle import PAIR
@@ -26,6 +25,7 @@ from litreview.workbench import Workbench
 from litreview.workspace import Workspace
 
 from .conftest import PASSWORD, csrf_of
+from .serving import served
 
 SECRET = "test-only-signing-key"
 
@@ -49,22 +49,8 @@ def sign_in(c, name: str, password: str = PASSWORD):
 @pytest.fixture
 def uvicorn_server(bench) -> Iterator[str]:
     """The app served by uvicorn in this process (a real socket)."""
-    import uvicorn
-
-    workbench = Workbench(bench.root)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(workbench, rank=False), host="127.0.0.1", port=port,
-                                           log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the workbench did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    workbench.close()
+    with served(Workbench(bench.root)) as url:
+        yield url
 
 
 # -- 1. the throttle cannot be raced ------------------------------------------------------------
