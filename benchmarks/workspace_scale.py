@@ -16,8 +16,15 @@
 PostgreSQL is a private cluster started for the run with fsync on; SQLite runs in WAL mode with
 synchronous=FULL, as litreview always opens it: both durable.
 Goals (issue 18): PostgreSQL within 2x of SQLite on store/relink/render; 20 reviewers at p95 < 100 ms
-with 0 lost; a 1M-record workspace renders in under 5 minutes on this 2-core machine.
-Usage: python benchmarks/workspace_scale.py [--sizes 100000,1000000] [--reviewers 20] [--decisions 1000]
+with 0 lost; a 1M-record workspace renders in under 5 minutes on this 2-core machine. Issue 33: at
+most 4 GB peak for 1M records on either backend (the records are streamed through relink and
+render, not held), store + relink + render no slower than 1.2x before.
+``--baseline REV`` measures the same steps of an earlier revision in the same run (its code and data
+from ``git archive``), alternating with this tree's so both see the shared machine alike, and
+compares the two runs' outputs byte for byte (payload paths, which name the tree, and the start and
+finish times aside).
+Usage: python benchmarks/workspace_scale.py [--sizes 100000,1000000] [--backends sqlite,postgresql]
+       [--baseline REV] [--reviewers 20] [--decisions 1000] [--servers 1,2]
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import re
 import resource
@@ -46,6 +54,8 @@ from litreview.testing.processes import web_servers
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 REVIEW = ROOT / "search_strings" / "cohen_estrogens"
 PASSWORD = "benchmark-password"
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+STEPS = ("store", "relink", "render")
 
 
 def records(n: int, seed: int = 7) -> list[Citation]:
@@ -91,13 +101,12 @@ def child(backend: str, n: int, location: str, out: str) -> None:
         workspace.store_records("r1", made)
     times["store"] = time.perf_counter() - start
     start = time.perf_counter()
-    with workspace.transaction():
-        stored = list(workspace.records())
-        linked = relink(workspace, "r1", preferred=set(), records=stored)
+    with workspace.transaction():  # the stored records are read as they are linked, as a run does
+        linked = relink(workspace, "r1", preferred=set())
     times["relink"] = time.perf_counter() - start
     start = time.perf_counter()
     with workspace.transaction():
-        render(workspace, protocol, "r1", [batch], stored, mode="replay", flow_run_id=None,
+        render(workspace, protocol, "r1", [batch], mode="replay", flow_run_id=None,
                started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), out=Path(out))  # fmt: skip
     times["render"] = time.perf_counter() - start
     workspace.close()
@@ -106,27 +115,88 @@ def child(backend: str, n: int, location: str, out: str) -> None:
                       "duplicates": linked["duplicate"][0]}))  # fmt: skip
 
 
-def step_table(sizes: list[int], cluster, tmp: Path) -> None:
+PEAK_GOAL_MB = 4000  # issue 33: at most 4 GB for 1M records on either backend
+TIME_GOAL = 1.2  # ... with store + relink + render no slower than 1.2x the baseline's
+
+
+def baseline_tree(revision: str, tmp: Path) -> Path:
+    """The benchmark, code and data of an earlier revision (``git archive``), to measure in this run."""
+    tree = tmp / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "src", "benchmarks", "search_strings",
+                              "tests/data/screening"], capture_output=True, check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def run_child(tree: Path, backend: str, n: int, location: str, out: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run([sys.executable, str(tree / "benchmarks" / "workspace_scale.py"), "--child", backend, str(n),
+                           location, str(out)], capture_output=True, text=True, timeout=14400, env=env)  # fmt: skip
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def differing_outputs(ours: Path, theirs: Path, our_root: Path, their_root: Path) -> tuple[int, list[str]]:
+    """(files compared, files whose bytes differ) of two runs' outputs, the records' payload paths
+    (which name the tree) and the manifest's start and finish times aside."""
+    names = sorted(str(p.relative_to(ours)) for p in ours.rglob("*") if p.is_file())
+    names += sorted(str(p.relative_to(theirs)) for p in theirs.rglob("*") if p.is_file() and not (ours / p.relative_to(theirs)).exists())  # fmt: skip
+
+    def plain(path: Path, root: Path) -> bytes:
+        data = path.read_bytes() if path.exists() else b"(missing)"
+        data = data.replace(str(root).encode() + b"/", b"ROOT/")
+        return re.sub(rb'"(started|finished)_at": "[^"]*"', b"", data) if path.name == "manifest.json" else data
+
+    return len(names), [n for n in names if plain(ours / n, our_root) != plain(theirs / n, their_root)]
+
+
+def step_table(sizes: list[int], backends: list[str], cluster, tmp: Path, baseline: str) -> None:
+    base = baseline_tree(baseline, tmp) if baseline else None
+    trees = {"this tree": ROOT, **({f"baseline {baseline}": base} if base else {})}
     for n in sizes:
-        got = {}
-        for backend in ("sqlite", "postgresql"):
-            location = str(tmp / f"lite{n}") if backend == "sqlite" else cluster.create(f"scale{n}")
-            done = subprocess.run([sys.executable, __file__, "--child", backend, str(n), location, str(tmp / f"out-{backend}-{n}")],
-                                  capture_output=True, text=True, timeout=7200)  # fmt: skip
-            if done.returncode:
-                raise SystemExit(done.stderr[-3000:])
-            got[backend] = json.loads(done.stdout.strip().splitlines()[-1])
-        lite, pg = got["sqlite"], got["postgresql"]
-        print(
-            f"\n{n:,} records ({lite['duplicates']:,} linked as duplicates on SQLite, {pg['duplicates']:,} on PostgreSQL)"
-        )
-        for step in ("store", "relink", "render"):
-            ratio = pg[step] / lite[step]
-            print(f"  {step:7} SQLite {lite[step]:8.1f} s   PostgreSQL {pg[step]:8.1f} s   ratio {ratio:.2f}x "
-                  f"(goal <= 2x: {'met' if ratio <= 2 else 'NOT met'})")  # fmt: skip
-        print(f"  peak RSS: SQLite {lite['peak_mb']:.0f} MB, PostgreSQL {pg['peak_mb']:.0f} MB (client side)")
+        got: dict[str, dict[str, dict]] = {label: {} for label in trees}
+        for k, backend in enumerate(backends):
+            # this tree and the baseline alternate (which goes first alternates too), so both see the
+            # shared machine's load alike
+            order = list(trees.items()) if k % 2 == 0 else list(reversed(trees.items()))
+            for label, tree in order:
+                slug = f"{backend}{n}{'b' if tree is base else ''}"
+                location = (
+                    str(tmp / f"lite-{slug}") if backend == "sqlite" else cluster.create(f"scale_{slug}")
+                )
+                got[label][backend] = run_child(tree, backend, n, location, tmp / f"out-{slug}")
+        ours = got["this tree"]
+        linked = ", ".join(f"{ours[b]['duplicates']:,} linked as duplicates on {NAMES[b]}" for b in backends)
+        print(f"\n{n:,} records ({linked})")
+        for label, results in got.items():
+            print(f"  {label}:")
+            for backend in backends:
+                r = results[backend]
+                print(f"    {NAMES[backend]:10} store {r['store']:7.1f} s  relink {r['relink']:7.1f} s  render {r['render']:7.1f} s  "
+                      f"peak RSS {r['peak_mb']:6.0f} MB (client side)")  # fmt: skip
+        if len(backends) == 2:
+            lite, pg = ours["sqlite"], ours["postgresql"]
+            for step in ("store", "relink", "render"):
+                ratio = pg[step] / lite[step]
+                print(
+                    f"  {step:7} PostgreSQL / SQLite {ratio:.2f}x (goal <= 2x: {'met' if ratio <= 2 else 'NOT met'})"
+                )
+        for backend in backends:
+            peak = ours[backend]["peak_mb"]
+            print(f"  {NAMES[backend]} peak {peak:.0f} MB" + (f" (goal <= {PEAK_GOAL_MB} MB at 1M: {'met' if peak <= PEAK_GOAL_MB else 'NOT met'})" if n >= 1_000_000 else ""))  # fmt: skip
+            if base:
+                theirs = got[f"baseline {baseline}"][backend]
+                total = sum(ours[backend][s] for s in STEPS) / sum(theirs[s] for s in STEPS)
+                count, differ = differing_outputs(
+                    tmp / f"out-{backend}{n}", tmp / f"out-{backend}{n}b", ROOT, base
+                )
+                print(f"    against the baseline: peak {peak / theirs['peak_mb']:.2f}x, store + relink + render "
+                      f"{total:.2f}x (goal <= {TIME_GOAL}x: {'met' if total <= TIME_GOAL else 'NOT met'}); outputs: "
+                      + (f"all {count} files identical" if not differ else f"{len(differ)} of {count} DIFFER: {', '.join(differ)}"))  # fmt: skip
         if n >= 1_000_000:
-            worst = max(lite["render"], pg["render"])
+            worst = max(ours[b]["render"] for b in backends)
             print(f"  1M render: {worst:.0f} s at most (goal < 300 s: {'met' if worst < 300 else 'NOT met'})")
 
 
@@ -209,6 +279,11 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=1000)
     parser.add_argument("--servers", default="1,2", help="server processes to try, e.g. 1,2")
     parser.add_argument("--think", type=float, default=1.0, help="a paced reviewer's mean pause (s)")
+    parser.add_argument(
+        "--backends", default="sqlite,postgresql", help="whose store/relink/render to measure"
+    )
+    parser.add_argument("--baseline", default="", help="a git revision whose store/relink/render is measured "
+                        "in the same run, alternating with this tree's, and whose outputs are compared")  # fmt: skip
     args = parser.parse_args()
     from litreview.testing.postgres import PrivateCluster
 
@@ -219,7 +294,8 @@ def main() -> None:
             for think in (args.think, 0.0):
                 reviewers(cluster, Path(tmp), args.reviewers, args.decisions, servers, think)
         if args.sizes:  # "" measures the reviewers only
-            step_table([int(s) for s in args.sizes.split(",")], cluster, Path(tmp))
+            step_table([int(s) for s in args.sizes.split(",")], args.backends.split(","), cluster, Path(tmp),
+                       args.baseline)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -117,11 +117,10 @@ def write_csv(
     path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, spreadsheet: bool = True
 ) -> int:
     """``spreadsheet``: the file is for people who open it in Excel, so text that would run as a
-    formula is neutralised (numbers are written as they are)."""
-    refuse_symlink(path)
-    counted: list[int] = []
-    atomic_write_bytes(path, csv_bytes(columns, rows, spreadsheet=spreadsheet, counted=counted))
-    return counted[0]
+    formula is neutralised (numbers are written as they are). Rows are written as they come (a
+    million-record list is never held whole), to a temporary sibling renamed when complete."""
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
+        return _write_csv_rows(handle, columns, rows, spreadsheet)
 
 
 def csv_bytes(
@@ -133,9 +132,18 @@ def csv_bytes(
 ) -> bytes:
     """The CSV :func:`write_csv` writes, as bytes (a download made at request time)."""
     buffer = io.StringIO()
+    count = _write_csv_rows(buffer, columns, rows, spreadsheet)
+    if counted is not None:
+        counted.append(count)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _write_csv_rows(
+    handle: IO[str], columns: Sequence[str], rows: Iterable[Mapping[str, Any]], spreadsheet: bool
+) -> int:
     # "\r\n" ends rows (RFC 4180, as Excel writes), which also makes the writer quote a field holding
     # a bare carriage return; with "\n" such a field was written unquoted and broke the row apart.
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n")
+    writer = csv.DictWriter(handle, list(columns), extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:
@@ -144,9 +152,7 @@ def csv_bytes(
             cells = {k: neutralise(v) if isinstance(v, str) else v for k, v in cells.items()}
         writer.writerow(cells)
         count += 1
-    if counted is not None:
-        counted.append(count)
-    return buffer.getvalue().encode("utf-8")
+    return count
 
 
 def write_jsonl(path: Path, records: Iterable[Any]) -> int:

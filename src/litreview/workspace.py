@@ -33,6 +33,7 @@ from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, 
 
 DB_NAME = "workspace.sqlite"
 STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)
+READ_PAGE = 1000  # records per page when every record is read (about 2 MB of JSON)
 
 
 ADVISORY_LOCK = 0x6C697472  # "litr": the per-database lock a run or update holds on PostgreSQL
@@ -549,8 +550,7 @@ class Workspace:
         """Every record by id, or these records in the order given (unknown ids skipped); read in
         batches, so a database server is asked once per 500 records, not once per record."""
         if record_ids is None:
-            for (data,) in self.conn.execute("SELECT data FROM records ORDER BY record_id"):
-                yield from_dict(json.loads(data))
+            yield from self._all_records()
             return
         ids = list(record_ids)
         for start in range(0, len(ids), STORE_BATCH):
@@ -564,6 +564,23 @@ class Workspace:
             for record_id in chunk:
                 if record_id in found:
                     yield from_dict(json.loads(found[record_id]))
+
+    def _all_records(self) -> Iterator[Record]:
+        # A page at a time by primary key: psycopg would otherwise hold the whole result in memory
+        # (1M records: gigabytes), and a server-side cursor needs a transaction block, which the
+        # workspace's readers are not in. A page is ordered as ORDER BY record_id orders the table.
+        after, more = None, True
+        while more:
+            rows = self.conn.execute(
+                "SELECT record_id, data FROM records "
+                + ("WHERE record_id > ? " if after is not None else "")
+                + f"ORDER BY record_id LIMIT {READ_PAGE}",
+                () if after is None else (after,),
+            ).fetchall()
+            more, after = len(rows) == READ_PAGE, rows[-1][0] if rows else None
+            for _, data in rows:
+                yield from_dict(json.loads(data))
+            del rows  # before the next page is read: one page in memory, not two
 
     def run_record_ids(self, run_id: str) -> list[str]:
         rows = self.conn.execute(

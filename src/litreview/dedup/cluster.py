@@ -27,7 +27,7 @@ whose titles differ in content words."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -204,7 +204,8 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
              preferred: set[str] | frozenset[str], apart: Mapping[str, set[str]],
              reviewed: set[frozenset[str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
     parent = {i: i for i in prepared}
-    dois: dict[str, set[str]] = {i: ({p.doi} if p.doi else set()) for i, p in prepared.items()}
+    none: frozenset[str] = frozenset()  # shared: most records may have no DOI (216 bytes per empty set)
+    dois = {i: (frozenset((p.doi,)) if p.doi else none) for i, p in prepared.items()}
     cluster: dict[str, list[str]] = {}  # root -> members, only for clusters holding a kept-apart record
     for i in apart:
         cluster[i] = [i]
@@ -263,14 +264,34 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
     return sorted(links, key=lambda link: link.record_id), maybes
 
 
-def link_registrations(records: Sequence[Record]) -> list[Link]:
-    """Publication → trial links by NCT id (PubMed DataBank, secondary ids, abstract text)."""
-    trials = {normalize_nct(r.nct_id): r.record_id for r in records if isinstance(r, Trial)}
-    links = []
-    for record in records:
-        if isinstance(record, Citation):
-            for nct in record.nct_ids:
-                trial = trials.get(normalize_nct(nct))
+class Registrations:
+    """What publication → trial links need, gathered as records stream past (``add`` returns the
+    record): each trial's record by NCT id, and the NCT ids each publication names."""
+
+    def __init__(self) -> None:
+        self.trials: dict[str, str] = {}
+        self.named: list[tuple[str, tuple[str, ...]]] = []
+
+    def add(self, record: Record) -> Record:
+        if isinstance(record, Trial):
+            self.trials[normalize_nct(record.nct_id)] = record.record_id
+        elif isinstance(record, Citation) and record.nct_ids:
+            self.named.append((record.record_id, record.nct_ids))
+        return record
+
+    def links(self) -> list[Link]:
+        links = []
+        for record_id, ncts in self.named:
+            for nct in ncts:
+                trial = self.trials.get(normalize_nct(nct))
                 if trial:
-                    links.append(Link(record.record_id, trial, REGISTRATION, "nct-id", 1.0))
-    return links
+                    links.append(Link(record_id, trial, REGISTRATION, "nct-id", 1.0))
+        return links
+
+
+def link_registrations(records: Iterable[Record]) -> list[Link]:
+    """Publication → trial links by NCT id (PubMed DataBank, secondary ids, abstract text)."""
+    found = Registrations()
+    for record in records:
+        found.add(record)
+    return found.links()

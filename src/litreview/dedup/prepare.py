@@ -4,6 +4,7 @@ and the link kinds and limits the linking shares."""
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ SHARED_DOI = "shared-doi"  # one DOI on records with clearly different content: 
 RECURRING_CAP = 50  # a title borne by more records than this names a kind of item, not one item
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per stored record, a million in a large workspace
 class Prepared:
     record_id: str
     title: str  # normalised
@@ -153,12 +154,13 @@ def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
         )
         key = _NON_ALNUM.sub("", last.lower())
         if key:
-            out.append(key)
+            out.append(sys.intern(key))  # names recur across records: one string each, not one per record
     return tuple(out)  # fmt: skip
 
 
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    return tuple(t for t in _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split() if t not in _STOP)
+    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split()
+    return tuple(sys.intern(t) for t in words if t not in _STOP)  # one string per word, as for names
 
 
 GENERIC_TITLES = _load_generic_titles()
@@ -249,6 +251,10 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return False
 
 
+# shared by the many records with no kind or no number in the title (216 bytes per empty set)
+_NONE: frozenset[str] = frozenset()
+
+
 def prepare(record: Record) -> Prepared:
     title = record.title or ""
     if isinstance(record, Citation):
@@ -265,9 +271,9 @@ def prepare(record: Record) -> Prepared:
         first_words = ""
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
-    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
+    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE)) or _NONE
     # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
-    numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)))
+    numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm))) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     locator = (
         re.split(r"\s*[-–]\s*", record.pages.strip().lower(), maxsplit=1)[0]

@@ -5,10 +5,11 @@ links and verdicts are kept (stamped undone, or earlier in the log), never delet
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from litreview.dedup.cluster import link_fuzzy, link_registrations
+from litreview.dedup.cluster import Registrations, link_fuzzy
 from litreview.dedup.prepare import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
@@ -26,21 +27,23 @@ VERDICT_COLUMNS = ("record_a", "record_b", "verdict", "reviewer", "reason", "dec
 
 
 def relink(
-    workspace: Workspace, run_id: str, preferred: set[str], records: list[Record] | None = None
+    workspace: Workspace, run_id: str, preferred: set[str], records: Iterable[Record] | None = None
 ) -> dict[str, tuple[int, int]]:
-    """Link every stored record (``records``, when the caller has already read them all) with the
-    reviewers' verdicts and make those the workspace's active links (inside the caller's
-    transaction). Returns (added, undone) per link type."""
-    if records is None:
-        records = list(workspace.records())
-    duplicates, maybes, shared = link_fuzzy(records, preferred=preferred, verdicts=workspace.pair_verdicts())
+    """Link every stored record with the reviewers' verdicts and make those the workspace's active
+    links (inside the caller's transaction). Returns (added, undone) per link type. The records are
+    read from the workspace as they are linked, never all held at once (``records``: the same
+    records from elsewhere, read once)."""
+    verdicts = workspace.pair_verdicts()
+    registrations = Registrations()
+    stream = (registrations.add(r) for r in (workspace.records() if records is None else records))
+    duplicates, maybes, shared = link_fuzzy(stream, preferred=preferred, verdicts=verdicts)
     maybe_links = [Link(m.a, m.b, MAYBE_DUPLICATE, m.reason, m.score) for m in maybes]
     shared_links = [Link(m.a, m.b, SHARED_DOI, m.reason, m.score) for m in shared]
     return {
         DUPLICATE: workspace.replace_links(run_id, DUPLICATE, duplicates),
         MAYBE_DUPLICATE: workspace.replace_links(run_id, MAYBE_DUPLICATE, maybe_links),
         SHARED_DOI: workspace.replace_links(run_id, SHARED_DOI, shared_links),
-        REGISTRATION: workspace.replace_links(run_id, REGISTRATION, link_registrations(records)),
+        REGISTRATION: workspace.replace_links(run_id, REGISTRATION, registrations.links()),
     }
 
 

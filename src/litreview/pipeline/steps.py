@@ -7,13 +7,13 @@ so the same steps run from a notebook or another orchestrator.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import platform
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -263,9 +263,8 @@ def _portable(record: Record, base: Path) -> Record:
 
 def store(
     workspace: Workspace, run_id: str, batches: list[SourceBatch], protocol: Protocol
-) -> tuple[dict[str, dict[str, int]], list[Record]]:
-    """Store every batch and remake the links in one transaction. Returns the counts per source
-    and every stored record (read once here, for the links, and handed on to ``render``)."""
+) -> dict[str, dict[str, int]]:
+    """Store every batch and remake the links in one transaction. Returns the counts per source."""
     stored: dict[str, dict[str, int]] = {}
     with workspace.transaction():
         existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
@@ -277,9 +276,8 @@ def store(
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, _relative(payload, protocol.folder), digest)
-        records = list(workspace.records())
-        relink(workspace, run_id, preferred=existing, records=records)
-    return stored, records
+        relink(workspace, run_id, preferred=existing)  # the stored records streamed, not held
+    return stored
 
 
 def record_set_hash(records: list[Record]) -> str:
@@ -290,15 +288,16 @@ def record_set_hash(records: list[Record]) -> str:
 
 
 def screen_records(
-    workspace: Workspace, protocol: Protocol, run_id: str, records: list[Record], duplicates: set[str]
+    workspace: Workspace, protocol: Protocol, run_id: str, record_ids: list[str], duplicates: set[str]
 ) -> dict[tuple[str, str], Effective]:
-    """Apply the protocol's rules to this run's records (duplicates are not screened) and return
-    the effective decision of every record and stage, human decisions first."""
+    """Apply the protocol's rules to these records of this run (duplicates are not screened) and
+    return the effective decision of every record and stage, human decisions first. The records
+    are read from the workspace in batches as the rules need them, never all held at once."""
     rules = load_rules(protocol.screening, where=str(protocol.path))
     standing = load_confirmations(protocol.screening, where=str(protocol.path))
-    candidates = [r for r in records if r.record_id not in duplicates]
+    candidates = [i for i in record_ids if i not in duplicates]
     auto = []
-    for record in candidates:
+    for record in workspace.records(candidates):
         verdict = rules.decide(record, TA_STAGE)
         auto.append(
             Decision(record.record_id, TA_STAGE, verdict.decision, verdict.reason, rule_id=verdict.rule_id)
@@ -307,8 +306,9 @@ def screen_records(
     confirmed = _confirm(standing, TA_STAGE, auto, humans)
     policy = protocol_policy(protocol)
     after_ta = effective(auto + humans + confirmed, policy)
-    for record in candidates:  # the registry record is its own full text: rules may decide there too
-        if passed(after_ta, record.record_id, TA_STAGE) and rules.applies_to(record, FT_STAGE):
+    # the registry record is its own full text: rules may decide there too
+    for record in workspace.records([i for i in candidates if passed(after_ta, i, TA_STAGE)]):
+        if rules.applies_to(record, FT_STAGE):
             verdict = rules.decide(record, FT_STAGE)
             if verdict.rule_id:
                 auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
@@ -318,7 +318,7 @@ def screen_records(
     with workspace.transaction():
         if kept:
             workspace.add_human_decisions(f"review-folder:{run_id}", kept)
-        workspace.replace_auto_decisions(run_id, auto, [r.record_id for r in records])
+        workspace.replace_auto_decisions(run_id, auto, record_ids)
         if confirmed:
             workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
         workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
@@ -334,7 +334,7 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
         return []
     known = workspace.record_ids()
     representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
-    all_records = functools.cache(lambda: list(workspace.records()))  # read once, and only if needed
+    all_records = workspace.records  # read as the file is matched, and only if needed
     stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
     out = []
     for kept in files:
@@ -361,7 +361,7 @@ def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, 
         return []
     known = workspace.record_ids()
     representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
-    all_records = functools.cache(lambda: list(workspace.records()))
+    all_records = workspace.records  # read as the file is matched, and only if needed
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
     out = []
     for kept in files:
@@ -490,8 +490,8 @@ def store_and_render(
                 existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
                 before = {r.record_id: r for r in workspace.records(sorted(incoming & existing))}
                 context = UpdateContext(update.since_run, update.windows_dict(), existing, before)
-            stored, records = store(workspace, run_id, batches, protocol)
-            result = render(workspace, protocol, run_id, batches, records, mode=mode, flow_run_id=flow_run_id,
+            stored = store(workspace, run_id, batches, protocol)
+            result = render(workspace, protocol, run_id, batches, mode=mode, flow_run_id=flow_run_id,
                             started=started, update=context, out=staging)  # fmt: skip
     except BaseException as exc:
         _discard(staging)
@@ -563,16 +563,22 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
     return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
 
 
-def _write_tables(root: Path, protocol: Protocol, records: list[Record], duplicates: dict[str, tuple[str, str]],
+def _write_tables(root: Path, protocol: Protocol, records: Iterable[Record], duplicates: dict[str, tuple[str, str]],
                   decided: dict[tuple[str, str], Effective]) -> dict[str, Path]:  # fmt: skip
     """The extraction tables of the included registry trials (linked publications: the review's own
     citations); none for a review without ``[tables] extraction``."""
     if not protocol.tables.get("extraction"):
         return {}
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    trials = [r for r in records
-              if isinstance(r, Trial) and r.record_id not in duplicates and passed(decided, r.record_id, FT_STAGE)]  # fmt: skip
-    citations = [r for r in records if isinstance(r, Citation) and r.record_id not in duplicates]
+    trials: list[Trial] = []
+    citations: list[Citation] = []
+    for r in records:  # one pass over the stored records
+        if r.record_id in duplicates:
+            continue
+        if isinstance(r, Trial) and passed(decided, r.record_id, FT_STAGE):
+            trials.append(r)
+        elif isinstance(r, Citation):
+            citations.append(r)
     spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
                                    "[tables] extraction", allow))  # fmt: skip
     overrides = []
@@ -636,7 +642,6 @@ def render(
     protocol: Protocol,
     run_id: str,
     batches: list[SourceBatch],
-    records: list[Record],
     *,
     mode: str,
     flow_run_id: str | None,
@@ -649,15 +654,17 @@ def render(
 
     In an update, identification counts only records new to the workspace, only new or changed
     records are screened, and studies included before the update are the "previous" studies.
+
+    The stored records are read from the workspace as each output needs them (the record list is
+    written as it is read), so a run never holds every record at once; an update still does, to
+    rank its new records against all the others.
     """
     root = out or workspace.root
     run_dir = root / "runs" / run_id
-    by_id = {r.record_id: r for r in records}
+    by_id = {r.record_id: r for r in workspace.records()} if update is not None else {}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     scope = _scope(batches, by_id, update)
-    decided = screen_records(
-        workspace, protocol, run_id, [by_id[i] for i in scope.to_screen], set(duplicates)
-    )
+    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates))
     published = published_lists(workspace, protocol) if update is None else []
     prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update, published)
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
@@ -672,7 +679,7 @@ def render(
         "agreement": root / "agreement.json",
         "manifest": run_dir / "manifest.json",
     }
-    write_records_csv(outputs["records"], records, duplicates)
+    write_records_csv(outputs["records"], workspace.records(), duplicates)
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, _screening_rows(decided))
     everything = workspace.decisions()
@@ -682,7 +689,7 @@ def render(
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
         outputs[name.replace(".", "_")] = path
-    outputs.update(_write_tables(root, protocol, records, duplicates, decided))
+    outputs.update(_write_tables(root, protocol, workspace.records(), duplicates, decided))
     screening = screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule"))
     manifest = _manifest(protocol, run_id, batches, mode=mode, started=started, flow_run_id=flow_run_id,
                          duplicates=duplicates, maybe_count=maybe_count, screening=screening, outputs=outputs, root=root)  # fmt: skip

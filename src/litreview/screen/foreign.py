@@ -111,25 +111,32 @@ def match_rows(
     Each key is tried in turn (id, DOI, PMID, title); a key that points at records of more than one
     study (say, conference abstracts sharing a supplement's DOI) is narrowed by the keys after it.
     The other tool's own duplicates of one study, decided alike by one reviewer, count once."""
-    index: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in ("id", "doi", "pmid", "title")}
-    for record in records:
-        study = representative.get(record.record_id, record.record_id)
-        index["id"][record.record_id].add(study)
-        if doi := normalize_doi(getattr(record, "doi", "")):
-            index["doi"][doi].add(study)
-        if pmid := normalize_pmid(getattr(record, "pmid", "")):
-            index["pmid"][pmid].add(study)
-        if (title := _title_key(record.title)) is not None:
-            index["title"][title].add(study)
-    matched, unmatched = [], []
-    seen: set[tuple[str, str, str, str]] = set()
-    for row in rows:
-        keys = [
+    rows = list(rows)
+    row_keys = [
+        [
             ("id", list(row.ids)),
             ("doi", [normalize_doi(row.doi)]),
             ("pmid", [normalize_pmid(row.pmid)]),
             ("title", [_title_key(row.title) or ""]),
         ]
+        for row in rows
+    ]
+    # only the keys some row names are indexed: the records stream past (a workspace may hold millions)
+    wanted = {(kind, v) for keys in row_keys for kind, values in keys for v in values if v}
+    index: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in ("id", "doi", "pmid", "title")}
+    for record in records:
+        study = representative.get(record.record_id, record.record_id)
+        for kind, value in (
+            ("id", record.record_id),
+            ("doi", normalize_doi(getattr(record, "doi", ""))),
+            ("pmid", normalize_pmid(getattr(record, "pmid", ""))),
+            ("title", _title_key(record.title)),
+        ):
+            if value and (kind, value) in wanted:
+                index[kind][value].add(study)
+    matched, unmatched = [], []
+    seen: set[tuple[str, str, str, str]] = set()
+    for row, keys in zip(rows, row_keys, strict=True):
         found: set[str] | None = None
         for kind, values in keys:
             hits = set().union(*(index[kind].get(v, set()) for v in values if v))
