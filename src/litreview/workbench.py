@@ -283,8 +283,9 @@ class Workbench:
                 for record_id in ids:
                     voters[record_id] = voters.get(record_id, 0) + 1
         mine = cache.decided.get((reviewer, stage), {})
+        settled = cache.decided.get((CONSENSUS, stage), {})  # the lead's consensus ends the voting
         queue = self._queue(stage)[0]
-        return [r for r in queue if 0 < voters.get(r, 0) < needed and r not in mine]
+        return [r for r in queue if 0 < voters.get(r, 0) < needed and r not in mine and r not in settled]
 
     @serialised
     def next_record(

@@ -375,6 +375,31 @@ def test_with_two_votes_needed_one_vote_awaits_a_second_reviewer_and_is_not_excl
         workbench.close()
 
 
+def test_a_record_settled_by_consensus_is_no_longer_awaiting_another_vote(bench):
+    """Three votes needed, two cast and in conflict, the lead settles it: nobody is asked for a third."""
+    workbench, app = _policy_app(bench, required=(("title_abstract", 3),))
+    try:
+        ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
+        target = bench.ids[6]
+        awaiting = "/screen?stage=title_abstract&queue=awaiting"
+        post(ana, "/decide", record_id=target, stage="title_abstract", decision="include")
+        post(
+            ben,
+            "/decide",
+            record_id=target,
+            stage="title_abstract",
+            decision="exclude",
+            reason="wrong design",
+        )
+        assert f'data-record-id="{target}"' in lead.get(awaiting).text  # a third vote is still wanted
+        post(
+            lead, "/consensus", record_id=target, stage="title_abstract", decision="include", reason="agreed"
+        )
+        assert f'data-record-id="{target}"' not in lead.get(awaiting).text
+    finally:
+        workbench.close()
+
+
 def test_published_decisions_are_a_reference_standard_never_in_kappa_or_conflicts(bench):
     published = "Smith 2020 (published review)"
     with Workspace.existing(bench.root) as ws, ws.transaction():
