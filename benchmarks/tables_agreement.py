@@ -22,7 +22,7 @@ from _common import ROOT, machine
 
 from litreview.extract.rows import derive_row
 from litreview.extract.spec import load_spec
-from litreview.importers import load_records
+from litreview.sources.importers import load_records
 from litreview.sources.ctgov import load_ctgov_json
 
 SHARED = ROOT.parent / "shared" / "data"

@@ -28,11 +28,11 @@ from pathlib import Path
 import httpx
 from _common import ROOT, machine
 
-from litreview.accounts import add_user
-from litreview.importers import load_records
+from litreview.web.accounts import add_user
+from litreview.sources.importers import load_records
 from litreview.testing.processes import free_port, wait_serving
 from litreview.testing.workspaces import build_workspace, replicate
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 PASSWORD = "benchmark-password"

@@ -47,7 +47,7 @@ from pathlib import Path
 import httpx
 from _common import ROOT, machine
 
-from litreview.importers import load_records
+from litreview.sources.importers import load_records
 from litreview.records import Citation
 from litreview.testing.processes import web_servers
 
@@ -87,7 +87,7 @@ def child(backend: str, n: int, location: str, out: str) -> None:
     from litreview.config import load_protocol
     from litreview.dedup.relink import relink
     from litreview.pipeline.steps import SourceBatch, render
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     made = records(n)
     protocol = load_protocol(REVIEW)
@@ -228,10 +228,10 @@ def reviewer(
 
 
 def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int, think: float) -> None:
-    from litreview.accounts import add_user
+    from litreview.web.accounts import add_user
     from litreview.testing.workspaces import build_workspace, replicate
-    from litreview.workspace import Workspace
-    from litreview.workspace_copy import copy_workspace
+    from litreview.store.workspace import Workspace
+    from litreview.store.copy import copy_workspace
 
     label = f"{servers}-{'paced' if think else 'flat'}"
     base = list(load_records(DATA, "csv", source="medline"))

@@ -25,7 +25,7 @@ from litreview.report.prisma2020_csv import TEMPLATE, template_values
 from litreview.report.record_list import RECORD_COLUMNS, record_row
 from litreview.screen.commands import policy_of
 from litreview.screen.decisions import effective
-from litreview.workspace import Workspace as Store
+from litreview.store.workspace import Workspace as Store
 
 
 class Workspace:

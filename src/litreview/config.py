@@ -237,7 +237,7 @@ def _require(table: dict[str, Any], key: str, where: str, path: Path, text: str)
 
 def _screening(data: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
     """``[screening]`` as written, checked now so a bad rule stops a run before it starts."""
-    from litreview.rules import (
+    from litreview.screen.rules import (
         load_confirmations,
         load_decision_files,
         load_reviewers_per_record,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from litreview.pipeline.tasks import review_flow
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 COMPARED = (
     "prisma.json",

@@ -9,7 +9,7 @@ import shutil
 
 from litreview.pipeline.tasks import review_flow
 from litreview.screen.commands import import_decisions
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 
 def awaiting(workspace) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 import litreview
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Decision, Link
-from litreview.workspace import Workspace as Store
+from litreview.store.workspace import Workspace as Store
 
 
 @pytest.fixture

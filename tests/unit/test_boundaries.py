@@ -18,7 +18,7 @@ def library_modules() -> list[str]:
         *sorted(
             n
             for n in names
-            if n not in ("litreview.pipeline.tasks", "litreview.migrations.env")
+            if n not in ("litreview.pipeline.tasks", "litreview.store.migrations.env")
             and not n.endswith("__main__")
         ),
     ]

@@ -108,7 +108,7 @@ def test_dedup_command_writes_links_and_maybe_queue(monkeypatch, capsys, tmp_pat
 def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monkeypatch, capsys):
     from litreview.dedup.relink import relink
     from litreview.records import Citation, Trial
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
     records = [
@@ -164,7 +164,7 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
 def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, capsys):
     from litreview.dedup.relink import link_table, relink
     from litreview.records import Citation
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     title = "Everolimus as maintenance therapy for metastatic neuroendocrine carcinoma"
     base = dict(year=2017, volume="5", authors=("Smith, J",), journal="Ann Oncol")

@@ -59,7 +59,7 @@ def test_settings_hide_the_api_key():
 )
 def test_review_toml_and_the_importers_accept_the_same_formats(review_copy, tmp_path, fmt):
     """One table of readers: a format review.toml accepts can be read, and the other way round."""
-    from litreview.importers import FORMATS, load_records
+    from litreview.sources.importers import FORMATS, load_records
 
     path = review_copy / "review.toml"
     path.write_text(path.read_text().replace('format = "ris"', f'format = "{fmt}"'))

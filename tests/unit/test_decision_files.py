@@ -8,7 +8,7 @@ import pytest
 from litreview.errors import RecordParseError, ScreeningRuleError
 from litreview.records import Citation, Decision
 from litreview.screen.commands import export_decisions, import_decisions
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from litreview.config import load_protocol
-from litreview.importers import load_records
+from litreview.sources.importers import load_records
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse
 from litreview.screen.highlight import Source, WordList, marked_parts, protocol_sources, signed_terms

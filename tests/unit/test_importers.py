@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import DATA
 
 from litreview.errors import ConfigError, RecordParseError
-from litreview.importers import detect_format, load_records
+from litreview.sources.importers import detect_format, load_records
 from litreview.sources.common import squeeze
 
 MEDLINE = DATA / "ncbi" / "medline"

@@ -18,7 +18,7 @@ from litreview.prioritise.model import Ranker
 from litreview.prioritise.simulation import Run, metrics, simulate, stopping_point
 from litreview.prioritise.stopping import check, h0_p_value, more_needed
 from litreview.records import Citation, Decision
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "screening"
 TOPIC = "platinum etoposide chemotherapy extrapulmonary neuroendocrine carcinoma response survival"

@@ -14,7 +14,7 @@ import pytest
 from litreview.config import load_protocol
 from litreview.pipeline.steps import SourceBatch, store_and_render
 from litreview.records import Citation
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 REVIEW = Path(__file__).resolve().parents[2] / "search_strings" / "cohen_estrogens"
 TEXT = 32_000  # characters of abstract per record: what a record holds beyond its compact entries

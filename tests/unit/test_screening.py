@@ -4,7 +4,7 @@ import pytest
 
 from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Trial
-from litreview.rules import load_reviewers_per_record, load_rules
+from litreview.screen.rules import load_reviewers_per_record, load_rules
 from litreview.screen.decisions import (
     Decision,
     Policy,

@@ -14,7 +14,7 @@ from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Decision, Link, Trial
 from litreview.screen.commands import AGREEMENT_FILE, confirm_rule, export_decisions, import_decisions
 from litreview.screen.decisions import effective
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 TA, FT = "title_abstract", "full_text"
 REASONS = ["Irrelevant records", "NEC of pulmonary origin only", "Merkel cell carcinoma"]

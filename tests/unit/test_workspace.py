@@ -4,7 +4,7 @@ import pytest
 
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Link, Provenance, from_dict, to_dict
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 
 def cite(n: int, title: str = "T") -> Citation:

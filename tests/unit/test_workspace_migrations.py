@@ -12,11 +12,11 @@ import pytest
 from tests.unit.test_cli import run_cli
 
 from litreview.errors import WorkspaceError
-from litreview.migrations.run import head, revision, schema_tables
+from litreview.store.migrations.run import head, revision, schema_tables
 from litreview.records import Citation
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
-LEGACY = __import__("importlib").import_module("litreview.migrations.versions.v0001_initial").TABLES
+LEGACY = __import__("importlib").import_module("litreview.store.migrations.versions.v0001_initial").TABLES
 
 
 def legacy_workspace(root):
@@ -93,7 +93,7 @@ def test_upgrade_on_postgresql(tmp_path, cluster):
         with ws.transaction():
             ws.start_run("r1")
             ws.store_records("r1", [Citation("pubmed:1", "pubmed", "1", title="Kept")])
-    from litreview.workspace import upgrade_workspace
+    from litreview.store.workspace import upgrade_workspace
 
     assert upgrade_workspace(url) == (head(), head())
     with Workspace.reading(url) as ws:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.accounts import add_user
-from litreview.importers import load_records
+from litreview.web.accounts import add_user
+from litreview.sources.importers import load_records
 from litreview.records import Citation, Decision, Link
 from litreview.testing.workspaces import build_workspace
 

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.accounts import add_user
-from litreview.importers import load_records
+from litreview.web.accounts import add_user
+from litreview.sources.importers import load_records
 from litreview.testing.workspaces import build_workspace
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 from .conftest import DATA, PASSWORD
 from .serving import served

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from litreview.testing.processes import free_port
 from litreview.web.app import create_app
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 
 @contextmanager

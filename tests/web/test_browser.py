@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 from .conftest import PASSWORD, XSS_TITLE
 from .serving import served

@@ -16,8 +16,8 @@ import pytest
 from litreview.records import Decision
 from litreview.screen.commands import POLICY_META
 from litreview.screen.decisions import Policy
-from litreview.workbench import Workbench
-from litreview.workspace import Workspace
+from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .serving import served
 from .test_browser import By, open_browser, press, shot, shown, sign_in, wait_for
@@ -196,7 +196,7 @@ def ep_pd_nec(tmp_path_factory) -> Path:
     batches = [steps.collect(protocol, s.name, "replay", None, "run-1", str(root)) for s in protocol.sources]
     steps.store_and_report(protocol, str(root), str(root), "run-1", batches, mode="replay",
                            started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), flow_run_id=None)  # fmt: skip
-    from litreview.accounts import add_user
+    from litreview.web.accounts import add_user
 
     from .conftest import PASSWORD
 

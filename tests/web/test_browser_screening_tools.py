@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 from .review_site import REASONS, Site, make_site, serving
 from .test_browser import browsers as browsers  # the fixture, shared

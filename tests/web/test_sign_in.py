@@ -21,8 +21,8 @@ from litreview.testing.processes import web_servers
 from litreview.web.app import create_app
 from litreview.web.edge import MAX_BODY
 from litreview.web.throttle import PAIR
-from litreview.workbench import Workbench
-from litreview.workspace import Workspace
+from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, csrf_of
 from .serving import served

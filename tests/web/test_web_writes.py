@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 
 from litreview.screen.decisions import CONSENSUS
 from litreview.web.app import create_app
-from litreview.workbench import Workbench
-from litreview.workspace import Workspace
+from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, REASONS, csrf_of
 

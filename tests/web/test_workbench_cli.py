@@ -12,7 +12,7 @@ from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse
 from litreview.screen.highlight import Source
 from litreview.web.app import create_app
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 from .conftest import csrf_of
 

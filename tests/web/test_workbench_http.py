@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 from litreview.records import Decision
 from litreview.screen.decisions import effective
 from litreview.web.app import create_app
-from litreview.workbench import Workbench
-from litreview.workspace import Workspace
+from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, REASONS, XSS_TITLE, csrf_of
 

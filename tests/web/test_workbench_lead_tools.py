@@ -8,8 +8,8 @@ import re
 import pytest
 
 from litreview.web.app import create_app
-from litreview.workbench import Workbench
-from litreview.workspace import Workspace
+from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .conftest import REASONS, csrf_of
 from .test_workbench_http import post, signed_in

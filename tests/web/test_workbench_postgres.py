@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from litreview.testing.processes import web_servers
-from litreview.workspace import Workspace
-from litreview.workspace_copy import copy_workspace
+from litreview.store.workspace import Workspace
+from litreview.store.copy import copy_workspace
 
 from .conftest import PASSWORD, make_bench
 

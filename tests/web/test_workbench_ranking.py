@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from litreview.workbench import Workbench
+from litreview.web.workbench import Workbench
 
 
 def test_the_protocols_evidence_orders_the_queue_before_any_decision(bench):

@@ -32,7 +32,7 @@ def main() -> None:
     except LitreviewError as exc:
         if state["debug"]:
             raise
-        from litreview.database import redact
+        from litreview.store.database import redact
 
         # Plain print: rich would wrap a long path over several lines. No URL shows its password.
         print(f"error: {redact(str(exc))}", file=sys.stderr)
@@ -47,7 +47,7 @@ def main() -> None:
         database = isinstance(exc, sqlite3.DatabaseError | DBAPIError)
         where = "workspace database" if database else getattr(exc, "filename", None)
         what = str(exc.orig) if isinstance(exc, DBAPIError) else getattr(exc, "strerror", None) or str(exc)
-        from litreview.database import redact
+        from litreview.store.database import redact
 
         print(redact(f"error: {where + ': ' if where else ''}{what}"), file=sys.stderr)
         sys.exit(2)

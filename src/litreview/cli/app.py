@@ -21,12 +21,12 @@ ReviewDirArgument = Annotated[Path, typer.Argument(help="Review folder holding r
 
 def workspace_location(value: str) -> Any:
     """A ``--workspace`` value: a PostgreSQL URL stays a string, anything else is a folder."""
-    from litreview.database import is_database_url
+    from litreview.store.database import is_database_url
 
     return value if is_database_url(value) else Path(value)
 
 
-# litreview.workspace.WORKSPACE_URL_ENV (not imported here: the CLI starts without SQLAlchemy)
+# litreview.store.workspace.WORKSPACE_URL_ENV (not imported here: the CLI starts without SQLAlchemy)
 WORKSPACE_URL_ENV = "LITREVIEW_WORKSPACE_URL"
 
 ReviewWorkspaceOption = Annotated[
@@ -114,7 +114,7 @@ WorkspaceArgument = Annotated[
 
 def shown(location: object) -> str:
     """A workspace as output may name it: a URL never with its password."""
-    from litreview.database import shown_location
+    from litreview.store.database import shown_location
 
     return shown_location(location)
 
@@ -123,7 +123,7 @@ def secret_free(location: object) -> str | None:
     """A workspace as a Prefect flow parameter: never a password (see workspace.secret_free)."""
     if location is None or str(location) == "":
         return None
-    from litreview.workspace import secret_free as keep_secret
+    from litreview.store.workspace import secret_free as keep_secret
 
     return keep_secret(str(location))
 
@@ -161,7 +161,7 @@ RecordsArgument = Annotated[
 
 
 def read_records(path: Path):
-    from litreview.importers import detect_format, load_records, source_name
+    from litreview.sources.importers import detect_format, load_records, source_name
 
     fmt = detect_format(path)
     return list(load_records(path, fmt, source=source_name(fmt, path)))

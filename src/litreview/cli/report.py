@@ -93,7 +93,7 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     if workspace is not None:
         from litreview.screen.commands import screening_state
         from litreview.screen.decisions import passed
-        from litreview.workspace import Workspace
+        from litreview.store.workspace import Workspace
 
         with Workspace.existing(workspace) as ws:
             records, decided = screening_state(ws)
@@ -103,7 +103,7 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     if trials.is_dir():
         return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], []
     if trials.suffix == ".jsonl":
-        from litreview.importers import load_jsonl
+        from litreview.sources.importers import load_jsonl
 
         return [r for r in load_jsonl(trials) if r.kind == "trial"], []
     return list(load_ctgov_json(trials)), []

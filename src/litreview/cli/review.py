@@ -49,7 +49,7 @@ def run(
 ) -> None:
     """Run the review flow (offline on its snapshot by default) and write every output."""
     from litreview.config import load_protocol
-    from litreview.workspace import check_run_id
+    from litreview.store.workspace import check_run_id
 
     started = time.perf_counter()
     protocol = load_protocol(review_dir)  # fail fast, before Prefect starts
@@ -105,7 +105,7 @@ def update(
 ) -> None:
     """Living-review update: only what is new since the last run; decisions kept; change report written."""
     from litreview.config import load_protocol
-    from litreview.workspace import check_run_id
+    from litreview.store.workspace import check_run_id
 
     protocol = load_protocol(review_dir)
     if run_id is not None:

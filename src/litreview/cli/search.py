@@ -113,7 +113,7 @@ def import_file(
     """Read an export into the record model and write it as JSON lines (streamed)."""
     from litreview.errors import ConfigError
     from litreview.files import refuse_overwriting, write_jsonl
-    from litreview.importers import FORMATS, detect_format, load_records, source_name
+    from litreview.sources.importers import FORMATS, detect_format, load_records, source_name
 
     if fmt != "auto" and fmt not in FORMATS:
         raise ConfigError(f"unknown format {fmt!r} (choose: auto, {', '.join(FORMATS)})")

@@ -61,8 +61,8 @@ def web(
     from litreview.web.app import create_app, is_loopback
     from litreview.web.edge import trusted_proxies
     from litreview.web.listen import check_port, listening_socket
-    from litreview.workbench import Workbench
-    from litreview.workspace import resolve
+    from litreview.web.workbench import Workbench
+    from litreview.store.workspace import resolve
 
     check_port(port)  # before the workspace is opened: a wrong port is the whole message
     proxies = trusted_proxies(forwarded_allow_ips)  # a bad address refused before anything starts
@@ -109,7 +109,7 @@ def users_add(
     ] = None,
 ) -> None:
     """Add an account (or reset its role and password); the password is stored only as a scrypt hash."""
-    from litreview.accounts import add_user
+    from litreview.web.accounts import add_user
 
     password = _new_password(name, password_file)
     new = add_user(workspace, name, role, password)
@@ -122,7 +122,7 @@ def _new_password(name: str, password_file: Path | None) -> str:
     from litreview.errors import ConfigError
 
     if password_file is not None:
-        from litreview.accounts import read_password_file
+        from litreview.web.accounts import read_password_file
 
         return read_password_file(password_file)
     password = getpass.getpass(f"password for {name}: ")
@@ -140,7 +140,7 @@ def users_passwd(
     ] = None,
 ) -> None:
     """Give an account a new password: every session it had ends at once, on every server."""
-    from litreview.accounts import set_password
+    from litreview.web.accounts import set_password
 
     set_password(workspace, name, _new_password(name, password_file))
     console.print(f"new password for {name} in {shown(workspace)}; its sessions ended")
@@ -151,7 +151,7 @@ def users_remove(
     name: Annotated[str, typer.Argument(help="The reviewer's sign-in name.")], workspace: WorkspaceOption
 ) -> None:
     """Remove an account: its sessions end at once; its decisions and notes stay, under its name."""
-    from litreview.accounts import remove_user
+    from litreview.web.accounts import remove_user
 
     remove_user(workspace, name)
     console.print(f"removed {name} from {shown(workspace)}; its sessions ended")
@@ -160,7 +160,7 @@ def users_remove(
 @users_app.command("list")
 def users_list(workspace: WorkspaceOption) -> None:
     """The workspace's accounts and their roles (never a password or hash)."""
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     with Workspace.existing(workspace) as store:
         for name, role in store.users().items():

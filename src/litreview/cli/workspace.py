@@ -21,7 +21,7 @@ LocationArgument = Annotated[
 def workspace_copy(source: LocationArgument, target: LocationArgument) -> None:
     """Copy every table (decisions with their history, links with their undo stamps) into an empty
     workspace, then check row counts and content hashes on both sides."""
-    from litreview.workspace_copy import copy_workspace
+    from litreview.store.copy import copy_workspace
 
     report = copy_workspace(source, target)
     for table, counts in report.items():
@@ -32,7 +32,7 @@ def workspace_copy(source: LocationArgument, target: LocationArgument) -> None:
 @workspace_app.command("upgrade")
 def workspace_upgrade(workspace: WorkspaceArgument) -> None:
     """Apply the schema migrations this litreview needs (one transaction; back the workspace up first)."""
-    from litreview.workspace import upgrade_workspace
+    from litreview.store.workspace import upgrade_workspace
 
     before, after = upgrade_workspace(workspace)
     said = "already at" if before == after else f"upgraded from {before or 'before migrations'} to"

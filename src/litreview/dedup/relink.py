@@ -14,7 +14,7 @@ from litreview.dedup.prepare import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.records import PAIR_VERDICTS, SAME, Link, Record
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 LINK_TYPES = {
     "duplicate": DUPLICATE,

@@ -17,7 +17,7 @@ from litreview.config import Protocol, load_protocol
 from litreview.pipeline import steps
 from litreview.pipeline.server_process import can_tether, tethered_server
 from litreview.pipeline.update_plan import UpdatePlan, Window, plan_update
-from litreview.workspace import resolve, secret_free
+from litreview.store.workspace import resolve, secret_free
 
 
 @contextlib.contextmanager
@@ -40,7 +40,7 @@ def prefect_api() -> Iterator[None]:
 def workspace_of(workspace: str | None, review_id: str, out: str | None) -> tuple[str, str]:
     """(the workspace as tasks may be given it, the outputs folder). A password never travels as a
     parameter: Prefect stores parameters in its database, readable by any local user."""
-    from litreview.database import has_password, is_database_url
+    from litreview.store.database import has_password, is_database_url
     from litreview.errors import ConfigError
 
     if workspace and is_database_url(workspace) and has_password(workspace):

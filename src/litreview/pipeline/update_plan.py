@@ -80,7 +80,7 @@ class UpdatePlan:
 
 def plan_update(protocol: Protocol, location: str, run_id: str, asof: str | None) -> UpdatePlan:
     """The windows since the last finished run; refuses when there is no earlier run."""
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     with Workspace.existing(location) as workspace:
         where = workspace.where if workspace.url else location

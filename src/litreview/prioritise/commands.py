@@ -49,7 +49,7 @@ def rank_workspace(
 ) -> dict[str, Any]:
     """Rank the records still to screen at ``stage``; write ``out`` (rank, record_id, score, title, basis)."""
     from litreview.screen.commands import screening_state
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
@@ -83,7 +83,7 @@ def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall:
     from datetime import UTC, datetime
 
     from litreview.screen.commands import policy_of, screening_state
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     with Workspace.reading(workspace_dir) as workspace:
         records, _ = screening_state(workspace)

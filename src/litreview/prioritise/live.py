@@ -34,7 +34,7 @@ def live_order(workspace_dir: Path | str, stage: str, record_ids: Sequence[str])
     from litreview.prioritise.features import rule_evidence
     from litreview.prioritise.model import Ranker, document
     from litreview.screen.decisions import human_labels
-    from litreview.workspace import Workspace
+    from litreview.store.workspace import Workspace
 
     ids = tuple(record_ids)
     with Workspace.reading(workspace_dir) as workspace:

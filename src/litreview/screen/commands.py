@@ -11,9 +11,9 @@ from typing import Any
 from litreview.config import Protocol, load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.files import refuse_overwriting, write_csv, write_json
-from litreview.importers import detect_format, load_records, source_name
+from litreview.sources.importers import detect_format, load_records, source_name
 from litreview.records import STAGES, Decision, Record
-from litreview.rules import (
+from litreview.screen.rules import (
     load_confirmations,
     load_decision_files,
     load_reviewers_per_record,
@@ -35,7 +35,7 @@ from litreview.screen.decisions import (
 )
 from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 APPLY_COLUMNS = ("record_id", "title", "decision", "rule_id", "reason")
 POLICY_META = "screening_policy"

@@ -19,7 +19,7 @@ from litreview.query.ast import Bool, Limit, Near, Node, Term
 from litreview.query.evaluate import CompiledQuery, SearchableRecord, compile_query, record_texts, term_hits
 from litreview.query.parser import parse_strategy
 from litreview.records import Record
-from litreview.rules import load_rules
+from litreview.screen.rules import load_rules
 
 TEXT_PARTS = ("title", "abstract", "keywords", "headings", "pub_types")
 WORD_KINDS = ("include", "exclude")

@@ -10,7 +10,7 @@ from pathlib import Path
 from litreview.records import Citation, Decision, Link, Record, compose_record_id
 from litreview.screen.commands import POLICY_META
 from litreview.screen.decisions import Policy
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 
 def build_workspace(

@@ -1,5 +1,5 @@
 """The screening workbench's web app: Starlette handlers that parse a request, call one
-:class:`~litreview.workbench.Workbench` method and render a Jinja2 template (autoescaped: record
+:class:`~litreview.web.workbench.Workbench` method and render a Jinja2 template (autoescaped: record
 text is data, never markup).
 
 Security: a session is a signed cookie (SameSite=Strict, HttpOnly) that carries its account's
@@ -34,12 +34,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
-from litreview.accounts import dummy_verify, verify_password
+from litreview.web.accounts import dummy_verify, verify_password
 from litreview.errors import LitreviewError
 from litreview.records import STAGES
 from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
 from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
-from litreview.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError
+from litreview.web.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError
 
 HERE = Path(__file__).parent
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]

@@ -3,7 +3,7 @@
 Revision ID: 0002
 """
 
-from litreview.migrations.run import apply_ddl
+from litreview.store.migrations.run import apply_ddl
 
 revision = "0002"
 down_revision = "0001"

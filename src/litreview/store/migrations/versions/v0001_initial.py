@@ -4,7 +4,7 @@ versions, links, decisions and their history, verdicts on pairs.
 Revision ID: 0001
 """
 
-from litreview.migrations.run import apply_ddl
+from litreview.store.migrations.run import apply_ddl
 
 revision = "0001"
 down_revision = None

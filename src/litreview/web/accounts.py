@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from litreview.errors import ConfigError
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 ROLES = ("reviewer", "lead")
 RESERVED = {"consensus"}  # the consensus decision's reviewer name (screen.decisions.CONSENSUS)

@@ -11,14 +11,14 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from litreview.database import Database, adapt_ddl
+from litreview.store.database import Database, adapt_ddl
 
 BASELINE = "0001"  # what a workspace from before migrations holds
 
 
 def _config(database: Database | None = None) -> Config:
     config = Config()
-    config.set_main_option("script_location", "litreview:migrations")
+    config.set_main_option("script_location", "litreview.store:migrations")
     if database is not None:
         config.attributes["connection"] = database.connection
     return config

@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litreview.database import ORDERED_TABLES, is_database_url, shown_location
+from litreview.store.database import ORDERED_TABLES, is_database_url, shown_location
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
-from litreview.migrations.run import schema_tables
-from litreview.workspace import Workspace
+from litreview.store.migrations.run import schema_tables
+from litreview.store.workspace import Workspace
 
 BATCH = 1000
 

@@ -5,7 +5,7 @@ working at once on every server process.
 Revision ID: 0003_session_version
 """
 
-from litreview.migrations.run import apply_ddl
+from litreview.store.migrations.run import apply_ddl
 
 revision = "0003_session_version"
 down_revision = "0002"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from litreview.config import load_protocol
-from litreview.database import is_database_url
+from litreview.store.database import is_database_url
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
@@ -64,7 +64,7 @@ from litreview.screen.highlight import (
     protocol_sources,
 )
 from litreview.screen.listing import CONFLICT_CHOICES, list_records
-from litreview.workspace import Workspace
+from litreview.store.workspace import Workspace
 
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
              "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip

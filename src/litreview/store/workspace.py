@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from sqlalchemy.exc import DBAPIError
 
-from litreview.database import Database, has_password, is_database_url, shown_url
+from litreview.store.database import Database, has_password, is_database_url, shown_url
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
@@ -154,7 +154,7 @@ def resolve(workspace: str | Path | None, review_id: str, out: str | Path | None
 
 def upgrade_workspace(location: str | Path) -> tuple[str | None, str]:
     """Migrate a workspace's schema to the current one, under its lock; (revision before, after)."""
-    from litreview.migrations.run import migrate
+    from litreview.store.migrations.run import migrate
 
     location = dereference(location)
     if is_database_url(location):
@@ -299,7 +299,7 @@ class Workspace:
     def _check_schema(self) -> None:
         """A new workspace gets the current schema; an existing one must already have it (an older
         one is upgraded only when asked: `litreview workspace upgrade`)."""
-        from litreview.migrations.run import head, migrate, revision
+        from litreview.store.migrations.run import head, migrate, revision
 
         current, wanted = revision(self.conn), head()
         if current == wanted:
@@ -589,7 +589,7 @@ class Workspace:
         return [r[0] for r in rows]
 
     def count(self, table: str) -> int:
-        from litreview.migrations.run import schema_tables
+        from litreview.store.migrations.run import schema_tables
 
         if table not in schema_tables():
             raise ValueError(table)
