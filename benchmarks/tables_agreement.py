@@ -22,8 +22,8 @@ from _common import ROOT, machine
 
 from litreview.extract.rows import derive_row
 from litreview.extract.spec import load_spec
-from litreview.sources.importers import load_records
 from litreview.sources.ctgov import load_ctgov_json
+from litreview.sources.importers import load_records
 
 SHARED = ROOT.parent / "shared" / "data"
 SPEC = load_spec(ROOT / "search_strings" / "ep_pd_nec" / "extraction.toml")

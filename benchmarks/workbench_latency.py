@@ -28,11 +28,11 @@ from pathlib import Path
 import httpx
 from _common import ROOT, machine
 
-from litreview.web.accounts import add_user
 from litreview.sources.importers import load_records
+from litreview.store.workspace import Workspace
 from litreview.testing.processes import free_port, wait_serving
 from litreview.testing.workspaces import build_workspace, replicate
-from litreview.store.workspace import Workspace
+from litreview.web.accounts import add_user
 
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 PASSWORD = "benchmark-password"

@@ -47,8 +47,8 @@ from pathlib import Path
 import httpx
 from _common import ROOT, machine
 
-from litreview.sources.importers import load_records
 from litreview.records import Citation
+from litreview.sources.importers import load_records
 from litreview.testing.processes import web_servers
 
 DATA = ROOT / "tests" / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
@@ -228,10 +228,10 @@ def reviewer(
 
 
 def reviewers(cluster, tmp: Path, count: int, decisions: int, servers: int, think: float) -> None:
-    from litreview.web.accounts import add_user
-    from litreview.testing.workspaces import build_workspace, replicate
-    from litreview.store.workspace import Workspace
     from litreview.store.copy import copy_workspace
+    from litreview.store.workspace import Workspace
+    from litreview.testing.workspaces import build_workspace, replicate
+    from litreview.web.accounts import add_user
 
     label = f"{servers}-{'paced' if think else 'flat'}"
     base = list(load_records(DATA, "csv", source="medline"))

@@ -21,9 +21,9 @@ import pytest
 import yaml
 
 from litreview.pipeline.tasks import review_flow, update_flow
-from litreview.testing.processes import free_port, wait_serving
-from litreview.store.workspace import Workspace
 from litreview.store.copy import copy_workspace, table_columns, table_digest
+from litreview.store.workspace import Workspace
+from litreview.testing.processes import free_port, wait_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -8,8 +8,8 @@ import csv
 from tests.unit.test_cli import run_cli
 from tests.web.conftest import make_bench
 
-from litreview.store.workspace import Workspace
 from litreview.store.copy import copy_workspace
+from litreview.store.workspace import Workspace
 
 
 def test_screen_links_and_users_commands_take_a_database_url(tmp_path, cluster, monkeypatch, capsys):

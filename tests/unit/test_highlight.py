@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from litreview.config import load_protocol
-from litreview.sources.importers import load_records
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse
 from litreview.screen.highlight import Source, WordList, marked_parts, protocol_sources, signed_terms
+from litreview.sources.importers import load_records
 
 ROOT = Path(__file__).resolve().parents[2]
 EP_PD_NEC = ROOT / "search_strings" / "ep_pd_nec"

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from tests.conftest import DATA
 
 from litreview.errors import ConfigError, RecordParseError
-from litreview.sources.importers import detect_format, load_records
 from litreview.sources.common import squeeze
+from litreview.sources.importers import detect_format, load_records
 
 MEDLINE = DATA / "ncbi" / "medline"
 ENDNOTE = DATA / "exports" / "endnote_sample.xml"

@@ -4,7 +4,6 @@ import pytest
 
 from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Trial
-from litreview.screen.rules import load_reviewers_per_record, load_rules
 from litreview.screen.decisions import (
     Decision,
     Policy,
@@ -17,6 +16,7 @@ from litreview.screen.decisions import (
     published_agreement,
     validate_rows,
 )
+from litreview.screen.rules import load_reviewers_per_record, load_rules
 
 RULES = {
     "rules": [

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from litreview.store.database import HAS_LZ4
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Decision, Link, content_hash
+from litreview.store.database import HAS_LZ4
 from litreview.store.workspace import Workspace
 
 _made = iter(range(10**6))

@@ -7,8 +7,8 @@ from tests.web.conftest import make_bench
 
 from litreview.errors import WorkspaceError
 from litreview.records import Decision
-from litreview.store.workspace import Workspace
 from litreview.store.copy import copy_workspace, table_columns, table_digest
+from litreview.store.workspace import Workspace
 
 
 def lived_in(root):

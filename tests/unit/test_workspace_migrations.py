@@ -12,8 +12,8 @@ import pytest
 from tests.unit.test_cli import run_cli
 
 from litreview.errors import WorkspaceError
-from litreview.store.migrations.run import head, revision, schema_tables
 from litreview.records import Citation
+from litreview.store.migrations.run import head, revision, schema_tables
 from litreview.store.workspace import Workspace
 
 LEGACY = __import__("importlib").import_module("litreview.store.migrations.versions.v0001_initial").TABLES

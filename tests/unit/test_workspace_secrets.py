@@ -11,9 +11,9 @@ from tests.unit.test_cli import run_cli
 from tests.unit.test_workspace_copy import lived_in
 
 from litreview.cli import app
+from litreview.store.copy import copy_workspace
 from litreview.store.database import redact
 from litreview.store.workspace import WORKSPACE_URL_ENV, Workspace, dereference, secret_free
-from litreview.store.copy import copy_workspace
 
 PASSWORD = "Tr0ub4dor-and-3-horses"  # the private cluster trusts loopback: any password connects
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from litreview.web.accounts import add_user
-from litreview.sources.importers import load_records
 from litreview.records import Citation, Decision, Link
+from litreview.sources.importers import load_records
 from litreview.testing.workspaces import build_workspace
+from litreview.web.accounts import add_user
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "screening" / "Cohen_2006_Antihistamines.csv"
 PASSWORD = "correct horse 1"

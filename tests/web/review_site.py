@@ -10,9 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.web.accounts import add_user
 from litreview.sources.importers import load_records
 from litreview.testing.workspaces import build_workspace
+from litreview.web.accounts import add_user
 from litreview.web.workbench import Workbench
 
 from .conftest import DATA, PASSWORD

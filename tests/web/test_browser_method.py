@@ -16,8 +16,8 @@ import pytest
 from litreview.records import Decision
 from litreview.screen.commands import POLICY_META
 from litreview.screen.decisions import Policy
-from litreview.web.workbench import Workbench
 from litreview.store.workspace import Workspace
+from litreview.web.workbench import Workbench
 
 from .serving import served
 from .test_browser import By, open_browser, press, shot, shown, sign_in, wait_for

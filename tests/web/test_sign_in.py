@@ -17,12 +17,12 @@ import pytest
 from starlette.testclient import TestClient
 from tests.unit.test_cli import run_cli
 
+from litreview.store.workspace import Workspace
 from litreview.testing.processes import web_servers
 from litreview.web.app import create_app
 from litreview.web.edge import MAX_BODY
 from litreview.web.throttle import PAIR
 from litreview.web.workbench import Workbench
-from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, csrf_of
 from .serving import served

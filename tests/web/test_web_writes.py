@@ -9,9 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from litreview.screen.decisions import CONSENSUS
+from litreview.store.workspace import Workspace
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
-from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, REASONS, csrf_of
 

@@ -8,9 +8,9 @@ from starlette.testclient import TestClient
 
 from litreview.records import Decision
 from litreview.screen.decisions import effective
+from litreview.store.workspace import Workspace
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
-from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, REASONS, XSS_TITLE, csrf_of
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from litreview.store.workspace import Workspace
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
-from litreview.store.workspace import Workspace
 
 from .conftest import REASONS, csrf_of
 from .test_workbench_http import post, signed_in

@@ -11,9 +11,9 @@ from collections import Counter
 import httpx
 import pytest
 
-from litreview.testing.processes import web_servers
-from litreview.store.workspace import Workspace
 from litreview.store.copy import copy_workspace
+from litreview.store.workspace import Workspace
+from litreview.testing.processes import web_servers
 
 from .conftest import PASSWORD, make_bench
 

@@ -27,8 +27,8 @@ def dedup(
     shared_doi.csv (records that share a DOI but are different items, kept apart)."""
     from litreview.dedup.cluster import link_fuzzy
     from litreview.files import refuse_overwriting, write_csv
-    from litreview.sources.importers import detect_format, load_jsonl, load_records, source_name
     from litreview.records import Record
+    from litreview.sources.importers import detect_format, load_jsonl, load_records, source_name
 
     names = ("duplicates.csv", "maybe.csv", "shared_doi.csv")
     refuse_overwriting([out / name for name in names], [input_file])

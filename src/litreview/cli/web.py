@@ -58,11 +58,11 @@ def web(
 
     from litreview.config import load_protocol
     from litreview.errors import ConfigError
+    from litreview.store.workspace import resolve
     from litreview.web.app import create_app, is_loopback
     from litreview.web.edge import trusted_proxies
     from litreview.web.listen import check_port, listening_socket
     from litreview.web.workbench import Workbench
-    from litreview.store.workspace import resolve
 
     check_port(port)  # before the workspace is opened: a wrong port is the whole message
     proxies = trusted_proxies(forwarded_allow_ips)  # a bad address refused before anything starts

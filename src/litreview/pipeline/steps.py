@@ -34,7 +34,6 @@ from litreview.files import (
     write_csv,
     write_json,
 )
-from litreview.sources.importers import load_records
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import UpdatePlan, Window
 from litreview.prioritise.commands import rank_records
@@ -45,7 +44,6 @@ from litreview.report.prisma import count_flow
 from litreview.report.prisma2020_csv import write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.report.record_list import write_records_csv
-from litreview.screen.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
     WORDS,
@@ -58,12 +56,14 @@ from litreview.screen.decisions import (
     validate_rows,
 )
 from litreview.screen.foreign import ForeignRow, as_sheet_rows
+from litreview.screen.rules import load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
 from litreview.sources import ctgov, pubmed
 from litreview.sources.http import open_transport
+from litreview.sources.importers import load_records
 from litreview.sources.transport import Transport
-from litreview.version import __version__
 from litreview.store.workspace import StoreStats, Workspace
+from litreview.version import __version__
 
 TRANSPORT_MODES = ("replay", "record", "live")
 TA_STAGE, FT_STAGE = "title_abstract", "full_text"

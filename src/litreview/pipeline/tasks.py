@@ -40,8 +40,8 @@ def prefect_api() -> Iterator[None]:
 def workspace_of(workspace: str | None, review_id: str, out: str | None) -> tuple[str, str]:
     """(the workspace as tasks may be given it, the outputs folder). A password never travels as a
     parameter: Prefect stores parameters in its database, readable by any local user."""
-    from litreview.store.database import has_password, is_database_url
     from litreview.errors import ConfigError
+    from litreview.store.database import has_password, is_database_url
 
     if workspace and is_database_url(workspace) and has_password(workspace):
         raise ConfigError(

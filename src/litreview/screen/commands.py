@@ -11,15 +11,7 @@ from typing import Any
 from litreview.config import Protocol, load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.files import refuse_overwriting, write_csv, write_json
-from litreview.sources.importers import detect_format, load_records, source_name
 from litreview.records import STAGES, Decision, Record
-from litreview.screen.rules import (
-    load_confirmations,
-    load_decision_files,
-    load_reviewers_per_record,
-    load_rules,
-    load_unblind,
-)
 from litreview.screen.decisions import (
     CONSENSUS,
     Effective,
@@ -34,7 +26,15 @@ from litreview.screen.decisions import (
     validate_rows,
 )
 from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
+from litreview.screen.rules import (
+    load_confirmations,
+    load_decision_files,
+    load_reviewers_per_record,
+    load_rules,
+    load_unblind,
+)
 from litreview.screen.sheets import read_decision_file, sheet_rows, write_asreview_csv, write_ris, write_sheet
+from litreview.sources.importers import detect_format, load_records, source_name
 from litreview.store.workspace import Workspace
 
 APPLY_COLUMNS = ("record_id", "title", "decision", "rule_id", "reason")

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litreview.store.database import ORDERED_TABLES, is_database_url, shown_location
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
+from litreview.store.database import ORDERED_TABLES, is_database_url, shown_location
 from litreview.store.migrations.run import schema_tables
 from litreview.store.workspace import Workspace
 

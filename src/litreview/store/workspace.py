@@ -26,10 +26,10 @@ from typing import IO, Any
 
 from sqlalchemy.exc import DBAPIError
 
-from litreview.store.database import Database, has_password, is_database_url, shown_url
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
+from litreview.store.database import Database, has_password, is_database_url, shown_url
 
 DB_NAME = "workspace.sqlite"
 STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)

@@ -34,9 +34,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
-from litreview.web.accounts import dummy_verify, verify_password
 from litreview.errors import LitreviewError
 from litreview.records import STAGES
+from litreview.web.accounts import dummy_verify, verify_password
 from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
 from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
 from litreview.web.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError

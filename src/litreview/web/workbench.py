@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from litreview.config import load_protocol
-from litreview.store.database import is_database_url
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
@@ -64,6 +63,7 @@ from litreview.screen.highlight import (
     protocol_sources,
 )
 from litreview.screen.listing import CONFLICT_CHOICES, list_records
+from litreview.store.database import is_database_url
 from litreview.store.workspace import Workspace
 
 DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
