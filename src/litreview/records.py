@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -173,7 +174,29 @@ def short_hash(*parts: str, length: int = 12) -> str:
 
 # -- what reviewers and rules say about records: decisions and links -------------------------------
 
-STAGES = ("title_abstract", "full_text")
+
+class Stage(StrEnum):
+    """The screening stages, in order (the values are what files and the database store)."""
+
+    TITLE_ABSTRACT = "title_abstract"
+    FULL_TEXT = "full_text"
+
+
+class Vote(StrEnum):
+    """What a reviewer or a rule can say of a record at a stage."""
+
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    MAYBE = "maybe"
+    NOT_RETRIEVED = "not_retrieved"  # full text only: the report could not be obtained
+
+
+STAGES = tuple(Stage)
+# the votes each stage offers, in the order the workbench shows them
+VOTES = {
+    Stage.TITLE_ABSTRACT: (Vote.INCLUDE, Vote.EXCLUDE, Vote.MAYBE),
+    Stage.FULL_TEXT: (Vote.INCLUDE, Vote.EXCLUDE, Vote.MAYBE, Vote.NOT_RETRIEVED),
+}
 SAME, DISTINCT = "same", "distinct"  # a reviewer's verdict on a maybe-duplicate pair
 PAIR_VERDICTS = (SAME, DISTINCT)
 

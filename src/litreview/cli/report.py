@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from litreview.cli.app import OptionalWorkspaceOption, app, read_records
+from litreview.records import Stage
 
 
 @app.command()
@@ -97,7 +98,7 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
 
         with Workspace.existing(workspace) as ws:
             records, decided = screening_state(ws)
-        included = [r for r in records if r.kind == "trial" and passed(decided, r.record_id, "full_text")]
+        included = [r for r in records if r.kind == "trial" and passed(decided, r.record_id, Stage.FULL_TEXT)]
         return included, [r for r in records if r.kind == "citation"]
     assert trials is not None
     if trials.is_dir():

@@ -13,6 +13,7 @@ from litreview.cli.app import (
     WorkspaceOption,
     app,
 )
+from litreview.records import Stage
 
 screen_app = typer.Typer(no_args_is_help=True, help="Screen records: rules, human decisions, agreement.")
 app.add_typer(screen_app, name="screen")
@@ -25,7 +26,7 @@ def screen_export(
         Path,
         typer.Option("--out", help="sheet.csv, sheet.xlsx, records.ris, or a CSV with --format asreview."),
     ],
-    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = Stage.TITLE_ABSTRACT,
     fmt: Annotated[
         str, typer.Option("--format", help="auto (by extension) | sheet | ris | asreview")
     ] = "auto",
@@ -82,7 +83,7 @@ def screen_import(
     stage: Annotated[
         str,
         typer.Option(help="Stage of an ASReview, Rayyan or RIS file's decisions: title_abstract | full_text"),
-    ] = "title_abstract",
+    ] = Stage.TITLE_ABSTRACT,
 ) -> None:
     """Store human decisions (they override the rules and survive reruns); report conflicts and kappa."""
     from litreview.screen.commands import import_decisions
@@ -116,7 +117,7 @@ def screen_confirm(
         str, typer.Option("--rule", help="The id of an include rule whose suggestions you confirm.")
     ],
     reviewer: Annotated[str, typer.Option(help="Who confirms (stored as that reviewer's decisions).")],
-    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = Stage.TITLE_ABSTRACT,
 ) -> None:
     """Confirm a rule's inclusions in bulk as a reviewer's decisions (logged; reported in PRISMA-S)."""
     from litreview.screen.commands import confirm_rule
@@ -129,7 +130,7 @@ def screen_confirm(
 @screen_app.command("rank")
 def screen_rank(
     workspace: WorkspaceOption,
-    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = Stage.TITLE_ABSTRACT,
     out: Annotated[
         Path | None, typer.Option("--out", help="ranked.csv: rank, record_id, score, title, basis.")
     ] = None,
@@ -150,7 +151,7 @@ def screen_rank(
 @screen_app.command("status")
 def screen_status(
     workspace: WorkspaceOption,
-    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = Stage.TITLE_ABSTRACT,
     recall: Annotated[float, typer.Option(help="Target recall of the stopping rule.")] = 0.95,
     confidence: Annotated[float, typer.Option(help="Confidence of the stopping rule.")] = 0.95,
     record: Annotated[
@@ -214,7 +215,7 @@ def screen_apply(
     out: Annotated[
         Path, typer.Option("--out", help="decisions.csv (record_id,title,decision,rule_id,reason).")
     ],
-    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = "title_abstract",
+    stage: Annotated[str, typer.Option(help="title_abstract | full_text")] = Stage.TITLE_ABSTRACT,
 ) -> None:
     """Apply a protocol's screening rules to any importable file."""
     from litreview.screen.commands import apply_rules

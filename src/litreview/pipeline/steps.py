@@ -37,7 +37,7 @@ from litreview.files import (
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import UpdatePlan, Window
 from litreview.prioritise.commands import rank_records
-from litreview.records import STAGES, Citation, Decision, Record, Trial, content_hash
+from litreview.records import STAGES, Citation, Decision, Record, Stage, Trial, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
 from litreview.report.prisma import count_flow
@@ -66,7 +66,6 @@ from litreview.store.workspace import StoreStats, Workspace
 from litreview.version import __version__
 
 TRANSPORT_MODES = ("replay", "record", "live")
-TA_STAGE, FT_STAGE = "title_abstract", "full_text"
 
 
 @dataclass
@@ -298,22 +297,28 @@ def screen_records(
     candidates = [i for i in record_ids if i not in duplicates]
     auto = []
     for record in workspace.records(candidates):
-        verdict = rules.decide(record, TA_STAGE)
+        verdict = rules.decide(record, Stage.TITLE_ABSTRACT)
         auto.append(
-            Decision(record.record_id, TA_STAGE, verdict.decision, verdict.reason, rule_id=verdict.rule_id)
+            Decision(
+                record.record_id,
+                Stage.TITLE_ABSTRACT,
+                verdict.decision,
+                verdict.reason,
+                rule_id=verdict.rule_id,
+            )
         )
     humans = [d for d in workspace.decisions() if d.origin == "human"]
-    confirmed = _confirm(standing, TA_STAGE, auto, humans)
+    confirmed = _confirm(standing, Stage.TITLE_ABSTRACT, auto, humans)
     policy = protocol_policy(protocol)
     after_ta = effective(auto + humans + confirmed, policy)
     # the registry record is its own full text: rules may decide there too
-    for record in workspace.records([i for i in candidates if passed(after_ta, i, TA_STAGE)]):
-        if rules.applies_to(record, FT_STAGE):
-            verdict = rules.decide(record, FT_STAGE)
+    for record in workspace.records([i for i in candidates if passed(after_ta, i, Stage.TITLE_ABSTRACT)]):
+        if rules.applies_to(record, Stage.FULL_TEXT):
+            verdict = rules.decide(record, Stage.FULL_TEXT)
             if verdict.rule_id:
-                auto.append(Decision(record.record_id, FT_STAGE, verdict.decision, verdict.reason,
+                auto.append(Decision(record.record_id, Stage.FULL_TEXT, verdict.decision, verdict.reason,
                                      rule_id=verdict.rule_id))  # fmt: skip
-    confirmed += _confirm(standing, FT_STAGE, auto, humans + confirmed)
+    confirmed += _confirm(standing, Stage.FULL_TEXT, auto, humans + confirmed)
     kept = _kept_decisions(workspace, protocol, humans)
     with workspace.transaction():
         if kept:
@@ -344,7 +349,7 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
         )
         # a decision on a record this workspace does not hold (yet) waits for the record to arrive
         # another tool's export is matched by id, DOI, PMID, title like `screen import`
-        own = as_sheet_rows(read_decision_file(path), all_records, representative, TA_STAGE)[0]
+        own = as_sheet_rows(read_decision_file(path), all_records, representative, Stage.TITLE_ABSTRACT)[0]
         rows = [r for r in own if r.record_id in known]
         for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
             if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:
@@ -369,7 +374,7 @@ def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, 
             protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
         )
         read = [r for r in read_decision_file(path) if r.decision.strip()]
-        rows, unmatched, _ = as_sheet_rows(read, all_records, representative, TA_STAGE)
+        rows, unmatched, _ = as_sheet_rows(read, all_records, representative, Stage.TITLE_ABSTRACT)
         # an entry: a record a sheet names (one row per stage), or a reference another tool lists
         entry = {r.row: r.record_id for r in read if isinstance(r, SheetRow)}
         names = {entry.get(r.row, r.row): r.title if isinstance(r, ForeignRow) else r.record_id for r in read}
@@ -549,7 +554,9 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
            published: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
     previous = None
     if update is not None:
-        previous_ids = [i for i in update.existing if i not in duplicates and passed(decided, i, FT_STAGE)]
+        previous_ids = [
+            i for i in update.existing if i not in duplicates and passed(decided, i, Stage.FULL_TEXT)
+        ]
         previous = {"studies": len(previous_ids), "reports": len(previous_ids)}
     prisma = count_flow(
         identified=scope.identified,
@@ -575,7 +582,7 @@ def _write_tables(root: Path, protocol: Protocol, records: Iterable[Record], dup
     for r in records:  # one pass over the stored records
         if r.record_id in duplicates:
             continue
-        if isinstance(r, Trial) and passed(decided, r.record_id, FT_STAGE):
+        if isinstance(r, Trial) and passed(decided, r.record_id, Stage.FULL_TEXT):
             trials.append(r)
         elif isinstance(r, Citation):
             citations.append(r)
@@ -624,10 +631,10 @@ def _write_changes(root: Path, run_dir: Path, run_id: str, update: UpdateContext
                    decided: dict[tuple[str, str], Effective], everything: list[Decision]) -> dict[str, Any]:  # fmt: skip
     """changes.json/md of an update, its new records ranked by a model trained on every earlier decision."""
     new_included = [
-        by_id[i] for i in sorted(scope.new_ids) if i not in duplicates and passed(decided, i, FT_STAGE)
+        by_id[i] for i in sorted(scope.new_ids) if i not in duplicates and passed(decided, i, Stage.FULL_TEXT)
     ]
     kept = [r for i, r in sorted(by_id.items()) if i not in duplicates]
-    ranked, basis, _ = rank_records(kept, everything, TA_STAGE)
+    ranked, basis, _ = rank_records(kept, everything, Stage.TITLE_ABSTRACT)
     ranks = {row["record_id"]: row for row in ranked if row["record_id"] in scope.new_ids}
     report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(scope.new_ids)],
                            [(update.before[i], by_id[i]) for i in scope.changed], new_included, ranks, basis)  # fmt: skip

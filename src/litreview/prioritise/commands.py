@@ -14,7 +14,7 @@ from litreview.prioritise.features import record_text, rule_evidence
 from litreview.prioritise.model import BLANK_BASIS, DESCRIPTION, Ranker, document
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
-from litreview.records import STAGES, Decision, Record
+from litreview.records import STAGES, Decision, Record, Stage
 from litreview.screen.decisions import human_labels
 from litreview.sources.common import read_csv_table
 from litreview.sources.csv_records import columns_of
@@ -23,7 +23,7 @@ RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
 
 
 def rank_records(
-    records: Sequence[Record], decisions: Sequence[Decision], stage: str = "title_abstract"
+    records: Sequence[Record], decisions: Sequence[Decision], stage: str = Stage.TITLE_ABSTRACT
 ) -> tuple[list[dict[str, Any]], str, dict[str, int]]:
     """The records no reviewer has settled at ``stage``, most likely relevant first (rank, record_id,
     score, title, basis), the basis in words, and the reviewers' labels it learned from."""
@@ -45,7 +45,7 @@ def rank_records(
 
 
 def rank_workspace(
-    workspace_dir: Path, stage: str = "title_abstract", out: Path | None = None
+    workspace_dir: Path, stage: str = Stage.TITLE_ABSTRACT, out: Path | None = None
 ) -> dict[str, Any]:
     """Rank the records still to screen at ``stage``; write ``out`` (rank, record_id, score, title, basis)."""
     from litreview.screen.commands import screening_state
@@ -75,7 +75,7 @@ def stop_status(
     return check(list(labelled.values()), total, recall, confidence)
 
 
-def workspace_status(workspace_dir: Path, stage: str = "title_abstract", recall: float = 0.95,
+def workspace_status(workspace_dir: Path, stage: str = Stage.TITLE_ABSTRACT, recall: float = 0.95,
                      confidence: float = 0.95, record: bool = False) -> StopCheck:  # fmt: skip
     """The stopping rule on the reviewers' decisions; ``record`` keeps the outcome in the workspace,
     where the next run's search log (PRISMA-S) reports method, parameters and outcome."""

@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from litreview.records import Stage
 from litreview.screen.decisions import Effective
 
-TA, FT = "title_abstract", "full_text"
 PENDING = {"maybe", "conflict", "undecided"}
 
 
@@ -147,12 +147,12 @@ def _by_source(
             if record_id not in kept_set:
                 counts["duplicates"] += 1
                 continue
-            ta = decisions.get((record_id, TA))
+            ta = decisions.get((record_id, Stage.TITLE_ABSTRACT))
             if record_id in included:
                 counts["included"] += 1
             elif ta is not None and ta.decision == "exclude":
                 counts["excluded_by_rules" if ta.source.startswith("rule") else "excluded_by_reviewers"] += 1
-            elif (ft := decisions.get((record_id, FT))) is not None and ft.decision in (
+            elif (ft := decisions.get((record_id, Stage.FULL_TEXT))) is not None and ft.decision in (
                 "exclude",
                 "not_retrieved",
             ):
@@ -170,7 +170,7 @@ def _screened_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective
     excluded: Counter[str] = Counter()
     awaiting = 0
     for record_id in ids:
-        d = decisions.get((record_id, TA))
+        d = decisions.get((record_id, Stage.TITLE_ABSTRACT))
         if d is not None and d.decision == "exclude" and d.source.startswith("rule"):
             automation.append(record_id)
             continue
@@ -196,7 +196,7 @@ def _reports_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]
     not_retrieved, awaiting, included = 0, 0, []
     excluded: Counter[str] = Counter()
     for record_id in ids:
-        d = decisions.get((record_id, FT))
+        d = decisions.get((record_id, Stage.FULL_TEXT))
         if d is None or d.decision in PENDING:
             awaiting += 1
         elif d.decision == "not_retrieved":

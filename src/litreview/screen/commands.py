@@ -11,7 +11,7 @@ from typing import Any
 from litreview.config import Protocol, load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.files import refuse_overwriting, write_csv, write_json
-from litreview.records import STAGES, Decision, Record
+from litreview.records import STAGES, Decision, Record, Stage
 from litreview.screen.decisions import (
     CONSENSUS,
     Effective,
@@ -129,15 +129,15 @@ def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
 
 def _to_screen(workspace: Workspace, stage: str):
     records, decided = screening_state(workspace)
-    if stage == "full_text":  # only what passed title/abstract screening
-        records = [r for r in records if passed(decided, r.record_id, "title_abstract")]
+    if stage == Stage.FULL_TEXT:  # only what passed title/abstract screening
+        records = [r for r in records if passed(decided, r.record_id, Stage.TITLE_ABSTRACT)]
     return records
 
 
 def export_decisions(
     workspace_dir: Path,
     out: Path,
-    stage: str = "title_abstract",
+    stage: str = Stage.TITLE_ABSTRACT,
     fmt: str = "auto",
     reviewer: str = "",
     order: Sequence[str] | None = None,
@@ -184,7 +184,7 @@ def import_decisions(
     workspace_dir: Path,
     reviewer: str = "",
     accept_suggestions: bool = False,
-    stage: str = "title_abstract",
+    stage: str = Stage.TITLE_ABSTRACT,
 ) -> dict[str, Any]:
     """Validate a filled sheet / labelled RIS and store its human decisions in one transaction.
 
@@ -272,7 +272,7 @@ AGREEMENT_FILE = "agreement.json"
 
 
 def confirm_rule(
-    workspace_dir: Path, rule_id: str, reviewer: str, stage: str = "title_abstract"
+    workspace_dir: Path, rule_id: str, reviewer: str, stage: str = Stage.TITLE_ABSTRACT
 ) -> dict[str, int]:
     """Store a reviewer's bulk confirmation of one include rule's suggestions (logged like any
     import, with the rule named on each decision; PRISMA-S reports it)."""
@@ -303,7 +303,7 @@ def load_reasons(workspace: Workspace) -> list[str]:
 
 
 def apply_rules(
-    records_file: Path, protocol_path: Path, out: Path, stage: str = "title_abstract"
+    records_file: Path, protocol_path: Path, out: Path, stage: str = Stage.TITLE_ABSTRACT
 ) -> dict[str, int]:
     """Apply a protocol's screening rules to any importable file; write record_id,title,decision,rule_id,reason."""
     protocol = load_protocol(protocol_path)

@@ -16,13 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
-from litreview.records import STAGES, Decision
+from litreview.records import STAGES, Decision, Stage, Vote
 
 WORDS = {
-    "include": "include", "included": "include", "yes": "include", "relevant": "include",
-    "exclude": "exclude", "excluded": "exclude", "no": "exclude", "irrelevant": "exclude",
-    "maybe": "maybe", "unsure": "maybe",
-    "not retrieved": "not_retrieved", "not_retrieved": "not_retrieved",
+    "include": Vote.INCLUDE, "included": Vote.INCLUDE, "yes": Vote.INCLUDE, "relevant": Vote.INCLUDE,
+    "exclude": Vote.EXCLUDE, "excluded": Vote.EXCLUDE, "no": Vote.EXCLUDE, "irrelevant": Vote.EXCLUDE,
+    "maybe": Vote.MAYBE, "unsure": Vote.MAYBE,
+    "not retrieved": Vote.NOT_RETRIEVED, "not_retrieved": Vote.NOT_RETRIEVED,
 }  # fmt: skip
 CONSENSUS = "consensus"
 UNDECIDED = "undecided"
@@ -49,7 +49,7 @@ class Policy:
     reviewers_per_record``), and the decision sets a review folder carries as published (a reference
     standard with its provenance: final on their own, never a reviewer, never in a conflict or kappa)."""
 
-    required: tuple[tuple[str, int], ...] = (("title_abstract", 1), ("full_text", 1))
+    required: tuple[tuple[str, int], ...] = ((Stage.TITLE_ABSTRACT, 1), (Stage.FULL_TEXT, 1))
     published: tuple[tuple[str, str], ...] = ()  # (reviewer name as stored, provenance)
     unblinded: tuple[str, ...] = ()  # stages the protocol unblinds once finished
 
@@ -153,8 +153,8 @@ def effective(
     for record_id, stage in list(out):
         # A full-text decision counts only once title/abstract passed (records found by other methods,
         # such as citation searching, come to full text with no title/abstract stage at all).
-        screened = out.get((record_id, "title_abstract"))
-        if stage == "full_text" and screened is not None and screened.decision != "include":
+        screened = out.get((record_id, Stage.TITLE_ABSTRACT))
+        if stage == Stage.FULL_TEXT and screened is not None and screened.decision != "include":
             del out[(record_id, stage)]
     return out
 
@@ -300,16 +300,16 @@ def validate_rows(
             continue
         word = WORDS.get(r.decision.strip().lower())
         reviewer = r.reviewer.strip() or default_reviewer
-        stage = (r.stage or "title_abstract").strip()
+        stage = (r.stage or Stage.TITLE_ABSTRACT).strip()
         if r.record_id not in known_ids:
             problems.append(f"row {r.row}: unknown record id {r.record_id!r}")
         if word is None:
             problems.append(
                 f"row {r.row}: unknown decision {r.decision!r} (use include, exclude, maybe or not retrieved)"
             )
-        if stage not in ("title_abstract", "full_text"):
+        if stage not in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
             problems.append(f"row {r.row}: unknown stage {stage!r} (title_abstract or full_text)")
-        elif word == "not_retrieved" and stage != "full_text":
+        elif word == "not_retrieved" and stage != Stage.FULL_TEXT:
             problems.append(f"row {r.row}: 'not retrieved' is a full-text decision")
         if not reviewer:
             problems.append(f"row {r.row}: no reviewer (fill the reviewer column or pass --reviewer)")
@@ -359,10 +359,10 @@ def check_decisions(
     state = effective([*before, *mapped], policy)
     problems = []
     for original, d in zip(decisions, mapped, strict=True):
-        if d.stage != "full_text":
+        if d.stage != Stage.FULL_TEXT:
             continue
         row = row_of.get((original.record_id, original.stage), "?")
-        ta = state.get((d.record_id, "title_abstract"))
+        ta = state.get((d.record_id, Stage.TITLE_ABSTRACT))
         if ta is not None and ta.decision == "exclude":
             problems.append(f"row {row}: {original.record_id} was excluded at title/abstract ({ta.source}); "
                             "a full-text decision on it cannot count (change the title/abstract decision first)")  # fmt: skip

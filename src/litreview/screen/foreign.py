@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from litreview.dedup.normalize import normalize_doi, normalize_pmid
 from litreview.dedup.prepare import GENERIC_TITLES, normalise_title
-from litreview.records import Record
+from litreview.records import Record, Stage
 from litreview.screen.decisions import SheetRow
 
 ASREVIEW_LABELS = ("asreview_label", "label_included", "included")
@@ -80,13 +80,13 @@ def asreview_decisions(row: Mapping[str, str]) -> list[tuple[str, str, str]]:
     note = first(row, "asreview_note")
     if "label_abstract_screening" in row and "label_included" in row:
         screened = _label(row["label_abstract_screening"] or "")
-        out = [("title_abstract", screened, note)]
+        out = [(Stage.TITLE_ABSTRACT, screened, note)]
         if screened == "include":
             final = _label(row["label_included"] or "")
             why = note or (
                 "other: excluded at full text (the file gives no reason)" if final == "exclude" else ""
             )
-            out.append(("full_text", final, why))
+            out.append((Stage.FULL_TEXT, final, why))
         return out
     column = next((c for c in ASREVIEW_LABELS if c in row), None)
     return [("", _label(row[column] or "") if column else "", note)]

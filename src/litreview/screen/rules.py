@@ -23,7 +23,7 @@ from litreview.errors import QueryError, ScreeningRuleError
 from litreview.query.ast import Term, walk
 from litreview.query.evaluate import CompiledQuery, SearchableRecord, compile_query
 from litreview.query.parser import parse
-from litreview.records import STAGES, Citation, Record
+from litreview.records import STAGES, Citation, Record, Stage
 
 OUTCOMES = ("include", "exclude", "maybe")
 KINDS = ("citation", "trial")
@@ -50,7 +50,7 @@ class Rule:
     query: CompiledQuery | None = None
     query_text: str = ""
     negate: bool = False
-    stages: tuple[str, ...] = ("title_abstract",)
+    stages: tuple[str, ...] = (Stage.TITLE_ABSTRACT,)
     kinds: tuple[str, ...] = KINDS
     record_types: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
@@ -83,7 +83,7 @@ class Verdict:
 class RuleSet:
     rules: tuple[Rule, ...]
 
-    def decide(self, record: Record, stage: str = "title_abstract") -> Verdict:
+    def decide(self, record: Record, stage: str = Stage.TITLE_ABSTRACT) -> Verdict:
         view = SearchableRecord(record)
         applicable = [r for r in self.rules if stage in r.stages]
         for outcome in ("exclude", "include", "maybe"):  # precedence
@@ -237,7 +237,7 @@ def _rule(item: dict[str, Any], label: str, where: str) -> Rule:
     reason = str(item.get("reason", "")).strip()
     if not reason:
         raise ScreeningRuleError(f"{label} has no reason (every decision must carry one)")
-    stages = _names(item.get("stages", ["title_abstract"]), STAGES, label, "stages")
+    stages = _names(item.get("stages", [Stage.TITLE_ABSTRACT]), STAGES, label, "stages")
     kinds = _names(item.get("kinds", list(KINDS)), KINDS, label, "kinds")
     query, text = None, str(item.get("query", "")).strip()
     if text:

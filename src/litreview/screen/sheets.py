@@ -18,7 +18,7 @@ from pathlib import Path
 
 from litreview.errors import RecordParseError
 from litreview.files import append_text_row, atomic_write_bytes, restore, write_csv
-from litreview.records import Decision, Record
+from litreview.records import Decision, Record, Stage
 from litreview.screen.decisions import SheetRow
 from litreview.screen.foreign import (
     ASREVIEW_LABELS,
@@ -100,7 +100,7 @@ def read_decision_file(path: Path) -> list[SheetRow | ForeignRow]:
 
 def _row(number: int, data: Mapping[str, str]) -> SheetRow:
     get = lambda key: (data.get(key) or "").strip()  # noqa: E731
-    return SheetRow(number, get("record_id"), get("stage") or "title_abstract", get("decision"), get("reason"),
+    return SheetRow(number, get("record_id"), get("stage") or Stage.TITLE_ABSTRACT, get("decision"), get("reason"),
                     get("reviewer"))  # fmt: skip
 
 
@@ -148,7 +148,7 @@ def read_reference_list(path: Path) -> list[SheetRow | ForeignRow]:
         if not (text["title"] or text["doi"] or text["pmid"]):
             raise RecordParseError(f"reference {number} has no title, DOI or PMID", path=path, index=number)
         reason = f"included by the published review (reference {text['ref_no'] or number})"
-        for stage in ("title_abstract", "full_text"):
+        for stage in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
             out.append(ForeignRow(number, "reference list", (), text["doi"], text["pmid"], text["title"],
                                   "include", reason, "", stage))  # fmt: skip
     return out

@@ -35,7 +35,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
 from litreview.errors import LitreviewError
-from litreview.records import STAGES
+from litreview.records import STAGES, Stage, Vote
 from litreview.web.accounts import dummy_verify, verify_password
 from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
 from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
@@ -55,8 +55,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
-DECISION_KEYS = {"include": "i", "exclude": "e", "maybe": "m", "not_retrieved": "r"}
+STAGE_NAMES = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
+DECISION_KEYS = {Vote.INCLUDE: "i", Vote.EXCLUDE: "e", Vote.MAYBE: "m", Vote.NOT_RETRIEVED: "r"}
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -109,7 +109,7 @@ def csrf_token(request: Request) -> str:
 
 
 def _stage(request: Request, form: Any = None) -> str:
-    stage = str((form or {}).get("stage") or request.query_params.get("stage") or "title_abstract")
+    stage = str((form or {}).get("stage") or request.query_params.get("stage") or Stage.TITLE_ABSTRACT)
     if stage not in STAGES:
         raise WorkbenchError(f"unknown stage {stage!r}")
     return stage

@@ -32,7 +32,7 @@ from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
 from litreview.prioritise.live import RETRAIN_SHARE, live_order, worker_started
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
-from litreview.records import PAIR_VERDICTS, STAGES, Citation, Decision, Record, to_dict
+from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Citation, Decision, Record, Stage, Vote, to_dict
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, votes_rows
 from litreview.screen.decisions import (
@@ -66,8 +66,6 @@ from litreview.screen.listing import CONFLICT_CHOICES, list_records
 from litreview.store.database import is_database_url
 from litreview.store.workspace import Workspace
 
-DECISIONS = {"title_abstract": ("include", "exclude", "maybe"),
-             "full_text": ("include", "exclude", "maybe", "not_retrieved")}  # fmt: skip
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
 RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
 LIVE_DOWNLOADS = ("screening.csv", "agreement.json", "votes.csv")  # made from the workspace at request time
@@ -227,7 +225,7 @@ class Workbench:
         decisions = self.workspace.decisions()
         decided = effective(decisions, self.policy())
         cache = _Cache(structure, history, order, representative)
-        cache.passed_ta = {r for r in order if passed(decided, r, "title_abstract")}
+        cache.passed_ta = {r for r in order if passed(decided, r, Stage.TITLE_ABSTRACT)}
         for d in decisions:
             if d.origin == "human":
                 cache.decided.setdefault((d.reviewer, d.stage), {})[d.record_id] = None
@@ -248,7 +246,9 @@ class Workbench:
 
     def _screenable(self, stage: str) -> list[str]:
         cache = self._state()
-        return cache.order if stage == "title_abstract" else [r for r in cache.order if r in cache.passed_ta]
+        return (
+            cache.order if stage == Stage.TITLE_ABSTRACT else [r for r in cache.order if r in cache.passed_ta]
+        )
 
     def _queue(self, stage: str) -> tuple[list[str], dict[str, int]]:
         cache = self._state()
@@ -349,7 +349,7 @@ class Workbench:
             {"record_id": r.record_id, "source": r.source, "title": r.title}
             for r in self.workspace.records(linked)
         ]
-        screenable = record_id in (cache.order if stage == "title_abstract" else cache.passed_ta)
+        screenable = record_id in (cache.order if stage == Stage.TITLE_ABSTRACT else cache.passed_ta)
         others = []
         if self.unblinded(stage):  # the protocol lifted blinding on this finished stage
             policy = self.policy()
@@ -365,7 +365,7 @@ class Workbench:
             own=own,
             notes=self.workspace.notes(record_id, reviewer),
             duplicates=duplicates,
-            decisions=DECISIONS[stage],
+            decisions=VOTES[stage],
             screenable=screenable,
             team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
             if lead
@@ -397,13 +397,13 @@ class Workbench:
     def decide(self, reviewer: str, record_id: str, stage: str, decision: str, reason: str = "") -> Decision:
         """Store one reviewer's decision (a later one replaces theirs; the history keeps both)."""
         check_stage(stage)
-        if decision not in DECISIONS[stage]:
-            raise WorkbenchError(f"{decision!r} is not a decision at {stage} ({', '.join(DECISIONS[stage])})")
+        if decision not in VOTES[stage]:
+            raise WorkbenchError(f"{decision!r} is not a decision at {stage} ({', '.join(VOTES[stage])})")
         cache = self._state()
         target = cache.representative.get(record_id, record_id)
         if target not in cache.order:
             raise WorkbenchError(f"no record {record_id!r} to screen in this workspace")
-        if stage == "full_text" and target not in cache.passed_ta:
+        if stage == Stage.FULL_TEXT and target not in cache.passed_ta:
             raise WorkbenchError(
                 f"{target} has not passed title/abstract screening: it is not screened at full text"
             )
@@ -451,10 +451,10 @@ class Workbench:
             return
         decided = effective(self.workspace.decisions_on(ids), self.policy())
         for record_id in ids:
-            now = passed(decided, record_id, "title_abstract")
+            now = passed(decided, record_id, Stage.TITLE_ABSTRACT)
             if now != (record_id in cache.passed_ta):
                 (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
-                cache.queues.pop("full_text", None)
+                cache.queues.pop(Stage.FULL_TEXT, None)
 
     def _after_write(self) -> None:
         # the cache itself catches up with every write, this server's too, from the decision history
@@ -510,7 +510,7 @@ class Workbench:
     def resolve(self, lead: str, record_id: str, stage: str, decision: str, reason: str = "") -> Decision:
         """Record the consensus on a conflict (reviewer ``consensus``; the lead named in the batch)."""
         check_stage(stage)
-        if decision not in DECISIONS[stage] or decision == "maybe":
+        if decision not in VOTES[stage] or decision == Vote.MAYBE:
             raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
         before = self._decisions_on(record_id)
         # only what /conflicts offers: a stored record in conflict at this stage (the team's policy)
