@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from litreview.cli.app import OptionalWorkspaceOption, app, read_records
-from litreview.records import Stage
 
 
 @app.command()
@@ -92,14 +91,13 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     from litreview.sources.ctgov import load_ctgov_json
 
     if workspace is not None:
+        from litreview.extract.tables import tabled_records
         from litreview.screen.commands import screening_state
-        from litreview.screen.decisions import passed
         from litreview.store.workspace import Workspace
 
         with Workspace.existing(workspace) as ws:
-            records, decided = screening_state(ws)
-        included = [r for r in records if r.kind == "trial" and passed(decided, r.record_id, Stage.FULL_TEXT)]
-        return included, [r for r in records if r.kind == "citation"]
+            records, decided = screening_state(ws)  # duplicates already left out
+        return tabled_records(records, decided)
     assert trials is not None
     if trials.is_dir():
         return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], []

@@ -19,7 +19,8 @@ from litreview.extract.rows import Row, derive_row
 from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import TABLE_COLUMNS
 from litreview.files import append_text_row, atomic_write_bytes, write_csv, write_json
-from litreview.records import Citation, Trial
+from litreview.records import Citation, Record, Stage, Trial
+from litreview.screen.decisions import Effective, passed
 
 OVERRIDE_COLUMNS = ("identifier", "column", "value", "reason", "who")
 
@@ -41,6 +42,24 @@ class Tables:
     warnings: list[str] = field(default_factory=list)
     headers: tuple[tuple[str, str], ...] = ()  # (column, header) in the review's order
     titles: dict[str, str] = field(default_factory=dict)  # table number -> title
+
+
+def tabled_records(
+    records: Iterable[Record], decided: dict[tuple[str, str], Effective], skip: Iterable[str] = ()
+) -> tuple[list[Trial], list[Citation]]:
+    """In one pass over the records: the registry trials included at full text (the tables' rows) and
+    every citation (the publications a trial may be linked to); records in ``skip`` (duplicates) are left out."""
+    left_out = set(skip)
+    trials: list[Trial] = []
+    citations: list[Citation] = []
+    for r in records:
+        if r.record_id in left_out:
+            continue
+        if isinstance(r, Trial) and passed(decided, r.record_id, Stage.FULL_TEXT):
+            trials.append(r)
+        elif isinstance(r, Citation):
+            citations.append(r)
+    return trials, citations
 
 
 def build_tables(

@@ -25,7 +25,7 @@ from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.spec import load_spec
-from litreview.extract.tables import build_tables, read_overrides, write_tables
+from litreview.extract.tables import build_tables, read_overrides, tabled_records, write_tables
 from litreview.files import (
     atomic_write_bytes,
     file_sha256,
@@ -37,7 +37,7 @@ from litreview.files import (
 from litreview.pipeline.query_plan import plan_query
 from litreview.pipeline.update_plan import UpdatePlan, Window
 from litreview.prioritise.commands import rank_records
-from litreview.records import STAGES, Citation, Decision, Record, Stage, Trial, content_hash
+from litreview.records import STAGES, Decision, Record, Stage, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
 from litreview.report.prisma import count_flow
@@ -577,15 +577,7 @@ def _write_tables(root: Path, protocol: Protocol, records: Iterable[Record], dup
     if not protocol.tables.get("extraction"):
         return {}
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    trials: list[Trial] = []
-    citations: list[Citation] = []
-    for r in records:  # one pass over the stored records
-        if r.record_id in duplicates:
-            continue
-        if isinstance(r, Trial) and passed(decided, r.record_id, Stage.FULL_TEXT):
-            trials.append(r)
-        elif isinstance(r, Citation):
-            citations.append(r)
+    trials, citations = tabled_records(records, decided, skip=duplicates)
     spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
                                    "[tables] extraction", allow))  # fmt: skip
     overrides = []
