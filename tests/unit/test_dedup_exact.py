@@ -1,28 +1,28 @@
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.normalize import (
-    normalize_accession,
-    normalize_doi,
-    normalize_nct,
-    normalize_pmcid,
-    normalize_pmid,
+from litreview.dedup.identifiers import (
+    normalise_accession,
+    normalise_doi,
+    normalise_nct,
+    normalise_pmcid,
+    normalise_pmid,
 )
 from litreview.records import Citation, Trial
 
 
 def test_normalisers():
-    assert normalize_doi("https://doi.org/10.1002/CNCR.31124.") == "10.1002/cncr.31124"
-    assert normalize_doi("doi: 10.1159/000338794") == "10.1159/000338794"
-    assert normalize_doi("not a doi") == ""
-    assert normalize_pmid("PMID: 0031649320") == "31649320"
-    assert normalize_nct("nct 2595424") == "NCT02595424"
-    assert normalize_pmcid("PMCID: PMC0012345") == normalize_pmcid("pmc 12345") == "PMC12345"
-    assert normalize_pmcid("10.1000/x") == ""
-    assert normalize_accession("L612345678", "embase-update") == "embase:612345678"
-    assert normalize_accession("612345678", "embase") == normalize_accession("EMBASE:L0612345678", "x")
-    assert normalize_accession("WOS:000123456700001", "wos") == "wos:000123456700001"
-    assert normalize_accession("2-s2.0-85012345678", "scopus") == "scopus:85012345678"
+    assert normalise_doi("https://doi.org/10.1002/CNCR.31124.") == "10.1002/cncr.31124"
+    assert normalise_doi("doi: 10.1159/000338794") == "10.1159/000338794"
+    assert normalise_doi("not a doi") == ""
+    assert normalise_pmid("PMID: 0031649320") == "31649320"
+    assert normalise_nct("nct 2595424") == "NCT02595424"
+    assert normalise_pmcid("PMCID: PMC0012345") == normalise_pmcid("pmc 12345") == "PMC12345"
+    assert normalise_pmcid("10.1000/x") == ""
+    assert normalise_accession("L612345678", "embase-update") == "embase:612345678"
+    assert normalise_accession("612345678", "embase") == normalise_accession("EMBASE:L0612345678", "x")
+    assert normalise_accession("WOS:000123456700001", "wos") == "wos:000123456700001"
+    assert normalise_accession("2-s2.0-85012345678", "scopus") == "scopus:85012345678"
     # a bare number from another database is never taken for an Embase one
-    assert normalize_accession("612345678", "psycinfo") == "psycinfo:612345678"
+    assert normalise_accession("612345678", "psycinfo") == "psycinfo:612345678"
 
 
 def c(rid, **kw):

@@ -35,11 +35,11 @@ from litreview.dedup.blocking import (
     DOI_WINDOW,
     blocking_keys,
 )
-from litreview.dedup.normalize import (
-    normalize_accession,
-    normalize_nct,
-    normalize_pmcid,
-    normalize_pmid,
+from litreview.dedup.identifiers import (
+    normalise_accession,
+    normalise_nct,
+    normalise_pmcid,
+    normalise_pmid,
 )
 from litreview.dedup.prepare import (
     BLOCK_CAP,
@@ -190,12 +190,12 @@ def _spread_to_copies(pairs: dict[tuple[str, str], tuple[str, float, str]],
 
 def _exact_keys(record: Record) -> list[tuple[str, str]]:
     if isinstance(record, Trial):
-        nct = normalize_nct(record.nct_id)
+        nct = normalise_nct(record.nct_id)
         return [("nct", nct)] if nct else []
     keys = [
-        ("pmid", normalize_pmid(record.pmid)),
-        ("pmcid", normalize_pmcid(record.pmcid)),
-        ("accession", normalize_accession(record.accession, record.source)),
+        ("pmid", normalise_pmid(record.pmid)),
+        ("pmcid", normalise_pmcid(record.pmcid)),
+        ("accession", normalise_accession(record.accession, record.source)),
     ]
     return [(kind, value) for kind, value in keys if value]
 
@@ -274,7 +274,7 @@ class Registrations:
 
     def add(self, record: Record) -> Record:
         if isinstance(record, Trial):
-            self.trials[normalize_nct(record.nct_id)] = record.record_id
+            self.trials[normalise_nct(record.nct_id)] = record.record_id
         elif isinstance(record, Citation) and record.nct_ids:
             self.named.append((record.record_id, record.nct_ids))
         return record
@@ -283,7 +283,7 @@ class Registrations:
         links = []
         for record_id, ncts in self.named:
             for nct in ncts:
-                trial = self.trials.get(normalize_nct(nct))
+                trial = self.trials.get(normalise_nct(nct))
                 if trial:
                     links.append(Link(record_id, trial, REGISTRATION, "nct-id", 1.0))
         return links

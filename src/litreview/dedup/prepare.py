@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from litreview.dedup.normalize import (
-    normalize_doi,
+from litreview.dedup.identifiers import (
+    normalise_doi,
 )
 from litreview.dedup.representative import merit
 from litreview.records import Citation, Record
@@ -261,7 +261,7 @@ def prepare(record: Record) -> Prepared:
         names = _split_authors(record.authors)
         authors = normalise_authors(names)
         journal = normalise_journal(record.journal or record.journal_abbrev)
-        doi = normalize_doi(record.doi)
+        doi = normalise_doi(record.doi)
         volume = volume_value(record.volume)  # "35 (Pt 1)", "10 Suppl 2": 35, 10; "1)": none
         issue = issue_value(record.issue)
         conference = record.record_type == "conference-abstract"

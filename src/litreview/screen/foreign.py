@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from litreview.dedup.normalize import normalize_doi, normalize_pmid
+from litreview.dedup.identifiers import normalise_doi, normalise_pmid
 from litreview.dedup.prepare import GENERIC_TITLES, normalise_title
 from litreview.records import Record, Stage
 from litreview.screen.decisions import SheetRow
@@ -115,8 +115,8 @@ def match_rows(
     row_keys = [
         [
             ("id", list(row.ids)),
-            ("doi", [normalize_doi(row.doi)]),
-            ("pmid", [normalize_pmid(row.pmid)]),
+            ("doi", [normalise_doi(row.doi)]),
+            ("pmid", [normalise_pmid(row.pmid)]),
             ("title", [_title_key(row.title) or ""]),
         ]
         for row in rows
@@ -128,8 +128,8 @@ def match_rows(
         study = representative.get(record.record_id, record.record_id)
         for kind, value in (
             ("id", record.record_id),
-            ("doi", normalize_doi(getattr(record, "doi", ""))),
-            ("pmid", normalize_pmid(getattr(record, "pmid", ""))),
+            ("doi", normalise_doi(getattr(record, "doi", ""))),
+            ("pmid", normalise_pmid(getattr(record, "pmid", ""))),
             ("title", _title_key(record.title)),
         ):
             if value and (kind, value) in wanted:

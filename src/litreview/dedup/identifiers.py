@@ -14,7 +14,7 @@ _PMCID = re.compile(r"^(?:pmcid\s*:?\s*)?(?:pmc)?\s*0*(\d{1,10})$", re.IGNORECAS
 _EMBASE = re.compile(r"^(?:embase\s*[:#]?\s*)?(l)?0*(\d{6,12})$", re.IGNORECASE)
 
 
-def normalize_doi(value: str) -> str:
+def normalise_doi(value: str) -> str:
     """``https://doi.org/10.1002/CNCR.31124.`` → ``10.1002/cncr.31124``; '' when not a DOI."""
     if not value:
         return ""
@@ -26,25 +26,25 @@ def normalize_doi(value: str) -> str:
     return match.group(0).rstrip(".,;)]}>").lower()
 
 
-def normalize_pmid(value: str) -> str:
+def normalise_pmid(value: str) -> str:
     """Digits only, no leading zeros; '' when not a PMID."""
     digits = re.sub(r"\D", "", value or "").lstrip("0")
     return digits if 0 < len(digits) <= 9 else ""
 
 
-def normalize_nct(value: str) -> str:
+def normalise_nct(value: str) -> str:
     """``nct 2595424`` → ``NCT02595424``; '' when not an NCT id."""
     match = _NCT.search(value or "")
     return f"NCT{int(match.group(1)):08d}" if match else ""
 
 
-def normalize_pmcid(value: str) -> str:
+def normalise_pmcid(value: str) -> str:
     """``pmc 0012345`` / ``PMCID: PMC12345`` → ``PMC12345``; '' when not a PMCID."""
     match = _PMCID.match((value or "").strip())
     return f"PMC{match.group(1)}" if match else ""
 
 
-def normalize_accession(value: str, source: str) -> str:
+def normalise_accession(value: str, source: str) -> str:
     """A database accession number with its database: ``WOS:000123`` → ``wos:000123``,
     ``2-s2.0-850123`` → ``scopus:850123``, ``L612345678`` or an Embase export's ``612345678`` →
     ``embase:612345678``; any other one is qualified by the record's source (``psycinfo:...``)
