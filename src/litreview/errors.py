@@ -9,7 +9,8 @@ LitreviewError                 base; the CLI maps any of these to exit code 2 an
 │   └── SourceResponseError    the service answered, but with something unusable
 ├── RecordParseError           a record file is malformed (file, record index, line)
 ├── ScreeningRuleError         a screening rule or a decisions file is invalid
-└── WorkspaceError             the workspace is locked, corrupt or of another review
+├── WorkspaceError             the workspace is locked, corrupt or of another review
+└── WorkbenchError             a request the screening workbench refuses (shown to the reviewer as it is)
 
 Messages are written for the reviewer: they name the file and the position, and never contain
 secrets such as the NCBI API key.
@@ -100,3 +101,7 @@ class ScreeningRuleError(LitreviewError):
 
 class WorkspaceError(LitreviewError):
     """The workspace cannot be used (locked by another run, corrupt, or of another review)."""
+
+
+class WorkbenchError(LitreviewError):
+    """A request the workbench refuses (shown to the reviewer as it is)."""

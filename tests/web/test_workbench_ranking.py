@@ -51,8 +51,8 @@ def test_ranking_in_the_worker_process_reaches_the_queue(bench):
         wb.start_ranking()
         deadline = time.monotonic() + 60
         while wb.queue("title_abstract") == bench.ids:
-            assert time.monotonic() < deadline, wb.ranking_error or "no ranking arrived"
+            assert time.monotonic() < deadline, wb.ranker.error or "no ranking arrived"
             time.sleep(0.1)
-        assert wb.queue("title_abstract")[0] == bench.suggested and wb.ranking_error == ""
+        assert wb.queue("title_abstract")[0] == bench.suggested and wb.ranker.error == ""
     finally:
         wb.close()

@@ -1,26 +1,18 @@
-"""The screening workbench's work, as plain methods over one open workspace (the web app only
-parses requests and renders what these return).
+"""The screening workbench over one open workspace: its writes, conflicts, dashboard and downloads,
+composed with the cached queue (:mod:`.queue`), the record view (:mod:`.view`) and the background
+ranking (:mod:`.ranking`); the web app only parses requests and renders what these methods return.
 
 Every write goes through the same workspace calls as the CLI's imports (``add_human_decisions``,
 ``decide_pair``), so a web decision counts in the next run exactly like an imported one. Blind
 screening: a reviewer is shown the rules' suggestion and their own decisions and notes, never
 another reviewer's; only a lead sees the votes of a conflict, to record the consensus.
-
-The queue is cached in memory: what another process or server writes is caught up from the decision
-history (rows past the last one read), and the whole cache is reloaded only when a run or a
-duplicate verdict changes the records or links. So deciding and loading the next record reads one
-record, not the workspace, on SQLite and on PostgreSQL, with one server process or several.
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,11 +20,10 @@ from typing import Any, TypeVar
 from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
-from litreview.errors import ConfigError, LitreviewError, ScreeningRuleError
-from litreview.prioritise.live import RETRAIN_SHARE, live_order, worker_started
+from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
-from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Citation, Decision, Record, Stage, Vote, to_dict
+from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Decision, Record, Stage, Vote
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, votes_rows
 from litreview.screen.decisions import (
@@ -48,69 +39,23 @@ from litreview.screen.decisions import (
     human_labels,
     in_conflict,
     is_vote,
-    passed,
     published_agreement,
-    suggestions,
     validate_rows,
 )
-from litreview.screen.highlight import (
-    WORD_KINDS,
-    Segment,
-    Source,
-    WordList,
-    clean_words,
-    marked_parts,
-    protocol_sources,
-)
+from litreview.screen.highlight import WORD_KINDS, Segment, Source, clean_words, protocol_sources
 from litreview.screen.listing import CONFLICT_CHOICES, list_records
 from litreview.store.database import is_database_url
 from litreview.store.workspace import Workspace
+from litreview.web.queue import ScreeningQueue
+from litreview.web.ranking import RankingWorker
+from litreview.web.view import RecordView, compared_fields, highlighted_parts, record_view
 
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
-RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
 LIVE_DOWNLOADS = ("screening.csv", "agreement.json", "votes.csv")  # made from the workspace at request time
 OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
 
 
 T = TypeVar("T")
-
-
-class WorkbenchError(LitreviewError):
-    """A request the workbench refuses (shown to the reviewer as it is)."""
-
-
-@dataclass
-class RecordView:
-    """What the screening page shows of one record, for one reviewer at one stage."""
-
-    record: Record
-    stage: str
-    fields: dict[str, Any]
-    parts: dict[str, list[list[Segment]]]  # title/abstract/...: each value's marked segments
-    suggestion: Decision | None
-    own: Decision | None
-    notes: list[tuple[str, str]]
-    duplicates: list[dict[str, str]]
-    decisions: tuple[str, ...]
-    screenable: bool
-    # a lead's view only: every reviewer's notes, (reviewer, when, note)
-    team_notes: list[tuple[str, str, str]] = field(default_factory=list)
-    others: list[dict[str, str]] = field(
-        default_factory=list
-    )  # others' votes: only once a stage is unblinded
-
-
-@dataclass
-class _Cache:
-    version: tuple[int, ...] = ()  # what a full reload depends on (Workspace.change_marks)
-    history: int = -1  # decision history read up to this row
-    order: list[str] = field(default_factory=list)  # every screenable id, protocol order (as exported)
-    representative: dict[str, str] = field(default_factory=dict)
-    passed_ta: set[str] = field(default_factory=set)
-    decided: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)  # (reviewer, stage) -> ids
-    queues: dict[str, tuple[list[str], dict[str, int]]] = field(
-        default_factory=dict
-    )  # stage -> (ids, position)
 
 
 def serialised(method: Callable[..., T]) -> Callable[..., T]:
@@ -139,15 +84,10 @@ class Workbench:
         self.title = self.review_id
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
-        self._cache = _Cache()
-        self._order: dict[str, list[str]] = {}  # stage -> the latest ranking
         self._settings: dict[str, Any] = {}
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
-        self._since_rank = 0
-        self.ranking = False  # retrain as decisions come in (start_ranking)
-        self.ranking_error = ""
-        self._pool: ProcessPoolExecutor | None = None  # ranking runs in a process of its own
-        self._ranking: dict[str, Future[list[str]]] = {}
+        self.screening = ScreeningQueue(self.workspace, self.policy, self._refresh)
+        self.ranker = RankingWorker(self.location, self.guard, self.screening.screenable, self.screening.rank)
 
     def _load_protocol(self, review_dir: Path) -> None:
         protocol = load_protocol(review_dir / "review.toml" if review_dir.is_dir() else review_dir)
@@ -160,8 +100,7 @@ class Workbench:
 
     @serialised
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        self.ranker.close()
         self.workspace.close()
 
     @serialised
@@ -198,94 +137,21 @@ class Workbench:
             self._settings["reasons"] = load_reasons(self.workspace)
         return list(self._settings["reasons"])
 
-    # -- the cached queue ------------------------------------------------------------------------
-    def _state(self) -> _Cache:
+    # -- the cached queue (.queue) ---------------------------------------------------------------
+    def _refresh(self) -> None:
         if self.look_each_call:
             self.look()
-        return self._cache
 
     @serialised
     def look(self) -> None:
         """Catch up with what others wrote (the web app looks once per request, not once per call)."""
         self._settings = {}  # protocol reasons and highlight words: read again, once, when next asked
-        structure, history = self.workspace.change_marks()
-        if structure != self._cache.version:
-            self._reload(structure, history)
-        elif history > self._cache.history:
-            self._catch_up(history)
-
-    def _reload(self, structure: tuple[int, ...], history: int) -> None:
-        conn = self.workspace.conn
-        representative = {link.record_id: link.linked_to for link in self.workspace.links("duplicate")}
-        order = [
-            r
-            for (r,) in conn.execute("SELECT record_id FROM records ORDER BY record_id")
-            if r not in representative
-        ]
-        decisions = self.workspace.decisions()
-        decided = effective(decisions, self.policy())
-        cache = _Cache(structure, history, order, representative)
-        cache.passed_ta = {r for r in order if passed(decided, r, Stage.TITLE_ABSTRACT)}
-        for d in decisions:
-            if d.origin == "human":
-                cache.decided.setdefault((d.reviewer, d.stage), {})[d.record_id] = None
-        self._cache = cache
-
-    def _catch_up(self, history: int) -> None:
-        """Apply the decisions written since the cache last looked (by anyone, this server included)."""
-        cache, touched = self._cache, set()
-        for record_id, stage, reviewer, decision in self.workspace.history_since(cache.history, history):
-            mine = cache.decided.setdefault((reviewer, stage), {})
-            if decision == "withdrawn":
-                mine.pop(record_id, None)
-            else:
-                mine[record_id] = None
-            touched.add(record_id)
-        cache.history = history
-        self._recheck(touched)
-
-    def _screenable(self, stage: str) -> list[str]:
-        cache = self._state()
-        return (
-            cache.order if stage == Stage.TITLE_ABSTRACT else [r for r in cache.order if r in cache.passed_ta]
-        )
-
-    def _queue(self, stage: str) -> tuple[list[str], dict[str, int]]:
-        cache = self._state()
-        found = cache.queues.get(stage)
-        if found is None:
-            screenable = self._screenable(stage)
-            ranked = self._order.get(stage)
-            if ranked:  # the ranking first, then anything it has not seen yet (new since it was made)
-                allowed = set(screenable)
-                placed = [r for r in ranked if r in allowed]
-                seen = set(placed)
-                screenable = placed + [r for r in screenable if r not in seen]
-            found = cache.queues[stage] = (screenable, {r: k for k, r in enumerate(screenable)})
-        return found
+        self.screening.look()
 
     @serialised
     def queue(self, stage: str) -> list[str]:
         """The records to screen at ``stage``: the ranking when one has been made, else protocol order."""
-        return list(self._queue(stage)[0])
-
-    def _awaiting(self, reviewer: str, stage: str) -> list[str]:
-        """Records another reviewer has voted on at ``stage`` that still need more votes and not
-        this reviewer's (the "awaiting a second reviewer" queue), in queue order. It says that
-        someone voted, never what."""
-        cache, policy = self._state(), self.policy()
-        needed = policy.needs(stage)
-        if needed < 2:
-            return []
-        voters: dict[str, int] = {}
-        for (name, at), ids in cache.decided.items():
-            if at == stage and name != CONSENSUS and name not in policy.published_names:
-                for record_id in ids:
-                    voters[record_id] = voters.get(record_id, 0) + 1
-        mine = cache.decided.get((reviewer, stage), {})
-        settled = cache.decided.get((CONSENSUS, stage), {})  # the lead's consensus ends the voting
-        queue = self._queue(stage)[0]
-        return [r for r in queue if 0 < voters.get(r, 0) < needed and r not in mine and r not in settled]
+        return list(self.screening.ordered(stage)[0])
 
     @serialised
     def next_record(
@@ -294,35 +160,20 @@ class Workbench:
         """The next record for this reviewer at ``stage``: one awaiting their vote as a second
         reviewer first, then the first of the queue they have not decided (after ``after``)."""
         check_stage(stage)
-        awaiting = [r for r in self._awaiting(reviewer, stage) if r != after]
-        if awaiting or awaiting_only:
-            return awaiting[0] if awaiting else None
-        done = self._state().decided.get((reviewer, stage), {})
-        queue, position = self._queue(stage)
-        start = position[after] + 1 if after in position else 0
-        for k in (*range(start, len(queue)), *range(start)):
-            if queue[k] not in done:
-                return queue[k]
-        return None
+        return self.screening.next_record(reviewer, stage, after, awaiting_only)
 
     @serialised
     def awaiting_count(self, reviewer: str, stage: str) -> int:
-        return len(self._awaiting(reviewer, stage))
+        return len(self.screening.awaiting(reviewer, stage))
 
     @serialised
     def neighbour(self, record_id: str, stage: str, step: int) -> str | None:
-        queue, position = self._queue(stage)
-        if record_id not in position:
-            return None
-        k = position[record_id] + step
-        return queue[k] if 0 <= k < len(queue) else None
+        return self.screening.neighbour(record_id, stage, step)
 
     @serialised
     def progress(self, reviewer: str, stage: str) -> tuple[int, int]:
         """(decided by this reviewer, to screen) at one stage."""
-        queue, position = self._queue(stage)
-        done = self._state().decided.get((reviewer, stage), {})
-        return sum(1 for r in done if r in position), len(queue)
+        return self.screening.progress(reviewer, stage)
 
     # -- one record ------------------------------------------------------------------------------
     @serialised
@@ -336,52 +187,30 @@ class Workbench:
     def view(self, record_id: str, reviewer: str, stage: str, *, lead: bool = False) -> RecordView:
         check_stage(stage)
         record = self.record(record_id)
-        cache = self._state()
-        mine = [  # blind: the rules' word and this reviewer's own, nobody else's
-            d
-            for d in self._decisions_on(record_id)
-            if d.stage == stage and (d.origin == "auto" or d.reviewer == reviewer)
-        ]
-        suggestion = suggestions(mine).get((record_id, stage))
-        own = next((d for d in mine if d.origin == "human" and d.reviewer == reviewer), None)
+        cache = self.screening.state()
+        decisions = self._decisions_on(record_id)
         linked = [r for r, rep in cache.representative.items() if rep == record_id]
-        duplicates = [
-            {"record_id": r.record_id, "source": r.source, "title": r.title}
-            for r in self.workspace.records(linked)
-        ]
-        screenable = record_id in (cache.order if stage == Stage.TITLE_ABSTRACT else cache.passed_ta)
-        others = []
-        if self.unblinded(stage):  # the protocol lifted blinding on this finished stage
-            policy = self.policy()
-            others = [{"reviewer": d.reviewer, "decision": d.decision, "reason": d.reason}
-                      for d in self._decisions_on(record_id)
-                      if d.stage == stage and is_vote(d, policy) and d.reviewer != reviewer]  # fmt: skip
-        return RecordView(
-            record=record,
-            stage=stage,
-            fields=display_fields(record),
+        return record_view(
+            record,
+            reviewer,
+            stage,
+            decisions=decisions,
+            # the protocol lifted blinding on this finished stage: others' votes, as the policy counts them
+            others_shown=self.policy() if self.unblinded(stage) else None,
             parts=self.marked_parts(record, reviewer),
-            suggestion=suggestion,
-            own=own,
             notes=self.workspace.notes(record_id, reviewer),
-            duplicates=duplicates,
-            decisions=VOTES[stage],
-            screenable=screenable,
+            duplicates=self.workspace.records(linked),
+            screenable=record_id in (cache.order if stage == Stage.TITLE_ABSTRACT else cache.passed_ta),
             team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
             if lead
             else [],
-            others=others,
         )
 
     @serialised
     def marked_parts(self, record: Record, reviewer: str | None = None) -> dict[str, list[list[Segment]]]:
-        """Each text part of the record in segments: the search's and the rules' terms and the
-        highlight words (this reviewer's own and the review's) marked; the text itself is never
-        touched: the page escapes it."""
-        lists = [WordList(label, tuple(w["include"]), tuple(w["exclude"]))
-                 for label, w in (("your words", self.highlight_words(reviewer) if reviewer else None),
-                                  ("the review's words", self.highlight_words())) if w]  # fmt: skip
-        return marked_parts(record, self.sources, lists)
+        """Each text part of the record in segments, the terms and highlight words marked (:func:`.view.highlighted_parts`)."""
+        own = self.highlight_words(reviewer) if reviewer else None
+        return highlighted_parts(record, self.sources, own, self.highlight_words())
 
     # -- writes ----------------------------------------------------------------------------------
     def _write(self, work: Callable[[Workspace], Any]) -> Any:
@@ -399,7 +228,7 @@ class Workbench:
         check_stage(stage)
         if decision not in VOTES[stage]:
             raise WorkbenchError(f"{decision!r} is not a decision at {stage} ({', '.join(VOTES[stage])})")
-        cache = self._state()
+        cache = self.screening.state()
         target = cache.representative.get(record_id, record_id)
         if target not in cache.order:
             raise WorkbenchError(f"no record {record_id!r} to screen in this workspace")
@@ -417,7 +246,7 @@ class Workbench:
         except ScreeningRuleError as exc:
             raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
-        cache.decided.setdefault((reviewer, stage), {})[target] = None  # this request's next record skips it
+        self.screening.mark_decided(reviewer, stage, target)  # this request's next record skips it
         self._after_write()
         return made
 
@@ -444,25 +273,10 @@ class Workbench:
     def _decisions_on(self, record_id: str) -> list[Decision]:
         return self.workspace.decisions_on([record_id])
 
-    def _recheck(self, record_ids: Iterable[str]) -> None:
-        # a title/abstract decision can move a record into or out of full-text screening
-        cache, ids = self._cache, sorted(set(record_ids))
-        if not ids:
-            return
-        decided = effective(self.workspace.decisions_on(ids), self.policy())
-        for record_id in ids:
-            now = passed(decided, record_id, Stage.TITLE_ABSTRACT)
-            if now != (record_id in cache.passed_ta):
-                (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
-                cache.queues.pop(Stage.FULL_TEXT, None)
-
     def _after_write(self) -> None:
         # the cache itself catches up with every write, this server's too, from the decision history
         # at the next look; here only the ranking's cadence is kept
-        self._since_rank += 1
-        due = max(RERANK_EVERY, RETRAIN_SHARE * len(self._cache.order))  # a 20,000-record queue: every 200
-        if self.ranking and self._since_rank >= due:
-            self._since_rank = 0
+        if self.ranker.due(len(self.screening.cache.order)):
             self.start_ranking()
 
     # -- conflicts (leads only) ------------------------------------------------------------------
@@ -498,7 +312,7 @@ class Workbench:
         key = f"finished:{stage}"
         if key not in self._settings:
             decided = effective(self.workspace.decisions(), self.policy())
-            ids = self._screenable(stage)
+            ids = self.screening.screenable(stage)
             self._settings[key] = all(
                 (e := decided.get((r, stage))) is not None
                 and e.decision not in (AWAITING, "conflict", "maybe", "undecided")
@@ -534,7 +348,7 @@ class Workbench:
         check_stage(stage)
         if conflict not in CONFLICT_CHOICES:
             raise WorkbenchError(f"conflict filter {conflict!r}: choose yes or no")
-        listing = list_records(self._screenable(stage), self.workspace.decisions(), stage,
+        listing = list_records(self.screening.screenable(stage), self.workspace.decisions(), stage,
                                decision=decision, reviewer=reviewer, conflict=conflict, policy=self.policy())  # fmt: skip
         shown = listing.rows[:limit]
         titles = {
@@ -556,12 +370,8 @@ class Workbench:
             a, b = records.get(link.record_id), records.get(link.linked_to)
             if a is None or b is None:
                 continue
-            left, right = display_fields(a), display_fields(b)
-            rows = [{"field": k, "a": left.get(k, ""), "b": right.get(k, ""), "differ": left.get(k, "") != right.get(k, "")}
-                    for k in dict.fromkeys([*CITATION_FIELDS, *TRIAL_FIELDS, "source"]) if k in left or k in right]  # fmt: skip
-            out.append(
-                {"a": a.record_id, "b": b.record_id, "rule": link.rule, "score": link.score, "rows": rows}
-            )
+            out.append({"a": a.record_id, "b": b.record_id, "rule": link.rule, "score": link.score,
+                        "rows": compared_fields(a, b)})  # fmt: skip
         return out
 
     @serialised
@@ -606,7 +416,7 @@ class Workbench:
         decisions, policy = self.workspace.decisions(), self.policy()
         decided = effective(decisions, policy)  # what screening_state gives, without reading every record
         identified, groups = self.workspace.identified()
-        representative = self._state().representative
+        representative = self.screening.state().representative
         flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided)
         per_reviewer: dict[str, dict[str, int]] = {}
         for d in decisions:
@@ -615,7 +425,7 @@ class Workbench:
         left: dict[str, dict[str, int]] = {}
         for stage in STAGES:
             counts = dict.fromkeys(("unscreened", AWAITING, "conflict", "maybe"), 0)
-            for record_id in self._screenable(stage):
+            for record_id in self.screening.screenable(stage):
                 e = decided.get((record_id, stage))
                 state = "unscreened" if e is None or e.decision == "undecided" else e.decision
                 if state in counts:
@@ -643,7 +453,7 @@ class Workbench:
             out[stage] = {
                 "decided": done,
                 "left": total - done,
-                "awaiting_you": len(self._awaiting(reviewer, stage)),
+                "awaiting_you": len(self.screening.awaiting(reviewer, stage)),
             }
         return out  # fmt: skip
 
@@ -654,7 +464,7 @@ class Workbench:
         from litreview.prioritise.stopping import check, more_needed  # scipy: loaded when first asked
 
         check_stage(stage)
-        queue = set(self._queue(stage)[0])
+        queue = set(self.screening.ordered(stage)[0])
         labels = [y for r, y in human_labels(self.workspace.decisions(), stage, self.policy()) if r in queue]
         status = check(labels, len(queue))
         more = None if status.reached or not status.relevant_seen else more_needed(labels, len(queue))
@@ -709,7 +519,7 @@ class Workbench:
             }
             return csv_bytes(VOTES_COLUMNS, votes_rows(decisions, policy, titles))
         decided = effective(decisions, policy)
-        duplicates = self._state().representative
+        duplicates = self.screening.state().representative
         rows = [{"record_id": r, "stage": st, "decision": e.decision, "reason": e.reason, "decided_by": e.source}
                 for (r, st), e in sorted(decided.items()) if r not in duplicates]  # fmt: skip
         return csv_bytes(("record_id", "stage", "decision", "reason", "decided_by"), rows)
@@ -743,43 +553,19 @@ class Workbench:
         self._write(lambda w: w.set_meta(key, words))
         self._settings.setdefault("words", {})[key] = words
 
-    # -- ranking (prioritised screening, retrained in the background) ------------------------------
+    # -- ranking (prioritised screening, retrained in the background: .ranking) ----------------------
     @serialised
     def start_ranking(self) -> None:
         """Rank (then retrain, as decisions come in) in a worker process: the model's work never
         holds up a reviewer's request. Until a ranking arrives, and if one fails, the queue keeps
         protocol order."""
-        self.ranking = True
+        self.ranker.retrain = True
         self.look()  # the records there are now (a server's cache is empty until its first request)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=worker_started, initargs=(os.getpid(),))  # fmt: skip
-        for stage in STAGES:
-            running = self._ranking.get(stage)
-            ids = self._screenable(stage)
-            if (running is not None and not running.done()) or not ids:
-                continue
-            future = self._pool.submit(live_order, self.location, stage, ids)
-            future.add_done_callback(functools.partial(self._ranked, stage))
-            self._ranking[stage] = future
+        self.ranker.start()
 
     def rank_now(self, stage: str) -> list[str]:
         """Rank in this process and wait (tests, and a server without a worker process)."""
-        with self.guard:
-            ids = self._screenable(stage)
-        order = live_order(self.location, stage, ids) if ids else []
-        with self.guard:
-            self._order[stage] = order
-            self._cache.queues.pop(stage, None)
-        return order
-
-    def _ranked(self, stage: str, future: Future[list[str]]) -> None:
-        if future.cancelled() or future.exception() is not None:
-            self.ranking_error = str(future.exception()) if not future.cancelled() else "cancelled"
-            return
-        with self.guard:
-            self._order[stage] = future.result()
-            self._cache.queues.pop(stage, None)
+        return self.ranker.rank_now(stage)
 
 
 def check_stage(stage: str) -> None:
@@ -789,41 +575,3 @@ def check_stage(stage: str) -> None:
 
 def words_key(reviewer: str | None) -> str:
     return "highlight_words" if reviewer is None else f"highlight_words:reviewer:{reviewer}"
-
-
-CITATION_FIELDS = (
-    "title",
-    "authors",
-    "journal",
-    "year",
-    "volume",
-    "pages",
-    "doi",
-    "pmid",
-    "record_type",
-    "language",
-)
-TRIAL_FIELDS = (
-    "title",
-    "nct_id",
-    "official_title",
-    "status",
-    "phases",
-    "study_type",
-    "sponsor",
-    "start_date",
-)
-
-
-def display_fields(record: Record) -> dict[str, str]:
-    """The bibliographic fields a reviewer reads, as plain strings (empty ones left out), then the source."""
-    data = to_dict(record)
-    out = {}
-    for key in CITATION_FIELDS if isinstance(record, Citation) else TRIAL_FIELDS:
-        value = data.get(key)
-        if isinstance(value, list | tuple):
-            value = "; ".join(str(v) for v in value)
-        if value not in (None, ""):
-            out[key] = str(value)
-    out["source"] = record.source
-    return out
