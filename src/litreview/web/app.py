@@ -2,6 +2,11 @@
 :class:`~litreview.web.workbench.Workbench` method and render a Jinja2 template (autoescaped: record
 text is data, never markup).
 
+The handlers are plain synchronous functions (the workspace's calls block): Starlette runs them in
+its thread pool, and the :class:`Site` they share (the workbench, the throttle, the templates) is
+the app's ``state.site``. Reading a posted form is async in Starlette, so a form's endpoint is async
+only for that (:func:`form_page`, :func:`login`): it reads the form, then runs the work in the pool.
+
 Security: a session is a signed cookie (SameSite=Strict, HttpOnly) that carries its account's
 session version, checked on every request (signing out, a new password and a removed account end
 it at once); every POST carries the session's CSRF token; sign-ins are throttled (:mod:`.throttle`);
@@ -12,6 +17,7 @@ on loopback only the loopback host names are answered (a rebound DNS name cannot
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import math
@@ -34,12 +40,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
-from litreview.errors import LitreviewError
+from litreview.errors import LitreviewError, WorkbenchError
 from litreview.records import STAGES, Stage, Vote
 from litreview.web.accounts import dummy_verify, verify_password
 from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
 from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
-from litreview.web.workbench import LIVE_DOWNLOADS, Workbench, WorkbenchError
+from litreview.web.workbench import LIVE_DOWNLOADS, Workbench
 
 HERE = Path(__file__).parent
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
@@ -58,7 +64,7 @@ def is_loopback(host: str) -> bool:
 STAGE_NAMES = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
 DECISION_KEYS = {Vote.INCLUDE: "i", Vote.EXCLUDE: "e", Vote.MAYBE: "m", Vote.NOT_RETRIEVED: "r"}
 
-Handler = Callable[[Request], Awaitable[Response]]
+Page = Callable[[Request, "Site", str, str], Response]  # a page's work: (request, site, user, role)
 
 
 class Site:
@@ -93,11 +99,31 @@ class Site:
         # an account removed since, signed out elsewhere or given a new password: this session is over
         return (name, found[0]) if found and found[1] == version else None
 
+    def signed_in(self, request: Request) -> tuple[str, str] | None:
+        """Catch up with what other servers and commands wrote since the last request, then who
+        is signed in (the first step of every page)."""
+        self.bench.look()
+        return self.user(request)
+
+    def serve(self, page: Page, request: Request, user: tuple[str, str], lead: bool) -> Response:
+        """Run a signed-in user's page (``lead``: a lead's only); a refused request is a message."""
+        if lead and user[1] != "lead":
+            return self.render(request, "message.html", 403, message="Only a lead may open this page.")
+        try:
+            return page(request, self, *user)
+        except LitreviewError as exc:
+            return self.render(request, "message.html", 400, message=str(exc))
+
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         user = self.user(request)
         context.update(user=user[0] if user else None, role=user[1] if user else None,
                        csrf=csrf_token(request), review=self.bench.title, local=self.local_user is not None)  # fmt: skip
         return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def site_of(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
 
 
 def csrf_token(request: Request) -> str:
@@ -106,6 +132,11 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return str(token)
+
+
+def csrf_ok(request: Request, form: Any) -> bool:
+    sent = str(form.get("csrf_token", ""))
+    return bool(sent) and hmac.compare_digest(sent, csrf_token(request))
 
 
 def _stage(request: Request, form: Any = None) -> str:
@@ -125,6 +156,288 @@ def chosen_reason(form: Any) -> str:
     return str(form.get("reason", ""))
 
 
+def page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Response]]:
+    """A page a signed-in user opens (``lead``: a lead only): a synchronous endpoint, which
+    Starlette runs in its thread pool."""
+
+    def decorate(work: Page) -> Callable[[Request], Response]:
+        @functools.wraps(work)
+        def endpoint(request: Request) -> Response:
+            site = site_of(request)
+            user = site.signed_in(request)
+            if user is None:
+                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return site.serve(work, request, user, lead)
+
+        return endpoint
+
+    return decorate
+
+
+def form_page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
+    """A form a signed-in user posts (``lead``: a lead only), CSRF-checked. Starlette reads a form
+    only asynchronously, so this endpoint is async for that alone: the sign-in check before and the
+    work after are synchronous and run in the thread pool (``anyio.to_thread.run_sync``, the pool
+    Starlette's ``run_in_threadpool`` runs sync endpoints in); the body is read only once the
+    sender is known to be signed in."""
+
+    def decorate(work: Page) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(work)
+        async def endpoint(request: Request) -> Response:
+            site = site_of(request)
+            user = await anyio.to_thread.run_sync(site.signed_in, request)
+            if user is None:
+                return PlainTextResponse("sign in first", status_code=403)
+            form = await request.form(max_files=0, max_fields=100)  # forms only: no uploads
+            if not csrf_ok(request, form):
+                return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+            request.state.form = form
+            return await anyio.to_thread.run_sync(site.serve, work, request, user, lead)
+
+        return endpoint
+
+    return decorate
+
+
+async def login(request: Request) -> Response:
+    """The sign-in page; async only to read the posted form (see :func:`form_page`), the sign-in
+    itself (the account, the password hash) runs in the thread pool."""
+    site = site_of(request)
+    form = None
+    if request.method == "POST" and site.local_user is None:
+        form = await request.form(max_files=0, max_fields=20)
+    return await anyio.to_thread.run_sync(sign_in, request, site, form)
+
+
+def sign_in(request: Request, site: Site, form: Any) -> Response:
+    if site.local_user is not None:
+        return RedirectResponse("/screen", status_code=303)
+    if form is None:
+        return site.render(request, "login.html", error="")
+    if not csrf_ok(request, form):
+        return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+    name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
+    client = request.client.host if request.client else "?"  # a named proxy's client (edge.py)
+    device_cookie = request.cookies.get(DEVICE_COOKIE)
+    # counted before the password is checked, in one step: concurrent guesses cannot slip past
+    attempt = site.throttle.admit(client, name, site.devices.device_for(device_cookie, name))
+    if isinstance(attempt, float):
+        wait = math.ceil(attempt)
+        refused = site.render(request, "login.html", 429,
+                              error=f"Too many failed sign-ins for this name from here: try again in {wait} s.")  # fmt: skip
+        refused.headers["Retry-After"] = str(wait)
+        return refused
+    found = site.bench.account(name)
+    if found is None:
+        dummy_verify(password)  # as long as a real check: an unknown name is not told apart by time
+        ok = False
+    else:
+        ok = verify_password(password, found[1])
+    session = site.bench.session(name) if ok else None
+    if session is None:
+        attempt.failed()
+        return site.render(request, "login.html", 401, error="Unknown name or wrong password.")
+    attempt.succeeded()
+    request.session.clear()  # a new session on sign-in (no fixation), with a new CSRF token
+    request.session.update(user=name, version=session[1])
+    target = str(request.query_params.get("next", "/screen"))
+    answer = RedirectResponse(
+        target if target.startswith("/") and not target.startswith("//") else "/screen", 303
+    )
+    answer.set_cookie(DEVICE_COOKIE, site.devices.after_sign_in(device_cookie, name),
+                      max_age=DEVICE_DAYS * 86400, httponly=True, samesite="strict")  # fmt: skip
+    return answer
+
+
+@form_page()
+def logout(request: Request, site: Site, user: str, role: str) -> Response:
+    request.session.clear()
+    if site.local_user is None:
+        site.bench.end_sessions(user)  # the cookie just cleared, and any copy of it, no longer opens a page
+    return RedirectResponse("/login", status_code=303)
+
+
+def home(request: Request) -> Response:
+    return RedirectResponse("/screen", status_code=303)
+
+
+def screen_page(
+    request: Request, site: Site, user: str, role: str, record_id: str | None, stage: str, **extra: Any
+) -> Response:
+    bench = site.bench
+    done, total = bench.progress(user, stage)
+    extra["awaiting"] = bench.awaiting_count(user, stage)
+    if record_id is None:
+        return site.render(request, "screen.html", view=None, stage=stage, done=done, total=total, **extra)
+    view = bench.view(record_id, user, stage, lead=role == "lead")
+    return site.render(
+        request, "screen.html", view=view, stage=stage, done=done, total=total,
+        previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
+        reasons=bench.reasons(), words=bench.highlight_words(), own_words=bench.highlight_words(user),
+        history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
+    )  # fmt: skip
+
+
+@page()
+def screen(request: Request, site: Site, user: str, role: str) -> Response:
+    stage = _stage(request)
+    awaiting_only = request.query_params.get("queue") == "awaiting"  # records others voted on, needing mine
+    record_id = request.query_params.get("record") or site.bench.next_record(
+        user, stage, awaiting_only=awaiting_only
+    )
+    return screen_page(request, site, user, role, record_id, stage, awaiting_only=awaiting_only)
+
+
+@page()
+def record(request: Request, site: Site, user: str, role: str) -> Response:
+    return screen_page(
+        request, site, user, role, request.path_params["record_id"], _stage(request), single=True
+    )
+
+
+@form_page()
+def decide(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+    try:
+        site.bench.decide(user, record_id, stage, str(form.get("decision", "")), chosen_reason(form))
+    except WorkbenchError as exc:
+        return screen_page(request, site, user, role, record_id, stage, error=str(exc))
+    if form.get("back") == "record":
+        return RedirectResponse(f"/record/{record_id}?stage={stage}", status_code=303)
+    following = site.bench.next_record(user, stage, after=record_id)
+    where = f"&record={following}" if following else ""
+    return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+
+@form_page()
+def undo(request: Request, site: Site, user: str, role: str) -> Response:
+    stage = _stage(request, request.state.form)
+    taken = site.bench.undo(user, stage)
+    where = f"&record={taken.record_id}" if taken else ""
+    return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+
+@form_page()
+def note(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+    site.bench.note(user, record_id, str(form.get("note", "")))
+    return RedirectResponse(f"/screen?stage={stage}&record={record_id}", status_code=303)
+
+
+@form_page()
+def words(request: Request, site: Site, user: str, role: str) -> Response:
+    """Save highlight words: a reviewer's own, or (a lead only) the review's shared ones; then
+    show the same record again (saving words is not a decision: it never moves on)."""
+    form = request.state.form
+    shared = form.get("scope") == "shared"
+    if shared and role != "lead":
+        return site.render(request, "message.html", 403, message="Only a lead may change the review's words.")
+    site.bench.set_highlight_words(str(form.get("include", "")).split(","), str(form.get("exclude", "")).split(","),
+                                   reviewer=None if shared else user)  # fmt: skip
+    stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+    if form.get("back") == "record" and record_id:
+        return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
+    where = f"&record={quote(record_id, safe=':')}" if record_id else ""
+    return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+
+@page(lead=True)
+def conflicts_page(request: Request, site: Site, user: str, role: str) -> Response:
+    return site.render(request, "conflicts.html", conflicts=site.bench.conflicts(),
+                       reasons=site.bench.reasons())  # fmt: skip
+
+
+@page(lead=True)
+def records(request: Request, site: Site, user: str, role: str) -> Response:
+    """The lead's record list, filtered by stage, decision, reviewer and conflict."""
+    given = {k: request.query_params.get(k, "").strip() for k in ("decision", "reviewer", "conflict")}
+    stage = _stage(request)
+    listing = site.bench.record_list(stage, **given)
+    return site.render(request, "records.html", stage=stage, chosen=given, **listing)
+
+
+@form_page(lead=True)
+def consensus(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    site.bench.resolve(user, str(form.get("record_id", "")), _stage(request, form), str(form.get("decision", "")),
+                       str(form.get("reason", "")))  # fmt: skip
+    return RedirectResponse("/conflicts", status_code=303)
+
+
+@page()
+def duplicates(request: Request, site: Site, user: str, role: str) -> Response:
+    return site.render(request, "duplicates.html", pairs=site.bench.maybe_pairs())
+
+
+@form_page()
+def pair(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    site.bench.settle_pair(user, str(form.get("a", "")), str(form.get("b", "")), str(form.get("verdict", "")),
+                           lead=role == "lead")  # fmt: skip
+    return RedirectResponse("/duplicates", status_code=303)
+
+
+@page()
+def search(request: Request, site: Site, user: str, role: str) -> Response:
+    text = request.query_params.get("q", "").strip()
+    found, total, notes = site.bench.search(text) if text else ([], 0, [])
+    return site.render(request, "search.html", q=text, found=found, total=total, notes=notes)
+
+
+@page()
+def dashboard(request: Request, site: Site, user: str, role: str) -> Response:
+    bench = site.bench
+    if role != "lead":  # blind until resolved: a reviewer's own progress, nothing of anyone else's
+        return site.render(request, "progress.html", mine=bench.own_progress(user))
+    return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads(),
+                       rendered=bench.rendered_from(), live=LIVE_DOWNLOADS,
+                       stopping=[bench.stopping(stage) for stage in STAGES])  # fmt: skip
+
+
+# counts, the diagram and every download show what others decided: the lead's alone
+@page(lead=True)
+def prisma_svg(request: Request, site: Site, user: str, role: str) -> Response:
+    return Response(site.bench.prisma_svg(), media_type="image/svg+xml")
+
+
+@page(lead=True)
+def download(request: Request, site: Site, user: str, role: str) -> Response:
+    name = request.path_params["name"]
+    made = site.bench.live_download(name)  # made from the workspace now: never stale
+    if made is not None:
+        kind = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+        return Response(
+            made, media_type=kind, headers={"content-disposition": f'attachment; filename="{name}"'}
+        )
+    path = site.bench.download_path(name)
+    return FileResponse(path, filename=path.name)
+
+
+ROUTES = [
+    Route("/", home),
+    Route("/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/screen", screen),
+    Route("/record/{record_id}", record),
+    Route("/decide", decide, methods=["POST"]),
+    Route("/undo", undo, methods=["POST"]),
+    Route("/note", note, methods=["POST"]),
+    Route("/words", words, methods=["POST"]),
+    Route("/conflicts", conflicts_page),
+    Route("/records", records),
+    Route("/consensus", consensus, methods=["POST"]),
+    Route("/duplicates", duplicates),
+    Route("/pair", pair, methods=["POST"]),
+    Route("/search", search),
+    Route("/dashboard", dashboard),
+    Route("/dashboard/prisma.svg", prisma_svg),
+    Route("/download/{name}", download),
+    Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+]
+
+
 def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: str | None = None,
                host: str = "127.0.0.1", rank: bool = True, proxies: Sequence[str] = (),
                https_only: bool = False) -> ASGIApp:  # fmt: skip
@@ -135,240 +448,19 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     served only over TLS (Secure cookies and HSTS on every response, not only on https requests)."""
     secret_key = secret_key or secrets.token_urlsafe(48)
     site = Site(bench, local_user=local_user, secret_key=secret_key)
-    bench.look_each_call = False  # one look at the workspace per request (see page())
+    bench.look_each_call = False  # one look at the workspace per request (Site.signed_in)
     if rank:  # prioritised order: ranked at start, then retrained in the background as decisions come in
         bench.start_ranking()
-
-    def page(handler: Callable[[Request, str, str], Awaitable[Response]], *, lead: bool = False) -> Handler:
-        async def wrapped(request: Request) -> Response:
-            bench.look()  # what other servers and commands wrote since the last request
-            user = site.user(request)
-            if user is None:
-                if request.method == "POST":
-                    return PlainTextResponse("sign in first", status_code=403)
-                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-            if request.method == "POST":
-                form = await request.form(max_files=0, max_fields=100)  # forms only: no uploads
-                sent = str(form.get("csrf_token", ""))
-                if not sent or not hmac.compare_digest(sent, csrf_token(request)):
-                    return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
-                request.state.form = form
-            if lead and user[1] != "lead":
-                return site.render(request, "message.html", 403, message="Only a lead may open this page.")
-            try:
-                return await handler(request, *user)
-            except LitreviewError as exc:
-                return site.render(request, "message.html", 400, message=str(exc))
-
-        return wrapped
-
-    async def login(request: Request) -> Response:
-        if site.local_user is not None:
-            return RedirectResponse("/screen", status_code=303)
-        if request.method == "GET":
-            return site.render(request, "login.html", error="")
-        form = await request.form(max_files=0, max_fields=20)
-        sent = str(form.get("csrf_token", ""))
-        if not sent or not hmac.compare_digest(sent, csrf_token(request)):
-            return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
-        name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
-        client = request.client.host if request.client else "?"  # a named proxy's client (edge.py)
-        device_cookie = request.cookies.get(DEVICE_COOKIE)
-        # counted before the password is checked, in one step: concurrent guesses cannot slip past
-        attempt = site.throttle.admit(client, name, site.devices.device_for(device_cookie, name))
-        if isinstance(attempt, float):
-            wait = math.ceil(attempt)
-            refused = site.render(request, "login.html", 429,
-                                  error=f"Too many failed sign-ins for this name from here: try again in {wait} s.")  # fmt: skip
-            refused.headers["Retry-After"] = str(wait)
-            return refused
-        found = bench.account(name)
-        if found is None:
-            await anyio.to_thread.run_sync(dummy_verify, password)
-            ok = False
-        else:
-            ok = await anyio.to_thread.run_sync(verify_password, password, found[1])
-        session = bench.session(name) if ok else None
-        if session is None:
-            attempt.failed()
-            return site.render(request, "login.html", 401, error="Unknown name or wrong password.")
-        attempt.succeeded()
-        request.session.clear()  # a new session on sign-in (no fixation), with a new CSRF token
-        request.session.update(user=name, version=session[1])
-        target = str(request.query_params.get("next", "/screen"))
-        answer = RedirectResponse(
-            target if target.startswith("/") and not target.startswith("//") else "/screen", 303
-        )
-        answer.set_cookie(DEVICE_COOKIE, site.devices.after_sign_in(device_cookie, name),
-                          max_age=DEVICE_DAYS * 86400, httponly=True, samesite="strict")  # fmt: skip
-        return answer
-
-    async def logout(request: Request, user: str, role: str) -> Response:
-        request.session.clear()
-        if site.local_user is None:
-            bench.end_sessions(user)  # the cookie just cleared, and any copy of it, no longer opens a page
-        return RedirectResponse("/login", status_code=303)
-
-    async def home(request: Request) -> Response:
-        return RedirectResponse("/screen", status_code=303)
-
-    def screen_page(
-        request: Request, user: str, role: str, record_id: str | None, stage: str, **extra: Any
-    ) -> Response:
-        done, total = bench.progress(user, stage)
-        extra["awaiting"] = bench.awaiting_count(user, stage)
-        if record_id is None:
-            return site.render(
-                request, "screen.html", view=None, stage=stage, done=done, total=total, **extra
-            )
-        view = bench.view(record_id, user, stage, lead=role == "lead")
-        return site.render(
-            request, "screen.html", view=view, stage=stage, done=done, total=total,
-            previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
-            reasons=bench.reasons(), words=bench.highlight_words(), own_words=bench.highlight_words(user),
-            history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
-        )  # fmt: skip
-
-    async def screen(request: Request, user: str, role: str) -> Response:
-        stage = _stage(request)
-        awaiting_only = (
-            request.query_params.get("queue") == "awaiting"
-        )  # records others voted on, needing mine
-        record_id = request.query_params.get("record") or bench.next_record(
-            user, stage, awaiting_only=awaiting_only
-        )
-        return screen_page(request, user, role, record_id, stage, awaiting_only=awaiting_only)
-
-    async def record(request: Request, user: str, role: str) -> Response:
-        return screen_page(
-            request, user, role, request.path_params["record_id"], _stage(request), single=True
-        )
-
-    async def decide(request: Request, user: str, role: str) -> Response:
-        form = request.state.form
-        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
-        try:
-            bench.decide(user, record_id, stage, str(form.get("decision", "")), chosen_reason(form))
-        except WorkbenchError as exc:
-            return screen_page(request, user, role, record_id, stage, error=str(exc))
-        if form.get("back") == "record":
-            return RedirectResponse(f"/record/{record_id}?stage={stage}", status_code=303)
-        following = bench.next_record(user, stage, after=record_id)
-        where = f"&record={following}" if following else ""
-        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
-
-    async def undo(request: Request, user: str, role: str) -> Response:
-        stage = _stage(request, request.state.form)
-        taken = bench.undo(user, stage)
-        where = f"&record={taken.record_id}" if taken else ""
-        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
-
-    async def note(request: Request, user: str, role: str) -> Response:
-        form = request.state.form
-        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
-        bench.note(user, record_id, str(form.get("note", "")))
-        return RedirectResponse(f"/screen?stage={stage}&record={record_id}", status_code=303)
-
-    async def words(request: Request, user: str, role: str) -> Response:
-        """Save highlight words: a reviewer's own, or (a lead only) the review's shared ones; then
-        show the same record again (saving words is not a decision: it never moves on)."""
-        form = request.state.form
-        shared = form.get("scope") == "shared"
-        if shared and role != "lead":
-            return site.render(
-                request, "message.html", 403, message="Only a lead may change the review's words."
-            )
-        bench.set_highlight_words(str(form.get("include", "")).split(","), str(form.get("exclude", "")).split(","),
-                                  reviewer=None if shared else user)  # fmt: skip
-        stage, record_id = _stage(request, form), str(form.get("record_id", ""))
-        if form.get("back") == "record" and record_id:
-            return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
-        where = f"&record={quote(record_id, safe=':')}" if record_id else ""
-        return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
-
-    async def conflicts_page(request: Request, user: str, role: str) -> Response:
-        return site.render(request, "conflicts.html", conflicts=bench.conflicts(),
-                           reasons=bench.reasons())  # fmt: skip
-
-    async def records(request: Request, user: str, role: str) -> Response:
-        """The lead's record list, filtered by stage, decision, reviewer and conflict."""
-        given = {k: request.query_params.get(k, "").strip() for k in ("decision", "reviewer", "conflict")}
-        stage = _stage(request)
-        listing = bench.record_list(stage, **given)
-        return site.render(request, "records.html", stage=stage, chosen=given, **listing)
-
-    async def consensus(request: Request, user: str, role: str) -> Response:
-        form = request.state.form
-        bench.resolve(user, str(form.get("record_id", "")), _stage(request, form), str(form.get("decision", "")),
-                      str(form.get("reason", "")))  # fmt: skip
-        return RedirectResponse("/conflicts", status_code=303)
-
-    async def duplicates(request: Request, user: str, role: str) -> Response:
-        return site.render(request, "duplicates.html", pairs=bench.maybe_pairs())
-
-    async def pair(request: Request, user: str, role: str) -> Response:
-        form = request.state.form
-        bench.settle_pair(user, str(form.get("a", "")), str(form.get("b", "")), str(form.get("verdict", "")),
-                          lead=role == "lead")  # fmt: skip
-        return RedirectResponse("/duplicates", status_code=303)
-
-    async def search(request: Request, user: str, role: str) -> Response:
-        text = request.query_params.get("q", "").strip()
-        found, total, notes = bench.search(text) if text else ([], 0, [])
-        return site.render(request, "search.html", q=text, found=found, total=total, notes=notes)
-
-    async def dashboard(request: Request, user: str, role: str) -> Response:
-        if role != "lead":  # blind until resolved: a reviewer's own progress, nothing of anyone else's
-            return site.render(request, "progress.html", mine=bench.own_progress(user))
-        return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads(),
-                           rendered=bench.rendered_from(), live=LIVE_DOWNLOADS,
-                           stopping=[bench.stopping(stage) for stage in STAGES])  # fmt: skip
-
-    async def prisma_svg(request: Request, user: str, role: str) -> Response:
-        return Response(bench.prisma_svg(), media_type="image/svg+xml")
-
-    async def download(request: Request, user: str, role: str) -> Response:
-        name = request.path_params["name"]
-        made = bench.live_download(name)  # made from the workspace now: never stale
-        if made is not None:
-            kind = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
-            return Response(
-                made, media_type=kind, headers={"content-disposition": f'attachment; filename="{name}"'}
-            )
-        path = bench.download_path(name)
-        return FileResponse(path, filename=path.name)
-
-    routes = [
-        Route("/", home),
-        Route("/login", login, methods=["GET", "POST"]),
-        Route("/logout", page(logout), methods=["POST"]),
-        Route("/screen", page(screen)),
-        Route("/record/{record_id}", page(record)),
-        Route("/decide", page(decide), methods=["POST"]),
-        Route("/undo", page(undo), methods=["POST"]),
-        Route("/note", page(note), methods=["POST"]),
-        Route("/words", page(words), methods=["POST"]),
-        Route("/conflicts", page(conflicts_page, lead=True)),
-        Route("/records", page(records, lead=True)),
-        Route("/consensus", page(consensus, lead=True), methods=["POST"]),
-        Route("/duplicates", page(duplicates)),
-        Route("/pair", page(pair), methods=["POST"]),
-        Route("/search", page(search)),
-        Route("/dashboard", page(dashboard)),
-        # counts, the diagram and every download show what others decided: the lead's alone
-        Route("/dashboard/prisma.svg", page(prisma_svg, lead=True)),
-        Route("/download/{name}", page(download, lead=True)),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-    ]
     middleware = [Middleware(SessionMiddleware, secret_key=secret_key,
                              session_cookie="litreview_session", same_site="strict", max_age=12 * 3600)]  # fmt: skip
     if is_loopback(host):  # a rebound DNS name cannot reach a loopback server's pages
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=sorted({*LOOPBACK_HOSTS, host})))
     middleware.append(Middleware(SecurityHeaders))
+    app = Starlette(routes=ROUTES, middleware=middleware)
+    app.state.site = site
     # outside the app: the body cap (before anything reads a byte), who the client is, then Secure
     # on every cookie the app and its session middleware set
-    site_app = SecureTransport(Starlette(routes=routes, middleware=middleware), https_only=https_only)
-    return BodyLimit(BehindProxies(site_app, list(proxies)))
+    return BodyLimit(BehindProxies(SecureTransport(app, https_only=https_only), list(proxies)))
 
 
 SECURITY_HEADERS = [
