@@ -193,7 +193,7 @@ class Vote(StrEnum):
 
 STAGES = tuple(Stage)
 # the votes each stage offers, in the order the workbench shows them
-VOTES = {
+VOTES: dict[str, tuple[Vote, ...]] = {
     Stage.TITLE_ABSTRACT: (Vote.INCLUDE, Vote.EXCLUDE, Vote.MAYBE),
     Stage.FULL_TEXT: (Vote.INCLUDE, Vote.EXCLUDE, Vote.MAYBE, Vote.NOT_RETRIEVED),
 }

@@ -41,7 +41,7 @@ def native(record_id: str) -> str:
     return record_id if source in ("pubmed", "ctgov") else rest
 
 
-def dedup_export(path: Path, out: Path, progress: Callable[[int], None] | None = None) -> DedupSummary:
+def dedup_export(path: Path, out: Path, progress: Callable[[int, int], None] | None = None) -> DedupSummary:
     """Link the duplicates in ``path`` (never delete) and write ``duplicates.csv``
     (record_id,duplicate_of,rule,score), ``maybe.csv`` and ``shared_doi.csv`` into ``out``; an
     existing output is never overwritten, nor the input."""

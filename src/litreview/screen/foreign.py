@@ -80,7 +80,7 @@ def asreview_decisions(row: Mapping[str, str]) -> list[tuple[str, str, str]]:
     note = first(row, "asreview_note")
     if "label_abstract_screening" in row and "label_included" in row:
         screened = _label(row["label_abstract_screening"] or "")
-        out = [(Stage.TITLE_ABSTRACT, screened, note)]
+        out: list[tuple[str, str, str]] = [(Stage.TITLE_ABSTRACT, screened, note)]
         if screened == "include":
             final = _label(row["label_included"] or "")
             why = note or (

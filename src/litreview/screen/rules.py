@@ -178,7 +178,7 @@ def load_reviewers_per_record(screening: Mapping[str, Any], where: str = "review
     unknown = set(table) - set(STAGES)
     if unknown:
         raise ScreeningRuleError(f"{label}: unknown stage(s) {sorted(unknown)} (use {', '.join(STAGES)})")
-    out = {}
+    out: dict[str, int] = {}
     for stage in STAGES:
         value = table.get(stage, 1)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REVIEWERS:

@@ -447,7 +447,7 @@ class Workbench:
     @serialised
     def own_progress(self, reviewer: str) -> dict[str, dict[str, int]]:
         """A reviewer's own dashboard (blind): what they decided and what is left for them, per stage."""
-        out = {}
+        out: dict[str, dict[str, int]] = {}
         for stage in STAGES:
             done, total = self.progress(reviewer, stage)
             out[stage] = {
