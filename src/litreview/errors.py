@@ -25,19 +25,37 @@ class LitreviewError(Exception):
     """Base class of every error litreview raises on purpose."""
 
 
-class ConfigError(LitreviewError):
-    """The protocol or the settings cannot be used."""
+def _where(path: str | None, line: int | None, key: str | None, rule_id: str | None) -> str:
+    """``file:line: key (rule 'id'): `` — as much of the place as is known, in front of a message."""
+    where = ""
+    if path:
+        where = path + (f":{line}" if line is not None else "") + ": "
+    if key:
+        where += key + (f" (rule {rule_id!r})" if rule_id else "") + ": "
+    elif rule_id:
+        where += f"rule {rule_id!r}: "
+    return where
 
-    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None):
+
+class ConfigError(LitreviewError):
+    """The protocol or the settings cannot be used: the file, the line, the key path
+    (``screening.rules[2].outcome``, tables counted from 1) and what is wrong, each a field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        rule_id: str | None = None,
+    ):
         self.path = str(path) if path is not None else None
         self.line = line
-        where = ""
-        if self.path:
-            where = f"{self.path}"
-            if line is not None:
-                where += f":{line}"
-            where += ": "
-        super().__init__(f"{where}{message}")
+        self.key = key
+        self.rule_id = rule_id
+        self.problem = message
+        super().__init__(_where(self.path, line, key, rule_id) + message)
 
 
 class QueryError(LitreviewError):
@@ -47,6 +65,7 @@ class QueryError(LitreviewError):
         self.line = line
         self.column = column
         self.excerpt = excerpt
+        self.message = message
         text = f"line {line}, column {column}: {message}"
         if excerpt:
             text += "\n" + excerpt
@@ -96,7 +115,27 @@ class RecordParseError(LitreviewError):
 
 
 class ScreeningRuleError(LitreviewError):
-    """A screening rule or a decisions file is invalid."""
+    """A screening rule or a decisions file is invalid. Its fields say where, so no caller reads the
+    message: ``rule_id`` and ``key`` (the key path in review.toml) for a rule, ``problems`` (one per
+    row) for a decisions file, ``path`` and ``line`` where known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        rule_id: str | None = None,
+        problems: tuple[str, ...] = (),
+    ):
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.key = key
+        self.rule_id = rule_id
+        self.problem = message
+        self.problems = problems
+        super().__init__(_where(self.path, line, key, rule_id) + message)
 
 
 class WorkspaceError(LitreviewError):

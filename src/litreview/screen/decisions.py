@@ -321,7 +321,9 @@ def validate_rows(
             out.append(Decision(r.record_id, stage, word, r.reason.strip(), reviewer, "human"))
     if problems:
         shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
+        raise ScreeningRuleError(
+            f"{where}: {len(problems)} problem(s), nothing imported: {shown}", problems=tuple(problems)
+        )
     return out
 
 
@@ -380,7 +382,9 @@ def check_decisions(
                             f"({', '.join(sorted(allowed))}); write 'other: {reason}' to give another")  # fmt: skip
     if problems:
         shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise ScreeningRuleError(f"{where}: {len(problems)} problem(s), nothing imported: {shown}")
+        raise ScreeningRuleError(
+            f"{where}: {len(problems)} problem(s), nothing imported: {shown}", problems=tuple(problems)
+        )
 
 
 def agreement_report(decisions: Iterable[Decision], policy: Policy | None = None) -> dict[str, object]:

@@ -58,6 +58,11 @@ OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xls
 T = TypeVar("T")
 
 
+def _problems(exc: ScreeningRuleError, row: str) -> str:
+    """What is wrong with the one decision a request made, without the sheet's row numbers."""
+    return "; ".join(p.replace(row, "") for p in exc.problems) if exc.problems else str(exc)
+
+
 def serialised(method: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(method)
     def wrapped(self: Workbench, *args: Any, **kwargs: Any) -> T:
@@ -244,7 +249,7 @@ class Workbench:
                 [made], before, {}, cache.representative, self.reasons(), "decision", self.policy()
             )
         except ScreeningRuleError as exc:
-            raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row ?: ", "")) from None
+            raise WorkbenchError(_problems(exc, "row ?: ")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
         self.screening.mark_decided(reviewer, stage, target)  # this request's next record skips it
         self._after_write()
@@ -336,7 +341,7 @@ class Workbench:
             (made,) = validate_rows([row], {record_id}, "consensus")
             check_decisions([made], before, {}, {}, self.reasons(), "consensus", self.policy())
         except ScreeningRuleError as exc:
-            raise WorkbenchError(str(exc).split("nothing imported: ")[-1].replace("row 1: ", "")) from None
+            raise WorkbenchError(_problems(exc, "row 1: ")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
         self._after_write()
         return made
