@@ -71,11 +71,14 @@ def test_kinds_and_stages():
             {"id": "X", "outcome": "exclude", "reason": "r", "query": "NCT02113800 OR x"},
             "names a specific record",
         ),
-        ({"id": "X", "outcome": "drop", "reason": "r"}, "outcome must be one of"),
+        ({"id": "X", "outcome": "drop", "reason": "r"}, r"outcome \(rule 'X'\): must be one of"),
         ({"id": "X", "outcome": "exclude"}, "has no reason"),
         ({"id": "X", "outcome": "exclude", "reason": "r", "query": "(a OR b"}, "query"),
         ({"id": "X", "outcome": "exclude", "reason": "r", "stages": ["abstract"]}, "stages"),
-        ({"id": "X", "outcome": "exclude", "reason": "r", "colour": "red"}, "unknown keys"),
+        (
+            {"id": "X", "outcome": "exclude", "reason": "r", "colour": "red"},
+            r"colour \(rule 'X'\): unknown key \(known: ",
+        ),
         ({"id": "X", "outcome": "exclude", "reason": "r", "negate": True}, "negate needs a query"),
     ],
 )

@@ -1,5 +1,8 @@
 """Screening criteria as data: rules read from ``review.toml`` and applied to records.
 
+The shape of ``[screening]`` is checked by the protocol's typed model (:mod:`litreview.config.models`);
+this module builds the rules, confirmations and decision files from it and applies the rules.
+
 A rule has an id, an outcome (include | exclude | maybe), a reason, the stages it applies to
 (title_abstract, full_text) and conditions that are all required: a ``query`` in litreview's query
 language (evaluated with :mod:`litreview.query.evaluate`, so field tags choose title, abstract,
@@ -14,32 +17,18 @@ NCT id or a DOI is refused, because a rule about one record is a decision in dis
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from litreview.errors import QueryError, ScreeningRuleError
-from litreview.query.ast import Term, walk
+from litreview.config import screening_table
+from litreview.config.models import KINDS, MAX_REVIEWERS, OUTCOMES, ScreeningTable
+from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.query.evaluate import CompiledQuery, SearchableRecord, compile_query
 from litreview.query.parser import parse
-from litreview.records import STAGES, Citation, Record, Stage
+from litreview.records import Citation, Record, Stage
 
-OUTCOMES = ("include", "exclude", "maybe")
-KINDS = ("citation", "trial")
-_SPECIFIC_RECORD = re.compile(r"^(?:\d{6,9}|nct\d{8}|10\.\d{4,9}/\S+)$", re.IGNORECASE)
-_KEYS = {
-    "id",
-    "outcome",
-    "reason",
-    "query",
-    "negate",
-    "stages",
-    "kinds",
-    "record_types",
-    "years",
-    "languages",
-}
+__all__ = ["KINDS", "MAX_REVIEWERS", "OUTCOMES"]  # with the rules that use them
 
 
 @dataclass(frozen=True)
@@ -109,51 +98,6 @@ class Confirmation:
     provenance: str
 
 
-_CONFIRMATION_KEYS = {"rule", "reviewer", "stages", "provenance"}
-
-
-def _entries(
-    screening: Mapping[str, Any], name: str, what: str, keys: set[str], where: str
-) -> list[tuple[str, dict[str, Any]]]:
-    """``[[screening.<name>]]`` as (label for messages, table), each a table of known keys only."""
-    raw = screening.get(name, [])
-    if not isinstance(raw, list):
-        raise ScreeningRuleError(f"{where}: [screening] {name} must be a list of [[screening.{name}]] tables")
-    out = []
-    for position, item in enumerate(raw, start=1):
-        label = f"{where}: screening {what} {position}"
-        if not isinstance(item, dict):
-            raise ScreeningRuleError(f"{label} is not a table")
-        unknown = set(item) - keys
-        if unknown:
-            raise ScreeningRuleError(f"{label}: unknown keys {sorted(unknown)} (known: {sorted(keys)})")
-        out.append((label, item))
-    return out
-
-
-def load_confirmations(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[Confirmation, ...]:
-    """Validate ``[[screening.confirmations]]``: each names an include rule, a reviewer and its provenance."""
-    entries = _entries(screening, "confirmations", "confirmation", _CONFIRMATION_KEYS, where)
-    rules = {r.id: r for r in load_rules(screening, where).rules}
-    out = []
-    for label, item in entries:
-        rule = rules.get(str(item.get("rule", "")))
-        if rule is None or rule.outcome != "include":
-            raise ScreeningRuleError(
-                f"{label}: rule must name an include rule of this protocol, not {item.get('rule')!r}"
-            )
-        reviewer, provenance = item.get("reviewer"), item.get("provenance")
-        if not isinstance(reviewer, str) or not reviewer.strip():
-            raise ScreeningRuleError(f"{label}: reviewer must name who confirms (a string)")
-        if not isinstance(provenance, str) or not provenance.strip():
-            raise ScreeningRuleError(
-                f"{label}: provenance must say where the confirmation comes from (a string)"
-            )
-        stages = _names(item.get("stages", list(rule.stages)), STAGES, label, "stages")
-        out.append(Confirmation(rule.id, reviewer.strip(), stages, provenance.strip()))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class DecisionFile:
     """Reviewers' decisions kept in the review folder (``[[screening.decision_files]]``): any file
@@ -164,119 +108,71 @@ class DecisionFile:
     provenance: str
 
 
-_DECISION_FILE_KEYS = {"file", "reviewer", "provenance"}
-_SCREENING_KEYS = {"rules", "confirmations", "decision_files", "reviewers_per_record", "unblind"}
-MAX_REVIEWERS = 10
-
-
-def load_reviewers_per_record(screening: Mapping[str, Any], where: str = "review.toml") -> dict[str, int]:
-    """``[screening] reviewers_per_record``: how many independent human votes must agree before a
-    decision is final, for every stage (an integer) or per stage (a table); 1 when not given."""
-    raw = screening.get("reviewers_per_record", 1)
-    label = f"{where}: [screening] reviewers_per_record"
-    table = raw if isinstance(raw, dict) else dict.fromkeys(STAGES, raw)
-    unknown = set(table) - set(STAGES)
-    if unknown:
-        raise ScreeningRuleError(f"{label}: unknown stage(s) {sorted(unknown)} (use {', '.join(STAGES)})")
-    out: dict[str, int] = {}
-    for stage in STAGES:
-        value = table.get(stage, 1)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REVIEWERS:
-            raise ScreeningRuleError(
-                f"{label}: {stage}: expected a whole number from 1 to {MAX_REVIEWERS}, got {value!r}"
-            )
-        out[stage] = value
-    return out
-
-
-def load_unblind(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[str, ...]:
-    """``[screening] unblind``: the stages whose votes reviewers may see once the stage is finished
-    (nothing awaiting or in conflict); every run logs it in the search log."""
-    raw = screening.get("unblind", [])
-    if raw == []:
-        return ()
-    return _names(raw, STAGES, f"{where}: [screening]", "unblind")
-
-
-def load_decision_files(screening: Mapping[str, Any], where: str = "review.toml") -> tuple[DecisionFile, ...]:
-    out = []
-    for label, item in _entries(screening, "decision_files", "decision file", _DECISION_FILE_KEYS, where):
-        for key in sorted(_DECISION_FILE_KEYS):
-            if not isinstance(item.get(key), str) or not item[key].strip():
-                raise ScreeningRuleError(f"{label}: {key} must be a non-empty string")
-        out.append(DecisionFile(item["file"].strip(), item["reviewer"].strip(), item["provenance"].strip()))
-    return tuple(out)
-
-
-def load_rules(screening: Mapping[str, Any], where: str = "review.toml") -> RuleSet:
-    """Validate ``[screening]`` (``[[screening.rules]]``) into a RuleSet; errors name the rule."""
-    unknown = set(screening) - _SCREENING_KEYS
-    if unknown:
+def _validated(screening: Mapping[str, Any] | ScreeningTable, where: str) -> ScreeningTable:
+    """``[screening]`` checked by the protocol's typed model; its error's fields say where."""
+    try:
+        return screening_table(screening, where)
+    except ConfigError as exc:
         raise ScreeningRuleError(
-            f"{where}: [screening] has unknown keys {sorted(unknown)} (known: {', '.join(sorted(_SCREENING_KEYS))})"
-        )
-    seen: set[str] = set()
-    rules = []
-    for label, item in _entries(screening, "rules", "rule", _KEYS, where):
-        rule = _rule(item, label, where)
-        if rule.id in seen:
-            raise ScreeningRuleError(f"{where}: screening rule id {rule.id!r} is used twice")
-        seen.add(rule.id)
-        rules.append(rule)
-    return RuleSet(tuple(rules))
+            exc.problem, path=exc.path, line=exc.line, key=exc.key, rule_id=exc.rule_id
+        ) from exc
 
 
-def _rule(item: dict[str, Any], label: str, where: str) -> Rule:
-    rule_id = str(item.get("id", "")).strip()
-    if not rule_id:
-        raise ScreeningRuleError(f"{label} has no id")
-    label = f"{where}: screening rule {rule_id!r}"
-    outcome = item.get("outcome")
-    if outcome not in OUTCOMES:
-        raise ScreeningRuleError(f"{label}: outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
-    reason = str(item.get("reason", "")).strip()
-    if not reason:
-        raise ScreeningRuleError(f"{label} has no reason (every decision must carry one)")
-    stages = _names(item.get("stages", [Stage.TITLE_ABSTRACT]), STAGES, label, "stages")
-    kinds = _names(item.get("kinds", list(KINDS)), KINDS, label, "kinds")
-    query, text = None, str(item.get("query", "")).strip()
-    if text:
-        try:
-            tree = parse(text)
-        except QueryError as exc:
-            raise ScreeningRuleError(f"{label}: query: {exc}") from exc
-        for node in walk(tree):
-            if isinstance(node, Term) and _SPECIFIC_RECORD.match(node.text.strip()):
-                raise ScreeningRuleError(
-                    f"{label} names a specific record ({node.text!r}): rules must generalise; record a "
-                    "human decision for one record instead"
-                )
-        query = compile_query(tree)
-    years = item.get("years")
-    if years is not None and not (
-        isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)
-    ):
-        raise ScreeningRuleError(f"{label}: years must be [first, last]")
-    if item.get("negate") and query is None:
-        raise ScreeningRuleError(f"{label}: negate needs a query")
-    return Rule(
-        id=rule_id,
-        outcome=outcome,
-        reason=reason,
-        query=query,
-        query_text=text,
-        negate=bool(item.get("negate", False)),
-        stages=stages,
-        kinds=kinds,
-        record_types=tuple(str(t) for t in item.get("record_types", [])),
-        years=(years[0], years[1]) if years else None,
-        languages=tuple(str(x).lower() for x in item.get("languages", [])),
+def load_confirmations(
+    screening: Mapping[str, Any] | ScreeningTable, where: str = "review.toml"
+) -> tuple[Confirmation, ...]:
+    """``[[screening.confirmations]]``: each names an include rule, a reviewer and its provenance."""
+    table = _validated(screening, where)
+    stages = {rule.id.strip(): rule.stages for rule in table.rules}
+    return tuple(
+        Confirmation(c.rule, c.reviewer.strip(), c.stages or stages[c.rule], c.provenance.strip())
+        for c in table.confirmations
     )
 
 
-def _names(value: Any, allowed: Iterable[str], label: str, key: str) -> tuple[str, ...]:
-    allowed = tuple(allowed)
-    values = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else None
-    if not values or any(v not in allowed for v in values):
-        raise ScreeningRuleError(f"{label}: {key} must be a list drawn from {', '.join(allowed)}")
-    return tuple(values)
+def load_reviewers_per_record(
+    screening: Mapping[str, Any] | ScreeningTable, where: str = "review.toml"
+) -> dict[str, int]:
+    """``[screening] reviewers_per_record``: how many independent human votes must agree before a
+    decision is final, for every stage (an integer) or per stage (a table); 1 when not given."""
+    return dict(_validated(screening, where).reviewers_per_record)
+
+
+def load_unblind(
+    screening: Mapping[str, Any] | ScreeningTable, where: str = "review.toml"
+) -> tuple[str, ...]:
+    """``[screening] unblind``: the stages whose votes reviewers may see once the stage is finished
+    (nothing awaiting or in conflict); every run logs it in the search log."""
+    return _validated(screening, where).unblind
+
+
+def load_decision_files(
+    screening: Mapping[str, Any] | ScreeningTable, where: str = "review.toml"
+) -> tuple[DecisionFile, ...]:
+    return tuple(
+        DecisionFile(f.file.strip(), f.reviewer.strip(), f.provenance.strip())
+        for f in _validated(screening, where).decision_files
+    )
+
+
+def load_rules(screening: Mapping[str, Any] | ScreeningTable, where: str = "review.toml") -> RuleSet:
+    """``[[screening.rules]]`` as a RuleSet, compiled from the validated protocol; errors name the rule."""
+    rules = []
+    for entry in _validated(screening, where).rules:
+        text = entry.query.strip()
+        rules.append(
+            Rule(
+                id=entry.id.strip(),
+                outcome=entry.outcome,
+                reason=entry.reason.strip(),
+                query=compile_query(parse(text)) if text else None,
+                query_text=text,
+                negate=entry.negate,
+                stages=entry.stages,
+                kinds=entry.kinds,
+                record_types=tuple(entry.record_types),
+                years=(entry.years[0], entry.years[1]) if entry.years else None,
+                languages=tuple(x.lower() for x in entry.languages),
+            )
+        )
+    return RuleSet(tuple(rules))
