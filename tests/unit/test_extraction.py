@@ -268,14 +268,20 @@ def test_another_review_brings_its_own_tables_and_vocabulary(tmp_path):
     [
         (
             ("pattern = 'adjuvant|after resection'", "pattern = 'adjuvant|(after'"),
-            ["lines.rules #1.pattern", "not a regular expression"],
+            ["lines.rules[1].pattern", "not a regular expression"],
         ),
         (
             ('lexicon = "lexicon.toml"', 'lexicon = "../elsewhere.toml"'),
             ["lexicon", "inside the review folder"],
         ),
-        (('lexicon = "lexicon.toml"', 'colour = 1\nlexicon = "lexicon.toml"'), ["colour", "unknown key"]),
-        (('classes = ["immune checkpoint inhibitor"]', "classes = []"), ["tables #1.classes"]),
+        (
+            ('lexicon = "lexicon.toml"', 'colour = 1\nlexicon = "lexicon.toml"'),
+            ["colour", "unknown table or key", "known: "],
+        ),
+        (
+            ('classes = ["immune checkpoint inhibitor"]', "classes = []"),
+            ["tables[1].classes", "non-empty list"],
+        ),
         (
             ('["identifier", "Registry id"]', '["sponsor", "Sponsor"]'),
             ["headers", "unknown column 'sponsor'"],

@@ -10,11 +10,97 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
+from pydantic import AfterValidator, Field, ValidationError
+
+from litreview.config.typed import Table, line_of, located_error, nonblank, problem
 from litreview.errors import ConfigError
 from litreview.extract.lexicon import Lexicon, load_lexicon
 from litreview.extract.trials import TABLE_COLUMNS
+
+Text = Annotated[str, AfterValidator(nonblank)]
+
+
+def _regex(flags: int):
+    def compiles(value: str) -> str:
+        nonblank(value)
+        try:
+            re.compile(value, flags)
+        except re.error as exc:
+            raise problem(f"not a regular expression ({exc})") from None
+        return value
+
+    return compiles
+
+
+Pattern = Annotated[str, AfterValidator(_regex(re.IGNORECASE))]
+CaseSensitivePattern = Annotated[str, AfterValidator(_regex(0))]  # outcomes read abstracts as written
+
+
+def _header(pair: list[str]) -> list[str]:
+    if len(pair) != 2:
+        raise problem('expected a ["column", "Header"] pair')
+    if pair[0] not in TABLE_COLUMNS:
+        raise problem(f"unknown column {pair[0]!r} (one of {', '.join(TABLE_COLUMNS)})", (0,))
+    return pair
+
+
+def _classes(classes: list[str]) -> list[str]:
+    if not classes:
+        raise problem("expected a non-empty list of drug classes")
+    return classes
+
+
+class TableEntry(Table):
+    number: Text
+    category: Text
+    title: Text
+    classes: Annotated[list[str], AfterValidator(_classes)]
+
+
+class SiteRuleEntry(Table):
+    label: Text
+    pattern: Pattern
+    requires: Pattern | None = None
+    group: str = ""
+    unless: list[str] = Field(default_factory=list)
+    stop: bool = False
+
+
+class SitesTable(Table):
+    fallback: str = ""
+    any_site: Pattern | None = None
+    rules: list[SiteRuleEntry] = Field(default_factory=list)
+
+
+class LineRuleEntry(Table):
+    label: Text
+    pattern: Pattern
+
+
+class LinesTable(Table):
+    unknown: str = "Unknown"
+    rules: list[LineRuleEntry] = Field(default_factory=list)
+
+
+class OutcomeEntry(Table):
+    label: Text
+    pattern: CaseSensitivePattern
+    unit: str = ""
+    format: str = "{label}: {value}{unit}"
+
+
+class ExtractionFile(Table):
+    """The whole of ``extraction.toml``."""
+
+    lexicon: Text
+    class_aliases: dict[str, str] = Field(default_factory=dict)
+    headers: list[Annotated[list[str], AfterValidator(_header)]]
+    tables: list[TableEntry] = Field(default_factory=list)
+    sites: SitesTable = SitesTable()
+    lines: LinesTable = LinesTable()
+    outcomes: list[OutcomeEntry] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,97 +137,51 @@ class ExtractionSpec:
     outcomes: tuple[Outcome, ...]
 
 
-_KEYS = {"lexicon", "class_aliases", "headers", "tables", "sites", "lines", "outcomes"}
-
-
 def load_spec(path: Path) -> ExtractionSpec:
+    """Read and validate ``extraction.toml``; raise one ConfigError naming the file, the key path
+    and the line."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=path) from exc
-    fail = lambda key, what: ConfigError(f"{key}: {what}", path=path)  # noqa: E731
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise fail(sorted(unknown)[0], f"unknown key (known: {', '.join(sorted(_KEYS))})")
-    lexicon_name = _text(data, "lexicon", fail)
-    lexicon_path = (path.parent / lexicon_name).resolve()
+    try:
+        spec = ExtractionFile.model_validate(data)
+    except ValidationError as exc:
+        raise located_error(exc, ExtractionFile, path, text) from None
+    lexicon_path = (path.parent / spec.lexicon).resolve()
+    line = line_of(text, ("lexicon",))
     if path.parent.resolve() not in lexicon_path.parents:
-        raise fail("lexicon", "must name a file inside the review folder")
+        raise ConfigError("must name a file inside the review folder", path=path, line=line, key="lexicon")
     try:
         lexicon = load_lexicon(lexicon_path)
     except (OSError, ValueError, tomllib.TOMLDecodeError, KeyError) as exc:
-        raise fail("lexicon", f"{lexicon_name}: {exc}") from exc
-    aliases = data.get("class_aliases", {})
-    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
-        raise fail("class_aliases", "expected a table of class = class")
-    headers = data.get("headers")
-    if not isinstance(headers, list) or not all(
-        isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h) for h in headers
-    ):
-        raise fail("headers", 'expected a list of ["column", "Header"] pairs')
-    for column, _ in headers:
-        if column not in TABLE_COLUMNS:
-            raise fail("headers", f"unknown column {column!r} (one of {', '.join(TABLE_COLUMNS)})")
-    tables, titles = {}, {}
-    for i, table in enumerate(_tables(data, "tables", fail), start=1):
-        key = f"tables #{i}"
-        classes = table.get("classes")
-        if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
-            raise fail(f"{key}.classes", "expected a non-empty list of drug classes")
-        number, category = _text(table, "number", fail, key), _text(table, "category", fail, key)
-        tables[frozenset(classes)] = (number, category)
-        titles[number] = _text(table, "title", fail, key)
-    sites = data.get("sites", {})
-    rules = []
-    for i, rule in enumerate(_tables(sites, "rules", fail, "sites"), start=1):
-        key = f"sites.rules #{i}"
-        unless = rule.get("unless", [])
-        if not isinstance(unless, list):
-            raise fail(key, "unless: expected a list of labels")
-        rules.append(SiteRule(_text(rule, "label", fail, key), _regex(rule, "pattern", fail, key),
-                              _regex(rule, "requires", fail, key) if "requires" in rule else None,
-                              str(rule.get("group", "")), tuple(map(str, unless)), bool(rule.get("stop", False))))  # fmt: skip
-    lines = data.get("lines", {})
-    line_rules = tuple(
-        (_text(r, "label", fail, f"lines.rules #{i}"), _regex(r, "pattern", fail, f"lines.rules #{i}"))
-        for i, r in enumerate(_tables(lines, "rules", fail, "lines"), start=1)
-    )
-    outcomes = tuple(
-        Outcome(
-            _text(o, "label", fail, f"outcomes #{i}"),
-            _regex(o, "pattern", fail, f"outcomes #{i}", 0),
-            str(o.get("unit", "")),
-            str(o.get("format", "{label}: {value}{unit}")),
-        )
-        for i, o in enumerate(_tables(data, "outcomes", fail), start=1)
-    )
+        raise ConfigError(f"{spec.lexicon}: {exc}", path=path, line=line, key="lexicon") from exc
+    sites, lines = spec.sites, spec.lines
     return ExtractionSpec(
-        path, lexicon, {str(k): str(v) for k, v in aliases.items()}, tuple((c, h) for c, h in headers), tables,
-        titles, tuple(rules), _regex(sites, "any_site", fail, "sites") if "any_site" in sites else None,
-        str(sites.get("fallback", "")), line_rules, str(lines.get("unknown", "Unknown")), outcomes,
-    )  # fmt: skip
-
-
-def _tables(data: Any, key: str, fail, where: str = "") -> list[dict[str, Any]]:
-    value = data.get(key, []) if isinstance(data, dict) else []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise fail(f"{where}.{key}" if where else key, "expected [[tables]] of that name")
-    return value
-
-
-def _text(table: dict[str, Any], key: str, fail, where: str = "") -> str:
-    value = table.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise fail(f"{where}.{key}" if where else key, "expected a non-empty string")
-    return value
-
-
-def _regex(table: dict[str, Any], key: str, fail, where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    text = _text(table, key, fail, where)
-    try:
-        return re.compile(text, flags)
-    except re.error as exc:
-        raise fail(f"{where}.{key}", f"not a regular expression ({exc})") from exc
+        path=path,
+        lexicon=lexicon,
+        class_aliases=dict(spec.class_aliases),
+        headers=tuple((column, header) for column, header in spec.headers),
+        tables={frozenset(t.classes): (t.number, t.category) for t in spec.tables},
+        titles={t.number: t.title for t in spec.tables},
+        sites=tuple(
+            SiteRule(
+                r.label,
+                re.compile(r.pattern, re.IGNORECASE),
+                re.compile(r.requires, re.IGNORECASE) if r.requires is not None else None,
+                r.group,
+                tuple(r.unless),
+                r.stop,
+            )
+            for r in sites.rules
+        ),
+        any_site=re.compile(sites.any_site, re.IGNORECASE) if sites.any_site is not None else None,
+        site_fallback=sites.fallback,
+        lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
+        line_unknown=lines.unknown,
+        outcomes=tuple(Outcome(o.label, re.compile(o.pattern), o.unit, o.format) for o in spec.outcomes),
+    )
