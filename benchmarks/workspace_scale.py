@@ -86,7 +86,8 @@ def child(backend: str, n: int, location: str, out: str) -> None:
     """One backend, one size: store, relink, render; prints JSON."""
     from litreview.config import load_protocol
     from litreview.dedup.relink import relink
-    from litreview.pipeline.steps import SourceBatch, render
+    from litreview.pipeline.collect import SourceBatch
+    from litreview.pipeline.render import render
     from litreview.store.workspace import Workspace
 
     made = records(n)
@@ -147,7 +148,9 @@ def differing_outputs(ours: Path, theirs: Path, our_root: Path, their_root: Path
     def plain(path: Path, root: Path) -> bytes:
         data = path.read_bytes() if path.exists() else b"(missing)"
         data = data.replace(str(root).encode() + b"/", b"ROOT/")
-        return re.sub(rb'"(started|finished)_at": "[^"]*"', b"", data) if path.name == "manifest.json" else data
+        return (
+            re.sub(rb'"(started|finished)_at": "[^"]*"', b"", data) if path.name == "manifest.json" else data
+        )
 
     return len(names), [n for n in names if plain(ours / n, our_root) != plain(theirs / n, their_root)]
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from litreview.config import load_protocol
-from litreview.pipeline.steps import SourceBatch, store_and_render
+from litreview.pipeline.collect import SourceBatch
+from litreview.pipeline.render import store_and_render
 from litreview.records import Citation
 from litreview.store.workspace import Workspace
 

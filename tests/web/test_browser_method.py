@@ -189,12 +189,14 @@ def test_published_decisions_never_appear_in_kappa_or_conflicts(published_server
 def ep_pd_nec(tmp_path_factory) -> Path:
     """The shipped review run on its snapshot (the pipeline's steps, without Prefect)."""
     from litreview.config import load_protocol
-    from litreview.pipeline import steps
+    from litreview.pipeline import collect, render
 
     root = tmp_path_factory.mktemp("ep") / "ws"
     protocol = load_protocol(REVIEW)
-    batches = [steps.collect(protocol, s.name, "replay", None, "run-1", str(root)) for s in protocol.sources]
-    steps.store_and_report(protocol, str(root), str(root), "run-1", batches, mode="replay",
+    batches = [
+        collect.collect(protocol, s.name, "replay", None, "run-1", str(root)) for s in protocol.sources
+    ]
+    render.store_and_report(protocol, str(root), str(root), "run-1", batches, mode="replay",
                            started=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), flow_run_id=None)  # fmt: skip
     from litreview.web.accounts import add_user
 

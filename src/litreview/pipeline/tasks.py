@@ -1,6 +1,6 @@
 """Prefect tasks and flows: the only module of litreview that imports Prefect.
 
-Each task is a thin wrapper over a step in :mod:`litreview.pipeline.steps`; the flows only
+Each task is a thin wrapper over a step in :mod:`litreview.pipeline.collect` or :mod:`litreview.pipeline.render`; the flows only
 order them. ``flows/review.py`` re-exports :func:`review_flow` for deployments.
 """
 
@@ -14,7 +14,7 @@ from prefect import flow, task
 from prefect.runtime import flow_run
 
 from litreview.config import Protocol, load_protocol
-from litreview.pipeline import steps
+from litreview.pipeline import collect, render
 from litreview.pipeline.server_process import can_tether, tethered_server
 from litreview.pipeline.update_plan import UpdatePlan, Window, plan_update
 from litreview.store.workspace import resolve, secret_free
@@ -60,14 +60,14 @@ def load_protocol_task(review_dir: str) -> Protocol:
 
 @task(name="collect source", task_run_name="collect {source_name}")
 def collect_source_task(protocol: Protocol, source_name: str, mode: str, snapshot: str | None, run_id: str,
-                        folder: str, window: Window | None = None) -> steps.SourceBatch:  # fmt: skip
-    return steps.collect(protocol, source_name, mode, snapshot, run_id, folder, window)
+                        folder: str, window: Window | None = None) -> collect.SourceBatch:  # fmt: skip
+    return collect.collect(protocol, source_name, mode, snapshot, run_id, folder, window)
 
 
 @task(name="store, link and report")
-def store_and_report_task(protocol: Protocol, location: str, folder: str, run_id: str, batches: list[steps.SourceBatch],
-                          mode: str, started: str, update: UpdatePlan | None = None) -> steps.RunResult:  # fmt: skip
-    return steps.store_and_report(protocol, location, folder, run_id, batches, mode=mode, started=started,
+def store_and_report_task(protocol: Protocol, location: str, folder: str, run_id: str, batches: list[collect.SourceBatch],
+                          mode: str, started: str, update: UpdatePlan | None = None) -> render.RunResult:  # fmt: skip
+    return render.store_and_report(protocol, location, folder, run_id, batches, mode=mode, started=started,
                                   flow_run_id=flow_run.get_id(), update=update)  # fmt: skip
 
 
@@ -84,13 +84,13 @@ def review_flow(
     snapshot: str | None = None,
     run_id: str | None = None,
     out: str | None = None,
-) -> steps.RunResult:
+) -> render.RunResult:
     """Run a review end to end: collect every source, store, link duplicates, write outputs.
     ``workspace``: a folder (SQLite), a PostgreSQL URL without password, or ``env:NAME`` (the URL in
     that environment variable); ``out``: where outputs go."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
-    run_id = run_id or steps.new_run_id()
+    run_id = run_id or collect.new_run_id()
     location, folder = workspace_of(workspace, protocol.review_id, out)
     batches = [
         collect_source_task(protocol, spec.name, mode, snapshot, run_id, folder) for spec in protocol.sources
@@ -107,12 +107,12 @@ def update_flow(
     run_id: str | None = None,
     asof: str | None = None,
     out: str | None = None,
-) -> steps.RunResult:
+) -> render.RunResult:
     """A living-review update: search only what is new since the last run, keep every decision,
     screen new and changed records, write a change report and an updated PRISMA diagram."""
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     protocol = load_protocol_task(review_dir)
-    run_id = run_id or steps.new_run_id()
+    run_id = run_id or collect.new_run_id()
     location, folder = workspace_of(workspace, protocol.review_id, out)
     plan = plan_update_task(protocol, location, run_id, asof)
     batches = [

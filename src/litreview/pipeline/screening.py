@@ -1,0 +1,199 @@
+"""Screen a run's records: the protocol's rules, its standing confirmations and the review folder's
+decision files, stored beside the reviewers' decisions; and what the search log says of screening."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from litreview.config import Protocol, inside_folder
+from litreview.records import STAGES, Decision, Stage
+from litreview.screen.commands import POLICY_META, protocol_policy
+from litreview.screen.decisions import (
+    WORDS,
+    Effective,
+    SheetRow,
+    confirm_suggestions,
+    effective,
+    passed,
+    validate_rows,
+)
+from litreview.screen.foreign import ForeignRow, as_sheet_rows
+from litreview.screen.rules import DecisionFile, load_confirmations, load_decision_files, load_rules
+from litreview.screen.sheets import read_decision_file
+from litreview.store.workspace import Workspace
+
+
+def screen_records(
+    workspace: Workspace, protocol: Protocol, run_id: str, record_ids: list[str], duplicates: set[str]
+) -> dict[tuple[str, str], Effective]:
+    """Apply the protocol's rules to these records of this run (duplicates are not screened) and
+    return the effective decision of every record and stage, human decisions first. The records
+    are read from the workspace in batches as the rules need them, never all held at once."""
+    rules = load_rules(protocol.screening, where=str(protocol.path))
+    standing = load_confirmations(protocol.screening, where=str(protocol.path))
+    candidates = [i for i in record_ids if i not in duplicates]
+    auto = []
+    for record in workspace.records(candidates):
+        verdict = rules.decide(record, Stage.TITLE_ABSTRACT)
+        auto.append(
+            Decision(
+                record.record_id,
+                Stage.TITLE_ABSTRACT,
+                verdict.decision,
+                verdict.reason,
+                rule_id=verdict.rule_id,
+            )
+        )
+    humans = [d for d in workspace.decisions() if d.origin == "human"]
+    confirmed = _confirm(standing, Stage.TITLE_ABSTRACT, auto, humans)
+    policy = protocol_policy(protocol)
+    after_ta = effective(auto + humans + confirmed, policy)
+    # the registry record is its own full text: rules may decide there too
+    for record in workspace.records([i for i in candidates if passed(after_ta, i, Stage.TITLE_ABSTRACT)]):
+        if rules.applies_to(record, Stage.FULL_TEXT):
+            verdict = rules.decide(record, Stage.FULL_TEXT)
+            if verdict.rule_id:
+                auto.append(Decision(record.record_id, Stage.FULL_TEXT, verdict.decision, verdict.reason,
+                                     rule_id=verdict.rule_id))  # fmt: skip
+    confirmed += _confirm(standing, Stage.FULL_TEXT, auto, humans + confirmed)
+    kept = _kept_decisions(workspace, protocol, humans)
+    with workspace.transaction():
+        if kept:
+            workspace.add_human_decisions(f"review-folder:{run_id}", kept)
+        workspace.replace_auto_decisions(run_id, auto, record_ids)
+        if confirmed:
+            workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
+        workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
+        workspace.set_meta(POLICY_META, policy.as_meta())
+    return effective(workspace.decisions(), policy)
+
+
+def _decision_files(protocol: Protocol) -> list[tuple[DecisionFile, Path]]:
+    """The review folder's decision files, each with its path (refused if it leads out of the folder)."""
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    return [(kept, inside_folder(protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow))
+            for kept in load_decision_files(protocol.screening, where=str(protocol.path))]  # fmt: skip
+
+
+def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decision]) -> list[Decision]:
+    """The review folder's decision files as reviewers' decisions, those not stored yet (each file
+    validated like ``screen import``: any problem stops the run before anything is stored)."""
+    files = _decision_files(protocol)
+    if not files:
+        return []
+    known = workspace.record_ids()
+    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+    all_records = workspace.records  # read as the file is matched, and only if needed
+    stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
+    out = []
+    for kept, path in files:
+        # a decision on a record this workspace does not hold (yet) waits for the record to arrive
+        # another tool's export is matched by id, DOI, PMID, title like `screen import`
+        own = as_sheet_rows(read_decision_file(path), all_records, representative, Stage.TITLE_ABSTRACT)[0]
+        rows = [r for r in own if r.record_id in known]
+        for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
+            if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:
+                out.append(d)
+    return out
+
+
+def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, Any]]:
+    """Each of the review folder's decision files (published decisions) as PRISMA counts them: how
+    many entries it lists, the records each entry matched (by id, DOI, PMID or normalised title,
+    the general matcher of `screen import`), and the entries no record answers to, named."""
+    files = _decision_files(protocol)
+    if not files:
+        return []
+    known = workspace.record_ids()
+    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+    all_records = workspace.records  # read as the file is matched, and only if needed
+    out = []
+    for kept, path in files:
+        read = [r for r in read_decision_file(path) if r.decision.strip()]
+        rows, unmatched, _ = as_sheet_rows(read, all_records, representative, Stage.TITLE_ABSTRACT)
+        # an entry: a record a sheet names (one row per stage), or a reference another tool lists
+        entry = {r.row: r.record_id for r in read if isinstance(r, SheetRow)}
+        names = {entry.get(r.row, r.row): r.title if isinstance(r, ForeignRow) else r.record_id for r in read}
+        matched: dict[str | int, set[str]] = {}
+        for r in rows:
+            if r.record_id in known:
+                found = representative.get(r.record_id, r.record_id)
+                matched.setdefault(entry.get(r.row, r.row), set()).add(found)
+        final: dict[
+            str | int, tuple[int, str]
+        ] = {}  # what the file decided last (full text over title/abstract)
+        for x in read:
+            key, depth = entry.get(x.row, x.row), STAGES.index(x.stage) if x.stage in STAGES else 0
+            if depth >= final.get(key, (-1, ""))[0]:
+                final[key] = (depth, WORDS.get(x.decision.strip().lower(), x.decision))
+        missing = {u.row: u.why for u in unmatched}
+        not_found = [{"entry": key, "title": names[key],
+                      "why": missing.get(key, "no record of this workspace has its id") if isinstance(key, int)
+                      else "no record of this workspace has this id"}
+                     for key in names if key not in matched]  # fmt: skip
+        out.append({"file": kept.file, "reviewer": kept.reviewer, "provenance": kept.provenance,
+                    "entries": len(names), "matched": {str(k): sorted(v) for k, v in matched.items()},
+                    "included": sorted(str(k) for k, (_, word) in final.items() if word == "include"),
+                    "not_found": not_found})  # fmt: skip
+    return out
+
+
+def _confirm(standing, stage: str, auto: list[Decision], humans: list[Decision]) -> list[Decision]:
+    """The review folder's standing confirmations as reviewers' decisions, for the rules' inclusions
+    at ``stage`` that no reviewer has decided yet."""
+    out: list[Decision] = []
+    for c in standing:
+        if stage in c.stages:
+            out += confirm_suggestions(auto, humans + out, c.rule_id, c.reviewer, stage, c.provenance)
+    return out
+
+
+SCREENING_COLUMNS = ("record_id", "stage", "decision", "reason", "decided_by")
+
+
+def screening_rows(decided: dict[tuple[str, str], Effective]):
+    for (record_id, stage), d in sorted(decided.items()):
+        yield {"record_id": record_id, "stage": stage, "decision": d.decision, "reason": d.reason,
+               "decided_by": d.source}  # fmt: skip
+
+
+def screening_evidence(
+    protocol: Protocol,
+    decisions: list[Decision],
+    agreement: dict[str, Any],
+    stopping: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the search log says of screening: rules (automation), bulk confirmations of rules,
+    decisions kept in the review folder, and where agreement stands."""
+    confirmed = Counter(
+        (d.rule_id, d.reviewer, d.stage) for d in decisions if d.origin == "human" and d.rule_id
+    )
+    rules = load_rules(protocol.screening, where=str(protocol.path)).rules
+    pairs = [p for block in agreement["agreement"] for p in block["pairs"]]
+    return {
+        "rules": [{"id": r.id, "outcome": r.outcome, "reason": r.reason} for r in rules],
+        "rule_exclusions": sum(1 for d in decisions if d.origin == "auto" and d.decision == "exclude"),
+        "confirmations": [
+            {"rule": rule, "reviewer": who, "stage": stage, "records": n}
+            for (rule, who, stage), n in sorted(confirmed.items())
+        ],
+        "decision_files": [
+            {"file": f.file, "reviewer": f.reviewer, "provenance": f.provenance}
+            for f in load_decision_files(protocol.screening, where=str(protocol.path))
+        ],
+        "reviewers": sorted(agreement["per_reviewer"]),
+        "kappa": [{"stage": block["stage"], **p} for block in agreement["agreement"] for p in block["pairs"]]
+        or None,
+        "conflicts": len(agreement["conflicts"]),
+        "awaiting_another_reviewer": len(agreement["awaiting"]),
+        "reviewers_per_record": agreement["reviewers_per_record"],
+        "unblinded_stages": list(
+            protocol_policy(protocol).unblinded
+        ),  # logged: blinding lifted by the protocol
+        "published_agreement": agreement["published_agreement"],
+        "agreement_file": "agreement.json",
+        "pairs_compared": len(pairs),
+        "stopping_rule": stopping,  # the last `screen status --record`: method, parameters, outcome
+    }
