@@ -9,6 +9,7 @@ LitreviewError                 base; the CLI maps any of these to exit code 2 an
 │   └── SourceResponseError    the service answered, but with something unusable
 ├── RecordParseError           a record file is malformed (file, record index, line)
 ├── ScreeningRuleError         a screening rule or a decisions file is invalid
+├── FullTextError              a full-text file is refused (not a PDF, truncated, too large, ...)
 ├── WorkspaceError             the workspace is locked, corrupt or of another review
 └── WorkbenchError             a request the screening workbench refuses (shown to the reviewer as it is)
 
@@ -136,6 +137,16 @@ class ScreeningRuleError(LitreviewError):
         self.problem = message
         self.problems = problems
         super().__init__(_where(self.path, line, key, rule_id) + message)
+
+
+class FullTextError(LitreviewError):
+    """A full-text file is refused: not a PDF, truncated, too large, encrypted, active content, a
+    decompression bomb. ``file`` names it, ``reason`` says why in one line."""
+
+    def __init__(self, file: Path | str, reason: str):
+        self.file = str(file)
+        self.reason = reason
+        super().__init__(f"{self.file}: {reason}")
 
 
 class WorkspaceError(LitreviewError):
