@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, apply_configuration
+from pypdf import Configuration, PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -82,7 +82,7 @@ def check_pdf(data: bytes, name: str, max_bytes: int = MAX_PDF_BYTES) -> Checked
     if b"%%EOF" not in data[-_TRAILER_WINDOW:]:
         raise FullTextError(name, "truncated: the PDF's end-of-file marker is missing")
     _check_streams(data, name)
-    with apply_configuration(**_PYPDF_LIMITS):
+    with apply_configuration(_PYPDF_LIMITS):
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             _check_encryption(reader, name)
@@ -104,19 +104,20 @@ def check_pdf(data: bytes, name: str, max_bytes: int = MAX_PDF_BYTES) -> Checked
     )
 
 
-# pypdf's own guards, set explicitly rather than trusting its defaults to stay as they are.
-_PYPDF_LIMITS: dict[str, object] = {
-    "maximum_declared_stream_length": MAX_PDF_BYTES,
-    "array_based_stream_maximum_output_length": MAX_STREAM_BYTES,
-    "zlib_maximum_output_length": MAX_STREAM_BYTES,
-    "lzw_maximum_output_length": MAX_STREAM_BYTES,
-    "run_length_maximum_output_length": MAX_STREAM_BYTES,
-    "brotli_maximum_output_length": MAX_STREAM_BYTES,
-    "jbig2_maximum_output_length": MAX_STREAM_BYTES,
-    "image_maximum_buffer_size": MAX_STREAM_BYTES,
-    "stream_decoding_work_maximum_length": 2 * MAX_STREAM_BYTES,
-    "jbig2dec_binary": None,  # never hand a hostile file to an external program
-}
+# pypdf's own guards, set explicitly rather than trusting its defaults (or another caller's
+# overrides of them) to stay as they are; applied per call, so other threads are unaffected.
+_PYPDF_LIMITS = Configuration(
+    maximum_declared_stream_length=MAX_PDF_BYTES,
+    array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+    zlib_maximum_output_length=MAX_STREAM_BYTES,
+    lzw_maximum_output_length=MAX_STREAM_BYTES,
+    run_length_maximum_output_length=MAX_STREAM_BYTES,
+    brotli_maximum_output_length=MAX_STREAM_BYTES,
+    jbig2_maximum_output_length=MAX_STREAM_BYTES,
+    image_maximum_buffer_size=MAX_STREAM_BYTES,
+    stream_decoding_work_maximum_length=2 * MAX_STREAM_BYTES,
+    jbig2dec_binary=None,  # never hand a hostile file to an external program
+)
 
 
 def _check_size(size: int, max_bytes: int, name: Path | str) -> None:
