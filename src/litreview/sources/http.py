@@ -1,7 +1,8 @@
-"""Live HTTP for the E-utilities and ClinicalTrials.gov: routing, rate limits, retries, recording.
+"""Live HTTP for the E-utilities, ClinicalTrials.gov, Europe PMC and open-access PDFs: routing, rate
+limits, retries, recording.
 
-One transport serves both sources so mirrors, proxies and loopback servers stand in for the real
-hosts (base URLs are settings). Faults that a retry can cure — 429 (honouring Retry-After), 5xx,
+One transport serves every source so mirrors, proxies and loopback servers stand in for the real
+hosts (base URLs are settings; a PDF's URL is absolute, as Europe PMC gave it). Faults that a retry can cure — 429 (honouring Retry-After), 5xx,
 connection resets, timeouts, and bodies cut off mid-document — are retried with backoff; anything
 else, or a fault that outlasts the retries, raises a :class:`SourceError` that never contains the
 API key. ``RecordTransport`` does a live fetch and keeps the bytes in a snapshot that ``replay``
@@ -22,12 +23,18 @@ from lxml import etree
 
 from litreview.config import Settings
 from litreview.errors import RetryableSourceError, SourceError, SourceResponseError
+from litreview.sources.pdf import MAX_PDF_BYTES
 from litreview.sources.transport import Request, Response, Snapshot, Transport
 from litreview.version import __version__
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 # NCBI allows 3 requests/s per client, 10/s with an API key; CT.gov asks for polite use.
 NCBI_RATE, NCBI_RATE_WITH_KEY, CTGOV_RATE = 3.0, 10.0, 10.0
+# Europe PMC publishes no hard limit; PDFs are large, fetched one by one, from archives we ask politely.
+EUROPEPMC_RATE, FULLTEXT_RATE = 5.0, 2.0
+EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
+# Sources whose bodies are read with a cap, so a huge answer is refused before it fills memory.
+BODY_LIMITS = {"fulltext": MAX_PDF_BYTES}
 
 
 class RateLimiter:
@@ -73,8 +80,17 @@ class LiveTransport:
         sleep: Callable[[float], None] = time.sleep,
         limiters: dict[str, RateLimiter] | None = None,
         client: httpx.Client | None = None,
+        base_urls: dict[str, str] | None = None,
     ):
         self.settings = settings
+        # Base URL per source; "" for a source whose requests carry absolute URLs (PDF links).
+        self.base_urls = {
+            "pubmed": settings.eutils_url,
+            "ctgov": settings.ctgov_url,
+            "europepmc": EUROPEPMC_URL,
+            "fulltext": "",
+            **(base_urls or {}),
+        }
         self.max_tries = max_tries if max_tries is not None else settings.http_tries
         self.backoff = backoff if backoff is not None else settings.http_backoff
         self.sleep = sleep
@@ -85,6 +101,8 @@ class LiveTransport:
         self.limiters = limiters or {
             "pubmed": shared_limiter(settings.eutils_url, ncbi_rate),
             "ctgov": shared_limiter(settings.ctgov_url, CTGOV_RATE),
+            "europepmc": shared_limiter(self.base_urls["europepmc"], EUROPEPMC_RATE),
+            "fulltext": shared_limiter("fulltext", FULLTEXT_RATE),
         }
         self.requests = 0  # HTTP requests actually sent, retries included
 
@@ -92,8 +110,16 @@ class LiveTransport:
         self.client.close()
 
     def url(self, request: Request) -> str:
-        base = self.settings.eutils_url if request.source == "pubmed" else self.settings.ctgov_url
-        return base + request.endpoint
+        if request.source not in self.base_urls:
+            raise SourceError(f"{request.describe()}: no base URL for source {request.source!r}")
+        return self.base_urls[request.source] + request.endpoint
+
+    def limiter(self, source: str) -> RateLimiter:
+        """The source's limiter; a source the caller's own limiters leave out gets the shared one."""
+        if source not in self.limiters:
+            rate = EUROPEPMC_RATE if source == "europepmc" else FULLTEXT_RATE
+            self.limiters[source] = shared_limiter(self.base_urls.get(source) or source, rate)
+        return self.limiters[source]
 
     def params(self, request: Request) -> dict[str, str]:
         params = dict(request.params)
@@ -123,31 +149,54 @@ class LiveTransport:
         ) from None
 
     def _once(self, request: Request) -> Response:
-        self.limiters[request.source].wait()
+        url = self.url(request)
+        self.limiter(request.source).wait()
         self.requests += 1
         where = request.describe()
         try:
-            if request.method == "POST":
-                reply = self.client.post(self.url(request), data=self.params(request))
-            else:
-                reply = self.client.get(self.url(request), params=self.params(request))
+            status, headers, content = self._exchange(request, url, where)
         except httpx.TimeoutException:
             raise RetryableSourceError(f"{where}: timed out") from None
         except httpx.TransportError as exc:  # resets, refused connections, bodies cut short
             raise RetryableSourceError(f"{where}: connection failed ({type(exc).__name__})") from None
-        if reply.status_code in RETRY_STATUS:
+        if status in RETRY_STATUS:
             raise RetryableSourceError(
-                f"{where}: HTTP {reply.status_code}",
-                retry_after=_retry_after(reply.headers.get("Retry-After")),
+                f"{where}: HTTP {status}", retry_after=_retry_after(headers.get("Retry-After"))
             )
         # The key never leaves this method: a service may echo it in any body, whatever the status
         # (NCBI's 200 answer "<ERROR>Invalid API key ...</ERROR>"), and a body is printed or recorded.
-        body = self.redact_bytes(reply.content)
-        if reply.status_code >= 400:
+        body = self.redact_bytes(content)
+        if status >= 400:
             text = body[:200].decode("utf-8", "replace")
-            raise SourceResponseError(f"{where}: HTTP {reply.status_code} {text}")
+            raise SourceResponseError(f"{where}: HTTP {status} {text}")
         _check_complete(body, request, where)
-        return Response(body=body, status=reply.status_code, headers=dict(reply.headers))
+        return Response(body=body, status=status, headers=dict(headers))
+
+    def _exchange(self, request: Request, url: str, where: str) -> tuple[int, httpx.Headers, bytes]:
+        """One HTTP exchange: status, headers, body. A capped source's body is streamed and refused
+        as soon as it passes the cap (a 200 MB PDF never fills memory)."""
+        params = self.params(request) or None  # {} would drop the query of an absolute URL
+        if request.method == "POST":
+            reply = self.client.post(url, data=params)
+            return reply.status_code, reply.headers, reply.content
+        limit = BODY_LIMITS.get(request.source)
+        if limit is None:
+            reply = self.client.get(url, params=params)
+            return reply.status_code, reply.headers, reply.content
+        with self.client.stream("GET", url, params=params) as reply:
+            headers = reply.headers  # case-insensitive, as Retry-After is looked up
+            if reply.status_code in RETRY_STATUS:
+                return reply.status_code, headers, b""
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise SourceResponseError(f"{where}: {int(declared):,} bytes, over the limit of {limit:,}")
+            chunks, size = [], 0
+            for chunk in reply.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise SourceResponseError(f"{where}: more than {limit:,} bytes, over the limit")
+                chunks.append(chunk)
+            return reply.status_code, headers, b"".join(chunks)
 
     def redact(self, text: str) -> str:
         return self.redact_bytes(text.encode("utf-8")).decode("utf-8")
@@ -172,12 +221,20 @@ _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=T
 
 
 def payload_suffix(request: Request) -> str:
-    """ClinicalTrials.gov answers in JSON, the E-utilities in XML."""
-    return ".json" if request.source == "ctgov" else ".xml"
+    """ClinicalTrials.gov and Europe PMC answer in JSON, the E-utilities in XML; full texts are PDFs."""
+    if request.source == "fulltext":
+        return ".pdf"
+    return ".json" if request.source in ("ctgov", "europepmc") else ".xml"
 
 
 def _check_complete(body: bytes, request: Request, where: str) -> None:
     """A body cut off mid-document is a transient fault: retry rather than parse half of it."""
+    if payload_suffix(request) == ".pdf":
+        # A PDF without its end marker was cut off; anything else (an HTML page) is for
+        # check_pdf to refuse, not a fault a retry cures.
+        if b"%PDF-" in body[:1024] and b"%%EOF" not in body[-2048:]:
+            raise RetryableSourceError(f"{where}: incomplete PDF body ({len(body)} bytes)")
+        return
     if payload_suffix(request) == ".json":
         try:
             json.loads(body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,9 @@ class Snapshot:
     def add(self, request: Request, body: bytes, suffix: str) -> Path:
         """Store a payload for a request (used by the record transport and snapshot builders)."""
         key = request.key()
-        name = f"{request.endpoint.strip('/').replace('/', '_') or 'root'}-{key}{suffix}"
+        # A PDF's endpoint is a whole URL: only letters, digits, "._-" reach a file name.
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", request.endpoint.strip("/"))[:80]
+        name = f"{stem or 'root'}-{key}{suffix}"
         relative = Path(request.source) / name
         atomic_write_bytes(self.root / relative, body)
         self.entries[key] = {

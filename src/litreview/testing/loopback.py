@@ -1,7 +1,8 @@
-"""A loopback HTTP server that answers like the E-utilities and ClinicalTrials.gov API v2.
+"""A loopback HTTP server that answers like the E-utilities, ClinicalTrials.gov API v2 and Europe PMC.
 
 It serves a corpus of real PubMed articles (optionally replicated with new PMIDs and spread over
-Entrez dates) and real CT.gov study objects, and injects scripted faults: 429 with Retry-After,
+Entrez dates), real CT.gov study objects, Europe PMC search results and the files (PDFs, or the
+HTML page a publisher sends instead) their links point to, and injects scripted faults: 429 with Retry-After,
 5xx, connection resets, slow answers (timeouts), bodies cut off mid-document, records added
 between esearch and efetch, and a repeated ``nextPageToken``. Tests and benchmarks point
 ``LITREVIEW_EUTILS_URL`` / ``LITREVIEW_CTGOV_URL`` at it; nothing leaves the machine.
@@ -42,7 +43,8 @@ class Article:
 
 @dataclass
 class Fault:
-    """One scripted fault for the next request to ``endpoint`` (esearch.fcgi, efetch.fcgi, studies)."""
+    """One scripted fault for the next request to ``endpoint`` (esearch.fcgi, efetch.fcgi, studies,
+    search for Europe PMC, or a served file's name)."""
 
     endpoint: str
     # 429 | 500 | 502 | 503 | reset | timeout | truncate (hang up mid-body) | cut (short body, honest
@@ -59,6 +61,9 @@ class Corpus:
     articles: dict[str, Article] = field(default_factory=dict)
     studies: list[dict] = field(default_factory=list)
     data_timestamp: str = "2022-08-02T09:00:00"
+    # Europe PMC ``resultType=core`` result objects; "{files}" in their URLs becomes files_url.
+    europepmc: list[dict] = field(default_factory=list)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # name -> (body, content type)
 
 
 def read_articles(path: Path) -> list[bytes]:
@@ -124,6 +129,14 @@ class LoopbackServer:
     def ctgov_url(self) -> str:
         return self.base + "ctgov/"
 
+    @property
+    def europepmc_url(self) -> str:
+        return self.base + "europepmc/"
+
+    @property
+    def files_url(self) -> str:
+        return self.base + "files/"
+
     def inject(self, *faults: Fault) -> None:
         with self._lock:
             for fault in faults:
@@ -180,6 +193,22 @@ class LoopbackServer:
                 self._added += 1
                 xml = with_pmid(templates[k % len(templates)], pmid)
                 self.corpus.articles[pmid] = Article(pmid, date.today(), xml)
+
+    def europepmc_search(self, params: dict[str, str]) -> bytes:
+        """The results naming the article the query names (PMCID:, EXT_ID: ... AND SRC:MED, DOI:)."""
+        query = params.get("query", "")
+        wanted = {
+            "pmcid": re.findall(r"PMCID:(PMC\d+)", query),
+            "pmid": re.findall(r"EXT_ID:(\d+) AND SRC:MED", query),
+            "doi": [d.lower() for d in re.findall(r'DOI:"([^"]+)"', query)],
+        }
+        hits = [
+            r for r in self.corpus.europepmc
+            if any(str(r.get(k, "")).lower() in {v.lower() for v in vs} for k, vs in wanted.items() if vs)
+        ]  # fmt: skip
+        data = {"version": "6.9", "hitCount": len(hits), "request": {"queryString": query},
+                "resultList": {"result": hits}}  # fmt: skip
+        return json.dumps(data).replace("{files}", self.files_url).encode()
 
     def studies(self, params: dict[str, str], repeat_token: bool) -> bytes:
         studies = self.corpus.studies
@@ -267,6 +296,10 @@ def _handler_for(server: LoopbackServer):
                 body, ctype = server.efetch(params), "text/xml"
             elif endpoint == "studies":
                 body, ctype = server.studies(params, kind == "repeat_token"), "application/json"
+            elif endpoint == "search":
+                body, ctype = server.europepmc_search(params), "application/json"
+            elif "/files/" in urlsplit(self.path).path and endpoint in server.corpus.files:
+                body, ctype = server.corpus.files[endpoint]
             elif endpoint == "version":
                 body = json.dumps(
                     {"apiVersion": "2.0.3", "dataTimestamp": server.corpus.data_timestamp}
