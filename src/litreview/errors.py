@@ -38,9 +38,8 @@ def _where(path: str | None, line: int | None, key: str | None, rule_id: str | N
     return where
 
 
-class ConfigError(LitreviewError):
-    """The protocol or the settings cannot be used: the file, the line, the key path
-    (``screening.rules[2].outcome``, tables counted from 1) and what is wrong, each a field."""
+class _Located(LitreviewError):
+    """An error in a protocol file: the file, the line, the key path and the rule, each a field."""
 
     def __init__(
         self,
@@ -57,6 +56,11 @@ class ConfigError(LitreviewError):
         self.rule_id = rule_id
         self.problem = message
         super().__init__(_where(self.path, line, key, rule_id) + message)
+
+
+class ConfigError(_Located):
+    """The protocol or the settings cannot be used: the file, the line, the key path
+    (``screening.rules[2].outcome``, tables counted from 1) and what is wrong, each a field."""
 
 
 class QueryError(LitreviewError):
@@ -115,7 +119,7 @@ class RecordParseError(LitreviewError):
         super().__init__(f"{where}: {message}")
 
 
-class ScreeningRuleError(LitreviewError):
+class ScreeningRuleError(_Located):
     """A screening rule or a decisions file is invalid. Its fields say where, so no caller reads the
     message: ``rule_id`` and ``key`` (the key path in review.toml) for a rule, ``problems`` (one per
     row) for a decisions file, ``path`` and ``line`` where known."""
@@ -130,13 +134,8 @@ class ScreeningRuleError(LitreviewError):
         rule_id: str | None = None,
         problems: tuple[str, ...] = (),
     ):
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.key = key
-        self.rule_id = rule_id
-        self.problem = message
         self.problems = problems
-        super().__init__(_where(self.path, line, key, rule_id) + message)
+        super().__init__(message, path=path, line=line, key=key, rule_id=rule_id)
 
 
 class FullTextError(LitreviewError):
