@@ -18,9 +18,12 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-import pandas as pd
+from litreview.errors import ConfigError, WorkspaceError
 
-from litreview.errors import WorkspaceError
+try:
+    import pandas as pd
+except ImportError as exc:  # an extra: the pipeline, the CLI and the workbench never need pandas
+    raise ConfigError("litreview.Workspace needs pandas: pip install 'litreview-sr[notebook]'") from exc
 from litreview.report.prisma2020_csv import TEMPLATE, template_values
 from litreview.report.record_list import RECORD_COLUMNS, record_row
 from litreview.screen.commands import policy_of

@@ -22,6 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from litreview.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class StopCheck:
@@ -55,7 +57,12 @@ def check(
     if bias == 1.0:
         p = h0_p_value(labels, total, recall_target)
     else:
-        from buscarpy import calculate_h0
+        try:
+            from buscarpy import calculate_h0
+        except ImportError as exc:  # an extra: the default (bias 1) test is computed here
+            raise ConfigError(
+                "a biased stopping test needs buscarpy: pip install 'litreview-sr[reference]'"
+            ) from exc
 
         p = float(calculate_h0(list(labels), total, recall_target=recall_target, bias=bias))
         p = 1.0 if math.isnan(p) else p
