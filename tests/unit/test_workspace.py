@@ -85,8 +85,10 @@ def test_pair_verdicts_latest_counts_and_all_are_logged(tmp_path):
         assert ws.pair_verdicts() == {("pubmed:1", "pubmed:2"): "same"}
         log = ws.pair_decision_log()
         assert [(r["verdict"], r["reviewer"]) for r in log] == [("distinct", "ana"), ("same", "ben")]
-        with pytest.raises(ValueError):
+        with pytest.raises(WorkspaceError, match="unknown verdict .maybe."):
             ws.decide_pair("pubmed:1", "pubmed:2", "maybe", "ana")
+        with pytest.raises(WorkspaceError, match="no table 'pairs'"):  # only the schema's tables
+            ws.count("pairs")
 
 
 def test_other_review_is_refused(tmp_path):

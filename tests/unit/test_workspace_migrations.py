@@ -9,14 +9,115 @@ import json
 import sqlite3
 
 import pytest
+from sqlalchemy import inspect
 from tests.unit.test_cli import run_cli
 
 from litreview.errors import WorkspaceError
 from litreview.records import Citation
-from litreview.store.migrations.run import head, revision, schema_tables
+from litreview.store import schema
+from litreview.store.migrations.run import head, revision
+from litreview.store.schema import table_columns
 from litreview.store.workspace import Workspace
 
-LEGACY = __import__("importlib").import_module("litreview.store.migrations.versions.v0001_initial").TABLES
+# the schema as litreview wrote it before migrations (schema 1), in its own words
+LEGACY = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'review',
+    manifest TEXT
+);
+CREATE TABLE IF NOT EXISTS payloads (
+    run_id TEXT NOT NULL REFERENCES runs(run_id),
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (run_id, source, path)
+);
+CREATE TABLE IF NOT EXISTS records (
+    record_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    native_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_run_id TEXT NOT NULL,
+    last_run_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS record_versions (
+    record_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    data TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (record_id, content_hash)
+);
+CREATE TABLE IF NOT EXISTS run_records (
+    run_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (run_id, record_id)
+);
+CREATE TABLE IF NOT EXISTS links (
+    record_id TEXT NOT NULL,
+    linked_to TEXT NOT NULL,
+    link_type TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    score REAL NOT NULL,
+    run_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT,
+    PRIMARY KEY (record_id, linked_to, link_type)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    record_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    PRIMARY KEY (record_id, stage, origin, reviewer)
+);
+CREATE TABLE IF NOT EXISTS pair_decisions (
+    record_a TEXT NOT NULL,
+    record_b TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decision_history (
+    record_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    batch TEXT NOT NULL
+);
+"""
+# what revision 0002 added, as the code before SQLAlchemy's DDL wrote it on SQLite
+ACCOUNTS_NOTES = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notes (
+    record_id TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    note TEXT NOT NULL,
+    written_at TEXT NOT NULL
+);
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version VALUES ('0002');
+"""
 
 
 def legacy_workspace(root):
@@ -55,7 +156,7 @@ def columns(db_file):
 def test_a_new_workspace_is_at_the_head_with_the_same_tables_on_both_backends(tmp_path, cluster):
     with Workspace(tmp_path / "ws", "rev") as ws:
         assert revision(ws.conn) == head()
-    assert columns(tmp_path / "ws" / "workspace.sqlite") == schema_tables()
+    assert columns(tmp_path / "ws" / "workspace.sqlite") == table_columns()
     url = cluster.create("migrations_same")
     with Workspace(tmp_path, "rev", url) as ws:
         assert revision(ws.conn) == head()
@@ -67,8 +168,86 @@ def test_a_new_workspace_is_at_the_head_with_the_same_tables_on_both_backends(tm
     for table, column in found:
         if column != "rowid":  # the write-order column PostgreSQL tables need (SQLite has its own)
             on_postgres.setdefault(table, []).append(column)
-    assert on_postgres == schema_tables()
+    assert on_postgres == table_columns()
     assert "users" in on_postgres and "decision_history" in on_postgres
+
+
+def described(database, dialect: str) -> dict[str, dict[str, object]]:
+    """Each table's columns (name, type as the dialect writes it, nullable, default), primary key,
+    foreign keys and indexes, as the database's own catalog reports them."""
+    seen = inspect(database.connection)
+    out: dict[str, dict[str, object]] = {}
+    for table in sorted(set(seen.get_table_names()) - {"alembic_version"}):
+        out[table] = {
+            "columns": [
+                (
+                    c["name"],
+                    c["type"].compile(dialect=database.engine.dialect),
+                    c["nullable"],
+                    _default(c["default"]),
+                )
+                for c in seen.get_columns(table)
+            ],
+            "primary key": seen.get_pk_constraint(table)["constrained_columns"],
+            "foreign keys": [
+                (f["constrained_columns"], f["referred_table"], f["referred_columns"])
+                for f in seen.get_foreign_keys(table)
+            ],
+            "indexes": [(i["column_names"], bool(i["unique"])) for i in seen.get_indexes(table)],
+        }
+    return out
+
+
+def _default(value):
+    return None if value is None else str(value).removesuffix("::text")
+
+
+def declared(database, dialect: str) -> dict[str, dict[str, object]]:
+    """What schema.py says those reports must be on ``dialect``."""
+    compiler = database.engine.dialect
+    out: dict[str, dict[str, object]] = {}
+    for table in schema.TABLES:
+        cols = [
+            (c.name, c.type.compile(dialect=compiler), c.nullable and not (dialect != "sqlite" and c.primary_key),
+             None if c.server_default is None else c.server_default.arg.text)
+            for c in table.columns
+        ]  # fmt: skip
+        keys = [c.name for c in table.primary_key.columns]
+        if dialect != "sqlite" and table.name in schema.ORDERED_TABLES:
+            cols.insert(0, ("rowid", "BIGINT", False, f"nextval('{table.name}_rowid_seq'::regclass)"))
+            keys = ["rowid"]
+        out[table.name] = {
+            "columns": cols,
+            "primary key": keys,
+            "foreign keys": [
+                ([f.parent.name], f.column.table.name, [f.column.name]) for f in table.foreign_keys
+            ],
+            "indexes": [([c.name for c in i.columns], bool(i.unique)) for i in table.indexes],
+        }
+    return dict(sorted(out.items()))
+
+
+def test_the_migrations_build_exactly_the_schema_that_schema_py_declares(tmp_path, cluster):
+    url = cluster.create("migrations_declared")
+    for workspace in (Workspace(tmp_path / "ws", "rev"), Workspace(tmp_path, "rev", url)):
+        with workspace as ws:
+            dialect = ws.conn.dialect
+            assert described(ws.conn, dialect) == declared(ws.conn, dialect), dialect
+    assert list(table_columns())[:2] == ["meta", "runs"] and table_columns()["users"][-1] == "session_version"
+
+
+def test_a_workspace_the_code_before_wrote_at_revision_0002_upgrades(tmp_path, monkeypatch, capsys):
+    root = legacy_workspace(tmp_path / "old")
+    with sqlite3.connect(root / "workspace.sqlite") as db:
+        db.executescript(ACCOUNTS_NOTES)
+        db.execute("INSERT INTO users VALUES ('ana', 'lead', 'hash', '2025-01-01T00:00:00Z')")
+    code, out = run_cli(monkeypatch, capsys, "workspace", "upgrade", str(root))
+    assert code == 0 and f"0002 to schema {head()}" in out.out, out.out + out.err
+    assert columns(root / "workspace.sqlite") == table_columns()
+    with Workspace.existing(root) as ws:
+        assert ws.session("ana") == ("lead", 0) and [r.title for r in ws.records()] == ["Old"]
+        ws.end_sessions("ana")
+        assert ws.session("ana") == ("lead", 1)
 
 
 def test_a_workspace_from_before_migrations_is_refused_until_upgraded(tmp_path, monkeypatch, capsys):

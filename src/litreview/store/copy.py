@@ -11,16 +11,12 @@ from typing import Any
 
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
-from litreview.store.database import ORDERED_TABLES, is_database_url, shown_location
-from litreview.store.migrations.run import schema_tables
+from litreview.store.database import insert_row, is_database_url, shown_location
+from litreview.store.schema import ORDERED_TABLES, TABLES, table_columns
 from litreview.store.workspace import Workspace
 
 BATCH = 1000
-
-
-def table_columns() -> dict[str, list[str]]:
-    """Each table of the current schema and its columns, in order."""
-    return schema_tables()
+__all__ = ["copy_workspace", "table_columns", "table_digest"]
 
 
 def _rows(workspace: Workspace, table: str, columns: list[str]):
@@ -53,15 +49,15 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
         if taken:
             raise WorkspaceError(f"{dst.where}: not empty ({', '.join(taken)}); copy into a new workspace")
         with dst.transaction():
-            for table, names in columns.items():
-                marks = ", ".join("?" * len(names))
+            for table in TABLES:
+                names = columns[table.name]
                 conflict = (
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value" if table == "meta" else ""
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value" if table.name == "meta" else ""
                 )
-                sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}){conflict}"
-                batch: list[tuple[Any, ...]] = []
-                for row in _rows(src, table, names):
-                    batch.append(row)
+                sql = insert_row(table, conflict)
+                batch: list[dict[str, Any]] = []
+                for row in _rows(src, table.name, names):
+                    batch.append(dict(zip(names, row, strict=True)))
                     if len(batch) == BATCH:
                         dst.conn.executemany(sql, batch)
                         batch = []

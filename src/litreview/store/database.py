@@ -1,38 +1,22 @@
 """One connection to a workspace's database through SQLAlchemy Core.
 
 The workspace writes its SQL once, in the subset SQLite and PostgreSQL both speak (``ON CONFLICT``
-upserts, explicit column lists, ``?`` placeholders), and manages its own transactions (``BEGIN``,
-savepoints), so the connection runs in autocommit mode and nothing begins or commits behind the
-workspace's back. What differs between the engines is said here, in one place.
+upserts, explicit column lists), with named parameters (``:name``) that SQLAlchemy binds as each
+driver wants, and manages its own transactions (``BEGIN``, savepoints), so the connection runs in
+autocommit mode and nothing begins or commits behind the workspace's back. What differs between the
+engines is said here, in one place.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Executable, Table, TextClause, create_engine, event, text
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.pool import NullPool, StaticPool
-
-# PostgreSQL: the same tables; REAL is single precision there, and the tables read in the order
-# rows were written get the ordering column SQLite gives every table (rowid).
-ORDERED_TABLES = ("pair_decisions", "decision_history", "notes")
-
-
-def adapt_ddl(ddl: str, dialect: str) -> list[str]:
-    """The statements of SQLite DDL as ``dialect`` needs them (the migrations are written in SQLite's)."""
-    if dialect != "sqlite":
-        ddl = ddl.replace("REAL NOT NULL", "DOUBLE PRECISION NOT NULL")
-        for table in ORDERED_TABLES:
-            ddl = ddl.replace(
-                f"CREATE TABLE IF NOT EXISTS {table} (",
-                f"CREATE TABLE IF NOT EXISTS {table} (\n    rowid BIGSERIAL PRIMARY KEY,",
-            )
-    return [statement.strip() for statement in ddl.split(";") if statement.strip()]
-
 
 URL_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 # a row when this PostgreSQL server was built with lz4 (TOAST compression of records' JSON)
@@ -78,6 +62,17 @@ def has_password(url: str) -> bool:
     return bool(make_url(postgres_driver_url(url)).password)
 
 
+def statement(sql: str | Executable) -> Executable:
+    return text(sql) if isinstance(sql, str) else sql
+
+
+def insert_row(table: Table, tail: str = "") -> TextClause:
+    """``INSERT INTO table (every column) VALUES (:each column)``, then ``tail`` (an ``ON CONFLICT``)."""
+    names = [column.name for column in table.columns]
+    values = ", ".join(f":{name}" for name in names)
+    return text(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({values}){tail}")
+
+
 class Rows:
     """A statement's result as plain tuples, like a DB-API cursor (``rowcount``, ``columns``)."""
 
@@ -106,11 +101,15 @@ class Database:
         self.engine = engine
         self.dialect = engine.dialect.name
         self._conn: Connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._compiled: dict[
+            str, str
+        ] = {}  # executemany's statements as the driver takes them, by their text
 
     @classmethod
     def over_sqlite(cls, connect: Callable[[], sqlite3.Connection]) -> Database:
         """A SQLite connection the caller makes (its flags, pragmas and checks stay the caller's)."""
-        engine = create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+        # sqlite3 takes :name parameters from a dict itself (SQLAlchemy's default for it is ?)
+        engine = create_engine("sqlite://", creator=connect, poolclass=StaticPool, paramstyle="named")
 
         @event.listens_for(engine, "connect")
         def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
@@ -132,17 +131,23 @@ class Database:
             database.execute("SET default_toast_compression = lz4")
         return database
 
-    def _sql(self, sql: str) -> str:
-        # psycopg's placeholders are %s; the workspace's SQL never holds a literal % or ?
-        return sql if self.dialect == "sqlite" else sql.replace("?", "%s")
+    def execute(self, sql: str | Executable, params: Mapping[str, Any] | None = None) -> Rows:
+        """Run one statement: SQL text with ``:name`` parameters, or a SQLAlchemy Core statement."""
+        return Rows(self._conn.execute(statement(sql), params or {}))
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
-        return Rows(self._conn.exec_driver_sql(self._sql(sql), tuple(params)))
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        batch = [tuple(row) for row in rows]
+    def executemany(self, sql: str | TextClause, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Run one statement for every row of parameters, in one driver call (executemany)."""
+        batch = rows if isinstance(rows, list) else list(rows)
         if batch:
-            self._conn.exec_driver_sql(self._sql(sql), batch)
+            # SQLAlchemy writes the statement in the driver's own parameter style (once); the rows go
+            # to the driver as they are: its per-row parameter handling tripled the cost of an insert
+            self._conn.exec_driver_sql(self._for_driver(sql), batch)
+
+    def _for_driver(self, sql: str | TextClause) -> str:
+        key = sql if isinstance(sql, str) else sql.text
+        if key not in self._compiled:
+            self._compiled[key] = statement(sql).compile(dialect=self.engine.dialect).string
+        return self._compiled[key]
 
     @property
     def begin(self) -> str:

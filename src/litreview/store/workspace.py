@@ -24,12 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import TextClause, bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from litreview.errors import WorkspaceError
 from litreview.files import refuse_symlink
 from litreview.records import PAIR_VERDICTS, Decision, Link, Record, from_dict, stored_form
-from litreview.store.database import Database, has_password, is_database_url, shown_url
+from litreview.store import schema
+from litreview.store.database import Database, has_password, insert_row, is_database_url, shown_url
 
 DB_NAME = "workspace.sqlite"
 STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)
@@ -37,6 +39,49 @@ READ_PAGE = 1000  # records per page when every record is read (about 2 MB of JS
 
 
 ADVISORY_LOCK = 0x6C697472  # "litr": the per-database lock a run or update holds on PostgreSQL
+
+# the statements run per batch or per decision, parsed once
+INSERT_META = insert_row(schema.meta)
+UPSERT_META = insert_row(schema.meta, " ON CONFLICT(key) DO UPDATE SET value=excluded.value")
+INSERT_PAYLOAD = insert_row(schema.payloads, " ON CONFLICT DO NOTHING")
+INSERT_RECORD = insert_row(schema.records)
+INSERT_VERSION = insert_row(schema.record_versions, " ON CONFLICT DO NOTHING")
+INSERT_RUN_RECORD = insert_row(schema.run_records, " ON CONFLICT DO NOTHING")
+INSERT_LINK = insert_row(schema.links)
+INSERT_DECISION = insert_row(schema.decisions)
+UPSERT_HUMAN_DECISION = insert_row(
+    schema.decisions,
+    " ON CONFLICT(record_id, stage, origin, reviewer) DO UPDATE SET decision=excluded.decision, "
+    "reason=excluded.reason, rule_id=excluded.rule_id, decided_at=excluded.decided_at, batch=excluded.batch",
+)
+INSERT_HISTORY = insert_row(schema.decision_history)
+DECISION_COLUMNS = "record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at"  # Decision's
+
+
+def _among(sql: str) -> TextClause:
+    # ``:ids`` is a list: SQLAlchemy writes one parameter per id (IN (?, ?, ...) or %(ids_1)s, ...)
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+KNOWN_HASHES = _among("SELECT record_id, content_hash FROM records WHERE record_id IN :ids")
+RECORDS_DATA = _among("SELECT record_id, data FROM records WHERE record_id IN :ids")
+NOTES_ON = _among(
+    "SELECT record_id, reviewer, written_at, note FROM notes WHERE record_id IN :ids ORDER BY rowid"
+)
+DECISIONS_ON = _among(
+    f"SELECT {DECISION_COLUMNS} FROM decisions WHERE record_id IN :ids ORDER BY record_id, stage, origin, reviewer"
+)
+
+
+def _decision_row(d: Decision, origin: str, reviewer: str, when: str, batch: str) -> dict[str, str]:
+    return {"record_id": d.record_id, "stage": d.stage, "origin": origin, "reviewer": reviewer,
+            "decision": d.decision, "reason": d.reason, "rule_id": d.rule_id, "decided_at": when,
+            "batch": batch}  # fmt: skip
+
+
+def _link_row(link: Link, link_type: str, run_id: str) -> dict[str, Any]:
+    return {"record_id": link.record_id, "linked_to": link.linked_to, "link_type": link_type,
+            "rule": link.rule, "score": link.score, "run_id": run_id}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -340,7 +385,7 @@ class Workspace:
         row = self.conn.execute("SELECT value FROM meta WHERE key='review_id'").fetchone()
         if row is None:
             with self.transaction():
-                self.conn.execute("INSERT INTO meta VALUES ('review_id', ?)", (self.review_id,))
+                self.conn.execute(INSERT_META, {"key": "review_id", "value": self.review_id})
         elif row[0] != self.review_id:
             raise WorkspaceError(
                 f"{self.where}: workspace belongs to review {row[0]!r}, not {self.review_id!r}"
@@ -348,15 +393,12 @@ class Workspace:
 
     def meta(self, key: str) -> Any:
         """A setting the workspace keeps between runs (JSON), or None."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (f"json:{key}",)).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key=:key", {"key": f"json:{key}"}).fetchone()
         return json.loads(row[0]) if row else None
 
     def set_meta(self, key: str, value: Any) -> None:
         """Keep a setting (inside the caller's transaction)."""
-        self.conn.execute(
-            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-            (f"json:{key}", json.dumps(value, sort_keys=True)),
-        )
+        self.conn.execute(UPSERT_META, {"key": f"json:{key}", "value": json.dumps(value, sort_keys=True)})
 
     def lock(self, wait: float = 0.0) -> None:
         """Hold an exclusive lock so only one run or update uses the workspace at a time; ``wait``
@@ -391,7 +433,8 @@ class Workspace:
         # a session-level advisory lock: held until unlock or the connection ends (a killed worker
         # loses it with its connection, so a crash never leaves the workspace locked)
         deadline = time.monotonic() + wait
-        while not self.conn.execute("SELECT pg_try_advisory_lock(?)", (ADVISORY_LOCK,)).fetchall()[0][0]:
+        take = "SELECT pg_try_advisory_lock(:key)"
+        while not self.conn.execute(take, {"key": ADVISORY_LOCK}).fetchall()[0][0]:
             if time.monotonic() >= deadline:
                 raise WorkspaceError(
                     f"{self.where}: another litreview run is using this workspace; wait for it to finish"
@@ -401,7 +444,7 @@ class Workspace:
 
     def unlock(self) -> None:
         if self._db_locked and self._conn is not None:
-            self._conn.execute("SELECT pg_advisory_unlock(?)", (ADVISORY_LOCK,))
+            self._conn.execute("SELECT pg_advisory_unlock(:key)", {"key": ADVISORY_LOCK})
             self._db_locked = False
         if self._lock is not None:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
@@ -438,25 +481,31 @@ class Workspace:
     def start_run(self, run_id: str, *, kind: str = "review") -> None:
         check_run_id(run_id)
         self.conn.execute(
-            "INSERT INTO runs(run_id, started_at, status, kind) VALUES (?, ?, 'running', ?) "
+            "INSERT INTO runs(run_id, started_at, status, kind) VALUES (:run_id, :now, 'running', :kind) "
             "ON CONFLICT(run_id) DO UPDATE SET status='running'",
-            (run_id, utc_now(), kind),
+            {"run_id": run_id, "now": utc_now(), "kind": kind},
         )
 
     def finish_run(self, run_id: str, manifest: dict[str, Any]) -> None:
         self.conn.execute(
-            "UPDATE runs SET finished_at=?, status='finished', manifest=? WHERE run_id=?",
-            (utc_now(), json.dumps(manifest, sort_keys=True), run_id),
+            "UPDATE runs SET finished_at=:now, status='finished', manifest=:manifest WHERE run_id=:run_id",
+            {"now": utc_now(), "manifest": json.dumps(manifest, sort_keys=True), "run_id": run_id},
         )
 
     def fail_run(self, run_id: str, message: str) -> None:
         """Mark a run failed (after its transaction rolled back); a finished run of that id stays."""
         with self.transaction():
             self.conn.execute(
-                "INSERT INTO runs(run_id, started_at, finished_at, status, manifest) VALUES (?, ?, ?, 'failed', ?) "
+                "INSERT INTO runs(run_id, started_at, finished_at, status, manifest) "
+                "VALUES (:run_id, :started, :finished, 'failed', :manifest) "
                 "ON CONFLICT(run_id) DO UPDATE SET status='failed', finished_at=excluded.finished_at, "
                 "manifest=excluded.manifest WHERE runs.status != 'finished'",
-                (run_id, utc_now(), utc_now(), json.dumps({"error": message})),
+                {
+                    "run_id": run_id,
+                    "started": utc_now(),
+                    "finished": utc_now(),
+                    "manifest": json.dumps({"error": message}),
+                },
             )
 
     def runs(self) -> list[dict[str, Any]]:
@@ -480,7 +529,7 @@ class Workspace:
 
     def add_payload(self, run_id: str, source: str, path: str, sha256: str) -> None:
         self.conn.execute(
-            "INSERT INTO payloads VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (run_id, source, path, sha256)
+            INSERT_PAYLOAD, {"run_id": run_id, "source": source, "path": path, "sha256": sha256}
         )
 
     # -- records -------------------------------------------------------------------------------
@@ -499,32 +548,34 @@ class Workspace:
     def _store_batch(self, run_id: str, batch: list[Record], stats: StoreStats) -> StoreStats:
         conn = self.conn
         encoded = {r.record_id: (r, *stored_form(r)) for r in batch}
-        marks = ",".join("?" * len(encoded))
-        known: dict[str, str] = dict(conn.execute(f"SELECT record_id, content_hash FROM records WHERE record_id IN ({marks})",
-                                  list(encoded)))  # fmt: skip
+        known: dict[str, str] = dict(conn.execute(KNOWN_HASHES, {"ids": list(encoded)}))
         new, changed, unchanged = [], [], []
         for record_id, (record, data, digest) in encoded.items():
             if record_id not in known:
-                new.append(
-                    (record_id, record.source, record.native_id, record.kind, data, digest, run_id, run_id)
-                )
+                new.append({"record_id": record_id, "source": record.source, "native_id": record.native_id,
+                            "kind": record.kind, "data": data, "content_hash": digest,
+                            "first_run_id": run_id, "last_run_id": run_id})  # fmt: skip
             elif known[record_id] != digest:
-                changed.append((data, digest, run_id, record_id))
+                changed.append(
+                    {"record_id": record_id, "data": data, "content_hash": digest, "run_id": run_id}
+                )
             else:
-                unchanged.append((run_id, record_id))
-        conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new)
+                unchanged.append({"record_id": record_id, "run_id": run_id})
+        conn.executemany(INSERT_RECORD, new)
         conn.executemany(
-            "UPDATE records SET data=?, content_hash=?, last_run_id=? WHERE record_id=?", changed
+            "UPDATE records SET data=:data, content_hash=:content_hash, last_run_id=:run_id "
+            "WHERE record_id=:record_id",
+            changed,
         )
-        conn.executemany("UPDATE records SET last_run_id=? WHERE record_id=?", unchanged)
+        conn.executemany("UPDATE records SET last_run_id=:run_id WHERE record_id=:record_id", unchanged)
         conn.executemany(  # every version a record has had (unchanged ones are there already)
-            "INSERT INTO record_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [(row[0], row[5], row[4], run_id) for row in new]
-            + [(row[3], row[1], row[0], run_id) for row in changed],
-        )
+            INSERT_VERSION,
+            [{"record_id": row["record_id"], "content_hash": row["content_hash"], "data": row["data"],
+              "run_id": run_id} for row in [*new, *changed]],
+        )  # fmt: skip
         conn.executemany(
-            "INSERT INTO run_records VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            [(run_id, r.record_id, r.source) for r in batch],
+            INSERT_RUN_RECORD,
+            [{"run_id": run_id, "record_id": r.record_id, "source": r.source} for r in batch],
         )
         return StoreStats(
             stats.new + len(new), stats.changed + len(changed), stats.unchanged + len(unchanged)
@@ -555,12 +606,7 @@ class Workspace:
         ids = list(record_ids)
         for start in range(0, len(ids), STORE_BATCH):
             chunk = ids[start : start + STORE_BATCH]
-            found = dict(
-                self.conn.execute(
-                    f"SELECT record_id, data FROM records WHERE record_id IN ({', '.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
+            found = dict(self.conn.execute(RECORDS_DATA, {"ids": chunk}).fetchall())
             for record_id in chunk:
                 if record_id in found:
                     yield from_dict(json.loads(found[record_id]))
@@ -573,9 +619,9 @@ class Workspace:
         while more:
             rows = self.conn.execute(
                 "SELECT record_id, data FROM records "
-                + ("WHERE record_id > ? " if after is not None else "")
-                + f"ORDER BY record_id LIMIT {READ_PAGE}",
-                () if after is None else (after,),
+                + ("WHERE record_id > :after " if after is not None else "")
+                + "ORDER BY record_id LIMIT :page",
+                {"after": after, "page": READ_PAGE},
             ).fetchall()
             more, after = len(rows) == READ_PAGE, rows[-1][0] if rows else None
             for _, data in rows:
@@ -584,30 +630,29 @@ class Workspace:
 
     def run_record_ids(self, run_id: str) -> list[str]:
         rows = self.conn.execute(
-            "SELECT record_id FROM run_records WHERE run_id=? ORDER BY record_id", (run_id,)
+            "SELECT record_id FROM run_records WHERE run_id=:run_id ORDER BY record_id", {"run_id": run_id}
         )
         return [r[0] for r in rows]
 
     def count(self, table: str) -> int:
-        from litreview.store.migrations.run import schema_tables
-
-        if table not in schema_tables():
-            raise ValueError(table)
-        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0])
+        """The rows of one of the schema's tables."""
+        if table not in schema.metadata.tables:
+            raise WorkspaceError(f"{self.where}: no table {table!r} in a workspace")
+        rows = self.conn.execute(select(func.count()).select_from(schema.metadata.tables[table]))
+        return int(rows.fetchall()[0][0])
 
     # -- links ---------------------------------------------------------------------------------
     def links(self, link_type: str | None = None, *, include_undone: bool = False) -> list[Link]:
         query = "SELECT record_id, linked_to, link_type, rule, score FROM links"
-        clauses, args = [], []
+        clauses = []
         if link_type:
-            clauses.append("link_type=?")
-            args.append(link_type)
+            clauses.append("link_type=:link_type")
         if not include_undone:
             clauses.append("undone_at IS NULL")
         if clauses:
             query += " WHERE " + " AND ".join(clauses)
         query += " ORDER BY record_id, linked_to"
-        return [Link(*row) for row in self.conn.execute(query, args)]
+        return [Link(*row) for row in self.conn.execute(query, {"link_type": link_type})]
 
     def replace_links(self, run_id: str, link_type: str, links: Iterable[Link]) -> tuple[int, int]:
         """Make ``links`` the active links of ``link_type``: links no longer made are stamped undone
@@ -618,23 +663,25 @@ class Workspace:
         gone = active - wanted.keys()
         now = utc_now()
         self.conn.executemany(
-            "UPDATE links SET undone_at=? WHERE record_id=? AND linked_to=? AND link_type=?",
-            [(now, record_id, linked_to, link_type) for record_id, linked_to in sorted(gone)],
+            "UPDATE links SET undone_at=:now WHERE record_id=:record_id AND linked_to=:linked_to "
+            "AND link_type=:link_type",
+            [{"now": now, "record_id": a, "linked_to": b, "link_type": link_type} for a, b in sorted(gone)],
         )
         new = sorted(wanted.keys() - active)
         undone = {(a, b) for a, b, _ in self.conn.execute(  # made again after being undone: active again
-            "SELECT record_id, linked_to, undone_at FROM links WHERE link_type=? AND undone_at IS NOT NULL",
-            (link_type,),
+            "SELECT record_id, linked_to, undone_at FROM links WHERE link_type=:link_type AND undone_at IS NOT NULL",
+            {"link_type": link_type},
         )} & set(new)  # fmt: skip
         revived = [wanted[k] for k in new if k in undone]
         fresh = [wanted[k] for k in new if k not in undone]
         self.conn.executemany(
-            "UPDATE links SET undone_at=NULL, rule=?, score=?, run_id=? WHERE record_id=? AND linked_to=? AND link_type=?",
-            [(x.rule, x.score, run_id, x.record_id, x.linked_to, link_type) for x in revived],
+            "UPDATE links SET undone_at=NULL, rule=:rule, score=:score, run_id=:run_id "
+            "WHERE record_id=:record_id AND linked_to=:linked_to AND link_type=:link_type",
+            [_link_row(x, link_type, run_id) for x in revived],
         )
         self.conn.executemany(
-            "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            [(x.record_id, x.linked_to, link_type, x.rule, x.score, run_id, now) for x in fresh],
+            INSERT_LINK,
+            [{**_link_row(x, link_type, run_id), "created_at": now, "undone_at": None} for x in fresh],
         )
         return len(new), len(gone)
 
@@ -645,12 +692,13 @@ class Workspace:
         """Log a reviewer's verdict that two records are the same item or distinct ones; the latest
         verdict on a pair counts, and every earlier one stays in the log."""
         if verdict not in PAIR_VERDICTS:
-            raise ValueError(verdict)
+            raise WorkspaceError(f"unknown verdict {verdict!r} (choose {', '.join(PAIR_VERDICTS)})")
         a, b = sorted((record_a, record_b))
         self.conn.execute(
-            "INSERT INTO pair_decisions (record_a, record_b, verdict, reviewer, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (a, b, verdict, reviewer, reason, utc_now()),
-        )
+            insert_row(schema.pair_decisions),
+            {"record_a": a, "record_b": b, "verdict": verdict, "reviewer": reviewer, "reason": reason,
+             "decided_at": utc_now()},
+        )  # fmt: skip
 
     def pair_verdicts(self) -> dict[tuple[str, str], str]:
         """The verdict that counts for each decided pair (sorted ids), the latest one."""
@@ -670,11 +718,12 @@ class Workspace:
     ) -> int:
         """Remake the automatic decisions of ``record_ids``; human rows are never touched here."""
         self.conn.executemany(
-            "DELETE FROM decisions WHERE origin='auto' AND record_id=?", [(r,) for r in record_ids]
+            "DELETE FROM decisions WHERE origin='auto' AND record_id=:record_id",
+            [{"record_id": r} for r in record_ids],
         )
         now = utc_now()
-        rows = [(d.record_id, d.stage, d.decision, d.reason, d.rule_id, now, run_id) for d in decisions]
-        self.conn.executemany("INSERT INTO decisions VALUES (?, ?, 'auto', '', ?, ?, ?, ?, ?)", rows)
+        rows = [_decision_row(d, "auto", "", now, run_id) for d in decisions]
+        self.conn.executemany(INSERT_DECISION, rows)
         return len(rows)
 
     def add_human_decisions(self, batch: str, decisions: Iterable[Decision]) -> int:
@@ -683,18 +732,9 @@ class Workspace:
         now, count = utc_now(), 0
         for d in decisions:
             when = d.decided_at or now
-            self.conn.execute(
-                "INSERT INTO decisions VALUES (?, ?, 'human', ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(record_id, stage, origin, reviewer) DO UPDATE SET decision=excluded.decision, "
-                "reason=excluded.reason, rule_id=excluded.rule_id, decided_at=excluded.decided_at, "
-                "batch=excluded.batch",
-                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.rule_id, when, batch),
-            )
-            self.conn.execute(
-                "INSERT INTO decision_history (record_id, stage, reviewer, decision, reason, decided_at, batch) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (d.record_id, d.stage, d.reviewer, d.decision, d.reason, when, batch),
-            )
+            row = _decision_row(d, "human", d.reviewer, when, batch)
+            self.conn.execute(UPSERT_HUMAN_DECISION, row)
+            self.conn.execute(INSERT_HISTORY, row)
             count += 1
         return count
 
@@ -708,29 +748,31 @@ class Workspace:
     def withdraw_decision(self, record_id: str, stage: str, reviewer: str, batch: str) -> Decision | None:
         """Take back a reviewer's decision (an undo): it stops counting, and the history keeps both
         the decision and its withdrawal."""
+        which = {"record_id": record_id, "stage": stage, "reviewer": reviewer}
         row = self.conn.execute(
             "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-            "WHERE record_id=? AND stage=? AND origin='human' AND reviewer=?",
-            (record_id, stage, reviewer),
+            "WHERE record_id=:record_id AND stage=:stage AND origin='human' AND reviewer=:reviewer",
+            which,
         ).fetchone()
         if row is None:
             return None
         self.conn.execute(
-            "DELETE FROM decisions WHERE record_id=? AND stage=? AND origin='human' AND reviewer=?",
-            (record_id, stage, reviewer),
+            "DELETE FROM decisions WHERE record_id=:record_id AND stage=:stage AND origin='human' "
+            "AND reviewer=:reviewer",
+            which,
         )
         self.conn.execute(
-            "INSERT INTO decision_history (record_id, stage, reviewer, decision, reason, decided_at, batch) "
-            "VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)",
-            (record_id, stage, reviewer, f"withdrew {row[2]}", utc_now(), batch),
-        )
+            INSERT_HISTORY,
+            {**which, "decision": "withdrawn", "reason": f"withdrew {row[2]}", "decided_at": utc_now(),
+             "batch": batch},
+        )  # fmt: skip
         return Decision(*row)
 
     def decision_history(self, record_id: str) -> list[dict[str, str]]:
         cur = self.conn.execute(
             "SELECT stage, reviewer, decision, reason, decided_at, batch FROM decision_history "
-            "WHERE record_id=? ORDER BY rowid",
-            (record_id,),
+            "WHERE record_id=:record_id ORDER BY rowid",
+            {"record_id": record_id},
         )
         names = cur.columns()
         return [dict(zip(names, row, strict=True)) for row in cur]
@@ -739,8 +781,8 @@ class Workspace:
         """One reviewer's own decisions at one stage, oldest first (what blind screening may show them)."""
         rows = self.conn.execute(
             "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-            "WHERE origin='human' AND reviewer=? AND stage=? ORDER BY decided_at, rowid",
-            (reviewer, stage),
+            "WHERE origin='human' AND reviewer=:reviewer AND stage=:stage ORDER BY decided_at, rowid",
+            {"reviewer": reviewer, "stage": stage},
         )
         return [Decision(*row) for row in rows]
 
@@ -757,9 +799,9 @@ class Workspace:
     def history_since(self, after: int, upto: int) -> list[tuple[str, str, str, str]]:
         """(record, stage, reviewer, decision) of the history rows after ``after`` up to ``upto``."""
         rows = self.conn.execute(
-            "SELECT record_id, stage, reviewer, decision FROM decision_history WHERE rowid > ? AND rowid <= ? "
-            "ORDER BY rowid",
-            (after, upto),
+            "SELECT record_id, stage, reviewer, decision FROM decision_history "
+            "WHERE rowid > :after AND rowid <= :upto ORDER BY rowid",
+            {"after": after, "upto": upto},
         )
         return [(a, b, c, d) for a, b, c, d in rows]
 
@@ -769,29 +811,36 @@ class Workspace:
         new = self.user(name) is None
         # a new password or role ends the account's sessions (its session version moves on)
         self.conn.execute(
-            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) "
+            "INSERT INTO users (name, role, password_hash, created_at) "
+            "VALUES (:name, :role, :password_hash, :created_at) ON CONFLICT(name) "
             "DO UPDATE SET role=excluded.role, password_hash=excluded.password_hash, "
             "session_version=users.session_version + 1",
-            (name, role, password_hash, utc_now()),
+            {"name": name, "role": role, "password_hash": password_hash, "created_at": utc_now()},
         )
         return new
 
     def remove_user(self, name: str) -> bool:
         """Remove an account (its decisions and notes stay, under its name); True when it existed."""
-        return self.conn.execute("DELETE FROM users WHERE name=?", (name,)).rowcount > 0
+        return self.conn.execute("DELETE FROM users WHERE name=:name", {"name": name}).rowcount > 0
 
     def end_sessions(self, name: str) -> None:
         """Every session of this account ends now (signed-in requests carry the version they began at)."""
-        self.conn.execute("UPDATE users SET session_version = session_version + 1 WHERE name=?", (name,))
+        self.conn.execute(
+            "UPDATE users SET session_version = session_version + 1 WHERE name=:name", {"name": name}
+        )
 
     def session(self, name: str) -> tuple[str, int] | None:
         """(role, session version) of an account, or None: what each signed-in request checks."""
-        row = self.conn.execute("SELECT role, session_version FROM users WHERE name=?", (name,)).fetchone()
+        row = self.conn.execute(
+            "SELECT role, session_version FROM users WHERE name=:name", {"name": name}
+        ).fetchone()
         return (row[0], int(row[1])) if row else None
 
     def user(self, name: str) -> tuple[str, str] | None:
         """(role, password hash) of an account, or None."""
-        row = self.conn.execute("SELECT role, password_hash FROM users WHERE name=?", (name,)).fetchone()
+        row = self.conn.execute(
+            "SELECT role, password_hash FROM users WHERE name=:name", {"name": name}
+        ).fetchone()
         return (row[0], row[1]) if row else None
 
     def users(self) -> dict[str, str]:
@@ -799,15 +848,15 @@ class Workspace:
 
     def add_note(self, record_id: str, reviewer: str, note: str) -> None:
         self.conn.execute(
-            "INSERT INTO notes (record_id, reviewer, note, written_at) VALUES (?, ?, ?, ?)",
-            (record_id, reviewer, note, utc_now()),
+            insert_row(schema.notes),
+            {"record_id": record_id, "reviewer": reviewer, "note": note, "written_at": utc_now()},
         )
 
     def notes(self, record_id: str, reviewer: str) -> list[tuple[str, str]]:
         """A reviewer's own notes on a record (written_at, note): private, like their decisions."""
         rows = self.conn.execute(
-            "SELECT written_at, note FROM notes WHERE record_id=? AND reviewer=? ORDER BY rowid",
-            (record_id, reviewer),
+            "SELECT written_at, note FROM notes WHERE record_id=:record_id AND reviewer=:reviewer ORDER BY rowid",
+            {"record_id": record_id, "reviewer": reviewer},
         )
         return [(a, b) for a, b in rows]
 
@@ -818,11 +867,7 @@ class Workspace:
         out: list[tuple[str, str, str, str]] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = self.conn.execute(
-                "SELECT record_id, reviewer, written_at, note FROM notes WHERE record_id IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY rowid",
-                tuple(chunk),
-            )
+            rows = self.conn.execute(NOTES_ON, {"ids": chunk})
             out += [(a, b, c, d) for a, b, c, d in rows]
         return out
 
@@ -851,11 +896,7 @@ class Workspace:
         out: list[Decision] = []
         for start in range(0, len(record_ids), 500):
             chunk = list(record_ids[start : start + 500])
-            rows = self.conn.execute(
-                "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-                f"WHERE record_id IN ({', '.join('?' * len(chunk))}) ORDER BY record_id, stage, origin, reviewer",
-                chunk,
-            )
+            rows = self.conn.execute(DECISIONS_ON, {"ids": chunk})
             out.extend(Decision(*row) for row in rows)
         return out
 

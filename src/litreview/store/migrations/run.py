@@ -4,14 +4,14 @@ transaction: a migration that fails leaves the schema as it was."""
 from __future__ import annotations
 
 import functools
-import sqlite3
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import BigInteger, Column
 
-from litreview.store.database import Database, adapt_ddl
+from litreview.store.database import Database
 
 BASELINE = "0001"  # what a workspace from before migrations holds
 
@@ -34,30 +34,13 @@ def revision(database: Database) -> str | None:
     return MigrationContext.configure(database.connection).get_current_revision()
 
 
-@functools.cache
-def schema_tables() -> dict[str, list[str]]:
-    """The current schema's tables and their columns, in order (the migrations run on an empty
-    in-memory SQLite database): what a lossless copy moves."""
-    raw = sqlite3.connect(":memory:", isolation_level=None)
-    database = Database.over_sqlite(lambda: raw)
-    try:
-        migrate(database)
-        names = [
-            n for (n,) in raw.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")
-        ]
-        return {
-            n: [c[1] for c in raw.execute(f"PRAGMA table_info({n})")] for n in names if n != "alembic_version"
-        }
-    finally:
-        database.close()  # closes the SQLite connection through its pool, which owns it
-
-
-def apply_ddl(ddl: str) -> None:
-    """Run a migration's DDL (written as SQLite's) in the dialect of the connection being migrated."""
+def write_order() -> list[Column[int]]:
+    """The column a table read in write order needs on PostgreSQL: SQLite keeps a rowid by itself."""
     from alembic import op
 
-    for statement in adapt_ddl(ddl, op.get_bind().dialect.name):
-        op.execute(statement)
+    if op.get_bind().dialect.name == "sqlite":
+        return []
+    return [Column("rowid", BigInteger, primary_key=True)]  # BIGSERIAL
 
 
 def migrate(database: Database) -> tuple[str | None, str]:

@@ -3,31 +3,36 @@
 Revision ID: 0002
 """
 
-from litreview.store.migrations.run import apply_ddl
+import sqlalchemy as sa
+from alembic import op
+
+from litreview.store.migrations.run import write_order
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TABLES = """
-CREATE TABLE IF NOT EXISTS users (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notes (
-    record_id TEXT NOT NULL,
-    reviewer TEXT NOT NULL,
-    note TEXT NOT NULL,
-    written_at TEXT NOT NULL
-);
-"""
+
+def _text(name: str) -> sa.Column:
+    return sa.Column(name, sa.Text, nullable=False)
 
 
 def upgrade() -> None:
-    apply_ddl(TABLES)
+    op.create_table(
+        "users",
+        sa.Column("name", sa.Text, primary_key=True, nullable=True),  # SQLite: TEXT PRIMARY KEY
+        _text("role"),
+        _text("password_hash"),
+        _text("created_at"),
+        if_not_exists=True,
+    )
+    op.create_table(
+        "notes",
+        *write_order(),
+        *(_text(n) for n in ("record_id", "reviewer", "note", "written_at")),
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:

@@ -5,20 +5,19 @@ working at once on every server process.
 Revision ID: 0003_session_version
 """
 
-from litreview.store.migrations.run import apply_ddl
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_session_version"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-TABLES = """
-ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0;
-"""
-
 
 def upgrade() -> None:
-    apply_ddl(TABLES)
+    op.add_column(
+        "users", sa.Column("session_version", sa.Integer, nullable=False, server_default=sa.text("0"))
+    )
 
 
 def downgrade() -> None:
