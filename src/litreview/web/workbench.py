@@ -25,7 +25,7 @@ from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Decision, Record, Stage, Vote
 from litreview.report.prisma import count_flow
-from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, votes_rows
+from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, protocol_policy, votes_rows
 from litreview.screen.decisions import (
     AWAITING,
     CONSENSUS,
@@ -87,6 +87,7 @@ class Workbench:
         self.sources: list[Source] = []  # the protocol's search and rule queries, whose terms are marked
         self.highlight_problems: list[str] = []
         self.title = self.review_id
+        self.protocol_policy: Policy | None = None  # how votes count, read from review.toml at start
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
         self._settings: dict[str, Any] = {}
@@ -102,6 +103,7 @@ class Workbench:
             )
         self.title = protocol.title or protocol.review_id
         self.sources, self.highlight_problems = protocol_sources(protocol)
+        self.protocol_policy = protocol_policy(protocol)
 
     @serialised
     def close(self) -> None:
@@ -129,7 +131,11 @@ class Workbench:
 
     @serialised
     def policy(self) -> Policy:
-        """How votes count (``[screening] reviewers_per_record``, published decisions), as the last run stored it."""
+        """How votes count (``[screening] reviewers_per_record``, published decisions): as review.toml
+        says when the workbench was started with the review folder (a changed setting counts at once,
+        not at the next run), else as the last run stored it."""
+        if self.protocol_policy is not None:
+            return self.protocol_policy
         if "policy" not in self._settings:
             self._settings["policy"] = policy_of(self.workspace)
         policy: Policy = self._settings["policy"]
