@@ -16,6 +16,7 @@ from litreview.store.schema import ORDERED_TABLES, TABLES, table_columns
 from litreview.store.workspace import Workspace
 
 BATCH = 1000
+BLOB_BATCH = 10  # rows of full texts (PDFs of up to 100 MB each) held at once
 __all__ = ["copy_workspace", "table_columns", "table_digest"]
 
 
@@ -34,6 +35,8 @@ def table_digest(workspace: Workspace, table: str, columns: list[str]) -> tuple[
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):  # a full text's PDF: its checksum stands for it
+        return {"sha256": hashlib.sha256(value).hexdigest()}
     return repr(value) if isinstance(value, float) else value
 
 
@@ -58,7 +61,7 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
                 batch: list[dict[str, Any]] = []
                 for row in _rows(src, table.name, names):
                     batch.append(dict(zip(names, row, strict=True)))
-                    if len(batch) == BATCH:
+                    if len(batch) == (BLOB_BATCH if table.name == "fulltexts" else BATCH):
                         dst.conn.executemany(sql, batch)
                         batch = []
                 dst.conn.executemany(sql, batch)

@@ -8,7 +8,19 @@ backend has is declared here; PostgreSQL gives the tables of ``ORDERED_TABLES`` 
 
 from __future__ import annotations
 
-from sqlalchemy import REAL, Column, ForeignKey, Integer, MetaData, Table, Text, text
+from sqlalchemy import (
+    REAL,
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    text,
+)
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
 
 metadata = MetaData()
@@ -107,6 +119,22 @@ users = Table(
     Column("session_version", Integer, nullable=False, server_default=text("0")),
 )
 notes = Table("notes", metadata, *(_text(n) for n in ("record_id", "reviewer", "note", "written_at")))
+# Full texts: every file ever attached stays; the current one per record is the row not replaced yet
+fulltexts = Table(
+    "fulltexts",
+    metadata,
+    _text("record_id"),
+    _text("sha256"),
+    _text("file_name"),
+    Column("size", BigInteger, nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    _text("added_by"),
+    _text("added_at"),
+    Column("replaced_at", Text),
+    Index("fulltexts_current", "record_id", unique=True,
+          sqlite_where=text("replaced_at IS NULL"), postgresql_where=text("replaced_at IS NULL")),
+)  # fmt: skip
 
 # in the order the migrations create them: a copy fills ``runs`` before what refers to it
 TABLES: tuple[Table, ...] = (
@@ -122,9 +150,10 @@ TABLES: tuple[Table, ...] = (
     decision_history,
     users,
     notes,
+    fulltexts,
 )
 # read in the order rows were written (no key orders them): SQLite's rowid, PostgreSQL's rowid column
-ORDERED_TABLES = (pair_decisions.name, decision_history.name, notes.name)
+ORDERED_TABLES = (pair_decisions.name, decision_history.name, notes.name, fulltexts.name)
 
 
 def table_columns() -> dict[str, list[str]]:

@@ -84,6 +84,24 @@ def _link_row(link: Link, link_type: str, run_id: str) -> dict[str, Any]:
             "rule": link.rule, "score": link.score, "run_id": run_id}  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """A full text stored for a record (its bytes are read apart: :meth:`Workspace.fulltext_data`)."""
+
+    record_id: str
+    sha256: str
+    file_name: str
+    size: int
+    pages: int
+    added_by: str
+    added_at: str
+    replaced_at: str | None = None
+
+
+FULLTEXT_COLUMNS = "record_id, sha256, file_name, size, pages, added_by, added_at, replaced_at"  # FullText's
+INSERT_FULLTEXT = insert_row(schema.fulltexts)
+
+
 @dataclass(frozen=True)
 class StoreStats:
     new: int = 0
@@ -870,6 +888,43 @@ class Workspace:
             rows = self.conn.execute(NOTES_ON, {"ids": chunk})
             out += [(a, b, c, d) for a, b, c, d in rows]
         return out
+
+    # -- full texts ------------------------------------------------------------------------------
+    def add_fulltext(self, ft: FullText, data: bytes) -> bool:
+        """Attach a checked PDF as the record's current full text (inside the caller's transaction);
+        the file it replaces stays, stamped ``replaced_at``. False: that very file is already current."""
+        current = self.fulltext(ft.record_id)
+        if current is not None and current.sha256 == ft.sha256:
+            return False
+        self.conn.execute(
+            "UPDATE fulltexts SET replaced_at = :now WHERE record_id = :record_id AND replaced_at IS NULL",
+            {"now": ft.added_at, "record_id": ft.record_id},
+        )
+        row = {name: getattr(ft, name) for name in FullText.__slots__}
+        self.conn.execute(INSERT_FULLTEXT, {**row, "replaced_at": None, "data": data})
+        return True
+
+    def fulltext(self, record_id: str) -> FullText | None:
+        """The record's current full text (without its bytes), or None."""
+        row = self.conn.execute(
+            f"SELECT {FULLTEXT_COLUMNS} FROM fulltexts WHERE record_id = :record_id AND replaced_at IS NULL",
+            {"record_id": record_id},
+        ).fetchone()
+        return FullText(*row) if row else None
+
+    def fulltext_data(self, record_id: str) -> tuple[FullText, bytes] | None:
+        """The record's current full text and its bytes, or None."""
+        row = self.conn.execute(
+            f"SELECT {FULLTEXT_COLUMNS}, data FROM fulltexts WHERE record_id = :record_id AND replaced_at IS NULL",
+            {"record_id": record_id},
+        ).fetchone()
+        return (FullText(*row[:-1]), bytes(row[-1])) if row else None
+
+    def fulltexts(self, *, replaced: bool = False) -> list[FullText]:
+        """Every current full text by record (``replaced``: the replaced ones too, in the order added)."""
+        where = "" if replaced else " WHERE replaced_at IS NULL"
+        rows = self.conn.execute(f"SELECT {FULLTEXT_COLUMNS} FROM fulltexts{where} ORDER BY record_id, rowid")
+        return [FullText(*row) for row in rows]
 
     def identified(self) -> tuple[dict[str, list[str]], dict[str, str]]:
         """Every record each source has yielded over all finished runs, and each source's PRISMA
