@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 # isort: off
 # each module registers its commands, in the order `litreview --help` lists them
-from litreview.cli import review, report, dedup, search, query, screen, links, web, workspace  # noqa: F401
+from litreview.cli import review, report, dedup, search, query, screen, links, fulltext, web, workspace  # noqa: F401
 
 # isort: on
 from litreview.cli.app import app, offline_prefect, state

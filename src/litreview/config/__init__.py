@@ -45,6 +45,7 @@ __all__ = [
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 DEFAULT_CTGOV_URL = "https://clinicaltrials.gov/api/v2/"
+DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Settings:
     ncbi_tool: str = "litreview"
     eutils_url: str = DEFAULT_EUTILS_URL
     ctgov_url: str = DEFAULT_CTGOV_URL
+    europepmc_url: str = DEFAULT_EUROPEPMC_URL  # open-access full texts (Europe PMC's REST search)
     http_tries: int = 5  # attempts per request (429, 5xx, resets, timeouts, cut-off bodies)
     http_backoff: float = 1.0  # first retry delay in seconds, doubled each time (Retry-After wins)
 
@@ -141,6 +143,7 @@ class Settings:
             ncbi_tool=env.get("LITREVIEW_NCBI_TOOL", "litreview"),
             eutils_url=_with_slash(env.get("LITREVIEW_EUTILS_URL", DEFAULT_EUTILS_URL)),
             ctgov_url=_with_slash(env.get("LITREVIEW_CTGOV_URL", DEFAULT_CTGOV_URL)),
+            europepmc_url=_with_slash(env.get("LITREVIEW_EUROPEPMC_URL", DEFAULT_EUROPEPMC_URL)),
             http_tries=_number(env, "LITREVIEW_HTTP_TRIES", 5, int),
             http_backoff=_number(env, "LITREVIEW_HTTP_BACKOFF", 1.0, float),
         )

@@ -32,7 +32,6 @@ RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 NCBI_RATE, NCBI_RATE_WITH_KEY, CTGOV_RATE = 3.0, 10.0, 10.0
 # Europe PMC publishes no hard limit; PDFs are large, fetched one by one, from archives we ask politely.
 EUROPEPMC_RATE, FULLTEXT_RATE = 5.0, 2.0
-EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest/"
 # Sources whose bodies are read with a cap, so a huge answer is refused before it fills memory.
 BODY_LIMITS = {"fulltext": MAX_PDF_BYTES}
 
@@ -87,7 +86,7 @@ class LiveTransport:
         self.base_urls = {
             "pubmed": settings.eutils_url,
             "ctgov": settings.ctgov_url,
-            "europepmc": EUROPEPMC_URL,
+            "europepmc": settings.europepmc_url,
             "fulltext": "",
             **(base_urls or {}),
         }
