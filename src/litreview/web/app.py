@@ -30,6 +30,7 @@ from urllib.parse import quote
 import anyio
 import jinja2
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -42,8 +43,9 @@ from starlette.types import ASGIApp
 
 from litreview.errors import LitreviewError, WorkbenchError
 from litreview.records import STAGES, Stage, Vote
+from litreview.sources.pdf import MAX_PDF_BYTES
 from litreview.web.accounts import dummy_verify, verify_password
-from litreview.web.edge import BehindProxies, BodyLimit, SecureTransport
+from litreview.web.edge import MAX_BODY, BehindProxies, BodyLimit, SecureTransport
 from litreview.web.throttle import DEVICE_COOKIE, DEVICE_DAYS, DeviceCookies, Throttle
 from litreview.web.workbench import LIVE_DOWNLOADS, Workbench
 
@@ -174,12 +176,15 @@ def page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Response
     return decorate
 
 
-def form_page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
+def form_page(
+    *, lead: bool = False, upload: bool = False
+) -> Callable[[Page], Callable[[Request], Awaitable[Response]]]:
     """A form a signed-in user posts (``lead``: a lead only), CSRF-checked. Starlette reads a form
     only asynchronously, so this endpoint is async for that alone: the sign-in check before and the
     work after are synchronous and run in the thread pool (``anyio.to_thread.run_sync``, the pool
     Starlette's ``run_in_threadpool`` runs sync endpoints in); the body is read only once the
-    sender is known to be signed in."""
+    sender is known to be signed in. ``upload``: the form carries one file (field ``file``), read
+    into ``request.state.upload`` as (its base name, its bytes up to the PDF limit and one more)."""
 
     def decorate(work: Page) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(work)
@@ -188,15 +193,28 @@ def form_page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Awa
             user = await anyio.to_thread.run_sync(site.signed_in, request)
             if user is None:
                 return PlainTextResponse("sign in first", status_code=403)
-            form = await request.form(max_files=0, max_fields=100)  # forms only: no uploads
+            form = await request.form(max_files=1 if upload else 0, max_fields=100)  # one file at most
             if not csrf_ok(request, form):
                 return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
             request.state.form = form
+            if upload:
+                sent = form.get("file")
+                request.state.upload = (
+                    (upload_name(sent.filename), await sent.read(MAX_PDF_BYTES + 1))
+                    if isinstance(sent, UploadFile)
+                    else ("", b"")
+                )
             return await anyio.to_thread.run_sync(site.serve, work, request, user, lead)
 
         return endpoint
 
     return decorate
+
+
+def upload_name(name: str | None) -> str:
+    """An uploaded file's name as messages and the store keep it: its last part, printable, short."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in base if c.isprintable())[:200] or "upload.pdf"
 
 
 async def login(request: Request) -> Response:
@@ -272,6 +290,7 @@ def screen_page(
     view = bench.view(record_id, user, stage, lead=role == "lead")
     return site.render(
         request, "screen.html", view=view, stage=stage, done=done, total=total,
+        fulltext=bench.fulltext(record_id), missing=bench.fulltext_missing(record_id),
         previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
         reasons=bench.reasons(), words=bench.highlight_words(), own_words=bench.highlight_words(user),
         history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
@@ -341,6 +360,38 @@ def words(request: Request, site: Site, user: str, role: str) -> Response:
         return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
     where = f"&record={quote(record_id, safe=':')}" if record_id else ""
     return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
+
+
+@page()
+def fulltext(request: Request, site: Site, user: str, role: str) -> Response:
+    """A record's PDF, to a signed-in user only: shown inline, sandboxed (no script, no plugin
+    reaching this site), framed only by this site's own pages."""
+    found = site.bench.fulltext_data(request.path_params["record_id"])
+    if found is None:
+        return site.render(request, "message.html", 404, message="No full text is stored for this record.")
+    stored, data = found
+    name = (
+        "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in stored.file_name)
+        or "fulltext.pdf"
+    )
+    return Response(data, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="{name}"', "x-content-type-options": "nosniff",
+        "content-security-policy": "sandbox; frame-ancestors 'self'", "x-frame-options": "SAMEORIGIN",
+    })  # fmt: skip
+
+
+@form_page(upload=True)
+def upload_fulltext(request: Request, site: Site, user: str, role: str) -> Response:
+    """Attach an uploaded PDF to a record (checked first: a refused file is one line, nothing stored)."""
+    form = request.state.form
+    stage, record_id = _stage(request, form), str(form.get("record_id", ""))
+    name, data = request.state.upload
+    if not data:
+        raise WorkbenchError("choose a PDF file to upload")
+    site.bench.attach_fulltext(user, record_id, name, data)
+    if form.get("back") == "record":
+        return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
+    return RedirectResponse(f"/screen?stage={stage}&record={quote(record_id, safe=':')}", status_code=303)
 
 
 @page(lead=True)
@@ -425,6 +476,8 @@ ROUTES = [
     Route("/undo", undo, methods=["POST"]),
     Route("/note", note, methods=["POST"]),
     Route("/words", words, methods=["POST"]),
+    Route("/fulltext", upload_fulltext, methods=["POST"]),
+    Route("/fulltext/{record_id}", fulltext),
     Route("/conflicts", conflicts_page),
     Route("/records", records),
     Route("/consensus", consensus, methods=["POST"]),
@@ -460,19 +513,24 @@ def create_app(bench: Workbench, *, local_user: str | None = None, secret_key: s
     app.state.site = site
     # outside the app: the body cap (before anything reads a byte), who the client is, then Secure
     # on every cookie the app and its session middleware set
-    return BodyLimit(BehindProxies(SecureTransport(app, https_only=https_only), list(proxies)))
+    return BodyLimit(BehindProxies(SecureTransport(app, https_only=https_only), list(proxies)),
+                     larger={"/fulltext": MAX_UPLOAD})  # fmt: skip
 
+
+# an upload's body: the largest PDF kept, and the form around it (the CSRF token, the record, the stage)
+MAX_UPLOAD = MAX_PDF_BYTES + MAX_BODY
 
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+                                 b"frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"), (b"cache-control", b"no-store"),
 ]  # fmt: skip
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response (plain ASGI: no buffering of downloads)."""
+    """Adds the security headers to every response (plain ASGI: no buffering of downloads); a
+    response that sets one itself (a full text's sandbox policy) keeps its own."""
 
     def __init__(self, app: Any):
         self.app = app
@@ -484,7 +542,9 @@ class SecurityHeaders:
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = message.get("headers", [])
+                own = {k.lower() for k, _ in headers}
+                message["headers"] = [*headers, *((k, v) for k, v in SECURITY_HEADERS if k not in own)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -24,18 +24,24 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuse (413) a request whose body is larger than ``limit``: at once when its Content-Length
     says so (before authentication, before a byte is read), else as soon as that many bytes have
-    arrived (a chunked body)."""
+    arrived (a chunked body). ``larger``: the few POST paths allowed more (a PDF upload), each
+    still capped the same way."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY):
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int = MAX_BODY, larger: dict[str, int] | None = None):
+        self.app, self.default, self.larger = app, limit, dict(larger or {})
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = (
+            self.larger.get(scope.get("path", ""), self.default)
+            if scope.get("method") == "POST"
+            else self.default
+        )
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.strip().isdigit() or int(declared) > self.limit):
-            await _too_large(send, self.limit)
+        if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
             return
         received, started, refused = 0, False, False
 
@@ -44,10 +50,10 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     if not started and not refused:
                         refused = True
-                        await _too_large(send, self.limit)
+                        await _too_large(send, limit)
                     raise BodyTooLarge  # the reader stops here (the app's own error answer is dropped)
             return message
 

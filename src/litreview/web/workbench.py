@@ -21,6 +21,7 @@ from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
+from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Decision, Record, Stage, Vote
@@ -44,8 +45,9 @@ from litreview.screen.decisions import (
 )
 from litreview.screen.highlight import WORD_KINDS, Segment, Source, clean_words, protocol_sources
 from litreview.screen.listing import CONFLICT_CHOICES, list_records
+from litreview.sources.pdf import CheckedPdf, check_pdf
 from litreview.store.database import is_database_url
-from litreview.store.workspace import Workspace
+from litreview.store.workspace import FullText, Workspace
 from litreview.web.queue import ScreeningQueue
 from litreview.web.ranking import RankingWorker
 from litreview.web.view import RecordView, compared_fields, highlighted_parts, record_view
@@ -272,6 +274,35 @@ class Workbench:
         self._write(lambda w: w.withdraw_decision(last.record_id, stage, reviewer, f"web:{reviewer}:undo"))
         self._after_write()
         return last
+
+    # -- full texts ------------------------------------------------------------------------------
+    def _target(self, record_id: str) -> str:
+        # a duplicate's full text is its representative's: the one record screened for both
+        return self.screening.state().representative.get(record_id, record_id)
+
+    @serialised
+    def fulltext(self, record_id: str) -> FullText | None:
+        return self.workspace.fulltext(self._target(record_id))
+
+    @serialised
+    def fulltext_data(self, record_id: str) -> tuple[FullText, bytes] | None:
+        return self.workspace.fulltext_data(self._target(record_id))
+
+    @serialised
+    def fulltext_missing(self, record_id: str) -> str:
+        """Why the last open-access fetch found no full text for the record ('' if it was not tried)."""
+        return str((self.workspace.meta(NOT_RETRIEVED_META) or {}).get(self._target(record_id), ""))
+
+    def attach_fulltext(self, reviewer: str, record_id: str, name: str, data: bytes) -> bool:
+        """Check an uploaded PDF (outside the guard: a slow check holds up no other request), then
+        store it as the record's full text; a refused file raises FullTextError and stores nothing."""
+        pdf = check_pdf(data, name)
+        return self._attach(reviewer, record_id, pdf, data, name)
+
+    @serialised
+    def _attach(self, reviewer: str, record_id: str, pdf: CheckedPdf, data: bytes, name: str) -> bool:
+        self.record(record_id)
+        return attach(self.workspace, self._target(record_id), pdf, data, reviewer, name)
 
     @serialised
     def note(self, reviewer: str, record_id: str, text: str) -> None:

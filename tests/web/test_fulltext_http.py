@@ -1,0 +1,143 @@
+"""Full texts over HTTP on a real socket: served only to a signed-in user, with a sandbox policy;
+hostile uploads (not a PDF, truncated, 200 MB, encrypted, JavaScript, a decompression bomb) each
+refused in one line with nothing stored, and the server keeps serving."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf
+
+from litreview.records import Decision
+from litreview.store.workspace import Workspace
+from litreview.web.workbench import Workbench
+
+from .conftest import PASSWORD, csrf_of
+from .serving import served
+
+ARTICLE = text_pdf("Desloratadine in seasonal allergic rhinitis", "A randomised trial")
+HOSTILE = {
+    "notes.pdf": (b"Dear editor, please find attached\n", "not a PDF"),
+    "cut.pdf": (ARTICLE[: len(ARTICLE) // 2], "truncated"),
+    "locked.pdf": (encrypted(ARTICLE, "reader-secret"), "encrypted"),
+    "script.pdf": (text_pdf("x", catalog=b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> "),
+                   "holds JavaScript"),
+    "bomb.pdf": (text_pdf("x", content=stream(deflated_zeros(81), b"/Filter /FlateDecode ")),
+                 "a decompression bomb"),
+}  # fmt: skip
+
+
+@pytest.fixture
+def server(bench):
+    with served(Workbench(bench.root)) as url:
+        yield url
+
+
+def signed_in(base: str, name: str) -> httpx.Client:
+    c = httpx.Client(base_url=base, follow_redirects=False, timeout=30)
+    token = csrf_of(c.get("/login").text)
+    assert (
+        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token}).status_code
+        == 303
+    )
+    return c
+
+
+def upload(c: httpx.Client, record_id: str, name: str, data: bytes) -> httpx.Response:
+    token = csrf_of(c.get(f"/record/{record_id}").text)
+    return c.post("/fulltext", data={"csrf_token": token, "record_id": record_id, "stage": "full_text",
+                                     "back": "record"}, files={"file": (name, data, "application/pdf")})  # fmt: skip
+
+
+def stored(root) -> list:
+    with Workspace.reading(root) as ws:
+        return ws.fulltexts(replaced=True)
+
+
+def message(page: str) -> str:
+    found = re.search(r'data-testid="message">([^<]*)<', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_a_pdf_is_uploaded_and_served_only_to_a_signed_in_user(server, bench):
+    c = signed_in(server, "ana")
+    record_id = bench.ids[0]
+    assert c.get(f"/fulltext/{record_id}").status_code == 404
+    answer = upload(c, record_id, "../../etc/article.pdf", ARTICLE)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/record/{record_id}?stage=full_text"
+    got = c.get(f"/fulltext/{record_id}")
+    assert got.status_code == 200 and got.content == ARTICLE
+    assert got.headers["content-type"] == "application/pdf"
+    assert got.headers["content-disposition"] == 'inline; filename="article.pdf"'
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers.get_list("content-security-policy") == ["sandbox; frame-ancestors 'self'"]
+    assert got.headers["x-frame-options"] == "SAMEORIGIN"
+    (kept,) = stored(bench.root)
+    assert (kept.file_name, kept.added_by, kept.sha256) == (
+        "article.pdf",
+        "ana",
+        hashlib.sha256(ARTICLE).hexdigest(),
+    )
+    page = c.get(f"/record/{record_id}").text
+    assert f'href="/fulltext/{record_id}" data-testid="fulltext-link"' in page
+    stranger = httpx.Client(base_url=server, follow_redirects=False)
+    refused = stranger.get(f"/fulltext/{record_id}")
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    assert stranger.post("/fulltext", files={"file": ("a.pdf", ARTICLE)}).status_code == 403
+    assert len(stored(bench.root)) == 1
+
+
+def test_the_full_text_screen_frames_the_pdf_beside_the_decision(server, bench):
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.add_human_decisions("b", [Decision(bench.ids[0], "title_abstract", "include", "", "ana", "human")])
+    c = signed_in(server, "ana")
+    page = c.get(f"/screen?stage=full_text&record={bench.ids[0]}").text
+    assert 'data-testid="fulltext-none"' in page and 'data-testid="fulltext-upload"' in page
+    upload(c, bench.ids[0], "a.pdf", ARTICLE)
+    answer = c.get(f"/screen?stage=full_text&record={bench.ids[0]}")
+    assert f'<iframe data-testid="fulltext" src="/fulltext/{bench.ids[0]}"' in answer.text
+    assert answer.text.index('data-testid="fulltext"') < answer.text.index('data-testid="decide-include"')
+    assert "frame-src 'self'" in answer.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_upload_is_refused_in_one_line_and_nothing_is_stored(server, bench, name):
+    data, reason = HOSTILE[name]
+    c = signed_in(server, "ana")
+    answer = upload(c, bench.ids[0], name, data)
+    assert answer.status_code == 400
+    said = message(answer.text)
+    assert said.startswith(f"{name}: {reason}") and "\n" not in said, said
+    assert stored(bench.root) == []
+    assert c.get("/screen").status_code == 200  # the server keeps serving
+    assert upload(c, bench.ids[0], "good.pdf", ARTICLE).status_code == 303
+
+
+def test_a_200_mb_upload_is_refused_before_a_byte_is_read(server, bench):
+    c = signed_in(server, "ana")
+    token = csrf_of(c.get("/screen").text)
+    url = urlsplit(server)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as raw:
+        cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
+        raw.sendall(
+            b"POST /fulltext HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            + f"Cookie: {cookie}\r\nContent-Length: {200 * 1024 * 1024}\r\n\r\n".encode()
+            + f'--x\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode()
+        )
+        received = b""
+        while chunk := raw.recv(4096):  # the server closes the connection after its answer
+            received += chunk
+    head = received.decode()
+    assert head.startswith("HTTP/1.1 413") and "request body larger than 105906176 bytes" in head
+    assert stored(bench.root) == [] and c.get("/screen").status_code == 200
+    # the larger limit is the upload's alone: any other form keeps the 1 MiB cap
+    big = c.post(
+        "/note", data={"csrf_token": token, "record_id": bench.ids[0], "note": "x" * (2 * 1024 * 1024)}
+    )
+    assert big.status_code == 413
