@@ -101,6 +101,10 @@ class Trial:
     last_update_posted: str = ""
     has_results: bool = False
     secondary_ids: tuple[str, ...] = ()
+    # the publications the registry lists (referencesModule): read from ``study``, so kept out of
+    # the content hash and out of the JSON form when empty (see _DERIVED)
+    reference_pmids: tuple[str, ...] = ()
+    reference_dois: tuple[str, ...] = ()
     study: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     provenance: Provenance | None = None
 
@@ -115,6 +119,9 @@ Record = Citation | Trial
 
 
 _FIELD_NAMES = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in (Citation, Trial, Provenance)}
+# Fields that restate part of ``Trial.study`` (which is hashed): written only when non-empty and never
+# hashed, so adding them left every stored record's JSON and content hash as it was.
+_DERIVED = ("reference_pmids", "reference_dois")
 
 
 def to_dict(record: Record) -> dict[str, Any]:
@@ -125,9 +132,19 @@ def to_dict(record: Record) -> dict[str, Any]:
         if isinstance(value, Provenance):  # its fields are plain values: no deep copy needed
             value = {n: getattr(value, n) for n in _FIELD_NAMES[Provenance]}
         elif isinstance(value, tuple):
+            if not value and name in _DERIVED:
+                continue
             value = list(value)
         data[name] = value
     return data
+
+
+def _hashed(data: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(JSON of what the record says, its sha256, the derived fields set aside) from to_dict output
+    without provenance."""
+    derived = {name: data.pop(name) for name in _DERIVED if name in data}
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return blob, hashlib.sha256(blob.encode("utf-8")).hexdigest(), derived
 
 
 def stored_form(record: Record) -> tuple[str, str]:
@@ -135,9 +152,9 @@ def stored_form(record: Record) -> tuple[str, str]:
     the content: what the store writes (provenance is appended as the JSON's last key)."""
     data = to_dict(record)
     provenance = data.pop("provenance", None)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    digest = hashlib.sha256(blob.encode("utf-8")).hexdigest()
-    return f'{blob[:-1]}, "provenance": {json.dumps(provenance, ensure_ascii=False)}}}', digest
+    blob, digest, derived = _hashed(data)
+    tail = "".join(f", {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in derived.items())
+    return f'{blob[:-1]}{tail}, "provenance": {json.dumps(provenance, ensure_ascii=False)}}}', digest
 
 
 def from_dict(data: dict[str, Any]) -> Record:
@@ -159,11 +176,11 @@ def from_dict(data: dict[str, Any]) -> Record:
 
 
 def content_hash(record: Record) -> str:
-    """A hash of what the record says (provenance excluded), to notice changed records."""
+    """A hash of what the record says (provenance and fields derived from ``study`` excluded), to
+    notice changed records."""
     data = to_dict(record)
     data.pop("provenance", None)
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return _hashed(data)[1]
 
 
 def short_hash(*parts: str, length: int = 12) -> str:

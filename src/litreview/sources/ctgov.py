@@ -15,6 +15,7 @@ from typing import Any
 
 from litreview.errors import RecordParseError, SourceResponseError
 from litreview.records import Provenance, Trial, compose_record_id
+from litreview.sources.common import find_doi
 from litreview.sources.transport import Request, Transport
 
 SOURCE = "ctgov"
@@ -160,6 +161,24 @@ def get_path(data: Any, *path: str) -> Any:
     return data
 
 
+def study_references(study: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(PMIDs, DOIs) of the publications a study lists in ``referencesModule.references``: the
+    ``pmid`` field, and a DOI written in the ``citation`` text (lower case, end punctuation dropped)."""
+    pmids: list[str] = []
+    dois: list[str] = []
+    references = get_path(study, "protocolSection", "referencesModule", "references")
+    for reference in references if isinstance(references, list) else []:
+        if not isinstance(reference, dict):
+            continue
+        pmid = str(reference.get("pmid") or "").strip()
+        if pmid.isdigit() and pmid not in pmids:
+            pmids.append(pmid)
+        doi = find_doi(str(reference.get("citation") or "")).lower()
+        if doi and doi not in dois:
+            dois.append(doi)
+    return tuple(pmids), tuple(dois)
+
+
 def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = "", index: int = 0) -> Trial:
     """Flatten one API v2 study object; missing modules become empty fields."""
     if not isinstance(study, dict):
@@ -185,6 +204,7 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
     secondary = [str(s.get("id", "")) for s in ident.get("secondaryIdInfos") or [] if s.get("id")]
     if get_path(ident, "orgStudyIdInfo", "id"):
         secondary.insert(0, str(ident["orgStudyIdInfo"]["id"]))
+    reference_pmids, reference_dois = study_references(study)
     return Trial(
         record_id=compose_record_id(SOURCE, nct_id),
         source=SOURCE,
@@ -209,6 +229,8 @@ def study_to_trial(study: dict[str, Any], *, run_id: str = "", payload: str = ""
         last_update_posted=str(get_path(status, "lastUpdatePostDateStruct", "date") or ""),
         has_results=bool(study.get("hasResults")),
         secondary_ids=tuple(secondary),
+        reference_pmids=reference_pmids,
+        reference_dois=reference_dois,
         study=study,
         provenance=Provenance(source=SOURCE, native_id=nct_id, run_id=run_id, payload=payload, index=index),
     )
