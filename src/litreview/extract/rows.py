@@ -13,7 +13,10 @@ the registry record or of a linked publication). Rules are general: nothing here
   immune checkpoint inhibitors) onto the paper's six tables.
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored.
-- results: n, ORR, DCR, median PFS/OS from linked publications' abstracts, with the PMID.
+- results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
+  the review's outcome patterns say), each value with its unit and, when the sentence names one,
+  its arm; the sentence is the evidence. Two different values in one sentence with no arm to tell
+  them apart are left blank, and the evidence says so.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from litreview.extract.lexicon import Lexicon, Mention
-from litreview.extract.spec import ExtractionSpec
+from litreview.extract.links import link_trials, linked_to
+from litreview.extract.spec import ExtractionSpec, Outcome
 from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
 from litreview.sources.ctgov import get_path
@@ -54,18 +58,11 @@ def _span(text: str, match: re.Match[str] | Mention, where: str) -> str:
 
 
 def linked_publications(trial: Trial, publications: Iterable[Citation]) -> list[Citation]:
-    """Publications that name the trial: its NCT id, or its acronym when the acronym is distinctive."""
-    acronym = (trial.acronym or "").strip()
-    distinctive = bool(acronym) and (
-        re.search(r"\d|-", acronym) is not None or (len(acronym) >= 5 and acronym.isupper())
-    )
-    pattern = re.compile(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])") if distinctive else None
-    out = []
-    for pub in publications:
-        text = f"{pub.title} {pub.abstract}"
-        if trial.nct_id in pub.nct_ids or trial.nct_id in text or (pattern and pattern.search(text)):
-            out.append(pub)
-    return out
+    """Publications that report the trial (:func:`litreview.extract.links.link_trials`: the registry's
+    references, the NCT id in their metadata or text, or a distinctive acronym), in their order."""
+    publications = list(publications)
+    ids = set(linked_to(trial, link_trials([trial], publications)))
+    return [pub for pub in publications if pub.record_id in ids]
 
 
 def derive_row(trial: Trial, spec: ExtractionSpec, publications: Iterable[Citation] = ()) -> Row:
@@ -273,17 +270,101 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
 # -- results ------------------------------------------------------------------------------------
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\[])")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence ("vs. 8.1" and decimals do not end one)."""
+    spans, start = [], 0
+    for boundary in _SENTENCE_END.finditer(text):
+        spans.append((start, boundary.start()))
+        start = boundary.end()
+    return [*spans, (start, len(text))]
+
+
+@dataclass
+class _Value:
+    value: str
+    unit: str
+    start: int
+    end: int
+    arm: str = ""
+
+
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
+    """Each outcome from the first sentence of each linked abstract that states it."""
+    shown, evidence = [], []
     for pub in linked:
         if not pub.abstract:
             continue
-        parts, evidence = [], []
+        parts = []
+        spans = _sentences(pub.abstract)
         for outcome in spec.outcomes:
-            m = outcome.pattern.search(pub.abstract)
-            if m:
-                parts.append(outcome.format.format(label=outcome.label, value=m.group(1), unit=outcome.unit))
-                evidence.append(_span(pub.abstract, m, f"publication {pub.record_id} abstract"))
+            for start, end in spans:
+                sentence = pub.abstract[start:end]
+                values = _outcome_values(sentence, outcome, spec)
+                if values is None:
+                    continue
+                where = f'publication {pub.record_id} abstract[{start}:{end}] "{sentence}"'
+                distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
+                if len(distinct) > 1 and not all(v.arm for v in values):
+                    listed = ", ".join(f"{v}{u}" for v, u in distinct)
+                    evidence.append(f"{outcome.label}: left blank, {len(distinct)} values ({listed.strip()}) "
+                                    f"and no arm named for each: {where}")  # fmt: skip
+                elif len(distinct) == 1 and not values[0].arm:
+                    value, unit = distinct[0]
+                    parts.append(outcome.format.format(label=outcome.label, value=value, unit=unit))
+                    evidence.append(f"{outcome.label}: {where}")
+                else:
+                    joined = ", ".join(f"{v.value}{v.unit} ({v.arm})" for v in values)
+                    parts.append(outcome.format.format(label=outcome.label, value=joined, unit=""))
+                    evidence.append(f"{outcome.label}: {where}")
+                break
         if parts:
             source = f"PMID {pub.pmid}" if pub.pmid else pub.record_id
-            return Cell(f"{', '.join(parts)} ({source})", evidence)
-    return Cell()
+            shown.append(f"{', '.join(parts)} ({source})")
+    return Cell("; ".join(shown), evidence)
+
+
+def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> list[_Value] | None:
+    """The values the sentence gives for ``outcome`` (None if it names none): the pattern's, then
+    the ``also`` pattern's up to where another outcome is named, each with its arm if named."""
+    match = outcome.pattern.search(sentence)
+    if match is None:
+        return None
+    values = [_value(match, outcome)]
+    if outcome.also is not None:
+        stop = len(sentence)
+        for other in spec.outcomes:
+            found = other.pattern.search(sentence, match.end()) if other is not outcome else None
+            if found is not None:
+                stop = min(stop, found.start())
+        values += [_value(m, outcome) for m in outcome.also.finditer(sentence, match.end(), stop)]
+    if spec.arm is not None:
+        for i, value in enumerate(values):
+            after = sentence[value.end : values[i + 1].start if i + 1 < len(values) else len(sentence)]
+            before = sentence[values[i - 1].end if i else 0 : value.start]
+            value.arm = _arm_after(after, spec.arm) or _arm_before(before, spec.arm)
+    return values
+
+
+def _value(match: re.Match[str], outcome: Outcome) -> _Value:
+    group = "value" if "value" in match.re.groupindex else 1
+    written = match.groupdict().get("unit") or ""
+    unit = outcome.units.get(written.lower(), f" {written}") if written else outcome.unit
+    return _Value(match.group(group), unit, match.start(group), match.end())
+
+
+def _arm_after(text: str, arm: re.Pattern[str]) -> str:
+    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B")."""
+    for candidate in (text.lstrip(" ,"), re.sub(r"^[\s,]*\([^()]*\)", "", text).lstrip(" ,")):
+        found = arm.match(candidate)
+        if found:
+            return found.group("arm")
+    return ""
+
+
+def _arm_before(text: str, arm: re.Pattern[str]) -> str:
+    """The arm named last before a value ("in arm B, 8.1 months")."""
+    found = list(arm.finditer(text))
+    return found[-1].group("arm") if found else ""

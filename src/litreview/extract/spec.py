@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -34,8 +34,23 @@ def _regex(flags: int):
     return compiles
 
 
+def _groups(*names: str):
+    """A pattern must capture: the named group(s), or for ``"value"`` a named or a first group."""
+
+    def captures(value: str) -> str:
+        compiled = re.compile(value)
+        for name in names:
+            if name not in compiled.groupindex and not (name == "value" and compiled.groups):
+                raise problem(f"the pattern must capture a group named {name!r}")
+        return value
+
+    return captures
+
+
 Pattern = Annotated[str, AfterValidator(_regex(re.IGNORECASE))]
 CaseSensitivePattern = Annotated[str, AfterValidator(_regex(0))]  # outcomes read abstracts as written
+ValuePattern = Annotated[str, AfterValidator(_regex(0)), AfterValidator(_groups("value"))]
+ArmPattern = Annotated[str, AfterValidator(_regex(re.IGNORECASE)), AfterValidator(_groups("arm"))]
 
 
 def _header(pair: list[str]) -> list[str]:
@@ -86,9 +101,15 @@ class LinesTable(Table):
 
 class OutcomeEntry(Table):
     label: Text
-    pattern: CaseSensitivePattern
-    unit: str = ""
+    pattern: ValuePattern  # group "value" (or the first group) is the value; group "unit" as written
+    unit: str = ""  # shown after the value when the pattern captures no unit
+    units: dict[str, str] = Field(default_factory=dict)  # unit as written (lower case) -> as shown
+    also: ValuePattern | None = None  # more values of the outcome in the same sentence (other arms)
     format: str = "{label}: {value}{unit}"
+
+
+class ResultsTable(Table):
+    arm: ArmPattern | None = None  # how a sentence names the arm a value belongs to (group "arm")
 
 
 class ExtractionFile(Table):
@@ -101,6 +122,7 @@ class ExtractionFile(Table):
     sites: SitesTable = SitesTable()
     lines: LinesTable = LinesTable()
     outcomes: list[OutcomeEntry] = Field(default_factory=list)
+    results: ResultsTable = ResultsTable()
 
 
 @dataclass(frozen=True)
@@ -119,6 +141,8 @@ class Outcome:
     pattern: re.Pattern[str]
     unit: str = ""
     format: str = "{label}: {value}{unit}"
+    units: dict[str, str] = field(default_factory=dict)
+    also: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,7 @@ class ExtractionSpec:
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     line_unknown: str
     outcomes: tuple[Outcome, ...]
+    arm: re.Pattern[str] | None = None
 
 
 def load_spec(path: Path) -> ExtractionSpec:
@@ -183,5 +208,16 @@ def load_spec(path: Path) -> ExtractionSpec:
         site_fallback=sites.fallback,
         lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
         line_unknown=lines.unknown,
-        outcomes=tuple(Outcome(o.label, re.compile(o.pattern), o.unit, o.format) for o in spec.outcomes),
+        outcomes=tuple(
+            Outcome(
+                o.label,
+                re.compile(o.pattern),
+                o.unit,
+                o.format,
+                dict(o.units),
+                re.compile(o.also) if o.also is not None else None,
+            )
+            for o in spec.outcomes
+        ),
+        arm=re.compile(spec.results.arm, re.IGNORECASE) if spec.results.arm is not None else None,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.errors import RecordParseError
+from litreview.extract.links import link_trials, linked_to
 from litreview.extract.rows import Row, derive_row
 from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import TABLE_COLUMNS
@@ -68,8 +69,10 @@ def build_tables(
     publications: Iterable[Citation] = (),
     overrides: Iterable[Override] = (),
 ) -> Tables:
-    pubs = list(publications)
-    rows = [derive_row(t, spec, pubs) for t in sorted(trials, key=lambda t: t.nct_id)]
+    ordered = sorted(trials, key=lambda t: t.nct_id)
+    pubs = {p.record_id: p for p in publications}
+    links = link_trials(ordered, pubs.values())  # once for all trials, not once per trial
+    rows = [derive_row(t, spec, [pubs[i] for i in linked_to(t, links)]) for t in ordered]
     tables = Tables(
         rows, warnings=[w for r in rows for w in r.warnings], headers=spec.headers, titles=spec.titles
     )
