@@ -1,5 +1,6 @@
 """What the screening page shows of one record: its display fields, its text with the terms and
-highlight words marked, and (blind) only the decisions its reader may see.
+highlight words marked, the trials and publications that report one another, and (blind) only the
+decisions its reader may see.
 
 Pure: the :class:`~litreview.web.workbench.Workbench` reads the workspace and hands the rows here.
 Blind screening: a reviewer is shown the rules' suggestion and their own decision, never another
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from litreview.extract.links import TrialLink
 from litreview.records import VOTES, Citation, Decision, Record, to_dict
 from litreview.screen.decisions import Policy, is_vote, suggestions
 from litreview.screen.highlight import Segment, Source, WordList, marked_parts
@@ -59,6 +61,8 @@ class RecordView:
     others: list[dict[str, str]] = field(
         default_factory=list
     )  # others' votes: only once a stage is unblinded
+    # a trial: the publications that report it; a publication: the trials it reports (why, and where)
+    reports: list[dict[str, str]] = field(default_factory=list)
 
 
 def record_view(
@@ -73,6 +77,8 @@ def record_view(
     duplicates: Iterable[Record],
     screenable: bool,
     team_notes: list[tuple[str, str, str]],
+    links: Sequence[TrialLink] = (),
+    linked: dict[str, Record] | None = None,
 ) -> RecordView:
     """The page's view of ``record`` from its stored ``decisions``: the rules' word and this
     reviewer's own; the other reviewers' votes only when ``others_shown`` (the policy they count
@@ -98,7 +104,25 @@ def record_view(
         screenable=screenable,
         team_notes=team_notes,
         others=others,
+        reports=reported(record, links, linked or {}),
     )
+
+
+def reported(record: Record, links: Iterable[TrialLink], linked: dict[str, Record]) -> list[dict[str, str]]:
+    """The other side of the record's trial links, each record once: its id, title, the kinds of
+    evidence and the first evidence snippet (``linked``: the records named, by id)."""
+    rows: dict[str, dict[str, str]] = {}
+    for link in links:
+        other = link.publication if link.trial == record.record_id else link.trial
+        if other == record.record_id:
+            continue
+        if other not in rows:
+            found = linked.get(other)
+            rows[other] = {"record_id": other, "title": found.title if found else "", "kinds": link.kind,
+                           "evidence": link.evidence, "nct_id": link.nct_id}  # fmt: skip
+        elif link.kind not in rows[other]["kinds"].split(", "):
+            rows[other]["kinds"] += f", {link.kind}"
+    return list(rows.values())
 
 
 def highlighted_parts(

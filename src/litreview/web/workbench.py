@@ -21,10 +21,11 @@ from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
+from litreview.extract.links import TrialLink, link_trials
 from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
-from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Decision, Record, Stage, Vote
+from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Citation, Decision, Record, Stage, Trial, Vote
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import VOTES_COLUMNS, load_reasons, policy_of, protocol_policy, votes_rows
 from litreview.screen.decisions import (
@@ -95,6 +96,7 @@ class Workbench:
         self._settings: dict[str, Any] = {}
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self.screening = ScreeningQueue(self.workspace, self.policy, self._refresh)
+        self._trial_links: tuple[tuple[int, ...], dict[str, list[TrialLink]]] | None = None
         self.ranker = RankingWorker(self.location, self.guard, self.screening.screenable, self.screening.rank)
 
     def _load_protocol(self, review_dir: Path) -> None:
@@ -203,6 +205,10 @@ class Workbench:
         cache = self.screening.state()
         decisions = self._decisions_on(record_id)
         linked = [r for r, rep in cache.representative.items() if rep == record_id]
+        links = self.trial_links(record_id)
+        named = self.workspace.records(
+            dict.fromkeys(k.trial for k in links) | dict.fromkeys(k.publication for k in links)
+        )
         return record_view(
             record,
             reviewer,
@@ -217,7 +223,30 @@ class Workbench:
             team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
             if lead
             else [],
+            links=links,
+            linked={r.record_id: r for r in named},
         )
+
+    @serialised
+    def trial_links(self, record_id: str) -> list[TrialLink]:
+        """The trial links (:func:`litreview.extract.links.link_trials`) a record takes part in, from
+        every trial and publication of the workspace (duplicates left out); computed once per run or
+        duplicate verdict (reading every record is not a per-request cost)."""
+        cache = self.screening.state()
+        if self._trial_links is None or self._trial_links[0] != cache.version:
+            trials: list[Trial] = []
+            citations: list[Citation] = []
+            for r in self.workspace.records():
+                if isinstance(r, Trial) and r.record_id not in cache.representative:
+                    trials.append(r)
+                elif isinstance(r, Citation) and r.record_id not in cache.representative:
+                    citations.append(r)
+            by_record: dict[str, list[TrialLink]] = {}
+            for link in link_trials(trials, citations):
+                by_record.setdefault(link.trial, []).append(link)
+                by_record.setdefault(link.publication, []).append(link)
+            self._trial_links = (cache.version, by_record)
+        return list(self._trial_links[1].get(record_id, []))
 
     @serialised
     def marked_parts(self, record: Record, reviewer: str | None = None) -> dict[str, list[list[Segment]]]:
