@@ -66,9 +66,9 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
                         batch = []
                 dst.conn.executemany(sql, batch)
         report = {}
-        for table, names in columns.items():
-            mine, theirs = table_digest(src, table, names), table_digest(dst, table, names)
-            report[table] = {"rows": mine[0], "copied": theirs[0], "equal": mine == theirs}
+        for name, names in columns.items():
+            mine, theirs = table_digest(src, name, names), table_digest(dst, name, names)
+            report[name] = {"rows": mine[0], "copied": theirs[0], "equal": mine == theirs}
     bad = [t for t, r in report.items() if not r["equal"]]
     if bad:
         raise WorkspaceError(

@@ -22,11 +22,12 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import DOUBLE_PRECISION
+from sqlalchemy.types import TypeEngine
 
 metadata = MetaData()
 
 # REAL is single precision on PostgreSQL: a score is a double there, as SQLite's REAL is
-SCORE = REAL().with_variant(DOUBLE_PRECISION(), "postgresql")
+SCORE: TypeEngine[float] = REAL().with_variant(DOUBLE_PRECISION(), "postgresql")
 
 
 def _key(name: str) -> Column[str]:
