@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from starlette.testclient import TestClient
 from tests.unit.test_cli import run_cli
 
@@ -74,3 +75,38 @@ def test_query_terms_and_reviewer_words_are_marked(bench):
     assert wb.highlight_words("ana") == {"include": ["antihist*", "cetirizine"], "exclude": ["placebo"]}
     assert wb.highlight_words() == {"include": [], "exclude": []}  # a reviewer's words are their own
     wb.close()
+
+
+def test_published_decisions_and_accounts_never_share_a_name(bench, tmp_path, monkeypatch, capsys):
+    """A published decision set is a reference standard, never a reviewer: an account may not take its
+    name, and a review folder may not store its decisions under an account's name."""
+    import shutil
+
+    from litreview.config import load_protocol
+    from litreview.errors import ConfigError
+    from litreview.pipeline.screening import _kept_decisions
+    from litreview.screen.commands import POLICY_META
+    from litreview.screen.decisions import Policy
+    from litreview.store.workspace import Workspace
+    from litreview.web.accounts import add_user
+
+    secret = tmp_path / "password.txt"
+    secret.write_text("a long enough password\n")
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.set_meta(POLICY_META, Policy(published=(("paper2006", "the paper's labels"),)).as_meta())
+    code, out = run_cli(monkeypatch, capsys, "users", "add", "paper2006", "--role", "reviewer",
+                        "--workspace", str(bench.root), "--password-file", str(secret))  # fmt: skip
+    assert code == 2 and "published decisions" in out.err
+    assert Workspace.existing(bench.root).user("paper2006") is None
+
+    review = tmp_path / "review"
+    shutil.copytree("search_strings/cohen_estrogens", review)
+    toml = review / "review.toml"
+    toml.write_text(toml.read_text().replace('reviewer = "DERP reviewers (Cohen et al. 2006 dataset)"',
+                                             'reviewer = "ana"'))  # fmt: skip
+    add_user(bench.root, "ana", "reviewer", "a long enough password")
+    with (
+        Workspace.existing(bench.root) as ws,
+        pytest.raises(ConfigError, match="'ana' is a workbench account"),
+    ):
+        _kept_decisions(ws, load_protocol(toml), [])

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.config import Protocol, inside_folder
+from litreview.errors import ConfigError
 from litreview.records import STAGES, Decision, Stage
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
@@ -87,8 +88,14 @@ def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decis
     representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
     all_records = workspace.records  # read as the file is matched, and only if needed
     stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
+    accounts = workspace.users()
     out = []
     for kept, path in files:
+        if kept.reviewer in accounts:  # published decisions are a reference standard, never a team vote
+            raise ConfigError(
+                f"{protocol.path}: [[screening.decision_files]] {kept.file}: reviewer {kept.reviewer!r} is "
+                "a workbench account; published decisions need a name of their own"
+            )
         # a decision on a record this workspace does not hold (yet) waits for the record to arrive
         # another tool's export is matched by id, DOI, PMID, title like `screen import`
         own = as_sheet_rows(read_decision_file(path), all_records, representative, Stage.TITLE_ABSTRACT)[0]

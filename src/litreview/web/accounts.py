@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from litreview.errors import ConfigError
+from litreview.screen.commands import policy_of
 from litreview.store.workspace import Workspace
 
 ROLES = ("reviewer", "lead")
@@ -79,6 +80,11 @@ def add_user(workspace_dir: Path | str, name: str, role: str, password: str) -> 
     check_account(name, role, password)
     hashed = hash_password(password)
     with Workspace.existing(workspace_dir) as workspace:
+        if name in policy_of(workspace).published_names:
+            raise ConfigError(
+                f"account name {name!r} is the name the review folder's published decisions are stored "
+                "under (a reference standard, never a reviewer): choose another name"
+            )
         workspace.lock(wait=5)
         with workspace.transaction():
             return workspace.put_user(name, role, hashed)
