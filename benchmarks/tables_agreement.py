@@ -72,11 +72,13 @@ def main() -> None:
     print(machine())
     print(f"paper rows with a registry record: {len(paper)} (trials in {args.trials}: {len(trials)})")
     agree = dict.fromkeys(COLUMNS, 0)
+    blank = dict.fromkeys(COLUMNS, 0)  # the rules said nothing: a reviewer fills it, nothing to undo
     for expected in paper:
         got = derive_row(trials[expected["identifier"]], SPEC, publications).values()
         for column, canon in COLUMNS.items():
             same = canon(got.get(column, "")) == canon(expected.get(column, ""))
             agree[column] += same
+            blank[column] += not same and got.get(column, "") in ("", SPEC.line_unknown)
             if not same and args.show:
                 print(
                     f"  {expected['identifier']} {column}: ours {got.get(column)!r} | paper {expected.get(column)!r}"
@@ -85,7 +87,11 @@ def main() -> None:
     for column in COLUMNS:
         goal = GOALS.get(column)
         note = f"(goal >= {goal:.0%})" if goal else "(reported separately: registry moves on)"
-        print(f"{column:11} {agree[column]:3d}/{n}  {agree[column] / n:6.1%}  {note}")
+        wrong = n - agree[column] - blank[column]
+        print(
+            f"{column:11} {agree[column]:3d}/{n}  {agree[column] / n:6.1%}  blank {blank[column]:2d}  "
+            f"wrong {wrong:2d}  {note}"
+        )
     # The rules were written from the trials above; the rest have no paper cells here to score
     # against (pass --trials/--paper with held-out trials and their rows to score those). What can be
     # measured on them without labels: how often a derived cell says nothing.
