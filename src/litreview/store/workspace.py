@@ -799,7 +799,7 @@ class Workspace:
         """One reviewer's own decisions at one stage, oldest first (what blind screening may show them)."""
         rows = self.conn.execute(
             "SELECT record_id, stage, decision, reason, reviewer, origin, rule_id, decided_at FROM decisions "
-            "WHERE origin='human' AND reviewer=:reviewer AND stage=:stage ORDER BY decided_at, rowid",
+            "WHERE origin='human' AND reviewer=:reviewer AND stage=:stage ORDER BY decided_at, record_id",
             {"reviewer": reviewer, "stage": stage},
         )
         return [Decision(*row) for row in rows]
