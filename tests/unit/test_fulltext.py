@@ -1,19 +1,21 @@
 """Full texts: hostile PDFs refused in one line, PDFs matched to records, Europe PMC answers parsed."""
 
 import hashlib
+import io
 import json
 import time
 import tracemalloc
 import zlib
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 from tests.pdf_files import MB, deflated_zeros, encrypted, stream, text_pdf
 
 from litreview.errors import FullTextError, LitreviewError, SourceResponseError
 from litreview.records import Citation, Trial
 from litreview.sources import fulltext, pdf
 from litreview.sources.fulltext import build_search, identify, normalise_doi, parse_search
-from litreview.sources.pdf import check_pdf, check_pdf_file
+from litreview.sources.pdf import PAGE_BREAK, check_pdf, check_pdf_file
 
 ARTICLE = text_pdf(
     "Annals of Oncology 32 (2021) 101-110",
@@ -178,7 +180,6 @@ RECORDS = [
         ("scan.pdf", "Europe PMC Funders Group\nPMID: 32999999", ["pubmed:32999999"]),
         # an article reporting a trial names its NCT id: the article's own DOI decides
         ("scan.pdf", "doi:10.1016/j.annonc.2021.01.001 Registered as NCT01234567.", ["pubmed:33456789"]),
-        ("scan.pdf", "ClinicalTrials.gov ID: NCT01234567 Protocol version 3", ["ctgov:NCT01234567"]),
         # the name is deliberate; a DOI cited in the text (a reference) does not override it
         ("10.1016_j.annonc.2021.01.001.pdf", "see 10.1200/JCO.2019.37.15_suppl.4100", ["pubmed:33456789"]),
     ],
@@ -200,6 +201,8 @@ def test_a_file_naming_two_records_is_ambiguous():
         ("10.1000_abc12.pdf", ""),  # another DOI that starts like 10.1000/abc1
         ("scan.pdf", "doi:10.1000/abc12"),
         ("report.pdf", "No identifiers here."),
+        # a publication naming its trial is not the registry record's full text
+        ("scan.pdf", "ClinicalTrials.gov ID: NCT01234567 Protocol version 3"),
     ],
 )
 def test_no_false_matches(name, text):
@@ -306,3 +309,66 @@ def test_a_malformed_answer_is_a_source_error():
 def test_a_registry_record_is_not_looked_up():
     result = fulltext.fetch_open_access(transport=None, record=RECORDS[5])  # type: ignore[arg-type]
     assert isinstance(result, fulltext.NotRetrieved) and result.reason.startswith("a registry record")
+
+
+# -- the article's own identifiers, not the ones it cites ------------------------------------------
+
+CITED = [
+    citation("pubmed:30000001", doi="10.1056/NEJMoa1800001", pmid="30000001"),
+    citation("pubmed:30000002", doi="10.1200/JCO.2018.36.0002", pmid="30000002"),
+    citation("pubmed:29000003", pmid="29000003", pmcid="PMC6000003"),
+    Trial(record_id="ctgov:NCT02345678", source="ctgov", native_id="NCT02345678", nct_id="NCT02345678"),
+]
+OWN = citation("pubmed:34000009", doi="10.1016/j.ejca.2021.05.009", pmid="34000009")
+# a short report as pypdf reads it: page 1 is the header, abstract and the start of the text, and
+# the reference list starts on page 1 and runs over page 2
+SHORT_REPORT = PAGE_BREAK.join([
+    "European Journal of Cancer 153 (2021) 64-66\n"
+    "Contents lists available at ScienceDirect\n"
+    "Short Communication\n"
+    "Capecitabine-temozolomide after platinum-etoposide in neuroendocrine carcinoma\n"
+    "A. Author, B. Author\n"
+    "https://doi.org/10.1016/j.ejca.2021.05.009\n"
+    "Abstract Background: second-line options after platinum-etoposide (NCT02345678) are few.\n"
+    "Introduction\n"
+    "Platinum-etoposide is the standard first line [1,2]; see also PMID: 29000003 and PMC6000003.\n"
+    "References\n"
+    "[1] Smith J, et al. N Engl J Med 2018. doi:10.1056/NEJMoa1800001.\n",
+    "[2] Jones K, et al. J Clin Oncol 2018;36:0002. https://doi.org/10.1200/JCO.2018.36.0002\n"
+    "[3] Trial NCT02345678. ClinicalTrials.gov.\n",
+])
+
+
+def test_a_papers_own_doi_in_its_header_decides_not_the_dois_it_cites():
+    assert identify("ejca.pdf", SHORT_REPORT, [*CITED, OWN]) == [OWN.record_id]
+
+
+def test_a_paper_citing_records_without_its_own_in_the_workspace_is_unmatched_with_the_reason():
+    assert identify("ejca.pdf", SHORT_REPORT, CITED) == []
+    reason = fulltext.unmatched_reason(SHORT_REPORT, CITED)
+    assert reason == (
+        "it names the trial of ctgov:NCT02345678, and a registry record has no full text from a paper; "
+        "it cites pubmed:30000001, pubmed:30000002, pubmed:29000003, but its own identifier matches no record"
+    )
+
+
+def test_a_paper_naming_an_nct_id_is_not_the_registry_records_full_text():
+    page = "Journal of Clinical Oncology\nResults of the XYZ trial (ClinicalTrials.gov NCT02345678)\nAbstract"
+    assert identify("xyz.pdf", page, CITED) == []
+    assert identify("NCT02345678_protocol.pdf", page, CITED) == ["ctgov:NCT02345678"]  # named on purpose
+
+
+def test_a_doi_found_only_after_the_first_page_does_not_identify_the_file():
+    text = PAGE_BREAK.join(["A letter to the editor\nNo identifiers on this page", "doi:10.1056/NEJMoa1800001"])
+    assert identify("letter.pdf", text, CITED) == []
+
+
+def test_pages_are_kept_apart_in_the_checked_text():
+    writer = PdfWriter()
+    for data in (text_pdf("Page one doi:10.1016/j.ejca.2021.05.009"), text_pdf("Page two doi:10.1056/x")):
+        writer.add_page(PdfReader(io.BytesIO(data)).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    text = check_pdf(out.getvalue(), "two.pdf").text
+    assert text.split(PAGE_BREAK)[0].startswith("Page one") and "Page two" in text.split(PAGE_BREAK)[1]
+    assert identify("two.pdf", text, [OWN, citation("x", doi="10.1056/x")]) == [OWN.record_id]

@@ -19,7 +19,7 @@ from litreview.errors import ConfigError, FullTextError, WorkspaceError
 from litreview.records import Record, Stage
 from litreview.screen.commands import screening_state
 from litreview.screen.decisions import passed
-from litreview.sources.fulltext import Retrieved, fetch_open_access, identify
+from litreview.sources.fulltext import Retrieved, fetch_open_access, identify, unmatched_reason
 from litreview.sources.http import open_transport
 from litreview.sources.pdf import CheckedPdf, check_pdf_file
 from litreview.store.workspace import FullText, Workspace, utc_now
@@ -49,7 +49,7 @@ class Outcome:
         if self.kind == "same":
             return f"{self.name}: already the full text of {self.record_ids[0]}"
         if self.kind == "unmatched":
-            return f"{self.name}: not attached: no record matches"
+            return f"{self.name}: not attached: no record matches" + (f" ({self.reason})" if self.reason else "")
         if self.kind == "ambiguous":
             return f"{self.name}: not attached: matches {', '.join(self.record_ids)}"
         if self.kind == "not_retrieved":
@@ -123,7 +123,7 @@ def _attach_file(workspace: Workspace, path: Path, record_id: str | None, record
             found = identify(path.name, pdf.text, records)
             matched = tuple(dict.fromkeys(same_as.get(r, r) for r in found))
             if not matched:
-                return Outcome(name, "unmatched")
+                return Outcome(name, "unmatched", reason=unmatched_reason(pdf.text, records))
             if len(matched) > 1:
                 return Outcome(name, "ambiguous", matched)
             record_id = matched[0]

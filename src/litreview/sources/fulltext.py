@@ -1,5 +1,6 @@
 """Full texts for records: which record a PDF belongs to (by the DOI, PMID, PMCID or NCT id in its
-name or first pages), and an open-access PDF for an article found through Europe PMC.
+name, or the article's own DOI, PMID or PMCID in its first page's header), and an open-access PDF
+for an article found through Europe PMC.
 
 Retrieval has the three layers of every source: the Europe PMC search request (pure), the
 transport (live, replay, record: the same as PubMed's and CT.gov's), and the parse of its JSON
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from litreview.errors import FullTextError, SourceResponseError
 from litreview.records import Citation, Record, Trial
-from litreview.sources.pdf import CheckedPdf, check_pdf
+from litreview.sources.pdf import PAGE_BREAK, CheckedPdf, check_pdf
 from litreview.sources.transport import Request, Transport
 
 EUROPEPMC = "europepmc"  # the search service (LiveTransport's base URL for it is a setting)
@@ -54,26 +55,52 @@ def normalise_doi(value: str) -> str:
 
 
 def identify(name: str, first_pages_text: str, records: Iterable[Record]) -> list[str]:
-    """The ids of the records a PDF belongs to, from its file name and the text of its first pages.
+    """The ids of the records a PDF belongs to, from its file name and the header of its first page.
 
-    Evidence is taken in tiers, the first tier that names any record deciding: identifiers in the
-    file name (someone named the file on purpose); then the article's identifiers in the text (a
-    DOI, a labelled PMID, a PMCID); then NCT ids in the text, for registry records only (an article
-    names the trial it reports, so an NCT id in an article's text is not that article's own).
-    Every match of the deciding tier is returned: more than one means the file is ambiguous, and
-    the caller lists it rather than attaching it. Duplicates of one study (the same DOI from two
-    sources) match together: pass one record per duplicate cluster.
+    Only the article's own identifiers count: those in the file name (someone named the file on
+    purpose), else a DOI, labelled PMID or PMCID in the first page's header (:func:`own_header`).
+    A short article's reference list is on its first pages too; an identifier found only there is
+    one the article cites, not its own. An NCT id in a publication's text names the trial it
+    reports: a registry record has no full text from a paper, so it identifies nothing (only a file
+    named for the trial is that record's). Every match is returned: more than one means the file is
+    ambiguous, and the caller lists it rather than attaching it. Duplicates of one study (the same
+    DOI from two sources) match together: pass one record per duplicate cluster.
     """
     index = _Index(records)
     stem = unquote(PurePath(name).stem).lower()
-    for found in (
-        index.in_name(stem),
-        index.in_text(first_pages_text),
-        index.trials_in_text(first_pages_text),
-    ):
-        if found:
-            return found
-    return []
+    return index.in_name(stem) or index.in_text(own_header(first_pages_text))
+
+
+def unmatched_reason(first_pages_text: str, records: Iterable[Record]) -> str:
+    """Why a file that :func:`identify` matched to nothing names records anyway ('' if it names none):
+    a trial's NCT id, or identifiers found only past its header (the articles it cites)."""
+    index = _Index(records)
+    trials = index.trials_in_text(first_pages_text)
+    cited = [rid for rid in index.in_text(first_pages_text) if rid not in trials]
+    reasons = []
+    if trials:
+        reasons.append(
+            f"it names the trial of {', '.join(trials)}, and a registry record has no full text from a paper"
+        )
+    if cited:
+        reasons.append(f"it cites {', '.join(cited)}, but its own identifier matches no record")
+    return "; ".join(reasons)
+
+
+HEADER_CHARS = 4000  # a first page's title block, authors, journal line and abstract
+_BODY_HEADING = re.compile(
+    r"^[ \t]*(?:\d+\.?[ \t]*)?(?:references|bibliography|literature cited|introduction)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def own_header(first_pages_text: str) -> str:
+    """The part of a PDF's text that carries the article's own identifiers: its first page only, up
+    to the body or reference list (a line starting "Introduction" or "References"),
+    at most :data:`HEADER_CHARS` characters."""
+    first = first_pages_text.split(PAGE_BREAK, 1)[0][:HEADER_CHARS]
+    body = _BODY_HEADING.search(first)
+    return first[: body.start()] if body else first
 
 
 class _Index:

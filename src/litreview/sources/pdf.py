@@ -33,6 +33,7 @@ MAX_STREAM_BYTES = 80 * MB
 MAX_DECODED_BYTES = 1024 * MB  # all streams of one file together: bounds the time the bomb scan takes
 FIRST_PAGES = 3  # the title page carries the DOI; references (other records' DOIs) come later
 MAX_TEXT_CHARS = 50_000
+PAGE_BREAK = "\f"  # between pages in CheckedPdf.text (as pdftotext writes them): the first page is findable
 MAX_OBJECTS = 200_000  # objects visited looking for actions: bounds time on a crafted object graph
 
 _HEADER_WINDOW = 1024  # the PDF reference lets the %PDF- header start anywhere in the first KB
@@ -52,7 +53,7 @@ class CheckedPdf:
     size: int
     sha256: str
     pages: int
-    text: str  # the text of the first pages (at most FIRST_PAGES pages, MAX_TEXT_CHARS characters)
+    text: str  # the first pages' text (at most FIRST_PAGES pages, MAX_TEXT_CHARS characters; PAGE_BREAK between)
 
 
 def check_pdf_file(path: Path | str, max_bytes: int = MAX_PDF_BYTES) -> CheckedPdf:
@@ -231,7 +232,7 @@ def _first_pages_text(reader: PdfReader, name: str) -> str:
         length += len(text)
         if length >= MAX_TEXT_CHARS:
             break
-    return "\n".join(parts)[:MAX_TEXT_CHARS]
+    return PAGE_BREAK.join(parts)[:MAX_TEXT_CHARS]
 
 
 def _one_line(exc: BaseException) -> str:
