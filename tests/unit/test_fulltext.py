@@ -322,21 +322,23 @@ CITED = [
 OWN = citation("pubmed:34000009", doi="10.1016/j.ejca.2021.05.009", pmid="34000009")
 # a short report as pypdf reads it: page 1 is the header, abstract and the start of the text, and
 # the reference list starts on page 1 and runs over page 2
-SHORT_REPORT = PAGE_BREAK.join([
-    "European Journal of Cancer 153 (2021) 64-66\n"
-    "Contents lists available at ScienceDirect\n"
-    "Short Communication\n"
-    "Capecitabine-temozolomide after platinum-etoposide in neuroendocrine carcinoma\n"
-    "A. Author, B. Author\n"
-    "https://doi.org/10.1016/j.ejca.2021.05.009\n"
-    "Abstract Background: second-line options after platinum-etoposide (NCT02345678) are few.\n"
-    "Introduction\n"
-    "Platinum-etoposide is the standard first line [1,2]; see also PMID: 29000003 and PMC6000003.\n"
-    "References\n"
-    "[1] Smith J, et al. N Engl J Med 2018. doi:10.1056/NEJMoa1800001.\n",
-    "[2] Jones K, et al. J Clin Oncol 2018;36:0002. https://doi.org/10.1200/JCO.2018.36.0002\n"
-    "[3] Trial NCT02345678. ClinicalTrials.gov.\n",
-])
+SHORT_REPORT = PAGE_BREAK.join(
+    [
+        "European Journal of Cancer 153 (2021) 64-66\n"
+        "Contents lists available at ScienceDirect\n"
+        "Short Communication\n"
+        "Capecitabine-temozolomide after platinum-etoposide in neuroendocrine carcinoma\n"
+        "A. Author, B. Author\n"
+        "https://doi.org/10.1016/j.ejca.2021.05.009\n"
+        "Abstract Background: second-line options after platinum-etoposide (NCT02345678) are few.\n"
+        "Introduction\n"
+        "Platinum-etoposide is the standard first line [1,2]; see also PMID: 29000003 and PMC6000003.\n"
+        "References\n"
+        "[1] Smith J, et al. N Engl J Med 2018. doi:10.1056/NEJMoa1800001.\n",
+        "[2] Jones K, et al. J Clin Oncol 2018;36:0002. https://doi.org/10.1200/JCO.2018.36.0002\n"
+        "[3] Trial NCT02345678. ClinicalTrials.gov.\n",
+    ]
+)
 
 
 def test_a_papers_own_doi_in_its_header_decides_not_the_dois_it_cites():
@@ -359,7 +361,9 @@ def test_a_paper_naming_an_nct_id_is_not_the_registry_records_full_text():
 
 
 def test_a_doi_found_only_after_the_first_page_does_not_identify_the_file():
-    text = PAGE_BREAK.join(["A letter to the editor\nNo identifiers on this page", "doi:10.1056/NEJMoa1800001"])
+    text = PAGE_BREAK.join(
+        ["A letter to the editor\nNo identifiers on this page", "doi:10.1056/NEJMoa1800001"]
+    )
     assert identify("letter.pdf", text, CITED) == []
 
 

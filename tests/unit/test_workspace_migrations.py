@@ -18,6 +18,7 @@ from litreview.store import schema
 from litreview.store.migrations.run import head, revision
 from litreview.store.schema import table_columns
 from litreview.store.workspace import Workspace
+from litreview.testing.workspaces import build_workspace
 
 # the schema as litreview wrote it before migrations (schema 1), in its own words
 LEGACY = """
@@ -277,3 +278,31 @@ def test_upgrade_on_postgresql(tmp_path, cluster):
     assert upgrade_workspace(url) == (head(), head())
     with Workspace.reading(url) as ws:
         assert [r.title for r in ws.records()] == ["Kept"]
+
+
+def at_revision_0003(root):
+    """A workspace as litreview wrote it at revision 0003: no full-text table yet."""
+    with sqlite3.connect(root / "workspace.sqlite") as db:
+        db.execute("DROP TABLE fulltexts")
+        db.execute("UPDATE alembic_version SET version_num = '0003'")
+    with sqlite3.connect(root / "workspace.sqlite") as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the file: a read must not change it
+    return root
+
+
+@pytest.mark.parametrize("command", ["fulltext list", "workspace copy"])
+def test_a_workspace_at_revision_0003_is_refused_in_one_line_by_readers(
+    tmp_path, monkeypatch, capsys, command
+):
+    root = at_revision_0003(
+        build_workspace(tmp_path / "old", [Citation("pubmed:1", "pubmed", "1", title="Old")])
+    )
+    before = (root / "workspace.sqlite").read_bytes()
+    args = ["--workspace", str(root)] if command == "fulltext list" else [str(root), str(tmp_path / "new")]
+    code, out = run_cli(monkeypatch, capsys, *command.split(), *args)
+    lines = out.err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, out.err
+    assert "schema is 0003" in lines[0] and f"`litreview workspace upgrade {root}`" in lines[0]
+    assert (root / "workspace.sqlite").read_bytes() == before and not (tmp_path / "new").exists()
+    with pytest.raises(WorkspaceError, match="workspace upgrade"):
+        Workspace.reading(root)

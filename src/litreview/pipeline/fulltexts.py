@@ -49,7 +49,9 @@ class Outcome:
         if self.kind == "same":
             return f"{self.name}: already the full text of {self.record_ids[0]}"
         if self.kind == "unmatched":
-            return f"{self.name}: not attached: no record matches" + (f" ({self.reason})" if self.reason else "")
+            return f"{self.name}: not attached: no record matches" + (
+                f" ({self.reason})" if self.reason else ""
+            )
         if self.kind == "ambiguous":
             return f"{self.name}: not attached: matches {', '.join(self.record_ids)}"
         if self.kind == "not_retrieved":

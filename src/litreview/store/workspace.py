@@ -309,6 +309,7 @@ class Workspace:
             review_id = _database_review_id(str(root))
             workspace = cls.at(*resolve(root, review_id), review_id)
             workspace._conn = Database.over_url(str(root), read_only=True)
+            workspace._check_revision()
             return workspace
         db = Path(root) / DB_NAME
         if not db.exists():
@@ -318,6 +319,7 @@ class Workspace:
         conn = _connect_read_only(db)
         _check_intact(conn, db)
         workspace._conn = Database.over_sqlite(lambda: conn)
+        workspace._check_revision()  # an older schema lacks tables this code reads: refused in one line
         return workspace
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -362,13 +364,20 @@ class Workspace:
     def _check_schema(self) -> None:
         """A new workspace gets the current schema; an existing one must already have it (an older
         one is upgraded only when asked: `litreview workspace upgrade`)."""
-        from litreview.store.migrations.run import head, migrate, revision
+        from litreview.store.migrations.run import migrate, revision
+
+        current = revision(self.conn)
+        if current is None and not self.conn.has_table("meta"):  # a new, empty database
+            migrate(self.conn)
+            return
+        self._check_revision()
+
+    def _check_revision(self) -> None:
+        """Refuse (and close) a workspace whose schema is not the one this litreview reads and writes."""
+        from litreview.store.migrations.run import head, revision
 
         current, wanted = revision(self.conn), head()
         if current == wanted:
-            return
-        if current is None and not self.conn.has_table("meta"):  # a new, empty database
-            migrate(self.conn)
             return
         self.close()
         raise WorkspaceError(
