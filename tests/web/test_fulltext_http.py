@@ -54,6 +54,14 @@ def upload(c: httpx.Client, record_id: str, name: str, data: bytes) -> httpx.Res
                                      "back": "record"}, files={"file": (name, data, "application/pdf")})  # fmt: skip
 
 
+def reached_full_text(bench, *record_ids: str) -> None:
+    """The records pass title/abstract screening (a reviewer may then upload their full texts)."""
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.add_human_decisions(
+            "ta", [Decision(r, "title_abstract", "include", "", "lea", "human") for r in record_ids]
+        )
+
+
 def stored(root) -> list:
     with Workspace.reading(root) as ws:
         return ws.fulltexts(replaced=True)
@@ -68,6 +76,7 @@ def message(page: str) -> str:
 def test_a_pdf_is_uploaded_and_served_only_to_a_signed_in_user(server, bench):
     c = signed_in(server, "ana")
     record_id = bench.ids[0]
+    reached_full_text(bench, record_id)
     assert c.get(f"/fulltext/{record_id}").status_code == 404
     answer = upload(c, record_id, "../../etc/article.pdf", ARTICLE)
     assert answer.status_code == 303 and answer.headers["location"] == f"/record/{record_id}?stage=full_text"
@@ -109,6 +118,7 @@ def test_the_full_text_screen_frames_the_pdf_beside_the_decision(server, bench):
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_hostile_upload_is_refused_in_one_line_and_nothing_is_stored(server, bench, name):
     data, reason = HOSTILE[name]
+    reached_full_text(bench, bench.ids[0])
     c = signed_in(server, "ana")
     answer = upload(c, bench.ids[0], name, data)
     assert answer.status_code == 400
@@ -141,3 +151,35 @@ def test_a_200_mb_upload_is_refused_before_a_byte_is_read(server, bench):
         "/note", data={"csrf_token": token, "record_id": bench.ids[0], "note": "x" * (2 * 1024 * 1024)}
     )
     assert big.status_code == 413
+
+
+def test_a_reviewer_uploads_only_at_full_text_and_never_over_anothers_file(server, bench):
+    at_ta, at_ft = bench.ids[1], bench.ids[2]
+    reached_full_text(bench, at_ft)
+    ana, ben, lea = signed_in(server, "ana"), signed_in(server, "ben"), signed_in(server, "lea")
+    assert 'data-testid="fulltext-upload-refused"' in ana.get(f"/record/{at_ta}").text
+    answer = upload(ana, at_ta, "a.pdf", ARTICLE)
+    assert answer.status_code == 400 and "passed title/abstract screening" in message(answer.text)
+    assert stored(bench.root) == []
+    assert upload(ana, at_ft, "a.pdf", ARTICLE).status_code == 303
+    assert upload(ana, at_ft, "a2.pdf", ARTICLE + b"\n").status_code == 303  # one's own file: replaced
+    answer = upload(ben, at_ft, "b.pdf", ARTICLE)
+    assert answer.status_code == 400 and "only a lead may replace it" in message(answer.text)
+    assert [(f.file_name, f.added_by) for f in stored(bench.root)] == [("a.pdf", "ana"), ("a2.pdf", "ana")]
+    # a lead may upload at any stage and replace anyone's file
+    assert upload(lea, at_ta, "l.pdf", ARTICLE).status_code == 303
+    assert upload(lea, at_ft, "l2.pdf", ARTICLE).status_code == 303
+    assert {f.record_id: f.added_by for f in stored(bench.root) if f.replaced_at is None} == {
+        at_ta: "lea", at_ft: "lea"
+    }  # fmt: skip
+
+
+def test_who_added_a_full_text_is_shown_to_leads_only(server, bench):
+    record_id = bench.ids[0]
+    reached_full_text(bench, record_id)
+    assert upload(signed_in(server, "ana"), record_id, "a.pdf", ARTICLE).status_code == 303
+    seen_by_ben = signed_in(server, "ben").get(f"/screen?stage=full_text&record={record_id}").text
+    assert 'data-testid="fulltext-link"' in seen_by_ben
+    assert "added by" not in seen_by_ben and ">ana<" not in seen_by_ben
+    seen_by_lead = signed_in(server, "lea").get(f"/screen?stage=full_text&record={record_id}").text
+    assert 'added by <span data-testid="fulltext-added-by">ana</span>' in seen_by_lead

@@ -291,6 +291,7 @@ def screen_page(
     return site.render(
         request, "screen.html", view=view, stage=stage, done=done, total=total,
         fulltext=bench.fulltext(record_id), missing=bench.fulltext_missing(record_id),
+        upload_refused=bench.upload_refusal(user, record_id, lead=role == "lead"),
         previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),
         reasons=bench.reasons(), words=bench.highlight_words(), own_words=bench.highlight_words(user),
         history=bench.history(record_id, user, role == "lead") if extra.get("single") else [], **extra,
@@ -389,7 +390,7 @@ def upload_fulltext(request: Request, site: Site, user: str, role: str) -> Respo
     name, data = request.state.upload
     if not data:
         raise WorkbenchError("choose a PDF file to upload")
-    site.bench.attach_fulltext(user, record_id, name, data)
+    site.bench.attach_fulltext(user, record_id, name, data, lead=role == "lead")
     if form.get("back") == "record":
         return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
     return RedirectResponse(f"/screen?stage={stage}&record={quote(record_id, safe=':')}", status_code=303)

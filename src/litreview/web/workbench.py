@@ -322,15 +322,39 @@ class Workbench:
         """Why the last open-access fetch found no full text for the record ('' if it was not tried)."""
         return str((self.workspace.meta(NOT_RETRIEVED_META) or {}).get(self._target(record_id), ""))
 
-    def attach_fulltext(self, reviewer: str, record_id: str, name: str, data: bytes) -> bool:
+    @serialised
+    def upload_refusal(self, reviewer: str, record_id: str, *, lead: bool = False) -> str:
+        """Why this user may not upload the record's full text ('' if they may). A lead may always;
+        a reviewer only for a record that reached the full-text stage (an upload at title/abstract
+        would tell the others which way they lean), and never over a file someone else added."""
+        self.record(record_id)
+        if lead:
+            return ""
+        target = self._target(record_id)
+        if target not in self.screening.state().passed_ta:
+            return "A full text is uploaded once the record has passed title/abstract screening."
+        current = self.workspace.fulltext(target)
+        if current is not None and current.added_by != reviewer:
+            return "Another reviewer added this full text; only a lead may replace it."
+        return ""
+
+    def attach_fulltext(
+        self, reviewer: str, record_id: str, name: str, data: bytes, *, lead: bool = False
+    ) -> bool:
         """Check an uploaded PDF (outside the guard: a slow check holds up no other request), then
-        store it as the record's full text; a refused file raises FullTextError and stores nothing."""
+        store it as the record's full text; a refused file raises FullTextError and stores nothing,
+        an upload the user may not make (:meth:`upload_refusal`) raises WorkbenchError."""
+        if refusal := self.upload_refusal(reviewer, record_id, lead=lead):
+            raise WorkbenchError(refusal)
         pdf = check_pdf(data, name)
-        return self._attach(reviewer, record_id, pdf, data, name)
+        return self._attach(reviewer, record_id, pdf, data, name, lead)
 
     @serialised
-    def _attach(self, reviewer: str, record_id: str, pdf: CheckedPdf, data: bytes, name: str) -> bool:
-        self.record(record_id)
+    def _attach(
+        self, reviewer: str, record_id: str, pdf: CheckedPdf, data: bytes, name: str, lead: bool
+    ) -> bool:
+        if refusal := self.upload_refusal(reviewer, record_id, lead=lead):  # again: it may have changed
+            raise WorkbenchError(refusal)
         return attach(self.workspace, self._target(record_id), pdf, data, reviewer, name)
 
     @serialised
