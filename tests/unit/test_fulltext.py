@@ -16,6 +16,7 @@ from litreview.records import Citation, Trial
 from litreview.sources import fulltext, pdf
 from litreview.sources.fulltext import build_search, identify, normalise_doi, parse_search
 from litreview.sources.pdf import PAGE_BREAK, check_pdf, check_pdf_file
+from litreview.sources.transport import Response
 
 ARTICLE = text_pdf(
     "Annals of Oncology 32 (2021) 101-110",
@@ -376,3 +377,44 @@ def test_pages_are_kept_apart_in_the_checked_text():
     text = check_pdf(out.getvalue(), "two.pdf").text
     assert text.split(PAGE_BREAK)[0].startswith("Page one") and "Page two" in text.split(PAGE_BREAK)[1]
     assert identify("two.pdf", text, [OWN, citation("x", doi="10.1056/x")]) == [OWN.record_id]
+
+
+class Replayed:
+    """A transport answering from a snapshot kept on this server: each answer names its file."""
+
+    def __init__(self, answers: dict[str, bytes]):
+        self.answers = answers
+
+    def fetch(self, request):
+        # the search, or the PDF link by its last word: "render" (Europe PMC's), "pdf" (PMC's)
+        key = (
+            request.endpoint if request.source == "europepmc" else request.endpoint.strip("/").split("=")[-1]
+        )
+        key = key.rsplit("/", 1)[-1]
+        if key not in self.answers:
+            raise SourceResponseError(f"/srv/litreview/snapshots/s1/{key}.bin: HTTP 404 not recorded")
+        return Response(body=self.answers[key], payload_path=f"/srv/litreview/snapshots/s1/{key}.bin")
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        ({"search": b"<html>maintenance</html>"}, "Europe PMC's search answer could not be used"),
+        ({"search": b"{}"}, "Europe PMC's search answer could not be used"),
+        (
+            {"search": europepmc_answer(RESULT), "render": b"<!DOCTYPE html><html>", "pdf": b"<html>"},
+            "Europe PMC answered HTML, not a PDF",
+        ),
+        ({"search": europepmc_answer(RESULT)}, "HTTP 404 for the PDF"),
+        (
+            {"search": europepmc_answer(RESULT), "render": ARTICLE[:300]},
+            "the PDF was refused: truncated; HTTP 404 for the PDF",
+        ),
+    ],
+    ids=["html-search", "bad-json", "html-pdf", "404", "truncated"],
+)
+def test_a_reason_not_retrieved_is_short_and_names_no_server_path(answers, reason):
+    result = fulltext.fetch_open_access(Replayed(answers), ARTICLE_RECORD)
+    assert isinstance(result, fulltext.NotRetrieved)
+    assert result.reason == reason and "/srv/" not in result.reason and "http" not in result.reason
+    assert "/srv/litreview/snapshots/s1/" in result.detail or "https://" in result.detail  # the CLI's account

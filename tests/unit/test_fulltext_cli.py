@@ -131,9 +131,9 @@ def test_fetch_retrieves_open_access_pdfs_for_included_records_and_lists_the_res
     )
     assert code == 0, out.err
     lines = out.out.splitlines()
-    assert (
-        lines[0]
-        == f"{GONE.record_id}: not retrieved: fulltext GET {europepmc.files_url}gone.pdf?: HTTP 404 unknown endpoint"
+    assert lines[0] == (
+        f"{GONE.record_id}: not retrieved: HTTP 404 for the PDF "
+        f"(fulltext GET {europepmc.files_url}gone.pdf?: HTTP 404 unknown endpoint)"
     )
     assert lines[1:] == [
         f"{OPEN.record_id}: attached to {OPEN.record_id}",
@@ -141,7 +141,7 @@ def test_fetch_retrieves_open_access_pdfs_for_included_records_and_lists_the_res
     ]
     assert stored(ws) == {OPEN.record_id: hashlib.sha256(PDF).hexdigest()}
     code, out = run_cli(monkeypatch, capsys, "fulltext", "list", "--workspace", str(ws))
-    assert f"{GONE.record_id}\tnot retrieved: " in out.out and "europepmc" in out.out
+    assert f"{GONE.record_id}\tnot retrieved: HTTP 404 for the PDF\n" in out.out and "europepmc" in out.out
     # no vote was cast: the missing report is the reviewers' call, then PRISMA counts it
     with Workspace.existing(ws) as workspace:
         assert [d for d in workspace.decisions() if d.stage == "full_text"] == []

@@ -37,6 +37,7 @@ class Outcome:
     kind: str
     record_ids: tuple[str, ...] = ()
     reason: str = ""
+    detail: str = ""  # printed, never stored: it may name URLs and this server's files
 
     @property
     def attached(self) -> bool:
@@ -55,7 +56,9 @@ class Outcome:
         if self.kind == "ambiguous":
             return f"{self.name}: not attached: matches {', '.join(self.record_ids)}"
         if self.kind == "not_retrieved":
-            return f"{self.name}: not retrieved: {self.reason}"
+            return f"{self.name}: not retrieved: {self.reason}" + (
+                f" ({self.detail})" if self.detail and self.detail != self.reason else ""
+            )
         return f"{self.name}: refused: {self.reason}"
 
 
@@ -180,7 +183,11 @@ def fetch_fulltexts(location: Path | str, mode: str, snapshot: Path | None = Non
                     )
                 else:
                     missing[record.record_id] = got.reason
-                    out.append(Outcome(record.record_id, "not_retrieved", (record.record_id,), got.reason))
+                    out.append(
+                        Outcome(
+                            record.record_id, "not_retrieved", (record.record_id,), got.reason, got.detail
+                        )
+                    )
         finally:
             live = getattr(transport, "live", transport)  # a recording closes the live transport inside
             if hasattr(live, "close"):

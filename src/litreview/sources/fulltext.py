@@ -193,10 +193,12 @@ class Retrieved:
 
 @dataclass(frozen=True, slots=True)
 class NotRetrieved:
-    """No full text for this record, and why (one line, for the reviewer)."""
+    """No full text for this record: ``reason`` is short and fixed (stored, shown to reviewers: never
+    a URL or a server path); ``detail`` is the full account (the CLI prints it)."""
 
     record_id: str
     reason: str
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,17 +307,33 @@ def fetch_open_access(transport: Transport, record: Record) -> Retrieved | NotRe
         response = transport.fetch(request)
         located = parse_search(response.body, record, response.payload_path or request.describe())
     except SourceResponseError as exc:
-        return NotRetrieved(record.record_id, f"Europe PMC search failed: {exc}")
-    reasons = [located.reason] if located.reason else []
+        return NotRetrieved(record.record_id, "Europe PMC's search answer could not be used", str(exc))
+    reasons, details = ([located.reason], [located.reason]) if located.reason else ([], [])
     for url in located.urls:
         try:
             data = transport.fetch(build_pdf(url)).body
             checked = check_pdf(data, url)
-        except SourceResponseError as exc:
-            reasons.append(str(exc))
-            continue
-        except FullTextError as exc:
-            reasons.append(str(exc))
+        except (SourceResponseError, FullTextError) as exc:
+            reasons.append(_short_reason(exc))
+            details.append(str(exc))
             continue
         return Retrieved(record.record_id, url, data, checked)
-    return NotRetrieved(record.record_id, "; ".join(reasons))
+    return NotRetrieved(record.record_id, "; ".join(dict.fromkeys(reasons)), "; ".join(details))
+
+
+_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+def _short_reason(exc: SourceResponseError | FullTextError) -> str:
+    """Why a PDF link gave nothing, in a few fixed words: the exception's own message names the URL
+    and, replayed, the snapshot's file on this server."""
+    if isinstance(exc, FullTextError):
+        if exc.reason.startswith("not a PDF (it is an HTML page)"):
+            return "Europe PMC answered HTML, not a PDF"
+        return f"the PDF was refused: {exc.reason.split(' (', 1)[0].split(':', 1)[0]}"
+    status = _HTTP_STATUS.search(str(exc))
+    if status:
+        return f"HTTP {status.group(1)} for the PDF"
+    if "over the limit" in str(exc):
+        return "the PDF is over the size limit"
+    return "the PDF could not be fetched"
