@@ -63,3 +63,34 @@ def test_copying_into_a_workspace_that_holds_records_is_refused(tmp_path):
     except WorkspaceError as exc:
         assert "not empty" in str(exc)
     assert digests(tmp_path / "b") == before
+
+
+def test_full_texts_are_copied_in_batches_bounded_by_bytes(tmp_path, monkeypatch):
+    from tests.pdf_files import text_pdf
+
+    from litreview.pipeline.fulltexts import attach
+    from litreview.sources.pdf import check_pdf
+    from litreview.store import copy
+    from litreview.store.database import Database
+
+    bench = make_bench(tmp_path / "src", n=4)
+    pdfs = {rid: text_pdf(f"Full text of {rid}", "x" * 2000) for rid in bench.ids[:4]}
+    with Workspace.existing(bench.root) as ws:
+        for rid, data in pdfs.items():
+            attach(ws, rid, check_pdf(data, "a.pdf"), data, "lea", "a.pdf")
+    largest = max(len(d) for d in pdfs.values())
+    monkeypatch.setattr(copy, "BATCH_BYTES", 2 * largest)  # two files at most in a batch
+    held: list[int] = []
+    executemany = Database.executemany
+
+    def counted(self, sql, rows):
+        if "fulltexts" in str(sql) and rows:
+            held.append(sum(len(r["data"]) for r in rows))
+        return executemany(self, sql, rows)
+
+    monkeypatch.setattr(Database, "executemany", counted)
+    copy_workspace(bench.root, tmp_path / "dst")
+    assert sum(held) == sum(len(d) for d in pdfs.values())
+    assert len(held) == 2 and max(held) <= 2 * largest
+    with Workspace.reading(tmp_path / "dst") as dst:
+        assert {ft.record_id: dst.fulltext_data(ft.record_id)[1] for ft in dst.fulltexts()} == pdfs

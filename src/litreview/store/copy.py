@@ -16,7 +16,7 @@ from litreview.store.schema import ORDERED_TABLES, TABLES, table_columns
 from litreview.store.workspace import Workspace
 
 BATCH = 1000
-BLOB_BATCH = 10  # rows of full texts (PDFs of up to 100 MB each) held at once
+BATCH_BYTES = 64 * 1024 * 1024  # bytes of full texts (PDFs of up to 100 MB each) held at once
 __all__ = ["copy_workspace", "table_columns", "table_digest"]
 
 
@@ -59,11 +59,14 @@ def copy_workspace(source: str | Path, target: str | Path) -> dict[str, dict[str
                 )
                 sql = insert_row(table, conflict)
                 batch: list[dict[str, Any]] = []
+                held = 0  # bytes of BLOBs in the batch
                 for row in _rows(src, table.name, names):
-                    batch.append(dict(zip(names, row, strict=True)))
-                    if len(batch) == (BLOB_BATCH if table.name == "fulltexts" else BATCH):
+                    size = sum(len(v) for v in row if isinstance(v, bytes | memoryview))
+                    if batch and (len(batch) == BATCH or held + size > BATCH_BYTES):
                         dst.conn.executemany(sql, batch)
-                        batch = []
+                        batch, held = [], 0
+                    batch.append(dict(zip(names, row, strict=True)))
+                    held += size
                 dst.conn.executemany(sql, batch)
         report = {}
         for name, names in columns.items():
