@@ -9,12 +9,17 @@ import re
 import socket
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
 import pytest
+from starlette.testclient import TestClient
 from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf
 
+from litreview.pipeline.fulltexts import attach
 from litreview.records import Decision
+from litreview.sources.pdf import check_pdf
 from litreview.store.workspace import Workspace
+from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
 from .conftest import PASSWORD, csrf_of
@@ -183,3 +188,45 @@ def test_who_added_a_full_text_is_shown_to_leads_only(server, bench):
     assert "added by" not in seen_by_ben and ">ana<" not in seen_by_ben
     seen_by_lead = signed_in(server, "lea").get(f"/screen?stage=full_text&record={record_id}").text
     assert 'added by <span data-testid="fulltext-added-by">ana</span>' in seen_by_lead
+
+
+def test_a_file_is_served_under_a_pdf_name_whatever_it_was_uploaded_as(server, bench):
+    lea = signed_in(server, "lea")
+    for record_id, sent, served_as in ((bench.ids[0], "x.html", "x.pdf"), (bench.ids[1], "notes", "notes.pdf"),
+                                       (bench.ids[2], "Report.PDF", "Report.pdf"), (bench.ids[3], ".pdf", "fulltext.pdf")):  # fmt: skip
+        assert upload(lea, record_id, sent, ARTICLE).status_code == 303
+        got = lea.get(f"/fulltext/{record_id}")
+        assert got.headers["content-disposition"] == f'inline; filename="{served_as}"'
+
+
+def test_the_workbench_is_free_while_a_pdf_is_sent(bench):
+    """The PDF's bytes are read under the workbench's guard; the guard is let go before the body is
+    sent, so a slow download holds up no other request."""
+    record_id = bench.ids[0]
+    with Workspace.existing(bench.root) as ws:
+        attach(ws, record_id, check_pdf(ARTICLE, "a.pdf"), ARTICLE, "lea", "a.pdf")
+    workbench = Workbench(bench.root)
+    inner = create_app(workbench, local_user="lea", rank=False)
+    free_while_sending: list[bool] = []
+
+    def guard_free() -> bool:  # from another thread, as another request would take it
+        taken = workbench.guard.acquire(timeout=2)
+        if taken:
+            workbench.guard.release()
+        return taken
+
+    async def app(scope, receive, send):
+        async def sending(message):
+            if message["type"] == "http.response.body" and scope["path"].startswith("/fulltext/"):
+                free_while_sending.append(await anyio.to_thread.run_sync(guard_free))
+            await send(message)
+
+        await inner(scope, receive, sending)
+
+    try:
+        c = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
+        got = c.get(f"/fulltext/{record_id}")
+        assert got.status_code == 200 and got.content == ARTICLE
+        assert free_while_sending and all(free_while_sending)
+    finally:
+        workbench.close()

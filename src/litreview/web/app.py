@@ -372,14 +372,19 @@ def fulltext(request: Request, site: Site, user: str, role: str) -> Response:
     if found is None:
         return site.render(request, "message.html", 404, message="No full text is stored for this record.")
     stored, data = found
-    name = (
-        "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in stored.file_name)
-        or "fulltext.pdf"
-    )
     return Response(data, media_type="application/pdf", headers={
-        "content-disposition": f'inline; filename="{name}"', "x-content-type-options": "nosniff",
+        "content-disposition": f'inline; filename="{served_name(stored.file_name)}"',
+        "x-content-type-options": "nosniff",
         "content-security-policy": "frame-ancestors 'self'", "x-frame-options": "SAMEORIGIN",
     })  # fmt: skip
+
+
+def served_name(file_name: str) -> str:
+    """The name a full text is served under: the stored name in safe characters, always ending in
+    .pdf (what is served is a checked PDF, whatever the upload was called: x.html is x.pdf)."""
+    safe = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in file_name)
+    stem = safe.rsplit(".", 1)[0] if "." in safe else safe
+    return (stem if stem.strip("._-") else "fulltext") + ".pdf"
 
 
 @form_page(upload=True)
