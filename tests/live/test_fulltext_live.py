@@ -110,13 +110,15 @@ def test_a_pdf_cut_off_mid_body_is_retried(server, transport, sleeps, kind):
 def test_a_404_is_not_retrieved_with_the_reason(server, transport):
     got = fetch_open_access(transport, MISSING)
     assert isinstance(got, NotRetrieved) and got.record_id == "pubmed:31111111"
-    assert "gone.pdf" in got.reason and "HTTP 404" in got.reason and "\n" not in got.reason
+    assert got.reason == "HTTP 404 for the PDF"  # stored and shown to reviewers: no URL, no path
+    assert "gone.pdf" in got.detail and "HTTP 404" in got.detail and "\n" not in got.detail
 
 
 def test_an_html_page_instead_of_a_pdf_is_not_retrieved(server, transport, sleeps):
     got = fetch_open_access(transport, WALLED)
     assert isinstance(got, NotRetrieved)
-    assert got.reason == f"{server.files_url}walled.pdf: not a PDF (it is an HTML page)"
+    assert got.reason == "Europe PMC answered HTML, not a PDF"
+    assert got.detail == f"{server.files_url}walled.pdf: not a PDF (it is an HTML page)"
     assert sleeps == []  # not a fault a retry cures
 
 
@@ -128,15 +130,15 @@ def test_the_next_link_is_tried_when_one_fails(server, transport):
 
 def test_an_article_europe_pmc_does_not_know(server, transport):
     got = fetch_open_access(transport, article("39999999", "10.1/unknown"))
-    assert got == NotRetrieved(
-        "pubmed:39999999", "Europe PMC has no entry for PMID 39999999, DOI 10.1/unknown"
-    )
+    reason = "Europe PMC has no entry for PMID 39999999, DOI 10.1/unknown"
+    assert got == NotRetrieved("pubmed:39999999", reason, reason)
 
 
 def test_a_pdf_over_the_size_limit_is_refused_while_streaming(server, transport, monkeypatch):
     monkeypatch.setitem(http.BODY_LIMITS, "fulltext", len(PDF) - 1)
     got = fetch_open_access(transport, OPEN)
-    assert isinstance(got, NotRetrieved) and "over the limit" in got.reason
+    assert isinstance(got, NotRetrieved) and got.reason == "the PDF is over the size limit"
+    assert "over the limit" in got.detail
 
 
 def test_a_search_outage_raises_rather_than_reporting_every_record_as_missing(server, transport):
