@@ -146,7 +146,9 @@ class Database:
     def _for_driver(self, sql: str | TextClause) -> str:
         key = sql if isinstance(sql, str) else sql.text
         if key not in self._compiled:
-            self._compiled[key] = (text(sql) if isinstance(sql, str) else sql).compile(dialect=self.engine.dialect).string
+            self._compiled[key] = (
+                (text(sql) if isinstance(sql, str) else sql).compile(dialect=self.engine.dialect).string
+            )
         return self._compiled[key]
 
     @property
