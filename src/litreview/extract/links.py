@@ -9,9 +9,10 @@ Evidence kinds, strongest first:
   XML's DataBankList; MEDLINE's ``SI`` field or an import's notes) but its title and abstract do not;
 - ``text``: the NCT id is written in the title or abstract ("NCT 01234567" and "nct01234567" count);
 - ``acronym``: the trial's acronym, only when it is distinctive: it has a digit or a hyphen
-  ("NET-02"), or it is an upper-case word of five letters or more that the publications never use as
-  an ordinary word ("impact", "Impact") and that stands out of mixed-case text (an all-capitals
-  title says nothing by its capitals).
+  ("NET-02") or it is an upper-case word of five letters or more; the publications never use it as
+  an ordinary word ("impact", "Impact", "Covid-19"); at most a few of them write it (``COVID-19`` in
+  every abstract of the pandemic names no trial); and it stands out of mixed-case text (an
+  all-capitals title says nothing by its capitals).
 
 Pure: records in, links out; nothing here names a trial or a disease.
 """
@@ -54,11 +55,19 @@ def normal_nct(text: str) -> str:
 
 
 def registry_references(trial: Trial) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(PMIDs, DOIs) the trial's registry record lists; a record stored before these fields existed
-    reads them from its study JSON."""
-    if trial.reference_pmids or trial.reference_dois:
-        return trial.reference_pmids, trial.reference_dois
-    return study_references(trial.study)
+    """(PMIDs, DOIs) of the publications the trial's registry record lists as reporting it, read
+    from its study JSON (the stored fields may predate the rule that drops BACKGROUND references);
+    a record without its study has only the stored fields."""
+    if trial.study:
+        return study_references(trial.study)
+    return trial.reference_pmids, trial.reference_dois
+
+
+# An acronym written in more publications than this is the field's vocabulary ("COVID-19") or a
+# trial the field cites, not a name that marks the few papers reporting a trial (its protocol,
+# results, secondary analyses, a conference abstract or two): it links nothing, and those papers
+# still link by NCT id or by the registry's references.
+MAX_ACRONYM_PUBLICATIONS = 5
 
 
 def distinctive_acronym(acronym: str) -> bool:
@@ -136,24 +145,40 @@ class _Acronyms:
 
 
 def _acronyms(trials: list[Trial], publications: list[Citation]) -> _Acronyms | None:
-    """The distinctive acronyms, less the words the publications use as ordinary words."""
+    """The distinctive acronyms, less those the publications use as ordinary words and those written
+    in more than :data:`MAX_ACRONYM_PUBLICATIONS` of them."""
     named: dict[str, list[Trial]] = {}
     for trial in trials:
         acronym = (trial.acronym or "").strip()
         if distinctive_acronym(acronym):
             named.setdefault(acronym, []).append(trial)
-    words = [a for a in named if a.isalpha()]
-    if words:  # "impact" or "Impact" anywhere in the corpus: a word, not a name
-        ordinary = re.compile(r"\b(" + "|".join(re.escape(w.lower()) + "|" + re.escape(w.capitalize())
-                                                for w in words) + r")\b")  # fmt: skip
+    # "impact", "Impact" or "Covid-19" anywhere in the corpus: a word, not a name
+    ordinary = {form: a for a in named for form in (a.lower(), a.capitalize()) if form != a}
+    if ordinary:  # a hyphen does not join here: "high-impact" uses the word
+        alternatives = "|".join(re.escape(w) for w in sorted(ordinary, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
         for pub in publications:
             for text in (pub.title, pub.abstract):
-                for match in ordinary.finditer(text):
-                    named.pop(match.group(1).upper(), None)
+                for match in pattern.finditer(text):
+                    named.pop(ordinary[match.group(0)], None)
+    if named:
+        pattern = _whole(named)
+        seen: dict[str, int] = dict.fromkeys(named, 0)
+        for pub in publications:
+            for acronym in {m.group(0) for text in (pub.title, pub.abstract) for m in pattern.finditer(text)}:
+                seen[acronym] += 1
+        for acronym, count in seen.items():
+            if count > MAX_ACRONYM_PUBLICATIONS:
+                del named[acronym]
     if not named:
         return None
-    alternatives = "|".join(re.escape(a) for a in sorted(named, key=len, reverse=True))
-    return _Acronyms(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), named)
+    return _Acronyms(_whole(named), named)
+
+
+def _whole(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word (a hyphen joins words: "NET-02" is not in "NET-02b" or "pre-NET")."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def _all_capitals(text: str, start: int, end: int) -> bool:

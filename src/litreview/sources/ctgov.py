@@ -161,14 +161,23 @@ def get_path(data: Any, *path: str) -> Any:
     return data
 
 
+# The reference types that report the study itself: RESULT (the sponsor's publication of its results)
+# and DERIVED (PubMed records that cite the NCT id). BACKGROUND ones are other studies the protocol
+# rests on, and an untyped one cannot be told from them.
+REPORTING_REFERENCE_TYPES = frozenset({"RESULT", "DERIVED"})
+
+
 def study_references(study: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(PMIDs, DOIs) of the publications a study lists in ``referencesModule.references``: the
-    ``pmid`` field, and a DOI written in the ``citation`` text (lower case, end punctuation dropped)."""
+    """(PMIDs, DOIs) of the publications that report the study, from ``referencesModule.references``
+    whose ``type`` is RESULT or DERIVED: the ``pmid`` field, and a DOI written in the ``citation``
+    text (lower case, end punctuation dropped)."""
     pmids: list[str] = []
     dois: list[str] = []
     references = get_path(study, "protocolSection", "referencesModule", "references")
     for reference in references if isinstance(references, list) else []:
         if not isinstance(reference, dict):
+            continue
+        if str(reference.get("type") or "").strip().upper() not in REPORTING_REFERENCE_TYPES:
             continue
         pmid = str(reference.get("pmid") or "").strip()
         if pmid.isdigit() and pmid not in pmids:
