@@ -20,7 +20,8 @@ from pathlib import Path
 
 from _common import ROOT, machine
 
-from litreview.extract.rows import derive_row
+from litreview.extract.links import link_trials
+from litreview.extract.rows import derive_row, linked_publications
 from litreview.extract.spec import load_spec
 from litreview.sources.ctgov import load_ctgov_json
 from litreview.sources.importers import load_records
@@ -69,12 +70,18 @@ def main() -> None:
     )
     with open(args.paper, encoding="utf-8") as handle:
         paper = [r for r in csv.DictReader(handle) if r["identifier"] in trials]
+    links = link_trials(trials.values(), publications)  # once for all trials, as build_tables does
+
+    def linked(trial):
+        return linked_publications(trial, publications, links)
+
     print(machine())
     print(f"paper rows with a registry record: {len(paper)} (trials in {args.trials}: {len(trials)})")
     agree = dict.fromkeys(COLUMNS, 0)
     blank = dict.fromkeys(COLUMNS, 0)  # the rules said nothing: a reviewer fills it, nothing to undo
     for expected in paper:
-        got = derive_row(trials[expected["identifier"]], SPEC, publications).values()
+        trial = trials[expected["identifier"]]
+        got = derive_row(trial, SPEC, linked(trial)).values()
         for column, canon in COLUMNS.items():
             same = canon(got.get(column, "")) == canon(expected.get(column, ""))
             agree[column] += same
@@ -100,7 +107,7 @@ def main() -> None:
     print(f"\nrules written from (development set): {', '.join(sorted(scored))}")
     if rest:
         print(f"{len(rest)} trials without a paper row: cells that say nothing (blank or Unknown)")
-        derived = {t.nct_id: derive_row(t, SPEC, publications).values() for t in rest}
+        derived = {t.nct_id: derive_row(t, SPEC, linked(t)).values() for t in rest}
         for column in ("compound", "design", "site", "line"):
             empty = [nct for nct, row in derived.items() if row.get(column, "") in ("", SPEC.line_unknown)]
             print(f"  {column:9} {len(empty):3d}/{len(rest)}  {', '.join(empty)}")

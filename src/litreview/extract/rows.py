@@ -15,8 +15,10 @@ the registry record or of a linked publication). Rules are general: nothing here
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
-  its arm; the sentence is the evidence. Two different values in one sentence with no arm to tell
-  them apart are left blank, and the evidence says so.
+  its arm (named right after the value, or before it but after the previous value's arm); the
+  sentence is the evidence. The ends of a range ("95% CI 3.1 - 7.2 months") are not values. Two
+  different values in one sentence with no arm of its own for each are left blank, and the evidence
+  says so.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from litreview.extract.lexicon import Lexicon, Mention
-from litreview.extract.links import link_trials, linked_to
+from litreview.extract.links import TrialLink, link_trials, linked_to
 from litreview.extract.spec import ExtractionSpec, Outcome
 from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
@@ -57,19 +59,25 @@ def _span(text: str, match: re.Match[str] | Mention, where: str) -> str:
     return f'{where}[{start}:{end}] "{text[start:end]}"'
 
 
-def linked_publications(trial: Trial, publications: Iterable[Citation]) -> list[Citation]:
+def linked_publications(
+    trial: Trial, publications: Iterable[Citation], links: Iterable[TrialLink] | None = None
+) -> list[Citation]:
     """Publications that report the trial (:func:`litreview.extract.links.link_trials`: the registry's
-    references, the NCT id in their metadata or text, or a distinctive acronym), in their order."""
+    references, the NCT id in their metadata or text, or a distinctive acronym), in their order;
+    ``links`` already made over the publications are used as they are, else the trial is linked."""
     publications = list(publications)
-    ids = set(linked_to(trial, link_trials([trial], publications)))
+    ids = set(linked_to(trial, link_trials([trial], publications) if links is None else links))
     return [pub for pub in publications if pub.record_id in ids]
 
 
-def derive_row(trial: Trial, spec: ExtractionSpec, publications: Iterable[Citation] = ()) -> Row:
+def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = ()) -> Row:
+    """The trial's row; ``linked`` are the publications that report it (:func:`linked_publications`,
+    linked once by the caller for all trials), whose titles and abstracts fill what the registry
+    does not say."""
     lexicon = spec.lexicon
     study = trial.study or {}
     protocol = study.get("protocolSection", {}) if isinstance(study, dict) else {}
-    linked = linked_publications(trial, publications)
+    linked = list(linked)
     row = Row({})
     cells = row.cells
     cells["identifier"] = Cell(trial.nct_id, ["protocolSection.identificationModule.nctId"])
@@ -307,11 +315,14 @@ def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
                     continue
                 where = f'publication {pub.record_id} abstract[{start}:{end}] "{sentence}"'
                 distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
-                if len(distinct) > 1 and not all(v.arm for v in values):
+                arms = [v.arm for v in values]
+                told = all(arms) and len(set(arms)) == len(arms)  # each value its own arm
+                if len(distinct) > 1 and not told:
                     listed = ", ".join(f"{v}{u}" for v, u in distinct)
+                    why = "no arm named for each" if not all(arms) else "the same arm named for two"
                     evidence.append(f"{outcome.label}: left blank, {len(distinct)} values ({listed.strip()}) "
-                                    f"and no arm named for each: {where}")  # fmt: skip
-                elif len(distinct) == 1 and not values[0].arm:
+                                    f"and {why}: {where}")  # fmt: skip
+                elif not told:  # one value, whichever arm: it is the outcome's
                     value, unit = distinct[0]
                     parts.append(outcome.format.format(label=outcome.label, value=value, unit=unit))
                     evidence.append(f"{outcome.label}: {where}")
@@ -340,12 +351,27 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             if found is not None:
                 stop = min(stop, found.start())
         values += [_value(m, outcome) for m in outcome.also.finditer(sentence, match.end(), stop)]
+    values = [values[0], *(v for v in values[1:] if not _in_range(sentence, v))]
     if spec.arm is not None:
+        # Between two values, an arm right after the first is the first's; the second may take only
+        # an arm named after that one ("11.2 months in arm A and 8.1 months in the controls": none).
+        free = 0  # where the text the next value may take its arm from starts
         for i, value in enumerate(values):
-            after = sentence[value.end : values[i + 1].start if i + 1 < len(values) else len(sentence)]
-            before = sentence[values[i - 1].end if i else 0 : value.start]
-            value.arm = _arm_after(after, spec.arm) or _arm_before(before, spec.arm)
+            stop = values[i + 1].start if i + 1 < len(values) else len(sentence)
+            arm, arm_end = _arm_after(sentence[value.end : stop], spec.arm)
+            value.arm = arm or _arm_before(sentence[free : value.start], spec.arm)
+            free = value.end + arm_end if arm else value.end
     return values
+
+
+_RANGE_END = re.compile(r"\d(?:\.\d+)?\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*$")
+_RANGE_START = re.compile(r"\s*(?:[-–]|to)\s*\d")
+
+
+def _in_range(sentence: str, value: _Value) -> bool:
+    """Whether a value is an end of a range ("95% CI 3.1 - 7.2 months", "3.1 months to 7.2 months"),
+    which bounds another value rather than being one."""
+    return bool(_RANGE_END.search(sentence, 0, value.start) or _RANGE_START.match(sentence, value.end))
 
 
 def _value(match: re.Match[str], outcome: Outcome) -> _Value:
@@ -355,13 +381,16 @@ def _value(match: re.Match[str], outcome: Outcome) -> _Value:
     return _Value(match.group(group), unit, match.start(group), match.end())
 
 
-def _arm_after(text: str, arm: re.Pattern[str]) -> str:
-    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B")."""
-    for candidate in (text.lstrip(" ,"), re.sub(r"^[\s,]*\([^()]*\)", "", text).lstrip(" ,")):
-        found = arm.match(candidate)
+def _arm_after(text: str, arm: re.Pattern[str]) -> tuple[str, int]:
+    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B"),
+    and where in ``text`` its naming ends; ("", 0) if none is."""
+    bracket = re.match(r"[\s,]*\([^()]*\)", text)
+    for skip in (0, bracket.end()) if bracket else (0,):
+        start = skip + len(text[skip:]) - len(text[skip:].lstrip(" ,"))
+        found = arm.match(text, start)
         if found:
-            return found.group("arm")
-    return ""
+            return found.group("arm"), found.end()
+    return "", 0
 
 
 def _arm_before(text: str, arm: re.Pattern[str]) -> str:
