@@ -8,7 +8,7 @@ from tests.unit.test_extraction import OTHER_LEXICON, OTHER_REVIEW
 from litreview.config import load_protocol
 from litreview.errors import ConfigError, ScreeningRuleError
 from litreview.extract.spec import load_spec
-from litreview.screen.rules import load_reviewers_per_record, load_rules
+from litreview.screen.rules import load_confirmations, load_reviewers_per_record, load_rules
 
 
 def _damage(review_copy, old, new):
@@ -75,6 +75,29 @@ def test_a_bad_rule_query_names_the_rule_id_and_its_line(review_copy):
     error = _refused(review_copy)
     assert (error.key, error.rule_id, error.line) == ("screening.rules[2].query", "EX-MERKEL", line)
     assert "EX-MERKEL" in str(error) and "column 1" in error.problem and "\n" not in str(error)
+
+
+def test_an_empty_stages_list_is_refused_not_read_as_the_rules_stages(review_copy):
+    path = review_copy / "review.toml"
+    text = path.read_text()
+    confirmation = (
+        '\n[[screening.confirmations]]\nrule = "IN-REGISTERED-TRIAL"\nreviewer = "ann"\nprovenance = "p"\n'
+    )
+    path.write_text(text + confirmation + "stages = []\n")
+    line = len((text + confirmation).splitlines()) + 1
+    error = _refused(review_copy)
+    assert (error.key, error.line) == ("screening.confirmations[1].stages", line)
+    # written without stages, it takes the rule's
+    path.write_text(text + confirmation)
+    protocol = load_protocol(review_copy)
+    [rule] = [r for r in load_rules(protocol.screening).rules if r.id == "IN-REGISTERED-TRIAL"]
+    [standing] = load_confirmations(protocol.screening)
+    assert standing.stages == rule.stages and standing.stages
+    # and the same list given to load_confirmations itself (no protocol file) names the key too
+    with pytest.raises(ScreeningRuleError) as info:
+        load_confirmations({**protocol.screening, "confirmations": [
+            {"rule": "IN-REGISTERED-TRIAL", "reviewer": "ann", "provenance": "p", "stages": []}]})  # fmt: skip
+    assert info.value.key == "screening.confirmations[1].stages"
 
 
 def test_a_rule_error_outside_a_protocol_carries_its_fields():

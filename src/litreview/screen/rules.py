@@ -125,7 +125,11 @@ def load_confirmations(
     table = _validated(screening, where)
     stages = {rule.id.strip(): rule.stages for rule in table.rules}
     return tuple(
-        Confirmation(c.rule, c.reviewer.strip(), c.stages or stages[c.rule], c.provenance.strip())
+        # only a confirmation without ``stages`` takes its rule's: an empty list is refused by the
+        # model (ConfigError), never read as "the rule's stages"
+        Confirmation(
+            c.rule, c.reviewer.strip(), stages[c.rule] if c.stages is None else c.stages, c.provenance.strip()
+        )
         for c in table.confirmations
     )
 
