@@ -9,9 +9,13 @@ import re
 
 from tests.conftest import REVIEW
 
+from litreview.extract import links as links_module
+from litreview.extract import rows as rows_module
+from litreview.extract import tables as tables_module
 from litreview.extract.links import (
     ACRONYM,
     DATABANK,
+    MAX_ACRONYM_PUBLICATIONS,
     REGISTRY,
     SECONDARY_ID,
     TEXT,
@@ -21,6 +25,7 @@ from litreview.extract.links import (
 )
 from litreview.extract.rows import derive_row, linked_publications
 from litreview.extract.spec import load_spec
+from litreview.extract.tables import build_tables
 from litreview.records import Citation, Provenance, content_hash, from_dict, stored_form, to_dict
 from litreview.sources.ctgov import study_to_trial
 from litreview.store.workspace import Workspace
@@ -60,7 +65,7 @@ def kinds(links, trial_obj, publication):
 def test_registry_references_by_pmid_and_doi_link_and_say_so():
     t = trial("NCT03387592", references=[
         {"pmid": "33171253", "type": "RESULT", "citation": "Frizziero M, et al. Second-line FOLFIRI or CAPTEM. Eur J Cancer. 2021."},
-        {"type": "BACKGROUND", "citation": "Walter T, et al. Lancet Oncol. 2017. doi: 10.1016/S1470-2045(17)30079-6."},
+        {"type": "DERIVED", "citation": "Walter T, et al. Lancet Oncol. 2017. doi: 10.1016/S1470-2045(17)30079-6."},
     ])  # fmt: skip
     by_pmid = pub(
         "33171253", "Second-line therapy in extrapulmonary neuroendocrine carcinoma", pmid="33171253"
@@ -71,6 +76,28 @@ def test_registry_references_by_pmid_and_doi_link_and_say_so():
     assert kinds(links, t, by_pmid) == [REGISTRY] and "33171253" in links[0].evidence
     assert kinds(links, t, by_doi) == [REGISTRY] and "doi" in links[1].evidence
     assert kinds(links, t, other) == []
+
+
+def test_background_references_are_other_trials_papers_and_do_not_link():
+    """Trial A's registry cites trial B's paper as BACKGROUND: that paper reports B, not A, and B's
+    results must not reach A's row."""
+    b_paper = pub("29456789", "FOLFIRI in extrapulmonary NEC: the NET-02 trial", pmid="29456789",
+                  abstract="Median OS was 6.4 months.", doi="10.1016/j.annonc.2018.01.001")  # fmt: skip
+    a = trial("NCT04042714", references=[
+        {"pmid": "29456789", "type": "BACKGROUND", "citation": "NET-02 investigators. Ann Oncol. 2018."},
+        {"type": "BACKGROUND", "citation": "Same paper. doi: 10.1016/j.annonc.2018.01.001"},
+        {"pmid": "31234567", "type": "RESULT", "citation": "A's own results. 2020."},
+    ])  # fmt: skip
+    assert a.reference_pmids == ("31234567",) and a.reference_dois == ()
+    own = pub("31234567", "Results of trial A", pmid="31234567", abstract="Median OS was 9.9 months.")
+    links = link_trials([a], [b_paper, own])
+    assert kinds(links, a, b_paper) == [] and kinds(links, a, own) == [REGISTRY]
+    assert derive_row(a, SPEC, linked_publications(a, [b_paper, own])).cells["results"].value == (
+        "median OS: 9.9 months (PMID 31234567)"
+    )
+    # a record stored with the old reading (BACKGROUND kept in its fields) is read again from its study
+    stored = from_dict({**to_dict(a), "reference_pmids": ["29456789", "31234567"]})
+    assert kinds(link_trials([stored], [b_paper]), stored, b_paper) == []
 
 
 def test_metadata_ids_are_databank_from_pubmed_xml_and_secondary_ids_from_medline_text():
@@ -193,3 +220,67 @@ def test_two_medians_without_arms_are_left_blank_and_the_evidence_says_so():
     assert cell.value == "median PFS: 3.5 months (PMID 1000)"
     note = next(e for e in cell.evidence if e.startswith("median OS"))
     assert "left blank" in note and "11.2 months, 8.1 months" in note and "no arm" in note
+
+
+def test_each_value_takes_only_the_arm_named_in_its_own_place():
+    # the arm after the first value is the first's: the second, "in the control patients", has none
+    cell = results("Median PFS was 11.2 months in arm A and 8.1 months in the control patients.")
+    assert cell.value == ""
+    [note] = cell.evidence
+    assert "left blank" in note and "11.2 months, 8.1 months" in note and "no arm" in note
+    # an arm named before the second value, after the first one's, is the second's
+    cell = results("Median PFS was 11.2 months in arm A, while in arm B it was 8.1 months.")
+    assert cell.value == "median PFS: 11.2 months (arm A), 8.1 months (arm B) (PMID 1000)"
+    # the same value in both: the outcome's value, whichever arm
+    cell = results("Median PFS was 8.1 months in arm A and 8.1 months in the control patients.")
+    assert cell.value == "median PFS: 8.1 months (PMID 1000)"
+
+
+def test_a_confidence_interval_is_not_a_second_value():
+    for sentence in (
+        "Median PFS was 5.0 months (95% CI 3.1 - 7.2 months).",
+        "Median PFS was 5.0 months (95% CI, 3.1 to 7.2 months).",
+        "Median PFS was 5.0 months (95% CI 3.1 months – 7.2 months).",
+    ):
+        cell = results(sentence)
+        assert cell.value == "median PFS: 5.0 months (PMID 1000)", sentence
+    cell = results("The ORR was 20% (95% CI 9 - 35%) in arm A and 10% in arm B.")
+    assert cell.value == "ORR: 20% (arm A), 10% (arm B) (PMID 1000)"
+
+
+def test_an_acronym_the_corpus_uses_widely_or_as_a_word_does_not_link():
+    covid = trial("NCT04400000", acronym="COVID-19")
+    net02 = trial("NCT03837977", acronym="NET-02")
+    pandemic = [
+        pub(str(i), f"Cancer care during the COVID-19 pandemic ({i})", "Delays in NEC treatment.")
+        for i in range(MAX_ACRONYM_PUBLICATIONS + 1)
+    ]
+    own = pub("net", "NET-02: liposomal irinotecan in extrapulmonary NEC")
+    links = link_trials([covid, net02], [*pandemic, own])
+    assert [(k.trial, k.publication) for k in links] == [(net02.record_id, own.record_id)]
+    # a few mentions are distinctive enough: the cap is what keeps COVID-19 out
+    few = link_trials([covid], pandemic[:MAX_ACRONYM_PUBLICATIONS])
+    assert len(few) == MAX_ACRONYM_PUBLICATIONS
+    # an acronym with a digit the corpus writes as an ordinary word ("Covid-19") names nothing either
+    word = pub("w", "Covid-19 and neuroendocrine carcinoma", "Outcomes of Covid-19 in NEC.")
+    assert link_trials([covid], [pandemic[0], word]) == []
+
+
+def test_derive_row_uses_the_callers_links_and_build_tables_links_once(monkeypatch):
+    t = trial("NCT03387592")
+    # linked by the caller (say, by a DOI the registry lists): derive_row does not link again
+    by_caller = pub("7", "SENECA results", "Median OS was 7.4 months.", pmid="34000000")
+    assert derive_row(t, SPEC, [by_caller]).cells["results"].value == "median OS: 7.4 months (PMID 34000000)"
+    calls = []
+    real = links_module.link_trials
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(links_module, "link_trials", counting)
+    monkeypatch.setattr(rows_module, "link_trials", counting)
+    monkeypatch.setattr(tables_module, "link_trials", counting)
+    papers = [pub(str(i), "", f"Registered as NCT03387592. Median OS was {i}.5 months.") for i in range(3)]
+    tables = build_tables([t, trial("NCT03837977")], SPEC, papers)
+    assert len(calls) == 1 and "median OS: 0.5 months" in tables.rows[0].cells["results"].value
