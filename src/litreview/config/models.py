@@ -142,6 +142,8 @@ class CriteriaTable(Table):
 class TablesTable(Table):
     extraction: str | None = None
     overrides: str | None = None
+    # independent extractors who fill each record's form (blind to each other) before a cell counts
+    extractors_per_record: int = Field(1, ge=1, le=10)
 
 
 class RuleEntry(Table):

@@ -39,10 +39,25 @@ _NEGATED = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Quote:
+    """The text a rule matched in: what a person checking the cell reads, the match highlighted."""
+
+    where: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return f'{self.where}[{self.start}:{self.end}] "{self.text[self.start : self.end]}"'
+
+
 @dataclass
 class Cell:
     value: str = ""
     evidence: list[str] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)  # the spans quoted in ``evidence``, with their text
 
 
 @dataclass
@@ -54,9 +69,9 @@ class Row:
         return {k: c.value for k, c in self.cells.items()}
 
 
-def _span(text: str, match: re.Match[str] | Mention, where: str) -> str:
+def _span(text: str, match: re.Match[str] | Mention, where: str) -> Quote:
     start, end = (match.start, match.end) if isinstance(match, Mention) else match.span()
-    return f'{where}[{start}:{end}] "{text[start:end]}"'
+    return Quote(where, text, start, end)
 
 
 def linked_publications(
@@ -149,9 +164,9 @@ def _compound(
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
         return Cell(), []
     drugs: list[str] = []
-    evidence: list[str] = []
+    quotes: list[Quote] = []
     for found, text, where in entries:
-        evidence.extend(_span(text, m, where) for m in found)
+        quotes.extend(_span(text, m, where) for m in found)
         drugs.extend(m.drug for m in found if m.drug not in drugs)
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
     shown = [_entry_label(found) for found, _, _ in entries]
@@ -159,7 +174,7 @@ def _compound(
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], evidence), drugs
+    return Cell(value[:1].upper() + value[1:], [q.label for q in quotes], quotes), drugs
 
 
 def _entry_label(found: list[Mention]) -> str:
@@ -184,6 +199,7 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
         ]
     )
     evidence = ["protocolSection.designModule.phases"] if phases else []
+    quotes: list[Quote] = []
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
     if randomised:
         evidence.append("protocolSection.designModule.designInfo.allocation")
@@ -195,7 +211,8 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
                 numerals = [_roman(g) for g in m.groups()[1:] if g]
                 phases = [f"PHASE{len(n)}" for n in numerals]
                 randomised = randomised or re.search(r"randomi[sz]ed", pub.title, re.IGNORECASE) is not None
-                evidence.append(_span(pub.title, m, f"publication {pub.record_id} title"))
+                quotes.append(_span(pub.title, m, f"publication {pub.record_id} title"))
+                evidence.append(quotes[-1].label)
                 break
     if not phases:
         return Cell("", [])
@@ -208,10 +225,10 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
         label += "b"
         evidence.append("text: phase Ib")
     if re.search(r"\bbasket\b", text, re.IGNORECASE):
-        return Cell(f"Phase {label} Basket", [*evidence, "text: basket"])
+        return Cell(f"Phase {label} Basket", [*evidence, "text: basket"], quotes)
     if re.search(r"\bpilot\b", trial.title or "", re.IGNORECASE):
-        return Cell("Pilot", [*evidence, "briefTitle: pilot"])
-    return Cell(f"Randomised phase {label}" if randomised else f"Phase {label}", evidence)
+        return Cell("Pilot", [*evidence, "briefTitle: pilot"], quotes)
+    return Cell(f"Randomised phase {label}" if randomised else f"Phase {label}", evidence, quotes)
 
 
 def _roman(value: str) -> str:
@@ -233,7 +250,7 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         title = " ".join([trial.title, *trial.conditions])
         text, where = title, "briefTitle and conditions"
     sites: list[str] = []
-    evidence: list[str] = []
+    quotes: list[Quote] = []
     groups_done: set[str] = set()
     for rule in spec.sites:
         if rule.group in groups_done or any(label in sites for label in rule.unless):
@@ -245,12 +262,12 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
             groups_done.add(rule.group)
         if rule.label not in sites:
             sites.append(rule.label)
-            evidence.append(_span(text, match, where))
+            quotes.append(_span(text, match, where))
         if rule.stop:
             break
     if not sites:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
-    return Cell(", ".join(sites), evidence)
+    return Cell(", ".join(sites), [q.label for q in quotes], quotes)
 
 
 def _bullets(protocol: dict) -> list[str]:
@@ -271,7 +288,8 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         for where, text in sources:
             m = pattern.search(text or "")
             if m:
-                return Cell(label, [_span(text, m, where)])
+                quote = _span(text, m, where)
+                return Cell(label, [quote.label], [quote])
     return Cell(spec.line_unknown, ["no line-of-treatment wording found"])
 
 
@@ -301,7 +319,7 @@ class _Value:
 
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
     """Each outcome from the first sentence of each linked abstract that states it."""
-    shown, evidence = [], []
+    shown, evidence, quotes = [], [], []
     for pub in linked:
         if not pub.abstract:
             continue
@@ -314,6 +332,7 @@ def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
                 if values is None:
                     continue
                 where = f'publication {pub.record_id} abstract[{start}:{end}] "{sentence}"'
+                quotes.append(Quote(f"publication {pub.record_id} abstract", pub.abstract, start, end))
                 distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
                 arms = [v.arm for v in values]
                 told = all(arms) and len(set(arms)) == len(arms)  # each value its own arm
@@ -334,7 +353,7 @@ def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
         if parts:
             source = f"PMID {pub.pmid}" if pub.pmid else pub.record_id
             shown.append(f"{', '.join(parts)} ({source})")
-    return Cell("; ".join(shown), evidence)
+    return Cell("; ".join(shown), evidence, quotes)
 
 
 def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> list[_Value] | None:

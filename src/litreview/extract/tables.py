@@ -1,9 +1,12 @@
 """The review's tables from registry records: rows, curation overrides, and the three outputs.
 
-Overrides (CSV: ``identifier,column,value,reason,who``) are applied last and every one is reported
-beside the table it changed; an override naming an unknown trial or column is an error with its
-row number. Outputs: ``tables.csv`` (machine columns), ``tables.xlsx`` (one sheet per table, the
-paper's headers) and ``tables.md``; ``tables_evidence.json`` keeps each cell's evidence.
+People's extraction (:mod:`litreview.extract.forms`) replaces the machine's value of a cell once
+it is verified; overrides (CSV: ``identifier,column,value,reason,who``) are applied last and every
+one is reported beside the table it changed; an override naming an unknown trial or column is an
+error with its row number. Outputs: ``tables.csv`` (machine columns), ``tables.xlsx`` (one sheet per
+table, the paper's headers, unverified cells in italics) and ``tables.md`` (unverified cells marked);
+``tables_evidence.json`` keeps each cell's evidence, provenance and whether a person verified it;
+``extraction_agreement.json`` how often verified values kept the machine's suggestion, per column.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.errors import RecordParseError
+from litreview.extract.forms import CellState, Saved, cell_states, form_columns, machine_agreement
 from litreview.extract.links import link_trials, linked_to
-from litreview.extract.rows import Row, derive_row
+from litreview.extract.rows import Cell, Row, derive_row
 from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import TABLE_COLUMNS
 from litreview.files import append_text_row, atomic_write_bytes, write_csv, write_json
@@ -24,6 +28,8 @@ from litreview.records import Citation, Record, Stage, Trial
 from litreview.screen.decisions import Effective, passed
 
 OVERRIDE_COLUMNS = ("identifier", "column", "value", "reason", "who")
+UNVERIFIED_MARK = "†"
+UNVERIFIED_NOTE = f"{UNVERIFIED_MARK} No person has verified this cell: the machine's suggestion (see tables_evidence.json)."
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,23 @@ class Tables:
     warnings: list[str] = field(default_factory=list)
     headers: tuple[tuple[str, str], ...] = ()  # (column, header) in the review's order
     titles: dict[str, str] = field(default_factory=dict)  # table number -> title
+    extracted: dict[str, dict[str, CellState]] = field(default_factory=dict)  # identifier -> column -> state
+    overridden: dict[str, dict[str, str]] = field(default_factory=dict)  # identifier -> column -> who
+    agreement: dict[str, object] = field(default_factory=dict)  # extraction_agreement.json
+
+    def provenance(self, identifier: str, column: str) -> tuple[dict[str, object], bool]:
+        """Where a cell's value comes from, and whether a person verified it."""
+        who = self.overridden.get(identifier, {}).get(column)
+        if who is not None:
+            return {"source": "override", "who": who}, True
+        state = self.extracted.get(identifier, {}).get(column)
+        if state is None:
+            return {"source": "machine"}, False
+        return state.provenance(), state.verified
+
+    def unverified(self, identifier: str, column: str) -> bool:
+        """Whether the tables mark this cell: one a person extracts, that no person has verified."""
+        return column in self.extracted.get(identifier, {}) and not self.provenance(identifier, column)[1]
 
 
 def tabled_records(
@@ -68,7 +91,11 @@ def build_tables(
     spec: ExtractionSpec,
     publications: Iterable[Citation] = (),
     overrides: Iterable[Override] = (),
+    extracted: Iterable[Saved] = (),
+    extractors_per_record: int = 1,
 ) -> Tables:
+    """The rows of the included trials: the machine's values, replaced by people's where verified
+    (``extracted``: every save of the extraction forms), then the overrides."""
     ordered = sorted(trials, key=lambda t: t.nct_id)
     pubs = {p.record_id: p for p in publications}
     links = link_trials(ordered, pubs.values())  # once for all trials, not once per trial
@@ -76,12 +103,24 @@ def build_tables(
     tables = Tables(
         rows, warnings=[w for r in rows for w in r.warnings], headers=spec.headers, titles=spec.titles
     )
+    columns = form_columns(spec)
+    suggestions = {
+        t.record_id: {c: row.cells[c].value for c in columns} for t, row in zip(ordered, rows, strict=True)
+    }
+    states = cell_states(suggestions, extracted, extractors_per_record)
+    for trial, row in zip(ordered, rows, strict=True):
+        mine = tables.extracted[trial.nct_id] = {c: states[(trial.record_id, c)] for c in columns}
+        for column, state in mine.items():
+            row.cells[column].value = state.value
+    tables.agreement = {"extractors_per_record": extractors_per_record, **machine_agreement(states, columns)}
     by_id = {r.cells["identifier"].value: r for r in rows}
     for o in overrides:
         row = by_id[o.identifier]
         before = row.cells[o.column].value
         row.cells[o.column].value = o.value
         row.cells[o.column].evidence = [f"override by {o.who}: {o.reason} (was {before!r})"]
+        row.cells[o.column].quotes = []
+        tables.overridden.setdefault(o.identifier, {})[o.column] = o.who
         tables.applied.append({"identifier": o.identifier, "column": o.column, "from": before, "to": o.value,
                                "reason": o.reason, "who": o.who})  # fmt: skip
     position = {number: i for i, number in enumerate(spec.titles)}  # the review's own table order
@@ -120,15 +159,28 @@ def read_overrides(path: Path, known_ids: set[str]) -> list[Override]:
 
 def write_tables(folder: Path, tables: Tables) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    out = {name: folder / name for name in ("tables.csv", "tables.xlsx", "tables.md", "tables_evidence.json")}
+    names = ("tables.csv", "tables.xlsx", "tables.md", "tables_evidence.json", "extraction_agreement.json")
+    out = {name: folder / name for name in names}
     write_csv(out["tables.csv"], TABLE_COLUMNS, (r.values() for r in tables.rows))
     _write_xlsx(out["tables.xlsx"], tables)
     atomic_write_bytes(out["tables.md"], tables_markdown(tables).encode("utf-8"))
     write_json(out["tables_evidence.json"], {
-        "rows": [{"identifier": r.cells["identifier"].value, "cells": {k: {"value": c.value, "evidence": c.evidence}
-                                                                         for k, c in r.cells.items()}} for r in tables.rows],
+        "rows": [{"identifier": r.cells["identifier"].value,
+                  "cells": {k: _cell_evidence(tables, r.cells["identifier"].value, k, c) for k, c in r.cells.items()}}
+                 for r in tables.rows],
         "overrides": tables.applied, "warnings": tables.warnings,
     })  # fmt: skip
+    write_json(out["extraction_agreement.json"], tables.agreement)
+    return out
+
+
+def _cell_evidence(tables: Tables, identifier: str, column: str, cell: Cell) -> dict[str, object]:
+    provenance, verified = tables.provenance(identifier, column)
+    out: dict[str, object] = {"value": cell.value, "evidence": cell.evidence, "provenance": provenance,
+                              "verified": verified}  # fmt: skip
+    state = tables.extracted.get(identifier, {}).get(column)
+    if state is not None and state.value != state.suggestion:  # the machine's, where a person changed it
+        out["suggestion"] = state.suggestion
     return out
 
 
@@ -152,6 +204,10 @@ def _write_xlsx(path: Path, tables: Tables) -> None:
         append_text_row(sheet, [header for _, header in tables.headers])
         for row in rows:
             append_text_row(sheet, [row.cells[key].value for key, _ in tables.headers])
+            identifier = row.cells["identifier"].value
+            for index, (key, _) in enumerate(tables.headers, start=1):
+                if tables.unverified(identifier, key):  # no person verified it: shown apart
+                    sheet.cell(row=sheet.max_row, column=index).font = Font(italic=True)
     if tables.applied:
         sheet = book.create_sheet("Overrides")
         append_text_row(sheet, ["identifier", "column", "from", "to", "reason", "who"])
@@ -172,11 +228,19 @@ def tables_markdown(tables: Tables) -> str:
         out += [f"## {tables.titles.get(table, 'No therapy category derived')}", ""]
         out.append("| " + " | ".join(h for _, h in tables.headers) + " |")
         out.append("|" + "---|" * len(tables.headers))
+        marked = False
         for row in rows:
-            out.append(
-                "| " + " | ".join(row.cells[k].value.replace("|", "/") for k, _ in tables.headers) + " |"
-            )
+            shown = []
+            for k, _ in tables.headers:
+                value = row.cells[k].value.replace("|", "/")
+                if tables.unverified(row.cells["identifier"].value, k):
+                    marked = True
+                    value = f"{value} {UNVERIFIED_MARK}" if value else UNVERIFIED_MARK
+                shown.append(value)
+            out.append("| " + " | ".join(shown) + " |")
         out.append("")
+        if marked:
+            out += [UNVERIFIED_NOTE, ""]
     if tables.applied:
         out += ["## Curation overrides", ""]
         out += [

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
+from litreview.extract.forms import EXTRACTION_META, Saved
 from litreview.extract.spec import load_spec
 from litreview.extract.tables import build_tables, read_overrides, tabled_records, write_tables
 from litreview.files import (
@@ -215,23 +215,37 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
     return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
 
 
-def _write_tables(root: Path, protocol: Protocol, records: Iterable[Record], duplicates: dict[str, tuple[str, str]],
+def extraction_settings(protocol: Protocol) -> dict[str, Any] | None:
+    """Where the review's ``extraction.toml`` is and how many extractors fill each form (what the
+    workbench's extraction forms read from the workspace); None without ``[tables] extraction``."""
+    if not protocol.tables.get("extraction"):
+        return None
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    spec = inside_folder(
+        protocol.folder, protocol.tables["extraction"], protocol.path, "[tables] extraction", allow
+    )
+    return {"spec": str(Path(spec).resolve()),
+            "extractors_per_record": int(protocol.tables.get("extractors_per_record", 1))}  # fmt: skip
+
+
+def _write_tables(root: Path, protocol: Protocol, workspace: Workspace, duplicates: dict[str, tuple[str, str]],
                   decided: dict[tuple[str, str], Effective]) -> dict[str, Path]:  # fmt: skip
     """The extraction tables of the included registry trials (linked publications: the review's own
-    citations); none for a review without ``[tables] extraction``."""
-    if not protocol.tables.get("extraction"):
+    citations), with the people's extraction; none for a review without ``[tables] extraction``."""
+    settings = extraction_settings(protocol)
+    if settings is None:
         return {}
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    trials, citations = tabled_records(records, decided, skip=duplicates)
-    spec = load_spec(inside_folder(protocol.folder, protocol.tables["extraction"], protocol.path,
-                                   "[tables] extraction", allow))  # fmt: skip
+    trials, citations = tabled_records(workspace.records(), decided, skip=duplicates)
+    spec = load_spec(Path(settings["spec"]))
     overrides = []
     if protocol.tables.get("overrides"):
         where = inside_folder(
             protocol.folder, protocol.tables["overrides"], protocol.path, "[tables] overrides", allow
         )
         overrides = read_overrides(where, {t.nct_id for t in trials})
-    tables = build_tables(trials, spec, citations, overrides)
+    extracted = [Saved.stored(row) for row in workspace.extraction_values({t.record_id for t in trials})]
+    tables = build_tables(trials, spec, citations, overrides, extracted, settings["extractors_per_record"])
     return {name.replace(".", "_"): path for name, path in write_tables(root, tables).items()}
 
 
@@ -305,7 +319,7 @@ def render(
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
         outputs[name.replace(".", "_")] = path
-    outputs.update(_write_tables(root, protocol, workspace.records(), duplicates, decided))
+    outputs.update(_write_tables(root, protocol, workspace, duplicates, decided))
     screening = screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule"))
     manifest = build_manifest(protocol, run_id, batches, mode=mode, started=started, flow_run_id=flow_run_id,
                          duplicates=duplicates, maybe_count=maybe_count, screening=screening, outputs=outputs, root=root)  # fmt: skip
@@ -322,6 +336,7 @@ def render(
         workspace.finish_run(run_id, manifest)
         # the decisions these outputs show: the workbench says when its downloads are older than that
         workspace.set_meta("rendered_history_mark", workspace.change_marks()[1])
+        workspace.set_meta(EXTRACTION_META, extraction_settings(protocol))  # what the extraction forms read
     return RunResult(
         run_id=run_id,
         workspace=root,

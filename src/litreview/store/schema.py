@@ -136,6 +136,13 @@ fulltexts = Table(
     Index("fulltexts_current", "record_id", unique=True,
           sqlite_where=text("replaced_at IS NULL"), postgresql_where=text("replaced_at IS NULL")),
 )  # fmt: skip
+# every save of an extraction form's cell (origin: accepted, edited, consensus); the latest per
+# (record, column, extractor) counts, the earlier ones stay
+extraction_values = Table(
+    "extraction_values",
+    metadata,
+    *(_text(n) for n in ("record_id", "column_name", "extractor", "value", "origin", "saved_at")),
+)
 
 # in the order the migrations create them: a copy fills ``runs`` before what refers to it
 TABLES: tuple[Table, ...] = (
@@ -152,9 +159,16 @@ TABLES: tuple[Table, ...] = (
     users,
     notes,
     fulltexts,
+    extraction_values,
 )
 # read in the order rows were written (no key orders them): SQLite's rowid, PostgreSQL's rowid column
-ORDERED_TABLES = (pair_decisions.name, decision_history.name, notes.name, fulltexts.name)
+ORDERED_TABLES = (
+    pair_decisions.name,
+    decision_history.name,
+    notes.name,
+    fulltexts.name,
+    extraction_values.name,
+)
 
 
 def table_columns() -> dict[str, list[str]]:

@@ -68,6 +68,11 @@ RECORDS_DATA = _among("SELECT record_id, data FROM records WHERE record_id IN :i
 NOTES_ON = _among(
     "SELECT record_id, reviewer, written_at, note FROM notes WHERE record_id IN :ids ORDER BY rowid"
 )
+EXTRACTION_COLUMNS = ("record_id", "column_name", "extractor", "value", "origin", "saved_at")
+INSERT_EXTRACTION = insert_row(schema.extraction_values)
+EXTRACTION_ON = _among(
+    f"SELECT {', '.join(EXTRACTION_COLUMNS)} FROM extraction_values WHERE record_id IN :ids ORDER BY rowid"
+)
 DECISIONS_ON = _among(
     f"SELECT {DECISION_COLUMNS} FROM decisions WHERE record_id IN :ids ORDER BY record_id, stage, origin, reviewer"
 )
@@ -966,3 +971,25 @@ class Workspace:
 
     def record_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT record_id FROM records")}
+
+    # -- human extraction ------------------------------------------------------------------------
+    def add_extraction_values(self, rows: Iterable[dict[str, str]]) -> int:
+        """Store saves of extraction cells (``record_id, column_name, extractor, value, origin``),
+        stamped now; nothing earlier is replaced: the latest per cell and extractor counts."""
+        when = utc_now()
+        batch = [{**{k: str(r[k]) for k in EXTRACTION_COLUMNS[:-1]}, "saved_at": when} for r in rows]
+        if batch:
+            self.conn.executemany(INSERT_EXTRACTION, batch)
+        return len(batch)
+
+    def extraction_values(self, record_ids: Iterable[str] | None = None) -> list[dict[str, str]]:
+        """Every save of an extraction cell (of these records), in the order they were made."""
+        if record_ids is None:
+            rows = self.conn.execute(
+                f"SELECT {', '.join(EXTRACTION_COLUMNS)} FROM extraction_values ORDER BY rowid"
+            ).fetchall()
+        else:
+            ids, rows = sorted(set(record_ids)), []
+            for start in range(0, len(ids), 500):
+                rows += self.conn.execute(EXTRACTION_ON, {"ids": ids[start : start + 500]}).fetchall()
+        return [dict(zip(EXTRACTION_COLUMNS, row, strict=True)) for row in rows]

@@ -1,0 +1,190 @@
+"""Human extraction: which value counts in each cell of the review's tables, its conflicts and
+consensus, and how often people kept the machine's suggestion.
+
+Each cell of an included record has the machine's suggestion (:func:`litreview.extract.rows.derive_row`,
+with its evidence) and the values extractors saved. Every save is stored; each extractor's latest
+counts. A cell is verified when the required number of extractors (``[tables]
+extractors_per_record``) saved the same value, or when a lead's consensus settles it; until then
+the tables keep the suggestion, marked unverified. Blind until resolved: this module gives the
+whole picture (for the tables and the lead); an extractor's form reads only their own values
+(:func:`own_values`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from litreview.extract.rows import Quote
+from litreview.extract.spec import ExtractionSpec
+
+# a cell's states, from no person yet to settled
+UNVERIFIED, AWAITING, AGREED, CONFLICT, CONSENSUS = (
+    "unverified",
+    "awaiting",
+    "agreed",
+    "conflict",
+    "consensus",
+)
+VERIFIED_STATES = (AGREED, CONSENSUS)
+# how a saved value came about: the suggestion kept, another value typed, a lead's consensus
+ACCEPTED, EDITED = "accepted", "edited"
+ORIGINS = (ACCEPTED, EDITED, CONSENSUS)
+KEY_COLUMNS = ("identifier",)  # the record's own key: the form names the record by it, never edits it
+SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+EXTRACTION_META = "extraction"  # the workspace meta a run stores: the spec's path, extractors per record
+CONTEXT = 240  # characters of a quote's sentence shown either side of the match, at most
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One save of one cell by one person (``extractor``: the lead, for a consensus)."""
+
+    record_id: str
+    column: str
+    extractor: str
+    value: str
+    origin: str
+    saved_at: str = ""
+
+    @classmethod
+    def stored(cls, row: Mapping[str, str]) -> Saved:
+        """From a workspace row (:meth:`litreview.store.workspace.Workspace.extraction_values`)."""
+        return cls(row["record_id"], row["column_name"], row["extractor"], row["value"], row["origin"],
+                   row.get("saved_at", ""))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CellState:
+    suggestion: str  # the machine's value
+    values: dict[str, str] = field(default_factory=dict)  # each extractor's latest value
+    state: str = UNVERIFIED
+    value: str = ""  # what the tables show
+    lead: str = ""  # who set the consensus
+
+    @property
+    def verified(self) -> bool:
+        return self.state in VERIFIED_STATES
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the value the tables show comes from: the machine, the extractors or a consensus."""
+        if self.state == CONSENSUS:
+            return {"source": "consensus", "lead": self.lead, "extractors": sorted(self.values)}
+        if self.state == AGREED:
+            return {"source": "extractors", "extractors": sorted(self.values)}
+        return {"source": "machine"}
+
+
+def form_columns(spec: ExtractionSpec) -> tuple[str, ...]:
+    """The columns a person extracts: the review's table columns, in its order, but the record's key."""
+    return tuple(column for column, _ in spec.headers if column not in KEY_COLUMNS)
+
+
+def cleaned(value: str) -> str:
+    """A typed value as it is stored and compared: runs of white space are one space."""
+    return " ".join(str(value).split())
+
+
+def settle(
+    suggestion: str, values: Mapping[str, str], required: int, consensus: Saved | None = None
+) -> CellState:
+    """The one rule for a cell: a consensus settles it; else extractors who disagree are a conflict;
+    fewer than ``required`` are awaiting; ``required`` equal values are agreed. Only a verified
+    cell shows a person's value: the others show the suggestion."""
+    values = dict(values)
+    if consensus is not None:
+        return CellState(suggestion, values, CONSENSUS, consensus.value, consensus.extractor)
+    if not values:
+        return CellState(suggestion, values, UNVERIFIED, suggestion)
+    distinct = set(values.values())
+    if len(distinct) > 1:
+        return CellState(suggestion, values, CONFLICT, suggestion)
+    if len(values) < required:
+        return CellState(suggestion, values, AWAITING, suggestion)
+    return CellState(suggestion, values, AGREED, distinct.pop())
+
+
+def cell_states(
+    suggestions: Mapping[str, Mapping[str, str]], saved: Iterable[Saved], required: int
+) -> dict[tuple[str, str], CellState]:
+    """Each (record id, column) of ``suggestions`` (record id -> column -> the machine's value) with
+    its state, from every save in the order made (a later save replaces that person's earlier one;
+    the latest consensus counts). Saves on other records or columns are left out."""
+    latest: dict[tuple[str, str], dict[str, str]] = {}
+    consensus: dict[tuple[str, str], Saved] = {}
+    for s in saved:
+        key = (s.record_id, s.column)
+        if s.origin == CONSENSUS:
+            consensus[key] = s
+        else:
+            latest.setdefault(key, {})[s.extractor] = s.value
+    return {
+        (record_id, column): settle(suggestion, latest.get((record_id, column), {}), required,
+                                    consensus.get((record_id, column)))
+        for record_id, columns in suggestions.items()
+        for column, suggestion in columns.items()
+    }  # fmt: skip
+
+
+def own_values(saved: Iterable[Saved], extractor: str) -> dict[tuple[str, str], str]:
+    """One extractor's latest value per (record id, column): all their form may show (blind)."""
+    return {
+        (s.record_id, s.column): s.value for s in saved if s.extractor == extractor and s.origin != CONSENSUS
+    }
+
+
+def changes(
+    record_id: str,
+    extractor: str,
+    posted: Mapping[str, str],
+    suggestions: Mapping[str, str],
+    own: Mapping[tuple[str, str], str],
+) -> list[Saved]:
+    """What one save of a form stores: each column whose value is new for this extractor (saving
+    the suggestion unchanged accepts it; another value is an edit). Columns not on the form and
+    values the extractor already holds store nothing."""
+    out = []
+    for column, suggestion in suggestions.items():
+        if column not in posted:
+            continue
+        value = cleaned(posted[column])
+        if own.get((record_id, column)) == value:
+            continue
+        origin = ACCEPTED if value == cleaned(suggestion) else EDITED
+        out.append(Saved(record_id, column, extractor, value, origin))
+    return out
+
+
+def conflicts(cells: Mapping[tuple[str, str], CellState]) -> list[tuple[str, str, CellState]]:
+    """The cells whose extractors disagree (what a lead settles), by record and column."""
+    return [(r, c, cell) for (r, c), cell in sorted(cells.items()) if cell.state == CONFLICT]
+
+
+def machine_agreement(cells: Mapping[tuple[str, str], CellState], columns: Sequence[str]) -> dict[str, Any]:
+    """Per column, how often the verified value kept the machine's suggestion: verified cells,
+    kept and changed, the share kept (None before any cell is verified), and the cells no person
+    has verified yet."""
+    rows = []
+    for column in columns:
+        mine = [cell for (_, c), cell in cells.items() if c == column]
+        verified = [cell for cell in mine if cell.verified]
+        kept = sum(1 for cell in verified if cell.value == cleaned(cell.suggestion))
+        rows.append({"column": column, "cells": len(mine), "verified": len(verified), "kept": kept,
+                     "changed": len(verified) - kept, "share_kept": round(kept / len(verified), 3) if verified else None,
+                     "unverified": len(mine) - len(verified)})  # fmt: skip
+    return {"columns": rows}
+
+
+def sentence(quote: Quote) -> tuple[str, str, str]:
+    """The sentence a rule matched in, as (before, match, after): the match is what a form highlights
+    (at most :data:`CONTEXT` characters of the sentence either side)."""
+    text = quote.text
+    begin = 0
+    for found in SENTENCE_END.finditer(text, 0, quote.start):
+        begin = found.end()
+    end_found = SENTENCE_END.search(text, quote.end)
+    end = end_found.start() + 1 if end_found else len(text)
+    begin, end = max(begin, quote.start - CONTEXT), min(end, quote.end + CONTEXT)
+    return text[begin : quote.start].lstrip(), text[quote.start : quote.end], text[quote.end : end].rstrip()
