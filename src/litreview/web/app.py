@@ -450,8 +450,47 @@ def dashboard(request: Request, site: Site, user: str, role: str) -> Response:
     if role != "lead":  # blind until resolved: a reviewer's own progress, nothing of anyone else's
         return site.render(request, "progress.html", mine=bench.own_progress(user))
     return site.render(request, "dashboard.html", board=bench.dashboard(), downloads=bench.downloads(),
-                       rendered=bench.rendered_from(), live=LIVE_DOWNLOADS,
+                       rendered=bench.rendered_from(), live=LIVE_DOWNLOADS, extraction=bench.extraction_agreement(),
                        stopping=[bench.stopping(stage) for stage in STAGES])  # fmt: skip
+
+
+@page()
+def extract_list(request: Request, site: Site, user: str, role: str) -> Response:
+    """The records included at full text, with this user's own extraction progress (blind)."""
+    return site.render(request, "extract_list.html", records=site.bench.extraction_list(user))
+
+
+@page()
+def extract_form(request: Request, site: Site, user: str, role: str) -> Response:
+    """One record's extraction form: the user's own values, else the machine's suggestions with evidence."""
+    record_id = request.path_params["record_id"]
+    form = site.bench.extraction_form(record_id, user)
+    if form is None:
+        return site.render(request, "message.html", 404, message=f"{record_id} has no extraction form: "
+                           "only records included at full text are extracted.")  # fmt: skip
+    return site.render(request, "extract.html", form=form, saved=request.query_params.get("saved"))
+
+
+@form_page()
+def extract_save(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    record_id = request.path_params["record_id"]
+    posted = {k[len("col_") :]: str(v) for k, v in form.items() if k.startswith("col_")}
+    stored = site.bench.save_extraction(user, record_id, posted)
+    return RedirectResponse(f"/extract/{quote(record_id, safe=':')}?saved={stored}", status_code=303)
+
+
+@page(lead=True)
+def extract_conflicts(request: Request, site: Site, user: str, role: str) -> Response:
+    return site.render(request, "extract_conflicts.html", conflicts=site.bench.extraction_conflicts())
+
+
+@form_page(lead=True)
+def extract_consensus(request: Request, site: Site, user: str, role: str) -> Response:
+    form = request.state.form
+    site.bench.settle_extraction(user, str(form.get("record_id", "")), str(form.get("column", "")),
+                                 str(form.get("value", "")))  # fmt: skip
+    return RedirectResponse("/extract/conflicts", status_code=303)
 
 
 # counts, the diagram and every download show what others decided: the lead's alone
@@ -491,6 +530,11 @@ ROUTES = [
     Route("/duplicates", duplicates),
     Route("/pair", pair, methods=["POST"]),
     Route("/search", search),
+    Route("/extract", extract_list),
+    Route("/extract/conflicts", extract_conflicts),
+    Route("/extract/consensus", extract_consensus, methods=["POST"]),
+    Route("/extract/{record_id}", extract_form),
+    Route("/extract/{record_id}/save", extract_save, methods=["POST"]),
     Route("/dashboard", dashboard),
     Route("/dashboard/prisma.svg", prisma_svg),
     Route("/download/{name}", download),

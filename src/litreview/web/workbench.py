@@ -5,7 +5,9 @@ ranking (:mod:`.ranking`); the web app only parses requests and renders what the
 Every write goes through the same workspace calls as the CLI's imports (``add_human_decisions``,
 ``decide_pair``), so a web decision counts in the next run exactly like an imported one. Blind
 screening: a reviewer is shown the rules' suggestion and their own decisions and notes, never
-another reviewer's; only a lead sees the votes of a conflict, to record the consensus.
+another reviewer's; only a lead sees the votes of a conflict, to record the consensus. Extraction
+forms likewise: an extractor sees the machine's suggestion and their own values, a lead the
+disagreeing cells side by side (:mod:`litreview.extract.forms` says which value counts).
 """
 
 from __future__ import annotations
@@ -21,7 +23,26 @@ from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
 from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
+from litreview.extract.forms import (
+    CONFLICT,
+    EXTRACTION_META,
+    Saved,
+    cell_states,
+    changes,
+    cleaned,
+    form_columns,
+    machine_agreement,
+    own_values,
+    sentence,
+)
+from litreview.extract.forms import CONSENSUS as SETTLED_BY_LEAD
+from litreview.extract.forms import (
+    conflicts as extraction_conflicts,
+)
 from litreview.extract.links import TrialLink, link_trials
+from litreview.extract.rows import Row, derive_row
+from litreview.extract.spec import ExtractionSpec, load_spec
+from litreview.extract.tables import tabled_records
 from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
@@ -94,6 +115,7 @@ class Workbench:
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
         self._settings: dict[str, Any] = {}
+        self._spec: tuple[str, ExtractionSpec] | None = None  # the extraction.toml last read, by path
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self.screening = ScreeningQueue(self.workspace, self.policy, self._refresh)
         self._trial_links: tuple[tuple[int, ...], dict[str, list[TrialLink]]] | None = None
@@ -627,6 +649,124 @@ class Workbench:
         now = self.workspace.change_marks()[1]
         return {"run_id": last[0] if last else "", "finished_at": (last[1] or {}).get("finished_at", "") if last else "",
                 "changed_since": mark is not None and int(mark) != now}  # fmt: skip
+
+    # -- extraction forms (the included registry trials' table cells) -------------------------------
+    def _extraction(self) -> dict[str, Any]:
+        """The extraction sheet now: the spec, extractors per record, the included trials' machine
+        rows by record id, and every save (read once per request)."""
+        if "extraction" in self._settings:
+            sheet: dict[str, Any] = self._settings["extraction"]
+            return sheet
+        settings = self.workspace.meta(EXTRACTION_META)
+        if not settings:
+            raise WorkbenchError(
+                "no extraction form: the review names no [tables] extraction, or no run stored it yet"
+            )
+        if self._spec is None or self._spec[0] != settings["spec"]:
+            self._spec = (settings["spec"], load_spec(Path(settings["spec"])))
+        spec = self._spec[1]
+        decided = effective(self.workspace.decisions(), self.policy())
+        skip = self.screening.state().representative
+        trials, citations = tabled_records(self.workspace.records(), decided, skip=skip)
+        rows: dict[str, Row] = {
+            t.record_id: derive_row(t, spec, citations) for t in sorted(trials, key=lambda t: t.nct_id)
+        }
+        sheet = {"spec": spec, "required": int(settings.get("extractors_per_record", 1)), "rows": rows,
+                 "titles": {t.record_id: t.title for t in trials}, "columns": form_columns(spec),
+                 "saved": [Saved.stored(r) for r in self.workspace.extraction_values(rows)]}  # fmt: skip
+        self._settings["extraction"] = sheet
+        return sheet
+
+    def _suggestions(self, sheet: dict[str, Any]) -> dict[str, dict[str, str]]:
+        return {r: {c: row.cells[c].value for c in sheet["columns"]} for r, row in sheet["rows"].items()}
+
+    @serialised
+    def extraction_list(self, extractor: str) -> list[dict[str, Any]]:
+        """The records to extract, each with this extractor's own progress (blind: nobody else's)."""
+        sheet = self._extraction()
+        own = own_values(sheet["saved"], extractor)
+        out = []
+        for record_id, row in sheet["rows"].items():
+            done = sum(1 for c in sheet["columns"] if (record_id, c) in own)
+            state = "done" if done == len(sheet["columns"]) else "started" if done else "not started"
+            out.append({"record_id": record_id, "identifier": row.cells["identifier"].value,
+                        "title": sheet["titles"][record_id], "saved": done, "columns": len(sheet["columns"]),
+                        "state": state})  # fmt: skip
+        return out
+
+    @serialised
+    def extraction_form(self, record_id: str, extractor: str) -> dict[str, Any] | None:
+        """One record's form for one extractor: each column with their own saved value, or else the
+        machine's suggestion marked as such with the sentences it came from; None for a record
+        not included at full text."""
+        sheet = self._extraction()
+        row = sheet["rows"].get(record_id)
+        if row is None:
+            return None
+        own = own_values(sheet["saved"], extractor)
+        headers = dict(sheet["spec"].headers)
+        fields = []
+        for column in sheet["columns"]:
+            cell = row.cells[column]
+            quoted = {q.label for q in cell.quotes}
+            fields.append({"column": column, "header": headers.get(column, column), "suggestion": cell.value,
+                           "value": own.get((record_id, column), cell.value), "own": (record_id, column) in own,
+                           "quotes": [(q.where, *sentence(q)) for q in cell.quotes],
+                           "evidence": [e for e in cell.evidence if e not in quoted]})  # fmt: skip
+        return {"record_id": record_id, "identifier": row.cells["identifier"].value,
+                "title": sheet["titles"][record_id], "fields": fields}  # fmt: skip
+
+    @serialised
+    def save_extraction(self, extractor: str, record_id: str, posted: dict[str, str]) -> int:
+        """Store what one save of a form changed for this extractor (the suggestion kept counts as
+        accepted); the number of cells stored."""
+        sheet = self._extraction()
+        if record_id not in sheet["rows"]:
+            raise WorkbenchError(f"{record_id!r} is not included at full text: it has no extraction form")
+        suggestions = self._suggestions(sheet)[record_id]
+        made = changes(record_id, extractor, posted, suggestions, own_values(sheet["saved"], extractor))
+        rows = [{"record_id": s.record_id, "column_name": s.column, "extractor": s.extractor, "value": s.value,
+                 "origin": s.origin} for s in made]  # fmt: skip
+        if rows:
+            self._write(lambda w: w.add_extraction_values(rows))
+        self._settings.pop("extraction", None)
+        return len(rows)
+
+    def _cells(self, sheet: dict[str, Any]) -> dict[tuple[str, str], Any]:
+        return cell_states(self._suggestions(sheet), sheet["saved"], sheet["required"])
+
+    @serialised
+    def extraction_conflicts(self) -> list[dict[str, Any]]:
+        """For the lead: every cell whose extractors disagree, each extractor's value side by side."""
+        sheet = self._extraction()
+        headers = dict(sheet["spec"].headers)
+        return [{"record_id": record_id, "identifier": sheet["rows"][record_id].cells["identifier"].value,
+                 "title": sheet["titles"][record_id], "column": column, "header": headers.get(column, column),
+                 "suggestion": cell.suggestion, "values": sorted(cell.values.items())}
+                for record_id, column, cell in extraction_conflicts(self._cells(sheet))]  # fmt: skip
+
+    @serialised
+    def settle_extraction(self, lead: str, record_id: str, column: str, value: str) -> None:
+        """Record the lead's consensus on a cell in conflict (only what the conflicts page offers)."""
+        sheet = self._extraction()
+        cell = self._cells(sheet).get((record_id, column))
+        if cell is None or cell.state != CONFLICT:
+            raise WorkbenchError(f"no extraction conflict on {record_id!r} {column!r} to resolve")
+        row = {"record_id": record_id, "column_name": column, "extractor": lead, "value": cleaned(value),
+               "origin": SETTLED_BY_LEAD}  # fmt: skip
+        self._write(lambda w: w.add_extraction_values([row]))
+        self._settings.pop("extraction", None)
+
+    @serialised
+    def extraction_agreement(self) -> dict[str, Any] | None:
+        """For the lead: per column, how often verified values kept the machine's suggestion (None:
+        the review has no extraction form)."""
+        if not self.workspace.meta(EXTRACTION_META):
+            return None
+        sheet = self._extraction()
+        cells = self._cells(sheet)
+        return {"extractors_per_record": sheet["required"], "conflicts": len(extraction_conflicts(cells)),
+                **machine_agreement(cells, sheet["columns"])}  # fmt: skip
 
     # -- highlight words (the review's shared ones, and each reviewer's own) --------------------------
     @serialised
