@@ -742,7 +742,7 @@ class Workbench:
         headers = dict(sheet["spec"].headers)
         return [{"record_id": record_id, "identifier": sheet["rows"][record_id].cells["identifier"].value,
                  "title": sheet["titles"][record_id], "column": column, "header": headers.get(column, column),
-                 "suggestion": cell.suggestion, "values": sorted(cell.values.items())}
+                 "suggestion": cell.suggestion, "by": sorted(cell.values.items())}
                 for record_id, column, cell in extraction_conflicts(self._cells(sheet))]  # fmt: skip
 
     @serialised
