@@ -72,11 +72,11 @@ def tables(
         workspace = None  # --trials given: the environment's default workspace is not asked for
     if (trials is None) == (workspace is None):
         raise ConfigError("give exactly one of --trials and --workspace")
-    found, citations = _trials_and_citations(trials, workspace)
+    found, citations, extracted, required = _trials_and_citations(trials, workspace)
     if publications is not None:
         citations += [r for r in read_records(publications) if r.kind == "citation"]
     chosen = read_overrides(overrides, {t.nct_id for t in found}) if overrides else []
-    result = build_tables(found, spec, citations, chosen)
+    result = build_tables(found, spec, citations, chosen, extracted, required)
     paths = write_tables(out, result)
     if explain_cells:
         print(explain(result), end="")
@@ -91,18 +91,23 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
     from litreview.sources.ctgov import load_ctgov_json
 
     if workspace is not None:
+        from litreview.extract.forms import EXTRACTION_META, Saved
         from litreview.extract.tables import tabled_records
         from litreview.screen.commands import screening_state
         from litreview.store.workspace import Workspace
 
         with Workspace.existing(workspace) as ws:
             records, decided = screening_state(ws)  # duplicates already left out
-        return tabled_records(records, decided)
+            found, citations = tabled_records(records, decided)
+            # the people's extraction, as the workbench's forms stored it
+            extracted = [Saved.stored(r) for r in ws.extraction_values({t.record_id for t in found})]
+            required = int((ws.meta(EXTRACTION_META) or {}).get("extractors_per_record", 1))
+        return found, citations, extracted, required
     assert trials is not None
     if trials.is_dir():
-        return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], []
+        return [t for p in sorted(trials.glob("*.json")) for t in load_ctgov_json(p)], [], [], 1
     if trials.suffix == ".jsonl":
         from litreview.sources.importers import load_jsonl
 
-        return [r for r in load_jsonl(trials) if r.kind == "trial"], []
-    return list(load_ctgov_json(trials)), []
+        return [r for r in load_jsonl(trials) if r.kind == "trial"], [], [], 1
+    return list(load_ctgov_json(trials)), [], [], 1
