@@ -1,6 +1,6 @@
 """Human extraction: every save of an extraction form's cell, by extractor, kept in write order.
 
-Revision ID: 0004_extraction
+Revision ID: 0005_extraction
 """
 
 import sqlalchemy as sa
@@ -8,8 +8,8 @@ from alembic import op
 
 from litreview.store.migrations.run import write_order
 
-revision = "0004_extraction"
-down_revision = "0003_session_version"
+revision = "0005_extraction"
+down_revision = "0004_fulltexts"
 branch_labels = None
 depends_on = None
 
