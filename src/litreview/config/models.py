@@ -271,7 +271,7 @@ class ReviewFile(Table):
     repairs: dict[str, RepairTable] = Field(default_factory=dict)
     reported: dict[str, Any] = Field(default_factory=dict)  # the counts the paper reports, by PRISMA box
     criteria: CriteriaTable = CriteriaTable()
-    tables: TablesTable = TablesTable()
+    tables: TablesTable = Field(default_factory=TablesTable)
     screening: ScreeningTable = ScreeningTable()
 
     @field_validator("sources")
