@@ -143,7 +143,7 @@ class TablesTable(Table):
     extraction: str | None = None
     overrides: str | None = None
     # independent extractors who fill each record's form (blind to each other) before a cell counts
-    extractors_per_record: int = Field(1, ge=1, le=10)
+    extractors_per_record: Annotated[int, Field(ge=1, le=10)] = 1
 
 
 class RuleEntry(Table):
@@ -271,7 +271,7 @@ class ReviewFile(Table):
     repairs: dict[str, RepairTable] = Field(default_factory=dict)
     reported: dict[str, Any] = Field(default_factory=dict)  # the counts the paper reports, by PRISMA box
     criteria: CriteriaTable = CriteriaTable()
-    tables: TablesTable = Field(default_factory=TablesTable)
+    tables: TablesTable = TablesTable()
     screening: ScreeningTable = ScreeningTable()
 
     @field_validator("sources")
