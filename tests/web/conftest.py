@@ -72,3 +72,14 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "no CSRF token on the page"
     return found.group(1)
+
+
+def signed_in(app, name: str):
+    """A test client of ``app`` signed in as ``name`` (the fixtures' password)."""
+    from starlette.testclient import TestClient
+
+    c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
+    token = csrf_of(c.get("/login").text)
+    answer = c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 303
+    return c

@@ -9,7 +9,6 @@ import json
 
 import pytest
 from selenium.webdriver.common.by import By
-from starlette.testclient import TestClient
 from tests.conftest import REVIEW
 from tests.unit.test_extraction import SPEC, shared_trials
 
@@ -22,7 +21,7 @@ from litreview.web.accounts import add_user
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
-from .conftest import PASSWORD, csrf_of
+from .conftest import PASSWORD, csrf_of, signed_in
 from .serving import served
 from .test_browser import browsers, leave_page, open_browser, shot, sign_in, wait_for  # noqa: F401
 
@@ -150,16 +149,6 @@ def app(extraction_ws):
     workbench = Workbench(root)
     yield create_app(workbench, rank=False), trials
     workbench.close()
-
-
-def signed_in(app, name: str) -> TestClient:
-    c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
-    token = csrf_of(c.get("/login").text)
-    assert (
-        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token}).status_code
-        == 303
-    )
-    return c
 
 
 def test_only_records_included_at_full_text_have_a_form_and_values_stay_private(app):

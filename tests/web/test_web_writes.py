@@ -13,7 +13,7 @@ from litreview.store.workspace import Workspace
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
-from .conftest import PASSWORD, REASONS, csrf_of
+from .conftest import REASONS, csrf_of, signed_in
 
 
 @pytest.fixture
@@ -21,16 +21,6 @@ def app(bench):
     workbench = Workbench(bench.root)
     yield create_app(workbench, rank=False)
     workbench.close()
-
-
-def signed_in(app, name: str) -> TestClient:
-    c = TestClient(app, base_url="http://127.0.0.1", follow_redirects=False)
-    token = csrf_of(c.get("/login").text)
-    assert (
-        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token}).status_code
-        == 303
-    )
-    return c
 
 
 def post(c: TestClient, path: str, **data: str):
