@@ -84,7 +84,7 @@ def test_published_decisions_and_accounts_never_share_a_name(bench, tmp_path, mo
 
     from litreview.config import load_protocol
     from litreview.errors import ConfigError
-    from litreview.pipeline.screening import _kept_decisions
+    from litreview.pipeline.screening import _kept_decisions, match_decision_files
     from litreview.screen.commands import POLICY_META
     from litreview.screen.decisions import Policy
     from litreview.store.workspace import Workspace
@@ -109,4 +109,5 @@ def test_published_decisions_and_accounts_never_share_a_name(bench, tmp_path, mo
         Workspace.existing(bench.root) as ws,
         pytest.raises(ConfigError, match="'ana' is a workbench account"),
     ):
-        _kept_decisions(ws, load_protocol(toml), [])
+        protocol = load_protocol(toml)
+        _kept_decisions(ws, protocol, [], match_decision_files(ws, protocol))

@@ -30,6 +30,7 @@ from litreview.pipeline.collect import SourceBatch, clear_checkpoint, relative_p
 from litreview.pipeline.manifest import build_manifest
 from litreview.pipeline.screening import (
     SCREENING_COLUMNS,
+    match_decision_files,
     published_lists,
     screen_records,
     screening_evidence,
@@ -294,8 +295,9 @@ def render(
     by_id = {r.record_id: r for r in workspace.records()} if update is not None else {}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     scope = _scope(batches, by_id, update)
-    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates))
-    published = published_lists(workspace, protocol) if update is None else []
+    files = match_decision_files(workspace, protocol)  # read and matched once, for both uses
+    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates), files)
+    published = published_lists(workspace, files) if update is None else []
     prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update, published)
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     outputs = {

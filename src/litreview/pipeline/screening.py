@@ -4,6 +4,7 @@ decision files, stored beside the reviewers' decisions; and what the search log 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,22 @@ from litreview.screen.decisions import (
     passed,
     validate_rows,
 )
-from litreview.screen.foreign import ForeignRow, as_sheet_rows
+from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
 from litreview.screen.rules import DecisionFile, load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
 from litreview.store.workspace import Workspace
 
 
 def screen_records(
-    workspace: Workspace, protocol: Protocol, run_id: str, record_ids: list[str], duplicates: set[str]
+    workspace: Workspace,
+    protocol: Protocol,
+    run_id: str,
+    record_ids: list[str],
+    duplicates: set[str],
+    files: list[MatchedFile],
 ) -> dict[tuple[str, str], Effective]:
-    """Apply the protocol's rules to these records of this run (duplicates are not screened) and
+    """Apply the protocol's rules to these records of this run (duplicates are not screened), store
+    the review folder's decision ``files`` (:func:`match_decision_files`) not stored yet, and
     return the effective decision of every record and stage, human decisions first. The records
     are read from the workspace in batches as the rules need them, never all held at once."""
     rules = load_rules(protocol.screening, where=str(protocol.path))
@@ -59,7 +66,7 @@ def screen_records(
                 auto.append(Decision(record.record_id, Stage.FULL_TEXT, verdict.decision, verdict.reason,
                                      rule_id=verdict.rule_id))  # fmt: skip
     confirmed += _confirm(standing, Stage.FULL_TEXT, auto, humans + confirmed)
-    kept = _kept_decisions(workspace, protocol, humans)
+    kept = _kept_decisions(workspace, protocol, humans, files)
     with workspace.transaction():
         if kept:
             workspace.add_human_decisions(f"review-folder:{run_id}", kept)
@@ -71,55 +78,77 @@ def screen_records(
     return effective(workspace.decisions(), policy)
 
 
-def _decision_files(protocol: Protocol) -> list[tuple[DecisionFile, Path]]:
-    """The review folder's decision files, each with its path (refused if it leads out of the folder)."""
+@dataclass(frozen=True)
+class MatchedFile:
+    """One of the review folder's decision files, read and matched to the workspace's studies: once a
+    run, for both its decisions (stored) and its published list (counted by PRISMA)."""
+
+    kept: DecisionFile
+    path: Path
+    read: list[SheetRow | ForeignRow]
+    rows: list[SheetRow]  # the rows naming a study: litreview's own as they are, others' matched
+    unmatched: list[Unmatched]
+
+
+def match_decision_files(workspace: Workspace, protocol: Protocol) -> list[MatchedFile]:
+    """The review folder's decision files (a path leading out of the folder is refused), each matched
+    like ``screen import`` by id, DOI, PMID or title; the records are read only if a file needs them."""
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    return [(kept, inside_folder(protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow))
-            for kept in load_decision_files(protocol.screening, where=str(protocol.path))]  # fmt: skip
+    files = load_decision_files(protocol.screening, where=str(protocol.path))
+    if not files:
+        return []
+    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
+    out = []
+    for kept in files:
+        path = inside_folder(
+            protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
+        )
+        read = read_decision_file(path)
+        rows, unmatched, _ = as_sheet_rows(read, workspace.records, representative, Stage.TITLE_ABSTRACT)
+        out.append(MatchedFile(kept, path, read, rows, unmatched))
+    return out
 
 
-def _kept_decisions(workspace: Workspace, protocol: Protocol, humans: list[Decision]) -> list[Decision]:
+def _kept_decisions(
+    workspace: Workspace, protocol: Protocol, humans: list[Decision], files: list[MatchedFile]
+) -> list[Decision]:
     """The review folder's decision files as reviewers' decisions, those not stored yet (each file
     validated like ``screen import``: any problem stops the run before anything is stored)."""
-    files = _decision_files(protocol)
     if not files:
         return []
     known = workspace.record_ids()
-    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
-    all_records = workspace.records  # read as the file is matched, and only if needed
     stored = {(d.record_id, d.stage, d.reviewer, d.decision, d.reason) for d in humans}
     accounts = workspace.users()
     out = []
-    for kept, path in files:
+    for file in files:
+        kept = file.kept
         if kept.reviewer in accounts:  # published decisions are a reference standard, never a team vote
             raise ConfigError(
                 f"{protocol.path}: [[screening.decision_files]] {kept.file}: reviewer {kept.reviewer!r} is "
                 "a workbench account; published decisions need a name of their own"
             )
         # a decision on a record this workspace does not hold (yet) waits for the record to arrive
-        # another tool's export is matched by id, DOI, PMID, title like `screen import`
-        own = as_sheet_rows(read_decision_file(path), all_records, representative, Stage.TITLE_ABSTRACT)[0]
-        rows = [r for r in own if r.record_id in known]
-        for d in validate_rows(rows, known, str(path), default_reviewer=kept.reviewer):
+        rows = [r for r in file.rows if r.record_id in known]
+        for d in validate_rows(rows, known, str(file.path), default_reviewer=kept.reviewer):
             if (d.record_id, d.stage, d.reviewer, d.decision, d.reason) not in stored:
                 out.append(d)
     return out
 
 
-def published_lists(workspace: Workspace, protocol: Protocol) -> list[dict[str, Any]]:
+def published_lists(workspace: Workspace, files: list[MatchedFile]) -> list[dict[str, Any]]:
     """Each of the review folder's decision files (published decisions) as PRISMA counts them: how
     many entries it lists, the records each entry matched (by id, DOI, PMID or normalised title,
     the general matcher of `screen import`), and the entries no record answers to, named."""
-    files = _decision_files(protocol)
     if not files:
         return []
     known = workspace.record_ids()
     representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
-    all_records = workspace.records  # read as the file is matched, and only if needed
     out = []
-    for kept, path in files:
-        read = [r for r in read_decision_file(path) if r.decision.strip()]
-        rows, unmatched, _ = as_sheet_rows(read, all_records, representative, Stage.TITLE_ABSTRACT)
+    for file in files:
+        kept, unmatched = file.kept, file.unmatched
+        # an entry is a row that decides something (others' blank rows were never matched)
+        read = [r for r in file.read if r.decision.strip()]
+        rows = [r for r in file.rows if r.decision.strip()]
         # an entry: a record a sheet names (one row per stage), or a reference another tool lists
         entry = {r.row: r.record_id for r in read if isinstance(r, SheetRow)}
         names = {entry.get(r.row, r.row): r.title if isinstance(r, ForeignRow) else r.record_id for r in read}
