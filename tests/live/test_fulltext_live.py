@@ -36,9 +36,9 @@ def result(pmid: str, doi: str, *files: tuple[str, str]) -> dict:
 
 
 OPEN = article("33456789", "10.1016/j.annonc.2021.01.001")
-MISSING = article("31111111", "10.1/missing")  # its link leads to a 404
-WALLED = article("32222222", "10.1/walled")  # its link answers with an HTML page
-BOTH = article("34444444", "10.1/both")  # a dead Europe PMC link, a good PMC one
+MISSING = article("31111111", "10.1000/missing")  # its link leads to a 404
+WALLED = article("32222222", "10.1000/walled")  # its link answers with an HTML page
+BOTH = article("34444444", "10.1000/both")  # a dead Europe PMC link, a good PMC one
 
 
 @pytest.fixture
@@ -129,8 +129,8 @@ def test_the_next_link_is_tried_when_one_fails(server, transport):
 
 
 def test_an_article_europe_pmc_does_not_know(server, transport):
-    got = fetch_open_access(transport, article("39999999", "10.1/unknown"))
-    reason = "Europe PMC has no entry for PMID 39999999, DOI 10.1/unknown"
+    got = fetch_open_access(transport, article("39999999", "10.1000/unknown"))
+    reason = "Europe PMC has no entry for PMID 39999999, DOI 10.1000/unknown"
     assert got == NotRetrieved("pubmed:39999999", reason, reason)
 
 

@@ -1,5 +1,5 @@
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.identifiers import (
+from litreview.identifiers import (
     normalise_accession,
     normalise_doi,
     normalise_nct,

@@ -12,9 +12,10 @@ from pypdf import PdfReader, PdfWriter
 from tests.pdf_files import MB, deflated_zeros, encrypted, stream, text_pdf
 
 from litreview.errors import FullTextError, LitreviewError, SourceResponseError
+from litreview.identifiers import normalise_doi
 from litreview.records import Citation, Trial
 from litreview.sources import fulltext, pdf
-from litreview.sources.fulltext import build_search, identify, normalise_doi, parse_search
+from litreview.sources.fulltext import build_search, identify, parse_search
 from litreview.sources.pdf import PAGE_BREAK, check_pdf, check_pdf_file
 from litreview.sources.transport import Response
 
@@ -212,8 +213,8 @@ def test_no_false_matches(name, text):
 
 
 def test_duplicates_of_one_study_match_together():
-    twins = [citation("pubmed:1", doi="10.1/x"), citation("ris:1", doi="10.1/X")]
-    assert identify("10.1_x.pdf", "", twins) == ["pubmed:1", "ris:1"]
+    twins = [citation("pubmed:1", doi="10.1000/x"), citation("ris:1", doi="10.1000/X")]
+    assert identify("10.1000_x.pdf", "", twins) == ["pubmed:1", "ris:1"]
 
 
 @pytest.mark.parametrize(
@@ -224,6 +225,14 @@ def test_duplicates_of_one_study_match_together():
         ("10.1000/xyz)", "10.1000/xyz"),  # as the text's DOI pattern cuts it from "(doi:10.1000/xyz)"
         ("10.1016/S1470-2045(19)30000-1)", "10.1016/s1470-2045(19)30000-1"),
         ("http://dx.doi.org/10.1000%2Fxyz", "10.1000/xyz"),
+        # a SICI DOI keeps its brackets, and a balanced closing parenthesis is its own
+        (
+            "10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2",
+            "10.1002/(sici)1097-0258(19980815/30)17:15/16<1661::aid-sim968>3.0.co;2-2",
+        ),
+        ("doi:10.1002/(sici)1097-0142(19990101)", "10.1002/(sici)1097-0142(19990101)"),
+        ("'10.1000/xyz':", "10.1000/xyz"),
+        ("ISBN 978-3-16", ""),
     ],
 )
 def test_doi_normalisation(raw, doi):
@@ -292,7 +301,7 @@ def test_open_archive_pdfs_are_listed_europe_pmc_first():
 
 
 def test_a_result_for_another_article_is_not_used():
-    other = dict(RESULT, pmid="11111111", pmcid="PMC1", doi="10.1/other")
+    other = dict(RESULT, pmid="11111111", pmcid="PMC1", doi="10.1000/other")
     located = parse_search(europepmc_answer(other), ARTICLE_RECORD)
     assert located.urls == () and located.reason.startswith("Europe PMC has no entry for PMID 33456789")
 

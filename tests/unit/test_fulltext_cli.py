@@ -29,7 +29,7 @@ TWO = Citation(
 THREE = Citation("pubmed:33333333", "pubmed", "33333333", title="Three", doi="10.1016/j.three.2020.03.003")
 OPEN = Citation("pubmed:33456789", "pubmed", "33456789", title="Open", pmid="33456789",
                 doi="10.1016/j.annonc.2021.01.001")  # fmt: skip
-GONE = Citation("pubmed:31111111", "pubmed", "31111111", title="Gone", pmid="31111111", doi="10.1/missing")
+GONE = Citation("pubmed:31111111", "pubmed", "31111111", title="Gone", pmid="31111111", doi="10.1000/missing")
 
 MATCHED = text_pdf("Annals", f"https://doi.org/{ONE.doi}")
 UNMATCHED = text_pdf("A paper about something else entirely")

@@ -14,8 +14,8 @@ from litreview.records import Citation
 from litreview.store.copy import copy_workspace
 from litreview.store.workspace import FullText, Workspace
 
-FIRST = text_pdf("First version", "doi 10.1/one")
-SECOND = text_pdf("Corrected version", "doi 10.1/one")
+FIRST = text_pdf("First version", "doi 10.1000/one")
+SECOND = text_pdf("Corrected version", "doi 10.1000/one")
 
 
 def stored(record_id: str, data: bytes, when: str, by: str = "ana") -> FullText:
@@ -34,7 +34,7 @@ def workspace(request, tmp_path):
         )
     with ws, ws.transaction():
         ws.start_run("r1")
-        ws.store_records("r1", [Citation("pubmed:1", "pubmed", "1", title="One", doi="10.1/one"),
+        ws.store_records("r1", [Citation("pubmed:1", "pubmed", "1", title="One", doi="10.1000/one"),
                                 Citation("pubmed:2", "pubmed", "2", title="Two")])  # fmt: skip
     with ws:
         yield ws

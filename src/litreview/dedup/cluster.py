@@ -35,12 +35,6 @@ from litreview.dedup.blocking import (
     DOI_WINDOW,
     blocking_keys,
 )
-from litreview.dedup.identifiers import (
-    normalise_accession,
-    normalise_nct,
-    normalise_pmcid,
-    normalise_pmid,
-)
 from litreview.dedup.prepare import (
     BLOCK_CAP,
     HUMAN,
@@ -53,6 +47,12 @@ from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
     compare,
     recurring_titles,
+)
+from litreview.identifiers import (
+    normalise_accession,
+    normalise_nct,
+    normalise_pmcid,
+    normalise_pmid,
 )
 from litreview.records import SAME, Citation, Link, Record, Trial
 

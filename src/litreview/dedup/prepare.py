@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from litreview.dedup.identifiers import (
+from litreview.dedup.representative import merit
+from litreview.identifiers import (
     normalise_doi,
 )
-from litreview.dedup.representative import merit
 from litreview.records import Citation, Record
 
 _TAGS = re.compile(r"<[^>]+>")

@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from litreview.dedup.identifiers import normalise_doi, normalise_pmid
 from litreview.dedup.prepare import GENERIC_TITLES, normalise_title
+from litreview.identifiers import normalise_doi, normalise_pmid
 from litreview.records import Record, Stage
 from litreview.screen.decisions import SheetRow
 

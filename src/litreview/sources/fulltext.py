@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from litreview.errors import FullTextError, SourceResponseError
+from litreview.identifiers import normalise_doi
 from litreview.records import Citation, Record, Trial
 from litreview.sources.pdf import PAGE_BREAK, CheckedPdf, check_pdf
 from litreview.sources.transport import Request, Transport
@@ -33,8 +34,6 @@ OPEN_CODES = frozenset({"OA", "F"})  # open access, free to read
 # -- identifying a file -----------------------------------------------------------------------------
 
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_DOI_TRAILING = ".,;:'\"]}>"
 # A PMID only where it is labelled as one: a bare 8-digit number in an article is a phone number,
 # a grant, a sample size as often as a PMID.
 _PMID_IN_TEXT = re.compile(r"\b(?:PMID|PubMed\s+ID)\s*:?\s*(\d{1,8})\b", re.IGNORECASE)
@@ -42,16 +41,6 @@ _PMID_IN_NAME = re.compile(r"(?<![a-z0-9])pmid[\s_:-]*(\d{1,8})(?!\d)")
 _BARE_PMID_NAME = re.compile(r"\d{5,8}")  # "12345678.pdf"; four digits are a year, not a PMID
 _PMCID = re.compile(r"(?<![A-Za-z0-9])PMC(\d{4,10})(?!\d)", re.IGNORECASE)
 _NCT = re.compile(r"(?<![A-Za-z0-9])NCT(\d{8})(?!\d)", re.IGNORECASE)
-
-
-def normalise_doi(value: str) -> str:
-    """A DOI as compared: lower case, no resolver prefix, no sentence punctuation after it."""
-    doi = _DOI_PREFIX.sub("", unquote(value.strip())).strip().lower()
-    # A closing parenthesis goes only when unbalanced: "(doi:10.1/x)" loses it, 10.1016/S1470-2045(19)30
-    # keeps its own.
-    while doi and (doi[-1] in _DOI_TRAILING or (doi[-1] == ")" and doi.count(")") > doi.count("("))):
-        doi = doi[:-1]
-    return doi
 
 
 def identify(name: str, first_pages_text: str, records: Iterable[Record]) -> list[str]:

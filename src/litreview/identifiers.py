@@ -7,7 +7,8 @@ import re
 import urllib.parse
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
-_DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_BODY = re.compile(r"10\.\d{4,9}/\S+")  # "<" and ">" too: Wiley's SICI DOIs hold them
+_DOI_TRAILING = ".,;:'\"]}>"
 _NCT = re.compile(r"NCT\s*0*(\d{1,8})", re.IGNORECASE)
 _PMCID = re.compile(r"^(?:pmcid\s*:?\s*)?(?:pmc)?\s*0*(\d{1,10})$", re.IGNORECASE)
 # Embase: "L612345678" (Embase.com), "612345678" (Ovid), "EMBASE:L612345678"
@@ -15,7 +16,8 @@ _EMBASE = re.compile(r"^(?:embase\s*[:#]?\s*)?(l)?0*(\d{6,12})$", re.IGNORECASE)
 
 
 def normalise_doi(value: str) -> str:
-    """``https://doi.org/10.1002/CNCR.31124.`` → ``10.1002/cncr.31124``; '' when not a DOI."""
+    """``https://doi.org/10.1002/CNCR.31124.`` → ``10.1002/cncr.31124``: the DOI found in the text, lower
+    case, without resolver prefix or the sentence punctuation after it; '' when there is none."""
     if not value:
         return ""
     text = urllib.parse.unquote(value.strip())
@@ -23,7 +25,12 @@ def normalise_doi(value: str) -> str:
     match = _DOI_BODY.search(text)
     if not match:
         return ""
-    return match.group(0).rstrip(".,;)]}>").lower()
+    doi = match.group(0).lower()
+    # a closing parenthesis goes only when unbalanced: "(doi:10.1/x)" loses it; 10.1016/S1470-2045(19)30
+    # and Wiley's SICI DOIs ending "...(199901)" keep their own
+    while doi and (doi[-1] in _DOI_TRAILING or (doi[-1] == ")" and doi.count(")") > doi.count("("))):
+        doi = doi[:-1]
+    return doi
 
 
 def normalise_pmid(value: str) -> str:
