@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import DATA
 
 from litreview.errors import ConfigError, RecordParseError
-from litreview.sources.common import squeeze
+from litreview.sources.common import read_csv_table, squeeze
 from litreview.sources.importers import detect_format, load_records
 
 MEDLINE = DATA / "ncbi" / "medline"
@@ -434,3 +434,18 @@ def test_squeeze_collapses_every_whitespace_run(text):
     """The fast path (printable ASCII) gives what splitting on any Unicode whitespace gives."""
     assert squeeze(text) == " ".join(text.split())
     assert squeeze("50\xa0mg ") == "50 mg" and squeeze("a  b\n") == "a b"
+
+
+@pytest.mark.parametrize("rows_before", [0, 2])
+def test_an_unclosed_quote_names_the_line_its_row_begins_on(tmp_path, rows_before):
+    """The reader runs to the end of the file looking for the closing quote; the line to fix is the
+    row's first, not the last line read nor the last good row's."""
+    lines = ["id,title,doi"] + [f"{i},Fine title {i},10.1000/x{i}" for i in range(rows_before)]
+    lines += ['9,"Unclosed title, 2020,10.1000/y', "10,Next title,10.1000/z", "11,Last,10.1000/w"]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = rows_before + 2
+    with pytest.raises(RecordParseError, match=rf"export\.csv:{line}: malformed CSV: a quoted field opened"):
+        list(load_records(path, "csv", source="x"))
+    with pytest.raises(RecordParseError, match=rf"export\.csv:{line}: malformed CSV: a quoted field opened"):
+        read_csv_table(path)

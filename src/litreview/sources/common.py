@@ -102,6 +102,18 @@ def csv_reader(handle: TextIO) -> csv.DictReader:
     return csv.DictReader(lines, delimiter=delimiter, strict=True)
 
 
+def malformed_csv(reader: csv.DictReader, exc: csv.Error, path: Path | str) -> RecordParseError:
+    """The error for a CSV the reader broke on, at the line a person should look at: for a quoted
+    field never closed (the reader runs to the end of the file) the line the row began on, for
+    anything else the line the reader stopped in."""
+    if "unexpected end of data" in str(exc):  # the csv module's only words for an unclosed quote
+        start = reader.line_num + 1  # DictReader's line_num: the last line of the last whole row
+        return RecordParseError(
+            f"malformed CSV: a quoted field opened in this row is never closed ({exc})", path=path, line=start
+        )
+    return RecordParseError(f"malformed CSV: {exc}", path=path, line=reader.reader.line_num)
+
+
 SHORT_ROW = (
     "row has fewer fields than the header (a tab-delimited file is read unquoted: no field may span lines)"
 )
@@ -167,10 +179,8 @@ def read_csv_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str
                         raise RecordParseError(SHORT_ROW, path=path, line=reader.line_num)
                     rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k}))
                 return header, rows
-            except csv.Error as exc:  # the line reached when the CSV broke (an unclosed quote: the last)
-                raise RecordParseError(
-                    f"malformed CSV: {exc}", path=path, line=reader.reader.line_num
-                ) from exc
+            except csv.Error as exc:
+                raise malformed_csv(reader, exc, path) from exc
     except UnicodeDecodeError as exc:
         raise not_utf8(path) from exc
     except OSError as exc:

@@ -22,6 +22,7 @@ from litreview.sources.common import (
     find_doi,
     find_ncts,
     find_year,
+    malformed_csv,
     not_utf8,
     open_text,
     short_row,
@@ -103,7 +104,7 @@ def _rows(handle, source: str, run_id: str, payload: str) -> Iterator[Citation]:
         except UnicodeDecodeError as exc:
             raise not_utf8(payload, reader.line_num + 1) from exc
         except csv.Error as exc:
-            raise RecordParseError(f"malformed CSV: {exc}", path=payload, line=reader.line_num) from exc
+            raise malformed_csv(reader, exc, payload) from exc
         index += 1
         if None in row:
             raise RecordParseError("row has more fields than the header", path=payload, index=index,
