@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from tests.pdf_files import text_pdf
 from tests.unit.test_cli import run_cli
 
+from litreview.pipeline.fulltexts import attach_files
 from litreview.records import Decision
 from litreview.store.workspace import Workspace
 
@@ -25,6 +26,11 @@ def opened(driver, href: str) -> list:
     got = httpx.get(href, cookies=session, follow_redirects=False)
     return [got.status_code, got.headers.get("content-type"), got.headers.get("content-disposition"),
             got.headers.get("content-security-policy"), got.content[:8].decode("latin-1")]  # fmt: skip
+
+
+def write_pdf(path):
+    path.write_bytes(text_pdf("A full text"))
+    return path
 
 
 def test_attached_by_command_and_by_upload_opened_from_the_record_page(server, browsers, bench, tmp_path,  # noqa: F811
@@ -82,3 +88,29 @@ def test_attached_by_command_and_by_upload_opened_from_the_record_page(server, b
     stranger.get(f"{server}/fulltext/{by_command}")
     wait_for(stranger, "login-submit")
     assert stranger.current_url.startswith(f"{server}/login") and "%PDF" not in stranger.page_source
+
+
+def test_the_full_text_screen_shows_the_pdf_beside_the_decision(server, browsers, bench):  # noqa: F811
+    """Wide window: the framed PDF and the decision buttons side by side (the PDF to their left,
+    level with them); narrow window: stacked, the PDF above the buttons."""
+    record_id = bench.ids[0]
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.add_human_decisions("b", [Decision(record_id, "title_abstract", "include", "", "ana", "human")])
+    attach_files(bench.root, [write_pdf(bench.root.parent / "article.pdf")], record_id=record_id)
+    driver = open_browser(browsers)
+    sign_in(driver, server, "ana")
+
+    def boxes() -> tuple[dict, dict]:
+        driver.get(f"{server}/screen?stage=full_text&record={record_id}")
+        frame = wait_for(driver, "fulltext")
+        return frame.rect, driver.find_element(By.CSS_SELECTOR, '[data-testid="decide-include"]').rect
+
+    frame, button = boxes()
+    assert frame["y"] < button["y"] + button["height"] and button["y"] < frame["y"] + frame["height"]
+    assert frame["x"] + frame["width"] <= button["x"]
+    assert frame["width"] > 500  # most of the window, not a thumbnail beside the buttons
+    shot(driver, "fulltext-beside-decision-wide")
+    driver.set_window_size(700, 1000)
+    frame, button = boxes()
+    assert frame["y"] + frame["height"] <= button["y"]
+    shot(driver, "fulltext-beside-decision-narrow")
