@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from pathlib import Path
 
 import pytest
 from tests.live.test_fulltext_live import PDF, result
 from tests.pdf_files import text_pdf
 from tests.unit.test_cli import run_cli
 
+from litreview.config import load_protocol
+from litreview.pipeline.collect import SourceBatch
+from litreview.pipeline.fulltexts import NOT_RETRIEVED_META
+from litreview.pipeline.render import store_and_render
 from litreview.records import Citation, Decision
 from litreview.report.prisma import count_flow
 from litreview.screen.commands import policy_of
@@ -163,3 +168,51 @@ def test_fetch_retrieves_open_access_pdfs_for_included_records_and_lists_the_res
         monkeypatch, capsys, "fulltext", "fetch", "--workspace", str(offline), "--replay", str(snapshot)
     )
     assert code == 0 and stored(offline) == stored(ws), out.err
+
+
+def test_a_report_not_retrieved_counts_in_prisma_until_its_full_text_is_attached(
+    tmp_path, europepmc, monkeypatch, capsys
+):
+    """The fetch finds no full text for GONE (a 404): `fulltext list` gives the new reason (not an
+    older one), and a run's PRISMA counts one report not retrieved; once a file is attached by
+    command, neither does, and the report awaits assessment."""
+    protocol = load_protocol(Path(__file__).resolve().parents[2] / "search_strings" / "cohen_estrogens")
+    gone, kept = (Citation(f"medline:{c.pmid}", "medline", c.pmid, title=c.title, pmid=c.pmid, doi=c.doi)
+                  for c in (GONE, ONE))  # fmt: skip
+    batch = SourceBatch("medline", "file", "databases", records=[gone, kept])
+    folder = tmp_path / "ws"
+    runs = iter(range(1, 10))
+
+    def run() -> dict:
+        with Workspace(folder, protocol.review_id) as workspace:
+            workspace.lock()
+            try:
+                result = store_and_render(workspace, protocol, f"r{next(runs)}", [batch], mode="replay",
+                                          flow_run_id=None, started="2026-01-01T00:00:00Z")  # fmt: skip
+            finally:
+                workspace.unlock()
+        path = result.prisma["databases_and_registers"]
+        return {
+            k: path[k] for k in ("reports_sought", "reports_not_retrieved", "reports_awaiting_assessment")
+        }
+
+    run()
+    with Workspace.existing(folder) as workspace, workspace.transaction():
+        workspace.add_human_decisions(
+            "b", [Decision(gone.record_id, "title_abstract", "include", "", "ana", "human")]
+        )
+        workspace.set_meta(NOT_RETRIEVED_META, {gone.record_id: "an older fetch's reason"})
+    assert run() == {"reports_sought": 1, "reports_not_retrieved": 1, "reports_awaiting_assessment": 0}
+    code, out = run_cli(monkeypatch, capsys, "fulltext", "fetch", "--workspace", str(folder), "--live")
+    assert code == 0 and out.out.startswith(f"{gone.record_id}: not retrieved: HTTP 404 for the PDF"), out.err
+    code, out = run_cli(monkeypatch, capsys, "fulltext", "list", "--workspace", str(folder))
+    assert out.out.splitlines()[0] == f"{gone.record_id}\tnot retrieved: HTTP 404 for the PDF"  # the latest
+    assert run() == {"reports_sought": 1, "reports_not_retrieved": 1, "reports_awaiting_assessment": 0}
+
+    (tmp_path / "found.pdf").write_bytes(UNMATCHED)
+    code, out = run_cli(monkeypatch, capsys, "fulltext", "add", str(tmp_path / "found.pdf"), "--workspace",
+                        str(folder), "--record", gone.record_id)  # fmt: skip
+    assert code == 0, out.err
+    code, out = run_cli(monkeypatch, capsys, "fulltext", "list", "--workspace", str(folder))
+    assert "not retrieved" not in out.out and out.out.startswith(f"{gone.record_id}\tfound.pdf")
+    assert run() == {"reports_sought": 1, "reports_not_retrieved": 0, "reports_awaiting_assessment": 1}

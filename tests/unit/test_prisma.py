@@ -225,3 +225,34 @@ def test_drawing_leaves_matplotlibs_global_state_alone(tmp_path):
     )
     assert out.stdout.strip() == "[]"
     assert (tmp_path / "prisma.svg").exists()
+
+
+def test_a_report_the_fetch_found_none_for_counts_as_not_retrieved_while_it_has_no_full_text():
+    """Sought s1..s5; the fetch found no full text for s1..s4 and for x (not sought: excluded at
+    title/abstract). s2's full text was attached since; s3 a person excluded at full text; s4 a
+    person voted "maybe" on. Only s1 is a report not retrieved."""
+    ids = ["s1", "s2", "s3", "s4", "s5", "x"]
+    log = [Decision(r, TA, "include", "", "ana", "human") for r in ids[:5]] + [
+        Decision("x", TA, "exclude", "Irrelevant", "ana", "human"),
+        Decision("s3", FT, "exclude", "Pulmonary only", "ana", "human"),
+        Decision("s4", FT, "maybe", "", "ana", "human"),
+    ]
+
+    def flow(retrieved=(), not_retrieved=()):
+        return count_flow(identified={"medline": ids}, groups={"medline": "databases"}, duplicates={},
+                          decisions=effective(log), retrieved=retrieved, not_retrieved=not_retrieved)  # fmt: skip
+
+    counted = flow(retrieved={"s2"}, not_retrieved={"s1", "s2", "s3", "s4", "x"})
+    dbr = counted["databases_and_registers"]
+    assert (dbr["reports_sought"], dbr["reports_not_retrieved"], dbr["reports_assessed"],
+            dbr["reports_awaiting_assessment"]) == (5, 1, 1, 3)  # fmt: skip
+    assert counted["screening_by_source"]["medline"]["not_retrieved"] == 1
+    # once s1's full text is attached it awaits assessment like the others
+    assert (
+        flow(retrieved={"s1", "s2"}, not_retrieved={"s1", "s2", "s3", "s4", "x"})["databases_and_registers"][
+            "reports_not_retrieved"
+        ]
+        == 0
+    )
+    # nothing fetched: the reviewers' decisions alone, as before
+    assert flow()["databases_and_registers"]["reports_awaiting_assessment"] == 4

@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf
 
-from litreview.pipeline.fulltexts import attach
+from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
 from litreview.records import Decision
 from litreview.sources.pdf import check_pdf
 from litreview.store.workspace import Workspace
@@ -118,6 +118,27 @@ def test_the_full_text_screen_frames_the_pdf_beside_the_decision(server, bench):
     assert f'<iframe data-testid="fulltext" src="/fulltext/{bench.ids[0]}"' in answer.text
     assert answer.text.index('data-testid="fulltext"') < answer.text.index('data-testid="decide-include"')
     assert "frame-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_an_upload_ends_a_fetchs_not_retrieved_on_the_page_and_in_prisma(server, bench):
+    """The fetch found no full text for a record (its reason kept): the full-text page says why and
+    the lead's PRISMA counts a report not retrieved; a reviewer's upload ends both."""
+    record_id = bench.ids[0]
+    reached_full_text(bench, record_id)
+    with Workspace.existing(bench.root) as ws, ws.transaction():
+        ws.set_meta(NOT_RETRIEVED_META, {record_id: "HTTP 404 for the PDF"})
+    ana, lea = signed_in(server, "ana"), signed_in(server, "lea")
+
+    def seen() -> tuple[str, str]:
+        page = ana.get(f"/screen?stage=full_text&record={record_id}").text
+        missing = re.search(r'data-testid="fulltext-missing">([^<]*)<', page)
+        counted = re.search(r'data-testid="prisma-not-retrieved">(\d+)<', lea.get("/dashboard").text)
+        assert counted, "no PRISMA count on the dashboard"
+        return missing.group(1) if missing else "", counted.group(1)
+
+    assert seen() == ("HTTP 404 for the PDF", "1")
+    assert upload(ana, record_id, "found.pdf", ARTICLE).status_code == 303
+    assert seen() == ("", "0")
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))

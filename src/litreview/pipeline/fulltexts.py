@@ -206,7 +206,16 @@ def _remember_missing(workspace: Workspace, missing: dict[str, str]) -> None:
         workspace.unlock()
 
 
+def retrieval(workspace: Workspace) -> tuple[set[str], dict[str, str]]:
+    """The records that have a full text, and why the last fetches found none for those that still
+    have none (a file attached since, by any means, ends a reason): what PRISMA's "reports not
+    retrieved" and the workbench read."""
+    have = {ft.record_id for ft in workspace.fulltexts()}
+    missing = workspace.meta(NOT_RETRIEVED_META) or {}
+    return have, {r: str(why) for r, why in sorted(missing.items()) if r not in have}
+
+
 def list_fulltexts(location: Path | str) -> tuple[list[FullText], dict[str, str]]:
     """Every current full text, and the records the last fetches found none for (with why)."""
     with Workspace.reading(location) as workspace:
-        return workspace.fulltexts(), workspace.meta(NOT_RETRIEVED_META) or {}
+        return workspace.fulltexts(), retrieval(workspace)[1]

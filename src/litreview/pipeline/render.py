@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from litreview.files import (
     write_json,
 )
 from litreview.pipeline.collect import SourceBatch, clear_checkpoint, relative_path
+from litreview.pipeline.fulltexts import retrieval
 from litreview.pipeline.manifest import build_manifest
 from litreview.pipeline.screening import (
     SCREENING_COLUMNS,
@@ -197,7 +199,8 @@ def _scope(batches: list[SourceBatch], by_id: dict[str, Record], update: UpdateC
 
 def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: Scope, duplicates: dict[str, tuple[str, str]],
            decided: dict[tuple[str, str], Effective], update: UpdateContext | None,
-           published: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
+           published: list[dict[str, Any]] | None = None, retrieved: Collection[str] = (),
+           not_retrieved: Collection[str] = ()) -> dict[str, Any]:  # fmt: skip
     previous = None
     if update is not None:
         previous_ids = [
@@ -212,6 +215,8 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
         reported=protocol.reported if update is None else None,
         previous=previous,
         published=published or (),
+        retrieved=retrieved,
+        not_retrieved=not_retrieved,
     )
     return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
 
@@ -298,7 +303,10 @@ def render(
     files = match_decision_files(workspace, protocol)  # read and matched once, for both uses
     decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates), files)
     published = published_lists(workspace, files) if update is None else []
-    prisma = _count(protocol, run_id, batches, scope, duplicates, decided, update, published)
+    retrieved, not_retrieved = retrieval(workspace)
+    prisma = _count(
+        protocol, run_id, batches, scope, duplicates, decided, update, published, retrieved, not_retrieved
+    )
     labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     outputs = {
         "records": root / "records.csv",

@@ -17,13 +17,14 @@ Every box is checked to add up; a failure is a bug and raises.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from litreview.records import Stage
-from litreview.screen.decisions import Effective
+from litreview.screen.decisions import Effective, passed
 
 PENDING = {"maybe", "conflict", "undecided"}
+NOT_FOUND = "not_retrieved"
 
 
 def count_flow(
@@ -35,6 +36,8 @@ def count_flow(
     reported: Mapping[str, Any] | None = None,
     previous: Mapping[str, int] | None = None,
     published: Sequence[Mapping[str, Any]] = (),
+    retrieved: Collection[str] = (),
+    not_retrieved: Collection[str] = (),
 ) -> dict[str, Any]:
     """PRISMA counts per stage and per source.
 
@@ -43,6 +46,8 @@ def count_flow(
     its representative's id; ``decisions`` maps (record id, stage) → effective decision;
     ``published`` lists the review folder's published decision sets, each with the records its
     entries matched (``matched``: entry → record ids) and the entries no record answers to.
+    ``retrieved``: the records that have a full text; ``not_retrieved``: those the open-access
+    fetch found none for (:func:`with_retrieval` says how they count).
     """
     by_group: dict[str, dict[str, int]] = {"databases": {}, "registers": {}, "other": {}}
     dup_by_source: dict[str, int] = {}
@@ -59,7 +64,7 @@ def count_flow(
     identified_total = sum(len(set(ids)) for ids in identified.values())
     removed = sum(1 for i in group_of if i in duplicates)
     kept = sorted(i for i in group_of if i not in duplicates)
-    decisions = decisions or {}
+    decisions = with_retrieval(decisions or {}, retrieved, not_retrieved)
     dbr = [i for i in kept if group_of[i] != "other"]
     other = [i for i in kept if group_of[i] == "other"]
     flow: dict[str, Any] = {
@@ -103,6 +108,26 @@ def count_flow(
         flow["reported"] = dict(reported)
         flow["reported_vs_reproduced"] = reported_vs_reproduced(reported, flow)
     return flow
+
+
+def with_retrieval(
+    decisions: Mapping[tuple[str, str], Effective], retrieved: Collection[str], not_retrieved: Collection[str]
+) -> Mapping[tuple[str, str], Effective]:
+    """The full-text decisions PRISMA counts: a record sought (included at title/abstract) that the
+    open-access fetch found no full text for, that still has none and that no person has decided at
+    full text, counts as a report not retrieved. A person's decision always counts as decided (one
+    who finds the attached file is not the report may still say "not retrieved")."""
+    have = set(retrieved)
+    missing = {
+        r: Effective(r, Stage.FULL_TEXT, NOT_FOUND, "no open-access full text found", "fetch")
+        for r in not_retrieved
+        if r not in have
+        and passed(decisions, r, Stage.TITLE_ABSTRACT)
+        and ((d := decisions.get((r, Stage.FULL_TEXT))) is None or d.decision == "undecided")
+    }
+    if not missing:
+        return decisions
+    return {**decisions, **{(r, Stage.FULL_TEXT): e for r, e in missing.items()}}
 
 
 def _published_set(

@@ -43,7 +43,7 @@ from litreview.extract.links import TrialLink, link_trials
 from litreview.extract.rows import Row, derive_row
 from litreview.extract.spec import ExtractionSpec, load_spec
 from litreview.extract.tables import tabled_records
-from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
+from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach, retrieval
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Citation, Decision, Record, Stage, Trial, Vote
@@ -342,7 +342,10 @@ class Workbench:
     @serialised
     def fulltext_missing(self, record_id: str) -> str:
         """Why the last open-access fetch found no full text for the record ('' if it was not tried)."""
-        return str((self.workspace.meta(NOT_RETRIEVED_META) or {}).get(self._target(record_id), ""))
+        target = self._target(record_id)
+        if self.workspace.fulltext(target) is not None:  # attached since: the reason no longer holds
+            return ""
+        return str((self.workspace.meta(NOT_RETRIEVED_META) or {}).get(target, ""))
 
     @serialised
     def upload_refusal(self, reviewer: str, record_id: str, *, lead: bool = False) -> str:
@@ -534,7 +537,9 @@ class Workbench:
         decided = effective(decisions, policy)  # what screening_state gives, without reading every record
         identified, groups = self.workspace.identified()
         representative = self.screening.state().representative
-        flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided)
+        retrieved, not_retrieved = retrieval(self.workspace)
+        flow = count_flow(identified=identified, groups=groups, duplicates=representative, decisions=decided,
+                          retrieved=retrieved, not_retrieved=not_retrieved)  # fmt: skip
         per_reviewer: dict[str, dict[str, int]] = {}
         for d in decisions:
             if is_vote(d, policy):
