@@ -86,6 +86,18 @@ def tabled_records(
     return trials, citations
 
 
+def machine_rows(
+    trials: Iterable[Trial], spec: ExtractionSpec, publications: Iterable[Citation] = ()
+) -> tuple[list[Trial], list[Row]]:
+    """The trials in the tables' order (by NCT id) and the machine's row of each, from its registry
+    record and the publications linked to it (linked once for all trials, not once per trial):
+    what the tables and the extraction forms both suggest."""
+    ordered = sorted(trials, key=lambda t: t.nct_id)
+    pubs = {p.record_id: p for p in publications}
+    links = link_trials(ordered, pubs.values())
+    return ordered, [derive_row(t, spec, [pubs[i] for i in linked_to(t, links)]) for t in ordered]
+
+
 def build_tables(
     trials: Iterable[Trial],
     spec: ExtractionSpec,
@@ -96,10 +108,7 @@ def build_tables(
 ) -> Tables:
     """The rows of the included trials: the machine's values, replaced by people's where verified
     (``extracted``: every save of the extraction forms), then the overrides."""
-    ordered = sorted(trials, key=lambda t: t.nct_id)
-    pubs = {p.record_id: p for p in publications}
-    links = link_trials(ordered, pubs.values())  # once for all trials, not once per trial
-    rows = [derive_row(t, spec, [pubs[i] for i in linked_to(t, links)]) for t in ordered]
+    ordered, rows = machine_rows(trials, spec, publications)
     tables = Tables(
         rows, warnings=[w for r in rows for w in r.warnings], headers=spec.headers, titles=spec.titles
     )

@@ -40,9 +40,9 @@ from litreview.extract.forms import (
     conflicts as extraction_conflicts,
 )
 from litreview.extract.links import TrialLink, link_trials
-from litreview.extract.rows import Row, derive_row
+from litreview.extract.rows import Row
 from litreview.extract.spec import ExtractionSpec, load_spec
-from litreview.extract.tables import tabled_records
+from litreview.extract.tables import machine_rows, tabled_records
 from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach, retrieval
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
@@ -116,6 +116,8 @@ class Workbench:
             self._load_protocol(Path(review_dir))
         self._settings: dict[str, Any] = {}
         self._spec: tuple[str, ExtractionSpec] | None = None  # the extraction.toml last read, by path
+        # the included trials' machine rows and titles, and what they were made from (:meth:`_extraction`)
+        self._machine: tuple[tuple[Any, ...], dict[str, Row], dict[str, str]] | None = None
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self.screening = ScreeningQueue(self.workspace, self.policy, self._refresh)
         self._trial_links: tuple[tuple[int, ...], dict[str, list[TrialLink]]] | None = None
@@ -658,7 +660,9 @@ class Workbench:
     # -- extraction forms (the included registry trials' table cells) -------------------------------
     def _extraction(self) -> dict[str, Any]:
         """The extraction sheet now: the spec, extractors per record, the included trials' machine
-        rows by record id, and every save (read once per request)."""
+        rows by record id, and every save (read once per request). The rows are made once while the
+        records, the links and the trials included at full text stay as they were (reading every
+        record to link the trials is not a per-request cost)."""
         if "extraction" in self._settings:
             sheet: dict[str, Any] = self._settings["extraction"]
             return sheet
@@ -670,14 +674,19 @@ class Workbench:
         if self._spec is None or self._spec[0] != settings["spec"]:
             self._spec = (settings["spec"], load_spec(Path(settings["spec"])))
         spec = self._spec[1]
+        cache = self.screening.state()
         decided = effective(self.workspace.decisions(), self.policy())
-        skip = self.screening.state().representative
-        trials, citations = tabled_records(self.workspace.records(), decided, skip=skip)
-        rows: dict[str, Row] = {
-            t.record_id: derive_row(t, spec, citations) for t in sorted(trials, key=lambda t: t.nct_id)
-        }
+        included = tuple(sorted(r for (r, stage), e in decided.items()
+                                if stage == Stage.FULL_TEXT and e.decision == "include"))  # fmt: skip
+        key = (cache.version, settings["spec"], included)
+        if self._machine is None or self._machine[0] != key:
+            trials, citations = tabled_records(self.workspace.records(), decided, skip=cache.representative)
+            ordered, made = machine_rows(trials, spec, citations)
+            self._machine = (key, {t.record_id: row for t, row in zip(ordered, made, strict=True)},
+                             {t.record_id: t.title for t in ordered})  # fmt: skip
+        rows, titles = self._machine[1], self._machine[2]
         sheet = {"spec": spec, "required": int(settings.get("extractors_per_record", 1)), "rows": rows,
-                 "titles": {t.record_id: t.title for t in trials}, "columns": form_columns(spec),
+                 "titles": titles, "columns": form_columns(spec),
                  "saved": [Saved.stored(r) for r in self.workspace.extraction_values(rows)]}  # fmt: skip
         self._settings["extraction"] = sheet
         return sheet
