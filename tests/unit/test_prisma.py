@@ -256,3 +256,26 @@ def test_a_report_the_fetch_found_none_for_counts_as_not_retrieved_while_it_has_
     )
     # nothing fetched: the reviewers' decisions alone, as before
     assert flow()["databases_and_registers"]["reports_awaiting_assessment"] == 4
+
+
+def test_a_record_awaiting_its_second_reviewer_waits_in_prisma():
+    """With two reviewers a record, one vote is not a decision: the record waits at the stage it is
+    voted at (a lone include at title/abstract is not a report sought, at full text not a study)."""
+    from litreview.screen.decisions import Policy
+
+    policy = Policy(required=((TA, 2), (FT, 2)))
+    log = [
+        Decision("m1", TA, "include", "", "ana", "human"),  # one of two votes
+        Decision("m2", TA, "include", "", "ana", "human"), Decision("m2", TA, "include", "", "ben", "human"),
+        Decision("m2", FT, "include", "", "ana", "human"),  # one of two votes
+        Decision("m3", TA, "include", "", "ana", "human"), Decision("m3", TA, "include", "", "ben", "human"),
+        Decision("m3", FT, "include", "", "ana", "human"), Decision("m3", FT, "include", "", "ben", "human"),
+    ]  # fmt: skip
+    decided = effective(log, policy)
+    assert decided[("m1", TA)].decision == "awaiting" and decided[("m2", FT)].decision == "awaiting"
+    flow = count_flow(identified={"medline": ["m1", "m2", "m3"]}, groups={"medline": "databases"},
+                      duplicates={}, decisions=decided)  # fmt: skip
+    dbr = flow["databases_and_registers"]
+    assert dbr["records_awaiting_screening"] == 1 and dbr["reports_sought"] == 2
+    assert dbr["reports_awaiting_assessment"] == 1 and dbr["reports_assessed"] == 1
+    assert dbr["new_studies"] == 1 and flow["new_studies"] == 1

@@ -23,7 +23,6 @@ from typing import Any
 from litreview.records import Stage
 from litreview.screen.decisions import Effective, passed
 
-PENDING = {"maybe", "conflict", "undecided"}
 NOT_FOUND = "not_retrieved"
 
 
@@ -200,12 +199,14 @@ def _screened_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective
             automation.append(record_id)
             continue
         screened_ids.append(record_id)
-        if d is None or d.decision in PENDING:
-            awaiting += 1
-        elif d.decision == "exclude":
+        # only a decision that includes moves a record on: a maybe, a conflict, a record awaiting its
+        # second reviewer (or any state added later) waits here
+        if d is not None and d.decision == "include":
+            sought.append(record_id)
+        elif d is not None and d.decision == "exclude":
             excluded[d.reason or "no reason given"] += 1
         else:
-            sought.append(record_id)
+            awaiting += 1
     out = {
         "removed_before_screening": {"automation": len(automation)},
         "records_screened": len(screened_ids),
@@ -222,14 +223,14 @@ def _reports_path(ids: list[str], decisions: Mapping[tuple[str, str], Effective]
     excluded: Counter[str] = Counter()
     for record_id in ids:
         d = decisions.get((record_id, Stage.FULL_TEXT))
-        if d is None or d.decision in PENDING:
-            awaiting += 1
-        elif d.decision == "not_retrieved":
+        if d is not None and d.decision == "include":
+            included.append(record_id)
+        elif d is not None and d.decision == "not_retrieved":
             not_retrieved += 1
-        elif d.decision == "exclude":
+        elif d is not None and d.decision == "exclude":
             excluded[d.reason or "no reason given"] += 1
         else:
-            included.append(record_id)
+            awaiting += 1
     return {
         "reports_sought": len(ids),
         "reports_not_retrieved": not_retrieved,
