@@ -8,6 +8,7 @@ import json
 import math
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -510,3 +511,31 @@ def test_a_retrain_bounded_in_passes_ranks_as_the_converged_model(recwarn):
     assert converged.n_iter_ > model.PASSES  # the bound does cut the work here
     full = converged.decision_function(ranker.matrix)
     assert spearmanr(bounded[seen], full[seen]).statistic > 0.99
+
+
+def test_a_lone_vote_awaiting_its_second_reviewer_teaches_the_ranking_nothing(ranked_workspace):
+    """With two votes needed, one reviewer's votes are no labels: `screen rank`, its stopping check
+    and the workbench's live order learn only from settled decisions (else one reviewer's votes
+    reorder the other's queue, and a lone vote counts as screened)."""
+    from litreview.prioritise.commands import rank_workspace
+    from litreview.prioritise.live import live_order
+    from litreview.screen.commands import POLICY_META
+    from litreview.screen.decisions import Policy
+
+    root, labels, decided = ranked_workspace
+    ids = [f"x:{i}" for i in range(len(labels))]
+    untaught = live_order(root, "title_abstract", ids, Policy(required=(("title_abstract", 5),)))
+    assert live_order(root, "title_abstract", ids) != untaught  # one vote needed: ana's votes teach it
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.set_meta(POLICY_META, Policy(required=(("title_abstract", 2), ("full_text", 2))).as_meta())
+    done = rank_workspace(root)
+    assert done["basis"].startswith("protocol evidence") and len(done["ranked"]) == len(labels)
+    assert done["stop"].screened == 0
+    assert live_order(root, "title_abstract", ids) == untaught
+    with Workspace.existing(root) as ws, ws.transaction():  # a second reviewer agrees: settled, learned
+        ws.add_human_decisions(
+            "b2", [replace(d, reviewer="ben") for d in ws.decisions() if d.reviewer == "ana"]
+        )
+    done = rank_workspace(root)
+    assert "model trained on 13 decisions" in done["basis"] and done["stop"].screened == len(decided)
+    assert live_order(root, "title_abstract", ids) != untaught

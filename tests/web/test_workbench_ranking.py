@@ -56,3 +56,24 @@ def test_ranking_in_the_worker_process_reaches_the_queue(bench):
         assert wb.queue("title_abstract")[0] == bench.suggested and wb.ranker.error == ""
     finally:
         wb.close()
+
+
+def test_one_reviewers_lone_votes_never_reorder_another_reviewers_queue(bench):
+    """Two votes needed (as review.toml says, before any run stored it): ana's votes await ben, so
+    the ranking ben's queue follows learns nothing from them until ben has voted too."""
+    from litreview.screen.decisions import Policy
+
+    wb = Workbench(bench.root)
+    # as _load_protocol sets it from review.toml
+    wb.protocol_policy = Policy(required=(("title_abstract", 2), ("full_text", 2)))
+    try:
+        before = wb.rank_now("title_abstract")
+        voted = [r for r in bench.ids if r not in (bench.suggested, bench.excluded_by_rule)][:8]
+        for k, record_id in enumerate(voted):
+            wb.decide("ana", record_id, "title_abstract", "include" if k < 3 else "exclude", "wrong design")
+        assert wb.rank_now("title_abstract") == before
+        for k, record_id in enumerate(voted):
+            wb.decide("ben", record_id, "title_abstract", "include" if k < 3 else "exclude", "wrong design")
+        assert wb.rank_now("title_abstract") != before  # settled: now it learns
+    finally:
+        wb.close()

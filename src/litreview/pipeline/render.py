@@ -50,6 +50,7 @@ from litreview.report.record_list import write_records_csv
 from litreview.screen.commands import protocol_policy
 from litreview.screen.decisions import (
     Effective,
+    Policy,
     agreement_report,
     passed,
 )
@@ -257,13 +258,14 @@ def _write_tables(root: Path, protocol: Protocol, workspace: Workspace, duplicat
 
 def _write_changes(root: Path, run_dir: Path, run_id: str, update: UpdateContext, scope: Scope,
                    by_id: dict[str, Record], duplicates: dict[str, tuple[str, str]],
-                   decided: dict[tuple[str, str], Effective], everything: list[Decision]) -> dict[str, Any]:  # fmt: skip
-    """changes.json/md of an update, its new records ranked by a model trained on every earlier decision."""
+                   decided: dict[tuple[str, str], Effective], everything: list[Decision], policy: Policy) -> dict[str, Any]:  # fmt: skip
+    """changes.json/md of an update, its new records ranked by a model trained on every earlier
+    settled decision (as ``policy`` counts votes)."""
     new_included = [
         by_id[i] for i in sorted(scope.new_ids) if i not in duplicates and passed(decided, i, Stage.FULL_TEXT)
     ]
     kept = [r for i, r in sorted(by_id.items()) if i not in duplicates]
-    ranked, basis, _ = rank_records(kept, everything, Stage.TITLE_ABSTRACT)
+    ranked, basis, _ = rank_records(kept, everything, Stage.TITLE_ABSTRACT, policy)
     ranks = {row["record_id"]: row for row in ranked if row["record_id"] in scope.new_ids}
     report = change_report(run_id, update.since_run, update.windows, [by_id[i] for i in sorted(scope.new_ids)],
                            [(update.before[i], by_id[i]) for i in scope.changed], new_included, ranks, basis)  # fmt: skip
@@ -323,7 +325,8 @@ def render(
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, screening_rows(decided))
     everything = workspace.decisions()
-    agreement = agreement_report(everything, protocol_policy(protocol))
+    policy = protocol_policy(protocol)
+    agreement = agreement_report(everything, policy)
     write_json(outputs["agreement"], agreement)
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
@@ -334,7 +337,8 @@ def render(
     manifest = build_manifest(protocol, run_id, batches, mode=mode, started=started, flow_run_id=flow_run_id,
                          duplicates=duplicates, maybe_count=maybe_count, screening=screening, outputs=outputs, root=root)  # fmt: skip
     if update is not None:
-        report = _write_changes(root, run_dir, run_id, update, scope, by_id, duplicates, decided, everything)
+        report = _write_changes(root, run_dir, run_id, update, scope, by_id, duplicates, decided, everything,
+                                policy)  # fmt: skip
         manifest["update"] = {"since_run": update.since_run, "windows": update.windows,
                               "new_records": len(scope.new_ids), "changed_records": len(report["changed_records"])}  # fmt: skip
         outputs["changes"] = root / "changes.md"

@@ -15,7 +15,7 @@ from litreview.prioritise.model import BLANK_BASIS, DESCRIPTION, Ranker, documen
 from litreview.prioritise.simulation import metrics, simulate, summary
 from litreview.prioritise.stopping import StopCheck, check
 from litreview.records import STAGES, Decision, Record, Stage
-from litreview.screen.decisions import human_labels
+from litreview.screen.decisions import Policy, human_labels
 from litreview.sources.common import read_csv_table
 from litreview.sources.csv_records import columns_of
 
@@ -23,11 +23,15 @@ RANK_COLUMNS = ("rank", "record_id", "score", "title", "basis")
 
 
 def rank_records(
-    records: Sequence[Record], decisions: Sequence[Decision], stage: str = Stage.TITLE_ABSTRACT
+    records: Sequence[Record],
+    decisions: Sequence[Decision],
+    stage: str = Stage.TITLE_ABSTRACT,
+    policy: Policy | None = None,
 ) -> tuple[list[dict[str, Any]], str, dict[str, int]]:
     """The records no reviewer has settled at ``stage``, most likely relevant first (rank, record_id,
-    score, title, basis), the basis in words, and the reviewers' labels it learned from."""
-    labelled = dict(human_labels(decisions, stage))
+    score, title, basis), the basis in words, and the reviewers' labels it learned from (settled as
+    ``policy`` counts votes: a lone vote awaiting its second reviewer is no label)."""
+    labelled = dict(human_labels(decisions, stage, policy))
     index = {r.record_id: i for i, r in enumerate(records)}
     ranker = Ranker(
         [record_text(r) for r in records], rule_evidence([r.record_id for r in records], decisions, stage)
@@ -48,7 +52,7 @@ def rank_workspace(
     workspace_dir: Path, stage: str = Stage.TITLE_ABSTRACT, out: Path | None = None
 ) -> dict[str, Any]:
     """Rank the records still to screen at ``stage``; write ``out`` (rank, record_id, score, title, basis)."""
-    from litreview.screen.commands import screening_state
+    from litreview.screen.commands import policy_of, screening_state
     from litreview.store.workspace import Workspace
 
     if stage not in STAGES:
@@ -57,7 +61,8 @@ def rank_workspace(
         records, _ = screening_state(workspace)
         decisions = workspace.decisions()
         database = workspace.db_path
-    rows, basis, labelled = rank_records(records, decisions, stage)
+        policy = policy_of(workspace)
+    rows, basis, labelled = rank_records(records, decisions, stage, policy)
     if out is not None:
         refuse_overwriting([out], [database])
         write_csv(out, RANK_COLUMNS, rows)

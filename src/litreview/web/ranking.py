@@ -17,6 +17,7 @@ from typing import Any
 
 from litreview.prioritise.live import RETRAIN_SHARE, live_order, worker_started
 from litreview.records import STAGES
+from litreview.screen.decisions import Policy
 
 RERANK_EVERY = 25  # at least this many new decisions between two background re-rankings (and 1% of the queue)
 
@@ -31,13 +32,16 @@ class RankingWorker:
         guard: AbstractContextManager[Any],
         screenable: Callable[[str], list[str]],
         arrived: Callable[[str, list[str]], None],
+        policy: Callable[[], Policy] | None = None,
     ):
         """``screenable``: a stage's records to rank (asked under ``guard``); ``arrived``: takes a
-        stage's new order."""
+        stage's new order; ``policy``: how votes count (the workbench's; default the workspace's), so
+        the ranking learns only from settled decisions, never from one reviewer's lone votes."""
         self.location = location
         self.guard = guard
         self.screenable = screenable
         self.arrived = arrived
+        self.policy = policy
         self.retrain = False  # rank again as decisions come in (set by the workbench's start_ranking)
         self.error = ""  # the last ranking's failure, if any
         self._since = 0  # decisions since the last ranking was started
@@ -54,7 +58,7 @@ class RankingWorker:
             ids = self.screenable(stage)
             if (running is not None and not running.done()) or not ids:
                 continue
-            future = self._pool.submit(live_order, self.location, stage, ids)
+            future = self._pool.submit(live_order, self.location, stage, ids, self._policy())
             future.add_done_callback(functools.partial(self._ranked, stage))
             self._running[stage] = future
 
@@ -70,11 +74,14 @@ class RankingWorker:
     def rank_now(self, stage: str) -> list[str]:
         """Rank in this process and wait (tests, and a server without a worker process)."""
         with self.guard:
-            ids = self.screenable(stage)
-        order = live_order(self.location, stage, ids) if ids else []
+            ids, policy = self.screenable(stage), self._policy()
+        order = live_order(self.location, stage, ids, policy) if ids else []
         with self.guard:
             self.arrived(stage, order)
         return order
+
+    def _policy(self) -> Policy | None:
+        return self.policy() if self.policy is not None else None
 
     def _ranked(self, stage: str, future: Future[list[str]]) -> None:
         if future.cancelled() or future.exception() is not None:

@@ -121,7 +121,9 @@ class Workbench:
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
         self.screening = ScreeningQueue(self.workspace, self.policy, self._refresh)
         self._trial_links: tuple[tuple[int, ...], dict[str, list[TrialLink]]] | None = None
-        self.ranker = RankingWorker(self.location, self.guard, self.screening.screenable, self.screening.rank)
+        self.ranker = RankingWorker(
+            self.location, self.guard, self.screening.screenable, self.screening.rank, self.policy
+        )
 
     def _load_protocol(self, review_dir: Path) -> None:
         protocol = load_protocol(review_dir / "review.toml" if review_dir.is_dir() else review_dir)
