@@ -539,3 +539,23 @@ def test_a_lone_vote_awaiting_its_second_reviewer_teaches_the_ranking_nothing(ra
     done = rank_workspace(root)
     assert "model trained on 13 decisions" in done["basis"] and done["stop"].screened == len(decided)
     assert live_order(root, "title_abstract", ids) != untaught
+
+
+def test_full_text_status_and_rank_count_only_the_records_that_reached_full_text(
+    ranked_workspace, monkeypatch, capsys
+):
+    """The full-text stage screens what passed title/abstract (as the workbench's queue and its
+    stopping check): `screen status` and `screen rank` there neither count nor rank the rest."""
+    root, labels, decided = ranked_workspace
+    included = sorted(f"x:{i}" for i in decided if labels[i])
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.add_human_decisions("ft", [Decision(included[0], "full_text", "include", "", "ana", "human"),
+                                      Decision(included[1], "full_text", "exclude", "wrong design", "ana", "human")])  # fmt: skip
+    code, out = run_cli(
+        monkeypatch, capsys, "screen", "status", "--workspace", str(root), "--stage", "full_text"
+    )
+    assert code == 0 and f"2 of {len(included)} records screened (full_text)" in out.out
+    code, out = run_cli(
+        monkeypatch, capsys, "screen", "rank", "--workspace", str(root), "--stage", "full_text"
+    )
+    assert code == 0 and out.out.startswith(f"{len(included) - 2} records ranked (full_text)")

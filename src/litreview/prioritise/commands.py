@@ -52,13 +52,13 @@ def rank_workspace(
     workspace_dir: Path, stage: str = Stage.TITLE_ABSTRACT, out: Path | None = None
 ) -> dict[str, Any]:
     """Rank the records still to screen at ``stage``; write ``out`` (rank, record_id, score, title, basis)."""
-    from litreview.screen.commands import policy_of, screening_state
+    from litreview.screen.commands import policy_of, to_screen
     from litreview.store.workspace import Workspace
 
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
     with Workspace.reading(workspace_dir) as workspace:
-        records, _ = screening_state(workspace)
+        records = to_screen(workspace, stage)  # full text: only what passed title/abstract
         decisions = workspace.decisions()
         database = workspace.db_path
         policy = policy_of(workspace)
@@ -87,11 +87,11 @@ def workspace_status(workspace_dir: Path, stage: str = Stage.TITLE_ABSTRACT, rec
     check_target(recall, confidence)
     from datetime import UTC, datetime
 
-    from litreview.screen.commands import policy_of, screening_state
+    from litreview.screen.commands import policy_of, to_screen
     from litreview.store.workspace import Workspace
 
     with Workspace.reading(workspace_dir) as workspace:
-        records, _ = screening_state(workspace)
+        records = to_screen(workspace, stage)  # full text: only what passed title/abstract
         decisions = workspace.decisions()
         policy = policy_of(workspace)
     ids = {r.record_id for r in records}

@@ -115,7 +115,7 @@ def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
     with Workspace.reading(workspace_dir) as workspace:
-        records = _to_screen(workspace, stage)
+        records = to_screen(workspace, stage)
         decided = effective(workspace.decisions(), policy_of(workspace))
         needed = policy_of(workspace).needs(stage)
     counts = {"unscreened": 0, "awaiting": 0, "conflict": 0, "maybe": 0, "final": 0,
@@ -127,7 +127,9 @@ def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
     return counts
 
 
-def _to_screen(workspace: Workspace, stage: str):
+def to_screen(workspace: Workspace, stage: str) -> list[Record]:
+    """The records screened at ``stage`` (full text: those that passed title/abstract), as the
+    workbench's queue, ``screen export``, ``screen status`` and ``screen rank`` take them."""
     records, decided = screening_state(workspace)
     if stage == Stage.FULL_TEXT:  # only what passed title/abstract screening
         records = [r for r in records if passed(decided, r.record_id, Stage.TITLE_ABSTRACT)]
@@ -149,7 +151,7 @@ def export_decisions(
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
     with Workspace.existing(workspace_dir) as workspace:
         _refuse_workspace_files(workspace, out)
-        records = _to_screen(workspace, stage)
+        records = to_screen(workspace, stage)
         everything = workspace.decisions()
     if order is not None:  # ranked: most likely relevant first, then anything the ranking left out
         position = {record_id: k for k, record_id in enumerate(order)}
