@@ -176,6 +176,24 @@ def test_screen_confirm_turns_one_rules_suggestions_into_a_reviewers_logged_deci
         confirm_rule(workspace, "EX", "lead", TA)
 
 
+def test_with_two_votes_a_record_the_second_reviewers_confirmation_is_the_second_vote(workspace):
+    """Bulk confirmation skips what a reviewer decided; with two votes needed, a record one reviewer
+    confirmed still awaits the other, whose confirmation must reach it (else it waits for good)."""
+    from litreview.screen.commands import POLICY_META
+    from litreview.screen.decisions import Policy
+
+    with Workspace.existing(workspace) as ws, ws.transaction():
+        ws.set_meta(POLICY_META, Policy(required=((TA, 2), (FT, 2))).as_meta())
+    assert confirm_rule(workspace, "IN", "ana", TA) == {"confirmed": 4, "skipped": 0}
+    with Workspace.existing(workspace) as ws:
+        assert effective(ws.decisions(), Policy(required=((TA, 2),)))[("x:1", TA)].decision == "awaiting"
+    assert confirm_rule(workspace, "IN", "ben", TA) == {"confirmed": 4, "skipped": 0}
+    assert confirm_rule(workspace, "IN", "ana", TA) == {"confirmed": 0, "skipped": 4}  # her own, and settled
+    with Workspace.existing(workspace) as ws:
+        decided = effective(ws.decisions(), Policy(required=((TA, 2),)))
+    assert all(decided[(f"x:{i}", TA)].decision == "include" for i in range(1, 5))
+
+
 # 6. Full text: reasons from the protocol's list; kappa on decisions, reasons apart ---------------------
 
 

@@ -292,7 +292,8 @@ def confirm_rule(
             )
         if not any(d.decision == "include" for d in ruled):
             raise ConfigError(f"rule {rule_id!r} is not an include rule: there is nothing to confirm")
-        new = confirm_suggestions(everything, everything, rule_id, reviewer.strip(), stage)
+        new = confirm_suggestions(everything, everything, rule_id, reviewer.strip(), stage,
+                                  policy=policy_of(workspace))  # fmt: skip
         batch = f"confirm:{rule_id}:{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
         with workspace.transaction():
             workspace.add_human_decisions(batch, new)

@@ -171,11 +171,19 @@ def confirm_suggestions(
     reviewer: str,
     stage: str,
     provenance: str = "",
+    policy: Policy | None = None,
 ) -> list[Decision]:
     """A reviewer's confirmation of one include rule's suggestions at one stage: their decisions on
     every record the rule includes that no reviewer has decided yet (``rule_id`` kept, so reports
-    can tell a bulk confirmation from one-by-one screening)."""
+    can tell a bulk confirmation from one-by-one screening). With ``policy`` (a team member's own
+    confirmation) also on those awaiting another reviewer's vote that this reviewer has not cast:
+    with two votes a record, the second reviewer's confirmation is the second vote."""
+    decided = list(decided)
     taken = {(d.record_id, d.stage) for d in decided if d.origin == "human"}
+    if policy is not None:
+        mine = {(d.record_id, d.stage) for d in decided if d.origin == "human" and d.reviewer == reviewer}
+        counted = effective(decided, policy)
+        taken = {k for k in taken if k in mine or (e := counted.get(k)) is None or e.decision != AWAITING}
     note = f" ({provenance})" if provenance else ""
     return [
         Decision(d.record_id, stage, "include", f"confirmed rule {rule_id}{note}: {d.reason}", reviewer, "human", rule_id)
