@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
@@ -137,13 +137,17 @@ def decide_one(record_id: str, stage: str, items: Sequence[Decision], policy: Po
 
 
 def effective(
-    decisions: Iterable[Decision], policy: Policy | None = None
+    decisions: Iterable[Decision], policy: Policy | None = None, entry: Collection[str] = frozenset()
 ) -> dict[tuple[str, str], Effective]:
     """What counts for each (record, stage), by :func:`decide_one`; a full-text decision counts
-    only once title/abstract passed."""
+    only once title/abstract passed. The records of ``entry`` (found only by other methods, such as
+    citation searching: :func:`litreview.screen.entry.full_text_entry`) have no title/abstract
+    stage: no decision there counts, and their full-text decisions count as they are."""
     policy = policy or Policy()
     grouped: dict[tuple[str, str], list[Decision]] = defaultdict(list)
     for d in decisions:
+        if d.stage == Stage.TITLE_ABSTRACT and d.record_id in entry:
+            continue
         grouped[(d.record_id, d.stage)].append(d)
     out = {}
     for key, items in grouped.items():
@@ -151,8 +155,8 @@ def effective(
         if found is not None:
             out[key] = found
     for record_id, stage in list(out):
-        # A full-text decision counts only once title/abstract passed (records found by other methods,
-        # such as citation searching, come to full text with no title/abstract stage at all).
+        # a record with no title/abstract decision at all (one found by other methods) keeps its
+        # full-text decision: what the PRISMA counts of its column read
         screened = out.get((record_id, Stage.TITLE_ABSTRACT))
         if stage == Stage.FULL_TEXT and screened is not None and screened.decision != "include":
             del out[(record_id, stage)]
@@ -360,18 +364,23 @@ def check_decisions(
     reasons: Iterable[str],
     where: str,
     policy: Policy | None = None,
+    entry: Collection[str] = frozenset(),
 ) -> None:
     """Refuse decisions that could never count or that a methods reviewer would reject, with every
-    row number: a full-text decision on a record excluded at title/abstract, and a full-text
-    exclusion without a reason from the protocol's list (``other: text`` is always accepted)."""
+    row number: a title/abstract decision on a record that enters at full text (``entry``: found
+    only by other methods), a full-text decision on a record excluded at title/abstract, and a
+    full-text exclusion without a reason from the protocol's list (``other: text`` is always accepted)."""
     allowed = {r.strip().lower() for r in reasons if r.strip()}
     mapped = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
-    state = effective([*before, *mapped], policy)
+    state = effective([*before, *mapped], policy, entry)
     problems = []
     for original, d in zip(decisions, mapped, strict=True):
+        row = row_of.get((original.record_id, original.stage), "?")
+        if d.stage == Stage.TITLE_ABSTRACT and d.record_id in entry:
+            problems.append(f"row {row}: {original.record_id} was found only by other methods (such as citation "
+                            "searching): it has no title/abstract stage; decide it at full text")  # fmt: skip
         if d.stage != Stage.FULL_TEXT:
             continue
-        row = row_of.get((original.record_id, original.stage), "?")
         ta = state.get((d.record_id, Stage.TITLE_ABSTRACT))
         if ta is not None and ta.decision == "exclude":
             problems.append(f"row {row}: {original.record_id} was excluded at title/abstract ({ta.source}); "
