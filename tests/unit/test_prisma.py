@@ -10,6 +10,7 @@ from litreview.report.prisma import _check_arithmetic, count_flow
 from litreview.report.prisma2020_csv import TEMPLATE, write_prisma2020_csv
 from litreview.report.prisma_s import search_log, search_log_markdown
 from litreview.screen.decisions import effective
+from litreview.screen.entry import full_text_entry
 
 TA, FT = "title_abstract", "full_text"
 
@@ -279,3 +280,37 @@ def test_a_record_awaiting_its_second_reviewer_waits_in_prisma():
     assert dbr["records_awaiting_screening"] == 1 and dbr["reports_sought"] == 2
     assert dbr["reports_awaiting_assessment"] == 1 and dbr["reports_assessed"] == 1
     assert dbr["new_studies"] == 1 and flow["new_studies"] == 1
+
+
+def test_a_record_found_by_a_database_and_by_citation_searching_counts_once_in_the_databases_column():
+    """m2 is the same record in both sources: identified by each, one study, screened at
+    title/abstract (databases path); its second find is removed in the other-methods column."""
+    identified = {"medline": ["m1", "m2"], "citations": ["m2", "c1"]}
+    groups = {"medline": "databases", "citations": "other"}
+    log = [Decision(i, TA, "include", "", "ana", "human") for i in ("m1", "m2")]
+    log += [Decision(i, FT, "include", "", "ana", "human") for i in ("m2", "c1")]
+    flow = count_flow(identified=identified, groups=groups, duplicates={},
+                      decisions=effective(log, entry=full_text_entry(identified, groups)))  # fmt: skip
+    assert flow["identified_total"] == 4 and flow["records_after_duplicates_removed"] == 3
+    assert flow["duplicates_removed"]["by_source"] == {"citations": 1, "medline": 0}
+    assert flow["duplicates_removed"]["by_group"] == {"databases": 0, "registers": 0, "other": 1}
+    dbr, other = flow["databases_and_registers"], flow["other_methods"]
+    assert (
+        dbr["records_screened"] == 2 and dbr["new_studies"] == 1 and dbr["reports_awaiting_assessment"] == 1
+    )
+    assert other["reports_sought"] == 1 and other["new_studies"] == 1
+    assert flow["included_by_group"] == {"databases": 1, "other": 1}
+
+
+def test_a_citation_searching_report_the_fetch_found_none_for_counts_as_not_retrieved():
+    """c1 has no title/abstract stage: sought from the start, so a fetch that found none for it
+    makes it a report not retrieved in the other-methods column."""
+    identified, groups = (
+        {"medline": ["m1"], "citations": ["c1"]},
+        {"medline": "databases", "citations": "other"},
+    )
+    flow = count_flow(
+        identified=identified, groups=groups, duplicates={}, decisions={}, not_retrieved={"c1", "m1"}
+    )
+    assert flow["other_methods"]["reports_not_retrieved"] == 1
+    assert flow["databases_and_registers"]["reports_not_retrieved"] == 0  # m1 was never sought

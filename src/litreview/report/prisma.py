@@ -21,7 +21,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from litreview.records import Stage
-from litreview.screen.decisions import Effective, passed
+from litreview.screen.decisions import Effective
+from litreview.screen.entry import OTHER, at_full_text, prisma_columns
 
 NOT_FOUND = "not_retrieved"
 
@@ -49,23 +50,25 @@ def count_flow(
     fetch found none for (:func:`with_retrieval` says how they count).
     """
     by_group: dict[str, dict[str, int]] = {"databases": {}, "registers": {}, "other": {}}
+    # a record found by a database and by citation searching belongs to the databases path
+    group_of = prisma_columns(identified, groups)
+    home = _home_sources(identified, groups, group_of)
     dup_by_source: dict[str, int] = {}
-    group_of: dict[str, str] = {}
+    dup_by_group = dict.fromkeys(("databases", "registers", "other"), 0)
     for source, ids in identified.items():
         unique_ids = set(ids)
         group = groups.get(source, "databases")
         by_group.setdefault(group, {})[source] = len(unique_ids)
-        dup_by_source[source] = sum(1 for i in unique_ids if i in duplicates)
-        for record_id in unique_ids:
-            # a record found by a database and by citation searching belongs to the databases path
-            if group_of.get(record_id) in (None, "other"):
-                group_of[record_id] = group
+        # a linked duplicate, or the same record found again by another source: each column removes
+        # its own (a citation-searching record that duplicates a database record is removed in the
+        # other-methods column, where the database box never shows it)
+        dup_by_source[source] = n = sum(1 for i in unique_ids if i in duplicates or home[i] != source)
+        dup_by_group[group] = dup_by_group.get(group, 0) + n
     identified_total = sum(len(set(ids)) for ids in identified.values())
-    removed = sum(1 for i in group_of if i in duplicates)
     kept = sorted(i for i in group_of if i not in duplicates)
-    decisions = with_retrieval(decisions or {}, retrieved, not_retrieved)
-    dbr = [i for i in kept if group_of[i] != "other"]
-    other = [i for i in kept if group_of[i] == "other"]
+    other = [i for i in kept if group_of[i] == OTHER]
+    decisions = with_retrieval(decisions or {}, retrieved, not_retrieved, other)
+    dbr = [i for i in kept if group_of[i] != OTHER]
     flow: dict[str, Any] = {
         "identification": {
             group: {"total": sum(counts.values()), "by_source": dict(sorted(counts.items()))}
@@ -73,14 +76,9 @@ def count_flow(
         },
         "identified_total": identified_total,
         "duplicates_removed": {
-            "total": removed,
+            "total": sum(dup_by_source.values()),
             "by_source": dict(sorted(dup_by_source.items())),
-            # each column removes its own: a citation-searching record that duplicates a database
-            # record is removed in the other-methods column, where the database box never shows it
-            "by_group": {
-                g: sum(1 for i in group_of if i in duplicates and group_of[i] == g)
-                for g in ("databases", "registers", "other")
-            },
+            "by_group": {g: dup_by_group[g] for g in ("databases", "registers", "other")},
         },
         "records_after_duplicates_removed": len(kept),
         "databases_and_registers": _screened_path(dbr, decisions),
@@ -110,23 +108,40 @@ def count_flow(
 
 
 def with_retrieval(
-    decisions: Mapping[tuple[str, str], Effective], retrieved: Collection[str], not_retrieved: Collection[str]
+    decisions: Mapping[tuple[str, str], Effective],
+    retrieved: Collection[str],
+    not_retrieved: Collection[str],
+    entry: Collection[str] = frozenset(),
 ) -> Mapping[tuple[str, str], Effective]:
-    """The full-text decisions PRISMA counts: a record sought (included at title/abstract) that the
-    open-access fetch found no full text for, that still has none and that no person has decided at
-    full text, counts as a report not retrieved. A person's decision always counts as decided (one
-    who finds the attached file is not the report may still say "not retrieved")."""
-    have = set(retrieved)
+    """The full-text decisions PRISMA counts: a record sought (included at title/abstract, or in
+    ``entry``: found only by other methods) that the open-access fetch found no full text for, that
+    still has none and that no person has decided at full text, counts as a report not retrieved. A
+    person's decision always counts as decided (one who finds the attached file is not the report
+    may still say "not retrieved")."""
+    have, entry = set(retrieved), set(entry)
     missing = {
         r: Effective(r, Stage.FULL_TEXT, NOT_FOUND, "no open-access full text found", "fetch")
         for r in not_retrieved
         if r not in have
-        and passed(decisions, r, Stage.TITLE_ABSTRACT)
+        and at_full_text(decisions, r, entry)
         and ((d := decisions.get((r, Stage.FULL_TEXT))) is None or d.decision == "undecided")
     }
     if not missing:
         return decisions
     return {**decisions, **{(r, Stage.FULL_TEXT): e for r, e in missing.items()}}
+
+
+def _home_sources(
+    identified: Mapping[str, Sequence[str]], groups: Mapping[str, str], group_of: Mapping[str, str]
+) -> dict[str, str]:
+    """The one source each record counts for in its column (the first named there, by name): any
+    other source that found it found a duplicate."""
+    home: dict[str, str] = {}
+    for source in sorted(identified):
+        for record_id in identified[source]:
+            if record_id not in home and groups.get(source, "databases") == group_of[record_id]:
+                home[record_id] = source
+    return home
 
 
 def _published_set(
