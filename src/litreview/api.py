@@ -26,7 +26,7 @@ except ImportError as exc:  # an extra: the pipeline, the CLI and the workbench 
     raise ConfigError("litreview.Workspace needs pandas: pip install 'litreview-sr[notebook]'") from exc
 from litreview.report.prisma2020_csv import TEMPLATE, template_values
 from litreview.report.record_list import RECORD_COLUMNS, record_row
-from litreview.screen.commands import policy_of
+from litreview.screen.commands import full_text_entrants, policy_of
 from litreview.screen.decisions import effective
 from litreview.store.workspace import Workspace as Store
 
@@ -53,7 +53,7 @@ class Workspace:
     def screening(self) -> pd.DataFrame:
         with self._store() as store:
             duplicates = {link.record_id for link in store.links("duplicate")}
-            decided = effective(store.decisions(), policy_of(store))
+            decided = effective(store.decisions(), policy_of(store), full_text_entrants(store))
         rows = [
             {"record_id": r, "stage": s, "decision": d.decision, "reason": d.reason, "decided_by": d.source}
             for (r, s), d in sorted(decided.items())

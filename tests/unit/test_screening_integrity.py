@@ -12,8 +12,15 @@ import pytest
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ScreeningRuleError
 from litreview.records import Citation, Decision, Link, Trial
-from litreview.screen.commands import AGREEMENT_FILE, confirm_rule, export_decisions, import_decisions
-from litreview.screen.decisions import effective
+from litreview.screen.commands import (
+    AGREEMENT_FILE,
+    confirm_rule,
+    export_decisions,
+    import_decisions,
+    to_screen,
+)
+from litreview.screen.decisions import Policy, effective
+from litreview.screen.entry import full_text_entry
 from litreview.store.workspace import Workspace
 
 TA, FT = "title_abstract", "full_text"
@@ -143,6 +150,50 @@ def test_a_human_exclusion_ends_the_path_whatever_the_rules_say_later():
            Decision("t", TA, "exclude", "not NEC", "ana", "human"), Decision("t", TA, "exclude", "x", "consensus", "human")]  # fmt: skip
     eff = effective(log)
     assert eff[("t", TA)].decision == "exclude" and ("t", FT) not in eff
+
+
+def test_records_found_only_by_other_methods_enter_at_full_text():
+    identified = {
+        "medline": ["m1", "both"],
+        "ctgov": ["t1"],
+        "citations": ["both", "c1"],
+        "website": ["c1", "w1"],
+    }
+    groups = {"medline": "databases", "ctgov": "registers", "citations": "other", "website": "other"}
+    assert full_text_entry(identified, groups) == {"c1", "w1"}
+    assert full_text_entry({"unnamed": ["u1"]}, {}) == frozenset()  # a source with no group: databases
+
+
+def test_a_record_that_enters_at_full_text_counts_there_with_no_title_abstract_decision():
+    """c1, found only by citation searching: a title/abstract decision on it (the rules' "maybe" an
+    earlier run stored, a stray vote) never counts and never blocks its full-text decision; two votes
+    a record still need two votes there."""
+    log = [Decision("c1", TA, "maybe", "no rule decides"), Decision("c1", TA, "exclude", "x", "ben", "human"),
+           Decision("c1", FT, "include", "", "ana", "human")]  # fmt: skip
+    assert ("c1", FT) not in effective(log)  # as every view counted it before: awaiting for good
+    eff = effective(log, entry={"c1"})
+    assert ("c1", TA) not in eff and eff[("c1", FT)].decision == "include"
+    two = Policy(required=((TA, 2), (FT, 2)))
+    assert effective(log, two, entry={"c1"})[("c1", FT)].decision == "awaiting"
+
+
+def test_a_title_abstract_decision_on_a_record_that_enters_at_full_text_is_refused(tmp_path):
+    root = tmp_path / "ws"
+    records = [Citation(record_id=i, source=i.split(":")[0], native_id=i.split(":")[1], title=f"Study {i}")
+               for i in ("x:1", "cit:1")]  # fmt: skip
+    with Workspace(root, "demo") as ws, ws.transaction():
+        ws.start_run("r1")
+        ws.store_records("r1", records)
+        ws.finish_run("r1", {"sources": {"x": {"group": "databases"}, "cit": {"group": "other"}}})
+    sheet = tmp_path / "ta.csv"
+    write_sheet(sheet, [{"record_id": "cit:1", "stage": TA, "decision": "include", "reviewer": "ana"}])
+    with pytest.raises(ScreeningRuleError, match="row 2: cit:1 was found only by other methods"):
+        import_decisions(sheet, root)
+    write_sheet(sheet, [{"record_id": "cit:1", "stage": FT, "decision": "include", "reviewer": "ana"}])
+    assert import_decisions(sheet, root)["stored"] == 1
+    with Workspace.existing(root) as ws:
+        assert [r.record_id for r in to_screen(ws, TA)] == ["x:1"]
+        assert [r.record_id for r in to_screen(ws, FT)] == ["cit:1"]
 
 
 # 5. Rules may exclude, never include ---------------------------------------------------------

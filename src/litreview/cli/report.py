@@ -97,7 +97,7 @@ def _trials_and_citations(trials: Path | None, workspace: Path | None):
         from litreview.store.workspace import Workspace
 
         with Workspace.existing(workspace) as ws:
-            records, decided = screening_state(ws)  # duplicates already left out
+            records, decided, _ = screening_state(ws)  # duplicates already left out
             found, citations = tabled_records(records, decided)
             # the people's extraction, as the workbench's forms stored it
             extracted = [Saved.stored(r) for r in ws.extraction_values({t.record_id for t in found})]

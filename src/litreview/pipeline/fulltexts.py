@@ -1,5 +1,6 @@
 """Full texts into the workspace: PDFs given as files (matched to records by their identifiers) or
-uploaded, and open-access PDFs fetched for the records that passed title/abstract screening.
+uploaded, and open-access PDFs fetched for the records screened at full text (those that passed
+title/abstract screening, and those found only by other methods).
 
 Every file is checked (:func:`~litreview.sources.pdf.check_pdf`) before anything is stored; a file
 that is refused, matches no record or matches several is reported and not attached. Each attached
@@ -17,8 +18,7 @@ from pathlib import Path
 from litreview.config import Settings
 from litreview.errors import ConfigError, FullTextError, WorkspaceError
 from litreview.records import Record, Stage
-from litreview.screen.commands import screening_state
-from litreview.screen.decisions import passed
+from litreview.screen.commands import to_screen
 from litreview.sources.fulltext import Retrieved, fetch_open_access, identify, unmatched_reason
 from litreview.sources.http import open_transport
 from litreview.sources.pdf import CheckedPdf, check_pdf_file
@@ -141,18 +141,16 @@ def _attach_file(workspace: Workspace, path: Path, record_id: str | None, record
 
 
 def to_retrieve(workspace: Workspace) -> list[Record]:
-    """The records that passed title/abstract screening and have no full text yet."""
-    records, decided = screening_state(workspace)
+    """The records screened at full text (those that passed title/abstract, and those found only
+    by other methods, which enter there) that have no full text yet: the reports sought."""
     have = {ft.record_id for ft in workspace.fulltexts()}
-    return [
-        r for r in records if passed(decided, r.record_id, Stage.TITLE_ABSTRACT) and r.record_id not in have
-    ]
+    return [r for r in to_screen(workspace, Stage.FULL_TEXT) if r.record_id not in have]
 
 
 def fetch_fulltexts(location: Path | str, mode: str, snapshot: Path | None = None,
                     settings: Settings | None = None) -> list[Outcome]:  # fmt: skip
-    """Fetch open-access PDFs (Europe PMC, PubMed Central) for the records that passed
-    title/abstract screening and have none: ``replay`` a snapshot, ``record`` into one, or ``live``
+    """Fetch open-access PDFs (Europe PMC, PubMed Central) for the reports sought
+    (:func:`to_retrieve`) that have none: ``replay`` a snapshot, ``record`` into one, or ``live``
     (kept in the workspace's ``runs/fulltext-<time>/snapshot``). What is not retrieved is listed with
     the reason (kept for the workbench); no vote is cast."""
     with Workspace.existing(location) as workspace:

@@ -32,6 +32,7 @@ from litreview.pipeline.fulltexts import retrieval
 from litreview.pipeline.manifest import build_manifest
 from litreview.pipeline.screening import (
     SCREENING_COLUMNS,
+    full_text_entrants,
     match_decision_files,
     published_lists,
     screen_records,
@@ -303,7 +304,8 @@ def render(
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     scope = _scope(batches, by_id, update)
     files = match_decision_files(workspace, protocol)  # read and matched once, for both uses
-    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates), files)
+    entry = full_text_entrants(workspace, batches)
+    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates), files, entry)
     published = published_lists(workspace, files) if update is None else []
     retrieved, not_retrieved = retrieval(workspace)
     prisma = _count(

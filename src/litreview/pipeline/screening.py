@@ -4,12 +4,14 @@ decision files, stored beside the reviewers' decisions; and what the search log 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from litreview.config import Protocol, inside_folder
 from litreview.errors import ConfigError
+from litreview.pipeline.collect import SourceBatch
 from litreview.records import STAGES, Decision, Stage
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
@@ -18,9 +20,9 @@ from litreview.screen.decisions import (
     SheetRow,
     confirm_suggestions,
     effective,
-    passed,
     validate_rows,
 )
+from litreview.screen.entry import at_full_text, full_text_entry
 from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
 from litreview.screen.rules import DecisionFile, load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
@@ -34,16 +36,19 @@ def screen_records(
     record_ids: list[str],
     duplicates: set[str],
     files: list[MatchedFile],
+    entry: frozenset[str] = frozenset(),
 ) -> dict[tuple[str, str], Effective]:
     """Apply the protocol's rules to these records of this run (duplicates are not screened), store
     the review folder's decision ``files`` (:func:`match_decision_files`) not stored yet, and
-    return the effective decision of every record and stage, human decisions first. The records
-    are read from the workspace in batches as the rules need them, never all held at once."""
+    return the effective decision of every record and stage, human decisions first. The records of
+    ``entry`` (found only by other methods: :func:`full_text_entrants`) have no title/abstract
+    stage: only the full-text rules apply to them. The records are read from the workspace in
+    batches as the rules need them, never all held at once."""
     rules = load_rules(protocol.screening, where=str(protocol.path))
     standing = load_confirmations(protocol.screening, where=str(protocol.path))
     candidates = [i for i in record_ids if i not in duplicates]
     auto = []
-    for record in workspace.records(candidates):
+    for record in workspace.records([i for i in candidates if i not in entry]):
         verdict = rules.decide(record, Stage.TITLE_ABSTRACT)
         auto.append(
             Decision(
@@ -57,9 +62,9 @@ def screen_records(
     humans = [d for d in workspace.decisions() if d.origin == "human"]
     confirmed = _confirm(standing, Stage.TITLE_ABSTRACT, auto, humans)
     policy = protocol_policy(protocol)
-    after_ta = effective(auto + humans + confirmed, policy)
+    after_ta = effective(auto + humans + confirmed, policy, entry)
     # the registry record is its own full text: rules may decide there too
-    for record in workspace.records([i for i in candidates if passed(after_ta, i, Stage.TITLE_ABSTRACT)]):
+    for record in workspace.records([i for i in candidates if at_full_text(after_ta, i, entry)]):
         if rules.applies_to(record, Stage.FULL_TEXT):
             verdict = rules.decide(record, Stage.FULL_TEXT)
             if verdict.rule_id:
@@ -75,7 +80,19 @@ def screen_records(
             workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
         workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
         workspace.set_meta(POLICY_META, policy.as_meta())
-    return effective(workspace.decisions(), policy)
+    return effective(workspace.decisions(), policy, entry)
+
+
+def full_text_entrants(workspace: Workspace, batches: Iterable[SourceBatch]) -> frozenset[str]:
+    """The records that enter at full text (found only by other methods) over every finished run
+    and this run's ``batches``: what the workbench and the ``screen`` commands will read once the
+    run has finished (:func:`litreview.screen.commands.full_text_entrants`)."""
+    identified, groups = workspace.identified()
+    found = {source: set(ids) for source, ids in identified.items()}
+    for batch in batches:
+        found.setdefault(batch.name, set()).update(r.record_id for r in batch.records)
+        groups[batch.name] = batch.group
+    return full_text_entry(found, groups)
 
 
 @dataclass(frozen=True)

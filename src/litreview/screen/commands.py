@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +21,10 @@ from litreview.screen.decisions import (
     check_decisions,
     confirm_suggestions,
     effective,
-    passed,
     suggestions,
     validate_rows,
 )
+from litreview.screen.entry import at_full_text, full_text_entry
 from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
 from litreview.screen.rules import (
     load_confirmations,
@@ -58,23 +58,33 @@ def policy_of(workspace: Workspace) -> Policy:
     return Policy.from_meta(workspace.meta(POLICY_META))
 
 
-def screening_state(workspace: Workspace) -> tuple[list[Record], dict[tuple[str, str], Effective]]:
-    """The records that are screened (duplicates are not) and the decision that counts for each."""
+def full_text_entrants(workspace: Workspace) -> frozenset[str]:
+    """The records that enter screening at full text (found only by other methods), over every
+    finished run: :func:`~litreview.screen.entry.full_text_entry` of what each source found."""
+    return full_text_entry(*workspace.identified())
+
+
+def screening_state(
+    workspace: Workspace,
+) -> tuple[list[Record], dict[tuple[str, str], Effective], frozenset[str]]:
+    """The records that are screened (duplicates are not), the decision that counts for each, and
+    those that enter at full text (:func:`full_text_entrants`)."""
     duplicates = {link.record_id for link in workspace.links("duplicate")}
     records = [r for r in workspace.records() if r.record_id not in duplicates]
-    return records, effective(workspace.decisions(), policy_of(workspace))
+    entry = full_text_entrants(workspace)
+    return records, effective(workspace.decisions(), policy_of(workspace), entry), entry
 
 
 VOTES_COLUMNS = ("record_id", "title", "stage", "reviewer", "role", "decision", "reason", "decided_at",
                  "counts_as", "counted_from")  # fmt: skip
 
 
-def votes_rows(
-    decisions: Sequence[Decision], policy: Policy, titles: Mapping[str, str]
-) -> list[dict[str, str]]:
+def votes_rows(decisions: Sequence[Decision], policy: Policy, titles: Mapping[str, str],
+               entry: Collection[str] = frozenset()) -> list[dict[str, str]]:  # fmt: skip
     """Every human vote, one row each (reviewers, the lead's consensus, published decisions), beside
-    what counts for its record and stage: the lead's file of who decided what."""
-    decided = effective(decisions, policy)
+    what counts for its record and stage (``entry``: :func:`full_text_entrants`): the lead's file
+    of who decided what."""
+    decided = effective(decisions, policy, entry)
     out = []
     for d in sorted(decisions, key=lambda d: (d.record_id, d.stage, d.reviewer)):
         if d.origin != "human":
@@ -104,9 +114,10 @@ def export_votes(workspace_dir: Path, out: Path) -> int:
             r.record_id: r.title
             for r in workspace.records({d.record_id for d in decisions if d.origin == "human"})
         }
+        entry = full_text_entrants(workspace)
     if out.suffix.lower() != ".csv":
         raise ConfigError(f"{out}: votes are written as CSV (.csv)")
-    return write_csv(out, VOTES_COLUMNS, votes_rows(decisions, policy, titles))
+    return write_csv(out, VOTES_COLUMNS, votes_rows(decisions, policy, titles, entry))
 
 
 def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
@@ -115,8 +126,8 @@ def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
     if stage not in STAGES:
         raise ConfigError(f"unknown stage {stage!r} (choose {', '.join(STAGES)})")
     with Workspace.reading(workspace_dir) as workspace:
-        records = to_screen(workspace, stage)
-        decided = effective(workspace.decisions(), policy_of(workspace))
+        records, decided, entry = screening_state(workspace)
+        records = at_stage(records, decided, entry, stage)
         needed = policy_of(workspace).needs(stage)
     counts = {"unscreened": 0, "awaiting": 0, "conflict": 0, "maybe": 0, "final": 0,
               "reviewers_per_record": needed}  # fmt: skip
@@ -128,12 +139,19 @@ def stage_summary(workspace_dir: Path, stage: str) -> dict[str, int]:
 
 
 def to_screen(workspace: Workspace, stage: str) -> list[Record]:
-    """The records screened at ``stage`` (full text: those that passed title/abstract), as the
-    workbench's queue, ``screen export``, ``screen status`` and ``screen rank`` take them."""
-    records, decided = screening_state(workspace)
-    if stage == Stage.FULL_TEXT:  # only what passed title/abstract screening
-        records = [r for r in records if passed(decided, r.record_id, Stage.TITLE_ABSTRACT)]
-    return records
+    """The records screened at ``stage`` (:func:`at_stage`), as the workbench's queue, ``screen
+    export``, ``screen status`` and ``screen rank`` take them."""
+    return at_stage(*screening_state(workspace), stage)
+
+
+def at_stage(
+    records: list[Record], decided: Mapping[tuple[str, str], Effective], entry: Collection[str], stage: str
+) -> list[Record]:
+    """The records screened at ``stage``: at title/abstract all but those that enter at full text
+    (``entry``); at full text those, and those that passed title/abstract."""
+    if stage == Stage.FULL_TEXT:
+        return [r for r in records if at_full_text(decided, r.record_id, entry)]
+    return [r for r in records if r.record_id not in entry]
 
 
 def export_decisions(
@@ -213,7 +231,8 @@ def import_decisions(
             row_of.setdefault((r.record_id, r.stage), r.row)
         before = workspace.decisions()
         policy = policy_of(workspace)
-        check_decisions(decisions, before, row_of, representative, load_reasons(workspace), str(path), policy)
+        check_decisions(decisions, before, row_of, representative, load_reasons(workspace), str(path), policy,
+                        full_text_entrants(workspace))  # fmt: skip
         moved = [d for d in decisions if d.record_id in representative]
         decisions = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
         suggested = suggestions(before)

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from litreview.records import Stage
-from litreview.screen.decisions import CONSENSUS, Policy, effective, passed
+from litreview.screen.commands import full_text_entrants
+from litreview.screen.decisions import CONSENSUS, Policy, effective
+from litreview.screen.entry import at_full_text
 from litreview.store.workspace import Workspace
 
 
@@ -26,9 +28,10 @@ class Cache:
 
     version: tuple[int, ...] = ()  # what a full reload depends on (Workspace.change_marks)
     history: int = -1  # decision history read up to this row
-    order: list[str] = field(default_factory=list)  # every screenable id, protocol order (as exported)
+    order: list[str] = field(default_factory=list)  # every screened id (no duplicate), protocol order
     representative: dict[str, str] = field(default_factory=dict)
-    passed_ta: set[str] = field(default_factory=set)
+    entry: frozenset[str] = frozenset()  # found only by other methods: screened at full text alone
+    at_full_text: set[str] = field(default_factory=set)  # entered at full text or passed title/abstract
     decided: dict[tuple[str, str], dict[str, None]] = field(default_factory=dict)  # (reviewer, stage) -> ids
     queues: dict[str, tuple[list[str], dict[str, int]]] = field(
         default_factory=dict
@@ -69,9 +72,10 @@ class ScreeningQueue:
             if r not in representative
         ]
         decisions = self.workspace.decisions()
-        decided = effective(decisions, self.policy())
-        cache = Cache(structure, history, order, representative)
-        cache.passed_ta = {r for r in order if passed(decided, r, Stage.TITLE_ABSTRACT)}
+        entry = full_text_entrants(self.workspace)  # changes only with a run: a reload
+        decided = effective(decisions, self.policy(), entry)
+        cache = Cache(structure, history, order, representative, entry)
+        cache.at_full_text = {r for r in order if at_full_text(decided, r, entry)}
         for d in decisions:
             if d.origin == "human":
                 cache.decided.setdefault((d.reviewer, d.stage), {})[d.record_id] = None
@@ -95,19 +99,20 @@ class ScreeningQueue:
         cache, ids = self.cache, sorted(set(record_ids))
         if not ids:
             return
-        decided = effective(self.workspace.decisions_on(ids), self.policy())
+        decided = effective(self.workspace.decisions_on(ids), self.policy(), cache.entry)
         for record_id in ids:
-            now = passed(decided, record_id, Stage.TITLE_ABSTRACT)
-            if now != (record_id in cache.passed_ta):
-                (cache.passed_ta.add if now else cache.passed_ta.discard)(record_id)
+            now = at_full_text(decided, record_id, cache.entry)
+            if now != (record_id in cache.at_full_text):
+                (cache.at_full_text.add if now else cache.at_full_text.discard)(record_id)
                 cache.queues.pop(Stage.FULL_TEXT, None)
 
     def screenable(self, stage: str) -> list[str]:
-        """Every record screened at ``stage``, protocol order (full text: those that passed title/abstract)."""
+        """Every record screened at ``stage``, protocol order (title/abstract: all but those found only
+        by other methods; full text: those, and those that passed title/abstract)."""
         cache = self.state()
-        return (
-            cache.order if stage == Stage.TITLE_ABSTRACT else [r for r in cache.order if r in cache.passed_ta]
-        )
+        if stage == Stage.TITLE_ABSTRACT:
+            return [r for r in cache.order if r not in cache.entry]
+        return [r for r in cache.order if r in cache.at_full_text]
 
     def ordered(self, stage: str) -> tuple[list[str], dict[str, int]]:
         """The queue at ``stage`` and each record's place in it."""

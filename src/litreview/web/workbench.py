@@ -245,7 +245,7 @@ class Workbench:
             parts=self.marked_parts(record, reviewer),
             notes=self.workspace.notes(record_id, reviewer),
             duplicates=self.workspace.records(linked),
-            screenable=record_id in (cache.order if stage == Stage.TITLE_ABSTRACT else cache.passed_ta),
+            screenable=record_id in self.screening.ordered(stage)[1],
             team_notes=[(who, when, text) for _, who, when, text in self.workspace.notes_on([record_id])]
             if lead
             else [],
@@ -300,7 +300,12 @@ class Workbench:
         target = cache.representative.get(record_id, record_id)
         if target not in cache.order:
             raise WorkbenchError(f"no record {record_id!r} to screen in this workspace")
-        if stage == Stage.FULL_TEXT and target not in cache.passed_ta:
+        if stage == Stage.TITLE_ABSTRACT and target in cache.entry:
+            raise WorkbenchError(
+                f"{target} was found only by other methods (such as citation searching): it is screened "
+                "at full text alone"
+            )
+        if stage == Stage.FULL_TEXT and target not in cache.at_full_text:
             raise WorkbenchError(
                 f"{target} has not passed title/abstract screening: it is not screened at full text"
             )
@@ -308,9 +313,8 @@ class Workbench:
                         decided_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))  # fmt: skip
         before = self._decisions_on(target)
         try:
-            check_decisions(
-                [made], before, {}, cache.representative, self.reasons(), "decision", self.policy()
-            )
+            check_decisions([made], before, {}, cache.representative, self.reasons(), "decision", self.policy(),
+                            cache.entry)  # fmt: skip
         except ScreeningRuleError as exc:
             raise WorkbenchError(_problems(exc, "row ?: ")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{reviewer}", [made]))
@@ -360,7 +364,7 @@ class Workbench:
         if lead:
             return ""
         target = self._target(record_id)
-        if target not in self.screening.state().passed_ta:
+        if target not in self.screening.state().at_full_text:
             return "A full text is uploaded once the record has passed title/abstract screening."
         current = self.workspace.fulltext(target)
         if current is not None and current.added_by != reviewer:
@@ -435,7 +439,7 @@ class Workbench:
             return False
         key = f"finished:{stage}"
         if key not in self._settings:
-            decided = effective(self.workspace.decisions(), self.policy())
+            decided = effective(self.workspace.decisions(), self.policy(), self.screening.state().entry)
             ids = self.screening.screenable(stage)
             self._settings[key] = all(
                 (e := decided.get((r, stage))) is not None
@@ -538,7 +542,8 @@ class Workbench:
         another reviewer, in conflict), votes per reviewer, kappa between reviewers and against the
         published review."""
         decisions, policy = self.workspace.decisions(), self.policy()
-        decided = effective(decisions, policy)  # what screening_state gives, without reading every record
+        # what screening_state gives, without reading every record
+        decided = effective(decisions, policy, self.screening.state().entry)
         identified, groups = self.workspace.identified()
         representative = self.screening.state().representative
         retrieved, not_retrieved = retrieval(self.workspace)
@@ -638,13 +643,14 @@ class Workbench:
             import json
 
             return json.dumps(agreement_report(decisions, policy), indent=2, ensure_ascii=False).encode()
+        entry = self.screening.state().entry
         if name == "votes.csv":
             titles = {
                 r.record_id: r.title
                 for r in self.workspace.records({d.record_id for d in decisions if d.origin == "human"})
             }
-            return csv_bytes(VOTES_COLUMNS, votes_rows(decisions, policy, titles))
-        decided = effective(decisions, policy)
+            return csv_bytes(VOTES_COLUMNS, votes_rows(decisions, policy, titles, entry))
+        decided = effective(decisions, policy, entry)
         duplicates = self.screening.state().representative
         rows = [{"record_id": r, "stage": st, "decision": e.decision, "reason": e.reason, "decided_by": e.source}
                 for (r, st), e in sorted(decided.items()) if r not in duplicates]  # fmt: skip
@@ -677,7 +683,7 @@ class Workbench:
             self._spec = (settings["spec"], load_spec(Path(settings["spec"])))
         spec = self._spec[1]
         cache = self.screening.state()
-        decided = effective(self.workspace.decisions(), self.policy())
+        decided = effective(self.workspace.decisions(), self.policy(), cache.entry)
         included = tuple(sorted(r for (r, stage), e in decided.items()
                                 if stage == Stage.FULL_TEXT and e.decision == "include"))  # fmt: skip
         key = (cache.version, settings["spec"], included)
