@@ -48,8 +48,9 @@ exclude = ["Wrong population", "Wrong design"]
 """
 
 
-def record(record_id: str, title: str) -> str:
-    source, native = record_id.split(":")
+def record(record_id: str, title: str, source: str = "") -> str:
+    prefix, native = record_id.split(":")
+    source = source or prefix
     return json.dumps({"kind": "citation", "record_id": record_id, "source": source, "native_id": native,
                        "title": title, "abstract": f"{title}: an abstract.", "year": 2020})  # fmt: skip
 
@@ -57,8 +58,9 @@ def record(record_id: str, title: str) -> str:
 def make_review(folder):
     folder.mkdir()
     (folder / "review.toml").write_text(REVIEW)
-    # medline:2 is found by the database and by citation searching (the same record); medline:1 by
-    # the database alone, citations:9 by citation searching alone
+    # medline:2 is found by the database and by citation searching (the same record, listed first);
+    # medline:1 by the database alone, citations:9 by citation searching alone (its record names
+    # another source: the run counts it for the source that found it)
     (folder / "medline.jsonl").write_text(
         record("medline:1", "Etoposide and cisplatin in gastric NEC")
         + "\n"
@@ -68,7 +70,7 @@ def make_review(folder):
     (folder / "citations.jsonl").write_text(
         record("medline:2", "Carboplatin in pancreatic NEC")
         + "\n"
-        + record("citations:9", "Cisplatin in colorectal NEC: a case series")
+        + record("citations:9", "Cisplatin in colorectal NEC: a case series", source="snowballing")
         + "\n"
     )
     return folder

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,7 @@ from litreview.screen.decisions import (
     agreement_report,
     passed,
 )
+from litreview.screen.entry import home_sources
 from litreview.store.workspace import StoreStats, Workspace
 
 
@@ -101,12 +103,18 @@ def store(
         existing = workspace.record_ids() - set(workspace.run_record_ids(run_id))
         workspace.start_run(run_id)
         for batch in batches:
-            stats: StoreStats = workspace.store_records(run_id, batch.records)
+            stats: StoreStats = workspace.store_records(run_id, batch.records, found_by=batch.name)
             stored[batch.name] = {"new": stats.new, "changed": stats.changed, "unchanged": stats.unchanged}
             for payload in batch.payloads:
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, relative_path(payload, protocol.folder), digest)
+        # a record several sources found is kept for one (a database before citation searching): what
+        # the workbench and the screen commands read of this run (Workspace.identified) says so too
+        found = {b.name: [r.record_id for r in b.records] for b in batches}
+        home = home_sources(found, {b.name: b.group for b in batches})
+        shared = Counter(i for ids in found.values() for i in set(ids))
+        workspace.set_run_sources(run_id, {i: home[i] for i, n in shared.items() if n > 1})
         relink(workspace, run_id, preferred=existing)  # the stored records streamed, not held
     return stored
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from litreview.records import Stage
 from litreview.screen.decisions import Effective
-from litreview.screen.entry import OTHER, at_full_text, prisma_columns
+from litreview.screen.entry import OTHER, at_full_text, home_sources, prisma_columns
 
 NOT_FOUND = "not_retrieved"
 
@@ -52,7 +52,7 @@ def count_flow(
     by_group: dict[str, dict[str, int]] = {"databases": {}, "registers": {}, "other": {}}
     # a record found by a database and by citation searching belongs to the databases path
     group_of = prisma_columns(identified, groups)
-    home = _home_sources(identified, groups, group_of)
+    home = home_sources(identified, groups)
     dup_by_source: dict[str, int] = {}
     dup_by_group = dict.fromkeys(("databases", "registers", "other"), 0)
     for source, ids in identified.items():
@@ -129,19 +129,6 @@ def with_retrieval(
     if not missing:
         return decisions
     return {**decisions, **{(r, Stage.FULL_TEXT): e for r, e in missing.items()}}
-
-
-def _home_sources(
-    identified: Mapping[str, Sequence[str]], groups: Mapping[str, str], group_of: Mapping[str, str]
-) -> dict[str, str]:
-    """The one source each record counts for in its column (the first named there, by name): any
-    other source that found it found a duplicate."""
-    home: dict[str, str] = {}
-    for source in sorted(identified):
-        for record_id in identified[source]:
-            if record_id not in home and groups.get(source, "databases") == group_of[record_id]:
-                home[record_id] = source
-    return home
 
 
 def _published_set(

@@ -31,6 +31,18 @@ def prisma_columns(identified: Mapping[str, Iterable[str]], groups: Mapping[str,
     return column
 
 
+def home_sources(identified: Mapping[str, Iterable[str]], groups: Mapping[str, str]) -> dict[str, str]:
+    """The one source each record counts for: the first, by name, of those that found it in its
+    column (:func:`prisma_columns`); any other source that found it found a duplicate."""
+    column = prisma_columns(identified, groups)
+    home: dict[str, str] = {}
+    for source in sorted(identified):
+        for record_id in identified[source]:
+            if record_id not in home and groups.get(source, "databases") == column[record_id]:
+                home[record_id] = source
+    return home
+
+
 def full_text_entry(identified: Mapping[str, Iterable[str]], groups: Mapping[str, str]) -> frozenset[str]:
     """The records that enter screening at full text: those found only by other methods."""
     return frozenset(r for r, group in prisma_columns(identified, groups).items() if group == OTHER)

@@ -18,7 +18,7 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -565,19 +565,31 @@ class Workspace:
         )
 
     # -- records -------------------------------------------------------------------------------
-    def store_records(self, run_id: str, records: Iterable[Record]) -> StoreStats:
-        """Upsert records by id; remember which run saw them; keep every past version. Each record
-        is encoded once, and the SQL runs per batch of records, not per record."""
+    def store_records(
+        self, run_id: str, records: Iterable[Record], found_by: str | None = None
+    ) -> StoreStats:
+        """Upsert records by id; remember which run saw them, and which of its sources (``found_by``,
+        as the protocol names it; by default each record's own source); keep every past version. Each
+        record is encoded once, and the SQL runs per batch of records, not per record."""
         stats = StoreStats()
         batch: dict[str, Record] = {}
         for record in records:
             if record.record_id in batch or len(batch) == STORE_BATCH:  # a repeated id: stored in order
-                stats = self._store_batch(run_id, list(batch.values()), stats)
+                stats = self._store_batch(run_id, list(batch.values()), stats, found_by)
                 batch = {}
             batch[record.record_id] = record
-        return self._store_batch(run_id, list(batch.values()), stats) if batch else stats
+        return self._store_batch(run_id, list(batch.values()), stats, found_by) if batch else stats
 
-    def _store_batch(self, run_id: str, batch: list[Record], stats: StoreStats) -> StoreStats:
+    def set_run_sources(self, run_id: str, sources: Mapping[str, str]) -> None:
+        """Say which source a run counts each of these records for (record id → source name)."""
+        self.conn.executemany(
+            "UPDATE run_records SET source=:source WHERE run_id=:run_id AND record_id=:record_id",
+            [{"run_id": run_id, "record_id": r, "source": source} for r, source in sorted(sources.items())],
+        )
+
+    def _store_batch(
+        self, run_id: str, batch: list[Record], stats: StoreStats, found_by: str | None = None
+    ) -> StoreStats:
         conn = self.conn
         encoded = {r.record_id: (r, *stored_form(r)) for r in batch}
         known: dict[str, str] = dict(conn.execute(KNOWN_HASHES, {"ids": list(encoded)}))
@@ -607,7 +619,7 @@ class Workspace:
         )  # fmt: skip
         conn.executemany(
             INSERT_RUN_RECORD,
-            [{"run_id": run_id, "record_id": r.record_id, "source": r.source} for r in batch],
+            [{"run_id": run_id, "record_id": r.record_id, "source": found_by or r.source} for r in batch],
         )
         return StoreStats(
             stats.new + len(new), stats.changed + len(changed), stats.unchanged + len(unchanged)
