@@ -15,6 +15,11 @@ least ASReview's on two thirds of them; a retrain on 10,000 records under 200 ms
 reaching its 95% target recall in at least 95% of runs, its cut at least 60% of the cut it makes when
 every relevant record comes first (stop_bound_share); the point-process estimate (no guarantee)
 reaching the target in at least 90% of runs, here and on generated reviews.
+Selection rule (decided before the runs): a candidate replaces the shipped settings only if its
+left-out mean WSS@95 (per review, the better on the other reviews of it and shipped) beats shipped's,
+and it is at least as good as shipped on a majority of the reviews; with few relevant records a
+review's WSS@95 rests on its last one or two, so the median and the worst review are printed beside
+the mean, and a small mean gain with a worse worst case is not taken.
 The stopping rule and the estimate are also applied to ASReview's orders, and with --bias B the
 biased urn (which assumes the ranking makes relevant records B times likelier to come next) to
 litreview's, and both to larger reviews generated as the rule's authors simulate them
@@ -58,6 +63,13 @@ STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened"
 CANDIDATES = {
     "shipped": Settings(),
     "relevant x9.8": Settings(relevant_weight=9.8),
+    # ASReview ELAS u4's settings as a whole: a robustness anchor
+    "elas u4": Settings(c=0.11, relevant_weight=9.8, max_df=0.95, passes=None, titles=1),
+    "converged": Settings(passes=None),
+    "svm+logistic": Settings(models=("svm", "logistic")),
+    "svm+bayes": Settings(models=("svm", "bayes")),
+    "C 0.11 x9.8": Settings(c=0.11, relevant_weight=9.8),  # ELAS u4's classifier alone
+    "pseudo-neg 100": Settings(pseudo_negatives=100),
 }
 ASREVIEW_ORDER = r"""
 import sys
@@ -181,10 +193,12 @@ def main() -> None:
         tmp = Path(name)
         for path in paths:
             titles, abstracts, labels = read(path)
-            texts = [document(t, a) for t, a in zip(titles, abstracts, strict=True)]
             ours: dict[str, list[dict[str, float]]] = {}
             theirs: list[dict[str, float]] = []
             for candidate, settings in candidates.items():
+                texts = [
+                    document(t, a, titles=settings.titles) for t, a in zip(titles, abstracts, strict=True)
+                ]
                 ranker = Ranker(texts, settings=settings)
                 ours[candidate] = []
                 for seed in range(args.seeds):
@@ -252,11 +266,46 @@ def report(paths, ours_all, theirs_all, seeds: int) -> None:
                   f"at least as good on {wins} of {len(paths)} (goal >= {math.ceil(2 * len(paths) / 3)})")  # fmt: skip
         else:
             print()
+    if len(wss[0]) > 1:
+        candidate_table(paths, ours_all, wss)
     if seeds > 1:  # how far one set's mean moves with the seeds: smaller differences are noise
         ours_sd = [float(np.std([m["wss95"] for m in o["shipped"]])) for o in ours_all]
         theirs_sd = [float(np.std([m["wss95"] for m in t])) for t in theirs_all if t]
         print(f"WSS@95 SD over seeds per set (median, max): litreview {np.median(ours_sd):.3f}, {max(ours_sd):.3f}"
               + (f"; ASReview {np.median(theirs_sd):.3f}, {max(theirs_sd):.3f}" if theirs_sd else ""))  # fmt: skip
+
+
+def left_out_against_shipped(wss: list[dict[str, float]], candidate: str) -> list[float]:
+    """Per review, the WSS@95 of whichever of shipped and ``candidate`` has the better mean on the
+    other reviews: a candidate whose lead rests on one review loses it on that review's fold."""
+    out = []
+    for i, w in enumerate(wss):
+        others = [v for j, v in enumerate(wss) if j != i] or wss
+        pick = max(("shipped", candidate), key=lambda c: (np.mean([v[c] for v in others]), c == "shipped"))
+        out.append(w[pick])
+    return out
+
+
+def candidate_table(paths, ours_all, wss: list[dict[str, float]]) -> None:
+    """Each candidate against shipped, by the selection rule (module docstring), with recall@10% and
+    the stopping rule's share of its perfect-ranking cut beside WSS@95."""
+    folds = len(paths)
+    shipped = [w["shipped"] for w in wss]
+    print(f"selection rule: replaces shipped only if its left-out mean WSS@95 beats shipped's ({np.mean(shipped):.3f}) "
+          f"and it is at least as good on a majority ({folds // 2 + 1}) of the {folds} folds")  # fmt: skip
+    print(f"  {'candidate':14} {'left out':>8} {'mean':>6} {'median':>6} {'worst':>6} {'>=shipped':>9} "
+          f"{'rec@10':>6} {'bound':>5}  per review WSS@95")  # fmt: skip
+    for candidate in wss[0]:
+        own = [w[candidate] for w in wss]
+        left_out = left_out_against_shipped(wss, candidate)
+        wins = sum(lo >= s - 1e-9 for lo, s in zip(left_out, shipped, strict=True))
+        adopt = candidate != "shipped" and np.mean(left_out) > np.mean(shipped) and wins > folds / 2
+        recall10 = np.mean([m["recall10"] for ours in ours_all for m in ours[candidate]])
+        bound = np.mean([m["stop_bound_share"] for ours in ours_all for m in ours[candidate]])
+        print(f"  {candidate:14} {np.mean(left_out):8.3f} {np.mean(own):6.3f} {np.median(own):6.3f} {min(own):6.3f} "
+              f"{wins:5d}/{folds:<3d} {recall10:6.3f} {bound:5.2f}  " + " ".join(f"{x:.3f}" for x in own)
+              + ("  <- passes the rule" if adopt else ""))  # fmt: skip
+    print("  (per review in the order: " + ", ".join(p.stem for p in paths) + ")")
 
 
 def stopping_report(what: str, runs: list[dict[str, float]]) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from tests.unit.test_cli import run_cli
 
-from litreview.prioritise.model import Ranker
+from litreview.prioritise.model import Ranker, Settings, document
 from litreview.prioritise.simulation import Run, metrics, simulate, stopping_point
 from litreview.prioritise.stopping import check, h0_p_value, more_needed
 from litreview.records import Citation, Decision
@@ -52,6 +52,25 @@ def test_the_model_learns_from_a_few_decisions():
     known = {first_relevant: 1, **{i: 0 for i in [j for j in range(len(labels)) if labels[j] == 0][:5]}}
     order = Ranker(texts).order(known)
     assert sum(labels[i] for i in order[:19]) == 19  # every other relevant record comes first
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(passes=None), Settings(models=("svm", "logistic")), Settings(models=("svm", "bayes")),
+     Settings(models=("logistic",)), Settings(models=("bayes",)), Settings(c=0.11, relevant_weight=9.8, max_df=0.95)],
+    ids=["converged", "svm+logistic", "svm+bayes", "logistic", "bayes", "elas u4"],
+)  # fmt: skip
+def test_every_model_the_benchmark_chooses_among_learns_from_a_few_decisions(settings):
+    texts, labels = corpus()
+    known = {labels.index(1): 1, **{i: 0 for i in [j for j in range(len(labels)) if labels[j] == 0][:5]}}
+    order = Ranker(texts, settings=settings).order(known)
+    assert sum(labels[i] for i in order[:19]) == 19
+
+
+def test_the_title_counts_as_often_as_asked():
+    assert document("Tea", "drunk hot", "mug") == "Tea Tea drunk hot mug"
+    assert document("Tea", "drunk hot", titles=1) == "Tea drunk hot"
+    assert document("", "drunk hot", titles=3) == "drunk hot"
 
 
 def blanked(texts, labels, share=0.1, seed=0):
