@@ -57,8 +57,11 @@ def test_the_model_learns_from_a_few_decisions():
 @pytest.mark.parametrize(
     "settings",
     [Settings(passes=None), Settings(models=("svm", "logistic")), Settings(models=("svm", "bayes")),
-     Settings(models=("logistic",)), Settings(models=("bayes",)), Settings(c=0.11, relevant_weight=9.8, max_df=0.95)],
-    ids=["converged", "svm+logistic", "svm+bayes", "logistic", "bayes", "elas u4"],
+     Settings(models=("logistic",)), Settings(models=("bayes",)), Settings(models=("svm", "chars")),
+     Settings(c=0.11, relevant_weight=9.8, max_df=0.95), Settings(pseudo_negatives=100),
+     Settings(undersample=True)],
+    ids=["converged", "svm+logistic", "svm+bayes", "logistic", "bayes", "svm+chars", "elas u4", "pseudo-negatives",
+         "undersample"],
 )  # fmt: skip
 def test_every_model_the_benchmark_chooses_among_learns_from_a_few_decisions(settings):
     texts, labels = corpus()

@@ -63,7 +63,8 @@ class Settings:
     # ASReview's SVM), which the PASSES bound was judged against on a whole ranking, not on its tail
     passes: int | None = PASSES
     titles: int = TITLES  # the title's count in a record's document: callers pass it to document()
-    # the classifiers whose scores rank the records: "svm" (linear SVM), "logistic" (L2 logistic
+    # the classifiers whose scores rank the records: "svm" (linear SVM), "chars" (the same on character
+    # n-grams), "logistic" (L2 logistic
     # regression, the learner of Cormack and Grossman's continuous active learning, SIGIR 2014), "bayes"
     # (multinomial naive Bayes, ASReview 1's default). More than one: their scores averaged by rank, a
     # second view of the same words that may reach the odd relevant record the SVM ranks last
@@ -72,6 +73,11 @@ class Settings:
     # the baseline model implementation's "pseudo-negatives" (Cormack and Grossman, "Autonomy and
     # reliability of continuous active learning for technology-assisted review", 2015: 100)
     pseudo_negatives: int = 0
+    # aggressive undersampling: after a first fit, only as many irrelevant records as relevant ones are
+    # kept, those furthest from the boundary, and the SVM is fitted again (Wallace et al., "Active
+    # learning for biomedical citation screening", KDD 2010; FASTREAD, Yu, Kraft and Menzies 2018): the
+    # boundary is no longer drawn by the near misses, so an odd relevant record scores higher
+    undersample: bool = False
 
     def class_weight(self, y: np.ndarray) -> dict[int, float]:
         """Per-class weights giving each class its share of the total (sklearn's "balanced" at 1)."""
@@ -114,6 +120,15 @@ class Ranker:
         # the protocol's prior: include-rule matches up, exclude-rule matches down (columns are signed)
         self.prior = self.evidence.sum(axis=1) if self.evidence.shape[1] else np.zeros(self.size)
         self.blind = np.diff(self.matrix.indptr) == 0  # rows with no feature at all: nothing to rank on
+        # "chars": character 3-5-grams within words, a second view of the text (word stems, spellings,
+        # hyphenations the word n-grams split), made only when asked for
+        self.chars = (
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
+            ).fit_transform([t or " " for t in texts])
+            if "chars" in settings.models
+            else None
+        )
 
     def scores(self, labels: Mapping[int, int], seed: int = 0) -> np.ndarray:
         """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0, in the order
@@ -129,13 +144,13 @@ class Ranker:
         blank_only = len(set(y[seen].tolist())) < 2  # the only relevant (or irrelevant) records are blank:
         if blank_only:  # learn from them all, what the others are not (the intercept places the blank)
             seen[:] = True
-        train, target = self.matrix[rows[seen]], y[seen]
+        train, target = rows[seen], y[seen]
         if self.settings.pseudo_negatives:
             unlabelled = np.setdiff1d(np.flatnonzero(~self.blind), rows)
             drawn = np.random.default_rng([seed, len(rows)]).choice(
                 unlabelled, min(self.settings.pseudo_negatives, len(unlabelled)), replace=False
             )
-            train = sparse.vstack([train, self.matrix[drawn]], format="csr")
+            train = np.concatenate([train, drawn])
             target = np.concatenate([target, np.zeros(len(drawn), dtype=np.int8)])
         each = [self.fit(kind, train, target, seed) for kind in self.settings.models]
         # several models: each one's rank, averaged (their scores are on different scales)
@@ -144,27 +159,41 @@ class Ranker:
             scores[self.blind] = scores.max() + 1.0
         return scores
 
-    def fit(self, kind: str, train: sparse.csr_matrix, target: np.ndarray, seed: int) -> np.ndarray:
-        """One classifier of ``settings.models`` trained on the labelled rows: its score for every row."""
+    def fit(self, kind: str, rows: np.ndarray, target: np.ndarray, seed: int) -> np.ndarray:
+        """One classifier of ``settings.models`` trained on ``rows`` labelled ``target``: its score for
+        every row."""
         weights = self.settings.class_weight(target)
         if kind == "bayes":  # word counts: the evidence columns (signed) are not counts, so left out
-            words = self.matrix.shape[1] - self.evidence.shape[1]
+            words = self.matrix[:, : self.matrix.shape[1] - self.evidence.shape[1]]
             model = MultinomialNB(alpha=3.822)  # ASReview 1's default smoothing
-            model.fit(train[:, :words], target, sample_weight=np.vectorize(weights.get)(target))
-            log = model.predict_log_proba(self.matrix[:, :words])
+            model.fit(words[rows], target, sample_weight=np.vectorize(weights.get)(target))
+            log = model.predict_log_proba(words)
             return log[:, 1] - log[:, 0]
         if kind == "logistic":
             model = LogisticRegression(
                 C=1.0, class_weight=weights, solver="liblinear", dual=True, random_state=seed
             )
-            return model.fit(train, target).decision_function(self.matrix)
+            return model.fit(self.matrix[rows], target).decision_function(self.matrix)
+        matrix = self.chars if kind == "chars" else self.matrix
+        scores = self.svm(matrix, rows, target, seed)
+        relevant = int(target.sum())
+        if self.settings.undersample and len(target) - relevant > relevant:
+            irrelevant = rows[target == 0]
+            kept = irrelevant[np.argsort(scores[irrelevant], kind="stable")[:relevant]]  # the furthest
+            rows = np.concatenate([rows[target == 1], kept])
+            scores = self.svm(matrix, rows, np.repeat(np.int8([1, 0]), [relevant, len(kept)]), seed)
+        return scores
+
+    def svm(self, matrix: sparse.csr_matrix, rows: np.ndarray, target: np.ndarray, seed: int) -> np.ndarray:
         passes = self.settings.passes
         bounded = {"tol": 1e-2, "max_iter": passes} if passes else {"tol": 1e-4, "max_iter": 10_000}
-        model = LinearSVC(C=self.settings.c, class_weight=weights, random_state=seed, **bounded)
+        model = LinearSVC(
+            C=self.settings.c, class_weight=self.settings.class_weight(target), random_state=seed, **bounded
+        )
         with warnings.catch_warnings():  # stopping at PASSES is the design, not a failure to report
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(train, target)
-        return model.decision_function(self.matrix)
+            model.fit(matrix[rows], target)
+        return model.decision_function(matrix)
 
     def ranking_spent(self, ranked: np.ndarray, relevant: int) -> bool:
         """Whether the ranking's latest picks (``ranked``: labels of the records it ranked, in the order
