@@ -52,7 +52,10 @@ DESCRIPTION = (
 @dataclass(frozen=True)
 class Settings:
     """What the ranking can be tuned by; the defaults are litreview's. The screening benchmark chooses
-    among a few of these with whole reviews left out (benchmarks/screening_simulation.py)."""
+    among a few of these with whole reviews left out (benchmarks/screening_simulation.py). None of the
+    options below has beaten the defaults there: ELAS u4's settings, convergence, a second model
+    (logistic, naive Bayes, character n-grams), pseudo-negatives and undersampling all came out
+    between 0.457 and 0.483 mean WSS@95 against the defaults' 0.483 on the eleven reviews."""
 
     c: float = C
     # the relevant records' total weight over the irrelevant ones' in a retrain: 1 is class-balanced;
@@ -90,9 +93,20 @@ BLANK_BASIS = "no title, abstract or keywords: nothing to rank on; it comes next
 
 
 def document(title: str, abstract: str = "", keywords: str = "", titles: int = TITLES) -> str:
-    """The text a record is ranked on. The title counts twice: it says what the study is about (in
-    simulation on the eleven labelled reviews, +0.010 mean WSS@95, better on 9 of 11)."""
+    """The text a record is ranked on. The title counts ``titles`` times, by default twice: it says
+    what the study is about (in simulation on the eleven labelled reviews, +0.010 mean WSS@95, better
+    on 9 of 11)."""
     return " ".join(part for part in (*[title] * titles, abstract, keywords) if part)
+
+
+def tfidf(texts: Sequence[str], **options) -> sparse.csr_matrix:
+    """Sublinear TF-IDF of the texts (float64: liblinear works in double, so a float32 matrix was
+    copied on every retrain, +60%); no column at all when there is no text to take one from."""
+    vectoriser = TfidfVectorizer(sublinear_tf=True, dtype=np.float64, **options)
+    try:
+        return vectoriser.fit_transform([t or "" for t in texts])
+    except ValueError:  # empty vocabulary
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float64)
 
 
 class Ranker:
@@ -105,14 +119,7 @@ class Ranker:
         self.settings = settings = settings or Settings()
         # every word and pair counts, stop words and rare words too: in simulation (Kitchenham 2010,
         # Nagtegaal 2019) dropping them cost 0.11 WSS@95; benchmarks/screening_simulation.py measures all
-        # float64: liblinear works in double, so a float32 matrix was copied on every retrain (+60%)
-        vectoriser = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=settings.max_df, dtype=np.float64
-        )
-        try:
-            words = vectoriser.fit_transform([t or "" for t in texts])
-        except ValueError:  # no text at all: the evidence alone ranks
-            words = sparse.csr_matrix((self.size, 0), dtype=np.float64)
+        words = tfidf(texts, ngram_range=(1, 2), max_df=settings.max_df)  # none: the evidence alone ranks
         self.evidence = (
             np.zeros((self.size, 0)) if evidence is None else np.asarray(evidence, dtype=np.float64)
         )
@@ -122,13 +129,10 @@ class Ranker:
         self.blind = np.diff(self.matrix.indptr) == 0  # rows with no feature at all: nothing to rank on
         # "chars": character 3-5-grams within words, a second view of the text (word stems, spellings,
         # hyphenations the word n-grams split), made only when asked for
-        self.chars = (
-            TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2
-            ).fit_transform([t or " " for t in texts])
-            if "chars" in settings.models
-            else None
-        )
+        self.chars = None
+        if "chars" in settings.models:
+            chars = tfidf(texts, analyzer="char_wb", ngram_range=(3, 5), min_df=2)
+            self.chars = chars if chars.shape[1] else self.matrix  # too little text: the words stand in
 
     def scores(self, labels: Mapping[int, int], seed: int = 0) -> np.ndarray:
         """Higher is more likely relevant. ``labels`` maps a row to 1 (relevant) or 0, in the order
