@@ -67,10 +67,10 @@ class Settings:
     passes: int | None = PASSES
     titles: int = TITLES  # the title's count in a record's document: callers pass it to document()
     # the classifiers whose scores rank the records: "svm" (linear SVM), "chars" (the same on character
-    # n-grams), "logistic" (L2 logistic
-    # regression, the learner of Cormack and Grossman's continuous active learning, SIGIR 2014), "bayes"
-    # (multinomial naive Bayes, ASReview 1's default). More than one: their scores averaged by rank, a
-    # second view of the same words that may reach the odd relevant record the SVM ranks last
+    # n-grams), "logistic" (L2 logistic regression, the learner of Cormack and Grossman's continuous
+    # active learning, SIGIR 2014), "bayes" (multinomial naive Bayes, ASReview 1's default). More than
+    # one: their scores averaged by rank, a second view that may reach the odd relevant record the SVM
+    # ranks last
     models: tuple[str, ...] = ("svm",)
     # this many unlabelled records, drawn afresh for each retrain, trained on as irrelevant (most are):
     # the baseline model implementation's "pseudo-negatives" (Cormack and Grossman, "Autonomy and
@@ -166,15 +166,16 @@ class Ranker:
     def fit(self, kind: str, rows: np.ndarray, target: np.ndarray, seed: int) -> np.ndarray:
         """One classifier of ``settings.models`` trained on ``rows`` labelled ``target``: its score for
         every row."""
-        weights = self.settings.class_weight(target)
         if kind == "bayes":  # word counts: the evidence columns (signed) are not counts, so left out
             words = self.matrix[:, : self.matrix.shape[1] - self.evidence.shape[1]]
             model = MultinomialNB(alpha=3.822)  # ASReview 1's default smoothing
+            weights = self.settings.class_weight(target)
             model.fit(words[rows], target, sample_weight=np.vectorize(weights.get)(target))
             log = model.predict_log_proba(words)
             return log[:, 1] - log[:, 0]
         if kind == "logistic":
-            model = LogisticRegression(
+            weights = self.settings.class_weight(target)
+            model = LogisticRegression(  # dual: far quicker with more words than labelled records
                 C=1.0, class_weight=weights, solver="liblinear", dual=True, random_state=seed
             )
             return model.fit(self.matrix[rows], target).decision_function(self.matrix)
@@ -189,6 +190,7 @@ class Ranker:
         return scores
 
     def svm(self, matrix: sparse.csr_matrix, rows: np.ndarray, target: np.ndarray, seed: int) -> np.ndarray:
+        """The linear SVM on ``matrix``'s ``rows``, within ``settings.passes``: its score for every row."""
         passes = self.settings.passes
         bounded = {"tol": 1e-2, "max_iter": passes} if passes else {"tol": 1e-4, "max_iter": 10_000}
         model = LinearSVC(
