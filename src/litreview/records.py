@@ -157,12 +157,15 @@ def stored_form(record: Record) -> tuple[str, str]:
     return f'{blob[:-1]}{tail}, "provenance": {json.dumps(provenance, ensure_ascii=False)}}}', digest
 
 
+# each class's field names as a set, made once: from_dict runs for every record a run reads
+_FIELD_SETS = {cls: frozenset(names) for cls, names in _FIELD_NAMES.items()}
+
+
 def from_dict(data: dict[str, Any]) -> Record:
-    """Rebuild a record from :func:`to_dict` output."""
-    data = dict(data)
-    kind = data.pop("kind", "citation")
-    cls: type[Citation] | type[Trial] = Trial if kind == "trial" else Citation
-    names = {f.name: f for f in dataclasses.fields(cls)}
+    """Rebuild a record from :func:`to_dict` output (keys that are not fields, ``kind`` among them,
+    are left out)."""
+    cls: type[Citation] | type[Trial] = Trial if data.get("kind", "citation") == "trial" else Citation
+    names = _FIELD_SETS[cls]
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:

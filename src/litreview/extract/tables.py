@@ -68,22 +68,40 @@ class Tables:
         return column in self.extracted.get(identifier, {}) and not self.provenance(identifier, column)[1]
 
 
+class TabledRecords:
+    """The records the tables use, from records shown one at a time (:meth:`take`), so a run's single
+    pass over the stored records can feed them: every registry trial and every citation, records in
+    ``skip`` (duplicates) left out; the trials are narrowed to the included ones once the decisions
+    are known (:meth:`result`)."""
+
+    def __init__(self, skip: Iterable[str] = ()) -> None:
+        self.left_out = set(skip)
+        self.trials: list[Trial] = []
+        self.citations: list[Citation] = []
+
+    def take(self, record: Record) -> None:
+        if record.record_id in self.left_out:
+            return
+        if isinstance(record, Trial):
+            self.trials.append(record)
+        elif isinstance(record, Citation):
+            self.citations.append(record)
+
+    def result(self, decided: dict[tuple[str, str], Effective]) -> tuple[list[Trial], list[Citation]]:
+        """The registry trials included at full text (the tables' rows) and every citation (the
+        publications a trial may be linked to)."""
+        return [t for t in self.trials if passed(decided, t.record_id, Stage.FULL_TEXT)], self.citations
+
+
 def tabled_records(
     records: Iterable[Record], decided: dict[tuple[str, str], Effective], skip: Iterable[str] = ()
 ) -> tuple[list[Trial], list[Citation]]:
     """In one pass over the records: the registry trials included at full text (the tables' rows) and
     every citation (the publications a trial may be linked to); records in ``skip`` (duplicates) are left out."""
-    left_out = set(skip)
-    trials: list[Trial] = []
-    citations: list[Citation] = []
-    for r in records:
-        if r.record_id in left_out:
-            continue
-        if isinstance(r, Trial) and passed(decided, r.record_id, Stage.FULL_TEXT):
-            trials.append(r)
-        elif isinstance(r, Citation):
-            citations.append(r)
-    return trials, citations
+    tabled = TabledRecords(skip)
+    for record in records:
+        tabled.take(record)
+    return tabled.result(decided)
 
 
 def machine_rows(

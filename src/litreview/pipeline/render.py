@@ -8,7 +8,7 @@ import contextlib
 import os
 import shutil
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
 from litreview.extract.forms import EXTRACTION_META, Saved
 from litreview.extract.spec import load_spec
-from litreview.extract.tables import build_tables, read_overrides, tabled_records, write_tables
+from litreview.extract.tables import TabledRecords, build_tables, read_overrides, write_tables
 from litreview.files import (
     atomic_write_bytes,
     refuse_symlink,
@@ -33,8 +33,9 @@ from litreview.pipeline.fulltexts import retrieval
 from litreview.pipeline.manifest import build_manifest
 from litreview.pipeline.screening import (
     SCREENING_COLUMNS,
+    DecisionFiles,
+    RuleScreening,
     full_text_entrants,
-    match_decision_files,
     published_lists,
     screen_records,
     screening_evidence,
@@ -244,15 +245,16 @@ def extraction_settings(protocol: Protocol) -> dict[str, Any] | None:
             "extractors_per_record": int(protocol.tables.get("extractors_per_record", 1))}  # fmt: skip
 
 
-def _write_tables(root: Path, protocol: Protocol, workspace: Workspace, duplicates: dict[str, tuple[str, str]],
+def _write_tables(root: Path, protocol: Protocol, workspace: Workspace, tabled: TabledRecords | None,
                   decided: dict[tuple[str, str], Effective]) -> dict[str, Path]:  # fmt: skip
     """The extraction tables of the included registry trials (linked publications: the review's own
-    citations), with the people's extraction; none for a review without ``[tables] extraction``."""
+    citations), with the people's extraction; none for a review without ``[tables] extraction``
+    (``tabled``: the records the run's pass kept for the tables, None without)."""
     settings = extraction_settings(protocol)
-    if settings is None:
+    if settings is None or tabled is None:
         return {}
     allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    trials, citations = tabled_records(workspace.records(), decided, skip=duplicates)
+    trials, citations = tabled.result(decided)
     spec = load_spec(Path(settings["spec"]))
     overrides = []
     if protocol.tables.get("overrides"):
@@ -284,6 +286,14 @@ def _write_changes(root: Path, run_dir: Path, run_id: str, update: UpdateContext
     return report
 
 
+def _shown(records: Iterable[Record], takers: list[Callable[[Record], None]]) -> Iterator[Record]:
+    """The records as they stream past, each shown to every taker first: one read feeds them all."""
+    for record in records:
+        for take in takers:
+            take(record)
+        yield record
+
+
 def render(
     workspace: Workspace,
     protocol: Protocol,
@@ -302,24 +312,20 @@ def render(
     In an update, identification counts only records new to the workspace, only new or changed
     records are screened, and studies included before the update are the "previous" studies.
 
-    The stored records are read from the workspace as each output needs them (the record list is
-    written as it is read), so a run never holds every record at once; an update still does, to
-    rank its new records against all the others.
+    The stored records are read from the workspace once, streaming: the record list is written as
+    they are read, and each record is shown on its way to whatever else needs every record (the
+    decision files' matching, the rules, the tables), so a run never holds every record at once; an
+    update still does, to rank its new records against all the others.
     """
     root = out or workspace.root
     run_dir = root / "runs" / run_id
     by_id = {r.record_id: r for r in workspace.records()} if update is not None else {}
     duplicates = {link.record_id: (link.linked_to, link.rule) for link in workspace.links(DUPLICATE)}
     scope = _scope(batches, by_id, update)
-    files = match_decision_files(workspace, protocol)  # read and matched once, for both uses
+    files = DecisionFiles(workspace, protocol)  # read now, matched as the records stream past
     entry = full_text_entrants(workspace, batches)
-    decided = screen_records(workspace, protocol, run_id, scope.to_screen, set(duplicates), files, entry)
-    published = published_lists(workspace, files) if update is None else []
-    retrieved, not_retrieved = retrieval(workspace)
-    prisma = _count(
-        protocol, run_id, batches, scope, duplicates, decided, update, published, retrieved, not_retrieved
-    )
-    labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
+    ruled = RuleScreening(protocol, scope.to_screen, set(duplicates), entry)
+    tabled = TabledRecords(duplicates) if extraction_settings(protocol) is not None else None
     outputs = {
         "records": root / "records.csv",
         "screening": root / "screening.csv",
@@ -331,18 +337,29 @@ def render(
         "agreement": root / "agreement.json",
         "manifest": run_dir / "manifest.json",
     }
-    write_records_csv(outputs["records"], workspace.records(), duplicates)
+    takers = [ruled.take] + ([files.take] if files.needs_records else []) + ([tabled.take] if tabled else [])
+    stream = by_id.values() if update is not None else workspace.records()  # an update read them already
+    write_records_csv(outputs["records"], _shown(stream, takers), duplicates)
+    matched = files.matched()  # once, for both the decisions stored and the published lists counted
+    decided, everything = screen_records(workspace, protocol, run_id, scope.to_screen, ruled, matched)
+    published = published_lists(workspace, matched) if update is None else []
+    retrieved, not_retrieved = retrieval(workspace)
+    prisma = _count(
+        protocol, run_id, batches, scope, duplicates, decided, update, published, retrieved, not_retrieved
+    )
+    labels = {spec.name: spec.label or spec.name for spec in protocol.sources}
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, screening_rows(decided))
-    everything = workspace.decisions()
     policy = protocol_policy(protocol)
-    agreement = agreement_report(everything, policy)
+    # agreement counts as if every record had a title/abstract stage: the run's own effective
+    # decisions are the same only when no record enters at full text
+    agreement = agreement_report(everything, policy, counted=None if entry else decided)
     write_json(outputs["agreement"], agreement)
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)
     for name, path in write_diagram(root, prisma, labels).items():
         outputs[name.replace(".", "_")] = path
-    outputs.update(_write_tables(root, protocol, workspace, duplicates, decided))
+    outputs.update(_write_tables(root, protocol, workspace, tabled, decided))
     screening = screening_evidence(protocol, everything, agreement, workspace.meta("stopping_rule"))
     manifest = build_manifest(protocol, run_id, batches, mode=mode, started=started, flow_run_id=flow_run_id,
                          duplicates=duplicates, maybe_count=maybe_count, screening=screening, outputs=outputs, root=root)  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 from litreview.config import Protocol, inside_folder
 from litreview.errors import ConfigError
 from litreview.pipeline.collect import SourceBatch
-from litreview.records import STAGES, Decision, Stage
+from litreview.records import STAGES, Decision, Record, Stage
 from litreview.screen.commands import POLICY_META, protocol_policy
 from litreview.screen.decisions import (
     WORDS,
@@ -23,10 +23,55 @@ from litreview.screen.decisions import (
     validate_rows,
 )
 from litreview.screen.entry import at_full_text, full_text_entry
-from litreview.screen.foreign import ForeignRow, Unmatched, as_sheet_rows
+from litreview.screen.foreign import ForeignRow, SheetMatcher, Unmatched
 from litreview.screen.rules import DecisionFile, load_confirmations, load_decision_files, load_rules
 from litreview.screen.sheets import read_decision_file
 from litreview.store.workspace import Workspace
+
+
+class RuleScreening:
+    """The protocol's rules on a run's records to screen (duplicates are not screened), applied at
+    title/abstract to the records shown one at a time (:meth:`take`): the stored records stream past
+    once, in a pass that feeds the run's other outputs too, and are never all held. The records of
+    ``entry`` (found only by other methods: :func:`full_text_entrants`) have no title/abstract stage."""
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        record_ids: list[str],
+        duplicates: set[str],
+        entry: frozenset[str] = frozenset(),
+    ) -> None:
+        self.rules = load_rules(protocol.screening, where=str(protocol.path))
+        self.standing = load_confirmations(protocol.screening, where=str(protocol.path))
+        self.entry = entry
+        self.candidates = [i for i in record_ids if i not in duplicates]
+        self._wanted = set(self.candidates)
+        self._decided: dict[str, Decision] = {}
+        self._full_text: set[str] = set()  # candidates a rule could decide at full text
+
+    def take(self, record: Record) -> None:
+        if record.record_id not in self._wanted:
+            return
+        if record.record_id not in self.entry:
+            verdict = self.rules.decide(record, Stage.TITLE_ABSTRACT)
+            self._decided[record.record_id] = Decision(
+                record.record_id,
+                Stage.TITLE_ABSTRACT,
+                verdict.decision,
+                verdict.reason,
+                rule_id=verdict.rule_id,
+            )
+        if self.rules.applies_to(record, Stage.FULL_TEXT):
+            self._full_text.add(record.record_id)
+
+    def title_abstract(self) -> list[Decision]:
+        """The rules' title/abstract decisions on the records shown, in the order of ``record_ids``."""
+        return [self._decided[i] for i in self.candidates if i in self._decided]
+
+    def full_text_candidates(self, decided: dict[tuple[str, str], Effective]) -> list[str]:
+        """The records a rule could decide at full text that are screened there, in order."""
+        return [i for i in self.candidates if i in self._full_text and at_full_text(decided, i, self.entry)]
 
 
 def screen_records(
@@ -34,42 +79,26 @@ def screen_records(
     protocol: Protocol,
     run_id: str,
     record_ids: list[str],
-    duplicates: set[str],
+    ruled: RuleScreening,
     files: list[MatchedFile],
-    entry: frozenset[str] = frozenset(),
-) -> dict[tuple[str, str], Effective]:
-    """Apply the protocol's rules to these records of this run (duplicates are not screened), store
-    the review folder's decision ``files`` (:func:`match_decision_files`) not stored yet, and
-    return the effective decision of every record and stage, human decisions first. The records of
-    ``entry`` (found only by other methods: :func:`full_text_entrants`) have no title/abstract
-    stage: only the full-text rules apply to them. The records are read from the workspace in
-    batches as the rules need them, never all held at once."""
-    rules = load_rules(protocol.screening, where=str(protocol.path))
-    standing = load_confirmations(protocol.screening, where=str(protocol.path))
-    candidates = [i for i in record_ids if i not in duplicates]
-    auto = []
-    for record in workspace.records([i for i in candidates if i not in entry]):
-        verdict = rules.decide(record, Stage.TITLE_ABSTRACT)
-        auto.append(
-            Decision(
-                record.record_id,
-                Stage.TITLE_ABSTRACT,
-                verdict.decision,
-                verdict.reason,
-                rule_id=verdict.rule_id,
-            )
-        )
+) -> tuple[dict[tuple[str, str], Effective], list[Decision]]:
+    """Store the rules' decisions on these records of this run (``ruled``, shown every record),
+    the standing confirmations and the review folder's decision ``files`` (:class:`DecisionFiles`)
+    not stored yet. Returns the effective decision of every record and stage, human decisions
+    first, and every decision stored. The records a rule could decide at full text that are
+    screened there are read again for it."""
+    standing, entry = ruled.standing, ruled.entry
+    auto = ruled.title_abstract()
     humans = [d for d in workspace.decisions() if d.origin == "human"]
     confirmed = _confirm(standing, Stage.TITLE_ABSTRACT, auto, humans)
     policy = protocol_policy(protocol)
     after_ta = effective(auto + humans + confirmed, policy, entry)
     # the registry record is its own full text: rules may decide there too
-    for record in workspace.records([i for i in candidates if at_full_text(after_ta, i, entry)]):
-        if rules.applies_to(record, Stage.FULL_TEXT):
-            verdict = rules.decide(record, Stage.FULL_TEXT)
-            if verdict.rule_id:
-                auto.append(Decision(record.record_id, Stage.FULL_TEXT, verdict.decision, verdict.reason,
-                                     rule_id=verdict.rule_id))  # fmt: skip
+    for record in workspace.records(ruled.full_text_candidates(after_ta)):
+        verdict = ruled.rules.decide(record, Stage.FULL_TEXT)
+        if verdict.rule_id:
+            auto.append(Decision(record.record_id, Stage.FULL_TEXT, verdict.decision, verdict.reason,
+                                 rule_id=verdict.rule_id))  # fmt: skip
     confirmed += _confirm(standing, Stage.FULL_TEXT, auto, humans + confirmed)
     kept = _kept_decisions(workspace, protocol, humans, files)
     with workspace.transaction():
@@ -80,7 +109,8 @@ def screen_records(
             workspace.add_human_decisions(f"confirm:{run_id}", confirmed)
         workspace.set_meta("exclusion_reasons", [str(x) for x in protocol.criteria.get("exclude", [])])
         workspace.set_meta(POLICY_META, policy.as_meta())
-    return effective(workspace.decisions(), policy, entry)
+    everything = workspace.decisions()
+    return effective(everything, policy, entry), everything
 
 
 def full_text_entrants(workspace: Workspace, batches: Iterable[SourceBatch]) -> frozenset[str]:
@@ -107,23 +137,47 @@ class MatchedFile:
     unmatched: list[Unmatched]
 
 
-def match_decision_files(workspace: Workspace, protocol: Protocol) -> list[MatchedFile]:
-    """The review folder's decision files (a path leading out of the folder is refused), each matched
-    like ``screen import`` by id, DOI, PMID or title; the records are read only if a file needs them."""
-    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    files = load_decision_files(protocol.screening, where=str(protocol.path))
-    if not files:
-        return []
-    representative = {link.record_id: link.linked_to for link in workspace.links("duplicate")}
-    out = []
-    for kept in files:
-        path = inside_folder(
-            protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
+class DecisionFiles:
+    """The review folder's decision files (a path leading out of the folder is refused), read at
+    once and matched like ``screen import`` by id, DOI, PMID or title to the records shown one at a
+    time (:meth:`take`); ``needs_records`` is False when no file is another tool's."""
+
+    def __init__(self, workspace: Workspace, protocol: Protocol) -> None:
+        allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+        files = load_decision_files(protocol.screening, where=str(protocol.path))
+        representative = (
+            {link.record_id: link.linked_to for link in workspace.links("duplicate")} if files else {}
         )
-        read = read_decision_file(path)
-        rows, unmatched, _ = as_sheet_rows(read, workspace.records, representative, Stage.TITLE_ABSTRACT)
-        out.append(MatchedFile(kept, path, read, rows, unmatched))
-    return out
+        self._files: list[tuple[DecisionFile, Path, list[SheetRow | ForeignRow], SheetMatcher]] = []
+        for kept in files:
+            path = inside_folder(
+                protocol.folder, kept.file, protocol.path, "[[screening.decision_files]] file", allow
+            )
+            read = read_decision_file(path)
+            self._files.append((kept, path, read, SheetMatcher(read, representative, Stage.TITLE_ABSTRACT)))
+        self.needs_records = any(sheet.needs_records for *_, sheet in self._files)
+
+    def take(self, record: Record) -> None:
+        for *_, sheet in self._files:
+            sheet.take(record)
+
+    def matched(self) -> list[MatchedFile]:
+        """Each file with its rows matched to the records shown."""
+        out = []
+        for kept, path, read, sheet in self._files:
+            rows, unmatched, _ = sheet.result()
+            out.append(MatchedFile(kept, path, read, rows, unmatched))
+        return out
+
+
+def match_decision_files(workspace: Workspace, protocol: Protocol) -> list[MatchedFile]:
+    """The review folder's decision files matched to the workspace's records (:class:`DecisionFiles`);
+    the records are read only if a file needs them."""
+    files = DecisionFiles(workspace, protocol)
+    if files.needs_records:
+        for record in workspace.records():
+            files.take(record)
+    return files.matched()
 
 
 def _kept_decisions(

@@ -204,18 +204,22 @@ def passed(decided: Mapping[tuple[str, str], Effective], record_id: str, stage: 
 
 
 def conflicts(
-    decisions: Iterable[Decision], policy: Policy | None = None
+    decisions: Iterable[Decision],
+    policy: Policy | None = None,
+    counted: Mapping[tuple[str, str], Effective] | None = None,
 ) -> list[tuple[str, str, dict[str, str]]]:
     """(record, stage, {reviewer: vote}) wherever :func:`decide_one` finds a conflict (the team's
-    votes only: a published decision is never a party to one)."""
+    votes only: a published decision is never a party to one). ``counted``: :func:`effective` of
+    the same decisions and policy, when the caller has it already."""
     policy = policy or Policy()
     decisions = list(decisions)
     votes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for d in decisions:
         if is_vote(d, policy):
             votes[(d.record_id, d.stage)][d.reviewer] = d.decision
+    counted = effective(decisions, policy) if counted is None else counted
     return [(record_id, stage, votes[(record_id, stage)])
-            for (record_id, stage), e in sorted(effective(decisions, policy).items())
+            for (record_id, stage), e in sorted(counted.items())
             if e.decision == "conflict"]  # fmt: skip
 
 
@@ -404,10 +408,15 @@ def check_decisions(
         )
 
 
-def agreement_report(decisions: Iterable[Decision], policy: Policy | None = None) -> dict[str, object]:
+def agreement_report(
+    decisions: Iterable[Decision],
+    policy: Policy | None = None,
+    counted: Mapping[tuple[str, str], Effective] | None = None,
+) -> dict[str, object]:
     """Conflicts, records awaiting another reviewer, kappa per reviewer pair and stage, reason
     disagreement apart, decisions per reviewer, and agreement with the published review: what the
-    workspace's agreement.json holds (a lead's file: it names every vote)."""
+    workspace's agreement.json holds (a lead's file: it names every vote). ``counted``:
+    :func:`effective` of the same decisions and policy, when the caller has it (a run does)."""
     policy = policy or Policy()
     decisions = list(decisions)
     per_reviewer: dict[str, dict[str, int]] = {}
@@ -415,10 +424,10 @@ def agreement_report(decisions: Iterable[Decision], policy: Policy | None = None
         if is_vote(d, policy):
             counts = per_reviewer.setdefault(d.reviewer, {})
             counts[f"{d.stage}:{d.decision}"] = counts.get(f"{d.stage}:{d.decision}", 0) + 1
-    counted = effective(decisions, policy)
+    counted = effective(decisions, policy) if counted is None else counted
     return {
         "reviewers_per_record": dict(policy.required),
-        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions, policy)],
+        "conflicts": [{"record_id": r, "stage": s, "votes": v} for r, s, v in conflicts(decisions, policy, counted)],
         "awaiting": [{"record_id": r, "stage": s} for (r, s), e in sorted(counted.items()) if e.decision == AWAITING],
         "agreement": [agreement(decisions, stage, policy) for stage in STAGES],
         "reason_disagreements": reason_disagreements(decisions, policy),

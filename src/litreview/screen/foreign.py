@@ -103,72 +103,107 @@ class Unmatched:
     why: str
 
 
-def match_rows(
-    rows: Iterable[ForeignRow], records: Iterable[Record], representative: Mapping[str, str], stage: str
-) -> tuple[list[SheetRow], list[Unmatched]]:
-    """Sheet rows naming workspace records, and the rows no record answers to.
+class RowMatcher:
+    """Other tools' rows matched to the workspace records shown to it one at a time (:meth:`take`),
+    so the records stream past once, in a pass that may feed other outputs too.
 
     Each key is tried in turn (id, DOI, PMID, title); a key that points at records of more than one
     study (say, conference abstracts sharing a supplement's DOI) is narrowed by the keys after it.
     The other tool's own duplicates of one study, decided alike by one reviewer, count once."""
-    rows = list(rows)
-    row_keys = [
-        [
-            ("id", list(row.ids)),
-            ("doi", [normalise_doi(row.doi)]),
-            ("pmid", [normalise_pmid(row.pmid)]),
-            ("title", [_title_key(row.title) or ""]),
+
+    def __init__(self, rows: Iterable[ForeignRow], representative: Mapping[str, str], stage: str) -> None:
+        self.rows = list(rows)
+        self.representative = representative
+        self.stage = stage
+        self.row_keys = [
+            [
+                ("id", list(row.ids)),
+                ("doi", [normalise_doi(row.doi)]),
+                ("pmid", [normalise_pmid(row.pmid)]),
+                ("title", [_title_key(row.title) or ""]),
+            ]
+            for row in self.rows
         ]
-        for row in rows
-    ]
-    # only the keys some row names are indexed: the records stream past (a workspace may hold millions)
-    wanted = {(kind, v) for keys in row_keys for kind, values in keys for v in values if v}
-    index: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in ("id", "doi", "pmid", "title")}
-    for record in records:
-        study = representative.get(record.record_id, record.record_id)
+        # only the keys some row names are indexed: the records stream past (a workspace may hold millions)
+        self.wanted = {(kind, v) for keys in self.row_keys for kind, values in keys for v in values if v}
+        self.index: dict[str, dict[str, set[str]]] = {
+            k: defaultdict(set) for k in ("id", "doi", "pmid", "title")
+        }
+
+    def take(self, record: Record) -> None:
+        study = self.representative.get(record.record_id, record.record_id)
         for kind, value in (
             ("id", record.record_id),
             ("doi", normalise_doi(getattr(record, "doi", ""))),
             ("pmid", normalise_pmid(getattr(record, "pmid", ""))),
             ("title", _title_key(record.title)),
         ):
-            if value and (kind, value) in wanted:
-                index[kind][value].add(study)
-    matched, unmatched = [], []
-    seen: set[tuple[str, str, str, str]] = set()
-    for row, keys in zip(rows, row_keys, strict=True):
-        found: set[str] | None = None
-        for kind, values in keys:
-            hits = set().union(*(index[kind].get(v, set()) for v in values if v))
-            if not hits:
-                continue
-            found = hits if found is None else (found & hits or found)
-            if len(found) == 1:
-                break
-        if found is None:
-            unmatched.append(Unmatched(row.row, row.title, "no record has its id, DOI, PMID or title"))
-        elif len(found) > 1:
-            unmatched.append(Unmatched(row.row, row.title, f"matches {len(found)} different studies: "
-                                       + ", ".join(sorted(found)[:5])))  # fmt: skip
-        else:
-            sheet_row = SheetRow(
-                row.row, next(iter(found)), row.stage or stage, row.decision, row.reason, row.reviewer
-            )
-            key = (
-                sheet_row.record_id,
-                sheet_row.stage,
-                sheet_row.reviewer,
-                sheet_row.decision.strip().lower(),
-            )
-            if key not in seen:
-                seen.add(key)
-                matched.append(sheet_row)
-    return matched, unmatched
+            if value and (kind, value) in self.wanted:
+                self.index[kind][value].add(study)
+
+    def result(self) -> tuple[list[SheetRow], list[Unmatched]]:
+        """Sheet rows naming the records shown, and the rows no record answers to."""
+        index = self.index
+        matched, unmatched = [], []
+        seen: set[tuple[str, str, str, str]] = set()
+        for row, keys in zip(self.rows, self.row_keys, strict=True):
+            found: set[str] | None = None
+            for kind, values in keys:
+                hits = set().union(*(index[kind].get(v, set()) for v in values if v))
+                if not hits:
+                    continue
+                found = hits if found is None else (found & hits or found)
+                if len(found) == 1:
+                    break
+            if found is None:
+                unmatched.append(Unmatched(row.row, row.title, "no record has its id, DOI, PMID or title"))
+            elif len(found) > 1:
+                unmatched.append(Unmatched(row.row, row.title, f"matches {len(found)} different studies: "
+                                           + ", ".join(sorted(found)[:5])))  # fmt: skip
+            else:
+                sheet_row = SheetRow(
+                    row.row,
+                    next(iter(found)),
+                    row.stage or self.stage,
+                    row.decision,
+                    row.reason,
+                    row.reviewer,
+                )
+                key = (
+                    sheet_row.record_id,
+                    sheet_row.stage,
+                    sheet_row.reviewer,
+                    sheet_row.decision.strip().lower(),
+                )
+                if key not in seen:
+                    seen.add(key)
+                    matched.append(sheet_row)
+        return matched, unmatched
 
 
-def _title_key(title: str) -> str | None:
-    key = normalise_title(title or "")
-    return key if len(key.split()) >= MIN_TITLE_WORDS and key not in GENERIC_TITLES else None
+class SheetMatcher:
+    """:func:`as_sheet_rows` with the records shown one at a time (:meth:`take`), for a pass over
+    the records that feeds other outputs too; ``needs_records`` is False when no row is another
+    tool's (nothing to match, so no record need be shown)."""
+
+    def __init__(
+        self, read: Sequence[SheetRow | ForeignRow], representative: Mapping[str, str], stage: str
+    ) -> None:
+        self.own = [r for r in read if isinstance(r, SheetRow)]
+        foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
+        self.asked = len(foreign)
+        self.matcher = RowMatcher(foreign, representative, stage) if foreign else None
+        self.needs_records = self.matcher is not None
+
+    def take(self, record: Record) -> None:
+        if self.matcher is not None:
+            self.matcher.take(record)
+
+    def result(self) -> tuple[list[SheetRow], list[Unmatched], int]:
+        if self.matcher is None:
+            return self.own, [], 0
+        matched, unmatched = self.matcher.result()
+        return self.own + matched, unmatched, self.asked
 
 
 def as_sheet_rows(
@@ -180,9 +215,13 @@ def as_sheet_rows(
     """A decision file's rows as sheet rows: litreview's own as they are, other tools' matched to the
     studies of ``records()`` (read only when there are such rows). Also the unmatched rows and how
     many decisions came from another tool."""
-    own = [r for r in read if isinstance(r, SheetRow)]
-    foreign = [r for r in read if isinstance(r, ForeignRow) and r.decision.strip()]
-    if not foreign:
-        return own, [], 0
-    matched, unmatched = match_rows(foreign, records(), representative, stage)
-    return own + matched, unmatched, len(foreign)
+    sheet = SheetMatcher(read, representative, stage)
+    if sheet.needs_records:
+        for record in records():
+            sheet.take(record)
+    return sheet.result()
+
+
+def _title_key(title: str) -> str | None:
+    key = normalise_title(title or "")
+    return key if len(key.split()) >= MIN_TITLE_WORDS and key not in GENERIC_TITLES else None

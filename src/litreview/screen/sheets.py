@@ -88,7 +88,7 @@ def write_sheet(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
 def read_decision_file(path: Path) -> list[SheetRow | ForeignRow]:
     """Rows of a filled sheet (CSV/XLSX), an ASReview LAB or Rayyan export (CSV/XLSX/RIS) or a
     labelled RIS file, with row numbers for messages. Rows from other tools are ``ForeignRow``s,
-    to be matched to records by ``foreign.match_rows``."""
+    to be matched to records by ``foreign.RowMatcher``."""
     suffix = path.suffix.lower()
     if suffix == ".ris":
         return _read_ris(path)
