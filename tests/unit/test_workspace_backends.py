@@ -99,6 +99,30 @@ def test_decisions_replace_per_reviewer_and_keep_their_history(backend):
         ]
 
 
+def test_a_run_remakes_the_rules_decisions_of_its_records_only(backend, monkeypatch):
+    # ids go to PostgreSQL an array at a time: a batch of two makes five records take three
+    monkeypatch.setattr("litreview.store.workspace.ARRAY_BATCH", 2)
+    with open_new(backend) as ws:
+        with ws.transaction():
+            ws.start_run("r1")
+            ws.store_records("r1", [citation(n) for n in range(1, 7)])
+            ws.replace_auto_decisions(
+                "r1", [Decision(f"pubmed:{n}", "title_abstract", "exclude", "old", rule_id="EX") for n in range(1, 7)],
+                [f"pubmed:{n}" for n in range(1, 7)],
+            )  # fmt: skip
+            ws.add_human_decisions(
+                "b1", [Decision("pubmed:2", "title_abstract", "include", "", "ana", "human")]
+            )
+            ws.start_run("r2")
+            ws.replace_auto_decisions(
+                "r2", [Decision("pubmed:1", "title_abstract", "include", "new", rule_id="IN")],
+                [f"pubmed:{n}" for n in range(1, 6)],
+            )  # fmt: skip
+        kept = [(d.record_id, d.origin, d.reason) for d in ws.decisions()]
+        # 1 remade, 2 to 5 left undecided by the rules (ana's vote stays), 6 not this run's to remake
+        assert kept == [("pubmed:1", "auto", "new"), ("pubmed:2", "human", ""), ("pubmed:6", "auto", "old")]
+
+
 def test_links_are_stamped_undone_not_deleted_and_verdicts_stay_in_order(backend):
     with open_new(backend) as ws:
         with ws.transaction():

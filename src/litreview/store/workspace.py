@@ -36,6 +36,7 @@ from litreview.store.database import Database, has_password, insert_row, is_data
 DB_NAME = "workspace.sqlite"
 STORE_BATCH = 500  # records per SQL batch (SQLite allows 32,766 bound parameters per statement)
 READ_PAGE = 1000  # records per page when every record is read (about 2 MB of JSON)
+ARRAY_BATCH = 10_000  # ids per PostgreSQL array parameter (about 200 KB)
 
 
 ADVISORY_LOCK = 0x6C697472  # "litr": the per-database lock a run or update holds on PostgreSQL
@@ -761,10 +762,20 @@ class Workspace:
         self, run_id: str, decisions: Iterable[Decision], record_ids: Iterable[str]
     ) -> int:
         """Remake the automatic decisions of ``record_ids``; human rows are never touched here."""
-        self.conn.executemany(
-            "DELETE FROM decisions WHERE origin='auto' AND record_id=:record_id",
-            [{"record_id": r} for r in record_ids],
-        )
+        ids = list(record_ids)
+        if self.conn.dialect == "postgresql":
+            # an array of ids per statement: a statement per id cost the server a round each (100,000
+            # records: 1.4 s against 0.1 s); SQLite runs its statements in process, where that is cheap
+            for start in range(0, len(ids), ARRAY_BATCH):
+                self.conn.execute(
+                    "DELETE FROM decisions WHERE origin='auto' AND record_id = ANY(:ids)",
+                    {"ids": ids[start : start + ARRAY_BATCH]},
+                )
+        else:
+            self.conn.executemany(
+                "DELETE FROM decisions WHERE origin='auto' AND record_id=:record_id",
+                [{"record_id": r} for r in ids],
+            )
         now = utc_now()
         rows = [_decision_row(d, "auto", "", now, run_id) for d in decisions]
         self.conn.executemany(INSERT_DECISION, rows)
