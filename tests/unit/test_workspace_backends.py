@@ -5,6 +5,7 @@ with their history, links with undo stamps, verdicts in order, the run lock."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from litreview.errors import WorkspaceError
 from litreview.records import Citation, Decision, Link, content_hash
@@ -121,6 +122,16 @@ def test_a_run_remakes_the_rules_decisions_of_its_records_only(backend, monkeypa
         kept = [(d.record_id, d.origin, d.reason) for d in ws.decisions()]
         # 1 remade, 2 to 5 left undecided by the rules (ana's vote stays), 6 not this run's to remake
         assert kept == [("pubmed:1", "auto", "new"), ("pubmed:2", "human", ""), ("pubmed:6", "auto", "old")]
+
+
+def test_decisions_written_in_bulk_fail_as_any_statement_does(backend):
+    # PostgreSQL takes them by COPY: its errors too are SQLAlchemy's, which the CLI reports
+    twice = [Decision("pubmed:1", "title_abstract", "exclude", "off topic", rule_id="EX")] * 2
+    with open_new(backend) as ws:
+        with pytest.raises(IntegrityError), ws.transaction():
+            ws.start_run("r1")
+            ws.replace_auto_decisions("r1", twice, ["pubmed:1"])
+        assert ws.decisions() == [] and ws.runs() == []
 
 
 def test_links_are_stamped_undone_not_deleted_and_verdicts_stay_in_order(backend):

@@ -49,7 +49,6 @@ INSERT_RECORD = insert_row(schema.records)
 INSERT_VERSION = insert_row(schema.record_versions, " ON CONFLICT DO NOTHING")
 INSERT_RUN_RECORD = insert_row(schema.run_records, " ON CONFLICT DO NOTHING")
 INSERT_LINK = insert_row(schema.links)
-INSERT_DECISION = insert_row(schema.decisions)
 UPSERT_HUMAN_DECISION = insert_row(
     schema.decisions,
     " ON CONFLICT(record_id, stage, origin, reviewer) DO UPDATE SET decision=excluded.decision, "
@@ -778,7 +777,7 @@ class Workspace:
             )
         now = utc_now()
         rows = [_decision_row(d, "auto", "", now, run_id) for d in decisions]
-        self.conn.executemany(INSERT_DECISION, rows)
+        self.conn.insert_rows(schema.decisions, rows)
         return len(rows)
 
     def add_human_decisions(self, batch: str, decisions: Iterable[Decision]) -> int:
