@@ -38,7 +38,11 @@ if not (CHROMIUM and DRIVER):
     pytest.skip("no chromium/chromedriver here (CI installs them)", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -101,7 +105,21 @@ def leave_page(driver, act) -> None:
     before then could belong to the page being left, and go stale as it is read."""
     before = driver.find_element(By.TAG_NAME, "html")
     act()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(before))
+    WebDriverWait(driver, 10).until(lambda _: left(before))
+
+
+def left(element) -> bool:
+    """Whether the page holding ``element`` is gone. Read mid-navigation, chromedriver may say so as
+    "node ... does not belong to the document" instead of a stale reference (a race seen in CI)."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def press(driver, key: str) -> None:
