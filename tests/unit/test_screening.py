@@ -166,6 +166,9 @@ TWO = Policy(required=(("title_abstract", 2), ("full_text", 2)))
         ((("ana", "include"), ("ben", "exclude")), TWO, "conflict"),
         ((("ana", "include"), ("ben", "exclude"), ("consensus", "include")), TWO, "include"),
         ((("ana", "maybe"),), Policy(), "maybe"),
+        ((("ana", "maybe"), ("ben", "maybe")), TWO, "conflict"),  # nobody decided: the lead does
+        ((("ana", "maybe"), ("ben", "maybe")), Policy(), "conflict"),
+        ((("ana", "maybe"), ("ben", "maybe"), ("consensus", "exclude")), TWO, "exclude"),
     ],
 )
 def test_one_rule_decides_final_awaiting_or_conflict(votes, policy, expected):

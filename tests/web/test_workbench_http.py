@@ -491,3 +491,25 @@ def test_to_screen_counts_records_without_a_vote_not_the_queue(app, bench):
     assert before == len(bench.ids) - 1
     post(lead, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
     assert grab(lead.get("/dashboard").text, "to-screen-title_abstract") == before - 1
+
+
+def test_two_maybes_go_to_the_lead_who_settles_them(bench):
+    """Both reviewers said maybe: nobody decided, so the record is the lead's to settle on
+    /conflicts (before, it waited unlisted, counted awaiting for ever, and a consensus was refused)."""
+    workbench, app = _policy_app(bench, required=(("title_abstract", 2), ("full_text", 2)))
+    try:
+        ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
+        target = bench.ids[7]
+        grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
+        excluded = grab(lead.get("/dashboard").text, "prisma-excluded")
+        for reviewer in (ana, ben):
+            post(reviewer, "/decide", record_id=target, stage="title_abstract", decision="maybe")
+        assert f'data-record-id="{target}"' in lead.get("/conflicts").text
+        assert grab(lead.get("/dashboard").text, "conflict-count") == 1
+        answer = post(lead, "/consensus", record_id=target, stage="title_abstract", decision="exclude",
+                      reason="wrong design")  # fmt: skip
+        assert answer.status_code in (200, 303), answer.text
+        assert f'data-record-id="{target}"' not in lead.get("/conflicts").text
+        assert grab(lead.get("/dashboard").text, "prisma-excluded") == excluded + 1
+    finally:
+        workbench.close()

@@ -96,9 +96,10 @@ def decide_one(record_id: str, stage: str, items: Sequence[Decision], policy: Po
 
     - the lead's consensus settles;
     - else the team's votes: any disagreement (a maybe included: maybe + exclude, maybe + include)
-      is a conflict; agreeing votes are final once the stage's ``reviewers_per_record`` have voted,
-      until then the record is awaiting another reviewer (a lone maybe likewise, or "maybe" when one
-      vote suffices);
+      is a conflict, and so are two or more votes that all say maybe (nobody decided: the lead
+      does); agreeing votes are final once the stage's ``reviewers_per_record`` have voted, until
+      then the record is awaiting another reviewer (a lone maybe likewise, or "maybe" when one vote
+      suffices: its reviewer's to revisit);
     - else a published decision (the reference standard, with its provenance) counts as final;
     - else the rules: an exclusion counts (automation), an inclusion is only a suggestion.
     """
@@ -118,6 +119,10 @@ def decide_one(record_id: str, stage: str, items: Sequence[Decision], policy: Po
         if len(votes) < needed:
             return Effective(*key, AWAITING, f"awaiting a second reviewer ({len(votes)} of {needed} votes)",
                              f"reviewer{'s' if len(votes) > 1 else ''} {names}")  # fmt: skip
+        if words == {"maybe"} and len(votes) > 1:
+            # reviewers who all said maybe have not decided: the lead does, as on any conflict (else
+            # the record waited, unlisted anywhere, and none of them could see why)
+            return Effective(*key, "conflict", "reviewers all said maybe: the lead decides", "reviewers")
         if words == {"maybe"}:
             return Effective(*key, "maybe", _agreed_reason(votes) or "marked maybe", f"reviewer {names}")
         plural = "s" if len(votes) > 1 else ""
