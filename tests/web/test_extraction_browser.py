@@ -181,3 +181,31 @@ def test_only_records_included_at_full_text_have_a_form_and_values_stay_private(
     forged = ben.post("/extract/consensus", data={"record_id": included, "column": "design", "value": "x",
                                                   "csrf_token": token})  # fmt: skip
     assert forged.status_code == 403
+
+
+def test_an_extraction_value_is_bounded_like_a_note(app, extraction_ws):
+    """A cell is a short value (a design, a count, a site): a 900,000-character paste is refused or cut
+    to a note's 5,000 characters, never stored whole (it would fill the lead's conflicts page and
+    every table rendered from the workspace)."""
+    app, trials = app
+    record_id = sorted(t.record_id for t in trials[:2])[0]
+    ana = signed_in(app, "ana")
+    token = csrf_of(ana.get(f"/extract/{record_id}").text)
+    answer = ana.post(f"/extract/{record_id}/save", data={"col_design": "x" * 900_000, "csrf_token": token})
+    assert answer.status_code in (303, 400)
+    with Workspace.existing(extraction_ws[0]) as ws:
+        longest = max((len(v["value"]) for v in ws.extraction_values()), default=0)
+    assert longest <= 5000, f"a {longest:,}-character extraction value was stored"
+
+
+def test_a_control_character_in_an_extraction_value_is_not_stored(app, extraction_ws):
+    """A NUL (or another control character) typed or posted into a cell is refused or removed: a
+    PostgreSQL workspace cannot hold it, so a SQLite workspace holding it can never be copied there."""
+    app, trials = app
+    record_id = sorted(t.record_id for t in trials[:2])[0]
+    ana = signed_in(app, "ana")
+    token = csrf_of(ana.get(f"/extract/{record_id}").text)
+    ana.post(f"/extract/{record_id}/save", data={"col_site": "Berlin\x00\x07 centre", "csrf_token": token})
+    with Workspace.existing(extraction_ws[0]) as ws:
+        stored = [v["value"] for v in ws.extraction_values()]
+    assert not any(c in value for value in stored for c in "\x00\x07"), stored
