@@ -122,3 +122,33 @@ def test_a_full_text_consensus_needs_a_reason_from_the_protocol(app, bench):
         )
         assert answer.status_code == 400 and said in answer.text
     assert stored(bench.root)[2] == []
+
+
+def test_a_consensus_at_title_abstract_is_refused_for_a_record_found_only_by_other_methods(tmp_path):
+    """`screen import` refuses any title/abstract decision on a record found only by other methods
+    (citation searching): it has no title/abstract stage. Votes stored before its source's group
+    became "other" are a conflict nobody can settle there; the web consensus must refuse it as well."""
+    from litreview.records import Citation, Decision
+    from litreview.testing.workspaces import build_workspace
+    from litreview.web.accounts import add_user
+
+    from .conftest import PASSWORD
+
+    root = tmp_path / "ws"
+    found = [
+        Citation(f"snowball:{i}", "snowball", str(i), title=f"Cited study {i}", abstract="x")
+        for i in range(2)
+    ]
+    build_workspace(root, found, review_id="other_only", group="other", exclusion_reasons=REASONS)
+    add_user(root, "lea", "lead", PASSWORD)
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.add_human_decisions("earlier", [Decision("snowball:0", "title_abstract", "include", "", "ana", "human"),
+                                           Decision("snowball:0", "title_abstract", "exclude", "", "ben", "human")])  # fmt: skip
+    workbench = Workbench(root)
+    try:
+        lead = signed_in(create_app(workbench, rank=False), "lea")
+        answer = post(lead, "/consensus", record_id="snowball:0", stage="title_abstract", decision="exclude")
+        assert answer.status_code == 400 and "other methods" in answer.text
+        assert stored(root)[2] == []
+    finally:
+        workbench.close()
