@@ -73,3 +73,30 @@ def test_two_servers_every_decision_lands_once(servers):
     for base in bases:  # both servers count both reviewers' work
         page = signed_in(base, "ana").get("/screen").text
         assert 'value="15"' in page
+
+
+@pytest.mark.parametrize(("path", "field"), [("/note", "note"), ("/decide", "reason")])
+def test_a_nul_in_a_posted_text_is_refused_in_one_line_not_a_server_error(tmp_path, cluster, path, field):
+    """PostgreSQL text cannot hold a NUL: a note or reason carrying one is refused (400, a message),
+    or stored without it; never a 500 from the database."""
+    from starlette.testclient import TestClient
+
+    from litreview.web.app import create_app
+    from litreview.web.workbench import Workbench
+
+    bench = make_bench(tmp_path / "sqlite", n=10)
+    url = cluster.create(f"nul_{field}")
+    copy_workspace(tmp_path / "sqlite", url)
+    workbench = Workbench(url)
+    try:
+        c = TestClient(create_app(workbench, rank=False), base_url="http://127.0.0.1", follow_redirects=False,
+                       raise_server_exceptions=False)  # fmt: skip
+        c.post(
+            "/login",
+            data={"username": "ana", "password": PASSWORD, "csrf_token": token(c.get("/login").text)},
+        )
+        answer = c.post(path, data={"csrf_token": token(c.get("/screen").text), "record_id": bench.ids[0],
+                                    "stage": "title_abstract", "decision": "include", field: "before\x00after"})  # fmt: skip
+        assert answer.status_code in (303, 400), f"{path}: HTTP {answer.status_code}"
+    finally:
+        workbench.close()
