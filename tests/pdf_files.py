@@ -69,3 +69,27 @@ def encrypted(pdf: bytes, user_password: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+XFA_SCRIPT = (
+    b'<?xml version="1.0"?><xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><subform name="f">'
+    b'<event activity="initialize"><script contentType="application/x-javascript">app.alert("xfa");</script>'
+    b"</event></subform></template></xdp:xdp>"
+)
+
+
+def xfa_pdf(script: bytes = XFA_SCRIPT) -> bytes:
+    """A one-page PDF whose AcroForm carries an XFA form: Acrobat and Reader run the JavaScript in its
+    ``<script>`` elements when the file opens (no ``/JS`` key or ``/S /JavaScript`` action anywhere)."""
+    return build_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /NeedsRendering true >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+            b"/Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            stream(b"BT /F1 10 Tf 50 750 Td (An article) Tj ET\n"),
+            b"<< /Fields [] /XFA 7 0 R >>",
+            stream(script),
+        ]
+    )

@@ -13,7 +13,7 @@ import anyio
 import httpx
 import pytest
 from starlette.testclient import TestClient
-from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf
+from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf, xfa_pdf
 
 from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
 from litreview.records import Decision
@@ -34,6 +34,7 @@ HOSTILE = {
                    "holds JavaScript"),
     "bomb.pdf": (text_pdf("x", content=stream(deflated_zeros(81), b"/Filter /FlateDecode ")),
                  "a decompression bomb"),
+    "xfa.pdf": (xfa_pdf(), "holds"),  # an XFA form's <script>: JavaScript Acrobat runs on opening
 }  # fmt: skip
 
 
