@@ -26,6 +26,7 @@ from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
 from litreview.extract.forms import (
     CONFLICT,
     EXTRACTION_META,
+    MAX_VALUE,
     Saved,
     cell_states,
     changes,
@@ -413,7 +414,10 @@ class Workbench:
         """Every conflict with each reviewer's vote, reason and notes side by side (for the lead)."""
         decisions = self.workspace.decisions()
         by_key = {(d.record_id, d.stage, d.reviewer): d for d in decisions if d.origin == "human"}
-        found = conflicts(decisions, self.policy())
+        # a record found only by other methods has no title/abstract stage, nor conflicts there
+        found = conflicts(
+            decisions, self.policy(), effective(decisions, self.policy(), self.screening.state().entry)
+        )
         titles = {r.record_id: r.title for r in self.workspace.records({r for r, _, _ in found})}
         notes: dict[str, list[tuple[str, str, str]]] = {}
         for record_id, who, when, text in self.workspace.notes_on(titles):
@@ -428,6 +432,8 @@ class Workbench:
     def in_conflict(self, record_id: str, stage: str) -> bool:
         """Whether a record is in conflict at ``stage`` by the one rule (what a consensus may settle)."""
         check_stage(stage)
+        if stage == Stage.TITLE_ABSTRACT and record_id in self.screening.state().entry:
+            return False  # found only by other methods: no title/abstract stage
         return in_conflict(self._decisions_on(record_id), record_id, stage, self.policy())
 
     @serialised
@@ -455,14 +461,21 @@ class Workbench:
         if decision not in VOTES[stage] or decision == Vote.MAYBE:
             raise WorkbenchError(f"{decision!r} cannot settle a conflict at {stage}")
         before = self._decisions_on(record_id)
+        entry = self.screening.state().entry
+        if stage == Stage.TITLE_ABSTRACT and record_id in entry:
+            raise WorkbenchError(
+                f"{record_id} was found only by other methods (such as citation searching): it has no "
+                "title/abstract stage to settle"
+            )
         # only what /conflicts offers: a stored record in conflict at this stage (the team's policy)
-        if not any(r == record_id and s == stage for r, s, _ in conflicts(before, self.policy())):
+        counted = effective(before, self.policy(), entry)
+        if not any(r == record_id and s == stage for r, s, _ in conflicts(before, self.policy(), counted)):
             raise WorkbenchError(f"no conflict on {record_id!r} at {stage} to resolve")
         # then the checks `screen import` applies to a consensus row (record, decision word, reason)
         row = SheetRow(1, record_id, stage, decision, " ".join(reason.split()), CONSENSUS)
         try:
             (made,) = validate_rows([row], {record_id}, "consensus")
-            check_decisions([made], before, {}, {}, self.reasons(), "consensus", self.policy())
+            check_decisions([made], before, {}, {}, self.reasons(), "consensus", self.policy(), entry)
         except ScreeningRuleError as exc:
             raise WorkbenchError(_problems(exc, "row 1: ")) from None
         self._write(lambda w: w.add_human_decisions(f"web:{lead}:consensus", [made]))
@@ -746,6 +759,8 @@ class Workbench:
         if record_id not in sheet["rows"]:
             raise WorkbenchError(f"{record_id!r} is not included at full text: it has no extraction form")
         suggestions = self._suggestions(sheet)[record_id]
+        for column, value in posted.items():
+            _bounded(column, value)
         made = changes(record_id, extractor, posted, suggestions, own_values(sheet["saved"], extractor))
         rows = [{"record_id": s.record_id, "column_name": s.column, "extractor": s.extractor, "value": s.value,
                  "origin": s.origin} for s in made]  # fmt: skip
@@ -774,6 +789,7 @@ class Workbench:
         cell = self._cells(sheet).get((record_id, column))
         if cell is None or cell.state != CONFLICT:
             raise WorkbenchError(f"no extraction conflict on {record_id!r} {column!r} to resolve")
+        _bounded(column, value)
         row = {"record_id": record_id, "column_name": column, "extractor": lead, "value": cleaned(value),
                "origin": SETTLED_BY_LEAD}  # fmt: skip
         self._write(lambda w: w.add_extraction_values([row]))
@@ -832,3 +848,10 @@ def check_stage(stage: str) -> None:
 
 def words_key(reviewer: str | None) -> str:
     return "highlight_words" if reviewer is None else f"highlight_words:reviewer:{reviewer}"
+
+
+def _bounded(column: str, value: str) -> None:
+    if len(cleaned(value)) > MAX_VALUE:
+        raise WorkbenchError(
+            f"{column}: {len(cleaned(value)):,} characters; a cell holds at most {MAX_VALUE:,}"
+        )
