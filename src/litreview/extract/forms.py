@@ -82,6 +82,9 @@ def form_columns(spec: ExtractionSpec) -> tuple[str, ...]:
     return tuple(column for column, _ in spec.headers if column not in KEY_COLUMNS)
 
 
+MAX_VALUE = 5000  # characters in a cell, as in a note: a cell is a value, not a document
+
+
 def cleaned(value: str) -> str:
     """A typed value as it is stored and compared: runs of white space are one space."""
     return " ".join(str(value).split())

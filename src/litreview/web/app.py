@@ -21,6 +21,7 @@ import functools
 import hmac
 import ipaddress
 import math
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -196,6 +197,8 @@ def form_page(
             form = await request.form(max_files=1 if upload else 0, max_fields=100)  # one file at most
             if not csrf_ok(request, form):
                 return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+            if field := control_characters(form):
+                return PlainTextResponse(f"{field}: a control character cannot be stored", status_code=400)
             request.state.form = form
             if upload:
                 sent = form.get("file")
@@ -209,6 +212,18 @@ def form_page(
         return endpoint
 
     return decorate
+
+
+# control characters but tab and line breaks: PostgreSQL text cannot hold a NUL, and none belongs in
+# a reason, a note, a name or a cell (a SQLite workspace holding one could never be copied over)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_characters(form: Any) -> str:
+    """The first posted text field holding a control character ("" if none): refused, not stored."""
+    return next(
+        (key for key, value in form.multi_items() if isinstance(value, str) and _CONTROL.search(value)), ""
+    )
 
 
 def upload_name(name: str | None) -> str:
@@ -234,6 +249,8 @@ def sign_in(request: Request, site: Site, form: Any) -> Response:
         return site.render(request, "login.html", error="")
     if not csrf_ok(request, form):
         return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
+    if field := control_characters(form):
+        return PlainTextResponse(f"{field}: a control character cannot be stored", status_code=400)
     name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     client = request.client.host if request.client else "?"  # a named proxy's client (edge.py)
     device_cookie = request.cookies.get(DEVICE_COOKIE)
