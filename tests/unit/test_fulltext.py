@@ -108,8 +108,10 @@ def test_password_protected_is_refused_restrictions_only_is_kept():
         (b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> ", b"", "JavaScript"),
         (b"/Names << /JavaScript << /Names [(init) << /S /JavaScript /JS (x) >>] >> >> ", b"", "JavaScript"),
         (b"", b"/AA << /O << /S /Launch /F (cmd.exe) >> >> ", "a Launch action"),
+        (b"/OpenAction << /S /SubmitForm /F (https://example.org/collect) >> ", b"", "a SubmitForm action"),
+        (b"/AcroForm << /Fields [] /XFA (<xdp:xdp/>) >> ", b"", "an XFA form"),
     ],
-    ids=["open-action", "hex-escaped", "name-tree", "launch"],
+    ids=["open-action", "hex-escaped", "name-tree", "launch", "submit-form", "xfa"],
 )
 def test_active_content_is_refused(catalog, page, what):
     reason = refused(text_pdf("x", catalog=catalog, page=page)).reason

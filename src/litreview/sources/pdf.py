@@ -41,8 +41,14 @@ _TRAILER_WINDOW = 2048  # ... and readers accept a little junk after %%EOF
 _STREAM_START = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _INFLATE_CHUNK = 64 * 1024
 # Action types that run code or open other programs when a viewer opens or touches the file.
-_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "a Launch action (it opens another program)"}
-_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript"})  # an action's script; the document's script tree
+_ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "a Launch action (it opens another program)",
+    "/SubmitForm": "a SubmitForm action (it sends data out)",
+    "/ImportData": "an ImportData action (it reads another file)",
+}
+# an action's script; the document's script tree; an XFA form, whose scripts a viewer runs as well
+_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/XFA": "an XFA form (it can run scripts)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +213,7 @@ def _active_content(reader: PdfReader, name: str) -> str:
         if isinstance(item, DictionaryObject):
             for key, value in item.items():
                 if key in _ACTIVE_KEYS:
-                    return "JavaScript"
+                    return _ACTIVE_KEYS[key]
                 if key == "/S":
                     kind = value.get_object() if isinstance(value, IndirectObject) else value
                     if kind in _ACTIVE_ACTIONS:
