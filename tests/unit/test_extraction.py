@@ -388,3 +388,22 @@ def test_a_bad_stem_table_names_the_file(tmp_path, stems, said):
     path.write_text(stems + '\n\n[drugs.x]\nclass = "chemotherapy"\n', encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(said)):
         load_lexicon(path)
+
+
+def test_an_edited_lexicon_is_read_anew_in_the_same_process(tmp_path):
+    """A Prefect worker or a workbench outlives many runs: each must read the lexicon as it is now."""
+    import os
+
+    from litreview.extract.lexicon import load_lexicon
+
+    path = tmp_path / "lexicon.toml"
+    path.write_text('[drugs.cisplatin]\nclass = "chemotherapy"\n', encoding="utf-8")
+    assert [m.drug for m in load_lexicon(path).find("cisplatin and durvalumab")] == ["cisplatin"]
+    path.write_text('[drugs.cisplatin]\nclass = "chemotherapy"\n[drugs.durvalumab]\n'
+                    'class = "immune checkpoint inhibitor"\n', encoding="utf-8")  # fmt: skip
+    stamp = path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))  # a coarse clock cannot hide the edit from this test
+    assert [m.drug for m in load_lexicon(path).find("cisplatin and durvalumab")] == [
+        "cisplatin",
+        "durvalumab",
+    ]

@@ -5,6 +5,7 @@ with a spy on the store's record decoder, on a workspace of a few hundred record
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from starlette.testclient import TestClient
@@ -122,5 +123,34 @@ def test_the_forms_suggest_what_the_tables_hold(workspace):
                 f["column"]: row.cells[f["column"]].value for f in form["fields"]
             }
             assert "11.2 months" not in str(form["fields"])
+    finally:
+        bench.close()
+
+
+def test_extraction_form_follows_an_edited_extraction_toml_after_a_new_run(workspace, tmp_path):
+    """The workbench keeps the extraction spec it read keyed by path alone: after extraction.toml is
+    edited and a new run finishes (the run's tables use the new spec), the forms still show the old one."""
+    root, trials, citations, included = workspace
+    folder = tmp_path / "review"
+    folder.mkdir()
+    for name in ("extraction.toml", "drug_lexicon.toml"):
+        shutil.copy(REVIEW / name, folder / name)
+    spec = folder / "extraction.toml"
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.set_meta(EXTRACTION_META, {"spec": str(spec.resolve()), "extractors_per_record": 1})
+    bench = Workbench(root)
+    try:
+        form = bench.extraction_form(included[0], "ana")
+        assert {f["column"]: f["header"] for f in form["fields"]}["design"] == "Study design"
+        # the review edits a header, and a run finishes (what the run's own tables then read)
+        spec.write_text(spec.read_text(encoding="utf-8").replace('"Study design"', '"Design of the study"'),
+                        encoding="utf-8")  # fmt: skip
+        with Workspace.existing(root) as ws, ws.transaction():
+            ws.start_run("r-after-edit")
+            ws.finish_run("r-after-edit", {"sources": {}})
+            ws.set_meta(EXTRACTION_META, {"spec": str(spec.resolve()), "extractors_per_record": 1})
+        bench.look()
+        form = bench.extraction_form(included[0], "ana")
+        assert {f["column"]: f["header"] for f in form["fields"]}["design"] == "Design of the study"
     finally:
         bench.close()

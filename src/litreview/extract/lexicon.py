@@ -87,9 +87,16 @@ def _alternation(names: list[str]) -> str:
     return "|".join(parts)
 
 
-@lru_cache(maxsize=8)
 def load_lexicon(path: Path) -> Lexicon:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    """The lexicon in ``path``, compiled once per version of the file: an edited file is read anew
+    (a Prefect worker or a workbench outlives many runs, and each run reads the file as it is)."""
+    found = Path(path).stat()
+    return _compiled(Path(path), found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     classes, sources, names = {}, {}, {}
     for canonical, entry in data["drugs"].items():
         if entry["class"] not in CLASSES:

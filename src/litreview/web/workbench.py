@@ -116,7 +116,7 @@ class Workbench:
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
         self._settings: dict[str, Any] = {}
-        self._spec: tuple[str, ExtractionSpec] | None = None  # the extraction.toml last read, by path
+        self._spec: tuple[tuple, ExtractionSpec] | None = None  # the extraction.toml last read, by version
         # the included trials' machine rows and titles, and what they were made from (:meth:`_extraction`)
         self._machine: tuple[tuple[Any, ...], dict[str, Row], dict[str, str]] | None = None
         self.look_each_call = True  # False: the caller calls look() itself (once per web request)
@@ -692,14 +692,15 @@ class Workbench:
             raise WorkbenchError(
                 "no extraction form: the review names no [tables] extraction, or no run stored it yet"
             )
-        if self._spec is None or self._spec[0] != settings["spec"]:
-            self._spec = (settings["spec"], load_spec(Path(settings["spec"])))
+        version = _spec_version(Path(settings["spec"]))
+        if self._spec is None or self._spec[0] != version:
+            self._spec = (version, load_spec(Path(settings["spec"])))
         spec = self._spec[1]
         cache = self.screening.state()
         decided = effective(self.workspace.decisions(), self.policy(), cache.entry)
         included = tuple(sorted(r for (r, stage), e in decided.items()
                                 if stage == Stage.FULL_TEXT and e.decision == "include"))  # fmt: skip
-        key = (cache.version, settings["spec"], included)
+        key = (cache.version, version, included)
         if self._machine is None or self._machine[0] != key:
             trials, citations = tabled_records(self.workspace.records(), decided, skip=cache.representative)
             ordered, made = machine_rows(trials, spec, citations)
@@ -855,3 +856,14 @@ def _bounded(column: str, value: str) -> None:
         raise WorkbenchError(
             f"{column}: {len(cleaned(value)):,} characters; a cell holds at most {MAX_VALUE:,}"
         )
+
+
+def _spec_version(spec: Path) -> tuple:
+    """The extraction spec's version: its path and every TOML file's stamp in its folder (the spec
+    and the drug lexicon it names), so the forms follow an edit of either."""
+    try:
+        stamps = tuple((p.name, (found := p.stat()).st_mtime_ns, found.st_size)
+                       for p in sorted(spec.parent.glob("*.toml")))  # fmt: skip
+    except OSError as exc:
+        raise WorkbenchError(f"{spec}: cannot read the extraction spec ({exc.strerror})") from None
+    return (str(spec), stamps)
