@@ -140,3 +140,23 @@ def test_a_record_found_only_by_citation_searching_is_screened_at_full_text_and_
     assert both == {TA: "include"}
     frame = litreview.Workspace(ws).screening()  # the notebook's view says the same
     assert frame[frame.record_id == "citations:9"][["stage", "decision"]].values.tolist() == [[FT, "include"]]
+
+
+def test_the_dashboards_prisma_identification_matches_the_runs_prisma_json(tmp_path):
+    """The run counts medline:2 as identified by both sources (the second find a duplicate); the
+    lead's live dashboard counts from Workspace.identified(), which must hold both finds too (it
+    kept one source a record per run, and the two diagrams disagreed)."""
+    review, ws = make_review(tmp_path / "review"), tmp_path / "ws"
+    prisma = review_flow(review_dir=str(review), workspace=str(ws), mode="replay", run_id="r1").prisma
+    bench = Workbench(ws, review)
+    try:
+        flow = bench.dashboard()["flow"]
+    finally:
+        bench.close()
+    for key in (
+        "identification",
+        "identified_total",
+        "duplicates_removed",
+        "records_after_duplicates_removed",
+    ):
+        assert flow[key] == prisma[key], key

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +56,6 @@ from litreview.screen.decisions import (
     agreement_report,
     passed,
 )
-from litreview.screen.entry import home_sources
 from litreview.store.workspace import StoreStats, Workspace
 
 
@@ -110,12 +108,6 @@ def store(
                 if payload and Path(payload).exists():
                     digest = sha256_bytes(Path(payload).read_bytes())
                     workspace.add_payload(run_id, batch.name, relative_path(payload, protocol.folder), digest)
-        # a record several sources found is kept for one (a database before citation searching): what
-        # the workbench and the screen commands read of this run (Workspace.identified) says so too
-        found = {b.name: [r.record_id for r in b.records] for b in batches}
-        home = home_sources(found, {b.name: b.group for b in batches})
-        shared = Counter(i for ids in found.values() for i in set(ids))
-        workspace.set_run_sources(run_id, {i: home[i] for i, n in shared.items() if n > 1})
         relink(workspace, run_id, preferred=existing)  # the stored records streamed, not held
     return stored
 

@@ -80,7 +80,7 @@ run_records = Table(
     metadata,
     _text("run_id", primary_key=True),
     _text("record_id", primary_key=True),
-    _text("source"),
+    _text("source", primary_key=True),  # every source that found the record in the run
 )
 links = Table(
     "links",

@@ -18,7 +18,7 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -580,13 +580,6 @@ class Workspace:
             batch[record.record_id] = record
         return self._store_batch(run_id, list(batch.values()), stats, found_by) if batch else stats
 
-    def set_run_sources(self, run_id: str, sources: Mapping[str, str]) -> None:
-        """Say which source a run counts each of these records for (record id → source name)."""
-        self.conn.executemany(
-            "UPDATE run_records SET source=:source WHERE run_id=:run_id AND record_id=:record_id",
-            [{"run_id": run_id, "record_id": r, "source": source} for r, source in sorted(sources.items())],
-        )
-
     def _store_batch(
         self, run_id: str, batch: list[Record], stats: StoreStats, found_by: str | None = None
     ) -> StoreStats:
@@ -674,7 +667,8 @@ class Workspace:
 
     def run_record_ids(self, run_id: str) -> list[str]:
         rows = self.conn.execute(
-            "SELECT record_id FROM run_records WHERE run_id=:run_id ORDER BY record_id", {"run_id": run_id}
+            "SELECT DISTINCT record_id FROM run_records WHERE run_id=:run_id ORDER BY record_id",
+            {"run_id": run_id},
         )
         return [r[0] for r in rows]
 
