@@ -306,8 +306,10 @@ def render(
 
     The stored records are read from the workspace once, streaming: the record list is written as
     they are read, and each record is shown on its way to whatever else needs every record (the
-    decision files' matching, the rules, the tables), so a run never holds every record at once; an
-    update still does, to rank its new records against all the others.
+    decision files' matching, the rules, the tables), so a run does not hold every record at once. Two
+    exceptions: an update does, to rank its new records against all the others, and a review with
+    extraction tables keeps its citations (``TabledRecords``: a trial's publications are linked by
+    acronyms counted over all of them) and its registry trials.
     """
     root = out or workspace.root
     run_dir = root / "runs" / run_id
