@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -219,6 +220,11 @@ VOTES: dict[str, tuple[Vote, ...]] = {
 }
 SAME, DISTINCT = "same", "distinct"  # a reviewer's verdict on a maybe-duplicate pair
 PAIR_VERDICTS = (SAME, DISTINCT)
+
+# control characters but tab and line breaks: none belongs in a reason, a note, a name or a cell a
+# person writes, and PostgreSQL text cannot hold a NUL (a SQLite workspace holding one could never
+# be copied there)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)

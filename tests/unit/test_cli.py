@@ -159,6 +159,10 @@ def test_links_verdicts_undo_and_settle_links_and_survive_reruns(tmp_path, monke
     code, out = run_cli(monkeypatch, capsys, "links", "same", "pubmed:1", "ctgov:NCT00000001", "--workspace",
                         str(tmp_path), "--reviewer", "ben")  # fmt: skip
     assert code == 2 and "never one item" in out.err
+    code, out = run_cli(monkeypatch, capsys, "links", "distinct", "pubmed:1", "embase:2", "--workspace",
+                        str(tmp_path), "--reviewer", "ben", "--reason", "a\x00b")  # fmt: skip
+    assert code == 2 and "control character" in out.err
+    assert [row.split(",")[2:4] for row in active("verdicts")] == [["distinct", "ana"], ["same", "ben"]]
 
 
 def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, capsys):

@@ -146,6 +146,15 @@ def test_malformed_decisions_are_rejected_with_every_row_number():
     assert "row 6" not in message and "nothing imported" in message
 
 
+def test_a_control_character_in_a_reason_or_reviewer_is_refused_with_its_row():
+    """PostgreSQL cannot store a NUL; the web refuses one too, so the CLI's import must."""
+    rows = [SheetRow(2, "r1", "title_abstract", "exclude", "wrong\x00design", "ana"),
+            SheetRow(3, "r2", "title_abstract", "include", "", "b\x07en")]  # fmt: skip
+    with pytest.raises(ScreeningRuleError) as info:
+        validate_rows(rows, {"r1", "r2"}, "sheet.csv")
+    assert [p.split(":")[0] for p in info.value.problems] == ["row 2", "row 3"]
+
+
 # -- one rule for what counts: votes per stage, conflicts, published decisions -------------------
 def _votes(*votes, stage="title_abstract"):
     return [Decision("r:1", stage, word, "", who, "human") for who, word in votes]

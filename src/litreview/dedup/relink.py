@@ -13,7 +13,7 @@ from litreview.dedup.cluster import Registrations, link_fuzzy
 from litreview.dedup.prepare import MAYBE_DUPLICATE, REGISTRATION, SHARED_DOI
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
-from litreview.records import PAIR_VERDICTS, SAME, Link, Record
+from litreview.records import CONTROL_CHARACTERS, PAIR_VERDICTS, SAME, Link, Record
 from litreview.store.workspace import Workspace
 
 LINK_TYPES = {
@@ -57,6 +57,8 @@ def decide_pair(
         raise ConfigError("a verdict needs the reviewer's name (--reviewer)")
     if record_a == record_b:
         raise ConfigError(f"{record_a}: a record cannot be paired with itself")
+    if CONTROL_CHARACTERS.search(reviewer + reason):
+        raise ConfigError("a control character in the reviewer or reason cannot be stored")
     with Workspace.existing(workspace_dir) as workspace:
         workspace.lock()
         known = workspace.record_ids()

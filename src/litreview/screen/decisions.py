@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from litreview.errors import ScreeningRuleError
-from litreview.records import STAGES, Decision, Stage, Vote
+from litreview.records import CONTROL_CHARACTERS, STAGES, Decision, Stage, Vote
 
 WORDS = {
     "include": Vote.INCLUDE, "included": Vote.INCLUDE, "yes": Vote.INCLUDE, "relevant": Vote.INCLUDE,
@@ -334,6 +334,8 @@ def validate_rows(
             problems.append(f"row {r.row}: 'not retrieved' is a full-text decision")
         if not reviewer:
             problems.append(f"row {r.row}: no reviewer (fill the reviewer column or pass --reviewer)")
+        if any(CONTROL_CHARACTERS.search(text) for text in (r.reason, reviewer)):
+            problems.append(f"row {r.row}: a control character in the reason or reviewer cannot be stored")
         key = (r.record_id, stage, reviewer)
         if key in seen:
             problems.append(f"row {r.row}: duplicates row {seen[key]} (same record, stage and reviewer)")

@@ -21,7 +21,6 @@ import functools
 import hmac
 import ipaddress
 import math
-import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -43,7 +42,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
 from litreview.errors import LitreviewError, WorkbenchError
-from litreview.records import STAGES, Stage, Vote
+from litreview.records import CONTROL_CHARACTERS, STAGES, Stage, Vote
 from litreview.sources.pdf import MAX_PDF_BYTES
 from litreview.web.accounts import dummy_verify, verify_password
 from litreview.web.edge import MAX_BODY, BehindProxies, BodyLimit, SecureTransport
@@ -214,15 +213,15 @@ def form_page(
     return decorate
 
 
-# control characters but tab and line breaks: PostgreSQL text cannot hold a NUL, and none belongs in
-# a reason, a note, a name or a cell (a SQLite workspace holding one could never be copied over)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def control_characters(form: Any) -> str:
     """The first posted text field holding a control character ("" if none): refused, not stored."""
     return next(
-        (key for key, value in form.multi_items() if isinstance(value, str) and _CONTROL.search(value)), ""
+        (
+            key
+            for key, value in form.multi_items()
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+        ),
+        "",
     )
 
 
