@@ -306,3 +306,31 @@ def test_a_workspace_at_revision_0003_is_refused_in_one_line_by_readers(
     assert (root / "workspace.sqlite").read_bytes() == before and not (tmp_path / "new").exists()
     with pytest.raises(WorkspaceError, match="workspace upgrade"):
         Workspace.reading(root)
+
+
+def at_revision_0005(root):
+    """A SQLite workspace as litreview wrote it at revision 0005: one source a record per run."""
+    with sqlite3.connect(root / "workspace.sqlite") as db:
+        db.executescript(
+            "DROP TABLE run_records;"
+            "CREATE TABLE run_records (run_id TEXT NOT NULL, record_id TEXT NOT NULL, source TEXT NOT NULL,"
+            " PRIMARY KEY (run_id, record_id));"
+            "INSERT INTO run_records VALUES ('r1', 'pubmed:1', 'medline'), ('r1', 'pubmed:2', 'citations');"
+            "UPDATE alembic_version SET version_num = '0005_extraction';"
+        )
+    return root
+
+
+def test_revision_0006_keeps_every_run_record_and_takes_a_second_source(tmp_path, monkeypatch, capsys):
+    root = at_revision_0005(
+        build_workspace(tmp_path / "old", [Citation("pubmed:1", "pubmed", "1", title="A")])
+    )
+    code, out = run_cli(monkeypatch, capsys, "workspace", "upgrade", str(root))
+    assert code == 0 and "0005_extraction to schema 0006" in out.out, out.out + out.err
+    assert columns(root / "workspace.sqlite") == table_columns()
+    with sqlite3.connect(root / "workspace.sqlite") as db:
+        rows = sorted(db.execute("SELECT run_id, record_id, source FROM run_records").fetchall())
+        assert rows == [("r1", "pubmed:1", "medline"), ("r1", "pubmed:2", "citations")]
+        db.execute(
+            "INSERT INTO run_records VALUES ('r1', 'pubmed:1', 'citations')"
+        )  # the same id, found again
