@@ -152,7 +152,24 @@ def differing_outputs(ours: Path, theirs: Path, our_root: Path, their_root: Path
             re.sub(rb'"(started|finished)_at": "[^"]*"', b"", data) if path.name == "manifest.json" else data
         )
 
-    return len(names), [n for n in names if plain(ours / n, our_root) != plain(theirs / n, their_root)]
+    differ = [n for n in names if plain(ours / n, our_root) != plain(theirs / n, their_root)]
+    for name in differ:  # where each first differs, so a difference can be judged from this output alone
+        mine, other = (
+            plain(folder / name, root).splitlines()
+            for folder, root in ((ours, our_root), (theirs, their_root))
+        )
+        at = next(
+            (i for i, (a, b) in enumerate(zip(mine, other, strict=False)) if a != b),
+            min(len(mine), len(other)),
+        )
+        shown = [
+            (lines[at][:160] if at < len(lines) else b"(ends)").decode("utf-8", "replace")
+            for lines in (mine, other)
+        ]
+        print(
+            f"      {name} line {at + 1} ({len(mine):,} / {len(other):,} lines): this tree {shown[0]!r}; baseline {shown[1]!r}"
+        )
+    return len(names), differ
 
 
 def step_table(sizes: list[int], backends: list[str], cluster, tmp: Path, baseline: str) -> None:
