@@ -154,6 +154,15 @@ def differing_outputs(ours: Path, theirs: Path, our_root: Path, their_root: Path
 
     differ = [n for n in names if plain(ours / n, our_root) != plain(theirs / n, their_root)]
     for name in differ:  # where each first differs, so a difference can be judged from this output alone
+        if name.endswith(".json"):
+            mine, other = (
+                json.loads((folder / name).read_bytes().replace(str(root).encode() + b"/", b"ROOT/"))
+                for folder, root in ((ours, our_root), (theirs, their_root))
+            )
+            changed = json_changes(mine, other)
+            print(f"      {name}: " + ("only adds fields the baseline has not" if not changed
+                                      else f"{len(changed)} value(s) the baseline has differ: {'; '.join(changed[:3])}"))  # fmt: skip
+            continue
         mine, other = (
             plain(folder / name, root).splitlines()
             for folder, root in ((ours, our_root), (theirs, their_root))
@@ -170,6 +179,24 @@ def differing_outputs(ours: Path, theirs: Path, our_root: Path, their_root: Path
             f"      {name} line {at + 1} ({len(mine):,} / {len(other):,} lines): this tree {shown[0]!r}; baseline {shown[1]!r}"
         )
     return len(names), differ
+
+
+def json_changes(ours: object, theirs: object, where: str = "") -> list[str]:
+    """Where two JSON documents differ in what the baseline has (a field this tree adds is no change):
+    each path with both values, or the baseline's field this tree lacks."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return [change for key, value in theirs.items() if key not in ("started_at", "finished_at")
+                for change in (json_changes(ours[key], value, f"{where}/{key}") if key in ours else [f"{where}/{key} gone"])]  # fmt: skip
+    if isinstance(ours, list) and isinstance(theirs, list):  # rows this tree adds at the end are no change
+        found = [
+            c
+            for i, (a, b) in enumerate(zip(ours, theirs, strict=False))
+            for c in json_changes(a, b, f"{where}[{i}]")
+        ]
+        return found + (
+            [f"{where}: {len(theirs) - len(ours)} item(s) gone"] if len(ours) < len(theirs) else []
+        )
+    return [] if ours == theirs else [f"{where or '/'}: {str(ours)[:60]!r} vs {str(theirs)[:60]!r}"]
 
 
 def step_table(sizes: list[int], backends: list[str], cluster, tmp: Path, baseline: str) -> None:
