@@ -153,3 +153,19 @@ def test_a_consensus_at_title_abstract_is_refused_for_a_record_found_only_by_oth
         assert stored(root)[2] == []
     finally:
         workbench.close()
+
+
+@pytest.mark.parametrize(("path", "field"), [("/note", "note"), ("/decide", "reason")])
+def test_a_control_character_is_refused_on_a_message_page_and_nothing_is_stored(app, bench, path, field):
+    ana = signed_in(app, "ana")
+    before = Workspace.existing(bench.root)
+    try:
+        notes, decisions = len(before.notes_on([bench.ids[0]])), len(before.decisions())
+    finally:
+        before.close()
+    answer = post(ana, path, record_id=bench.ids[0], stage="title_abstract", decision="exclude",
+                  **{field: "wrong\x07design"})  # fmt: skip
+    assert answer.status_code == 400 and f"{field}: a control character cannot be stored" in answer.text
+    assert "<html" in answer.text.lower()  # the workbench's message page, not a bare error
+    with Workspace.existing(bench.root) as ws:
+        assert (len(ws.notes_on([bench.ids[0]])), len(ws.decisions())) == (notes, decisions)

@@ -196,8 +196,11 @@ def form_page(
             form = await request.form(max_files=1 if upload else 0, max_fields=100)  # one file at most
             if not csrf_ok(request, form):
                 return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
-            if field := control_characters(form):
-                return PlainTextResponse(f"{field}: a control character cannot be stored", status_code=400)
+            if field := control_characters(form):  # refused as any other bad input: a message page
+                said = f"{field}: a control character cannot be stored; nothing was saved"
+                return await anyio.to_thread.run_sync(
+                    functools.partial(site.render, request, "message.html", 400, message=said)
+                )
             request.state.form = form
             if upload:
                 sent = form.get("file")
@@ -249,7 +252,7 @@ def sign_in(request: Request, site: Site, form: Any) -> Response:
     if not csrf_ok(request, form):
         return PlainTextResponse("missing or wrong CSRF token: reload the page", status_code=403)
     if field := control_characters(form):
-        return PlainTextResponse(f"{field}: a control character cannot be stored", status_code=400)
+        return site.render(request, "login.html", 400, error=f"{field}: a control character is not allowed.")
     name, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     client = request.client.host if request.client else "?"  # a named proxy's client (edge.py)
     device_cookie = request.cookies.get(DEVICE_COOKIE)
