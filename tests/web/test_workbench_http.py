@@ -217,8 +217,7 @@ def test_dashboard_counts_follow_the_decisions(app, bench):
 
     def screened_and_excluded():
         page = c.get("/dashboard").text
-        grab = lambda key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
-        return grab("prisma-awaiting"), grab("prisma-excluded")
+        return shown(page, "prisma-awaiting"), shown(page, "prisma-excluded")
 
     awaiting, excluded = screened_and_excluded()
     post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="exclude")
@@ -275,6 +274,11 @@ def test_unknown_stage_and_decision_words_are_refused_with_a_message(app, bench)
 
 
 # -- blind until resolved, votes per stage, published decisions, downloads made now ---------------
+def shown(page: str, key: str) -> int:
+    """The number a page shows in its ``data-testid=key`` element."""
+    return int(page.split(f'data-testid="{key}">')[1].split("<")[0])
+
+
 def _policy_app(bench, **policy):
     from litreview.screen.commands import POLICY_META
     from litreview.screen.decisions import Policy
@@ -341,8 +345,7 @@ def test_with_two_votes_needed_one_vote_awaits_a_second_reviewer_and_is_not_excl
     try:
         ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
         target = bench.ids[5]
-        grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
-        excluded = grab(lead.get("/dashboard").text, "prisma-excluded")
+        excluded = shown(lead.get("/dashboard").text, "prisma-excluded")
         post(
             ana,
             "/decide",
@@ -352,7 +355,7 @@ def test_with_two_votes_needed_one_vote_awaits_a_second_reviewer_and_is_not_excl
             reason="wrong design",
         )
         page = lead.get("/dashboard").text
-        assert grab(page, "prisma-excluded") == excluded and grab(page, "awaiting-title_abstract") == 1
+        assert shown(page, "prisma-excluded") == excluded and shown(page, "awaiting-title_abstract") == 1
         with Workspace.existing(bench.root) as ws:
             from litreview.screen.commands import policy_of
 
@@ -370,7 +373,7 @@ def test_with_two_votes_needed_one_vote_awaits_a_second_reviewer_and_is_not_excl
             reason="wrong design",
         )
         page = lead.get("/dashboard").text
-        assert grab(page, "prisma-excluded") == excluded + 1 and grab(page, "awaiting-title_abstract") == 0
+        assert shown(page, "prisma-excluded") == excluded + 1 and shown(page, "awaiting-title_abstract") == 0
     finally:
         workbench.close()
 
@@ -485,12 +488,11 @@ def test_an_unblinded_finished_stage_shows_reviewers_each_others_votes(bench):
 
 def test_to_screen_counts_records_without_a_vote_not_the_queue(app, bench):
     lead = signed_in(app, "lea")
-    grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
-    before = grab(lead.get("/dashboard").text, "to-screen-title_abstract")
+    before = shown(lead.get("/dashboard").text, "to-screen-title_abstract")
     # the queue holds every record; the one the rules excluded is not left to screen
     assert before == len(bench.ids) - 1
     post(lead, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
-    assert grab(lead.get("/dashboard").text, "to-screen-title_abstract") == before - 1
+    assert shown(lead.get("/dashboard").text, "to-screen-title_abstract") == before - 1
 
 
 def test_two_maybes_go_to_the_lead_who_settles_them(bench):
@@ -500,16 +502,15 @@ def test_two_maybes_go_to_the_lead_who_settles_them(bench):
     try:
         ana, ben, lead = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
         target = bench.ids[7]
-        grab = lambda page, key: int(page.split(f'data-testid="{key}">')[1].split("<")[0])  # noqa: E731
-        excluded = grab(lead.get("/dashboard").text, "prisma-excluded")
+        excluded = shown(lead.get("/dashboard").text, "prisma-excluded")
         for reviewer in (ana, ben):
             post(reviewer, "/decide", record_id=target, stage="title_abstract", decision="maybe")
         assert f'data-record-id="{target}"' in lead.get("/conflicts").text
-        assert grab(lead.get("/dashboard").text, "conflict-count") == 1
+        assert shown(lead.get("/dashboard").text, "conflict-count") == 1
         answer = post(lead, "/consensus", record_id=target, stage="title_abstract", decision="exclude",
                       reason="wrong design")  # fmt: skip
         assert answer.status_code in (200, 303), answer.text
         assert f'data-record-id="{target}"' not in lead.get("/conflicts").text
-        assert grab(lead.get("/dashboard").text, "prisma-excluded") == excluded + 1
+        assert shown(lead.get("/dashboard").text, "prisma-excluded") == excluded + 1
     finally:
         workbench.close()
