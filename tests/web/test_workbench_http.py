@@ -148,7 +148,7 @@ def test_full_text_exclusion_needs_a_reason_from_the_protocol(app, bench):
     c = signed_in(app, "ana")
     post(c, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")
     refused = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude")
-    assert refused.status_code == 200 and "needs a reason" in refused.text
+    assert refused.status_code == 400 and "needs a reason" in refused.text
     odd = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude", reason="too long")
     assert "not one of the protocol" in odd.text
     ok = post(c, "/decide", record_id=bench.ids[0], stage="full_text", decision="exclude", reason=REASONS[2])
@@ -435,6 +435,16 @@ def test_published_decisions_are_a_reference_standard_never_in_kappa_or_conflict
             decided = effective(ws.decisions(), policy_of(ws))
         assert decided[(bench.ids[5], "title_abstract")].source == f"published {published}"
         assert decided[(bench.ids[0], "title_abstract")].source == "reviewer ana"
+        # ben votes only where the published set said nothing: rows with no record in common
+        post(
+            signed_in(app, "ben"),
+            "/decide",
+            record_id=bench.ids[7],
+            stage="title_abstract",
+            decision="include",
+        )
+        page = lead.get("/dashboard").text
+        assert "—" in page and ">None<" not in page  # a dash, not Python's None
     finally:
         workbench.close()
 

@@ -304,11 +304,14 @@ def screen_page(
     bench = site.bench
     done, total = bench.progress(user, stage)
     extra["awaiting"] = bench.awaiting_count(user, stage)
+    status = 400 if extra.get("error") else 200  # a refused decision: the page again, with why
     if record_id is None:
-        return site.render(request, "screen.html", view=None, stage=stage, done=done, total=total, **extra)
+        return site.render(
+            request, "screen.html", status, view=None, stage=stage, done=done, total=total, **extra
+        )
     view = bench.view(record_id, user, stage, lead=role == "lead")
     return site.render(
-        request, "screen.html", view=view, stage=stage, done=done, total=total,
+        request, "screen.html", status, view=view, stage=stage, done=done, total=total,
         fulltext=bench.fulltext(record_id), missing=bench.fulltext_missing(record_id),
         upload_refused=bench.upload_refusal(user, record_id, lead=role == "lead"),
         previous=bench.neighbour(record_id, stage, -1), following=bench.neighbour(record_id, stage, 1),

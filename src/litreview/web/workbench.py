@@ -75,6 +75,8 @@ from litreview.web.queue import ScreeningQueue
 from litreview.web.ranking import RankingWorker
 from litreview.web.view import RecordView, compared_fields, highlighted_parts, record_view
 
+MAX_NOTE = 5000  # characters in a note
+MAX_REASON = 500  # characters in a reason, as the decision form's box holds
 WRITE_WAIT = 10.0  # seconds a decision waits for another writer (a CLI import, a verdict) to finish
 LIVE_DOWNLOADS = ("screening.csv", "agreement.json", "votes.csv")  # made from the workspace at request time
 OUTPUT_SUFFIXES = {".json", ".csv", ".svg", ".png", ".pdf", ".md", ".ris", ".xlsx", ".txt", ".html"}
@@ -310,6 +312,7 @@ class Workbench:
             raise WorkbenchError(
                 f"{target} has not passed title/abstract screening: it is not screened at full text"
             )
+        _short_reason(reason)
         made = Decision(target, stage, decision, " ".join(reason.split()), reviewer, "human",
                         decided_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))  # fmt: skip
         before = self._decisions_on(target)
@@ -396,8 +399,11 @@ class Workbench:
         text = text.strip()
         if not text:
             raise WorkbenchError("an empty note was not saved")
+        if len(text) > MAX_NOTE:  # refused whole, as an extraction cell: a note cut short says less
+            raise WorkbenchError(f"a note holds at most {MAX_NOTE:,} characters (this one has {len(text):,}): "
+                                 "nothing was saved")  # fmt: skip
         self.record(record_id)
-        self._write(lambda w: w.add_note(record_id, reviewer, text[:5000]))
+        self._write(lambda w: w.add_note(record_id, reviewer, text))
 
     def _decisions_on(self, record_id: str) -> list[Decision]:
         return self.workspace.decisions_on([record_id])
@@ -472,6 +478,7 @@ class Workbench:
         if not any(r == record_id and s == stage for r, s, _ in conflicts(before, self.policy(), counted)):
             raise WorkbenchError(f"no conflict on {record_id!r} at {stage} to resolve")
         # then the checks `screen import` applies to a consensus row (record, decision word, reason)
+        _short_reason(reason)
         row = SheetRow(1, record_id, stage, decision, " ".join(reason.split()), CONSENSUS)
         try:
             (made,) = validate_rows([row], {record_id}, "consensus")
@@ -867,3 +874,8 @@ def _spec_version(spec: Path) -> tuple:
     except OSError as exc:
         raise WorkbenchError(f"{spec}: cannot read the extraction spec ({exc.strerror})") from None
     return (str(spec), stamps)
+
+
+def _short_reason(reason: str) -> None:
+    if len(" ".join(reason.split())) > MAX_REASON:
+        raise WorkbenchError(f"a reason holds at most {MAX_REASON} characters: nothing was saved")
