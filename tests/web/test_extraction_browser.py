@@ -184,17 +184,20 @@ def test_only_records_included_at_full_text_have_a_form_and_values_stay_private(
 
 
 def test_an_extraction_value_is_bounded_like_a_note(app, extraction_ws):
-    """A cell is a short value (a design, a count, a site): a 900,000-character paste is refused or cut
-    to a note's 5,000 characters, never stored whole (it would fill the lead's conflicts page and
-    every table rendered from the workspace)."""
+    """A cell is a short value (a design, a count, a site): a 900,000-character paste is refused, never
+    stored whole (it would fill the lead's conflicts page and every table rendered from the
+    workspace); the form comes back with the message and every value the extractor typed."""
     app, trials = app
     record_id = sorted(t.record_id for t in trials[:2])[0]
     ana = signed_in(app, "ana")
     token = csrf_of(ana.get(f"/extract/{record_id}").text)
-    answer = ana.post(f"/extract/{record_id}/save", data={"col_design": "x" * 900_000, "csrf_token": token})
-    assert answer.status_code in (303, 400)
+    answer = ana.post(f"/extract/{record_id}/save", data={"col_design": "x" * 900_000, "csrf_token": token,
+                                                          "col_site": "typed-site-value"})  # fmt: skip
+    assert answer.status_code == 400 and 'data-testid="extract-error"' in answer.text
+    assert "a cell holds at most 5,000" in answer.text and 'value="typed-site-value"' in answer.text
     with Workspace.existing(extraction_ws[0]) as ws:
         longest = max((len(v["value"]) for v in ws.extraction_values()), default=0)
+        assert not any(v["value"] == "typed-site-value" for v in ws.extraction_values())
     assert longest <= 5000, f"a {longest:,}-character extraction value was stored"
 
 

@@ -165,7 +165,7 @@ def test_a_control_character_is_refused_on_a_message_page_and_nothing_is_stored(
         before.close()
     answer = post(ana, path, record_id=bench.ids[0], stage="title_abstract", decision="exclude",
                   **{field: "wrong\x07design"})  # fmt: skip
-    assert answer.status_code == 400 and f"{field}: a control character cannot be stored" in answer.text
+    assert answer.status_code == 400 and f"the {field}: a control character cannot be stored" in answer.text
     assert "<html" in answer.text.lower()  # the workbench's message page, not a bare error
     with Workspace.existing(bench.root) as ws:
         assert (len(ws.notes_on([bench.ids[0]])), len(ws.decisions())) == (notes, decisions)

@@ -216,16 +216,20 @@ def form_page(
     return decorate
 
 
+_FIELD_NAMES = {"reason": "the reason", "reason_other": "the reason", "note": "the note", "value": "the value",
+                "username": "the name", "password": "the password"}  # fmt: skip
+
+
 def control_characters(form: Any) -> str:
-    """The first posted text field holding a control character ("" if none): refused, not stored."""
-    return next(
-        (
-            key
-            for key, value in form.multi_items()
-            if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
-        ),
+    """The first posted text field holding a control character, as a person calls it ("" if none):
+    refused, not stored."""
+    key = next(
+        (k for k, value in form.multi_items() if isinstance(value, str) and CONTROL_CHARACTERS.search(value)),
         "",
     )
+    if key.startswith("col_"):
+        return f"the {key.removeprefix('col_')} cell"
+    return _FIELD_NAMES.get(key, key)
 
 
 def upload_name(name: str | None) -> str:
@@ -498,7 +502,15 @@ def extract_save(request: Request, site: Site, user: str, role: str) -> Response
     form = request.state.form
     record_id = request.path_params["record_id"]
     posted = {k[len("col_") :]: str(v) for k, v in form.items() if k.startswith("col_")}
-    stored = site.bench.save_extraction(user, record_id, posted)
+    try:
+        stored = site.bench.save_extraction(user, record_id, posted)
+    except WorkbenchError as exc:  # the form again with what was typed and why: no edit is lost
+        shown = site.bench.extraction_form(record_id, user)
+        if shown is None:
+            raise
+        for field in shown["fields"]:
+            field["value"] = posted.get(field["column"], field["value"])
+        return site.render(request, "extract.html", 400, form=shown, saved=None, error=str(exc))
     return RedirectResponse(f"/extract/{quote(record_id, safe=':')}?saved={stored}", status_code=303)
 
 

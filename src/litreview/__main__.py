@@ -1,0 +1,5 @@
+"""``python -m litreview``: the command line, as the ``litreview`` script runs it."""
+
+from litreview.cli import main
+
+main()
