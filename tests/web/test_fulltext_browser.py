@@ -65,7 +65,8 @@ def test_attached_by_command_and_by_upload_opened_from_the_record_page(server, b
         driver, lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="fulltext-submit"]').click()
     )
     link = wait_for(driver, "fulltext-link")
-    assert driver.current_url == f"{server}/record/{uploaded}?stage=full_text"
+    assert driver.current_url == f"{server}/record/{uploaded}?stage=full_text&uploaded=1"
+    assert wait_for(driver, "fulltext-uploaded").text == "The PDF is attached."
     status, kind, _, _, head = opened(driver, link.get_attribute("href"))
     assert (status, kind) == (200, "application/pdf") and head.startswith("%PDF-")
     driver.get(f"{server}/record/{uploaded}?stage=full_text")

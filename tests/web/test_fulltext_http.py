@@ -85,7 +85,10 @@ def test_a_pdf_is_uploaded_and_served_only_to_a_signed_in_user(server, bench):
     reached_full_text(bench, record_id)
     assert c.get(f"/fulltext/{record_id}").status_code == 404
     answer = upload(c, record_id, "../../etc/article.pdf", ARTICLE)
-    assert answer.status_code == 303 and answer.headers["location"] == f"/record/{record_id}?stage=full_text"
+    assert (
+        answer.status_code == 303
+        and answer.headers["location"] == f"/record/{record_id}?stage=full_text&uploaded=1"
+    )
     got = c.get(f"/fulltext/{record_id}")
     assert got.status_code == 200 and got.content == ARTICLE
     assert got.headers["content-type"] == "application/pdf"
@@ -114,8 +117,13 @@ def test_the_full_text_screen_frames_the_pdf_beside_the_decision(server, bench):
     c = signed_in(server, "ana")
     page = c.get(f"/screen?stage=full_text&record={bench.ids[0]}").text
     assert 'data-testid="fulltext-none"' in page and 'data-testid="fulltext-upload"' in page
-    upload(c, bench.ids[0], "a.pdf", ARTICLE)
+    uploaded = upload(c, bench.ids[0], "a.pdf", ARTICLE)
+    assert (
+        uploaded.status_code == 303
+        and 'data-testid="fulltext-uploaded"' in c.get(uploaded.headers["location"]).text
+    )
     answer = c.get(f"/screen?stage=full_text&record={bench.ids[0]}")
+    assert 'data-testid="fulltext-uploaded"' not in answer.text  # said once, after the upload
     assert f'<iframe data-testid="fulltext" src="/fulltext/{bench.ids[0]}"' in answer.text
     assert answer.text.index('data-testid="fulltext"') < answer.text.index('data-testid="decide-include"')
     assert "frame-src 'self'" in answer.headers["content-security-policy"]

@@ -331,14 +331,14 @@ def screen(request: Request, site: Site, user: str, role: str) -> Response:
     record_id = request.query_params.get("record") or site.bench.next_record(
         user, stage, awaiting_only=awaiting_only
     )
-    return screen_page(request, site, user, role, record_id, stage, awaiting_only=awaiting_only)
+    return screen_page(request, site, user, role, record_id, stage, awaiting_only=awaiting_only,
+                       uploaded=bool(request.query_params.get("uploaded")))  # fmt: skip
 
 
 @page()
 def record(request: Request, site: Site, user: str, role: str) -> Response:
-    return screen_page(
-        request, site, user, role, request.path_params["record_id"], _stage(request), single=True
-    )
+    return screen_page(request, site, user, role, request.path_params["record_id"], _stage(request), single=True,
+                       uploaded=bool(request.query_params.get("uploaded")))  # fmt: skip
 
 
 @form_page()
@@ -422,9 +422,13 @@ def upload_fulltext(request: Request, site: Site, user: str, role: str) -> Respo
     if not data:
         raise WorkbenchError("choose a PDF file to upload")
     site.bench.attach_fulltext(user, record_id, name, data, lead=role == "lead")
-    if form.get("back") == "record":
-        return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
-    return RedirectResponse(f"/screen?stage={stage}&record={quote(record_id, safe=':')}", status_code=303)
+    if form.get("back") == "record":  # "uploaded": the page says the file is attached
+        return RedirectResponse(
+            f"/record/{quote(record_id, safe=':')}?stage={stage}&uploaded=1", status_code=303
+        )
+    return RedirectResponse(
+        f"/screen?stage={stage}&record={quote(record_id, safe=':')}&uploaded=1", status_code=303
+    )
 
 
 @page(lead=True)
