@@ -110,9 +110,9 @@ def test_a_record_found_only_by_citation_searching_is_screened_at_full_text_and_
         assert bench.next_record("ana", FT) == "citations:9"
         assert "citations:9" in ana.get(f"/screen?stage={FT}").text
         refused = decide(ana, "citations:9", TA, "include")
-        assert refused.status_code == 200 and "found only by other methods" in refused.text
+        assert refused.status_code == 400 and "found only by other methods" in refused.text
         refused = decide(ana, "medline:2", FT, "include")
-        assert refused.status_code == 200 and "not passed" in refused.text
+        assert refused.status_code == 400 and "not passed" in refused.text
         assert decide(ana, "medline:2", TA, "include").status_code == 303
         assert decide(ana, "citations:9", FT, "include").status_code == 303
         bench.look()
