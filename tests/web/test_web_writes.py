@@ -148,6 +148,7 @@ def test_a_consensus_at_title_abstract_is_refused_for_a_record_found_only_by_oth
     try:
         lead = signed_in(create_app(workbench, rank=False), "lea")
         assert 'data-record-id="snowball:0"' not in lead.get("/conflicts").text  # nor offered to settle
+        assert lead.get("/download/agreement.json").json()["conflicts"] == []  # nor counted there
         answer = post(lead, "/consensus", record_id="snowball:0", stage="title_abstract", decision="exclude")
         assert answer.status_code == 400 and "other methods" in answer.text
         assert stored(root)[2] == []

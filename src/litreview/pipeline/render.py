@@ -345,9 +345,9 @@ def render(
     maybe_count = write_csv(outputs["maybe_duplicates"], LINK_COLUMNS, link_table(workspace, MAYBE_DUPLICATE))
     write_csv(outputs["screening"], SCREENING_COLUMNS, screening_rows(decided))
     policy = protocol_policy(protocol)
-    # agreement counts as if every record had a title/abstract stage: the run's own effective
-    # decisions are the same only when no record enters at full text
-    agreement = agreement_report(everything, policy, counted=None if entry else decided)
+    # its conflicts and records awaiting a vote as the run counts them: a record found only by other
+    # methods has no title/abstract stage, so no conflict or wait there
+    agreement = agreement_report(everything, policy, counted=decided)
     write_json(outputs["agreement"], agreement)
     write_json(outputs["prisma"], prisma)
     write_prisma2020_csv(outputs["prisma2020"], prisma, labels)

@@ -659,11 +659,12 @@ class Workbench:
         if name not in LIVE_DOWNLOADS:
             return None
         decisions, policy = self.workspace.decisions(), self.policy()
+        entry = self.screening.state().entry
         if name == "agreement.json":
             import json
 
-            return json.dumps(agreement_report(decisions, policy), indent=2, ensure_ascii=False).encode()
-        entry = self.screening.state().entry
+            report = agreement_report(decisions, policy, effective(decisions, policy, entry))
+            return json.dumps(report, indent=2, ensure_ascii=False).encode()
         if name == "votes.csv":
             titles = {
                 r.record_id: r.title
