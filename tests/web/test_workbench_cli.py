@@ -84,7 +84,7 @@ def test_published_decisions_and_accounts_never_share_a_name(bench, tmp_path, mo
 
     from litreview.config import load_protocol
     from litreview.errors import ConfigError
-    from litreview.pipeline.screening import _kept_decisions, match_decision_files
+    from litreview.pipeline.screening import DecisionFiles, _kept_decisions
     from litreview.screen.commands import POLICY_META
     from litreview.screen.decisions import Policy
     from litreview.store.workspace import Workspace
@@ -110,4 +110,4 @@ def test_published_decisions_and_accounts_never_share_a_name(bench, tmp_path, mo
         pytest.raises(ConfigError, match="'ana' is a workbench account"),
     ):
         protocol = load_protocol(toml)
-        _kept_decisions(ws, protocol, [], match_decision_files(ws, protocol))
+        _kept_decisions(ws, protocol, [], DecisionFiles(ws, protocol).matched())  # the name is refused first

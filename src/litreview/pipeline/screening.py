@@ -170,16 +170,6 @@ class DecisionFiles:
         return out
 
 
-def match_decision_files(workspace: Workspace, protocol: Protocol) -> list[MatchedFile]:
-    """The review folder's decision files matched to the workspace's records (:class:`DecisionFiles`);
-    the records are read only if a file needs them."""
-    files = DecisionFiles(workspace, protocol)
-    if files.needs_records:
-        for record in workspace.records():
-            files.take(record)
-    return files.matched()
-
-
 def _kept_decisions(
     workspace: Workspace, protocol: Protocol, humans: list[Decision], files: list[MatchedFile]
 ) -> list[Decision]:

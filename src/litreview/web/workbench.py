@@ -61,7 +61,6 @@ from litreview.screen.decisions import (
     conflicts,
     effective,
     human_labels,
-    in_conflict,
     is_vote,
     published_agreement,
     validate_rows,
@@ -433,14 +432,6 @@ class Workbench:
                  "votes": [{"reviewer": name, "decision": vote, "reason": by_key[(record_id, stage, name)].reason}
                            for name, vote in sorted(votes.items())]}
                 for record_id, stage, votes in found]  # fmt: skip
-
-    @serialised
-    def in_conflict(self, record_id: str, stage: str) -> bool:
-        """Whether a record is in conflict at ``stage`` by the one rule (what a consensus may settle)."""
-        check_stage(stage)
-        if stage == Stage.TITLE_ABSTRACT and record_id in self.screening.state().entry:
-            return False  # found only by other methods: no title/abstract stage
-        return in_conflict(self._decisions_on(record_id), record_id, stage, self.policy())
 
     @serialised
     def unblinded(self, stage: str) -> bool:
