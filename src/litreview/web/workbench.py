@@ -851,10 +851,8 @@ def words_key(reviewer: str | None) -> str:
 
 
 def _bounded(column: str, value: str) -> None:
-    if len(cleaned(value)) > MAX_VALUE:
-        raise WorkbenchError(
-            f"{column}: {len(cleaned(value)):,} characters; a cell holds at most {MAX_VALUE:,}"
-        )
+    if (length := len(cleaned(value))) > MAX_VALUE:
+        raise WorkbenchError(f"{column}: {length:,} characters; a cell holds at most {MAX_VALUE:,}")
 
 
 def _spec_version(spec: Path) -> tuple:
