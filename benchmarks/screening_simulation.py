@@ -68,6 +68,9 @@ STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened"
 #   C 0.11 x9.8 0.461 0.425 0.065 3/11; pseudo-neg 100 0.480 0.494 0.060 6/11;
 #   svm+chars 0.483 0.528 0.092 6/11 (4 seeds: 0.477 against shipped's 0.478, 6/11; its retrain 2.4x
 #   shipped's); undersample 0.457 0.448 0.008 2/11.
+#   The nearest relevant record's similarity as a second view (a companion report of a study found),
+#   measured 2026-12-07, 2 seeds: svm|nn 0.477 4/11, svm+nn 0.465 5/11, svm|nn late 0.478 6/11,
+#   svm+nn late 0.479 4/11 (shipped 0.483 in the same runs); none is chosen left out.
 # Choosing among all ten on ten reviews and scoring the eleventh gives 0.465: the differences are
 # smaller than the reviews' own noise (one late record on a small review moves WSS@95 by 0.05 or more).
 # In the same run, ASReview 2.2 itself: 0.450 (the "elas u4" candidate, its settings in litreview's
@@ -85,6 +88,11 @@ CANDIDATES = {
     "svm+chars": Settings(models=("svm", "chars")),
     "pseudo-neg 100": Settings(pseudo_negatives=100),  # Cormack and Grossman's BMI (model.Settings)
     "undersample": Settings(undersample=True),  # Wallace et al. 2010, FASTREAD (model.Settings)
+    # the nearest relevant record's similarity as a second view: a companion report of a found study
+    "svm|nn": Settings(models=("svm", "neighbours"), combine="max"),
+    "svm+nn": Settings(models=("svm", "neighbours")),
+    "svm|nn late": Settings(models=("svm", "neighbours"), combine="max", late=True),
+    "svm+nn late": Settings(models=("svm", "neighbours"), late=True),
 }
 # run unless --candidates says otherwise: the anchor and the two that came closest (a full run of all
 # ten, 2 seeds, takes about 40 minutes on two busy cores)

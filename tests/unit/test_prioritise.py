@@ -59,15 +59,46 @@ def test_the_model_learns_from_a_few_decisions():
     [Settings(passes=None), Settings(models=("svm", "logistic")), Settings(models=("svm", "bayes")),
      Settings(models=("logistic",)), Settings(models=("bayes",)), Settings(models=("svm", "chars")),
      Settings(c=0.11, relevant_weight=9.8, max_df=0.95), Settings(pseudo_negatives=100),
-     Settings(undersample=True)],
+     Settings(undersample=True), Settings(models=("svm", "neighbours"), combine="max"),
+     Settings(models=("svm", "neighbours"), late=True)],
     ids=["converged", "svm+logistic", "svm+bayes", "logistic", "bayes", "svm+chars", "elas u4", "pseudo-negatives",
-         "undersample"],
+         "undersample", "svm|nn", "svm+nn late"],
 )  # fmt: skip
 def test_every_model_the_benchmark_chooses_among_learns_from_a_few_decisions(settings):
     texts, labels = corpus()
     known = {labels.index(1): 1, **{i: 0 for i in [j for j in range(len(labels)) if labels[j] == 0][:5]}}
     order = Ranker(texts, settings=settings).order(known)
     assert sum(labels[i] for i in order[:19]) == 19
+
+
+def test_the_neighbour_view_reaches_a_relevant_records_companion_the_svm_ranks_low():
+    """A second report of a study found, worded like the irrelevant records and unlike the other
+    relevant ones, is close to its sibling: the neighbour view ranks it sooner than the SVM does, and
+    joined by "max" it comes as soon as the neighbour view alone has it."""
+    texts, labels = corpus(n_relevant=20, n_other=180, seed=2)
+    sibling = "knee arthroplasty rehabilitation outcomes cohort asthma inhaler adherence"
+    texts = [*texts, sibling, f"{sibling} outcomes"]
+    labels = [*labels, 1, 1]
+    companion = len(texts) - 1
+    relevant = [*[i for i, y in enumerate(labels) if y][:10], companion - 1]  # half the others, the sibling
+    known = {**{i: 1 for i in relevant}, **{i: 0 for i in [j for j, y in enumerate(labels) if not y][:60]}}
+    ranked = {name: Ranker(texts, settings=settings).order(known) for name, settings in {
+        "svm": Settings(), "nn": Settings(models=("neighbours",)),
+        "svm|nn": Settings(models=("svm", "neighbours"), combine="max")}.items()}  # fmt: skip
+    at = {name: order.index(companion) for name, order in ranked.items()}
+    assert at["svm|nn"] <= at["nn"] < at["svm"]  # sooner than the SVM puts it, as soon as the neighbours
+
+
+def test_a_late_second_view_waits_until_the_ranking_is_spent():
+    texts, labels = corpus(n_relevant=20, n_other=180, seed=3)
+    late = Ranker(texts, settings=Settings(models=("svm", "neighbours"), combine="max", late=True))
+    svm = Ranker(texts)
+    relevant = [i for i, y in enumerate(labels) if y]
+    irrelevant = [i for i, y in enumerate(labels) if not y]
+    fresh = {**{i: 1 for i in relevant[:5]}, **{i: 0 for i in irrelevant[:5]}}  # still finding relevant ones
+    assert np.array_equal(late.scores(fresh), svm.scores(fresh))
+    spent = {**{i: 1 for i in relevant}, **{i: 0 for i in irrelevant[:100]}}  # the last 100 picks found none
+    assert not np.array_equal(late.scores(spent), svm.scores(spent))
 
 
 def test_the_title_counts_as_often_as_asked():

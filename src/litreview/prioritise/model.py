@@ -54,8 +54,9 @@ class Settings:
     """What the ranking can be tuned by; the defaults are litreview's. The screening benchmark chooses
     among a few of these with whole reviews left out (benchmarks/screening_simulation.py). None of the
     options below has beaten the defaults there: ELAS u4's settings, convergence, a second model
-    (logistic, naive Bayes, character n-grams), pseudo-negatives and undersampling all came out
-    between 0.457 and 0.483 mean WSS@95 against the defaults' 0.483 on the eleven reviews."""
+    (logistic, naive Bayes, character n-grams, the nearest relevant record), pseudo-negatives and
+    undersampling all came out between 0.457 and 0.483 mean WSS@95 against the defaults' 0.483 on the
+    eleven reviews."""
 
     c: float = C
     # the relevant records' total weight over the irrelevant ones' in a retrain: 1 is class-balanced;
@@ -68,7 +69,9 @@ class Settings:
     titles: int = TITLES  # the title's count in a record's document: callers pass it to document()
     # the classifiers whose scores rank the records: "svm" (linear SVM), "chars" (the same on character
     # n-grams), "logistic" (L2 logistic regression, the learner of Cormack and Grossman's continuous
-    # active learning, SIGIR 2014), "bayes" (multinomial naive Bayes, ASReview 1's default). More than
+    # active learning, SIGIR 2014), "bayes" (multinomial naive Bayes, ASReview 1's default),
+    # "neighbours" (cosine similarity to the most similar relevant record: a study's companion report,
+    # worded unlike the rest, is still close to its sibling). More than
     # one: their scores averaged by rank, a second view that may reach the odd relevant record the SVM
     # ranks last
     models: tuple[str, ...] = ("svm",)
@@ -81,6 +84,12 @@ class Settings:
     # learning for biomedical citation screening", KDD 2010; FASTREAD, Yu, Kraft and Menzies 2018): the
     # boundary is no longer drawn by the near misses, so an odd relevant record scores higher
     undersample: bool = False
+    # how several models' scores are joined: "mean" of their ranks, or "max" (a record comes as soon as
+    # one model ranks it high: the rankings interleaved)
+    combine: str = "mean"
+    # the second and later models join only once the first one's ranking is spent (its latest picks less
+    # often relevant than a random record): the early ranking stays the first model's
+    late: bool = False
 
     def class_weight(self, y: np.ndarray) -> dict[int, float]:
         """Per-class weights giving each class its share of the total (sklearn's "balanced" at 1)."""
@@ -156,10 +165,13 @@ class Ranker:
             )
             train = np.concatenate([train, drawn])
             target = np.concatenate([target, np.zeros(len(drawn), dtype=np.int8)])
-        each = [self.fit(kind, train, target, seed) for kind in self.settings.models]
-        # several models: each one's rank, averaged (their scores are on different scales)
-        scores = each[0] if len(each) == 1 else np.mean([rankdata(s) for s in each], axis=0)
-        if self.blind.any() and not blank_only and self.ranking_spent(y[seen], int(y.sum())):
+        spent = not blank_only and self.ranking_spent(y[seen], int(y.sum()))
+        kinds = self.settings.models if spent or not self.settings.late else self.settings.models[:1]
+        each = [self.fit(kind, train, target, seed) for kind in kinds]
+        # several models: their ranks joined (their scores are on different scales)
+        join = np.max if self.settings.combine == "max" else np.mean
+        scores = each[0] if len(each) == 1 else join([rankdata(s) for s in each], axis=0)
+        if self.blind.any() and spent:
             scores[self.blind] = scores.max() + 1.0
         return scores
 
@@ -173,6 +185,10 @@ class Ranker:
             model.fit(words[rows], target, sample_weight=np.vectorize(weights.get)(target))
             log = model.predict_log_proba(words)
             return log[:, 1] - log[:, 0]
+        if kind == "neighbours":  # rows are L2-normalised TF-IDF: a product is a cosine similarity
+            words = self.matrix[:, : self.matrix.shape[1] - self.evidence.shape[1]]
+            similar = (words @ words[rows[target == 1]].T).toarray()
+            return similar.max(axis=1) if similar.shape[1] else np.zeros(self.size)
         if kind == "logistic":
             weights = self.settings.class_weight(target)
             model = LogisticRegression(  # dual: far quicker with more words than labelled records
