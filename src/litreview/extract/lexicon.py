@@ -4,7 +4,8 @@ regimens, and a finder.
 ``find_drugs`` returns every drug named in a text, in order of appearance, with the span that
 named it; regimen acronyms (FOLFIRI, CAPTEM, SOX...) expand to their components. Short all-capital
 names (EP, SOX, STZ) match only as written, and never inside hyphenated words such as "EP-NEC".
-A drug the list does not name is still found by its INN stem where the file gives stems
+A class term (``generic = true``: "anti-PD-1 antibody") names no drug of its own where a named drug
+of its class stands beside it (:meth:`Lexicon.named`). A drug the list does not name is still found by its INN stem where the file gives stems
 (``[stems]``: ending → class, e.g. "nib" → targeted therapy): a trial the lexicon was not written
 from names agents that did not exist when it was.
 """
@@ -39,6 +40,7 @@ class Lexicon:
     names: dict[str, str]  # lower-cased synonym → canonical (or "regimen:<name>")
     stems: tuple[tuple[str, str], ...] = ()  # (INN stem, class), longest first
     stem_pattern: re.Pattern[str] | None = None
+    generic: frozenset[str] = frozenset()  # class terms ("anti-PD-1 antibody"), not drugs of their own
 
     def find(self, text: str) -> list[Mention]:
         hits: list[tuple[int, int, str]] = []
@@ -63,6 +65,12 @@ class Lexicon:
             else:
                 out.append(Mention(target, start, end, written))
         return out
+
+    def named(self, drugs: list[str]) -> list[str]:
+        """``drugs`` without the class terms whose class a named drug among them already has
+        ("HLX10; anti-PD-1 monoclonal antibody": serplulimab only)."""
+        named = {self.drug_class(d) for d in drugs if d not in self.generic}
+        return [d for d in drugs if d not in self.generic or self.drug_class(d) not in named]
 
     def drug_class(self, drug: str) -> str:
         found = self.classes.get(drug) or self.stem_class(drug)
@@ -97,12 +105,14 @@ def load_lexicon(path: Path) -> Lexicon:
 @lru_cache(maxsize=8)
 def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    classes, sources, names = {}, {}, {}
+    classes, sources, names, generic = {}, {}, {}, set()
     for canonical, entry in data["drugs"].items():
         if entry["class"] not in CLASSES:
             raise ValueError(f"drug lexicon: {canonical} has unknown class {entry['class']!r}")
         classes[canonical] = entry["class"]
         sources[canonical] = entry.get("source", "")
+        if entry.get("generic", False) is True:
+            generic.add(canonical)
         for synonym in {canonical, *entry.get("synonyms", [])}:
             names[_key(synonym)] = canonical
     regimens = {name: tuple(parts) for name, parts in data.get("regimens", {}).items()}
@@ -137,4 +147,6 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if ordered
         else None
     )
-    return Lexicon(classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern)
+    return Lexicon(
+        classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic)
+    )
