@@ -12,7 +12,9 @@ the registry record or of a linked publication). Rules are general: nothing here
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
   immune checkpoint inhibitors) onto the paper's six tables.
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
-  of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored.
+  of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
+  site is read from the criterion that names the disease (each cohort's on its own), else the title
+  and conditions; the line from the criteria before the titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
   its arm (named right after the value, or before it but after the previous value's arm); the
@@ -26,10 +28,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from litreview.extract.lexicon import Lexicon, Mention
 from litreview.extract.links import TrialLink, link_trials, linked_to
-from litreview.extract.spec import ExtractionSpec, Outcome
+from litreview.extract.spec import ExtractionSpec, Outcome, SiteRule
 from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
 from litreview.sources.ctgov import get_path
@@ -163,6 +166,11 @@ def _compound(
     if not entries:
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
         return Cell(), []
+    # a class term beside a named drug of its class ("HLX10; anti-PD-1 antibody") is that drug
+    kept = set(lexicon.named([m.drug for found, _, _ in entries for m in found]))
+    entries = [
+        (f, text, where) for found, text, where in entries if (f := [m for m in found if m.drug in kept])
+    ]
     drugs: list[str] = []
     quotes: list[Quote] = []
     for found, text, where in entries:
@@ -214,6 +222,11 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
                 quotes.append(_span(pub.title, m, f"publication {pub.record_id} title"))
                 evidence.append(quotes[-1].label)
                 break
+    # a pilot study the registry gives no phase of its own (NA, early phase 1), as it often does: its
+    # official title may be the only place that says "pilot"
+    pilot = re.search(r"\bpilot\b", f"{trial.title} {trial.official_title}", re.IGNORECASE)
+    if pilot and all(p == "EARLY_PHASE1" for p in phases):
+        return Cell("Pilot", [*evidence, "briefTitle or officialTitle: pilot"], quotes)
     if not phases:
         return Cell("", [])
     names = [_PHASES[p] for p in phases]
@@ -240,40 +253,86 @@ def _roman(value: str) -> str:
 
 def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
-    scope = bullets[0] if bullets else ""
+    scope = bullets[_site_criterion(bullets, spec)] if bullets else ""
+    whole = scope  # rules marked `whole` read the negated clauses too ("any site except lung")
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = re.sub(r"\([^)]*\)", lambda m: "" if _NEGATED.search(m.group(0)) else m.group(0), scope)
     clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
     text = " ".join(clauses)
-    where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion)"
-    if not text.strip() or (spec.any_site is not None and spec.any_site.search(text)):
+    where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
+    found = None
+    if text.strip():
+        # "any site": only what qualifies the whole criterion ("any origin other than the lung") counts
+        any_site = spec.any_site is not None and spec.any_site.search(text) is not None
+        rules = tuple(r for r in spec.sites if r.whole) if any_site else spec.sites
+        found = _site_labels(text, whole, where, rules)
+    if not found:  # the criterion names no organ: the title and conditions may
         title = " ".join([trial.title, *trial.conditions])
-        text, where = title, "briefTitle and conditions"
-    sites: list[str] = []
-    quotes: list[Quote] = []
-    groups_done: set[str] = set()
-    for rule in spec.sites:
-        if rule.group in groups_done or any(label in sites for label in rule.unless):
-            continue
-        match = rule.pattern.search(text)
-        if match is None or (rule.requires is not None and rule.requires.search(text) is None):
-            continue
-        if rule.group:
-            groups_done.add(rule.group)
-        if rule.label not in sites:
-            sites.append(rule.label)
-            quotes.append(_span(text, match, where))
-        if rule.stop:
-            break
-    if not sites:
+        where = "briefTitle and conditions"
+        found = _site_labels(title, title, where, spec.sites)
+    if not found:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
+    sites, quotes = found
     return Cell(", ".join(sites), [q.label for q in quotes], quotes)
 
 
+# "Cohort A: ...; Cohort B: ...": each cohort names its own site
+_COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2})\b", re.IGNORECASE)
+
+
+def _site_labels(
+    text: str, whole: str, where: str, rules: tuple[SiteRule, ...]
+) -> tuple[list[str], list[Quote]] | None:
+    """The site labels the rules give ``text`` (``whole`` for rules that read negated clauses too), each
+    cohort of a criterion that lists two or more read on its own; None if no rule matches."""
+    marks = [m.start() for m in _COHORT.finditer(text)]
+    bounds = [0, *marks[1:], len(text)] if len(marks) > 1 else [0, len(text)]
+    found: dict[str, Quote] = {}
+    for start, end in pairwise(bounds):
+        part = text[start:end]
+        for label, quote in _segment_sites(part, whole if len(bounds) == 2 else part, where, rules):
+            found.setdefault(label, quote)
+    order = list(dict.fromkeys(rule.label for rule in rules))  # the rules' order, whatever the cohorts'
+    sites = sorted(found, key=order.index)
+    return (sites, [found[s] for s in sites]) if sites else None
+
+
+def _segment_sites(text: str, whole: str, where: str, rules: tuple[SiteRule, ...]) -> list[tuple[str, Quote]]:
+    found: list[tuple[str, Quote]] = []
+    groups_done: set[str] = set()
+    for rule in rules:
+        labels = [label for label, _ in found]
+        if rule.group in groups_done or any(label in labels for label in rule.unless):
+            continue
+        read = whole if rule.whole else text
+        match = rule.pattern.search(read)
+        if match is None or (rule.requires is not None and rule.requires.search(read) is None):
+            continue
+        if rule.group:
+            groups_done.add(rule.group)
+        if rule.label not in labels:
+            found.append((rule.label, _span(read, match, where)))
+        if rule.stop:
+            break
+    return found
+
+
+def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
+    """The inclusion criterion that states the disease: the first naming it or an organ (registries
+    often open with age or consent), else the first."""
+    for i, bullet in enumerate(bullets):
+        if (spec.site_criterion is not None and spec.site_criterion.search(bullet)) or any(
+            rule.pattern.search(bullet) for rule in spec.sites
+        ):
+            return i
+    return 0
+
+
 def _bullets(protocol: dict) -> list[str]:
+    """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)")."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
     inclusion = re.split(r"exclusion criteria", text, flags=re.I)[0]
-    return [b.strip(" *-\t") for b in re.split(r"\n\s*[*\-•]\s+", "\n" + inclusion) if b.strip(" *-\t")][1:] or (
+    return [b.strip(" *-\t") for b in re.split(r"\n\s*(?:[*\-•]|\d{1,2}[.)])\s+", "\n" + inclusion) if b.strip(" *-\t")][1:] or (
         [inclusion.strip()] if inclusion.strip() else [])  # fmt: skip
 
 
@@ -284,8 +343,8 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
     sources = [("protocolSection.eligibilityModule.eligibilityCriteria", " ".join(bullets[1:] or bullets)),
                ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
-    for label, pattern in spec.lines:
-        for where, text in sources:
+    for where, text in sources:  # the criteria state the line more precisely than a title's word does
+        for label, pattern in spec.lines:
             m = pattern.search(text or "")
             if m:
                 quote = _span(text, m, where)

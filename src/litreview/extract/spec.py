@@ -81,11 +81,13 @@ class SiteRuleEntry(Table):
     group: str = ""
     unless: list[str] = Field(default_factory=list)
     stop: bool = False
+    whole: bool = False  # read the criterion with its negated clauses ("any site except lung")
 
 
 class SitesTable(Table):
     fallback: str = ""
     any_site: Pattern | None = None
+    criterion: Pattern | None = None  # how the inclusion criterion that states the disease names it
     rules: list[SiteRuleEntry] = Field(default_factory=list)
 
 
@@ -133,6 +135,7 @@ class SiteRule:
     group: str = ""
     unless: tuple[str, ...] = ()
     stop: bool = False
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ class ExtractionSpec:
     sites: tuple[SiteRule, ...]
     any_site: re.Pattern[str] | None
     site_fallback: str
+    site_criterion: re.Pattern[str] | None
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     line_unknown: str
     outcomes: tuple[Outcome, ...]
@@ -201,11 +205,13 @@ def load_spec(path: Path) -> ExtractionSpec:
                 r.group,
                 tuple(r.unless),
                 r.stop,
+                r.whole,
             )
             for r in sites.rules
         ),
         any_site=re.compile(sites.any_site, re.IGNORECASE) if sites.any_site is not None else None,
         site_fallback=sites.fallback,
+        site_criterion=re.compile(sites.criterion, re.IGNORECASE) if sites.criterion is not None else None,
         lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
         line_unknown=lines.unknown,
         outcomes=tuple(
