@@ -40,6 +40,8 @@ from litreview.sources.ctgov import get_path
 _NEGATED = re.compile(
     r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
 )
+# a phrase saying what is absent, up to the end of its clause
+_ABSENT = re.compile(r"\b(?:with no|without|no evidence of)\b[^,;.()]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -257,15 +259,13 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     whole = scope  # rules marked `whole` read the negated clauses too ("any site except lung")
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = re.sub(r"\([^)]*\)", lambda m: "" if _NEGATED.search(m.group(0)) else m.group(0), scope)
+    scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
     clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
     text = " ".join(clauses)
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
     found = None
     if text.strip():
-        # "any site": only what qualifies the whole criterion ("any origin other than the lung") counts
-        any_site = spec.any_site is not None and spec.any_site.search(text) is not None
-        rules = tuple(r for r in spec.sites if r.whole) if any_site else spec.sites
-        found = _site_labels(text, whole, where, rules)
+        found = _site_labels(text, whole, where, spec.sites, spec.any_site)
     if not found:  # the criterion names no organ: the title and conditions may
         title = " ".join([trial.title, *trial.conditions])
         where = "briefTitle and conditions"
@@ -281,16 +281,19 @@ _COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2})\b", re.IG
 
 
 def _site_labels(
-    text: str, whole: str, where: str, rules: tuple[SiteRule, ...]
+    text: str, whole: str, where: str, rules: tuple[SiteRule, ...], any_site: re.Pattern[str] | None = None
 ) -> tuple[list[str], list[Quote]] | None:
     """The site labels the rules give ``text`` (``whole`` for rules that read negated clauses too), each
-    cohort of a criterion that lists two or more read on its own; None if no rule matches."""
+    cohort of a criterion that lists two or more read on its own; None if no rule matches. A part that
+    says "any site" is read only by the `whole` rules: only what qualifies it ("any origin other than
+    the lung") counts, and a cohort's "any site" does not silence the other cohorts."""
     marks = [m.start() for m in _COHORT.finditer(text)]
     bounds = [0, *marks[1:], len(text)] if len(marks) > 1 else [0, len(text)]
     found: dict[str, Quote] = {}
     for start, end in pairwise(bounds):
         part = text[start:end]
-        for label, quote in _segment_sites(part, whole if len(bounds) == 2 else part, where, rules):
+        read = tuple(r for r in rules if r.whole) if any_site is not None and any_site.search(part) else rules
+        for label, quote in _segment_sites(part, whole if len(bounds) == 2 else part, where, read):
             found.setdefault(label, quote)
     order = list(dict.fromkeys(rule.label for rule in rules))  # the rules' order, whatever the cohorts'
     sites = sorted(found, key=order.index)
@@ -328,12 +331,25 @@ def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
     return 0
 
 
+_BULLET = re.compile(r"\n([ \t]*)(?:[*\-•]|\d{1,2}[.)])[ \t]+")
+
+
 def _bullets(protocol: dict) -> list[str]:
-    """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)")."""
+    """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)"); a criterion's
+    indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
-    inclusion = re.split(r"exclusion criteria", text, flags=re.I)[0]
-    return [b.strip(" *-\t") for b in re.split(r"\n\s*(?:[*\-•]|\d{1,2}[.)])\s+", "\n" + inclusion) if b.strip(" *-\t")][1:] or (
-        [inclusion.strip()] if inclusion.strip() else [])  # fmt: skip
+    inclusion = "\n" + re.split(r"exclusion criteria", text, flags=re.I)[0]
+    marks = list(_BULLET.finditer(inclusion))
+    if not marks:
+        return [inclusion.strip()] if inclusion.strip() else []
+    top = min(len(m.group(1).expandtabs(4)) for m in marks)
+    starts = [m for m in marks if len(m.group(1).expandtabs(4)) == top]
+    ends = [m.start() for m in starts[1:]] + [len(inclusion)]
+    bullets = [
+        _BULLET.sub(" ", inclusion[m.end() : end]).strip(" *-\t\n")
+        for m, end in zip(starts, ends, strict=True)
+    ]
+    return [b for b in bullets if b]
 
 
 # -- line of treatment --------------------------------------------------------------------------
@@ -341,7 +357,12 @@ def _bullets(protocol: dict) -> list[str]:
 
 def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
-    sources = [("protocolSection.eligibilityModule.eligibilityCriteria", " ".join(bullets[1:] or bullets)),
+    # the criteria other than the one stating the disease (whose "recurrent" or "metastatic" describes
+    # the disease, not prior therapy), then that one, then the titles
+    disease = _site_criterion(bullets, spec) if bullets else 0
+    others = " ".join(b for i, b in enumerate(bullets) if i != disease)
+    where = "protocolSection.eligibilityModule.eligibilityCriteria"
+    sources = [(where, others or " ".join(bullets)), (where, bullets[disease] if others else ""),
                ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
     for where, text in sources:  # the criteria state the line more precisely than a title's word does
         for label, pattern in spec.lines:
