@@ -233,7 +233,8 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
         return Cell("", [])
     names = [_PHASES[p] for p in phases]
     label = "/".join(dict.fromkeys(names))
-    if re.search(r"\bphase\s*(?:2a|IIa)\b", text, re.IGNORECASE) and label.endswith("II"):
+    # "phase IIa", and "phase 1/2a" where the registry lists phases 1 and 2
+    if re.search(r"\bphase\s*(?:(?:1|I)\s*/\s*)?(?:2a|IIa)\b", text, re.IGNORECASE) and label.endswith("II"):
         label += "a"
         evidence.append("text: phase IIa")
     elif re.search(r"\bphase\s*(?:1b|Ib)\b", text, re.IGNORECASE) and label == "I":
@@ -265,7 +266,7 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
     found = None
     if text.strip():
-        found = _site_labels(text, whole, where, spec.sites, spec.any_site)
+        found = _site_labels(text, whole, where, spec.sites, spec.any_site, spec.site_fallback)
     if not found:  # the criterion names no organ: the title and conditions may
         title = " ".join([trial.title, *trial.conditions])
         where = "briefTitle and conditions"
@@ -278,24 +279,48 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
 
 # "Cohort A: ...; Cohort B: ...": each cohort names its own site
 _COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2})\b", re.IGNORECASE)
+# "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
+_DISJUNCT = re.compile(r",\s*or\s+", re.IGNORECASE)
 
 
 def _site_labels(
-    text: str, whole: str, where: str, rules: tuple[SiteRule, ...], any_site: re.Pattern[str] | None = None
+    text: str,
+    whole: str,
+    where: str,
+    rules: tuple[SiteRule, ...],
+    any_site: re.Pattern[str] | None = None,
+    any_label: str = "",
 ) -> tuple[list[str], list[Quote]] | None:
     """The site labels the rules give ``text`` (``whole`` for rules that read negated clauses too), each
     cohort of a criterion that lists two or more read on its own; None if no rule matches. A part that
     says "any site" is read only by the `whole` rules: only what qualifies it ("any origin other than
-    the lung") counts, and a cohort's "any site" does not silence the other cohorts."""
+    the lung") counts, and a cohort's "any site" does not silence the other cohorts. A part that
+    admits another disease beside one of any site (", or ...") reads each on its own; the any-site one
+    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction)."""
     marks = [m.start() for m in _COHORT.finditer(text)]
     bounds = [0, *marks[1:], len(text)] if len(marks) > 1 else [0, len(text)]
+    whole_rules = tuple(r for r in rules if r.whole)
     found: dict[str, Quote] = {}
+    unlabelled: Quote | None = None  # an any-site disjunct no whole rule labelled
     for start, end in pairwise(bounds):
         part = text[start:end]
-        read = tuple(r for r in rules if r.whole) if any_site is not None and any_site.search(part) else rules
-        for label, quote in _segment_sites(part, whole if len(bounds) == 2 else part, where, read):
-            found.setdefault(label, quote)
-    order = list(dict.fromkeys(rule.label for rule in rules))  # the rules' order, whatever the cohorts'
+        if any_site is None or not any_site.search(part):
+            pieces = [(part, whole if len(bounds) == 2 else part, rules)]
+        elif len(disjuncts := _DISJUNCT.split(part)) == 1:
+            pieces = [(part, whole if len(bounds) == 2 else part, whole_rules)]
+        else:
+            pieces = [(d, d, whole_rules if any_site.search(d) else rules) for d in disjuncts]
+        for piece, piece_whole, read in pieces:
+            labels = _segment_sites(piece, piece_whole, where, read)
+            for label, quote in labels:
+                found.setdefault(label, quote)
+            said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
+            if said and not labels and unlabelled is None:
+                unlabelled = _span(piece, said, where)
+    if found and unlabelled is not None and any_label:
+        found.setdefault(any_label, unlabelled)
+    # the rules' order, whatever the cohorts'; the any-site label last
+    order = [*dict.fromkeys(rule.label for rule in rules), any_label]
     sites = sorted(found, key=order.index)
     return (sites, [found[s] for s in sites]) if sites else None
 
