@@ -30,7 +30,9 @@ def test_normalisation():
         == "dynamics of hpv16 load"
     )
     assert normalise_title("β-Catenin in NEC") == "beta catenin in nec"
-    assert normalise_authors(["Zuber, J.", "Le Quintrec, M", "et al."]) == ("zuber", "lequintrec")
+    # a surname's particle left out: "Le Quintrec, M" (Scopus) = "Le Quintrec M" (MEDLINE) = "Quintrec, M. Le"
+    assert normalise_authors(["Zuber, J.", "Le Quintrec, M", "et al."]) == ("zuber", "quintrec")
+    assert normalise_authors(["Le Quintrec M"]) == normalise_authors(["Quintrec, M. Le"]) == ("quintrec",)
     assert page_range("S417-S429") == ("417", "429") and page_range("123-9") == ("123", "129")
     assert page_range("Suppl-29") == ("", "29") and page_range("e12724") == ("e12724", "e12724")
     assert not pages_conflict(page_range("487-488"), page_range("488"))

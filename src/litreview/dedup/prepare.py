@@ -3,6 +3,7 @@ and the link kinds and limits the linking shares."""
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 import unicodedata
@@ -16,7 +17,9 @@ from litreview.identifiers import (
 )
 from litreview.records import Citation, Record
 
-_TAGS = re.compile(r"<[^>]+>")
+# Markup: a tag name right after "<" ("<i>", "</sup>", "<span class=...>"); a comparison sign in a title
+# ("<30 and >100 x 10(9)/L", "<or=65 years") is no tag, and text between two of them is title.
+_TAGS = re.compile(r"</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>")
 
 
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
@@ -26,7 +29,15 @@ _TRAILING_BRACKETS = re.compile(r"\s*[\[(][^\])]*[\])]\s*\.?\s*$")
 
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "μ": "mu",
-          "ω": "omega", "τ": "tau", "ε": "epsilon"}  # fmt: skip
+          "ω": "omega", "τ": "tau", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota",
+          "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "υ": "upsilon", "φ": "phi",
+          "χ": "chi", "ψ": "psi", "µ": "mu", "Δ": "delta", "Γ": "gamma", "Θ": "theta", "Λ": "lambda",
+          "Σ": "sigma", "Φ": "phi", "Ψ": "psi", "Ω": "omega"}  # fmt: skip
+# Letters Unicode does not decompose into a base letter and an accent: NFKD would drop them
+# ("Sørensen" -> "Srensen", "Strauß" -> "Strau"), where other exports transliterate them.
+_LETTERS = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
+            "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ı": "i"}  # fmt: skip
+_FOLD = str.maketrans({**_GREEK, **_LETTERS})
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -122,12 +133,19 @@ def _load_generic_titles() -> frozenset[str]:
 def ascii_fold(text: str) -> str:
     if text.isascii():  # most text: nothing to fold
         return text
-    text = "".join(_GREEK.get(ch, ch) for ch in text)
+    text = text.translate(_FOLD)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def without_markup(title: str) -> str:
+    """A title's text: HTML entities as their characters ("&lt;30" as "<30", one export's "&amp;" as
+    another's "&"), tags removed."""
+    text = html.unescape(title) if "&" in (title or "") else title or ""
+    return _TAGS.sub(" ", text) if "<" in text else text
+
+
 def normalise_title(title: str) -> str:
-    text = _TAGS.sub(" ", title or "").strip()
+    text = without_markup(title).strip()
     if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
         text = text[1:].replace("]", " ", 1)
     without_notes = _BRACKETED.sub(" ", text)  # "[Review]", "[33 refs]", "[Erratum appears in ...]"
@@ -145,21 +163,44 @@ def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
         author = ascii_fold(author).strip()
         if not author or author.lower().startswith("et al") or _NO_AUTHOR.match(author):
             continue
-        last = (
-            author.split(",")[0]
-            if "," in author
-            else author.split()[0]
-            if len(author.split()) > 1 and len(author.split()[-1]) <= 3
-            else author.split()[-1]
-        )
-        key = _NON_ALNUM.sub("", last.lower())
+        key = surname_key(author)
         if key:
             out.append(sys.intern(key))  # names recur across records: one string each, not one per record
     return tuple(out)  # fmt: skip
 
 
+# Words that begin a surname in one export and follow the initials, or are left out, in another
+# ("van der Berg, A." / "Berg AV"; "da Silva JB" / "Silva, J. B. da").
+_PARTICLES = frozenset(
+    ["van", "von", "der", "den", "de", "del", "della", "da", "das", "do", "dos", "du", "di", "le", "la", "ter",
+     "ten", "vom", "zu"]
+)  # fmt: skip
+
+
+def surname_key(author: str) -> str:
+    """The surname of a name as every export can agree on it: "Surname, Given" or "Surname Initials"
+    (MEDLINE: all words before the initials, "Sberro Soussan R" = "Sberro-Soussan, R."), else the last
+    word ("A. van der Berg"); leading particles left out; umlauts as one letter ("Mueller" = "Müller")."""
+    words = author.split(",")[0].split() if "," in author else author.split()
+    if "," not in author and len(words) > 1:
+        if len(words[-1]) <= 3:  # "Smith JA", "van der Berg A", "Li Bo": the initials end the name
+            while len(words) > 1 and len(words[-1]) <= 3:
+                words = words[:-1]
+        else:
+            words = words[-1:]
+    while len(words) > 1 and words[0].lower() in _PARTICLES:
+        words = words[1:]
+    key = _NON_ALNUM.sub("", " ".join(words).lower())
+    return _UMLAUT.sub(r"\1\2", key) if "e" in key else key
+
+
+# "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
+_UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
+
+
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split()
+    # British and American spellings as one ("Paediatr Haematol" = "Pediatric Hematology")
+    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower().replace("ae", "e").replace("oe", "e")).split()
     return tuple(sys.intern(t) for t in words if t not in _STOP)  # one string per word, as for names
 
 
@@ -207,15 +248,85 @@ def issue_value(issue: str) -> str:
     return ("s" if supplement else "") + (number.group(0).lstrip("0") or "0")
 
 
+_UNITS = {
+    word: n
+    for n, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"],
+        start=1,
+    )
+}  # fmt: skip
+_TENS = {
+    word: 10 * n
+    for n, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
+    )
+}
+_ROMAN = {
+    word: n
+    for n, word in enumerate(
+        ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"], start=1
+    )
+}
+# Words a number follows ("phase II", "type 2", "part III"): there a Roman numeral is a number, elsewhere
+# it may be a word ("IV iron" is intravenous, "factor V" a name).
+_NUMBERED = frozenset(
+    ["type", "phase", "part", "stage", "grade", "class", "step", "level", "series", "trial", "study", "cohort",
+     "group", "category", "degree", "chapter", "section", "volume", "tier"]
+)  # fmt: skip
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join([*_UNITS, *_TENS, *_ROMAN]) + r")\b")
+
+
+def title_numbers(norm: str) -> list[str]:
+    """The numbers of a normalised title in order, however written: digit runs wherever they stand
+    ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000"), number words ("three-year" = "3-year",
+    "twenty-four" = "24") and Roman numerals after a word that numbers ("phase II" = "phase 2")."""
+    text = re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)
+    if not _NUMBER_WORD.search(text):  # most titles: digit runs only
+        return re.findall(r"\d+", text)
+    words = text.split()
+    out: list[str] = []
+    previous = ""
+    for i, word in enumerate(words):
+        if word in _TENS:
+            unit = _UNITS.get(words[i + 1], 0) if i + 1 < len(words) else 0
+            out.append(str(_TENS[word] + (unit if unit < 10 else 0)))
+        elif word in _UNITS and not (previous in _TENS and _UNITS[word] < 10):
+            out.append(str(_UNITS[word]))
+        elif word in _ROMAN and previous in _NUMBERED:
+            out.append(str(_ROMAN[word]))
+        elif any(ch.isdigit() for ch in word):
+            out.extend(re.findall(r"\d+", word))
+        previous = word
+    return out
+
+
 def real_year(year: int | None) -> int | None:
     """A year a publication can bear, else None (an export's 0, 1 or 9999)."""
     return year if year is not None and 1000 <= year <= 2200 else None
 
 
+_PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
+# where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
+_NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
+
+
+def _page_text(pages: str) -> str:
+    """The first page range as written, lower-cased: quotes an export put round the field, bracketed
+    notes ("A1234 [Poster #G123]") and the further ranges of an article printed in parts left out;
+    a field that is all one bracket ("[E1234]") is its content."""
+    text = (pages or "").strip().strip("\"'").strip().lower()
+    if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
+        text = text[1:-1].strip()
+    elif "[" in text or "(" in text:
+        text = _PAGE_NOTE.sub("", text).strip() or text
+    return _NEXT_RANGE.split(text, maxsplit=1)[0].strip() if text[:1].isalnum() else text
+
+
 def page_range(pages: str) -> tuple[str, str]:
     """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
     "t-8"). Electronic locators ("e12724") keep their letter so they never compare with pages."""
-    text = (pages or "").strip().lower()
+    text = _page_text(pages)
     if not text or _DATE_PAGES.fullmatch(text):
         return "", ""
     if re.fullmatch(r"[a-z]\d+", text) and not text.startswith("s"):  # e-locators, article numbers
@@ -270,13 +381,12 @@ def prepare(record: Record) -> Prepared:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
         first_words = ""
     norm = normalise_title(title)
-    bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", _TAGS.sub(" ", title))
+    bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE)) or _NONE
-    # digit runs wherever they stand ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000")
-    numbers = frozenset(re.findall(r"\d+", re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm))) or _NONE
+    numbers = frozenset(title_numbers(norm)) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     locator = (
-        re.split(r"\s*[-–]\s*", record.pages.strip().lower(), maxsplit=1)[0]
+        re.split(r"\s*[-–]\s*", _page_text(record.pages), maxsplit=1)[0]
         if isinstance(record, Citation) and any(span)
         else ""
     )
@@ -316,7 +426,7 @@ def alternative_title(title: str, normalised: str) -> str:
     after its translation ("Effects of ... [Wirkung von ...]", or in parentheses at the end), or a
     translation after the original;
     normalised, '' when there is none (notes about the record are no title)."""
-    text = _TAGS.sub(" ", title or "").strip()
+    text = without_markup(title).strip()
     if text.startswith("["):  # "[Translated title]. [German]": the bracket is the title itself
         return ""
     inner = [m.group(0)[1:-1] for m in _BRACKETED.finditer(text)]

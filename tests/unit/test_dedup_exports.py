@@ -1,0 +1,142 @@
+"""One article as different databases render it: surname particles and transliterations, comparison
+signs and HTML entities in titles, numbers written as words, Roman numerals or with a superscript
+lost, journal names as acronyms, contractions or without spaces, pages quoted or in several ranges,
+the year off by one. Linked as bib-dedupe links them; the distinct records each rendering could be
+confused with stay apart (records built for each class, not copied from labelled sets).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from litreview.dedup.cluster import link_fuzzy
+from litreview.dedup.prepare import normalise_authors, normalise_title, page_range, prepare
+from litreview.dedup.rules import compare
+from litreview.records import Citation
+
+TITLE = "Rituximab in adults with refractory immune thrombocytopenia: a multicentre randomised trial"
+ARTICLE = dict(journal="British Journal of Haematology", year=2015, volume="170", issue="3")
+
+
+def cite(source, i, title=TITLE, **kw):
+    return Citation(record_id=f"{source}:{i}", source=source, native_id=str(i), title=title, **kw)
+
+
+def linked(records, a, b):
+    rep = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
+    return rep.get(a, a) == rep.get(b, b)
+
+
+# -- authors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("medline", "scopus"),
+    [
+        ("van der Berg A", "Van der Berg, A."),  # MEDLINE's "Surname Initials" with a particle
+        ("da Silva JB", "Da Silva, J. B."),
+        ("Berg AV", "van den Berg, A."),  # one database files the particle after the initials
+        ("Sberro Soussan R", "Sberro-Soussan, R."),  # a compound surname without its hyphen
+        ("Strauss J", "Strauß, J."),  # letters Unicode does not decompose
+        ("Sorensen J", "Sørensen, J."),
+        ("Mueller J", "Müller, J."),  # an umlaut transliterated
+    ],
+)
+def test_one_first_author_however_a_database_writes_the_surname(medline, scopus):
+    assert normalise_authors([medline]) == normalise_authors([scopus])
+    # one author, no pages on one record: the first author is what agrees beside the title
+    a = cite("medline", 1, authors=(medline,), **ARTICLE)
+    b = cite("scopus", 2, authors=(scopus,), pages="345-352", **ARTICLE)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+def test_a_particle_or_short_name_is_not_taken_for_the_surname():
+    # "Smith JA" and "Li Bo" keep their first word; different surnames stay different
+    assert normalise_authors(["Smith JA"]) == ("smith",)
+    assert normalise_authors(["Li Bo"]) == ("li",)
+    assert normalise_authors(["van der Berg A"]) != normalise_authors(["van der Meer A"])
+    a = cite("medline", 1, authors=("van der Berg A",), **ARTICLE)
+    b = cite("scopus", 2, authors=("van der Meer, A.",), pages="345-352", **ARTICLE)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+
+
+# -- titles ---------------------------------------------------------------------------------------
+
+
+def test_comparison_signs_are_no_markup_and_entities_are_their_characters():
+    raw = "Platelet counts <30 and >100 x 10(9)/L in adults with immune thrombocytopenia"
+    escaped = "Platelet counts &lt;30 and &gt;100 x 10(9)/L in adults with immune thrombocytopenia"
+    assert normalise_title(raw) == normalise_title(escaped)
+    assert "30" in normalise_title(raw)
+    # real markup still goes
+    assert normalise_title("TNF-<i>alpha</i> in <sup>18</sup>F-FDG") == "tnf alpha in 18 f fdg"
+    a = cite("pubmed", 1, raw, authors=("Smith, J. A.",), **ARTICLE)
+    b = cite("embase", 2, escaped, authors=("Smith, J. A.",), pages="345-352", **ARTICLE)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Three-year outcomes of rituximab in 120 adults", "3-year outcomes of rituximab in 120 adults"),
+        ("Twenty-four-hour platelet counts after rituximab in 120 adults",
+         "24-hour platelet counts after rituximab in 120 adults"),
+        ("A phase II trial of rituximab in 120 adults", "A phase 2 trial of rituximab in 120 adults"),
+    ],
+)  # fmt: skip
+def test_one_number_written_another_way_is_no_other_number(one, other):
+    tail = " with refractory immune thrombocytopenia"
+    a = cite("medline", 1, one + tail, authors=("Smith, J. A.",), **ARTICLE)
+    b = cite("embase", 2, other + tail, authors=("Smith, J. A.",), pages="345-352", **ARTICLE)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("One-year outcomes of rituximab in adults", "Two-year outcomes of rituximab in adults"),
+        ("Rituximab in adults: part II", "Rituximab in adults: part III"),
+        ("A phase I trial of rituximab in adults", "A phase II trial of rituximab in adults"),
+    ],
+)
+def test_numbers_in_words_or_numerals_still_tell_reports_apart(one, other):
+    tail = " with refractory immune thrombocytopenia"
+    a = cite("medline", 1, one + tail, authors=("Smith, J. A.",), **ARTICLE)
+    b = cite("embase", 2, other + tail, authors=("Smith, J. A.",), **ARTICLE)
+    assert compare(prepare(a), prepare(b))[2].startswith("different numbers")
+
+
+def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
+    # "IV iron" is intravenous, not four: it never keeps an article from its other rendering
+    assert prepare(cite("x", 1, "IV iron in 120 adults")).numbers == {"120"}
+    assert prepare(cite("x", 1, "Stage IV disease in 120 adults")).numbers == {"4", "120"}
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pages", "span"),
+    [
+        ('"233-8, 230-5, 246-51"', ("233", "238")),  # quoted by the export, an article in three parts
+        ("233-238+230-235+246-251", ("233", "238")),
+        ("1012-9; discussion 1020-1", ("1012", "1019")),
+        ("[E1234]", ("e1234", "e1234")),
+        ("A1234 [Poster #G123]", ("a1234", "a1234")),
+    ],
+)
+def test_pages_an_export_quoted_annotated_or_gave_in_several_ranges(pages, span):
+    assert page_range(pages) == span
+
+
+def test_an_article_printed_in_parts_is_one_article_however_its_pages_are_listed():
+    place = dict(
+        journal="Arquivos Brasileiros de Cardiologia", year=2010, volume="94", authors=("Ferreira, G. M.",)
+    )
+    a = cite("embase", 1, "Incentive spirometry with expiratory positive airway pressure after revascularization",
+             pages="233-238+230-235+246-251", **place)  # fmt: skip
+    # the translated title in brackets, the original after it: the titles agree only in part
+    b = cite("medline", 2, "[Incentive spirometry with expiratory positive airway pressure after revascularization] "
+             "TO: Espirometria incentivada con presion positiva espiratoria despues de revascularizacion",
+             pages='"233-8, 230-5, 246-51"', **place)  # fmt: skip
+    assert linked([a, b], "embase:1", "medline:2")
