@@ -11,7 +11,7 @@ import pytest
 
 from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import normalise_authors, normalise_title, page_range, prepare
-from litreview.dedup.rules import compare
+from litreview.dedup.rules import _journal_compatible, compare
 from litreview.records import Citation
 
 TITLE = "Rituximab in adults with refractory immune thrombocytopenia: a multicentre randomised trial"
@@ -78,6 +78,7 @@ def test_comparison_signs_are_no_markup_and_entities_are_their_characters():
 @pytest.mark.parametrize(
     ("one", "other"),
     [
+        ("Platelet count below 30 x 10(9)/L in 120 adults", "Platelet count below 30 x 109/L in 120 adults"),
         ("Three-year outcomes of rituximab in 120 adults", "3-year outcomes of rituximab in 120 adults"),
         ("Twenty-four-hour platelet counts after rituximab in 120 adults",
          "24-hour platelet counts after rituximab in 120 adults"),
@@ -112,7 +113,85 @@ def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
     assert prepare(cite("x", 1, "Stage IV disease in 120 adults")).numbers == {"4", "120"}
 
 
-# -- pages ----------------------------------------------------------------------------------------
+# -- journals -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [
+        ("BMJ", "British Medical Journal"),
+        ("JAMA", "Journal of the American Medical Association"),
+        ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the United States of America"),
+        ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),
+        ("Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift"),
+        ("J Paediatr Haematol Oncol", "Journal of Pediatric Hematology/Oncology"),
+        ("Jthoraccardiovascsurg", "Journal of Thoracic & Cardiovascular Surgery"),
+    ],
+)  # fmt: skip
+def test_a_journal_name_abbreviated_by_acronym_contraction_or_spelling_is_one_journal(short, full):
+    a = cite("medline", 1, authors=("Smith, J. A.",), **{**ARTICLE, "journal": short})
+    b = cite("embase", 2, authors=("Smith, J. A.",), pages="345-352", **{**ARTICLE, "journal": full})
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("BMJ", "Blood"),
+        ("JAMA", "Journal of the American College of Cardiology"),
+        ("Ann Hematol", "Annals of Neurology"),
+        ("Natl Med J India", "Nature Medicine"),
+        ("Jthoraconcol", "Journal of Thoracic and Cardiovascular Surgery"),
+    ],
+)
+def test_other_journals_stay_other_journals(one, other):
+    assert not _journal_compatible(prepare(cite("x", 1, journal=one)).journal,
+                                   prepare(cite("x", 2, journal=other)).journal)  # fmt: skip
+
+
+# -- the place ------------------------------------------------------------------------------------
+
+PLACE = dict(year=1989, volume="37", pages="477-480", authors=("Regnard, J. F.", "Libert, J. M."))
+
+
+def test_the_place_and_first_author_identify_an_article_whatever_its_journal_is_called():
+    # a national journal under its own name and its English one, the title with a subtitle added
+    national, english = "Revista Brasileira de Fisioterapia", "Brazilian Journal of Physical Therapy"
+    a = cite("medline", 1, "Antibiotic prophylaxis in thoracic surgery", journal=national, **PLACE)
+    b = cite("embase", 2, "Antibiotic prophylaxis in thoracic surgery: a controlled study", journal=english,
+             **PLACE)  # fmt: skip
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # the English title with the original appended ("...; Profilaxia antibiotica ...")
+    appended = cite("lilacs", 5, a.title + "; Profilaxia antibiotica e antisseptica em cirurgia toracica: estudo",
+                    journal=english, **PLACE)  # fmt: skip
+    assert compare(prepare(a), prepare(appended))[0] == "duplicate"
+    # another first page, or another first author, and the journal names keep them apart again
+    moved = cite("embase", 3, b.title, journal=english, **{**PLACE, "pages": "481-484"})
+    assert compare(prepare(a), prepare(moved))[0] != "duplicate"
+    other = cite("embase", 4, b.title, journal=english, **{**PLACE, "authors": ("Libert, J. M.",)})
+    assert compare(prepare(a), prepare(other))[0] != "duplicate"
+
+
+def test_a_number_typo_in_the_title_at_one_place_is_one_article():
+    place = dict(journal="International Journal of Gynecological Cancer", **PLACE)
+    a = cite("embase", 1, "p6INK4a expression does not predict the outcome of CIN grade 2", **place)
+    b = cite("medline", 2, "p16(INK4a) expression does not predict the outcome of CIN grade 2", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # without the page span, a different number is another article
+    c = cite("medline", 3, b.title, **{**place, "pages": ""})
+    assert compare(prepare(a), prepare(c))[2].startswith("different numbers")
+
+
+def test_an_epub_year_beside_the_print_year_links_on_the_same_page_span():
+    a = cite("medline", 1, authors=("Smith, J. A.",), pages="345-352", journal="Br J Haematol", year=2014)
+    b = cite("embase", 2, authors=("Smith, J. A.",), pages="345-352", journal="British Journal of Haematology",
+             year=2015)  # fmt: skip
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # a single page is no span: an abstract the year before at the same page number is asked about
+    c = cite("embase", 3, authors=("Smith, J. A.",), pages="345", journal="British Journal of Haematology",
+             year=2015)  # fmt: skip
+    d = cite("medline", 4, authors=("Smith, J. A.",), pages="345", journal="Br J Haematol", year=2014)
+    assert compare(prepare(c), prepare(d))[0] != "duplicate"
 
 
 @pytest.mark.parametrize(
@@ -140,3 +219,22 @@ def test_an_article_printed_in_parts_is_one_article_however_its_pages_are_listed
              "TO: Espirometria incentivada con presion positiva espiratoria despues de revascularizacion",
              pages='"233-8, 230-5, 246-51"', **place)  # fmt: skip
     assert linked([a, b], "embase:1", "medline:2")
+
+
+def test_one_digit_more_is_a_typo_only_at_one_place_and_another_number_never():
+    place = dict(journal="International Journal of Gynecological Cancer", **PLACE)
+    a = cite("embase", 1, "Cytology and HPV testing at 3 years: part 1", **place)
+    b = cite("medline", 2, "Cytology and HPV testing at 3 years: part 2", **place)
+    assert compare(prepare(a), prepare(b))[2].startswith("different numbers")
+
+
+def test_a_reworded_title_followed_by_its_original_links_at_one_place_by_one_first_author():
+    english = "Antibiotic and antiseptic prophylaxis in thoracic surgery. Controlled study"
+    both = ("Antibiotic and antiseptic prophylaxis in thoracic surgery. A randomized study. <ORIGINAL> "
+            "PROPHYLAXIE ANTIBIOTIQUE ET ANTISEPTIQUE EN CHIRURGIE THORACIQUE. ETUDE CONTROLEE")  # fmt: skip
+    a = cite("medline", 1, english, journal="Pathologie Biologie", **PLACE)
+    b = cite("embase", 2, both, journal="Pathol Biol", **PLACE)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # the same opening elsewhere in the journal is another article
+    c = cite("embase", 3, both, journal="Pathol Biol", **{**PLACE, "pages": "481-484"})
+    assert compare(prepare(a), prepare(c))[0] != "duplicate"

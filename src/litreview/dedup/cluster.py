@@ -5,10 +5,12 @@ title word initials, first author + year, year + first page). A pair is linked o
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
-(parts of a series, phases), a conference abstract against a full paper (those go to "maybe").
+(parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"), a
+conference abstract against a full paper (those go to "maybe").
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
-multi-page span by the same first author.
+multi-page span by the same first author, whatever each export calls the journal there and though
+one dropped a digit from a number in the title.
 A guard fires only on two real values (a volume "1)" left over from an issue, pages a spreadsheet
 made dates, "Anonymous" are none), and a missing field is no evidence: a title link needs one other
 field agreeing on both records.

@@ -18,6 +18,7 @@ from litreview.dedup.prepare import (
     Prepared,
     _content_words,
     pages_conflict,
+    title_numbers,
 )
 
 
@@ -33,9 +34,33 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different volumes"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
-    if a.numbers and b.numbers and a.numbers != b.numbers:
+    if a.numbers and b.numbers and a.numbers != b.numbers and not _same_digits(a, b):
         return "different numbers in the titles (series parts, phases, years)"
     return ""
+
+
+def _same_digits(a: Prepared, b: Prepared) -> bool:
+    """The same digits in the same order, split differently: a superscript one export lost
+    ("10(9)/L" / "109/L"); or, for one article by its place, one digit dropped from one number
+    ("p6INK4a" / "p16INK4a"), where another number ("part 1" / "part 2") is another article."""
+    x, y = title_numbers(a.title), title_numbers(b.title)
+    if "".join(x) == "".join(y):
+        return True
+    if len(x) != len(y) or not _one_article(a, b):
+        return False
+    differ = [(m, n) for m, n in zip(x, y, strict=True) if m != n]
+    return len(differ) == 1 and _one_digit_more(*differ[0])
+
+
+def _one_digit_more(m: str, n: str) -> bool:
+    short, long = sorted((m, n), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _one_article(a: Prepared, b: Prepared) -> bool:
+    """Same year, volume and multi-page span, same first author: one article, whatever else its
+    renderings disagree on (a journal name translated or run together, a digit mistyped in the title)."""
+    return _one_article_place(a, b) and same_first_author(a, b)
 
 
 def volumes_conflict(a: Prepared, b: Prepared) -> bool:
@@ -47,24 +72,62 @@ def volumes_conflict(a: Prepared, b: Prepared) -> bool:
 
 
 def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether one journal name abbreviates the other: each word of the shorter name starts like a
-    word of the longer one, in order ("mol immunol" ~ "molecular immunology")."""
+    """Whether one journal name abbreviates the other: each word of the shorter name abbreviates a
+    word of the longer one, in order ("mol immunol" ~ "molecular immunology", "natl" ~ "national"),
+    or runs several together ("bmj" ~ "british medical journal", "jthoraccardiovascsurg")."""
     if not a or not b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     position = 0
     for word in short:
-        while position < len(long) and not _abbreviates(word, long[position]):
+        while position < len(long):
+            if _abbreviates(word, long[position]):
+                position += 1
+                break
+            end = _run_together(word, long, position)
+            if end:
+                position = end
+                break
             position += 1
-        if position == len(long):
+        else:
             return False
-        position += 1
     return True
 
 
 def _abbreviates(x: str, y: str) -> bool:
     k = min(len(x), len(y), 4)
-    return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
+    return (x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])) or _contracts(x, y)
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _contracts(x: str, y: str) -> bool:
+    """x is y with letters left out, the way ISO 4 contracts a word ("natl" national, "jpn" japanese,
+    "dtsch" deutsche, "hlth" health): same first letter, the rest in order, no vowel after the first
+    two letters (and none after the first in three letters: "res" is no contraction of "reviews")."""
+    if not 3 <= len(x) < len(y) or x[0] != y[0] or not x.isalpha() or _VOWELS & set(x[2:]):
+        return False
+    if len(x) == 3 and x[1] in _VOWELS:
+        return False
+    rest = iter(y[1:])
+    return all(ch in rest for ch in x[1:])
+
+
+def _run_together(word: str, long: tuple[str, ...], start: int) -> int:
+    """Where a name written as one word ends in the other name's words: the word is the starts of two or
+    more words from ``start`` on, run together ("bmj" british medical journal, "jthoraccardiovascsurg"
+    journal thoracic cardiovascular surgery); 0 when it is not."""
+    if len(word) < 3 or not word.isalpha():
+        return 0
+    reach = {0}  # how much of the word the words so far can spell
+    for j in range(start, len(long)):
+        reach = {i + k for i in reach for k in range(1, len(long[j]) + 1) if word.startswith(long[j][:k], i)}
+        if not reach:
+            return 0
+        if len(word) in reach and j > start:
+            return j + 1
+    return 0
 
 
 def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
@@ -166,14 +229,12 @@ def compare(
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
-        score >= 0.75
-        and not a.supplement
+        not a.supplement
         and not b.supplement
-        and _one_article_place(a, b)
-        and same_first_author(a, b)
-        and _journal_compatible(a.journal, b.journal)
+        and _one_article(a, b)
+        and (score >= 0.75 or _opening_score(a.title, b.title) >= 0.75)
     ):
-        return "duplicate", score, "same-place+author"  # a translated or reworded title
+        return "duplicate", score, "same-place+author"  # a translated or reworded title, a translated journal
     if score < 0.80:
         if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
@@ -206,6 +267,9 @@ def compare(
             return "duplicate", score, "fuzzy-title+pages+volume"
         if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
             return "duplicate", score, "fuzzy-title+volume"
+        # year off by one (online first, then in print), no volume: the same article span, first author
+        if score >= 0.98 and journal_ok and same_author and a.pages == b.pages and _article_span(a, b):
+            return "duplicate", score, "fuzzy-title+page-span"
     if not place_ok:
         return "maybe", score, "supplement abstracts whose titles differ: the place does not identify them"
     if (
@@ -225,6 +289,13 @@ def compare(
     return "maybe", score, "similar titles, too little agreement to link"
 
 
+def _opening_score(a: str, b: str) -> float:
+    """How well the shorter title agrees with as much of the longer one's opening: a title that an
+    export followed with the original-language title ("...: a randomized study. <ORIGINAL> ETUDE ...")."""
+    short, long = sorted((a, b), key=len)
+    return fuzz.ratio(short, long[: len(short)]) / 100 if len(short) >= 25 else 0.0
+
+
 def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
     """A title with a prefix or suffix added ("MEDICAL PROGRESS ...", "... N Engl J Med. 2009;360:544"),
     in the same journal and year, same volume, on the same pages."""
@@ -236,7 +307,8 @@ def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
         and a.year
         and a.year == b.year
     )
-    return bool(same and min(len(a.title), len(b.title)) >= 25 and _journal_compatible(a.journal, b.journal)
+    return bool(same and min(len(a.title), len(b.title)) >= 25
+                and (_journal_compatible(a.journal, b.journal) or _one_article(a, b))
                 and fuzz.partial_ratio(a.title, b.title) >= 97)  # fmt: skip
 
 
@@ -266,14 +338,21 @@ def _one_notice(a: Prepared, b: Prepared) -> bool:
 def _one_article_place(a: Prepared, b: Prepared) -> bool:
     """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
     the place identifies the article even when its title was translated or reworded."""
+    return _article_span(a, b) and _same_place(a, b)
+
+
+def _article_span(a: Prepared, b: Prepared) -> bool:
+    """Neither record an abstract, and the first has an article's own span of pages (not one page,
+    not a whole supplement's)."""
     first, last = a.pages
     return (
         not a.conference
         and not b.conference
+        and not a.supplement
+        and not b.supplement
         and first.isdigit()
         and last.isdigit()
         and 0 < int(last) - int(first) <= 50
-        and _same_place(a, b)
     )
 
 
