@@ -202,6 +202,8 @@ def test_an_epub_year_beside_the_print_year_links_on_the_same_page_span():
         ("1012-9; discussion 1020-1", ("1012", "1019")),
         ("[E1234]", ("e1234", "e1234")),
         ("A1234 [Poster #G123]", ("a1234", "a1234")),
+        ("pp. 345-352", ("345", "352")),
+        ("P12", ("p12", "p12")),  # an abstract's number, not "p." for page
     ],
 )
 def test_pages_an_export_quoted_annotated_or_gave_in_several_ranges(pages, span):

@@ -306,16 +306,17 @@ def real_year(year: int | None) -> int | None:
     return year if year is not None and 1000 <= year <= 2200 else None
 
 
+_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)")  # "pp. 345-352", "p. 12"; not "P-12", "P12" (abstract numbers)
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
 
 
 def _page_text(pages: str) -> str:
-    """The first page range as written, lower-cased: quotes an export put round the field, bracketed
-    notes ("A1234 [Poster #G123]") and the further ranges of an article printed in parts left out;
-    a field that is all one bracket ("[E1234]") is its content."""
-    text = (pages or "").strip().strip("\"'").strip().lower()
+    """The first page range as written, lower-cased: quotes an export put round the field, "pp.",
+    bracketed notes ("A1234 [Poster #G123]") and the further ranges of an article printed in parts left
+    out; a field that is all one bracket ("[E1234]") is its content."""
+    text = _PAGES_WORD.sub("", (pages or "").strip().strip("\"'").strip().lower())
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()
     elif "[" in text or "(" in text:
