@@ -240,3 +240,17 @@ def test_a_reworded_title_followed_by_its_original_links_at_one_place_by_one_fir
     # the same opening elsewhere in the journal is another article
     c = cite("embase", 3, both, journal="Pathol Biol", **{**PLACE, "pages": "481-484"})
     assert compare(prepare(a), prepare(c))[0] != "duplicate"
+
+
+def test_a_number_word_in_a_translation_is_no_other_number():
+    # MEDLINE gives the English translation, Embase the original with the translation in brackets:
+    # "one" is a number in English only, the digits are the same in both languages
+    english = "[One-year outcomes of rituximab in 120 adults with refractory immune thrombocytopenia]"
+    original = (
+        "Einjahresergebnisse von Rituximab bei 120 Erwachsenen mit refraktarer Immunthrombozytopenie "
+        "[One-year outcomes of rituximab in 120 adults with refractory immune thrombocytopenia]"
+    )
+    place = dict(journal="Dtsch Med Wochenschr", year=2015, volume="140", authors=("Schmidt, K.",))
+    a = cite("medline", 1, english, **place)
+    b = cite("embase", 2, original, pages="345-352", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"

@@ -3,6 +3,7 @@ DOI or a place, and the titles that recur at different places (too common to nam
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -34,21 +35,29 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different volumes"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
-    if a.numbers and b.numbers and a.numbers != b.numbers and not _same_digits(a, b):
+    if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
         return "different numbers in the titles (series parts, phases, years)"
     return ""
 
 
-def _same_digits(a: Prepared, b: Prepared) -> bool:
-    """The same digits in the same order, split differently: a superscript one export lost
-    ("10(9)/L" / "109/L"); or, for one article by its place, one digit dropped from one number
-    ("p6INK4a" / "p16INK4a"), where another number ("part 1" / "part 2") is another article."""
+def _numbers_agree(a: Prepared, b: Prepared) -> bool:
+    """Numbers that differ only in how they are written: the same digits in the same order, split
+    differently (a superscript one export lost: "10(9)/L" / "109/L"); the same numbers in the titles
+    that agree best where an export gave the translation in brackets (a number word is English only);
+    and, for one article by its place, the same digits with number words aside or one digit dropped
+    from one number ("p6INK4a" / "p16INK4a"), where another number ("part 1" / "part 2") is another article."""
     x, y = title_numbers(a.title), title_numbers(b.title)
     if "".join(x) == "".join(y):
         return True
-    if len(x) != len(y) or not _one_article(a, b):
+    if a.alt_title or b.alt_title:
+        p, q = closest_titles(a, b)
+        if set(title_numbers(p.title)) == set(title_numbers(q.title)):
+            return True
+    if not _one_article(a, b):
         return False
-    differ = [(m, n) for m, n in zip(x, y, strict=True) if m != n]
+    if set(re.findall(r"\d+", a.title)) == set(re.findall(r"\d+", b.title)):
+        return True
+    differ = [(m, n) for m, n in zip(x, y, strict=True) if m != n] if len(x) == len(y) else []
     return len(differ) == 1 and _one_digit_more(*differ[0])
 
 
