@@ -125,6 +125,7 @@ def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
         ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),
         ("Dtsch Med Wochenschr", "Deutsche Medizinische Wochenschrift"),
         ("J Paediatr Haematol Oncol", "Journal of Pediatric Hematology/Oncology"),
+        ("Euro Jour Gyna Onco", "European Journal of Gynaecological Oncology"),  # cut inside "ae"
         ("Jthoraccardiovascsurg", "Journal of Thoracic & Cardiovascular Surgery"),
     ],
 )  # fmt: skip

@@ -199,8 +199,7 @@ _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
 
 
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    # British and American spellings as one ("Paediatr Haematol" = "Pediatric Hematology")
-    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower().replace("ae", "e").replace("oe", "e")).split()
+    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split()
     return tuple(sys.intern(t) for t in words if t not in _STOP)  # one string per word, as for names
 
 

@@ -104,8 +104,22 @@ def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _abbreviates(x: str, y: str) -> bool:
+    if _starts_alike(x, y) or _contracts(x, y):
+        return True
+    # British and American spellings ("paediatr" ~ "pediatric", "haematol" ~ "hematology"); an
+    # abbreviation cut inside the digraph ("gyna") compares as it is, above
+    if "ae" in x or "oe" in x or "ae" in y or "oe" in y:
+        return _starts_alike(_american(x), _american(y))
+    return False
+
+
+def _starts_alike(x: str, y: str) -> bool:
     k = min(len(x), len(y), 4)
-    return (x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])) or _contracts(x, y)
+    return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
+
+
+def _american(word: str) -> str:
+    return word.replace("ae", "e").replace("oe", "e")
 
 
 _VOWELS = frozenset("aeiou")
@@ -127,7 +141,7 @@ def _run_together(word: str, long: tuple[str, ...], start: int) -> int:
     """Where a name written as one word ends in the other name's words: the word is the starts of two or
     more words from ``start`` on, run together ("bmj" british medical journal, "jthoraccardiovascsurg"
     journal thoracic cardiovascular surgery); 0 when it is not."""
-    if len(word) < 3 or not word.isalpha():
+    if len(word) < 3 or word[0] != long[start][0] or not word.isalpha():
         return 0
     reach = {0}  # how much of the word the words so far can spell
     for j in range(start, len(long)):
