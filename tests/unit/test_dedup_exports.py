@@ -120,6 +120,8 @@ def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
     ("short", "full"),
     [
         ("BMJ", "British Medical Journal"),
+        ("BMJ (Clinical research ed.)", "British Medical Journal"),  # MEDLINE's qualifier
+        ("ANN NY ACAD SCI", "Annals of the New York Academy of Sciences"),
         ("JAMA", "Journal of the American Medical Association"),
         ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences of the United States of America"),
         ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),

@@ -198,8 +198,14 @@ def surname_key(author: str) -> str:
 _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
 
 
+# MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
+# "Revista brasileira de fisioterapia (Sao Carlos (Sao Paulo, Brazil))"; other exports have none
+_QUALIFIER = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\W*$")
+
+
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    words = _NON_ALNUM.sub(" ", ascii_fold(journal).lower()).split()
+    name = (_QUALIFIER.sub("", journal) or journal) if ")" in journal else journal
+    words = _NON_ALNUM.sub(" ", ascii_fold(name).lower()).split()
     return tuple(sys.intern(t) for t in words if t not in _STOP)  # one string per word, as for names
 
 

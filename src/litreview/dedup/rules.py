@@ -139,9 +139,9 @@ def _contracts(x: str, y: str) -> bool:
 
 def _run_together(word: str, long: tuple[str, ...], start: int) -> int:
     """Where a name written as one word ends in the other name's words: the word is the starts of two or
-    more words from ``start`` on, run together ("bmj" british medical journal, "jthoraccardiovascsurg"
-    journal thoracic cardiovascular surgery); 0 when it is not."""
-    if len(word) < 3 or word[0] != long[start][0] or not word.isalpha():
+    more words from ``start`` on, run together ("bmj" british medical journal, "ny" new york,
+    "jthoraccardiovascsurg" journal thoracic cardiovascular surgery); 0 when it is not."""
+    if len(word) < 2 or word[0] != long[start][0] or not word.isalpha():
         return 0
     reach = {0}  # how much of the word the words so far can spell
     for j in range(start, len(long)):
