@@ -181,17 +181,21 @@ def surname_key(author: str) -> str:
     """The surname of a name as every export can agree on it: "Surname, Given" or "Surname Initials"
     (MEDLINE: all words before the initials, "Sberro Soussan R" = "Sberro-Soussan, R."), else the last
     word ("A. van der Berg"); leading particles left out; umlauts as one letter ("Mueller" = "Müller")."""
-    words = author.split(",")[0].split() if "," in author else author.split()
-    if "," not in author and len(words) > 1:
+    comma = author.find(",")
+    words = (author[:comma] if comma >= 0 else author).lower().split()
+    if comma < 0 and len(words) > 1:
         if len(words[-1]) <= 3:  # "Smith JA", "van der Berg A", "Li Bo": the initials end the name
             while len(words) > 1 and len(words[-1]) <= 3:
-                words = words[:-1]
+                words.pop()
         else:
             words = words[-1:]
-    while len(words) > 1 and words[0].lower() in _PARTICLES:
-        words = words[1:]
-    key = _NON_ALNUM.sub("", " ".join(words).lower())
-    return _UMLAUT.sub(r"\1\2", key) if "e" in key else key
+    if len(words) > 1:
+        while len(words) > 1 and words[0] in _PARTICLES:
+            words.pop(0)
+        key = _NON_ALNUM.sub("", "".join(words))
+    else:
+        key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
+    return _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
 
 
 # "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
@@ -279,7 +283,7 @@ _NUMBERED = frozenset(
     ["type", "phase", "part", "stage", "grade", "class", "step", "level", "series", "trial", "study", "cohort",
      "group", "category", "degree", "chapter", "section", "volume", "tier"]
 )  # fmt: skip
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join([*_UNITS, *_TENS, *_ROMAN]) + r")\b")
+_NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_ROMAN])
 
 
 def title_numbers(norm: str) -> list[str]:
@@ -287,9 +291,9 @@ def title_numbers(norm: str) -> list[str]:
     ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000"), number words ("three-year" = "3-year",
     "twenty-four" = "24") and Roman numerals after a word that numbers ("phase II" = "phase 2")."""
     text = re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)
-    if not _NUMBER_WORD.search(text):  # most titles: digit runs only
-        return re.findall(r"\d+", text)
     words = text.split()
+    if _NUMBER_WORDS.isdisjoint(words):  # most titles: digit runs only
+        return re.findall(r"\d+", text)
     out: list[str] = []
     previous = ""
     for i, word in enumerate(words):
