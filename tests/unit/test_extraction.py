@@ -458,10 +458,11 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 and ctgov_built3: each written by another hand, before its author read the rules or the
-# other sets (their READMEs).
+# ctgov_built2, ctgov_built3 and ctgov_built4: each written by another hand, before its author read the
+# rules or the other sets (their READMEs).
 @pytest.mark.parametrize(
-    ("folder", "count"), [("ctgov_built", 30), ("ctgov_built2", 24), ("ctgov_built3", 30)]
+    ("folder", "count"),
+    [("ctgov_built", 30), ("ctgov_built2", 24), ("ctgov_built3", 30), ("ctgov_built4", 30)],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
     import csv
@@ -505,6 +506,16 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
         (["One of:\n  * Cohort 1: extrapulmonary NEC;\n  * Cohort 2: neuroendocrine prostate cancer;\n"
           "  * Cohort 3: NET G3 of any site.", "At least one prior line of therapy."],
          "EP-NEC, Prostate-NEC", "2nd Line or later"),
+        # cohorts as criteria of their own, one after another: each gives its site
+        (["Part B, Cohort 1: neuroendocrine prostate cancer.", "Part B, Cohort 2: small cell carcinoma of the "
+          "bladder.", "At least one prior line of therapy."], "Prostate-NEC, Bladder-NEC", "2nd Line or later"),
+        # an unknown primary beside "any primary site" is within it
+        (["High-grade NEC of any primary site, or of unknown primary.", "ECOG 0-1."], "NEC", "Unknown"),
+        (["Extrapulmonary NEC.", "Treatment naive or after one prior line of systemic therapy."], "EP-NEC",
+         "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "At least one, but no more than two, prior lines of therapy."], "EP-NEC",
+         "2nd or 3rd line"),
+        (["Extrapulmonary NEC.", "Failed standard first-line chemotherapy."], "EP-NEC", "2nd Line"),
     ],
 )  # fmt: skip
 def test_site_criterion_cohorts_and_lines(criteria, site, line):
@@ -515,6 +526,33 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
     )
     row = derive_row(trial).values()
     assert (row["site"], row["line"]) == (site, line)
+
+
+@pytest.mark.parametrize(
+    ("inclusion", "exclusion", "line"),
+    [
+        ("Progression after at least one platinum-based regimen.", "More than 2 prior regimens.", "2nd or 3rd line"),
+        ("Progression after at least one platinum-based regimen.", "Prior PARP inhibitor.", "2nd Line or later"),
+        ("Progression after at least one platinum-based regimen.", "More than one prior regimen.", "2nd Line"),
+        ("Prior chemotherapy is allowed but not required.", "More than one prior chemotherapy regimen.",
+         "1st or 2nd Line"),
+        ("ECOG 0-1.", "Prior systemic therapy for advanced disease.", "1st Line"),
+        ("ECOG 0-1.", "Prior anti-PD-1 therapy for advanced disease.", "Unknown"),
+        ("No prior chemotherapy.", "More than 2 prior regimens.", "1st Line"),  # a limit narrows, never widens
+    ],
+)  # fmt: skip
+def test_exclusion_criteria_that_cap_prior_therapy_narrow_the_line(inclusion, exclusion, line):
+    criteria = (
+        f"Inclusion Criteria:\n\n* Extrapulmonary NEC.\n* {inclusion}\n\nExclusion Criteria:\n\n* {exclusion}"
+    )
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["line"] == line
+
+
+def test_an_antibody_drug_conjugate_is_one_targeted_drug():
+    interventions = [{"name": "Datopotamab deruxtecan"}]  # not in the lexicon: known by antibody + payload
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == ("Datopotamab deruxtecan", "2")
 
 
 def test_a_class_term_beside_a_named_drug_of_its_class_is_that_drug():

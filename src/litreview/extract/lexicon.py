@@ -7,7 +7,9 @@ names (EP, SOX, STZ) match only as written, and never inside hyphenated words su
 A class term (``generic = true``: "anti-PD-1 antibody") names no drug of its own where a named drug
 of its class stands beside it (:meth:`Lexicon.named`). A drug the list does not name is still found by its INN stem where the file gives stems
 (``[stems]``: ending → class, e.g. "nib" → targeted therapy): a trial the lexicon was not written
-from names agents that did not exist when it was.
+from names agents that did not exist when it was. An antibody-drug conjugate's two-word INN (an antibody
+"-mab" and its payload, ``[conjugates] payloads``: "sacituzumab govitecan") is one drug of the
+conjugates' class, not an antibody plus a cytotoxic.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ class Lexicon:
     stems: tuple[tuple[str, str], ...] = ()  # (INN stem, class), longest first
     stem_pattern: re.Pattern[str] | None = None
     generic: frozenset[str] = frozenset()  # class terms ("anti-PD-1 antibody"), not drugs of their own
+    conjugate_pattern: re.Pattern[str] | None = None  # "<antibody>mab <payload>": one conjugate
+    conjugate_class: str = ""
 
     def find(self, text: str) -> list[Mention]:
         hits: list[tuple[int, int, str]] = []
-        for pattern in (self.pattern, self.short_pattern, self.stem_pattern):
+        for pattern in (self.pattern, self.short_pattern, self.stem_pattern, self.conjugate_pattern):
             if pattern is not None:
                 hits.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text or ""))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -55,6 +59,8 @@ class Lexicon:
                 continue
             last_end = end
             target = self.names.get(_key(written)) or self.names.get(written)
+            if target is None and self.is_conjugate(written):
+                target = " ".join(written.lower().split())  # an unlisted antibody-drug conjugate
             if target is None and self.stem_class(written):
                 target = written.lower()  # a drug known by its stem only: named as written
             if target is None:
@@ -73,10 +79,14 @@ class Lexicon:
         return [d for d in drugs if d not in self.generic or self.drug_class(d) not in named]
 
     def drug_class(self, drug: str) -> str:
-        found = self.classes.get(drug) or self.stem_class(drug)
+        found = self.classes.get(drug) or (self.conjugate_class if self.is_conjugate(drug) else "")
+        found = found or self.stem_class(drug)
         if not found:
             raise KeyError(drug)
         return found
+
+    def is_conjugate(self, name: str) -> bool:
+        return self.conjugate_pattern is not None and self.conjugate_pattern.fullmatch(name) is not None
 
     def stem_class(self, name: str) -> str:
         lowered = name.lower()
@@ -147,6 +157,19 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if ordered
         else None
     )
-    return Lexicon(
-        classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic)
+    conjugates = data.get("conjugates", {})
+    payloads, conjugate_class = conjugates.get("payloads", []), conjugates.get("class", "")
+    if payloads and conjugate_class not in CLASSES:
+        raise ValueError(f"drug lexicon: [conjugates] class must be a known class, not {conjugate_class!r}")
+    conjugate_pattern = (
+        re.compile(
+            r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}mab[\s\-]+(?:" + _alternation(payloads) + r")(?![A-Za-z0-9])",
+            re.I,
+        )
+        if payloads
+        else None
     )
+    return Lexicon(
+        classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic),
+        conjugate_pattern, conjugate_class,
+    )  # fmt: skip

@@ -256,7 +256,16 @@ def _roman(value: str) -> str:
 
 def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     bullets = _bullets(protocol)
-    scope = bullets[_site_criterion(bullets, spec)] if bullets else ""
+    first = _site_criterion(bullets, spec) if bullets else 0
+    # cohorts listed one criterion each ("Cohort 1: ..." then "Cohort 2: ..."): each gives its site
+    last = first + 1
+    while (
+        _COHORT.match(bullets[first] if bullets else "")
+        and last < len(bullets)
+        and _COHORT.match(bullets[last])
+    ):
+        last += 1
+    scope = "; ".join(bullets[first:last])
     whole = scope  # rules marked `whole` read the negated clauses too ("any site except lung")
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = re.sub(r"\([^)]*\)", lambda m: "" if _NEGATED.search(m.group(0)) else m.group(0), scope)
@@ -319,6 +328,10 @@ def _site_labels(
                 unlabelled = _span(piece, said, where)
     if found and unlabelled is not None and any_label:
         found.setdefault(any_label, unlabelled)
+        # a site within "any site" (a rule whose `unless` names the any-site label) is not listed beside it
+        found = {
+            s: q for s, q in found.items() if not any(any_label in r.unless for r in rules if r.label == s)
+        }
     # the rules' order, whatever the cohorts'; the any-site label last
     order = [*dict.fromkeys(rule.label for rule in rules), any_label]
     sites = sorted(found, key=order.index)
@@ -389,13 +402,30 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     where = "protocolSection.eligibilityModule.eligibilityCriteria"
     sources = [(where, others or " ".join(bullets)), (where, bullets[disease] if others else ""),
                ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
+    cell = Cell(spec.line_unknown, ["no line-of-treatment wording found"])
     for where, text in sources:  # the criteria state the line more precisely than a title's word does
-        for label, pattern in spec.lines:
-            m = pattern.search(text or "")
-            if m:
-                quote = _span(text, m, where)
-                return Cell(label, [quote.label], [quote])
-    return Cell(spec.line_unknown, ["no line-of-treatment wording found"])
+        m = next(((label, m) for label, p in spec.lines if (m := p.search(text or ""))), None)
+        if m:
+            quote = _span(text, m[1], where)
+            cell = Cell(m[0], [quote.label], [quote])
+            break
+    return _line_limited(cell, protocol, spec)
+
+
+def _line_limited(cell: Cell, protocol: dict, spec: ExtractionSpec) -> Cell:
+    """The line narrowed by the first limit the exclusion criteria state ("more than 2 prior regimens"
+    caps "2nd Line or later" at "2nd or 3rd line")."""
+    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    parts = re.split(r"exclusion criteria", text, maxsplit=1, flags=re.I)
+    exclusion = parts[1] if len(parts) > 1 else ""
+    for pattern, narrows in spec.line_limits:
+        m = pattern.search(exclusion)
+        if m:
+            if cell.value not in narrows:
+                return cell
+            quote = _span(exclusion, m, "protocolSection.eligibilityModule.eligibilityCriteria (exclusion)")
+            return Cell(narrows[cell.value], [*cell.evidence, quote.label], [*cell.quotes, quote])
+    return cell
 
 
 # -- results ------------------------------------------------------------------------------------

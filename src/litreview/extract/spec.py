@@ -96,9 +96,15 @@ class LineRuleEntry(Table):
     pattern: Pattern
 
 
+class LineLimitEntry(Table):
+    pattern: Pattern  # read in the exclusion criteria
+    narrows: dict[str, str]  # line label -> the narrower label the limit makes it
+
+
 class LinesTable(Table):
     unknown: str = "Unknown"
     rules: list[LineRuleEntry] = Field(default_factory=list)
+    limits: list[LineLimitEntry] = Field(default_factory=list)
 
 
 class OutcomeEntry(Table):
@@ -164,6 +170,7 @@ class ExtractionSpec:
     line_unknown: str
     outcomes: tuple[Outcome, ...]
     arm: re.Pattern[str] | None = None
+    line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
 
 
 def load_spec(path: Path) -> ExtractionSpec:
@@ -226,4 +233,5 @@ def load_spec(path: Path) -> ExtractionSpec:
             for o in spec.outcomes
         ),
         arm=re.compile(spec.results.arm, re.IGNORECASE) if spec.results.arm is not None else None,
+        line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
     )
