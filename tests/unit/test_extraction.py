@@ -458,11 +458,17 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2, ctgov_built3 and ctgov_built4: each written by another hand, before its author read the
-# rules or the other sets (their READMEs).
+# ctgov_built2 to ctgov_built5: each written by another hand, before its author read the rules or the
+# other sets (their READMEs).
 @pytest.mark.parametrize(
     ("folder", "count"),
-    [("ctgov_built", 30), ("ctgov_built2", 24), ("ctgov_built3", 30), ("ctgov_built4", 30)],
+    [
+        ("ctgov_built", 30),
+        ("ctgov_built2", 24),
+        ("ctgov_built3", 30),
+        ("ctgov_built4", 30),
+        ("ctgov_built5", 30),
+    ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
     import csv
@@ -516,6 +522,24 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
         (["Extrapulmonary NEC.", "At least one, but no more than two, prior lines of therapy."], "EP-NEC",
          "2nd or 3rd line"),
         (["Extrapulmonary NEC.", "Failed standard first-line chemotherapy."], "EP-NEC", "2nd Line"),
+        # a criterion whose one clause is negated still names the site; "any site" and no organ is no
+        # restriction, whatever the title names; "any other primary site" beside a named disease
+        (["Neuroendocrine carcinoma arising anywhere except the lungs.", "ECOG 0-1."], "EP-NEC", "Unknown"),
+        (["Poorly differentiated NEC from any site.", "ECOG 0-1."], "NEC", "Unknown"),
+        (["Neuroendocrine prostate cancer, or NEC of any other primary site.", "ECOG 0-1."], "Prostate-NEC, NEC",
+         "Unknown"),
+        # the organs in brackets after the system are its members
+        (["Small cell carcinoma of the urogenital tract (bladder, ureter or prostate).", "ECOG 0-1."],
+         "Genitourinary", "Unknown"),
+        (["Extrapulmonary NEC.", "1 or 2 previous systemic regimens."], "EP-NEC", "2nd or 3rd line"),
+        (["Extrapulmonary NEC.", "Chemotherapy-naive, or having had any number of previous regimens."], "EP-NEC",
+         "Prior systemic therapy allowed"),
+        # maintenance after a first line that worked; recurrence after the primary treatment
+        (["Extrapulmonary NEC.", "Completed 6 cycles of first-line platinum-etoposide, without progression."],
+         "EP-NEC", "2nd Line"),
+        (["Extrapulmonary NEC.", "First-line etoposide-platinum with a partial or complete response."], "EP-NEC",
+         "2nd Line"),
+        (["Extrapulmonary NEC.", "Relapsed disease following definitive chemoradiotherapy."], "EP-NEC", "2nd Line"),
     ],
 )  # fmt: skip
 def test_site_criterion_cohorts_and_lines(criteria, site, line):

@@ -274,8 +274,12 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     text = " ".join(clauses)
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
     found = None
-    if text.strip():
+    if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
         found = _site_labels(text, whole, where, spec.sites, spec.any_site, spec.site_fallback)
+    said = spec.any_site.search(text) if spec.any_site is not None and not found else None
+    if said:  # "NEC of any primary site" and no organ: no restriction, whatever the title names
+        quote = _span(text, said, where)
+        return Cell(spec.site_fallback, [quote.label], [quote]) if spec.site_fallback else Cell()
     if not found:  # the criterion names no organ: the title and conditions may
         title = " ".join([trial.title, *trial.conditions])
         where = "briefTitle and conditions"
