@@ -200,8 +200,9 @@ def test_an_epub_year_beside_the_print_year_links_on_the_same_page_span():
 @pytest.mark.parametrize(
     ("pages", "span"),
     [
-        ('"233-8, 230-5, 246-51"', ("233", "238")),  # quoted by the export, an article in three parts
-        ("233-238+230-235+246-251", ("233", "238")),
+        ('"233-8, 230-5, 246-51"', ("230", "235")),  # quoted by the export, an article in three parts:
+        ("233-238+230-235+246-251", ("230", "235")),  # the part that starts lowest, whatever the order
+        ("230-5, 246-51, 233-8", ("230", "235")),
         ("1012-9; discussion 1020-1", ("1012", "1019")),
         ("[E1234]", ("e1234", "e1234")),
         ("A1234 [Poster #G123]", ("a1234", "a1234")),
@@ -224,6 +225,10 @@ def test_an_article_printed_in_parts_is_one_article_however_its_pages_are_listed
              "TO: Espirometria incentivada con presion positiva espiratoria despues de revascularizacion",
              pages='"233-8, 230-5, 246-51"', **place)  # fmt: skip
     assert linked([a, b], "embase:1", "medline:2")
+    # another export lists the parts in another order: the same article
+    c = cite("medline", 3, "[Incentive spirometry with expiratory positive airway pressure after revascularization]",
+             pages='"230-5, 246-51, 233-8"', **place)  # fmt: skip
+    assert linked([a, c], "embase:1", "medline:3")
 
 
 def test_one_digit_more_is_a_typo_only_at_one_place_and_another_number_never():

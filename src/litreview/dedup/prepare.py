@@ -319,18 +319,26 @@ _PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)")  # "pp. 345-352", "p. 12"; not "P-1
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
+_FIRST_NUMBER = re.compile(r"\d{1,9}(?=\s*(?:[-–]\s*\d+)?$)")  # a range of plain page numbers: its first page
 
 
 def _page_text(pages: str) -> str:
-    """The first page range as written, lower-cased: quotes an export put round the field, "pp.",
-    bracketed notes ("A1234 [Poster #G123]") and the further ranges of an article printed in parts left
-    out; a field that is all one bracket ("[E1234]") is its content."""
+    """The page range as written, lower-cased: quotes an export put round the field, "pp." and
+    bracketed notes ("A1234 [Poster #G123]") left out; a field that is all one bracket ("[E1234]") is
+    its content. Of an article printed in parts, the range that starts lowest: exports list the parts
+    in different orders ("233-8, 230-5, 246-51" / "230-5, 246-51, 233-8")."""
     text = _PAGES_WORD.sub("", (pages or "").strip().strip("\"'").strip().lower())
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()
     elif "[" in text or "(" in text:
         text = _PAGE_NOTE.sub("", text).strip() or text
-    return _NEXT_RANGE.split(text, maxsplit=1)[0].strip() if text[:1].isalnum() else text
+    if not text[:1].isalnum():
+        return text
+    parts = [part.strip() for part in _NEXT_RANGE.split(text)]
+    numbered = [part for part in parts if _FIRST_NUMBER.match(part)]
+    if len(numbered) < 2:
+        return parts[0]
+    return min(numbered, key=lambda part: int(_FIRST_NUMBER.match(part).group(0)))  # type: ignore[union-attr]
 
 
 def page_range(pages: str) -> tuple[str, str]:
