@@ -47,7 +47,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # "[Erratum appears in ...]", which describe the article rather than make it an erratum).
 _KINDS = {
     "erratum": r"^\W*(?:errat\w*|corrigend\w*|correction)\b",
-    "comment": r"^\W*(?:comment\w*|reply|response|re:|letter)\b|\bletter to the editor\b|\bauthors?'?s? reply\b|\bin reply\b",
+    "comment": r"^\W*(?:(?:comment\w*|reply|response|letter)\b|re:)|\bletter to the editor\b|\bauthors?'?s? reply\b|\bin reply\b",
     "retraction": r"^\W*(?:retract\w*|withdrawn)\b",
     "protocol": r"\b(?:study protocol|trial protocol|protocol for|protocol of)\b",
 }

@@ -41,13 +41,13 @@ def guard(a: Prepared, b: Prepared) -> str:
 
 
 def _numbers_agree(a: Prepared, b: Prepared) -> bool:
-    """Numbers that differ only in how they are written: the same digits in the same order, split
-    differently (a superscript one export lost: "10(9)/L" / "109/L"); the same numbers in the titles
+    """Numbers that differ only in how they are written: a power of ten and its exponent, split by
+    one export and run together by another that lost the superscript ("10(9)/L" / "109/L"); the same numbers in the titles
     that agree best where an export gave the translation in brackets (a number word is English only);
     and, for one article by its place, the same digits with number words aside or one digit dropped
     from one number ("p6INK4a" / "p16INK4a"), where another number ("part 1" / "part 2") is another article."""
     x, y = title_numbers(a.title), title_numbers(b.title)
-    if "".join(x) == "".join(y):
+    if _powers_joined(x) == _powers_joined(y):
         return True
     if a.alt_title or b.alt_title:
         p, q = closest_titles(a, b)
@@ -59,6 +59,19 @@ def _numbers_agree(a: Prepared, b: Prepared) -> bool:
         return True
     differ = [(m, n) for m, n in zip(x, y, strict=True) if m != n] if len(x) == len(y) else []
     return len(differ) == 1 and _one_digit_more(*differ[0])
+
+
+def _powers_joined(numbers: list[str]) -> list[str]:
+    """The numbers with a power of ten joined to the exponent after it, as an export that lost the
+    superscript writes them ("10(9)/L" -> "10 9" -> "109"); other numbers side by side stay apart
+    ("at 1 and 2 years", "1-2 years" are not "12 years")."""
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1] == "10" and len(n) <= 2:
+            out[-1] += n
+        else:
+            out.append(n)
+    return out
 
 
 def _one_digit_more(m: str, n: str) -> bool:
@@ -114,8 +127,15 @@ def _abbreviates(x: str, y: str) -> bool:
 
 
 def _starts_alike(x: str, y: str) -> bool:
+    """One word the start of the other ("haematol" haematology), or the same word spelt another way
+    ("tumour" / "tumor", "centre" / "center"); not two words that only begin alike ("oncogene" /
+    "oncotarget", "haematologica" / "hematology")."""
     k = min(len(x), len(y), 4)
-    return x[:k] == y[:k] and (x.startswith(y) or y.startswith(x) or x[0] == y[0])
+    if x[:k] != y[:k]:
+        return False
+    return (
+        x.startswith(y) or y.startswith(x) or (abs(len(x) - len(y)) <= 1 and Levenshtein.distance(x, y) <= 2)
+    )
 
 
 def _american(word: str) -> str:
@@ -198,7 +218,13 @@ def closest_titles(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
     brackets (the original beside its translation): the rules then compare those."""
     if not a.alt_title and not b.alt_title:
         return a, b
-    pairs = [(x, y) for x in (a.title, a.alt_title) if x for y in (b.title, b.alt_title) if y]
+    # one record's main title is in each pair: two records that share only a bracket (one translation,
+    # one "(a report from ... group)") are not one item by it
+    pairs = [(a.title, b.title)]
+    if b.alt_title:
+        pairs.append((a.title, b.alt_title))
+    if a.alt_title:
+        pairs.append((a.alt_title, b.title))
     x, y = max(pairs, key=lambda pair: fuzz.ratio(*pair))
     return (replace(a, title=x) if x != a.title else a), (replace(b, title=y) if y != b.title else b)
 
@@ -256,8 +282,11 @@ def compare(
         and not b.supplement
         and _one_article(a, b)
         and (score >= 0.75 or _opening_score(a.title, b.title) >= 0.75)
+        and (_journal_compatible(a.journal, b.journal) or not _content_words_differ(a.title, b.title))
     ):
-        return "duplicate", score, "same-place+author"  # a translated or reworded title, a translated journal
+        # a translated or reworded title, a translated journal; not both: two journals' articles at one
+        # place by namesakes ("... neutrophil ... ratio" / "... platelet ... ratio") differ in a word
+        return "duplicate", score, "same-place+author"
     if score < 0.80:
         if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
