@@ -101,7 +101,18 @@ def test_a_translation_in_brackets_still_finds_the_record_that_gives_it_alone():
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("Oncogene", "Oncotarget"), ("Haematologica", "Hematology"), ("Oncologist", "Oncology Reports")],
+    [
+        ("Oncogene", "Oncotarget"),
+        ("Haematologica", "Hematology"),
+        ("Oncologist", "Oncology Reports"),
+        # a word left out between two that agree: another journal of the same publisher or field
+        ("Ann Oncol", "Ann Surg Oncol"),
+        ("Annals of Oncology", "Annals of Surgical Oncology"),
+        ("Int J Cancer", "Int J Gynecol Cancer"),
+        # a one-word name is no one-letter word of another name
+        ("JNCI", "J Natl Compr Canc Netw"),
+        ("JAMA", "J Am Med Inform Assoc"),
+    ],
 )
 def test_journal_names_that_only_begin_alike_are_other_journals(one, other):
     assert not _journal_compatible(prepare(cite(1, "x", journal=one)).journal,
@@ -115,7 +126,11 @@ def test_journal_names_that_only_begin_alike_are_other_journals(one, other):
 @pytest.mark.parametrize(
     ("one", "other"),
     [("Tumour Biology", "Tumor Biology"), ("Haematologica", "Haematologica (Pavia)"),
-     ("Eur J Haematol", "European Journal of Hematology"), ("Centre", "Center")],
+     ("Eur J Haematol", "European Journal of Hematology"), ("Centre", "Center"),
+     ("Rev Esp Cardiol", "Revista Española de Cardiología"), ("Z Gastroenterol", "Zeitschrift für Gastroenterologie"),
+     ("J Natl Cancer Inst", "JNCI Journal of the National Cancer Institute"), ("JAMA", "J Am Med Assoc"),
+     ("J Clin Oncol", "Journal of clinical oncology : official journal of the American Society of Clinical Oncology"),
+     ("Japanese Journal of Cancer and Chemotherapy", "Gan to Kagaku Ryoho [Japanese Journal of Cancer & Chemotherapy]")],
 )  # fmt: skip
 def test_one_journal_spelt_two_ways_is_still_one_journal(one, other):
     assert _journal_compatible(prepare(cite(1, "x", journal=one)).journal,
