@@ -1,6 +1,7 @@
 """Distinct records that the paths linking one article's renderings must not link: namesakes' articles
 at one place in two journals, numbers side by side that are no lost superscript, a bracket two titles
-share, journal names that only begin alike, a letter headed "Re:". Records built for each class, the
+share, journal names that only begin alike, a letter headed "Re:", companion reports that differ in one
+letter or numeral ("hepatitis B" / "C", "factor VIII" / "IX"). Records built for each class, the
 way real searches return them.
 """
 
@@ -143,3 +144,45 @@ def test_a_letter_headed_re_is_a_comment_on_its_article():
     article = cite(2, title, authors=AUTHORS, pages="345-352", **JOURNAL)
     assert prepare(letter).title_raw_kind == {"comment"}
     assert compare(prepare(letter), prepare(article))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Prevalence of hepatitis B virus infection among blood donors in Lagos, Nigeria",
+         "Prevalence of hepatitis C virus infection among blood donors in Lagos, Nigeria"),
+        ("Health-related quality of life in adults with haemophilia A: results of a national survey",
+         "Health-related quality of life in adults with haemophilia B: results of a national survey"),
+        ("Protein C deficiency and venous thromboembolism in pregnancy",
+         "Protein S deficiency and venous thromboembolism in pregnancy"),
+        ("Von Willebrand disease type 2A: a cohort study of 120 patients",
+         "Von Willebrand disease type 2B: a cohort study of 120 patients"),
+        # a Roman numeral after "factor" or "CIN" is a number
+        ("Recombinant factor VIII prophylaxis in previously treated patients with severe haemophilia",
+         "Recombinant factor IX prophylaxis in previously treated patients with severe haemophilia"),
+        ("Outcome of untreated CIN II in women younger than 30 years: a cohort study",
+         "Outcome of untreated CIN III in women younger than 30 years: a cohort study"),
+    ],
+)  # fmt: skip
+def test_companion_reports_that_differ_in_one_letter_or_numeral_stay_apart(one, other):
+    place = dict(journal="Haemophilia", year=2018, volume="24", authors=("Mahlangu, J.",))
+    a, b = cite(1, one, **place), cite(2, other, **place)
+    assert compare(prepare(a), prepare(b))[2].startswith("different")
+    assert not linked(a, b)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Hodgkin's lymphoma in adults: a population-based cohort study",
+         "Hodgkin lymphoma in adults: a population-based cohort study"),
+        ("Factor V Leiden and venous thromboembolism in pregnancy",
+         "Factor 5 Leiden and venous thromboembolism in pregnancy"),
+        ("Outcome of untreated CIN II in women younger than 30 years",
+         "Outcome of untreated CIN 2 in women younger than 30 years"),
+    ],
+)  # fmt: skip
+def test_a_letter_or_numeral_written_another_way_is_still_one_report(one, other):
+    place = dict(journal="Haemophilia", year=2018, volume="24", authors=("Mahlangu, J.",))
+    a, b = cite(1, one, **place), cite(2, other, pages="345-352", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"

@@ -5,7 +5,8 @@ title word initials, first author + year, year + first page). A pair is linked o
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
-(parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"), a
+(parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
+different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), a
 conference abstract against a full paper (those go to "maybe").
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and

@@ -281,7 +281,7 @@ _ROMAN = {
 # it may be a word ("IV iron" is intravenous, "factor V" a name).
 _NUMBERED = frozenset(
     ["type", "phase", "part", "stage", "grade", "class", "step", "level", "series", "trial", "study", "cohort",
-     "group", "category", "degree", "chapter", "section", "volume", "tier"]
+     "group", "category", "degree", "chapter", "section", "volume", "tier", "factor", "cin"]
 )  # fmt: skip
 _NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_ROMAN])
 

@@ -37,7 +37,23 @@ def guard(a: Prepared, b: Prepared) -> str:
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
         return "different numbers in the titles (series parts, phases, years)"
+    if _letters_differ(a.title, b.title):
+        return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     return ""
+
+
+# a letter standing alone or after a number ("hepatitis b", "type 2a"), not inside a word or code ("d3", "h1n1")
+_LETTER = re.compile(r"(?<![a-z])[a-z](?![a-z0-9])")
+
+
+def _letters_differ(a: str, b: str) -> bool:
+    """Both titles name as many letters, and not the same ones: "hepatitis B" / "hepatitis C",
+    "haemophilia A" / "haemophilia B" (the article "a" counts; a letter one export adds or drops,
+    "Hodgkin's" / "Hodgkin", is no other letter)."""
+    if a == b:
+        return False
+    x, y = _LETTER.findall(a), _LETTER.findall(b)
+    return bool(x) and len(x) == len(y) and sorted(x) != sorted(y)
 
 
 def _numbers_agree(a: Prepared, b: Prepared) -> bool:
