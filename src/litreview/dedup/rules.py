@@ -112,21 +112,13 @@ def volumes_conflict(a: Prepared, b: Prepared) -> bool:
 def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether one journal name abbreviates the other: each word of the shorter name abbreviates a
     word of the longer one, in order ("mol immunol" ~ "molecular immunology", "natl" ~ "national"),
-    or runs several together ("bmj" ~ "british medical journal", "jthoraccardiovascsurg"). Words of the
-    longer name are passed over before the first match (a name in front: "Gan to Kagaku Ryoho [Japanese
-    Journal of Cancer ...]") and after the last (a subtitle), in between only a short particle ("Rev Esp
-    Cardiol" ~ "revista espanola de cardiologia"): "Ann Oncol" is no "Ann Surg Oncol". A name of one word
-    is never a one-letter word of the other ("JNCI" is no "J Natl Compr Canc Netw"): it runs words together."""
+    or runs several together ("bmj" ~ "british medical journal", "jthoraccardiovascsurg"). A name of one
+    word is never a one-letter word of the other ("JNCI" is no "J Natl Compr Canc Netw", "JAMA" no
+    "J Am Med Inform Assoc"): it runs words together or is a word."""
     if not a or not b:
         return True
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return any(_abbreviates_from(short, long, start) for start in range(len(long)))
-
-
-def _abbreviates_from(short: tuple[str, ...], long: tuple[str, ...], start: int) -> bool:
-    """The shorter name's words abbreviate the longer one's from ``start`` on, in order, passing over
-    short particles only."""
-    position = start
+    position = 0
     for word in short:
         while position < len(long):
             one_letter = len(short) == 1 and len(long[position]) == 1 < len(word)
@@ -137,8 +129,6 @@ def _abbreviates_from(short: tuple[str, ...], long: tuple[str, ...], start: int)
             if end:
                 position = end
                 break
-            if position == start or len(long[position]) > 3:
-                return False
             position += 1
         else:
             return False
