@@ -1,7 +1,8 @@
 """Distinct records that the paths linking one article's renderings must not link: namesakes' articles
 at one place in two journals, numbers side by side that are no lost superscript, a bracket two titles
 share, journal names that only begin alike, a letter headed "Re:", companion reports that differ in one
-letter or numeral ("hepatitis B" / "C", "factor VIII" / "IX"). Records built for each class, the
+letter or numeral ("hepatitis B" / "C", "factor VIII" / "IX") or in opposite words ("hypertension" /
+"hypotension", "with" / "without"). Records built for each class, the
 way real searches return them.
 """
 
@@ -180,5 +181,50 @@ def test_companion_reports_that_differ_in_one_letter_or_numeral_stay_apart(one, 
 )  # fmt: skip
 def test_a_letter_or_numeral_written_another_way_is_still_one_report(one, other):
     place = dict(journal="Haemophilia", year=2018, volume="24", authors=("Mahlangu, J.",))
+    a, b = cite(1, one, **place), cite(2, other, pages="345-352", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Interobserver variability in the interpretation of cervical cytology",
+         "Intraobserver variability in the interpretation of cervical cytology"),
+        ("Hypertension in pregnancy and the risk of preterm delivery",
+         "Hypotension in pregnancy and the risk of preterm delivery"),
+        ("HPV testing in premenopausal women with atypical squamous cells",
+         "HPV testing in postmenopausal women with atypical squamous cells"),
+        ("Outcome of untreated CIN2 in young women: a cohort study",
+         "Outcome of treated CIN2 in young women: a cohort study"),
+        ("Chemotherapy for small cell lung cancer in the elderly: a randomised trial",
+         "Chemotherapy for non-small cell lung cancer in the elderly: a randomised trial"),
+        ("Pre-operative chemotherapy for gastric cancer: a randomised trial",
+         "Post-operative chemotherapy for gastric cancer: a randomised trial"),
+        ("High-dose rituximab in adults with immune thrombocytopenia",
+         "Low-dose rituximab in adults with immune thrombocytopenia"),
+        ("Pulmonary embolism in patients with cancer: a cohort study",
+         "Pulmonary embolism in patients without cancer: a cohort study"),
+        ("Smoking is not associated with HPV persistence in young women",
+         "Smoking is associated with HPV persistence in young women"),
+    ],
+)  # fmt: skip
+def test_titles_with_opposite_words_are_two_studies(one, other):
+    place = dict(journal="Cytopathology", year=2018, volume="29", authors=("Kim, J.",))
+    a, b = cite(1, one, **place), cite(2, other, **place)
+    assert compare(prepare(a), prepare(b))[2].startswith("opposite words")
+    assert not linked(a, b)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Chemotherapy for non-small cell lung cancer in the elderly",
+         "Chemotherapy for nonsmall cell lung cancer in the elderly"),
+        ("Pre-operative chemotherapy for gastric cancer", "Preoperative chemotherapy for gastric cancer"),
+        ("Inter-observer variability in cervical cytology", "Interobserver variability in cervical cytology"),
+    ],
+)  # fmt: skip
+def test_a_prefix_written_apart_or_together_is_one_word(one, other):
+    place = dict(journal="Cytopathology", year=2018, volume="29", authors=("Kim, J.",))
     a, b = cite(1, one, **place), cite(2, other, pages="345-352", **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"

@@ -6,8 +6,9 @@ nothing keeps the records apart; guards keep distinct things apart however simil
 are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
-different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), a
-conference abstract against a full paper (those go to "maybe").
+different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), opposite words
+("hypertension" / "hypotension", "interobserver" / "intraobserver", "treated" / "untreated", "with" /
+"without"), a conference abstract against a full paper (those go to "maybe").
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
 multi-page span by the same first author, whatever each export calls the journal there (where the

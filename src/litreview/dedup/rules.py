@@ -39,7 +39,47 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different numbers in the titles (series parts, phases, years)"
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
+    if _opposite_words(a.title, b.title):
+        return "opposite words in the titles (hyper- / hypo-, inter- / intra-, treated / untreated, with / without)"
     return ""
+
+
+# Prefixes that make a word its opposite: a title is no typo of another that has the opposite word
+# ("hypertension" / "hypotension", "interobserver" / "intraobserver", "premenopausal" / "postmenopausal",
+# "untreated" / "treated", "non-small cell" / "small cell"); and short opposite words the title rules pass over.
+_OPPOSITE_PREFIXES = (("hyper", "hypo"), ("inter", "intra"), ("extra", "intra"), ("post", "pre"), ("post", "ante"),
+                      ("supra", "sub"), ("macro", "micro"), ("out", "in"), ("uni", "bi"), ("mono", "poly"),
+                      ("hetero", "homo"), ("over", "under"), ("up", "down"), ("non", ""), ("un", ""))  # fmt: skip
+_OPPOSITE_WORDS = frozenset(
+    [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women"))]
+)
+_NEGATIONS = frozenset(["not", "without"])
+_NON = re.compile(r"\bnon ")
+
+
+def _opposite_words(a: str, b: str) -> bool:
+    """A word of one title is the opposite of a word of the other (by its prefix, or a short pair:
+    "pre" / "post", "high" / "low"), or only one title negates ("with" / "without", "not")."""
+    if a == b:
+        return False
+    wa, wb = set(_NON.sub("non", a).split()), set(_NON.sub("non", b).split())  # "non-small" = "nonsmall"
+    only_a, only_b = wa - wb, wb - wa
+    if not only_a and not only_b:
+        return False
+    if bool(only_a & _NEGATIONS) != bool(only_b & _NEGATIONS):
+        return True
+    for x in only_a:
+        for y in only_b:
+            if frozenset((x, y)) in _OPPOSITE_WORDS or _opposite_prefixes(x, y) or _opposite_prefixes(y, x):
+                return True
+    return False
+
+
+def _opposite_prefixes(x: str, y: str) -> bool:
+    return any(
+        x.startswith(p) and y.startswith(q) and len(x) - len(p) >= 3 and x[len(p) :] == y[len(q) :]
+        for p, q in _OPPOSITE_PREFIXES
+    )
 
 
 # a letter standing alone or after a number ("hepatitis b", "type 2a"), not inside a word or code ("d3", "h1n1")
