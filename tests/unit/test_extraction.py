@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 import pytest
 from tests.conftest import DATA, REVIEW
@@ -588,3 +589,26 @@ def test_a_class_term_beside_a_named_drug_of_its_class_is_that_drug():
     assert (row["compound"], row["table"]) == ("Serplulimab + etoposide", "5")
     alone = derive_row(study(armsInterventionsModule={"interventions": [{"name": "anti-PD-1 antibody"}]}))
     assert alone.values()["compound"] == "Anti-PD-1 antibody"  # a class term alone still says what it is
+
+
+def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its_class():
+    # the class is coarser than the term: ipilimumab (anti-CTLA-4) is no anti-PD-1 antibody
+    interventions = [{"name": "Anti-PD-1 antibody"}, {"name": "Ipilimumab"}]
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert row["compound"] == "Anti-PD-1 antibody + ipilimumab"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a " * 25000, "1, " * 20000, "prior " * 10000, "(" * 25000 + ")" * 25000, "cohort naive " * 4000,
+     "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000],
+)  # fmt: skip
+def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
+    # registry text is user input: a pattern that rescans the rest of the text from each of many starts
+    # takes seconds on 50,000 characters (each was 5-11 s before it was bounded)
+    patterns = [SPEC.any_site, SPEC.site_criterion, *(r.pattern for r in SPEC.sites)]
+    patterns += [p for _, p in SPEC.lines] + [p for p, _ in SPEC.line_limits]
+    for pattern in filter(None, patterns):
+        start = time.perf_counter()
+        pattern.search(text)
+        assert time.perf_counter() - start < 1.0, pattern.pattern[:60]

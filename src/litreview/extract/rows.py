@@ -168,10 +168,13 @@ def _compound(
     if not entries:
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
         return Cell(), []
-    # a class term beside a named drug of its class ("HLX10; anti-PD-1 antibody") is that drug
-    kept = set(lexicon.named([m.drug for found, _, _ in entries for m in found]))
+    # a class term among an intervention's names beside a named drug of its class ("HLX10; anti-PD-1
+    # antibody") is that drug; in an intervention of its own it is another drug (the class is coarser
+    # than the term: ipilimumab is no anti-PD-1 antibody)
     entries = [
-        (f, text, where) for found, text, where in entries if (f := [m for m in found if m.drug in kept])
+        (f, text, where)
+        for found, text, where in entries
+        if (f := [m for m in found if m.drug in lexicon.named([n.drug for n in found])])
     ]
     drugs: list[str] = []
     quotes: list[Quote] = []
