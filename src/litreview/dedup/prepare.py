@@ -319,6 +319,7 @@ _PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)")  # "pp. 345-352", "p. 12"; not "P-1
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
+_PLAIN_PAGES = re.compile(r"\d+(?:[-–]\d+)?")
 _FIRST_NUMBER = re.compile(r"\d{1,9}(?=\s*(?:[-–]\s*\d+)?$)")  # a range of plain page numbers: its first page
 
 
@@ -327,6 +328,8 @@ def _page_text(pages: str) -> str:
     bracketed notes ("A1234 [Poster #G123]") left out; a field that is all one bracket ("[E1234]") is
     its content. Of an article printed in parts, the range that starts lowest: exports list the parts
     in different orders ("233-8, 230-5, 246-51" / "230-5, 246-51, 233-8")."""
+    if _PLAIN_PAGES.fullmatch(pages or ""):  # most fields ("123-130"): nothing to clean (dedup at scale)
+        return pages
     text = _PAGES_WORD.sub("", (pages or "").strip().strip("\"'").strip().lower())
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()
