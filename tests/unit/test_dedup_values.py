@@ -7,6 +7,8 @@ printed in every issue without issue or pages), not copied from the labelled set
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -169,3 +171,28 @@ def test_debris_where_a_field_is_missing_never_changes_a_decision(data):
     assert compare(first, prepare(cite("embase", 2, **b))) == compare(
         first, prepare(cite("embase", 2, **dirty))
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("pages", "1" + " " * 50000 + "-2"),
+        ("pages", "1" + " " * 50000 + "x"),
+        ("journal", " " * 50000 + "(a) x"),
+    ],
+)
+def test_a_long_whitespace_run_in_pages_or_journal_is_read_quickly(field, value):
+    # exports are user input: a pattern that starts with \s* is retried at every space of a run (seconds)
+    start = time.perf_counter()
+    prepare(Citation(record_id="x", source="s", native_id="1", title="A title", **{field: value}))
+    assert time.perf_counter() - start < 1.0
+
+
+def test_pages_and_journal_read_as_before_with_whitespace_runs():
+    assert page_range("  233-8,   230-5  ") == ("230", "235")
+    assert prepare(
+        Citation(record_id="x", source="s", native_id="1", title="t", journal="BMJ  (Clinical research ed.)")
+    ).journal == ("bmj",)
+    assert prepare(
+        Citation(record_id="x", source="s", native_id="1", title="t", journal=" (Lancet) ")
+    ).journal == ("lancet",)

@@ -204,11 +204,11 @@ _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
 # "Revista brasileira de fisioterapia (Sao Carlos (Sao Paulo, Brazil))"; other exports have none
-_QUALIFIER = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\W*$")
+_QUALIFIER = re.compile(r"\((?:[^()]|\([^()]*\))*\)\W*$")  # no leading \s*: retried at every space
 
 
 def normalise_journal(journal: str) -> tuple[str, ...]:
-    name = (_QUALIFIER.sub("", journal) or journal) if ")" in journal else journal
+    name = (_QUALIFIER.sub("", journal).strip() or journal) if ")" in journal else journal
     words = _NON_ALNUM.sub(" ", ascii_fold(name).lower()).split()
     return tuple(sys.intern(t) for t in words if t not in _STOP)  # one string per word, as for names
 
@@ -330,7 +330,9 @@ def _page_text(pages: str) -> str:
     in different orders ("233-8, 230-5, 246-51" / "230-5, 246-51, 233-8")."""
     if _PLAIN_PAGES.fullmatch(pages or ""):  # most fields ("123-130"): nothing to clean (dedup at scale)
         return pages
-    text = _PAGES_WORD.sub("", (pages or "").strip().strip("\"'").strip().lower())
+    # whitespace runs as one space: a pattern starting with \s* retried at every space of a long run
+    # ("1" and 50,000 spaces) takes seconds
+    text = _PAGES_WORD.sub("", " ".join((pages or "").split()).strip("\"'").strip().lower())
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()
     elif "[" in text or "(" in text:
