@@ -83,6 +83,7 @@ def test_comparison_signs_are_no_markup_and_entities_are_their_characters():
         ("Twenty-four-hour platelet counts after rituximab in 120 adults",
          "24-hour platelet counts after rituximab in 120 adults"),
         ("A phase II trial of rituximab in 120 adults", "A phase 2 trial of rituximab in 120 adults"),
+        ("A phase I/II trial of rituximab in 120 adults", "A phase 1/2 trial of rituximab in 120 adults"),
     ],
 )  # fmt: skip
 def test_one_number_written_another_way_is_no_other_number(one, other):
@@ -98,6 +99,7 @@ def test_one_number_written_another_way_is_no_other_number(one, other):
         ("One-year outcomes of rituximab in adults", "Two-year outcomes of rituximab in adults"),
         ("Rituximab in adults: part II", "Rituximab in adults: part III"),
         ("A phase I trial of rituximab in adults", "A phase II trial of rituximab in adults"),
+        ("A phase I/II trial of rituximab in adults", "A phase 1/3 trial of rituximab in adults"),
     ],
 )
 def test_numbers_in_words_or_numerals_still_tell_reports_apart(one, other):

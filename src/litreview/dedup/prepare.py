@@ -289,24 +289,27 @@ _NUMBER_WORDS = frozenset([*_UNITS, *_TENS, *_ROMAN])
 def title_numbers(norm: str) -> list[str]:
     """The numbers of a normalised title in order, however written: digit runs wherever they stand
     ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000"), number words ("three-year" = "3-year",
-    "twenty-four" = "24") and Roman numerals after a word that numbers ("phase II" = "phase 2")."""
+    "twenty-four" = "24") and Roman numerals after a word that numbers ("phase II" = "phase 2", "phase
+    I/II" = "phase 1/2")."""
     text = re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)
     words = text.split()
     if _NUMBER_WORDS.isdisjoint(words):  # most titles: digit runs only
         return re.findall(r"\d+", text)
     out: list[str] = []
     previous = ""
+    roman = False  # the previous word was a Roman numeral read as a number: "phase I/II" = "phase 1/2"
     for i, word in enumerate(words):
+        numeral = word in _ROMAN and (previous in _NUMBERED or roman)
         if word in _TENS:
             unit = _UNITS.get(words[i + 1], 0) if i + 1 < len(words) else 0
             out.append(str(_TENS[word] + (unit if unit < 10 else 0)))
         elif word in _UNITS and not (previous in _TENS and _UNITS[word] < 10):
             out.append(str(_UNITS[word]))
-        elif word in _ROMAN and previous in _NUMBERED:
+        elif numeral:
             out.append(str(_ROMAN[word]))
         elif any(ch.isdigit() for ch in word):
             out.extend(re.findall(r"\d+", word))
-        previous = word
+        previous, roman = word, numeral
     return out
 
 
