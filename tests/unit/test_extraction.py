@@ -612,3 +612,15 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
         start = time.perf_counter()
         pattern.search(text)
         assert time.perf_counter() - start < 1.0, pattern.pattern[:60]
+
+
+def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_criterion():
+    # the list's own level is its first mark's: "1)" lines under an indented "*" criterion are its parts,
+    # and the criteria before them (here the one naming the disease) are still read
+    criteria = (
+        "Inclusion Criteria:\n\n  * Histologically confirmed neuroendocrine carcinoma of the pancreas.\n"
+        "  * Measurable disease, defined as:\n1) at least one lesion by RECIST 1.1\n2) not irradiated\n"
+        "  * Age 18 or older."
+    )
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["site"] == "Panc-NEC"

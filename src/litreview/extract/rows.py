@@ -387,8 +387,11 @@ def _bullets(protocol: dict) -> list[str]:
     marks = list(_BULLET.finditer(inclusion))
     if not marks:
         return [inclusion.strip()] if inclusion.strip() else []
-    top = min(len(m.group(1).expandtabs(4)) for m in marks)
-    starts = [m for m in marks if len(m.group(1).expandtabs(4)) == top]
+    # the list's level is its first mark's: a mark indented deeper is a sub-bullet of the criterion above
+    # it; one indented less ("1)" lines under an indented "*") starts a criterion of its own, so no
+    # criterion before it is lost
+    top = len(marks[0].group(1).expandtabs(4))
+    starts = [m for m in marks if len(m.group(1).expandtabs(4)) <= top]
     ends = [m.start() for m in starts[1:]] + [len(inclusion)]
     bullets = [
         _BULLET.sub(" ", inclusion[m.end() : end]).strip(" *-\t\n")
