@@ -624,3 +624,21 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
     )
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
     assert derive_row(trial).values()["site"] == "Panc-NEC"
+
+
+@pytest.mark.parametrize("tail", ["(" * 100000, "(lung " * 20000])
+def test_a_long_criterion_of_unclosed_brackets_is_read_in_linear_time(tail):
+    # each "(" with no ")" after it was read to the end of the text again (6 s on 100,000 of them)
+    criteria = "Inclusion Criteria:\n* Poorly differentiated neuroendocrine carcinoma " + tail
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    start = time.perf_counter()
+    derive_row(trial)
+    assert time.perf_counter() - start < 1.5
+
+
+def test_a_negated_bracket_is_dropped_and_an_unclosed_one_kept():
+    criteria = (
+        "Inclusion Criteria:\n* Neuroendocrine carcinoma of any primary site (lung excluded) (or pancreas"
+    )
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert "Lung" not in derive_row(trial).values()["site"]

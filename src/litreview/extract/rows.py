@@ -271,7 +271,7 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     scope = "; ".join(bullets[first:last])
     whole = scope  # rules marked `whole` read the negated clauses too ("any site except lung")
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
-    scope = re.sub(r"\([^)]*\)", lambda m: "" if _NEGATED.search(m.group(0)) else m.group(0), scope)
+    scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
     clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
     text = " ".join(clauses)
@@ -291,6 +291,18 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     sites, quotes = found
     return Cell(", ".join(sites), [q.label for q in quotes], quotes)
+
+
+def _without_negated_brackets(text: str) -> str:
+    """``text`` without the brackets that negate ("(lung excluded)"), each read from a "(" to the next
+    ")", in one pass: a regex for a bracket retries the rest of the text from every "(" that no ")"
+    follows (seconds on a long hostile criterion)."""
+    out, i = [], 0
+    while (start := text.find("(", i)) >= 0 and (end := text.find(")", start)) >= 0:
+        bracket = text[start : end + 1]
+        out += [text[i:start], "" if _NEGATED.search(bracket) else bracket]
+        i = end + 1
+    return "".join([*out, text[i:]])
 
 
 # "Cohort A: ...; Cohort B: ...": each cohort names its own site
