@@ -459,8 +459,8 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5: each written by another hand, before its author read the rules or the
-# other sets (their READMEs).
+# ctgov_built2 to ctgov_built5 and ctgov_built7: each written by another hand, before its author read the
+# rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -469,6 +469,7 @@ def _canon(column: str, text: str):
         ("ctgov_built3", 30),
         ("ctgov_built4", 30),
         ("ctgov_built5", 30),
+        ("ctgov_built7", 30),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -541,6 +542,21 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
         (["Extrapulmonary NEC.", "First-line etoposide-platinum with a partial or complete response."], "EP-NEC",
          "2nd Line"),
         (["Extrapulmonary NEC.", "Relapsed disease following definitive chemoradiotherapy."], "EP-NEC", "2nd Line"),
+        # a disease admitted beside "extrapulmonary": the stop silences the organs of its own disease only
+        (["Extrapulmonary high-grade neuroendocrine carcinoma or pulmonary large cell neuroendocrine "
+          "carcinoma.", "ECOG 0-1."], "EP-NEC, Lung-NEC", "Unknown"),
+        (["Locally advanced or metastatic SCLC, or extrapulmonary small cell carcinoma.", "ECOG 0-1."],
+         "EP-NEC, SCLC", "Unknown"),
+        (["Extrapulmonary NEC of the bladder or prostate.", "ECOG 0-1."], "EP-NEC", "Unknown"),
+        # a site within extrapulmonary beside it adds nothing, nor does an unknown primary
+        (["Extrapulmonary NEC or neuroendocrine prostate cancer.", "ECOG 0-1."], "EP-NEC", "Unknown"),
+        (["Extrapulmonary NEC or NEC of unknown primary.", "ECOG 0-1."], "EP-NEC", "Unknown"),
+        # "irrespective of the primary site": no restriction, whatever organs it lists as examples
+        (["High-grade NEC irrespective of the primary tumour site (e.g. colon, lung, bladder).", "ECOG 0-1."],
+         "NEC", "Unknown"),
+        # a gloss in brackets after "failed"
+        (["Extrapulmonary NEC.", "Failed (disease growth or unacceptable toxicity) first-line chemotherapy."],
+         "EP-NEC", "2nd Line"),
     ],
 )  # fmt: skip
 def test_site_criterion_cohorts_and_lines(criteria, site, line):
@@ -564,6 +580,10 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("ECOG 0-1.", "Prior systemic therapy for advanced disease.", "1st Line"),
         ("ECOG 0-1.", "Prior anti-PD-1 therapy for advanced disease.", "Unknown"),
         ("No prior chemotherapy.", "More than 2 prior regimens.", "1st Line"),  # a limit narrows, never widens
+        # untreated admitted, not required: any prior therapy up to the cap
+        ("Patients may be chemotherapy-naive if unfit for platinum.", "More than one previous systemic regimen.",
+         "1st or 2nd Line"),
+        ("Treatment-naive participants are also eligible.", "Prior PARP inhibitor.", "Prior systemic therapy allowed"),
     ],
 )  # fmt: skip
 def test_exclusion_criteria_that_cap_prior_therapy_narrow_the_line(inclusion, exclusion, line):

@@ -278,7 +278,9 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
     found = None
     if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
-        found = _site_labels(text, whole, where, spec.sites, spec.any_site, spec.site_fallback)
+        found = _site_labels(
+            text, whole, where, spec.sites, spec.any_site, spec.site_fallback, spec.site_criterion
+        )
     said = spec.any_site.search(text) if spec.any_site is not None and not found else None
     if said:  # "NEC of any primary site" and no organ: no restriction, whatever the title names
         quote = _span(text, said, where)
@@ -309,6 +311,8 @@ def _without_negated_brackets(text: str) -> str:
 _COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2})\b", re.IGNORECASE)
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
 _DISJUNCT = re.compile(r",\s*or\s+", re.IGNORECASE)
+# "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases
+_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
 
 
 def _site_labels(
@@ -318,22 +322,32 @@ def _site_labels(
     rules: tuple[SiteRule, ...],
     any_site: re.Pattern[str] | None = None,
     any_label: str = "",
+    disease: re.Pattern[str] | None = None,
 ) -> tuple[list[str], list[Quote]] | None:
     """The site labels the rules give ``text`` (``whole`` for rules that read negated clauses too), each
     cohort of a criterion that lists two or more read on its own; None if no rule matches. A part that
     says "any site" is read only by the `whole` rules: only what qualifies it ("any origin other than
     the lung") counts, and a cohort's "any site" does not silence the other cohorts. A part that
     admits another disease beside one of any site (", or ...") reads each on its own; the any-site one
-    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction)."""
+    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction). A
+    part a `stop` rule reads ("extrapulmonary NEC") that admits another ``disease`` beside it ("or
+    large cell NEC of the lung") reads each disease on its own: the stop silences the organs that
+    qualify its own disease, not a disease admitted next to it."""
     marks = [m.start() for m in _COHORT.finditer(text)]
     bounds = [0, *marks[1:], len(text)] if len(marks) > 1 else [0, len(text)]
     whole_rules = tuple(r for r in rules if r.whole)
     found: dict[str, Quote] = {}
     unlabelled: Quote | None = None  # an any-site disjunct no whole rule labelled
+    beside_a_stop = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
     for start, end in pairwise(bounds):
         part = text[start:end]
         if any_site is None or not any_site.search(part):
-            pieces = [(part, whole if len(bounds) == 2 else part, rules)]
+            diseases = _diseases_beside_a_stop(part, rules, disease)
+            if len(diseases) > 1:
+                pieces = [(d, d, rules) for d in diseases]
+                beside_a_stop = True
+            else:
+                pieces = [(part, whole if len(bounds) == 2 else part, rules)]
         elif len(disjuncts := _DISJUNCT.split(part)) == 1:
             pieces = [(part, whole if len(bounds) == 2 else part, whole_rules)]
         else:
@@ -345,6 +359,12 @@ def _site_labels(
             said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
+    if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
+        found = {
+            s: q
+            for s, q in found.items()
+            if not any(set(r.unless) & found.keys() for r in rules if r.label == s)
+        }
     if found and unlabelled is not None and any_label:
         found.setdefault(any_label, unlabelled)
         # a site within "any site" (a rule whose `unless` names the any-site label) is not listed beside it
@@ -355,6 +375,26 @@ def _site_labels(
     order = [*dict.fromkeys(rule.label for rule in rules), any_label]
     sites = sorted(found, key=order.index)
     return (sites, [found[s] for s in sites]) if sites else None
+
+
+def _diseases_beside_a_stop(
+    part: str, rules: tuple[SiteRule, ...], disease: re.Pattern[str] | None
+) -> list[str]:
+    """``part`` cut at each "or" that starts another disease ("... or small cell lung cancer"), when a
+    `stop` rule reads one of the pieces and not all of them; else ``part`` whole. An "or" between
+    organs ("of the bladder or prostate") joins no disease, so its organ stays with the piece before;
+    a first piece naming no disease ("Multiple: GEP, lung or other NE primaries incl. ...") stays whole."""
+    if disease is None or not any(r.stop and r.pattern.search(part) for r in rules):
+        return [part]
+    pieces: list[str] = []
+    for piece in _OR.split(part):
+        # each piece names a disease: one that names none joins the piece before (or, first, the next)
+        if pieces and not (disease.search(piece) and disease.search(pieces[-1])):
+            pieces[-1] += " or " + piece
+        else:
+            pieces.append(piece)
+    stopped = [any(r.stop and r.pattern.search(p) for r in rules) for p in pieces]
+    return pieces if len(pieces) > 1 and not all(stopped) else [part]
 
 
 def _segment_sites(text: str, whole: str, where: str, rules: tuple[SiteRule, ...]) -> list[tuple[str, Quote]]:
