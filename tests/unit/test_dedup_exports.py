@@ -252,6 +252,21 @@ def test_a_reworded_title_followed_by_its_original_links_at_one_place_by_one_fir
     assert compare(prepare(a), prepare(c))[0] != "duplicate"
 
 
+def test_a_recurring_title_inside_a_longer_one_links_at_its_own_place():
+    # a short review title borne by articles at other places names none of them; a rendering that puts
+    # the journal's section in front ("MEDICAL PROGRESS") is still the article at the same place
+    place = dict(journal="New England Journal of Medicine", year=2009, volume="361", issue="17",
+                 pages="1676-1687", authors=("Noris, M.", "Remuzzi, G."))  # fmt: skip
+    title = "Atypical hemolytic-uremic syndrome"
+    others = [cite("wos", i, title, journal="Pediatr Nephrol", year=2000 + i, volume=str(i), pages=f"{i}1-{i}9",
+                   authors=("Loirat, C.",)) for i in (1, 2)]  # fmt: skip
+    article = cite("medline", 3, title, **place)
+    section = cite("embase", 4, "MEDICAL PROGRESS " + title, **place)
+    records = [*others, article, section]
+    assert linked(records, article.record_id, section.record_id)
+    assert not linked(records, others[0].record_id, section.record_id)
+
+
 def test_a_number_word_in_a_translation_is_no_other_number():
     # MEDLINE gives the English translation, Embase the original with the translation in brackets:
     # "one" is a number in English only, the digits are the same in both languages

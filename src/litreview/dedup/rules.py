@@ -294,12 +294,14 @@ def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
 
 def compare_generic(a: Prepared, b: Prepared, score: float) -> tuple[str, float, str]:
     """A generic or recurring title identifies nothing: the place must (same volume and first page,
-    same issue where both have one); otherwise a reviewer decides."""
+    same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides."""
     issue_ok = not a.issue or not b.issue or a.issue == b.issue
     if a.title == b.title or score >= 0.95:
         if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
             return "duplicate", score, "generic-title+volume+issue+pages"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
+    if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
+        return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
 
 
