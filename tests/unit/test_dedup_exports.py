@@ -109,6 +109,27 @@ def test_numbers_in_words_or_numerals_still_tell_reports_apart(one, other):
     assert compare(prepare(a), prepare(b))[2].startswith("different numbers")
 
 
+@pytest.mark.parametrize(
+    ("unicode", "ascii"),
+    [
+        ("CIN 2\u20133 in women aged 25\u201329 years", "CIN 2-3 in women aged 25-29 years"),  # en dash
+        ("A phase 1\u20132 trial of rituximab in 120 adults", "A phase 1-2 trial of rituximab in 120 adults"),
+        ("Platelet count below 30 \u00d7 10\u2079/L in 120 adults", "Platelet count below 30 x 10(9)/L in 120 adults"),
+        ("Platelet count below 30\u00d710\u2079/L in 120 adults", "Platelet count below 30 x 10(9)/L in 120 adults"),
+        ("Platelet count below 1\u00b75 x 10(9)/L in 120 adults", "Platelet count below 1.5 x 10(9)/L in 120 adults"),
+        ("PM2\u00b75 exposure and platelet counts in 120 adults", "PM2.5 exposure and platelet counts in 120 adults"),
+    ],
+)  # fmt: skip
+def test_a_separator_one_export_writes_in_unicode_is_the_one_another_writes_in_ascii(unicode, ascii):
+    # Scopus and Web of Science keep the publisher's en dash, middle dot and multiplication sign where
+    # MEDLINE writes "-", "." and "x": folded away, "2\u20133" read as "23", one number against two
+    tail = " with refractory immune thrombocytopenia"
+    a = cite("scopus", 1, unicode + tail, authors=("Smith, J. A.",), **ARTICLE)
+    b = cite("medline", 2, ascii + tail, authors=("Smith JA",), pages="345-352", **ARTICLE)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    assert linked([a, b], a.record_id, b.record_id)
+
+
 def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
     # "IV iron" is intravenous, not four: it never keeps an article from its other rendering
     assert prepare(cite("x", 1, "IV iron in 120 adults")).numbers == {"120"}

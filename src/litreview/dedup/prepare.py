@@ -37,7 +37,13 @@ _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kapp
 # ("Sørensen" -> "Srensen", "Strauß" -> "Strau"), where other exports transliterate them.
 _LETTERS = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
             "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ı": "i"}  # fmt: skip
-_FOLD = str.maketrans({**_GREEK, **_LETTERS})
+# Separators Unicode does not decompose either, as ASCII exports write them (MEDLINE's "2-3", "1.5",
+# "30 x 10(9)/L" where Scopus keeps the publisher's "2\u20133", "1\u00b75", "30\u00d710\u2079/L"): dropped,
+# they ran numbers together ("2\u20133" read as 23, against 2 and 3).
+_SEPARATORS = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+               "\u2212": "-", "\u00b7": ".", "\u2219": ".", "\u00d7": "x", "\u2018": "'", "\u2019": "'",
+               "\u2032": "'", "\u201c": '"', "\u201d": '"'}  # fmt: skip
+_FOLD = str.maketrans({**_GREEK, **_LETTERS, **_SEPARATORS})
 
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
