@@ -62,17 +62,33 @@ def _opposite_words(a: str, b: str) -> bool:
     "pre" / "post", "high" / "low"), or only one title negates ("with" / "without", "not")."""
     if a == b:
         return False
-    wa, wb = set(_NON.sub("non", a).split()), set(_NON.sub("non", b).split())  # "non-small" = "nonsmall"
+    la, lb = _NON.sub("non", a).split(), _NON.sub("non", b).split()  # "non-small" = "nonsmall"
+    wa, wb = set(la), set(lb)
     only_a, only_b = wa - wb, wb - wa
     if not only_a and not only_b:
         return False
-    if bool(only_a & _NEGATIONS) != bool(only_b & _NEGATIONS):
+    if bool(only_a & _NEGATIONS) != bool(only_b & _NEGATIONS) and not _goes_on(la, lb):
         return True
     for x in only_a:
         for y in only_b:
             if frozenset((x, y)) in _OPPOSITE_WORDS or _opposite_prefixes(x, y) or _opposite_prefixes(y, x):
                 return True
     return False
+
+
+def _goes_on(a: list[str], b: list[str]) -> bool:
+    """One title is the other with words before or after it that are more than a negation: a subtitle
+    or an opening one export dropped, a title cut at the field's length ("...: why not?", "...: with or
+    without dexamethasone?"); not "Not all ..." against "All ...", nor a "not" inside the title."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    n = len(short)
+    if long[:n] == short:
+        rest = long[n:]
+    elif long[len(long) - n :] == short:
+        rest = long[: len(long) - n]
+    else:
+        return False
+    return not set(rest) <= _NEGATIONS
 
 
 def _opposite_prefixes(x: str, y: str) -> bool:
