@@ -152,6 +152,10 @@ def test_a_roman_numeral_only_counts_after_a_word_that_numbers():
         ("J Paediatr Haematol Oncol", "Journal of Pediatric Hematology/Oncology"),
         ("Euro Jour Gyna Onco", "European Journal of Gynaecological Oncology"),  # cut inside "ae"
         ("Jthoraccardiovascsurg", "Journal of Thoracic & Cardiovascular Surgery"),
+        # ISO 4 writes a word's start out and contracts the rest ("Geneeskd" geneeskunde)
+        ("Ned Tijdschr Geneeskd", "Nederlands Tijdschrift voor Geneeskunde"),
+        ("Geburtshilfe Frauenheilkd", "Geburtshilfe und Frauenheilkunde"),
+        ("Klin Monbl Augenheilkd", "Klinische Monatsblätter für Augenheilkunde"),
     ],
 )  # fmt: skip
 def test_a_journal_name_abbreviated_by_acronym_contraction_or_spelling_is_one_journal(short, full):

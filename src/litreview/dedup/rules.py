@@ -222,14 +222,21 @@ _VOWELS = frozenset("aeiou")
 
 def _contracts(x: str, y: str) -> bool:
     """x is y with letters left out, the way ISO 4 contracts a word ("natl" national, "jpn" japanese,
-    "dtsch" deutsche, "hlth" health): same first letter, the rest in order, no vowel after the first
-    two letters (and none after the first in three letters: "res" is no contraction of "reviews")."""
-    if not 3 <= len(x) < len(y) or x[0] != y[0] or not x.isalpha() or _VOWELS & set(x[2:]):
+    "dtsch" deutsche, "hlth" health), perhaps after writing its start out ("geneeskd" geneeskunde,
+    "frauenheilkd" frauenheilkunde): same first letter, the rest in order, no vowel after the first two
+    letters or the start written out (and none after the first in three letters: "res" is no contraction
+    of "reviews"; "oncogene" none of "oncotarget")."""
+    if not 3 <= len(x) < len(y) or x[0] != y[0] or not x.isalpha():
         return False
     if len(x) == 3 and x[1] in _VOWELS:
         return False
-    rest = iter(y[1:])
-    return all(ch in rest for ch in x[1:])
+    start = 1
+    while start < len(x) and x[start] == y[start]:
+        start += 1
+    if _VOWELS & set(x[max(start, 2) :]):
+        return False
+    rest = iter(y[start:])
+    return all(ch in rest for ch in x[start:])
 
 
 def _run_together(word: str, long: tuple[str, ...], start: int) -> int:
