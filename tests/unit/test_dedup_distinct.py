@@ -54,6 +54,36 @@ def test_namesakes_articles_at_one_place_in_two_journals_stay_apart(one, other, 
 
 
 @pytest.mark.parametrize(
+    ("medline", "journal", "other", "translated"),
+    [
+        ("[Clinical analysis of 56 patients with primary gastrointestinal diffuse large B-cell lymphoma]",
+         "Zhonghua Xue Ye Xue Za Zhi",
+         "Clinical characteristics of 56 patients with primary gastrointestinal diffuse large B-cell lymphoma",
+         "Chinese Journal of Hematology"),
+        ("[Decitabine in elderly patients with acute myeloid leukemia: a multicenter study]",
+         "Zhonghua Xue Ye Xue Za Zhi",
+         "Decitabine for older patients with acute myeloid leukaemia: results of a multicentre study",
+         "Chinese Journal of Hematology"),
+    ],
+)  # fmt: skip
+def test_one_team_at_one_place_is_one_article_however_title_and_journal_were_translated(
+    medline, journal, other, translated
+):
+    # MEDLINE translates the title itself and keeps the journal's own name; another database gives the
+    # authors' English title and the journal's English name: the place and the whole team identify it
+    place = dict(year=2016, volume="37", issue="5", pages="401-405")
+    a = cite(1, medline, journal=journal, authors=("Wang X", "Li Y", "Zhang H"), **place)
+    b = cite(2, other, journal=translated, authors=("Wang, Xiaoming", "Li, Yan", "Zhang, Hong"), **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    assert linked(a, b)
+    # a namesake's study with other co-authors stays apart
+    c = cite(3, other.replace("patients", "children"), journal=translated,
+             authors=("Wang, Xiaoming", "Chen, Yan", "Liu, Hong"), **place)  # fmt: skip
+    assert compare(prepare(a), prepare(c))[0] != "duplicate"
+    assert not linked(a, c)
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [
         ("outcomes at 1 and 2 years", "outcomes at 12 years"),

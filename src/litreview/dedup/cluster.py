@@ -12,8 +12,9 @@ different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "typ
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
 multi-page span by the same first author, whatever each export calls the journal there (where the
-journals' names differ, only a title that adds or drops words: namesakes' articles at one place in two
-journals differ in a word) and though one dropped a digit from a number in the title.
+journals' names differ, only a title that adds or drops words or co-authors named on both: namesakes'
+articles at one place in two journals differ in a word and a team) and though one dropped a digit from a
+number in the title.
 A guard fires only on two real values (a volume "1)" left over from an issue, pages a spreadsheet
 made dates, "Anonymous" are none), and a missing field is no evidence: a title link needs one other
 field agreeing on both records.

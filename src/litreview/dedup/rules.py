@@ -366,10 +366,15 @@ def compare(
         and not b.supplement
         and _one_article(a, b)
         and (score >= 0.75 or _opening_score(a.title, b.title) >= 0.75)
-        and (_journal_compatible(a.journal, b.journal) or not _content_words_differ(a.title, b.title))
+        and (
+            _journal_compatible(a.journal, b.journal)
+            or not _content_words_differ(a.title, b.title)
+            or _coauthors_agree(a, b)
+        )
     ):
-        # a translated or reworded title, a translated journal; not both: two journals' articles at one
-        # place by namesakes ("... neutrophil ... ratio" / "... platelet ... ratio") differ in a word
+        # a translated or reworded title, a translated journal; both only by one team: two journals'
+        # articles at one place by namesakes ("... neutrophil ... ratio" / "... platelet ... ratio") differ
+        # in a word
         return "duplicate", score, "same-place+author"
     if score < 0.80:
         if place_ok and _contained_with_same_bibliography(a, b):
@@ -423,6 +428,14 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _coauthors_agree(a: Prepared, b: Prepared) -> bool:
+    """Beside the first author, both records name co-authors, and at least half of the fewer (two where
+    there are two or more) are named on both: one team, not a namesake's."""
+    x, y = set(a.authors[1:]), set(b.authors[1:])
+    fewer = min(len(x), len(y))
+    return bool(fewer) and len(x & y) >= max(min(2, fewer), (fewer + 1) // 2)
 
 
 def _opening_score(a: str, b: str) -> float:
