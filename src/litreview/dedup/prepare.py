@@ -25,9 +25,6 @@ _TAGS = re.compile(r"</?[a-zA-Z][\w:.-]*(?:\s[^<>]*)?/?>")
 _BRACKETED = re.compile(r"\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*\]")
 
 
-_TRAILING_BRACKETS = re.compile(r"\s*[\[(][^\])]*[\])]\s*\.?\s*$")
-
-
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "λ": "lambda", "μ": "mu",
           "ω": "omega", "τ": "tau", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota",
           "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "υ": "upsilon", "φ": "phi",
@@ -158,9 +155,38 @@ def normalise_title(title: str) -> str:
     without_notes = re.sub(r"\[[^\]]*$", " ", without_notes)  # a note cut off by the export
     if len(without_notes.strip()) > 20:
         text = without_notes
-    while _TRAILING_BRACKETS.search(text) and len(_TRAILING_BRACKETS.sub("", text)) > 20:
-        text = _TRAILING_BRACKETS.sub("", text)  # "(author's transl)"
+    end = len(text)
+    while (start := _trailing_note(text, end)) is not None and start > 20:
+        end = start  # "(author's transl)"
+    text = text[:end]
     return " ".join(_NON_ALNUM.sub(" ", ascii_fold(text).lower()).split())
+
+
+def _trailing_note(text: str, end: int) -> int | None:
+    """Where the bracket that ends ``text[:end]`` starts, with the spaces before it ("Title (author's
+    transl)."): from the first "(" or "[" after the closing bracket before the last; None when the text
+    ends in no bracket. By hand, not a regex: a pattern for it retried the rest of a title from every
+    "(" (a minute on 50,000 hostile characters), and the caller peels brackets off one by one."""
+    close = end - 1
+    while close >= 0 and text[close].isspace():
+        close -= 1
+    if close >= 0 and text[close] == ".":
+        close -= 1
+        while close >= 0 and text[close].isspace():
+            close -= 1
+    if close < 0 or text[close] not in ")]":
+        return None
+    after = max(text.rfind("]", 0, close), text.rfind(")", 0, close)) + 1
+    opener = _OPENER.search(text, after, close)
+    if opener is None:
+        return None
+    start = opener.start()
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+_OPENER = re.compile(r"[\[(]")
 
 
 def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
