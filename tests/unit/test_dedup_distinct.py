@@ -285,3 +285,19 @@ def test_a_negation_in_a_subtitle_one_export_dropped_is_no_opposite(one, other):
     b = cite(2, other, authors=("Kim J", "Park S"), **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
     assert linked(a, b)
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["Part 2: results", "Part II", "part two - costs"],
+)
+def test_a_numbered_part_of_a_series_is_not_its_unnumbered_first_report(part):
+    title = "Community health worker home visits for the control of hypertension in adults in rural Ghana"
+    place = dict(journal="Global Heart", year=2019, volume="14", issue="2")
+    authors = ("Asante, K.", "Boakye, E.", "Nkansah, J.")
+    first = cite(1, title, authors=authors, pages="e0123", doi="10.1016/j.gheart.2019.0123", **place)
+    second = cite(2, f"{title}. {part}", authors=authors, pages="211-219", **place)
+    assert not linked(first, second)
+    # the part that names its number in both renderings is still one report
+    again = cite(3, f"{title.upper()}, {part.upper()}", authors=("Asante, Kwabena",), pages="211-9", **place)
+    assert linked(second, again)

@@ -37,6 +37,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
         return "different numbers in the titles (series parts, phases, years)"
+    if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
+        return "a numbered part of a series against a title that numbers no part"
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
@@ -74,6 +76,17 @@ def _opposite_words(a: str, b: str) -> bool:
             if frozenset((x, y)) in _OPPOSITE_WORDS or _opposite_prefixes(x, y) or _opposite_prefixes(y, x):
                 return True
     return False
+
+
+# "part 2", "part II", "part two": a report in a series; the first report often numbers no part
+_PART = re.compile(r"\bpart (?:\d+|[ivx]+|one|two|three|four|five|six)\b")
+_CUT = 200  # a normalised title this long may be one an export cut off, before a part number it had
+
+
+def _part_unnamed(a: str, b: str) -> bool:
+    """Title a numbers a part of a series, title b (whole, not cut off) numbers none: the second
+    part of a report ("... Part 2: results") is no subtitle one export dropped from the first."""
+    return bool(a and b and len(b) < _CUT and _PART.search(a) and not _PART.search(b))
 
 
 def _goes_on(a: list[str], b: list[str]) -> bool:
