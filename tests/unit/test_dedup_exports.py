@@ -304,3 +304,23 @@ def test_a_number_word_in_a_translation_is_no_other_number():
     a = cite("medline", 1, english, **place)
     b = cite("embase", 2, original, pages="345-352", **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+def test_an_ahead_of_print_record_a_year_before_its_print_is_one_article():
+    # MEDLINE's epub-ahead-of-print record: the year it went online, no volume, issue or pages yet
+    title = "Oral anticoagulation after intracranial haemorrhage in older adults: a registry-based cohort"
+    team = ("Lindahl, K.", "Osei, B. A.", "Marchetti, F.", "Yoon, S.-H.")
+    epub = cite("medline", 1, title + ".", authors=("Lindahl K", "Osei BA", "Marchetti F", "Yoon SH"),
+                journal="Age Ageing", year=2021)  # fmt: skip
+    printed = cite("embase", 2, title, authors=team, journal="Age and Ageing", year=2022, volume="51",
+                   issue="2", pages="afab231")  # fmt: skip
+    spanned = cite("wos", 3, title.upper(), authors=team[:2], journal="AGE AND AGEING", year=2022,
+                   volume="51", issue="2", pages="112-120")  # fmt: skip
+    assert compare(prepare(epub), prepare(printed))[0] == "duplicate"
+    assert compare(prepare(epub), prepare(spanned))[0] == "duplicate"
+    # the print's year before its online record is no epub year: asked about, not linked
+    late = cite("medline", 4, title + ".", authors=epub.authors, journal="Age Ageing", year=2023)
+    assert compare(prepare(late), prepare(printed))[0] != "duplicate"
+    # the first author alone is no team: a namesake's record in the same journal is asked about
+    alone = cite("medline", 5, title + ".", authors=("Lindahl K",), journal="Age Ageing", year=2021)
+    assert compare(prepare(alone), prepare(printed))[0] != "duplicate"

@@ -424,6 +424,18 @@ def compare(
         # year off by one (online first, then in print), no volume: the same article span, first author
         if score >= 0.98 and journal_ok and same_author and a.pages == b.pages and _article_span(a, b):
             return "duplicate", score, "fuzzy-title+page-span"
+        # online first, then in print: one team's record in one journal with no place yet, dated the year
+        # before the print
+        if (
+            authors_ok
+            and journal_ok
+            and a.journal
+            and b.journal
+            and same_author
+            and _coauthors_agree(a, b)
+            and (_ahead_of_print(a, b) or _ahead_of_print(b, a))
+        ):
+            return "duplicate", score, "fuzzy-title+ahead-of-print"
     if not place_ok:
         return "maybe", score, "supplement abstracts whose titles differ: the place does not identify them"
     if (
@@ -441,6 +453,18 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _ahead_of_print(early: Prepared, printed: Prepared) -> bool:
+    """``early`` is an online-first record of ``printed``: dated the year before it, with no volume,
+    issue or pages yet, neither an abstract; the print has its volume."""
+    return bool(
+        early.year
+        and printed.year == early.year + 1
+        and not (early.volume or early.issue or early.pages[0])
+        and printed.volume
+        and not (early.conference or printed.conference or early.supplement or printed.supplement)
+    )
 
 
 def _coauthors_agree(a: Prepared, b: Prepared) -> bool:
