@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import normalise_authors, normalise_title, page_range, prepare
+from litreview.dedup.prepare import normalise_authors, normalise_journal, normalise_title, page_range, prepare
 from litreview.dedup.rules import _journal_compatible, compare
 from litreview.records import Citation
 
@@ -324,3 +324,23 @@ def test_an_ahead_of_print_record_a_year_before_its_print_is_one_article():
     # the first author alone is no team: a namesake's record in the same journal is asked about
     alone = cite("medline", 5, title + ".", authors=("Lindahl K",), journal="Age Ageing", year=2021)
     assert compare(prepare(alone), prepare(printed))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("iso", "full"),
+    [
+        ("Dtsch Arztebl Int", "DEUTSCHES ARZTEBLATT INTERNATIONAL"),  # as many words in both names
+        ("Ned Tijdschr Geneeskd", "Nederlands Tijdschrift voor Geneeskunde"),
+        ("Scand J Prim Health Care", "Scandinavian Journal of Primary Health Care"),
+    ],
+)
+def test_a_journal_abbreviation_is_one_journal_whichever_record_comes_first(iso, full):
+    assert _journal_compatible(normalise_journal(full), normalise_journal(iso))
+    title = "Telephone triage of acute abdominal pain in out-of-hours general practice: a cohort study"
+    team = ("Brandt, H.", "Okonkwo, C.", "Lefebvre, A.")
+    printed = cite("wos", 1, title.upper(), authors=team, journal=full, year=2018, volume="115", issue="3",
+                   pages="41")  # fmt: skip
+    medline = cite("medline", 2, title + ".", authors=("Brandt H", "Okonkwo C", "Lefebvre A"), journal=iso,
+                   year=2018)  # fmt: skip
+    assert compare(prepare(printed), prepare(medline))[0] == "duplicate"
+    assert compare(prepare(medline), prepare(printed))[0] == "duplicate"

@@ -186,7 +186,13 @@ def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     "J Am Med Inform Assoc"): it runs words together or is a word."""
     if not a or not b:
         return True
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(a) == len(b):  # as many words in both names ("dtsch arztebl int"): either may abbreviate
+        return _abbreviated_by(a, b) or _abbreviated_by(b, a)
+    return _abbreviated_by(*((a, b) if len(a) < len(b) else (b, a)))
+
+
+def _abbreviated_by(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Each word of ``short`` abbreviates a word of ``long`` or runs several together, in order."""
     position = 0
     for word in short:
         while position < len(long):
