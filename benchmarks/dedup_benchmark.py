@@ -10,7 +10,8 @@ Goals (issues 5 and 14), every set: FP = 0 and no wrong links; sensitivity >= bi
 block of 25 unique records (labels unchanged; see shared_doi_variant), where a DOI identifies nothing. Scaling: near-linear, 100k < 60 s, 1M < 15 min, < 4 GB.
 Repeated (issue 20): the shipped 94-record Embase export repeated to 200,000 records (each record
 about 2,100 times), beside the same export once: goal < 10 minutes and < 4 GB.
-Usage: python benchmarks/dedup_benchmark.py [--sets haematology,...] [--scale 10000,100000,1000000]
+Usage: python benchmarks/dedup_benchmark.py [--sets haematology,...,tests/data/dedup_built]
+       [--scale 10000,100000,1000000]
        [--repeated 200000] [--env DIR]
 """
 
@@ -31,6 +32,14 @@ from _common import ROOT, machine
 from rapidfuzz import fuzz
 
 SETS = ROOT.parent / "shared" / "data" / "dedup"
+
+
+def set_folder(name: str) -> Path:
+    """A labelled set: a name in the shared folder, or a path to one laid out alike
+    (tests/data/dedup_built, fictional renderings built for this project)."""
+    return Path(name) if "/" in name else SETS / name
+
+
 BIB_DEDUPE = r"""
 import sys, pandas as pd
 from bib_dedupe.bib_dedupe import prep, block, match
@@ -96,7 +105,8 @@ def shared_doi_variant(name: str, tmp: Path, block: int = 25) -> Path:
     """The set with one made-up supplement DOI on each block of `block` unique records (by journal
     and year, as an abstract book would be), labels unchanged: a DOI that identifies no single item.
     Every link between those records is wrong; duplicates must still be found as before."""
-    folder = SETS / name
+    folder = set_folder(name)
+    name = folder.name
     with open(folder / "true_duplicate_clusters.csv", encoding="utf-8") as handle:
         clustered = {i for r in csv.DictReader(handle) for i in r["merged_ids"].split(";")}
     with open(folder / "records.csv", encoding="utf-8") as handle:
@@ -127,7 +137,8 @@ def shared_doi_variant(name: str, tmp: Path, block: int = 25) -> Path:
 
 
 def one_set(name: str, python: Path, tmp: Path, records: Path | None = None) -> None:
-    folder = SETS / name
+    folder = set_folder(name)
+    name = folder.name
     records = records or folder / "records.csv"
     with open(records, encoding="utf-8") as handle:
         all_ids = [r["ID"] for r in csv.DictReader(handle)]

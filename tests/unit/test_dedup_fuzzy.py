@@ -140,6 +140,22 @@ def test_trial_publication_links_are_not_duplicates():
     assert link_fuzzy([trial, paper])[0] == []
 
 
+def test_a_registry_record_and_a_publication_with_its_title_are_no_maybe_pair():
+    # a reviewer may only call them distinct (relink refuses "same"): the publication is linked to the
+    # trial as a registration, by its NCT id, and a pair to check would be noise in the queue
+    title = (
+        "Durvalumab plus tremelimumab in advanced, refractory gastroenteropancreatic neuroendocrine carcinoma"
+    )
+    trial = Trial(record_id="ctgov:NCT09999991", source="ctgov", native_id="NCT09999991", nct_id="NCT09999991",
+                  title=title, start_date="2019-01")  # fmt: skip
+    abstract = cite(1, "LBA12 - " + title + " (DUNE-NEC)", journal="Ann Oncol", year=2019, volume="30",
+                    pages="v912")  # fmt: skip
+    copy = Trial(record_id="import:NCT09999991", source="import", native_id="y", nct_id="", title=title)
+    linkage = link_fuzzy([trial, abstract, copy])
+    assert not [m for m in linkage.maybes if "x:1" in (m.a, m.b)]
+    assert all("x:1" not in (link.record_id, link.linked_to) for link in linkage.links)
+
+
 WORDS = ["neuroendocrine", "carcinoma", "everolimus", "platinum", "etoposide", "survival", "phase", "trial",
          "gastric", "pancreatic", "response", "outcomes", "cohort", "registry", "temozolomide"]  # fmt: skip
 

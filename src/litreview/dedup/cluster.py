@@ -95,11 +95,20 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     compared once, whatever the number of copies (an export repeated 2,000 times costs one)."""
     prepared: dict[str, Prepared] = {}
     ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
-    copies: dict[Prepared, list[str]] = defaultdict(list)  # normalised content -> ids bearing it
+    # normalised content -> ids bearing it; a registry record's apart from a publication's
+    copies: dict[Prepared | tuple[Prepared, str], list[str]] = defaultdict(list)
+    trials: set[str] = (
+        set()
+    )  # registry records: a publication is linked to one as a registration, never as it
     for record in records:
         p = prepare(record)
         prepared[record.record_id] = p
-        copies[replace(p, record_id="", merit=(0, 0))].append(record.record_id)
+        content = replace(p, record_id="", merit=(0, 0))
+        if isinstance(record, Trial):
+            trials.add(record.record_id)
+            copies[content, "trial"].append(record.record_id)
+        else:
+            copies[content].append(record.record_id)
         for key in _exact_keys(record):
             ids_by_exact[key].append(record.record_id)
     for ids in copies.values():
@@ -138,6 +147,8 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
         for i, first in enumerate(ids):
             for second in ids[i + 1 : i + 1 + window]:
                 pair = (first, second) if first < second else (second, first)
+                if (first in trials) != (second in trials):  # no maybe a reviewer could only call distinct
+                    continue
                 if pair not in pairs:  # only links and maybes are kept: memory stays linear
                     result = compare(prepared[pair[0]], prepared[pair[1]], generic)
                     if result[0]:
