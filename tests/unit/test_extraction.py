@@ -621,13 +621,15 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
 @pytest.mark.parametrize(
     "text",
     ["a " * 25000, "1, " * 20000, "prior " * 10000, "(" * 25000 + ")" * 25000, "cohort naive " * 4000,
-     "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000],
+     "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000,
+     "bispecific CD " * 4000, "AB-1" * 12000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
     # takes seconds on 50,000 characters (each was 5-11 s before it was bounded)
     patterns = [SPEC.any_site, SPEC.site_criterion, *(r.pattern for r in SPEC.sites)]
     patterns += [p for _, p in SPEC.lines] + [p for p, _ in SPEC.line_limits]
+    patterns += [p for _, p in SPEC.lexicon.described] + [SPEC.lexicon.code_pattern]
     for pattern in filter(None, patterns):
         start = time.perf_counter()
         pattern.search(text)
@@ -662,3 +664,66 @@ def test_a_negated_bracket_is_dropped_and_an_unclosed_one_kept():
     )
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
     assert "Lung" not in derive_row(trial).values()["site"]
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # a code name no list can know, classed by how its intervention is described
+        ([{"name": "TRV-0482 capsules", "description": "An orally bioavailable, selective WEE1 kinase inhibitor."},
+          {"name": "Gemcitabine"}], "TRV-0482 + gemcitabine", "3"),
+        ([{"name": "KL 88213", "description": "Trispecific antibody binding DLL3, CD3 and albumin."}], "KL 88213", "2"),
+        ([{"name": "MDX-7731", "description": "B7-H3-directed ADC carrying a topoisomerase I inhibitor payload"}],
+         "MDX-7731", "2"),
+        ([{"name": "PQR-55", "description": "A novel camptothecin analogue (topoisomerase I inhibitor), IV"}],
+         "PQR-55", "1"),
+        ([{"name": "JX-118 injection", "description": "fully human PD-L1 blocking IgG1 antibody"},
+          {"name": "Cisplatin"}, {"name": "Etoposide"}], "JX-118 + cisplatin + etoposide", "5"),
+        # a class term among its names is the code name's class, as "HLX10; anti-PD-1 antibody" is serplulimab
+        ([{"name": "RB-4410", "otherNames": ["anti-PD-1 monoclonal antibody"]}, {"name": "Lenvatinib"}],
+         "RB-4410 + lenvatinib", "6"),
+        # no code name: the intervention's name as written
+        ([{"name": "Lutetium-labelled somatostatin receptor antagonist"}],
+         "Lutetium-labelled somatostatin receptor antagonist", "2"),
+        # the EANM way of writing a radionuclide is the lexicon's name
+        ([{"name": "[177Lu]Lu-DOTATATE", "description": "7.4 GBq every 8 weeks"}], "177Lu-DOTATATE", "2"),
+    ],
+)  # fmt: skip
+def test_a_code_name_is_classed_by_how_the_registry_describes_it(interventions, compound, table):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions}))
+    assert (row.values()["compound"], row.values()["table"]) == (compound, table)
+    assert any("description" in e or "otherNames" in e or "name" in e for e in row.cells["compound"].evidence)
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # a known drug is itself, whatever its description says; an unknown code beside it is not swallowed
+        ([{"name": "Irinotecan", "otherNames": ["CPT-11", "ZX-90"], "description": "topoisomerase I inhibitor"}],
+         "Irinotecan", "1"),
+        ([{"name": "Everolimus", "otherNames": ["HX-4000"], "description": "mTOR kinase inhibitor"}],
+         "Everolimus", "2"),
+        # a placebo described by what it matches is no drug
+        ([{"name": "Matching placebo", "description": "placebo for the PARP inhibitor"}, {"name": "Carboplatin"}],
+         "Carboplatin", "1"),
+        # an unknown name described by no class phrase stays unnamed
+        ([{"name": "ZZ-1029", "description": "given every 3 weeks"}, {"name": "Etoposide"}], "Etoposide", "1"),
+    ],
+)  # fmt: skip
+def test_a_description_adds_no_drug_a_known_name_already_is(interventions, compound, table):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == (compound, table)
+
+
+@pytest.mark.parametrize(
+    ("described", "said"),
+    [('[described]\ncode = "("', "[described] has a bad entry"),
+     ('[[described.classes]]\nclass = "kinase"\npattern = "x"', "needs a known class")],
+)  # fmt: skip
+def test_a_bad_described_table_names_the_file(tmp_path, described, said):
+    from litreview.extract.lexicon import load_lexicon
+
+    path = tmp_path / "lexicon.toml"
+    path.write_text('[drugs.x]\nclass = "chemotherapy"\n\n' + described + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(said)):
+        load_lexicon(path)

@@ -9,7 +9,11 @@ of its class stands beside it (:meth:`Lexicon.named`). A drug the list does not 
 (``[stems]``: ending → class, e.g. "nib" → targeted therapy): a trial the lexicon was not written
 from names agents that did not exist when it was. An antibody-drug conjugate's two-word INN (an antibody
 "-mab" and its payload, ``[conjugates] payloads``: "sacituzumab govitecan") is one drug of the
-conjugates' class, not an antibody plus a cytotoxic.
+conjugates' class, not an antibody plus a cytotoxic. A radionuclide's isotope written in brackets
+("[177Lu]Lu-DOTATATE", the EANM/IUPAC way) is the name written "177Lu-DOTATATE".
+A drug known by a code name only ("XY-1234", which no list can know) is classed by how the registry
+describes it (``[described]``: a code-name pattern and, in order, class phrases such as "ATR
+inhibitor" or "antibody-drug conjugate"; :meth:`Lexicon.describe`, :meth:`Lexicon.code_names`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,20 @@ class Lexicon:
     generic: frozenset[str] = frozenset()  # class terms ("anti-PD-1 antibody"), not drugs of their own
     conjugate_pattern: re.Pattern[str] | None = None  # "<antibody>mab <payload>": one conjugate
     conjugate_class: str = ""
+    described: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (class, phrase pattern), first match wins
+    code_pattern: re.Pattern[str] | None = None  # a code name as registries write one ("XY-1234")
+
+    def describe(self, text: str) -> tuple[str, re.Match[str]] | None:
+        """The class the first class phrase found in ``text`` names ("oral ATR inhibitor": targeted
+        therapy), with the phrase; None if the text names no class."""
+        for cls, pattern in self.described:
+            if found := pattern.search(text or ""):
+                return cls, found
+        return None
+
+    def code_names(self, text: str) -> list[re.Match[str]]:
+        """The code names written in ``text`` ("QZ-0417 for injection": "QZ-0417")."""
+        return list(self.code_pattern.finditer(text or "")) if self.code_pattern is not None else []
 
     def find(self, text: str) -> list[Mention]:
         hits: list[tuple[int, int, str]] = []
@@ -72,10 +90,12 @@ class Lexicon:
                 out.append(Mention(target, start, end, written))
         return out
 
-    def named(self, drugs: list[str]) -> list[str]:
+    def named(self, drugs: list[str], described: dict[str, str] | None = None) -> list[str]:
         """``drugs`` without the class terms whose class a named drug among them already has
-        ("HLX10; anti-PD-1 monoclonal antibody": serplulimab only)."""
-        named = {self.drug_class(d) for d in drugs if d not in self.generic}
+        ("HLX10; anti-PD-1 monoclonal antibody": serplulimab only); ``described`` gives the class of
+        drugs the list does not name (code names classed by their description)."""
+        described = described or {}
+        named = {described.get(d) or self.drug_class(d) for d in drugs if d not in self.generic}
         return [d for d in drugs if d not in self.generic or self.drug_class(d) not in named]
 
     def drug_class(self, drug: str) -> str:
@@ -91,6 +111,15 @@ class Lexicon:
     def stem_class(self, name: str) -> str:
         lowered = name.lower()
         return next((cls for stem, cls in self.stems if lowered.endswith(stem)), "")
+
+
+_ISOTOPE_FIRST = re.compile(r"(\d{2,3})([A-Z][a-z]?)-(\S.*)")
+
+
+def _bracketed(synonym: str) -> list[str]:
+    """The EANM/IUPAC spelling of a radionuclide-first name: "177Lu-DOTATATE" -> "[177Lu]Lu-DOTATATE"."""
+    found = _ISOTOPE_FIRST.fullmatch(synonym)
+    return [f"[{found[1]}{found[2]}]{found[2]}-{found[3]}"] if found else []
 
 
 def _key(name: str) -> str:
@@ -123,7 +152,9 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         sources[canonical] = entry.get("source", "")
         if entry.get("generic", False) is True:
             generic.add(canonical)
-        for synonym in {canonical, *entry.get("synonyms", [])}:
+        entry["synonyms"] = [*entry.get("synonyms", [])]
+        entry["synonyms"] += [b for s in {canonical, *entry["synonyms"]} for b in _bracketed(s)]
+        for synonym in {canonical, *entry["synonyms"]}:
             names[_key(synonym)] = canonical
     regimens = {name: tuple(parts) for name, parts in data.get("regimens", {}).items()}
     for name, parts in regimens.items():
@@ -169,7 +200,27 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if payloads
         else None
     )
+    described, code_pattern = _described(data.get("described", {}))
     return Lexicon(
         classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic),
-        conjugate_pattern, conjugate_class,
+        conjugate_pattern, conjugate_class, described, code_pattern,
     )  # fmt: skip
+
+
+def _described(data: dict) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None]:
+    """``[described]``: ``code`` (a code name, matched as written) and ``[[described.classes]]`` (a class
+    and the phrase pattern that names it, case-insensitive), in the file's order."""
+    if not isinstance(data, dict):
+        raise ValueError("drug lexicon: [described] must be a table")
+    phrases = []
+    try:
+        for entry in data.get("classes", []):
+            if entry.get("class") not in CLASSES:
+                raise ValueError(
+                    f"drug lexicon: [[described.classes]] needs a known class, not {entry.get('class')!r}"
+                )
+            phrases.append((entry["class"], re.compile(entry["pattern"], re.IGNORECASE)))
+        code = re.compile(data["code"]) if "code" in data else None
+    except (re.error, KeyError, AttributeError) as exc:
+        raise ValueError(f"drug lexicon: [described] has a bad entry ({exc})") from None
+    return tuple(phrases), code

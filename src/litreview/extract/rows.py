@@ -7,7 +7,9 @@ Every derived cell keeps where it came from: a JSON path of the study, or a quot
 the registry record or of a linked publication). Rules are general: nothing here names a trial.
 
 - compound: drugs from the interventions (lexicon names, code names and regimens); if the registry
-  lists none, from the titles, then from linked publications. Randomised studies whose entries
+  lists none, from the titles, then from linked publications. A drug no list names ("XY-1234") is
+  its code name as written, classed by the phrase its intervention is described with ("oral ATR
+  inhibitor"), or by a class term among its names; a known drug beside it is not part of it. Randomised studies whose entries
   are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
   immune checkpoint inhibitors) onto the paper's six tables.
@@ -115,9 +117,10 @@ def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = 
         location_words(trial.countries),
         ["protocolSection.contactsLocationsModule.locations[].country"] if trial.countries else [],
     )
-    compound, drugs = _compound(protocol, trial, linked, lexicon, row)
+    compound, drugs, described = _compound(protocol, trial, linked, lexicon, row)
     cells["compound"] = compound
-    classes = {spec.class_aliases.get(lexicon.drug_class(d), lexicon.drug_class(d)) for d in drugs}
+    kinds = [described.get(d) or lexicon.drug_class(d) for d in drugs]
+    classes = {spec.class_aliases.get(kind, kind) for kind in kinds}
     classes.discard("other")
     table = spec.tables.get(frozenset(classes))
     if table is None:
@@ -138,17 +141,73 @@ def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = 
 # -- compound -----------------------------------------------------------------------------------
 
 
+_PLACEBO = re.compile(r"\b(?:placebo|sham|vehicle|dummy)\b", re.IGNORECASE)
+
+
+def _described_drug(
+    item: dict, text: str, found: list[Mention], lexicon: Lexicon, where: str
+) -> tuple[Mention, str, Quote] | None:
+    """The drug of an intervention the lexicon does not name, its class and the phrase that gave it:
+    the code name in its names ("QZ-0417 for injection": "QZ-0417"), or the name as written when it
+    holds no code and no known drug; classed by a class term among its names ("QZ-0417; anti-PD-1
+    antibody") or else by the first class phrase of its names and description. None for a placebo,
+    for known drugs alone, or when the class is one a known drug among its names already has (the
+    phrase may be that drug's)."""
+    if _PLACEBO.search(text):
+        return None
+    spans = [(m.start, m.end) for m in found]
+    code = next(
+        (c for c in lexicon.code_names(text) if all(c.end() <= a or c.start() >= b for a, b in spans)), None
+    )
+    if code is None and found:
+        return None
+    named = {lexicon.drug_class(m.drug) for m in found if m.drug not in lexicon.generic}
+    term = next((m for m in found if m.drug in lexicon.generic), None)
+    if term is not None:
+        kind, quote = lexicon.drug_class(term.drug), _span(text, term, where)
+    else:
+        description = str(item.get("description") or "")
+        read = f"{text} ; {description}" if description else text
+        said = lexicon.describe(read)
+        if said is None:
+            return None
+        kind, at = said[0], len(read) - len(description)  # where the description starts in ``read``
+        if said[1].start() < len(text):
+            quote = _span(text, said[1], where)
+        else:
+            place = where.removesuffix(".name") + ".description"
+            quote = Quote(place, description, said[1].start() - at, said[1].end() - at)
+    if kind in named:
+        return None
+    if code is not None:
+        return Mention(code.group(0), code.start(), code.end(), code.group(0)), kind, quote
+    name = str(item.get("name", "")).strip()
+    return Mention(name, 0, len(name), name), kind, quote
+
+
 def _compound(
     protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
-) -> tuple[Cell, list[str]]:
+) -> tuple[Cell, list[str], dict[str, str]]:
     entries = []
+    described: dict[str, str] = {}  # drugs the lexicon does not name -> the class their description gives
+    phrases: list[Quote] = []
     for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
         if not isinstance(item, dict):
             continue
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
+        where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
+        unknown = _described_drug(item, text, found, lexicon, where)
+        if unknown is not None:
+            mention, kind, phrase = unknown
+            described[mention.drug] = kind
+            phrases.append(phrase)
+            # a class term among its names is this drug, as "HLX10; anti-PD-1 antibody" is serplulimab
+            found = sorted(
+                [*(m for m in found if m.drug not in lexicon.generic), mention], key=lambda m: m.start
+            )
         if found:
-            entries.append((found, text, f"protocolSection.armsInterventionsModule.interventions[{i}].name"))
+            entries.append((found, text, where))
     if not entries:
         for where, text in (("protocolSection.identificationModule.briefTitle", trial.title),
                             ("protocolSection.identificationModule.officialTitle", trial.official_title)):  # fmt: skip
@@ -167,17 +226,17 @@ def _compound(
                 break
     if not entries:
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
-        return Cell(), []
+        return Cell(), [], {}
     # a class term among an intervention's names beside a named drug of its class ("HLX10; anti-PD-1
     # antibody") is that drug; in an intervention of its own it is another drug (the class is coarser
     # than the term: ipilimumab is no anti-PD-1 antibody)
     entries = [
         (f, text, where)
         for found, text, where in entries
-        if (f := [m for m in found if m.drug in lexicon.named([n.drug for n in found])])
+        if (f := [m for m in found if m.drug in lexicon.named([n.drug for n in found], described)])
     ]
     drugs: list[str] = []
-    quotes: list[Quote] = []
+    quotes: list[Quote] = list(phrases)
     for found, text, where in entries:
         quotes.extend(_span(text, m, where) for m in found)
         drugs.extend(m.drug for m in found if m.drug not in drugs)
@@ -187,7 +246,7 @@ def _compound(
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], [q.label for q in quotes], quotes), drugs
+    return Cell(value[:1].upper() + value[1:], [q.label for q in quotes], quotes), drugs, described
 
 
 def _entry_label(found: list[Mention]) -> str:
