@@ -727,3 +727,58 @@ def test_a_bad_described_table_names_the_file(tmp_path, described, said):
     path.write_text('[drugs.x]\nclass = "chemotherapy"\n\n' + described + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(said)):
         load_lexicon(path)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # "at least one" prior chemotherapy is open-ended, however the progression after it is worded
+        (["Extrapulmonary NEC.", "Documented progression during at least one earlier chemotherapy."],
+         "2nd Line or later"),
+        # "inoperable or recurrent" says what the disease is, not that it was treated
+        (["Extrapulmonary NEC.", "Inoperable or recurrent disease."], "Unknown"),
+        (["Extrapulmonary NEC.", "Patients must never have received cytotoxic chemotherapy."], "1st Line"),
+        (["Extrapulmonary NEC.", "Chemotherapy-naive, or had one prior platinum-based regimen."], "1st or 2nd Line"),
+        # a cap stated inside an inclusion criterion as not allowed narrows the line as an exclusion does
+        (["Extrapulmonary NEC.", "Prior systemic therapy is permitted; more than one previous line of therapy "
+          "is not allowed."], "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Prior systemic therapy is permitted; more than one previous line of therapy "
+          "is allowed."], "Prior systemic therapy allowed"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
+    bullets = "\n".join(f"* {c}" for c in criteria)
+    trial = study(
+        ident={"briefTitle": "X in NEC"},
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
+def _arms(*descriptions):
+    return {"armGroups": [{"label": f"Cohort {i}", "description": d} for i, d in enumerate(descriptions, 1)]}
+
+
+@pytest.mark.parametrize(
+    ("title", "arms", "summary", "line"),
+    [
+        # cohorts in two settings, said only in the arms
+        ("X in NEC", _arms("Participants who had no previous systemic treatment",
+                           "Participants progressing after first-line platinum-based chemotherapy"), "", "1st or 2nd Line"),
+        ("X in NEC", _arms("Without prior chemotherapy: X every 3 weeks", "Without prior chemotherapy: X weekly"), "",
+         "1st Line"),
+        # an arm's schedule ("then maintenance") does not outweigh a title's line
+        ("X as First-line Therapy in NEC", _arms("X with cisplatin and etoposide, then X maintenance"), "", "1st Line"),
+        # the summary is read last: here it alone states the line
+        ("X in NEC", _arms("X 200 mg daily"), "This trial evaluates X as second-line therapy for patients whose "
+         "disease progressed on platinum.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, summary, line):
+    trial = study(
+        ident={"briefTitle": title},
+        eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* Extrapulmonary NEC.\n* ECOG 0-1."},
+        armsInterventionsModule=arms,
+        descriptionModule={"briefSummary": summary},
+    )
+    assert derive_row(trial).values()["line"] == line

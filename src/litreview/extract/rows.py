@@ -521,30 +521,63 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     disease = _site_criterion(bullets, spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
     where = "protocolSection.eligibilityModule.eligibilityCriteria"
-    sources = [(where, others or " ".join(bullets)), (where, bullets[disease] if others else ""),
-               ("briefTitle", trial.title), ("officialTitle", trial.official_title)]  # fmt: skip
-    cell = Cell(spec.line_unknown, ["no line-of-treatment wording found"])
-    for where, text in sources:  # the criteria state the line more precisely than a title's word does
+    criteria = [(where, others or " ".join(bullets)), (where, bullets[disease] if others else "")]
+    titles = [("briefTitle", trial.title), ("officialTitle", trial.official_title)]
+    summary = [("protocolSection.descriptionModule.briefSummary",
+                str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
+    # the criteria state the line more precisely than a title's word; the arms' descriptions (which
+    # also tell the schedule: "then maintenance") when neither does; the summary, whose background may
+    # name other settings, last
+    cell = _first_line([*criteria, *titles], spec) or _arms_line(protocol, spec) or _first_line(summary, spec)
+    return _line_limited(
+        cell or Cell(spec.line_unknown, ["no line-of-treatment wording found"]), protocol, spec
+    )
+
+
+def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | None:
+    """The line the first source that states one gives (the first rule matching in it), else None."""
+    for where, text in sources:
         m = next(((label, m) for label, p in spec.lines if (m := p.search(text or ""))), None)
         if m:
             quote = _span(text, m[1], where)
-            cell = Cell(m[0], [quote.label], [quote])
-            break
-    return _line_limited(cell, protocol, spec)
+            return Cell(m[0], [quote.label], [quote])
+    return None
+
+
+def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
+    """The line the arms' labels and descriptions give ("Cohort 1: untreated patients", "Cohort 2:
+    after first-line platinum"): one line if they agree, else the review's label for that set of lines
+    (``[[lines.cohorts]]``); None if no arm states a line or the set has no label."""
+    found: list[tuple[str, Quote]] = []
+    for i, arm in enumerate(get_path(protocol, "armsInterventionsModule", "armGroups") or []):
+        if isinstance(arm, dict):  # the description, else the label ("Cohort 2" is no cohort rule's word)
+            where = f"protocolSection.armsInterventionsModule.armGroups[{i}]"
+            read = [(f"{where}.{part}", str(arm.get(part) or "")) for part in ("description", "label")]
+            cell = _first_line(read, spec)
+            found += [(cell.value, cell.quotes[0])] if cell else []
+    lines = frozenset(label for label, _ in found)
+    label = next(iter(lines)) if len(lines) == 1 else spec.line_cohorts.get(lines)
+    if not label:
+        return None
+    return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
 def _line_limited(cell: Cell, protocol: dict, spec: ExtractionSpec) -> Cell:
     """The line narrowed by the first limit the exclusion criteria state ("more than 2 prior regimens"
-    caps "2nd Line or later" at "2nd or 3rd line")."""
+    caps "2nd Line or later" at "2nd or 3rd line"), or an inclusion criterion's clause that excludes
+    ("...; more than one prior regimen is not allowed")."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
     parts = re.split(r"exclusion criteria", text, maxsplit=1, flags=re.I)
     exclusion = parts[1] if len(parts) > 1 else ""
+    refused = [c for c in re.split(r"[;.\n]", parts[0]) if _NEGATED.search(c)]
     for pattern, narrows in spec.line_limits:
-        m = pattern.search(exclusion)
-        if m:
+        for where, read in (("exclusion", exclusion), ("inclusion, excluded", " ; ".join(refused))):
+            m = pattern.search(read)
+            if m is None:
+                continue
             if cell.value not in narrows:
                 return cell
-            quote = _span(exclusion, m, "protocolSection.eligibilityModule.eligibilityCriteria (exclusion)")
+            quote = _span(read, m, f"protocolSection.eligibilityModule.eligibilityCriteria ({where})")
             return Cell(narrows[cell.value], [*cell.evidence, quote.label], [*cell.quotes, quote])
     return cell
 

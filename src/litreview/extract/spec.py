@@ -101,10 +101,16 @@ class LineLimitEntry(Table):
     narrows: dict[str, str]  # line label -> the narrower label the limit makes it
 
 
+class LineCohortsEntry(Table):
+    lines: list[Text] = Field(min_length=2)  # the lines the arms give, one each
+    label: Text  # the trial's line
+
+
 class LinesTable(Table):
     unknown: str = "Unknown"
     rules: list[LineRuleEntry] = Field(default_factory=list)
     limits: list[LineLimitEntry] = Field(default_factory=list)
+    cohorts: list[LineCohortsEntry] = Field(default_factory=list)
 
 
 class OutcomeEntry(Table):
@@ -171,6 +177,7 @@ class ExtractionSpec:
     outcomes: tuple[Outcome, ...]
     arm: re.Pattern[str] | None = None
     line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
+    line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
 
 
 def load_spec(path: Path) -> ExtractionSpec:
@@ -234,4 +241,5 @@ def load_spec(path: Path) -> ExtractionSpec:
         ),
         arm=re.compile(spec.results.arm, re.IGNORECASE) if spec.results.arm is not None else None,
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
+        line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
     )
