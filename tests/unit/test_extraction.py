@@ -459,7 +459,7 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5 and ctgov_built7: each written by another hand, before its author read the
+# ctgov_built2 to ctgov_built5, ctgov_built7 and ctgov_built8: each written by another hand, before its author read the
 # rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
@@ -470,6 +470,7 @@ def _canon(column: str, text: str):
         ("ctgov_built4", 30),
         ("ctgov_built5", 30),
         ("ctgov_built7", 30),
+        ("ctgov_built8", 30),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -622,7 +623,7 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
     "text",
     ["a " * 25000, "1, " * 20000, "prior " * 10000, "(" * 25000 + ")" * 25000, "cohort naive " * 4000,
      "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000,
-     "bispecific CD " * 4000, "AB-1" * 12000],
+     "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -782,3 +783,29 @@ def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, s
         descriptionModule={"briefSummary": summary},
     )
     assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a site said to be unrestricted is no restriction, whatever organ it allows by name
+        (["Poorly differentiated NEC with tumour site not limited, including pulmonary large cell carcinoma."],
+         "NEC"),
+        # the lung named as what the disease is not, or refused in a clause of its own
+        (["Poorly differentiated carcinoma with neuroendocrine features, not of pulmonary primary."], "EP-NEC"),
+        (["High-grade NEC. Carcinomas of lung origin are not eligible."], "EP-NEC"),
+        (["High-grade NEC of the stomach or colon; lung primaries excluded."], "GEP-NEC"),  # organs named: theirs
+        (["High-grade NEC; small cell lung cancer is excluded."], "NEC"),  # SCLC refused, the lung is not
+        # a basket's pancreatic adenocarcinoma cohort is no neuroendocrine pancreas
+        (["Cohort 1: adenocarcinoma of the pancreas; Cohort 2: NEC of the pancreas."], "Panc-NEC, Panc-Ca"),
+        (["Part 2A: NEC outside the lung.", "Part 2B: PDAC, metastatic."], "EP-NEC, Panc-Ca"),
+        # items of a list are read as cohorts: a stop in one silences no other
+        (["Advanced disease, either: (a) SCLC, extensive stage; (b) extrapulmonary high-grade NEC."],
+         "EP-NEC, SCLC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_unrestricted_sites_refused_lungs_and_other_cohorts(criteria, site):
+    bullets = "\n".join(f"* {c}" for c in [*criteria, "ECOG 0-1."])
+    criteria = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
+    assert derive_row(trial).values()["site"] == site

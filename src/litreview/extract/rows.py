@@ -367,7 +367,9 @@ def _without_negated_brackets(text: str) -> str:
 
 
 # "Cohort A: ...; Cohort B: ...": each cohort names its own site
-_COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2})\b", re.IGNORECASE)
+_COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)\b", re.IGNORECASE)
+# "one of: (a) small cell lung cancer; (b) extrapulmonary NEC": items of a list, read as cohorts are
+_ITEM = re.compile(r"(?<![\w)])\((?:[a-h]|\d{1,2})\)(?=\s)")
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
 _DISJUNCT = re.compile(r",\s*or\s+", re.IGNORECASE)
 # "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases
@@ -391,11 +393,14 @@ def _site_labels(
     the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction). A
     part a `stop` rule reads ("extrapulmonary NEC") that admits another ``disease`` beside it ("or
     large cell NEC of the lung") reads each disease on its own: the stop silences the organs that
-    qualify its own disease, not a disease admitted next to it."""
+    qualify its own disease, not a disease admitted next to it. Items of a list ("(a) ...; (b) ...") are
+    read as cohorts are."""
     marks = [m.start() for m in _COHORT.finditer(text)]
+    marks = marks if len(marks) > 1 else [m.start() for m in _ITEM.finditer(text)]
     bounds = [0, *marks[1:], len(text)] if len(marks) > 1 else [0, len(text)]
     whole_rules = tuple(r for r in rules if r.whole)
     found: dict[str, Quote] = {}
+    given: dict[str, SiteRule] = {}  # the rule that gave each label: its `unless` is the label's
     unlabelled: Quote | None = None  # an any-site disjunct no whole rule labelled
     beside_a_stop = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
     for start, end in pairwise(bounds):
@@ -413,23 +418,18 @@ def _site_labels(
             pieces = [(d, d, whole_rules if any_site.search(d) else rules) for d in disjuncts]
         for piece, piece_whole, read in pieces:
             labels = _segment_sites(piece, piece_whole, where, read)
-            for label, quote in labels:
+            for label, quote, rule in labels:
                 found.setdefault(label, quote)
+                given.setdefault(label, rule)
             said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
     if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
-        found = {
-            s: q
-            for s, q in found.items()
-            if not any(set(r.unless) & found.keys() for r in rules if r.label == s)
-        }
+        found = {s: q for s, q in found.items() if not set(given[s].unless) & found.keys()}
     if found and unlabelled is not None and any_label:
         found.setdefault(any_label, unlabelled)
         # a site within "any site" (a rule whose `unless` names the any-site label) is not listed beside it
-        found = {
-            s: q for s, q in found.items() if not any(any_label in r.unless for r in rules if r.label == s)
-        }
+        found = {s: q for s, q in found.items() if s not in given or any_label not in given[s].unless}
     # the rules' order, whatever the cohorts'; the any-site label last
     order = [*dict.fromkeys(rule.label for rule in rules), any_label]
     sites = sorted(found, key=order.index)
@@ -456,11 +456,13 @@ def _diseases_beside_a_stop(
     return pieces if len(pieces) > 1 and not all(stopped) else [part]
 
 
-def _segment_sites(text: str, whole: str, where: str, rules: tuple[SiteRule, ...]) -> list[tuple[str, Quote]]:
-    found: list[tuple[str, Quote]] = []
+def _segment_sites(
+    text: str, whole: str, where: str, rules: tuple[SiteRule, ...]
+) -> list[tuple[str, Quote, SiteRule]]:
+    found: list[tuple[str, Quote, SiteRule]] = []
     groups_done: set[str] = set()
     for rule in rules:
-        labels = [label for label, _ in found]
+        labels = [label for label, _, _ in found]
         if rule.group in groups_done or any(label in labels for label in rule.unless):
             continue
         read = whole if rule.whole else text
@@ -470,7 +472,7 @@ def _segment_sites(text: str, whole: str, where: str, rules: tuple[SiteRule, ...
         if rule.group:
             groups_done.add(rule.group)
         if rule.label not in labels:
-            found.append((rule.label, _span(read, match, where)))
+            found.append((rule.label, _span(read, match, where), rule))
         if rule.stop:
             break
     return found
