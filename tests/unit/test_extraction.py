@@ -802,6 +802,20 @@ def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, s
         # items of a list are read as cohorts: a stop in one silences no other
         (["Advanced disease, either: (a) SCLC, extensive stage; (b) extrapulmonary high-grade NEC."],
          "EP-NEC, SCLC"),
+        # an unknown primary said as a primary not found
+        (["Poorly differentiated NEC of the stomach, colon or rectum, or without an identifiable primary despite "
+          "complete staging."], "GEP-NEC, UNK"),
+        (["High-grade NEC of the urinary bladder, or NEC in which no primary tumour was found on PET-CT."],
+         "Bladder-NEC, UNK"),
+        (["Large cell NEC of the cervix with no evidence of a lung primary."], "Cervical-NEC"),  # an organ absent
+        # an unknown primary beside extrapulmonary sites, in another cohort or piece, is within them
+        (["Arm A: extensive-stage SCLC; Arm B: neuroendocrine carcinoma of extrapulmonary origin; Arm C: NEC of "
+          "unknown primary site."], "EP-NEC, SCLC"),
+        (["Group 1: high-grade NEC arising outside the lung, including GI and GU primaries, or of "
+          "unknown primary; Group 2: small cell lung cancer."], "EP-NEC, SCLC"),
+        (["Part 1: relapsed small cell lung cancer. Part 2: high-grade NEC from any primary site outside the lung, or "
+          "NEC of unknown origin."], "EP-NEC, SCLC"),
+        (["Cohort A: gastric or colorectal NEC; Cohort B: NEC of unknown primary."], "GEP-NEC, UNK"),
     ],
 )  # fmt: skip
 def test_site_wording_of_unrestricted_sites_refused_lungs_and_other_cohorts(criteria, site):

@@ -42,8 +42,14 @@ from litreview.sources.ctgov import get_path
 _NEGATED = re.compile(
     r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
 )
-# a phrase saying what is absent, up to the end of its clause
-_ABSENT = re.compile(r"\b(?:with no|without|no evidence of)\b[^,;.()]*", re.IGNORECASE)
+# a phrase saying what is absent, up to the end of its clause; one saying that no primary was found
+# ("or with no primary identified after work-up") states an unknown primary, and stays
+_ABSENT = re.compile(
+    r"\b(?:with no|without|no evidence of)\b(?!\s+(?:evidence of\s+)?(?:an?\s+|any\s+)?"
+    r"(?:identifiable\s+|identified\s+|detectable\s+|known\s+|obvious\s+|evident\s+|apparent\s+)?primary\b)"
+    r"[^,;.()]*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -426,6 +432,13 @@ def _site_labels(
                 unlabelled = _span(piece, said, where)
     if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
         found = {s: q for s, q in found.items() if not set(given[s].unless) & found.keys()}
+    # a rule whose `unless` reads the whole criterion: its label is within one found in another cohort or
+    # piece ("Cohort 2: NEC arising outside the lung, ..., or of unknown primary": extrapulmonary)
+    found = {
+        s: q
+        for s, q in found.items()
+        if not (given[s].unless_anywhere and set(given[s].unless) & found.keys())
+    }
     if found and unlabelled is not None and any_label:
         found.setdefault(any_label, unlabelled)
         # a site within "any site" (a rule whose `unless` names the any-site label) is not listed beside it

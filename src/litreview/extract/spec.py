@@ -82,6 +82,7 @@ class SiteRuleEntry(Table):
     unless: list[str] = Field(default_factory=list)
     stop: bool = False
     whole: bool = False  # read the criterion with its negated clauses ("any site except lung")
+    unless_anywhere: bool = False  # `unless` reads every cohort and piece of the criterion, not its own only
 
 
 class SitesTable(Table):
@@ -148,6 +149,7 @@ class SiteRule:
     unless: tuple[str, ...] = ()
     stop: bool = False
     whole: bool = False
+    unless_anywhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def load_spec(path: Path) -> ExtractionSpec:
                 tuple(r.unless),
                 r.stop,
                 r.whole,
+                r.unless_anywhere,
             )
             for r in sites.rules
         ),
