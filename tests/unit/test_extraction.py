@@ -459,7 +459,7 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5, ctgov_built7 and ctgov_built8: each written by another hand, before its author read the
+# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built9: each written by another hand, before its author read the
 # rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
@@ -471,6 +471,7 @@ def _canon(column: str, text: str):
         ("ctgov_built5", 30),
         ("ctgov_built7", 30),
         ("ctgov_built8", 30),
+        ("ctgov_built9", 30),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -623,7 +624,9 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
     "text",
     ["a " * 25000, "1, " * 20000, "prior " * 10000, "(" * 25000 + ")" * 25000, "cohort naive " * 4000,
      "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000,
-     "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000],
+     "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000,
+     "cohort no prior " * 3000, "must have received first-line " * 2000, "may be naive " * 4000,
+     "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -745,6 +748,24 @@ def test_a_bad_described_table_names_the_file(tmp_path, described, said):
           "is not allowed."], "1st or 2nd Line"),
         (["Extrapulmonary NEC.", "Prior systemic therapy is permitted; more than one previous line of therapy "
           "is allowed."], "Prior systemic therapy allowed"),
+        # cohorts, one without prior therapy, one after progression
+        (["Extrapulmonary NEC.", "Cohort 1: without previous systemic therapy for metastatic disease.",
+          "Cohort 2: disease progression on or after platinum-doublet chemotherapy."], "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Dose-expansion cohort: no prior systemic therapy for advanced disease."], "1st Line"),
+        # a first line required and a cap of one is that first line only; a first line allowed is not required
+        (["Extrapulmonary NEC.", "Participants must have had first-line platinum-etoposide and progressed on it; "
+          "at most one prior line of systemic therapy is permitted."], "2nd Line"),
+        (["Extrapulmonary NEC.", "Participants may have received first-line chemotherapy; at most one prior line "
+          "of systemic therapy."], "1st or 2nd Line"),
+        # "recurrent" beside the disease's extent, or with no prior systemic therapy, says what the disease is
+        (["Extrapulmonary NEC.", "Extensive-stage or recurrent disease.", "ECOG 0-2."], "Unknown"),
+        (["Extrapulmonary NEC.", "Recurrent disease following local treatment only, with no prior systemic therapy "
+          "for the recurrence."], "1st Line"),
+        # untreated admitted beside a count of prior regimens: the count's line
+        (["Extrapulmonary NEC.", "Participants may be untreated or may have had no more than 2 prior lines of "
+          "systemic therapy."], "1st-3rd Lines"),
+        (["Extrapulmonary NEC.", "Patients may be chemotherapy-naive or may have received a single previous "
+          "regimen."], "1st or 2nd Line"),
     ],
 )  # fmt: skip
 def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
