@@ -344,3 +344,21 @@ def test_a_journal_abbreviation_is_one_journal_whichever_record_comes_first(iso,
                    year=2018)  # fmt: skip
     assert compare(prepare(printed), prepare(medline))[0] == "duplicate"
     assert compare(prepare(medline), prepare(printed))[0] == "duplicate"
+
+
+def test_one_doi_at_one_place_by_one_team_is_one_article_in_either_language():
+    # SciELO gives the Portuguese original alone, MEDLINE the bracketed English translation: the titles
+    # share no words, but the DOI, year, volume, page span and team are one article's
+    place = dict(journal="Revista de Saude Coletiva", year=2014, volume="48", pages="211-219",
+                 doi="10.1590/S0034-8910.2014048004871")  # fmt: skip
+    medline = cite("medline", 1, "[Prevalence of self-reported hypertension among quilombola adults in Bahia]",
+                   authors=("Bezerra VM", "Andrade AC", "Cesar CC"), **place)  # fmt: skip
+    scielo = cite("scielo", 2, "Prevalência de hipertensão autorreferida em adultos quilombolas na Bahia",
+                  authors=("Bezerra, Vanessa Moraes", "Andrade, Amanda Cristina", "César, Cibele Comini"),
+                  **place)  # fmt: skip
+    assert compare(prepare(medline), prepare(scielo))[0] == "duplicate"
+    # one DOI on two items of another team, or elsewhere in the volume: still not linked by the DOI
+    other_team = cite("scielo", 3, scielo.title, authors=("Bezerra, V. M.", "Lima, R.", "Souza, T."), **place)
+    assert compare(prepare(medline), prepare(other_team))[0] != "duplicate"
+    elsewhere = cite("scielo", 4, scielo.title, authors=scielo.authors, **{**place, "pages": "301-309"})
+    assert compare(prepare(medline), prepare(elsewhere))[0] != "duplicate"

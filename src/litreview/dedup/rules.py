@@ -308,6 +308,10 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         if conflict:
             return "maybe", score, f"same DOI and title, but {conflict}"
         return "duplicate", 1.0, "exact-doi"
+    if not conflict and _one_article(a, b) and _coauthors_agree(a, b):
+        # one DOI, one year, volume and page span, one team: a title in another language (the original
+        # beside MEDLINE's bracketed translation), not another item
+        return "duplicate", 1.0, "exact-doi+same-place"
     disjoint = not (_content_words(a.title) & _content_words(b.title))
     if conflict or (disjoint and not _same_place_and_author(a, b)):
         return SHARED_DOI, score, f"shared DOI: titles differ{', ' + conflict if conflict else ''}"
