@@ -362,3 +362,22 @@ def test_one_doi_at_one_place_by_one_team_is_one_article_in_either_language():
     assert compare(prepare(medline), prepare(other_team))[0] != "duplicate"
     elsewhere = cite("scielo", 4, scielo.title, authors=scielo.authors, **{**place, "pages": "301-309"})
     assert compare(prepare(medline), prepare(elsewhere))[0] != "duplicate"
+
+
+def test_a_title_in_another_language_links_at_one_place_in_one_journal_by_one_team():
+    # MEDLINE's bracketed English translation against LILACS's Spanish original, no DOI on either: the
+    # titles share almost no words, the journal's issue, volume and page span and the team are one article's
+    place = dict(year=2011, volume="139", issue="8", pages="1021-1028")
+    medline = cite("medline", 1, "[Adherence to antihypertensive treatment among older adults in southern Chile]",
+                   journal="Rev Med Chil", authors=("Varela LM", "Ortiz RA", "Pino P"), **place)  # fmt: skip
+    lilacs = cite("lilacs", 2, "Adherencia al tratamiento antihipertensivo en adultos mayores del sur de Chile",
+                  journal="Revista Médica de Chile", authors=("Varela, Luis M.", "Ortiz, Rocío A.", "Pino, Pedro"),
+                  **place)  # fmt: skip
+    assert compare(prepare(medline), prepare(lilacs))[0] == "duplicate"
+    # the same place in another issue, or by a namesake with other co-authors, is another article
+    other_issue = cite("lilacs", 3, lilacs.title, journal=lilacs.journal, authors=lilacs.authors,
+                       **{**place, "issue": "9"})  # fmt: skip
+    namesake = cite("lilacs", 4, "Calidad de vida en cuidadores de pacientes con demencia",
+                    journal=lilacs.journal, authors=("Varela, L.", "Soto, M.", "Rojas, F."), **place)  # fmt: skip
+    assert compare(prepare(medline), prepare(other_issue))[0] != "duplicate"
+    assert compare(prepare(medline), prepare(namesake))[0] != "duplicate"

@@ -399,6 +399,10 @@ def compare(
         # articles at one place by namesakes ("... neutrophil ... ratio" / "... platelet ... ratio") differ
         # in a word
         return "duplicate", score, "same-place+author"
+    if _one_team_at_one_place(a, b):
+        # a title in another language (the original against MEDLINE's bracketed translation) shares no
+        # words; one journal's issue, year, volume and page span, by one team, is still one article
+        return "duplicate", score, "same-place+team"
     if score < 0.80:
         if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
@@ -463,6 +467,21 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
+    """One article's place (year, volume, page span; the issue where both give one) in one journal
+    (both named, one abbreviating the other), by one first author and the same co-authors."""
+    return bool(
+        not a.supplement
+        and not b.supplement
+        and (not a.issue or not b.issue or a.issue == b.issue)
+        and a.journal
+        and b.journal
+        and _journal_compatible(a.journal, b.journal)
+        and _one_article(a, b)
+        and _coauthors_agree(a, b)
+    )
 
 
 def _ahead_of_print(early: Prepared, printed: Prepared) -> bool:
