@@ -381,3 +381,27 @@ def test_a_title_in_another_language_links_at_one_place_in_one_journal_by_one_te
                     journal=lilacs.journal, authors=("Varela, L.", "Soto, M.", "Rojas, F."), **place)  # fmt: skip
     assert compare(prepare(medline), prepare(other_issue))[0] != "duplicate"
     assert compare(prepare(medline), prepare(namesake))[0] != "duplicate"
+
+
+def test_a_review_title_its_update_shares_links_the_pageless_record_of_one_year_and_team():
+    # the 2014 review and its 2019 update bear one short title, so the title names no single item; MEDLINE's
+    # 2019 record without volume or page is still the update: same year, journal, first author and co-authors
+    title = "Heat therapy for tendinopathy"
+    team = ("Okonkwo, Adaeze", "Lindberg, Hanna", "Reyes, Tomas")
+    first = cite("cdsr", 1, title, journal="Cochrane Database of Systematic Reviews", year=2014, volume="3",
+                 pages="CD010987", authors=team[:2], doi="10.1002/14651858.CD010987")  # fmt: skip
+    update = cite("cdsr", 2, title, journal="Cochrane Database of Systematic Reviews", year=2019, volume="7",
+                  pages="CD010987", authors=team, doi="10.1002/14651858.CD010987.pub2")  # fmt: skip
+    medline = cite("medline", 3, title + ".", journal="Cochrane Database Syst Rev", year=2019,
+                   authors=("Okonkwo A", "Lindberg H", "Reyes T"))  # fmt: skip
+    records = [first, update, medline]
+    assert linked(records, "cdsr:2", "medline:3")
+    assert not linked(records, "cdsr:1", "medline:3")
+    # another team's review of that title in that year, or the same team's two items in one year: no link
+    other = cite("medline", 4, title + ".", journal="Cochrane Database Syst Rev", year=2019,
+                 authors=("Okonkwo A", "Mbeki S", "Harlow J"))  # fmt: skip
+    assert not linked([*records, other], "cdsr:2", "medline:4")
+    second = cite("cdsr", 5, title, journal="Cochrane Database of Systematic Reviews", year=2019, volume="11",
+                  pages="CD010987", authors=team, doi="10.1002/14651858.CD010987.pub3")  # fmt: skip
+    assert not linked([*records, second], "cdsr:2", "medline:3")
+    assert not linked([*records, second], "cdsr:5", "medline:3")

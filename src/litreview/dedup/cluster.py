@@ -52,6 +52,7 @@ from litreview.dedup.prepare import (
 from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
     compare,
+    crowded_titles,
     recurring_titles,
 )
 from litreview.identifiers import (
@@ -119,6 +120,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
         for key in blocking_keys(prepared[record_id]):
             blocks[key].append(record_id)
     generic = recurring_titles(prepared[i] for i in distinct)
+    crowded = crowded_titles(prepared[i] for i in distinct)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
         for other in ids[1:]:
@@ -129,7 +131,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     apart_copies = []  # groups of copies the rules do not link (identical notices)
     for ids in copies.values():  # copies: what the rules say of two records with this content
         if len(ids) > 1 and blocking_keys(prepared[ids[0]]):  # two records sharing no key are never compared
-            result = compare(prepared[ids[0]], prepared[ids[1]], generic)
+            result = compare(prepared[ids[0]], prepared[ids[1]], generic, crowded)
             if result[0] != "duplicate":
                 apart_copies.append(ids)
             if result[0]:
@@ -150,7 +152,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                 if (first in trials) != (second in trials):  # no maybe a reviewer could only call distinct
                     continue
                 if pair not in pairs:  # only links and maybes are kept: memory stays linear
-                    result = compare(prepared[pair[0]], prepared[pair[1]], generic)
+                    result = compare(prepared[pair[0]], prepared[pair[1]], generic, crowded)
                     if result[0]:
                         pairs[pair] = result
     pairs = _spread_to_copies(pairs, apart_copies)

@@ -338,24 +338,46 @@ def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
     return bool(a.pages[0] and a.pages[0] == b.pages[0] and same_first_author(a, b))
 
 
-def compare_generic(a: Prepared, b: Prepared, score: float) -> tuple[str, float, str]:
+def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = False) -> tuple[str, float, str]:
     """A generic or recurring title identifies nothing: the place must (same volume and first page,
-    same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides."""
+    same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides.
+    A title that only recurs (a review and its update, another team's review) and stands at one place
+    in a year (not ``crowded``) is identified by the year and the team, in one journal."""
     issue_ok = not a.issue or not b.issue or a.issue == b.issue
     if a.title == b.title or score >= 0.95:
         if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
             return "duplicate", score, "generic-title+volume+issue+pages"
+        if not crowded and issue_ok and _one_team_in_one_year(a, b):
+            return "duplicate", score, "recurring-title+year+team"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
 
 
+def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
+    """Both records of one year in one journal (both named) by one first author and the same co-authors,
+    neither an abstract, and the title not made of generic words (an editorial column's)."""
+    return bool(
+        not (a.generic or b.generic or a.conference or b.conference or a.supplement or b.supplement)
+        and a.year
+        and a.year == b.year
+        and a.journal
+        and b.journal
+        and _journal_compatible(a.journal, b.journal)
+        and same_first_author(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
 def compare(
-    a: Prepared, b: Prepared, generic: frozenset[str] | set[str] = frozenset()
+    a: Prepared,
+    b: Prepared,
+    generic: frozenset[str] | set[str] = frozenset(),
+    crowded: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[str, float, str]:
     """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
-    identify no item (see compare_generic)."""
+    identify no item; ``crowded``: those at two places in one year (see compare_generic)."""
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -381,7 +403,7 @@ def compare(
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     if a.generic or b.generic or a.title in generic or b.title in generic:
-        return compare_generic(a, b, score)
+        return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
@@ -631,15 +653,42 @@ def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
         if len(group) > RECURRING_CAP:
             out.add(title)
             continue
-        places: list[Prepared] = []  # one record for each place the title is known to stand at
-        for p in group:
-            if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
-                places.append(p)
+        places = _places(group)
         # two places are often one article with a slip in one database (or an abstract and its
         # paper, which the rules already ask about); a short title at two places, or any at three, recurs
         if len(places) >= 3 or (len(places) == 2 and len(title.split()) <= 4):
             out.add(title)
     return out
+
+
+def crowded_titles(prepared: Iterable[Prepared]) -> set[str]:
+    """Titles at two places in one year (a column in two issues): the year and the team do not tell
+    their items apart."""
+    by_title: dict[str, list[Prepared]] = defaultdict(list)
+    for p in prepared:
+        if p.title:
+            by_title[p.title].append(p)
+    out = set()
+    for title, group in by_title.items():
+        if len(group) > RECURRING_CAP:  # too many for a year and a team to tell apart (nor a square cost)
+            out.add(title)
+            continue
+        # placed records first: a record without a place would otherwise stand for every place of its year
+        years = [
+            p.year for p in _places(sorted(group, key=lambda p: (not p.pages[0], not p.volume))) if p.year
+        ]
+        if len(years) != len(set(years)):
+            out.add(title)
+    return out
+
+
+def _places(group: list[Prepared]) -> list[Prepared]:
+    """One record for each place the title is known to stand at."""
+    places: list[Prepared] = []
+    for p in group:
+        if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
+            places.append(p)
+    return places
 
 
 def _other_place(a: Prepared, b: Prepared) -> bool:
