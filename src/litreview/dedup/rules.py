@@ -641,15 +641,19 @@ def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
     return all(w in long or (len(w) == 1 and any(x.startswith(w) for x in long)) for w in short)
 
 
-def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
-    """Titles that recur in one journal at different places (a column, a notice), or on so many
-    records that they cannot name one item."""
+def _by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
     by_title: dict[str, list[Prepared]] = defaultdict(list)
     for p in prepared:
         if p.title:
             by_title[p.title].append(p)
+    return by_title
+
+
+def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
+    """Titles that recur in one journal at different places (a column, a notice), or on so many
+    records that they cannot name one item."""
     out = set()
-    for title, group in by_title.items():
+    for title, group in _by_title(prepared).items():
         if len(group) > RECURRING_CAP:
             out.add(title)
             continue
@@ -664,12 +668,8 @@ def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
 def crowded_titles(prepared: Iterable[Prepared]) -> set[str]:
     """Titles at two places in one year (a column in two issues): the year and the team do not tell
     their items apart."""
-    by_title: dict[str, list[Prepared]] = defaultdict(list)
-    for p in prepared:
-        if p.title:
-            by_title[p.title].append(p)
     out = set()
-    for title, group in by_title.items():
+    for title, group in _by_title(prepared).items():
         if len(group) > RECURRING_CAP:  # too many for a year and a team to tell apart (nor a square cost)
             out.add(title)
             continue
