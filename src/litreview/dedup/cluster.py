@@ -51,6 +51,7 @@ from litreview.dedup.prepare import (
 )
 from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
+    by_title,
     compare,
     crowded_titles,
     recurring_titles,
@@ -98,9 +99,8 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     ids_by_exact: dict[tuple[str, str], list[str]] = defaultdict(list)
     # normalised content -> ids bearing it; a registry record's apart from a publication's
     copies: dict[Prepared | tuple[Prepared, str], list[str]] = defaultdict(list)
-    trials: set[str] = (
-        set()
-    )  # registry records: a publication is linked to one as a registration, never as it
+    # registry records: a publication is linked to one as a registration, never as it
+    trials: set[str] = set()
     for record in records:
         p = prepare(record)
         prepared[record.record_id] = p
@@ -119,8 +119,9 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     for record_id in distinct:
         for key in blocking_keys(prepared[record_id]):
             blocks[key].append(record_id)
-    generic = recurring_titles(prepared[i] for i in distinct)
-    crowded = crowded_titles(prepared[i] for i in distinct)
+    titled = by_title(prepared[i] for i in distinct)
+    generic, crowded = recurring_titles(titled), crowded_titles(titled)
+    del titled  # a list per title: not held through the comparisons (a million records)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree
         for other in ids[1:]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from rapidfuzz import fuzz
@@ -641,7 +641,9 @@ def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
     return all(w in long or (len(w) == 1 and any(x.startswith(w) for x in long)) for w in short)
 
 
-def _by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
+def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
+    """The records bearing each (normalised, non-empty) title: what recurring_titles and crowded_titles
+    read, grouped once for both."""
     by_title: dict[str, list[Prepared]] = defaultdict(list)
     for p in prepared:
         if p.title:
@@ -649,11 +651,11 @@ def _by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
     return by_title
 
 
-def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
-    """Titles that recur in one journal at different places (a column, a notice), or on so many
-    records that they cannot name one item."""
+def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
+    """Titles (of :func:`by_title`) that recur in one journal at different places (a column, a notice),
+    or on so many records that they cannot name one item."""
     out = set()
-    for title, group in _by_title(prepared).items():
+    for title, group in titled.items():
         if len(group) > RECURRING_CAP:
             out.add(title)
             continue
@@ -665,11 +667,11 @@ def recurring_titles(prepared: Iterable[Prepared]) -> set[str]:
     return out
 
 
-def crowded_titles(prepared: Iterable[Prepared]) -> set[str]:
-    """Titles at two places in one year (a column in two issues): the year and the team do not tell
-    their items apart."""
+def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
+    """Titles (of :func:`by_title`) at two places in one year (a column in two issues): the year and the
+    team do not tell their items apart."""
     out = set()
-    for title, group in _by_title(prepared).items():
+    for title, group in titled.items():
         if len(group) > RECURRING_CAP:  # too many for a year and a team to tell apart (nor a square cost)
             out.add(title)
             continue
