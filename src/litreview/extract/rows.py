@@ -28,7 +28,7 @@ the registry record or of a linked publication). Rules are general: nothing here
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -236,10 +236,10 @@ def _compound(
     # a class term among an intervention's names beside a named drug of its class ("HLX10; anti-PD-1
     # antibody") is that drug; in an intervention of its own it is another drug (the class is coarser
     # than the term: ipilimumab is no anti-PD-1 antibody)
+    kept = [(found, text, where, set(lexicon.named([m.drug for m in found], described)))
+            for found, text, where in entries]  # fmt: skip
     entries = [
-        (f, text, where)
-        for found, text, where in entries
-        if (f := [m for m in found if m.drug in lexicon.named([n.drug for n in found], described)])
+        (f, text, where) for found, text, where, named in kept if (f := [m for m in found if m.drug in named])
     ]
     drugs: list[str] = []
     quotes: list[Quote] = list(phrases)
@@ -431,14 +431,10 @@ def _site_labels(
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
     if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
-        found = {s: q for s, q in found.items() if not set(given[s].unless) & found.keys()}
+        found = _without_sites_within(found, given, lambda rule: True)
     # a rule whose `unless` reads the whole criterion: its label is within one found in another cohort or
     # piece ("Cohort 2: NEC arising outside the lung, ..., or of unknown primary": extrapulmonary)
-    found = {
-        s: q
-        for s, q in found.items()
-        if not (given[s].unless_anywhere and set(given[s].unless) & found.keys())
-    }
+    found = _without_sites_within(found, given, lambda rule: rule.unless_anywhere)
     if found and unlabelled is not None and any_label:
         found.setdefault(any_label, unlabelled)
         # a site within "any site" (a rule whose `unless` names the any-site label) is not listed beside it
@@ -447,6 +443,13 @@ def _site_labels(
     order = [*dict.fromkeys(rule.label for rule in rules), any_label]
     sites = sorted(found, key=order.index)
     return (sites, [found[s] for s in sites]) if sites else None
+
+
+def _without_sites_within(
+    found: dict[str, Quote], given: dict[str, SiteRule], applies: Callable[[SiteRule], bool]
+) -> dict[str, Quote]:
+    """``found`` without the labels whose rule ``applies`` and names, in its `unless`, a label found."""
+    return {s: q for s, q in found.items() if not (applies(given[s]) and set(given[s].unless) & found.keys())}
 
 
 def _diseases_beside_a_stop(
