@@ -37,7 +37,13 @@ SETS = ROOT.parent / "shared" / "data" / "dedup"
 def set_folder(name: str) -> Path:
     """A labelled set: a name in the shared folder, or a path to one laid out alike
     (tests/data/dedup_built, fictional renderings built for this project)."""
-    return Path(name) if "/" in name else SETS / name
+    folder = Path(name) if "/" in name else SETS / name
+    for needed in ("records.csv", "true_duplicate_clusters.csv"):
+        if not (folder / needed).is_file():
+            raise SystemExit(
+                f"{folder / needed}: no such file (a labelled set holds records.csv and true_duplicate_clusters.csv)"
+            )
+    return folder
 
 
 BIB_DEDUPE = r"""
@@ -257,6 +263,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if args.sets:
+            for one in args.sets.split(","):  # a missing set is named before the tools are installed
+                set_folder(one)
             python = ensure_env(args.env)
             for one in args.sets.split(","):
                 one_set(one, python, tmp)
