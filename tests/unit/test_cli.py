@@ -189,3 +189,33 @@ def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, cap
             "--reviewer", "ana")  # fmt: skip
     code, out = run_cli(monkeypatch, capsys, "links", "list", "--workspace", str(tmp_path))
     assert out.out.strip().splitlines()[1:] == []
+
+
+def test_dedup_on_an_export_does_not_load_the_database_layer(tmp_path):
+    """SQLAlchemy is a fifth of a small `dedup`'s time, and the command opens no workspace."""
+    import subprocess
+
+    export = tmp_path / "e.csv"
+    export.write_text("ID,title,year,author,journal,doi\n1,A trial of x,2020,Smith J,J Test,10.1/a\n")
+    script = (
+        "import sys\nfrom litreview.cli import main\n"
+        f"sys.argv = ['litreview', 'dedup', {str(export)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert (tmp_path / "out").exists()
+
+
+def test_a_database_error_from_sqlalchemy_is_still_one_line(monkeypatch, capsys):
+    from sqlalchemy.exc import OperationalError
+
+    def fails(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(cli, "offline_prefect", lambda: None)
+    monkeypatch.setattr(cli, "app", fails)
+    code, out = run_cli(monkeypatch, capsys, "status")
+    assert code == 2
+    assert out.err.strip() == "error: workspace database: server closed the connection unexpectedly"

@@ -71,11 +71,12 @@ def _opposite_words(a: str, b: str) -> bool:
         return False
     if bool(only_a & _NEGATIONS) != bool(only_b & _NEGATIONS) and not _goes_on(la, lb):
         return True
-    for x in only_a:
-        for y in only_b:
-            if frozenset((x, y)) in _OPPOSITE_WORDS or _opposite_prefixes(x, y) or _opposite_prefixes(y, x):
-                return True
-    return False
+    if any(pair & only_a and pair & only_b for pair in _OPPOSITE_WORDS):  # only_a, only_b: disjoint
+        return True
+    # a word of one title and a word of the other share a stem after opposite prefixes: each word's
+    # stems are worked out once (comparing every word with every other took a third of dedup's time)
+    stems_a, stems_b = _prefix_stems(only_a), _prefix_stems(only_b)
+    return bool(stems_a[0] & stems_b[1] or stems_b[0] & stems_a[1])
 
 
 # "part 2", "part II", "part two": a report in a series; the first report often numbers no part
@@ -104,11 +105,19 @@ def _goes_on(a: list[str], b: list[str]) -> bool:
     return not set(rest) <= _NEGATIONS
 
 
-def _opposite_prefixes(x: str, y: str) -> bool:
-    return any(
-        x.startswith(p) and y.startswith(q) and len(x) - len(p) >= 3 and x[len(p) :] == y[len(q) :]
-        for p, q in _OPPOSITE_PREFIXES
-    )
+def _prefix_stems(words: set[str]) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """What is left of each word after the first and after the second prefix of each opposite pair
+    (at least three letters), tagged by the pair: two words are opposites when one's first-prefix stem
+    is the other's second-prefix stem in the same pair."""
+    first: set[tuple[int, str]] = set()
+    second: set[tuple[int, str]] = set()
+    for word in words:
+        for pair, (p, q) in enumerate(_OPPOSITE_PREFIXES):
+            if word.startswith(p) and len(word) - len(p) >= 3:
+                first.add((pair, word[len(p) :]))
+            if word.startswith(q) and len(word) - len(q) >= 3:
+                second.add((pair, word[len(q) :]))
+    return first, second
 
 
 # a letter standing alone or after a number ("hepatitis b", "type 2a"), not inside a word or code ("d3", "h1n1")
