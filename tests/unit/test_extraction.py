@@ -844,3 +844,29 @@ def test_site_wording_of_unrestricted_sites_refused_lungs_and_other_cohorts(crit
     criteria = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
     assert derive_row(trial).values()["site"] == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site", "line"),
+    [
+        # the exclusions in running text after a phrase of their own, read neither for the site nor the line
+        ("Eligible: adults with high-grade neuroendocrine carcinoma of the stomach or duodenum; ECOG 0-1. "
+         "Subjects are not eligible if: previously treated with a PD-1 antibody; interstitial lung disease.",
+         "GEP-NEC", "Unknown"),
+        # headed "Criteria for exclusion", the criteria numbered in brackets
+        ("Criteria for inclusion\n(1) Neuroendocrine carcinoma of the hypopharynx or larynx.\n(2) ECOG 0-2.\n\n"
+         "Criteria for exclusion\n(1) Pulmonary fibrosis.\n(2) Prior treatment with more than 2 regimens.",
+         "H&N-NEC", "Unknown"),
+        # the headers of a record in another language, the criteria in English
+        ("Critères d'inclusion :\n- Small cell carcinoma of the rectum or anal canal\n- ECOG 0-1\n\n"
+         "Critères de non-inclusion :\n- Previously treated with platinum-based chemotherapy",
+         "GEP-NEC", "Unknown"),
+        ("Einschlusskriterien:\n- Neuroendocrine carcinoma of the urinary bladder\n- ECOG 0-1\n\n"
+         "Ausschlusskriterien:\n- Refractory to prior immunotherapy",
+         "Bladder-NEC", "Unknown"),
+    ],
+)  # fmt: skip
+def test_exclusions_under_other_headers_are_not_read_as_inclusion(criteria, site, line):
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    row = derive_row(trial).values()
+    assert (row["site"], row["line"]) == (site, line)

@@ -39,6 +39,15 @@ from litreview.extract.trials import location_words, status_words
 from litreview.records import Citation, Trial
 from litreview.sources.ctgov import get_path
 
+# where the exclusion criteria start: the usual header, its other wordings ("Main criteria for exclusion",
+# "Patients will be excluded in case of:") and the headers of records in other languages
+_EXCLUSION = re.compile(
+    r"exclusion criteria|criteria for (?:exclusion|non-?inclusion)|non-?inclusion criteria"
+    r"|\b(?:excluded|not eligible) (?:in case of|if)\s*:"
+    r"|crit[eè]res? de non[- ]inclusion|crit[eè]res? d'exclusion|criteri di (?:esclusione|non inclusione)"
+    r"|criterios de exclusi[oó]n|crit[eé]rios de exclus[aã]o|ausschlusskriterien",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(
     r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
 )
@@ -512,7 +521,7 @@ def _bullets(protocol: dict) -> list[str]:
     """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)"); a criterion's
     indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
-    inclusion = "\n" + re.split(r"exclusion criteria", text, flags=re.I)[0]
+    inclusion = "\n" + _EXCLUSION.split(text, maxsplit=1)[0]
     marks = list(_BULLET.finditer(inclusion))
     if not marks:
         return [inclusion.strip()] if inclusion.strip() else []
@@ -585,7 +594,7 @@ def _line_limited(cell: Cell, protocol: dict, spec: ExtractionSpec) -> Cell:
     caps "2nd Line or later" at "2nd or 3rd line"), or an inclusion criterion's clause that excludes
     ("...; more than one prior regimen is not allowed")."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
-    parts = re.split(r"exclusion criteria", text, maxsplit=1, flags=re.I)
+    parts = _EXCLUSION.split(text, maxsplit=1)
     exclusion = parts[1] if len(parts) > 1 else ""
     refused = [c for c in re.split(r"[;.\n]", parts[0]) if _NEGATED.search(c)]
     for pattern, narrows in spec.line_limits:
