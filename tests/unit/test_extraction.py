@@ -386,6 +386,11 @@ def test_line_rules_on_wording_they_were_not_written_from(criterion, line):
         # two diseases side by side: the any-site one is the review's NEC
         ("SCLC, or poorly differentiated NEC of any origin, metastatic.", "SCLC, NEC"),
         ("Neuroendocrine carcinoma of any primary site.", "NEC"),
+        # the words of records written in another language
+        ("Carcinoma neuroendocrino de alto grado de origen primario desconocido.", "UNK"),
+        ("Carcinome neuroendocrine peu différencié de site primaire inconnu.", "UNK"),
+        ("Extrapulmonales kleinzelliges neuroendokrines Karzinom, metastasiert.", "EP-NEC"),
+        ("Carcinoma neuroendocrino extrapulmonar del tracto digestivo o del páncreas.", "EP-NEC"),
     ],
 )
 def test_site_rules_on_wording_they_were_not_written_from(criterion, site):
