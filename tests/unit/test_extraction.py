@@ -631,7 +631,7 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000,
      "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000,
      "cohort no prior " * 3000, "must have received first-line " * 2000, "may be naive " * 4000,
-     "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000],
+     "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000, "lung, " * 8000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -842,6 +842,11 @@ def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, s
         (["Part 1: relapsed small cell lung cancer. Part 2: high-grade NEC from any primary site outside the lung, or "
           "NEC of unknown origin."], "EP-NEC, SCLC"),
         (["Cohort A: gastric or colorectal NEC; Cohort B: NEC of unknown primary."], "GEP-NEC, UNK"),
+        # the lung named beside other organs and then "or other organs": every site
+        (["Large cell neuroendocrine carcinoma arising in the lung, pancreas or other organs."], "NEC"),
+        (["High-grade NEC with its primary in the lungs, the GI tract, or in other sites (SCLC not eligible)."],
+         "NEC"),
+        (["High-grade NEC of the colon or other organs."], "GEP-NEC"),  # no lung: the organs named
     ],
 )  # fmt: skip
 def test_site_wording_of_unrestricted_sites_refused_lungs_and_other_cohorts(criteria, site):

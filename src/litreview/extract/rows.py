@@ -427,7 +427,8 @@ def _site_labels(
                 beside_a_stop = True
             else:
                 pieces = [(part, whole if len(bounds) == 2 else part, rules)]
-        elif len(disjuncts := _DISJUNCT.split(part)) == 1:
+        # one disease unless a disjunct says "any site" on its own: "lung, GI tract, or other sites" is one
+        elif len(disjuncts := _DISJUNCT.split(part)) == 1 or not any(map(any_site.search, disjuncts)):
             pieces = [(part, whole if len(bounds) == 2 else part, whole_rules)]
         else:
             pieces = [(d, d, whole_rules if any_site.search(d) else rules) for d in disjuncts]
