@@ -631,7 +631,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "other " * 8000, "genitourinary (x " * 3000, "more than 2 prior " * 3000, "progress " * 6000,
      "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000,
      "cohort no prior " * 3000, "must have received first-line " * 2000, "may be naive " * 4000,
-     "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000, "lung, " * 8000],
+     "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000, "lung, " * 8000,
+     "naive for advanced disease or may have " * 1200, "any number of further " * 2500],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -771,6 +772,18 @@ def test_a_bad_described_table_names_the_file(tmp_path, described, said):
           "systemic therapy."], "1st-3rd Lines"),
         (["Extrapulmonary NEC.", "Patients may be chemotherapy-naive or may have received a single previous "
           "regimen."], "1st or 2nd Line"),
+        # naive in a setting, or one prior line after a verb: either
+        (["Extrapulmonary NEC.", "Participants can be untreated in the metastatic setting or may have relapsed "
+          "after only one previous regimen."], "1st or 2nd Line"),
+        # prior therapy neither required nor refused, said as "irrespective of" it
+        (["Extrapulmonary NEC.", "Eligible irrespective of previous systemic treatment (both untreated and "
+          "pretreated patients may enrol)."], "Prior systemic therapy allowed"),
+        # a first line required, then any number of further lines: open-ended
+        (["Extrapulmonary NEC.", "Progression on a first platinum doublet is required; any number of additional "
+          "lines of therapy may have followed."], "2nd Line or later"),
+        # "recurrent" closing a list of the disease's extents (a comma before "or") says what the disease is
+        (["Extrapulmonary NEC.", "Disease that is inoperable, or recurrent following surgery.",
+          "Chemotherapy-naive."], "1st Line"),
     ],
 )  # fmt: skip
 def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
