@@ -97,6 +97,16 @@ def test_design_rules():
         design(designModule={"phases": ["PHASE2"]}, ident={"briefTitle": "A basket trial of X"})
         == "Phase II Basket"
     )
+    # the title's own "prospective phase II", the paper's word; not when other words come between
+    prospective = {"officialTitle": "A Multicentre Prospective Phase 2 Trial of X in High-grade NEC"}
+    assert design(designModule={"phases": ["PHASE2"]}, ident=prospective) == "Prospective phase II"
+    assert (
+        design(
+            designModule={"phases": ["PHASE2"]},
+            ident={"briefTitle": "A Prospective, Open-label, Phase 2 Trial"},
+        )
+        == "Phase II"
+    )
     trial = study(ident={"acronym": "NET-02"})
     pub = Citation(
         record_id="e:1",

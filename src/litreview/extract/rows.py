@@ -321,6 +321,17 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
         return Cell(f"Phase {label} Basket", [*evidence, "text: basket"], quotes)
     if re.search(r"\bpilot\b", trial.title or "", re.IGNORECASE):
         return Cell("Pilot", [*evidence, "briefTitle: pilot"], quotes)
+    # a single-arm phase II whose title calls itself "a prospective phase II study", as the paper words it
+    # ("a prospective, single-arm, phase II" is any phase II)
+    titles = f"{trial.title} {trial.official_title}"
+    if (
+        label == "II"
+        and not randomised
+        and re.search(r"\bprospective phase (?:II|2)\b", titles, re.IGNORECASE)
+    ):
+        return Cell(
+            "Prospective phase II", [*evidence, "briefTitle or officialTitle: prospective phase II"], quotes
+        )
     return Cell(f"Randomised phase {label}" if randomised else f"Phase {label}", evidence, quotes)
 
 
