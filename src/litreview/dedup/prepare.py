@@ -440,7 +440,8 @@ def prepare(record: Record) -> Prepared:
         first_words = ""
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
-    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE)) or _NONE
+    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
+    kinds = (kinds | {"erratum"} if _ends_in_erratum(title) else kinds) or _NONE
     numbers = frozenset(title_numbers(norm)) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     locator = (
@@ -464,10 +465,38 @@ def prepare(record: Record) -> Prepared:
 
 def is_generic_title(norm: str) -> bool:
     """A normalised title made only of the words of generic titles ("Remarks from the Editor - Editor's Comments",
-    "Comments from the Editors", "Editorial: In this issue"): it names a kind of item, not one
-    item, whatever its length or word order."""
+    "Comments from the Editors", "Editorial: In this issue"), or a listed title of two words or more with
+    one word after it ("From the Editor's desk", "From the editors' corner"): it names a kind of item, not
+    one item, whatever its length or word order."""
     words = {_singular(w) for w in norm.split() if w not in _STOP and w != "s"}
-    return norm in GENERIC_TITLES or (bool(words) and words <= GENERIC_WORDS)
+    return norm in GENERIC_TITLES or (bool(words) and words <= GENERIC_WORDS) or _listed_plus_one_word(norm)
+
+
+def _listed_plus_one_word(norm: str) -> bool:
+    """A listed title of two or more words that begins the title, one other word after it (not a topic
+    and its subtitle: "Immunosuppressants: what's new?")."""
+    words = norm.split()
+    if not 3 <= len(words) <= 8:  # a listed title (at most six words), a possessive "s", one word
+        return False
+    for cut in range(2, len(words)):
+        added = [w for w in words[cut:] if w not in _STOP and w != "s"]
+        if len(added) == 1 and " ".join(words[:cut]) in GENERIC_TITLES:
+            return True
+    return False
+
+
+# A bracket that ends a title and names only a correction ("... [Erratum]", "... (Corrigendum)."): the
+# record is the notice, which one database prints under the article's own title; a longer note ("[Erratum
+# appears in ...]") says the article has one
+_ERRATUM_NOTE = re.compile(r"errat\w*|corrigend\w*|correction|published erratum")
+
+
+def _ends_in_erratum(title: str) -> bool:
+    text = title.rstrip(" .")
+    if not text.endswith(("]", ")")):
+        return False
+    start = text.rfind("[" if text.endswith("]") else "(")
+    return start > 0 and bool(_ERRATUM_NOTE.fullmatch(text[start + 1 : -1].strip(" .").lower()))
 
 
 # Bracketed notes about the record, not a title: "[Erratum appears in ...]", "[Comment in: ...]",
