@@ -405,3 +405,31 @@ def test_a_review_title_its_update_shares_links_the_pageless_record_of_one_year_
                   pages="CD010987", authors=team, doi="10.1002/14651858.CD010987.pub3")  # fmt: skip
     assert not linked([*records, second], "cdsr:2", "medline:3")
     assert not linked([*records, second], "cdsr:5", "medline:3")
+
+
+# -- a journal column rendered twice ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "pages"),
+    [
+        ("In this issue", ("", "")),
+        ("Acknowledgement of reviewers", ("iii", "iii")),  # a Roman page is no page to compare
+        ("From the editors' corner", ("", "")),
+    ],
+)
+def test_one_column_of_one_issue_links_by_its_journal_year_volume_issue_and_editor(title, pages):
+    issue = dict(year=2022, volume="8", issue="2")
+    medline = cite("medline", 1, f"{title}.", journal="J Rural Midwifery", authors=("Oyelaran, T",),
+                   pages=pages[0], doi="10.5555/jrm.2022.0802", **issue)  # fmt: skip
+    wos = cite("wos", 2, title.upper(), journal="JOURNAL OF RURAL MIDWIFERY", authors=("OYELARAN, T",),
+               pages=pages[1], **issue)  # fmt: skip
+    later = cite("wos", 3, title.upper(), journal="JOURNAL OF RURAL MIDWIFERY", authors=("OYELARAN, T",),
+                 year=2022, volume="8", issue="5")  # fmt: skip
+    records = [medline, wos, later]
+    assert linked(records, "medline:1", "wos:2")
+    assert not linked(records, "medline:1", "wos:3")
+    # the same issue's column by no named editor, or another editor, is not known to be one item
+    for authors in ((), ("Lindqvist, M",)):
+        other = cite("scopus", 4, title, journal="J Rural Midwifery", authors=authors, **issue)
+        assert compare(prepare(other), prepare(wos))[0] != "duplicate"

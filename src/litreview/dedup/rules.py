@@ -358,10 +358,31 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
             return "duplicate", score, "generic-title+volume+issue+pages"
         if not crowded and issue_ok and _one_team_in_one_year(a, b):
             return "duplicate", score, "recurring-title+year+team"
+        if _one_issue_one_editor(a, b):
+            return "duplicate", score, "generic-title+issue+editor"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
+
+
+def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
+    """A column printed once an issue, often without pages: one journal (both named), year, volume and
+    issue (all real on both, none a supplement's) and one named first author are one column, even where
+    neither gives a page (pages that differ were already kept apart)."""
+    return bool(
+        not (a.conference or b.conference or a.supplement or b.supplement)
+        and a.issue
+        and a.issue == b.issue
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+        and a.journal
+        and b.journal
+        and _journal_compatible(a.journal, b.journal)
+        and same_first_author(a, b)
+    )
 
 
 def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
