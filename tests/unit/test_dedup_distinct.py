@@ -332,3 +332,13 @@ def test_the_articles_title_with_a_bracketed_erratum_is_its_correction_not_the_a
     # a note that the article has a correction leaves it the article
     noted = cite(3, f"{title} [Erratum appears in Age Ageing. 2020;49(4):1187]", authors=team, **place)
     assert prepare(noted).title_raw_kind == frozenset()
+
+
+@pytest.mark.parametrize(("one", "other"), [("Li, C.", "Chen, L."), ("Park, J.", "Jung, P.")])
+def test_two_names_that_share_only_initials_are_no_swapped_name(one, other):
+    # one DOI and title at two places: the authors are all that could say it is one article
+    place = dict(journal="Journal of Rural Cardiology", year=2021, volume="14", doi="10.5555/jrc.2021.0311")
+    title = "Community paramedic visits after discharge for heart failure in rural districts"
+    a = cite(1, title, authors=(one,), pages="211-219", **place)
+    b = cite(2, title, authors=(other,), pages="211-219", **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"

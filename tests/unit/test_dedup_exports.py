@@ -433,3 +433,27 @@ def test_one_column_of_one_issue_links_by_its_journal_year_volume_issue_and_edit
     for authors in ((), ("Lindqvist, M",)):
         other = cite("scopus", 4, title, journal="J Rural Midwifery", authors=authors, **issue)
         assert compare(prepare(other), prepare(wos))[0] != "duplicate"
+
+
+# -- names whose family and given parts an export swapped ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (("Ji-Woo, Park",), ("Park, Ji-Woo",)),  # a hyphenated given name taken for the surname
+        (("Sofía, Herrera", "Tomasz, Nowak", "Amara, Diallo"), ("HERRERA, S", "NOWAK, T", "DIALLO, A")),
+        (("Katsaros Eleni", "Ndlovu Sipho"), ("Katsaros, E.", "Ndlovu, S.")),  # Zotero, family name first
+        (("Zhou, M",), ("Zhou Mingyu",)),  # an East Asian name, family name first, read given-first
+        (("Pham, M. A.",), ("Minh Anh, P",)),  # a Vietnamese name swapped, the family name as an initial
+        (("Pham, M. A.",), ("Minh Anh, Pham",)),
+    ],
+)
+def test_one_first_author_whose_family_and_given_names_an_export_swapped(one, other):
+    title = "Community paramedic visits after discharge for heart failure in rural districts: a cohort study"
+    place = dict(journal="Journal of Rural Cardiology", year=2021, volume="14", issue="3", pages="211-219",
+                 doi="10.5555/jrc.2021.0311")  # fmt: skip
+    a = cite("scopus", 1, title, authors=one, **place)
+    b = cite("medline", 2, title, authors=other, **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    assert linked([a, b], "scopus:1", "medline:2")

@@ -532,7 +532,13 @@ def _name_words(names: list[str]) -> str:
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            return " ".join(sorted(set(_NON_ALNUM.sub(" ", folded.lower()).split())))
+            words = set(_NON_ALNUM.sub(" ", folded.lower()).split())
+            # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun")
+            for token in folded.lower().split():
+                parts = _NON_ALNUM.sub(" ", token).split()
+                if len(parts) > 1 and min(map(len, parts)) >= 2:
+                    words.add("".join(parts))
+            return " ".join(sorted(words))
     return ""
 
 

@@ -656,19 +656,62 @@ def same_first_author(a: Prepared, b: Prepared) -> bool:
 
 
 def _flipped(a: Prepared, b: Prepared) -> bool:
-    """Each record's first-author last name is a word of the other's first-author name, and the two
-    names are the same words: the parts were swapped, not two people sharing a surname."""
+    """The two first-author names are the same words, and each record's last name is in the other's name
+    (a word, its initial, or words run together: "Thi Lan" -> "thilan"): the parts were swapped, not two
+    people sharing a surname. Where neither last name is a whole word of the other name ("Nguyen, T. L." /
+    "Thi Lan, N"), three words must agree: two initials each ("Li, C." / "Chen, L.") are two people."""
     if not a.authors or not b.authors or a.authors[0] == b.authors[0]:
         return False
-    wa, wb = frozenset(a.first_author_words.split()), frozenset(b.first_author_words.split())
-    return len(wa) >= 2 and a.authors[0] in wb and b.authors[0] in wa and _same_name_words(wa, wb)
+    wa, wb = _Name(a.first_author_words), _Name(b.first_author_words)
+    if len(wa.words) < 2 or not _same_name_words(wa, wb):
+        return False
+    whole = a.authors[0] in wb.words or b.authors[0] in wa.words
+    return (
+        (whole or min(len(wa.words), len(wb.words)) >= 3)
+        and _name_in(a.authors[0], wa, wb)
+        and _name_in(b.authors[0], wb, wa)
+    )
 
 
-def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
-    """The words of two names agree: every word of the shorter one is a word or the initial of one in
-    the other ("moritz altenried" ~ "altenried m")."""
-    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return all(w in long or (len(w) == 1 and any(x.startswith(w) for x in long)) for w in short)
+class _Name:
+    """A name's words, with their initials and the words that are initials: each word is then looked up,
+    not compared with every other (a hostile name of 50,000 words stays linear)."""
+
+    __slots__ = ("initials", "single", "words")
+
+    def __init__(self, words: str) -> None:
+        self.words = frozenset(words.split())
+        self.initials = {w[0] for w in self.words}
+        self.single = {w for w in self.words if len(w) == 1}
+
+    def has(self, word: str) -> bool:
+        """A word of the name, or the initial of one, or a word an initial of the name starts."""
+        return word in self.words or (len(word) == 1 and word in self.initials) or word[0] in self.single
+
+
+def _name_in(surname: str, own: _Name, other: _Name) -> bool:
+    """The surname is in the other name: a word of it, or its own name's words (one, or several run
+    together) each a word or an initial there."""
+    if surname in other.words:
+        return True
+    if len(surname) > 40:  # no name: not worth spelling out of words
+        return False
+    words = [w for w in own.words if w in surname and other.has(w)]
+    reach = [False] * (len(surname) + 1)  # how much of the surname those words spell, left to right
+    reach[0] = True
+    for i in range(len(surname)):
+        if reach[i]:
+            for w in words:
+                if surname.startswith(w, i):
+                    reach[i + len(w)] = True
+    return reach[-1]
+
+
+def _same_name_words(wa: _Name, wb: _Name) -> bool:
+    """The words of two names agree: every word of the shorter one is a word of the other, or one is the
+    initial of the other ("moritz altenried" ~ "altenried m", "nguyen l t" ~ "lan n thi")."""
+    short, long = (wa, wb) if len(wa.words) <= len(wb.words) else (wb, wa)
+    return all(long.has(w) for w in short.words)
 
 
 def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
