@@ -442,6 +442,7 @@ def test_one_column_of_one_issue_links_by_its_journal_year_volume_issue_and_edit
     ("one", "other"),
     [
         (("Ji-Woo, Park",), ("Park, Ji-Woo",)),  # a hyphenated given name taken for the surname
+        (("Ji-Woo, Park",), ("Park JW",)),  # MEDLINE's initials run together
         (("Sofía, Herrera", "Tomasz, Nowak", "Amara, Diallo"), ("HERRERA, S", "NOWAK, T", "DIALLO, A")),
         (("Katsaros Eleni", "Ndlovu Sipho"), ("Katsaros, E.", "Ndlovu, S.")),  # Zotero, family name first
         (("Zhou, M",), ("Zhou Mingyu",)),  # an East Asian name, family name first, read given-first
@@ -457,3 +458,4 @@ def test_one_first_author_whose_family_and_given_names_an_export_swapped(one, ot
     b = cite("medline", 2, title, authors=other, **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
     assert linked([a, b], "scopus:1", "medline:2")
+    assert compare(prepare(b), prepare(a))[0] == "duplicate"  # whichever comes first

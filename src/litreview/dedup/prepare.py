@@ -533,11 +533,15 @@ def _name_words(names: list[str]) -> str:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
             words = set(_NON_ALNUM.sub(" ", folded.lower()).split())
-            # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun")
-            for token in folded.lower().split():
-                parts = _NON_ALNUM.sub(" ", token).split()
+            # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
+            # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
+            mixed = not folded.isupper()
+            for token in folded.split():
+                parts = _NON_ALNUM.sub(" ", token.lower()).split()
                 if len(parts) > 1 and min(map(len, parts)) >= 2:
                     words.add("".join(parts))
+                if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
+                    words.update(token.lower())
             return " ".join(sorted(words))
     return ""
 

@@ -708,10 +708,10 @@ def _name_in(surname: str, own: _Name, other: _Name) -> bool:
 
 
 def _same_name_words(wa: _Name, wb: _Name) -> bool:
-    """The words of two names agree: every word of the shorter one is a word of the other, or one is the
-    initial of the other ("moritz altenried" ~ "altenried m", "nguyen l t" ~ "lan n thi")."""
-    short, long = (wa, wb) if len(wa.words) <= len(wb.words) else (wb, wa)
-    return all(long.has(w) for w in short.words)
+    """The words of two names agree: every word of one is a word of the other, or one is the initial of
+    the other ("moritz altenried" ~ "altenried m", "nguyen l t" ~ "lan n thi"); both ways round, so the
+    order the records come in does not matter."""
+    return all(wb.has(w) for w in wa.words) or all(wa.has(w) for w in wb.words)
 
 
 def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
