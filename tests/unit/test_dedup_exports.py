@@ -459,3 +459,22 @@ def test_one_first_author_whose_family_and_given_names_an_export_swapped(one, ot
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
     assert linked([a, b], "scopus:1", "medline:2")
     assert compare(prepare(b), prepare(a))[0] == "duplicate"  # whichever comes first
+
+
+# -- a title cut short ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cut", ["Hand hygiene coaching for carers of children with type 1 d…",
+                                 "Hand hygiene coaching for carers of children with type 1 diab...",
+                                 "Hand hygiene coaching for carers of children with type 1 diabetes: a clus…"])  # fmt: skip
+def test_a_title_cut_mid_word_with_an_ellipsis_links_by_its_place_and_article_number(cut):
+    title = "Hand hygiene coaching for carers of children with type 1 diabetes: a cluster randomised trial"
+    place = dict(year=2023, volume="31", issue="2", authors=("Mwangi, G",))
+    scopus = cite("scopus", 1, cut, journal="PAEDIATRIC NURSING PRACTICE", pages="41172",
+                  doi="10.5555/pnp.2023.41172", **place)  # fmt: skip
+    medline = cite("medline", 2, title, journal="Paediatr Nurs Pract", pages="e41172", **place)
+    assert compare(prepare(scopus), prepare(medline))[0] == "duplicate"
+    assert linked([scopus, medline], "scopus:1", "medline:2")
+    # another article number is another article
+    other = cite("medline", 3, title, journal="Paediatr Nurs Pract", pages="e41178", **place)
+    assert not linked([scopus, other], "scopus:1", "medline:3")

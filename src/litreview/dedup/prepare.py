@@ -159,7 +159,10 @@ def normalise_title(title: str) -> str:
     while (start := _trailing_note(text, end)) is not None and start > 20:
         end = start  # "(author's transl)"
     text = text[:end]
-    return " ".join(_NON_ALNUM.sub(" ", ascii_fold(text).lower()).split())
+    words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
+    if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
+        words.pop()  # a title cut at the field's length: its last word may be cut too ("kidney d...")
+    return " ".join(words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -418,6 +421,13 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     if a[1] and b[1]:
         return not (a[1].endswith(b[1]) or b[1].endswith(a[1]))
     return False
+
+
+def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """The same first page, or an article number one export gives as its e-locator ("e41172" / "41172")."""
+    if not a[0] or not b[0]:
+        return False
+    return a[0] == b[0] or (a[0][1:] == b[0] and a[0][0] == "e") or (b[0][1:] == a[0] and b[0][0] == "e")
 
 
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)

@@ -18,6 +18,7 @@ from litreview.dedup.prepare import (
     SHARED_DOI,
     Prepared,
     _content_words,
+    first_pages_agree,
     pages_conflict,
     title_numbers,
 )
@@ -462,7 +463,7 @@ def compare(
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
     journal_ok = _journal_compatible(a.journal, b.journal)
     same_year = a.year is None or b.year is None or a.year == b.year
-    same_pages = bool(a.pages[0] and a.pages[0] == b.pages[0])
+    same_pages = first_pages_agree(a.pages, b.pages)
     same_volume = bool(a.volume and a.volume == b.volume)
     same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
@@ -567,8 +568,7 @@ def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
     """A title with a prefix or suffix added ("MEDICAL PROGRESS ...", "... N Engl J Med. 2009;360:544"),
     in the same journal and year, same volume, on the same pages."""
     same = (
-        a.pages[0]
-        and a.pages[0] == b.pages[0]
+        first_pages_agree(a.pages, b.pages)
         and a.volume
         and a.volume == b.volume
         and a.year
