@@ -26,7 +26,8 @@ An equal DOI links only when the content agrees (titles compatible, no conflicti
 first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
 a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
-titles that recur in one journal at different places) link only when volume, issue and pages agree.
+titles that recur in one journal at different places) link only when volume, issue and pages agree, or
+(a column without pages) journal, year, volume, issue and the named first author do.
 Rules that trust the place (pages, volume) never fire between supplement or conference abstracts
 whose titles differ in content words."""
 
