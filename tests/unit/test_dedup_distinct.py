@@ -342,3 +342,24 @@ def test_two_names_that_share_only_initials_are_no_swapped_name(one, other):
     a = cite(1, title, authors=(one,), pages="211-219", **place)
     b = cite(2, title, authors=(other,), pages="211-219", **place)
     assert compare(prepare(a), prepare(b))[0] != "duplicate"
+
+
+def test_the_articles_title_in_another_issue_without_pages_is_another_item():
+    # a notice printed under the article's own title (no "Retraction" or "Erratum" in it), three issues on
+    title = (
+        "Nurse-led telephone follow-up for medication adherence after myocardial infarction: a pilot study"
+    )
+    place = dict(journal="Clinical Pharmacy Review", year=2016, volume="22")
+    article = cite(
+        1, title, authors=("Haddad, Rania", "Kowalski, Piotr"), pages="1480-1489", issue="9", **place
+    )
+    notice = cite(2, f"{title}.", authors=("Haddad, R", "Kowalski, P"), issue="12", doi="10.5555/cpr.2016.1212",
+                  **place)  # fmt: skip
+    assert compare(prepare(article), prepare(notice))[0] == ""
+    assert not linked(article, notice)
+    # a missing issue is no conflict, and where the first pages agree the issue field may hold something
+    # else (a reference manager's record numbers, "1112" / "1113"; "1" / "25"): linked as before
+    for issue, other, pages in (("", "9", ""), ("1112", "1113", ""), ("1", "25", "1480")):
+        a = cite(3, title, authors=("Haddad, R",), pages="1480-1489", issue=issue, **place)
+        b = cite(4, f"{title}.", authors=("Haddad, R",), pages=pages, issue=other, **place)
+        assert linked(a, b), (issue, other)

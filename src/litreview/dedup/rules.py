@@ -34,6 +34,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different pages"
     if volumes_conflict(a, b):
         return "different volumes"
+    if issues_conflict(a, b):
+        return "different issues"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
@@ -186,6 +188,21 @@ def volumes_conflict(a: Prepared, b: Prepared) -> bool:
     if not a.volume or not b.volume or a.volume == b.volume:
         return False
     return (a.volume == str(a.year)) == (b.volume == str(b.year))
+
+
+_ISSUE = re.compile(r"\d{1,2}")  # an issue number; an export's record number in the field runs to thousands
+
+
+def issues_conflict(a: Prepared, b: Prepared) -> bool:
+    """Two real issue numbers that differ where no first page says the place is one: the article and a
+    notice under its title in a later issue. Agreeing first pages outweigh the issue field, which some
+    exports fill with other things ("1" / "25"); a supplement's issue, or a missing one, is no conflict."""
+    return bool(
+        a.issue != b.issue
+        and _ISSUE.fullmatch(a.issue)
+        and _ISSUE.fullmatch(b.issue)
+        and not first_pages_agree(a.pages, b.pages)
+    )
 
 
 def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
