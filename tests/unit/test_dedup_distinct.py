@@ -301,3 +301,65 @@ def test_a_numbered_part_of_a_series_is_not_its_unnumbered_first_report(part):
     # the part that names its number in both renderings is still one report
     again = cite(3, f"{title.upper()}, {part.upper()}", authors=("Asante, Kwabena",), pages="211-9", **place)
     assert linked(second, again)
+
+
+def test_one_column_in_other_issues_of_a_volume_stays_apart():
+    # a column whose title is a listed one with a word added ("From the editors" + "corner"), one editor,
+    # one journal, year and volume: issues 3 and 9 are two columns however alike the records are
+    column = dict(journal="Clinical Nursing Review", year=2021, volume="12", authors=("Achebe, N.",))
+    march = cite(1, "From the editors' corner", issue="3", **column)
+    march_wos = cite(2, "FROM THE EDITORS' CORNER.", issue="3", **column)
+    september = cite(3, "From the editors' corner.", issue="9", pages="441", **column)
+    records = [march, march_wos, september]
+    rep = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
+    assert {rep.get(r.record_id, r.record_id) for r in (march, september)} == {"x:1", "x:3"}
+    assert rep.get("x:2", "x:2") != "x:3"
+    # a missing issue keeps nothing apart: a reviewer decides
+    undated = cite(4, "From the editors' corner", **column)
+    assert compare(prepare(undated), prepare(september))[0] == "maybe"
+
+
+@pytest.mark.parametrize("note", ["[Erratum]", "[Corrigendum].", "(Correction)"])
+def test_the_articles_title_with_a_bracketed_erratum_is_its_correction_not_the_article(note):
+    title = "Home-based exercise after hip fracture surgery in older adults: a randomised trial"
+    place = dict(journal="Age and Ageing", year=2020, volume="49")
+    team = ("Okafor, C.", "Lindqvist, M.")
+    article = cite(1, title, authors=("Chidi Okafor", "Maria Lindqvist"), pages="e20431", **place)
+    notice = cite(2, f"{title} {note}", authors=team, pages="1187", issue="4", **place)
+    assert prepare(notice).title_raw_kind == {"erratum"}
+    assert compare(prepare(article), prepare(notice))[0] != "duplicate"
+    assert not linked(article, notice)
+    # a note that the article has a correction leaves it the article
+    noted = cite(3, f"{title} [Erratum appears in Age Ageing. 2020;49(4):1187]", authors=team, **place)
+    assert prepare(noted).title_raw_kind == frozenset()
+
+
+@pytest.mark.parametrize(("one", "other"), [("Li, C.", "Chen, L."), ("Park, J.", "Jung, P.")])
+def test_two_names_that_share_only_initials_are_no_swapped_name(one, other):
+    # one DOI and title at two places: the authors are all that could say it is one article
+    place = dict(journal="Journal of Rural Cardiology", year=2021, volume="14", doi="10.5555/jrc.2021.0311")
+    title = "Community paramedic visits after discharge for heart failure in rural districts"
+    a = cite(1, title, authors=(one,), pages="211-219", **place)
+    b = cite(2, title, authors=(other,), pages="211-219", **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+
+
+def test_the_articles_title_in_another_issue_without_pages_is_another_item():
+    # a notice printed under the article's own title (no "Retraction" or "Erratum" in it), three issues on
+    title = (
+        "Nurse-led telephone follow-up for medication adherence after myocardial infarction: a pilot study"
+    )
+    place = dict(journal="Clinical Pharmacy Review", year=2016, volume="22")
+    article = cite(
+        1, title, authors=("Haddad, Rania", "Kowalski, Piotr"), pages="1480-1489", issue="9", **place
+    )
+    notice = cite(2, f"{title}.", authors=("Haddad, R", "Kowalski, P"), issue="12", doi="10.5555/cpr.2016.1212",
+                  **place)  # fmt: skip
+    assert compare(prepare(article), prepare(notice))[0] == ""
+    assert not linked(article, notice)
+    # a missing issue is no conflict, and where the first pages agree the issue field may hold something
+    # else (a reference manager's record numbers, "1112" / "1113"; "1" / "25"): linked as before
+    for issue, other, pages in (("", "9", ""), ("1112", "1113", ""), ("1", "25", "1480")):
+        a = cite(3, title, authors=("Haddad, R",), pages="1480-1489", issue=issue, **place)
+        b = cite(4, f"{title}.", authors=("Haddad, R",), pages=pages, issue=other, **place)
+        assert linked(a, b), (issue, other)

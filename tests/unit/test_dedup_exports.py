@@ -405,3 +405,76 @@ def test_a_review_title_its_update_shares_links_the_pageless_record_of_one_year_
                   pages="CD010987", authors=team, doi="10.1002/14651858.CD010987.pub3")  # fmt: skip
     assert not linked([*records, second], "cdsr:2", "medline:3")
     assert not linked([*records, second], "cdsr:5", "medline:3")
+
+
+# -- a journal column rendered twice ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "pages"),
+    [
+        ("In this issue", ("", "")),
+        ("Acknowledgement of reviewers", ("iii", "iii")),  # a Roman page is no page to compare
+        ("From the editors' corner", ("", "")),
+    ],
+)
+def test_one_column_of_one_issue_links_by_its_journal_year_volume_issue_and_editor(title, pages):
+    issue = dict(year=2022, volume="8", issue="2")
+    medline = cite("medline", 1, f"{title}.", journal="J Rural Midwifery", authors=("Oyelaran, T",),
+                   pages=pages[0], doi="10.5555/jrm.2022.0802", **issue)  # fmt: skip
+    wos = cite("wos", 2, title.upper(), journal="JOURNAL OF RURAL MIDWIFERY", authors=("OYELARAN, T",),
+               pages=pages[1], **issue)  # fmt: skip
+    later = cite("wos", 3, title.upper(), journal="JOURNAL OF RURAL MIDWIFERY", authors=("OYELARAN, T",),
+                 year=2022, volume="8", issue="5")  # fmt: skip
+    records = [medline, wos, later]
+    assert linked(records, "medline:1", "wos:2")
+    assert not linked(records, "medline:1", "wos:3")
+    # the same issue's column by no named editor, or another editor, is not known to be one item
+    for authors in ((), ("Lindqvist, M",)):
+        other = cite("scopus", 4, title, journal="J Rural Midwifery", authors=authors, **issue)
+        assert compare(prepare(other), prepare(wos))[0] != "duplicate"
+
+
+# -- names whose family and given parts an export swapped ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (("Ji-Woo, Park",), ("Park, Ji-Woo",)),  # a hyphenated given name taken for the surname
+        (("Ji-Woo, Park",), ("Park JW",)),  # MEDLINE's initials run together
+        (("Sofía, Herrera", "Tomasz, Nowak", "Amara, Diallo"), ("HERRERA, S", "NOWAK, T", "DIALLO, A")),
+        (("Katsaros Eleni", "Ndlovu Sipho"), ("Katsaros, E.", "Ndlovu, S.")),  # Zotero, family name first
+        (("Zhou, M",), ("Zhou Mingyu",)),  # an East Asian name, family name first, read given-first
+        (("Pham, M. A.",), ("Minh Anh, P",)),  # a Vietnamese name swapped, the family name as an initial
+        (("Pham, M. A.",), ("Minh Anh, Pham",)),
+    ],
+)
+def test_one_first_author_whose_family_and_given_names_an_export_swapped(one, other):
+    title = "Community paramedic visits after discharge for heart failure in rural districts: a cohort study"
+    place = dict(journal="Journal of Rural Cardiology", year=2021, volume="14", issue="3", pages="211-219",
+                 doi="10.5555/jrc.2021.0311")  # fmt: skip
+    a = cite("scopus", 1, title, authors=one, **place)
+    b = cite("medline", 2, title, authors=other, **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    assert linked([a, b], "scopus:1", "medline:2")
+    assert compare(prepare(b), prepare(a))[0] == "duplicate"  # whichever comes first
+
+
+# -- a title cut short ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cut", ["Hand hygiene coaching for carers of children with type 1 d…",
+                                 "Hand hygiene coaching for carers of children with type 1 diab...",
+                                 "Hand hygiene coaching for carers of children with type 1 diabetes: a clus…"])  # fmt: skip
+def test_a_title_cut_mid_word_with_an_ellipsis_links_by_its_place_and_article_number(cut):
+    title = "Hand hygiene coaching for carers of children with type 1 diabetes: a cluster randomised trial"
+    place = dict(year=2023, volume="31", issue="2", authors=("Mwangi, G",))
+    scopus = cite("scopus", 1, cut, journal="PAEDIATRIC NURSING PRACTICE", pages="41172",
+                  doi="10.5555/pnp.2023.41172", **place)  # fmt: skip
+    medline = cite("medline", 2, title, journal="Paediatr Nurs Pract", pages="e41172", **place)
+    assert compare(prepare(scopus), prepare(medline))[0] == "duplicate"
+    assert linked([scopus, medline], "scopus:1", "medline:2")
+    # another article number is another article
+    other = cite("medline", 3, title, journal="Paediatr Nurs Pract", pages="e41178", **place)
+    assert not linked([scopus, other], "scopus:1", "medline:3")

@@ -3,7 +3,8 @@
 Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rare title words,
 title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
-are: different DOIs, years more than one apart, different first pages or volumes, an erratum /
+are: different DOIs, years more than one apart, different first pages or volumes, different issue
+numbers where no first page agrees, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
 different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), opposite words
@@ -26,7 +27,8 @@ An equal DOI links only when the content agrees (titles compatible, no conflicti
 first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
 a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
-titles that recur in one journal at different places) link only when volume, issue and pages agree.
+titles that recur in one journal at different places) link only when volume, issue and pages agree, or
+(a column without pages) journal, year, volume, issue and the named first author do.
 Rules that trust the place (pages, volume) never fire between supplement or conference abstracts
 whose titles differ in content words."""
 

@@ -159,7 +159,10 @@ def normalise_title(title: str) -> str:
     while (start := _trailing_note(text, end)) is not None and start > 20:
         end = start  # "(author's transl)"
     text = text[:end]
-    return " ".join(_NON_ALNUM.sub(" ", ascii_fold(text).lower()).split())
+    words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
+    if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
+        words.pop()  # a title cut at the field's length: its last word may be cut too ("kidney d...")
+    return " ".join(words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -420,6 +423,13 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return False
 
 
+def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """The same first page, or an article number one export gives as its e-locator ("e41172" / "41172")."""
+    if not a[0] or not b[0]:
+        return False
+    return a[0] == b[0] or (a[0][1:] == b[0] and a[0][0] == "e") or (b[0][1:] == a[0] and b[0][0] == "e")
+
+
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)
 _NONE: frozenset[str] = frozenset()
 
@@ -440,7 +450,8 @@ def prepare(record: Record) -> Prepared:
         first_words = ""
     norm = normalise_title(title)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
-    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE)) or _NONE
+    kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
+    kinds = (kinds | {"erratum"} if _ends_in_erratum(title) else kinds) or _NONE
     numbers = frozenset(title_numbers(norm)) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
     locator = (
@@ -464,10 +475,38 @@ def prepare(record: Record) -> Prepared:
 
 def is_generic_title(norm: str) -> bool:
     """A normalised title made only of the words of generic titles ("Remarks from the Editor - Editor's Comments",
-    "Comments from the Editors", "Editorial: In this issue"): it names a kind of item, not one
-    item, whatever its length or word order."""
+    "Comments from the Editors", "Editorial: In this issue"), or a listed title of two words or more with
+    one word after it ("From the Editor's desk", "From the editors' corner"): it names a kind of item, not
+    one item, whatever its length or word order."""
     words = {_singular(w) for w in norm.split() if w not in _STOP and w != "s"}
-    return norm in GENERIC_TITLES or (bool(words) and words <= GENERIC_WORDS)
+    return norm in GENERIC_TITLES or (bool(words) and words <= GENERIC_WORDS) or _listed_plus_one_word(norm)
+
+
+def _listed_plus_one_word(norm: str) -> bool:
+    """A listed title of two or more words that begins the title, one other word after it (not a topic
+    and its subtitle: "Immunosuppressants: what's new?")."""
+    words = norm.split()
+    if not 3 <= len(words) <= 8:  # a listed title (at most six words), a possessive "s", one word
+        return False
+    for cut in range(2, len(words)):
+        added = [w for w in words[cut:] if w not in _STOP and w != "s"]
+        if len(added) == 1 and " ".join(words[:cut]) in GENERIC_TITLES:
+            return True
+    return False
+
+
+# A bracket that ends a title and names only a correction ("... [Erratum]", "... (Corrigendum)."): the
+# record is the notice, which one database prints under the article's own title; a longer note ("[Erratum
+# appears in ...]") says the article has one
+_ERRATUM_NOTE = re.compile(r"errat\w*|corrigend\w*|correction|published erratum")
+
+
+def _ends_in_erratum(title: str) -> bool:
+    text = title.rstrip(" .")
+    if not text.endswith(("]", ")")):
+        return False
+    start = text.rfind("[" if text.endswith("]") else "(")
+    return start > 0 and bool(_ERRATUM_NOTE.fullmatch(text[start + 1 : -1].strip(" .").lower()))
 
 
 # Bracketed notes about the record, not a title: "[Erratum appears in ...]", "[Comment in: ...]",
@@ -503,7 +542,17 @@ def _name_words(names: list[str]) -> str:
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            return " ".join(sorted(set(_NON_ALNUM.sub(" ", folded.lower()).split())))
+            words = set(_NON_ALNUM.sub(" ", folded.lower()).split())
+            # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
+            # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
+            mixed = not folded.isupper()
+            for token in folded.split():
+                parts = _NON_ALNUM.sub(" ", token.lower()).split()
+                if len(parts) > 1 and min(map(len, parts)) >= 2:
+                    words.add("".join(parts))
+                if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
+                    words.update(token.lower())
+            return " ".join(sorted(words))
     return ""
 
 

@@ -18,6 +18,7 @@ from litreview.dedup.prepare import (
     SHARED_DOI,
     Prepared,
     _content_words,
+    first_pages_agree,
     pages_conflict,
     title_numbers,
 )
@@ -33,6 +34,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different pages"
     if volumes_conflict(a, b):
         return "different volumes"
+    if issues_conflict(a, b):
+        return "different issues"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
@@ -185,6 +188,21 @@ def volumes_conflict(a: Prepared, b: Prepared) -> bool:
     if not a.volume or not b.volume or a.volume == b.volume:
         return False
     return (a.volume == str(a.year)) == (b.volume == str(b.year))
+
+
+_ISSUE = re.compile(r"\d{1,2}")  # an issue number; an export's record number in the field runs to thousands
+
+
+def issues_conflict(a: Prepared, b: Prepared) -> bool:
+    """Two real issue numbers that differ where no first page says the place is one: the article and a
+    notice under its title in a later issue. Agreeing first pages outweigh the issue field, which some
+    exports fill with other things ("1" / "25"); a supplement's issue, or a missing one, is no conflict."""
+    return bool(
+        a.issue != b.issue
+        and _ISSUE.fullmatch(a.issue)
+        and _ISSUE.fullmatch(b.issue)
+        and not first_pages_agree(a.pages, b.pages)
+    )
 
 
 def _journal_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -358,10 +376,31 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
             return "duplicate", score, "generic-title+volume+issue+pages"
         if not crowded and issue_ok and _one_team_in_one_year(a, b):
             return "duplicate", score, "recurring-title+year+team"
+        if _one_issue_one_editor(a, b):
+            return "duplicate", score, "generic-title+issue+editor"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
+
+
+def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
+    """A column printed once an issue, often without pages: one journal (both named), year, volume and
+    issue (all real on both, none a supplement's) and one named first author are one column, even where
+    neither gives a page (pages that differ were already kept apart)."""
+    return bool(
+        not (a.conference or b.conference or a.supplement or b.supplement)
+        and a.issue
+        and a.issue == b.issue
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
+        and a.journal
+        and b.journal
+        and _journal_compatible(a.journal, b.journal)
+        and same_first_author(a, b)
+    )
 
 
 def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
@@ -441,7 +480,7 @@ def compare(
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
     journal_ok = _journal_compatible(a.journal, b.journal)
     same_year = a.year is None or b.year is None or a.year == b.year
-    same_pages = bool(a.pages[0] and a.pages[0] == b.pages[0])
+    same_pages = first_pages_agree(a.pages, b.pages)
     same_volume = bool(a.volume and a.volume == b.volume)
     same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
@@ -546,8 +585,7 @@ def _contained_with_same_bibliography(a: Prepared, b: Prepared) -> bool:
     """A title with a prefix or suffix added ("MEDICAL PROGRESS ...", "... N Engl J Med. 2009;360:544"),
     in the same journal and year, same volume, on the same pages."""
     same = (
-        a.pages[0]
-        and a.pages[0] == b.pages[0]
+        first_pages_agree(a.pages, b.pages)
         and a.volume
         and a.volume == b.volume
         and a.year
@@ -635,19 +673,62 @@ def same_first_author(a: Prepared, b: Prepared) -> bool:
 
 
 def _flipped(a: Prepared, b: Prepared) -> bool:
-    """Each record's first-author last name is a word of the other's first-author name, and the two
-    names are the same words: the parts were swapped, not two people sharing a surname."""
+    """The two first-author names are the same words, and each record's last name is in the other's name
+    (a word, its initial, or words run together: "Thi Lan" -> "thilan"): the parts were swapped, not two
+    people sharing a surname. Where neither last name is a whole word of the other name ("Nguyen, T. L." /
+    "Thi Lan, N"), three words must agree: two initials each ("Li, C." / "Chen, L.") are two people."""
     if not a.authors or not b.authors or a.authors[0] == b.authors[0]:
         return False
-    wa, wb = frozenset(a.first_author_words.split()), frozenset(b.first_author_words.split())
-    return len(wa) >= 2 and a.authors[0] in wb and b.authors[0] in wa and _same_name_words(wa, wb)
+    wa, wb = _Name(a.first_author_words), _Name(b.first_author_words)
+    if len(wa.words) < 2 or not _same_name_words(wa, wb):
+        return False
+    whole = a.authors[0] in wb.words or b.authors[0] in wa.words
+    return (
+        (whole or min(len(wa.words), len(wb.words)) >= 3)
+        and _name_in(a.authors[0], wa, wb)
+        and _name_in(b.authors[0], wb, wa)
+    )
 
 
-def _same_name_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
-    """The words of two names agree: every word of the shorter one is a word or the initial of one in
-    the other ("moritz altenried" ~ "altenried m")."""
-    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    return all(w in long or (len(w) == 1 and any(x.startswith(w) for x in long)) for w in short)
+class _Name:
+    """A name's words, with their initials and the words that are initials: each word is then looked up,
+    not compared with every other (a hostile name of 50,000 words stays linear)."""
+
+    __slots__ = ("initials", "single", "words")
+
+    def __init__(self, words: str) -> None:
+        self.words = frozenset(words.split())
+        self.initials = {w[0] for w in self.words}
+        self.single = {w for w in self.words if len(w) == 1}
+
+    def has(self, word: str) -> bool:
+        """A word of the name, or the initial of one, or a word an initial of the name starts."""
+        return word in self.words or (len(word) == 1 and word in self.initials) or word[0] in self.single
+
+
+def _name_in(surname: str, own: _Name, other: _Name) -> bool:
+    """The surname is in the other name: a word of it, or its own name's words (one, or several run
+    together) each a word or an initial there."""
+    if surname in other.words:
+        return True
+    if len(surname) > 40:  # no name: not worth spelling out of words
+        return False
+    words = [w for w in own.words if w in surname and other.has(w)]
+    reach = [False] * (len(surname) + 1)  # how much of the surname those words spell, left to right
+    reach[0] = True
+    for i in range(len(surname)):
+        if reach[i]:
+            for w in words:
+                if surname.startswith(w, i):
+                    reach[i + len(w)] = True
+    return reach[-1]
+
+
+def _same_name_words(wa: _Name, wb: _Name) -> bool:
+    """The words of two names agree: every word of one is a word of the other, or one is the initial of
+    the other ("moritz altenried" ~ "altenried m", "nguyen l t" ~ "lan n thi"); both ways round, so the
+    order the records come in does not matter."""
+    return all(wb.has(w) for w in wa.words) or all(wa.has(w) for w in wb.words)
 
 
 def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
