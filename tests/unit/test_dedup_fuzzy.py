@@ -85,6 +85,14 @@ def test_one_place_identifies_a_notice_or_an_article():
     assert compare(labelled, prepare(cite(2, TITLE, **{**notice, "issue": "9"})))[0] != "duplicate"
     letter = prepare(cite(1, "Comment on: " + TITLE, **notice))
     assert compare(letter, prepare(cite(2, TITLE, **notice)))[0] != "duplicate"
+    # a retracted article, its title marked "RETRACTED:" by one database, on the article's own pages; its
+    # retraction notice, in a later issue on a page of its own, stays apart
+    article = dict(year=2019, pages="211-219", volume="48", issue="3", authors=("Okafor, C",), journal="Gut")
+    marked = prepare(cite(5, "RETRACTED: " + TITLE, **article))
+    assert compare(marked, prepare(cite(6, TITLE, **article)))[0] == "duplicate"
+    retraction = prepare(cite(7, "Retraction: " + TITLE, **{**article, "issue": "7", "pages": "1102"}))
+    assert compare(retraction, prepare(cite(6, TITLE, **article)))[0] != "duplicate"
+    assert compare(marked, prepare(cite(6, TITLE, **{**article, "issue": "4"})))[0] != "duplicate"
     # a translated title at the same place by the same first author: the article's own span identifies it
     place = dict(year=2010, pages="30-38", volume="30", authors=("Andres, A.",), journal="Nefrologia")
     english = prepare(cite(3, "Indications and contraindications for living kidney donations", **place))

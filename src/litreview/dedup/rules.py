@@ -609,10 +609,12 @@ def _same_place(a: Prepared, b: Prepared) -> bool:
 
 
 def _one_notice(a: Prepared, b: Prepared) -> bool:
-    """One correction notice that only one database labels "Erratum:": both records sit in the same
-    year, volume and issue on the same pages, where an article and its later correction never can."""
+    """One item that only one database labels by what became of it: a correction notice "Erratum:",
+    or a retracted article whose title one database marks "RETRACTED:". Both records sit in the same
+    year, volume and issue on the same pages, where an article and its later correction or retraction
+    notice never can."""
     return bool(
-        a.title_raw_kind ^ b.title_raw_kind == {"erratum"}
+        a.title_raw_kind ^ b.title_raw_kind in ({"erratum"}, {"retraction"})
         and a.issue
         and a.issue == b.issue
         and _same_place(a, b)
