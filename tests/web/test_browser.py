@@ -103,7 +103,8 @@ def shot(driver, name: str) -> None:
 def leave_page(driver, act) -> None:
     """Do what posts the page's form, and wait until the browser has left the page: an element found
     before then could belong to the page being left, and go stale as it is read."""
-    before = driver.find_element(By.TAG_NAME, "html")
+    # mid-navigation (a page still loading after the last post) chromedriver may find no html yet
+    before = WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html"))
     act()
     WebDriverWait(driver, 10).until(lambda _: left(before))
 

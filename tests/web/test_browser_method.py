@@ -20,7 +20,7 @@ from litreview.store.workspace import Workspace
 from litreview.web.workbench import Workbench
 
 from .serving import served
-from .test_browser import By, open_browser, press, shot, shown, sign_in, wait_for
+from .test_browser import By, leave_page, open_browser, press, shot, shown, sign_in, wait_for
 from .test_browser import browsers as browsers  # the fixture, shared
 
 REVIEW = Path(__file__).resolve().parents[2] / "search_strings" / "ep_pd_nec"
@@ -89,7 +89,7 @@ def test_a_reviewer_cannot_reach_another_reviewers_votes_counts_or_downloads(ser
     ana.get(f"{server}/screen")
     assert shown(ana) == target
     ana.find_element(By.CSS_SELECTOR, '[data-testid="note"]').send_keys("ana-private-note")
-    ana.find_element(By.CSS_SELECTOR, "#note-form button[type=submit]").click()
+    leave_page(ana, ana.find_element(By.CSS_SELECTOR, "#note-form button[type=submit]").click)
     wait_for(ana, "progress")
     press(ana, "e")
     ben.get(f"{server}/dashboard")
