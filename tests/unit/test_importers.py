@@ -449,3 +449,11 @@ def test_an_unclosed_quote_names_the_line_its_row_begins_on(tmp_path, rows_befor
         list(load_records(path, "csv", source="x"))
     with pytest.raises(RecordParseError, match=rf"export\.csv:{line}: malformed CSV: a quoted field opened"):
         read_csv_table(path)
+
+
+def test_the_protocol_and_the_readers_name_the_same_formats():
+    # review.toml's `format` is checked against config.FILE_FORMATS; each must have a reader
+    from litreview.config import FILE_FORMATS
+    from litreview.sources.importers import FORMATS
+
+    assert sorted(FORMATS) == sorted(FILE_FORMATS)
