@@ -904,3 +904,31 @@ def test_exclusions_under_other_headers_are_not_read_as_inclusion(criteria, site
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
     row = derive_row(trial).values()
     assert (row["site"], row["line"]) == (site, line)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # an exception cuts its clause there: what it qualifies stays
+        (["High-grade NEC of the stomach or pancreas, excluding well-differentiated G3 tumours."], "GEP-NEC"),
+        (["Cohort A: small cell carcinoma of extrapulmonary origin, except the prostate; Cohort B: neuroendocrine "
+          "prostate cancer after abiraterone or enzalutamide."], "EP-NEC, Prostate-NEC"),
+        # the lung named as what was ruled out is absent
+        (["Large cell NEC of the bladder, or of unknown primary after exclusion of a pulmonary origin by CT."],
+         "Bladder-NEC, UNK"),
+        # digestive and other extrapulmonary organs in one list: mixed extrapulmonary sites
+        (["Small cell carcinoma of the oesophagus, rectum, urinary bladder or uterine cervix."], "EP-NEC"),
+        (["Poorly differentiated NEC of the prostate, bladder or colon, metastatic."], "EP-NEC"),
+        (["Cohort 1: NEC of the stomach; Cohort 2: NEC of the bladder."], "GEP-NEC, Bladder-NEC"),  # cohorts apart
+        # the female genital organs with no label of their own
+        (["Small cell neuroendocrine carcinoma of the ovary or endometrium."], "EP-NEC"),
+        (["High-grade NEC of the vulva, vagina or cervix."], "EP-NEC"),
+        (["Large cell NEC of the uterine cervix, FIGO stage IB3 or higher."], "Cervical-NEC"),  # the cervix alone
+    ],
+)  # fmt: skip
+def test_site_wording_of_exceptions_ruled_out_primaries_and_mixed_organ_lists(criteria, site):
+    bullets = "\n".join(f"* {c}" for c in [*criteria, "ECOG 0-1."])
+    criteria = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
+    assert derive_row(trial).values()["site"] == site
+

@@ -51,10 +51,11 @@ _EXCLUSION = re.compile(
 _NEGATED = re.compile(
     r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
 )
-# a phrase saying what is absent, up to the end of its clause; one saying that no primary was found
-# ("or with no primary identified after work-up") states an unknown primary, and stays
+# a phrase saying what is absent ("after exclusion of a lung primary" too), up to the end of its clause; one
+# saying that no primary was found ("or with no primary identified after work-up") states an unknown primary,
+# and stays
 _ABSENT = re.compile(
-    r"\b(?:with no|without|no evidence of)\b(?!\s+(?:evidence of\s+)?(?:an?\s+|any\s+)?"
+    r"\b(?:with no|without|no evidence of|exclusion of)\b(?!\s+(?:evidence of\s+)?(?:an?\s+|any\s+)?"
     r"(?:identifiable\s+|identified\s+|detectable\s+|known\s+|obvious\s+|evident\s+|apparent\s+)?primary\b)"
     r"[^,;.()]*",
     re.IGNORECASE,
@@ -358,8 +359,8 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
-    clauses = [c for c in re.split(r"[;.]|\bplus\b", scope) if c.strip() and not _NEGATED.search(c)]
-    text = " ".join(clauses)
+    clauses = [_unnegated(c) for c in re.split(r"[;.]|\bplus\b", scope)]
+    text = " ".join(c for c in clauses if c.strip())
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
     found = None
     if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
@@ -378,6 +379,20 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     sites, quotes = found
     return Cell(", ".join(sites), [q.label for q in quotes], quotes)
+
+
+# an exception names what follows it ("of extrapulmonary origin, excluding prostate")
+_EXCEPTION = re.compile(r",?\s*\b(?:excluding|except)\b", re.IGNORECASE)
+
+
+def _unnegated(clause: str) -> str:
+    """``clause`` if it negates nothing; its words before an exception ("NEC of extrapulmonary origin,
+    excluding prostate": the extrapulmonary origin stays) if only the exception negates; else empty."""
+    if not _NEGATED.search(clause):
+        return clause
+    cut = _EXCEPTION.search(clause)
+    head = clause[: cut.start()] if cut else ""
+    return "" if _NEGATED.search(head) else head
 
 
 def _without_negated_brackets(text: str) -> str:
