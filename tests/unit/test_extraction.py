@@ -932,3 +932,21 @@ def test_site_wording_of_exceptions_ruled_out_primaries_and_mixed_organ_lists(cr
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
     assert derive_row(trial).values()["site"] == site
 
+
+@pytest.mark.parametrize(
+    ("criterion", "line"),
+    [
+        # no prior therapy, or one prior line: both settings
+        ("Either no previous chemotherapy for metastatic disease, or relapse after one prior platinum-based "
+         "regimen.", "1st or 2nd Line"),
+        # "recurrent" beside a stage says what the disease is: the response to first-line therapy gives the line
+        ("Stage IV or recurrent disease with a partial response or stable disease after first-line carboplatin "
+         "and etoposide.", "2nd Line"),
+        ("Stage 3 or recurrent disease, in partial or complete response after first-line chemotherapy.", "2nd Line"),
+        # any number of prior lines, none among them
+        ("Eligible irrespective of how many prior lines of therapy were given, including none.",
+         "Prior systemic therapy allowed"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_both_settings_staged_recurrence_and_none_included(criterion, line):
+    assert line_cell(criterion).value == line
