@@ -394,12 +394,7 @@ def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
         and a.issue == b.issue
         and a.volume
         and a.volume == b.volume
-        and a.year
-        and a.year == b.year
-        and a.journal
-        and b.journal
-        and _journal_compatible(a.journal, b.journal)
-        and same_first_author(a, b)
+        and _one_journal_year_author(a, b)
     )
 
 
@@ -408,13 +403,20 @@ def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
     neither an abstract, and the title not made of generic words (an editorial column's)."""
     return bool(
         not (a.generic or b.generic or a.conference or b.conference or a.supplement or b.supplement)
-        and a.year
+        and _one_journal_year_author(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
+def _one_journal_year_author(a: Prepared, b: Prepared) -> bool:
+    """One year, one journal (both named) and one first author."""
+    return bool(
+        a.year
         and a.year == b.year
         and a.journal
         and b.journal
         and _journal_compatible(a.journal, b.journal)
         and same_first_author(a, b)
-        and _coauthors_agree(a, b)
     )
 
 
