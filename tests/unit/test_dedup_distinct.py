@@ -363,3 +363,24 @@ def test_the_articles_title_in_another_issue_without_pages_is_another_item():
         a = cite(3, title, authors=("Haddad, R",), pages="1480-1489", issue=issue, **place)
         b = cite(4, f"{title}.", authors=("Haddad, R",), pages=pages, issue=other, **place)
         assert linked(a, b), (issue, other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Nguyen, T. L.", "Tran, N. L."),  # Nguyen Thi Lan, Tran Ngoc Lan
+        ("Wang, X. L.", "Li, X. W."),  # Wang Xiaoli, Li Xiaowei
+        ("Kim MJ", "Jung MK"),  # MEDLINE's run-together initials
+        ("Kim, Jung-Hoon", "Jung, H. K."),  # Kim Jung-Hoon, Jung Hye-Kyung
+    ],
+)
+def test_namesakes_whose_initials_only_permute_are_no_swapped_name(one, other):
+    # two letters on one article in one journal and year, one of them not yet paged: the first authors
+    # are all that tell them apart, and each surname is only an initial of the other name
+    place = dict(journal="Journal of Korean Medical Science", year=2020)
+    title = "Comment on: Effect of intensive blood pressure lowering on stroke in older adults"
+    a = cite(1, title, authors=(one,), volume="35", pages="e112", **place)
+    b = cite(2, title, authors=(other,), **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert compare(prepare(b), prepare(a))[0] != "duplicate"
+    assert not linked(a, b)

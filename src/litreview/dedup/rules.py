@@ -689,8 +689,8 @@ def _flipped(a: Prepared, b: Prepared) -> bool:
     whole = a.authors[0] in wb.words or b.authors[0] in wa.words
     return (
         (whole or min(len(wa.words), len(wb.words)) >= 3)
-        and _name_in(a.authors[0], wa, wb)
-        and _name_in(b.authors[0], wb, wa)
+        and _name_in(a.authors[0], wa, wb, b.authors[0])
+        and _name_in(b.authors[0], wb, wa, a.authors[0])
     )
 
 
@@ -710,13 +710,23 @@ class _Name:
         return word in self.words or (len(word) == 1 and word in self.initials) or word[0] in self.single
 
 
-def _name_in(surname: str, own: _Name, other: _Name) -> bool:
+def _name_in(surname: str, own: _Name, other: _Name, other_surname: str) -> bool:
     """The surname is in the other name: a word of it, or its own name's words (one, or several run
-    together) each a word or an initial there."""
+    together) each a word or an initial there, where the other name's given part is all this surname
+    (an export that swapped the parts put the surname there and nothing else). Initials that only
+    permute ("Nguyen, T. L." / "Tran, N. L.", "Wang, X. L." / "Li, X. W.") are two people."""
     if surname in other.words:
         return True
-    if len(surname) > 40:  # no name: not worth spelling out of words
+    if len(surname) > 40 or len(other_surname) > 40:  # no name: not worth spelling out of words
         return False
+    parts = [w for w in own.words if len(w) >= 2 and w in surname]
+    for w in other.words:
+        if len(w) >= 2 and w in other_surname:
+            continue  # a word of the other record's own surname
+        if len(w) > 1 and all(ch in other.single for ch in w):
+            continue  # MEDLINE's initials run together ("mj"), each also a word of its own
+        if not any(p == w or (p[0] == w[0] and min(len(p), len(w)) == 1) for p in parts):
+            return False
     words = [w for w in own.words if w in surname and other.has(w)]
     reach = [False] * (len(surname) + 1)  # how much of the surname those words spell, left to right
     reach[0] = True
