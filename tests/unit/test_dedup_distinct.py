@@ -384,3 +384,22 @@ def test_namesakes_whose_initials_only_permute_are_no_swapped_name(one, other):
     assert compare(prepare(a), prepare(b))[0] != "duplicate"
     assert compare(prepare(b), prepare(a))[0] != "duplicate"
     assert not linked(a, b)
+
+
+def test_the_authors_replies_to_two_letters_in_one_issue_stay_apart():
+    # an article draws two letters; its first author replies to each in the same issue. One database
+    # gives a reply no page: it could be either reply, and must not join them through a chain
+    issue = dict(journal="Journal of Urology", year=2019, volume="201", issue="4")
+    first = cite(1, "Reply", authors=("Smith, J. A.",), pages="812", **issue)
+    second = cite(2, "Reply", authors=("Smith, J. A.",), pages="814", **issue)
+    pageless = cite(3, "Reply.", authors=("Smith, J",), **issue)
+    assert compare(prepare(pageless), prepare(second))[0] != "duplicate"
+    rep = {link.record_id: link.linked_to for link in link_fuzzy([first, second, pageless]).links}
+    assert rep.get("x:1", "x:1") != rep.get("x:2", "x:2")
+    # the same with two editorials: one record paged, the other not
+    editorial = cite(4, "Editorial", authors=("Oyelaran, T",), pages="1-2", **issue)
+    other = cite(5, "Editorial.", authors=("Oyelaran, T",), **issue)
+    assert compare(prepare(editorial), prepare(other))[0] != "duplicate"
+    # both replies unpaged in two databases: a reply is no column printed once an issue
+    again = cite(6, "Reply", authors=("SMITH, J",), **issue)
+    assert compare(prepare(again), prepare(pageless))[0] != "duplicate"

@@ -385,11 +385,14 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
 
 
 def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
-    """A column printed once an issue, often without pages: one journal (both named), year, volume and
-    issue (all real on both, none a supplement's) and one named first author are one column, even where
-    neither gives a page (pages that differ were already kept apart)."""
+    """A column printed once an issue, without pages: one journal (both named), year, volume and issue
+    (all real on both, none a supplement's) and one named first author are one column where neither
+    gives a page. A page on one record says the item has one, and the other could be any item of that
+    title in the issue (the authors' replies to two letters, two editorials); a reply or letter is
+    never once an issue."""
     return bool(
-        not (a.conference or b.conference or a.supplement or b.supplement)
+        not (a.pages[0] or b.pages[0] or "comment" in a.title_raw_kind or "comment" in b.title_raw_kind)
+        and not (a.conference or b.conference or a.supplement or b.supplement)
         and a.issue
         and a.issue == b.issue
         and a.volume
