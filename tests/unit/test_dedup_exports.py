@@ -478,3 +478,29 @@ def test_a_title_cut_mid_word_with_an_ellipsis_links_by_its_place_and_article_nu
     # another article number is another article
     other = cite("medline", 3, title, journal="Paediatr Nurs Pract", pages="e41178", **place)
     assert not linked([scopus, other], "scopus:1", "medline:3")
+
+
+@pytest.mark.parametrize(
+    ("cut", "sibling"),
+    [
+        ("Prevalence of anaemia among pregnant women attending antenatal care in the Amhara region: a "
+         "cross-sectional study in Gondar…",
+         "Prevalence of anaemia among pregnant women attending antenatal care in the Amhara region: a "
+         "cross-sectional study in Bahir Dar"),
+        ("Long-term outcomes of nucleos(t)ide analogue therapy in children with chronic hepatitis B...",
+         "Long-term outcomes of nucleos(t)ide analogue therapy in children with chronic hepatitis C"),
+        ("Effect of community health worker visits on blood pressure control: the HEART trial in women…",
+         "Effect of community health worker visits on blood pressure control: the HEART trial in men"),
+    ],
+)  # fmt: skip
+def test_a_title_cut_after_a_word_its_companion_does_not_go_on_with_is_another_article(cut, sibling):
+    # one team's companion reports in one journal and year; the cut record has no place yet. The word
+    # before the ellipsis may be cut, but it still begins the title's next word
+    team = dict(journal="BMC Public Health", year=2021, volume="21", authors=("Tesfaye, G", "Alemu, K"))
+    scopus = cite("scopus", 1, cut, **team)
+    medline = cite("medline", 2, sibling, pages="1187", issue="3", **team)
+    assert compare(prepare(scopus), prepare(medline))[0] != "duplicate"
+    assert not linked([scopus, medline], "scopus:1", "medline:2")
+    # the article itself, from a database that spells it otherwise, is still found
+    whole = cut.rstrip(".…").replace("anaemia", "anemia")
+    assert linked([scopus, cite("medline", 3, whole, pages="88", **team)], "scopus:1", "medline:3")

@@ -7,6 +7,7 @@ are: different DOIs, years more than one apart, different first pages or volumes
 numbers where no first page agrees, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
+a title cut with an ellipsis whose last word the other title does not go on with,
 different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), opposite words
 ("hypertension" / "hypotension", "interobserver" / "intraobserver", "treated" / "untreated", "with" /
 "without"), a conference abstract against a full paper (those go to "maybe").

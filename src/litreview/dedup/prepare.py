@@ -120,6 +120,7 @@ class Prepared:
     )
     first_author_words: str = ""  # the words of the first author's name, space-separated (one string: memory)
     alt_title: str = ""  # normalised, the other-language title an export gives in brackets
+    cut: str = ""  # the last word of a title cut with an ellipsis, left out of ``title`` ("kidney d...")
 
 
 def _singular(word: str) -> str:
@@ -148,6 +149,11 @@ def without_markup(title: str) -> str:
 
 
 def normalise_title(title: str) -> str:
+    return " ".join(_title_words(title)[0])
+
+
+def _title_words(title: str) -> tuple[list[str], str]:
+    """A title's normalised words, and the last word of a title cut with an ellipsis, left out of them."""
     text = without_markup(title).strip()
     if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
         text = text[1:].replace("]", " ", 1)
@@ -161,8 +167,10 @@ def normalise_title(title: str) -> str:
     text = text[:end]
     words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
     if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
-        words.pop()  # a title cut at the field's length: its last word may be cut too ("kidney d...")
-    return " ".join(words)
+        # a title cut at the field's length: its last word may be cut too ("kidney d..."); kept aside,
+        # for where the other title goes on otherwise ("... in Gondar..." is no "... in Bahir Dar")
+        return words[:-1], words[-1]
+    return words, ""
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -448,7 +456,8 @@ def prepare(record: Record) -> Prepared:
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
         first_words = ""
-    norm = normalise_title(title)
+    words, cut = _title_words(title)
+    norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
     kinds = (kinds | {"erratum"} if _ends_in_erratum(title) else kinds) or _NONE
@@ -470,7 +479,7 @@ def prepare(record: Record) -> Prepared:
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
-                    first_words, alternative_title(title, norm))  # fmt: skip
+                    first_words, alternative_title(title, norm), cut)  # fmt: skip
 
 
 def is_generic_title(norm: str) -> bool:

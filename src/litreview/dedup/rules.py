@@ -38,6 +38,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different issues"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
+    if _cut_goes_on_otherwise(a, b) or _cut_goes_on_otherwise(b, a):
+        return "a title cut with an ellipsis that the other title does not go on with"
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
         return "different numbers in the titles (series parts, phases, years)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
@@ -80,6 +82,28 @@ def _opposite_words(a: str, b: str) -> bool:
     # stems are worked out once (comparing every word with every other took a third of dedup's time)
     stems_a, stems_b = _prefix_stems(only_a), _prefix_stems(only_b)
     return bool(stems_a[0] & stems_b[1] or stems_b[0] & stems_a[1])
+
+
+def _cut_goes_on_otherwise(a: Prepared, b: Prepared) -> bool:
+    """``a``'s title was cut with an ellipsis and its last word left out; where ``b``'s title has the
+    word before the cut, no word after it begins with the one left out ("... hepatitis B..." is no "...
+    hepatitis C", "... study in Gondar..." no "... study in Bahir Dar"; "... type 1 d..." is "... type 1
+    diabetes")."""
+    if not a.cut or not a.title:
+        return False
+    last = a.title.rsplit(" ", 1)[-1]
+    other = b.title.split()
+    after = [other[i + 1] for i in range(len(other) - 1) if other[i] == last]
+    if b.cut and other and other[-1] == last:
+        after.append(b.cut)  # both cut there: one left-out word begins the other
+    return bool(after) and not any(_begins(w, a.cut) or (w == b.cut and _begins(a.cut, w)) for w in after)
+
+
+def _begins(word: str, start: str) -> bool:
+    """``word`` begins with ``start``, perhaps spelt another way ("anemia" / "anaem")."""
+    if word.startswith(start):
+        return True
+    return len(start) >= 3 and len(word) >= len(start) - 1 and fuzz.ratio(start, word[: len(start)]) >= 75
 
 
 # "part 2", "part II", "part two": a report in a series; the first report often numbers no part
