@@ -365,6 +365,31 @@ def test_the_articles_title_in_another_issue_without_pages_is_another_item():
         assert linked(a, b), (issue, other)
 
 
+def test_an_export_that_numbers_its_records_in_the_issue_field_has_no_issues_to_conflict():
+    # a reference manager's export of 30 records, each numbered in the issue field: "12" / "13" are the
+    # records' numbers, not two issues, so one article's pageless MEDLINE record and its paged Embase
+    # record link; with issues that recur, as a real export's do, the same two stay apart
+    title = (
+        "Nurse-led telephone follow-up for medication adherence after myocardial infarction: a pilot study"
+    )
+    place = dict(journal="Clinical Pharmacy Review", year=2016, volume="22", authors=("Haddad, R",))
+
+    def export(issues: list[str]) -> tuple[list, Citation, Citation]:
+        others = [cite(100 + n, f"Unrelated trial number {n} of inhaled therapy in adults", issue=issue,
+                       year=2016, journal=f"Journal {n}", volume=str(n), pages=f"{n}0-{n}9")
+                  for n, issue in enumerate(issues)]  # fmt: skip
+        a = cite(12, title, pages="1480-1489", issue="12", **place)
+        b = cite(13, f"{title}.", issue="13", **place)
+        return [*others, a, b], a, b
+
+    numbered, a, b = export([str(n) for n in range(14, 44)])
+    rep = {link.record_id: link.linked_to for link in link_fuzzy(numbered).links}
+    assert rep.get(b.record_id, b.record_id) == rep.get(a.record_id, a.record_id)
+    real, a, b = export([str(1 + n % 6) for n in range(30)])
+    rep = {link.record_id: link.linked_to for link in link_fuzzy(real).links}
+    assert rep.get(b.record_id, b.record_id) != rep.get(a.record_id, a.record_id)
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [
