@@ -824,6 +824,26 @@ def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
     assert derive_row(trial).values()["line"] == line
 
 
+@pytest.mark.parametrize(
+    ("criterion", "line"),
+    [
+        # untreated said as "no prior therapy/treatment" (for the cancer, or alone) outweighs a title's "maintenance"
+        ("No prior anticancer therapy for this carcinoma.", "1st Line"),
+        ("Participants must have had no previous treatment.", "1st Line"),
+        # no prior treatment of one kind, or of something other than the cancer, says nothing of the line
+        ("No prior treatment with an anti-PD-1 antibody.", "2nd Line"),
+        ("No prior treatment for brain metastases.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_no_prior_treatment_for_the_cancer_is_the_first_line(criterion, line):
+    criteria = f"Inclusion Criteria:\n* Extrapulmonary NEC.\n* {criterion}"
+    trial = study(
+        ident={"briefTitle": "X With Chemotherapy, Then X Maintenance, in NEC"},
+        eligibilityModule={"eligibilityCriteria": criteria},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
 def _arms(*descriptions):
     return {"armGroups": [{"label": f"Cohort {i}", "description": d} for i, d in enumerate(descriptions, 1)]}
 
