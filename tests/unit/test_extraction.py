@@ -605,6 +605,17 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("Patients may be chemotherapy-naive if unfit for platinum.", "More than one previous systemic regimen.",
          "1st or 2nd Line"),
         ("Treatment-naive participants are also eligible.", "Prior PARP inhibitor.", "Prior systemic therapy allowed"),
+        # prior chemotherapy itself excluded, alone or in a list, or for the cancer: the untreated only
+        ("ECOG 0-1.", "Previous surgery, radiotherapy or chemotherapy.", "1st Line"),
+        ("ECOG 0-1.", "Prior cytotoxic chemotherapy for this carcinoma (prior hormone therapy allowed).", "1st Line"),
+        # a washout or one drug is no line
+        ("ECOG 0-1.", "Previous chemotherapy within the last 3 weeks.", "Unknown"),
+        ("ECOG 0-1.", "Prior chemotherapy (last dose less than 28 days before day 1).", "Unknown"),
+        ("ECOG 0-1.", "Prior chemotherapy with irinotecan.", "Unknown"),
+        # "No prior ..." under the exclusion header states eligibility (the untreated), never refuses them; it
+        # does not outweigh a line the inclusion criteria state
+        ("ECOG 0-1.", "No previous chemotherapy for advanced disease.", "1st Line"),
+        ("Progression after at least one platinum-based regimen.", "No prior chemotherapy.", "2nd Line or later"),
     ],
 )  # fmt: skip
 def test_exclusion_criteria_that_cap_prior_therapy_narrow_the_line(inclusion, exclusion, line):
@@ -646,7 +657,10 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000,
      "cohort no prior " * 3000, "must have received first-line " * 2000, "may be naive " * 4000,
      "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000, "lung, " * 8000,
-     "naive for advanced disease or may have " * 1200, "any number of further " * 2500],
+     "naive for advanced disease or may have " * 1200, "any number of further " * 2500,
+     "no prior therapy " * 4000, "no previous treatment for " * 2500, "\n* prior chemotherapy " * 2500,
+     "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
+     "prior chemotherapy (" * 2500],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
