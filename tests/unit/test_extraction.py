@@ -596,6 +596,10 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("Progression after at least one platinum-based regimen.", "More than 2 prior regimens.", "2nd or 3rd line"),
         ("Progression after at least one platinum-based regimen.", "Prior PARP inhibitor.", "2nd Line or later"),
         ("Progression after at least one platinum-based regimen.", "More than one prior regimen.", "2nd Line"),
+        # progression after a treatment requires one prior line; a cap of two admits a second one too
+        ("Relapse following platinum doublet chemotherapy.", "More than 2 prior systemic lines for metastatic "
+         "disease.", "2nd or 3rd line"),
+        ("Relapse following platinum doublet chemotherapy.", "More than 1 prior line of therapy.", "2nd Line"),
         ("Prior chemotherapy is allowed but not required.", "More than one prior chemotherapy regimen.",
          "1st or 2nd Line"),
         ("ECOG 0-1.", "Prior systemic therapy for advanced disease.", "1st Line"),
