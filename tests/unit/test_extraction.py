@@ -54,6 +54,7 @@ def test_every_shared_intervention_resolves():
         ("JS001, IBI308, PDR001, AK104", ["toripalimab", "sintilimab", "spartalizumab", "cadonilimab"]),
         ("BAY2757556 and MLN8237", ["larotrectinib", "alisertib"]),
         ("NKTR-102 after Rova-T", ["etirinotecan pegol", "rovalpituzumab tesirine"]),
+        ("Zaltrap (VEGF Trap) with FOLFIRI", ["aflibercept", "aflibercept", "5-FU", "folinic acid", "irinotecan"]),
         ("mFOLFOX6", ["5-FU", "folinic acid", "oxaliplatin"]),
         # one fixed-dose tablet, written as two drugs joined as a cell joins drugs
         ("Trifluridine + tipiracil, then trifluridine plus tipiracil", ["TAS-102", "TAS-102"]),
@@ -421,6 +422,9 @@ def test_a_drug_the_lexicon_does_not_name_is_found_by_its_inn_stem():
         ("retifanlimab", "immune checkpoint inhibitor"),
         ("zanzalintinib", "targeted therapy"),
     ]
+    # a VEGF receptor fusion protein ("-bercept") is targeted, as the antibody binding VEGF is
+    fusion = lexicon.find("Conbercept every 2 weeks")
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in fusion] == [("conbercept", "targeted therapy")]
     known = lexicon.find("nivolumab and everolimus")
     assert [m.drug for m in known] == ["nivolumab", "everolimus"]  # named entries win over stems
     trial = study(armsInterventionsModule={"interventions": [{"name": "Sacituzumab tirumotecan"}]})
