@@ -54,7 +54,10 @@ def test_every_shared_intervention_resolves():
         ("JS001, IBI308, PDR001, AK104", ["toripalimab", "sintilimab", "spartalizumab", "cadonilimab"]),
         ("BAY2757556 and MLN8237", ["larotrectinib", "alisertib"]),
         ("NKTR-102 after Rova-T", ["etirinotecan pegol", "rovalpituzumab tesirine"]),
-        ("Zaltrap (VEGF Trap) with FOLFIRI", ["aflibercept", "aflibercept", "5-FU", "folinic acid", "irinotecan"]),
+        (
+            "Zaltrap (VEGF Trap) with FOLFIRI",
+            ["aflibercept", "aflibercept", "5-FU", "folinic acid", "irinotecan"],
+        ),
         ("mFOLFOX6", ["5-FU", "folinic acid", "oxaliplatin"]),
         # one fixed-dose tablet, written as two drugs joined as a cell joins drugs
         ("Trifluridine + tipiracil, then trifluridine plus tipiracil", ["TAS-102", "TAS-102"]),
@@ -682,6 +685,22 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
         assert time.perf_counter() - start < 1.0, pattern.pattern[:60]
 
 
+@pytest.mark.parametrize(
+    ("subs", "site"),
+    [
+        (["primary in the stomach or colon, or of unknown primary", "Merkel cell carcinoma is not eligible"],
+         "GEP-NEC, UNK"),
+        (["carcinoid tumours are excluded", "arising in the pancreas"], "Panc-NEC"),
+    ],
+)  # fmt: skip
+def test_a_negated_sub_bullet_drops_itself_not_the_criterion_above_it(subs, site):
+    # old PDQ records list the disease's parts as indented sub-bullets, one of them what is not eligible
+    parts = "".join(f"\n  * {s}" for s in subs)
+    criteria = f"Inclusion Criteria:\n\n* High-grade neuroendocrine carcinoma\n{parts}\n* ECOG 0-1"
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["site"] == site
+
+
 def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_criterion():
     # the list's own level is its first mark's: "1)" lines under an indented "*" criterion are its parts,
     # and the criteria before them (here the one naming the disease) are still read
@@ -697,7 +716,8 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
 @pytest.mark.parametrize(
     "tail",
     [", lung excluded" + " " * 50000 + "x", ", lung excluded" + "\t " * 25000 + "x",
-     "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000],
+     "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000,
+     "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x"],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
