@@ -54,6 +54,10 @@ def test_every_shared_intervention_resolves():
         ("JS001, IBI308, PDR001, AK104", ["toripalimab", "sintilimab", "spartalizumab", "cadonilimab"]),
         ("BAY2757556 and MLN8237", ["larotrectinib", "alisertib"]),
         ("NKTR-102 after Rova-T", ["etirinotecan pegol", "rovalpituzumab tesirine"]),
+        (
+            "Zaltrap (VEGF Trap) with FOLFIRI",
+            ["aflibercept", "aflibercept", "5-FU", "folinic acid", "irinotecan"],
+        ),
         ("mFOLFOX6", ["5-FU", "folinic acid", "oxaliplatin"]),
         # one fixed-dose tablet, written as two drugs joined as a cell joins drugs
         ("Trifluridine + tipiracil, then trifluridine plus tipiracil", ["TAS-102", "TAS-102"]),
@@ -421,6 +425,9 @@ def test_a_drug_the_lexicon_does_not_name_is_found_by_its_inn_stem():
         ("retifanlimab", "immune checkpoint inhibitor"),
         ("zanzalintinib", "targeted therapy"),
     ]
+    # a VEGF receptor fusion protein ("-bercept") is targeted, as the antibody binding VEGF is
+    fusion = lexicon.find("Conbercept every 2 weeks")
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in fusion] == [("conbercept", "targeted therapy")]
     known = lexicon.find("nivolumab and everolimus")
     assert [m.drug for m in known] == ["nivolumab", "everolimus"]  # named entries win over stems
     trial = study(armsInterventionsModule={"interventions": [{"name": "Sacituzumab tirumotecan"}]})
@@ -476,7 +483,7 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built11: each written by another hand, before its author read
+# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built12: each written by another hand, before its author read
 # the rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
@@ -491,6 +498,7 @@ def _canon(column: str, text: str):
         ("ctgov_built9", 30),
         ("ctgov_built10", 30),
         ("ctgov_built11", 24),
+        ("ctgov_built12", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -596,6 +604,10 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("Progression after at least one platinum-based regimen.", "More than 2 prior regimens.", "2nd or 3rd line"),
         ("Progression after at least one platinum-based regimen.", "Prior PARP inhibitor.", "2nd Line or later"),
         ("Progression after at least one platinum-based regimen.", "More than one prior regimen.", "2nd Line"),
+        # progression after a treatment requires one prior line; a cap of two admits a second one too
+        ("Relapse following platinum doublet chemotherapy.", "More than 2 prior systemic lines for metastatic "
+         "disease.", "2nd or 3rd line"),
+        ("Relapse following platinum doublet chemotherapy.", "More than 1 prior line of therapy.", "2nd Line"),
         ("Prior chemotherapy is allowed but not required.", "More than one prior chemotherapy regimen.",
          "1st or 2nd Line"),
         ("ECOG 0-1.", "Prior systemic therapy for advanced disease.", "1st Line"),
@@ -605,6 +617,17 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("Patients may be chemotherapy-naive if unfit for platinum.", "More than one previous systemic regimen.",
          "1st or 2nd Line"),
         ("Treatment-naive participants are also eligible.", "Prior PARP inhibitor.", "Prior systemic therapy allowed"),
+        # prior chemotherapy itself excluded, alone or in a list, or for the cancer: the untreated only
+        ("ECOG 0-1.", "Previous surgery, radiotherapy or chemotherapy.", "1st Line"),
+        ("ECOG 0-1.", "Prior cytotoxic chemotherapy for this carcinoma (prior hormone therapy allowed).", "1st Line"),
+        # a washout or one drug is no line
+        ("ECOG 0-1.", "Previous chemotherapy within the last 3 weeks.", "Unknown"),
+        ("ECOG 0-1.", "Prior chemotherapy (last dose less than 28 days before day 1).", "Unknown"),
+        ("ECOG 0-1.", "Prior chemotherapy with irinotecan.", "Unknown"),
+        # "No prior ..." under the exclusion header states eligibility (the untreated), never refuses them; it
+        # does not outweigh a line the inclusion criteria state
+        ("ECOG 0-1.", "No previous chemotherapy for advanced disease.", "1st Line"),
+        ("Progression after at least one platinum-based regimen.", "No prior chemotherapy.", "2nd Line or later"),
     ],
 )  # fmt: skip
 def test_exclusion_criteria_that_cap_prior_therapy_narrow_the_line(inclusion, exclusion, line):
@@ -646,7 +669,10 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "bispecific CD " * 4000, "AB-1" * 12000, "lung origin " * 4000, "pancreatic " * 5000,
      "cohort no prior " * 3000, "must have received first-line " * 2000, "may be naive " * 4000,
      "recurrent " * 5000, "with no primary " * 3000, "no primary tumour " * 3000, "lung, " * 8000,
-     "naive for advanced disease or may have " * 1200, "any number of further " * 2500],
+     "naive for advanced disease or may have " * 1200, "any number of further " * 2500,
+     "no prior therapy " * 4000, "no previous treatment for " * 2500, "\n* prior chemotherapy " * 2500,
+     "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
+     "prior chemotherapy (" * 2500],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -658,6 +684,22 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
         start = time.perf_counter()
         pattern.search(text)
         assert time.perf_counter() - start < 1.0, pattern.pattern[:60]
+
+
+@pytest.mark.parametrize(
+    ("subs", "site"),
+    [
+        (["primary in the stomach or colon, or of unknown primary", "Merkel cell carcinoma is not eligible"],
+         "GEP-NEC, UNK"),
+        (["carcinoid tumours are excluded", "arising in the pancreas"], "Panc-NEC"),
+    ],
+)  # fmt: skip
+def test_a_negated_sub_bullet_drops_itself_not_the_criterion_above_it(subs, site):
+    # old PDQ records list the disease's parts as indented sub-bullets, one of them what is not eligible
+    parts = "".join(f"\n  * {s}" for s in subs)
+    criteria = f"Inclusion Criteria:\n\n* High-grade neuroendocrine carcinoma\n{parts}\n* ECOG 0-1"
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["site"] == site
 
 
 def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_criterion():
@@ -675,7 +717,8 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
 @pytest.mark.parametrize(
     "tail",
     [", lung excluded" + " " * 50000 + "x", ", lung excluded" + "\t " * 25000 + "x",
-     "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000],
+     "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000,
+     "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x"],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
@@ -820,6 +863,26 @@ def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
     trial = study(
         ident={"briefTitle": "X in NEC"},
         eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "line"),
+    [
+        # untreated said as "no prior therapy/treatment" (for the cancer, or alone) outweighs a title's "maintenance"
+        ("No prior anticancer therapy for this carcinoma.", "1st Line"),
+        ("Participants must have had no previous treatment.", "1st Line"),
+        # no prior treatment of one kind, or of something other than the cancer, says nothing of the line
+        ("No prior treatment with an anti-PD-1 antibody.", "2nd Line"),
+        ("No prior treatment for brain metastases.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_no_prior_treatment_for_the_cancer_is_the_first_line(criterion, line):
+    criteria = f"Inclusion Criteria:\n* Extrapulmonary NEC.\n* {criterion}"
+    trial = study(
+        ident={"briefTitle": "X With Chemotherapy, Then X Maintenance, in NEC"},
+        eligibilityModule={"eligibilityCriteria": criteria},
     )
     assert derive_row(trial).values()["line"] == line
 

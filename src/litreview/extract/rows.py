@@ -354,8 +354,10 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         and _COHORT.match(bullets[last])
     ):
         last += 1
-    scope = "; ".join(bullets[first:last])
-    whole = scope  # rules marked `whole` read the negated clauses too ("any site except lung")
+    # rules marked `whole` read the negated clauses too ("any site except lung")
+    whole = "; ".join(bullets[first:last])
+    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it
+    scope = "; ".join(_bullets(protocol, _unnegated)[first:last])
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
@@ -546,9 +548,10 @@ def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
 _BULLET = re.compile(r"\n([ \t]*)(?:[*\-•]|\d{1,2}[.)])[ \t]+")
 
 
-def _bullets(protocol: dict) -> list[str]:
+def _bullets(protocol: dict, part: Callable[[str], str] = str) -> list[str]:
     """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)"); a criterion's
-    indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it."""
+    indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it, each read
+    through ``part`` first."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
     inclusion = "\n" + _EXCLUSION.split(text, maxsplit=1)[0]
     marks = list(_BULLET.finditer(inclusion))
@@ -560,11 +563,13 @@ def _bullets(protocol: dict) -> list[str]:
     top = len(marks[0].group(1).expandtabs(4))
     starts = [m for m in marks if len(m.group(1).expandtabs(4)) <= top]
     ends = [m.start() for m in starts[1:]] + [len(inclusion)]
-    bullets = [
-        _BULLET.sub(" ", inclusion[m.end() : end]).strip(" *-\t\n")
-        for m, end in zip(starts, ends, strict=True)
+    pieces = [_BULLET.split(inclusion[m.end() : end])[::2] for m, end in zip(starts, ends, strict=True)]
+    # a criterion is kept or dropped as written, so the lists ``part`` gives align with the plain one
+    return [
+        " ".join([head, *map(part, subs)]).strip(" *-\t\n")
+        for head, *subs in pieces
+        if " ".join([head, *subs]).strip(" *-\t\n")
     ]
-    return [b for b in bullets if b]
 
 
 # -- line of treatment --------------------------------------------------------------------------
