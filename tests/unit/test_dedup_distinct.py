@@ -363,3 +363,15 @@ def test_the_articles_title_in_another_issue_without_pages_is_another_item():
         a = cite(3, title, authors=("Haddad, R",), pages="1480-1489", issue=issue, **place)
         b = cite(4, f"{title}.", authors=("Haddad, R",), pages=pages, issue=other, **place)
         assert linked(a, b), (issue, other)
+
+
+@pytest.mark.parametrize(("one", "other"), [("1-1", "115-122"), ("203117", "203118"), ("1-1", "2345")])
+def test_page_one_or_an_article_number_against_a_real_other_page_is_another_place(one, other):
+    # CINAHL's "1-1" is no value only against an article number: a page range, another article number or a
+    # printed page (fewer than five digits) is still another place
+    title = "Peer mentoring for newly qualified midwives in rural maternity units: a qualitative study"
+    place = dict(journal="Journal of Rural Midwifery", year=2019, volume="12", authors=("Okonkwo, A",))
+    a = cite(1, title, pages=one, **place)
+    b = cite(2, title, pages=other, **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not linked(a, b)

@@ -478,3 +478,18 @@ def test_a_title_cut_mid_word_with_an_ellipsis_links_by_its_place_and_article_nu
     # another article number is another article
     other = cite("medline", 3, title, journal="Paediatr Nurs Pract", pages="e41178", **place)
     assert not linked([scopus, other], "scopus:1", "medline:3")
+
+
+# -- an online-only article: CINAHL's "1-1" ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["203117", "Article number 203117", "e203117"])
+def test_cinahls_page_one_placeholder_is_no_page_against_an_article_number(number):
+    # CINAHL writes "1-1" for an article without pages; Scopus and Web of Science give its article number
+    title = "Peer mentoring for newly qualified midwives in rural maternity units: a qualitative study"
+    place = dict(journal="Journal of Rural Midwifery", year=2019, volume="12", issue="4",
+                 authors=("Okonkwo, Adaeze", "Lindgren, Per"), doi="10.5555/jrm.2019.203117")  # fmt: skip
+    cinahl = cite("cinahl", 1, title, pages="1-1", **place)
+    scopus = cite("scopus", 2, title, pages=number, **place)
+    assert compare(prepare(cinahl), prepare(scopus))[0] == "duplicate"
+    assert linked([cinahl, scopus], "cinahl:1", "scopus:2")

@@ -406,7 +406,10 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     """Pages that cannot belong to one article. Article numbers and e-locators ("e12724", "a1754")
     compare only with their own kind (one letter, other number: two abstracts "A128" / "A129"); a lone
     page may be the other's last page ("488" ~ "487-488"); where a first page is missing, last pages
-    must end alike (abbreviated ranges)."""
+    must end alike (abbreviated ranges). CINAHL's "1-1" for an article without pages is no page against
+    an article number ("1-1" / "162031"): only one of the two is a value."""
+    if _page_one(a, b) or _page_one(b, a):
+        return False
     if (not a[0][:1].isdigit() and a[0]) or (not b[0][:1].isdigit() and b[0]):
         return bool(a[0] and b[0] and a[0][:1] == b[0][:1] and not a[0][:1].isdigit() and a[0] != b[0])
     if a[0] and b[0]:
@@ -421,6 +424,14 @@ def pages_conflict(a: tuple[str, str], b: tuple[str, str]) -> bool:
     if a[1] and b[1]:
         return not (a[1].endswith(b[1]) or b[1].endswith(a[1]))
     return False
+
+
+_ARTICLE_NUMBER = 5  # digits: an article number, not a page of a printed issue
+
+
+def _page_one(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """``a`` is page 1 alone (CINAHL's "1-1" placeholder), ``b`` a lone article number."""
+    return a == ("1", "1") and b[0] == b[1] and len(b[0]) >= _ARTICLE_NUMBER and b[0].isdigit()
 
 
 def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
