@@ -375,3 +375,47 @@ def test_page_one_or_an_article_number_against_a_real_other_page_is_another_plac
     b = cite(2, title, pages=other, **place)
     assert compare(prepare(a), prepare(b))[0] != "duplicate"
     assert not linked(a, b)
+
+
+CUT_WHOLE = (
+    "Caregiver strain and unmet respite needs in families of children with Duchenne muscular dystrophy"
+)
+CUT = "Caregiver strain and unmet respite needs in families of children with Duche …"
+CUT_PLACE = dict(journal="Child and Family Nursing Research", volume="27", issue="2",
+                 authors=("Nyambura, W.", "Castellanos, R.", "Oyelaran, T."))  # fmt: skip
+
+
+def test_a_cut_title_that_begins_two_titles_of_one_team_names_neither():
+    # the cut falls before the words that tell two articles apart: linked to neither, a reviewer decides
+    one = cite(1, CUT_WHOLE, year=2019, pages="118-127", **CUT_PLACE)
+    other = cite(2, CUT_WHOLE.replace("Duchenne muscular dystrophy", "Duchenne or Becker dystrophy"), year=2019,
+                 pages="128-135", **CUT_PLACE)  # fmt: skip
+    scholar = cite(3, CUT, year=2019, journal="Child and Family Nursing …",
+                   authors=("W Nyambura, R Castellanos, T Oyelaran…",))  # fmt: skip
+    rep = {link.record_id: link.linked_to for link in link_fuzzy([one, other, scholar]).links}
+    assert not rep
+    # a whole title the cut could never be linked to (three years on) leaves it unambiguous
+    later = cite(4, other.title, year=2022, pages="128-135", **CUT_PLACE)
+    assert linked(one, scholar)
+    rep = {link.record_id: link.linked_to for link in link_fuzzy([one, later, scholar]).links}
+    assert rep == {"x:3": "x:1"} or rep == {"x:1": "x:3"}
+
+
+@pytest.mark.parametrize(
+    ("cut", "changes"),
+    [
+        (CUT, dict(authors=("W Okafor, R Castellanos, T Oyelaran…",))),  # another first author
+        (CUT, dict(authors=("W Nyambura, P Lindgren, A Moreau…",))),  # another team, a namesake
+        (CUT, dict(year=2021)),  # another year
+        (CUT, dict(journal="Journal of Paediatric Surgery …")),  # another journal
+        (CUT, dict(journal="")),  # no journal: too little beside an opening
+        ("Caregiver strain and unmet respite n …", {}),  # an opening too short to name one item
+    ],
+)
+def test_a_cut_title_with_too_little_else_agreeing_stays_apart(cut, changes):
+    whole = cite(1, CUT_WHOLE, year=2019, pages="118-127", **CUT_PLACE)
+    scholar = dict(
+        year=2019, journal="Child and Family Nursing …", authors=("W Nyambura, R Castellanos, T Oyelaran…",)
+    )
+    scholar.update(changes)
+    assert not linked(whole, cite(2, cut, **scholar))

@@ -493,3 +493,35 @@ def test_cinahls_page_one_placeholder_is_no_page_against_an_article_number(numbe
     scopus = cite("scopus", 2, title, pages=number, **place)
     assert compare(prepare(cinahl), prepare(scopus))[0] == "duplicate"
     assert linked([cinahl, scopus], "cinahl:1", "scopus:2")
+
+
+# -- Google Scholar: title and journal cut with "…", authors initials first, no place -------------------
+
+
+SCHOLAR_WHOLE = [
+    ("Caregiver strain and unmet respite needs in families of children with Duchenne muscular dystrophy",
+     "Caregiver strain and unmet respite needs in families of children with Duche …"),
+    # a superscript written another way before the cut, a number after it
+    ("TRPM7 drives Ca(2+)-dependent migration of glioma cells at 37 degrees C",
+     "TRPM7 drives Ca²⁺-dependent migration of glioma ce …"),
+    ("Trends in school meal salt content in Welsh local authorities, 2008-2019: a joinpoint analysis",
+     "Trends in school meal salt content in Welsh local authorities, 200 …"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("whole", "cut"), SCHOLAR_WHOLE)
+def test_a_google_scholar_record_cut_with_an_ellipsis_is_the_whole_articles(whole, cut):
+    scopus = cite("scopus", 1, whole, journal="Child and Family Nursing Research", year=2019, volume="27",
+                  issue="2", pages="118-127", doi="10.5555/cfnr.2019.118",
+                  authors=("Nyambura, W.", "Castellanos, R.", "Oyelaran, T.", "Hakobyan, A."))  # fmt: skip
+    scholar = cite("scholar", 2, cut, journal="Child and Family Nursing …", year=2019,
+                   authors=("W Nyambura, R Castellanos, T Oyelaran…",))  # fmt: skip
+    assert compare(prepare(scopus), prepare(scholar))[0] == "duplicate"
+    assert linked([scopus, scholar], "scopus:1", "scholar:2")
+
+
+def test_google_scholars_author_list_in_one_field_is_read_name_by_name():
+    # "JH Lee" is Lee with initials JH, not a surname "JH"; the list's "…" is no letter of the last name
+    record = cite("scholar", 1, TITLE, authors=("JH Lee, W Nyambura, R Castellanos…",))
+    assert prepare(record).authors == ("lee", "nyambura", "castellanos")
+    assert prepare(cite("wos", 2, TITLE, authors=("Lee, JH",))).authors == ("lee",)
