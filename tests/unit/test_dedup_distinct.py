@@ -419,3 +419,17 @@ def test_a_cut_title_with_too_little_else_agreeing_stays_apart(cut, changes):
     )
     scholar.update(changes)
     assert not linked(whole, cite(2, cut, **scholar))
+
+
+@pytest.mark.parametrize(
+    ("issue", "pages"),
+    [("2", "S88"), ("1", "88"), ("1", "S89"), ("Suppl 2", "S88")],  # another supplement, a regular issue
+)
+def test_a_recurring_abstract_title_in_another_issue_or_on_another_page_is_not_linked(issue, pages):
+    title = "Seroprevalence of Bartonella henselae in shelter cats in the Atlantic provinces"
+    team = dict(
+        journal="Companion Animal Medicine", year=2021, volume="18", authors=("Moreau, C.", "Abebe, S.")
+    )
+    a = prepare(cite(1, title, issue="SUPPL. 1", pages="S88-S89", **team))
+    b = prepare(cite(2, title, issue=issue, pages=pages, **team))
+    assert compare(a, b, generic={a.title})[0] != "duplicate"

@@ -525,3 +525,17 @@ def test_google_scholars_author_list_in_one_field_is_read_name_by_name():
     record = cite("scholar", 1, TITLE, authors=("JH Lee, W Nyambura, R Castellanos…",))
     assert prepare(record).authors == ("lee", "nyambura", "castellanos")
     assert prepare(cite("wos", 2, TITLE, authors=("Lee, JH",))).authors == ("lee",)
+
+
+# -- one abstract in a journal supplement: Scopus "SUPPL. 1", Web of Science's bare "1" -----------------
+
+
+def test_one_supplement_abstract_whose_issue_web_of_science_gives_without_suppl():
+    # the title recurs (the team's abstract at the next congress): the place must identify the abstract
+    title = "Seroprevalence of Bartonella henselae in shelter cats in the Atlantic provinces"
+    team = dict(journal="Companion Animal Medicine", year=2021, volume="18",
+                authors=("Moreau, C.", "Abebe, S.", "Okafor, N."))  # fmt: skip
+    scopus = cite("scopus", 1, title, issue="SUPPL. 1", pages="S88-S89", **team)
+    wos = cite("wos", 2, title.upper(), issue="1", pages="S88", **team)
+    a, b = prepare(scopus), prepare(wos)
+    assert compare(a, b, generic={a.title})[0] == "duplicate"

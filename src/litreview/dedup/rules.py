@@ -371,7 +371,7 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
     same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides.
     A title that only recurs (a review and its update, another team's review) and stands at one place
     in a year (not ``crowded``) is identified by the year and the team, in one journal."""
-    issue_ok = not a.issue or not b.issue or a.issue == b.issue
+    issue_ok = not a.issue or not b.issue or a.issue == b.issue or _one_supplement(a, b)
     if a.title == b.title or score >= 0.95:
         if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
             return "duplicate", score, "generic-title+volume+issue+pages"
@@ -383,6 +383,17 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
+
+
+def _one_supplement(a: Prepared, b: Prepared) -> bool:
+    """One supplement's issue, as "Suppl. 1" and as Web of Science's bare "1", both records on its
+    S-pages ("S143-S144" / "S143")."""
+    return bool(
+        a.locator[:1] == b.locator[:1] == "s"
+        and a.supplement
+        and b.supplement
+        and ("s" + a.issue == b.issue or "s" + b.issue == a.issue)
+    )
 
 
 def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
