@@ -433,3 +433,28 @@ def test_a_recurring_abstract_title_in_another_issue_or_on_another_page_is_not_l
     a = prepare(cite(1, title, issue="SUPPL. 1", pages="S88-S89", **team))
     b = prepare(cite(2, title, issue=issue, pages=pages, **team))
     assert compare(a, b, generic={a.title})[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "journal"),
+    [
+        (
+            "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2018",
+            2019,
+            None,
+        ),
+        (
+            "Rabies post-exposure prophylaxis in the southern districts: annual monitoring report 2017",
+            2018,
+            None,
+        ),
+        (None, 2018, "Agency for Zoonosis Surveillance and Control"),  # another organisation's report
+    ],
+)
+def test_an_organisations_other_report_stays_apart_from_the_named_authors_report(title, year, journal):
+    # the next year's report, another region's, or one published by another body
+    first = "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2017"
+    org = "Institute for Zoonosis Surveillance and Control"
+    named = cite(1, first, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
+    other = cite(2, title or first, year=year, journal=journal or org, authors=(journal or org,))
+    assert not linked(named, other)

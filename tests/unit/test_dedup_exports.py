@@ -539,3 +539,15 @@ def test_one_supplement_abstract_whose_issue_web_of_science_gives_without_suppl(
     wos = cite("wos", 2, title.upper(), issue="1", pages="S88", **team)
     a, b = prepare(scopus), prepare(wos)
     assert compare(a, b, generic={a.title})[0] == "duplicate"
+
+
+# -- a report: the organisation as author in one export, its named authors in another -------------------
+
+
+def test_a_report_with_its_organisation_as_author_is_the_report_with_named_authors():
+    title = "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2017"
+    org = "Institute for Zoonosis Surveillance and Control"
+    named = cite("catalogue", 1, title, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
+    as_org = cite("repository", 2, title, year=2018, journal=org, authors=(org,))
+    assert compare(prepare(named), prepare(as_org))[0] == "duplicate"
+    assert linked([named, as_org], "catalogue:1", "repository:2")

@@ -450,8 +450,10 @@ def prepare(record: Record) -> Prepared:
     title = record.title or ""
     if isinstance(record, Citation):
         names = _split_authors(record.authors)
-        authors = normalise_authors(names)
         journal = normalise_journal(record.journal or record.journal_abbrev)
+        if journal and len(record.authors) == 1 and normalise_journal(record.authors[0]) == journal:
+            names = []  # the publisher as author ("Nordic Centre for ..." both): an organisation, no person
+        authors = normalise_authors(names)
         doi = normalise_doi(record.doi)
         volume = volume_value(record.volume)  # "35 (Pt 1)", "10 Suppl 2": 35, 10; "1)": none
         issue = issue_value(record.issue)

@@ -57,8 +57,10 @@ _OPPOSITE_PREFIXES = (("hyper", "hypo"), ("inter", "intra"), ("extra", "intra"),
                       ("supra", "sub"), ("macro", "micro"), ("out", "in"), ("uni", "bi"), ("mono", "poly"),
                       ("hetero", "homo"), ("over", "under"), ("up", "down"), ("non", ""), ("un", ""))  # fmt: skip
 _OPPOSITE_WORDS = frozenset(
-    [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women"))]
-)
+    [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women")),
+     frozenset(("northern", "southern")), frozenset(("eastern", "western")), frozenset(("north", "south")),
+     frozenset(("east", "west"))]
+)  # fmt: skip
 _NEGATIONS = frozenset(["not", "without"])
 _NON = re.compile(r"\bnon ")
 
