@@ -428,3 +428,98 @@ def test_the_authors_replies_to_two_letters_in_one_issue_stay_apart():
     # both replies unpaged in two databases: a reply is no column printed once an issue
     again = cite(6, "Reply", authors=("SMITH, J",), **issue)
     assert compare(prepare(again), prepare(pageless))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(("one", "other"), [("1-1", "115-122"), ("203117", "203118"), ("1-1", "2345")])
+def test_page_one_or_an_article_number_against_a_real_other_page_is_another_place(one, other):
+    # CINAHL's "1-1" is no value only against an article number: a page range, another article number or a
+    # printed page (fewer than five digits) is still another place
+    title = "Peer mentoring for newly qualified midwives in rural maternity units: a qualitative study"
+    place = dict(journal="Journal of Rural Midwifery", year=2019, volume="12", authors=("Okonkwo, A",))
+    a = cite(1, title, pages=one, **place)
+    b = cite(2, title, pages=other, **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not linked(a, b)
+
+
+CUT_WHOLE = (
+    "Caregiver strain and unmet respite needs in families of children with Duchenne muscular dystrophy"
+)
+CUT = "Caregiver strain and unmet respite needs in families of children with Duche …"
+CUT_PLACE = dict(journal="Child and Family Nursing Research", volume="27", issue="2",
+                 authors=("Nyambura, W.", "Castellanos, R.", "Oyelaran, T."))  # fmt: skip
+
+
+def test_a_cut_title_that_begins_two_titles_of_one_team_names_neither():
+    # the cut falls before the words that tell two articles apart: linked to neither, a reviewer decides
+    one = cite(1, CUT_WHOLE, year=2019, pages="118-127", **CUT_PLACE)
+    other = cite(2, CUT_WHOLE.replace("Duchenne muscular dystrophy", "Duchenne or Becker dystrophy"), year=2019,
+                 pages="128-135", **CUT_PLACE)  # fmt: skip
+    scholar = cite(3, CUT, year=2019, journal="Child and Family Nursing …",
+                   authors=("W Nyambura, R Castellanos, T Oyelaran…",))  # fmt: skip
+    rep = {link.record_id: link.linked_to for link in link_fuzzy([one, other, scholar]).links}
+    assert not rep
+    # a whole title the cut could never be linked to (three years on) leaves it unambiguous
+    later = cite(4, other.title, year=2022, pages="128-135", **CUT_PLACE)
+    assert linked(one, scholar)
+    rep = {link.record_id: link.linked_to for link in link_fuzzy([one, later, scholar]).links}
+    assert rep == {"x:3": "x:1"} or rep == {"x:1": "x:3"}
+
+
+@pytest.mark.parametrize(
+    ("cut", "changes"),
+    [
+        (CUT, dict(authors=("W Okafor, R Castellanos, T Oyelaran…",))),  # another first author
+        (CUT, dict(authors=("W Nyambura, P Lindgren, A Moreau…",))),  # another team, a namesake
+        (CUT, dict(year=2021)),  # another year
+        (CUT, dict(journal="Journal of Paediatric Surgery …")),  # another journal
+        (CUT, dict(journal="")),  # no journal: too little beside an opening
+        ("Caregiver strain and unmet respite n …", {}),  # an opening too short to name one item
+    ],
+)
+def test_a_cut_title_with_too_little_else_agreeing_stays_apart(cut, changes):
+    whole = cite(1, CUT_WHOLE, year=2019, pages="118-127", **CUT_PLACE)
+    scholar = dict(
+        year=2019, journal="Child and Family Nursing …", authors=("W Nyambura, R Castellanos, T Oyelaran…",)
+    )
+    scholar.update(changes)
+    assert not linked(whole, cite(2, cut, **scholar))
+
+
+@pytest.mark.parametrize(
+    ("issue", "pages"),
+    [("2", "S88"), ("1", "88"), ("1", "S89"), ("Suppl 2", "S88")],  # another supplement, a regular issue
+)
+def test_a_recurring_abstract_title_in_another_issue_or_on_another_page_is_not_linked(issue, pages):
+    title = "Seroprevalence of Bartonella henselae in shelter cats in the Atlantic provinces"
+    team = dict(
+        journal="Companion Animal Medicine", year=2021, volume="18", authors=("Moreau, C.", "Abebe, S.")
+    )
+    a = prepare(cite(1, title, issue="SUPPL. 1", pages="S88-S89", **team))
+    b = prepare(cite(2, title, issue=issue, pages=pages, **team))
+    assert compare(a, b, generic={a.title})[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "journal"),
+    [
+        (
+            "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2018",
+            2019,
+            None,
+        ),
+        (
+            "Rabies post-exposure prophylaxis in the southern districts: annual monitoring report 2017",
+            2018,
+            None,
+        ),
+        (None, 2018, "Agency for Zoonosis Surveillance and Control"),  # another organisation's report
+    ],
+)
+def test_an_organisations_other_report_stays_apart_from_the_named_authors_report(title, year, journal):
+    # the next year's report, another region's, or one published by another body
+    first = "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2017"
+    org = "Institute for Zoonosis Surveillance and Control"
+    named = cite(1, first, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
+    other = cite(2, title or first, year=year, journal=journal or org, authors=(journal or org,))
+    assert not linked(named, other)

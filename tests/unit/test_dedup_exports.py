@@ -504,3 +504,76 @@ def test_a_title_cut_after_a_word_its_companion_does_not_go_on_with_is_another_a
     # the article itself, from a database that spells it otherwise, is still found
     whole = cut.rstrip(".…").replace("anaemia", "anemia")
     assert linked([scopus, cite("medline", 3, whole, pages="88", **team)], "scopus:1", "medline:3")
+
+
+# -- an online-only article: CINAHL's "1-1" ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["203117", "Article number 203117", "e203117"])
+def test_cinahls_page_one_placeholder_is_no_page_against_an_article_number(number):
+    # CINAHL writes "1-1" for an article without pages; Scopus and Web of Science give its article number
+    title = "Peer mentoring for newly qualified midwives in rural maternity units: a qualitative study"
+    place = dict(journal="Journal of Rural Midwifery", year=2019, volume="12", issue="4",
+                 authors=("Okonkwo, Adaeze", "Lindgren, Per"), doi="10.5555/jrm.2019.203117")  # fmt: skip
+    cinahl = cite("cinahl", 1, title, pages="1-1", **place)
+    scopus = cite("scopus", 2, title, pages=number, **place)
+    assert compare(prepare(cinahl), prepare(scopus))[0] == "duplicate"
+    assert linked([cinahl, scopus], "cinahl:1", "scopus:2")
+
+
+# -- Google Scholar: title and journal cut with "…", authors initials first, no place -------------------
+
+
+SCHOLAR_WHOLE = [
+    ("Caregiver strain and unmet respite needs in families of children with Duchenne muscular dystrophy",
+     "Caregiver strain and unmet respite needs in families of children with Duche …"),
+    # a superscript written another way before the cut, a number after it
+    ("TRPM7 drives Ca(2+)-dependent migration of glioma cells at 37 degrees C",
+     "TRPM7 drives Ca²⁺-dependent migration of glioma ce …"),
+    ("Trends in school meal salt content in Welsh local authorities, 2008-2019: a joinpoint analysis",
+     "Trends in school meal salt content in Welsh local authorities, 200 …"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("whole", "cut"), SCHOLAR_WHOLE)
+def test_a_google_scholar_record_cut_with_an_ellipsis_is_the_whole_articles(whole, cut):
+    scopus = cite("scopus", 1, whole, journal="Child and Family Nursing Research", year=2019, volume="27",
+                  issue="2", pages="118-127", doi="10.5555/cfnr.2019.118",
+                  authors=("Nyambura, W.", "Castellanos, R.", "Oyelaran, T.", "Hakobyan, A."))  # fmt: skip
+    scholar = cite("scholar", 2, cut, journal="Child and Family Nursing …", year=2019,
+                   authors=("W Nyambura, R Castellanos, T Oyelaran…",))  # fmt: skip
+    assert compare(prepare(scopus), prepare(scholar))[0] == "duplicate"
+    assert linked([scopus, scholar], "scopus:1", "scholar:2")
+
+
+def test_google_scholars_author_list_in_one_field_is_read_name_by_name():
+    # "JH Lee" is Lee with initials JH, not a surname "JH"; the list's "…" is no letter of the last name
+    record = cite("scholar", 1, TITLE, authors=("JH Lee, W Nyambura, R Castellanos…",))
+    assert prepare(record).authors == ("lee", "nyambura", "castellanos")
+    assert prepare(cite("wos", 2, TITLE, authors=("Lee, JH",))).authors == ("lee",)
+
+
+# -- one abstract in a journal supplement: Scopus "SUPPL. 1", Web of Science's bare "1" -----------------
+
+
+def test_one_supplement_abstract_whose_issue_web_of_science_gives_without_suppl():
+    # the title recurs (the team's abstract at the next congress): the place must identify the abstract
+    title = "Seroprevalence of Bartonella henselae in shelter cats in the Atlantic provinces"
+    team = dict(journal="Companion Animal Medicine", year=2021, volume="18",
+                authors=("Moreau, C.", "Abebe, S.", "Okafor, N."))  # fmt: skip
+    scopus = cite("scopus", 1, title, issue="SUPPL. 1", pages="S88-S89", **team)
+    wos = cite("wos", 2, title.upper(), issue="1", pages="S88", **team)
+    a, b = prepare(scopus), prepare(wos)
+    assert compare(a, b, generic={a.title})[0] == "duplicate"
+
+
+# -- a report: the organisation as author in one export, its named authors in another -------------------
+
+
+def test_a_report_with_its_organisation_as_author_is_the_report_with_named_authors():
+    title = "Rabies post-exposure prophylaxis in the northern districts: annual monitoring report 2017"
+    org = "Institute for Zoonosis Surveillance and Control"
+    named = cite("catalogue", 1, title, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
+    as_org = cite("repository", 2, title, year=2018, journal=org, authors=(org,))
+    assert compare(prepare(named), prepare(as_org))[0] == "duplicate"
+    assert linked([named, as_org], "catalogue:1", "repository:2")

@@ -201,3 +201,31 @@ def test_pages_and_journal_read_as_before_with_whitespace_runs():
     assert prepare(
         Citation(record_id="x", source="s", native_id="1", title="t", journal=" (Lancet) ")
     ).journal == ("lancet",)
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "A" + " " * 50000 + "x",  # "\s+and" was retried from every space of the run (4 s)
+        "x" + " " * 50000 + "and y",
+        "AB" + " " * 50000 + ", C d",  # Google Scholar's "MJ Kim, ..." read from a long run
+        "A b, " * 10000 + "\u2026",
+    ],
+)
+def test_a_long_author_field_is_read_quickly(author):
+    start = time.perf_counter()
+    prepare(Citation(record_id="x", source="s", native_id="1", title="A title", authors=(author,)))
+    assert time.perf_counter() - start < 1.0
+
+
+def test_long_cut_titles_are_compared_quickly():
+    # a cut title's opening and the whole titles it begins: each found by one scan, not by every pair
+    words = "Caregiver strain " + " " * 50000 + "and respite " * 2000
+    records = [
+        Citation(record_id=f"x{i}", source="s", native_id=str(i), title=title, year=2019, journal="J",
+                 authors=("A b, C d\u2026",))
+        for i, title in enumerate([words + "\u2026", words + "in boys", words + "in girls", words + "\u2026 x"])
+    ]  # fmt: skip
+    start = time.perf_counter()
+    link_fuzzy(records)
+    assert time.perf_counter() - start < 2.0

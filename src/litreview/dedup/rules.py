@@ -4,6 +4,7 @@ DOI or a place, and the titles that recur at different places (too common to nam
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -40,7 +41,7 @@ def guard(a: Prepared, b: Prepared) -> str:
         return _KIND_GUARD
     if _cut_goes_on_otherwise(a, b) or _cut_goes_on_otherwise(b, a):
         return "a title cut with an ellipsis that the other title does not go on with"
-    if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b):
+    if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b) and not cut_of(a, b):
         return "different numbers in the titles (series parts, phases, years)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
         return "a numbered part of a series against a title that numbers no part"
@@ -58,8 +59,10 @@ _OPPOSITE_PREFIXES = (("hyper", "hypo"), ("inter", "intra"), ("extra", "intra"),
                       ("supra", "sub"), ("macro", "micro"), ("out", "in"), ("uni", "bi"), ("mono", "poly"),
                       ("hetero", "homo"), ("over", "under"), ("up", "down"), ("non", ""), ("un", ""))  # fmt: skip
 _OPPOSITE_WORDS = frozenset(
-    [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women"))]
-)
+    [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women")),
+     frozenset(("northern", "southern")), frozenset(("eastern", "western")), frozenset(("north", "south")),
+     frozenset(("east", "west"))]
+)  # fmt: skip
 _NEGATIONS = frozenset(["not", "without"])
 _NON = re.compile(r"\bnon ")
 
@@ -394,7 +397,7 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
     same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides.
     A title that only recurs (a review and its update, another team's review) and stands at one place
     in a year (not ``crowded``) is identified by the year and the team, in one journal."""
-    issue_ok = not a.issue or not b.issue or a.issue == b.issue
+    issue_ok = not a.issue or not b.issue or a.issue == b.issue or _one_supplement(a, b)
     if a.title == b.title or score >= 0.95:
         if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
             return "duplicate", score, "generic-title+volume+issue+pages"
@@ -406,6 +409,17 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
     return "", score, "titles differ"
+
+
+def _one_supplement(a: Prepared, b: Prepared) -> bool:
+    """One supplement's issue, as "Suppl. 1" and as Web of Science's bare "1", both records on its
+    S-pages ("S143-S144" / "S143")."""
+    return bool(
+        a.locator[:1] == b.locator[:1] == "s"
+        and a.supplement
+        and b.supplement
+        and ("s" + a.issue == b.issue or "s" + b.issue == a.issue)
+    )
 
 
 def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
@@ -452,9 +466,11 @@ def compare(
     b: Prepared,
     generic: frozenset[str] | set[str] = frozenset(),
     crowded: frozenset[str] | set[str] = frozenset(),
+    ambiguous: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[str, float, str]:
     """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
-    identify no item; ``crowded``: those at two places in one year (see compare_generic)."""
+    identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
+    cut titles that begin two whole titles (see ambiguous_cuts)."""
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -498,6 +514,11 @@ def compare(
         # articles at one place by namesakes ("... neutrophil ... ratio" / "... platelet ... ratio") differ
         # in a word
         return "duplicate", score, "same-place+author"
+    if cut_of(a, b):
+        if (a.title if a.cut else b.title) in ambiguous:
+            return "maybe", score, "a cut title that begins two titles"
+        if _cut_by_one_team(a, b):
+            return "duplicate", score, "cut-title+year+team+journal"
     if _one_team_at_one_place(a, b):
         # a title in another language (the original against MEDLINE's bracketed translation) shares no
         # words; one journal's issue, year, volume and page span, by one team, is still one article
@@ -566,6 +587,32 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+_CUT_MIN = 40  # characters of a cut (normalised) title: a shorter opening may begin many titles
+
+
+def cut_of(a: Prepared, b: Prepared) -> bool:
+    """One title was cut at the field's length ("…") and is the opening of the other, whole one, spaces
+    aside ("Ca²⁺-depende …" / "Ca(2+)-dependent"), and long enough to name one item."""
+    if bool(a.cut) == bool(b.cut):
+        return False
+    cut, whole = (a, b) if a.cut else (b, a)
+    opening, title = cut.title.replace(" ", ""), whole.title.replace(" ", "")
+    return len(cut.title) >= _CUT_MIN and len(opening) < len(title) and title.startswith(opening)
+
+
+def _cut_by_one_team(a: Prepared, b: Prepared) -> bool:
+    """Beside a cut title (:func:`cut_of`): one year, one journal (both named, one cut or abbreviating the
+    other), one first author and, where both name others, the same co-authors; neither an abstract; where
+    both give a first page, the same (an article number and another e-locator are not kept apart by the
+    guard, which compares only locators of one kind)."""
+    return bool(
+        not (a.conference or b.conference or a.supplement or b.supplement)
+        and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
+        and _one_journal_year_author(a, b)
+        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+    )
 
 
 def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
@@ -813,6 +860,40 @@ def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
         if len(years) != len(set(years)):
             out.add(title)
     return out
+
+
+def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
+    """Cut titles (see :func:`cut_of`) that begin two different whole titles ("... in lymphoedema" /
+    "... in lymphoedema in women", "...: a randomised controlled trial" / "...: a feasibility study"): the
+    cut is where they part, so the opening names neither. Only titles the cut could be linked to count: of
+    its kind (a reply under the article's title is kept apart by its kind) and year, or the next or the one
+    before. Sorted once, each cut looked up by bisection; past _CUT_LOOKS titles it begins, it is ambiguous."""
+    records = list(prepared)
+    titles: dict[frozenset[str], set[tuple[str, int]]] = defaultdict(set)
+    for p in records:
+        if p.title and not p.cut:
+            titles[p.title_raw_kind].add((p.title.replace(" ", ""), p.year or 0))
+    whole = {kind: sorted(group) for kind, group in titles.items()}
+    out = set()
+    for p in records:
+        if not (p.cut and p.title):
+            continue
+        opening, group = p.title.replace(" ", ""), whole.get(p.title_raw_kind, [])
+        begun: set[str] = set()  # the whole titles the opening begins, in reach of the cut's year
+        crowded = False  # more than _CUT_LOOKS begin with it: ambiguous without looking further
+        i = bisect_left(group, (opening, 0))
+        for looked, (title, year) in enumerate(group[i : i + _CUT_LOOKS + 1]):
+            if not title.startswith(opening):
+                break
+            crowded = looked == _CUT_LOOKS
+            if not crowded and not (p.year and year and abs(p.year - year) > 1):
+                begun.add(title)
+        if crowded or len(begun) > 1:
+            out.add(p.title)
+    return out
+
+
+_CUT_LOOKS = 50  # whole titles looked at for one cut: the cost stays linear however many begin alike
 
 
 def _places(group: list[Prepared]) -> list[Prepared]:
