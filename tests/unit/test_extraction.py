@@ -672,7 +672,9 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "naive for advanced disease or may have " * 1200, "any number of further " * 2500,
      "no prior therapy " * 4000, "no previous treatment for " * 2500, "\n* prior chemotherapy " * 2500,
      "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
-     "prior chemotherapy (" * 2500],
+     "prior chemotherapy (" * 2500, "progressed on " * 4000, "no more than two prior regimens " * 1600,
+     "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
+     "adenocarcinoma of the " * 2500, "gastric " * 7000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -702,6 +704,79 @@ def test_a_negated_sub_bullet_drops_itself_not_the_criterion_above_it(subs, site
     assert derive_row(trial).values()["site"] == site
 
 
+def test_a_negated_sentence_of_a_cohort_sub_bullet_drops_itself_not_the_cohort():
+    # "Arm 1: NEC of the cervix. Carcinoid tumours are not eligible.": the arm still names its organ
+    criteria = (
+        "Inclusion Criteria:\n\n* Advanced high-grade neuroendocrine carcinoma in one of two arms:\n"
+        "  * Arm 1: arising in the uterine cervix. Carcinoid tumours are not eligible.\n"
+        "  * Arm 2: arising in the prostate\n* ECOG 0-1"
+    )
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["site"] == "Prostate-NEC, Cervical-NEC"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # the criterion names the site; its cohorts divide it ("outside the lung": the colon is within it)
+        ("Small cell carcinoma arising outside the lung.\n  * Group 1: colon or rectum\n  * Group 2: all other "
+         "sites", "EP-NEC"),
+        ("Extrapulmonary poorly differentiated NEC\n  * Cohort A: pancreas\n  * Cohort B: bladder", "EP-NEC"),
+        # a cohort of another disease beside the criterion's site is still listed
+        ("Extrapulmonary NEC\n  * Cohort A: gastric primary\n  * Cohort B: small cell lung cancer",
+         "EP-NEC, SCLC"),
+        # no site in the criterion itself: the cohorts give theirs
+        ("Poorly differentiated NEC\n  * Cohort A: stomach\n  * Cohort B: prostate", "GEP-NEC, Prostate-NEC"),
+    ],
+)  # fmt: skip
+def test_cohorts_under_a_criterion_that_names_the_site_divide_it(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        ("Cohort 1: extrapulmonary NEC; Cohort 2: adenocarcinoma of the stomach", "EP-NEC"),
+        ("Cohort 1: NEC of the cervix; Cohort 2: colorectal adenocarcinoma", "Cervical-NEC"),
+        ("Cohort 1: NEC of the cervix; Cohort 2: cholangiocarcinoma of the bile duct or biliary tree "
+         "adenocarcinoma", "Cervical-NEC"),
+        ("Neuroendocrine carcinoma of the colon", "GEP-NEC"),  # a NEC's organ still counts
+        ("Cohort 1: NEC of the cervix; Cohort 2: pancreatic adenocarcinoma", "Cervical-NEC, Panc-Ca"),
+    ],
+)  # fmt: skip
+def test_a_digestive_organ_named_as_an_adenocarcinomas_is_no_nec_site(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        ("Small cell carcinoma of the urethra, bladder or prostate", "Genitourinary"),
+        ("NEC arising in the kidney, ureter and bladder", "Genitourinary"),
+        ("NEC of the renal pelvis, upper tract or bladder", "Genitourinary"),
+        ("NEC of the bladder or prostate", "Prostate-NEC, Bladder-NEC"),  # two organs stay apart
+        ("NEC of the gall bladder, kidney or ureter", "GEP-NEC"),  # the gall bladder is digestive
+    ],
+)  # fmt: skip
+def test_three_genitourinary_organs_in_one_list_are_the_genitourinary_tract(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        ("Documented disease progression during or following etoposide-platinum.\n"
+         "* A maximum of 2 prior lines of treatment in the advanced setting.", "2nd or 3rd line"),
+        ("Up to two prior chemotherapy regimens.\n* Radiological progression after the last regimen.",
+         "2nd or 3rd line"),
+        ("Up to two prior chemotherapy regimens.", "1st-3rd Lines"),  # no progression required: untreated too
+        ("Progression on CT within 8 weeks.\n* Up to two prior chemotherapy regimens.", "1st-3rd Lines"),
+    ],
+)  # fmt: skip
+def test_progression_required_and_a_cap_of_two_prior_lines_is_the_second_or_third_line(criteria, line):
+    assert line_cell(criteria).value == line
+
+
 def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_criterion():
     # the list's own level is its first mark's: "1)" lines under an indented "*" criterion are its parts,
     # and the criteria before them (here the one naming the disease) are still read
@@ -718,7 +793,8 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
     "tail",
     [", lung excluded" + " " * 50000 + "x", ", lung excluded" + "\t " * 25000 + "x",
      "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000,
-     "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x"],
+     "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x",
+     "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x"],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the

@@ -356,8 +356,10 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         last += 1
     # rules marked `whole` read the negated clauses too ("any site except lung")
     whole = "; ".join(bullets[first:last])
-    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it
-    scope = "; ".join(_bullets(protocol, _unnegated)[first:last])
+    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it,
+    # and a negated sentence of a sub-bullet only itself ("  * Cohort A: NEC of the bladder. NET G3 are
+    # not allowed."): its other sentences still name the cohort's site
+    scope = "; ".join(_bullets(protocol, _unnegated_clauses)[first:last])
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
@@ -387,6 +389,8 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
 # before it are stripped from the words kept, not matched (",?\s*" before the word rescanned a long run of
 # spaces from each of its starts: 6 s on 20,000)
 _EXCEPTION = re.compile(r"\b(?:excluding|except)\b", re.IGNORECASE)
+# the clauses of a criterion: cut at each "." or ";" (the words kept are stripped, not matched)
+_CLAUSE = re.compile(r"[.;]")
 
 
 def _unnegated(clause: str) -> str:
@@ -397,6 +401,11 @@ def _unnegated(clause: str) -> str:
     cut = _EXCEPTION.search(clause)
     head = clause[: cut.start()].rstrip(", \t\n") if cut else ""
     return "" if _NEGATED.search(head) else head
+
+
+def _unnegated_clauses(text: str) -> str:
+    """``text`` with each clause (cut at "." and ";") read through ``_unnegated``."""
+    return "; ".join(_unnegated(clause) for clause in _CLAUSE.split(text))
 
 
 def _without_negated_brackets(text: str) -> str:
@@ -472,6 +481,12 @@ def _site_labels(
                 unlabelled = _span(piece, said, where)
     if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
         found = _without_sites_within(found, given, lambda rule: True)
+    # cohorts under a criterion that names the site itself ("NEC of extrapulmonary origin: Cohort 1: GI
+    # tract; Cohort 2: any other"): they divide that site, so a cohort's site within it is not beside it
+    head = text[: marks[0]] if len(bounds) > 2 and marks[0] > 0 else ""
+    if head.strip() and (any_site is None or not any_site.search(head)):
+        within = {label for label, _, _ in _segment_sites(head, head, where, rules)}
+        found = {s: q for s, q in found.items() if s in within or not set(given[s].unless) & within}
     # a rule whose `unless` reads the whole criterion: its label is within one found in another cohort or
     # piece ("Cohort 2: NEC arising outside the lung, ..., or of unknown primary": extrapulmonary)
     found = _without_sites_within(found, given, lambda rule: rule.unless_anywhere)
