@@ -992,6 +992,13 @@ def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, s
     assert derive_row(trial).values()["line"] == line
 
 
+def _site_of(criteria: list[str]) -> str:
+    """The site the rules give a trial whose inclusion criteria are ``criteria`` (and an ECOG one)."""
+    bullets = "\n".join(f"* {c}" for c in [*criteria, "ECOG 0-1."])
+    eligibility = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
+    return derive_row(study(ident={"briefTitle": "X in NEC"}, eligibilityModule=eligibility)).values()["site"]
+
+
 @pytest.mark.parametrize(
     ("criteria", "site"),
     [
@@ -1031,10 +1038,7 @@ def test_arms_then_the_summary_state_the_line_the_criteria_do_not(title, arms, s
     ],
 )  # fmt: skip
 def test_site_wording_of_unrestricted_sites_refused_lungs_and_other_cohorts(criteria, site):
-    bullets = "\n".join(f"* {c}" for c in [*criteria, "ECOG 0-1."])
-    criteria = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
-    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
-    assert derive_row(trial).values()["site"] == site
+    assert _site_of(criteria) == site
 
 
 @pytest.mark.parametrize(
@@ -1084,10 +1088,7 @@ def test_exclusions_under_other_headers_are_not_read_as_inclusion(criteria, site
     ],
 )  # fmt: skip
 def test_site_wording_of_exceptions_ruled_out_primaries_and_mixed_organ_lists(criteria, site):
-    bullets = "\n".join(f"* {c}" for c in [*criteria, "ECOG 0-1."])
-    criteria = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
-    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule=criteria)
-    assert derive_row(trial).values()["site"] == site
+    assert _site_of(criteria) == site
 
 
 @pytest.mark.parametrize(
