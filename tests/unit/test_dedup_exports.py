@@ -40,6 +40,8 @@ def linked(records, a, b):
         ("Strauss J", "Strauß, J."),  # letters Unicode does not decompose
         ("Sorensen J", "Sørensen, J."),
         ("Mueller J", "Müller, J."),  # an umlaut transliterated
+        ("Ahmed TL", "Ahmed T.L."),  # Scopus: "Surname Initials", the initials with dots
+        ("Wang MJ", "Wang M.-J."),  # a hyphenated given name's initials
     ],
 )
 def test_one_first_author_however_a_database_writes_the_surname(medline, scopus):
@@ -577,3 +579,29 @@ def test_a_report_with_its_organisation_as_author_is_the_report_with_named_autho
     as_org = cite("repository", 2, title, year=2018, journal=org, authors=(org,))
     assert compare(prepare(named), prepare(as_org))[0] == "duplicate"
     assert linked([named, as_org], "catalogue:1", "repository:2")
+
+
+def test_pubmeds_csv_author_field_is_read_name_by_name():
+    # PubMed's "Save as CSV" gives every author in one field, "Surname Initials" names between commas;
+    # the same article from Scopus: one link, read as one first author (not "Liu B, Patel J, ..." whole)
+    place = dict(year=2023, volume="33", issue="5", doi="10.5555/cmt.2023.73868", journal="Cancer Med Ther")
+    pubmed = cite("pubmed", 1, authors=("Liu B, Patel J, Park E, O'Brien C",), pages="2143-", **place)
+    scopus = cite("scopus", 2, authors=("Liu B.", "Patel J.", "Park E.", "O'Brien C."), pages="2143", **place)
+    assert prepare(pubmed).authors[:2] == prepare(scopus).authors[:2] == ("liu", "patel")
+    assert compare(prepare(pubmed), prepare(scopus))[0] == "duplicate"
+    # one name with a comma stays one name
+    assert prepare(cite("wos", 3, authors=("Kaya, Emre",), **place)).authors == ("kaya",)
+
+
+def test_a_trial_group_credited_by_one_database_is_no_other_first_author_under_one_doi():
+    # one database credits the article to the trial group, another names its writers: one DOI, one title
+    place = dict(year=2017, volume="29", issue="6", doi="10.5555/gort.2017.14577", pages="351-362",
+                 journal="Gynaecologic Oncology Reports and Trials")  # fmt: skip
+    title = "Efficacy and safety of a new kinase inhibitor in HER2-positive early breast cancer"
+    named = cite("medline", 1, title, authors=("Bianchi, R.", "Kim, J."), **place)
+    for group in ("CASPIAN-11 Study Group", "ZENITH-05 Trial Investigators", "NOVA Collaborative Group"):
+        credited = cite("embase", 2, title, authors=(group,), **place)
+        assert compare(prepare(named), prepare(credited))[0] == "duplicate", group
+    # two people under one DOI are still two first authors: a reviewer decides
+    other = cite("embase", 3, title, authors=("Okafor, C.",), **place)
+    assert compare(prepare(named), prepare(other))[0] != "duplicate"

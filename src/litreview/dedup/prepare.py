@@ -220,6 +220,11 @@ _PARTICLES = frozenset(
 )  # fmt: skip
 
 
+def _initials(word: str) -> bool:
+    """A word of at most three letters once its dots and hyphens are left out: "ja", "j.a.", "m.-j."."""
+    return len(word.replace(".", "").replace("-", "")) <= 3
+
+
 def surname_key(author: str) -> str:
     """The surname of a name as every export can agree on it: "Surname, Given" or "Surname Initials"
     (MEDLINE: all words before the initials, "Sberro Soussan R" = "Sberro-Soussan, R."), else the last
@@ -227,8 +232,10 @@ def surname_key(author: str) -> str:
     comma = author.find(",")
     words = (author[:comma] if comma >= 0 else author).lower().split()
     if comma < 0 and len(words) > 1:
-        if len(words[-1]) <= 3:  # "Smith JA", "van der Berg A", "Li Bo": the initials end the name
-            while len(words) > 1 and len(words[-1]) <= 3:
+        if _initials(
+            words[-1]
+        ):  # "Smith JA", "Smith J.A." (Scopus), "van der Berg A", "Li Bo": initials end it
+            while len(words) > 1 and _initials(words[-1]):
                 words.pop()
         else:
             words = words[-1:]
@@ -597,14 +604,22 @@ _INITIALS_FIRST = re.compile(r"([A-Z]{1,3}) +([^\s,][^,]*)")
 
 
 def _initials_first(text: str) -> list[str]:
-    """Google Scholar's authors in one field, initials first and commas between, the list cut with
-    "…" ("J Chen, MJ Kim, W Zhang…"), as "Surname, Initials" names ("Chen, J", "Kim, MJ"); [] when the
-    field is no such list ("Kaya, Emre" is one name)."""
+    """Authors in one field with commas between, each name with its initials in capitals: Google
+    Scholar's, initials first and the list cut with "…" ("J Chen, MJ Kim, W Zhang…"), or PubMed's CSV,
+    initials last ("Chen J, Kim MJ, Zhang W"), as "Surname, Initials" names ("Chen, J", "Kim, MJ");
+    [] when the field is no such list ("Kaya, Emre" is one name)."""
     parts = [part.strip() for part in text.strip().rstrip("\u2026.").split(",")]
-    names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
-    if len(parts) < 2 or not all(names):
+    if len(parts) < 2:
         return []
-    return [f"{name.group(2).rstrip()}, {name.group(1)}" for name in names if name]
+    names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
+    if all(names):
+        return [f"{name.group(2).rstrip()}, {name.group(1)}" for name in names if name]
+    last = [part.rsplit(" ", 1) for part in parts]  # by hand: a lazy pattern rescans a run of spaces
+    if all(
+        len(n) == 2 and n[0].strip() and n[1].isalpha() and n[1].isupper() and len(n[1]) <= 3 for n in last
+    ):
+        return [f"{n[0].strip()}, {n[1]}" for n in last]
+    return []
 
 
 def _content_words(title: str) -> set[str]:

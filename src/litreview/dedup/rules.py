@@ -328,8 +328,21 @@ def _run_together(word: str, long: tuple[str, ...], start: int) -> int:
     return 0
 
 
+# words that make an author a group ("ZENITH-05 Trial Investigators", "CASPIAN-11 Study Group"): one
+# database credits the group where another names its writers, so under one DOI a group is no conflict
+_GROUP_WORDS = frozenset(
+    ["investigators", "group", "collaborative", "collaboration", "collaborators", "consortium", "committee",
+     "trialists", "network"]
+)  # fmt: skip
+
+
 def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
-    return bool(a.authors and b.authors and not _authors_agree(a, b))
+    return bool(
+        a.authors
+        and b.authors
+        and not _authors_agree(a, b)
+        and not _GROUP_WORDS & set(f"{a.first_author_words} {b.first_author_words}".split())
+    )
 
 
 def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
