@@ -443,7 +443,7 @@ def _one_issue_one_editor(a: Prepared, b: Prepared) -> bool:
     never once an issue."""
     return bool(
         not (a.pages[0] or b.pages[0] or "comment" in a.title_raw_kind or "comment" in b.title_raw_kind)
-        and not (a.conference or b.conference or a.supplement or b.supplement)
+        and not _an_abstract(a, b)
         and a.issue
         and a.issue == b.issue
         and a.volume
@@ -456,7 +456,7 @@ def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
     """Both records of one year in one journal (both named) by one first author and the same co-authors,
     neither an abstract, and the title not made of generic words (an editorial column's)."""
     return bool(
-        not (a.generic or b.generic or a.conference or b.conference or a.supplement or b.supplement)
+        not (a.generic or b.generic or _an_abstract(a, b))
         and _one_journal_year_author(a, b)
         and _coauthors_agree(a, b)
     )
@@ -464,14 +464,17 @@ def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
 
 def _one_journal_year_author(a: Prepared, b: Prepared) -> bool:
     """One year, one journal (both named) and one first author."""
-    return bool(
-        a.year
-        and a.year == b.year
-        and a.journal
-        and b.journal
-        and _journal_compatible(a.journal, b.journal)
-        and same_first_author(a, b)
-    )
+    return bool(a.year and a.year == b.year and _one_journal(a, b) and same_first_author(a, b))
+
+
+def _one_journal(a: Prepared, b: Prepared) -> bool:
+    """Both records name a journal, and one name abbreviates the other."""
+    return bool(a.journal and b.journal and _journal_compatible(a.journal, b.journal))
+
+
+def _an_abstract(a: Prepared, b: Prepared) -> bool:
+    """Either record is a conference abstract or stands in a supplement: its place names no article."""
+    return a.conference or b.conference or a.supplement or b.supplement
 
 
 def compare(
@@ -621,7 +624,7 @@ def _cut_by_one_team(a: Prepared, b: Prepared) -> bool:
     both give a first page, the same (an article number and another e-locator are not kept apart by the
     guard, which compares only locators of one kind)."""
     return bool(
-        not (a.conference or b.conference or a.supplement or b.supplement)
+        not _an_abstract(a, b)
         and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
         and _one_journal_year_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
@@ -635,9 +638,7 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
-        and a.journal
-        and b.journal
-        and _journal_compatible(a.journal, b.journal)
+        and _one_journal(a, b)
         and _one_article(a, b)
         and _coauthors_agree(a, b)
     )
@@ -651,7 +652,7 @@ def _ahead_of_print(early: Prepared, printed: Prepared) -> bool:
         and printed.year == early.year + 1
         and not (early.volume or early.issue or early.pages[0])
         and printed.volume
-        and not (early.conference or printed.conference or early.supplement or printed.supplement)
+        and not _an_abstract(early, printed)
     )
 
 
@@ -720,15 +721,7 @@ def _article_span(a: Prepared, b: Prepared) -> bool:
     """Neither record an abstract, and the first has an article's own span of pages (not one page,
     not a whole supplement's)."""
     first, last = a.pages
-    return (
-        not a.conference
-        and not b.conference
-        and not a.supplement
-        and not b.supplement
-        and first.isdigit()
-        and last.isdigit()
-        and 0 < int(last) - int(first) <= 50
-    )
+    return not _an_abstract(a, b) and first.isdigit() and last.isdigit() and 0 < int(last) - int(first) <= 50
 
 
 def _content_words_differ(a: str, b: str) -> bool:
