@@ -605,3 +605,55 @@ def test_a_trial_group_credited_by_one_database_is_no_other_first_author_under_o
     # two people under one DOI are still two first authors: a reviewer decides
     other = cite("embase", 3, title, authors=("Okafor, C.",), **place)
     assert compare(prepare(named), prepare(other))[0] != "duplicate"
+
+
+MAIN = "Worker voice in app-based delivery platforms"
+SUBTITLE = MAIN + ": evidence from a three-city survey of couriers"
+TEAM = ("Okonkwo, Chidi", "Lindgren, Sofia", "Haddad, Rami")
+ISSUE = dict(journal="New Technology, Work and Employment", volume="38", issue="2")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # no DOI on the record without a subtitle, the same pages
+        (dict(year=2023, pages="211-229"), dict(year=2023, pages="211-29", doi="10.5555/ntwe.12261")),
+        # CENTRAL's "no pagination" against the page span
+        (dict(year=2023, pages="no pagination"), dict(year=2023, pages="211-229")),
+        # online first dated the year before, on the same pages
+        (dict(year=2022, pages="211-229"), dict(year=2023, pages="211-229", doi="10.5555/ntwe.12261")),
+    ],
+)
+def test_a_subtitle_one_export_dropped_links_in_one_issue_by_one_team(one, other):
+    short = cite("scopus", 1, MAIN, authors=TEAM, **ISSUE, **one)
+    full = cite("wos", 2, SUBTITLE.upper(), authors=tuple(a.upper() for a in TEAM), **{**ISSUE, **other})
+    assert compare(prepare(short), prepare(full))[0] == "duplicate"
+    assert linked([short, full], "scopus:1", "wos:2")
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(volume="40", year=2025), "the trial's follow-up two years on keeps its main title"),
+        (dict(issue="4"), "another issue of the volume"),
+        (dict(pages="no pagination", year=2022), "a year apart and no page to say one place"),
+        (dict(pages="301-305"), "other pages in the issue"),
+        (dict(authors=("Brennan, Aoife", "Lindgren, Sofia")), "another first author"),
+        (dict(authors=(TEAM[0], "Moreau, Celine", "Vogel, Jonas")), "one name, another team"),
+        (dict(journal="Work, Employment and Society"), "another journal"),
+        (dict(title=MAIN + ": Part 2"), "the second part of a series"),
+    ],
+)
+def test_a_title_that_goes_on_is_another_item_unless_issue_and_team_agree(change, why):
+    short = cite("scopus", 1, MAIN, authors=TEAM, year=2023, pages="211-229", **ISSUE)
+    fields = dict(title=SUBTITLE, authors=TEAM, year=2023, pages="no pagination", **ISSUE) | change
+    other = cite("wos", 2, **fields)
+    assert compare(prepare(short), prepare(other))[0] != "duplicate", why
+
+
+def test_a_short_main_title_is_too_little_to_drop_a_subtitle_from():
+    # "Editorial" / "Introduction": two words or fewer begin too many titles of one issue
+    place = dict(authors=TEAM, year=2023, **ISSUE)
+    intro = cite("scopus", 1, "Introduction", pages="1-3", **place)
+    longer = cite("wos", 2, "Introduction: the special issue on platform unions", **place)
+    assert compare(prepare(intro), prepare(longer))[0] != "duplicate"

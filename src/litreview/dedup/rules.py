@@ -535,6 +535,9 @@ def compare(
             return "maybe", score, "a cut title that begins two titles"
         if _cut_by_one_team(a, b):
             return "duplicate", score, "cut-title+year+team+journal"
+    if _main_title_at_one_place(a, b):
+        # one export dropped the subtitle and another field (the DOI, the pages, the print year)
+        return "duplicate", score, "main-title+issue+team"
     if _one_team_at_one_place(a, b):
         # a title in another language (the original against MEDLINE's bracketed translation) shares no
         # words; one journal's issue, year, volume and page span, by one team, is still one article
@@ -640,6 +643,31 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
         and (not a.issue or not b.issue or a.issue == b.issue)
         and _one_journal(a, b)
         and _one_article(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
+def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
+    """One title is the other's opening, a subtitle dropped after it, in one journal's issue (both named,
+    one volume and one issue on both) by one first author and the same co-authors, neither an abstract.
+    The pages agree, or one record gives none ("no pagination"); a print year one apart (online first)
+    only where both give the same first page. A dropped subtitle alone is weak (a trial's update keeps
+    its main title), so the issue and the team must say one article."""
+    short, long = sorted((a.title, b.title), key=len)
+    if not (long.startswith(short + " ") and len(_content_words(short)) >= 3):
+        return False
+    pages = a.pages[0] and b.pages[0]
+    return bool(
+        not _an_abstract(a, b)
+        and a.volume
+        and a.volume == b.volume
+        and _ISSUE.fullmatch(a.issue)
+        and a.issue == b.issue
+        and (first_pages_agree(a.pages, b.pages) if pages else a.year == b.year)
+        and a.year
+        and b.year
+        and _one_journal(a, b)
+        and same_first_author(a, b)
         and _coauthors_agree(a, b)
     )
 
