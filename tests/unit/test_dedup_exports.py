@@ -657,3 +657,19 @@ def test_a_short_main_title_is_too_little_to_drop_a_subtitle_from():
     intro = cite("scopus", 1, "Introduction", pages="1-3", **place)
     longer = cite("wos", 2, "Introduction: the special issue on platform unions", **place)
     assert compare(prepare(intro), prepare(longer))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    "notice", ["Retraction notice to: {}", "Erratum to: {}", "Correction: {}", "Notice of retraction: {}"]
+)
+def test_a_notice_filed_under_its_articles_doi_in_a_later_issue_is_not_the_article(notice):
+    place = dict(journal="Journal of Cardiac Rehabilitation Research", year=2019, volume="12",
+                 doi="10.5555/jcrr.2019.0412")  # fmt: skip
+    title = "Home-based exercise after transcatheter aortic valve implantation: a randomised pilot study"
+    article = cite("scopus", 1, title, authors=("Farouk, N.", "Ishii, K."), issue="3", pages="140-149", **place)
+    filed = cite("embase", 2, notice.format(title), issue="7", **place)  # no authors, no page
+    assert compare(prepare(article), prepare(filed))[0] == "maybe"
+    assert not linked([article, filed], "scopus:1", "embase:2")
+    # a database that marks the article itself "RETRACTED:", in its own issue, is still the article
+    marked = cite("wos", 3, "RETRACTED: " + title, issue="3", pages="140-149", **place)
+    assert compare(prepare(article), prepare(marked))[0] == "duplicate"

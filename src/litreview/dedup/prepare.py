@@ -51,7 +51,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _KINDS = {
     "erratum": r"^\W*(?:errat\w*|corrigend\w*|correction)\b",
     "comment": r"^\W*(?:(?:comment\w*|reply|response|letter)\b|re:)|\bletter to the editor\b|\bauthors?'?s? reply\b|\bin reply\b",
-    "retraction": r"^\W*(?:retract\w*|withdrawn)\b",
+    "retraction": r"^\W*(?:notice of retraction|retract\w*|withdrawn)\b",  # IEEE: "Notice of Retraction"
     "protocol": r"\b(?:study protocol|trial protocol|protocol for|protocol of)\b",
 }
 

@@ -353,6 +353,9 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         ("first authors differ", _first_authors_differ(a, b)),
         ("volumes differ", volumes_conflict(a, b)),
         ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
+        # a retraction or correction notice, filed by some databases under its article's DOI, in a
+        # later issue (a database's "RETRACTED: <title>" is the article itself, in its own issue)
+        ("a notice in another issue", a.title_raw_kind != b.title_raw_kind and issues_conflict(a, b)),
     )
     conflict = ", ".join(what for what, yes in checks if yes)
     if not a.title or not b.title:
