@@ -666,7 +666,9 @@ def test_a_notice_filed_under_its_articles_doi_in_a_later_issue_is_not_the_artic
     place = dict(journal="Journal of Cardiac Rehabilitation Research", year=2019, volume="12",
                  doi="10.5555/jcrr.2019.0412")  # fmt: skip
     title = "Home-based exercise after transcatheter aortic valve implantation: a randomised pilot study"
-    article = cite("scopus", 1, title, authors=("Farouk, N.", "Ishii, K."), issue="3", pages="140-149", **place)
+    article = cite(
+        "scopus", 1, title, authors=("Farouk, N.", "Ishii, K."), issue="3", pages="140-149", **place
+    )
     filed = cite("embase", 2, notice.format(title), issue="7", **place)  # no authors, no page
     assert compare(prepare(article), prepare(filed))[0] == "maybe"
     assert not linked([article, filed], "scopus:1", "embase:2")
