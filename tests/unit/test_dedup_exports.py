@@ -7,6 +7,8 @@ confused with stay apart (records built for each class, not copied from labelled
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from litreview.dedup.cluster import link_fuzzy
@@ -675,3 +677,62 @@ def test_a_notice_filed_under_its_articles_doi_in_a_later_issue_is_not_the_artic
     # a database that marks the article itself "RETRACTED:", in its own issue, is still the article
     marked = cite("wos", 3, "RETRACTED: " + title, issue="3", pages="140-149", **place)
     assert compare(prepare(article), prepare(marked))[0] == "duplicate"
+
+
+THESIS = "Negotiating flexibility: shift allocation and worker autonomy in app-based food delivery"
+
+
+def work(source, i, kind, title=THESIS, **kw):
+    return replace(cite(source, i, title, **kw), record_type=kind)
+
+
+def test_a_thesis_is_one_thesis_at_its_university_and_in_proquest():
+    held = work("library", 1, "thesis", authors=("Mwangi, Grace Wanjiru",), year=2019,
+                journal="University of Leeds")  # fmt: skip
+    proquest = work("proquest", 2, "thesis", THESIS.upper(), authors=("G W Mwangi",), year=2019, pages="241",
+                    journal="ProQuest Dissertations and Theses")  # fmt: skip
+    cut = work(
+        "scholar",
+        3,
+        "thesis",
+        THESIS[:58] + " …",
+        authors=("GW Mwangi",),
+        year=2020,
+        journal="etheses.whiterose.ac.uk",
+    )
+    assert compare(prepare(held), prepare(proquest))[0] == "duplicate"
+    assert linked([held, proquest, cut], "library:1", "proquest:2") and linked(
+        [held, proquest, cut], "library:1", "scholar:3"
+    )
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (dict(kind="journal-article", year=2020, journal="Work, Employment and Society", pages="890-907"),
+         "the thesis's later article, typed an article"),
+        (dict(kind="thesis", authors=("Lindqvist, Petra",)), "another student's thesis of one title"),
+        (dict(kind="thesis", year=2023), "years apart"),
+    ],
+)  # fmt: skip
+def test_a_thesis_title_names_one_thesis_only_by_one_author_in_one_year(other, why):
+    held = work(
+        "library", 1, "thesis", authors=("Mwangi, Grace Wanjiru",), year=2019, journal="University of Leeds"
+    )
+    fields = dict(authors=("Mwangi, G.",), year=2019, journal="ProQuest Dissertations and Theses") | other
+    kind = fields.pop("kind")
+    assert compare(prepare(held), prepare(work("proquest", 2, kind, **fields)))[0] != "duplicate", why
+
+
+def test_a_book_is_one_book_by_its_publisher_and_its_series_but_not_its_next_edition():
+    title = "Algorithmic Management: Control and Resistance in the Platform Economy"
+    team = dict(authors=("Rossi, Federica", "Adeyemi, Tunde"))
+    publisher = work("scopus", 1, "book", title, year=2021, journal="Edward Elgar Publishing", **team)
+    series = work("wos", 2, "book", title, year=2021, journal="New Horizons in Management Series",
+                  authors=("F Rossi", "T Adeyemi"))  # fmt: skip
+    second = work("scopus", 3, "book", title, year=2025, journal="Edward Elgar Publishing", **team)
+    chapter = work("scopus", 4, "book-chapter", title, year=2021, journal="Handbook of Platform Work", **team)
+    records = [publisher, series, second, chapter]
+    assert linked(records, "scopus:1", "wos:2")
+    assert not linked(records, "scopus:1", "scopus:3")  # the second edition
+    assert not linked(records, "scopus:1", "scopus:4")  # a chapter of the same name in a handbook

@@ -457,3 +457,49 @@ def test_the_protocol_and_the_readers_name_the_same_formats():
     from litreview.sources.importers import FORMATS
 
     assert sorted(FORMATS) == sorted(FILE_FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        ("phdthesis", "thesis"),  # BibTeX
+        ("mastersthesis", "thesis"),
+        ("Dissertation/Thesis", "thesis"),  # ProQuest
+        ("thesis", "thesis"),  # Zotero
+        ("incollection", "book-chapter"),
+        ("Book Chapter", "book-chapter"),  # Scopus, Web of Science
+        ("bookSection", "book-chapter"),  # Zotero
+        ("book", "book"),
+        ("Edited Book", "book"),
+        ("Book Review", "journal-article"),  # a journal's review of a book is no book
+        ("Proceedings Paper", "conference-abstract"),
+        ("Article", "journal-article"),
+        ("misc", "journal-article"),
+    ],
+)
+def test_a_csv_exports_item_type_is_kept_as_the_record_type(tmp_path, label, kind):
+    path = write_csv(tmp_path / "x.csv", ["ID", "title", "year", "ENTRYTYPE"], [
+        {"ID": "k1", "title": "Organising couriers", "year": "2021", "ENTRYTYPE": label}])  # fmt: skip
+    (record,) = load_records(path, "csv", source="scholar")
+    assert record.record_type == kind
+
+
+def test_ris_and_endnote_theses_books_and_chapters_keep_their_type(tmp_path):
+    ris = tmp_path / "x.ris"
+    ris.write_text(
+        "".join(
+            f"TY  - {ty}\nTI  - Item {ty}\nPY  - 2020\nER  - \n\n" for ty in ("THES", "CHAP", "BOOK", "JOUR")
+        )
+    )
+    assert [r.record_type for r in load_records(ris, "ris", source="r")] == [
+        "thesis", "book-chapter", "book", "journal-article"]  # fmt: skip
+    names = ("Thesis", "Book Section", "Book", "Journal Article", "Conference Proceedings")
+    records = "".join(
+        f'<record><ref-type name="{n}">0</ref-type><titles><title>Item {n}</title></titles>'
+        f"<dates><year>2020</year></dates></record>"
+        for n in names
+    )
+    xml = tmp_path / "x.xml"
+    xml.write_text(f'<?xml version="1.0" encoding="UTF-8"?><xml><records>{records}</records></xml>')
+    assert [r.record_type for r in load_records(xml, "endnote-xml", source="e")] == [
+        "thesis", "book-chapter", "book", "journal-article", "conference-abstract"]  # fmt: skip

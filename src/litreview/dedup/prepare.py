@@ -121,6 +121,7 @@ class Prepared:
     first_author_words: str = ""  # the words of the first author's name, space-separated (one string: memory)
     alt_title: str = ""  # normalised, the other-language title an export gives in brackets
     cut: str = ""  # the last word of a title cut with an ellipsis, left out of ``title`` ("kidney d...")
+    work: str = ""  # "thesis" or "book": an item its title and authors name, whoever published or holds it
 
 
 def _singular(word: str) -> str:
@@ -456,6 +457,10 @@ def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return a[0] == b[0] or (a[0][1:] == b[0] and a[0][0] == "e") or (b[0][1:] == a[0] and b[0][0] == "e")
 
 
+# a thesis (a university's record, ProQuest's, Dissertation Abstracts') or a book (its publisher's, its
+# series') is one item by its title and authors: the "journal" each export names is only where it is held
+_WORKS = frozenset(["thesis", "book"])
+
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)
 _NONE: frozenset[str] = frozenset()
 
@@ -473,9 +478,10 @@ def prepare(record: Record) -> Prepared:
         issue = issue_value(record.issue)
         conference = record.record_type == "conference-abstract"
         first_words = _name_words(names)
+        work = record.record_type if record.record_type in _WORKS else ""
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
-        first_words = ""
+        first_words = work = ""
     words, cut = _title_words(title)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
@@ -499,7 +505,7 @@ def prepare(record: Record) -> Prepared:
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
-                    first_words, alternative_title(title, norm), cut)  # fmt: skip
+                    first_words, alternative_title(title, norm), cut, work)  # fmt: skip
 
 
 def is_generic_title(norm: str) -> bool:

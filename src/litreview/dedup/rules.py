@@ -514,6 +514,9 @@ def compare(
         return "", 0.0, "a title is missing"
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
+    # a thesis or book whose title recurs (its later article, another edition) is still named by it
+    if a.work and a.work == b.work and not a.generic and _one_work(a, b, score):
+        return "duplicate", score, f"{a.work}+title+authors"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
@@ -672,6 +675,21 @@ def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
         and _one_journal(a, b)
         and same_first_author(a, b)
         and _coauthors_agree(a, b)
+    )
+
+
+def _one_work(a: Prepared, b: Prepared, score: float) -> bool:
+    """Two records of one thesis or one book (both typed so): one title (or one cut short of the other),
+    both dated, a year apart at most (the guard), by one first author and, where both name others, the
+    same co-authors; the university against ProQuest, the publisher against the series, do not matter.
+    A later edition is years apart; a thesis's later article is not typed a thesis."""
+    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b)
+    return bool(
+        same_title
+        and a.year
+        and b.year
+        and same_first_author(a, b)
+        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
 
 

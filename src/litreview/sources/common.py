@@ -40,6 +40,26 @@ def find_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# What an export calls the kind of item, in any of the vocabularies the readers meet: BibTeX entry types
+# ("phdthesis", "incollection"), RIS codes ("THES", "CHAP"), Scopus and Web of Science document types
+# ("Book Chapter", "Proceedings Paper", "Book Review"), Zotero's ("bookSection") and EndNote's ("Book
+# Section"). The first kind whose words the label holds wins: a book review is a journal item.
+_RECORD_TYPES = (
+    ("conference-abstract", re.compile(r"inproceedings|conf|proceedings|meeting|cpaper")),
+    ("journal-article", re.compile(r"review|article|journal")),
+    ("book-chapter", re.compile(r"incollection|inbook|chap|section")),
+    ("thesis", re.compile(r"thes[ie]s|^thes$|dissertation")),
+    ("book", re.compile(r"book|monograph")),
+)
+
+
+def record_type_of(label: str) -> str:
+    """The record type ("journal-article", "conference-abstract", "book", "book-chapter", "thesis") that
+    an export's type label names; a label naming none of them is a journal article."""
+    label = label.lower()
+    return next((kind for kind, pattern in _RECORD_TYPES if pattern.search(label)), "journal-article")
+
+
 def find_ncts(*texts: str) -> tuple[str, ...]:
     text = " ".join(t for t in texts if t)
     if "NCT" not in text and "nct" not in text and "Nct" not in text:  # the regex only where it can match

@@ -25,6 +25,7 @@ from litreview.sources.common import (
     malformed_csv,
     not_utf8,
     open_text,
+    record_type_of,
     short_row,
     unique_ids,
 )
@@ -185,9 +186,6 @@ def citation_from_row(row, columns, source, run_id, payload, index, line) -> Cit
         nct_ids=find_ncts(title, abstract),
         keywords=tuple(k.strip() for k in re.split(r";|,", get("keywords")) if k.strip()),
         language=get("language"),
-        # bibtex inproceedings, Scopus "Conference Paper", Web of Science "Meeting Abstract" / "Proceedings Paper"
-        record_type="conference-abstract"
-        if any(word in kind for word in ("inproceedings", "conf", "proceedings", "meeting"))
-        else "journal-article",
+        record_type=record_type_of(kind),
         provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
     )

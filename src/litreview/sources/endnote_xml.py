@@ -11,7 +11,14 @@ from lxml import etree
 
 from litreview.errors import RecordParseError
 from litreview.records import Citation, Provenance, compose_record_id
-from litreview.sources.common import content_native_id, find_doi, find_ncts, find_year, unique_ids
+from litreview.sources.common import (
+    content_native_id,
+    find_doi,
+    find_ncts,
+    find_year,
+    record_type_of,
+    unique_ids,
+)
 from litreview.sources.xmlsafe import iter_elements, open_maybe_gzip, text_of
 
 _PMID_NOTE = re.compile(r"(?:PMID|PUBMED ID)\s*:?\s*(\d{1,9})", re.IGNORECASE)
@@ -72,7 +79,7 @@ def _citation(record: etree._Element, source: str, run_id: str, payload: str, in
         nct_ids=find_ncts(title, abstract, notes),
         keywords=tuple(_texts(record, "keywords/keyword")),
         language=first("language"),
-        record_type="conference-abstract" if "conference" in ref_type else "journal-article",
+        record_type=record_type_of(ref_type),
         accession=accession,
         provenance=Provenance(source=source, native_id=native, run_id=run_id, payload=payload, index=index),
     )

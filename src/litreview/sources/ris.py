@@ -26,6 +26,7 @@ from litreview.sources.common import (
     find_year,
     not_utf8,
     open_text,
+    record_type_of,
     squeeze,
     unique_ids,
 )
@@ -188,11 +189,9 @@ def citation_from_entry(
     accession = _text(get("accession_number"))
     ref_type = _text(get("type_of_reference")).upper()
     work_type = _text(get("type_of_work")).lower()
-    record_type = "journal-article"
+    record_type = record_type_of(ref_type)
     if ref_type in _CONFERENCE_TYPES or "conference" in work_type:
         record_type = "conference-abstract"
-    elif ref_type in {"BOOK", "CHAP", "EBOOK", "ECHAP", "EDBOOK"}:
-        record_type = "book"
     start = _text(get("start_page"))
     end = _text(get("end_page"))
     pages = f"{start}-{end}" if start and end and end != start else start
