@@ -16,7 +16,8 @@ the registry record or of a linked publication). Rules are general: nothing here
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
   site is read from the criterion that names the disease (each cohort's on its own), else the title
-  and conditions; the line from the criteria before the titles.
+  and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
+  titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
   its arm (named right after the value, or before it but after the previous value's arm); the
