@@ -483,8 +483,8 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5 and ctgov_built7 to ctgov_built12: each written by another hand, before its author read
-# the rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
+# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12 and ctgov_built14: each written by another hand, before
+# its author read the rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -499,6 +499,7 @@ def _canon(column: str, text: str):
         ("ctgov_built10", 30),
         ("ctgov_built11", 24),
         ("ctgov_built12", 24),
+        ("ctgov_built14", 20),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -1108,3 +1109,68 @@ def test_site_wording_of_exceptions_ruled_out_primaries_and_mixed_organ_lists(cr
 )  # fmt: skip
 def test_line_wording_of_both_settings_staged_recurrence_and_none_included(criterion, line):
     assert line_cell(criterion).value == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # organ systems, not organs, listed across the digestive tract and another extrapulmonary system
+        (["High-grade NEC of gastrointestinal, urogenital or gynecologic primary; pulmonary primaries not allowed."],
+         "EP-NEC"),
+        (["Poorly differentiated neuroendocrine carcinoma of GI or GU origin, or of unknown primary."], "EP-NEC"),
+        # one system alone, or its organs in a bracket apart from the digestive tract, stay theirs
+        (["Poorly differentiated NEC of the digestive system, metastatic."], "GEP-NEC"),
+        (["Neuroendocrine carcinoma of the urogenital tract, any stage."], "Genitourinary"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_organ_systems_listed_across_the_digestive_tract_and_another(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # prior treatment negated ("not been previously treated", "never pretreated"): the untreated
+        (["Extrapulmonary NEC.", "Patients must not have been previously treated with systemic anticancer therapy "
+          "in the metastatic setting."], "1st Line"),
+        (["Extrapulmonary NEC.", "Advanced disease, never pretreated with cytotoxic agents."], "1st Line"),
+        (["Extrapulmonary NEC.", "Metastatic disease previously treated with platinum-etoposide."], "2nd Line"),
+        # progression on or failure of a treatment required, and a cap of one prior line: that one line only
+        (["Extrapulmonary NEC.", "Disease progression during or after a platinum-based regimen for metastatic "
+          "disease; a maximum of one prior line of systemic therapy is allowed."], "2nd Line"),
+        (["Extrapulmonary NEC.", "Documented failure of first-line cisplatin or carboplatin with etoposide.",
+          "Up to 1 prior systemic regimen in total."], "2nd Line"),
+        # untreated beside it, or the cap alone: either line
+        (["Extrapulmonary NEC.", "Untreated, or progression after one platinum doublet; no more than one prior "
+          "regimen in total."], "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "At most one prior line of therapy for advanced disease."], "1st or 2nd Line"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_negated_prior_treatment_and_a_required_failure_capped_at_one(criteria, line):
+    bullets = "\n".join(f"* {c}" for c in criteria)
+    trial = study(
+        ident={"briefTitle": "X in NEC"},
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # cohort headers on lines of their own, each over its own criteria: the set of their lines
+        ("Inclusion Criteria:\n* Extrapulmonary NEC.\n* ECOG 0-1.\n\nPart A\n* No prior chemotherapy for "
+         "advanced disease.\n\nPart B\n* Relapsed after first-line platinum-based chemotherapy.\n\n"
+         "Exclusion Criteria:\n* Brain metastases.", "1st or 2nd Line"),
+        ("Inclusion Criteria\n1. Extrapulmonary NEC.\nArm 1 (expansion):\n2. Chemotherapy-naive patients.\n"
+         "Arm 2 (expansion):\n3. At least one prior systemic regimen, no upper limit.", "1st and 2nd Line or later"),
+        # cohorts that agree, or only one stating a line: the criteria read as usual
+        ("Inclusion Criteria:\n* Extrapulmonary NEC.\nGroup 1\n* Progression after platinum-etoposide.\nGroup 2\n"
+         "* Progression after platinum-etoposide and a PD-1 antibody.", "2nd Line"),
+        ("Inclusion Criteria:\n* Extrapulmonary NEC.\nCohort 1\n* Small cell carcinoma of the bladder.\nCohort 2\n"
+         "* Small cell carcinoma of the prostate.\n* Progression after platinum-based chemotherapy.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_cohort_headers_each_over_their_own_criteria_give_the_set_of_their_lines(criteria, line):
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["line"] == line

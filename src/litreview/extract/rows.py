@@ -16,7 +16,8 @@ the registry record or of a linked publication). Rules are general: nothing here
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
   site is read from the criterion that names the disease (each cohort's on its own), else the title
-  and conditions; the line from the criteria before the titles.
+  and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
+  titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
   its arm (named right after the value, or before it but after the previous value's arm); the
@@ -604,7 +605,12 @@ def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
     # the criteria state the line more precisely than a title's word; the arms' descriptions (which
     # also tell the schedule: "then maintenance") when neither does; the summary, whose background may
     # name other settings, last
-    cell = _first_line([*criteria, *titles], spec) or _arms_line(protocol, spec) or _first_line(summary, spec)
+    cell = (
+        _cohorts_line(protocol, spec)
+        or _first_line([*criteria, *titles], spec)
+        or _arms_line(protocol, spec)
+        or _first_line(summary, spec)
+    )
     return _line_limited(
         cell or Cell(spec.line_unknown, ["no line-of-treatment wording found"]), protocol, spec
     )
@@ -618,6 +624,34 @@ def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | 
             quote = _span(text, m[1], where)
             return Cell(m[0], [quote.label], [quote])
     return None
+
+
+# a line of the criteria that heads a cohort's own criteria ("COHORT B", "Part 2 (pretreated):", "* Cohort 1: ...")
+_COHORT_HEAD = re.compile(
+    r"^[ \t]*(?:[*\-•][ \t]*|\d{1,2}[.)][ \t]*)?(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _cohorts_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
+    """The line of inclusion criteria that fall into cohorts, each stating its own ("Cohort A" over "no prior
+    systemic therapy", "Cohort B" over "progression on one prior line"): the review's label for the set of
+    their lines (``[[lines.cohorts]]``); None if fewer than two cohorts state a line, they agree, or the set
+    has no label (the criteria are then read whole, as usual)."""
+    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    inclusion = _EXCLUSION.split(text, maxsplit=1)[0]
+    starts = [m.start() for m in _COHORT_HEAD.finditer(inclusion)]
+    where = "protocolSection.eligibilityModule.eligibilityCriteria (cohorts)"
+    found: list[tuple[str, Quote]] = []
+    for start, end in pairwise([*starts, len(inclusion)] if len(starts) > 1 else []):
+        # each cohort's criteria run from its header to the next one's (the last one's to the exclusions)
+        m = next(((label, m) for label, p in spec.lines if (m := p.search(inclusion, start, end))), None)
+        found += [(m[0], _span(inclusion, m[1], where))] if m else []
+    lines = frozenset(label for label, _ in found)
+    label = spec.line_cohorts.get(lines) if len(lines) > 1 else None
+    if not label:
+        return None
+    return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
 def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
