@@ -1212,3 +1212,38 @@ def test_line_wording_of_negated_prior_treatment_and_a_required_failure_capped_a
 def test_cohort_headers_each_over_their_own_criteria_give_the_set_of_their_lines(criteria, line):
     trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
     assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the disease's criterion names no organ; a later one states the primary site apart
+        (["Poorly differentiated neuroendocrine carcinoma confirmed by central review",
+          "Site of the primary tumour: oesophagus, stomach or colon"], "GEP-NEC"),
+        (["High-grade NEC, Ki-67 of at least 55%", "Measurable disease",
+          "Tumour of extrapulmonary origin, or primary not identified"], "EP-NEC"),
+        (["Small cell carcinoma, histologically confirmed", "Primary localisation: urinary bladder"], "Bladder-NEC"),
+        # no such criterion: one naming an organ but no primary, or opening with what is absent, says nothing
+        (["Histologically confirmed NEC", "Adequate renal and pulmonary function"], "NEC"),
+        (["Histologically confirmed NEC", "No lung primary on CT of the chest"], "NEC"),
+        # the disease's criterion names the organ itself: a later primary criterion is not read
+        (["NEC of the pancreas", "Primary tumour resected or in place; liver metastases allowed"], "Panc-NEC"),
+    ],
+)  # fmt: skip
+def test_a_later_criterion_states_the_primary_site_the_diseases_criterion_does_not(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # CUP, cancer of unknown primary, beside a digestive organ
+        ("Poorly differentiated NEC of the colon or rectum, or CUP with nodal disease only", "GEP-NEC, UNK"),
+        ("Gastric NEC, cup-shaped ulcerating lesion allowed", "GEP-NEC"),  # the word, not the acronym
+        # a list of three genitourinary organs with an organ's gloss in brackets within it
+        ("Small cell carcinoma of the kidney (renal pelvis included), ureter or bladder", "Genitourinary"),
+        ("NEC of the bladder (mixed urothelial histology allowed) or prostate", "Prostate-NEC, Bladder-NEC"),
+    ],
+)
+def test_site_wording_of_cup_and_a_bracketed_gloss_in_a_genitourinary_list(criterion, site):
+    assert site_cell(criterion).value == site

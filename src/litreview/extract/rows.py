@@ -15,8 +15,8 @@ the registry record or of a linked publication). Rules are general: nothing here
   immune checkpoint inhibitors) onto the paper's six tables.
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
-  site is read from the criterion that names the disease (each cohort's on its own), else the title
-  and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
+  site is read from the criterion that names the disease (each cohort's on its own), else a later
+  criterion that states the primary site apart ("Primary site: ..."), else the title and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
   titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
@@ -355,24 +355,18 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         and _COHORT.match(bullets[last])
     ):
         last += 1
-    # rules marked `whole` read the negated clauses too ("any site except lung")
-    whole = "; ".join(bullets[first:last])
-    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it,
-    # and a negated sentence of a sub-bullet only itself ("  * Cohort A: NEC of the bladder. NET G3 are
-    # not allowed."): its other sentences still name the cohort's site
-    scope = "; ".join(_bullets(protocol, _unnegated_clauses)[first:last])
-    # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
-    scope = _without_negated_brackets(scope)
-    scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
-    clauses = [_unnegated(c) for c in re.split(r"[;.]|\bplus\b", scope)]
-    text = " ".join(c for c in clauses if c.strip())
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
-    found = None
-    if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
-        found = _site_labels(
-            text, whole, where, spec.sites, spec.any_site, spec.site_fallback, spec.site_criterion
-        )
-    said = spec.any_site.search(text) if spec.any_site is not None and not found else None
+    found, said, text = _criteria_sites(protocol, first, last, spec, where)
+    if not found and not said and spec.site_primary is not None:
+        # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
+        # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
+        later = (i for i in range(last, len(bullets)) if spec.site_primary.search(bullets[i]))
+        for i in later:
+            at = f"protocolSection.eligibilityModule.eligibilityCriteria (criterion {i + 1}: primary site)"
+            read = _criteria_sites(protocol, i, i + 1, spec, at)
+            if read[0] or read[1]:
+                (found, said, text), where = read, at
+                break
     if said:  # "NEC of any primary site" and no organ: no restriction, whatever the title names
         quote = _span(text, said, where)
         return Cell(spec.site_fallback, [quote.label], [quote]) if spec.site_fallback else Cell()
@@ -384,6 +378,31 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     sites, quotes = found
     return Cell(", ".join(sites), [q.label for q in quotes], quotes)
+
+
+def _criteria_sites(
+    protocol: dict, first: int, last: int, spec: ExtractionSpec, where: str
+) -> tuple[tuple[list[str], list[Quote]] | None, re.Match[str] | None, str]:
+    """The sites inclusion criteria ``first`` to ``last`` (not included) give, negated clauses dropped; else
+    the "any site" they say (with no organ); and the text read."""
+    # rules marked `whole` read the negated clauses too ("any site except lung")
+    whole = "; ".join(_bullets(protocol)[first:last])
+    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it,
+    # and a negated sentence of a sub-bullet only itself ("  * Cohort A: NEC of the bladder. NET G3 are
+    # not allowed."): its other sentences still name the cohort's site
+    scope = "; ".join(_bullets(protocol, _unnegated_clauses)[first:last])
+    # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
+    scope = _without_negated_brackets(scope)
+    scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
+    clauses = [_unnegated(c) for c in re.split(r"[;.]|\bplus\b", scope)]
+    text = " ".join(c for c in clauses if c.strip())
+    found = None
+    if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
+        found = _site_labels(
+            text, whole, where, spec.sites, spec.any_site, spec.site_fallback, spec.site_criterion
+        )
+    said = spec.any_site.search(text) if spec.any_site is not None and not found else None
+    return found, said, text
 
 
 # an exception names what follows it ("of extrapulmonary origin, excluding prostate"); the comma and space

@@ -89,6 +89,7 @@ class SitesTable(Table):
     fallback: str = ""
     any_site: Pattern | None = None
     criterion: Pattern | None = None  # how the inclusion criterion that states the disease names it
+    primary: Pattern | None = None  # how a later criterion states the primary site apart from the disease
     rules: list[SiteRuleEntry] = Field(default_factory=list)
 
 
@@ -174,6 +175,7 @@ class ExtractionSpec:
     any_site: re.Pattern[str] | None
     site_fallback: str
     site_criterion: re.Pattern[str] | None
+    site_primary: re.Pattern[str] | None
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     line_unknown: str
     outcomes: tuple[Outcome, ...]
@@ -229,6 +231,7 @@ def load_spec(path: Path) -> ExtractionSpec:
         any_site=re.compile(sites.any_site, re.IGNORECASE) if sites.any_site is not None else None,
         site_fallback=sites.fallback,
         site_criterion=re.compile(sites.criterion, re.IGNORECASE) if sites.criterion is not None else None,
+        site_primary=re.compile(sites.primary, re.IGNORECASE) if sites.primary is not None else None,
         lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
         line_unknown=lines.unknown,
         outcomes=tuple(
