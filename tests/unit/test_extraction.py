@@ -1247,3 +1247,38 @@ def test_a_later_criterion_states_the_primary_site_the_diseases_criterion_does_n
 )
 def test_site_wording_of_cup_and_a_bracketed_gloss_in_a_genitourinary_list(criterion, site):
     assert site_cell(criterion).value == site
+
+
+def _line_of(criteria: list[str]) -> str:
+    """The line the rules give a trial whose inclusion criteria are an extrapulmonary NEC and ``criteria``."""
+    bullets = "\n".join(f"* {c}" for c in ["Extrapulmonary NEC.", *criteria])
+    eligibility = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
+    return derive_row(study(ident={"briefTitle": "X in NEC"}, eligibilityModule=eligibility)).values()["line"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a cap written without its article
+        (["Progressed on first-line cisplatin-etoposide", "Maximum of 2 prior systemic regimens in total"],
+         "2nd or 3rd line"),
+        (["Maximum of two prior regimens for advanced disease"], "1st-3rd Lines"),
+        (["Disease progression after first-line platinum", "Maximum of two weeks since the last scan"], "2nd Line"),
+        # progression or refractoriness required, the count of prior lines left open
+        (["Refractory to platinum-based therapy", "Any number of previous systemic regimens"], "2nd Line or later"),
+        (["Progressed on or after platinum-containing chemotherapy",
+          "Number of prior treatment lines is not limited"], "2nd Line or later"),
+        (["Any number of prior systemic therapies"], "Prior systemic therapy allowed"),  # none required
+        # untreated for the disease named, or one line after: both settings
+        (["No prior systemic therapy for extrapulmonary NEC, or relapse after a single platinum-containing "
+          "regimen"], "1st or 2nd Line"),
+        (["No previous chemotherapy for NEC, or prior radiotherapy to one lesion"], "1st Line"),
+        # any number including none, whatever the gloss on the untreated says
+        (["Any number of previous regimens, including none; treatment-naive patients may take part"],
+         "Prior systemic therapy allowed"),
+        (["Any number of prior cycles of somatostatin analogue, including none", "Chemotherapy-naive"],
+         "1st Line"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_bare_caps_open_counts_after_progression_and_both_settings(criteria, line):
+    assert _line_of(criteria) == line
