@@ -523,3 +523,45 @@ def test_an_organisations_other_report_stays_apart_from_the_named_authors_report
     named = cite(1, first, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
     other = cite(2, title or first, year=year, journal=journal or org, authors=(journal or org,))
     assert not linked(named, other)
+
+
+# -- conference papers ----------------------------------------------------------------------------
+
+PAPER = "Nudging patients toward patient portals: a field experiment in rural primary care"
+TEAM = ("Lindqvist, Petra", "Osei, Kwame")
+
+
+def conference_paper(i, title=PAPER, **kw):
+    fields = dict(year=2019, journal="NHIS 2019 Proceedings", authors=TEAM) | kw
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title,
+                    record_type="conference-abstract", **fields)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (dict(record_type="journal-article", year=2020, journal="Scandinavian Journal of Health Informatics",
+              volume="31", issue="2", pages="201-219"), "the journal version a year later"),
+        (dict(year=2020, journal="NHIS 2020 Proceedings"), "next year's paper of the same title"),
+        (dict(journal="Proceedings of the 27th European Conference on Health Information Systems"),
+         "the same title at another conference"),
+        (dict(pages="413"), "another paper number in the same proceedings"),
+    ],
+)  # fmt: skip
+def test_a_conference_paper_stays_apart_from_its_journal_version_and_other_papers(other, why):
+    ais = conference_paper(1, pages="412")
+    fields = {"year": 2019, "journal": "NHIS 2019 Proceedings", "authors": TEAM} | other
+    kind = fields.pop("record_type", "conference-abstract")
+    rendered = Citation(record_id="x:2", source="x", native_id="2", title=PAPER, record_type=kind, **fields)
+    assert not linked(ais, rendered), why
+
+
+def test_a_main_title_that_begins_two_papers_of_one_conference_names_neither():
+    # one team's two papers at one conference share a main title; Scholar dropped the subtitle
+    pilot = conference_paper(1, "Nudging patients toward patient portals: a pilot in two clinics")
+    trial = conference_paper(2, PAPER, pages="415")
+    scholar = conference_paper(
+        3, "Nudging patients toward patient portals", authors=("P Lindqvist", "K Osei")
+    )
+    links = {link.record_id: link.linked_to for link in link_fuzzy([pilot, trial, scholar]).links}
+    assert links == {}

@@ -736,3 +736,54 @@ def test_a_book_is_one_book_by_its_publisher_and_its_series_but_not_its_next_edi
     assert linked(records, "scopus:1", "wos:2")
     assert not linked(records, "scopus:1", "scopus:3")  # the second edition
     assert not linked(records, "scopus:1", "scopus:4")  # a chapter of the same name in a handbook
+
+
+# -- conference papers ----------------------------------------------------------------------------
+
+PAPER = "Nudging patients toward patient portals: a field experiment in rural primary care"
+
+
+def paper(source, i, title=PAPER, **kw):
+    return replace(cite(source, i, title, year=2019, **kw), record_type="conference-abstract")
+
+
+def test_a_conference_paper_is_one_paper_however_each_database_names_its_proceedings():
+    team = dict(authors=("Lindqvist, Petra", "Osei, Kwame"))
+    records = [
+        # AIS eLibrary: the acronym, the paper number as its page, no DOI
+        paper("ais", 1, journal="NHIS 2019 Proceedings", pages="412", **team),
+        # Scopus: "Proceedings of the 12th ..." and no page
+        paper(
+            "scopus",
+            2,
+            journal="Proceedings of the 12th Nordic Conference on Health Information Systems",
+            authors=("Lindqvist P.", "Osei K."),
+        ),
+        # Web of Science: capitals, the acronym and the place after the name
+        paper(
+            "wos",
+            3,
+            PAPER.upper(),
+            authors=("Lindqvist, P", "Osei, K"),
+            journal="12TH NORDIC CONFERENCE ON HEALTH INFORMATION SYSTEMS (NHIS 2019), BERGEN, NORWAY",
+        ),
+        # Google Scholar: the subtitle dropped, the name without the edition
+        paper(
+            "scholar",
+            4,
+            "Nudging patients toward patient portals",
+            authors=("P Lindqvist", "K Osei"),
+            journal="Nordic Conference on Health Information Systems",
+        ),
+    ]
+    for other in ("scopus:2", "wos:3", "scholar:4"):
+        assert linked(records, "ais:1", other), other
+
+
+def test_a_single_authors_conference_paper_is_one_paper_in_two_proceedings_records():
+    ais = paper("ais", 1, journal="CHIS 2019 Proceedings", pages="88", authors=("Okafor, Ifeoma",))
+    acm = paper("acm", 2, journal="Proceedings of the 2019 Conference on Health Information Collaboration",
+                authors=("Ifeoma Okafor",))  # fmt: skip
+    scholar = paper("scholar", 3, journal="CHIC 2019 Proceedings", authors=("I Okafor",))
+    assert linked([acm, scholar], "acm:2", "scholar:3")
+    assert not linked([ais, acm], "ais:1", "acm:2")  # "CHIS" is another conference

@@ -54,7 +54,7 @@ from litreview.dedup.prepare import (
 )
 from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
-    ambiguous_cuts,
+    ambiguous_openings,
     by_title,
     compare,
     crowded_titles,
@@ -127,7 +127,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
             blocks[key].append(record_id)
     titled = by_title(prepared[i] for i in distinct)
     generic, crowded = recurring_titles(titled), crowded_titles(titled)
-    ambiguous = ambiguous_cuts(prepared[i] for i in distinct)
+    ambiguous = ambiguous_openings(prepared[i] for i in distinct)
     del titled  # a list per title: not held through the comparisons (a million records)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree

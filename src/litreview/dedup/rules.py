@@ -489,7 +489,7 @@ def compare(
 ) -> tuple[str, float, str]:
     """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
-    cut titles that begin two whole titles (see ambiguous_cuts)."""
+    titles that begin two longer titles (see ambiguous_openings)."""
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -517,6 +517,9 @@ def compare(
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
     if a.work and a.work == b.work and not a.generic and _one_work(a, b, score):
         return "duplicate", score, f"{a.work}+title+authors"
+    # a conference paper whose title recurs (its later journal version) is still named at its conference
+    if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
+        return "duplicate", score, "conference-paper+year+team"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
@@ -688,6 +691,55 @@ def _one_work(a: Prepared, b: Prepared, score: float) -> bool:
         same_title
         and a.year
         and b.year
+        and same_first_author(a, b)
+        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+    )
+
+
+# words of a conference's name that do not say which conference: "Proceedings of the 37th ...",
+# "ICISS 2017 Proceedings", "2021 IEEE International Conference on ... (DSP)"
+_PROCEEDINGS = frozenset(["proceedings", "proc"])
+_EDITION = re.compile(r"\d+(?:st|nd|rd|th)?")
+
+
+def _conference_name(journal: tuple[str, ...]) -> tuple[str, ...]:
+    """A proceedings' name without "Proceedings", the year and the edition number, which exports put
+    in different places or leave out."""
+    return tuple(w for w in journal if w not in _PROCEEDINGS and not _EDITION.fullmatch(w))
+
+
+def _in_proceedings(p: Prepared) -> bool:
+    """A paper in a conference's proceedings: typed a conference paper, in no journal's volume or issue
+    (an abstract printed in a journal's supplement is placed by its journal, and may be given again at
+    another meeting)."""
+    return p.conference and not (p.volume or p.issue)
+
+
+def _one_conference_paper(
+    a: Prepared, b: Prepared, score: float, ambiguous: frozenset[str] | set[str]
+) -> bool:
+    """Two records of one paper in a conference's proceedings: one conference (its name however
+    exports write it: with or without "Proceedings", the year and the edition, the acronym for its
+    words, a place after it), one year, one first author and, where both name others, the same
+    co-authors; the same paper number (page) where both give one. The title is the same, or one export
+    cut it or dropped its subtitle (at least three content words left) and it begins no other title:
+    a team presents a paper once at a conference, its journal version is published elsewhere, later."""
+    short, long = sorted((a.title, b.title), key=len)
+    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
+    if cut_of(a, b):
+        same_title = (a.title if a.cut else b.title) not in ambiguous
+    x, y = _conference_name(a.journal), _conference_name(b.journal)
+    return bool(
+        same_title
+        and _in_proceedings(a)
+        and _in_proceedings(b)
+        and x
+        and y
+        and _journal_compatible(x, y)
+        and a.year
+        and a.year == b.year
+        and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
         and same_first_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
@@ -917,12 +969,14 @@ def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
     return out
 
 
-def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
+def ambiguous_openings(prepared: Iterable[Prepared]) -> set[str]:
     """Cut titles (see :func:`cut_of`) that begin two different whole titles ("... in lymphoedema" /
     "... in lymphoedema in women", "...: a randomised controlled trial" / "...: a feasibility study"): the
-    cut is where they part, so the opening names neither. Only titles the cut could be linked to count: of
-    its kind (a reply under the article's title is kept apart by its kind) and year, or the next or the one
-    before. Sorted once, each cut looked up by bisection; past _CUT_LOOKS titles it begins, it is ambiguous."""
+    cut is where they part, so the opening names neither. So too the whole title of a conference paper,
+    thesis or book that begins two longer titles: a subtitle dropped from which? Only titles the opening
+    could be linked to count: of its kind (a reply under the article's title is kept apart by its kind) and
+    year, or the next or the one before. Sorted once, each opening looked up by bisection; past _CUT_LOOKS
+    titles it begins, it is ambiguous."""
     records = list(prepared)
     titles: dict[frozenset[str], set[tuple[str, int]]] = defaultdict(set)
     for p in records:
@@ -931,7 +985,7 @@ def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
     whole = {kind: sorted(group) for kind, group in titles.items()}
     out = set()
     for p in records:
-        if not (p.cut and p.title):
+        if not (p.title and (p.cut or p.work or _in_proceedings(p))):
             continue
         opening, group = p.title.replace(" ", ""), whole.get(p.title_raw_kind, [])
         begun: set[str] = set()  # the whole titles the opening begins, in reach of the cut's year
@@ -941,7 +995,11 @@ def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
             if not title.startswith(opening):
                 break
             crowded = looked == _CUT_LOOKS
-            if not crowded and not (p.year and year and abs(p.year - year) > 1):
+            if (
+                not crowded
+                and not (p.year and year and abs(p.year - year) > 1)
+                and (p.cut or title != opening)
+            ):
                 begun.add(title)
         if crowded or len(begun) > 1:
             out.add(p.title)
