@@ -565,3 +565,29 @@ def test_a_main_title_that_begins_two_papers_of_one_conference_names_neither():
     )
     links = {link.record_id: link.linked_to for link in link_fuzzy([pilot, trial, scholar]).links}
     assert links == {}
+
+
+# -- online first and issue versions --------------------------------------------------------------
+
+ONLINE = "Teachers' continuance intention toward learning analytics dashboards: a longitudinal survey"
+SCHOOL = dict(journal="Computers and Learning Research", authors=("Achterberg, Saskia", "Mbeki, Thandi"))
+
+
+def test_a_correction_filed_under_its_articles_doi_is_no_online_first_version():
+    # a database files the two-page correction notice, paginated from 1, under the article's DOI
+    doi = "10.5555/clr.2022.0117"
+    notice = cite(1, "Correction to: " + ONLINE, year=2022, pages="1-2", doi=doi, **SCHOOL)
+    article = cite(2, ONLINE, year=2022, volume="14", issue="3", pages="305-331", doi=doi, **SCHOOL)
+    assert compare(prepare(notice), prepare(article))[0] != "duplicate"
+    assert not linked(notice, article)
+
+
+@pytest.mark.parametrize(
+    ("volume", "year", "why"),
+    [("4", 2022, "a volume that is another issue's number"), ("3", 2021, "the previous year's volume 3")],
+)
+def test_a_volume_is_read_as_the_issue_only_where_it_is_that_issue_in_that_year(volume, year, why):
+    # the same title in another place: a volume without an issue stays a volume unless it is the issue
+    other = cite(1, ONLINE, year=year, volume=volume, **SCHOOL)
+    issue = cite(2, ONLINE, year=2022, volume="14", issue="3", **SCHOOL)
+    assert compare(prepare(other), prepare(issue))[0] != "duplicate", why

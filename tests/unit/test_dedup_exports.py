@@ -787,3 +787,27 @@ def test_a_single_authors_conference_paper_is_one_paper_in_two_proceedings_recor
     scholar = paper("scholar", 3, journal="CHIC 2019 Proceedings", authors=("I Okafor",))
     assert linked([acm, scholar], "acm:2", "scholar:3")
     assert not linked([ais, acm], "ais:1", "acm:2")  # "CHIS" is another conference
+
+
+# -- online first, then in an issue ---------------------------------------------------------------
+
+ONLINE = "Teachers' continuance intention toward learning analytics dashboards: a longitudinal survey"
+SCHOOL = dict(journal="Computers and Learning Research", authors=("Achterberg, Saskia", "Mbeki, Thandi"))
+
+
+def test_an_online_first_record_paginated_from_page_one_is_its_issue_version():
+    # Scopus gives the online-first version a year early, paginated on its own ("1-27"), no volume yet
+    early = cite("scopus", 1, ONLINE, year=2021, pages="1-27", doi="10.5555/clr.2022.0117", **SCHOOL)
+    issue = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="305-331",
+                 doi="https://doi.org/10.5555/CLR.2022.0117", **SCHOOL)  # fmt: skip
+    assert compare(prepare(early), prepare(issue))[0] == "duplicate"
+    assert linked([early, issue], "scopus:1", "ebsco:2")
+
+
+@pytest.mark.parametrize("doi", ["10.5555/clr.2022.0142", ""])
+def test_web_of_sciences_issue_in_the_volume_field_is_no_other_volume(doi):
+    # Web of Science: volume "3", no issue, where the journal gives volume 14, issue 3
+    wos = cite("wos", 1, ONLINE.upper(), year=2022, volume="3", pages="412-430", doi="10.5555/clr.2022.0142",
+               journal="COMPUTERS AND LEARNING RESEARCH", authors=("Achterberg, S", "Mbeki, T"))  # fmt: skip
+    ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="412-430", doi=doi, **SCHOOL)
+    assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"

@@ -211,10 +211,19 @@ def _one_article(a: Prepared, b: Prepared) -> bool:
 
 def volumes_conflict(a: Prepared, b: Prepared) -> bool:
     """Two real volumes that differ. A volume that is its record's own year, against a volume number,
-    is the year written in the volume field by one export: no conflict (two year-volumes still are)."""
+    is the year written in the volume field by one export: no conflict (two year-volumes still are); so
+    is a volume on a record without an issue that is the other record's issue, in one year (Web of
+    Science's issue in the volume field: "2" against volume 35, issue 2)."""
     if not a.volume or not b.volume or a.volume == b.volume:
         return False
+    if _issue_as_volume(a, b) or _issue_as_volume(b, a):
+        return False
     return (a.volume == str(a.year)) == (b.volume == str(b.year))
+
+
+def _issue_as_volume(a: Prepared, b: Prepared) -> bool:
+    """``a`` gives ``b``'s issue number as its volume and no issue, in ``b``'s year."""
+    return bool(not a.issue and b.issue and a.volume == b.issue and a.year and a.year == b.year)
 
 
 _ISSUE = re.compile(r"\d{1,2}")  # an issue number; an export's record number in the field runs to thousands
@@ -349,7 +358,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
     checks = (
-        ("first pages differ", pages_conflict(a.pages, b.pages)),
+        ("first pages differ", pages_conflict(a.pages, b.pages) and not _provisional_pages(a, b)),
         ("first authors differ", _first_authors_differ(a, b)),
         ("volumes differ", volumes_conflict(a, b)),
         ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
@@ -386,6 +395,24 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     if conflict or (disjoint and not _same_place_and_author(a, b)):
         return SHARED_DOI, score, f"shared DOI: titles differ{', ' + conflict if conflict else ''}"
     return "maybe", score, "same DOI, titles differ (a translation or another item?)"
+
+
+def _provisional_pages(a: Prepared, b: Prepared) -> bool:
+    """One record is the online-first version of the other, paginated on its own from page 1 ("1-34")
+    with no volume or issue yet, in the print's year or the year before; the print has its volume. Of
+    one kind (a notice filed under its article's DOI is no online-first version of it)."""
+    early, printed = (a, b) if a.pages[0] == "1" else (b, a)
+    return bool(
+        early.pages[0] == "1"
+        and early.pages[1].isdigit()
+        and int(early.pages[1]) > 1
+        and not (early.volume or early.issue)
+        and printed.volume
+        and early.year
+        and printed.year
+        and 0 <= printed.year - early.year <= 1
+        and early.title_raw_kind == printed.title_raw_kind
+    )
 
 
 def closest_titles(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
