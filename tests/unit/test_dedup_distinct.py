@@ -591,3 +591,10 @@ def test_a_volume_is_read_as_the_issue_only_where_it_is_that_issue_in_that_year(
     other = cite(1, ONLINE, year=year, volume=volume, **SCHOOL)
     issue = cite(2, ONLINE, year=2022, volume="14", issue="3", **SCHOOL)
     assert compare(prepare(other), prepare(issue))[0] != "duplicate", why
+
+
+@pytest.mark.parametrize("pages", ["P12", "P12-P13"])
+def test_a_poster_number_stays_an_abstract_number(pages):
+    # "P12" numbers a poster among hundreds in a supplement: no page of an article
+    poster = cite(1, ONLINE, year=2022, volume="14", issue="S1", pages=pages, **SCHOOL)
+    assert prepare(poster).supplement

@@ -811,3 +811,13 @@ def test_web_of_sciences_issue_in_the_volume_field_is_no_other_volume(doi):
                journal="COMPUTERS AND LEARNING RESEARCH", authors=("Achterberg, S", "Mbeki, T"))  # fmt: skip
     ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="412-430", doi=doi, **SCHOOL)
     assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"
+
+
+def test_ebscos_page_range_after_a_p_is_pages_not_an_abstract_number():
+    # EBSCO writes "p305-331": the print version, whose online-first record Scholar dated a year early
+    scholar = cite(
+        "scholar", 1, ONLINE, year=2021, journal="Comput. Learn. Res.", authors=("S Achterberg", "T Mbeki")
+    )
+    ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="p305-331", **SCHOOL)
+    assert page_range("p305-331") == ("305", "331") and not prepare(ebsco).supplement
+    assert linked([scholar, ebsco], "scholar:1", "ebsco:2")

@@ -369,7 +369,8 @@ def real_year(year: int | None) -> int | None:
     return year if year is not None and 1000 <= year <= 2200 else None
 
 
-_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)")  # "pp. 345-352", "p. 12"; not "P-12", "P12" (abstract numbers)
+# "pp. 345-352", "p. 12", EBSCO's "p1275-1283" (a page range); not "P-12", "P12" (abstract numbers)
+_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)|^pp?(?=\d+[-–]\d+$)")
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
