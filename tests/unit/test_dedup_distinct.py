@@ -598,3 +598,40 @@ def test_a_poster_number_stays_an_abstract_number(pages):
     # "P12" numbers a poster among hundreds in a supplement: no page of an article
     poster = cite(1, ONLINE, year=2022, volume="14", issue="S1", pages=pages, **SCHOOL)
     assert prepare(poster).supplement
+
+
+# -- theses and book chapters ---------------------------------------------------------------------
+
+
+def work(i, kind, title, **kw):
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, record_type=kind, **kw)
+
+
+def test_a_main_title_that_begins_one_authors_two_theses_names_neither():
+    # one student's master's and doctoral theses share a main title; Scholar dropped the subtitle
+    author = dict(authors=("Mwangi, Grace Wanjiru",), journal="ProQuest Dissertations and Theses Global")
+    masters = work(
+        1, "thesis", "Negotiating flexibility on delivery platforms: a pilot study", year=2018, **author
+    )
+    doctoral = work(
+        2, "thesis", "Negotiating flexibility on delivery platforms: shift allocation", year=2019, **author
+    )
+    scholar = work(
+        3,
+        "thesis",
+        "Negotiating flexibility on delivery platforms",
+        year=2019,
+        authors=("GW Mwangi",),
+        journal="PhD thesis",
+    )
+    assert not link_fuzzy([masters, doctoral, scholar]).links
+
+
+@pytest.mark.parametrize(("pages", "why"), [("45-63", "other pages"), ("", "no pages")])
+def test_one_authors_chapters_of_one_title_in_two_books_stay_apart(pages, why):
+    title = "Worker voice on delivery platforms: collective action without unions"
+    one = work(1, "book-chapter", title, authors=("Rossi, F.",), year=2021, pages="112-131",
+               journal="Research Handbook on Platform Labour")  # fmt: skip
+    other = work(2, "book-chapter", title, authors=("Rossi, Federica",), year=2021, pages=pages,
+                 journal="Digital Work in Southern Europe")  # fmt: skip
+    assert not linked(one, other), why

@@ -821,3 +821,21 @@ def test_ebscos_page_range_after_a_p_is_pages_not_an_abstract_number():
     ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="p305-331", **SCHOOL)
     assert page_range("p305-331") == ("305", "331") and not prepare(ebsco).supplement
     assert linked([scholar, ebsco], "scholar:1", "ebsco:2")
+
+
+def test_a_thesis_is_one_thesis_where_scholar_dropped_its_subtitle():
+    title = "Negotiating flexibility on delivery platforms: shift allocation and worker autonomy"
+    proquest = work("proquest", 1, "thesis", title, authors=("Mwangi, Grace Wanjiru",), year=2019,
+                    journal="ProQuest Dissertations and Theses Global")  # fmt: skip
+    scholar = work("scholar", 2, "thesis", "Negotiating flexibility on delivery platforms", authors=("GW Mwangi",),
+                   year=2019, journal="Doctoral dissertation, University of Leeds")  # fmt: skip
+    assert compare(prepare(proquest), prepare(scholar))[0] == "duplicate"
+
+
+def test_a_book_chapter_is_one_chapter_where_scholar_names_the_publisher_for_the_book():
+    title = "Worker voice on delivery platforms: collective action without unions"
+    scopus = work("scopus", 1, "book-chapter", title, authors=("Rossi, F.",), year=2021, pages="112-131",
+                  journal="Research Handbook on Platform Labour", doi="10.5555/9781800.2021.00012")  # fmt: skip
+    scholar = work("scholar", 2, "book-chapter", title, authors=("F Rossi",), year=2021, pages="112–131",
+                   journal="Edward Elgar Publishing")  # fmt: skip
+    assert linked([scopus, scholar], "scopus:1", "scholar:2")

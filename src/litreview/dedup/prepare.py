@@ -459,8 +459,9 @@ def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 # a thesis (a university's record, ProQuest's, Dissertation Abstracts') or a book (its publisher's, its
-# series') is one item by its title and authors: the "journal" each export names is only where it is held
-_WORKS = frozenset(["thesis", "book"])
+# series') is one item by its title and authors: the "journal" each export names is only where it is held;
+# a book chapter too, at its pages (Scholar names the publisher where others name the book)
+_WORKS = frozenset(["thesis", "book", "book-chapter"])
 
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)
 _NONE: frozenset[str] = frozenset()

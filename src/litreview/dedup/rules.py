@@ -542,7 +542,7 @@ def compare(
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
-    if a.work and a.work == b.work and not a.generic and _one_work(a, b, score):
+    if a.work and a.work == b.work and not a.generic and _one_work(a, b, score, ambiguous):
         return "duplicate", score, f"{a.work}+title+authors"
     # a conference paper whose title recurs (its later journal version) is still named at its conference
     if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
@@ -708,16 +708,23 @@ def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
-def _one_work(a: Prepared, b: Prepared, score: float) -> bool:
-    """Two records of one thesis or one book (both typed so): one title (or one cut short of the other),
-    both dated, a year apart at most (the guard), by one first author and, where both name others, the
-    same co-authors; the university against ProQuest, the publisher against the series, do not matter.
-    A later edition is years apart; a thesis's later article is not typed a thesis."""
-    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b)
+def _one_work(
+    a: Prepared, b: Prepared, score: float, ambiguous: frozenset[str] | set[str] = frozenset()
+) -> bool:
+    """Two records of one thesis, book or book chapter (both typed so): one title (or one cut short of the
+    other, or one whose subtitle an export dropped, where that opening begins no other title), both dated,
+    a year apart at most (the guard), by one first author and, where both name others, the same
+    co-authors; the university against ProQuest, the publisher against the series or the book, do not
+    matter. A chapter also at one page span in both records: an author gives a chapter of one title to
+    two books. A later edition is years apart; a thesis's later article is not typed a thesis."""
+    short, long = sorted((a.title, b.title), key=len)
+    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b) or opening
     return bool(
         same_title
         and a.year
         and b.year
+        and (a.work != "book-chapter" or (a.pages[0] and a.pages == b.pages))
         and same_first_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
