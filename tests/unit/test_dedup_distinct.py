@@ -635,3 +635,13 @@ def test_one_authors_chapters_of_one_title_in_two_books_stay_apart(pages, why):
     other = work(2, "book-chapter", title, authors=("Rossi, Federica",), year=2021, pages=pages,
                  journal="Digital Work in Southern Europe")  # fmt: skip
     assert not linked(one, other), why
+
+
+def test_a_surname_inside_another_is_no_split_double_surname():
+    # namesakes' articles at one place in two journals: "Berg" is no part of "Lindberg"
+    place = dict(year=2017, volume="41", issue="2", pages="77-95")
+    one = cite(1, "Teacher agency and learning analytics in rural schools", journal="Journal of Learning Technologies",
+               authors=("Okonjo, A.", "Berg, M."), **place)  # fmt: skip
+    other = cite(2, "Teacher agency and learning analytics in rural colleges", journal="Education and Society Review",
+                 authors=("Okonjo, A.", "Lindberg, M."), **place)  # fmt: skip
+    assert not linked(one, other)

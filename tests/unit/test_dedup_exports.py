@@ -839,3 +839,13 @@ def test_a_book_chapter_is_one_chapter_where_scholar_names_the_publisher_for_the
     scholar = work("scholar", 2, "book-chapter", title, authors=("F Rossi",), year=2021, pages="112–131",
                    journal="Edward Elgar Publishing")  # fmt: skip
     assert linked([scopus, scholar], "scopus:1", "scholar:2")
+
+
+def test_one_article_where_an_export_split_a_co_authors_double_surname_and_dropped_the_subtitle():
+    # Web of Science: "Rodríguez-Salgado" as "Salgado, MR"; EBSCO: the title without its subtitle
+    place = dict(journal="Journal of Learning Technologies", year=2017, volume="41", issue="2", pages="77-95")
+    wos = cite("wos", 1, "THE DIGITAL CLASSROOM: TEACHER AGENCY AND LEARNING ANALYTICS IN RURAL SCHOOLS",
+               authors=("Okonjo, AB", "Salgado, MR"), doi="10.5555/jlt.2017.0077", **place)  # fmt: skip
+    ebsco = cite("ebsco", 2, "The Digital Classroom", authors=("Okonjo, Adaeze B.", "Rodríguez-Salgado, María"),
+                 **place)  # fmt: skip
+    assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"

@@ -796,7 +796,18 @@ def _coauthors_agree(a: Prepared, b: Prepared) -> bool:
     there are two or more) are named on both: one team, not a namesake's."""
     x, y = set(a.authors[1:]), set(b.authors[1:])
     fewer = min(len(x), len(y))
-    return bool(fewer) and len(x & y) >= max(min(2, fewer), (fewer + 1) // 2)
+    need = max(min(2, fewer), (fewer + 1) // 2)
+    shared = len(x & y)
+    if fewer and shared < need:  # a double surname one export split: each part found once at most
+        shared += len({m for m in x - y for n in y - x if _surname_part(m, n) or _surname_part(n, m)})
+    return bool(fewer) and shared >= need
+
+
+def _surname_part(part: str, whole: str) -> bool:
+    """``part`` is one of the two surnames run together in ``whole``: an export split a double surname
+    and kept one as the surname ("Márquez, J.G." for "García-Márquez, Javier"), each part a name of its
+    own (at least five letters, and three left over: "Berg" is no part of "Lindberg")."""
+    return len(part) >= 5 and len(whole) - len(part) >= 3 and (whole.endswith(part) or whole.startswith(part))
 
 
 def _opening_score(a: str, b: str) -> float:
