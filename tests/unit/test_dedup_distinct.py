@@ -645,3 +645,15 @@ def test_a_surname_inside_another_is_no_split_double_surname():
     other = cite(2, "Teacher agency and learning analytics in rural colleges", journal="Education and Society Review",
                  authors=("Okonjo, A.", "Lindberg, M."), **place)  # fmt: skip
     assert not linked(one, other)
+
+
+def test_an_online_first_record_of_a_title_printed_twice_in_one_year_names_neither():
+    # one team's two-part article under one title in two issues of one year, and a conference paper of the
+    # title: an online-first record the year before cannot say which part it is
+    journal = dict(journal="Scandinavian Journal of Health Informatics", authors=TEAM)
+    first = cite(1, PAPER, year=2020, volume="31", issue="2", pages="201-219", **journal)
+    second = cite(2, PAPER, year=2020, volume="31", issue="4", pages="455-471", **journal)
+    conference = conference_paper(3, pages="412")
+    early = cite(4, PAPER, year=2019, journal="Scand. J. Health Inform.", authors=("P Lindqvist", "K Osei"))
+    links = {link.record_id: link.linked_to for link in link_fuzzy([first, second, conference, early]).links}
+    assert links == {}

@@ -849,3 +849,36 @@ def test_one_article_where_an_export_split_a_co_authors_double_surname_and_dropp
     ebsco = cite("ebsco", 2, "The Digital Classroom", authors=("Okonjo, Adaeze B.", "Rodríguez-Salgado, María"),
                  **place)  # fmt: skip
     assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"
+
+
+def test_an_online_first_record_finds_its_article_though_the_conference_paper_shares_the_title():
+    # the team's conference paper (two renderings) and its journal version share one title: Scholar's
+    # online-first record of the article, a year early with no place, is still the article's
+    team = dict(authors=("Lindqvist, Petra", "Osei, Kwame"))
+    records = [
+        paper(
+            "acm",
+            1,
+            journal="Proceedings of the 2019 Conference on Health Information Systems",
+            pages="1-12",
+            doi="10.5555/3301234.3305678",
+            **team,
+        ),
+        paper("scholar", 2, journal="CHIS 2019 Proceedings", pages="1-12", authors=("P Lindqvist", "K Osei")),
+        cite(
+            "wos",
+            3,
+            year=2020,
+            journal="Scandinavian Journal of Health Informatics",
+            volume="31",
+            issue="2",
+            pages="201-219",
+            doi="10.5555/sjhi.2020.0201",
+            **team,
+        ),
+        cite("scholar", 4, year=2019, journal="Scand. J. Health Inform.", authors=("P Lindqvist", "K Osei")),
+    ]
+    records = [replace(r, title=PAPER) for r in records]
+    assert linked(records, "acm:1", "scholar:2")
+    assert linked(records, "wos:3", "scholar:4")
+    assert not linked(records, "acm:1", "wos:3")

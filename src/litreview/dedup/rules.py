@@ -446,6 +446,8 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
             return "duplicate", score, "generic-title+volume+issue+pages"
         if not crowded and issue_ok and _one_team_in_one_year(a, b):
             return "duplicate", score, "recurring-title+year+team"
+        if not crowded and _one_team_ahead_of_print(a, b):
+            return "duplicate", score, "recurring-title+ahead-of-print+team"
         if _one_issue_one_editor(a, b):
             return "duplicate", score, "generic-title+issue+editor"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
@@ -488,6 +490,20 @@ def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
     return bool(
         not (a.generic or b.generic or _an_abstract(a, b))
         and _one_journal_year_author(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
+def _one_team_ahead_of_print(a: Prepared, b: Prepared) -> bool:
+    """One record is the other's online-first version (see :func:`_ahead_of_print`), in one journal (both
+    named) by one first author and the same co-authors, the title not made of generic words: a title that
+    recurs elsewhere (the conference paper before the article) still names one article in one journal,
+    the year before its print."""
+    return bool(
+        not (a.generic or b.generic)
+        and (_ahead_of_print(a, b) or _ahead_of_print(b, a))
+        and _one_journal(a, b)
+        and same_first_author(a, b)
         and _coauthors_agree(a, b)
     )
 
@@ -763,14 +779,13 @@ def _one_conference_paper(
     same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
     if cut_of(a, b):
         same_title = (a.title if a.cut else b.title) not in ambiguous
-    x, y = _conference_name(a.journal), _conference_name(b.journal)
     return bool(
         same_title
         and _in_proceedings(a)
         and _in_proceedings(b)
-        and x
-        and y
-        and _journal_compatible(x, y)
+        and _conference_name(a.journal)
+        and _conference_name(b.journal)
+        and _one_venue(a, b)
         and a.year
         and a.year == b.year
         and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
@@ -998,16 +1013,19 @@ def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
 
 
 def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
-    """Titles (of :func:`by_title`) at two places in one year (a column in two issues): the year and the
-    team do not tell their items apart."""
+    """Titles (of :func:`by_title`) at two places in one year (a column in two issues), both conference
+    papers or neither: the year and the team do not tell their items apart."""
     out = set()
     for title, group in titled.items():
         if len(group) > RECURRING_CAP:  # too many for a year and a team to tell apart (nor a square cost)
             out.add(title)
             continue
-        # placed records first: a record without a place would otherwise stand for every place of its year
+        # placed records first: a record without a place would otherwise stand for every place of its year;
+        # a conference paper and a journal's article of one year are told apart by what they are
         years = [
-            p.year for p in _places(sorted(group, key=lambda p: (not p.pages[0], not p.volume))) if p.year
+            (p.conference, p.year)
+            for p in _places(sorted(group, key=lambda p: (not p.pages[0], not p.volume)))
+            if p.year
         ]
         if len(years) != len(set(years)):
             out.add(title)
@@ -1058,9 +1076,21 @@ def _places(group: list[Prepared]) -> list[Prepared]:
     """One record for each place the title is known to stand at."""
     places: list[Prepared] = []
     for p in group:
-        if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
+        if all(_other_place(p, q) or not _one_venue(p, q) for q in places):
             places.append(p)
     return places
+
+
+def _one_venue(a: Prepared, b: Prepared) -> bool:
+    """One journal (one name abbreviating the other, or either unnamed), or one conference however exports
+    name its proceedings (see :func:`_conference_name`)."""
+    if _journal_compatible(a.journal, b.journal):
+        return True
+    return (
+        a.conference
+        and b.conference
+        and _journal_compatible(_conference_name(a.journal), _conference_name(b.journal))
+    )
 
 
 def _other_place(a: Prepared, b: Prepared) -> bool:
