@@ -27,6 +27,10 @@ A DOI is evidence, not proof: supplements and abstract books give one DOI to hun
 An equal DOI links only when the content agrees (titles compatible, no conflicting first page or
 first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
 a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
+A conference paper is identified at its conference (however exports name the proceedings: with or
+without "Proceedings", year and edition, the acronym for its words), year and team; a thesis, book or
+chapter by its title and team (a chapter also by its pages), a dropped subtitle allowed where the opening
+begins no other title.
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
 titles that recur in one journal at different places) link only when volume, issue and pages agree, or
 (a column without pages) journal, year, volume, issue and the named first author do.
