@@ -813,9 +813,12 @@ def _coauthors_agree(a: Prepared, b: Prepared) -> bool:
     fewer = min(len(x), len(y))
     need = max(min(2, fewer), (fewer + 1) // 2)
     shared = len(x & y)
-    if fewer and shared < need:  # a double surname one export split: each part found once at most
+    if fewer and shared < need and max(len(x), len(y)) <= _SPLIT_LOOKS:  # a double surname one export split
         shared += len({m for m in x - y for n in y - x if _surname_part(m, n) or _surname_part(n, m)})
     return bool(fewer) and shared >= need
+
+
+_SPLIT_LOOKS = 50  # co-authors beyond which no split surname is looked for: each name is compared with each
 
 
 def _surname_part(part: str, whole: str) -> bool:
