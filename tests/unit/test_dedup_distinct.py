@@ -523,3 +523,137 @@ def test_an_organisations_other_report_stays_apart_from_the_named_authors_report
     named = cite(1, first, year=2018, journal=org, authors=("Halvorsen, T.", "Amadi, C."))
     other = cite(2, title or first, year=year, journal=journal or org, authors=(journal or org,))
     assert not linked(named, other)
+
+
+# -- conference papers ----------------------------------------------------------------------------
+
+PAPER = "Nudging patients toward patient portals: a field experiment in rural primary care"
+TEAM = ("Lindqvist, Petra", "Osei, Kwame")
+
+
+def conference_paper(i, title=PAPER, **kw):
+    fields = dict(year=2019, journal="NHIS 2019 Proceedings", authors=TEAM) | kw
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title,
+                    record_type="conference-abstract", **fields)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (dict(record_type="journal-article", year=2020, journal="Scandinavian Journal of Health Informatics",
+              volume="31", issue="2", pages="201-219"), "the journal version a year later"),
+        (dict(year=2020, journal="NHIS 2020 Proceedings"), "next year's paper of the same title"),
+        (dict(journal="Proceedings of the 27th European Conference on Health Information Systems"),
+         "the same title at another conference"),
+        (dict(pages="413"), "another paper number in the same proceedings"),
+    ],
+)  # fmt: skip
+def test_a_conference_paper_stays_apart_from_its_journal_version_and_other_papers(other, why):
+    ais = conference_paper(1, pages="412")
+    fields = {"year": 2019, "journal": "NHIS 2019 Proceedings", "authors": TEAM} | other
+    kind = fields.pop("record_type", "conference-abstract")
+    rendered = Citation(record_id="x:2", source="x", native_id="2", title=PAPER, record_type=kind, **fields)
+    assert not linked(ais, rendered), why
+
+
+def test_a_main_title_that_begins_two_papers_of_one_conference_names_neither():
+    # one team's two papers at one conference share a main title; Scholar dropped the subtitle
+    pilot = conference_paper(1, "Nudging patients toward patient portals: a pilot in two clinics")
+    trial = conference_paper(2, PAPER, pages="415")
+    scholar = conference_paper(
+        3, "Nudging patients toward patient portals", authors=("P Lindqvist", "K Osei")
+    )
+    links = {link.record_id: link.linked_to for link in link_fuzzy([pilot, trial, scholar]).links}
+    assert links == {}
+
+
+# -- online first and issue versions --------------------------------------------------------------
+
+ONLINE = "Teachers' continuance intention toward learning analytics dashboards: a longitudinal survey"
+SCHOOL = dict(journal="Computers and Learning Research", authors=("Achterberg, Saskia", "Mbeki, Thandi"))
+
+
+def test_a_correction_filed_under_its_articles_doi_is_no_online_first_version():
+    # a database files the two-page correction notice, paginated from 1, under the article's DOI
+    doi = "10.5555/clr.2022.0117"
+    notice = cite(1, "Correction to: " + ONLINE, year=2022, pages="1-2", doi=doi, **SCHOOL)
+    article = cite(2, ONLINE, year=2022, volume="14", issue="3", pages="305-331", doi=doi, **SCHOOL)
+    assert compare(prepare(notice), prepare(article))[0] != "duplicate"
+    assert not linked(notice, article)
+
+
+@pytest.mark.parametrize(
+    ("volume", "year", "why"),
+    [("4", 2022, "a volume that is another issue's number"), ("3", 2021, "the previous year's volume 3")],
+)
+def test_a_volume_is_read_as_the_issue_only_where_it_is_that_issue_in_that_year(volume, year, why):
+    # the same title in another place: a volume without an issue stays a volume unless it is the issue
+    other = cite(1, ONLINE, year=year, volume=volume, **SCHOOL)
+    issue = cite(2, ONLINE, year=2022, volume="14", issue="3", **SCHOOL)
+    assert compare(prepare(other), prepare(issue))[0] != "duplicate", why
+
+
+@pytest.mark.parametrize("pages", ["P12", "P12-P13"])
+def test_a_poster_number_stays_an_abstract_number(pages):
+    # "P12" numbers a poster among hundreds in a supplement: no page of an article
+    poster = cite(1, ONLINE, year=2022, volume="14", issue="S1", pages=pages, **SCHOOL)
+    assert prepare(poster).supplement
+
+
+# -- theses and book chapters ---------------------------------------------------------------------
+
+
+def work(i, kind, title, **kw):
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, record_type=kind, **kw)
+
+
+def test_a_main_title_that_begins_one_authors_two_theses_names_neither():
+    # one student's master's and doctoral theses share a main title; Scholar dropped the subtitle
+    author = dict(authors=("Mwangi, Grace Wanjiru",), journal="ProQuest Dissertations and Theses Global")
+    masters = work(
+        1, "thesis", "Negotiating flexibility on delivery platforms: a pilot study", year=2018, **author
+    )
+    doctoral = work(
+        2, "thesis", "Negotiating flexibility on delivery platforms: shift allocation", year=2019, **author
+    )
+    scholar = work(
+        3,
+        "thesis",
+        "Negotiating flexibility on delivery platforms",
+        year=2019,
+        authors=("GW Mwangi",),
+        journal="PhD thesis",
+    )
+    assert not link_fuzzy([masters, doctoral, scholar]).links
+
+
+@pytest.mark.parametrize(("pages", "why"), [("45-63", "other pages"), ("", "no pages")])
+def test_one_authors_chapters_of_one_title_in_two_books_stay_apart(pages, why):
+    title = "Worker voice on delivery platforms: collective action without unions"
+    one = work(1, "book-chapter", title, authors=("Rossi, F.",), year=2021, pages="112-131",
+               journal="Research Handbook on Platform Labour")  # fmt: skip
+    other = work(2, "book-chapter", title, authors=("Rossi, Federica",), year=2021, pages=pages,
+                 journal="Digital Work in Southern Europe")  # fmt: skip
+    assert not linked(one, other), why
+
+
+def test_a_surname_inside_another_is_no_split_double_surname():
+    # namesakes' articles at one place in two journals: "Berg" is no part of "Lindberg"
+    place = dict(year=2017, volume="41", issue="2", pages="77-95")
+    one = cite(1, "Teacher agency and learning analytics in rural schools", journal="Journal of Learning Technologies",
+               authors=("Okonjo, A.", "Berg, M."), **place)  # fmt: skip
+    other = cite(2, "Teacher agency and learning analytics in rural colleges", journal="Education and Society Review",
+                 authors=("Okonjo, A.", "Lindberg, M."), **place)  # fmt: skip
+    assert not linked(one, other)
+
+
+def test_an_online_first_record_of_a_title_printed_twice_in_one_year_names_neither():
+    # one team's two-part article under one title in two issues of one year, and a conference paper of the
+    # title: an online-first record the year before cannot say which part it is
+    journal = dict(journal="Scandinavian Journal of Health Informatics", authors=TEAM)
+    first = cite(1, PAPER, year=2020, volume="31", issue="2", pages="201-219", **journal)
+    second = cite(2, PAPER, year=2020, volume="31", issue="4", pages="455-471", **journal)
+    conference = conference_paper(3, pages="412")
+    early = cite(4, PAPER, year=2019, journal="Scand. J. Health Inform.", authors=("P Lindqvist", "K Osei"))
+    links = {link.record_id: link.linked_to for link in link_fuzzy([first, second, conference, early]).links}
+    assert links == {}

@@ -736,3 +736,149 @@ def test_a_book_is_one_book_by_its_publisher_and_its_series_but_not_its_next_edi
     assert linked(records, "scopus:1", "wos:2")
     assert not linked(records, "scopus:1", "scopus:3")  # the second edition
     assert not linked(records, "scopus:1", "scopus:4")  # a chapter of the same name in a handbook
+
+
+# -- conference papers ----------------------------------------------------------------------------
+
+PAPER = "Nudging patients toward patient portals: a field experiment in rural primary care"
+
+
+def paper(source, i, title=PAPER, **kw):
+    return replace(cite(source, i, title, year=2019, **kw), record_type="conference-abstract")
+
+
+def test_a_conference_paper_is_one_paper_however_each_database_names_its_proceedings():
+    team = dict(authors=("Lindqvist, Petra", "Osei, Kwame"))
+    records = [
+        # AIS eLibrary: the acronym, the paper number as its page, no DOI
+        paper("ais", 1, journal="NHIS 2019 Proceedings", pages="412", **team),
+        # Scopus: "Proceedings of the 12th ..." and no page
+        paper(
+            "scopus",
+            2,
+            journal="Proceedings of the 12th Nordic Conference on Health Information Systems",
+            authors=("Lindqvist P.", "Osei K."),
+        ),
+        # Web of Science: capitals, the acronym and the place after the name
+        paper(
+            "wos",
+            3,
+            PAPER.upper(),
+            authors=("Lindqvist, P", "Osei, K"),
+            journal="12TH NORDIC CONFERENCE ON HEALTH INFORMATION SYSTEMS (NHIS 2019), BERGEN, NORWAY",
+        ),
+        # Google Scholar: the subtitle dropped, the name without the edition
+        paper(
+            "scholar",
+            4,
+            "Nudging patients toward patient portals",
+            authors=("P Lindqvist", "K Osei"),
+            journal="Nordic Conference on Health Information Systems",
+        ),
+    ]
+    for other in ("scopus:2", "wos:3", "scholar:4"):
+        assert linked(records, "ais:1", other), other
+
+
+def test_a_single_authors_conference_paper_is_one_paper_in_two_proceedings_records():
+    ais = paper("ais", 1, journal="CHIS 2019 Proceedings", pages="88", authors=("Okafor, Ifeoma",))
+    acm = paper("acm", 2, journal="Proceedings of the 2019 Conference on Health Information Collaboration",
+                authors=("Ifeoma Okafor",))  # fmt: skip
+    scholar = paper("scholar", 3, journal="CHIC 2019 Proceedings", authors=("I Okafor",))
+    assert linked([acm, scholar], "acm:2", "scholar:3")
+    assert not linked([ais, acm], "ais:1", "acm:2")  # "CHIS" is another conference
+
+
+# -- online first, then in an issue ---------------------------------------------------------------
+
+ONLINE = "Teachers' continuance intention toward learning analytics dashboards: a longitudinal survey"
+SCHOOL = dict(journal="Computers and Learning Research", authors=("Achterberg, Saskia", "Mbeki, Thandi"))
+
+
+def test_an_online_first_record_paginated_from_page_one_is_its_issue_version():
+    # Scopus gives the online-first version a year early, paginated on its own ("1-27"), no volume yet
+    early = cite("scopus", 1, ONLINE, year=2021, pages="1-27", doi="10.5555/clr.2022.0117", **SCHOOL)
+    issue = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="305-331",
+                 doi="https://doi.org/10.5555/CLR.2022.0117", **SCHOOL)  # fmt: skip
+    assert compare(prepare(early), prepare(issue))[0] == "duplicate"
+    assert linked([early, issue], "scopus:1", "ebsco:2")
+
+
+@pytest.mark.parametrize("doi", ["10.5555/clr.2022.0142", ""])
+def test_web_of_sciences_issue_in_the_volume_field_is_no_other_volume(doi):
+    # Web of Science: volume "3", no issue, where the journal gives volume 14, issue 3
+    wos = cite("wos", 1, ONLINE.upper(), year=2022, volume="3", pages="412-430", doi="10.5555/clr.2022.0142",
+               journal="COMPUTERS AND LEARNING RESEARCH", authors=("Achterberg, S", "Mbeki, T"))  # fmt: skip
+    ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="412-430", doi=doi, **SCHOOL)
+    assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"
+
+
+def test_ebscos_page_range_after_a_p_is_pages_not_an_abstract_number():
+    # EBSCO writes "p305-331": the print version, whose online-first record Scholar dated a year early
+    scholar = cite(
+        "scholar", 1, ONLINE, year=2021, journal="Comput. Learn. Res.", authors=("S Achterberg", "T Mbeki")
+    )
+    ebsco = cite("ebsco", 2, ONLINE, year=2022, volume="14", issue="3", pages="p305-331", **SCHOOL)
+    assert page_range("p305-331") == ("305", "331") and not prepare(ebsco).supplement
+    assert linked([scholar, ebsco], "scholar:1", "ebsco:2")
+
+
+def test_a_thesis_is_one_thesis_where_scholar_dropped_its_subtitle():
+    title = "Negotiating flexibility on delivery platforms: shift allocation and worker autonomy"
+    proquest = work("proquest", 1, "thesis", title, authors=("Mwangi, Grace Wanjiru",), year=2019,
+                    journal="ProQuest Dissertations and Theses Global")  # fmt: skip
+    scholar = work("scholar", 2, "thesis", "Negotiating flexibility on delivery platforms", authors=("GW Mwangi",),
+                   year=2019, journal="Doctoral dissertation, University of Leeds")  # fmt: skip
+    assert compare(prepare(proquest), prepare(scholar))[0] == "duplicate"
+
+
+def test_a_book_chapter_is_one_chapter_where_scholar_names_the_publisher_for_the_book():
+    title = "Worker voice on delivery platforms: collective action without unions"
+    scopus = work("scopus", 1, "book-chapter", title, authors=("Rossi, F.",), year=2021, pages="112-131",
+                  journal="Research Handbook on Platform Labour", doi="10.5555/9781800.2021.00012")  # fmt: skip
+    scholar = work("scholar", 2, "book-chapter", title, authors=("F Rossi",), year=2021, pages="112–131",
+                   journal="Edward Elgar Publishing")  # fmt: skip
+    assert linked([scopus, scholar], "scopus:1", "scholar:2")
+
+
+def test_one_article_where_an_export_split_a_co_authors_double_surname_and_dropped_the_subtitle():
+    # Web of Science: "Rodríguez-Salgado" as "Salgado, MR"; EBSCO: the title without its subtitle
+    place = dict(journal="Journal of Learning Technologies", year=2017, volume="41", issue="2", pages="77-95")
+    wos = cite("wos", 1, "THE DIGITAL CLASSROOM: TEACHER AGENCY AND LEARNING ANALYTICS IN RURAL SCHOOLS",
+               authors=("Okonjo, AB", "Salgado, MR"), doi="10.5555/jlt.2017.0077", **place)  # fmt: skip
+    ebsco = cite("ebsco", 2, "The Digital Classroom", authors=("Okonjo, Adaeze B.", "Rodríguez-Salgado, María"),
+                 **place)  # fmt: skip
+    assert compare(prepare(wos), prepare(ebsco))[0] == "duplicate"
+
+
+def test_an_online_first_record_finds_its_article_though_the_conference_paper_shares_the_title():
+    # the team's conference paper (two renderings) and its journal version share one title: Scholar's
+    # online-first record of the article, a year early with no place, is still the article's
+    team = dict(authors=("Lindqvist, Petra", "Osei, Kwame"))
+    records = [
+        paper(
+            "acm",
+            1,
+            journal="Proceedings of the 2019 Conference on Health Information Systems",
+            pages="1-12",
+            doi="10.5555/3301234.3305678",
+            **team,
+        ),
+        paper("scholar", 2, journal="CHIS 2019 Proceedings", pages="1-12", authors=("P Lindqvist", "K Osei")),
+        cite(
+            "wos",
+            3,
+            year=2020,
+            journal="Scandinavian Journal of Health Informatics",
+            volume="31",
+            issue="2",
+            pages="201-219",
+            doi="10.5555/sjhi.2020.0201",
+            **team,
+        ),
+        cite("scholar", 4, year=2019, journal="Scand. J. Health Inform.", authors=("P Lindqvist", "K Osei")),
+    ]
+    records = [replace(r, title=PAPER) for r in records]
+    assert linked(records, "acm:1", "scholar:2")
+    assert linked(records, "wos:3", "scholar:4")
+    assert not linked(records, "acm:1", "wos:3")

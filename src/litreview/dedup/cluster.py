@@ -27,6 +27,10 @@ A DOI is evidence, not proof: supplements and abstract books give one DOI to hun
 An equal DOI links only when the content agrees (titles compatible, no conflicting first page or
 first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
 a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
+A conference paper is identified at its conference (however exports name the proceedings: with or
+without "Proceedings", year and edition, the acronym for its words), year and team; a thesis, book or
+chapter by its title and team (a chapter also by its pages), a dropped subtitle allowed where the opening
+begins no other title.
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
 titles that recur in one journal at different places) link only when volume, issue and pages agree, or
 (a column without pages) journal, year, volume, issue and the named first author do.
@@ -54,7 +58,7 @@ from litreview.dedup.prepare import (
 )
 from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
-    ambiguous_cuts,
+    ambiguous_openings,
     by_title,
     compare,
     crowded_titles,
@@ -127,7 +131,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
             blocks[key].append(record_id)
     titled = by_title(prepared[i] for i in distinct)
     generic, crowded = recurring_titles(titled), crowded_titles(titled)
-    ambiguous = ambiguous_cuts(prepared[i] for i in distinct)
+    ambiguous = ambiguous_openings(prepared[i] for i in distinct)
     del titled  # a list per title: not held through the comparisons (a million records)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
     for key, ids in ids_by_exact.items():  # PMID / NCT ids: identity, unless DOIs disagree

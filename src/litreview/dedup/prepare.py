@@ -369,7 +369,8 @@ def real_year(year: int | None) -> int | None:
     return year if year is not None and 1000 <= year <= 2200 else None
 
 
-_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)")  # "pp. 345-352", "p. 12"; not "P-12", "P12" (abstract numbers)
+# "pp. 345-352", "p. 12", EBSCO's "p1275-1283" (a page range); not "P-12", "P12" (abstract numbers)
+_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)|^pp?(?=\d+[-–]\d+$)")
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
@@ -458,8 +459,9 @@ def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 # a thesis (a university's record, ProQuest's, Dissertation Abstracts') or a book (its publisher's, its
-# series') is one item by its title and authors: the "journal" each export names is only where it is held
-_WORKS = frozenset(["thesis", "book"])
+# series') is one item by its title and authors: the "journal" each export names is only where it is held;
+# a book chapter too, at its pages (Scholar names the publisher where others name the book)
+_WORKS = frozenset(["thesis", "book", "book-chapter"])
 
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)
 _NONE: frozenset[str] = frozenset()

@@ -211,10 +211,19 @@ def _one_article(a: Prepared, b: Prepared) -> bool:
 
 def volumes_conflict(a: Prepared, b: Prepared) -> bool:
     """Two real volumes that differ. A volume that is its record's own year, against a volume number,
-    is the year written in the volume field by one export: no conflict (two year-volumes still are)."""
+    is the year written in the volume field by one export: no conflict (two year-volumes still are); so
+    is a volume on a record without an issue that is the other record's issue, in one year (Web of
+    Science's issue in the volume field: "2" against volume 35, issue 2)."""
     if not a.volume or not b.volume or a.volume == b.volume:
         return False
+    if _issue_as_volume(a, b) or _issue_as_volume(b, a):
+        return False
     return (a.volume == str(a.year)) == (b.volume == str(b.year))
+
+
+def _issue_as_volume(a: Prepared, b: Prepared) -> bool:
+    """``a`` gives ``b``'s issue number as its volume and no issue, in ``b``'s year."""
+    return bool(not a.issue and b.issue and a.volume == b.issue and a.year and a.year == b.year)
 
 
 _ISSUE = re.compile(r"\d{1,2}")  # an issue number; an export's record number in the field runs to thousands
@@ -349,7 +358,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
     checks = (
-        ("first pages differ", pages_conflict(a.pages, b.pages)),
+        ("first pages differ", pages_conflict(a.pages, b.pages) and not _provisional_pages(a, b)),
         ("first authors differ", _first_authors_differ(a, b)),
         ("volumes differ", volumes_conflict(a, b)),
         ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
@@ -388,6 +397,24 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     return "maybe", score, "same DOI, titles differ (a translation or another item?)"
 
 
+def _provisional_pages(a: Prepared, b: Prepared) -> bool:
+    """One record is the online-first version of the other, paginated on its own from page 1 ("1-34")
+    with no volume or issue yet, in the print's year or the year before; the print has its volume. Of
+    one kind (a notice filed under its article's DOI is no online-first version of it)."""
+    early, printed = (a, b) if a.pages[0] == "1" else (b, a)
+    return bool(
+        early.pages[0] == "1"
+        and early.pages[1].isdigit()
+        and int(early.pages[1]) > 1
+        and not (early.volume or early.issue)
+        and printed.volume
+        and early.year
+        and printed.year
+        and 0 <= printed.year - early.year <= 1
+        and early.title_raw_kind == printed.title_raw_kind
+    )
+
+
 def closest_titles(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
     """The two records with the titles that agree best, where an export gave a second title in
     brackets (the original beside its translation): the rules then compare those."""
@@ -419,6 +446,8 @@ def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = Fals
             return "duplicate", score, "generic-title+volume+issue+pages"
         if not crowded and issue_ok and _one_team_in_one_year(a, b):
             return "duplicate", score, "recurring-title+year+team"
+        if not crowded and _one_team_ahead_of_print(a, b):
+            return "duplicate", score, "recurring-title+ahead-of-print+team"
         if _one_issue_one_editor(a, b):
             return "duplicate", score, "generic-title+issue+editor"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
@@ -465,6 +494,20 @@ def _one_team_in_one_year(a: Prepared, b: Prepared) -> bool:
     )
 
 
+def _one_team_ahead_of_print(a: Prepared, b: Prepared) -> bool:
+    """One record is the other's online-first version (see :func:`_ahead_of_print`), in one journal (both
+    named) by one first author and the same co-authors, the title not made of generic words: a title that
+    recurs elsewhere (the conference paper before the article) still names one article in one journal,
+    the year before its print."""
+    return bool(
+        not (a.generic or b.generic)
+        and (_ahead_of_print(a, b) or _ahead_of_print(b, a))
+        and _one_journal(a, b)
+        and same_first_author(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
 def _one_journal_year_author(a: Prepared, b: Prepared) -> bool:
     """One year, one journal (both named) and one first author."""
     return bool(a.year and a.year == b.year and _one_journal(a, b) and same_first_author(a, b))
@@ -489,7 +532,7 @@ def compare(
 ) -> tuple[str, float, str]:
     """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
-    cut titles that begin two whole titles (see ambiguous_cuts)."""
+    titles that begin two longer titles (see ambiguous_openings)."""
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -515,8 +558,11 @@ def compare(
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
-    if a.work and a.work == b.work and not a.generic and _one_work(a, b, score):
+    if a.work and a.work == b.work and not a.generic and _one_work(a, b, score, ambiguous):
         return "duplicate", score, f"{a.work}+title+authors"
+    # a conference paper whose title recurs (its later journal version) is still named at its conference
+    if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
+        return "duplicate", score, "conference-paper+year+team"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
@@ -678,16 +724,71 @@ def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
-def _one_work(a: Prepared, b: Prepared, score: float) -> bool:
-    """Two records of one thesis or one book (both typed so): one title (or one cut short of the other),
-    both dated, a year apart at most (the guard), by one first author and, where both name others, the
-    same co-authors; the university against ProQuest, the publisher against the series, do not matter.
-    A later edition is years apart; a thesis's later article is not typed a thesis."""
-    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b)
+def _one_work(
+    a: Prepared, b: Prepared, score: float, ambiguous: frozenset[str] | set[str] = frozenset()
+) -> bool:
+    """Two records of one thesis, book or book chapter (both typed so): one title (or one cut short of the
+    other, or one whose subtitle an export dropped, where that opening begins no other title), both dated,
+    a year apart at most (the guard), by one first author and, where both name others, the same
+    co-authors; the university against ProQuest, the publisher against the series or the book, do not
+    matter. A chapter also at one page span in both records: an author gives a chapter of one title to
+    two books. A later edition is years apart; a thesis's later article is not typed a thesis."""
+    short, long = sorted((a.title, b.title), key=len)
+    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b) or opening
     return bool(
         same_title
         and a.year
         and b.year
+        and (a.work != "book-chapter" or (a.pages[0] and a.pages == b.pages))
+        and same_first_author(a, b)
+        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+    )
+
+
+# words of a conference's name that do not say which conference: "Proceedings of the 37th ...",
+# "ICISS 2017 Proceedings", "2021 IEEE International Conference on ... (DSP)"
+_PROCEEDINGS = frozenset(["proceedings", "proc"])
+_EDITION = re.compile(r"\d+(?:st|nd|rd|th)?")
+
+
+def _conference_name(journal: tuple[str, ...]) -> tuple[str, ...]:
+    """A proceedings' name without "Proceedings", the year and the edition number, which exports put
+    in different places or leave out."""
+    return tuple(w for w in journal if w not in _PROCEEDINGS and not _EDITION.fullmatch(w))
+
+
+def _in_proceedings(p: Prepared) -> bool:
+    """A paper in a conference's proceedings: typed a conference paper, in no journal's volume or issue
+    (an abstract printed in a journal's supplement is placed by its journal, and may be given again at
+    another meeting)."""
+    return p.conference and not (p.volume or p.issue)
+
+
+def _one_conference_paper(
+    a: Prepared, b: Prepared, score: float, ambiguous: frozenset[str] | set[str]
+) -> bool:
+    """Two records of one paper in a conference's proceedings: one conference (its name however
+    exports write it: with or without "Proceedings", the year and the edition, the acronym for its
+    words, a place after it), one year, one first author and, where both name others, the same
+    co-authors; the same paper number (page) where both give one. The title is the same, or one export
+    cut it or dropped its subtitle (at least three content words left) and it begins no other title:
+    a team presents a paper once at a conference, its journal version is published elsewhere, later."""
+    short, long = sorted((a.title, b.title), key=len)
+    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
+    if cut_of(a, b):
+        same_title = (a.title if a.cut else b.title) not in ambiguous
+    return bool(
+        same_title
+        and _in_proceedings(a)
+        and _in_proceedings(b)
+        and _conference_name(a.journal)
+        and _conference_name(b.journal)
+        and _one_venue(a, b)
+        and a.year
+        and a.year == b.year
+        and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
         and same_first_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
@@ -710,7 +811,21 @@ def _coauthors_agree(a: Prepared, b: Prepared) -> bool:
     there are two or more) are named on both: one team, not a namesake's."""
     x, y = set(a.authors[1:]), set(b.authors[1:])
     fewer = min(len(x), len(y))
-    return bool(fewer) and len(x & y) >= max(min(2, fewer), (fewer + 1) // 2)
+    need = max(min(2, fewer), (fewer + 1) // 2)
+    shared = len(x & y)
+    if fewer and shared < need and max(len(x), len(y)) <= _SPLIT_LOOKS:  # a double surname one export split
+        shared += len({m for m in x - y for n in y - x if _surname_part(m, n) or _surname_part(n, m)})
+    return bool(fewer) and shared >= need
+
+
+_SPLIT_LOOKS = 50  # co-authors beyond which no split surname is looked for: each name is compared with each
+
+
+def _surname_part(part: str, whole: str) -> bool:
+    """``part`` is one of the two surnames run together in ``whole``: an export split a double surname
+    and kept one as the surname ("Márquez, J.G." for "García-Márquez, Javier"), each part a name of its
+    own (at least five letters, and three left over: "Berg" is no part of "Lindberg")."""
+    return len(part) >= 5 and len(whole) - len(part) >= 3 and (whole.endswith(part) or whole.startswith(part))
 
 
 def _opening_score(a: str, b: str) -> float:
@@ -901,28 +1016,33 @@ def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
 
 
 def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
-    """Titles (of :func:`by_title`) at two places in one year (a column in two issues): the year and the
-    team do not tell their items apart."""
+    """Titles (of :func:`by_title`) at two places in one year (a column in two issues), both conference
+    papers or neither: the year and the team do not tell their items apart."""
     out = set()
     for title, group in titled.items():
         if len(group) > RECURRING_CAP:  # too many for a year and a team to tell apart (nor a square cost)
             out.add(title)
             continue
-        # placed records first: a record without a place would otherwise stand for every place of its year
+        # placed records first: a record without a place would otherwise stand for every place of its year;
+        # a conference paper and a journal's article of one year are told apart by what they are
         years = [
-            p.year for p in _places(sorted(group, key=lambda p: (not p.pages[0], not p.volume))) if p.year
+            (p.conference, p.year)
+            for p in _places(sorted(group, key=lambda p: (not p.pages[0], not p.volume)))
+            if p.year
         ]
         if len(years) != len(set(years)):
             out.add(title)
     return out
 
 
-def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
+def ambiguous_openings(prepared: Iterable[Prepared]) -> set[str]:
     """Cut titles (see :func:`cut_of`) that begin two different whole titles ("... in lymphoedema" /
     "... in lymphoedema in women", "...: a randomised controlled trial" / "...: a feasibility study"): the
-    cut is where they part, so the opening names neither. Only titles the cut could be linked to count: of
-    its kind (a reply under the article's title is kept apart by its kind) and year, or the next or the one
-    before. Sorted once, each cut looked up by bisection; past _CUT_LOOKS titles it begins, it is ambiguous."""
+    cut is where they part, so the opening names neither. So too the whole title of a conference paper,
+    thesis or book that begins two longer titles: a subtitle dropped from which? Only titles the opening
+    could be linked to count: of its kind (a reply under the article's title is kept apart by its kind) and
+    year, or the next or the one before. Sorted once, each opening looked up by bisection; past _CUT_LOOKS
+    titles it begins, it is ambiguous."""
     records = list(prepared)
     titles: dict[frozenset[str], set[tuple[str, int]]] = defaultdict(set)
     for p in records:
@@ -931,7 +1051,7 @@ def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
     whole = {kind: sorted(group) for kind, group in titles.items()}
     out = set()
     for p in records:
-        if not (p.cut and p.title):
+        if not (p.title and (p.cut or p.work or _in_proceedings(p))):
             continue
         opening, group = p.title.replace(" ", ""), whole.get(p.title_raw_kind, [])
         begun: set[str] = set()  # the whole titles the opening begins, in reach of the cut's year
@@ -941,7 +1061,11 @@ def ambiguous_cuts(prepared: Iterable[Prepared]) -> set[str]:
             if not title.startswith(opening):
                 break
             crowded = looked == _CUT_LOOKS
-            if not crowded and not (p.year and year and abs(p.year - year) > 1):
+            if (
+                not crowded
+                and not (p.year and year and abs(p.year - year) > 1)
+                and (p.cut or title != opening)
+            ):
                 begun.add(title)
         if crowded or len(begun) > 1:
             out.add(p.title)
@@ -955,9 +1079,21 @@ def _places(group: list[Prepared]) -> list[Prepared]:
     """One record for each place the title is known to stand at."""
     places: list[Prepared] = []
     for p in group:
-        if all(_other_place(p, q) or not _journal_compatible(p.journal, q.journal) for q in places):
+        if all(_other_place(p, q) or not _one_venue(p, q) for q in places):
             places.append(p)
     return places
+
+
+def _one_venue(a: Prepared, b: Prepared) -> bool:
+    """One journal (one name abbreviating the other, or either unnamed), or one conference however exports
+    name its proceedings (see :func:`_conference_name`)."""
+    if _journal_compatible(a.journal, b.journal):
+        return True
+    return (
+        a.conference
+        and b.conference
+        and _journal_compatible(_conference_name(a.journal), _conference_name(b.journal))
+    )
 
 
 def _other_place(a: Prepared, b: Prepared) -> bool:
