@@ -9,7 +9,8 @@ the registry record or of a linked publication). Rules are general: nothing here
 - compound: drugs from the interventions (lexicon names, code names and regimens); if the registry
   lists none, from the titles, then from linked publications. A drug no list names ("XY-1234") is
   its code name as written, classed by the phrase its intervention is described with ("oral ATR
-  inhibitor"), or by a class term among its names; a known drug beside it is not part of it. Randomised studies whose entries
+  inhibitor"), or by a class term among its names, or by the phrase set beside its code in a title or the
+  summary ("XY-1234, a DLL3-targeting ADC"); a known drug beside it is not part of it. Randomised studies whose entries
   are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
   immune checkpoint inhibitors) onto the paper's six tables.
