@@ -521,8 +521,9 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12, ctgov_built14 and ctgov_built15: each written by another
-# hand, before its author read the rules or the other sets (their READMEs); ctgov_built6 is kept out, held out.
+# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12 and ctgov_built14 to ctgov_built16: each written
+# by another hand, before its author read the rules or the other sets (their READMEs); ctgov_built6 is kept out,
+# held out.
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -539,6 +540,7 @@ def _canon(column: str, text: str):
         ("ctgov_built12", 24),
         ("ctgov_built14", 20),
         ("ctgov_built15", 24),
+        ("ctgov_built16", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -1282,4 +1284,145 @@ def _line_of(criteria: list[str]) -> str:
     ],
 )  # fmt: skip
 def test_line_wording_of_bare_caps_open_counts_after_progression_and_both_settings(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # a drug's earlier INN and code, and the English of Chinese registrations for nab-paclitaxel
+        ([{"name": "Lambrolizumab", "otherNames": ["SCH 900475"]}, {"name": "Carboplatin"}],
+         "Pembrolizumab + carboplatin", "5"),
+        ([{"name": "Paclitaxel Albumin for Injection"}, {"name": "Cisplatin"}], "Nab-paclitaxel + cisplatin", "1"),
+        ([{"name": "Albumin paclitaxel", "otherNames": ["Abraxane"]}], "Nab-paclitaxel", "1"),
+        # albumin given beside paclitaxel is no nab-paclitaxel
+        ([{"name": "Paclitaxel"}, {"name": "Human albumin 20% infusion"}], "Paclitaxel", "1"),
+    ],
+)  # fmt: skip
+def test_former_names_and_translated_names_of_known_drugs(interventions, compound, table):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == (compound, table)
+
+
+@pytest.mark.parametrize(
+    ("ident", "summary", "interventions", "compound", "table"),
+    [
+        # a code name its intervention does not class, classed by the phrase set beside it in a title or summary
+        ({"officialTitle": "A First-in-Human Study of QX-2207, an Antibody-Drug Conjugate Targeting B7-H3, in "
+          "Advanced Neuroendocrine Carcinoma"}, "", [{"name": "QX-2207", "description": "IV every 3 weeks"}],
+         "QX-2207", "2"),
+        ({"briefTitle": "RT-5512 (a Selective ATR Inhibitor) With Irinotecan in Extrapulmonary NEC"}, "",
+         [{"name": "RT-5512"}, {"name": "Irinotecan"}], "RT-5512 + irinotecan", "3"),
+        ({"briefTitle": "HB-0931 in Small Cell Carcinoma of the Bladder"},
+         "HB-0931 is a fully human PD-L1 blocking antibody given every 3 weeks.", [{"name": "HB-0931 injection"}],
+         "HB-0931", "4"),
+        # a class said of another drug beside the code is not the code's
+        ({"briefTitle": "ZZ-1029 in Combination With an Anti-PD-1 Antibody and Etoposide"}, "",
+         [{"name": "ZZ-1029"}, {"name": "Etoposide"}], "Etoposide", "1"),
+    ],
+)  # fmt: skip
+def test_a_code_name_is_classed_by_the_phrase_beside_it_in_a_title(
+    ident, summary, interventions, compound, table
+):
+    trial = study(
+        ident=ident,
+        descriptionModule={"briefSummary": summary},
+        armsInterventionsModule={"interventions": interventions},
+    )
+    row = derive_row(trial)
+    assert (row.values()["compound"], row.values()["table"]) == (compound, table)
+    assert any(("Title" in e or "briefSummary" in e) for e in row.cells["compound"].evidence) == (
+        table != "1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "criteria", "design"),
+    [
+        # escalation and expansion named as phase Ia and Ib: the whole of phase I
+        ("A Phase Ia/Ib Dose-Escalation and Expansion Study of ZX-1 in NEC", "* NEC.", "Phase I"),
+        (
+            "A Study of ZX-1 in NEC",
+            "* Phase 1a part: any solid tumour.\n* Phase 1b part: extrapulmonary NEC.",
+            "Phase I",
+        ),
+        # phase Ib alone is phase Ib
+        ("A Phase Ib Study of ZX-1 Plus Etoposide in NEC", "* NEC.", "Phase Ib"),
+    ],
+)
+def test_phase_ia_and_ib_together_are_phase_i(title, criteria, design):
+    trial = study(
+        ident={"briefTitle": title},
+        designModule={"phases": ["PHASE1"]},
+        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{criteria}"},
+    )
+    assert derive_row(trial).values()["design"] == design
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site", "line"),
+    [
+        # criteria opening with the part of the phase they admit to, each its own cohort
+        (["Phase Ia: small cell lung cancer after at least one platinum doublet",
+          "Phase Ib: poorly differentiated NEC of extrapulmonary origin, after one or two prior systemic regimens",
+          "ECOG 0-1"], "EP-NEC, SCLC", "2nd Line or later"),
+        (["Phase 2a: gastric or colorectal NEC, untreated for advanced disease",
+          "Phase 2b: small cell carcinoma of the bladder, progression after one prior platinum regimen"],
+         "GEP-NEC, Bladder-NEC", "1st or 2nd Line"),
+        # one criterion so headed is one disease
+        (["Phase 1b expansion: NEC of the stomach or colon, refractory to platinum", "ECOG 0-1"], "GEP-NEC",
+         "2nd Line"),
+    ],
+)  # fmt: skip
+def test_criteria_headed_by_the_part_of_the_phase_are_cohorts(criteria, site, line):
+    bullets = "\n".join(f"* {c}" for c in criteria)
+    trial = study(ident={"briefTitle": "ZX-1 in NEC"}, eligibilityModule={"eligibilityCriteria": f"Inclusion "
+                                                                            f"Criteria:\n{bullets}"})  # fmt: skip
+    assert (derive_row(trial).values()["site"], derive_row(trial).values()["line"]) == (site, line)
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # a clause of its own (", and a ...") negates only itself
+        ("Poorly differentiated NEC of the stomach confirmed by biopsy, and a primary lung tumour is excluded by "
+         "chest CT", "GEP-NEC"),
+        ("NEC of the rectum, colon, and lung excluded", "NEC"),  # a list, no clause of its own: as before
+        # a cohort of another disease that excepts neuroendocrine carcinoma names no neuroendocrine site
+        ("Advanced disease in one of these cohorts: Cohort 1: penile squamous cell carcinoma; Cohort 2: head and "
+         "neck carcinoma of any histology except neuroendocrine carcinoma; Cohort 3: extrapulmonary NEC", "EP-NEC"),
+        # a neuroendocrine cohort excepting one of its types keeps its site
+        ("Cohort 1: extrapulmonary NEC; Cohort 2: laryngeal NEC, except small cell carcinoma", "EP-NEC, H&N-NEC"),
+        ("Cohort 1: extrapulmonary NEC; Cohort 2: sinonasal carcinoma with neuroendocrine features, except NEC of "
+         "the lung", "EP-NEC, H&N-NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_a_clause_negating_itself_and_a_cohort_excepting_nec(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # "second line and beyond": an open count
+        (["Second-line or beyond; ECOG 0-1"], "2nd Line or later"),
+        (["Candidates for second-line treatment after first-line platinum"], "2nd Line"),
+        # relapsed or refractory, no treatment it follows, no count: an open count
+        (["Relapsed/refractory disease not suitable for local therapy"], "2nd Line or later"),
+        (["Relapsed or refractory to first-line platinum-etoposide"], "2nd Line"),
+        # a required progression, no limit on the count
+        (["Progression on platinum-based chemotherapy; no limit on the number of previous regimens"],
+         "2nd Line or later"),
+        (["No restriction on the number of prior regimens"], "Unknown"),  # no progression required
+        # untreated, or after one or two prior lines, side by side
+        (["Either chemotherapy-naive if unfit for platinum, or relapsed after up to two previous regimens"],
+         "1st-3rd Lines"),
+        (["Chemotherapy-naive, or up to two prior cycles of somatostatin analogue allowed"], "1st Line"),
+        # a recurrence after surgery is no prior line
+        (["Locally recurrent after surgery with curative intent is allowed", "Untreated for metastatic disease"],
+         "1st Line"),
+        (["Recurrent after first-line platinum-etoposide"], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_open_counts_both_settings_and_recurrence_after_surgery(criteria, line):
     assert _line_of(criteria) == line

@@ -9,7 +9,8 @@ the registry record or of a linked publication). Rules are general: nothing here
 - compound: drugs from the interventions (lexicon names, code names and regimens); if the registry
   lists none, from the titles, then from linked publications. A drug no list names ("XY-1234") is
   its code name as written, classed by the phrase its intervention is described with ("oral ATR
-  inhibitor"), or by a class term among its names; a known drug beside it is not part of it. Randomised studies whose entries
+  inhibitor"), or by a class term among its names, or by the phrase set beside its code in a title or the
+  summary ("XY-1234, a DLL3-targeting ADC"); a known drug beside it is not part of it. Randomised studies whose entries
   are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
   immune checkpoint inhibitors) onto the paper's six tables.
@@ -29,7 +30,7 @@ the registry record or of a linked publication). Rules are general: nothing here
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -162,14 +163,20 @@ _PLACEBO = re.compile(r"\b(?:placebo|sham|vehicle|dummy)\b", re.IGNORECASE)
 
 
 def _described_drug(
-    item: dict, text: str, found: list[Mention], lexicon: Lexicon, where: str
+    item: dict,
+    text: str,
+    found: list[Mention],
+    lexicon: Lexicon,
+    where: str,
+    told: Sequence[tuple[str, str]] = (),
 ) -> tuple[Mention, str, Quote] | None:
     """The drug of an intervention the lexicon does not name, its class and the phrase that gave it:
     the code name in its names ("QZ-0417 for injection": "QZ-0417"), or the name as written when it
     holds no code and no known drug; classed by a class term among its names ("QZ-0417; anti-PD-1
-    antibody") or else by the first class phrase of its names and description. None for a placebo,
-    for known drugs alone, or when the class is one a known drug among its names already has (the
-    phrase may be that drug's)."""
+    antibody") or else by the first class phrase of its names and description, or else by the phrase set
+    beside its code in ``told`` (the titles and summary: "QZ-0417, an oral WEE1 inhibitor, in ..."). None for
+    a placebo, for known drugs alone, or when the class is one a known drug among its names already has
+    (the phrase may be that drug's)."""
     if _PLACEBO.search(text):
         return None
     spans = [(m.start, m.end) for m in found]
@@ -186,12 +193,16 @@ def _described_drug(
         description = str(item.get("description") or "")
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
-        if said is None:
+        apposed = _apposed_class(code.group(0), told, lexicon) if said is None and code is not None else None
+        if said is None and apposed is None:
             return None
-        kind, at = said[0], len(read) - len(description)  # where the description starts in ``read``
-        if said[1].start() < len(text):
+        if apposed is not None:
+            kind, quote = apposed
+        elif said[1].start() < len(text):
+            kind = said[0]
             quote = _span(text, said[1], where)
         else:
+            kind, at = said[0], len(read) - len(description)  # where the description starts in ``read``
             place = where.removesuffix(".name") + ".description"
             quote = Quote(place, description, said[1].start() - at, said[1].end() - at)
     if kind in named:
@@ -202,19 +213,40 @@ def _described_drug(
     return Mention(name, 0, len(name), name), kind, quote
 
 
+def _apposed_class(code: str, told: Sequence[tuple[str, str]], lexicon: Lexicon) -> tuple[str, Quote] | None:
+    """The class a text gives a code name in apposition ("QZ-0417, a DLL3-targeting antibody-drug
+    conjugate, in ...", "QZ-0417 (an oral WEE1 inhibitor)", "QZ-0417 is a PD-1 antibody"), with the
+    phrase; None if none does ("QZ-0417 with an anti-PD-1 antibody" says another drug's class)."""
+    apposed = re.compile(
+        rf"(?<![\w-]){re.escape(code)}(?![\w-])(?:,\s*(?:an?|the)\s+|\s*\(\s*(?:an?\s+)?|\s+is\s+(?:an?|the)\s+)"
+        r"([^,;.()]{1,80})",
+        re.IGNORECASE,
+    )
+    for where, text in told:
+        for m in apposed.finditer(text or ""):
+            said = lexicon.describe(m.group(1))
+            if said is not None:
+                return said[0], Quote(where, text, m.start(1) + said[1].start(), m.start(1) + said[1].end())
+    return None
+
+
 def _compound(
     protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
 ) -> tuple[Cell, list[str], dict[str, str]]:
     entries = []
     described: dict[str, str] = {}  # drugs the lexicon does not name -> the class their description gives
     phrases: list[Quote] = []
+    told = [("protocolSection.identificationModule.briefTitle", trial.title),
+            ("protocolSection.identificationModule.officialTitle", trial.official_title),
+            ("protocolSection.descriptionModule.briefSummary",
+             str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
     for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
         if not isinstance(item, dict):
             continue
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        unknown = _described_drug(item, text, found, lexicon, where)
+        unknown = _described_drug(item, text, found, lexicon, where, told)
         if unknown is not None:
             mention, kind, phrase = unknown
             described[mention.drug] = kind
@@ -316,7 +348,12 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
     if re.search(r"\bphase\s*(?:(?:1|I)\s*/\s*)?(?:2a|IIa)\b", text, re.IGNORECASE) and label.endswith("II"):
         label += "a"
         evidence.append("text: phase IIa")
-    elif re.search(r"\bphase\s*(?:1b|Ib)\b", text, re.IGNORECASE) and label == "I":
+    # "phase 1a/1b" (escalation then expansion) is the whole of phase I, not its Ib part
+    elif (
+        re.search(r"\bphase\s*(?:1b|Ib)\b", text, re.IGNORECASE)
+        and not re.search(r"\bphase\s*(?:1a|Ia)\b", text, re.IGNORECASE)
+        and label == "I"
+    ):
         label += "b"
         evidence.append("text: phase Ib")
     if re.search(r"\bbasket\b", text, re.IGNORECASE):
@@ -413,13 +450,35 @@ _EXCEPTION = re.compile(r"\b(?:excluding|except)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;]")
 
 
+# a clause of its own joined by ", and the ..." ("NEC of the oesophagus, and the lung as primary is ruled out and
+# excluded"): its negation is its own
+_COORDINATE = re.compile(
+    r",\s*(?:and|but|while|whereas)\s+(?=(?:the|a|an|any|its|their|this|that)\s)", re.IGNORECASE
+)
+# an exception whose object is the neuroendocrine carcinoma itself ("of any histology except neuroendocrine
+# carcinoma"), and a neuroendocrine word ("NEC of the stomach, excluding ..." is a neuroendocrine disease)
+_EXCEPTED_NEC = re.compile(
+    r"\s*(?:for\s+)?(?:neuroendocrine carcinomas?|NECs?)\b(?!\s+(?:of|from|in|arising)\b)"
+)
+_NEUROENDOCRINE = re.compile(r"neuroendocrine|\bNE[CN]s?\b|small[- ]cell|large[- ]cell|MiNEN", re.IGNORECASE)
+
+
 def _unnegated(clause: str) -> str:
     """``clause`` if it negates nothing; its words before an exception ("NEC of extrapulmonary origin,
-    excluding prostate": the extrapulmonary origin stays) if only the exception negates; else empty."""
+    excluding prostate": the extrapulmonary origin stays) if only the exception negates, unless they name
+    another disease than the one excepted ("salivary carcinoma of any subtype except neuroendocrine carcinoma":
+    no neuroendocrine site); its words before a clause of its own that negates (", and the lung primary is
+    excluded"); else empty."""
     if not _NEGATED.search(clause):
         return clause
     cut = _EXCEPTION.search(clause)
     head = clause[: cut.start()].rstrip(", \t\n") if cut else ""
+    if cut and _EXCEPTED_NEC.match(clause, cut.end()) and not _NEUROENDOCRINE.search(head):
+        return ""
+    if not head:
+        negated = _NEGATED.search(clause)
+        joined = [m for m in _COORDINATE.finditer(clause, 0, negated.start())] if negated else []
+        head = clause[: joined[-1].start()] if joined else ""
     return "" if _NEGATED.search(head) else head
 
 
@@ -440,8 +499,11 @@ def _without_negated_brackets(text: str) -> str:
     return "".join([*out, text[i:]])
 
 
-# "Cohort A: ...; Cohort B: ...": each cohort names its own site
-_COHORT = re.compile(r"\b(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)\b", re.IGNORECASE)
+# "Cohort A: ...; Cohort B: ...": each cohort names its own site; so does each part of a phase ("Phase 1a: ...;
+# Phase 1b Cohort 2: ...")
+_COHORT = re.compile(
+    r"\b(?:(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)|phase\s+(?:[1-3]|I{1,3})[ab])\b", re.IGNORECASE
+)
 # "one of: (a) small cell lung cancer; (b) extrapulmonary NEC": items of a list, read as cohorts are
 _ITEM = re.compile(r"(?<![\w)])\((?:[a-h]|\d{1,2})\)(?=\s)")
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
@@ -645,9 +707,11 @@ def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | 
     return None
 
 
-# a line of the criteria that heads a cohort's own criteria ("COHORT B", "Part 2 (pretreated):", "* Cohort 1: ...")
+# a line of the criteria that heads a cohort's own criteria ("COHORT B", "Part 2 (pretreated):", "* Cohort 1: ...",
+# "* Phase 1b: ...")
 _COHORT_HEAD = re.compile(
-    r"^[ \t]*(?:[*\-•][ \t]*|\d{1,2}[.)][ \t]*)?(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)\b",
+    r"^[ \t]*(?:[*\-•][ \t]*|\d{1,2}[.)][ \t]*)?(?:(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)"
+    r"|phase\s+(?:[1-3]|I{1,3})[ab])\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
