@@ -12,7 +12,7 @@ import pytest
 
 from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import prepare
-from litreview.dedup.rules import _journal_compatible, compare
+from litreview.dedup.rules import _journal_compatible, compare, same_first_author
 from litreview.records import Citation
 
 JOURNAL = dict(journal="British Journal of Haematology", year=2015, volume="170")
@@ -657,3 +657,24 @@ def test_an_online_first_record_of_a_title_printed_twice_in_one_year_names_neith
     early = cite(4, PAPER, year=2019, journal="Scand. J. Health Inform.", authors=("P Lindqvist", "K Osei"))
     links = {link.record_id: link.linked_to for link in link_fuzzy([first, second, conference, early]).links}
     assert links == {}
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        ("Oliveira, M. S.", "Souza Oliveira, Fernanda", "another initial: another person"),
+        ("Oliveira, F. S. R.", "Souza Oliveira, Fernanda", "an initial the whole name does not have"),
+        ("Cruz, F.", "Vera Cruzado, Fernanda", "a surname that only begins a part of the other"),
+        ("Berg, F.", "Lindberg, Fernanda", "a surname inside a single surname"),
+    ],
+)
+def test_a_namesake_is_no_double_surname_cut_to_one_part(one, other, why):
+    # one team's Spanish article and the English article a namesake wrote with them in another journal, at
+    # the same volume, issue and pages: the first authors must be one person for the place to link them
+    place = dict(year=2018, volume="12", issue="2", pages="88-97")
+    spanish = cite(1, "Ejercicio domiciliario tras fractura de cadera en mujeres mayores de Valparaíso",
+                   journal="Revista de Fisioterapia Comunitaria", authors=(other, "Tapia, Camila"), **place)  # fmt: skip
+    english = cite(2, "Balance training after stroke among older men in Concepción: a cohort study",
+                   journal="Rev Fisioter Comunitaria", authors=(one, "Tapia, C."), **place)  # fmt: skip
+    assert not same_first_author(prepare(spanish), prepare(english)), why
+    assert not linked(spanish, english), why

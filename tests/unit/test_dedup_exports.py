@@ -465,6 +465,33 @@ def test_one_first_author_whose_family_and_given_names_an_export_swapped(one, ot
     assert compare(prepare(b), prepare(a))[0] == "duplicate"  # whichever comes first
 
 
+@pytest.mark.parametrize(
+    ("cut", "whole"),
+    [
+        ("Salgado M.R.", "Rodríguez Salgado, María"),  # Embase: the second surname, the first an initial
+        ("Salgado MR", "Rodríguez-Salgado, María"),  # MEDLINE, the LILACS name hyphenated
+        ("Lopes, J. C. F.", "Ferreira Lopes, João Carlos"),  # a Portuguese name by its last surname
+        ("Lopes JC", "Ferreira Lopes, João Carlos"),  # the first surname left out altogether
+        ("Rodriguez, M. S.", "Rodríguez Salgado, María"),  # by the first surname, the second an initial
+    ],
+)
+def test_a_double_surname_cut_to_one_part_is_still_the_first_author(cut, whole):
+    # under one DOI, and at one place with the title in Spanish in one export and English in the other
+    doi = dict(journal="Revista de Fisioterapia Comunitaria", year=2018, volume="12", issue="2", pages="88-97",
+               doi="10.5555/rfc.2018.0088")  # fmt: skip
+    title = "Home-based exercise after hip fracture among older women in Valparaíso: a cohort study"
+    scopus = cite("scopus", 1, title, authors=(cut, "Tapia, C."), **doi)
+    ebsco = cite("ebsco", 2, title, authors=(whole, "Tapia, Camila"), **doi)
+    assert compare(prepare(scopus), prepare(ebsco)) == ("duplicate", 1.0, "exact-doi")
+    place = {k: v for k, v in doi.items() if k != "doi"}
+    spanish = (
+        "Ejercicio domiciliario tras fractura de cadera en mujeres mayores de Valparaíso: estudio de cohorte"
+    )
+    medline = cite("medline", 3, f"[{title}].", authors=(cut, "Tapia C"), **place)
+    lilacs = cite("lilacs", 4, spanish, authors=(whole, "Tapia, Camila"), **place)
+    assert linked([medline, lilacs], "medline:3", "lilacs:4")
+
+
 # -- a title cut short ---------------------------------------------------------------------------
 
 

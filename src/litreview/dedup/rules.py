@@ -910,6 +910,8 @@ def _content_words_differ(a: str, b: str) -> bool:
 def _authors_agree(a: Prepared, b: Prepared) -> bool:
     if Levenshtein.normalized_similarity(a.authors[0], b.authors[0]) >= 0.8 or _flipped(a, b):
         return True
+    if _surname_cut(a, b) or _surname_cut(b, a):
+        return True
     shared = set(a.authors) & set(b.authors)
     return len(shared) >= max(1, min(len(a.authors), len(b.authors)) // 2)
 
@@ -917,7 +919,40 @@ def _authors_agree(a: Prepared, b: Prepared) -> bool:
 def same_first_author(a: Prepared, b: Prepared) -> bool:
     """One first author on both (both named): the same last name, or one name whose parts an
     export gave in the other order ("Altenried, Moritz" / "Moritz, Altenried")."""
-    return bool(a.authors and b.authors and (a.authors[0] == b.authors[0] or _flipped(a, b)))
+    return bool(
+        a.authors
+        and b.authors
+        and (a.authors[0] == b.authors[0] or _flipped(a, b) or _surname_cut(a, b) or _surname_cut(b, a))
+    )
+
+
+def _surname_cut(whole: Prepared, cut: Prepared) -> bool:
+    """``cut``'s first author is ``whole``'s with a double surname cut to one of its parts, the other part
+    left out or moved among the initials ("Zuniga A.F.M.", "Oliveira F.S.", "Rocha JPA" for "Muñoz Zúñiga,
+    Andrés Felipe", "Souza Oliveira, Fernanda", "Almeida Rocha, João Pedro"): the part kept is a whole word
+    of the double surname, each given name of ``whole`` is there (written out or as its initial), and every
+    other word or initial of ``cut`` is a given name or the part left out. A surname inside another one
+    ("Berg" / "Lindberg") is no part; initials that name someone else ("Oliveira M.") are someone else."""
+    long, short = whole.authors[0], cut.authors[0]
+    if len(short) < 3 or len(long) <= len(short) or not (long.endswith(short) or long.startswith(short)):
+        return False
+    words = set(whole.first_author_words.split())
+    if short not in words:
+        return False
+    left_out = long[: len(long) - len(short)] if long.endswith(short) else long[len(short) :]
+    surname = {w for w in words if w in long}
+    given = {w for w in words - surname if len(w) > 1}
+    if not given or not any(w in left_out for w in surname):
+        return False
+    other = _Name(cut.first_author_words)
+    named = given | {w for w in surname if w in left_out}  # what ``cut`` may name besides its surname
+    initials = {w[0] for w in named}
+    for w in other.words:
+        if w == short or (len(w) > 1 and all(ch in other.single for ch in w)):
+            continue  # the surname kept; MEDLINE's initials run together ("jpa"), each also a word
+        if not (w in named or (len(w) == 1 and w in initials)):
+            return False
+    return all(other.has(w) for w in given)
 
 
 def _flipped(a: Prepared, b: Prepared) -> bool:
