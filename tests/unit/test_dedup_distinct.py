@@ -678,3 +678,49 @@ def test_a_namesake_is_no_double_surname_cut_to_one_part(one, other, why):
                    journal="Rev Fisioter Comunitaria", authors=(one, "Tapia, C."), **place)  # fmt: skip
     assert not same_first_author(prepare(spanish), prepare(english)), why
     assert not linked(spanish, english), why
+
+
+SERIES = "Rabies surveillance in the Americas: annual report"
+OFFICE = "Pan American Zoonoses Office"
+
+
+def grey(i, title=SERIES, kind="report", **kw):
+    return Citation(record_id=f"x:{i}", source="x", native_id=str(i), title=title, record_type=kind, **kw)
+
+
+def test_an_annual_reports_editions_under_one_title_stay_apart():
+    # the repository numbers each edition; a catalogue dates the 2019 edition 2020, with its page count only
+    first = grey(1, year=2019, journal=OFFICE, issue="PAZO/RAB/2019.1", authors=(OFFICE,))
+    second = grey(2, year=2020, journal=OFFICE, issue="PAZO/RAB/2020.1", authors=(OFFICE,))
+    late = grey(3, kind="journal-article", year=2020, journal=f"{OFFICE}, Buenos Aires", authors=("Anonymous",),
+                pages="x + 96 pp.")  # fmt: skip
+    again = grey(4, kind="journal-article", year=2020, journal=f"{OFFICE}, Buenos Aires", authors=("Anonymous",),
+                 pages="x + 96 pp.")  # fmt: skip
+    other = grey(5, kind="journal-article", year=2021, journal=f"{OFFICE}, Buenos Aires", authors=("Anonymous",),
+                 pages="viii + 88 pp.")  # fmt: skip
+    links = {link.record_id: link.linked_to for link in link_fuzzy([first, second, late, again, other]).links}
+    assert links == {"x:4": "x:3"}  # one catalogue's record twice: one page count, one year
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (grey(2, "Rabies post-exposure prophylaxis in the Caribbean: a situation analysis", year=2019,
+              journal=OFFICE, authors=(OFFICE,)), "one template's report for another region"),
+        (grey(2, year=2019, journal="Lima: Ministerio de Salud del Perú", authors=("Ministerio de Salud del Perú",)),
+         "another issuer's report under the same title"),
+        (grey(2, year=2019, journal="Ministerio de Salud del Perú, Lima", authors=("Anonymous",)),
+         "a catalogue's record of another issuer's report"),
+        (grey(2, kind="journal-article", year=2020, journal="Journal of Zoonotic Disease Control",
+              authors=(OFFICE,), doi="10.5555/jzdc.2020.0141"),
+         "the article derived from the report, online first with its DOI"),
+        (grey(2, kind="journal-article", year=2020, journal="J Zoonotic Dis Control", volume="12", issue="3",
+              pages="201-214", authors=(OFFICE,)), "the derived article in its issue, without a DOI"),
+        (grey(2, year=2019, journal=OFFICE, issue="PAZO/RAB/2019.4", authors=(OFFICE,)),
+         "a report of one title under another number"),
+    ],
+)  # fmt: skip
+def test_reports_under_one_title_that_are_other_items_stay_apart(other, why):
+    one = grey(1, year=2019, journal=OFFICE, issue="PAZO/RAB/2019.1", authors=(OFFICE,))
+    assert compare(prepare(one), prepare(other))[0] != "duplicate", why
+    assert not linked(one, other), why

@@ -610,6 +610,58 @@ def test_a_report_with_its_organisation_as_author_is_the_report_with_named_autho
     assert linked([named, as_org], "catalogue:1", "repository:2")
 
 
+GREY = "Rabies post-exposure prophylaxis in the Andean region: a situation analysis"
+ZOONOSES = "Pan American Zoonoses Office"
+
+
+def report(source, i, title=GREY, kind="report", **kw):
+    return Citation(
+        record_id=f"{source}:{i}", source=source, native_id=str(i), title=title, record_type=kind, **kw
+    )
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (dict(kind="journal-article", year=2019, journal=f"{ZOONOSES}, Buenos Aires", authors=("Anonymous",),
+              pages="xii + 84 pp."), "a catalogue: the office and its city, no author, the page count"),
+        (dict(year=2019, journal="Buenos Aires; PANAFTOSA; 2019. 84 p.", authors=(ZOONOSES,), pages="84 p."),
+         "an index's imprint: place, acronym, year and pages"),
+        (dict(kind="journal-article", year=2020, journal=f"{ZOONOSES}, Buenos Aires", authors=("Anonymous",),
+              pages="84p."), "a catalogue dating it a year late, the page count another catalogue gives"),
+        (dict(kind="journal-article", year=2019, journal=f"Buenos Aires: {ZOONOSES}", issue="PAZO/RAB/2019.3",
+              authors=(f"{ZOONOSES} (PAZO)",)), "a web page: the office and its acronym as author, the number"),
+    ],
+)  # fmt: skip
+def test_one_report_from_its_repository_a_catalogue_an_index_and_a_web_page(other, why):
+    # the report's repository (typed a report, its number, the office as author and publisher) and a
+    # catalogue (typed anything, the office and its city, no author, the page count); no DOI, no place
+    repository = report("iris", 1, year=2019, journal=f"Pan American Health Organization. {ZOONOSES}",
+                        issue="PAZO/RAB/2019.3", authors=(ZOONOSES,))  # fmt: skip
+    catalogue = report("cabi", 2, kind="journal-article", year=2019, journal=f"{ZOONOSES}, Buenos Aires",
+                       authors=("Anonymous",), pages="x + 84 pp.")  # fmt: skip
+    kind = other.pop("kind", "report")
+    record = report("other", 3, kind=kind, **other)
+    assert linked([repository, catalogue, record], "iris:1", "other:3"), why
+
+
+def test_one_report_by_its_team_or_its_ministry_however_each_export_orders_the_name():
+    team = ("Quispe Huamán, Rosa", "Valdez, Jorge")
+    title = "Rabies in dogs in Cusco: surveillance guidance"
+    web = report("web", 1, title, kind="journal-article", year=2021, journal="New York: United Nations Children's Fund",
+                 issue="UNICEF/ZOO/2021.2", authors=team)  # fmt: skip
+    repository = report(
+        "iris", 2, title, year=2021, journal="UNICEF", issue="UNICEF/ZOO/2021.2", authors=team
+    )
+    assert compare(prepare(web), prepare(repository))[0] == "duplicate"
+    title = "Guía técnica para la vigilancia de la rabia canina"
+    lilacs = report("lilacs", 3, title, year=2016, journal="Lima; MINSA; 2016. 62 p.",
+                    authors=("Perú. Ministerio de Salud",), pages="62 p.")  # fmt: skip
+    ministry = report("web", 4, title, kind="journal-article", year=2016, journal="Lima: Ministerio de Salud del Perú",
+                      issue="MINSA/DGSP/2016.7", authors=("Ministerio de Salud del Perú",))  # fmt: skip
+    assert compare(prepare(lilacs), prepare(ministry))[0] == "duplicate"
+
+
 def test_pubmeds_csv_author_field_is_read_name_by_name():
     # PubMed's "Save as CSV" gives every author in one field, "Surname Initials" names between commas;
     # the same article from Scopus: one link, read as one first author (not "Liu B, Patel J, ..." whole)

@@ -474,7 +474,10 @@ def test_the_protocol_and_the_readers_name_the_same_formats():
         ("Book Review", "journal-article"),  # a journal's review of a book is no book
         ("Proceedings Paper", "conference-abstract"),
         ("Article", "journal-article"),
-        ("misc", "journal-article"),
+        ("misc", "journal-article"),  # a preprint, a web page: anything
+        ("techreport", "report"),  # BibTeX
+        ("Technical Report", "report"),
+        ("Case Reports", "journal-article"),  # PubMed's publication type: an article
     ],
 )
 def test_a_csv_exports_item_type_is_kept_as_the_record_type(tmp_path, label, kind):
@@ -488,12 +491,13 @@ def test_ris_and_endnote_theses_books_and_chapters_keep_their_type(tmp_path):
     ris = tmp_path / "x.ris"
     ris.write_text(
         "".join(
-            f"TY  - {ty}\nTI  - Item {ty}\nPY  - 2020\nER  - \n\n" for ty in ("THES", "CHAP", "BOOK", "JOUR")
+            f"TY  - {ty}\nTI  - Item {ty}\nPY  - 2020\nER  - \n\n"
+            for ty in ("THES", "CHAP", "BOOK", "JOUR", "RPRT")
         )
     )
     assert [r.record_type for r in load_records(ris, "ris", source="r")] == [
-        "thesis", "book-chapter", "book", "journal-article"]  # fmt: skip
-    names = ("Thesis", "Book Section", "Book", "Journal Article", "Conference Proceedings")
+        "thesis", "book-chapter", "book", "journal-article", "report"]  # fmt: skip
+    names = ("Thesis", "Book Section", "Book", "Journal Article", "Conference Proceedings", "Report")
     records = "".join(
         f'<record><ref-type name="{n}">0</ref-type><titles><title>Item {n}</title></titles>'
         f"<dates><year>2020</year></dates></record>"
@@ -502,4 +506,4 @@ def test_ris_and_endnote_theses_books_and_chapters_keep_their_type(tmp_path):
     xml = tmp_path / "x.xml"
     xml.write_text(f'<?xml version="1.0" encoding="UTF-8"?><xml><records>{records}</records></xml>')
     assert [r.record_type for r in load_records(xml, "endnote-xml", source="e")] == [
-        "thesis", "book-chapter", "book", "journal-article", "conference-abstract"]  # fmt: skip
+        "thesis", "book-chapter", "book", "journal-article", "conference-abstract", "report"]  # fmt: skip

@@ -4,7 +4,7 @@ Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rar
 title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, different issue
-numbers where no first page agrees, an erratum /
+numbers where no first page agrees, different report numbers, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
 a title cut with an ellipsis whose last word the other title does not go on with,
@@ -30,7 +30,9 @@ a chain, and listed; unclear ones go to the maybe queue (and are kept apart from
 A conference paper is identified at its conference (however exports name the proceedings: with or
 without "Proceedings", year and edition, the acronym for its words), year and team; a thesis, book or
 chapter by its title and team (a chapter also by its pages), a dropped subtitle allowed where the opening
-begins no other title.
+begins no other title; a report (grey literature: typed so, or given a report's page count or number) by its
+title, year and issuer (its team, its organisation however ordered, its publisher or its number), a year
+late only with the same page count, an edition of a series only by its number or page count.
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
 titles that recur in one journal at different places) link only when volume, issue and pages agree, or
 (a column without pages) journal, year, volume, issue and the named first author do.

@@ -122,6 +122,9 @@ class Prepared:
     alt_title: str = ""  # normalised, the other-language title an export gives in brackets
     cut: str = ""  # the last word of a title cut with an ellipsis, left out of ``title`` ("kidney d...")
     work: str = ""  # "thesis" or "book": an item its title and authors name, whoever published or holds it
+    report: bool = False  # grey literature: typed a report, or given a report's extent or number
+    extent: str = ""  # a report's number of pages ("xii + 93 pp." -> "93")
+    report_number: str = ""  # a report's number, letters and digits only ("WHO/NUT/2015.5" -> "whonut20155")
 
 
 def _singular(word: str) -> str:
@@ -207,6 +210,10 @@ def normalise_authors(authors: Iterable[str]) -> tuple[str, ...]:
         author = ascii_fold(author).strip()
         if not author or author.lower().startswith("et al") or _NO_AUTHOR.match(author):
             continue
+        if (
+            author.endswith(")") and "," not in author
+        ):  # an organisation's acronym after it: "... Africa (WHO)"
+            author = author[: author.rfind("(")].strip() or author
         key = surname_key(author)
         if key:
             out.append(sys.intern(key))  # names recur across records: one string each, not one per record
@@ -467,6 +474,22 @@ _WORKS = frozenset(["thesis", "book", "book-chapter"])
 _NONE: frozenset[str] = frozenset()
 
 
+# A report's extent as catalogues give it: its pages counted, front matter in Roman numerals before
+# ("93p.", "171 p.", "x + 93 pp.", "xii, 93 p."); not an article's page ("p. 93", "pp. 93-99")
+_EXTENT = re.compile(r"(?:[ivxlc]+\s*[+,]\s*)?(\d+)\s*p(?:p|ages)?\.?", re.IGNORECASE)
+# A report's number in the issue field: an office's letters, "/" and its running number ("WHO/NUT/2015.5")
+_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9][A-Za-z0-9.-]*)+")
+# Where an imprint's parts part: "Lima: Ministerio de Salud", "Washington, D.C.; OPS; 2020. 107 p."
+_IMPRINT_PARTS = re.compile(r"[;:,]")
+
+
+def _publisher(imprint: str) -> str:
+    """The publisher an imprint names: its longest part without a digit (a place, a year, a page count
+    are shorter or numbered: "WHO Regional Office for Africa, Brazzaville", "Lima: Ministerio de Salud")."""
+    parts = [part.strip() for part in _IMPRINT_PARTS.split(imprint) if not any(ch.isdigit() for ch in part)]
+    return max(parts, key=len, default="") or imprint
+
+
 def prepare(record: Record) -> Prepared:
     title = record.title or ""
     if isinstance(record, Citation):
@@ -481,9 +504,21 @@ def prepare(record: Record) -> Prepared:
         conference = record.record_type == "conference-abstract"
         first_words = _name_words(names)
         work = record.record_type if record.record_type in _WORKS else ""
+        extent_match = _EXTENT.fullmatch(record.pages.strip())
+        extent = extent_match.group(1).lstrip("0") if extent_match else ""
+        number = record.issue.strip()
+        report_number = (
+            _NON_ALNUM.sub("", number.lower())
+            if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper()
+            else ""
+        )
+        report = record.record_type == "report" or bool(extent or report_number)
+        if report:  # a report's "journal" is its imprint: the publisher, without its place, year or pages
+            journal = normalise_journal(_publisher(record.journal or record.journal_abbrev))
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
-        first_words = work = ""
+        first_words = work = extent = report_number = ""
+        report = False
     words, cut = _title_words(title)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
@@ -507,7 +542,8 @@ def prepare(record: Record) -> Prepared:
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
-                    first_words, alternative_title(title, norm), cut, work)  # fmt: skip
+                    first_words, alternative_title(title, norm), cut, work, report, extent,
+                    report_number)  # fmt: skip
 
 
 def is_generic_title(norm: str) -> bool:

@@ -37,6 +37,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different volumes"
     if issues_conflict(a, b):
         return "different issues"
+    if a.report_number and b.report_number and a.report_number != b.report_number:
+        return "different report numbers"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if _cut_goes_on_otherwise(a, b) or _cut_goes_on_otherwise(b, a):
@@ -563,6 +565,10 @@ def compare(
     # a conference paper whose title recurs (its later journal version) is still named at its conference
     if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
         return "duplicate", score, "conference-paper+year+team"
+    # a report (grey literature) is named by its title and issuer, wherever it is held
+    series = a.title in generic or b.title in generic
+    if a.report and b.report and not (a.generic or b.generic) and _one_report(a, b, score, series):
+        return "duplicate", score, "report+title+issuer"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
@@ -744,6 +750,47 @@ def _one_work(
         and same_first_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
+
+
+def _one_report(a: Prepared, b: Prepared, score: float, series: bool = False) -> bool:
+    """Two records of one report (grey literature: see :class:`Prepared`), as its organisation's repository,
+    a catalogue, a bibliographic database and a ministry's web page give it: no journal's place and no DOI on
+    either, one title, and one issuer: the same first author (a person, or the organisation however its
+    name is ordered: "Perú. Ministerio de Salud" / "Ministerio de Salud del Perú") with the same co-authors
+    where both name others, or one publisher (one name abbreviating the other: "World Health Organization.
+    Regional Office for Africa" / "WHO Regional Office for Africa, Brazzaville"), or one report number. Two
+    report numbers or page counts that differ are two reports (an annual report's editions, one template's
+    reports); a database that dates a report a year late is followed only where both give the same page
+    count: the next year's edition of a report under one title is otherwise the same record. A title that
+    names a series (``series``: reports of that title with two numbers or page counts, see
+    :func:`recurring_titles`) names an edition only with its number or page count."""
+    if a.doi or b.doi or a.volume or b.volume or a.pages[0] or b.pages[0] or a.conference or b.conference:
+        return False
+    if score < 0.95 or _content_words_differ(a.title, b.title) or not (a.year and b.year):
+        return False
+    if (a.report_number and b.report_number and a.report_number != b.report_number) or (
+        a.extent and b.extent and a.extent != b.extent
+    ):
+        return False
+    if a.year != b.year and not (a.extent and a.extent == b.extent):
+        return False
+    number = bool(a.report_number and a.report_number == b.report_number)
+    if series and not (number or (a.extent and a.extent == b.extent)):
+        return False
+    one_name = _one_organisation(a, b)
+    if a.authors and b.authors and not (_authors_agree(a, b) or one_name):
+        return False  # two named authors who differ
+    team = same_first_author(a, b) and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+    return team or one_name or number or _one_journal(a, b)
+
+
+def _one_organisation(a: Prepared, b: Prepared) -> bool:
+    """The first authors' names are the same words (of four letters or more, at least two), in any order:
+    an organisation whose name one export writes from the top of its hierarchy ("Perú. Ministerio de
+    Salud") and another as a phrase ("Ministerio de Salud del Perú")."""
+    x = {w for w in a.first_author_words.split() if len(w) >= 4}
+    y = {w for w in b.first_author_words.split() if len(w) >= 4}
+    return len(x) >= 2 and x == y
 
 
 # words of a conference's name that do not say which conference: "Proceedings of the 37th ...",
@@ -1036,10 +1083,11 @@ def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
 
 def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
     """Titles (of :func:`by_title`) that recur in one journal at different places (a column, a notice),
-    or on so many records that they cannot name one item."""
+    on so many records that they cannot name one item, or on reports of two numbers or page counts (a
+    series' editions: an annual report under one title)."""
     out = set()
     for title, group in titled.items():
-        if len(group) > RECURRING_CAP:
+        if len(group) > RECURRING_CAP or _editions(group):
             out.add(title)
             continue
         places = _places(group)
@@ -1048,6 +1096,13 @@ def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
         if len(places) >= 3 or (len(places) == 2 and len(title.split()) <= 4):
             out.add(title)
     return out
+
+
+def _editions(group: list[Prepared]) -> bool:
+    """Reports of one title with two report numbers or two page counts."""
+    numbers = {p.report_number for p in group if p.report_number}
+    extents = {p.extent for p in group if p.extent}
+    return len(numbers) > 1 or len(extents) > 1
 
 
 def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:

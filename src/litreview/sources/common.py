@@ -47,6 +47,8 @@ def find_year(text: str) -> int | None:
 _RECORD_TYPES = (
     ("conference-abstract", re.compile(r"inproceedings|conf|proceedings|meeting|cpaper")),
     ("journal-article", re.compile(r"review|article|journal")),
+    # BibTeX's "techreport", RIS's "RPRT", EndNote's "Report": grey literature, not a "Case Report"
+    ("report", re.compile(r"techreport|^rprt$|^report$|technical report|working paper")),
     ("book-chapter", re.compile(r"incollection|inbook|chap|section")),
     ("thesis", re.compile(r"thes[ie]s|^thes$|dissertation")),
     ("book", re.compile(r"book|monograph")),
@@ -54,8 +56,8 @@ _RECORD_TYPES = (
 
 
 def record_type_of(label: str) -> str:
-    """The record type ("journal-article", "conference-abstract", "book", "book-chapter", "thesis") that
-    an export's type label names; a label naming none of them is a journal article."""
+    """The record type ("journal-article", "conference-abstract", "report", "book", "book-chapter",
+    "thesis") that an export's type label names; a label naming none of them is a journal article."""
     label = label.lower()
     return next((kind for kind, pattern in _RECORD_TYPES if pattern.search(label)), "journal-article")
 
