@@ -43,32 +43,8 @@ def sites(text: str) -> set[str]:
     return {norm(s).replace("lung nec", "lung-nec") for s in text.split(",") if s.strip()}
 
 
-# what joins the drugs of a compound cell, and the words around them that name no drug (the schedule, the
-# comparator: "Everolimus after partial or complete response to 4-6 cycles of ... versus observation")
-_JOIN = re.compile(r"[+/,;()]|\b(?:or|and|versus|vs|then|followed by|after|with|plus)\b", re.IGNORECASE)
-_NOT_A_DRUG = re.compile(
-    r"\b(?:placebo|observation|alternative|partial|complete|response|cycles?|disease|control|supportive care"
-    r"|surveillance|standard|choice|progression|completion)\b",
-    re.IGNORECASE,
-)
-
-
 def drugs(text: str) -> set[str]:
-    """The drugs a compound cell names: the lexicon's, and each other name between the joins as written
-    ("Ifosfamide", "QX-2203"), so a drug the lexicon does not know counts for the label and the cell alike
-    instead of dropping out of both."""
-    found = SPEC.lexicon.find(text)
-    named = {m.drug for m in found}
-    rest = list(text)
-    for m in found:
-        rest[m.start : m.end] = " " * (m.end - m.start)
-    for piece in _JOIN.split("".join(rest)):
-        piece = " ".join(piece.split())
-        if not re.search(r"[A-Za-z]", piece) or _NOT_A_DRUG.search(piece):
-            continue
-        again = {m.drug for m in SPEC.lexicon.find(piece)}  # "S-1" after a "/" is no short name as written
-        named |= again or {piece.lower()}
-    return named
+    return SPEC.lexicon.drugs_named(text)
 
 
 COLUMNS = {

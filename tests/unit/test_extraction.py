@@ -482,28 +482,7 @@ BUILT_GOALS = {"category": 0.90, "table": 0.90, "compound": 0.80, "design": 0.80
 BUILT_MOST_WRONG = 0.10
 
 
-# as benchmarks/tables_agreement.py: what joins a compound cell's drugs, and words around them naming none
-_JOIN = re.compile(r"[+/,;()]|\b(?:or|and|versus|vs|then|followed by|after|with|plus)\b", re.IGNORECASE)
-_NOT_A_DRUG = re.compile(
-    r"\b(?:placebo|observation|alternative|partial|complete|response|cycles?|disease|control|supportive care"
-    r"|surveillance|standard|choice|progression|completion)\b",
-    re.IGNORECASE,
-)
-
-
-def _drugs(text: str) -> set[str]:
-    """The drugs a compound cell names: the lexicon's and any other name as written, so a drug the lexicon
-    does not know drops out of neither the label nor the cell (as benchmarks/tables_agreement.py)."""
-    found = SPEC.lexicon.find(text)
-    rest = list(text)
-    for m in found:
-        rest[m.start : m.end] = " " * (m.end - m.start)
-    named = {m.drug for m in found}
-    for piece in _JOIN.split("".join(rest)):
-        piece = " ".join(piece.split())
-        if re.search(r"[A-Za-z]", piece) and not _NOT_A_DRUG.search(piece):
-            named |= {m.drug for m in SPEC.lexicon.find(piece)} or {piece.lower()}
-    return named
+_drugs = SPEC.lexicon.drugs_named
 
 
 def test_a_drug_the_lexicon_does_not_know_is_no_free_agreement():

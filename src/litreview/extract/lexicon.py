@@ -27,6 +27,16 @@ from pathlib import Path
 CLASSES = ("chemotherapy", "targeted therapy", "immune checkpoint inhibitor", "radioligand", "other")
 
 
+# what joins the drugs of a compound cell, and the words around them that name no drug (the schedule, the
+# comparator: "Everolimus after partial or complete response to 4-6 cycles of ... versus observation")
+_JOIN = re.compile(r"[+/,;()]|\b(?:or|and|versus|vs|then|followed by|after|with|plus)\b", re.IGNORECASE)
+_NOT_A_DRUG = re.compile(
+    r"\b(?:placebo|observation|alternative|partial|complete|response|cycles?|disease|control|supportive care"
+    r"|surveillance|standard|choice|progression|completion)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     drug: str  # canonical name
@@ -63,6 +73,23 @@ class Lexicon:
     def code_names(self, text: str) -> list[re.Match[str]]:
         """The code names written in ``text`` ("QZ-0417 for injection": "QZ-0417")."""
         return list(self.code_pattern.finditer(text or "")) if self.code_pattern is not None else []
+
+    def drugs_named(self, text: str) -> set[str]:
+        """The drugs a compound cell names: the lexicon's, and each other name between the joins as
+        written ("Ifosfamide", "QX-2203"), so two cells are compared by the drugs they name, and a drug
+        the lexicon does not know counts for both instead of dropping out of both. The schedule and the
+        comparator around the drugs ("after response to 4-6 cycles of ... versus observation") name none."""
+        found = self.find(text)
+        named = {m.drug for m in found}
+        rest = list(text)
+        for m in found:
+            rest[m.start : m.end] = " " * (m.end - m.start)
+        for piece in _JOIN.split("".join(rest)):
+            piece = " ".join(piece.split())
+            if re.search(r"[A-Za-z]", piece) and not _NOT_A_DRUG.search(piece):
+                # "S-1" after a "/" is no short name as written: looked up again on its own
+                named |= {m.drug for m in self.find(piece)} or {piece.lower()}
+        return named
 
     def find(self, text: str) -> list[Mention]:
         hits: list[tuple[int, int, str]] = []
