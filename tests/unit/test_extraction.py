@@ -908,6 +908,14 @@ def test_a_bad_described_table_names_the_file(tmp_path, described, said):
         load_lexicon(path)
 
 
+def _line_of(criteria: list[str], disease: tuple[str, ...] = ("Extrapulmonary NEC.",)) -> str:
+    """The line the rules give a trial whose inclusion criteria are ``disease`` (an extrapulmonary NEC) and
+    ``criteria``."""
+    bullets = "\n".join(f"* {c}" for c in [*disease, *criteria])
+    eligibility = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
+    return derive_row(study(ident={"briefTitle": "X in NEC"}, eligibilityModule=eligibility)).values()["line"]
+
+
 @pytest.mark.parametrize(
     ("criteria", "line"),
     [
@@ -956,12 +964,7 @@ def test_a_bad_described_table_names_the_file(tmp_path, described, said):
     ],
 )  # fmt: skip
 def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
-    bullets = "\n".join(f"* {c}" for c in criteria)
-    trial = study(
-        ident={"briefTitle": "X in NEC"},
-        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"},
-    )
-    assert derive_row(trial).values()["line"] == line
+    assert _line_of(criteria, disease=()) == line
 
 
 @pytest.mark.parametrize(
@@ -1167,12 +1170,7 @@ def test_site_wording_of_organ_systems_listed_across_the_digestive_tract_and_ano
     ],
 )  # fmt: skip
 def test_line_wording_of_negated_prior_treatment_and_a_required_failure_capped_at_one(criteria, line):
-    bullets = "\n".join(f"* {c}" for c in criteria)
-    trial = study(
-        ident={"briefTitle": "X in NEC"},
-        eligibilityModule={"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"},
-    )
-    assert derive_row(trial).values()["line"] == line
+    assert _line_of(criteria, disease=()) == line
 
 
 @pytest.mark.parametrize(
@@ -1229,13 +1227,6 @@ def test_a_later_criterion_states_the_primary_site_the_diseases_criterion_does_n
 )
 def test_site_wording_of_cup_and_a_bracketed_gloss_in_a_genitourinary_list(criterion, site):
     assert site_cell(criterion).value == site
-
-
-def _line_of(criteria: list[str]) -> str:
-    """The line the rules give a trial whose inclusion criteria are an extrapulmonary NEC and ``criteria``."""
-    bullets = "\n".join(f"* {c}" for c in ["Extrapulmonary NEC.", *criteria])
-    eligibility = {"eligibilityCriteria": f"Inclusion Criteria:\n{bullets}"}
-    return derive_row(study(ident={"briefTitle": "X in NEC"}, eligibilityModule=eligibility)).values()["line"]
 
 
 @pytest.mark.parametrize(
