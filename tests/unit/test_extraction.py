@@ -500,7 +500,7 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12 and ctgov_built14 to ctgov_built16: each written
+# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12 and ctgov_built14 to ctgov_built17: each written
 # by another hand, before its author read the rules or the other sets (their READMEs); ctgov_built6 is kept out,
 # held out.
 @pytest.mark.parametrize(
@@ -520,6 +520,7 @@ def _canon(column: str, text: str):
         ("ctgov_built14", 20),
         ("ctgov_built15", 24),
         ("ctgov_built16", 24),
+        ("ctgov_built17", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -1396,3 +1397,113 @@ def test_site_wording_of_a_clause_negating_itself_and_a_cohort_excepting_nec(cri
 )  # fmt: skip
 def test_line_wording_of_open_counts_both_settings_and_recurrence_after_surgery(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a subordinate clause ("if ...", "once ...", "provided that ...") negates only itself: the organs and the
+        # unknown primary the criterion admits before it stay
+        (["High-grade neuroendocrine carcinoma, Ki-67 above 20%.", "Primary in the oesophagus, stomach or colon, "
+          "or unknown primary if a pulmonary primary has been excluded on chest CT."], "GEP-NEC, UNK"),
+        (["Poorly differentiated NEC of the pancreas or of unknown primary once a lung origin has been excluded by "
+          "imaging."], "Panc-NEC, UNK"),
+        # the negation before the joint is the clause's own: dropped whole, as before
+        (["Large cell carcinoma of the lung is excluded if a gastric primary cannot be ruled out."], "NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_a_subordinate_clause_that_negates_only_itself(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # any site except both lung carcinomas (SCLC and pulmonary LCNEC), in either order: every site but the lung
+        ("High-grade NEC from any organ, except SCLC and pulmonary LCNEC", "EP-NEC"),
+        ("Neuroendocrine carcinoma of any site other than large cell neuroendocrine carcinoma of the lung or small "
+         "cell lung carcinoma", "EP-NEC"),
+        # SCLC alone refused, or pulmonary LCNEC admitted in a clause of its own: the lung is not excluded
+        ("Neuroendocrine carcinoma of any primary site, except small cell lung cancer", "NEC"),
+        ("NEC of any primary site, excluding SCLC; pulmonary LCNEC is eligible", "NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_any_site_except_both_lung_carcinomas(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+def _headed(*blocks: str) -> str:
+    """Inclusion criteria: two general ones, then ``blocks`` (each a heading over its own criteria)."""
+    general = "Inclusion Criteria:\n\n* Age 18 years or over\n* Adequate organ function\n\n"
+    return general + "\n\n".join(blocks)
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # cohorts under headings of their own, each over its criteria: each cohort's disease gives its site
+        (_headed("Part A participants:\n\n- Small cell carcinoma of the urinary bladder, muscle-invasive or metastatic"
+                 "\n- Cisplatin-eligible",
+                 "Part B participants:\n\n- Neuroendocrine carcinoma of the stomach, small bowel or colon\n"
+                 "- Measurable disease"), "GEP-NEC, Bladder-NEC"),
+        # one headed cohort, or headings that name no cohort: the first criterion naming the disease, as before
+        (_headed("Part A participants:\n\n- Small cell carcinoma of the urinary bladder\n- Cisplatin-eligible\n"
+                 "- Neuroendocrine carcinoma of the stomach allowed after review"), "Bladder-NEC"),
+        (_headed("Disease characteristics:\n\n- Small cell carcinoma of the urinary bladder\n- Cisplatin-eligible",
+                 "Prior therapy:\n\n- Neuroendocrine carcinoma of the colon treated by surgery only"), "Bladder-NEC"),
+    ],
+)  # fmt: skip
+def test_cohorts_under_headings_of_their_own_each_give_their_site(criteria, site):
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": criteria})
+    assert derive_row(trial).values()["site"] == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # untreated (with a bracketed aside) or after exactly one prior regimen: either
+        (["Participants may be chemotherapy-naive for advanced disease (for instance, unfit for cisplatin) or may "
+          "have relapsed after a single prior regimen."], "1st or 2nd Line"),
+        (["Untreated (declined platinum-based chemotherapy), or progressed on one prior line of therapy."],
+         "1st or 2nd Line"),
+        # the aside does not make a cap of two a single prior line
+        (["Patients may be chemotherapy-naive (for instance, unfit for cisplatin) or may have had up to two prior "
+          "regimens."], "1st-3rd Lines"),
+        # no prior platinum chemotherapy (the first line of the disease) is the first line; no prior drug of another
+        # kind says nothing of it
+        (["No prior platinum-based chemotherapy for this cancer."], "1st Line"),
+        (["No previous platinum chemotherapy."], "1st Line"),
+        (["No prior irinotecan-based chemotherapy."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_an_aside_beside_the_untreated_and_no_prior_platinum(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("arm", "exclusion", "line"),
+    [
+        # the arm's own schedule (induction, then maintenance) is no prior line
+        ("Carboplatin, etoposide and X for four induction cycles, followed by X maintenance every 3 weeks",
+         "Brain metastases.", "Unknown"),
+        # prior chemotherapy and immunotherapy for the cancer refused in the exclusions: the untreated
+        ("Carboplatin, etoposide and X for four induction cycles, followed by X maintenance every 3 weeks",
+         "Any previous cytotoxic chemotherapy or immunotherapy for this carcinoma.", "1st Line"),
+        ("Carboplatin, etoposide and X for four induction cycles, followed by X maintenance every 3 weeks",
+         "Any prior chemotherapy or immunotherapy within 28 days of day 1.", "Unknown"),
+        # maintenance after an induction given before the trial: the paper's second line
+        ("X maintenance for patients without progression after four cycles of induction chemotherapy",
+         "Brain metastases.", "2nd Line"),
+        ("After completing four cycles of induction chemotherapy, responders then receive X maintenance",
+         "Brain metastases.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_an_arms_own_induction_then_maintenance_is_no_prior_line(arm, exclusion, line):
+    inclusion = "Inclusion Criteria:\n* Extrapulmonary NEC.\n* ECOG 0-1."
+    criteria = f"{inclusion}\n\nExclusion Criteria:\n* {exclusion}"
+    trial = study(
+        ident={"briefTitle": "X in NEC"},
+        eligibilityModule={"eligibilityCriteria": criteria},
+        armsInterventionsModule=_arms(arm),
+    )
+    assert derive_row(trial).values()["line"] == line

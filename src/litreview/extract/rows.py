@@ -392,15 +392,25 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         and _COHORT.match(bullets[last])
     ):
         last += 1
+    picked = list(range(first, last))
+    # cohorts each labelled over criteria of their own, others between ("Cohort A (SCLC): Confirmed SCLC", ...,
+    # "Cohort B (EP-NEC): NEC of extrapulmonary origin"): each cohort's label and its first criterion naming the
+    # disease, read as one criterion listing the cohorts
+    labelled = [i for i in range(first, len(bullets)) if _COHORT_LABEL.match(bullets[i])]
+    if last == first + 1 and len(labelled) > 1 and labelled[0] == first:
+        picked = []
+        for head, end in pairwise([*labelled, len(bullets)]):
+            disease = head + _site_criterion(bullets[head:end], spec)
+            picked += [head] if disease == head else [head, disease]
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
-    found, said, text = _criteria_sites(protocol, first, last, spec, where)
+    found, said, text = _criteria_sites(protocol, picked, spec, where)
     if not found and not said and spec.site_primary is not None:
         # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
         # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
         later = (i for i in range(last, len(bullets)) if spec.site_primary.search(bullets[i]))
         for i in later:
             at = f"protocolSection.eligibilityModule.eligibilityCriteria (criterion {i + 1}: primary site)"
-            read = _criteria_sites(protocol, i, i + 1, spec, at)
+            read = _criteria_sites(protocol, [i], spec, at)
             if read[0] or read[1]:
                 (found, said, text), where = read, at
                 break
@@ -418,16 +428,18 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
 
 
 def _criteria_sites(
-    protocol: dict, first: int, last: int, spec: ExtractionSpec, where: str
+    protocol: dict, picked: list[int], spec: ExtractionSpec, where: str
 ) -> tuple[tuple[list[str], list[Quote]] | None, re.Match[str] | None, str]:
-    """The sites inclusion criteria ``first`` to ``last`` (not included) give, negated clauses dropped; else
-    the "any site" they say (with no organ); and the text read."""
+    """The sites the inclusion criteria ``picked`` (their indexes) give, negated clauses dropped; else the
+    "any site" they say (with no organ); and the text read."""
     # rules marked `whole` read the negated clauses too ("any site except lung")
-    whole = "; ".join(_bullets(protocol)[first:last])
+    criteria = _bullets(protocol)
+    whole = "; ".join(criteria[i] for i in picked if i < len(criteria))
     # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it,
     # and a negated sentence of a sub-bullet only itself ("  * Cohort A: NEC of the bladder. NET G3 are
     # not allowed."): its other sentences still name the cohort's site
-    scope = "; ".join(_bullets(protocol, _unnegated_clauses)[first:last])
+    parts = _bullets(protocol, _unnegated_clauses)
+    scope = "; ".join(parts[i] for i in picked if i < len(parts))
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
@@ -451,9 +463,12 @@ _CLAUSE = re.compile(r"[.;]")
 
 
 # a clause of its own joined by ", and the ..." ("NEC of the oesophagus, and the lung as primary is ruled out and
-# excluded"): its negation is its own
+# excluded"), or subordinate to what it follows ("or unknown primary when a pulmonary origin has been excluded",
+# "once a lung primary is ruled out"): its negation is its own
 _COORDINATE = re.compile(
-    r",\s*(?:and|but|while|whereas)\s+(?=(?:the|a|an|any|its|their|this|that)\s)", re.IGNORECASE
+    r",\s*(?:and|but|while|whereas)\s+(?=(?:the|a|an|any|its|their|this|that)\s)"
+    r"|,?\s+(?:when|once|if|provided(?: that)?|as long as)\s+(?=(?:the|a|an|any|its|their|this|that)\s)",
+    re.IGNORECASE,
 )
 # an exception whose object is the neuroendocrine carcinoma itself ("of any histology except neuroendocrine
 # carcinoma"), and a neuroendocrine word ("NEC of the stomach, excluding ..." is a neuroendocrine disease)
@@ -468,7 +483,7 @@ def _unnegated(clause: str) -> str:
     excluding prostate": the extrapulmonary origin stays) if only the exception negates, unless they name
     another disease than the one excepted ("salivary carcinoma of any subtype except neuroendocrine carcinoma":
     no neuroendocrine site); its words before a clause of its own that negates (", and the lung primary is
-    excluded"); else empty."""
+    excluded", "when a lung primary has been excluded"); else empty."""
     if not _NEGATED.search(clause):
         return clause
     cut = _EXCEPTION.search(clause)
@@ -504,6 +519,9 @@ def _without_negated_brackets(text: str) -> str:
 _COHORT = re.compile(
     r"\b(?:(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)|phase\s+(?:[1-3]|I{1,3})[ab])\b", re.IGNORECASE
 )
+# a criterion opening with the cohort it is for ("Cohort B: ...", "Additional inclusion criteria, Cohort A (SCLC):
+# ...", a heading of its own moved onto it by ``_bullets``)
+_COHORT_LABEL = re.compile(rf"^[^:;.\n]{{0,150}}?(?:{_COHORT.pattern})[^:;.\n]*:", re.IGNORECASE)
 # "one of: (a) small cell lung cancer; (b) extrapulmonary NEC": items of a list, read as cohorts are
 _ITEM = re.compile(r"(?<![\w)])\((?:[a-h]|\d{1,2})\)(?=\s)")
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
@@ -643,14 +661,23 @@ def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
 
 
 _BULLET = re.compile(r"\n([ \t]*)(?:[*\-•]|\d{1,2}[.)])[ \t]+")
+# a heading of a cohort's own criteria, a line of its own after a blank one ("Additional inclusion criteria,
+# Cohort B (EP-NEC) patients:"), and the mark of the criterion under it
+_COHORT_HEADING = re.compile(
+    r"\n[ \t]*\n[ \t]*(?P<head>(?![*\-•][ \t]|\d{1,2}[.)][ \t])[^\n]*?"
+    rf"(?:{_COHORT.pattern})[^\n]*:)[ \t]*\n(?:[ \t]*\n)*(?P<mark>[ \t]*(?:[*\-•]|\d{{1,2}}[.)])[ \t]+)",
+    re.IGNORECASE,
+)
 
 
 def _bullets(protocol: dict, part: Callable[[str], str] = str) -> list[str]:
     """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)"); a criterion's
     indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it, each read
-    through ``part`` first."""
+    through ``part`` first. A cohort's heading opens the criterion under it ("Cohort B (EP-NEC): NEC of
+    extrapulmonary origin"), rather than closing the one above."""
     text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
     inclusion = "\n" + _EXCLUSION.split(text, maxsplit=1)[0]
+    inclusion = _COHORT_HEADING.sub(lambda m: f"\n{m['mark']}{m['head']} ", inclusion)
     marks = list(_BULLET.finditer(inclusion))
     if not marks:
         return [inclusion.strip()] if inclusion.strip() else []
@@ -737,17 +764,41 @@ def _cohorts_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
+# an arm's own schedule, its induction and then its maintenance ("2 induction cycles, then 2 cycles with
+# radiotherapy, then atezolizumab maintenance"): the treatment the trial gives, no line before it
+_OWN_SCHEDULE = re.compile(
+    r"\binduction\b[^.;]{0,200}?\b(?:then|followed by)\b[^.;]{0,200}?\bmaintenance\b", re.IGNORECASE
+)
+# an induction given before the arm ("after completing four cycles of induction", "responding to induction")
+_INDUCTION_BEFORE = re.compile(
+    r"\b(?:after|following|complet\w*|respon\w*|prior|previous|post)\b[^.;]{0,40}$", re.IGNORECASE
+)
+
+
+def _without_own_schedule(text: str) -> str:
+    """``text`` with the arm's own induction-then-maintenance schedule blanked (offsets kept)."""
+    for m in _OWN_SCHEDULE.finditer(text):
+        if not _INDUCTION_BEFORE.search(text, 0, m.start()):
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
 def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     """The line the arms' labels and descriptions give ("Cohort 1: untreated patients", "Cohort 2:
     after first-line platinum"): one line if they agree, else the review's label for that set of lines
-    (``[[lines.cohorts]]``); None if no arm states a line or the set has no label."""
+    (``[[lines.cohorts]]``); None if no arm states a line or the set has no label. An arm's own schedule
+    ("four induction cycles, followed by X maintenance") states none."""
     found: list[tuple[str, Quote]] = []
     for i, arm in enumerate(get_path(protocol, "armsInterventionsModule", "armGroups") or []):
         if isinstance(arm, dict):  # the description, else the label ("Cohort 2" is no cohort rule's word)
             where = f"protocolSection.armsInterventionsModule.armGroups[{i}]"
-            read = [(f"{where}.{part}", str(arm.get(part) or "")) for part in ("description", "label")]
+            said = {part: str(arm.get(part) or "") for part in ("description", "label")}
+            read = [(f"{where}.{part}", _without_own_schedule(text)) for part, text in said.items()]
             cell = _first_line(read, spec)
-            found += [(cell.value, cell.quotes[0])] if cell else []
+            if cell:  # quoted in the text as written
+                q = cell.quotes[0]
+                quote = Quote(q.where, said[q.where.rsplit(".", 1)[1]], q.start, q.end)
+                found.append((cell.value, quote))
     lines = frozenset(label for label, _ in found)
     label = next(iter(lines)) if len(lines) == 1 else spec.line_cohorts.get(lines)
     if not label:
