@@ -724,3 +724,25 @@ def test_reports_under_one_title_that_are_other_items_stay_apart(other, why):
     one = grey(1, year=2019, journal=OFFICE, issue="PAZO/RAB/2019.1", authors=(OFFICE,))
     assert compare(prepare(one), prepare(other))[0] != "duplicate", why
     assert not linked(one, other), why
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "one", "other", "held"),
+    [
+        ("thesis", "Essays on health economics", "Wang, Yan", "Wang, L.",
+         ("University of Michigan", "ProQuest Dissertations and Theses Global")),
+        ("thesis", "Three essays in development economics", "Kim, Min-jun", "Kim, Seo-yeon",
+         ("Seoul National University", "Yonsei University")),
+        ("book", "Public health nutrition", "Smith, John", "Smith, Rebecca", ("Routledge", "Springer")),
+    ],
+)  # fmt: skip
+def test_namesakes_theses_or_books_of_a_common_title_stay_apart(kind, title, one, other, held):
+    # a thesis or book has no issue or pages: a common title by two people of one surname, a year apart,
+    # is two works; their given names tell them apart
+    a = work(1, kind, title, authors=(one,), year=2018, journal=held[0])
+    b = work(2, kind, title, authors=(other,), year=2019, journal=held[1])
+    assert not linked(a, b)
+    # the same person, an initial for the given name in one export, is one work
+    surname, given = one.split(", ")
+    c = work(3, kind, title, authors=(f"{surname} {given[0]}",), year=2019, journal=held[1])
+    assert linked(a, c)

@@ -748,6 +748,7 @@ def _one_work(
         and b.year
         and (a.work != "book-chapter" or (a.pages[0] and a.pages == b.pages))
         and same_first_author(a, b)
+        and not _given_names_differ(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
 
@@ -791,6 +792,17 @@ def _one_organisation(a: Prepared, b: Prepared) -> bool:
     x = {w for w in a.first_author_words.split() if len(w) >= 4}
     y = {w for w in b.first_author_words.split() if len(w) >= 4}
     return len(x) >= 2 and x == y
+
+
+def _given_names_differ(a: Prepared, b: Prepared) -> bool:
+    """The first authors' given names (their initials: "Wang, Yan" / "Wang, L.") differ where both records
+    give them: namesakes. A thesis or book has no journal, issue or pages to tell namesakes' works of a
+    common title apart ("Essays on health economics"). Words that are either record's surname are no
+    given name (a name an export gave in the other order); an initial one export adds is no conflict."""
+    surnames = {a.authors[0], b.authors[0]}
+    x = {w[0] for w in a.first_author_words.split() if w not in surnames}
+    y = {w[0] for w in b.first_author_words.split() if w not in surnames}
+    return bool(x and y and not (x <= y or y <= x))
 
 
 # words of a conference's name that do not say which conference: "Proceedings of the 37th ...",
