@@ -746,3 +746,21 @@ def test_namesakes_theses_or_books_of_a_common_title_stay_apart(kind, title, one
     surname, given = one.split(", ")
     c = work(3, kind, title, authors=(f"{surname} {given[0]}",), year=2019, journal=held[1])
     assert linked(a, c)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    ["Author Correction: {}", "Publisher Correction: {}", "Expression of Concern: {}", "Addendum: {}"],
+)
+def test_a_notice_filed_under_its_articles_doi_online_first_is_not_the_article(notice):
+    # Springer Nature's notices name the article in their title; a database files one under the article's
+    # DOI, online first in the article's year (paginated from 1, no volume yet): no online-first version of it
+    title = "Vitamin D status of pregnant women in Stockholm: seasonal variation and determinants"
+    doi = "10.1007/s00394-020-02345-6"
+    team = ("Lindqvist, Ingrid", "Berg, Anders", "Holm, Karin")
+    article = cite(1, title, journal="European Journal of Nutrition", year=2020, volume="59", issue="4",
+                   pages="1200-1211", doi=doi, authors=team)  # fmt: skip
+    note = cite(2, notice.format(title), journal="European Journal of Nutrition", year=2020, pages="1-2",
+                doi=doi, authors=team)  # fmt: skip
+    assert compare(prepare(article), prepare(note))[0] != "duplicate"
+    assert not linked(article, note)

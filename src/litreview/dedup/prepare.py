@@ -49,9 +49,11 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # What a record is, when its title says so (read after removing bracketed notes such as
 # "[Erratum appears in ...]", which describe the article rather than make it an erratum).
 _KINDS = {
-    "erratum": r"^\W*(?:errat\w*|corrigend\w*|correction)\b",
+    # Springer Nature's "Author Correction: <title>", "Publisher Correction: <title>"
+    "erratum": r"^\W*(?:errat\w*|corrigend\w*|correction|(?:author|publisher)s?'?s? correction|addendum)\b",
     "comment": r"^\W*(?:(?:comment\w*|reply|response|letter)\b|re:)|\bletter to the editor\b|\bauthors?'?s? reply\b|\bin reply\b",
     "retraction": r"^\W*(?:notice of retraction|retract\w*|withdrawn)\b",  # IEEE: "Notice of Retraction"
+    "concern": r"^\W*(?:editorial )?expressions? of concern\b",
     "protocol": r"\b(?:study protocol|trial protocol|protocol for|protocol of)\b",
 }
 
