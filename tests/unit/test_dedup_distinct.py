@@ -764,3 +764,32 @@ def test_a_notice_filed_under_its_articles_doi_online_first_is_not_the_article(n
                 doi=doi, authors=team)  # fmt: skip
     assert compare(prepare(article), prepare(note))[0] != "duplicate"
     assert not linked(article, note)
+
+
+@pytest.mark.parametrize(
+    "subtitle",
+    ["rationale and design of a follow-up study", "secondary outcomes", "a cost-effectiveness analysis",
+     "a replication in a second cohort", "sex differences"],
+)  # fmt: skip
+def test_a_companion_report_whose_title_goes_on_from_the_main_reports_stays_apart(subtitle):
+    # one team's two papers in one issue, the companion's title the main report's and a subtitle; one
+    # export gives no page (an article number left out): the subtitle names another paper, not one dropped
+    main = "Household air pollution and childhood pneumonia in rural Uganda"
+    issue = dict(
+        journal="BMC Public Health", year=2019, volume="19", issue="7", authors=("Okafor, C.", "Eze, U.")
+    )
+    one = cite(1, main, pages="1034", **issue)
+    companion = cite(2, f"{main}: {subtitle}", **issue)
+    assert compare(prepare(one), prepare(companion))[0] != "duplicate"
+    assert not linked(one, companion)
+    # at one conference: a paper and the team's demonstration of its system
+    paper = conference_paper(
+        3, "Cough sound classification for tuberculosis triage in primary care", pages="212-217"
+    )
+    demo = conference_paper(
+        4, "Cough sound classification for tuberculosis triage in primary care: a demonstration"
+    )
+    assert not linked(paper, demo)
+    # a subtitle of the study's own design is one an export dropped: still one paper
+    design = cite(5, f"{main}: a case-control study", **issue)
+    assert linked(one, design)

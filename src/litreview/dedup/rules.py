@@ -705,14 +705,37 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
+# what a subtitle says of a companion report, not of the study a title names: its design paper, its secondary,
+# subgroup, economic or later analyses, a replication; a system's demonstration; a book's workbook or manual.
+# The main title alone then names the study's main report, not this one ("...: a randomised trial" is dropped)
+_COMPANION = re.compile(
+    r"\b(?:replicat\w*|secondary (?:analys\w*|outcomes?|end ?points?)|post hoc|rationale|design and methods"
+    r"|baseline (?:characteristics|data|results|findings)|update[ds]?|extended (?:results|version|analys\w*)"
+    r"|(?:interim|final) (?:results|report|analys\w*)|long term (?:results|outcomes)|follow up|results (?:at|after)"
+    r"|sub ?stud\w*|subgroups?|(?:sex|gender) differences|(?:sensitivity|pooled) analys\w*|cost effective\w*"
+    r"|cost utility|economic (?:evaluation|analys\w*)|process evaluation|demonstration|workbook"
+    r"|(?:instructor|teacher|student)s?(?: s)? (?:manual|guide)|companion)\b"
+)
+
+
+def _subtitle_dropped(a: str, b: str) -> bool:
+    """One (normalised) title is the other's opening, at least three content words, and the words after it
+    are a subtitle an export could drop, not one that names a companion report (see _COMPANION)."""
+    short, long = sorted((a, b), key=len)
+    return (
+        long.startswith(short + " ")
+        and len(_content_words(short)) >= 3
+        and not _COMPANION.search(long, len(short))
+    )
+
+
 def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One title is the other's opening, a subtitle dropped after it, in one journal's issue (both named,
     one volume and one issue on both) by one first author and the same co-authors, neither an abstract.
     The pages agree, or one record gives none ("no pagination"); a print year one apart (online first)
     only where both give the same first page. A dropped subtitle alone is weak (a trial's update keeps
     its main title), so the issue and the team must say one article."""
-    short, long = sorted((a.title, b.title), key=len)
-    if not (long.startswith(short + " ") and len(_content_words(short)) >= 3):
+    if not _subtitle_dropped(a.title, b.title):
         return False
     pages = a.pages[0] and b.pages[0]
     return bool(
@@ -739,8 +762,7 @@ def _one_work(
     co-authors; the university against ProQuest, the publisher against the series or the book, do not
     matter. A chapter also at one page span in both records: an author gives a chapter of one title to
     two books. A later edition is years apart; a thesis's later article is not typed a thesis."""
-    short, long = sorted((a.title, b.title), key=len)
-    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    opening = _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
     same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b) or opening
     return bool(
         same_title
@@ -833,8 +855,7 @@ def _one_conference_paper(
     co-authors; the same paper number (page) where both give one. The title is the same, or one export
     cut it or dropped its subtitle (at least three content words left) and it begins no other title:
     a team presents a paper once at a conference, its journal version is published elsewhere, later."""
-    short, long = sorted((a.title, b.title), key=len)
-    opening = long.startswith(short + " ") and len(_content_words(short)) >= 3 and short not in ambiguous
+    opening = _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
     same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
     if cut_of(a, b):
         same_title = (a.title if a.cut else b.title) not in ambiguous
