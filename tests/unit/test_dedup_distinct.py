@@ -793,3 +793,24 @@ def test_a_companion_report_whose_title_goes_on_from_the_main_reports_stays_apar
     # a subtitle of the study's own design is one an export dropped: still one paper
     design = cite(5, f"{main}: a case-control study", **issue)
     assert linked(one, design)
+
+
+@pytest.mark.parametrize(
+    ("main", "beside"),
+    [
+        ("Medical Image Computing and Computer Assisted Intervention - MICCAI 2020",
+         "Medical Image Computing and Computer Assisted Intervention - MICCAI 2020 Workshops"),
+        ("Proceedings of the 2019 IEEE International Conference on Bioinformatics and Biomedicine (BIBM)",
+         "2019 IEEE International Conference on Bioinformatics and Biomedicine Workshops"),
+        ("Proceedings of the ACM Conference on Human Factors in Computing Systems",
+         "Extended Abstracts of the ACM Conference on Human Factors in Computing Systems"),
+    ],
+)  # fmt: skip
+def test_a_teams_papers_of_one_title_at_a_conference_and_its_workshop_stay_apart(main, beside):
+    title = "Federated learning for chest radiograph triage across hospitals"
+    paper = conference_paper(1, title, journal=main, year=2020, pages="312-321")
+    workshop = conference_paper(2, title, journal=beside, year=2020)
+    assert not linked(paper, workshop)
+    # the main conference named another way is still one paper
+    named = conference_paper(3, title, journal=main.replace("Proceedings of the ", ""), year=2020)
+    assert linked(paper, named)

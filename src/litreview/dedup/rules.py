@@ -605,7 +605,7 @@ def compare(
             return "duplicate", score, "title-contained+pages+volume"
         return "", score, "titles differ"
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
-    journal_ok = _journal_compatible(a.journal, b.journal)
+    journal_ok = _journal_compatible(a.journal, b.journal) and not _sister_events(a, b)
     same_year = a.year is None or b.year is None or a.year == b.year
     same_pages = first_pages_agree(a.pages, b.pages)
     same_volume = bool(a.volume and a.volume == b.volume)
@@ -1209,13 +1209,30 @@ def _places(group: list[Prepared]) -> list[Prepared]:
 
 def _one_venue(a: Prepared, b: Prepared) -> bool:
     """One journal (one name abbreviating the other, or either unnamed), or one conference however exports
-    name its proceedings (see :func:`_conference_name`)."""
+    name its proceedings (see :func:`_conference_name`); its workshops, companion or extended-abstract volume
+    are another place ("MICCAI 2020" / "MICCAI 2020 Workshops": a team's paper at each, of one title)."""
+    if _sister_events(a, b):
+        return False
     if _journal_compatible(a.journal, b.journal):
         return True
     return (
         a.conference
         and b.conference
         and _journal_compatible(_conference_name(a.journal), _conference_name(b.journal))
+    )
+
+
+# words naming the events held beside a conference, with proceedings of their own
+_SISTER_EVENTS = frozenset(["workshop", "workshops", "companion", "adjunct", "satellite", "extended", "ea", "posters",
+                            "demos", "consortium"])  # fmt: skip
+
+
+def _sister_events(a: Prepared, b: Prepared) -> bool:
+    """Two conference papers, one in a conference's proceedings, the other in those of an event beside it."""
+    return (
+        a.conference
+        and b.conference
+        and _SISTER_EVENTS.isdisjoint(a.journal) != _SISTER_EVENTS.isdisjoint(b.journal)
     )
 
 
