@@ -814,3 +814,19 @@ def test_a_teams_papers_of_one_title_at_a_conference_and_its_workshop_stay_apart
     # the main conference named another way is still one paper
     named = conference_paper(3, title, journal=main.replace("Proceedings of the ", ""), year=2020)
     assert linked(paper, named)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Browning, C.", "Brown, C."), ("Greenberg, D.", "Green, D."), ("Costanzo, S.", "Costa, S."),
+     ("Whitehead, M.", "White, M.")],
+)  # fmt: skip
+def test_a_surname_that_goes_on_into_another_is_no_split_double_surname(one, other):
+    # namesakes' teams at one place in two journals, a co-author of each whose surname begins or ends the
+    # other's: "Browning" is no "Brown" run together with another surname, so the teams are two
+    place = dict(year=2017, volume="41", issue="2", pages="77-95")
+    a = cite(1, "Teacher agency and learning analytics in rural schools", journal="Journal of Learning Technologies",
+             authors=("Okonjo, A.", "Mensah, K.", one), **place)  # fmt: skip
+    b = cite(2, "Teacher agency and learning analytics in rural colleges", journal="Education and Society Review",
+             authors=("Okonjo, A.", "Mensah, K.", other), **place)  # fmt: skip
+    assert not linked(a, b)

@@ -904,8 +904,9 @@ _SPLIT_LOOKS = 50  # co-authors beyond which no split surname is looked for: eac
 def _surname_part(part: str, whole: str) -> bool:
     """``part`` is one of the two surnames run together in ``whole``: an export split a double surname
     and kept one as the surname ("Márquez, J.G." for "García-Márquez, Javier"), each part a name of its
-    own (at least five letters, and three left over: "Berg" is no part of "Lindberg")."""
-    return len(part) >= 5 and len(whole) - len(part) >= 3 and (whole.endswith(part) or whole.startswith(part))
+    own, at least five letters: "Berg" is no part of "Lindberg", nor "Brown" of "Browning", "Green" of
+    "Greenberg", "Costa" of "Costanzo", "White" of "Whitehead" (a surname's ending is no name of its own)."""
+    return len(part) >= 5 and len(whole) - len(part) >= 5 and (whole.endswith(part) or whole.startswith(part))
 
 
 def _opening_score(a: str, b: str) -> float:
