@@ -830,3 +830,20 @@ def test_a_surname_that_goes_on_into_another_is_no_split_double_surname(one, oth
     b = cite(2, "Teacher agency and learning analytics in rural colleges", journal="Education and Society Review",
              authors=("Okonjo, A.", "Mensah, K.", other), **place)  # fmt: skip
     assert not linked(a, b)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("P1-045", "P1-046"), ("PP2-110", "PP2-111"), ("P3-014", "P3-015")]
+)
+def test_a_teams_posters_numbered_in_one_session_are_not_on_one_page(one, other):
+    # "P1-045" is poster 45 of session 1, not pages 1-45: two posters of one session share no first page
+    title = "Vitamin D status of pregnant women in Stockholm"
+    place = dict(journal="Annals of Nutrition and Metabolism", year=2019, volume="75", issue="Suppl 3",
+                 authors=("Lindqvist, I.", "Berg, A."))  # fmt: skip
+    a = cite(1, title, pages=one, **place)
+    b = cite(2, f"{title}: seasonal variation and determinants", pages=other, **place)
+    assert not linked(a, b)
+    # EBSCO's "p1275-1283" is still a page range, its article's place
+    c = cite(3, title, pages="p1275-1283", **place)
+    d = cite(4, f"{title} (abstract)", pages="1275-83", **place)
+    assert prepare(c).pages == prepare(d).pages == ("1275", "1283")

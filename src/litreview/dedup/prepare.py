@@ -378,8 +378,11 @@ def real_year(year: int | None) -> int | None:
     return year if year is not None and 1000 <= year <= 2200 else None
 
 
-# "pp. 345-352", "p. 12", EBSCO's "p1275-1283" (a page range); not "P-12", "P12" (abstract numbers)
-_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)|^pp?(?=\d+[-–]\d+$)")
+# "pp. 345-352", "p. 12", EBSCO's "p1275-1283" (a page range, "p" in lower case); not "P-12", "P12", "P1-045"
+# (abstract numbers: poster 45 of session 1)
+_PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)", re.IGNORECASE)
+_EBSCO_PAGES = re.compile(r"^pp?(?=\d+[-–]\d+$)")
+_ABSTRACT_NUMBER = re.compile(r"pp?\d+[-–]\d+")  # what is left of "P1-045" once the field is lower-cased
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
@@ -396,7 +399,9 @@ def _page_text(pages: str) -> str:
         return pages
     # whitespace runs as one space: a pattern starting with \s* retried at every space of a long run
     # ("1" and 50,000 spaces) takes seconds
-    text = _PAGES_WORD.sub("", " ".join((pages or "").split()).strip("\"'").strip().lower())
+    text = _PAGES_WORD.sub(
+        "", _EBSCO_PAGES.sub("", " ".join((pages or "").split()).strip("\"'").strip())
+    ).lower()
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()
     elif "[" in text or "(" in text:
@@ -417,6 +422,8 @@ def page_range(pages: str) -> tuple[str, str]:
     if not text or _DATE_PAGES.fullmatch(text):
         return "", ""
     if re.fullmatch(r"[a-z]\d+", text) and not text.startswith("s"):  # e-locators, article numbers
+        return text, text
+    if _ABSTRACT_NUMBER.fullmatch(text):  # "P1-045": an abstract's number, compared only with its kind
         return text, text
     parts = re.split(r"\s*[-–]\s*", text, maxsplit=1)
     start = re.sub(r"^[a-z]+", "", parts[0])
