@@ -847,3 +847,14 @@ def test_a_teams_posters_numbered_in_one_session_are_not_on_one_page(one, other)
     c = cite(3, title, pages="p1275-1283", **place)
     d = cite(4, f"{title} (abstract)", pages="1275-83", **place)
     assert prepare(c).pages == prepare(d).pages == ("1275", "1283")
+
+
+def test_an_online_record_of_a_yearly_report_is_not_next_years_print():
+    # one team's yearly report under one title in one journal: a record with no place yet, dated 2019, may
+    # be the 2019 report as well as the 2020 one online first; the journal printed the title twice
+    title = "Notifiable infectious diseases in Ireland"
+    team = dict(journal="Communicable Diseases Intelligence", authors=("Murphy, S.", "Walsh, A."))
+    last = cite(1, title, year=2018, volume="42", pages="1-10", **team)
+    online = cite(2, title, year=2019, **team)
+    printed = cite(3, title, year=2020, volume="44", pages="1-12", **team)
+    assert link_fuzzy([last, online, printed]).links == []

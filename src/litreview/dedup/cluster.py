@@ -65,6 +65,7 @@ from litreview.dedup.rules import (
     compare,
     crowded_titles,
     recurring_titles,
+    serial_titles,
 )
 from litreview.identifiers import (
     normalise_accession,
@@ -132,7 +133,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
         for key in blocking_keys(prepared[record_id]):
             blocks[key].append(record_id)
     titled = by_title(prepared[i] for i in distinct)
-    generic, crowded = recurring_titles(titled), crowded_titles(titled)
+    generic, crowded, serial = recurring_titles(titled), crowded_titles(titled), serial_titles(titled)
     ambiguous = ambiguous_openings(prepared[i] for i in distinct)
     del titled  # a list per title: not held through the comparisons (a million records)
     pairs: dict[tuple[str, str], tuple[str, float, str]] = {}
@@ -145,7 +146,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     apart_copies = []  # groups of copies the rules do not link (identical notices)
     for ids in copies.values():  # copies: what the rules say of two records with this content
         if len(ids) > 1 and blocking_keys(prepared[ids[0]]):  # two records sharing no key are never compared
-            result = compare(prepared[ids[0]], prepared[ids[1]], generic, crowded, ambiguous)
+            result = compare(prepared[ids[0]], prepared[ids[1]], generic, crowded, ambiguous, serial)
             if result[0] != "duplicate":
                 apart_copies.append(ids)
             if result[0]:
@@ -166,7 +167,9 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                 if (first in trials) != (second in trials):  # no maybe a reviewer could only call distinct
                     continue
                 if pair not in pairs:  # only links and maybes are kept: memory stays linear
-                    result = compare(prepared[pair[0]], prepared[pair[1]], generic, crowded, ambiguous)
+                    result = compare(
+                        prepared[pair[0]], prepared[pair[1]], generic, crowded, ambiguous, serial
+                    )
                     if result[0]:
                         pairs[pair] = result
     pairs = _spread_to_copies(pairs, apart_copies)

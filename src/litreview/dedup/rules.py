@@ -437,18 +437,22 @@ def _same_place_and_author(a: Prepared, b: Prepared) -> bool:
     return bool(a.pages[0] and a.pages[0] == b.pages[0] and same_first_author(a, b))
 
 
-def compare_generic(a: Prepared, b: Prepared, score: float, crowded: bool = False) -> tuple[str, float, str]:
+def compare_generic(
+    a: Prepared, b: Prepared, score: float, crowded: bool = False, serial: bool = False
+) -> tuple[str, float, str]:
     """A generic or recurring title identifies nothing: the place must (same volume and first page,
     same issue where both have one), also for the title inside a longer one; otherwise a reviewer decides.
     A title that only recurs (a review and its update, another team's review) and stands at one place
-    in a year (not ``crowded``) is identified by the year and the team, in one journal."""
+    in a year (not ``crowded``) is identified by the year and the team, in one journal; a record online
+    first, the year before the print, too, unless the journal printed the title twice (``serial``: a
+    team's yearly report, whose online record may be last year's)."""
     issue_ok = not a.issue or not b.issue or a.issue == b.issue or _one_supplement(a, b)
     if a.title == b.title or score >= 0.95:
         if a.volume and a.volume == b.volume and a.pages[0] and a.pages[0] == b.pages[0] and issue_ok:
             return "duplicate", score, "generic-title+volume+issue+pages"
         if not crowded and issue_ok and _one_team_in_one_year(a, b):
             return "duplicate", score, "recurring-title+year+team"
-        if not crowded and _one_team_ahead_of_print(a, b):
+        if not crowded and not serial and _one_team_ahead_of_print(a, b):
             return "duplicate", score, "recurring-title+ahead-of-print+team"
         if _one_issue_one_editor(a, b):
             return "duplicate", score, "generic-title+issue+editor"
@@ -531,10 +535,12 @@ def compare(
     generic: frozenset[str] | set[str] = frozenset(),
     crowded: frozenset[str] | set[str] = frozenset(),
     ambiguous: frozenset[str] | set[str] = frozenset(),
+    serial: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[str, float, str]:
     """('duplicate' | 'maybe' | SHARED_DOI | '', score, rule or reason). ``generic``: titles that
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
-    titles that begin two longer titles (see ambiguous_openings)."""
+    titles that begin two longer titles (see ambiguous_openings); ``serial``: titles one journal printed at
+    two places (see serial_titles)."""
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -570,7 +576,9 @@ def compare(
     if a.report and b.report and not (a.generic or b.generic) and _one_report(a, b, score, series):
         return "duplicate", score, "report+title+issuer"
     if a.generic or b.generic or a.title in generic or b.title in generic:
-        return compare_generic(a, b, score, a.title in crowded or b.title in crowded)
+        return compare_generic(
+            a, b, score, a.title in crowded or b.title in crowded, a.title in serial or b.title in serial
+        )
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
@@ -1155,6 +1163,20 @@ def crowded_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
             if p.year
         ]
         if len(years) != len(set(years)):
+            out.add(title)
+    return out
+
+
+def serial_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
+    """Titles (of :func:`by_title`) that one journal (named) printed at two places, neither a conference's
+    (a team's yearly report, a column): an online-first record of the title may be any year's."""
+    out = set()
+    for title, group in titled.items():
+        if len(group) > RECURRING_CAP:
+            continue  # recurring_titles: already identifies nothing
+        printed = [p for p in group if p.journal and not p.conference and (p.volume or p.pages[0])]
+        if any(_other_place(p, q) and _journal_compatible(p.journal, q.journal)
+               for i, p in enumerate(printed) for q in printed[i + 1 :]):  # fmt: skip
             out.add(title)
     return out
 
