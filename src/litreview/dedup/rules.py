@@ -769,8 +769,14 @@ def _one_work(
     a year apart at most (the guard), by one first author and, where both name others, the same
     co-authors; the university against ProQuest, the publisher against the series or the book, do not
     matter. A chapter also at one page span in both records: an author gives a chapter of one title to
-    two books. A later edition is years apart; a thesis's later article is not typed a thesis."""
-    opening = _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
+    two books. A later edition is years apart; a thesis's later article is not typed a thesis. A dropped
+    subtitle only in one year: a year on, one author's work whose title goes on from the other's is the
+    next one (the master's thesis, then the doctoral one; the book, then its workbook)."""
+    opening = (
+        _subtitle_dropped(a.title, b.title)
+        and min(a.title, b.title, key=len) not in ambiguous
+        and a.year == b.year
+    )
     same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b) or opening
     return bool(
         same_title
