@@ -719,6 +719,7 @@ def test_a_subtitle_one_export_dropped_links_in_one_issue_by_one_team(one, other
         (dict(issue="4"), "another issue of the volume"),
         (dict(pages="no pagination", year=2022), "a year apart and no page to say one place"),
         (dict(pages="301-305"), "other pages in the issue"),
+        (dict(pages=""), "an empty pages field says nothing: the team's companion paper in the issue"),
         (dict(authors=("Brennan, Aoife", "Lindgren, Sofia")), "another first author"),
         (dict(authors=(TEAM[0], "Moreau, Celine", "Vogel, Jonas")), "one name, another team"),
         (dict(journal="Work, Employment and Society"), "another journal"),

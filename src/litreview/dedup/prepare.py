@@ -127,6 +127,7 @@ class Prepared:
     report: bool = False  # grey literature: typed a report, or given a report's extent or number
     extent: str = ""  # a report's number of pages ("xii + 93 pp." -> "93")
     report_number: str = ""  # a report's number, letters and digits only ("WHO/NUT/2015.5" -> "whonut20155")
+    unpaginated: bool = False  # the pages field says the article has none ("no pagination"), not left empty
 
 
 def _singular(word: str) -> str:
@@ -552,7 +553,11 @@ def prepare(record: Record) -> Prepared:
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
                     first_words, alternative_title(title, norm), cut, work, report, extent,
-                    report_number)  # fmt: skip
+                    report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)))  # fmt: skip
+
+
+# Embase's and CENTRAL's statement that an (online) article has no page numbers
+_UNPAGINATED = re.compile(r"\b(?:no pagination|unpaginated|not paginated)\b", re.IGNORECASE)
 
 
 def is_generic_title(norm: str) -> bool:

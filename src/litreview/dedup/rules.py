@@ -740,9 +740,11 @@ def _subtitle_dropped(a: str, b: str) -> bool:
 def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One title is the other's opening, a subtitle dropped after it, in one journal's issue (both named,
     one volume and one issue on both) by one first author and the same co-authors, neither an abstract.
-    The pages agree, or one record gives none ("no pagination"); a print year one apart (online first)
-    only where both give the same first page. A dropped subtitle alone is weak (a trial's update keeps
-    its main title), so the issue and the team must say one article."""
+    The pages agree, or one record says the article has none ("no pagination": Embase's and CENTRAL's
+    online articles; an empty field says nothing, and the same team's companion paper in the issue,
+    "X" / "X: secondary outcomes", would pass); a print year one apart (online first) only where both give
+    the same first page. A dropped subtitle alone is weak (a trial's update keeps its main title), so the
+    issue and the team must say one article."""
     if not _subtitle_dropped(a.title, b.title):
         return False
     pages = a.pages[0] and b.pages[0]
@@ -752,7 +754,11 @@ def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
         and a.volume == b.volume
         and _ISSUE.fullmatch(a.issue)
         and a.issue == b.issue
-        and (first_pages_agree(a.pages, b.pages) if pages else a.year == b.year)
+        and (
+            first_pages_agree(a.pages, b.pages)
+            if pages
+            else a.year == b.year and (a.unpaginated or b.unpaginated)
+        )
         and a.year
         and b.year
         and _one_journal(a, b)
