@@ -878,3 +878,15 @@ def test_one_authors_work_a_year_on_whose_title_goes_on_from_the_first_is_the_ne
     # the subtitle dropped by one export of the work, in its year: one work
     same = work(3, kind, f"{first}: {next_one}", year=2016, **held)
     assert linked(one, same)
+
+
+@pytest.mark.parametrize("subtitle", ["a field study in two regions", "lessons learned", "the prototype"])
+def test_a_pageless_record_whose_title_goes_on_is_not_the_numbered_paper_of_the_same_conference(subtitle):
+    # the team's numbered paper and, at the same conference, its companion without a paper number: the
+    # companion's subtitle is not one an export dropped
+    main = "Voice assistants for medication reminders in community pharmacies"
+    numbered = conference_paper(1, main, pages="88")
+    companion = conference_paper(2, f"{main}: {subtitle}")
+    assert not linked(numbered, companion)
+    # both numbered alike, or both without numbers (an export that numbers no papers): one paper
+    assert linked(numbered, conference_paper(3, f"{main}: {subtitle}", pages="88"))

@@ -874,8 +874,15 @@ def _one_conference_paper(
     words, a place after it), one year, one first author and, where both name others, the same
     co-authors; the same paper number (page) where both give one. The title is the same, or one export
     cut it or dropped its subtitle (at least three content words left) and it begins no other title:
-    a team presents a paper once at a conference, its journal version is published elsewhere, later."""
-    opening = _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
+    a team presents a paper once at a conference, its journal version is published elsewhere, later. A
+    dropped subtitle needs both records paginated alike (one paper number, or none on either): beside a
+    numbered paper, a record without a number may be the team's other paper there ("X" / "X: a
+    demonstration", "X: extended results")."""
+    opening = (
+        _subtitle_dropped(a.title, b.title)
+        and min(a.title, b.title, key=len) not in ambiguous
+        and bool(a.pages[0]) == bool(b.pages[0])
+    )
     same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
     if cut_of(a, b):
         same_title = (a.title if a.cut else b.title) not in ambiguous
