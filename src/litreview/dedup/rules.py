@@ -25,6 +25,18 @@ from litreview.dedup.prepare import (
 )
 
 
+def registry_apart(a: Prepared, b: Prepared) -> str:
+    """Why a registry entry and another record are two items ('' when nothing says so): a registry entry
+    against a publication (an article, abstract or protocol that names the trial reports it), or two
+    registry entries that both give ids and share none (a team's second trial under one title, one trial
+    registered in two registries). Two entries sharing an id are one entry (an identity key, as a PMID)."""
+    if a.registry_entry != b.registry_entry:
+        return "a registry entry against a publication (a report of the trial, not the entry)"
+    if a.registry and b.registry and not set(a.registry) & set(b.registry):
+        return "different registry entries (no registry id in common)"
+    return ""
+
+
 def guard(a: Prepared, b: Prepared) -> str:
     """Why two records must stay apart ('' when nothing keeps them apart)."""
     if a.doi and b.doi and a.doi != b.doi:
@@ -541,6 +553,11 @@ def compare(
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
     titles that begin two longer titles (see ambiguous_openings); ``serial``: titles one journal printed at
     two places (see serial_titles)."""
+    apart = registry_apart(a, b)
+    if apart:  # under one DOI too: a made-up or a supplement's DOI on a registry entry and an abstract
+        if a.doi and a.doi == b.doi:
+            return SHARED_DOI, fuzz.ratio(a.title, b.title) / 100, f"shared DOI: {apart}"
+        return "", 0.0, apart
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
