@@ -10,6 +10,7 @@ merely names a registry id reports the trial: it is never the entry itself."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from litreview.identifiers import registry_ids
 from litreview.records import REGISTRY_RECORD, Citation
@@ -33,7 +34,12 @@ def is_registry_entry(record: Citation) -> bool:
     """The citation is a registry entry: typed so, or its journal field names a registry (or its URL)."""
     if record.record_type == REGISTRY_RECORD:
         return True
-    return any(name and _REGISTRY_SOURCE.search(name) for name in (record.journal, record.journal_abbrev))
+    return _names_registry(record.journal) or _names_registry(record.journal_abbrev)
+
+
+@lru_cache(maxsize=4096)  # a journal's name recurs on many records: each is searched once
+def _names_registry(name: str) -> bool:
+    return bool(name) and _REGISTRY_SOURCE.search(name) is not None
 
 
 def entry_ids(record: Citation) -> tuple[str, ...] | None:
