@@ -39,6 +39,9 @@ class Provenance:
     index: int = 0  # 1-based position of the record inside that payload
 
 
+REGISTRY_RECORD = "registry-record"  # the record type of a trial registry's entry, however rendered
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A bibliographic record (journal article, conference abstract, book, ...)."""

@@ -890,3 +890,48 @@ def test_a_pageless_record_whose_title_goes_on_is_not_the_numbered_paper_of_the_
     assert not linked(numbered, companion)
     # both numbered alike, or both without numbers (an export that numbers no papers): one paper
     assert linked(numbered, conference_paper(3, f"{main}: {subtitle}", pages="88"))
+
+
+# -- a trial's registry entry and its reports -------------------------------------------------------------
+
+ENTRY = "Cold Water Immersion after Anterior Cruciate Ligament Reconstruction (COLD-ACL)"
+CENTRAL_ENTRY = dict(journal="https://clinicaltrials.gov/show/NCT03918262", year=2019)
+
+
+@pytest.mark.parametrize(
+    ("report", "why"),
+    [
+        (cite(2, "Cold water immersion after anterior cruciate ligament reconstruction (COLD-ACL): protocol for a "
+                 "randomised controlled trial", journal="BMJ Open Sport Exerc Med", year=2019, volume="5", issue="1",
+              pages="e000612", authors=("Novak, T.", "Adeyemi, K."), abstract="Trial registration: NCT03918262.",
+              nct_ids=("NCT03918262",)), "the protocol paper"),
+        (cite(2, "Cold water immersion after anterior cruciate ligament reconstruction (COLD-ACL)",
+              journal="Am J Sports Rehabil", year=2020, volume="12", issue="4", pages="233-241",
+              authors=("Novak, T.", "Adeyemi, K.")), "the results paper under the brief title"),
+        (cite(2, ENTRY, journal="Am J Sports Rehabil", year=2019, volume="11", issue="Suppl 1", pages="S48",
+              authors=("Novak, T.",), record_type="conference-abstract"), "a conference abstract of the brief title"),
+        (cite(2, ENTRY, journal="Am J Sports Rehabil", year=2019, volume="11", issue="Suppl 1", pages="S48",
+              authors=("Novak, T.",), doi="10.5555/ajsr.2019.suppl1"), "an abstract under the entry's (made-up) DOI"),
+    ],
+)  # fmt: skip
+def test_a_trials_registry_entry_is_none_of_its_reports(report, why):
+    registry = cite(1, ENTRY, doi="10.5555/ajsr.2019.suppl1" if report.doi else "", **CENTRAL_ENTRY)
+    assert compare(prepare(registry), prepare(report))[0] in ("", "shared-doi"), why
+    assert not linked(registry, report), why
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (cite(2, "Cold Water Immersion after Anterior Cruciate Ligament Reconstruction (COLD-ACL)",
+              journal="ClinicalTrials.gov", issue="NCT04107333", year=2019), "the team's second trial, one title"),
+        (cite(2, ENTRY, journal="ISRCTN registry", issue="ISRCTN61850127", year=2019),
+         "one trial registered in a second registry: a second entry"),
+        (cite(2, ENTRY, journal="http://www.who.int/trialsearch/Trial2.aspx?TrialID=ISRCTN61850127", year=2019),
+         "CENTRAL's copy of the second registry's entry"),
+    ],
+)  # fmt: skip
+def test_registry_entries_with_no_id_in_common_are_two_entries(other, why):
+    registry = cite(1, ENTRY, journal="WHO ICTRP", issue="NCT03918262", year=2019)
+    assert compare(prepare(registry), prepare(other))[0] == "", why
+    assert not linked(registry, other), why

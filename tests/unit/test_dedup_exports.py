@@ -11,10 +11,11 @@ from dataclasses import replace
 
 import pytest
 
-from litreview.dedup.cluster import link_fuzzy
+from litreview.dedup.cluster import link_fuzzy, link_registrations
 from litreview.dedup.prepare import normalise_authors, normalise_journal, normalise_title, page_range, prepare
 from litreview.dedup.rules import _journal_compatible, compare
-from litreview.records import Citation
+from litreview.identifiers import registry_ids
+from litreview.records import Citation, Trial
 
 TITLE = "Rituximab in adults with refractory immune thrombocytopenia: a multicentre randomised trial"
 ARTICLE = dict(journal="British Journal of Haematology", year=2015, volume="170", issue="3")
@@ -962,3 +963,99 @@ def test_an_online_first_record_finds_its_article_though_the_conference_paper_sh
     assert linked(records, "acm:1", "scholar:2")
     assert linked(records, "wos:3", "scholar:4")
     assert not linked(records, "acm:1", "wos:3")
+
+
+# -- trial registry entries as databases render them ----------------------------------------------------
+
+ENTRY = "Prehabilitation before Colorectal Cancer Surgery in Older Adults (PREHAB-CRC)"
+OFFICIAL = "A Randomised Controlled Trial of Multimodal Prehabilitation before Colorectal Cancer Surgery in Older Adults"
+
+
+def entry(source, i, journal, year, title=ENTRY, **kw):
+    return cite(source, i, title=title, journal=journal, year=year, **kw)
+
+
+@pytest.mark.parametrize(
+    ("texts", "ids"),
+    [
+        (("https://clinicaltrials.gov/show/NCT04561234",), ("NCT04561234",)),
+        (("http://www.who.int/trialsearch/Trial2.aspx?TrialID=CTRI/2021/03/031457",), ("CTRI/2021/03/031457",)),
+        (("ISRCTN 40712365",), ("ISRCTN40712365",)),
+        (("ACTRN12620000312987",), ("ACTRN12620000312987",)),
+        (("EUCTR2018-004512-33-NL",), ("EUDRACT2018-004512-33",)),  # ICTRP adds the country
+        (("EudraCT number: 2018-004512-33",), ("EUDRACT2018-004512-33",)),
+        (("DRKS00021843", "ChiCTR2000034567", "JPRN-jRCTs052190087"),
+         ("CHICTR2000034567", "DRKS00021843", "JRCTS052190087")),
+        (("NCT045612345", "XNCT04561234", "ISRCTN4071236"), ()),  # digits or letters run on: no id
+    ],
+)  # fmt: skip
+def test_registry_ids_are_read_in_each_registrys_format(texts, ids):
+    assert registry_ids(*texts) == ids
+
+
+@pytest.mark.parametrize(
+    ("other", "why"),
+    [
+        (entry("central", 2, "https://clinicaltrials.gov/show/NCT04561234", 2023),
+         "CENTRAL: the number only in the journal URL, the last-update year"),
+        (entry("central", 2, "https://trialsearch.who.int/Trial2.aspx?TrialID=NCT04561234", 2020),
+         "CENTRAL's copy of ICTRP's rendering"),
+        (entry("ictrp", 2, "International Clinical Trials Registry Platform (ICTRP)", 2022, issue="NCT04561234"),
+         "ICTRP's record, its last-update year"),
+        (entry("ctgov", 2, "ClinicalTrials.gov", 2020, title=OFFICIAL, issue="NCT04561234",
+               authors=("Hospital Universitario Norte",)), "the registry's own record with the official title"),
+    ],
+)  # fmt: skip
+def test_renderings_of_one_registry_entry_are_one_entry_by_its_id(other, why):
+    one = entry("ictrp", 1, "WHO ICTRP", 2020, issue="NCT04561234")
+    assert linked([one, other], one.record_id, other.record_id), why
+
+
+def test_renderings_of_an_entry_of_another_registry_are_one_entry_whatever_their_titles():
+    own = entry("ctri", 1, "Clinical Trials Registry - India", 2021, issue="CTRI/2021/03/031457",
+                title="A CLINICAL TRIAL TO STUDY THE EFFECT OF YOGA ON GLYCAEMIC CONTROL IN TYPE 2 DIABETES")  # fmt: skip
+    central = entry("central", 2, "http://www.who.int/trialsearch/Trial2.aspx?TrialID=CTRI/2021/03/031457", 2024,
+                    title="Yoga for Glycaemic Control in Type 2 Diabetes (YOGA-DM)")  # fmt: skip
+    assert linked([own, central], own.record_id, central.record_id)
+
+
+def test_a_databases_copy_of_a_clinicaltrials_gov_record_is_that_record_which_represents_it():
+    trial = Trial(record_id="ctgov:NCT04561234", source="ctgov", native_id="NCT04561234", nct_id="NCT04561234",
+                  title=ENTRY, first_posted="2020-09-24")  # fmt: skip
+    central = entry("central", 2, "https://clinicaltrials.gov/show/NCT04561234", 2023,
+                    abstract="NCT04561234. Older adults awaiting colorectal cancer surgery ...",
+                    nct_ids=("NCT04561234",), issue="9", volume="1", pages="1-2", accession="CN-02184567",
+                    keywords=("prehabilitation",), language="English", authors=("Anonymous",))  # fmt: skip
+    links = link_fuzzy([central, trial]).links
+    assert [(link.record_id, link.linked_to, link.rule) for link in links] == [
+        ("central:2", "ctgov:NCT04561234", "exact-nct")]  # fmt: skip
+    assert link_registrations([central, trial]) == []  # its own id names itself, not a trial it reports
+    paper = cite("medline", 3, title="Multimodal prehabilitation in older adults: a randomised trial",
+                 nct_ids=("NCT04561234",))  # fmt: skip
+    assert [link.record_id for link in link_registrations([central, trial, paper])] == ["medline:3"]
+
+
+def test_one_abstract_in_a_supplement_with_its_page_and_without_pagination():
+    title = "Yoga for glycaemic control in type 2 diabetes (YOGA-DM): a randomised controlled trial"
+    team = ("Raghavan, P.", "Iyer, S.", "Okafor, C.")
+    place = dict(journal="Diabetes Research and Practice", year=2021, volume="44", issue="Supplement 2")
+    embase = cite("embase", 1, title=title, authors=team, pages="S118", **place)
+    central = cite("central", 2, title=title, authors=team, pages="(no pagination)", **place)
+    paper = cite("medline", 3, title=title, authors=team, journal="Diabetes Res Pract", year=2022, volume="45",
+                 issue="3", pages="301-310")  # fmt: skip
+    congress = cite("embase", 4, title=title, authors=team, journal="Asian Journal of Endocrinology", year=2022,
+                    volume="12", issue="Suppl 1", pages="S77")  # fmt: skip
+    records = [embase, central, paper, congress]
+    assert linked(records, "embase:1", "central:2")  # the title recurs: the paper, the second congress
+    assert not linked(records, "embase:1", "medline:3")
+    assert not linked(records, "embase:1", "embase:4")
+
+
+def test_an_online_first_record_is_the_terse_record_of_its_print_year():
+    title = "Yoga and glycaemic control in type 2 diabetes: the YOGA-DM pilot randomised controlled trial"
+    team = ("Raghavan P.", "Iyer S.", "Okafor C.", "Lindgren E.")
+    early = cite("embase", 1, title=title, authors=team, journal="Journal of Lifestyle Medicine", year=2021,
+                 doi="10.5555/jlm.2022.0417")  # fmt: skip
+    terse = cite("pedro", 2, title=title, authors=("Raghavan P", "Iyer S", "Okafor C", "Lindgren E"),
+                 journal="J Lifestyle Med", year=2022)  # fmt: skip
+    assert linked([early, terse], "embase:1", "pedro:2")

@@ -478,6 +478,9 @@ def test_the_protocol_and_the_readers_name_the_same_formats():
         ("techreport", "report"),  # BibTeX
         ("Technical Report", "report"),
         ("Case Reports", "journal-article"),  # PubMed's publication type: an article
+        ("Trial registry record", "registry-record"),  # a trial registry's entry as a database labels it
+        ("Clinical Trial Registration", "registry-record"),
+        ("Clinical Trial", "journal-article"),  # a trial's report, not its registry entry
     ],
 )
 def test_a_csv_exports_item_type_is_kept_as_the_record_type(tmp_path, label, kind):
@@ -507,3 +510,13 @@ def test_ris_and_endnote_theses_books_and_chapters_keep_their_type(tmp_path):
     xml.write_text(f'<?xml version="1.0" encoding="UTF-8"?><xml><records>{records}</records></xml>')
     assert [r.record_type for r in load_records(xml, "endnote-xml", source="e")] == [
         "thesis", "book-chapter", "book", "journal-article", "conference-abstract", "report"]  # fmt: skip
+
+
+def test_a_ris_records_work_type_trial_registry_record_makes_it_a_registry_entry(tmp_path):
+    ris = tmp_path / "x.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - Yoga for Glycaemic Control (YOGA-DM)\nM3  - Trial registry record\nPY  - 2021\nER  - \n\n"
+        "TY  - JOUR\nTI  - Yoga and glycaemic control\nM3  - Journal Article\nPY  - 2022\nER  - \n"
+    )
+    assert [r.record_type for r in load_records(ris, "ris", source="central")] == [
+        "registry-record", "journal-article"]  # fmt: skip

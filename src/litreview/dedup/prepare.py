@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from litreview.dedup.registry import entry_ids
 from litreview.dedup.representative import merit
 from litreview.identifiers import (
     normalise_doi,
+    normalise_nct,
 )
 from litreview.records import Citation, Record
 
@@ -128,6 +130,8 @@ class Prepared:
     extent: str = ""  # a report's number of pages ("xii + 93 pp." -> "93")
     report_number: str = ""  # a report's number, letters and digits only ("WHO/NUT/2015.5" -> "whonut20155")
     unpaginated: bool = False  # the pages field says the article has none ("no pagination"), not left empty
+    registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
+    registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
 
 
 def _singular(word: str) -> str:
@@ -525,10 +529,14 @@ def prepare(record: Record) -> Prepared:
         report = record.record_type == "report" or bool(extent or report_number)
         if report:  # a report's "journal" is its imprint: the publisher, without its place, year or pages
             journal = normalise_journal(_publisher(record.journal or record.journal_abbrev))
+        own_ids = entry_ids(record)
+        registry_entry, registry = own_ids is not None, own_ids or ()
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
         first_words = work = extent = report_number = ""
         report = False
+        nct = normalise_nct(record.nct_id)
+        registry_entry, registry = True, ((nct,) if nct else ())
     words, cut = _title_words(title)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
@@ -553,7 +561,8 @@ def prepare(record: Record) -> Prepared:
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
                     first_words, alternative_title(title, norm), cut, work, report, extent,
-                    report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)))  # fmt: skip
+                    report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
+                    registry_entry, registry)  # fmt: skip
 
 
 # Embase's and CENTRAL's statement that an (online) article has no page numbers

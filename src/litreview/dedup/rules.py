@@ -25,6 +25,18 @@ from litreview.dedup.prepare import (
 )
 
 
+def registry_apart(a: Prepared, b: Prepared) -> str:
+    """Why a registry entry and another record are two items ('' when nothing says so): a registry entry
+    against a publication (an article, abstract or protocol that names the trial reports it), or two
+    registry entries that both give ids and share none (a team's second trial under one title, one trial
+    registered in two registries). Two entries sharing an id are one entry (an identity key, as a PMID)."""
+    if a.registry_entry != b.registry_entry:
+        return "a registry entry against a publication (a report of the trial, not the entry)"
+    if a.registry and b.registry and not set(a.registry) & set(b.registry):
+        return "different registry entries (no registry id in common)"
+    return ""
+
+
 def guard(a: Prepared, b: Prepared) -> str:
     """Why two records must stay apart ('' when nothing keeps them apart)."""
     if a.doi and b.doi and a.doi != b.doi:
@@ -456,6 +468,8 @@ def compare_generic(
             return "duplicate", score, "recurring-title+ahead-of-print+team"
         if _one_issue_one_editor(a, b):
             return "duplicate", score, "generic-title+issue+editor"
+        if _one_supplement_abstract(a, b):
+            return "duplicate", score, "supplement-abstract+issue+team"
         return "maybe", score, "generic or recurring title; volume, issue or pages missing or different"
     if issue_ok and _contained_with_same_bibliography(a, b):  # "MEDICAL PROGRESS <the recurring title>"
         return "duplicate", score, "title-contained+pages+volume"
@@ -470,6 +484,26 @@ def _one_supplement(a: Prepared, b: Prepared) -> bool:
         and a.supplement
         and b.supplement
         and ("s" + a.issue == b.issue or "s" + b.issue == a.issue)
+    )
+
+
+def _one_supplement_abstract(a: Prepared, b: Prepared) -> bool:
+    """One abstract in one journal's supplement (both named, one volume, one supplement issue, one year)
+    by one first author and the same co-authors, where one record gives its page ("S243") and the other
+    none (CENTRAL's "(no pagination)"): a team's abstract of one title is printed once in a supplement;
+    its later paper, or the same abstract at another congress, stands in another issue or journal. Two
+    pages (even one missing on both) are for the place rules to judge; a generic title names no abstract."""
+    return bool(
+        a.supplement
+        and b.supplement
+        and bool(a.pages[0]) != bool(b.pages[0])
+        and not (a.generic or b.generic)
+        and a.issue.startswith("s")
+        and a.issue == b.issue
+        and a.volume
+        and a.volume == b.volume
+        and _one_journal_year_author(a, b)
+        and _coauthors_agree(a, b)
     )
 
 
@@ -541,6 +575,11 @@ def compare(
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
     titles that begin two longer titles (see ambiguous_openings); ``serial``: titles one journal printed at
     two places (see serial_titles)."""
+    apart = registry_apart(a, b)
+    if apart:  # under one DOI too: a made-up or a supplement's DOI on a registry entry and an abstract
+        if a.doi and a.doi == b.doi:
+            return SHARED_DOI, fuzz.ratio(a.title, b.title) / 100, f"shared DOI: {apart}"
+        return "", 0.0, apart
     if a.doi and a.doi == b.doi:
         return compare_same_doi(a, b)
     reason = guard(a, b)
@@ -655,6 +694,10 @@ def compare(
             and (_ahead_of_print(a, b) or _ahead_of_print(b, a))
         ):
             return "duplicate", score, "fuzzy-title+ahead-of-print"
+        # online first against a database's terse record that never gives a place (PEDro's: no volume,
+        # issue, pages or DOI), dated the print year: one team's article in one journal
+        if score >= 0.98 and (_unplaced_ahead_of_print(a, b) or _unplaced_ahead_of_print(b, a)):
+            return "duplicate", score, "fuzzy-title+ahead-of-print+team"
     if not place_ok:
         return "maybe", score, "supplement abstracts whose titles differ: the place does not identify them"
     if (
@@ -910,6 +953,22 @@ def _ahead_of_print(early: Prepared, printed: Prepared) -> bool:
         and not (early.volume or early.issue or early.pages[0])
         and printed.volume
         and not _an_abstract(early, printed)
+    )
+
+
+def _unplaced_ahead_of_print(early: Prepared, late: Prepared) -> bool:
+    """``early`` is an online-first record (its DOI, no volume, issue or pages yet) dated the year before
+    ``late``, which gives no place either (nothing there to disagree), neither an abstract, in one journal
+    (both named), by one first author and the same co-authors, the title not made of generic words."""
+    return bool(
+        early.doi
+        and early.year
+        and late.year == early.year + 1
+        and not (early.volume or early.issue or early.pages[0] or late.volume or late.issue or late.pages[0])
+        and not (early.generic or late.generic or _an_abstract(early, late))
+        and _one_journal(early, late)
+        and same_first_author(early, late)
+        and _coauthors_agree(early, late)
     )
 
 

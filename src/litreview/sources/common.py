@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, compose_record_id, short_hash
+from litreview.records import REGISTRY_RECORD, Citation, compose_record_id, short_hash
 
 YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
@@ -45,6 +45,8 @@ def find_year(text: str) -> int | None:
 # ("Book Chapter", "Proceedings Paper", "Book Review"), Zotero's ("bookSection") and EndNote's ("Book
 # Section"). The first kind whose words the label holds wins: a book review is a journal item.
 _RECORD_TYPES = (
+    # a trial registry's entry as a database labels it ("Trial registry record", "Clinical trial registration")
+    (REGISTRY_RECORD, re.compile(r"regist(?:ry|ration)\s+(?:record|entry)|trials?\s+regist(?:ry|ration)")),
     ("conference-abstract", re.compile(r"inproceedings|conf|proceedings|meeting|cpaper")),
     ("journal-article", re.compile(r"review|article|journal")),
     # BibTeX's "techreport", RIS's "RPRT", EndNote's "Report": grey literature, not a "Case Report"
@@ -57,7 +59,8 @@ _RECORD_TYPES = (
 
 def record_type_of(label: str) -> str:
     """The record type ("journal-article", "conference-abstract", "report", "book", "book-chapter",
-    "thesis") that an export's type label names; a label naming none of them is a journal article."""
+    "thesis", "registry-record") that an export's type label names; a label naming none of them is a
+    journal article."""
     label = label.lower()
     return next((kind for kind, pattern in _RECORD_TYPES if pattern.search(label)), "journal-article")
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import rispy
 
 from litreview.errors import RecordParseError
-from litreview.records import Citation, Provenance, compose_record_id
+from litreview.records import REGISTRY_RECORD, Citation, Provenance, compose_record_id
 from litreview.sources.common import (
     content_native_id,
     find_doi,
@@ -192,6 +192,8 @@ def citation_from_entry(
     record_type = record_type_of(ref_type)
     if ref_type in _CONFERENCE_TYPES or "conference" in work_type:
         record_type = "conference-abstract"
+    elif work_type and record_type_of(work_type) == REGISTRY_RECORD:  # "M3  - Trial registry record"
+        record_type = REGISTRY_RECORD
     start = _text(get("start_page"))
     end = _text(get("end_page"))
     pages = f"{start}-{end}" if start and end and end != start else start
