@@ -1019,20 +1019,23 @@ def test_renderings_of_an_entry_of_another_registry_are_one_entry_whatever_their
     assert linked([own, central], own.record_id, central.record_id)
 
 
-def test_a_databases_copy_of_a_clinicaltrials_gov_record_is_that_record_which_represents_it():
+def test_a_databases_copy_of_a_clinicaltrials_gov_record_keeps_its_registration_link_to_the_trial():
+    # the copy may be stored and screened before the Trial arrives (a living review), and the Trial is the
+    # tables' row: neither silently represents the other; the copy is linked to it as a registration
     trial = Trial(record_id="ctgov:NCT04561234", source="ctgov", native_id="NCT04561234", nct_id="NCT04561234",
                   title=ENTRY, first_posted="2020-09-24")  # fmt: skip
     central = entry("central", 2, "https://clinicaltrials.gov/show/NCT04561234", 2023,
                     abstract="NCT04561234. Older adults awaiting colorectal cancer surgery ...",
                     nct_ids=("NCT04561234",), issue="9", volume="1", pages="1-2", accession="CN-02184567",
                     keywords=("prehabilitation",), language="English", authors=("Anonymous",))  # fmt: skip
-    links = link_fuzzy([central, trial]).links
-    assert [(link.record_id, link.linked_to, link.rule) for link in links] == [
-        ("central:2", "ctgov:NCT04561234", "exact-nct")]  # fmt: skip
-    assert link_registrations([central, trial]) == []  # its own id names itself, not a trial it reports
+    assert link_fuzzy([central, trial]).links == []
     paper = cite("medline", 3, title="Multimodal prehabilitation in older adults: a randomised trial",
                  nct_ids=("NCT04561234",))  # fmt: skip
-    assert [link.record_id for link in link_registrations([central, trial, paper])] == ["medline:3"]
+    registered = [(link.record_id, link.linked_to) for link in link_registrations([central, trial, paper])]
+    assert registered == [("central:2", "ctgov:NCT04561234"), ("medline:3", "ctgov:NCT04561234")]
+    # a second copy of the entry (WHO ICTRP's) is the first copy's duplicate, by the id
+    ictrp = entry("ictrp", 4, "WHO ICTRP", 2020, issue="NCT04561234")
+    assert linked([central, ictrp, trial], "central:2", "ictrp:4")
 
 
 def test_one_abstract_in_a_supplement_with_its_page_and_without_pagination():

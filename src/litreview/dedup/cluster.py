@@ -58,7 +58,6 @@ from litreview.dedup.prepare import (
     Prepared,
     prepare,
 )
-from litreview.dedup.registry import entry_ids
 from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
     ambiguous_openings,
@@ -205,7 +204,7 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
     shared_pairs = sorted({(min(x, y), max(x, y)): Maybe(min(x, y), max(x, y), round(s, 4), r)
                            for x, (y, s, r) in shared.items()}.values(), key=lambda m: (m.a, m.b))  # fmt: skip
     linkable = {pair: value for pair, value in pairs.items() if value[0] != SHARED_DOI}
-    links, maybes = _cluster(prepared, linkable, preferred, apart, reviewed, trials)
+    links, maybes = _cluster(prepared, linkable, preferred, apart, reviewed)
     return Linkage(links, maybes, shared_pairs)
 
 
@@ -227,8 +226,10 @@ def _spread_to_copies(pairs: dict[tuple[str, str], tuple[str, float, str]],
 
 def _exact_keys(record: Record, registry: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """Identity keys: a Trial's NCT id; a citation's PMID, PMCID and accession number, and a registry
-    entry's own registry ids (``registry``, see :mod:`litreview.dedup.registry`), an NCT id under the key
-    a Trial bears: a database's copy of a ClinicalTrials.gov record is that record."""
+    entry's own registry ids (``registry``, see :mod:`litreview.dedup.registry`). A database's copy of a
+    ClinicalTrials.gov record keeps its registration link to the Trial (:class:`Registrations`) rather
+    than becoming its duplicate: in a living review the copy may be stored and screened before the Trial
+    arrives, and the Trial is the tables' row, so neither may silently represent the other."""
     if isinstance(record, Trial):
         nct = normalise_nct(record.nct_id)
         return [("nct", nct)] if nct else []
@@ -236,15 +237,14 @@ def _exact_keys(record: Record, registry: tuple[str, ...] = ()) -> list[tuple[st
         ("pmid", normalise_pmid(record.pmid)),
         ("pmcid", normalise_pmcid(record.pmcid)),
         ("accession", normalise_accession(record.accession, record.source)),
-        *(("nct" if rid.startswith("NCT") else "registry", rid) for rid in registry),
+        *(("registry", rid) for rid in registry),
     ]
     return [(kind, value) for kind, value in keys if value]
 
 
 def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[str, float, str]],
              preferred: set[str] | frozenset[str], apart: Mapping[str, set[str]],
-             reviewed: set[frozenset[str]],
-             trials: set[str] | frozenset[str] = frozenset()) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
+             reviewed: set[frozenset[str]]) -> tuple[list[Link], list[Maybe]]:  # fmt: skip
     parent = {i: i for i in prepared}
     none: frozenset[str] = frozenset()  # shared: most records may have no DOI (216 bytes per empty set)
     dois = {i: (frozenset((p.doi,)) if p.doi else none) for i, p in prepared.items()}
@@ -298,8 +298,7 @@ def _cluster(prepared: dict[str, Prepared], pairs: dict[tuple[str, str], tuple[s
     for group in members.values():
         if len(group) < 2:
             continue
-        # the registry's own record (a Trial) represents a database's copies of it: extraction reads its study
-        rep = max(group, key=lambda i: (i in trials, rank(i in preferred, prepared[i].merit, i)))
+        rep = max(group, key=lambda i: rank(i in preferred, prepared[i].merit, i))
         for member in group:
             if member != rep:
                 score, rule = best_rule.get(member, (1.0, "transitive"))
@@ -319,11 +318,7 @@ class Registrations:
         if isinstance(record, Trial):
             self.trials[normalise_nct(record.nct_id)] = record.record_id
         elif isinstance(record, Citation) and record.nct_ids:
-            # a registry entry's own id names itself (linked to the Trial as its copy), not a trial it reports
-            own = entry_ids(record) or ()
-            named = tuple(n for n in record.nct_ids if normalise_nct(n) not in own)
-            if named:
-                self.named.append((record.record_id, named))
+            self.named.append((record.record_id, record.nct_ids))
         return record
 
     def links(self) -> list[Link]:
