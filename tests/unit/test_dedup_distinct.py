@@ -935,3 +935,41 @@ def test_registry_entries_with_no_id_in_common_are_two_entries(other, why):
     registry = cite(1, ENTRY, journal="WHO ICTRP", issue="NCT03918262", year=2019)
     assert compare(prepare(registry), prepare(other))[0] == "", why
     assert not linked(registry, other), why
+
+
+SCHOLAR_TRIAL = (
+    "Rationale and design of the KORU-ASTHMA trial: tezepelumab versus usual care in severe asthma"
+)
+SCHOLAR_WHOLE = dict(journal="Respiratory Pharmacotherapy Research", year=2021, volume="13", issue="2",
+                     pages="1435-1445", authors=("Ngata, H.", "Okonkwo, B.", "Lindqvist, E."))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cut", "changes"),
+    [
+        # the year one off: the place must pin the article, the journal must be one
+        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…", dict(year=2020, journal="Resp Pharmacother Res")),
+        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
+         dict(year=2020, journal="Thorax Research Letters", volume="13")),  # another journal's volume 13
+        # no journal: one volume, but another year, or another first author
+        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…", dict(year=2020, volume="13")),
+        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
+         dict(year=2021, volume="13", authors=("B Okonkwo, H Ngata, E Lindqvist…",))),
+        # a cut after a word the whole title does not have there: that word does not count, the opening is short
+        ("Rationale and design of the trial:…", dict(year=2021, journal="Resp Pharmacother Res")),
+    ],
+)  # fmt: skip
+def test_a_terse_cut_record_with_nothing_pinning_the_place_stays_apart(cut, changes):
+    scholar = dict(authors=("H Ngata, B Okonkwo, E Lindqvist…",))
+    scholar.update(changes)
+    assert not linked(cite(1, SCHOLAR_TRIAL, **SCHOLAR_WHOLE), cite(2, cut, **scholar))
+
+
+def test_a_cut_scholar_record_a_year_off_is_no_supplement_abstract_of_that_volume():
+    # the congress abstract under the paper's title, in the volume's supplement: a page-less Scholar record
+    # of that volume may be the paper, printed in a regular issue of the same volume
+    abstract = cite(1, SCHOLAR_TRIAL, journal="Respiratory Pharmacotherapy Research", year=2021, volume="13",
+                    issue="Suppl 1", pages="A1435", authors=("Ngata, H.", "Okonkwo, B."))  # fmt: skip
+    scholar = cite(2, "Rationale and design of the KORU-ASTHMA trial: tezepelumab…", year=2020,
+                   journal="Resp Pharmacother Res", volume="13", authors=("H Ngata, B Okonkwo",))  # fmt: skip
+    assert not linked(abstract, scholar)

@@ -1062,3 +1062,50 @@ def test_an_online_first_record_is_the_terse_record_of_its_print_year():
     terse = cite("pedro", 2, title=title, authors=("Raghavan P", "Iyer S", "Okafor C", "Lindgren E"),
                  journal="J Lifestyle Med", year=2022)  # fmt: skip
     assert linked([early, terse], "embase:1", "pedro:2")
+
+
+# -- Google Scholar's terse record: an accented initial, a cut after a whole word, the year off or no journal ----
+
+
+SCHOLAR_TRIAL = (
+    "Rationale and design of the KORU-ASTHMA trial: tezepelumab versus usual care in severe asthma"
+)
+SCHOLAR_TEAM = ("Ngata, H.", "Okonkwo, B.", "Lindqvist, E.", "Ferreira, P.")
+SCHOLAR_AUTHORS = ("H Ngata, B Okonkwo, E Lindqvist…",)
+
+
+def test_an_accented_initial_in_scholars_author_list_is_an_initial():
+    # "É Dupont" is Dupont with the initial É: the list is read name by name, not as one name
+    record = cite("scholar", 1, TITLE, authors=("É Dupont, Ø Lindqvist, S Reddy…",))
+    assert prepare(record).authors == ("dupont", "lindqvist", "reddy")
+    whole = cite("embase", 2, "Ivabradine in heart failure with preserved ejection fraction: a meta-analysis",
+                 journal="Journal of Cardiac Rhythm Research", year=2017, volume="31", issue="6",
+                 pages="2194-2206", authors=("Dupont E.", "Lindqvist O.", "Reddy S."))  # fmt: skip
+    scholar = cite("scholar", 3, "Ivabradine in heart failure with preserved ejection…", year=2017,
+                   journal="J Card Rhythm Res", pages="2194-2206", authors=("É Dupont, Ø Lindqvist, S Reddy",))  # fmt: skip
+    assert linked([whole, scholar], "embase:2", "scholar:3")
+
+
+def test_a_title_scholar_cut_after_a_whole_word_counts_that_word():
+    # "...KORU-ASTHMA trial:…": the cut falls after the colon, "trial" is whole and agrees too
+    whole = cite("wos", 1, SCHOLAR_TRIAL, journal="Respiratory Pharmacotherapy Research", year=2014,
+                 volume="13", issue="2", pages="1435-1445", authors=SCHOLAR_TEAM)  # fmt: skip
+    scholar = cite("scholar", 2, "Rationale and design of the KORU-ASTHMA trial:…", year=2014,
+                   journal="Respiratory Pharmacotherapy Research", authors=SCHOLAR_AUTHORS)  # fmt: skip
+    assert linked([whole, scholar], "wos:1", "scholar:2")
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        dict(year=2020, journal="Resp Pharmacother Res", volume="13"),  # Scholar's year one off, one volume
+        dict(year=2020, journal="Resp Pharmacother Res", pages="1435-1445"),  # one off, one page span
+        dict(year=2021, volume="13"),  # no journal, one year and volume
+    ],
+)
+def test_a_cut_scholar_record_a_year_off_or_without_journal_links_at_one_place(place):
+    whole = cite("scopus", 1, SCHOLAR_TRIAL, journal="Respiratory Pharmacotherapy Research", year=2021,
+                 volume="13", issue="2", pages="1435-1445", authors=SCHOLAR_TEAM)  # fmt: skip
+    scholar = cite("scholar", 2, "Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
+                   authors=SCHOLAR_AUTHORS, **place)  # fmt: skip
+    assert linked([whole, scholar], "scopus:1", "scholar:2")

@@ -666,8 +666,8 @@ def _split_authors(authors: tuple[str, ...]) -> list[str]:
     return out
 
 
-# One name of Google Scholar's list: initials, then the surname ("MJ Kim")
-_INITIALS_FIRST = re.compile(r"([A-Z]{1,3}) +([^\s,][^,]*)")
+# One name of Google Scholar's list: initials, then the surname ("MJ Kim", "É Dupont": any capital letter)
+_INITIALS_FIRST = re.compile(r"([^\W\d_]{1,3}) +([^\s,][^,]*)")
 
 
 def _initials_first(text: str) -> list[str]:
@@ -679,7 +679,7 @@ def _initials_first(text: str) -> list[str]:
     if len(parts) < 2:
         return []
     names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
-    if all(names):
+    if all(name and name.group(1).isupper() for name in names):
         return [f"{name.group(2).rstrip()}, {name.group(1)}" for name in names if name]
     last = [part.rsplit(" ", 1) for part in parts]  # by hand: a lazy pattern rescans a run of spaces
     if all(

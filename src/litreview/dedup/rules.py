@@ -639,7 +639,8 @@ def compare(
         if (a.title if a.cut else b.title) in ambiguous:
             return "maybe", score, "a cut title that begins two titles"
         if _cut_by_one_team(a, b):
-            return "duplicate", score, "cut-title+year+team+journal"
+            rule = "cut-title+year+team+journal" if _one_journal_year_author(a, b) else "cut-title+place+team"
+            return "duplicate", score, rule
     if _main_title_at_one_place(a, b):
         # one export dropped the subtitle and another field (the DOI, the pages, the print year)
         return "duplicate", score, "main-title+issue+team"
@@ -727,19 +728,39 @@ def cut_of(a: Prepared, b: Prepared) -> bool:
         return False
     cut, whole = (a, b) if a.cut else (b, a)
     opening, title = cut.title.replace(" ", ""), whole.title.replace(" ", "")
-    return len(cut.title) >= _CUT_MIN and len(opening) < len(title) and title.startswith(opening)
+    if not (len(opening) < len(title) and title.startswith(opening)):
+        return False
+    # the word at the cut counts where the whole title has it ("... of the ARBOR-HTN trial:…", cut after
+    # a whole word): those characters agree too
+    agreed = len(cut.title) + (len(cut.cut) + 1 if title.startswith(opening + cut.cut) else 0)
+    return agreed >= _CUT_MIN
 
 
 def _cut_by_one_team(a: Prepared, b: Prepared) -> bool:
     """Beside a cut title (:func:`cut_of`): one year, one journal (both named, one cut or abbreviating the
     other), one first author and, where both name others, the same co-authors; neither an abstract; where
     both give a first page, the same (an article number and another e-locator are not kept apart by the
-    guard, which compares only locators of one kind)."""
+    guard, which compares only locators of one kind). Google Scholar's terse record may lack the journal
+    or be dated a year off: then one place must say it is the same article (:func:`_cut_at_one_place`)."""
     return bool(
         not _an_abstract(a, b)
         and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
-        and _one_journal_year_author(a, b)
+        and same_first_author(a, b)
         and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+        and (_one_journal_year_author(a, b) or _cut_at_one_place(a, b))
+    )
+
+
+def _cut_at_one_place(a: Prepared, b: Prepared) -> bool:
+    """One year and one volume (both given), the journal named by one record only; or both journals named
+    and one, years one apart, with one volume or one first page (both given): the place pins the article,
+    whose year the terse record got wrong (Scholar's year off by one) or whose journal it left out."""
+    same_volume = bool(a.volume and a.volume == b.volume)
+    if not (a.journal and b.journal):
+        return bool(same_volume and a.year and a.year == b.year and (a.journal or b.journal))
+    same_page = bool(a.pages[0] and b.pages[0] and first_pages_agree(a.pages, b.pages))
+    return bool(
+        a.year and b.year and abs(a.year - b.year) == 1 and (same_volume or same_page) and _one_journal(a, b)
     )
 
 
