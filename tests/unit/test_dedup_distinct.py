@@ -948,14 +948,15 @@ SCHOLAR_WHOLE = dict(journal="Respiratory Pharmacotherapy Research", year=2021, 
     ("cut", "changes"),
     [
         # the year one off: the place must pin the article, the journal must be one
-        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…", dict(year=2020, journal="Resp Pharmacother Res")),
+        ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
+         dict(year=2020, journal="Resp Pharmacother Res")),
         ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
          dict(year=2020, journal="Thorax Research Letters", volume="13")),  # another journal's volume 13
         # no journal: one volume, but another year, or another first author
         ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…", dict(year=2020, volume="13")),
         ("Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
          dict(year=2021, volume="13", authors=("B Okonkwo, H Ngata, E Lindqvist…",))),
-        # a cut after a word the whole title does not have there: that word does not count, the opening is short
+        # cut after a word the whole title does not have there: it does not count, the opening is short
         ("Rationale and design of the trial:…", dict(year=2021, journal="Resp Pharmacother Res")),
     ],
 )  # fmt: skip

@@ -1064,7 +1064,7 @@ def test_an_online_first_record_is_the_terse_record_of_its_print_year():
     assert linked([early, terse], "embase:1", "pedro:2")
 
 
-# -- Google Scholar's terse record: an accented initial, a cut after a whole word, the year off or no journal ----
+# -- Google Scholar's terse record: an accented initial, a cut after a whole word, the year off, no journal ---
 
 
 SCHOLAR_TRIAL = (
@@ -1082,7 +1082,8 @@ def test_an_accented_initial_in_scholars_author_list_is_an_initial():
                  journal="Journal of Cardiac Rhythm Research", year=2017, volume="31", issue="6",
                  pages="2194-2206", authors=("Dupont E.", "Lindqvist O.", "Reddy S."))  # fmt: skip
     scholar = cite("scholar", 3, "Ivabradine in heart failure with preserved ejection…", year=2017,
-                   journal="J Card Rhythm Res", pages="2194-2206", authors=("É Dupont, Ø Lindqvist, S Reddy",))  # fmt: skip
+                   journal="J Card Rhythm Res", pages="2194-2206",
+                   authors=("É Dupont, Ø Lindqvist, S Reddy",))  # fmt: skip
     assert linked([whole, scholar], "embase:2", "scholar:3")
 
 
