@@ -1064,7 +1064,7 @@ def test_an_online_first_record_is_the_terse_record_of_its_print_year():
     assert linked([early, terse], "embase:1", "pedro:2")
 
 
-# -- Google Scholar's terse record: an accented initial, a cut after a whole word, the year off, no journal ---
+# -- Google Scholar's terse record: an accented initial, a cut after a whole word, the year off, no journal --
 
 
 SCHOLAR_TRIAL = (
