@@ -974,3 +974,13 @@ def test_a_cut_scholar_record_a_year_off_is_no_supplement_abstract_of_that_volum
     scholar = cite(2, "Rationale and design of the KORU-ASTHMA trial: tezepelumab…", year=2020,
                    journal="Resp Pharmacother Res", volume="13", authors=("H Ngata, B Okonkwo",))  # fmt: skip
     assert not linked(abstract, scholar)
+
+
+def test_a_cut_title_without_a_journal_that_begins_two_titles_of_its_team_names_neither():
+    # the team's design paper and its results paper in another journal: the cut record names no journal
+    design = cite(1, SCHOLAR_TRIAL, **SCHOLAR_WHOLE)
+    results = cite(2, SCHOLAR_TRIAL.split(":")[0] + " in severe asthma: a randomised trial", year=2022,
+                   journal="European Respiratory Review", authors=SCHOLAR_WHOLE["authors"])  # fmt: skip
+    scholar = cite(3, "Rationale and design of the KORU-ASTHMA trial…", year=2021, volume="13",
+                   authors=("H Ngata, B Okonkwo, E Lindqvist…",))  # fmt: skip
+    assert not link_fuzzy([design, results, scholar]).links

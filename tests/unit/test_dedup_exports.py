@@ -1110,3 +1110,25 @@ def test_a_cut_scholar_record_a_year_off_or_without_journal_links_at_one_place(p
     scholar = cite("scholar", 2, "Rationale and design of the KORU-ASTHMA trial: tezepelumab…",
                    authors=SCHOLAR_AUTHORS, **place)  # fmt: skip
     assert linked([whole, scholar], "scopus:1", "scholar:2")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # the team's results paper in another journal, the next year
+        dict(title=SCHOLAR_TRIAL.split(":")[0] + " in severe asthma: a randomised trial", year=2022,
+             journal="European Respiratory Review", authors=SCHOLAR_TEAM),
+        # another team's updated version of the title, the next year (Scholar cut its journal too)
+        dict(title=SCHOLAR_TRIAL + ": an update", year=2022, journal="Journal of the American Th…",
+             authors=("A Nowak, P van der Berg, C Sanchez",)),
+    ],
+)  # fmt: skip
+def test_a_cut_title_that_begins_another_teams_or_journals_title_still_names_its_own(other):
+    whole = cite("wos", 1, SCHOLAR_TRIAL, journal="Respiratory Pharmacotherapy Research", year=2021,
+                 volume="13", issue="2", pages="1435-1445", authors=SCHOLAR_TEAM)  # fmt: skip
+    look_alike = cite("scopus", 2, **other)
+    scholar = cite("scholar", 3, "Rationale and design of the KORU-ASTHMA trial…", year=2021,
+                   journal="Resp Pharmacother Res", authors=SCHOLAR_AUTHORS)  # fmt: skip
+    records = [whole, look_alike, scholar]
+    assert linked(records, "wos:1", "scholar:3")
+    assert not linked(records, "scopus:2", "scholar:3")

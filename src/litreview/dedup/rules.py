@@ -1286,13 +1286,18 @@ def ambiguous_openings(prepared: Iterable[Prepared]) -> set[str]:
     cut is where they part, so the opening names neither. So too the whole title of a conference paper,
     thesis or book that begins two longer titles: a subtitle dropped from which? Only titles the opening
     could be linked to count: of its kind (a reply under the article's title is kept apart by its kind) and
-    year, or the next or the one before. Sorted once, each opening looked up by bisection; past _CUT_LOOKS
-    titles it begins, it is ambiguous."""
+    year, or the next or the one before, and for a cut title by its first author in its journal (where both
+    name one: Scholar's cut design paper begins the team's results paper in another journal, and another
+    team's updated review). Sorted once, each opening looked up by bisection; past _CUT_LOOKS titles it
+    begins, it is ambiguous."""
     records = list(prepared)
     titles: dict[frozenset[str], set[tuple[str, int]]] = defaultdict(set)
+    holders: dict[tuple[str, int], list[Prepared]] = defaultdict(list)  # the records of a whole title
     for p in records:
         if p.title and not p.cut:
-            titles[p.title_raw_kind].add((p.title.replace(" ", ""), p.year or 0))
+            key = (p.title.replace(" ", ""), p.year or 0)
+            titles[p.title_raw_kind].add(key)
+            holders[key].append(p)
     whole = {kind: sorted(group) for kind, group in titles.items()}
     out = set()
     for p in records:
@@ -1310,6 +1315,7 @@ def ambiguous_openings(prepared: Iterable[Prepared]) -> set[str]:
                 not crowded
                 and not (p.year and year and abs(p.year - year) > 1)
                 and (p.cut or title != opening)
+                and (not p.cut or any(_team_and_journal_may_agree(p, q) for q in holders[title, year]))
             ):
                 begun.add(title)
         if crowded or len(begun) > 1:
@@ -1318,6 +1324,14 @@ def ambiguous_openings(prepared: Iterable[Prepared]) -> set[str]:
 
 
 _CUT_LOOKS = 50  # whole titles looked at for one cut: the cost stays linear however many begin alike
+
+
+def _team_and_journal_may_agree(cut: Prepared, whole: Prepared) -> bool:
+    """Nothing given on both says the cut record is not the whole one: one first author (where both name
+    one) and one journal (where both name one). Only such a whole title could be the cut one's."""
+    return (not cut.authors or not whole.authors or same_first_author(cut, whole)) and (
+        not cut.journal or not whole.journal or _journal_compatible(cut.journal, whole.journal)
+    )
 
 
 def _places(group: list[Prepared]) -> list[Prepared]:
