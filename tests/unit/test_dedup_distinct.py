@@ -984,3 +984,29 @@ def test_a_cut_title_without_a_journal_that_begins_two_titles_of_its_team_names_
     scholar = cite(3, "Rationale and design of the KORU-ASTHMA trial…", year=2021, volume="13",
                    authors=("H Ngata, B Okonkwo, E Lindqvist…",))  # fmt: skip
     assert not link_fuzzy([design, results, scholar]).links
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(pages="594-600"),  # the team's next article in the issue
+        dict(year=2017),  # the same span the next year
+        dict(journal="Thorax Research Letters"),  # another journal's span
+        dict(journal=""),  # no journal: a span names no article
+        dict(authors=("C Moreau, P Okafor, A Nowak",)),  # a namesake's team
+        dict(pages="587"),  # one page: a letter's or an abstract's, not an article's span
+    ],
+)
+def test_another_language_title_without_a_volume_stays_apart_unless_journal_year_span_and_team_agree(changes):
+    english = cite(1, "Tiotropium in older adults with chronic obstructive pulmonary disease: a French "
+                   "multicentre registry", journal="Revue des Maladies Respiratoires", year=2016, volume="33",
+                   issue="7", pages="587-593",
+                   authors=("Moreau C.", "Lindqvist E.", "Silva J.P."))  # fmt: skip
+    scholar = dict(
+        journal="Rev Mal Respir", year=2016, pages="587-593", authors=("C Moreau, E Lindqvist, JP Silva",)
+    )
+    scholar.update(changes)
+    french = cite(
+        2, "Le tiotropium chez le sujet âgé atteint de BPCO : registre multicentrique français", **scholar
+    )
+    assert not linked(english, french)

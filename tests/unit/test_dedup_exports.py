@@ -1132,3 +1132,16 @@ def test_a_cut_title_that_begins_another_teams_or_journals_title_still_names_its
     records = [whole, look_alike, scholar]
     assert linked(records, "wos:1", "scholar:3")
     assert not linked(records, "scopus:2", "scholar:3")
+
+
+def test_scholars_original_language_title_without_a_volume_links_at_one_span_by_one_team():
+    # Scholar gives the French title, no volume or DOI; the other database the English title, the volume
+    english = cite("embase", 1, "Tiotropium in older adults with chronic obstructive pulmonary disease: a "
+                   "French multicentre registry", journal="Revue des Maladies Respiratoires", year=2016,
+                   volume="33", issue="7", pages="587-593", doi="10.5555/rmr.2016.587",
+                   authors=("Moreau C.", "Lindqvist E.", "Silva J.P."))  # fmt: skip
+    french = cite("scholar", 2, "Le tiotropium chez le sujet âgé atteint de BPCO : registre multicentrique "
+                  "français", journal="Rev Mal Respir", year=2016, pages="587-593",
+                  authors=("C Moreau, E Lindqvist, JP Silva",))  # fmt: skip
+    assert compare(prepare(english), prepare(french))[0] == "duplicate"
+    assert linked([english, french], "embase:1", "scholar:2")

@@ -766,14 +766,28 @@ def _cut_at_one_place(a: Prepared, b: Prepared) -> bool:
 
 def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One article's place (year, volume, page span; the issue where both give one) in one journal
-    (both named, one abbreviating the other), by one first author and the same co-authors."""
+    (both named, one abbreviating the other), by one first author and the same co-authors. A record that
+    gives no volume (Google Scholar's) is placed by the year and the whole span: one journal does not print
+    one team's two articles on one span in one year."""
     return bool(
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
         and _one_journal(a, b)
-        and _one_article(a, b)
+        and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
         and _coauthors_agree(a, b)
+    )
+
+
+def _one_span_one_volume_missing(a: Prepared, b: Prepared) -> bool:
+    """One record gives a volume and the other none; one year, one multi-page span, one first author."""
+    return bool(
+        bool(a.volume) != bool(b.volume)
+        and _article_span(a, b)
+        and a.pages == b.pages
+        and a.year
+        and a.year == b.year
+        and same_first_author(a, b)
     )
 
 
