@@ -1010,3 +1010,37 @@ def test_another_language_title_without_a_volume_stays_apart_unless_journal_year
         2, "Le tiotropium chez le sujet âgé atteint de BPCO : registre multicentrique français", **scholar
     )
     assert not linked(english, french)
+
+
+@pytest.mark.parametrize(
+    "preprint",
+    [
+        dict(journal="arXiv preprint arXiv:2304.05512"),  # Google Scholar
+        dict(journal="CoRR", volume="abs/2304.05512"),  # dblp
+        dict(volume="abs/2304.05512"),  # dblp without its venue
+        dict(doi="10.48550/arXiv.2304.05512"),  # arXiv's DOI
+        dict(journal="medRxiv", doi="10.1101/2023.04.11.23288412"),
+        dict(journal="SSRN Electronic Journal", doi="10.2139/ssrn.4412345"),
+        dict(journal="Research Square", doi="10.21203/rs.3.rs-2790451/v1"),
+    ],
+)
+def test_a_preprint_is_not_the_article_published_from_it(preprint):
+    # one study's preprint and its article: same title, team and often year, two reports (a reviewer may
+    # link them as one study); never one record
+    title = "Flaky tests in continuous integration pipelines: prevalence and root causes"
+    team = dict(authors=("Oyelaran, Tobi", "Lindahl, Maja", "Carvalho, Rui"), year=2023)
+    article = cite(1, title, journal="Empirical Software Engineering", volume="28", issue="5", pages="112",
+                   doi="10.1007/s10664-023-10345-6", **team)  # fmt: skip
+    posted = cite(2, title, **preprint, **team)
+    assert compare(prepare(article), prepare(posted))[0] != "duplicate"
+    assert not linked(article, posted)
+    # a record placed nowhere (no venue, volume, page or DOI) may be a rendering of either
+    assert linked(posted, cite(3, title, **team))
+
+
+def test_two_renderings_of_one_preprint_are_one_record():
+    title = "Flaky tests in continuous integration pipelines: prevalence and root causes"
+    team = dict(authors=("Oyelaran, Tobi", "Lindahl, Maja", "Carvalho, Rui"), year=2023)
+    scholar = cite(1, title, journal="arXiv preprint arXiv:2304.05512", **team)
+    dblp = cite(2, title, journal="CoRR", volume="abs/2304.05512", **team)
+    assert linked(scholar, dblp)

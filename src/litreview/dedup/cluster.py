@@ -56,6 +56,7 @@ from litreview.dedup.prepare import (
     REGISTRATION,
     SHARED_DOI,
     Prepared,
+    arxiv_id,
     prepare,
 )
 from litreview.dedup.representative import DUPLICATE, rank
@@ -225,7 +226,7 @@ def _spread_to_copies(pairs: dict[tuple[str, str], tuple[str, float, str]],
 
 
 def _exact_keys(record: Record, registry: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """Identity keys: a Trial's NCT id; a citation's PMID, PMCID and accession number, and a registry
+    """Identity keys: a Trial's NCT id; a citation's PMID, PMCID, accession number and arXiv id, and a registry
     entry's own registry ids (``registry``, see :mod:`litreview.dedup.registry`). A database's copy of a
     ClinicalTrials.gov record keeps its registration link to the Trial (:class:`Registrations`) rather
     than becoming its duplicate: in a living review the copy may be stored and screened before the Trial
@@ -238,6 +239,7 @@ def _exact_keys(record: Record, registry: tuple[str, ...] = ()) -> list[tuple[st
         ("pmcid", normalise_pmcid(record.pmcid)),
         ("accession", normalise_accession(record.accession, record.source)),
         *(("registry", rid) for rid in registry),
+        ("arxiv", arxiv_id(record)),
     ]
     return [(kind, value) for kind, value in keys if value]
 

@@ -132,6 +132,7 @@ class Prepared:
     unpaginated: bool = False  # the pages field says the article has none ("no pagination"), not left empty
     registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
+    preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
 
 
 def _singular(word: str) -> str:
@@ -562,7 +563,47 @@ def prepare(record: Record) -> Prepared:
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
                     first_words, alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
-                    registry_entry, registry)  # fmt: skip
+                    registry_entry, registry, isinstance(record, Citation) and is_preprint(record))  # fmt: skip
+
+
+# A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
+# field (dblp's "abs/2205.19338"), or its DOI (arXiv's, bioRxiv's and medRxiv's dated ones, SSRN's, Research
+# Square's, Preprints.org's, OSF's)
+_PREPRINT_VENUE = re.compile(
+    r"\b(?:arxiv|biorxiv|medrxiv|chemrxiv|psyarxiv|socarxiv|techrxiv|edarxiv|ssrn|research square"
+    r"|preprints\.org|osf preprints)\b",
+    re.IGNORECASE,
+)
+_PREPRINT_ID = re.compile(r"^abs/\d{4}\.\d{4,5}")
+_PREPRINT_DOI = re.compile(
+    r"/arxiv\.|^10\.1101/\d{4}\.\d{2}\.\d{2}\.|^10\.21203/rs\.|^10\.2139/ssrn\.|^10\.20944/preprints"
+    r"|^10\.3123[14]/osf\.io|^10\.36227/techrxiv|^10\.26434/chemrxiv"
+)
+
+
+_ARXIV_ID = re.compile(r"(?:arxiv[:.\s]*|\babs/)(\d{4}\.\d{4,5})", re.IGNORECASE)
+
+
+def arxiv_id(record: Citation) -> str:
+    """The arXiv identifier a record gives in its venue, volume, DOI or accession ("arXiv preprint
+    arXiv:2304.05512", dblp's "abs/2304.05512", "10.48550/arXiv.2304.05512"): one preprint's renderings
+    share it, whatever else each export writes; '' when none."""
+    for text in (record.journal, record.journal_abbrev, record.volume, record.doi, record.accession):
+        if text and (found := _ARXIV_ID.search(text)):
+            return found.group(1)
+    return ""
+
+
+def is_preprint(record: Citation) -> bool:
+    """The citation is a preprint: a preprint server is its venue, or its volume or DOI is one's. A preprint
+    and the article published from it are two reports (a reviewer may link them), never one record."""
+    venue = f"{record.journal} {record.journal_abbrev}"
+    return bool(
+        _PREPRINT_VENUE.search(venue)
+        or record.journal.strip() == "CoRR"
+        or _PREPRINT_ID.match(record.volume.strip())
+        or _PREPRINT_DOI.search(normalise_doi(record.doi))
+    )
 
 
 # Embase's and CENTRAL's statement that an (online) article has no page numbers

@@ -37,10 +37,21 @@ def registry_apart(a: Prepared, b: Prepared) -> str:
     return ""
 
 
+_PREPRINT_GUARD = "a preprint and a published version (two reports of one study)"
+
+
+def _published(p: Prepared) -> bool:
+    """A record placed somewhere (a journal or venue, a volume, a page or a DOI): beside a preprint, the
+    published version; a record placed nowhere may be another rendering of the preprint itself."""
+    return bool(p.journal or p.volume or p.pages[0] or p.doi)
+
+
 def guard(a: Prepared, b: Prepared) -> str:
     """Why two records must stay apart ('' when nothing keeps them apart)."""
     if a.doi and b.doi and a.doi != b.doi:
         return "different DOIs"
+    if a.preprint != b.preprint and _published(b if a.preprint else a):
+        return _PREPRINT_GUARD
     if a.year and b.year and abs(a.year - b.year) > 1:
         return "years more than one apart"
     if pages_conflict(a.pages, b.pages):
@@ -585,7 +596,7 @@ def compare(
     reason = guard(a, b)
     if reason:
         if (
-            reason in ("different pages", _KIND_GUARD)
+            reason in ("different pages", _KIND_GUARD, _PREPRINT_GUARD)
             and a.title
             and b.title
             and min(len(a.title), len(b.title)) >= 25
