@@ -684,7 +684,7 @@ def compare(
         )
     # a field missing on one side or both is no evidence: besides the title, something must agree
     evidence = support + bool(a.journal and b.journal and journal_ok)
-    if score >= 0.95 and not _content_words_differ(a.title, b.title):
+    if _one_title(a, b, score):
         if authors_ok and journal_ok and (same_year or support >= 3) and evidence:
             return "duplicate", score, "fuzzy-title"
         if same_pages and same_volume and same_year and journal_ok:  # author names written differently
@@ -756,8 +756,7 @@ def _cut_by_one_team(a: Prepared, b: Prepared) -> bool:
     return bool(
         not _an_abstract(a, b)
         and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
-        and same_first_author(a, b)
-        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+        and _one_team(a, b)
         and (_one_journal_year_author(a, b) or _cut_at_one_place(a, b))
     )
 
@@ -826,6 +825,23 @@ def _subtitle_dropped(a: str, b: str) -> bool:
     )
 
 
+def _unambiguous_opening(a: Prepared, b: Prepared, ambiguous: frozenset[str] | set[str]) -> bool:
+    """One title is the other with a subtitle dropped (:func:`_subtitle_dropped`), and the shorter begins
+    no other title (``ambiguous``: see :func:`ambiguous_openings`)."""
+    return _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
+
+
+def _one_title(a: Prepared, b: Prepared, score: float) -> bool:
+    """The titles agree (``score``, their ratio, at least 0.95) and neither has a word the other lacks
+    that is no typo of it."""
+    return score >= 0.95 and not _content_words_differ(a.title, b.title)
+
+
+def _one_team(a: Prepared, b: Prepared) -> bool:
+    """One first author and, where both records name others, the same co-authors."""
+    return same_first_author(a, b) and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+
+
 def _main_title_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One title is the other's opening, a subtitle dropped after it, in one journal's issue (both named,
     one volume and one issue on both) by one first author and the same co-authors, neither an abstract.
@@ -867,20 +883,15 @@ def _one_work(
     two books. A later edition is years apart; a thesis's later article is not typed a thesis. A dropped
     subtitle only in one year: a year on, one author's work whose title goes on from the other's is the
     next one (the master's thesis, then the doctoral one; the book, then its workbook)."""
-    opening = (
-        _subtitle_dropped(a.title, b.title)
-        and min(a.title, b.title, key=len) not in ambiguous
-        and a.year == b.year
-    )
-    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or cut_of(a, b) or opening
+    opening = _unambiguous_opening(a, b, ambiguous) and a.year == b.year
+    same_title = _one_title(a, b, score) or cut_of(a, b) or opening
     return bool(
         same_title
         and a.year
         and b.year
         and (a.work != "book-chapter" or (a.pages[0] and a.pages == b.pages))
-        and same_first_author(a, b)
+        and _one_team(a, b)
         and not _given_names_differ(a, b)
-        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
     )
 
 
@@ -898,11 +909,9 @@ def _one_report(a: Prepared, b: Prepared, score: float, series: bool = False) ->
     :func:`recurring_titles`) names an edition only with its number or page count."""
     if a.doi or b.doi or a.volume or b.volume or a.pages[0] or b.pages[0] or a.conference or b.conference:
         return False
-    if score < 0.95 or _content_words_differ(a.title, b.title) or not (a.year and b.year):
+    if not _one_title(a, b, score) or not (a.year and b.year):
         return False
-    if (a.report_number and b.report_number and a.report_number != b.report_number) or (
-        a.extent and b.extent and a.extent != b.extent
-    ):
+    if a.extent and b.extent and a.extent != b.extent:  # two report numbers that differ: the guard's
         return False
     if a.year != b.year and not (a.extent and a.extent == b.extent):
         return False
@@ -912,8 +921,7 @@ def _one_report(a: Prepared, b: Prepared, score: float, series: bool = False) ->
     one_name = _one_organisation(a, b)
     if a.authors and b.authors and not (_authors_agree(a, b) or one_name):
         return False  # two named authors who differ
-    team = same_first_author(a, b) and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
-    return team or one_name or number or _one_journal(a, b)
+    return _one_team(a, b) or one_name or number or _one_journal(a, b)
 
 
 def _one_organisation(a: Prepared, b: Prepared) -> bool:
@@ -967,12 +975,8 @@ def _one_conference_paper(
     dropped subtitle needs both records paginated alike (one paper number, or none on either): beside a
     numbered paper, a record without a number may be the team's other paper there ("X" / "X: a
     demonstration", "X: extended results")."""
-    opening = (
-        _subtitle_dropped(a.title, b.title)
-        and min(a.title, b.title, key=len) not in ambiguous
-        and bool(a.pages[0]) == bool(b.pages[0])
-    )
-    same_title = (score >= 0.95 and not _content_words_differ(a.title, b.title)) or opening
+    opening = _unambiguous_opening(a, b, ambiguous) and bool(a.pages[0]) == bool(b.pages[0])
+    same_title = _one_title(a, b, score) or opening
     if cut_of(a, b):
         same_title = (a.title if a.cut else b.title) not in ambiguous
     return bool(
@@ -985,8 +989,7 @@ def _one_conference_paper(
         and a.year
         and a.year == b.year
         and (not a.pages[0] or not b.pages[0] or first_pages_agree(a.pages, b.pages))
-        and same_first_author(a, b)
-        and (len(a.authors) < 2 or len(b.authors) < 2 or _coauthors_agree(a, b))
+        and _one_team(a, b)
     )
 
 
