@@ -403,14 +403,15 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
             disease = head + _site_criterion(bullets[head:end], spec)
             picked += [head] if disease == head else [head, disease]
     where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
-    found, said, text = _criteria_sites(protocol, picked, spec, where)
+    parts = _bullets(protocol, _unnegated_clauses)  # the same criteria, each negated clause dropped
+    found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
     if not found and not said and spec.site_primary is not None:
         # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
         # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
         later = (i for i in range(last, len(bullets)) if spec.site_primary.search(bullets[i]))
         for i in later:
             at = f"protocolSection.eligibilityModule.eligibilityCriteria (criterion {i + 1}: primary site)"
-            read = _criteria_sites(protocol, [i], spec, at)
+            read = _criteria_sites(bullets, parts, [i], spec, at)
             if read[0] or read[1]:
                 (found, said, text), where = read, at
                 break
@@ -428,17 +429,15 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
 
 
 def _criteria_sites(
-    protocol: dict, picked: list[int], spec: ExtractionSpec, where: str
+    criteria: list[str], parts: list[str], picked: list[int], spec: ExtractionSpec, where: str
 ) -> tuple[tuple[list[str], list[Quote]] | None, re.Match[str] | None, str]:
-    """The sites the inclusion criteria ``picked`` (their indexes) give, negated clauses dropped; else the
-    "any site" they say (with no organ); and the text read."""
+    """The sites the inclusion criteria ``picked`` (their indexes in ``criteria``) give, negated clauses
+    dropped; else the "any site" they say (with no organ); and the text read. ``parts``: the criteria read
+    through ``_unnegated_clauses`` (a negated sub-bullet, "  * carcinoid tumours not eligible", drops itself,
+    not the criterion above it, and a negated sentence of a sub-bullet only itself, "  * Cohort A: NEC of
+    the bladder. NET G3 are not allowed.": its other sentences still name the cohort's site)."""
     # rules marked `whole` read the negated clauses too ("any site except lung")
-    criteria = _bullets(protocol)
     whole = "; ".join(criteria[i] for i in picked if i < len(criteria))
-    # a negated sub-bullet ("  * carcinoid tumours not eligible") drops itself, not the criterion above it,
-    # and a negated sentence of a sub-bullet only itself ("  * Cohort A: NEC of the bladder. NET G3 are
-    # not allowed."): its other sentences still name the cohort's site
-    parts = _bullets(protocol, _unnegated_clauses)
     scope = "; ".join(parts[i] for i in picked if i < len(parts))
     # "(lung excluded)" drops only the bracket; "lung primaries not allowed" drops its clause
     scope = _without_negated_brackets(scope)
@@ -737,9 +736,7 @@ def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | 
 # a line of the criteria that heads a cohort's own criteria ("COHORT B", "Part 2 (pretreated):", "* Cohort 1: ...",
 # "* Phase 1b: ...")
 _COHORT_HEAD = re.compile(
-    r"^[ \t]*(?:[*\-•][ \t]*|\d{1,2}[.)][ \t]*)?(?:(?:cohort|arm|group|part)\s+(?:[A-Z]|\d{1,2}[A-Z]?)"
-    r"|phase\s+(?:[1-3]|I{1,3})[ab])\b",
-    re.IGNORECASE | re.MULTILINE,
+    rf"^[ \t]*(?:[*\-•][ \t]*|\d{{1,2}}[.)][ \t]*)?{_COHORT.pattern}", re.IGNORECASE | re.MULTILINE
 )
 
 
