@@ -331,6 +331,21 @@ def test_an_ahead_of_print_record_a_year_before_its_print_is_one_article():
     assert compare(prepare(alone), prepare(printed))[0] != "duplicate"
 
 
+def test_an_online_first_record_by_a_namesake_first_author_is_not_the_printed_article():
+    # online first, then in print: with no place on one record, the title and the team are all the
+    # evidence, so first authors whose given names disagree are two people (a cohort's second paper)
+    title = "Sleep duration and blood pressure in adolescents: the Tromsø Fit Futures cohort"
+    printed = cite("scopus", 1, title, authors=("Berntsen, Ingrid", "Haugen, Ola", "Mbeki, Thandiwe"),
+                   journal="Journal of Hypertension", year=2020, volume="38", issue="6",
+                   pages="1102-1110")  # fmt: skip
+    same = cite("medline", 2, title + ".", authors=("Berntsen I", "Haugen O", "Mbeki T"),
+                journal="J Hypertens", year=2019)  # fmt: skip
+    assert compare(prepare(same), prepare(printed))[0] == "duplicate"
+    namesake = cite("embase", 3, title, authors=("Berntsen, Magnus", "Haugen, Ola", "Mbeki, Thandiwe"),
+                    journal="Journal of Hypertension", year=2019)  # fmt: skip
+    assert compare(prepare(namesake), prepare(printed))[0] != "duplicate"
+
+
 @pytest.mark.parametrize(
     ("iso", "full"),
     [

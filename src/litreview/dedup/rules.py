@@ -702,6 +702,7 @@ def compare(
             and a.journal
             and b.journal
             and same_author
+            and not _given_names_differ(a, b)  # the title and team are all the evidence: namesakes
             and _coauthors_agree(a, b)
             and (_ahead_of_print(a, b) or _ahead_of_print(b, a))
         ):
