@@ -1,3 +1,5 @@
+import os
+import re
 import sys
 
 from tests.conftest import REVIEW
@@ -192,7 +194,8 @@ def test_the_maybe_queue_lists_pairs_with_both_titles(tmp_path, monkeypatch, cap
 
 
 def test_dedup_on_an_export_does_not_load_the_database_layer(tmp_path):
-    """SQLAlchemy is a fifth of a small `dedup`'s time, and the command opens no workspace."""
+    """SQLAlchemy is a fifth of a small `dedup`'s time, and the command opens no workspace; nor does it
+    import the other commands' modules or the parsers of formats other than the export's."""
     import subprocess
 
     export = tmp_path / "e.csv"
@@ -201,11 +204,51 @@ def test_dedup_on_an_export_does_not_load_the_database_layer(tmp_path):
         "import sys\nfrom litreview.cli import main\n"
         f"sys.argv = ['litreview', 'dedup', {str(export)!r}, '--out', {str(tmp_path / 'out')!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print('sqlalchemy' in sys.modules)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlite3', 'lxml', 'rispy')"
+        " or m.startswith(('litreview.cli.', 'litreview.sources.'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert done.stdout.strip().splitlines()[-1] == str(
+        ["litreview.cli.app", "litreview.cli.dedup", "litreview.sources.common",
+         "litreview.sources.csv_records", "litreview.sources.importers"]
+    )  # fmt: skip
     assert (tmp_path / "out").exists()
+
+
+def test_the_command_table_names_each_command_and_its_module():
+    """Commands are imported only when looked up, so the table must name every command any cli
+    module registers, with the module that registers it (in the order the help lists them)."""
+    import importlib
+    import pkgutil
+
+    from litreview.cli.app import COMMAND_MODULES, app
+
+    for module in pkgutil.iter_modules(cli.__path__):
+        if not module.name.startswith("_"):  # __main__ would run the command line
+            importlib.import_module(f"litreview.cli.{module.name}")
+    registered = {(info.name or info.callback.__name__.replace("_", "-")): info.callback.__module__
+                  for info in app.registered_commands}  # fmt: skip
+    registered |= {info.name: info.typer_instance.registered_commands[0].callback.__module__
+                   for info in app.registered_groups}  # fmt: skip
+    assert registered == {name: f"litreview.cli.{module}" for name, module in COMMAND_MODULES.items()}
+
+
+def test_the_help_and_a_mistyped_command_see_every_command():
+    """In a fresh process, where no command's module is imported yet."""
+    import subprocess
+
+    from litreview.cli.app import COMMAND_MODULES
+
+    run = [sys.executable, "-c", "from litreview.cli import main; main()"]
+    shown = subprocess.run(
+        [*run, "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}
+    )
+    assert shown.returncode == 0
+    listed = re.findall(r"^│ (\S+) ", shown.stdout.split("Commands")[1], re.MULTILINE)  # not wrapped lines
+    assert listed == list(COMMAND_MODULES)
+    assert "Link duplicates (never delete)" in shown.stdout and "Workspaces: move a review" in shown.stdout
+    mistyped = subprocess.run([*run, "workspce"], capture_output=True, text=True)
+    assert mistyped.returncode == 2 and "Did you mean 'workspace'?" in mistyped.stderr
 
 
 def test_a_database_error_from_sqlalchemy_is_still_one_line(monkeypatch, capsys):

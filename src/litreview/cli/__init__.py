@@ -2,21 +2,15 @@
 
 Errors raised as :class:`~litreview.errors.LitreviewError` print one readable line and exit 2;
 ``--debug`` shows the traceback instead. One module per command group registers its commands on
-the one ``app``.
+the one ``app``, imported when one of its commands is looked up (see ``app.COMMAND_MODULES``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 import typer
 
-# isort: off
-# each module registers its commands, in the order `litreview --help` lists them
-from litreview.cli import review, report, dedup, search, query, screen, links, fulltext, web, workspace  # noqa: F401
-
-# isort: on
 from litreview.cli.app import app, offline_prefect, state
 from litreview.errors import LitreviewError
 
@@ -43,6 +37,8 @@ def main() -> None:
         # breaks mid-run): one line, and the open transaction has been rolled back.
         if state["debug"]:
             raise
+        import sqlite3
+
         database = not isinstance(exc, OSError)
         dbapi = database and not isinstance(exc, sqlite3.DatabaseError)  # SQLAlchemy's, around the driver's
         where = "workspace database" if database else getattr(exc, "filename", None)
@@ -67,7 +63,9 @@ def main() -> None:
 def _edge_errors() -> tuple[type[BaseException], ...]:
     """The database and file errors main() reports in one line. SQLAlchemy's is named only once a
     command has imported SQLAlchemy (none other can raise it): importing it costs every command,
-    ``dedup`` on a small export among them, a fifth of its time."""
+    ``dedup`` on a small export among them, a fifth of its time. sqlite3 too is imported only here."""
+    import sqlite3
+
     loaded = sys.modules.get("sqlalchemy.exc")
     return (sqlite3.DatabaseError, OSError) + ((loaded.DBAPIError,) if loaded else ())
 

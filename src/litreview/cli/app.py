@@ -3,14 +3,85 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, MutableMapping
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
+from typer.core import TyperGroup
+
+# Each command's module, in the order `litreview --help` lists them. A module registers its commands
+# on `app` when it is imported, which happens only when one of them is looked up.
+COMMAND_MODULES = {
+    "run": "review", "update": "review", "serve": "review", "new": "review",
+    "prisma": "report", "tables": "report",
+    "dedup": "dedup",
+    "import": "search",
+    "web": "web",
+    "query": "query",
+    "search": "search",
+    "screen": "screen",
+    "links": "links",
+    "fulltext": "fulltext",
+    "users": "web",
+    "workspace": "workspace",
+}  # fmt: skip
+
+
+class LazyCommands(TyperGroup):
+    """The top-level group, importing a command's module only when that command is looked up: a
+    process runs one command, and `litreview dedup` on a small export need not import and build the
+    fifteen others. The help, and ``commands`` (which a mistyped command's suggestions read), load
+    them all."""
+
+    def __init__(self, **attrs: Any) -> None:
+        self._built = (0, 0)  # how many of app's commands and groups (registered in order) are built
+        super().__init__(**attrs)
+
+    @property
+    def commands(self) -> MutableMapping[str, Any]:
+        self._load(COMMAND_MODULES)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: MutableMapping[str, Any]) -> None:
+        self._commands = value
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load(COMMAND_MODULES)
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMAND_MODULES:
+            self._load([cmd_name])
+        return self._commands.get(cmd_name)
+
+    def _load(self, names: Iterable[str]) -> None:
+        for name in names:
+            import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+        # build what was registered since the last call, as typer.main.get_group builds all
+        short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+        commands, groups = self._built
+        for info in app.registered_commands[commands:]:
+            command = typer.main.get_command_from_info(
+                info, pretty_exceptions_short=short, rich_markup_mode=markup
+            )
+            self._commands.setdefault(command.name or "", command)
+        for group in app.registered_groups[groups:]:
+            self._commands.setdefault(group.name or "", typer.main.get_group_from_info(
+                group, pretty_exceptions_short=short, rich_markup_mode=markup, suggest_commands=app.suggest_commands
+            ))  # fmt: skip
+        self._built = (len(app.registered_commands), len(app.registered_groups))
+
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, help="Run a systematic review's search method end to end."
+    cls=LazyCommands,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Run a systematic review's search method end to end.",
 )
 console = Console()
 state = {"debug": False}

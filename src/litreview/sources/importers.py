@@ -8,13 +8,6 @@ from pathlib import Path
 
 from litreview.errors import ConfigError, RecordParseError
 from litreview.records import Record
-from litreview.sources.csv_records import load_csv
-from litreview.sources.ctgov import load_ctgov_json
-from litreview.sources.endnote_xml import load_endnote_xml
-from litreview.sources.medline_text import load_medline
-from litreview.sources.pubmed_xml import load_pubmed_xml
-from litreview.sources.ris import load_ris
-from litreview.sources.wos_text import load_wos_text
 
 
 def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iterator[Record]:
@@ -25,16 +18,60 @@ def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iter
     yield from reader(path, source, run_id)
 
 
+# Each reader imports its parser when a file of its format is read: `dedup` on a CSV export need not
+# import lxml, rispy and the six other parsers first.
+def _ris(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.ris import load_ris
+
+    return load_ris(path, source=source, run_id=run_id)
+
+
+def _nbib(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.medline_text import load_medline
+
+    return load_medline(path, source=source, run_id=run_id)
+
+
+def _pubmed_xml(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.pubmed_xml import load_pubmed_xml
+
+    return load_pubmed_xml(path, source=source, run_id=run_id)
+
+
+def _endnote_xml(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.endnote_xml import load_endnote_xml
+
+    return load_endnote_xml(path, source=source, run_id=run_id)
+
+
+def _wos_text(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.wos_text import load_wos_text
+
+    return load_wos_text(path, source=source, run_id=run_id)
+
+
+def _ctgov_json(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.ctgov import load_ctgov_json
+
+    return load_ctgov_json(path, run_id=run_id)
+
+
+def _csv(path: Path, source: str, run_id: str) -> Iterable[Record]:
+    from litreview.sources.csv_records import load_csv
+
+    return load_csv(path, source=source, run_id=run_id)
+
+
 # The one table of file formats: review.toml's `format`, `litreview import --format` and
 # `dedup` all take their names from here, so they cannot drift apart.
 READERS: dict[str, Callable[[Path, str, str], Iterable[Record]]] = {
-    "ris": lambda path, source, run_id: load_ris(path, source=source, run_id=run_id),
-    "nbib": lambda path, source, run_id: load_medline(path, source=source, run_id=run_id),
-    "pubmed-xml": lambda path, source, run_id: load_pubmed_xml(path, source=source, run_id=run_id),
-    "endnote-xml": lambda path, source, run_id: load_endnote_xml(path, source=source, run_id=run_id),
-    "wos-text": lambda path, source, run_id: load_wos_text(path, source=source, run_id=run_id),
-    "ctgov-json": lambda path, source, run_id: load_ctgov_json(path, run_id=run_id),
-    "csv": lambda path, source, run_id: load_csv(path, source=source, run_id=run_id),
+    "ris": _ris,
+    "nbib": _nbib,
+    "pubmed-xml": _pubmed_xml,
+    "endnote-xml": _endnote_xml,
+    "wos-text": _wos_text,
+    "ctgov-json": _ctgov_json,
+    "csv": _csv,
     "jsonl": lambda path, source, run_id: load_jsonl(path),  # litreview's own records, ids kept
 }
 # review.toml's formats (config.FILE_FORMATS) are these: a unit test keeps them together, so that a
