@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from importlib import import_module
 from pathlib import Path
 
 from litreview.errors import ConfigError, RecordParseError
@@ -18,60 +19,29 @@ def load_records(path: Path, fmt: str, *, source: str, run_id: str = "") -> Iter
     yield from reader(path, source, run_id)
 
 
-# Each reader imports its parser when a file of its format is read: `dedup` on a CSV export need not
-# import lxml, rispy and the six other parsers first.
-def _ris(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.ris import load_ris
+def _parser(
+    module: str, function: str, *, sourced: bool = True
+) -> Callable[[Path, str, str], Iterable[Record]]:
+    """A reader that imports its parser when a file of its format is read: `dedup` on a CSV export
+    need not import lxml, rispy and the six other parsers first."""
 
-    return load_ris(path, source=source, run_id=run_id)
+    def read(path: Path, source: str, run_id: str) -> Iterable[Record]:
+        load = getattr(import_module(f"litreview.sources.{module}"), function)
+        return load(path, source=source, run_id=run_id) if sourced else load(path, run_id=run_id)
 
-
-def _nbib(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.medline_text import load_medline
-
-    return load_medline(path, source=source, run_id=run_id)
-
-
-def _pubmed_xml(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.pubmed_xml import load_pubmed_xml
-
-    return load_pubmed_xml(path, source=source, run_id=run_id)
-
-
-def _endnote_xml(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.endnote_xml import load_endnote_xml
-
-    return load_endnote_xml(path, source=source, run_id=run_id)
-
-
-def _wos_text(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.wos_text import load_wos_text
-
-    return load_wos_text(path, source=source, run_id=run_id)
-
-
-def _ctgov_json(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.ctgov import load_ctgov_json
-
-    return load_ctgov_json(path, run_id=run_id)
-
-
-def _csv(path: Path, source: str, run_id: str) -> Iterable[Record]:
-    from litreview.sources.csv_records import load_csv
-
-    return load_csv(path, source=source, run_id=run_id)
+    return read
 
 
 # The one table of file formats: review.toml's `format`, `litreview import --format` and
 # `dedup` all take their names from here, so they cannot drift apart.
 READERS: dict[str, Callable[[Path, str, str], Iterable[Record]]] = {
-    "ris": _ris,
-    "nbib": _nbib,
-    "pubmed-xml": _pubmed_xml,
-    "endnote-xml": _endnote_xml,
-    "wos-text": _wos_text,
-    "ctgov-json": _ctgov_json,
-    "csv": _csv,
+    "ris": _parser("ris", "load_ris"),
+    "nbib": _parser("medline_text", "load_medline"),
+    "pubmed-xml": _parser("pubmed_xml", "load_pubmed_xml"),
+    "endnote-xml": _parser("endnote_xml", "load_endnote_xml"),
+    "wos-text": _parser("wos_text", "load_wos_text"),
+    "ctgov-json": _parser("ctgov", "load_ctgov_json", sourced=False),  # ids are the registry's
+    "csv": _parser("csv_records", "load_csv"),
     "jsonl": lambda path, source, run_id: load_jsonl(path),  # litreview's own records, ids kept
 }
 # review.toml's formats (config.FILE_FORMATS) are these: a unit test keeps them together, so that a
