@@ -394,6 +394,9 @@ _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
 _PLAIN_PAGES = re.compile(r"\d+(?:[-–]\d+)?")
 _FIRST_NUMBER = re.compile(r"\d{1,9}(?=\s*(?:[-–]\s*\d+)?$)")  # a range of plain page numbers: its first page
+# the dash of a range as exports write it: BibTeX's "--" (Google Scholar's "123--145"), Unicode's hyphens and
+# dashes (CENTRAL's "1315\u201034", a minus sign)
+_DASHES = re.compile(r"[-\u2010-\u2015\u2212]+")
 
 
 def _page_text(pages: str) -> str:
@@ -406,7 +409,7 @@ def _page_text(pages: str) -> str:
     # whitespace runs as one space: a pattern starting with \s* retried at every space of a long run
     # ("1" and 50,000 spaces) takes seconds
     text = _PAGES_WORD.sub(
-        "", _EBSCO_PAGES.sub("", " ".join((pages or "").split()).strip("\"'").strip())
+        "", _EBSCO_PAGES.sub("", _DASHES.sub("-", " ".join((pages or "").split())).strip("\"'").strip())
     ).lower()
     if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
         text = text[1:-1].strip()

@@ -54,7 +54,7 @@ def guard(a: Prepared, b: Prepared) -> str:
         return _PREPRINT_GUARD
     if a.year and b.year and abs(a.year - b.year) > 1:
         return "years more than one apart"
-    if pages_conflict(a.pages, b.pages):
+    if pages_conflict(a.pages, b.pages) and not _number_and_own_pages(a, b):
         return "different pages"
     if volumes_conflict(a, b):
         return "different volumes"
@@ -383,7 +383,11 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
     checks = (
-        ("first pages differ", pages_conflict(a.pages, b.pages) and not _provisional_pages(a, b)),
+        (
+            "first pages differ",
+            pages_conflict(a.pages, b.pages)
+            and not (_provisional_pages(a, b) or _number_and_own_pages(a, b)),
+        ),
         ("first authors differ", _first_authors_differ(a, b)),
         ("volumes differ", volumes_conflict(a, b)),
         ("years more than one apart", bool(a.year and b.year and abs(a.year - b.year) > 1)),
@@ -437,6 +441,24 @@ def _provisional_pages(a: Prepared, b: Prepared) -> bool:
         and printed.year
         and 0 <= printed.year - early.year <= 1
         and early.title_raw_kind == printed.title_raw_kind
+    )
+
+
+def _number_and_own_pages(a: Prepared, b: Prepared) -> bool:
+    """One record gives the article number as its page ("968": an online journal's), the other the
+    article's own pages from 1 ("1-11": CINAHL's, Scholar's, from the PDF), in one volume (both given) and
+    year: the number is past the last of those pages, as an article number is."""
+    number, own = (a, b) if a.pages[0] == a.pages[1] else (b, a)
+    return bool(
+        own.pages[0] == "1"
+        and own.pages[1].isdigit()
+        and number.pages[0].isdigit()
+        and number.pages[0] == number.pages[1]
+        and int(number.pages[0]) > int(own.pages[1]) > 1
+        and a.volume
+        and a.volume == b.volume
+        and a.year
+        and a.year == b.year
     )
 
 

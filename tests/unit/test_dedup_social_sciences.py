@@ -1,0 +1,133 @@
+"""One item as the psychology, education and nursing databases render it: PsycINFO's Dissertation
+Abstracts record of a thesis, ERIC's reports and conference papers as EBSCO, ProQuest and Google Scholar
+give them, BibTeX's page dashes and "and others", a comma list cut with "et al.", Scholar's initials
+before a short surname, an article number against the article's own pages, a title in Korean or Chinese
+letters. Linked; the look-alike each could be confused with (the article from the thesis, the journal
+article beside the report, the paper beside its abstract, the team's companion paper) stays apart.
+Records written for each class, not copied from labelled sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from litreview.dedup.cluster import link_fuzzy
+from litreview.dedup.prepare import page_range, pages_conflict, prepare
+from litreview.dedup.rules import compare
+from litreview.records import Citation
+
+
+def cite(source, i, title, kind="journal-article", **kw):
+    return Citation(
+        record_id=f"{source}:{i}", source=source, native_id=str(i), title=title, record_type=kind, **kw
+    )
+
+
+def linked(records, a, b):
+    rep = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
+    return rep.get(a, a) == rep.get(b, b)
+
+
+def same(a, b):
+    return compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pages", "span"),
+    [
+        ("233--241", ("233", "241")),  # BibTeX's (Google Scholar's) double hyphen
+        ("1402\u201011", ("1402", "1411")),  # CENTRAL's U+2010 hyphen, the last page abbreviated
+        ("88 \u2014 97", ("88", "97")),  # an em dash between spaces
+        ("S12--S14", ("12", "14")),
+    ],
+)
+def test_a_page_range_with_bibtexs_double_hyphen_or_a_unicode_dash_is_read(pages, span):
+    assert page_range(pages) == span
+
+
+def test_a_chapter_scholar_paginates_with_a_double_hyphen_is_the_chapter_under_the_series_name():
+    title = "Peer-assisted learning in inclusive primary classrooms"
+    scholar = cite(
+        "scholar",
+        1,
+        title,
+        "book-chapter",
+        authors=("M Achebe", "L Sorensen"),
+        year=2019,
+        pages="221--240",
+        journal="APA handbook of inclusive education",
+    )
+    scopus = cite(
+        "scopus",
+        2,
+        title.title(),
+        "book-chapter",
+        authors=("Achebe, M.", "Sørensen, L."),
+        year=2019,
+        pages="221-240",
+        journal="APA handbooks in psychology",
+        doi="10.5555/0000199-011",
+    )
+    assert same(scholar, scopus)
+    # the authors' chapter of one title in another book: its own pages
+    other_book = replace(scopus, record_id="scopus:3", pages="305-322", journal="Inclusive schooling", doi="")
+    assert not same(scholar, other_book)
+
+
+def test_a_unicode_hyphen_range_is_another_articles_pages_where_they_differ():
+    # read as no pages at all before, the range agreed with any page
+    assert pages_conflict(page_range("1402\u201011"), page_range("1412-1425"))
+    title = "Ward nurses' sleep after rotating night shifts: a prospective cohort study"
+    team = ("Oyelaran, Bisi", "Hartmann, Jonas", "Vidal, Carmen")
+    central = cite(
+        "central",
+        1,
+        title.replace("-", "\u2010"),
+        journal="Journal of Clinical Nursing Studies",
+        year=2021,
+        volume="30",
+        issue="9",
+        pages="1402\u201011",
+        authors=team,
+    )
+    # the team's second paper on the cohort in the same issue, one phrase changed
+    companion = cite(
+        "wos",
+        2,
+        title.replace("sleep", "sleep and fatigue"),
+        journal="J CLIN NURS STUD",
+        year=2021,
+        volume="30",
+        issue="9",
+        pages="1412-1425",
+        authors=team,
+    )
+    assert not linked([central, companion], "central:1", "wos:2")
+
+
+def test_an_article_number_and_the_articles_own_pages_from_one_are_one_article():
+    title = "Twelve-hour shifts and medication errors on acute medical wards: a prospective cohort study"
+    team = ("Lindahl, Petra K", "Osei, Kwame", "Nakamura, Yui")
+    place = dict(journal="Nursing Research Open", year=2023, volume="22")
+    publisher = cite("publisher", 1, title, authors=team, pages="743", doi="10.5555/nro.2023.00743", **place)
+    cinahl = cite("cinahl", 2, title, authors=team, pages="1-9", **place)
+    assert same(publisher, cinahl)
+    assert same(publisher, replace(cinahl, doi="10.5555/nro.2023.00743"))  # one DOI too
+    # the team's other paper on the cohort in the volume, one phrase changed, also paginated from 1
+    companion = cite(
+        "cinahl",
+        3,
+        title.replace("medication errors", "missed nursing care"),
+        authors=team,
+        pages="1-10",
+        **place,
+    )
+    assert not same(publisher, companion)
+    # a page inside the other's pages, or the article a volume on, is no article number of it
+    assert not same(replace(publisher, pages="7", doi=""), cinahl)
+    assert not same(publisher, replace(cinahl, volume="23", year=2024))
