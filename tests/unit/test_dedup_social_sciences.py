@@ -14,7 +14,7 @@ from dataclasses import replace
 import pytest
 
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import page_range, pages_conflict, prepare
+from litreview.dedup.prepare import normalise_authors, page_range, pages_conflict, prepare
 from litreview.dedup.rules import compare
 from litreview.records import Citation
 
@@ -131,3 +131,105 @@ def test_an_article_number_and_the_articles_own_pages_from_one_are_one_article()
     # a page inside the other's pages, or the article a volume on, is no article number of it
     assert not same(replace(publisher, pages="7", doi=""), cinahl)
     assert not same(publisher, replace(cinahl, volume="23", year=2024))
+
+
+# -- authors ----------------------------------------------------------------------------------------
+
+CUT = "Classroom breathing exercises and test anxiety in lower secondary school ..."
+WHOLE = "Classroom breathing exercises and test anxiety in lower secondary school: a cluster randomised trial"
+SCHOOL = dict(journal="School Psychology Practice", year=2021)
+
+
+def test_bibtexs_and_others_is_no_co_author():
+    # Google Scholar's BibTeX cuts a long list with "and others": the first author is all it names
+    assert normalise_authors(["R Adebayo", "others"]) == ("adebayo",)
+    whole = cite(
+        "psycinfo",
+        1,
+        WHOLE,
+        volume="14",
+        issue="2",
+        pages="201-219",
+        authors=("Adebayo, Rotimi", "Kowalczyk, Anna", "Fontaine, Léa"),
+        **SCHOOL,
+    )
+    scholar = cite("scholar", 2, CUT, pages="201--219", authors=("R Adebayo", "others"), **SCHOOL)
+    # the team's abstract of the title in the journal's supplement that year: an abstract, not the article
+    abstract = cite(
+        "embase",
+        3,
+        WHOLE,
+        volume="14",
+        issue="Supplement 1",
+        pages="S88",
+        authors=("Adebayo R.", "Kowalczyk A."),
+        **SCHOOL,
+    )
+    records = [whole, scholar, abstract]
+    assert linked(records, "psycinfo:1", "scholar:2")
+    assert not linked(records, "scholar:2", "embase:3")
+
+
+def test_a_comma_list_cut_with_et_al_is_read_name_by_name():
+    central = cite(
+        "central",
+        1,
+        WHOLE,
+        volume="14",
+        issue="2",
+        pages="201\u201019",
+        authors=("Quispe Mamani RA, Horvath E, Lindqvist J, et al.",),
+        **SCHOOL,
+    )
+    assert prepare(central).authors == ("quispemamani", "horvath", "lindqvist")
+    assert prepare(replace(central, authors=("Horvath E, et al.",))).authors == ("horvath",)
+    scholar = cite(
+        "scholar",
+        2,
+        WHOLE,
+        pages="201--219",
+        **SCHOOL,
+        authors=("RA Mamani", "E Horvath", "J Lindqvist", "K Osei"),
+    )
+    assert same(central, scholar)
+    # another team's replication under the original's title, the same year in another journal
+    replication = cite(
+        "scopus",
+        3,
+        WHOLE,
+        journal="Journal of School Mental Health",
+        year=2021,
+        volume="9",
+        issue="4",
+        pages="340-356",
+        authors=("Nakamura Y.", "Brennan C.", "Petit A."),
+    )
+    assert not linked([central, scholar, replication], "central:1", "scopus:3")
+
+
+@pytest.mark.parametrize(
+    ("scholar", "other"),
+    [("Z Li", "Li, Zhiwei"), ("HJ Ng", "Ng HJ"), ("DH Yu", "Yu, Da-hye"), ("P van Dam", "van Dam, P.")],
+)
+def test_scholars_initials_before_a_short_surname_leave_the_surname(scholar, other):
+    assert normalise_authors([scholar]) == normalise_authors([other])
+    assert normalise_authors(["Li Bo"]) == normalise_authors(["Li Z"]) == ("li",)  # MEDLINE: initials after
+
+
+def test_a_thesis_scholar_credits_to_initials_and_a_short_surname_is_the_thesis():
+    title = "Morphological awareness and spelling in bilingual children with dyslexia"
+    pqdt = cite(
+        "pqdt",
+        1,
+        title,
+        "thesis",
+        authors=("Yu, Haoran",),
+        year=2018,
+        pages="231",
+        issue="10793410",
+        journal="ProQuest Dissertations and Theses Global",
+    )
+    scholar = cite("scholar", 2, title, "thesis", authors=("H Yu",), year=2018, journal="Eastvale University")
+    assert same(pqdt, scholar)
+    # a namesake's thesis of one title (another given name)
+    assert not same(pqdt, replace(scholar, authors=("W Yu",)))

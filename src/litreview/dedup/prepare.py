@@ -246,11 +246,11 @@ def surname_key(author: str) -> str:
     (MEDLINE: all words before the initials, "Sberro Soussan R" = "Sberro-Soussan, R."), else the last
     word ("A. van der Berg"); leading particles left out; umlauts as one letter ("Mueller" = "Müller")."""
     comma = author.find(",")
-    words = (author[:comma] if comma >= 0 else author).lower().split()
+    name = (author[:comma] if comma >= 0 else author).split()
+    words = [w.lower() for w in name]
     if comma < 0 and len(words) > 1:
-        if _initials(
-            words[-1]
-        ):  # "Smith JA", "Smith J.A." (Scopus), "van der Berg A", "Li Bo": initials end it
+        # "Smith JA", "Smith J.A." (Scopus), "van der Berg A", "Li Bo": initials end it; not Scholar's "Z Li"
+        if _initials(words[-1]) and not _surname_after_initials(name):
             while len(words) > 1 and _initials(words[-1]):
                 words.pop()
         else:
@@ -262,6 +262,14 @@ def surname_key(author: str) -> str:
     else:
         key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
     return _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+
+
+def _surname_after_initials(name: list[str]) -> bool:
+    """Google Scholar's order, initials in capitals (and particles) before a short surname not in capitals
+    ("Z Li", "JW Kim", "P van Dam"): the last word is the surname, not the initials of "Li Z"."""
+    return not name[-1].isupper() and all(
+        (w.isupper() and _initials(w.lower())) or w.lower() in _PARTICLES for w in name[:-1]
+    )
 
 
 # "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
@@ -292,9 +300,10 @@ _VOLUME = re.compile(r"(?:vol(?:ume)?\.?\s*)?(\d+).*", re.IGNORECASE)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
 _DATE_PAGES = re.compile(rf"\d{{1,2}}[-–/ ]{_MONTHS}|{_MONTHS}[-–/ ]\d{{1,4}}", re.IGNORECASE)
 # Author fields that name nobody: agreement between two of them is no evidence, disagreement no conflict.
+# BibTeX's "and others" (Google Scholar's list cut short) is its "et al.".
 _NO_AUTHOR = re.compile(
     r"^\W*(?:anonymous|anon|no authors? (?:listed|name available|available)|not available|n/?a|unknown|"
-    r"none|et al)\W*$",
+    r"none|et al|others)\W*$",
     re.IGNORECASE,
 )
 
@@ -718,9 +727,13 @@ def _initials_first(text: str) -> list[str]:
     """Authors in one field with commas between, each name with its initials in capitals: Google
     Scholar's, initials first and the list cut with "…" ("J Chen, MJ Kim, W Zhang…"), or PubMed's CSV,
     initials last ("Chen J, Kim MJ, Zhang W"), as "Surname, Initials" names ("Chen, J", "Kim, MJ");
-    [] when the field is no such list ("Kaya, Emre" is one name)."""
+    [] when the field is no such list ("Kaya, Emre" is one name). A list cut with "et al." (CENTRAL's,
+    PubMed's past three names) is read up to it."""
     parts = [part.strip() for part in text.strip().rstrip("\u2026.").split(",")]
-    if len(parts) < 2:
+    cut = parts[-1].lower() == "et al"
+    if cut:
+        parts.pop()
+    if len(parts) < 2 - cut:  # one name before "et al." is a list too
         return []
     names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
     if all(name and name.group(1).isupper() for name in names):
