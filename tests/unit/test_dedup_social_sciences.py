@@ -233,3 +233,70 @@ def test_a_thesis_scholar_credits_to_initials_and_a_short_surname_is_the_thesis(
     assert same(pqdt, scholar)
     # a namesake's thesis of one title (another given name)
     assert not same(pqdt, replace(scholar, authors=("W Yu",)))
+
+
+# -- PsycINFO's Dissertation Abstracts -------------------------------------------------------------
+
+DAI = "Dissertation Abstracts International: Section B: The Sciences and Engineering"
+DISSERTATION = "Self-compassion and secondary traumatic stress among hospice social workers"
+
+
+def test_a_dissertation_abstracts_record_is_the_thesis_whatever_its_type():
+    ovid = cite(
+        "psycinfo",
+        1,
+        DISSERTATION,
+        authors=("Okonkwo, Adaeze N.",),
+        year=2021,
+        volume="82",
+        issue="7-B",
+        pages="No Pagination Specified",
+        journal=DAI,
+    )
+    pqdt = cite(
+        "pqdt",
+        2,
+        DISSERTATION.title(),
+        "thesis",
+        authors=("Okonkwo, Adaeze N.",),
+        year=2020,
+        pages="214",
+        issue="28145567",
+        journal="ProQuest Dissertations & Theses Global",
+    )
+    ebsco = cite(
+        "psycinfo-ebsco",
+        3,
+        DISSERTATION,
+        "thesis",
+        authors=("Okonkwo, Adaeze N",),
+        year=2021,
+        volume="82",
+        issue="7-B",
+        journal=DAI.replace(":", ""),
+    )
+    # the article published from it: its title, the student and her advisers, in a journal
+    article = cite(
+        "wos",
+        4,
+        DISSERTATION,
+        authors=("Okonkwo, AN", "Reyes, M", "Abbott, L"),
+        year=2021,
+        volume="47",
+        issue="1",
+        pages="33-48",
+        journal="Journal of Social Work in Palliative Care",
+    )
+    scholar_article = cite(
+        "scholar",
+        5,
+        DISSERTATION,
+        authors=("AN Okonkwo", "M Reyes", "L Abbott"),
+        year=2021,
+        journal="Journal of Social Work in Palliative Care",
+    )
+    records = [ovid, pqdt, ebsco, article, scholar_article]
+    assert same(ovid, pqdt)
+    assert linked(records, "psycinfo:1", "pqdt:2") and linked(records, "psycinfo:1", "psycinfo-ebsco:3")
+    assert not linked(records, "psycinfo:1", "wos:4")
+    assert not linked(records, "psycinfo:1", "scholar:5")

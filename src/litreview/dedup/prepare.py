@@ -496,6 +496,9 @@ def first_pages_agree(a: tuple[str, str], b: tuple[str, str]) -> bool:
 # series') is one item by its title and authors: the "journal" each export names is only where it is held;
 # a book chapter too, at its pages (Scholar names the publisher where others name the book)
 _WORKS = frozenset(["thesis", "book", "book-chapter"])
+# PsycINFO files a dissertation as an article in "Dissertation Abstracts International" (volume "80",
+# issue "3-A", "No Pagination Specified"): a thesis whatever the record's type
+_THESIS_VENUE = re.compile(r"\b(?:dissertation|masters) abstracts\b", re.IGNORECASE)
 
 # shared by the many records with no kind or no number in the title (216 bytes per empty set)
 _NONE: frozenset[str] = frozenset()
@@ -531,6 +534,8 @@ def prepare(record: Record) -> Prepared:
         conference = record.record_type == "conference-abstract"
         first_words = _name_words(names)
         work = record.record_type if record.record_type in _WORKS else ""
+        if _THESIS_VENUE.search(record.journal):
+            work = "thesis"
         extent_match = _EXTENT.fullmatch(record.pages.strip())
         extent = extent_match.group(1).lstrip("0") if extent_match else ""
         number = record.issue.strip()
