@@ -300,3 +300,111 @@ def test_a_dissertation_abstracts_record_is_the_thesis_whatever_its_type():
     assert linked(records, "psycinfo:1", "pqdt:2") and linked(records, "psycinfo:1", "psycinfo-ebsco:3")
     assert not linked(records, "psycinfo:1", "wos:4")
     assert not linked(records, "psycinfo:1", "scholar:5")
+
+
+# -- ERIC: reports and papers given at meetings ------------------------------------------------------
+
+REPORT = "Summer Reading Camps and Oral Reading Fluency in Grades 2 and 3: Findings from a Randomized Trial"
+TEAM = ("Abernathy, Joan L.", "Quist, Daniel", "Mbatha, Lindiwe", "Harcourt, Simon")
+LAB = "Regional Educational Laboratory Great Lakes"
+
+
+def test_scholars_eric_record_of_a_report_is_the_report():
+    ebsco = cite(
+        "eric", 1, REPORT, "report", authors=TEAM, year=2021, pages="52", issue="ED612345", journal=LAB
+    )
+    proquest = cite(
+        "eric-pq",
+        2,
+        REPORT,
+        "report",
+        authors=TEAM,
+        year=2021,
+        pages="52 pp.",
+        issue="REL 2021-088",
+        journal=LAB,
+    )
+    cut = cite(
+        "scholar",
+        3,
+        REPORT[:78] + "…",
+        authors=("JL Abernathy", "D Quist", "others"),
+        year=2021,
+        journal="Online Submission",
+    )
+    whole = cite(
+        "scholar",
+        4,
+        REPORT,
+        authors=("J Abernathy", "D Quist", "L Mbatha", "S Harcourt"),
+        year=2021,
+        journal="ERIC",
+    )
+    # the journal article from the trial the next year, the report's main title, the team and one more
+    article = cite(
+        "wos",
+        5,
+        REPORT.split(":")[0] + ": A Randomized Trial",
+        authors=(*TEAM, "Osei, Kwame"),
+        year=2022,
+        volume="14",
+        issue="3",
+        pages="455-480",
+        journal="Journal of Research on Educational Effectiveness",
+    )
+    records = [ebsco, proquest, cut, whole, article]
+    assert same(ebsco, cut) and same(proquest, whole)
+    assert all(linked(records, "eric:1", other) for other in ("eric-pq:2", "scholar:3", "scholar:4"))
+    assert not linked(records, "eric:1", "wos:5")
+    # the next edition of the report: its own page count
+    assert not same(ebsco, replace(proquest, pages="61 pp."))
+
+
+def test_a_paper_scholar_files_under_the_meeting_is_the_paper_given_there():
+    title = "Teacher-Led Breathing Breaks and Attention in Grade 3: Preliminary Results"
+    meeting = "Annual Meeting of the Society for School Psychology Research"
+    team = ("Kowalczyk, Anna M.", "Fontaine, Léa", "Adebayo, Rotimi")
+    ebsco = cite(
+        "eric",
+        1,
+        title,
+        "conference-abstract",
+        authors=team,
+        year=2022,
+        pages="28",
+        issue="ED623456",
+        journal="Paper presented at the " + meeting,
+    )
+    scholar = cite(
+        "scholar", 2, title, authors=("AM Kowalczyk", "L Fontaine", "R Adebayo"), year=2022, journal=meeting
+    )
+    assert prepare(ebsco).issue == ""  # ERIC's accession number is no issue
+    # the full paper a year on, in a journal; and the abstract of a meeting printed in a journal's
+    # supplement, which Embase files under the journal without its volume
+    article = cite(
+        "scopus",
+        3,
+        title.split(":")[0],
+        authors=team,
+        year=2023,
+        volume="61",
+        issue="2",
+        pages="117-134",
+        journal="Journal of School Psychology Research",
+    )
+    records = [ebsco, scholar, article]
+    assert same(ebsco, scholar)
+    assert not linked(records, "scholar:2", "scopus:3")
+    supplement = dict(title="Breathing breaks in grade 3 classrooms", year=2022, authors=team)
+    embase = cite("embase", 4, journal="Child Development Research.Conference: " + meeting, **supplement)
+    placed = cite(
+        "embase",
+        5,
+        journal="Child Development Research",
+        volume="93",
+        issue="Suppl 2",
+        pages="S41",
+        **supplement,
+    )
+    assert not prepare(embase).conference
+    assert linked([embase, placed], "embase:4", "embase:5")

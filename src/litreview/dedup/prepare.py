@@ -318,12 +318,16 @@ def volume_value(volume: str) -> str:
     return (match.group(1).lstrip("0") or "0") if match else ""
 
 
+_ERIC_NUMBER = re.compile(r"e[dj] ?\d{6}")  # an ERIC document's or journal article's accession number
+
+
 def issue_value(issue: str) -> str:
     """An issue made comparable: its first number, "s" before it in a supplement ("Suppl. 1",
     "1 SUPPL" -> "s1", "4, Sp. Iss. SI" -> "4"); '' when the field holds no issue number
-    ("var.pagings", a lone "Suppl", brackets left over from another field)."""
+    ("var.pagings", a lone "Suppl", brackets left over from another field, ERIC's accession number
+    "ED596966" that EBSCO puts there)."""
     text = (issue or "").strip().lower()
-    if text.count("(") != text.count(")") or not re.match(r"[\w(]", text):
+    if text.count("(") != text.count(")") or not re.match(r"[\w(]", text) or _ERIC_NUMBER.fullmatch(text):
         return ""
     number = re.search(r"\d+", text)
     if not number:
@@ -507,6 +511,15 @@ _NONE: frozenset[str] = frozenset()
 # A report's extent as catalogues give it: its pages counted, front matter in Roman numerals before
 # ("93p.", "171 p.", "x + 93 pp.", "xii, 93 p."); not an article's page ("p. 93", "pp. 93-99")
 _EXTENT = re.compile(r"(?:[ivxlc]+\s*[+,]\s*)?(\d+)\s*p(?:p|ages)?\.?", re.IGNORECASE)
+# A meeting named as the venue of a record in no volume or issue: a paper given there, however the export
+# typed it (Google Scholar's "misc" for a paper presented at an "Annual Meeting of ...")
+_MEETING = re.compile(r"\b(?:meeting|conference|congress|symposium|convention)\b", re.IGNORECASE)
+# Embase's "<Journal>.Conference: <meeting>": an abstract in the journal's supplement, where the volume is
+# missing (other renderings place it in the journal)
+_JOURNAL_CONFERENCE = re.compile(r"\.\s*conference:", re.IGNORECASE)
+# Google Scholar's venue for a document it found in ERIC (a report, a paper given at a meeting): ERIC
+# itself, or "Online Submission", ERIC's source for a document its authors sent in
+_ERIC_VENUE = re.compile(r"eric|online submission", re.IGNORECASE)
 # A report's number in the issue field: an office's letters, "/" and its running number ("WHO/NUT/2015.5")
 _REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9][A-Za-z0-9.-]*)+")
 # Where an imprint's parts part: "Lima: Ministerio de Salud", "Washington, D.C.; OPS; 2020. 107 p."
@@ -531,7 +544,11 @@ def prepare(record: Record) -> Prepared:
         doi = normalise_doi(record.doi)
         volume = volume_value(record.volume)  # "35 (Pt 1)", "10 Suppl 2": 35, 10; "1)": none
         issue = issue_value(record.issue)
-        conference = record.record_type == "conference-abstract"
+        conference = record.record_type == "conference-abstract" or bool(
+            _MEETING.search(record.journal)
+            and not _JOURNAL_CONFERENCE.search(record.journal)
+            and not (record.volume or record.issue)
+        )
         first_words = _name_words(names)
         work = record.record_type if record.record_type in _WORKS else ""
         if _THESIS_VENUE.search(record.journal):
@@ -544,7 +561,9 @@ def prepare(record: Record) -> Prepared:
             if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper()
             else ""
         )
-        report = record.record_type == "report" or bool(extent or report_number)
+        unplaced = not (record.volume or record.issue or record.pages)
+        eric = bool(_ERIC_VENUE.fullmatch(record.journal.strip())) and unplaced
+        report = record.record_type == "report" or bool(extent or report_number) or eric
         if report:  # a report's "journal" is its imprint: the publisher, without its place, year or pages
             journal = normalise_journal(_publisher(record.journal or record.journal_abbrev))
         own_ids = entry_ids(record)
@@ -562,6 +581,8 @@ def prepare(record: Record) -> Prepared:
     kinds = (kinds | {"erratum"} if _ends_in_erratum(title) else kinds) or _NONE
     numbers = frozenset(title_numbers(norm)) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
+    if report and not extent and span[0].isdigit() and span[0] == span[1]:
+        extent = span[0]  # a report's one number of pages is its page count (ERIC's "39")
     locator = (
         re.split(r"\s*[-–]\s*", _page_text(record.pages), maxsplit=1)[0]
         if isinstance(record, Citation) and any(span)

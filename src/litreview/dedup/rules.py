@@ -62,6 +62,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different issues"
     if a.report_number and b.report_number and a.report_number != b.report_number:
         return "different report numbers"
+    if a.extent and b.extent and a.extent != b.extent:  # a report's editions ("52 pp." / "61 pp.")
+        return "different page counts"
     if a.title_raw_kind != b.title_raw_kind and not _one_notice(a, b):
         return _KIND_GUARD
     if _cut_goes_on_otherwise(a, b) or _cut_goes_on_otherwise(b, a):
@@ -645,7 +647,7 @@ def compare(
         return "duplicate", score, "conference-paper+year+team"
     # a report (grey literature) is named by its title and issuer, wherever it is held
     series = a.title in generic or b.title in generic
-    if a.report and b.report and not (a.generic or b.generic) and _one_report(a, b, score, series):
+    if a.report and b.report and not (a.generic or b.generic) and _one_report(a, b, score, series, ambiguous):
         return "duplicate", score, "report+title+issuer"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(
@@ -918,23 +920,30 @@ def _one_work(
     )
 
 
-def _one_report(a: Prepared, b: Prepared, score: float, series: bool = False) -> bool:
+def _one_report(
+    a: Prepared,
+    b: Prepared,
+    score: float,
+    series: bool = False,
+    ambiguous: frozenset[str] | set[str] = frozenset(),
+) -> bool:
     """Two records of one report (grey literature: see :class:`Prepared`), as its organisation's repository,
     a catalogue, a bibliographic database and a ministry's web page give it: no journal's place and no DOI on
-    either, one title, and one issuer: the same first author (a person, or the organisation however its
-    name is ordered: "Perú. Ministerio de Salud" / "Ministerio de Salud del Perú") with the same co-authors
-    where both name others, or one publisher (one name abbreviating the other: "World Health Organization.
-    Regional Office for Africa" / "WHO Regional Office for Africa, Brazzaville"), or one report number. Two
-    report numbers or page counts that differ are two reports (an annual report's editions, one template's
-    reports); a database that dates a report a year late is followed only where both give the same page
-    count: the next year's edition of a report under one title is otherwise the same record. A title that
-    names a series (``series``: reports of that title with two numbers or page counts, see
-    :func:`recurring_titles`) names an edition only with its number or page count."""
-    if a.doi or b.doi or a.volume or b.volume or a.pages[0] or b.pages[0] or a.conference or b.conference:
+    either (a page count is no place), one title (or one Scholar cut short, beginning no other title), and one
+    issuer: the same first author (a person, or the organisation however its name is ordered: "Perú.
+    Ministerio de Salud" / "Ministerio de Salud del Perú") with the same co-authors where both name others, or
+    one publisher (one name abbreviating the other: "World Health Organization. Regional Office for Africa" /
+    "WHO Regional Office for Africa, Brazzaville"), or one report number. Two report numbers or page counts
+    that differ are two reports (the guard: an annual report's editions, one template's reports); a database
+    that dates a report a year late is followed only where both give the same page count: the next year's
+    edition of a report under one title is otherwise the same record. A title that names a series
+    (``series``: reports of that title with two numbers or page counts, see :func:`recurring_titles`) names an
+    edition only with its number or page count."""
+    paged = any(p.pages[0] and p.pages[0] != p.extent for p in (a, b))
+    if a.doi or b.doi or a.volume or b.volume or paged or a.conference or b.conference:
         return False
-    if not _one_title(a, b, score) or not (a.year and b.year):
-        return False
-    if a.extent and b.extent and a.extent != b.extent:  # two report numbers that differ: the guard's
+    cut = cut_of(a, b) and (a.title if a.cut else b.title) not in ambiguous
+    if not (_one_title(a, b, score) or cut) or not (a.year and b.year):
         return False
     if a.year != b.year and not (a.extent and a.extent == b.extent):
         return False
