@@ -408,3 +408,42 @@ def test_a_paper_scholar_files_under_the_meeting_is_the_paper_given_there():
     )
     assert not prepare(embase).conference
     assert linked([embase, placed], "embase:4", "embase:5")
+
+
+# -- original titles in other letters ----------------------------------------------------------------
+
+
+def test_a_title_in_korean_or_chinese_letters_is_the_article_at_its_place_by_its_team():
+    place = dict(year=2022, volume="28", issue="3", pages="301-312")
+    english = cite(
+        "scopus",
+        1,
+        "Emotional labour and turnover intention among home-care nurses",
+        journal="Korean Journal of Home Care Nursing",
+        doi="10.5555/kjhcn.2022.28.3.301",
+        authors=("Han, S.-Y.", "Baek, M.-J.", "Adeyemi, T."),
+        **place,
+    )
+    korean = cite(
+        "scholar",
+        2,
+        "가정간호사의 감정노동과 이직의도",
+        journal="Korean Journal of Home Care Nursing",
+        authors=("Seo-yeon Han", "Min-ji Baek", "Tunde Adeyemi"),
+        **place,
+    )
+    chinese = cite(
+        "cnki",
+        3,
+        "家庭护士的情绪劳动与离职意向",
+        journal="韩国家庭护理杂志",
+        authors=("SY Han", "MJ Baek", "T Adeyemi"),
+        **place,
+    )
+    assert prepare(korean).script and not prepare(english).script
+    assert same(english, korean) and same(english, chinese)
+    # another team's article on the same pages of another volume, and the team's next article in the issue
+    assert not same(korean, replace(english, authors=("Kim, H.", "Park, J."), volume="27", doi=""))
+    assert not same(korean, replace(english, pages="313-325", doi=""))
+    # a record without a title is still no article by its place
+    assert not same(replace(korean, title=""), english)

@@ -133,6 +133,7 @@ class Prepared:
     registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
+    script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): no words left to compare
 
 
 def _singular(word: str) -> str:
@@ -601,7 +602,8 @@ def prepare(record: Record) -> Prepared:
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
                     first_words, alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
-                    registry_entry, registry, isinstance(record, Citation) and is_preprint(record))  # fmt: skip
+                    registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
+                    not norm and any(ch.isalpha() for ch in title))  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume

@@ -636,6 +636,8 @@ def compare(
                 return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
         return "", 0.0, reason
     if not a.title or not b.title:
+        if _other_script_at_one_place(a, b):  # the original title in Chinese or Korean letters
+            return "duplicate", 0.0, "other-script-title+same-place+team"
         return "", 0.0, "a title is missing"
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
@@ -810,6 +812,20 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
         and (not a.issue or not b.issue or a.issue == b.issue)
         and _one_journal(a, b)
         and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
+        and _coauthors_agree(a, b)
+    )
+
+
+def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
+    """A title in letters ASCII folding drops (Chinese, Korean: the original beside another database's
+    English) has no words to compare, and its journal's name may be in those letters too: one article's
+    place (year, volume, page span, the issue where both give one), in one journal where both names are in
+    Latin letters, by one first author and the same co-authors, is the article."""
+    return bool(
+        (a.script or b.script)
+        and (not a.issue or not b.issue or a.issue == b.issue)
+        and _journal_compatible(a.journal, b.journal)
+        and _one_article(a, b)
         and _coauthors_agree(a, b)
     )
 
