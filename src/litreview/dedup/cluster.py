@@ -4,7 +4,7 @@ Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rar
 title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, different issue
-numbers where no first page agrees, different report numbers, an erratum /
+numbers where no first page agrees, different report numbers or page counts, an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
 a title cut with an ellipsis whose last word the other title does not go on with,
@@ -17,6 +17,9 @@ multi-page span by the same first author, whatever each export calls the journal
 journals' names differ, only a title that adds or drops words or co-authors named on both: namesakes'
 articles at one place in two journals differ in a word and a team) and though one dropped a digit from a
 number in the title.
+A title in letters ASCII folding drops (Chinese, Korean) is no title to compare: one article's place
+(year, volume, issue, page span) and team identify it. An article number against the article's own pages
+from 1 ("968" / "1-11") in one volume and year is no page conflict.
 A guard fires only on two real values (a volume "1)" left over from an issue, pages a spreadsheet
 made dates, "Anonymous" are none), and a missing field is no evidence: a title link needs one other
 field agreeing on both records.
@@ -27,12 +30,13 @@ A DOI is evidence, not proof: supplements and abstract books give one DOI to hun
 An equal DOI links only when the content agrees (titles compatible, no conflicting first page or
 first author). Equal DOIs with clearly different content are a *shared DOI*: kept apart, even through
 a chain, and listed; unclear ones go to the maybe queue (and are kept apart from chains too).
-A conference paper is identified at its conference (however exports name the proceedings: with or
-without "Proceedings", year and edition, the acronym for its words), year and team; a thesis, book or
-chapter by its title and team (a chapter also by its pages), a dropped subtitle allowed where the opening
-begins no other title; a report (grey literature: typed so, or given a report's page count or number) by its
-title, year and issuer (its team, its organisation however ordered, its publisher or its number), a year
-late only with the same page count, an edition of a series only by its number or page count.
+A conference paper (or a record whose venue is a meeting, in no volume) is identified at its conference
+(however exports name the proceedings: with or without "Proceedings", year and edition, the acronym for its
+words), year and team; a thesis (also PsycINFO's Dissertation Abstracts record), book or chapter by its title
+and team (a chapter also by its pages), a dropped subtitle allowed where the opening begins no other title; a
+report (grey literature: typed so, given a report's page count or number, or Scholar's ERIC record) by its
+title (or a cut of it), year and issuer (its team, its organisation however ordered, its publisher or its
+number), a year late only with the same page count, an edition of a series only by its number or page count.
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
 titles that recur in one journal at different places) link only when volume, issue and pages agree, or
 (a column without pages) journal, year, volume, issue and the named first author do.
