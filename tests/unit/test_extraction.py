@@ -982,7 +982,8 @@ def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
 def test_no_prior_treatment_for_the_cancer_is_the_first_line(criterion, line):
     criteria = f"Inclusion Criteria:\n* Extrapulmonary NEC.\n* {criterion}"
     trial = study(
-        ident={"briefTitle": "X With Chemotherapy, Then X Maintenance, in NEC"},
+        # a maintenance trial's title (a regimen's own "then X maintenance" states no line)
+        ident={"briefTitle": "X Maintenance After Chemotherapy in NEC"},
         eligibilityModule={"eligibilityCriteria": criteria},
     )
     assert derive_row(trial).values()["line"] == line
@@ -1507,3 +1508,41 @@ def test_an_arms_own_induction_then_maintenance_is_no_prior_line(arm, exclusion,
         armsInterventionsModule=_arms(arm),
     )
     assert derive_row(trial).values()["line"] == line
+
+
+# -- ctgov_built19 mechanisms, each in wording of other organs and drugs than the set's records -----------------
+
+
+_CAR_T = {"type": "GENETIC", "name": "LX-3310",
+          "description": "autologous T cells expressing a DLL3-directed chimeric antigen receptor"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("interventions", "arm", "compound", "table"),
+    [
+        # chemotherapy the interventions describe as lymphodepletion prepares the cells: no compound under study
+        ([_CAR_T, {"name": "Fludara", "description": "30 mg/m2 IV, lymphodepleting regimen"},
+          {"name": "Cytoxan", "description": "500 mg/m2 IV, lymphodepleting regimen"}], "", "LX-3310", "2"),
+        # so too when only the arm says so, in the step that names the drugs
+        ([_CAR_T, {"name": "Fludarabine phosphate", "description": "Given IV"},
+          {"name": "Cyclophosphamide", "description": "Given IV"}],
+         "Patients receive fludarabine phosphate IV and cyclophosphamide IV on days -6 to -4 for lympho-depletion, "
+         "then a single LX-3310 infusion on day 0.", "LX-3310", "2"),
+        # chemotherapy given as treatment beside the cells, or also after them, is a compound
+        ([_CAR_T, {"name": "Cyclophosphamide", "description": "Given PO"}],
+         "Metronomic cyclophosphamide orally daily, then LX-3310 IV on day 0.", "LX-3310 + cyclophosphamide", "3"),
+        ([_CAR_T, {"name": "Cyclophosphamide", "description": "Given IV"}],
+         "Cyclophosphamide IV on day -3 for lymphodepletion, then LX-3310 on day 0; oral cyclophosphamide daily from "
+         "day 28 as maintenance.", "LX-3310 + cyclophosphamide", "3"),
+        # nothing but the conditioning named: it is what the record gives
+        ([{"name": "Fludarabine", "description": "lymphodepletion"}], "", "Fludarabine", "1"),
+    ],
+)  # fmt: skip
+def test_lymphodepletion_before_a_cell_infusion_is_no_study_compound(interventions, arm, compound, table):
+    arms = {
+        "interventions": interventions,
+        "armGroups": [{"label": "CAR T", "description": arm}] if arm else [],
+    }
+    row = derive_row(study(armsInterventionsModule=arms))
+    assert (row.values()["compound"], row.values()["table"]) == (compound, table)
+    assert [m.drug for m in load_lexicon().find("Fludara; fludarabine phosphate")] == ["fludarabine"] * 2

@@ -240,6 +240,10 @@ def _compound(
             ("protocolSection.identificationModule.officialTitle", trial.official_title),
             ("protocolSection.descriptionModule.briefSummary",
              str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
+    arms = [str(arm.get("description") or "") for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []
+            if isinstance(arm, dict)]  # fmt: skip
+    conditioning: list[tuple[list[Mention], str, str]] = []  # lymphodepletion before a cell infusion
+    notes: list[str] = []
     for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
         if not isinstance(item, dict):
             continue
@@ -255,8 +259,14 @@ def _compound(
             found = sorted(
                 [*(m for m in found if m.drug not in lexicon.generic), mention], key=lambda m: m.start
             )
-        if found:
+        said = _conditioning(item, [m.drug for m in found], arms, lexicon) if found else None
+        if said:
+            conditioning.append((found, text, where))
+            notes.append(f"{where.removesuffix('.name')}: lymphodepletion ({said}), not a study compound")
+        elif found:
             entries.append((found, text, where))
+    if not entries:  # nothing but the conditioning: it is what the record names
+        entries, notes = conditioning, []
     if not entries:
         for where, text in (("protocolSection.identificationModule.briefTitle", trial.title),
                             ("protocolSection.identificationModule.officialTitle", trial.official_title)):  # fmt: skip
@@ -295,7 +305,34 @@ def _compound(
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], [q.label for q in quotes], quotes), drugs, described
+    return Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes), drugs, described
+
+
+# chemotherapy that prepares the body for a cell infusion (CAR T, TIL or TCR T cells), said "lymphodepletion" or
+# "lymphodepleting": conditioning for the cells, not a compound the trial studies
+_LYMPHODEPLETION = re.compile(r"\blympho[- ]?deplet\w*", re.IGNORECASE)
+# the steps of an arm's description ("leukapheresis; lymphodepletion with X and Y on days -5 to -3; cells on day 0",
+# "X and Y for lymphodepletion, then cells on day 0")
+_STEP = re.compile(r"[.;](?:\s|$)|\bthen\b|\bfollowed by\b", re.IGNORECASE)
+
+
+def _conditioning(item: dict, drugs: list[str], arms: list[str], lexicon: Lexicon) -> str:
+    """Where the record says an intervention (whose drugs are ``drugs``) is lymphodepletion before a cell
+    infusion: its own names or description ("Fludarabine", described "Lymphodepletion"), or the arms'
+    descriptions, when every step of them that names its drugs is a lymphodepletion step ("fludarabine and
+    cyclophosphamide on days -5 to -3 for lymphodepletion, then CAR T cells on day 0"); "" if none says so."""
+    own = [
+        str(item.get("name", "")),
+        *map(str, item.get("otherNames") or []),
+        str(item.get("description") or ""),
+    ]
+    if _LYMPHODEPLETION.search(" ; ".join(own)):
+        return "its names or description"
+    steps = [step for arm in arms for step in _STEP.split(arm)]
+    naming = [step for step in steps if {m.drug for m in lexicon.find(step)} & set(drugs)]
+    if naming and all(_LYMPHODEPLETION.search(step) for step in naming):
+        return "the arms' descriptions"
+    return ""
 
 
 def _entry_label(found: list[Mention]) -> str:
