@@ -1546,3 +1546,125 @@ def test_lymphodepletion_before_a_cell_infusion_is_no_study_compound(interventio
     row = derive_row(study(armsInterventionsModule=arms))
     assert (row.values()["compound"], row.values()["table"]) == (compound, table)
     assert [m.drug for m in load_lexicon().find("Fludara; fludarabine phosphate")] == ["fludarabine"] * 2
+
+
+def _described(description: str, criteria: str = "") -> dict[str, str]:
+    trial = study(
+        ident={"briefTitle": "Nab-paclitaxel in Neuroendocrine Carcinoma"},
+        descriptionModule={"detailedDescription": description},
+        eligibilityModule={"eligibilityCriteria": criteria, "sex": "ALL"},
+    )
+    return {k: v for k, v in derive_row(trial).values().items() if k in ("site", "line")}
+
+
+_BACKGROUND = (
+    "Background: small cell carcinoma of the bladder responds to platinum in previously untreated patients."
+)
+
+
+@pytest.mark.parametrize(
+    ("description", "criteria", "cells"),
+    [
+        # the eligibility module holds no criteria: those the description lists under a heading of their own count,
+        # up to the next paragraph ("previously untreated" in the statistics is no criterion)
+        (f"{_BACKGROUND}\n\nKey eligibility criteria:\n* Adults with ECOG 0-1\n* Small cell carcinoma of the "
+         "urinary bladder, metastatic\n* Relapse after exactly one prior cisplatin-containing regimen\n\n"
+         "Statistics: 30 previously untreated patients in the reference series.", "",
+         {"site": "Bladder-NEC", "line": "2nd Line"}),
+        # numbered, with the exclusions under a heading of their own (the exclusions are not inclusion criteria)
+        ("Eligibility criteria\n1. Neuroendocrine carcinoma of the stomach\n2. No prior chemotherapy\n\nExclusion "
+         "criteria:\n1. Lung metastases only", "", {"site": "GEP-NEC", "line": "1st Line"}),
+        # a description with no criteria heading is no criteria; nor is it read beside criteria the module holds
+        (_BACKGROUND, "", {"site": "NEC", "line": "Unknown"}),
+        (f"Inclusion criteria:\n- Small cell carcinoma of the bladder\n\n{_BACKGROUND}",
+         "Inclusion Criteria:\n* Small cell carcinoma of the prostate", {"site": "Prostate-NEC", "line": "Unknown"}),
+    ],
+)  # fmt: skip
+def test_the_selection_criteria_of_a_description_stand_in_for_an_empty_eligibility_module(
+    description, criteria, cells
+):
+    assert _described(description, criteria) == cells
+
+
+@pytest.mark.parametrize(
+    ("criteria", "exclusion", "line"),
+    [
+        # an amendment kept beside the sentence it replaces is read in its place
+        (["One or two prior lines of chemotherapy. [Amended 2020, replacing the preceding sentence: exactly one "
+          "prior line of chemotherapy.]"], "Brain metastases.", "2nd Line"),
+        (["Age 20-70 years (amendment 2: age 20 years or older).", "One or two prior lines of chemotherapy."],
+         "Brain metastases.", "2nd or 3rd line"),
+        # an amendment that admits more patients beside those admitted: the set of the two lines
+        (["No prior systemic therapy for metastatic disease (Revised in amendment 3: participants relapsing after "
+          "one prior chemotherapy regimen may also enrol)"], "Brain metastases.", "1st or 2nd Line"),
+        # a cap the amendment struck no longer narrows the line; one not struck still does
+        (["Progression after at least one prior platinum regimen."],
+         "More than one prior regimen [deleted by protocol amendment 2]", "2nd Line or later"),
+        (["Progression after at least one prior platinum regimen."], "More than one prior regimen.", "2nd Line"),
+        (["Progression after at least one prior platinum regimen."],
+         "More than one prior regimen (removed or not, whatever the surgery).", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_criteria_amended_beside_their_old_wording_are_read_as_amended(criteria, exclusion, line):
+    bullets = "\n".join(f"* {c}" for c in ["Small cell carcinoma of the oesophagus.", *criteria])
+    text = f"Inclusion Criteria:\n{bullets}\n\nExclusion Criteria:\n* {exclusion}"
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": text})
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "line"),
+    [
+        # a regimen then its maintenance, in a title or the summary, is the trial's own schedule: no line
+        ("Tislelizumab Plus Cisplatin and Irinotecan Followed by Tislelizumab Maintenance in Cervical Small Cell "
+         "Carcinoma", "For women with chemotherapy-naive disease.", "1st Line"),
+        ("X in Cervical NEC", "Participants receive X with cisplatin and irinotecan for six cycles, then maintenance "
+         "with X, in previously untreated disease.", "1st Line"),
+        # maintenance after a treatment given before the trial is the second line
+        ("X Maintenance Following Response to First-line Chemotherapy in Cervical NEC", "", "2nd Line"),
+        ("X in Cervical NEC", "Women whose disease is controlled after induction chemotherapy then receive X "
+         "maintenance.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_regimens_own_maintenance_in_a_title_or_the_summary_is_no_prior_line(title, summary, line):
+    criteria = "Inclusion Criteria:\n* Small cell carcinoma of the cervix.\n* ECOG 0-1."
+    trial = study(
+        ident={"briefTitle": title},
+        eligibilityModule={"eligibilityCriteria": criteria},
+        descriptionModule={"briefSummary": summary},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # cohorts named together at a criterion's start and another after a ";": each cohort's own line
+        (["Cohorts 1 and 3: no prior systemic therapy for metastatic disease; Cohort 2: progression after at least "
+          "one prior platinum regimen, with no limit on the number of prior regimens."], "1st and 2nd Line or later"),
+        (["Cohort X: relapse after exactly one prior regimen; Cohorts Y and Z: at least one prior line of "
+          "therapy."], "2nd Line or later"),
+        # one cohort named in passing states no line of its own
+        (["Progression after at least one prior platinum regimen (Cohort 2 patients must be cisplatin-ineligible)."],
+         "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_cohorts_named_within_one_criterion_each_give_their_line(criteria, line):
+    assert (
+        _line_of(criteria, disease=("Small cell carcinoma of the bladder (Cohorts 1 and 2) or prostate.",))
+        == line
+    )
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # prior treatment negated after the verb ("not treated before"), and no systemic treatment for the cancer
+        (["Disease not treated before with cytotoxic or targeted agents."], "1st Line"),
+        (["No systemic anticancer therapy for recurrent or metastatic disease."], "1st Line"),
+        # no systemic treatment in a washout says nothing of the line
+        (["No systemic therapy within 21 days of enrolment."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_treatment_not_given_before_and_no_systemic_treatment(criteria, line):
+    assert _line_of(criteria) == line
