@@ -1657,6 +1657,28 @@ def test_cohorts_named_within_one_criterion_each_give_their_line(criteria, line)
 
 
 @pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the lung named as where the primary is not: every other site
+        (["High-grade neuroendocrine carcinoma whose primary tumour is not located within the lungs, or of unknown "
+          "primary."], "EP-NEC"),
+        (["Large cell neuroendocrine carcinoma not originating in the lung."], "EP-NEC"),
+        # a digestive cohort beside an extrapulmonary one is within it
+        (["Cohort A: gastric or small bowel primary; Cohort B: extrapulmonary primary of any other organ."],
+         "EP-NEC"),
+        (["Cohort 1: pancreatic primary; Cohort 2: any extrapulmonary primary outside the pancreas."], "EP-NEC"),
+        # beside an unknown primary, or an extrapulmonary cohort beside a distinct disease, each stays
+        (["Cohort A: gastric or small bowel primary; Cohort B: unknown primary."], "GEP-NEC, UNK"),
+        (["Cohort 1: extrapulmonary NEC; Cohort 2: neuroendocrine prostate cancer."], "EP-NEC, Prostate-NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_a_primary_not_in_the_lung_and_a_digestive_cohort_beside_an_extrapulmonary_one(
+    criteria, site
+):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
     ("criteria", "line"),
     [
         # prior treatment negated after the verb ("not treated before"), and no systemic treatment for the cancer
