@@ -500,9 +500,9 @@ def _canon(column: str, text: str):
     return {s.strip() for s in words.split(",") if s.strip()} if column == "site" else words
 
 
-# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12 and ctgov_built14 to ctgov_built17: each written
-# by another hand, before its author read the rules or the other sets (their READMEs); ctgov_built6 is kept out,
-# held out.
+# ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12, ctgov_built14 to ctgov_built17 and ctgov_built19: each
+# written by another hand, before its author read the rules or the other sets (their READMEs); ctgov_built6 is kept
+# out, held out, and ctgov_built18 unseen.
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -521,6 +521,7 @@ def _canon(column: str, text: str):
         ("ctgov_built15", 24),
         ("ctgov_built16", 24),
         ("ctgov_built17", 24),
+        ("ctgov_built19", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -982,7 +983,8 @@ def test_line_wording_of_prior_chemotherapy_and_of_caps(criteria, line):
 def test_no_prior_treatment_for_the_cancer_is_the_first_line(criterion, line):
     criteria = f"Inclusion Criteria:\n* Extrapulmonary NEC.\n* {criterion}"
     trial = study(
-        ident={"briefTitle": "X With Chemotherapy, Then X Maintenance, in NEC"},
+        # a maintenance trial's title (a regimen's own "then X maintenance" states no line)
+        ident={"briefTitle": "X Maintenance After Chemotherapy in NEC"},
         eligibilityModule={"eligibilityCriteria": criteria},
     )
     assert derive_row(trial).values()["line"] == line
@@ -1507,3 +1509,185 @@ def test_an_arms_own_induction_then_maintenance_is_no_prior_line(arm, exclusion,
         armsInterventionsModule=_arms(arm),
     )
     assert derive_row(trial).values()["line"] == line
+
+
+# -- ctgov_built19 mechanisms, each in wording of other organs and drugs than the set's records -----------------
+
+
+_CAR_T = {"type": "GENETIC", "name": "LX-3310",
+          "description": "autologous T cells expressing a DLL3-directed chimeric antigen receptor"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("interventions", "arm", "compound", "table"),
+    [
+        # chemotherapy the interventions describe as lymphodepletion prepares the cells: no compound under study
+        ([_CAR_T, {"name": "Fludara", "description": "30 mg/m2 IV, lymphodepleting regimen"},
+          {"name": "Cytoxan", "description": "500 mg/m2 IV, lymphodepleting regimen"}], "", "LX-3310", "2"),
+        # so too when only the arm says so, in the step that names the drugs
+        ([_CAR_T, {"name": "Fludarabine phosphate", "description": "Given IV"},
+          {"name": "Cyclophosphamide", "description": "Given IV"}],
+         "Patients receive fludarabine phosphate IV and cyclophosphamide IV on days -6 to -4 for lympho-depletion, "
+         "then a single LX-3310 infusion on day 0.", "LX-3310", "2"),
+        # chemotherapy given as treatment beside the cells, or also after them, is a compound
+        ([_CAR_T, {"name": "Cyclophosphamide", "description": "Given PO"}],
+         "Metronomic cyclophosphamide orally daily, then LX-3310 IV on day 0.", "LX-3310 + cyclophosphamide", "3"),
+        ([_CAR_T, {"name": "Cyclophosphamide", "description": "Given IV"}],
+         "Cyclophosphamide IV on day -3 for lymphodepletion, then LX-3310 on day 0; oral cyclophosphamide daily from "
+         "day 28 as maintenance.", "LX-3310 + cyclophosphamide", "3"),
+        # nothing but the conditioning named: it is what the record gives
+        ([{"name": "Fludarabine", "description": "lymphodepletion"}], "", "Fludarabine", "1"),
+    ],
+)  # fmt: skip
+def test_lymphodepletion_before_a_cell_infusion_is_no_study_compound(interventions, arm, compound, table):
+    arms = {
+        "interventions": interventions,
+        "armGroups": [{"label": "CAR T", "description": arm}] if arm else [],
+    }
+    row = derive_row(study(armsInterventionsModule=arms))
+    assert (row.values()["compound"], row.values()["table"]) == (compound, table)
+    assert [m.drug for m in load_lexicon().find("Fludara; fludarabine phosphate")] == ["fludarabine"] * 2
+
+
+def _described(description: str, criteria: str = "") -> dict[str, str]:
+    trial = study(
+        ident={"briefTitle": "Nab-paclitaxel in Neuroendocrine Carcinoma"},
+        descriptionModule={"detailedDescription": description},
+        eligibilityModule={"eligibilityCriteria": criteria, "sex": "ALL"},
+    )
+    return {k: v for k, v in derive_row(trial).values().items() if k in ("site", "line")}
+
+
+_BACKGROUND = (
+    "Background: small cell carcinoma of the bladder responds to platinum in previously untreated patients."
+)
+
+
+@pytest.mark.parametrize(
+    ("description", "criteria", "cells"),
+    [
+        # the eligibility module holds no criteria: those the description lists under a heading of their own count,
+        # up to the next paragraph ("previously untreated" in the statistics is no criterion)
+        (f"{_BACKGROUND}\n\nKey eligibility criteria:\n* Adults with ECOG 0-1\n* Small cell carcinoma of the "
+         "urinary bladder, metastatic\n* Relapse after exactly one prior cisplatin-containing regimen\n\n"
+         "Statistics: 30 previously untreated patients in the reference series.", "",
+         {"site": "Bladder-NEC", "line": "2nd Line"}),
+        # numbered, with the exclusions under a heading of their own (the exclusions are not inclusion criteria)
+        ("Eligibility criteria\n1. Neuroendocrine carcinoma of the stomach\n2. No prior chemotherapy\n\nExclusion "
+         "criteria:\n1. Lung metastases only", "", {"site": "GEP-NEC", "line": "1st Line"}),
+        # a description with no criteria heading is no criteria; nor is it read beside criteria the module holds
+        (_BACKGROUND, "", {"site": "NEC", "line": "Unknown"}),
+        (f"Inclusion criteria:\n- Small cell carcinoma of the bladder\n\n{_BACKGROUND}",
+         "Inclusion Criteria:\n* Small cell carcinoma of the prostate", {"site": "Prostate-NEC", "line": "Unknown"}),
+    ],
+)  # fmt: skip
+def test_the_selection_criteria_of_a_description_stand_in_for_an_empty_eligibility_module(
+    description, criteria, cells
+):
+    assert _described(description, criteria) == cells
+
+
+@pytest.mark.parametrize(
+    ("criteria", "exclusion", "line"),
+    [
+        # an amendment kept beside the sentence it replaces is read in its place
+        (["One or two prior lines of chemotherapy. [Amended 2020, replacing the preceding sentence: exactly one "
+          "prior line of chemotherapy.]"], "Brain metastases.", "2nd Line"),
+        (["Age 20-70 years (amendment 2: age 20 years or older).", "One or two prior lines of chemotherapy."],
+         "Brain metastases.", "2nd or 3rd line"),
+        # an amendment that admits more patients beside those admitted: the set of the two lines
+        (["No prior systemic therapy for metastatic disease (Revised in amendment 3: participants relapsing after "
+          "one prior chemotherapy regimen may also enrol)"], "Brain metastases.", "1st or 2nd Line"),
+        # a cap the amendment struck no longer narrows the line; one not struck still does
+        (["Progression after at least one prior platinum regimen."],
+         "More than one prior regimen [deleted by protocol amendment 2]", "2nd Line or later"),
+        (["Progression after at least one prior platinum regimen."], "More than one prior regimen.", "2nd Line"),
+        (["Progression after at least one prior platinum regimen."],
+         "More than one prior regimen (removed or not, whatever the surgery).", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_criteria_amended_beside_their_old_wording_are_read_as_amended(criteria, exclusion, line):
+    bullets = "\n".join(f"* {c}" for c in ["Small cell carcinoma of the oesophagus.", *criteria])
+    text = f"Inclusion Criteria:\n{bullets}\n\nExclusion Criteria:\n* {exclusion}"
+    trial = study(ident={"briefTitle": "X in NEC"}, eligibilityModule={"eligibilityCriteria": text})
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("title", "summary", "line"),
+    [
+        # a regimen then its maintenance, in a title or the summary, is the trial's own schedule: no line
+        ("Tislelizumab Plus Cisplatin and Irinotecan Followed by Tislelizumab Maintenance in Cervical Small Cell "
+         "Carcinoma", "For women with chemotherapy-naive disease.", "1st Line"),
+        ("X in Cervical NEC", "Participants receive X with cisplatin and irinotecan for six cycles, then maintenance "
+         "with X, in previously untreated disease.", "1st Line"),
+        # maintenance after a treatment given before the trial is the second line
+        ("X Maintenance Following Response to First-line Chemotherapy in Cervical NEC", "", "2nd Line"),
+        ("X in Cervical NEC", "Women whose disease is controlled after induction chemotherapy then receive X "
+         "maintenance.", "2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_regimens_own_maintenance_in_a_title_or_the_summary_is_no_prior_line(title, summary, line):
+    criteria = "Inclusion Criteria:\n* Small cell carcinoma of the cervix.\n* ECOG 0-1."
+    trial = study(
+        ident={"briefTitle": title},
+        eligibilityModule={"eligibilityCriteria": criteria},
+        descriptionModule={"briefSummary": summary},
+    )
+    assert derive_row(trial).values()["line"] == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # cohorts named together at a criterion's start and another after a ";": each cohort's own line
+        (["Cohorts 1 and 3: no prior systemic therapy for metastatic disease; Cohort 2: progression after at least "
+          "one prior platinum regimen, with no limit on the number of prior regimens."], "1st and 2nd Line or later"),
+        (["Cohort X: relapse after exactly one prior regimen; Cohorts Y and Z: at least one prior line of "
+          "therapy."], "2nd Line or later"),
+        # one cohort named in passing states no line of its own
+        (["Progression after at least one prior platinum regimen (Cohort 2 patients must be cisplatin-ineligible)."],
+         "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_cohorts_named_within_one_criterion_each_give_their_line(criteria, line):
+    assert (
+        _line_of(criteria, disease=("Small cell carcinoma of the bladder (Cohorts 1 and 2) or prostate.",))
+        == line
+    )
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the lung named as where the primary is not: every other site
+        (["High-grade neuroendocrine carcinoma whose primary tumour is not located within the lungs, or of unknown "
+          "primary."], "EP-NEC"),
+        (["Large cell neuroendocrine carcinoma not originating in the lung."], "EP-NEC"),
+        # a digestive cohort beside an extrapulmonary one is within it
+        (["Cohort A: gastric or small bowel primary; Cohort B: extrapulmonary primary of any other organ."],
+         "EP-NEC"),
+        (["Cohort 1: pancreatic primary; Cohort 2: any extrapulmonary primary outside the pancreas."], "EP-NEC"),
+        # beside an unknown primary, or an extrapulmonary cohort beside a distinct disease, each stays
+        (["Cohort A: gastric or small bowel primary; Cohort B: unknown primary."], "GEP-NEC, UNK"),
+        (["Cohort 1: extrapulmonary NEC; Cohort 2: neuroendocrine prostate cancer."], "EP-NEC, Prostate-NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_a_primary_not_in_the_lung_and_a_digestive_cohort_beside_an_extrapulmonary_one(
+    criteria, site
+):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # prior treatment negated after the verb ("not treated before"), and no systemic treatment for the cancer
+        (["Disease not treated before with cytotoxic or targeted agents."], "1st Line"),
+        (["No systemic anticancer therapy for recurrent or metastatic disease."], "1st Line"),
+        # no systemic treatment in a washout says nothing of the line
+        (["No systemic therapy within 21 days of enrolment."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_treatment_not_given_before_and_no_systemic_treatment(criteria, line):
+    assert _line_of(criteria) == line

@@ -240,6 +240,10 @@ def _compound(
             ("protocolSection.identificationModule.officialTitle", trial.official_title),
             ("protocolSection.descriptionModule.briefSummary",
              str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
+    arms = [str(arm.get("description") or "") for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []
+            if isinstance(arm, dict)]  # fmt: skip
+    conditioning: list[tuple[list[Mention], str, str]] = []  # lymphodepletion before a cell infusion
+    notes: list[str] = []
     for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
         if not isinstance(item, dict):
             continue
@@ -255,8 +259,14 @@ def _compound(
             found = sorted(
                 [*(m for m in found if m.drug not in lexicon.generic), mention], key=lambda m: m.start
             )
-        if found:
+        said = _conditioning(item, [m.drug for m in found], arms, lexicon) if found else None
+        if said:
+            conditioning.append((found, text, where))
+            notes.append(f"{where.removesuffix('.name')}: lymphodepletion ({said}), not a study compound")
+        elif found:
             entries.append((found, text, where))
+    if not entries:  # nothing but the conditioning: it is what the record names
+        entries, notes = conditioning, []
     if not entries:
         for where, text in (("protocolSection.identificationModule.briefTitle", trial.title),
                             ("protocolSection.identificationModule.officialTitle", trial.official_title)):  # fmt: skip
@@ -295,7 +305,34 @@ def _compound(
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], [q.label for q in quotes], quotes), drugs, described
+    return Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes), drugs, described
+
+
+# chemotherapy that prepares the body for a cell infusion (CAR T, TIL or TCR T cells), said "lymphodepletion" or
+# "lymphodepleting": conditioning for the cells, not a compound the trial studies
+_LYMPHODEPLETION = re.compile(r"\blympho[- ]?deplet\w*", re.IGNORECASE)
+# the steps of an arm's description ("leukapheresis; lymphodepletion with X and Y on days -5 to -3; cells on day 0",
+# "X and Y for lymphodepletion, then cells on day 0")
+_STEP = re.compile(r"[.;](?:\s|$)|\bthen\b|\bfollowed by\b", re.IGNORECASE)
+
+
+def _conditioning(item: dict, drugs: list[str], arms: list[str], lexicon: Lexicon) -> str:
+    """Where the record says an intervention (whose drugs are ``drugs``) is lymphodepletion before a cell
+    infusion: its own names or description ("Fludarabine", described "Lymphodepletion"), or the arms'
+    descriptions, when every step of them that names its drugs is a lymphodepletion step ("fludarabine and
+    cyclophosphamide on days -5 to -3 for lymphodepletion, then CAR T cells on day 0"); "" if none says so."""
+    own = [
+        str(item.get("name", "")),
+        *map(str, item.get("otherNames") or []),
+        str(item.get("description") or ""),
+    ]
+    if _LYMPHODEPLETION.search(" ; ".join(own)):
+        return "its names or description"
+    steps = [step for arm in arms for step in _STEP.split(arm)]
+    naming = [step for step in steps if {m.drug for m in lexicon.find(step)} & set(drugs)]
+    if naming and all(_LYMPHODEPLETION.search(step) for step in naming):
+        return "the arms' descriptions"
+    return ""
 
 
 def _entry_label(found: list[Mention]) -> str:
@@ -316,7 +353,7 @@ def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
         [
             trial.title,
             trial.official_title,
-            str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or ""),
+            _criteria(protocol)[0],
         ]
     )
     evidence = ["protocolSection.designModule.phases"] if phases else []
@@ -378,11 +415,114 @@ def _roman(value: str) -> str:
     return {"1": "I", "2": "II", "3": "III"}.get(value, value.upper())
 
 
+# -- eligibility criteria -----------------------------------------------------------------------
+
+# a heading over the selection criteria a detailed description lists when the eligibility module holds none ("Main
+# selection criteria (the full list is in the protocol):", "Key inclusion criteria:"), at the start of a line
+_DESCRIBED_CRITERIA = re.compile(
+    r"^[ \t]*(?:[\w-]+[ \t]+){0,3}?(?:selection|eligibility|inclusion|entry|enrol?ment)[ \t]+criteria\b[^\n]*\n",
+    re.IGNORECASE | re.MULTILINE,
+)
+# where they end: a paragraph that is neither a criterion (a bullet or a number) nor another criteria heading
+# ("Exclusion criteria:")
+_DESCRIBED_END = re.compile(
+    r"\n[ \t]*\n(?![ \t]*(?:[*\-•]|\d{1,2}[.)])[ \t])(?![^\n]*\bcriteria\b[^\n]*:[ \t]*(?:\n|$))"
+)
+# an amendment kept beside the wording it changes, in brackets ("[Amended 2021-03: age 18-75 years]", "(amendment 3:
+# ...)"): its head, up to the first colon, says how ("replacing the preceding sentence"); its words after the colon
+# are the new wording
+_AMENDED = re.compile(
+    r"(?:\[[ \t]*(?:amended|amendment|revised)\b(?P<head>[^\[\]:\n]*):(?P<words>[^\[\]\n]*)\]"
+    r"|\([ \t]*(?:amended|amendment|revised)\b(?P<head2>[^():\n]*):(?P<words2>[^()\n]*)\))",
+    re.IGNORECASE,
+)
+# wording an amendment struck and the registry kept ("More than one prior line [deleted in protocol version 4.0]",
+# "(removed by amendment 2)", "[deleted]"; not "(removed or in place)")
+_STRUCK = re.compile(
+    r"[\[(][ \t]*(?:deleted|removed|struck(?: out)?)(?:[ \t]+(?:in|by|per|with|as of|since|from)\b"
+    r"[^\[\]()\n]*?\b(?:amendment|protocol|version|revision)\b[^\[\]()\n]*)?[ \t]*[\])]",
+    re.IGNORECASE,
+)
+# an amendment that admits more patients beside those the wording admits ("... can also be enrolled", "is also
+# eligible"), unless it says it replaces the wording
+_WIDENS = re.compile(r"\b(?:also|as well|in addition|additionally)\b", re.IGNORECASE)
+_REPLACES = re.compile(r"\breplac\w*|\binstead\b|\bsupersed\w*", re.IGNORECASE)
+# the start of a line, past its bullet or number, and the end of a sentence within it
+_LINE_START = re.compile(r"[ \t]*(?:(?:[*\-•]|\d{1,2}[.)])[ \t]+)?")
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s)")
+
+
+def _eligibility(protocol: dict) -> tuple[str, str]:
+    """The eligibility criteria as the registry writes them and where: the eligibility module's, or, when it
+    holds none, the selection criteria the detailed description lists under a heading of their own."""
+    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    if text.strip():
+        return text, "protocolSection.eligibilityModule.eligibilityCriteria"
+    description = str(get_path(protocol, "descriptionModule", "detailedDescription") or "")
+    heading = _DESCRIBED_CRITERIA.search(description)
+    if heading is None:
+        return text, "protocolSection.eligibilityModule.eligibilityCriteria"
+    end = _DESCRIBED_END.search(description, heading.end())
+    block = description[heading.start() : end.start() if end else len(description)]
+    return block, "protocolSection.descriptionModule.detailedDescription (selection criteria)"
+
+
+def _criteria(protocol: dict, additions: bool = True) -> tuple[str, str]:
+    """The eligibility criteria as amended (:func:`_eligibility`, :func:`_amended`), and where they are."""
+    text, where = _eligibility(protocol)
+    amended = _amended(text, additions)
+    return amended, where if amended == text else f"{where} (as amended)"
+
+
+def _amendments(text: str) -> list[tuple[re.Match[str], str, bool]]:
+    """Each amendment or struck mark in ``text``: the mark, its new wording ("" for a struck one) and whether it
+    adds to the wording before it rather than replacing it."""
+    marks: list[tuple[re.Match[str], str, bool]] = [(m, "", False) for m in _STRUCK.finditer(text)]
+    for m in _AMENDED.finditer(text):
+        head, words = m["head"] if m["head"] is not None else m["head2"], m["words"] or m["words2"] or ""
+        widens = bool(_WIDENS.search(words)) and not _REPLACES.search(head)
+        marks.append((m, words.strip(), widens))
+    return sorted(marks, key=lambda mark: mark[0].start())
+
+
+def _amended(text: str, additions: bool = True) -> str:
+    """``text`` as amended: an amendment kept beside the wording it changes replaces the sentence before it
+    ("Age 18-70 years [Amended 2021-03: age 18-75 years]": "age 18-75 years"), or, when it admits more patients
+    ("[Amended: patients progressed after one line can also be enrolled]"), follows it as a clause of its own
+    (dropped with ``additions`` false); a sentence marked struck ("[deleted in version 4.0]") is dropped."""
+    out = text
+    for m, words, widens in reversed(_amendments(text)):  # from the end, so the offsets before stay valid
+        if widens:
+            before = out[: m.start()].rstrip()
+            joined = (" " if before.endswith((".", ";", ":")) else "; ") + words if additions else ""
+            out = before + joined + out[m.end() :]
+        else:
+            out = out[: _sentence_start(out, m.start())] + words + out[m.end() :]
+    return out
+
+
+def _additions(text: str) -> list[str]:
+    """The wording amendments add beside the criteria they amend (:func:`_amended`)."""
+    return [words for _, words, widens in _amendments(text) if widens and words]
+
+
+def _sentence_start(text: str, end: int) -> int:
+    """Where the sentence that ends at ``end`` starts: after the last sentence end before it on its line, else at
+    the line's start, past its bullet or number."""
+    begin = _LINE_START.match(text, text.rfind("\n", 0, end) + 1).end()  # type: ignore[union-attr]
+    body = text[begin:end].rstrip()
+    stops = [s.end() for s in _SENTENCE_STOP.finditer(body[:-1])]  # the sentence's own full stop is not one
+    if not stops:
+        return begin
+    return begin + stops[-1] + len(body[stops[-1] :]) - len(body[stops[-1] :].lstrip())
+
+
 # -- site of origin -----------------------------------------------------------------------------
 
 
 def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
-    bullets = _bullets(protocol)
+    criteria, source = _criteria(protocol)
+    bullets = _bullets(criteria)
     first = _site_criterion(bullets, spec) if bullets else 0
     # cohorts listed one criterion each ("Cohort 1: ..." then "Cohort 2: ..."): each gives its site
     last = first + 1
@@ -402,15 +542,15 @@ def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
         for head, end in pairwise([*labelled, len(bullets)]):
             disease = head + _site_criterion(bullets[head:end], spec)
             picked += [head] if disease == head else [head, disease]
-    where = "protocolSection.eligibilityModule.eligibilityCriteria (first criterion naming the disease)"
-    parts = _bullets(protocol, _unnegated_clauses)  # the same criteria, each negated clause dropped
+    where = f"{source} (first criterion naming the disease)"
+    parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
     if not found and not said and spec.site_primary is not None:
         # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
         # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
         later = (i for i in range(last, len(bullets)) if spec.site_primary.search(bullets[i]))
         for i in later:
-            at = f"protocolSection.eligibilityModule.eligibilityCriteria (criterion {i + 1}: primary site)"
+            at = f"{source} (criterion {i + 1}: primary site)"
             read = _criteria_sites(bullets, parts, [i], spec, at)
             if read[0] or read[1]:
                 (found, said, text), where = read, at
@@ -669,12 +809,12 @@ _COHORT_HEADING = re.compile(
 )
 
 
-def _bullets(protocol: dict, part: Callable[[str], str] = str) -> list[str]:
+def _bullets(text: str, part: Callable[[str], str] = str) -> list[str]:
     """The inclusion criteria, one per bullet ("*", "-", "•") or number ("1.", "2)"); a criterion's
     indented sub-bullets ("one of:\n  * Cohort 1: ...\n  * Cohort 2: ...") stay part of it, each read
     through ``part`` first. A cohort's heading opens the criterion under it ("Cohort B (EP-NEC): NEC of
-    extrapulmonary origin"), rather than closing the one above."""
-    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    extrapulmonary origin"), rather than closing the one above. ``text``: the eligibility criteria
+    (:func:`_criteria`)."""
     inclusion = "\n" + _EXCLUSION.split(text, maxsplit=1)[0]
     inclusion = _COHORT_HEADING.sub(lambda m: f"\n{m['mark']}{m['head']} ", inclusion)
     marks = list(_BULLET.finditer(inclusion))
@@ -699,34 +839,60 @@ def _bullets(protocol: dict, part: Callable[[str], str] = str) -> list[str]:
 
 
 def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
-    bullets = _bullets(protocol)
+    criteria, source = _criteria(protocol)
+    cell = _stated_line(criteria, source, protocol, trial, spec)
+    # an amendment that admits more patients beside those the criteria admitted ("No systemic treatment for
+    # advanced disease [Amended: patients progressed after one line can also be enrolled]"): the set of the two
+    # lines, as for cohorts (``[[lines.cohorts]]``)
+    written, found_at = _eligibility(protocol)
+    added = _additions(written)
+    if added:
+        before = _stated_line(_criteria(protocol, additions=False)[0], source, protocol, trial, spec)
+        more = _first_line([(f"{found_at} (amendment)", " ; ".join(added))], spec)
+        lines = frozenset(c.value for c in (before, more) if c is not None)
+        label = spec.line_cohorts.get(lines) if len(lines) > 1 else None
+        if label and before and more:
+            cell = Cell(label, [*before.evidence, *more.evidence], [*before.quotes, *more.quotes])
+    return _line_limited(
+        cell or Cell(spec.line_unknown, ["no line-of-treatment wording found"]), criteria, source, spec
+    )
+
+
+def _stated_line(
+    criteria: str, source: str, protocol: dict, trial: Trial, spec: ExtractionSpec
+) -> Cell | None:
+    """The line the record states, before any cap of the exclusions: the eligibility ``criteria`` (found at
+    ``source``), then the titles, the arms and the summary; None if none does."""
+    bullets = _bullets(criteria)
     # the criteria other than the one stating the disease (whose "recurrent" or "metastatic" describes
     # the disease, not prior therapy), then that one, then the titles
     disease = _site_criterion(bullets, spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
-    where = "protocolSection.eligibilityModule.eligibilityCriteria"
-    criteria = [(where, others or " ".join(bullets)), (where, bullets[disease] if others else "")]
+    stated = [(source, others or " ".join(bullets)), (source, bullets[disease] if others else "")]
     titles = [("briefTitle", trial.title), ("officialTitle", trial.official_title)]
     summary = [("protocolSection.descriptionModule.briefSummary",
                 str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
     # the criteria state the line more precisely than a title's word; the arms' descriptions (which
     # also tell the schedule: "then maintenance") when neither does; the summary, whose background may
-    # name other settings, last
-    cell = (
-        _cohorts_line(protocol, spec)
-        or _first_line([*criteria, *titles], spec)
+    # name other settings, last. A title's or the summary's own schedule ("X plus chemotherapy followed by X
+    # maintenance") states no line, as an arm's does not.
+    return (
+        _cohorts_line(criteria, source, spec)
+        or _first_line(stated, spec)
+        or _first_line(titles, spec, _without_own_schedule)
         or _arms_line(protocol, spec)
-        or _first_line(summary, spec)
-    )
-    return _line_limited(
-        cell or Cell(spec.line_unknown, ["no line-of-treatment wording found"]), protocol, spec
+        or _first_line(summary, spec, _without_own_schedule)
     )
 
 
-def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | None:
-    """The line the first source that states one gives (the first rule matching in it), else None."""
+def _first_line(
+    sources: list[tuple[str, str]], spec: ExtractionSpec, read: Callable[[str], str] = str
+) -> Cell | None:
+    """The line the first source that states one gives (the first rule matching in it, read through ``read``,
+    which keeps offsets), else None; quoted in the text as written."""
     for where, text in sources:
-        m = next(((label, m) for label, p in spec.lines if (m := p.search(text or ""))), None)
+        read_text = read(text or "")
+        m = next(((label, m) for label, p in spec.lines if (m := p.search(read_text))), None)
         if m:
             quote = _span(text, m[1], where)
             return Cell(m[0], [quote.label], [quote])
@@ -735,20 +901,26 @@ def _first_line(sources: list[tuple[str, str]], spec: ExtractionSpec) -> Cell | 
 
 # a line of the criteria that heads a cohort's own criteria ("COHORT B", "Part 2 (pretreated):", "* Cohort 1: ...",
 # "* Phase 1b: ...")
+# cohorts named together ("Cohorts A and C"), a cohort's own criteria opened within a criterion after a ";" ("...;
+# Cohort B: progression after at least one line"), or cohorts named together at a line's start, each with a colon
+_COHORTS_NAMED = (
+    r"\bcohorts?\s+(?:[A-Z]|\d{1,2}[A-Z]?)\b(?:\s*(?:,|and|or|&|/)\s*(?:[A-Z]|\d{1,2}[A-Z]?)\b)*[ \t]*:"
+)
 _COHORT_HEAD = re.compile(
-    rf"^[ \t]*(?:[*\-•][ \t]*|\d{{1,2}}[.)][ \t]*)?{_COHORT.pattern}", re.IGNORECASE | re.MULTILINE
+    rf"^[ \t]*(?:[*\-•][ \t]*|\d{{1,2}}[.)][ \t]*)?(?:{_COHORT.pattern}|{_COHORTS_NAMED})|(?<=;)[ \t]*{_COHORTS_NAMED}",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
-def _cohorts_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
+def _cohorts_line(text: str, source: str, spec: ExtractionSpec) -> Cell | None:
     """The line of inclusion criteria that fall into cohorts, each stating its own ("Cohort A" over "no prior
     systemic therapy", "Cohort B" over "progression on one prior line"): the review's label for the set of
     their lines (``[[lines.cohorts]]``); None if fewer than two cohorts state a line, they agree, or the set
-    has no label (the criteria are then read whole, as usual)."""
-    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    has no label (the criteria are then read whole, as usual). ``text``: the eligibility criteria, found at
+    ``source``."""
     inclusion = _EXCLUSION.split(text, maxsplit=1)[0]
     starts = [m.start() for m in _COHORT_HEAD.finditer(inclusion)]
-    where = "protocolSection.eligibilityModule.eligibilityCriteria (cohorts)"
+    where = f"{source} (cohorts)"
     found: list[tuple[str, Quote]] = []
     for start, end in pairwise([*starts, len(inclusion)] if len(starts) > 1 else []):
         # each cohort's criteria run from its header to the next one's (the last one's to the exclusions)
@@ -762,9 +934,14 @@ def _cohorts_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
 
 
 # an arm's own schedule, its induction and then its maintenance ("2 induction cycles, then 2 cycles with
-# radiotherapy, then atezolizumab maintenance"): the treatment the trial gives, no line before it
+# radiotherapy, then atezolizumab maintenance"), or a regimen then its maintenance ("X plus carboplatin and
+# etoposide followed by X maintenance", "for 4 cycles, then maintenance with X"; not "then, after response,
+# maintenance"): the treatment the trial gives, no line before it
 _OWN_SCHEDULE = re.compile(
-    r"\binduction\b[^.;]{0,200}?\b(?:then|followed by)\b[^.;]{0,200}?\bmaintenance\b", re.IGNORECASE
+    r"\binduction\b[^.;]{0,200}?\b(?:then|followed by)\b[^.;]{0,200}?\bmaintenance\b"
+    r"|\b(?:then|followed by)\b(?:(?!\b(?:after|following|without|progress\w*|respon\w*|complet\w*)\b)[^.;]){0,60}?"
+    r"\bmaintenance\b",
+    re.IGNORECASE,
 )
 # an induction given before the arm ("after completing four cycles of induction", "responding to induction")
 _INDUCTION_BEFORE = re.compile(
@@ -789,13 +966,10 @@ def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     for i, arm in enumerate(get_path(protocol, "armsInterventionsModule", "armGroups") or []):
         if isinstance(arm, dict):  # the description, else the label ("Cohort 2" is no cohort rule's word)
             where = f"protocolSection.armsInterventionsModule.armGroups[{i}]"
-            said = {part: str(arm.get(part) or "") for part in ("description", "label")}
-            read = [(f"{where}.{part}", _without_own_schedule(text)) for part, text in said.items()]
-            cell = _first_line(read, spec)
-            if cell:  # quoted in the text as written
-                q = cell.quotes[0]
-                quote = Quote(q.where, said[q.where.rsplit(".", 1)[1]], q.start, q.end)
-                found.append((cell.value, quote))
+            said = [(f"{where}.{part}", str(arm.get(part) or "")) for part in ("description", "label")]
+            cell = _first_line(said, spec, _without_own_schedule)
+            if cell:
+                found.append((cell.value, cell.quotes[0]))
     lines = frozenset(label for label, _ in found)
     label = next(iter(lines)) if len(lines) == 1 else spec.line_cohorts.get(lines)
     if not label:
@@ -803,11 +977,11 @@ def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
-def _line_limited(cell: Cell, protocol: dict, spec: ExtractionSpec) -> Cell:
+def _line_limited(cell: Cell, text: str, source: str, spec: ExtractionSpec) -> Cell:
     """The line narrowed by the first limit the exclusion criteria state ("more than 2 prior regimens"
     caps "2nd Line or later" at "2nd or 3rd line"), or an inclusion criterion's clause that excludes
-    ("...; more than one prior regimen is not allowed")."""
-    text = str(get_path(protocol, "eligibilityModule", "eligibilityCriteria") or "")
+    ("...; more than one prior regimen is not allowed"). ``text``: the eligibility criteria, found at
+    ``source``."""
     parts = _EXCLUSION.split(text, maxsplit=1)
     exclusion = parts[1] if len(parts) > 1 else ""
     refused = [c for c in re.split(r"[;.\n]", parts[0]) if _NEGATED.search(c)]
@@ -818,7 +992,7 @@ def _line_limited(cell: Cell, protocol: dict, spec: ExtractionSpec) -> Cell:
                 continue
             if cell.value not in narrows:
                 return cell
-            quote = _span(read, m, f"protocolSection.eligibilityModule.eligibilityCriteria ({where})")
+            quote = _span(read, m, f"{source} ({where})")
             return Cell(narrows[cell.value], [*cell.evidence, quote.label], [*cell.quotes, quote])
     return cell
 
