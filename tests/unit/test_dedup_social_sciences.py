@@ -447,3 +447,21 @@ def test_a_title_in_korean_or_chinese_letters_is_the_article_at_its_place_by_its
     assert not same(korean, replace(english, pages="313-325", doi=""))
     # a record without a title is still no article by its place
     assert not same(replace(korean, title=""), english)
+
+
+def test_a_supplements_one_page_abstract_is_no_article_number_against_the_papers_own_pages():
+    # a meeting's abstract printed in the volume's supplement keeps the full paper's title; its page is no
+    # article number, so its page and the paper's "1-9" are two places
+    title = "Screen time and sleep onset among primary school pupils in rural Uganda"
+    team = ("Nakato, Ruth", "Ssempala, Ivan", "Okello, David")
+    abstract = cite(
+        "scopus", 1, title, journal="BMC Public Health", year=2020, volume="20", issue="Suppl 1", pages="1154",
+        authors=team,
+    )  # fmt: skip
+    paper = cite(
+        "cinahl", 2, title, journal="BMC Public Health", year=2020, volume="20", pages="1-9", authors=team
+    )
+    assert not linked([abstract, paper], "scopus:1", "cinahl:2")
+    # the paper's own article number in a regular issue against those pages is still the paper
+    numbered = replace(abstract, record_id="scopus:3", issue="1", pages="1154")
+    assert linked([numbered, paper], "scopus:3", "cinahl:2")

@@ -449,10 +449,12 @@ def _provisional_pages(a: Prepared, b: Prepared) -> bool:
 def _number_and_own_pages(a: Prepared, b: Prepared) -> bool:
     """One record gives the article number as its page ("968": an online journal's), the other the
     article's own pages from 1 ("1-11": CINAHL's, Scholar's, from the PDF), in one volume (both given) and
-    year: the number is past the last of those pages, as an article number is."""
+    year: the number is past the last of those pages, as an article number is. Not in a supplement: there
+    one page is an abstract's, beside the full article of its title in the same volume."""
     number, own = (a, b) if a.pages[0] == a.pages[1] else (b, a)
     return bool(
-        own.pages[0] == "1"
+        not (a.supplement or b.supplement)
+        and own.pages[0] == "1"
         and own.pages[1].isdigit()
         and number.pages[0].isdigit()
         and number.pages[0] == number.pages[1]
