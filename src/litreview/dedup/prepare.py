@@ -294,9 +294,10 @@ GENERIC_WORDS = frozenset(
 )
 
 
-# A volume as written: its number first ("35", "Vol. 35", "35 (Pt 1)", "10 Suppl 2", "45-46"), brackets
-# balanced. Anything else is debris of another field ("1)" from "61(1)", "(2)", "Drug Discovery. 9").
-_VOLUME = re.compile(r"(?:vol(?:ume)?\.?\s*)?(\d+).*", re.IGNORECASE)
+# A volume as written: its number first ("35", "Vol. 35", AGRICOLA's "v. 35", "35 (Pt 1)", "10 Suppl 2",
+# "45-46"), brackets balanced. Anything else is debris of another field ("1)" from "61(1)", "(2)", "Drug
+# Discovery. 9").
+_VOLUME = re.compile(r"(?:v(?:ol(?:ume)?)?\.?\s*)?(\d+).*", re.IGNORECASE)
 # Page fields a spreadsheet read as dates ("5-9" shown as "9-May" or "01-Jun"): not pages any more.
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
 _DATE_PAGES = re.compile(rf"\d{{1,2}}[-–/ ]{_MONTHS}|{_MONTHS}[-–/ ]\d{{1,4}}", re.IGNORECASE)
@@ -738,13 +739,43 @@ def _name_words(names: list[str]) -> str:
 _AND = re.compile(r"(?<!\s)\s+and\s+|;")
 
 
+# The words that make a name a body's: an "and" before them joins the body's words, not two people ("Food and
+# Agriculture Organization of the United Nations", "Pollinator Monitoring and Research Partnership")
+_ORGANISATION = re.compile(
+    r"\b(?:organi[sz]ation|association|institute|ministry|partnership|council|agency|department|society"
+    r"|university|centre|center|office|service|commission|federation|foundation|programme|nations|authority"
+    r"|bureau|board)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _split_authors(authors: tuple[str, ...]) -> list[str]:
+    if authors and authors[0][:1] == "{" and authors[-1][-1:] == "}":  # BibTeX's braces: a corporate name
+        joined = " and ".join(a.strip() for a in authors)
+        if joined.count("{") == 1:
+            return [joined.strip("{} ")]
     out: list[str] = []
     for author in authors:
         out.extend(a for a in _AND.split(author) if a.strip())
+    if _organisation_split(out):
+        return [" and ".join(a.strip() for a in out)]
     if len(out) == 1 and "," in out[0]:
         return _initials_first(out[0]) or out
     return out
+
+
+def _organisation_split(parts: list[str]) -> bool:
+    """The parts are one organisation's name split at its "and": no comma in any (no "Surname, Given"), the
+    last names a body and no other part does ("Food" + "Agriculture Organization of the United Nations";
+    not "World Health Organization" + "UNICEF", two bodies), the others whole words, no initials."""
+    if not 2 <= len(parts) <= 3 or sum(map(len, parts)) > 120 or any("," in p or ";" in p for p in parts):
+        return False
+    *first, last = parts
+    return bool(
+        _ORGANISATION.search(last)
+        and not any(_ORGANISATION.search(p) for p in first)
+        and all(len(w) >= 3 for p in first for w in p.split())
+    )
 
 
 # One name of Google Scholar's list: initials, then the surname ("MJ Kim", "É Dupont": any capital letter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -377,6 +377,7 @@ def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
         a.authors
         and b.authors
         and not _authors_agree(a, b)
+        and not (_acronym_of(a, b) or _acronym_of(b, a))  # an organisation named by its acronym
         and not _GROUP_WORDS & set(f"{a.first_author_words} {b.first_author_words}".split())
     )
 
@@ -646,12 +647,17 @@ def compare(
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
     if a.work and a.work == b.work and not a.generic and _one_work(a, b, score, ambiguous):
         return "duplicate", score, f"{a.work}+title+authors"
+    # a thesis catalogued under its title in another language (the original and its English title)
+    if a.work == b.work == "thesis" and _one_thesis_by_its_count(a, b):
+        return "duplicate", score, "thesis+university+year+page-count+author"
     # a conference paper whose title recurs (its later journal version) is still named at its conference
     if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
         return "duplicate", score, "conference-paper+year+team"
     # a report (grey literature) is named by its title and issuer, wherever it is held
     series = a.title in generic or b.title in generic
-    if a.report and b.report and not (a.generic or b.generic) and _one_report(a, b, score, series, ambiguous):
+    # a catalogue (AGRIS) types an agency's report as a book: beside a report, a book is one
+    as_report = (a.report or a.work == "book") and (b.report or b.work == "book") and (a.report or b.report)
+    if as_report and not (a.generic or b.generic) and _one_report(a, b, score, series, ambiguous):
         return "duplicate", score, "report+title+issuer"
     if a.generic or b.generic or a.title in generic or b.title in generic:
         return compare_generic(
@@ -687,6 +693,10 @@ def compare(
         # a title in another language (the original against MEDLINE's bracketed translation) shares no
         # words; one journal's issue, year, volume and page span, by one team, is still one article
         return "duplicate", score, "same-place+team"
+    if _translated_at_one_issue(a, b):
+        # the title and the journal's name both in another language (a national database's original, an
+        # index's English): one year, volume, issue and page span, one team
+        return "duplicate", score, "translated-title+same-issue+team"
     if score < 0.80:
         if place_ok and _contained_with_same_bibliography(a, b):
             return "duplicate", score, "title-contained+pages+volume"
@@ -832,6 +842,22 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
+def _translated_at_one_issue(a: Prepared, b: Prepared) -> bool:
+    """One article's place, its issue given on both (year, volume, issue, a multi-page span), by one first
+    author and the same co-authors, neither in a supplement, whatever the title and the journal's name say:
+    an article translated with its journal's name ("Tap chi Khoa hoc Ky thuat Thu y" / "Vietnam Journal of
+    Veterinary Science and Technology"). One team's two articles never share a span in one issue; a
+    namesake's article at the same place in another journal has another team."""
+    return bool(
+        not a.supplement
+        and not b.supplement
+        and a.issue
+        and a.issue == b.issue
+        and _one_article(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
 def _one_span_one_volume_missing(a: Prepared, b: Prepared) -> bool:
     """One record gives a volume and the other none; one year, one multi-page span, one first author."""
     return bool(
@@ -938,6 +964,29 @@ def _one_work(
     )
 
 
+def _one_thesis_by_its_count(a: Prepared, b: Prepared) -> bool:
+    """Two records of one thesis whatever language each gives its title in (a university's record of the
+    original, a database's of its English title): one university (both named, one name abbreviating the
+    other), one year, one first author whose given names do not differ, and one page count (both given:
+    "175 pp." / "175"). An author's master's and doctoral theses, or a namesake's, differ in year or count."""
+    count_a, count_b = _page_count(a), _page_count(b)
+    return bool(
+        count_a
+        and count_a == count_b
+        and a.year
+        and a.year == b.year
+        and _one_journal(a, b)
+        and same_first_author(a, b)
+        and not _given_names_differ(a, b)
+    )
+
+
+def _page_count(p: Prepared) -> str:
+    """A thesis's or report's number of pages: its extent ("175 pp."), or a lone number in the pages field."""
+    first, last = p.pages
+    return p.extent or (first if first == last and first.isdigit() else "")
+
+
 def _one_report(
     a: Prepared,
     b: Prepared,
@@ -980,7 +1029,23 @@ def _one_organisation(a: Prepared, b: Prepared) -> bool:
     Salud") and another as a phrase ("Ministerio de Salud del Perú")."""
     x = {w for w in a.first_author_words.split() if len(w) >= 4}
     y = {w for w in b.first_author_words.split() if len(w) >= 4}
-    return len(x) >= 2 and x == y
+    return (len(x) >= 2 and x == y) or _acronym_of(a, b) or _acronym_of(b, a)
+
+
+def _acronym_of(short: Prepared, long: Prepared) -> bool:
+    """``short``'s only author is an organisation's acronym, as AGRIS writes a corporate author with its
+    place ("FAO, Rome (Italy)", "UNEP, Nairobi (Kenya)"), and ``long``'s only author an organisation whose
+    name's words begin with its letters ("Food and Agriculture Organization of the United Nations"): each
+    letter the initial of another word of at least three words, and the letters half the words at least
+    (an acronym names the organisation's main words, not two of ten)."""
+    if len(short.authors) != 1 or len(long.authors) != 1:
+        return False
+    letters = short.authors[0]
+    words = [w for w in long.first_author_words.split() if w not in _STOP]
+    if not (3 <= len(letters) <= 6 and letters.isalpha() and len(letters) <= len(words) <= 2 * len(letters)):
+        return False
+    initials = Counter(w[0] for w in words)
+    return all(initials[ch] >= n for ch, n in Counter(letters).items())
 
 
 def _given_names_differ(a: Prepared, b: Prepared) -> bool:
@@ -1197,7 +1262,8 @@ def _surname_cut(whole: Prepared, cut: Prepared) -> bool:
     left out or moved among the initials ("Zuniga A.F.M.", "Oliveira F.S.", "Rocha JPA" for "Muñoz Zúñiga,
     Andrés Felipe", "Souza Oliveira, Fernanda", "Almeida Rocha, João Pedro"): the part kept is a whole word
     of the double surname, each given name of ``whole`` is there (written out or as its initial), and every
-    other word or initial of ``cut`` is a given name or the part left out. A surname inside another one
+    other word or initial of ``cut`` is a given name or the part left out; where ``whole`` gives only
+    initials ("Fontana Bortolini, P." / AGRICOLA's "Bortolini, P.F."), those. A surname inside another one
     ("Berg" / "Lindberg") is no part; initials that name someone else ("Oliveira M.") are someone else."""
     long, short = whole.authors[0], cut.authors[0]
     if len(short) < 3 or len(long) <= len(short) or not (long.endswith(short) or long.startswith(short)):
@@ -1207,7 +1273,7 @@ def _surname_cut(whole: Prepared, cut: Prepared) -> bool:
         return False
     left_out = long[: len(long) - len(short)] if long.endswith(short) else long[len(short) :]
     surname = {w for w in words if w in long}
-    given = {w for w in words - surname if len(w) > 1}
+    given = {w for w in words - surname if len(w) > 1} or words - surname  # initials where no name is written
     if not given or not any(w in left_out for w in surname):
         return False
     other = _Name(cut.first_author_words)
