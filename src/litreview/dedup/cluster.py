@@ -18,8 +18,11 @@ journals' names differ, only a title that adds or drops words or co-authors name
 articles at one place in two journals differ in a word and a team) and though one dropped a digit from a
 number in the title.
 A title in letters ASCII folding drops (Chinese, Korean) is no title to compare: one article's place
-(year, volume, issue, page span) and team identify it. An article number against the article's own pages
-from 1 ("968" / "1-11") in one volume and year is no page conflict.
+(year, volume, issue, page span) and team identify it, as they do an article whose title and journal name
+are both translated (one issue on both, the same co-authors). A thesis is also named by its university, year,
+page count and author (its original and its English title); an organisation as author also by its acronym
+("FAO, Rome (Italy)"), a book beside a report being the report. An article number against the article's own
+pages from 1 ("968" / "1-11") in one volume and year is no page conflict.
 A guard fires only on two real values (a volume "1)" left over from an issue, pages a spreadsheet
 made dates, "Anonymous" are none), and a missing field is no evidence: a title link needs one other
 field agreeing on both records.
