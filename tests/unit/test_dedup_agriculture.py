@@ -136,3 +136,42 @@ def test_an_article_whose_title_and_journal_are_in_the_original_language_is_one_
                  "Ouedraogo, A.", "Sawadogo, I.", "Zongo, P."), journal="Sahelian Journal of Veterinary Medicine",
                  year=2021, volume="14", issue="2", pages="113-121")  # fmt: skip
     assert not same(original, other)
+
+
+# -- what the page count and the issue do not tell apart ----------------------------------------------
+
+UFV = "Universidade Federal de Viçosa"
+
+
+def test_two_theses_titled_in_one_language_are_two_whatever_their_count():
+    # two students of one surname and initial finish at one university in one year on as many pages
+    beans = cite("repository", 1, "Produtividade do feijoeiro sob doses de fósforo em solo de cerrado", "thesis",
+                 authors=("Souza, R.",), year=2019, journal=UFV, pages="98")  # fmt: skip
+    coffee = cite("repository", 2, "Controle biológico da ferrugem do cafeeiro com Bacillus spp.", "thesis",
+                  authors=("Souza, R.",), year=2019, journal=UFV, pages="98 p.")  # fmt: skip
+    assert not same(beans, coffee)
+
+
+def test_an_english_title_that_is_no_translation_of_the_other_is_another_thesis():
+    maize = cite("cab", 1, "Nitrogen fertilization of second-crop maize in the Cerrado", "thesis",
+                 authors=("Souza, R.",), year=2019, journal=f"{UFV}, Viçosa, Brazil", pages="98 pp.")  # fmt: skip
+    beans = cite("repository", 2, "Adubação fosfatada do feijoeiro no Cerrado mineiro", "thesis",
+                 authors=("Souza, R.",), year=2019, journal=UFV, pages="98")  # fmt: skip
+    assert not same(maize, beans)
+    # its own original shares the technical words' stems, a spelling apart ("glyphosate" / "glifosato")
+    original = cite("repository", 3, "Resistência de plantas daninhas ao glifosato em lavouras de soja", "thesis",
+                    authors=("Souza, Rita Maria",), year=2019, journal=UFV, pages="98")  # fmt: skip
+    english = cite("cab", 4, "Weed resistance to glyphosate in soybean fields", "thesis", authors=("Souza, R.M.",),
+                   year=2019, journal=f"{UFV}, Viçosa, Brazil", pages="98 pp.")  # fmt: skip
+    assert same(original, english)
+
+
+def test_one_teams_articles_paginated_from_one_in_two_journals_are_two():
+    # online journals number each article's pages from 1: "1-9" in volume 12, issue 1 is no place
+    team = ("Pereira, L.", "Gomes, F.")
+    mastitis = cite("national", 1, "Prevalência de mastite subclínica em rebanhos leiteiros", authors=team,
+                    journal="Revista Brasileira de Saúde e Produção Animal", year=2020, volume="12", issue="1",
+                    pages="1-9")  # fmt: skip
+    resistance = cite("cab", 2, "Antimicrobial resistance of Staphylococcus aureus from bovine milk", authors=team,
+                      journal="Veterinary Sciences", year=2020, volume="12", issue="1", pages="1-9")  # fmt: skip
+    assert not same(mastitis, resistance)

@@ -853,6 +853,7 @@ def _translated_at_one_issue(a: Prepared, b: Prepared) -> bool:
         and not b.supplement
         and a.issue
         and a.issue == b.issue
+        and a.pages[0] != "1"  # an article's own pages from 1 (an online journal's) are no place in the issue
         and _one_article(a, b)
         and _coauthors_agree(a, b)
     )
@@ -978,7 +979,51 @@ def _one_thesis_by_its_count(a: Prepared, b: Prepared) -> bool:
         and _one_journal(a, b)
         and same_first_author(a, b)
         and not _given_names_differ(a, b)
+        and _a_translation(a.title, b.title)
     )
+
+
+# Function words that tell a title's language: English's, and those of the languages a thesis or a national
+# database's record is written in (Portuguese, Spanish, French, Italian, German, Dutch), none shared
+_ENGLISH_WORDS = frozenset(
+    ["the", "of", "and", "under", "with", "from", "for", "by", "on", "its", "their", "between", "among", "after",
+     "during", "into"]
+)  # fmt: skip
+_OTHER_WORDS = frozenset(
+    ["de", "do", "da", "dos", "das", "em", "na", "nas", "nos", "ao", "aos", "para", "com", "sob", "sobre", "des",
+     "du", "la", "le", "les", "et", "sur", "dans", "par", "pour", "aux", "del", "los", "las", "y", "el", "por",
+     "con", "und", "der", "mit", "fur", "zur", "zum", "dem", "het", "van", "een", "voor", "met", "nella",
+     "della", "degli"]
+)  # fmt: skip
+
+
+def _language(title: str) -> str:
+    """'en' where a (normalised) title has more of English's function words than of the others, 'other'
+    where fewer, '' where it has none (a title in Vietnamese, or too short to tell)."""
+    words = title.split()
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    other = sum(w in _OTHER_WORDS for w in words)
+    return "en" if english > other else "other" if other > english else ""
+
+
+def _a_translation(a: str, b: str) -> bool:
+    """Two titles that could be one title in two languages: not both in one language (a translation is in
+    another; two titles in one language that differ are two works), and sharing two stems (a word's first
+    four letters: "carbono" / "carbon", "orgânico" / "organic"), as a translation of a technical title
+    does: two namesakes' theses on other subjects share a place's name at most."""
+    la, lb = _language(a), _language(b)
+    if la and la == lb:
+        return False
+    return len(_stems(a) & _stems(b)) >= 2
+
+
+def _stems(title: str) -> set[str]:
+    """A title's words' first four letters, spelt as the Romance languages spell them ("glyphosate" /
+    "glifosato": "glif")."""
+    words = (
+        w.replace("ph", "f").replace("th", "t").replace("y", "i") for w in title.split() if w not in _STOP
+    )
+    return {w[:4] for w in words if len(w) >= 4}
 
 
 def _page_count(p: Prepared) -> str:
