@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from .review_site import make_site, serving
-from .test_browser import leave_page, new_browser, press, progress, shown, sign_in, wait_for
+from .test_browser import leave_page, new_browser, press, progress, shown, sign_in, wait_for, waiting
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -99,9 +98,7 @@ def play_the_guide(base: str) -> None:
         assert progress(lead) == 1
         lead.get(f"{base}/dashboard")
         diagram = wait_for(lead, "prisma-diagram")
-        WebDriverWait(lead, 30).until(
-            lambda d: d.execute_script("return arguments[0].naturalWidth", diagram) > 0
-        )
+        waiting(lead, 30).until(lambda d: d.execute_script("return arguments[0].naturalWidth", diagram) > 0)
         picture(lead, "dashboard")
     finally:
         for driver in (ana, ben, lead):
