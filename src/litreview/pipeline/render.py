@@ -41,7 +41,6 @@ from litreview.pipeline.screening import (
     screening_rows,
 )
 from litreview.pipeline.update_plan import UpdatePlan
-from litreview.prioritise.commands import rank_records
 from litreview.records import Decision, Record, Stage, content_hash
 from litreview.report.changes import change_markdown, change_report
 from litreview.report.diagram import write_diagram
@@ -264,6 +263,9 @@ def _write_changes(root: Path, run_dir: Path, run_id: str, update: UpdateContext
                    decided: dict[tuple[str, str], Effective], everything: list[Decision], policy: Policy) -> dict[str, Any]:  # fmt: skip
     """changes.json/md of an update, its new records ranked by a model trained on every earlier
     settled decision (as ``policy`` counts votes)."""
+    # imported here: scikit-learn and SciPy take a second to import, and only an update ranks records
+    from litreview.prioritise.commands import rank_records
+
     new_included = [
         by_id[i] for i in sorted(scope.new_ids) if i not in duplicates and passed(decided, i, Stage.FULL_TEXT)
     ]
