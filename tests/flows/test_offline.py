@@ -59,11 +59,16 @@ def _outside(asked: list[str]) -> list[str]:
     return [line for line in asked if line and not any(f" {h}" in line or f"//{h}" in line for h in local)]
 
 
-def _run(args: list[str], proxy: RecordingProxy, home: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], proxy: RecordingProxy, home: Path, api: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process behind the proxy; with ``api``, reporting to that Prefect server."""
     env = {k: v for k, v in os.environ.items() if not k.upper().endswith("_PROXY") and k != "DO_NOT_TRACK"}
     env.update(HTTP_PROXY=proxy.url, HTTPS_PROXY=proxy.url, ALL_PROXY=proxy.url, http_proxy=proxy.url,
                https_proxy=proxy.url, all_proxy=proxy.url, NO_PROXY="", no_proxy="", PREFECT_HOME=str(home))  # fmt: skip
     env.pop("PREFECT_SERVER_ANALYTICS_ENABLED", None)
+    if api:
+        env["PREFECT_API_URL"] = api
     return subprocess.run([sys.executable, "-m", "litreview.cli", *args], env=env, capture_output=True, text=True,
                           timeout=300)  # fmt: skip
 
@@ -78,7 +83,7 @@ def test_the_default_run_connects_to_nothing_outside_this_machine(tmp_path):
     assert _outside(proxy.asked) == []
 
 
-def test_a_snapshot_naming_an_unknown_dtd_is_refused_without_fetching_it(review_copy, tmp_path):
+def test_a_snapshot_naming_an_unknown_dtd_is_refused_without_fetching_it(review_copy, tmp_path, harness_api):
     esearch = next((review_copy / "snapshot" / "pubmed").glob("esearch*.xml"))
     text = esearch.read_text()
     start = text.index("<!DOCTYPE")
@@ -92,7 +97,9 @@ def test_a_snapshot_naming_an_unknown_dtd_is_refused_without_fetching_it(review_
             body = esearch.read_bytes()
             entry["sha256"], entry["bytes"] = hashlib.sha256(body).hexdigest(), len(body)
     index_path.write_text(json.dumps(index))
+    # the test above runs with a Prefect server of its own; this run reports to the session's
     with RecordingProxy() as proxy:
-        done = _run(["run", str(review_copy), "--workspace", str(tmp_path / "w")], proxy, tmp_path / "home")
+        done = _run(["run", str(review_copy), "--workspace", str(tmp_path / "w")], proxy, tmp_path / "home",
+                    harness_api)  # fmt: skip
     assert done.returncode == 2 and "esearch_new.dtd" in done.stderr and "refusing to download" in done.stderr
     assert _outside(proxy.asked) == []

@@ -137,7 +137,9 @@ def test_update_fetches_only_the_new_window_and_keeps_decisions(server, review_c
     assert "Previous studies" in (workspace / "prisma.svg").read_text()
 
 
-def test_kill_9_mid_update_then_rerun_equals_an_uninterrupted_update(server, review_copy, tmp_path):
+def test_kill_9_mid_update_then_rerun_equals_an_uninterrupted_update(
+    server, review_copy, tmp_path, harness_api
+):
     review = protocol_as_of_a(review_copy)
     workspace = tmp_path / "ws"
     review_flow(review_dir=str(review), workspace=str(workspace), mode="live", run_id="r1")
@@ -153,13 +155,11 @@ def test_kill_9_mid_update_then_rerun_equals_an_uninterrupted_update(server, rev
     before = len(server.log)
     code = ("from litreview.pipeline.tasks import update_flow; "
             f"update_flow(review_dir={str(review)!r}, workspace={str(workspace)!r}, mode='live', run_id='u1')")  # fmt: skip
-    # The child starts its own ephemeral Prefect server; on a loaded 2-core machine it can take longer
-    # than Prefect's default 20 s, and the child then dies before the update runs.
-    env = dict(
-        os.environ, PREFECT_LOGGING_LEVEL="CRITICAL", PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180"
-    )
-    # Its own process group: the kill takes the ephemeral Prefect server the child started with it,
-    # which would otherwise outlive the test suite (its exit hook never runs after a SIGKILL).
+    # The child reports to the session's Prefect server, as a flow run on a team's server does: an
+    # ephemeral server of its own took most of the test's time to start.
+    env = dict(os.environ, PREFECT_LOGGING_LEVEL="CRITICAL", PREFECT_API_URL=harness_api)
+    # Its own process group: the kill takes anything the child started with it, which would otherwise
+    # outlive the test suite (its exit hooks never run after a SIGKILL).
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
         env=env,
