@@ -3,7 +3,9 @@ how the browser is found; CI must run these)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,16 @@ from .test_browser import browsers as browsers  # the fixture, shared
 from .test_browser import leave_page, open_browser, press, progress, shot, shown, sign_in, wait_for
 
 
+@pytest.fixture(scope="module")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return make_site(tmp_path_factory.mktemp("site"))
+
+
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return make_site(tmp_path)
+def site(site_template: Site, tmp_path: Path) -> Site:
+    """A fresh copy of the template site (its accounts' scrypt hashes are made once)."""
+    shutil.copytree(site_template.root.parent, tmp_path / "site")
+    return replace(site_template, review=tmp_path / "site" / "review", root=tmp_path / "site" / "ws")
 
 
 @pytest.fixture
