@@ -147,9 +147,12 @@ def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = 
         )
     cells["table"] = Cell(str(table[0]) if table else "", [f"classes of {', '.join(drugs)}"] if table else [])
     cells["category"] = Cell(table[1] if table else "", cells["table"].evidence)
-    cells["design"] = _design(protocol, trial, linked)
-    cells["site"] = _site(protocol, trial, spec)
-    cells["line"] = _line(protocol, trial, spec)
+    # read once: the design, the site and the line all read the criteria
+    written, found_at = _eligibility(protocol)
+    criteria = _criteria(written, found_at)
+    cells["design"] = _design(protocol, trial, linked, criteria[0])
+    cells["site"] = _site(trial, criteria, spec)
+    cells["line"] = _line(protocol, trial, spec, (written, found_at), criteria)
     cells["results"] = _results(linked, spec)
     if not protocol:
         row.warnings.append(f"{trial.nct_id}: study JSON has no protocolSection: derived cells left blank")
@@ -347,15 +350,10 @@ def _entry_label(found: list[Mention]) -> str:
 _PHASES = {"EARLY_PHASE1": "I", "PHASE1": "I", "PHASE2": "II", "PHASE3": "III", "PHASE4": "IV"}
 
 
-def _design(protocol: dict, trial: Trial, linked: list[Citation]) -> Cell:
+def _design(protocol: dict, trial: Trial, linked: list[Citation], criteria: str) -> Cell:
+    """``criteria``: the eligibility criteria as amended (:func:`_criteria`)."""
     phases = [p for p in (get_path(protocol, "designModule", "phases") or []) if p in _PHASES]
-    text = " ".join(
-        [
-            trial.title,
-            trial.official_title,
-            _criteria(protocol)[0],
-        ]
-    )
+    text = " ".join([trial.title, trial.official_title, criteria])
     evidence = ["protocolSection.designModule.phases"] if phases else []
     quotes: list[Quote] = []
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
@@ -467,10 +465,10 @@ def _eligibility(protocol: dict) -> tuple[str, str]:
     return block, "protocolSection.descriptionModule.detailedDescription (selection criteria)"
 
 
-def _criteria(protocol: dict, additions: bool = True) -> tuple[str, str]:
-    """The eligibility criteria as amended (:func:`_eligibility`, :func:`_amended`), and where they are."""
-    text, where = _eligibility(protocol)
-    amended = _amended(text, additions)
+def _criteria(text: str, where: str) -> tuple[str, str]:
+    """The eligibility criteria ``text`` found at ``where`` (:func:`_eligibility`) as amended
+    (:func:`_amended`), and where they are."""
+    amended = _amended(text)
     return amended, where if amended == text else f"{where} (as amended)"
 
 
@@ -520,8 +518,9 @@ def _sentence_start(text: str, end: int) -> int:
 # -- site of origin -----------------------------------------------------------------------------
 
 
-def _site(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
-    criteria, source = _criteria(protocol)
+def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> Cell:
+    """``criteria_at``: the eligibility criteria as amended, and where they are (:func:`_criteria`)."""
+    criteria, source = criteria_at
     bullets = _bullets(criteria)
     first = _site_criterion(bullets, spec) if bullets else 0
     # cohorts listed one criterion each ("Cohort 1: ..." then "Cohort 2: ..."): each gives its site
@@ -838,16 +837,18 @@ def _bullets(text: str, part: Callable[[str], str] = str) -> list[str]:
 # -- line of treatment --------------------------------------------------------------------------
 
 
-def _line(protocol: dict, trial: Trial, spec: ExtractionSpec) -> Cell:
-    criteria, source = _criteria(protocol)
+def _line(protocol: dict, trial: Trial, spec: ExtractionSpec, eligibility: tuple[str, str],
+          criteria_at: tuple[str, str]) -> Cell:  # fmt: skip
+    """``eligibility``: the criteria as written and where (:func:`_eligibility`); ``criteria_at``: as amended
+    (:func:`_criteria`)."""
+    (written, found_at), (criteria, source) = eligibility, criteria_at
     cell = _stated_line(criteria, source, protocol, trial, spec)
     # an amendment that admits more patients beside those the criteria admitted ("No systemic treatment for
     # advanced disease [Amended: patients progressed after one line can also be enrolled]"): the set of the two
     # lines, as for cohorts (``[[lines.cohorts]]``)
-    written, found_at = _eligibility(protocol)
     added = _additions(written)
     if added:
-        before = _stated_line(_criteria(protocol, additions=False)[0], source, protocol, trial, spec)
+        before = _stated_line(_amended(written, additions=False), source, protocol, trial, spec)
         more = _first_line([(f"{found_at} (amendment)", " ; ".join(added))], spec)
         lines = frozenset(c.value for c in (before, more) if c is not None)
         label = spec.line_cohorts.get(lines) if len(lines) > 1 else None
