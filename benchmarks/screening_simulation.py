@@ -73,9 +73,9 @@ STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened"
 #   svm+nn late 0.479 4/11 (shipped 0.483 in the same runs); none is chosen left out.
 #   Two scratch variants, measured 2026-12-07 (seeds 0-1, not kept as candidates): relevant records
 #   with no abstract come late (mean position 0.38 against 0.10 for those with one on Bannach-Brown,
-#   later on 7 of the 8 reviews that have any), but placing each where the records with an abstract
-#   whose title scores alike sit lifted the irrelevant ones as much (0.469 against 0.483, worse on 13
-#   of 22 runs); retraining at once after each relevant find instead of after 1% more: 0.4829 (6
+#   later on 8 of the 9 reviews that have any), but placing each where the records with an abstract
+#   whose title scores alike sit lifted the irrelevant ones as much (0.469 against 0.483, worse on 12
+#   of 22 runs, better on 8); retraining at once after each relevant find instead of after 1% more: 0.4829 (6
 #   runs better, 5 worse).
 # Choosing among all ten on ten reviews and scoring the eleventh gives 0.465: the differences are
 # smaller than the reviews' own noise (one late record on a small review moves WSS@95 by 0.05 or more).
