@@ -3,15 +3,19 @@ a Brazilian double surname cut to its last part with the first as an initial, an
 name and under AGRIS's acronym with its place (and typed a book there), a thesis catalogued under its
 original title and under its English one, an article whose title and journal's name a national database
 gives in the original language. Linked; the look-alike each could be confused with (another volume,
-another person, the report's next edition, another organisation's report, the master's thesis and a
-namesake's, the article from the thesis, another team at one place) stays apart. Records written for
+another person, the report's next edition, another organisation's report, two people whose names read as an
+acronym and its organisation's name, the master's thesis and a namesake's, the article from the thesis,
+another team at one place) stays apart. Records written for
 each class, not copied from labelled sets.
 """
 
 from __future__ import annotations
 
+import pytest
+
+from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import prepare, volume_value
-from litreview.dedup.rules import compare, same_first_author
+from litreview.dedup.rules import _acronym_of, compare, same_first_author
 from litreview.records import Citation
 
 
@@ -89,6 +93,78 @@ def test_one_doi_under_the_agencys_name_and_its_acronym_is_one_report():
     agris = cite("agris", 2, REPORT, "book", authors=("FRRI, Muguga (Kenya)",), year=2018,
                  doi="doi:10.99999/frri.2018.4")  # fmt: skip
     assert same(agency, agris)
+
+
+# -- an acronym names a body, never a person ---------------------------------------------------------
+
+# Two people, one named with initials, whose surname's letters begin the other's name's words (i, t, o:
+# "Ibrahim Tahir, O."; t, a, n: "Tran Anh, N."): letters and words alone would read an acronym and its body
+PEOPLE = [
+    (("Ito, K.",), ("Ibrahim Tahir, O.",)),
+    (("Tan, W.",), ("Tran Anh, N.",)),
+    (("Rao, P.",), ("Rodrigues Alves, O.",)),
+    (("KIM SH",), ("Kowalski, Ilse M.",)),
+]
+SURVEY = "Household water use and sanitation in peri-urban settlements: baseline survey"
+
+
+def only_author(source, i, authors, title="x", **kw):
+    return cite(source, i, title, "report", authors=authors, **kw)
+
+
+@pytest.mark.parametrize(("short", "long"), PEOPLE)
+def test_two_peoples_names_are_no_acronym_and_its_organisation(short, long):
+    assert not _acronym_of(prepare(only_author("agris", 1, short)), prepare(only_author("cab", 2, long)))
+
+
+@pytest.mark.parametrize(("short", "long"), PEOPLE)
+def test_two_peoples_reports_of_one_title_and_year_are_two_reports(short, long):
+    # no venue, no DOI, no number: the authors are all that tell two reports of a common title apart
+    one = only_author("repository", 1, short, SURVEY, year=2017)
+    other = only_author("catalogue", 2, long, SURVEY, year=2017)
+    assert link_fuzzy([one, other]).links == []
+
+
+@pytest.mark.parametrize(("short", "long"), PEOPLE[:2])
+def test_one_doi_on_two_peoples_records_is_for_a_reviewer(short, long):
+    doi = "10.99999/wrc.2017.12"
+    one = only_author("repository", 1, short, SURVEY, year=2017, doi=doi)
+    other = only_author("catalogue", 2, long, SURVEY, year=2017, doi=doi)
+    verdict, _, reason = compare(prepare(one), prepare(other))
+    assert verdict == "maybe" and "first authors differ" in reason
+
+
+def test_a_persons_name_with_initials_is_no_acronym_of_a_body():
+    # a person's surname whose letters begin a body's words: "Ali, K." against the institute
+    person = prepare(only_author("agris", 1, ("Ali, K.",)))
+    assert not _acronym_of(person, prepare(only_author("cab", 2, ("Agricultural Livestock Institute",))))
+
+
+def test_an_acronym_is_no_acronym_of_a_persons_name():
+    # an acronym whose letters begin a person's name's words: f, a, o
+    acronym = prepare(only_author("agris", 1, ("FAO, Rome (Italy)",)))
+    assert not _acronym_of(acronym, prepare(only_author("cab", 2, ("Fernandes Alves, O.",))))
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("UNEP, Nairobi (Kenya)", "United Nations Environment Programme"),
+        ("WHO", "World Health Organization"),
+        ("IUCN, Gland (Switzerland)", "International Union for Conservation of Nature"),
+        ("CGIAR, Washington, DC (USA)", "Consultative Group on International Agricultural Research"),
+        ("IFAD, Rome (Italy)", "International Fund for Agricultural Development"),
+        ("ODI (UK)", "Overseas Development Institute"),
+    ],
+)
+def test_an_organisations_acronym_with_or_without_its_place_is_the_organisation(short, long):
+    acronym = only_author("agris", 1, (short,), SURVEY, year=2017)
+    body = only_author("web", 2, (long,), SURVEY, year=2017)
+    assert _acronym_of(prepare(acronym), prepare(body))
+    assert [(link.record_id, link.linked_to) for link in link_fuzzy([acronym, body]).links] in (
+        [("agris:1", "web:2")],
+        [("web:2", "agris:1")],
+    )
 
 
 # -- a thesis under its original and its English title -----------------------------------------------

@@ -14,11 +14,13 @@ from rapidfuzz.distance import Levenshtein
 
 from litreview.dedup.prepare import (
     _KIND_GUARD,
+    _ORGANISATION,
     _STOP,
     RECURRING_CAP,
     SHARED_DOI,
     Prepared,
     _content_words,
+    _singular,
     first_pages_agree,
     pages_conflict,
     title_numbers,
@@ -1077,20 +1079,56 @@ def _one_organisation(a: Prepared, b: Prepared) -> bool:
     return (len(x) >= 2 and x == y) or _acronym_of(a, b) or _acronym_of(b, a)
 
 
+# words that make a name a body's where an acronym stands for it, beside those that join a name split at its
+# "and" (prepare's _ORGANISATION): "International Union for Conservation of Nature" (IUCN), "Consultative
+# Group on International Agricultural Research" (CGIAR), "International Bank for Reconstruction and
+# Development" (IBRD), "International Fund for Agricultural Development" (IFAD), "Intergovernmental Panel on
+# Climate Change" (IPCC), "United States Geological Survey" (USGS), "Food and Drug Administration" (FDA)
+_BODY_WORDS = frozenset(
+    ["union", "group", "bank", "fund", "program", "institution", "laboratory", "alliance", "panel",
+     "administration", "survey", "secretariat", "convention", "corporation", "academy", "college", "school",
+     "hospital", "trust", "facility", "network", "consortium", "committee", "directorate", "forum"]
+)  # fmt: skip
+
+
 def _acronym_of(short: Prepared, long: Prepared) -> bool:
     """``short``'s only author is an organisation's acronym, as AGRIS writes a corporate author with its
     place ("FAO, Rome (Italy)", "UNEP, Nairobi (Kenya)"), and ``long``'s only author an organisation whose
     name's words begin with its letters ("Food and Agriculture Organization of the United Nations"): each
     letter the initial of another word of at least three words, and the letters half the words at least
-    (an acronym names the organisation's main words, not two of ten)."""
+    (an acronym names the organisation's main words, not two of ten). Letters and words alone match two
+    people too ("Lee, J." / "Lopez Esteban, E.": l, e, e), so ``long`` must name a body (a word such as
+    "organization", "institute", "union", "fund") and ``short`` must not be named as a person is."""
     if len(short.authors) != 1 or len(long.authors) != 1:
         return False
     letters = short.authors[0]
     words = [w for w in long.first_author_words.split() if w not in _STOP]
     if not (3 <= len(letters) <= 6 and letters.isalpha() and len(letters) <= len(words) <= 2 * len(letters)):
         return False
+    if not _a_body(long) or _a_persons_name(short):
+        return False
     initials = Counter(w[0] for w in words)
     return all(initials[ch] >= n for ch, n in Counter(letters).items())
+
+
+def _a_body(p: Prepared) -> bool:
+    """The first author's name has a word that names a body: an organisation, not a person."""
+    words = p.first_author_words
+    return bool(_ORGANISATION.search(words)) or any(_singular(w) in _BODY_WORDS for w in words.split())
+
+
+def _a_persons_name(p: Prepared) -> bool:
+    """The first author is named as a person is, by the surname and initials ("Lee, J.", "Kim SH", "LEE,
+    JH", "Ito, K. A."): every other word of the name of at most three letters, one of them an initial (a
+    letter, or two or three without a vowel). An acronym stands alone ("WHO") or before its place ("FAO,
+    Rome (Italy)"), whose words are longer, or a country's code ("ODI (UK)", "USDA (USA)"). A person under
+    a full given name ("Lee, Jennifer") is not told apart here: the other name must still name a body."""
+    others = [w for w in p.first_author_words.split() if w != p.authors[0]]
+    return (
+        bool(others)
+        and all(len(w) <= 3 for w in others)
+        and any(len(w) == 1 or not _VOWELS & set(w) for w in others)
+    )
 
 
 def _given_names_differ(a: Prepared, b: Prepared) -> bool:
