@@ -506,12 +506,15 @@ def extract_save(request: Request, site: Site, user: str, role: str) -> Response
     form = request.state.form
     record_id = request.path_params["record_id"]
     posted = {k[len("col_") :]: str(v) for k, v in form.items() if k.startswith("col_")}
+    seen = str(form.get("seen", ""))
     try:
-        stored = site.bench.save_extraction(user, record_id, posted)
+        stored = site.bench.save_extraction(user, record_id, posted, int(seen) if seen.isdigit() else None)
     except WorkbenchError as exc:  # the form again with what was typed and why: no edit is lost
         shown = site.bench.extraction_form(record_id, user)
         if shown is None:
             raise
+        if seen.isdigit():  # still the form first shown: saved again, it reverts nothing saved since
+            shown["seen"] = int(seen)
         for field in shown["fields"]:
             field["value"] = posted.get(field["column"], field["value"])
         return site.render(request, "extract.html", 400, form=shown, saved=None, error=str(exc))
