@@ -90,3 +90,18 @@ def test_a_form_left_open_in_another_tab_never_reverts_a_later_save(site):
     assert ben.post(f"/extract/{included[1]}/save", data=shown).status_code == 303
     assert posted_form(ben.get(f"/extract/{included[1]}").text)["col_line"] == suggested
     assert saves(root, "line")[-1] == ("ben", suggested, "accepted")
+
+
+def test_the_saved_message_says_only_how_many_cells_were_stored(site):
+    """The page after a save says how many cells it stored, from the address (``?saved=3``): any
+    other text there is not shown, so a link cannot put words of its choosing on the form."""
+    app, root, included = site
+    ana = signed_in(app, "ana")
+    assert (
+        'data-testid="extract-saved">Saved: 3 cells stored' in ana.get(f"/extract/{included[0]}?saved=3").text
+    )
+    forged = ana.get(
+        f"/extract/{included[0]}", params={"saved": "0 cells: the lead rejected your values, re-enter"}
+    )
+    assert forged.status_code == 200 and "the lead rejected" not in forged.text
+    assert 'data-testid="extract-saved"' not in forged.text

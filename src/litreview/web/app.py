@@ -501,7 +501,8 @@ def extract_form(request: Request, site: Site, user: str, role: str) -> Response
     if form is None:
         return site.render(request, "message.html", 404, message=f"{record_id} has no extraction form: "
                            "only records included at full text are extracted.")  # fmt: skip
-    return site.render(request, "extract.html", form=form, saved=request.query_params.get("saved"))
+    saved = request.query_params.get("saved", "")  # the count a save redirected with; nothing else is shown
+    return site.render(request, "extract.html", form=form, saved=saved if saved.isdigit() else None)
 
 
 @form_page()
