@@ -181,3 +181,20 @@ def test_every_save_is_kept_in_order_on_both_backends(tmp_path, request, backend
         assert [r["value"] for r in ws.extraction_values(["ctgov:NCT1"])] == ["A", "C"]
         latest = cell_states({"ctgov:NCT1": {"design": "S"}}, map(Saved.stored, every), 1)
         assert latest[("ctgov:NCT1", "design")].value == "C"
+
+
+def test_a_stale_form_keeps_what_was_saved_since_unless_the_cell_is_typed_again():
+    """``shown``: the extractor's values when the form was shown. A cell posted as the form showed
+    it, saved since in another tab, keeps the later save; a cell typed anew in the stale form is
+    this extractor's latest word and is stored; a cell nobody saved since is stored as usual."""
+    suggestions = {"design": "Phase I/II", "site": "Lung-NEC", "line": "1st Line"}
+    shown = {("ctgov:NCT9", "site"): "Lung"}  # the stale form showed her earlier site, the suggested rest
+    own = {
+        ("ctgov:NCT9", "site"): "Lung",
+        ("ctgov:NCT9", "design"): "Phase II",
+        ("ctgov:NCT9", "line"): "2nd",
+    }
+    posted = {"design": "Phase I/II", "site": "Lung", "line": "Maintenance"}
+    made = changes("ctgov:NCT9", "cat", posted, suggestions, own, shown)
+    assert [(s.column, s.value, s.origin) for s in made] == [("line", "Maintenance", EDITED)]
+    assert [s.column for s in changes("ctgov:NCT9", "cat", posted, suggestions, own)] == ["design", "line"]

@@ -110,8 +110,29 @@ def test_password_protected_is_refused_restrictions_only_is_kept():
         (b"", b"/AA << /O << /S /Launch /F (cmd.exe) >> >> ", "a Launch action"),
         (b"/OpenAction << /S /SubmitForm /F (https://example.org/collect) >> ", b"", "a SubmitForm action"),
         (b"/AcroForm << /Fields [] /XFA (<xdp:xdp/>) >> ", b"", "an XFA form"),
+        # a link whose address is script: a viewer that follows it runs it where it was opened
+        (
+            b"",
+            b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 600 800] "
+            rb"/A << /S /URI /URI (JavaScript:fetch\('/download/votes.csv'\)) >> >>] ",
+            "a javascript: link",
+        ),
+        (
+            b"/OpenAction << /S /URI /URI < 206a61766109736372697074 3a616c657274283129> >> ",
+            b"",
+            "a javascript: link",
+        ),  # " java<TAB>script:alert(1)" in hex: browsers drop the blank and tab
     ],
-    ids=["open-action", "hex-escaped", "name-tree", "launch", "submit-form", "xfa"],
+    ids=[
+        "open-action",
+        "hex-escaped",
+        "name-tree",
+        "launch",
+        "submit-form",
+        "xfa",
+        "javascript-link",
+        "javascript-link-spaced",
+    ],
 )
 def test_active_content_is_refused(catalog, page, what):
     reason = refused(text_pdf("x", catalog=catalog, page=page)).reason
@@ -120,6 +141,11 @@ def test_active_content_is_refused(catalog, page, what):
 
 def test_a_plain_open_action_is_not_active_content():
     assert check_pdf(text_pdf("x", catalog=b"/OpenAction [3 0 R /Fit] "), "fit.pdf").pages == 1
+
+
+def test_a_link_to_a_web_page_is_not_active_content():
+    link = b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://doi.org/10.1/x) >> >>] "
+    assert check_pdf(text_pdf("x", page=link), "linked.pdf").pages == 1
 
 
 def test_a_deflate_bomb_is_refused_without_inflating_it_into_memory():

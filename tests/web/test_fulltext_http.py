@@ -5,9 +5,10 @@ refused in one line with nothing stored, and the server keeps serving."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import anyio
 import httpx
@@ -16,9 +17,11 @@ from starlette.testclient import TestClient
 from tests.pdf_files import deflated_zeros, encrypted, stream, text_pdf, xfa_pdf
 
 from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach
-from litreview.records import Decision
+from litreview.records import Citation, Decision
 from litreview.sources.pdf import check_pdf
 from litreview.store.workspace import Workspace
+from litreview.testing.workspaces import build_workspace
+from litreview.web.accounts import add_user
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
@@ -260,3 +263,53 @@ def test_the_workbench_is_free_while_a_pdf_is_sent(bench):
         assert free_while_sending and all(free_while_sending)
     finally:
         workbench.close()
+
+
+def test_a_record_whose_id_holds_a_slash_or_a_question_mark_frames_its_own_pdf(tmp_path):
+    """A CSV export with no id column keys a record by its DOI (``csv:10.1016/...``) and a native id
+    may hold ``?`` or ``#``: the full-text screen frames and links that record's own PDF, and its
+    record page opens, whatever the id holds (``csv:trial?arm=2`` once framed ``csv:trial``'s file)."""
+    ids = ["csv:10.1016/j.lungcan.2019.04.011", "csv:trial", "csv:trial?arm=2", "csv:trial#2", "csv:50% dose"]
+    root = tmp_path / "ws"
+    records = [Citation(i, "csv", i.split(":", 1)[1], title=f"Report {n}", abstract="An abstract.")
+               for n, i in enumerate(ids)]  # fmt: skip
+    build_workspace(root, records, review_id="ids_with_marks")
+    add_user(root, "lea", "lead", PASSWORD)
+    pdfs = {i: text_pdf(f"Full text number {n}") for n, i in enumerate(ids)}
+    with Workspace.existing(root) as ws:
+        for i, data in pdfs.items():
+            attach(ws, i, check_pdf(data, "a.pdf"), data, "lea", "a.pdf")
+    workbench = Workbench(root)
+    try:
+        c = TestClient(create_app(workbench, rank=False), base_url="http://127.0.0.1", follow_redirects=False)
+        c = signed_in_client(c, "lea")
+        for record_id, data in pdfs.items():
+            page = c.get("/screen", params={"stage": "full_text", "record": record_id}).text
+            for link in re.findall(r'(?:src|href)="(/fulltext/[^"]+)"', page):
+                got = c.get(html.unescape(link))
+                assert got.status_code == 200 and got.content == data, (record_id, link)
+            history = re.search(r'href="(/record/[^"]+)">history<', page).group(1)
+            shown = c.get(html.unescape(history))
+            assert (
+                shown.status_code == 200
+                and f'data-testid="record-id">{html.escape(record_id)}<' in shown.text
+            )
+        # signed out, the link leads to sign-in and back to the same record's file
+        c.post("/logout", data={"csrf_token": csrf_of(c.get("/search").text)})
+        link = f"/fulltext/{quote(ids[2], safe=':')}"
+        back = c.get(link).headers["location"]
+        token = csrf_of(c.get("/login").text)
+        answer = c.post(back, data={"username": "lea", "password": PASSWORD, "csrf_token": token})
+        assert unquote(answer.headers["location"]) == unquote(link)
+        assert c.get(answer.headers["location"]).content == pdfs[ids[2]]
+    finally:
+        workbench.close()
+
+
+def signed_in_client(c: TestClient, name: str) -> TestClient:
+    token = csrf_of(c.get("/login").text)
+    assert (
+        c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token}).status_code
+        == 303
+    )
+    return c

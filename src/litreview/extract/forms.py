@@ -138,23 +138,42 @@ def own_values(saved: Iterable[Saved], extractor: str) -> dict[tuple[str, str], 
     }
 
 
+def own_saves(saved: Iterable[Saved], record_id: str, extractor: str) -> list[Saved]:
+    """One extractor's saves of one record, in the order made: how many there were when a form
+    was shown says what it showed (:func:`changes`)."""
+    return [
+        s for s in saved if s.record_id == record_id and s.extractor == extractor and s.origin != CONSENSUS
+    ]
+
+
 def changes(
     record_id: str,
     extractor: str,
     posted: Mapping[str, str],
     suggestions: Mapping[str, str],
     own: Mapping[tuple[str, str], str],
+    shown: Mapping[tuple[str, str], str] | None = None,
 ) -> list[Saved]:
     """What one save of a form stores: each column whose value is new for this extractor (saving
     the suggestion unchanged accepts it; another value is an edit). Columns not on the form and
-    values the extractor already holds store nothing."""
+    values the extractor already holds store nothing. ``shown``: the extractor's own values when
+    the form was shown (None: as ``own``); a column posted as the form showed it, whose value the
+    extractor saved since (another tab or window), keeps that later save: a form left open never
+    reverts it to what it showed."""
     out = []
     for column, suggestion in suggestions.items():
         if column not in posted:
             continue
         value = cleaned(posted[column])
-        if own.get((record_id, column)) == value:
+        key = (record_id, column)
+        if own.get(key) == value:
             continue
+        if (
+            shown is not None
+            and shown.get(key) != own.get(key)
+            and value == shown.get(key, cleaned(suggestion))
+        ):
+            continue  # left as this stale form showed it: the value saved since stands
         origin = ACCEPTED if value == cleaned(suggestion) else EDITED
         out.append(Saved(record_id, column, extractor, value, origin))
     return out

@@ -46,7 +46,7 @@ _ACTIVE_ACTIONS = {
     "/Launch": "a Launch action (it opens another program)",
     "/SubmitForm": "a SubmitForm action (it sends data out)",
     "/ImportData": "an ImportData action (it reads another file)",
-}
+}  # and a URI action whose address is javascript: (_script_address)
 # an action's script; the document's script tree; an XFA form, whose scripts a viewer runs as well
 _ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/XFA": "an XFA form (it can run scripts)"}
 
@@ -218,10 +218,23 @@ def _active_content(reader: PdfReader, name: str) -> str:
                     kind = value.get_object() if isinstance(value, IndirectObject) else value
                     if kind in _ACTIVE_ACTIONS:
                         return _ACTIVE_ACTIONS[kind]
+                if key == "/URI" and _script_address(value):
+                    return "a javascript: link"
                 stack.append(value)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
     return ""
+
+
+def _script_address(value: object) -> bool:
+    """Whether a URI action's address is script (``javascript:``), however spaced or cased: browsers
+    drop blanks, tabs and line breaks in an address before reading its scheme."""
+    address = value.get_object() if isinstance(value, IndirectObject) else value
+    if isinstance(address, bytes):
+        address = address.decode("latin-1")
+    if not isinstance(address, str):
+        return False
+    return "".join(c for c in address if c > " ").lower().startswith("javascript:")
 
 
 def _first_pages_text(reader: PdfReader, name: str) -> str:

@@ -79,6 +79,7 @@ class Site:
         self.devices = DeviceCookies(secret_key)
         # autoescape everything, whatever a template's name: record text is data
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+        env.filters["in_url"] = in_url  # a record id in a link: /record/{{ id|in_url }}
         self.templates = Jinja2Templates(env=env)
         self.templates.env.globals.update(STAGES=STAGES, STAGE_NAMES=STAGE_NAMES, DECISION_KEYS=DECISION_KEYS)
 
@@ -121,6 +122,12 @@ class Site:
         context.update(user=user[0] if user else None, role=user[1] if user else None,
                        csrf=csrf_token(request), review=self.bench.title, local=self.local_user is not None)  # fmt: skip
         return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def in_url(record_id: str) -> str:
+    """A record id as one part of a URL's path or query: an id keyed by a DOI holds ``/``, and a
+    native id may hold ``?``, ``#``, ``&`` or spaces; the colon stays readable."""
+    return quote(record_id, safe=":")
 
 
 def site_of(request: Request) -> Site:
@@ -168,7 +175,7 @@ def page(*, lead: bool = False) -> Callable[[Page], Callable[[Request], Response
             site = site_of(request)
             user = site.signed_in(request)
             if user is None:
-                return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+                return RedirectResponse(f"/login?next={quote(request.url.path, safe='/:')}", status_code=303)
             return site.serve(work, request, user, lead)
 
         return endpoint
@@ -350,9 +357,9 @@ def decide(request: Request, site: Site, user: str, role: str) -> Response:
     except WorkbenchError as exc:
         return screen_page(request, site, user, role, record_id, stage, error=str(exc))
     if form.get("back") == "record":
-        return RedirectResponse(f"/record/{record_id}?stage={stage}", status_code=303)
+        return RedirectResponse(f"/record/{in_url(record_id)}?stage={stage}", status_code=303)
     following = site.bench.next_record(user, stage, after=record_id)
-    where = f"&record={following}" if following else ""
+    where = f"&record={in_url(following)}" if following else ""
     return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
 
 
@@ -360,7 +367,7 @@ def decide(request: Request, site: Site, user: str, role: str) -> Response:
 def undo(request: Request, site: Site, user: str, role: str) -> Response:
     stage = _stage(request, request.state.form)
     taken = site.bench.undo(user, stage)
-    where = f"&record={taken.record_id}" if taken else ""
+    where = f"&record={in_url(taken.record_id)}" if taken else ""
     return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
 
 
@@ -369,7 +376,7 @@ def note(request: Request, site: Site, user: str, role: str) -> Response:
     form = request.state.form
     stage, record_id = _stage(request, form), str(form.get("record_id", ""))
     site.bench.note(user, record_id, str(form.get("note", "")))
-    return RedirectResponse(f"/screen?stage={stage}&record={record_id}", status_code=303)
+    return RedirectResponse(f"/screen?stage={stage}&record={in_url(record_id)}", status_code=303)
 
 
 @form_page()
@@ -384,8 +391,8 @@ def words(request: Request, site: Site, user: str, role: str) -> Response:
                                    reviewer=None if shared else user)  # fmt: skip
     stage, record_id = _stage(request, form), str(form.get("record_id", ""))
     if form.get("back") == "record" and record_id:
-        return RedirectResponse(f"/record/{quote(record_id, safe=':')}?stage={stage}", status_code=303)
-    where = f"&record={quote(record_id, safe=':')}" if record_id else ""
+        return RedirectResponse(f"/record/{in_url(record_id)}?stage={stage}", status_code=303)
+    where = f"&record={in_url(record_id)}" if record_id else ""
     return RedirectResponse(f"/screen?stage={stage}{where}", status_code=303)
 
 
@@ -423,12 +430,8 @@ def upload_fulltext(request: Request, site: Site, user: str, role: str) -> Respo
         raise WorkbenchError("choose a PDF file to upload")
     site.bench.attach_fulltext(user, record_id, name, data, lead=role == "lead")
     if form.get("back") == "record":  # "uploaded": the page says the file is attached
-        return RedirectResponse(
-            f"/record/{quote(record_id, safe=':')}?stage={stage}&uploaded=1", status_code=303
-        )
-    return RedirectResponse(
-        f"/screen?stage={stage}&record={quote(record_id, safe=':')}&uploaded=1", status_code=303
-    )
+        return RedirectResponse(f"/record/{in_url(record_id)}?stage={stage}&uploaded=1", status_code=303)
+    return RedirectResponse(f"/screen?stage={stage}&record={in_url(record_id)}&uploaded=1", status_code=303)
 
 
 @page(lead=True)
@@ -498,7 +501,8 @@ def extract_form(request: Request, site: Site, user: str, role: str) -> Response
     if form is None:
         return site.render(request, "message.html", 404, message=f"{record_id} has no extraction form: "
                            "only records included at full text are extracted.")  # fmt: skip
-    return site.render(request, "extract.html", form=form, saved=request.query_params.get("saved"))
+    saved = request.query_params.get("saved", "")  # the count a save redirected with; nothing else is shown
+    return site.render(request, "extract.html", form=form, saved=saved if saved.isdigit() else None)
 
 
 @form_page()
@@ -506,16 +510,19 @@ def extract_save(request: Request, site: Site, user: str, role: str) -> Response
     form = request.state.form
     record_id = request.path_params["record_id"]
     posted = {k[len("col_") :]: str(v) for k, v in form.items() if k.startswith("col_")}
+    seen = str(form.get("seen", ""))
     try:
-        stored = site.bench.save_extraction(user, record_id, posted)
+        stored = site.bench.save_extraction(user, record_id, posted, int(seen) if seen.isdigit() else None)
     except WorkbenchError as exc:  # the form again with what was typed and why: no edit is lost
         shown = site.bench.extraction_form(record_id, user)
         if shown is None:
             raise
+        if seen.isdigit():  # still the form first shown: saved again, it reverts nothing saved since
+            shown["seen"] = int(seen)
         for field in shown["fields"]:
             field["value"] = posted.get(field["column"], field["value"])
         return site.render(request, "extract.html", 400, form=shown, saved=None, error=str(exc))
-    return RedirectResponse(f"/extract/{quote(record_id, safe=':')}?saved={stored}", status_code=303)
+    return RedirectResponse(f"/extract/{in_url(record_id)}?saved={stored}", status_code=303)
 
 
 @page(lead=True)
@@ -555,13 +562,13 @@ ROUTES = [
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/screen", screen),
-    Route("/record/{record_id}", record),
+    Route("/record/{record_id:path}", record),
     Route("/decide", decide, methods=["POST"]),
     Route("/undo", undo, methods=["POST"]),
     Route("/note", note, methods=["POST"]),
     Route("/words", words, methods=["POST"]),
     Route("/fulltext", upload_fulltext, methods=["POST"]),
-    Route("/fulltext/{record_id}", fulltext),
+    Route("/fulltext/{record_id:path}", fulltext),
     Route("/conflicts", conflicts_page),
     Route("/records", records),
     Route("/consensus", consensus, methods=["POST"]),

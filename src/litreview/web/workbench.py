@@ -33,6 +33,7 @@ from litreview.extract.forms import (
     cleaned,
     form_columns,
     machine_agreement,
+    own_saves,
     own_values,
     sentence,
 )
@@ -748,20 +749,33 @@ class Workbench:
                            "value": own.get((record_id, column), cell.value), "own": (record_id, column) in own,
                            "quotes": [(q.where, *sentence(q)) for q in cell.quotes],
                            "evidence": [e for e in cell.evidence if e not in quoted]})  # fmt: skip
+        # "seen": how many saves of this record the extractor had made when the form was shown
         return {"record_id": record_id, "identifier": row.cells["identifier"].value,
-                "title": sheet["titles"][record_id], "fields": fields}  # fmt: skip
+                "title": sheet["titles"][record_id], "fields": fields,
+                "seen": len(own_saves(sheet["saved"], record_id, extractor))}  # fmt: skip
 
     @serialised
-    def save_extraction(self, extractor: str, record_id: str, posted: dict[str, str]) -> int:
+    def save_extraction(
+        self, extractor: str, record_id: str, posted: dict[str, str], seen: int | None = None
+    ) -> int:
         """Store what one save of a form changed for this extractor (the suggestion kept counts as
-        accepted); the number of cells stored."""
+        accepted); the number of cells stored. ``seen``: the form's own count of the extractor's
+        saves of the record when it was shown: a value saved since (another tab) is not reverted
+        by a cell this form left as it showed it."""
         sheet = self._extraction()
         if record_id not in sheet["rows"]:
             raise WorkbenchError(f"{record_id!r} is not included at full text: it has no extraction form")
         suggestions = self._suggestions(sheet)[record_id]
         for column, value in posted.items():
             _bounded(column, value)
-        made = changes(record_id, extractor, posted, suggestions, own_values(sheet["saved"], extractor))
+        shown = (
+            None
+            if seen is None
+            else own_values(own_saves(sheet["saved"], record_id, extractor)[:seen], extractor)
+        )
+        made = changes(
+            record_id, extractor, posted, suggestions, own_values(sheet["saved"], extractor), shown
+        )
         rows = [{"record_id": s.record_id, "column_name": s.column, "extractor": s.extractor, "value": s.value,
                  "origin": s.origin} for s in made]  # fmt: skip
         if rows:

@@ -1,0 +1,107 @@
+"""Extraction forms over HTTP, without a browser (these run wherever the tests run; the browser
+file's module skips without chromium): what one extractor's saves keep when forms go stale."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import pytest
+from tests.conftest import REVIEW
+from tests.unit.test_extraction import shared_trials
+
+from litreview.extract.forms import EXTRACTION_META
+from litreview.records import Decision, Stage
+from litreview.store.workspace import Workspace
+from litreview.testing.workspaces import build_workspace
+from litreview.web.accounts import add_user
+from litreview.web.app import create_app
+from litreview.web.workbench import Workbench
+
+from .conftest import PASSWORD, signed_in
+
+
+@pytest.fixture(scope="module")
+def extraction_template(tmp_path_factory):
+    """Three registry trials, the first two included at full text; extractors_per_record = 2."""
+    root = tmp_path_factory.mktemp("extraction") / "ws"
+    trials = shared_trials()[:3]
+    build_workspace(root, trials, review_id="ep_pd_nec")
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")
+                                         for t in trials[:2] for stage in Stage])  # fmt: skip
+        ws.set_meta(EXTRACTION_META, {"spec": str(REVIEW / "extraction.toml"), "extractors_per_record": 2})
+    for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
+        add_user(root, name, role, PASSWORD)
+    return root, sorted(t.record_id for t in trials[:2])
+
+
+@pytest.fixture
+def site(extraction_template, tmp_path):
+    root, included = extraction_template
+    shutil.copytree(root, tmp_path / "ws")
+    workbench = Workbench(tmp_path / "ws")
+    yield create_app(workbench, rank=False), tmp_path / "ws", included
+    workbench.close()
+
+
+def posted_form(page: str) -> dict[str, str]:
+    """What a browser posts for the extraction form on ``page``: every input's name and value."""
+    return {
+        name: html.unescape(value)
+        for name, value in re.findall(
+            r'<input type="(?:hidden|text)"[^>]* name="([^"]+)" value="([^"]*)"', page
+        )
+    }
+
+
+def saves(root, column: str) -> list[tuple[str, str, str]]:
+    with Workspace.existing(root) as ws:
+        return [
+            (v["extractor"], v["value"], v["origin"])
+            for v in ws.extraction_values()
+            if v["column_name"] == column
+        ]
+
+
+def test_a_form_left_open_in_another_tab_never_reverts_a_later_save(site):
+    """An extractor opens a record's form in two tabs, types a value in the second and saves, then
+    saves the first (still showing the machine's suggestion there) after editing another cell: both
+    edits are kept; the first tab's untouched suggestion does not silently replace the value saved
+    since (stored as "accepted", it would also count as the machine's value kept)."""
+    app, root, included = site
+    ben = signed_in(app, "ben")
+    first_tab = posted_form(ben.get(f"/extract/{included[1]}").text)
+    second_tab = posted_form(ben.get(f"/extract/{included[1]}").text)
+    suggested = first_tab["col_line"]
+    second_tab["col_line"] = "Third line after progression on two regimens"
+    assert ben.post(f"/extract/{included[1]}/save", data=second_tab).status_code == 303
+    first_tab["col_location"] = "Multinational (12 countries)"
+    assert ben.post(f"/extract/{included[1]}/save", data=first_tab).status_code == 303
+    shown = posted_form(ben.get(f"/extract/{included[1]}").text)
+    assert (shown["col_line"], shown["col_location"]) == (
+        "Third line after progression on two regimens",
+        "Multinational (12 countries)",
+    )
+    assert ("ben", suggested, "accepted") not in saves(root, "line")
+    # a form that is not stale takes the suggestion back when the extractor puts it back
+    shown["col_line"] = suggested
+    assert ben.post(f"/extract/{included[1]}/save", data=shown).status_code == 303
+    assert posted_form(ben.get(f"/extract/{included[1]}").text)["col_line"] == suggested
+    assert saves(root, "line")[-1] == ("ben", suggested, "accepted")
+
+
+def test_the_saved_message_says_only_how_many_cells_were_stored(site):
+    """The page after a save says how many cells it stored, from the address (``?saved=3``): any
+    other text there is not shown, so a link cannot put words of its choosing on the form."""
+    app, root, included = site
+    ana = signed_in(app, "ana")
+    assert (
+        'data-testid="extract-saved">Saved: 3 cells stored' in ana.get(f"/extract/{included[0]}?saved=3").text
+    )
+    forged = ana.get(
+        f"/extract/{included[0]}", params={"saved": "0 cells: the lead rejected your values, re-enter"}
+    )
+    assert forged.status_code == 200 and "the lead rejected" not in forged.text
+    assert 'data-testid="extract-saved"' not in forged.text
