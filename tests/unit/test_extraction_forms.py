@@ -198,3 +198,22 @@ def test_a_stale_form_keeps_what_was_saved_since_unless_the_cell_is_typed_again(
     made = changes("ctgov:NCT9", "cat", posted, suggestions, own, shown)
     assert [(s.column, s.value, s.origin) for s in made] == [("line", "Maintenance", EDITED)]
     assert [s.column for s in changes("ctgov:NCT9", "cat", posted, suggestions, own)] == ["design", "line"]
+
+
+def test_an_agreement_reached_after_a_conflict_says_so_and_names_who_changed():
+    """Two readings that agree from the start are "extractors"; a cell whose extractors disagreed and
+    then agree (one saved again, having perhaps read the other's value beside the conflict) keeps the
+    conflict in its provenance and names who changed. One extractor changing their own value before
+    anyone else saved is no conflict."""
+    line = [saved("kim", "2nd Line", column="line"), saved("raj", "3rd Line", column="line"),
+            saved("raj", "2nd Line", column="line")]  # fmt: skip
+    site = [saved("kim", "Lung", column="site"), saved("kim", "GEP", column="site"),
+            saved("raj", "GEP", column="site")]  # fmt: skip
+    cells = cell_states({"ctgov:NCT1": {"line": "1st Line", "site": "Other"}}, line + site, 2)
+    settled = cells[("ctgov:NCT1", "line")]
+    assert (settled.state, settled.value, settled.verified) == (AGREED, "2nd Line", True)
+    assert settled.provenance() == {"source": "extractors after conflict", "extractors": ["kim", "raj"],
+                                    "changed_after_conflict": ["raj"]}  # fmt: skip
+    assert cells[("ctgov:NCT1", "site")].provenance() == {"source": "extractors", "extractors": ["kim", "raj"]}
+    # the machine's agreement still counts it as verified: a person's value, whoever gave it
+    assert machine_agreement(cells, ["line"])["columns"][0]["verified"] == 1

@@ -105,3 +105,56 @@ def test_the_saved_message_says_only_how_many_cells_were_stored(site):
     )
     assert forged.status_code == 200 and "the lead rejected" not in forged.text
     assert 'data-testid="extract-saved"' not in forged.text
+
+
+def provenance(root, record_id: str, column: str, required: int = 2) -> dict:
+    """The cell's provenance in the tables rendered from the workspace's saves (as a run writes them)."""
+    from tests.unit.test_extraction import SPEC
+
+    from litreview.extract.forms import Saved
+    from litreview.extract.tables import build_tables
+
+    with Workspace.existing(root) as ws:
+        kept = [Saved.stored(r) for r in ws.extraction_values()]
+    tables = build_tables(shared_trials()[:2], SPEC, extracted=kept, extractors_per_record=required)
+    return tables.provenance(record_id.split(":", 1)[1], column)[0]
+
+
+def test_a_lead_who_extracts_and_matches_the_other_value_is_not_two_blind_readings(site):
+    """The lead extracts too: her value and a reviewer's differ, the conflicts page shows her the
+    reviewer's, and she saves her own form again with it. The cell is settled, but its provenance
+    says the extractors agreed after a conflict and that she changed, never "agreed by extractors".
+    The reviewer reads no value of hers on any page he may open, so his own change, blind, is named
+    the same way."""
+    app, root, included = site
+    record_id = included[0]
+    lea, ana, ben = signed_in(app, "lea"), signed_in(app, "ana"), signed_in(app, "ben")
+    for who, line in ((lea, "Second line after platinum"), (ana, "Any line after one regimen")):
+        form = posted_form(who.get(f"/extract/{record_id}").text)
+        form["col_line"] = line
+        assert who.post(f"/extract/{record_id}/save", data=form).status_code == 303
+    assert "Any line after one regimen" in lea.get("/extract/conflicts").text
+    for path in (f"/extract/{record_id}", "/extract", "/dashboard", "/extract/conflicts"):
+        assert "Second line after platinum" not in ana.get(path).text
+    assert ana.get("/extract/conflicts").status_code == 403
+    form = posted_form(lea.get(f"/extract/{record_id}").text)
+    form["col_line"] = "Any line after one regimen"
+    assert lea.post(f"/extract/{record_id}/save", data=form).status_code == 303
+    assert 'data-testid="no-extract-conflicts"' in lea.get("/extract/conflicts").text
+    assert provenance(root, record_id, "line") == {
+        "source": "extractors after conflict",
+        "extractors": ["ana", "lea"],
+        "changed_after_conflict": ["lea"],
+    }
+    # two reviewers: neither reads the other's value; a blind change that happens to agree is named too
+    other = included[1]
+    for who, location in ((ana, "France, Italy"), (ben, "France")):
+        form = posted_form(who.get(f"/extract/{other}").text)
+        form["col_location"] = location
+        assert who.post(f"/extract/{other}/save", data=form).status_code == 303
+    for path in (f"/extract/{other}", "/extract", "/dashboard", "/extract/conflicts"):
+        assert "France, Italy" not in ben.get(path).text
+    form = posted_form(ben.get(f"/extract/{other}").text)
+    form["col_location"] = "France, Italy"
+    assert ben.post(f"/extract/{other}/save", data=form).status_code == 303
+    assert provenance(root, other, "location")["changed_after_conflict"] == ["ben"]

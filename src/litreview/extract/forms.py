@@ -7,7 +7,9 @@ counts. A cell is verified when the required number of extractors (``[tables]
 extractors_per_record``) saved the same value, or when a lead's consensus settles it; until then
 the tables keep the suggestion, marked unverified. Blind until resolved: this module gives the
 whole picture (for the tables and the lead); an extractor's form reads only their own values
-(:func:`own_values`).
+(:func:`own_values`). An agreement reached only after the cell was in conflict is recorded as such,
+naming who changed their value since: a lead who also extracts reads the other's value beside the
+conflict, and matching it settles the cell as a lead does, not as two blind readings agreeing.
 """
 
 from __future__ import annotations
@@ -63,17 +65,24 @@ class CellState:
     state: str = UNVERIFIED
     value: str = ""  # what the tables show
     lead: str = ""  # who set the consensus
+    # who saved the cell again once it had been in conflict (empty: never in conflict)
+    after_conflict: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
         return self.state in VERIFIED_STATES
 
     def provenance(self) -> dict[str, Any]:
-        """Where the value the tables show comes from: the machine, the extractors or a consensus."""
+        """Where the value the tables show comes from: a consensus, the extractors (after a
+        conflict, with who changed their value since), or the machine."""
+        extractors = sorted(self.values)
         if self.state == CONSENSUS:
-            return {"source": "consensus", "lead": self.lead, "extractors": sorted(self.values)}
+            return {"source": "consensus", "lead": self.lead, "extractors": extractors}
+        if self.state == AGREED and self.after_conflict:
+            return {"source": "extractors after conflict", "extractors": extractors,
+                    "changed_after_conflict": sorted(self.after_conflict)}  # fmt: skip
         if self.state == AGREED:
-            return {"source": "extractors", "extractors": sorted(self.values)}
+            return {"source": "extractors", "extractors": extractors}
         return {"source": "machine"}
 
 
@@ -91,22 +100,27 @@ def cleaned(value: str) -> str:
 
 
 def settle(
-    suggestion: str, values: Mapping[str, str], required: int, consensus: Saved | None = None
+    suggestion: str,
+    values: Mapping[str, str],
+    required: int,
+    consensus: Saved | None = None,
+    after_conflict: Iterable[str] = (),
 ) -> CellState:
     """The one rule for a cell: a consensus settles it; else extractors who disagree are a conflict;
-    fewer than ``required`` are awaiting; ``required`` equal values are agreed. Only a verified
+    fewer than ``required`` are awaiting; ``required`` equal values are agreed (``after_conflict``:
+    who saved again once the cell had been in conflict, kept in its provenance). Only a verified
     cell shows a person's value: the others show the suggestion."""
-    values = dict(values)
+    values, after = dict(values), tuple(dict.fromkeys(after_conflict))
     if consensus is not None:
-        return CellState(suggestion, values, CONSENSUS, consensus.value, consensus.extractor)
+        return CellState(suggestion, values, CONSENSUS, consensus.value, consensus.extractor, after)
     if not values:
         return CellState(suggestion, values, UNVERIFIED, suggestion)
     distinct = set(values.values())
     if len(distinct) > 1:
-        return CellState(suggestion, values, CONFLICT, suggestion)
+        return CellState(suggestion, values, CONFLICT, suggestion, after_conflict=after)
     if len(values) < required:
-        return CellState(suggestion, values, AWAITING, suggestion)
-    return CellState(suggestion, values, AGREED, distinct.pop())
+        return CellState(suggestion, values, AWAITING, suggestion, after_conflict=after)
+    return CellState(suggestion, values, AGREED, distinct.pop(), after_conflict=after)
 
 
 def cell_states(
@@ -114,18 +128,26 @@ def cell_states(
 ) -> dict[tuple[str, str], CellState]:
     """Each (record id, column) of ``suggestions`` (record id -> column -> the machine's value) with
     its state, from every save in the order made (a later save replaces that person's earlier one;
-    the latest consensus counts). Saves on other records or columns are left out."""
+    the latest consensus counts). Once a cell's latest values disagree it has been in conflict, and
+    every later save's extractor is named (:func:`settle`'s ``after_conflict``): an agreement
+    reached then is not two blind readings. Saves on other records or columns are left out."""
     latest: dict[tuple[str, str], dict[str, str]] = {}
     consensus: dict[tuple[str, str], Saved] = {}
+    after: dict[tuple[str, str], list[str]] = {}  # cells once in conflict: who saved since
     for s in saved:
         key = (s.record_id, s.column)
         if s.origin == CONSENSUS:
             consensus[key] = s
-        else:
-            latest.setdefault(key, {})[s.extractor] = s.value
+            continue
+        if key in after:
+            after[key].append(s.extractor)
+        values = latest.setdefault(key, {})
+        values[s.extractor] = s.value
+        if len(set(values.values())) > 1:
+            after.setdefault(key, [])
     return {
         (record_id, column): settle(suggestion, latest.get((record_id, column), {}), required,
-                                    consensus.get((record_id, column)))
+                                    consensus.get((record_id, column)), after.get((record_id, column), ()))
         for record_id, columns in suggestions.items()
         for column, suggestion in columns.items()
     }  # fmt: skip
