@@ -217,3 +217,33 @@ def test_an_agreement_reached_after_a_conflict_says_so_and_names_who_changed():
     assert cells[("ctgov:NCT1", "site")].provenance() == {"source": "extractors", "extractors": ["kim", "raj"]}
     # the machine's agreement still counts it as verified: a person's value, whoever gave it
     assert machine_agreement(cells, ["line"])["columns"][0]["verified"] == 1
+
+
+def test_cells_awaiting_an_extractor_or_in_conflict_have_their_own_provenance(tmp_path):
+    """tables_evidence.json tells a cell nobody saved (the machine's) from one a person saved that
+    awaits another extractor and from one in conflict: all three show the suggestion, unverified,
+    marked in the tables and left out of the machine's agreement."""
+    import json
+
+    from litreview.extract.tables import write_tables
+
+    trials = shared_trials()[:3]
+    first = sorted(trials, key=lambda t: t.nct_id)[0]
+    history = [Saved(first.record_id, "compound", "noor", "Temozolomide", EDITED),
+               Saved(first.record_id, "status", "noor", "Completed", EDITED),
+               Saved(first.record_id, "status", "otto", "Terminated", EDITED)]  # fmt: skip
+    tables = build_tables(trials, SPEC, extracted=history, extractors_per_record=2)
+    files = write_tables(tmp_path / "out", tables)
+    cells = next(r["cells"] for r in json.loads(files["tables_evidence.json"].read_text())["rows"]
+                 if r["identifier"] == first.nct_id)  # fmt: skip
+    assert cells["compound"]["provenance"] == {"source": "awaiting another extractor", "extractors": ["noor"]}
+    assert cells["status"]["provenance"] == {"source": "in conflict", "extractors": ["noor", "otto"]}
+    assert cells["design"]["provenance"] == {"source": "machine"}
+    machine = build_tables(trials, SPEC)
+    for column in ("compound", "status", "design"):
+        assert cells[column]["verified"] is False and tables.unverified(first.nct_id, column)
+        assert cells[column]["value"] == next(
+            r.cells[column].value for r in machine.rows if r.cells["identifier"].value == first.nct_id
+        )
+    counted = {c["column"]: c for c in tables.agreement["columns"]}
+    assert counted["compound"]["verified"] == counted["status"]["verified"] == 0

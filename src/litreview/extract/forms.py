@@ -74,7 +74,8 @@ class CellState:
 
     def provenance(self) -> dict[str, Any]:
         """Where the value the tables show comes from: a consensus, the extractors (after a
-        conflict, with who changed their value since), or the machine."""
+        conflict, with who changed their value since), or the machine's suggestion, which an
+        unverified cell shows whether nobody saved it, it awaits another extractor or it is in conflict."""
         extractors = sorted(self.values)
         if self.state == CONSENSUS:
             return {"source": "consensus", "lead": self.lead, "extractors": extractors}
@@ -83,6 +84,10 @@ class CellState:
                     "changed_after_conflict": sorted(self.after_conflict)}  # fmt: skip
         if self.state == AGREED:
             return {"source": "extractors", "extractors": extractors}
+        if self.state == AWAITING:
+            return {"source": "awaiting another extractor", "extractors": extractors}
+        if self.state == CONFLICT:
+            return {"source": "in conflict", "extractors": extractors}
         return {"source": "machine"}
 
 

@@ -54,7 +54,10 @@ class Tables:
     agreement: dict[str, object] = field(default_factory=dict)  # extraction_agreement.json
 
     def provenance(self, identifier: str, column: str) -> tuple[dict[str, object], bool]:
-        """Where a cell's value comes from, and whether a person verified it."""
+        """Where a cell's value comes from, and whether a person verified it: an override, else the
+        cell's state (:meth:`CellState.provenance`: awaiting and conflicting cells named apart from
+        the machine's, though all three show its suggestion), else the machine for a column nobody
+        extracts."""
         who = self.overridden.get(identifier, {}).get(column)
         if who is not None:
             return {"source": "override", "who": who}, True
