@@ -263,6 +263,24 @@ def test_full_text_exclusions_need_a_reason_from_the_list(workspace, tmp_path):
     assert import_decisions(sheet, workspace)["stored"] == 2
 
 
+def test_a_report_not_retrieved_needs_a_reason_and_any_words_will_do(workspace, tmp_path):
+    """PRISMA's "reports not retrieved" counts reports sought and never obtained, with why: a blank
+    reason is refused with nothing stored; any reason is taken (it is no exclusion: the protocol's
+    list of exclusion reasons does not apply)."""
+    base = [{"record_id": "x:3", "stage": TA, "decision": "include", "reviewer": "cho"}]
+    sheet = tmp_path / "nr.csv"
+    for blank in ("", "   "):
+        write_sheet(sheet, [*base, {"record_id": "x:3", "stage": FT, "decision": "not retrieved", "reason": blank,
+                                    "reviewer": "cho"}])  # fmt: skip
+        with pytest.raises(ScreeningRuleError, match="row 3: a 'not retrieved' decision needs a reason"):
+            import_decisions(sheet, workspace)
+    with Workspace.existing(workspace) as ws:
+        assert [d for d in ws.decisions() if d.origin == "human"] == []
+    write_sheet(sheet, [*base, {"record_id": "x:3", "stage": FT, "decision": "not retrieved",
+                                "reason": "interlibrary loan refused; no reply from the authors", "reviewer": "cho"}])  # fmt: skip
+    assert import_decisions(sheet, workspace)["stored"] == 2
+
+
 def test_reason_disagreement_is_reported_apart_and_written_to_the_workspace(workspace, tmp_path):
     for reviewer, reason in (("ana", "Merkel cell carcinoma"), ("ben", "Irrelevant records")):
         sheet = tmp_path / f"{reviewer}.csv"

@@ -142,6 +142,28 @@ def test_undo_withdraws_the_last_decision_and_keeps_it_in_the_history(app, bench
         assert [h["decision"] for h in ws.decision_history(bench.ids[1])] == ["exclude", "withdrawn"]
 
 
+def test_a_report_not_retrieved_needs_a_reason_on_the_web_too(app, bench):
+    """A reviewer, or a lead settling a conflict, marks a report not retrieved only with a reason
+    (what PRISMA's "reports not retrieved" reports): a blank one is refused, nothing stored."""
+    target = bench.ids[4]
+    for name in ("lea", "ben"):
+        post(signed_in(app, name), "/decide", record_id=target, stage="title_abstract", decision="include")
+    ben = signed_in(app, "ben")
+    refused = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved", reason=" ")
+    assert refused.status_code == 400 and "a &#39;not retrieved&#39; decision needs a reason" in refused.text
+    with Workspace.existing(bench.root) as ws:
+        assert [d.stage for d in ws.decisions() if d.origin == "human" and d.reviewer == "ben"] == ["title_abstract"]
+    ok = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved",
+              reason_other="publisher embargo until 2031")  # fmt: skip
+    assert ok.status_code == 303
+    post(signed_in(app, "ana"), "/decide", record_id=target, stage="full_text", decision="include")
+    lead = signed_in(app, "lea")
+    answer = post(lead, "/consensus", record_id=target, stage="full_text", decision="not_retrieved")
+    assert answer.status_code == 400 and "needs a reason" in answer.text
+    assert post(lead, "/consensus", record_id=target, stage="full_text", decision="not_retrieved",
+                reason="other: embargoed").status_code == 303  # fmt: skip
+
+
 def test_full_text_exclusion_needs_a_reason_from_the_protocol(app, bench):
     lead = signed_in(app, "lea")
     post(lead, "/decide", record_id=bench.ids[0], stage="title_abstract", decision="include")

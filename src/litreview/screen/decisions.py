@@ -379,8 +379,9 @@ def check_decisions(
 ) -> None:
     """Refuse decisions that could never count or that a methods reviewer would reject, with every
     row number: a title/abstract decision on a record that enters at full text (``entry``: found
-    only by other methods), a full-text decision on a record excluded at title/abstract, and a
-    full-text exclusion without a reason from the protocol's list (``other: text`` is always accepted)."""
+    only by other methods), a full-text decision on a record excluded at title/abstract, a
+    full-text exclusion without a reason from the protocol's list (``other: text`` is always accepted),
+    and a report marked not retrieved without a reason (any words: PRISMA reports why)."""
     allowed = {r.strip().lower() for r in reasons if r.strip()}
     mapped = [replace(d, record_id=representative.get(d.record_id, d.record_id)) for d in decisions]
     state = effective([*before, *mapped], policy, entry)
@@ -397,6 +398,9 @@ def check_decisions(
             problems.append(f"row {row}: {original.record_id} was excluded at title/abstract ({ta.source}); "
                             "a full-text decision on it cannot count (change the title/abstract decision first)")  # fmt: skip
         reason = d.reason.strip()
+        if d.decision == Vote.NOT_RETRIEVED and not reason:
+            problems.append(f"row {row}: a 'not retrieved' decision needs a reason (why the report could not "
+                            "be obtained)")  # fmt: skip
         if d.decision == "exclude" and not reason:
             problems.append(f"row {row}: a full-text exclusion needs a reason"
                             + (f" (one of: {', '.join(sorted(allowed))}; or 'other: <text>')" if allowed else ""))  # fmt: skip

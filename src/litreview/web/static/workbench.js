@@ -62,9 +62,12 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var box = otherBox();
     if (box && event.target === box) {
-      if (event.key === "Enter") {  // the other reason typed: exclude with it (never the form's first button)
+      if (event.key === "Enter") {  // the other reason typed: the decision waiting for it, else exclude (never the form's first button)
         event.preventDefault();
-        if (box.value.trim()) click('button[name="decision"][value="exclude"]');
+        if (box.value.trim()) {
+          if (pending) { var waiting = pending; pending = null; waiting.click(); }
+          else click('button[name="decision"][value="exclude"]');
+        }
       } else if (event.key === "Escape") {
         box.value = ""; box.hidden = true; box.blur(); mark(null);
       }
@@ -90,8 +93,9 @@
     event.preventDefault();
     var select = picker();
     if (select && button.value === "include") { select.value = ""; if (box) box.value = ""; }  // reasons are for exclusions
-    if (select && select.getAttribute("data-required-for") === button.value && !hasReason()) {
-      pending = button;  // a full-text exclusion needs a reason: the next number (or o) gives it
+    var needs = select ? (select.getAttribute("data-required-for") || "").split(" ") : [];
+    if (needs.indexOf(button.value) >= 0 && !hasReason()) {
+      pending = button;  // a full-text exclusion or "not retrieved" needs a reason: the next number (or o) gives it
       var list = document.querySelector(".reasons");
       if (list) list.classList.add("wanted");
       return;
