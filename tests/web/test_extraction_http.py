@@ -158,3 +158,29 @@ def test_a_lead_who_extracts_and_matches_the_other_value_is_not_two_blind_readin
     form["col_location"] = "France, Italy"
     assert ben.post(f"/extract/{other}/save", data=form).status_code == 303
     assert provenance(root, other, "location")["changed_after_conflict"] == ["ben"]
+
+
+def test_extractors_per_record_follows_review_toml_when_started_with_the_review(
+    extraction_template, tmp_path, review_copy
+):
+    """The last run stored two extractors per record; review.toml now says one. Started with the
+    review folder, the workbench counts one at once (as it does the screening settings): a single
+    extractor's save verifies the cell."""
+    root, included = extraction_template
+    shutil.copytree(root, tmp_path / "ws")
+    toml = review_copy / "review.toml"
+    toml.write_text(toml.read_text().replace('extraction = "extraction.toml"\n',
+                                             'extraction = "extraction.toml"\nextractors_per_record = 1\n', 1))  # fmt: skip
+    workbench = Workbench(tmp_path / "ws", review_copy)
+    try:
+        app = create_app(workbench, rank=False)
+        ana, lea = signed_in(app, "ana"), signed_in(app, "lea")
+        form = posted_form(ana.get(f"/extract/{included[1]}").text)
+        form["col_site"] = "Extrapulmonary, any primary"
+        assert ana.post(f"/extract/{included[1]}/save", data=form).status_code == 303
+        board = lea.get("/dashboard").text
+        assert "Extractors per record: <b>1</b>" in board
+        row = re.search(r'data-testid="extraction-agreement-site">((?:<td>[^<]*</td>)+)', board).group(1)
+        assert re.findall(r"<td>([^<]*)</td>", row)[:3] == ["site", "2", "1"]  # 2 cells, 1 verified
+    finally:
+        workbench.close()

@@ -115,6 +115,8 @@ class Workbench:
         self.highlight_problems: list[str] = []
         self.title = self.review_id
         self.protocol_policy: Policy | None = None  # how votes count, read from review.toml at start
+        # the extraction form's spec and extractors per record, read from review.toml at start ({}: none)
+        self.protocol_extraction: dict[str, Any] | None = None
         if review_dir is not None:
             self._load_protocol(Path(review_dir))
         self._settings: dict[str, Any] = {}
@@ -137,6 +139,9 @@ class Workbench:
         self.title = protocol.title or protocol.review_id
         self.sources, self.highlight_problems = protocol_sources(protocol)
         self.protocol_policy = protocol_policy(protocol)
+        from litreview.pipeline.render import extraction_settings  # the run's own reading of [tables]
+
+        self.protocol_extraction = extraction_settings(protocol) or {}
 
     @serialised
     def close(self) -> None:
@@ -687,7 +692,7 @@ class Workbench:
         if "extraction" in self._settings:
             sheet: dict[str, Any] = self._settings["extraction"]
             return sheet
-        settings = self.workspace.meta(EXTRACTION_META)
+        settings = self._extraction_settings()
         if not settings:
             raise WorkbenchError(
                 "no extraction form: the review names no [tables] extraction, or no run stored it yet"
@@ -712,6 +717,14 @@ class Workbench:
                  "saved": [Saved.stored(r) for r in self.workspace.extraction_values(rows)]}  # fmt: skip
         self._settings["extraction"] = sheet
         return sheet
+
+    def _extraction_settings(self) -> dict[str, Any]:
+        """The spec's path and extractors per record: as review.toml says when the workbench was
+        started with the review folder (a changed setting counts at once, as :meth:`policy`), else
+        as the last run stored them ({}: no extraction form)."""
+        if self.protocol_extraction is not None:
+            return self.protocol_extraction
+        return dict(self.workspace.meta(EXTRACTION_META) or {})
 
     def _suggestions(self, sheet: dict[str, Any]) -> dict[str, dict[str, str]]:
         return {r: {c: row.cells[c].value for c in sheet["columns"]} for r, row in sheet["rows"].items()}
@@ -813,7 +826,7 @@ class Workbench:
     def extraction_agreement(self) -> dict[str, Any] | None:
         """For the lead: per column, how often verified values kept the machine's suggestion (None:
         the review has no extraction form)."""
-        if not self.workspace.meta(EXTRACTION_META):
+        if not self._extraction_settings():
             return None
         sheet = self._extraction()
         cells = self._cells(sheet)
