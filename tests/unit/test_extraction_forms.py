@@ -25,6 +25,7 @@ from litreview.extract.forms import (
     own_values,
     sentence,
     settle,
+    value_problem,
 )
 from litreview.extract.rows import Quote
 from litreview.extract.tables import UNVERIFIED_MARK, build_tables, tables_markdown
@@ -247,3 +248,13 @@ def test_cells_awaiting_an_extractor_or_in_conflict_have_their_own_provenance(tm
         )
     counted = {c["column"]: c for c in tables.agreement["columns"]}
     assert counted["compound"]["verified"] == counted["status"]["verified"] == 0
+
+
+@pytest.mark.parametrize("value", ["≈30", "30-40", "1,200", "٣٠", "twelve", "12 (estimated)"])
+def test_a_count_column_refuses_anything_but_digits(value):
+    assert value_problem("enrolment", value).startswith(f"enrolment: {value!r} is not a whole number")
+
+
+def test_a_count_may_be_blank_and_other_columns_take_words():
+    assert value_problem("enrolment", " 1200 ") == value_problem("enrolment", "") == ""
+    assert value_problem("location", "twelve sites in France") == value_problem("design", "1,200") == ""

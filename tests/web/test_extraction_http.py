@@ -184,3 +184,32 @@ def test_extractors_per_record_follows_review_toml_when_started_with_the_review(
         assert re.findall(r"<td>([^<]*)</td>", row)[:3] == ["site", "2", "1"]  # 2 cells, 1 verified
     finally:
         workbench.close()
+
+
+def test_a_count_column_takes_a_whole_number_and_a_refused_save_keeps_what_was_typed(site):
+    """Enrolment is the registry's count of participants: a word there ("about forty") is refused
+    naming the column, no cell of that save is stored, and the form comes back with every value
+    typed; a number, or a blank (not stated), is stored. A lead's consensus is checked the same way."""
+    app, root, included = site
+    ana, ben, lea = signed_in(app, "ana"), signed_in(app, "ben"), signed_in(app, "lea")
+    form = posted_form(ana.get(f"/extract/{included[1]}").text)
+    form.update(col_enrolment="about forty", col_line="Second line")
+    refused = ana.post(f"/extract/{included[1]}/save", data=form)
+    assert refused.status_code == 400
+    said = re.search(r'data-testid="extract-error">([^<]*)<', refused.text).group(1)
+    assert said.startswith("enrolment: &#39;about forty&#39; is not a whole number")
+    shown = posted_form(refused.text)
+    assert (shown["col_enrolment"], shown["col_line"]) == ("about forty", "Second line")
+    assert saves(root, "enrolment") == [] and saves(root, "line") == []
+    shown["col_enrolment"] = "48"
+    assert ana.post(f"/extract/{included[1]}/save", data=shown).status_code == 303
+    assert saves(root, "enrolment") == [("ana", "48", "edited")]
+    form = posted_form(ben.get(f"/extract/{included[1]}").text)
+    form["col_enrolment"] = ""  # the paper does not state it
+    assert ben.post(f"/extract/{included[1]}/save", data=form).status_code == 303
+    assert saves(root, "enrolment")[-1][:2] == ("ben", "")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', lea.get("/extract/conflicts").text).group(1)
+    bad = lea.post("/extract/consensus", data={"csrf_token": token, "record_id": included[1],
+                                               "column": "enrolment", "value": "n = 48"})  # fmt: skip
+    assert bad.status_code == 400 and "not a whole number" in bad.text
+    assert len(saves(root, "enrolment")) == 2

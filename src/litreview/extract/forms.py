@@ -21,6 +21,7 @@ from typing import Any
 
 from litreview.extract.rows import Quote
 from litreview.extract.spec import ExtractionSpec
+from litreview.extract.trials import COUNT_COLUMNS
 
 # a cell's states, from no person yet to settled
 UNVERIFIED, AWAITING, AGREED, CONFLICT, CONSENSUS = (
@@ -102,6 +103,15 @@ MAX_VALUE = 5000  # characters in a cell, as in a note: a cell is a value, not a
 def cleaned(value: str) -> str:
     """A typed value as it is stored and compared: runs of white space are one space."""
     return " ".join(str(value).split())
+
+
+def value_problem(column: str, value: str) -> str:
+    """What is wrong with a value for ``column`` ('' if nothing): a count column
+    (:data:`~litreview.extract.trials.COUNT_COLUMNS`) takes digits or a blank, as the registry gives it."""
+    value = cleaned(value)
+    if column in COUNT_COLUMNS and value and not (value.isascii() and value.isdigit()):
+        return f"{column}: {value!r} is not a whole number (digits only, such as 120; leave it blank if not stated)"
+    return ""
 
 
 def settle(

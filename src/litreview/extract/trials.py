@@ -21,6 +21,10 @@ TABLE_COLUMNS = (
     "location",
     "results",
 )
+# Columns the engine fills from a registry count (``enrollmentInfo.count``): a whole number, or blank
+# where it is not stated. The review's spec gives columns headers, not kinds; what a column holds is
+# the engine's, so a person's value there is checked as the registry's would be.
+COUNT_COLUMNS = frozenset({"enrolment"})
 
 STATUS_WORDS = {
     "RECRUITING": "Recruiting",

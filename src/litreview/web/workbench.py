@@ -36,6 +36,7 @@ from litreview.extract.forms import (
     own_saves,
     own_values,
     sentence,
+    value_problem,
 )
 from litreview.extract.forms import CONSENSUS as SETTLED_BY_LEAD
 from litreview.extract.forms import (
@@ -878,8 +879,11 @@ def words_key(reviewer: str | None) -> str:
 
 
 def _bounded(column: str, value: str) -> None:
+    """Refuse a cell's value that is too long, or not of its column's kind (a count in words)."""
     if (length := len(cleaned(value))) > MAX_VALUE:
         raise WorkbenchError(f"{column}: {length:,} characters; a cell holds at most {MAX_VALUE:,}")
+    if problem := value_problem(column, value):
+        raise WorkbenchError(problem)
 
 
 def _spec_version(spec: Path) -> tuple:
