@@ -206,10 +206,55 @@ def test_a_reviewer_uploads_only_at_full_text_and_never_over_anothers_file(serve
     assert [(f.file_name, f.added_by) for f in stored(bench.root)] == [("a.pdf", "ana"), ("a2.pdf", "ana")]
     # a lead may upload at any stage and replace anyone's file
     assert upload(lea, at_ta, "l.pdf", ARTICLE).status_code == 303
-    assert upload(lea, at_ft, "l2.pdf", ARTICLE).status_code == 303
+    assert upload(lea, at_ft, "l2.pdf", text_pdf("Another report of the same trial")).status_code == 303
     assert {f.record_id: f.added_by for f in stored(bench.root) if f.replaced_at is None} == {
         at_ta: "lea", at_ft: "lea"
     }  # fmt: skip
+
+
+def pmid_of(bench, record_id: str) -> str:
+    with Workspace.reading(bench.root) as ws:
+        return next(iter(ws.records([record_id]))).pmid
+
+
+def test_an_upload_naming_another_record_and_not_this_one_is_refused(server, bench):
+    """The matcher `fulltext add` uses reads the upload's name and its first page's header: a file
+    that names another record (its PMID in the header, or in the file name) and not this one is
+    refused in one line naming that record; a file naming this record, or none, is attached."""
+    mine, theirs, third = bench.ids[6], bench.ids[9], bench.ids[12]
+    reached_full_text(bench, mine, theirs)
+    ana = signed_in(server, "ana")
+    header = text_pdf("Fexofenadine and nasal congestion: a crossover study",
+                      f"PMID: {pmid_of(bench, theirs)}", "Introduction")  # fmt: skip
+    for name, data in (("report.pdf", header),
+                       (f"PMID-{pmid_of(bench, third)} toddlers.pdf", text_pdf("Loratadine syrup in toddlers"))):  # fmt: skip
+        answer = upload(ana, mine, name, data)
+        assert answer.status_code == 400, name
+        said = html.unescape(message(answer.text))
+        named = theirs if data is header else third
+        assert said == f"{name}: it names {named}, not {mine}: upload it on that record", said
+    assert stored(bench.root) == []
+    assert upload(ana, theirs, "report.pdf", header).status_code == 303  # its own record takes it
+    assert upload(ana, mine, "mine.pdf", text_pdf("A report that names no identifier")).status_code == 303
+    assert {f.record_id for f in stored(bench.root)} == {theirs, mine}
+
+
+def test_the_same_file_is_never_the_full_text_of_two_records(server, bench):
+    """One PDF (one checksum) attached to a record is refused on another, naming the first; once the
+    first record's file is replaced, it may go elsewhere."""
+    first, second = bench.ids[7], bench.ids[8]
+    reached_full_text(bench, first, second)
+    ana, lea = signed_in(server, "ana"), signed_in(server, "lea")
+    paper = text_pdf("Desloratadine and quality of life in chronic urticaria")
+    assert upload(ana, first, "urticaria.pdf", paper).status_code == 303
+    answer = upload(lea, second, "copy of urticaria.pdf", paper)
+    assert answer.status_code == 400
+    assert html.unescape(message(answer.text)) == (
+        f"copy of urticaria.pdf: the same file is already the full text of {first}"
+    )
+    assert {f.record_id for f in stored(bench.root)} == {first}
+    assert upload(ana, first, "corrected.pdf", text_pdf("Desloratadine (corrected version)")).status_code == 303
+    assert upload(lea, second, "urticaria.pdf", paper).status_code == 303
 
 
 def test_who_added_a_full_text_is_shown_to_leads_only(server, bench):
@@ -227,7 +272,7 @@ def test_a_file_is_served_under_a_pdf_name_whatever_it_was_uploaded_as(server, b
     lea = signed_in(server, "lea")
     for record_id, sent, served_as in ((bench.ids[0], "x.html", "x.pdf"), (bench.ids[1], "notes", "notes.pdf"),
                                        (bench.ids[2], "Report.PDF", "Report.pdf"), (bench.ids[3], ".pdf", "fulltext.pdf")):  # fmt: skip
-        assert upload(lea, record_id, sent, ARTICLE).status_code == 303
+        assert upload(lea, record_id, sent, text_pdf(f"The full text of {record_id}")).status_code == 303
         got = lea.get(f"/fulltext/{record_id}")
         assert got.headers["content-disposition"] == f'inline; filename="{served_as}"'
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from litreview.config import load_protocol
 from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import decide_pair
-from litreview.errors import ConfigError, ScreeningRuleError, WorkbenchError
+from litreview.errors import ConfigError, FullTextError, ScreeningRuleError, WorkbenchError
 from litreview.extract.forms import (
     CONFLICT,
     EXTRACTION_META,
@@ -46,7 +46,7 @@ from litreview.extract.links import TrialLink, link_trials
 from litreview.extract.rows import Row
 from litreview.extract.spec import ExtractionSpec, load_spec
 from litreview.extract.tables import machine_rows, tabled_records
-from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach, retrieval
+from litreview.pipeline.fulltexts import NOT_RETRIEVED_META, attach, not_this_records, retrieval
 from litreview.query.evaluate import compile_query
 from litreview.query.parser import parse_strategy
 from litreview.records import PAIR_VERDICTS, STAGES, VOTES, Citation, Decision, Record, Stage, Trial, Vote
@@ -385,8 +385,9 @@ class Workbench:
         self, reviewer: str, record_id: str, name: str, data: bytes, *, lead: bool = False
     ) -> bool:
         """Check an uploaded PDF (outside the guard: a slow check holds up no other request), then
-        store it as the record's full text; a refused file raises FullTextError and stores nothing,
-        an upload the user may not make (:meth:`upload_refusal`) raises WorkbenchError."""
+        store it as the record's full text; a refused file, or one that is another record's
+        (:func:`~litreview.pipeline.fulltexts.not_this_records`), raises FullTextError and stores
+        nothing, an upload the user may not make (:meth:`upload_refusal`) raises WorkbenchError."""
         if refusal := self.upload_refusal(reviewer, record_id, lead=lead):
             raise WorkbenchError(refusal)
         pdf = check_pdf(data, name)
@@ -398,7 +399,10 @@ class Workbench:
     ) -> bool:
         if refusal := self.upload_refusal(reviewer, record_id, lead=lead):  # again: it may have changed
             raise WorkbenchError(refusal)
-        return attach(self.workspace, self._target(record_id), pdf, data, reviewer, name)
+        target = self._target(record_id)
+        if mismatch := not_this_records(self.workspace, target, pdf, name):  # another record's file
+            raise FullTextError(name, mismatch)
+        return attach(self.workspace, target, pdf, data, reviewer, name)
 
     @serialised
     def note(self, reviewer: str, record_id: str, text: str) -> None:
