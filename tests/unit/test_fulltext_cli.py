@@ -216,3 +216,33 @@ def test_a_report_not_retrieved_counts_in_prisma_until_its_full_text_is_attached
     code, out = run_cli(monkeypatch, capsys, "fulltext", "list", "--workspace", str(folder))
     assert "not retrieved" not in out.out and out.out.startswith(f"{gone.record_id}\tfound.pdf")
     assert run() == {"reports_sought": 1, "reports_not_retrieved": 0, "reports_awaiting_assessment": 1}
+
+
+def test_a_file_given_for_one_record_is_checked_against_what_it_names(tmp_path):
+    """What an upload for one record is checked with (the matcher `add` uses): a DOI in the header
+    naming another record and not this one is refused naming it; naming this record among others,
+    or a duplicate whose representative is this record, is not; nor is a file naming nothing. A file
+    that is another record's full text already is refused naming that record."""
+    from litreview.pipeline.fulltexts import attach, not_this_records
+    from litreview.records import Link
+    from litreview.sources.pdf import check_pdf
+
+    # Embase's copy of TWO carries a DOI the PubMed record lacks
+    copy = Citation("embase:L77", "embase", "L77", title="Two (Embase)", doi="10.1016/j.two.2020.02.777")
+    root = build_workspace(tmp_path / "ws", [ONE, TWO, THREE, copy],
+                           links=[Link(copy.record_id, TWO.record_id, "duplicate", "doi", 1.0)])  # fmt: skip
+    files = {"matched": MATCHED, "ambiguous": AMBIGUOUS, "unmatched": UNMATCHED,
+             "copy": text_pdf("Embase full text", f"doi:{copy.doi}")}  # fmt: skip
+    checked = {name: check_pdf(data, f"{name}.pdf") for name, data in files.items()}
+    with Workspace.existing(root) as ws:
+        said = not_this_records(ws, THREE.record_id, checked["matched"], "a.pdf")
+        assert said == f"it names {ONE.record_id}, not {THREE.record_id}: upload it on that record"
+        assert not_this_records(ws, TWO.record_id, checked["copy"], "a.pdf") == ""
+        assert not_this_records(ws, ONE.record_id, checked["copy"], "a.pdf").startswith(f"it names {TWO.record_id},")
+        assert not_this_records(ws, THREE.record_id, checked["ambiguous"], "a.pdf") == ""
+        assert not_this_records(ws, THREE.record_id, checked["unmatched"], "a.pdf") == ""
+        attach(ws, ONE.record_id, checked["unmatched"], UNMATCHED, "cli", "u.pdf")
+        assert not_this_records(ws, THREE.record_id, checked["unmatched"], "u.pdf") == (
+            f"the same file is already the full text of {ONE.record_id}"
+        )
+        assert not_this_records(ws, ONE.record_id, checked["unmatched"], "u.pdf") == ""
