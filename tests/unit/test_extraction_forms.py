@@ -215,7 +215,10 @@ def test_an_agreement_reached_after_a_conflict_says_so_and_names_who_changed():
     assert (settled.state, settled.value, settled.verified) == (AGREED, "2nd Line", True)
     assert settled.provenance() == {"source": "extractors after conflict", "extractors": ["kim", "raj"],
                                     "changed_after_conflict": ["raj"]}  # fmt: skip
-    assert cells[("ctgov:NCT1", "site")].provenance() == {"source": "extractors", "extractors": ["kim", "raj"]}
+    assert cells[("ctgov:NCT1", "site")].provenance() == {
+        "source": "extractors",
+        "extractors": ["kim", "raj"],
+    }
     # the machine's agreement still counts it as verified: a person's value, whoever gave it
     assert machine_agreement(cells, ["line"])["columns"][0]["verified"] == 1
 

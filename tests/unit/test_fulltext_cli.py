@@ -238,7 +238,9 @@ def test_a_file_given_for_one_record_is_checked_against_what_it_names(tmp_path):
         said = not_this_records(ws, THREE.record_id, checked["matched"], "a.pdf")
         assert said == f"it names {ONE.record_id}, not {THREE.record_id}: upload it on that record"
         assert not_this_records(ws, TWO.record_id, checked["copy"], "a.pdf") == ""
-        assert not_this_records(ws, ONE.record_id, checked["copy"], "a.pdf").startswith(f"it names {TWO.record_id},")
+        assert not_this_records(ws, ONE.record_id, checked["copy"], "a.pdf").startswith(
+            f"it names {TWO.record_id},"
+        )
         assert not_this_records(ws, THREE.record_id, checked["ambiguous"], "a.pdf") == ""
         assert not_this_records(ws, THREE.record_id, checked["unmatched"], "a.pdf") == ""
         attach(ws, ONE.record_id, checked["unmatched"], UNMATCHED, "cli", "u.pdf")

@@ -253,7 +253,9 @@ def test_the_same_file_is_never_the_full_text_of_two_records(server, bench):
         f"copy of urticaria.pdf: the same file is already the full text of {first}"
     )
     assert {f.record_id for f in stored(bench.root)} == {first}
-    assert upload(ana, first, "corrected.pdf", text_pdf("Desloratadine (corrected version)")).status_code == 303
+    assert (
+        upload(ana, first, "corrected.pdf", text_pdf("Desloratadine (corrected version)")).status_code == 303
+    )
     assert upload(lea, second, "urticaria.pdf", paper).status_code == 303
 
 

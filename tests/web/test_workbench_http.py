@@ -152,7 +152,9 @@ def test_a_report_not_retrieved_needs_a_reason_on_the_web_too(app, bench):
     refused = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved", reason=" ")
     assert refused.status_code == 400 and "a &#39;not retrieved&#39; decision needs a reason" in refused.text
     with Workspace.existing(bench.root) as ws:
-        assert [d.stage for d in ws.decisions() if d.origin == "human" and d.reviewer == "ben"] == ["title_abstract"]
+        assert [d.stage for d in ws.decisions() if d.origin == "human" and d.reviewer == "ben"] == [
+            "title_abstract"
+        ]
     ok = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved",
               reason_other="publisher embargo until 2031")  # fmt: skip
     assert ok.status_code == 303
