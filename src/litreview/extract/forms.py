@@ -110,7 +110,7 @@ def value_problem(column: str, value: str) -> str:
     (:data:`~litreview.extract.trials.COUNT_COLUMNS`) takes digits or a blank, as the registry gives it."""
     value = cleaned(value)
     if column in COUNT_COLUMNS and value and not (value.isascii() and value.isdigit()):
-        return f"{column}: {value!r} is not a whole number (digits only, such as 120; leave it blank if not stated)"
+        return f"{column}: {value!r} is not a whole number (digits only, such as 120; blank if not stated)"
     return ""
 
 

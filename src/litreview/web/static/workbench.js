@@ -62,7 +62,7 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var box = otherBox();
     if (box && event.target === box) {
-      if (event.key === "Enter") {  // the other reason typed: the decision waiting for it, else exclude (never the form's first button)
+      if (event.key === "Enter") {  // the other reason typed: the decision waiting for it, else exclude
         event.preventDefault();
         if (box.value.trim()) {
           if (pending) { var waiting = pending; pending = null; waiting.click(); }
@@ -95,7 +95,7 @@
     if (select && button.value === "include") { select.value = ""; if (box) box.value = ""; }  // reasons are for exclusions
     var needs = select ? (select.getAttribute("data-required-for") || "").split(" ") : [];
     if (needs.indexOf(button.value) >= 0 && !hasReason()) {
-      pending = button;  // a full-text exclusion or "not retrieved" needs a reason: the next number (or o) gives it
+      pending = button;  // an exclusion or "not retrieved" at full text needs a reason: the next number (or o)
       var list = document.querySelector(".reasons");
       if (list) list.classList.add("wanted");
       return;
