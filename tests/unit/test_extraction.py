@@ -1691,3 +1691,95 @@ def test_site_wording_of_a_primary_not_in_the_lung_and_a_digestive_cohort_beside
 )  # fmt: skip
 def test_line_wording_of_treatment_not_given_before_and_no_systemic_treatment(criteria, line):
     assert _line_of(criteria) == line
+
+
+def test_an_antibody_named_by_the_2022_inn_scheme_is_classed_by_its_target_infix():
+    """The suffixes -tug, -bart, -mig and -ment replace "-mab" for new antibodies; the target infix before them
+    gives the class: "-sto-" (immunostimulating) a checkpoint inhibitor, "-ta-" (tumour) a targeted agent."""
+    lexicon = load_lexicon()
+    found = lexicon.find("Volrustomig, then lozarestobart or pemvistotug; vexitatug and cobratabart; an Fab, "
+                         "odrastoment")  # fmt: skip
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in found] == [
+        ("volrustomig", "immune checkpoint inhibitor"),
+        ("lozarestobart", "immune checkpoint inhibitor"),
+        ("pemvistotug", "immune checkpoint inhibitor"),
+        ("vexitatug", "targeted therapy"),
+        ("cobratabart", "targeted therapy"),
+        ("odrastoment", "immune checkpoint inhibitor"),
+    ]
+    # a suffix alone, or a word that happens to end like one, names no drug
+    assert lexicon.find("Treatment management; the last testament of Stobart, at Hobart; a tug") == []
+    interventions = [{"name": "Volrustomig"}, {"name": "Carboplatin"}, {"name": "Etoposide"}]
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == ("Volrustomig + carboplatin + etoposide", "5")
+
+
+@pytest.mark.parametrize(
+    ("interventions", "summary", "compound", "category"),
+    [
+        # one arm on a checkpoint and one on a pathway the review counts as targeted: both classes, however the
+        # name reads ("-tamig": tumour), said beside the name in the summary ...
+        ([{"name": "Pumitamig", "otherNames": ["XB-327"]}, {"name": "Paclitaxel"}],
+         "This study tests pumitamig, a bispecific antibody that binds PD-L1 and VEGF-A, plus weekly paclitaxel.",
+         "Pumitamig + paclitaxel", "Combination ICI, targeted therapy and chemotherapy"),
+        # ... or by the intervention's own description, for a code name no list knows
+        ([{"name": "QL-1706X", "description": "PD-1 x VEGF bispecific antibody, 20 mg/kg IV on day 1"}], "",
+         "QL-1706X", "Combination ICI and targeted therapy"),
+        # two checkpoints: an ICI only, whatever the lexicon's antibody stem says
+        ([{"name": "Erfonrilimab", "otherNames": ["KN-046"]}, {"name": "Nab-paclitaxel"}],
+         "Erfonrilimab (a PD-L1/CTLA-4 bispecific antibody) with nab-paclitaxel.", "Erfonrilimab + nab-paclitaxel",
+         "Combination chemotherapy and ICI"),
+        # a T-cell engager's phrase ends where the next drug or setting begins: no checkpoint read into it
+        ([{"name": "Obrixtamig"}], "Obrixtamig, a bispecific T-cell engager against DLL3 and CD3 after prior "
+         "PD-1 blockade, is given every week.", "Obrixtamig", "Targeted therapy"),
+    ],
+)  # fmt: skip
+def test_a_bispecific_against_a_checkpoint_and_a_targeted_pathway_is_of_both_classes(
+    interventions, summary, compound, category
+):
+    modules = {"armsInterventionsModule": {"interventions": interventions}}
+    if summary:
+        modules["descriptionModule"] = {"briefSummary": summary}
+    row = derive_row(study(**modules)).values()
+    assert (row["compound"], row["category"]) == (compound, category)
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # supportive care its names or its description's opening words say it is: no compound under study
+        ([{"name": "ZX-4410", "description": "DLL3-directed ADC, IV every 3 weeks"},
+          {"name": "Dexamethasone premedication", "description": "8 mg IV before each ADC infusion"}],
+         "ZX-4410", "2"),
+        ([{"name": "[177Lu]Lu-NeoB", "description": "7.4 GBq IV every 8 weeks"},
+          {"name": "Arginine-lysine", "description": "Nephroprotection over 4 hours with each 177Lu dose"}],
+         "177Lu-NeoB", "2"),
+        # a description that names another intervention (a radioligand) gives no class of its own
+        ([{"name": "[161Tb]Tb-DOTA-LM3", "type": "RADIATION", "description": "IV every 6 weeks, 4 cycles"},
+          {"name": "Lysine and arginine solution", "description": "2.5% each, infused over 4 hours from 30 minutes "
+                                                                  "before each [161Tb]Tb-DOTA-LM3 dose"}],
+         "161Tb-DOTA-LM3", "2"),
+        # a radioligand's own description naming the renal protection given with it is still the radioligand's
+        ([{"name": "[212Pb]Pb-VMT-a-NET", "description": "alpha emitter IV every 8 weeks, with an amino acid infusion "
+                                                         "for renal protection"}], "212Pb-VMT-a-NET", "2"),
+    ],
+)  # fmt: skip
+def test_supportive_care_and_a_description_naming_another_intervention_are_no_study_compound(
+    interventions, compound, table
+):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == (compound, table)
+
+
+def test_a_name_no_list_knows_reads_as_its_product_not_its_notation_or_kind():
+    # a radionuclide in brackets is the same name written isotope first, in a cell compared with another
+    assert _drugs("[161Tb]Tb-DOTA-LM3 + capecitabine") == _drugs("161Tb-DOTA-LM3 + capecitabine")
+    # the name another of its names heads, the rest saying only what kind of product it is
+    cells = {"name": "KD7-CAR T cells", "otherNames": ["KD7-CAR", "DLL3 CAR-T"],
+             "description": "Autologous T cells with a DLL3-directed chimeric antigen receptor"}  # fmt: skip
+    row = derive_row(study(armsInterventionsModule={"interventions": [cells]})).values()
+    assert (row["compound"], row["table"]) == ("KD7-CAR", "2")
+    # no such name among the others: the name as written
+    written = {**cells, "name": "Anti-DLL3 CAR T cells", "otherNames": ["DLL3 CAR-T"]}
+    row = derive_row(study(armsInterventionsModule={"interventions": [written]})).values()
+    assert (row["compound"], row["table"]) == ("Anti-DLL3 CAR T cells", "2")

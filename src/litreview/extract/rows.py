@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from litreview.extract.lexicon import Lexicon, Mention
+from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
 from litreview.extract.spec import ExtractionSpec, Outcome, SiteRule
 from litreview.extract.trials import location_words, status_words
@@ -135,9 +135,9 @@ def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = 
         location_words(trial.countries),
         ["protocolSection.contactsLocationsModule.locations[].country"] if trial.countries else [],
     )
-    compound, drugs, described = _compound(protocol, trial, linked, lexicon, row)
+    compound, drugs, described, targets = _compound(protocol, trial, linked, lexicon, row)
     cells["compound"] = compound
-    kinds = [described.get(d) or lexicon.drug_class(d) for d in drugs]
+    kinds = [k for d in drugs for k in targets.get(d) or [described.get(d) or lexicon.drug_class(d)]]
     classes = {spec.class_aliases.get(kind, kind) for kind in kinds}
     classes.discard("other")
     table = spec.tables.get(frozenset(classes))
@@ -172,14 +172,16 @@ def _described_drug(
     lexicon: Lexicon,
     where: str,
     told: Sequence[tuple[str, str]] = (),
+    others: Sequence[str] = (),
 ) -> tuple[Mention, str, Quote] | None:
     """The drug of an intervention the lexicon does not name, its class and the phrase that gave it:
     the code name in its names ("QZ-0417 for injection": "QZ-0417"), or the name as written when it
-    holds no code and no known drug; classed by a class term among its names ("QZ-0417; anti-PD-1
-    antibody") or else by the first class phrase of its names and description, or else by the phrase set
-    beside its code in ``told`` (the titles and summary: "QZ-0417, an oral WEE1 inhibitor, in ..."). None for
-    a placebo, for known drugs alone, or when the class is one a known drug among its names already has
-    (the phrase may be that drug's)."""
+    holds no code and no known drug (:func:`_own_name`); classed by a class term among its names ("QZ-0417;
+    anti-PD-1 antibody") or else by the first class phrase of its names and description, or else by the phrase
+    set beside its code in ``told`` (the titles and summary: "QZ-0417, an oral WEE1 inhibitor, in ..."). The
+    ``others`` (the names of the record's other interventions) a description names are theirs: "infused before
+    each 177Lu-XY dose" gives no class ("177Lu") to what is infused. None for a placebo, for known drugs alone,
+    or when the class is one a known drug among its names already has (the phrase may be that drug's)."""
     if _PLACEBO.search(text):
         return None
     spans = [(m.start, m.end) for m in found]
@@ -194,8 +196,16 @@ def _described_drug(
         kind, quote = lexicon.drug_class(term.drug), _span(text, term, where)
     else:
         description = str(item.get("description") or "")
+        for other in sorted({o.strip() for o in others if o.strip()}, key=len, reverse=True):
+            description = re.sub(rf"(?<![\w-]){re.escape(other)}(?![\w-])", lambda m: " " * len(m[0]), description,
+                                 flags=re.IGNORECASE)  # fmt: skip
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
+        head = read[: cut.start()] if (cut := _NEXT_DRUG.search(read)) else read
+        if said is None and (both := lexicon.bispecific_classes(head)):
+            # "PD-1 x VEGF bispecific antibody": the first class of what it blocks (:func:`_bispecifics` gives
+            # the others)
+            said = (both[0], lexicon.bispecific.search(head))  # type: ignore[union-attr]
         apposed = _apposed_class(code.group(0), told, lexicon) if said is None and code is not None else None
         if said is None and apposed is None:
             return None
@@ -213,23 +223,105 @@ def _described_drug(
     if code is not None:
         return Mention(code.group(0), code.start(), code.end(), code.group(0)), kind, quote
     name = str(item.get("name", "")).strip()
-    return Mention(name, 0, len(name), name), kind, quote
+    return Mention(_own_name(item), 0, len(name), name), kind, quote
+
+
+# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection")
+_PRODUCT_KIND = re.compile(
+    r"(?:CAR[- ]?)?T[- ]cells?|(?:CAR[- ]?T[- ]?)?cells?|(?:cell )?(?:injection|infusion|suspension)|for injection"
+    r"|tablets?|capsules?",
+    re.IGNORECASE,
+)
+
+
+def _own_name(item: dict) -> str:
+    """The drug an intervention names that holds no code and no known drug: its name as written, a radionuclide
+    written isotope first ("[225Ac]Ac-DOTATATE": "225Ac-DOTATATE", as the lexicon reads known ones), and, where
+    another of its names is the head of it and the rest only says what kind of product it is ("QZ7-CAR T cells"
+    beside "QZ7-CAR"), that name."""
+    name = str(item.get("name", "")).strip()
+    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len):
+        rest = name[len(other) :].strip() if other and name.lower().startswith(other.lower()) else ""
+        if rest and name[len(other)].isspace() and _PRODUCT_KIND.fullmatch(rest):
+            name = other
+            break
+    return isotope_first(name)
+
+
+# an intervention given against another's harm, as its own names or the opening words of its description say
+# ("Amino acid infusion (renal protection)", "Renal protection, over 4 hours before each dose", "Antiemetic
+# premedication", "G-CSF support"): supportive care, no compound the trial studies
+_SUPPORTIVE = re.compile(
+    r"\b(?:renal|kidney)[- ]protect\w*|\bnephro-?protect\w*|\bpre-?medicat\w*|\banti-?emetic\w*|\bprophyla\w*"
+    r"|\bsupportive\b|\bG-?CSF\b|\bgranulocyte[- ]colony[- ]stimulating|\bhydration\b",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(r"\W*(?:(?:for|as|given as|used as|an?|the)\s+)?(?:[\w-]+\s+){0,2}?", re.IGNORECASE)
+
+
+def _supportive(item: dict) -> str:
+    """Where an intervention's own names, or the opening words of its description, say it is supportive care
+    (:data:`_SUPPORTIVE`); "" if they do not ("7.4 GBq every 8 weeks, with amino acids for renal protection" is the
+    radioligand's own description, not a supportive drug's)."""
+    names = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
+    if _SUPPORTIVE.search(names):
+        return "its names"
+    description = str(item.get("description") or "")
+    opening = _OPENING.match(description)
+    if opening and _SUPPORTIVE.match(description, opening.end()):
+        return "its description"
+    return ""
+
+
+def _apposition(name: str) -> re.Pattern[str]:
+    """A phrase set beside ``name`` in apposition, group 1: "QZ-0417, a DLL3-targeting ADC, in ...",
+    "QZ-0417 (an oral WEE1 inhibitor)", "QZ-0417 is a PD-1 antibody"."""
+    return re.compile(
+        rf"(?<![\w-]){re.escape(name)}(?![\w-])(?:,\s*(?:an?|the)\s+|\s*\(\s*(?:an?\s+)?|\s+is\s+(?:an?|the)\s+)"
+        r"([^,;.()]{1,80})",
+        re.IGNORECASE,
+    )
 
 
 def _apposed_class(code: str, told: Sequence[tuple[str, str]], lexicon: Lexicon) -> tuple[str, Quote] | None:
     """The class a text gives a code name in apposition ("QZ-0417, a DLL3-targeting antibody-drug
     conjugate, in ...", "QZ-0417 (an oral WEE1 inhibitor)", "QZ-0417 is a PD-1 antibody"), with the
     phrase; None if none does ("QZ-0417 with an anti-PD-1 antibody" says another drug's class)."""
-    apposed = re.compile(
-        rf"(?<![\w-]){re.escape(code)}(?![\w-])(?:,\s*(?:an?|the)\s+|\s*\(\s*(?:an?\s+)?|\s+is\s+(?:an?|the)\s+)"
-        r"([^,;.()]{1,80})",
-        re.IGNORECASE,
-    )
+    apposed = _apposition(code)
     for where, text in told:
         for m in apposed.finditer(text or ""):
             said = lexicon.describe(m.group(1))
             if said is not None:
                 return said[0], Quote(where, text, m.start(1) + said[1].start(), m.start(1) + said[1].end())
+    return None
+
+
+# where a phrase about one drug ends and the next drug's begins ("X, a PD-1/VEGF bispecific, combined with an anti-
+# CTLA-4 antibody"): a phrase is read up to its first join
+_NEXT_DRUG = re.compile(
+    r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b", re.IGNORECASE
+)
+# a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"), in words that join no other drug
+_BEFORE = r"\b(?:the|an?)\s+((?:(?!\b(?:with|and|plus|or|versus|vs|combined|followed|then|after|of|in|for|to)\b)[^,;.()]){1,80}?)\s+"
+
+
+def _bispecific_targets(
+    names: Iterable[str], texts: Sequence[tuple[str, str]], lexicon: Lexicon
+) -> tuple[list[str], Quote] | None:
+    """The classes of what a bispecific drug blocks (:meth:`Lexicon.bispecific_classes`), as a text calls the drug,
+    by one of its ``names``, bispecific and names its targets in a phrase set beside or before the name ("QZ-0417
+    (PD-1/VEGF bispecific antibody)", "QZ-0417, a bispecific antibody targeting PD-L1 and VEGF-A, with ...", "the
+    PD-1/TIGIT bispecific antibody QZ-0417"), with the phrase; None if no text does."""
+    for name in dict.fromkeys(n for n in names if n.strip()):
+        around = (_apposition(name), re.compile(rf"{_BEFORE}{re.escape(name)}(?![\w-])", re.IGNORECASE))
+        for where, text in texts:
+            for pattern in around:
+                for m in pattern.finditer(text or ""):
+                    cut = _NEXT_DRUG.search(m.group(1))
+                    end = m.start(1) + cut.start() if cut else m.end(1)
+                    classes = lexicon.bispecific_classes(text[m.start(1) : end])
+                    if classes:
+                        return classes, Quote(where, text, m.start(1), end)
     return None
 
 
@@ -246,14 +338,23 @@ def _compound(
     arms = [str(arm.get("description") or "") for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []
             if isinstance(arm, dict)]  # fmt: skip
     conditioning: list[tuple[list[Mention], str, str]] = []  # lymphodepletion before a cell infusion
+    own: dict[str, tuple[str, str]] = {}  # a drug -> the description of the intervention that names it alone
     notes: list[str] = []
-    for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
-        if not isinstance(item, dict):
+    items = get_path(protocol, "armsInterventionsModule", "interventions") or []
+    items = [item if isinstance(item, dict) else {} for item in items]
+    for i, item in enumerate(items):
+        if not item:
             continue
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        unknown = _described_drug(item, text, found, lexicon, where, told)
+        said = _supportive(item) if not found else ""
+        if said:  # nothing known among its names, and given as supportive care
+            notes.append(f"{where.removesuffix('.name')}: supportive care ({said}), not a study compound")
+            continue
+        others = [n for j, other in enumerate(items) if j != i
+                  for n in [str(other.get("name", "")), *map(str, other.get("otherNames") or [])]]  # fmt: skip
+        unknown = _described_drug(item, text, found, lexicon, where, told, others)
         if unknown is not None:
             mention, kind, phrase = unknown
             described[mention.drug] = kind
@@ -268,6 +369,9 @@ def _compound(
             notes.append(f"{where.removesuffix('.name')}: lymphodepletion ({said}), not a study compound")
         elif found:
             entries.append((found, text, where))
+            if len({m.drug for m in found}) == 1:  # an intervention of one drug: its description is that drug's
+                place = where.removesuffix(".name") + ".description"
+                own.setdefault(found[0].drug, (place, str(item.get("description") or "")))
     if not entries:  # nothing but the conditioning: it is what the record names
         entries, notes = conditioning, []
     if not entries:
@@ -288,7 +392,7 @@ def _compound(
                 break
     if not entries:
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
-        return Cell(), [], {}
+        return Cell(), [], {}, {}
     # a class term among an intervention's names beside a named drug of its class ("HLX10; anti-PD-1
     # antibody") is that drug; in an intervention of its own it is another drug (the class is coarser
     # than the term: ipilimumab is no anti-PD-1 antibody)
@@ -302,13 +406,54 @@ def _compound(
     for found, text, where in entries:
         quotes.extend(_span(text, m, where) for m in found)
         drugs.extend(m.drug for m in found if m.drug not in drugs)
+    targets = _bispecifics(drugs, entries, protocol, told, own, lexicon)
+    quotes.extend(quote for _, quote in targets.values())
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
     shown = [_entry_label(found) for found, _, _ in entries]
     if randomised and len(entries) > 1 and all(len({m.drug for m in f}) > 1 for f, _, _ in entries):
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes), drugs, described
+    cell = Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes)
+    return cell, drugs, described, {drug: classes for drug, (classes, _) in targets.items()}
+
+
+def _bispecifics(
+    drugs: list[str],
+    entries: list[tuple[list[Mention], str, str]],
+    protocol: dict,
+    told: Sequence[tuple[str, str]],
+    own: dict[str, tuple[str, str]],
+    lexicon: Lexicon,
+) -> dict[str, tuple[list[str], Quote]]:
+    """The drugs the record calls bispecific with their targets named, each with the classes of its targets and
+    the phrase: read in the description of an intervention that names the drug alone (``own``: "PD-1 x VEGF
+    bispecific antibody, 20 mg/kg", up to where it joins another drug), else beside or before its name in the
+    titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
+    names the interventions give it (all of an intervention's names when it names no other drug)."""
+    items = [i for i in get_path(protocol, "armsInterventionsModule", "interventions") or [] if isinstance(i, dict)]
+    arms = [a for a in get_path(protocol, "armsInterventionsModule", "armGroups") or [] if isinstance(a, dict)]
+    texts = [*told, *((f"protocolSection.armsInterventionsModule.armGroups[{i}].description", str(a.get("description") or ""))
+                      for i, a in enumerate(arms)),
+             *((f"protocolSection.armsInterventionsModule.interventions[{i}].description", str(item.get("description") or ""))
+               for i, item in enumerate(items))]  # fmt: skip
+    out: dict[str, tuple[list[str], Quote]] = {}
+    for drug in drugs:
+        place, description = own.get(drug, ("", ""))
+        end = cut.start() if (cut := _NEXT_DRUG.search(description)) else len(description)
+        if classes := lexicon.bispecific_classes(description[:end]):
+            out[drug] = (classes, Quote(place, description, 0, end))
+            continue
+        names = [drug]
+        for found, text, _ in entries:
+            mine = [m for m in found if m.drug == drug]
+            names += [m.text for m in mine]
+            if mine and all(m.drug == drug for m in found):  # "Ivonescimab ; AK112": both name it
+                names += [n.strip() for n in text.split(" ; ")]
+        said = _bispecific_targets(names, texts, lexicon)
+        if said is not None:
+            out[drug] = said
+    return out
 
 
 # chemotherapy that prepares the body for a cell infusion (CAR T, TIL or TCR T cells), said "lymphodepletion" or
