@@ -1783,3 +1783,31 @@ def test_a_name_no_list_knows_reads_as_its_product_not_its_notation_or_kind():
     written = {**cells, "name": "Anti-DLL3 CAR T cells", "otherNames": ["DLL3 CAR-T"]}
     row = derive_row(study(armsInterventionsModule={"interventions": [written]})).values()
     assert (row["compound"], row["table"]) == ("Anti-DLL3 CAR T cells", "2")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a first line the cohorts had is no untreated cohort
+        (["Cohorts: (1) gastric NEC and (2) colorectal NEC, each having progressed after first-line "
+          "platinum-etoposide."], "2nd Line"),
+        # "at least one and no more than two" lines or regimens, the word "prior" left out
+        (["Received at least one and no more than two regimens of systemic therapy for metastatic disease."],
+         "2nd or 3rd line"),
+        # a cap of two said "previous", beside a required progression
+        (["Progressed on or after platinum-etoposide.", "No more than two previous regimens for metastatic disease."],
+         "2nd or 3rd line"),
+        # exactly one previous line
+        (["Exactly one previous systemic regimen for advanced disease."], "2nd Line"),
+        # systemic treatment not received for the cancer (a criterion's verb negated)
+        (["Patients must not have received systemic treatment for metastatic disease."], "1st Line"),
+        # any number of prior lines, and those never treated admitted beside them on a condition
+        (["Any number of previous lines of therapy; participants who have never received systemic treatment are "
+          "eligible if they decline chemotherapy."], "Prior systemic therapy allowed"),
+        # ... not patients spared one drug
+        (["Progression after platinum; any number of prior lines.",
+          "Patients who have not received prior treatment with a PARP inhibitor are eligible."], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_a_first_line_had_caps_said_previous_and_the_untreated_beside_any_number(criteria, line):
+    assert _line_of(criteria) == line
