@@ -1811,3 +1811,25 @@ def test_a_name_no_list_knows_reads_as_its_product_not_its_notation_or_kind():
 )  # fmt: skip
 def test_line_wording_of_a_first_line_had_caps_said_previous_and_the_untreated_beside_any_number(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # an escalation of any solid tumour, then expansion cohorts each labelled over its own criterion: the
+        # cohorts' sites
+        (["Dose escalation: histologically confirmed advanced solid tumour refractory to standard therapy.",
+          "Expansion cohort 1: small cell carcinoma of the urinary bladder after platinum.",
+          "Expansion cohort 2: neuroendocrine carcinoma of the uterine cervix after platinum."],
+         "Cervical-NEC, Bladder-NEC"),
+        (["Phase 1: metastatic solid tumours for which no standard therapy exists.",
+          "Phase 2, cohort A: extensive-stage small cell lung cancer relapsed after platinum.",
+          "Phase 2, cohort B: poorly differentiated extrapulmonary neuroendocrine carcinoma after platinum."],
+         "EP-NEC, SCLC"),
+        # cohorts that name no organ leave the later criterion stating the primary site to say it
+        (["Escalation: advanced solid tumours.", "Cohort 1: 100 mg daily.", "Cohort 2: 200 mg daily.",
+          "Primary tumour in the stomach or colon."], "GEP-NEC"),
+    ],
+)  # fmt: skip
+def test_cohorts_after_an_escalation_of_any_solid_tumour_give_the_site(criteria, site):
+    assert _site_of(criteria) == site

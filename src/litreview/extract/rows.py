@@ -689,6 +689,18 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     where = f"{source} (first criterion naming the disease)"
     parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
+    if not found and not said and picked == [first] and len(labelled) > 1:
+        # the disease's criterion names no organ ("Phase I: any solid tumour ...") and cohorts labelled over criteria
+        # of their own follow it ("Phase II Cohort A: SCLC ...", "Phase II Cohort B: extrapulmonary NEC ..."): the
+        # cohorts' sites are the trial's, as an escalation's any solid tumour is not
+        cohorts = []
+        for head, end in pairwise([*labelled, len(bullets)]):
+            disease = head + _site_criterion(bullets[head:end], spec)
+            cohorts += [head] if disease == head else [head, disease]
+        at = f"{source} (cohorts after the criterion naming the disease)"
+        read = _criteria_sites(bullets, parts, cohorts, spec, at)
+        if read[0] or read[1]:
+            (found, said, text), where = read, at
     if not found and not said and spec.site_primary is not None:
         # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
         # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
