@@ -1833,3 +1833,41 @@ def test_line_wording_of_a_first_line_had_caps_said_previous_and_the_untreated_b
 )  # fmt: skip
 def test_cohorts_after_an_escalation_of_any_solid_tumour_give_the_site(criteria, site):
     assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # SCLC, the lung's large cell NEC and extrapulmonary NEC side by side: NEC of every site, SCLC apart
+        (["Cohort A: small cell lung cancer after one platinum doublet.",
+          "Cohort B: large cell neuroendocrine carcinoma of the lung after platinum.",
+          "Cohort C: neuroendocrine carcinoma of extrapulmonary origin after platinum."], "SCLC, NEC"),
+        (["Part A: SCLC or extrapulmonary NEC, relapsed after platinum; Part B: pulmonary LCNEC after platinum."],
+         "SCLC, NEC"),
+        # two of the three stay as found
+        (["Cohort A: large cell neuroendocrine carcinoma of the lung.", "Cohort B: extrapulmonary NEC."],
+         "EP-NEC, Lung-NEC"),
+        (["Cohort A: small cell lung cancer.", "Cohort B: extrapulmonary NEC."], "EP-NEC, SCLC"),
+        # a site within another read beside it in one cohort is within it there only, not in another cohort
+        (["Cohort 1: extrapulmonary NEC or neuroendocrine prostate cancer; Cohort 2: small cell carcinoma of the "
+          "prostate after androgen receptor pathway inhibitors."], "EP-NEC, Prostate-NEC"),
+        (["Extrapulmonary NEC or neuroendocrine prostate cancer, after platinum."], "EP-NEC"),
+    ],
+)  # fmt: skip
+def test_sclc_lung_lcnec_and_extrapulmonary_nec_together_are_sclc_and_nec_of_every_site(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("bispecifics", "said"),
+    [('[bispecifics]\npattern = "("', "[bispecifics] has a bad entry"),
+     ('[[bispecifics.targets]]\nclass = "kinase"\npattern = "x"', "needs a known class"),
+     ('bispecifics = 1', "[bispecifics] must be a table")],
+)  # fmt: skip
+def test_a_bad_bispecifics_table_names_the_file(tmp_path, bispecifics, said):
+    from litreview.extract.lexicon import load_lexicon
+
+    path = tmp_path / "lexicon.toml"
+    path.write_text(bispecifics + '\n\n[drugs.x]\nclass = "chemotherapy"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(said)):
+        load_lexicon(path)

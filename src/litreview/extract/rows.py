@@ -721,7 +721,14 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     if not found:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     sites, quotes = found
-    return Cell(", ".join(sites), [q.label for q in quotes], quotes)
+    evidence = [q.label for q in quotes]
+    for together, combined in spec.site_combined:  # labels found together that the review names otherwise
+        if together <= set(sites):
+            at = min(sites.index(label) for label in together)
+            kept = [label for label in sites if label not in together]
+            sites = [*kept[:at], *combined, *kept[at:]]
+            evidence.append(f"{', '.join(sorted(together))} together: {', '.join(combined)}")
+    return Cell(", ".join(dict.fromkeys(sites)), evidence, quotes)
 
 
 def _criteria_sites(
@@ -851,14 +858,15 @@ def _site_labels(
     found: dict[str, Quote] = {}
     given: dict[str, SiteRule] = {}  # the rule that gave each label: its `unless` is the label's
     unlabelled: Quote | None = None  # an any-site disjunct no whole rule labelled
-    beside_a_stop = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
+    beside: set[str] = set()  # labels a part read apart beside a stop found within another of that part's
+    alone: set[str] = set()  # labels some part found on their own
     for start, end in pairwise(bounds):
         part = text[start:end]
+        apart = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
         if any_site is None or not any_site.search(part):
             diseases = _diseases_beside_a_stop(part, rules, disease)
             if len(diseases) > 1:
-                pieces = [(d, d, rules) for d in diseases]
-                beside_a_stop = True
+                pieces, apart = [(d, d, rules) for d in diseases], True
             else:
                 pieces = [(part, whole if len(bounds) == 2 else part, rules)]
         # one disease unless a disjunct says "any site" on its own: "lung, GI tract, or other sites" is one
@@ -866,16 +874,23 @@ def _site_labels(
             pieces = [(part, whole if len(bounds) == 2 else part, whole_rules)]
         else:
             pieces = [(d, d, whole_rules if any_site.search(d) else rules) for d in disjuncts]
+        in_part: dict[str, SiteRule] = {}
         for piece, piece_whole, read in pieces:
             labels = _segment_sites(piece, piece_whole, where, read)
             for label, quote, rule in labels:
                 found.setdefault(label, quote)
                 given.setdefault(label, rule)
+                in_part.setdefault(label, rule)
             said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
-    if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
-        found = _without_sites_within(found, given, lambda rule: True)
+        # diseases read apart beside a stop: a site within another found beside it in this part (`unless`: prostate
+        # within extrapulmonary) is not one of its own; in another cohort it still is ("Cohort 3: LCNEC of the lung"
+        # beside "Cohort 1: SCLC or extrapulmonary NEC")
+        inside = {s for s, rule in in_part.items() if apart and set(rule.unless) & in_part.keys()}
+        beside |= inside
+        alone |= in_part.keys() - inside
+    found = {s: q for s, q in found.items() if s not in beside or s in alone}
     # cohorts under a criterion that names the site itself ("NEC of extrapulmonary origin: Cohort 1: GI
     # tract; Cohort 2: any other"): they divide that site, so a cohort's site within it is not beside it
     head = text[: marks[0]] if len(bounds) > 2 and marks[0] > 0 else ""
