@@ -11,13 +11,18 @@ the registry record or of a linked publication). Rules are general: nothing here
   its code name as written, classed by the phrase its intervention is described with ("oral ATR
   inhibitor"), or by a class term among its names, or by the phrase set beside its code in a title or the
   summary ("XY-1234, a DLL3-targeting ADC"); a known drug beside it is not part of it. Randomised studies whose entries
-  are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
+  are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM"). Lymphodepletion before a cell
+  infusion and supportive care (renal protection, premedication, antiemetics, G-CSF) are no study compounds, and a
+  description that names another intervention gives that one's class, not its own.
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
-  immune checkpoint inhibitors) onto the paper's six tables.
+  immune checkpoint inhibitors) onto the paper's six tables; a bispecific the record describes by its targets is of
+  their classes ("PD-1/VEGF bispecific antibody": a checkpoint inhibitor and a targeted agent).
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
-  site is read from the criterion that names the disease (each cohort's on its own), else a later
-  criterion that states the primary site apart ("Primary site: ..."), else the title and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
+  site is read from the criterion that names the disease (each cohort's on its own), else the cohorts labelled
+  after it (an escalation's "any solid tumour" names none), else a later criterion that states the primary site
+  apart ("Primary site: ..."), else the title and conditions; labels found together may be named otherwise
+  (``[[sites.combined]]``); the line from the criteria (under cohort headers, each cohort's on its own) before the
   titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
@@ -202,10 +207,11 @@ def _described_drug(
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
         head = read[: cut.start()] if (cut := _NEXT_DRUG.search(read)) else read
-        if said is None and (both := lexicon.bispecific_classes(head)):
+        word = lexicon.bispecific.search(head) if lexicon.bispecific is not None else None
+        if said is None and word is not None and (both := lexicon.bispecific_classes(head)):
             # "PD-1 x VEGF bispecific antibody": the first class of what it blocks (:func:`_bispecifics` gives
             # the others)
-            said = (both[0], lexicon.bispecific.search(head))  # type: ignore[union-attr]
+            said = (both[0], word)
         apposed = _apposed_class(code.group(0), told, lexicon) if said is None and code is not None else None
         if said is None and apposed is None:
             return None
@@ -299,7 +305,8 @@ def _apposed_class(code: str, told: Sequence[tuple[str, str]], lexicon: Lexicon)
 # where a phrase about one drug ends and the next drug's begins ("X, a PD-1/VEGF bispecific, combined with an anti-
 # CTLA-4 antibody"): a phrase is read up to its first join
 _NEXT_DRUG = re.compile(
-    r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b", re.IGNORECASE
+    r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b",
+    re.IGNORECASE,
 )
 # a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"), in words that join no other drug
 _BEFORE = r"\b(?:the|an?)\s+((?:(?!\b(?:with|and|plus|or|versus|vs|combined|followed|then|after|of|in|for|to)\b)[^,;.()]){1,80}?)\s+"
@@ -327,7 +334,9 @@ def _bispecific_targets(
 
 def _compound(
     protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
-) -> tuple[Cell, list[str], dict[str, str]]:
+) -> tuple[Cell, list[str], dict[str, str], dict[str, list[str]]]:
+    """The compound cell, its drugs, the classes the descriptions give drugs the lexicon does not name, and the
+    classes of the targets of the bispecifics among them (:func:`_bispecifics`)."""
     entries = []
     described: dict[str, str] = {}  # drugs the lexicon does not name -> the class their description gives
     phrases: list[Quote] = []
@@ -348,9 +357,9 @@ def _compound(
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        said = _supportive(item) if not found else ""
-        if said:  # nothing known among its names, and given as supportive care
-            notes.append(f"{where.removesuffix('.name')}: supportive care ({said}), not a study compound")
+        support = _supportive(item) if not found else ""
+        if support:  # nothing known among its names, and given as supportive care
+            notes.append(f"{where.removesuffix('.name')}: supportive care ({support}), not a study compound")
             continue
         others = [n for j, other in enumerate(items) if j != i
                   for n in [str(other.get("name", "")), *map(str, other.get("otherNames") or [])]]  # fmt: skip
@@ -369,7 +378,7 @@ def _compound(
             notes.append(f"{where.removesuffix('.name')}: lymphodepletion ({said}), not a study compound")
         elif found:
             entries.append((found, text, where))
-            if len({m.drug for m in found}) == 1:  # an intervention of one drug: its description is that drug's
+            if len({m.drug for m in found}) == 1:  # one drug: the intervention's description is its
                 place = where.removesuffix(".name") + ".description"
                 own.setdefault(found[0].drug, (place, str(item.get("description") or "")))
     if not entries:  # nothing but the conditioning: it is what the record names
@@ -431,8 +440,11 @@ def _bispecifics(
     bispecific antibody, 20 mg/kg", up to where it joins another drug), else beside or before its name in the
     titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
     names the interventions give it (all of an intervention's names when it names no other drug)."""
-    items = [i for i in get_path(protocol, "armsInterventionsModule", "interventions") or [] if isinstance(i, dict)]
-    arms = [a for a in get_path(protocol, "armsInterventionsModule", "armGroups") or [] if isinstance(a, dict)]
+    listed = get_path(protocol, "armsInterventionsModule", "interventions") or []
+    items = [i for i in listed if isinstance(i, dict)]
+    arms = [
+        a for a in get_path(protocol, "armsInterventionsModule", "armGroups") or [] if isinstance(a, dict)
+    ]
     texts = [*told, *((f"protocolSection.armsInterventionsModule.armGroups[{i}].description", str(a.get("description") or ""))
                       for i, a in enumerate(arms)),
              *((f"protocolSection.armsInterventionsModule.interventions[{i}].description", str(item.get("description") or ""))
@@ -724,9 +736,9 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     evidence = [q.label for q in quotes]
     for together, combined in spec.site_combined:  # labels found together that the review names otherwise
         if together <= set(sites):
-            at = min(sites.index(label) for label in together)
+            place = min(sites.index(label) for label in together)
             kept = [label for label in sites if label not in together]
-            sites = [*kept[:at], *combined, *kept[at:]]
+            sites = [*kept[:place], *combined, *kept[place:]]
             evidence.append(f"{', '.join(sorted(together))} together: {', '.join(combined)}")
     return Cell(", ".join(dict.fromkeys(sites)), evidence, quotes)
 

@@ -188,7 +188,8 @@ class ExtractionSpec:
     arm: re.Pattern[str] | None = None
     line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
-    site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()  # labels found together -> the sites
+    # labels found together -> the sites they are
+    site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
 
 
 def load_spec(path: Path) -> ExtractionSpec:
