@@ -1872,3 +1872,16 @@ def test_a_bad_bispecifics_table_names_the_file(tmp_path, bispecifics, said):
     path.write_text(bispecifics + '\n\n[drugs.x]\nclass = "chemotherapy"\n', encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(said)):
         load_lexicon(path)
+
+
+@pytest.mark.parametrize("summary", ["a " * 25000, "the x " * 15000, "ivonescimab, a " * 5000, "(" * 50000])
+def test_a_bispecifics_targets_are_read_in_linear_time(summary):
+    # the phrase set before a drug's name was first read by a pattern that tried every article of the text: 8 s on
+    # 50,000 characters
+    interventions = [{"name": "Ivonescimab", "description": summary}, {"name": "Etoposide"}]
+    trial = study(
+        descriptionModule={"briefSummary": summary}, armsInterventionsModule={"interventions": interventions}
+    )
+    start = time.perf_counter()
+    derive_row(trial)
+    assert time.perf_counter() - start < 1.5

@@ -308,8 +308,22 @@ _NEXT_DRUG = re.compile(
     r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b",
     re.IGNORECASE,
 )
-# a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"), in words that join no other drug
-_BEFORE = r"\b(?:the|an?)\s+((?:(?!\b(?:with|and|plus|or|versus|vs|combined|followed|then|after|of|in|for|to)\b)[^,;.()]){1,80}?)\s+"
+# a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"): from an article, in words that join no
+# other drug, read in the stretch before each place the name is written (a pattern that tried every article of a long
+# text took seconds)
+_JOINED = re.compile(
+    r"[,;.()]|\b(?:with|and|plus|or|versus|vs|combined|followed|then|after|of|in|for|to)\b", re.IGNORECASE
+)
+_ARTICLE = re.compile(r"\b(?:the|an?)\s+", re.IGNORECASE)
+
+
+def _phrase_before(text: str, start: int) -> tuple[int, int] | None:
+    """Where the phrase set before the name written at ``start`` runs (:data:`_JOINED`), None if there is none."""
+    at = max(0, start - 100)
+    joins = list(_JOINED.finditer(text, at, start))
+    article = _ARTICLE.search(text, joins[-1].end() if joins else at, start)
+    end = len(text[:start].rstrip())
+    return (article.end(), end) if article is not None and article.end() < end else None
 
 
 def _bispecific_targets(
@@ -320,15 +334,17 @@ def _bispecific_targets(
     (PD-1/VEGF bispecific antibody)", "QZ-0417, a bispecific antibody targeting PD-L1 and VEGF-A, with ...", "the
     PD-1/TIGIT bispecific antibody QZ-0417"), with the phrase; None if no text does."""
     for name in dict.fromkeys(n for n in names if n.strip()):
-        around = (_apposition(name), re.compile(rf"{_BEFORE}{re.escape(name)}(?![\w-])", re.IGNORECASE))
+        beside = _apposition(name)
+        written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
         for where, text in texts:
-            for pattern in around:
-                for m in pattern.finditer(text or ""):
-                    cut = _NEXT_DRUG.search(m.group(1))
-                    end = m.start(1) + cut.start() if cut else m.end(1)
-                    classes = lexicon.bispecific_classes(text[m.start(1) : end])
-                    if classes:
-                        return classes, Quote(where, text, m.start(1), end)
+            spans = [m.span(1) for m in beside.finditer(text or "")]
+            spans += [s for m in written.finditer(text or "") if (s := _phrase_before(text, m.start()))]
+            for start, stop in spans:
+                cut = _NEXT_DRUG.search(text, start, stop)
+                end = cut.start() if cut else stop
+                classes = lexicon.bispecific_classes(text[start:end])
+                if classes:
+                    return classes, Quote(where, text, start, end)
     return None
 
 
