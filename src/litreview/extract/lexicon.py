@@ -14,6 +14,9 @@ conjugates' class, not an antibody plus a cytotoxic. A radionuclide's isotope wr
 A drug known by a code name only ("XY-1234", which no list can know) is classed by how the registry
 describes it (``[described]``: a code-name pattern and, in order, class phrases such as "ATR
 inhibitor" or "antibody-drug conjugate"; :meth:`Lexicon.describe`, :meth:`Lexicon.code_names`).
+A bispecific antibody is of the classes of the targets its description names beside the word
+(``[bispecifics]``: "PD-1/VEGF bispecific antibody" is a checkpoint inhibitor and a targeted agent;
+:meth:`Lexicon.bispecific_classes`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class Lexicon:
     conjugate_class: str = ""
     described: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (class, phrase pattern), first match wins
     code_pattern: re.Pattern[str] | None = None  # a code name as registries write one ("XY-1234")
+    bispecific: re.Pattern[str] | None = None  # the word that calls a drug bi- or multispecific
+    targets: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (class, pattern of the targets that give it)
 
     def describe(self, text: str) -> tuple[str, re.Match[str]] | None:
         """The class the first class phrase found in ``text`` names ("oral ATR inhibitor": targeted
@@ -69,6 +74,14 @@ class Lexicon:
             if found := pattern.search(text or ""):
                 return cls, found
         return None
+
+    def bispecific_classes(self, text: str) -> list[str]:
+        """The classes of the targets ``text`` names for a drug it calls bispecific ("PD-1/VEGF bispecific
+        antibody": immune checkpoint inhibitor and targeted therapy), in the file's order; [] if it calls
+        the drug no bispecific or names none of the targets."""
+        if self.bispecific is None or not self.bispecific.search(text or ""):
+            return []
+        return [cls for cls, pattern in self.targets if pattern.search(text)]
 
     def code_names(self, text: str) -> list[re.Match[str]]:
         """The code names written in ``text`` ("QZ-0417 for injection": "QZ-0417")."""
@@ -88,7 +101,7 @@ class Lexicon:
             piece = " ".join(piece.split())
             if re.search(r"[A-Za-z]", piece) and not _NOT_A_DRUG.search(piece):
                 # "S-1" after a "/" is no short name as written: looked up again on its own
-                named |= {m.drug for m in self.find(piece)} or {piece.lower()}
+                named |= {m.drug for m in self.find(piece)} or {isotope_first(piece).lower()}
         return named
 
     def find(self, text: str) -> list[Mention]:
@@ -141,6 +154,13 @@ class Lexicon:
 
 
 _ISOTOPE_FIRST = re.compile(r"(\d{2,3})([A-Z][a-z]?)-(\S.*)")
+_ISOTOPE_BRACKETED = re.compile(r"\[(\d{2,3})([A-Z][a-z]?)\]\2-(?=\S)")
+
+
+def isotope_first(name: str) -> str:
+    """A radionuclide's name written the EANM/IUPAC way, isotope in brackets, as it is written isotope first
+    ("[225Ac]Ac-DOTATATE" -> "225Ac-DOTATATE"): a name no list knows reads the same either way."""
+    return _ISOTOPE_BRACKETED.sub(lambda m: f"{m[1]}{m[2]}-", name)
 
 
 def _bracketed(synonym: str) -> list[str]:
@@ -228,9 +248,10 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         else None
     )
     described, code_pattern = _described(data.get("described", {}))
+    bispecific, targets = _bispecifics(data.get("bispecifics", {}))
     return Lexicon(
         classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic),
-        conjugate_pattern, conjugate_class, described, code_pattern,
+        conjugate_pattern, conjugate_class, described, code_pattern, bispecific, targets,
     )  # fmt: skip
 
 
@@ -251,3 +272,22 @@ def _described(data: dict) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.
     except (re.error, KeyError, AttributeError) as exc:
         raise ValueError(f"drug lexicon: [described] has a bad entry ({exc})") from None
     return tuple(phrases), code
+
+
+def _bispecifics(data: dict) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """``[bispecifics]``: ``pattern`` (the word that calls a drug bispecific) and ``[[bispecifics.targets]]``
+    (a class and the pattern of the targets that give it), case-insensitive."""
+    if not isinstance(data, dict):
+        raise ValueError("drug lexicon: [bispecifics] must be a table")
+    targets = []
+    try:
+        for entry in data.get("targets", []):
+            if entry.get("class") not in CLASSES:
+                raise ValueError(
+                    f"drug lexicon: [[bispecifics.targets]] needs a known class, not {entry.get('class')!r}"
+                )
+            targets.append((entry["class"], re.compile(entry["pattern"], re.IGNORECASE)))
+        word = re.compile(data["pattern"], re.IGNORECASE) if "pattern" in data else None
+    except (re.error, KeyError, AttributeError) as exc:
+        raise ValueError(f"drug lexicon: [bispecifics] has a bad entry ({exc})") from None
+    return word, tuple(targets)

@@ -11,13 +11,18 @@ the registry record or of a linked publication). Rules are general: nothing here
   its code name as written, classed by the phrase its intervention is described with ("oral ATR
   inhibitor"), or by a class term among its names, or by the phrase set beside its code in a title or the
   summary ("XY-1234, a DLL3-targeting ADC"); a known drug beside it is not part of it. Randomised studies whose entries
-  are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM").
+  are each a regimen or a combination are shown as arms ("FOLFIRI or CAPTEM"). Lymphodepletion before a cell
+  infusion and supportive care (renal protection, premedication, antiemetics, G-CSF) are no study compounds, and a
+  description that names another intervention gives that one's class, not its own.
 - category and table: from the drug classes (chemotherapy, targeted therapy incl. radioligands,
-  immune checkpoint inhibitors) onto the paper's six tables.
+  immune checkpoint inhibitors) onto the paper's six tables; a bispecific the record describes by its targets is of
+  their classes ("PD-1/VEGF bispecific antibody": a checkpoint inhibitor and a targeted agent).
 - design: phases and allocation (and "phase IIa", basket, pilot wording); site of origin and line
   of treatment: from the eligibility bullets, conditions and titles, negated clauses ignored. The
-  site is read from the criterion that names the disease (each cohort's on its own), else a later
-  criterion that states the primary site apart ("Primary site: ..."), else the title and conditions; the line from the criteria (under cohort headers, each cohort's on its own) before the
+  site is read from the criterion that names the disease (each cohort's on its own), else the cohorts labelled
+  after it (an escalation's "any solid tumour" names none), else a later criterion that states the primary site
+  apart ("Primary site: ..."), else the title and conditions; labels found together may be named otherwise
+  (``[[sites.combined]]``); the line from the criteria (under cohort headers, each cohort's on its own) before the
   titles.
 - results: suggestions from every linked publication's abstract (n, ORR, DCR, median PFS/OS, as
   the review's outcome patterns say), each value with its unit and, when the sentence names one,
@@ -34,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from litreview.extract.lexicon import Lexicon, Mention
+from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
 from litreview.extract.spec import ExtractionSpec, Outcome, SiteRule
 from litreview.extract.trials import location_words, status_words
@@ -135,9 +140,9 @@ def derive_row(trial: Trial, spec: ExtractionSpec, linked: Iterable[Citation] = 
         location_words(trial.countries),
         ["protocolSection.contactsLocationsModule.locations[].country"] if trial.countries else [],
     )
-    compound, drugs, described = _compound(protocol, trial, linked, lexicon, row)
+    compound, drugs, described, targets = _compound(protocol, trial, linked, lexicon, row)
     cells["compound"] = compound
-    kinds = [described.get(d) or lexicon.drug_class(d) for d in drugs]
+    kinds = [k for d in drugs for k in targets.get(d) or [described.get(d) or lexicon.drug_class(d)]]
     classes = {spec.class_aliases.get(kind, kind) for kind in kinds}
     classes.discard("other")
     table = spec.tables.get(frozenset(classes))
@@ -172,14 +177,16 @@ def _described_drug(
     lexicon: Lexicon,
     where: str,
     told: Sequence[tuple[str, str]] = (),
+    others: Sequence[str] = (),
 ) -> tuple[Mention, str, Quote] | None:
     """The drug of an intervention the lexicon does not name, its class and the phrase that gave it:
     the code name in its names ("QZ-0417 for injection": "QZ-0417"), or the name as written when it
-    holds no code and no known drug; classed by a class term among its names ("QZ-0417; anti-PD-1
-    antibody") or else by the first class phrase of its names and description, or else by the phrase set
-    beside its code in ``told`` (the titles and summary: "QZ-0417, an oral WEE1 inhibitor, in ..."). None for
-    a placebo, for known drugs alone, or when the class is one a known drug among its names already has
-    (the phrase may be that drug's)."""
+    holds no code and no known drug (:func:`_own_name`); classed by a class term among its names ("QZ-0417;
+    anti-PD-1 antibody") or else by the first class phrase of its names and description, or else by the phrase
+    set beside its code in ``told`` (the titles and summary: "QZ-0417, an oral WEE1 inhibitor, in ..."). The
+    ``others`` (the names of the record's other interventions) a description names are theirs: "infused before
+    each 177Lu-XY dose" gives no class ("177Lu") to what is infused. None for a placebo, for known drugs alone,
+    or when the class is one a known drug among its names already has (the phrase may be that drug's)."""
     if _PLACEBO.search(text):
         return None
     spans = [(m.start, m.end) for m in found]
@@ -194,8 +201,17 @@ def _described_drug(
         kind, quote = lexicon.drug_class(term.drug), _span(text, term, where)
     else:
         description = str(item.get("description") or "")
+        for other in sorted({o.strip() for o in others if o.strip()}, key=len, reverse=True):
+            description = re.sub(rf"(?<![\w-]){re.escape(other)}(?![\w-])", lambda m: " " * len(m[0]), description,
+                                 flags=re.IGNORECASE)  # fmt: skip
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
+        head = read[: cut.start()] if (cut := _NEXT_DRUG.search(read)) else read
+        word = lexicon.bispecific.search(head) if lexicon.bispecific is not None else None
+        if said is None and word is not None and (both := lexicon.bispecific_classes(head)):
+            # "PD-1 x VEGF bispecific antibody": the first class of what it blocks (:func:`_bispecifics` gives
+            # the others)
+            said = (both[0], word)
         apposed = _apposed_class(code.group(0), told, lexicon) if said is None and code is not None else None
         if said is None and apposed is None:
             return None
@@ -213,18 +229,71 @@ def _described_drug(
     if code is not None:
         return Mention(code.group(0), code.start(), code.end(), code.group(0)), kind, quote
     name = str(item.get("name", "")).strip()
-    return Mention(name, 0, len(name), name), kind, quote
+    return Mention(_own_name(item), 0, len(name), name), kind, quote
+
+
+# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection")
+_PRODUCT_KIND = re.compile(
+    r"(?:CAR[- ]?)?T[- ]cells?|(?:CAR[- ]?T[- ]?)?cells?|(?:cell )?(?:injection|infusion|suspension)|for injection"
+    r"|tablets?|capsules?",
+    re.IGNORECASE,
+)
+
+
+def _own_name(item: dict) -> str:
+    """The drug an intervention names that holds no code and no known drug: its name as written, a radionuclide
+    written isotope first ("[225Ac]Ac-DOTATATE": "225Ac-DOTATATE", as the lexicon reads known ones), and, where
+    another of its names is the head of it and the rest only says what kind of product it is ("QZ7-CAR T cells"
+    beside "QZ7-CAR"), that name."""
+    name = str(item.get("name", "")).strip()
+    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len):
+        rest = name[len(other) :].strip() if other and name.lower().startswith(other.lower()) else ""
+        if rest and name[len(other)].isspace() and _PRODUCT_KIND.fullmatch(rest):
+            name = other
+            break
+    return isotope_first(name)
+
+
+# an intervention given against another's harm, as its own names or the opening words of its description say
+# ("Amino acid infusion (renal protection)", "Renal protection, over 4 hours before each dose", "Antiemetic
+# premedication", "G-CSF support"): supportive care, no compound the trial studies
+_SUPPORTIVE = re.compile(
+    r"\b(?:renal|kidney)[- ]protect\w*|\bnephro-?protect\w*|\bpre-?medicat\w*|\banti-?emetic\w*|\bprophyla\w*"
+    r"|\bsupportive\b|\bG-?CSF\b|\bgranulocyte[- ]colony[- ]stimulating|\bhydration\b",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(r"\W*(?:(?:for|as|given as|used as|an?|the)\s+)?(?:[\w-]+\s+){0,2}?", re.IGNORECASE)
+
+
+def _supportive(item: dict) -> str:
+    """Where an intervention's own names, or the opening words of its description, say it is supportive care
+    (:data:`_SUPPORTIVE`); "" if they do not ("7.4 GBq every 8 weeks, with amino acids for renal protection" is the
+    radioligand's own description, not a supportive drug's)."""
+    names = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
+    if _SUPPORTIVE.search(names):
+        return "its names"
+    description = str(item.get("description") or "")
+    opening = _OPENING.match(description)
+    if opening and _SUPPORTIVE.match(description, opening.end()):
+        return "its description"
+    return ""
+
+
+def _apposition(name: str) -> re.Pattern[str]:
+    """A phrase set beside ``name`` in apposition, group 1: "QZ-0417, a DLL3-targeting ADC, in ...",
+    "QZ-0417 (an oral WEE1 inhibitor)", "QZ-0417 is a PD-1 antibody"."""
+    return re.compile(
+        rf"(?<![\w-]){re.escape(name)}(?![\w-])(?:,\s*(?:an?|the)\s+|\s*\(\s*(?:an?\s+)?|\s+is\s+(?:an?|the)\s+)"
+        r"([^,;.()]{1,80})",
+        re.IGNORECASE,
+    )
 
 
 def _apposed_class(code: str, told: Sequence[tuple[str, str]], lexicon: Lexicon) -> tuple[str, Quote] | None:
     """The class a text gives a code name in apposition ("QZ-0417, a DLL3-targeting antibody-drug
     conjugate, in ...", "QZ-0417 (an oral WEE1 inhibitor)", "QZ-0417 is a PD-1 antibody"), with the
     phrase; None if none does ("QZ-0417 with an anti-PD-1 antibody" says another drug's class)."""
-    apposed = re.compile(
-        rf"(?<![\w-]){re.escape(code)}(?![\w-])(?:,\s*(?:an?|the)\s+|\s*\(\s*(?:an?\s+)?|\s+is\s+(?:an?|the)\s+)"
-        r"([^,;.()]{1,80})",
-        re.IGNORECASE,
-    )
+    apposed = _apposition(code)
     for where, text in told:
         for m in apposed.finditer(text or ""):
             said = lexicon.describe(m.group(1))
@@ -233,9 +302,57 @@ def _apposed_class(code: str, told: Sequence[tuple[str, str]], lexicon: Lexicon)
     return None
 
 
+# where a phrase about one drug ends and the next drug's begins ("X, a PD-1/VEGF bispecific, combined with an anti-
+# CTLA-4 antibody"): a phrase is read up to its first join
+_NEXT_DRUG = re.compile(
+    r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b",
+    re.IGNORECASE,
+)
+# a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"): from an article, in words that join no
+# other drug, read in the stretch before each place the name is written (a pattern that tried every article of a long
+# text took seconds)
+_JOINED = re.compile(
+    r"[,;.()]|\b(?:with|and|plus|or|versus|vs|combined|followed|then|after|of|in|for|to)\b", re.IGNORECASE
+)
+_ARTICLE = re.compile(r"\b(?:the|an?)\s+", re.IGNORECASE)
+
+
+def _phrase_before(text: str, start: int) -> tuple[int, int] | None:
+    """Where the phrase set before the name written at ``start`` runs (:data:`_JOINED`), None if there is none."""
+    at = max(0, start - 100)
+    joins = list(_JOINED.finditer(text, at, start))
+    article = _ARTICLE.search(text, joins[-1].end() if joins else at, start)
+    end = len(text[:start].rstrip())
+    return (article.end(), end) if article is not None and article.end() < end else None
+
+
+def _bispecific_targets(
+    names: Iterable[str], texts: Sequence[tuple[str, str]], lexicon: Lexicon
+) -> tuple[list[str], Quote] | None:
+    """The classes of what a bispecific drug blocks (:meth:`Lexicon.bispecific_classes`), as a text calls the drug,
+    by one of its ``names``, bispecific and names its targets in a phrase set beside or before the name ("QZ-0417
+    (PD-1/VEGF bispecific antibody)", "QZ-0417, a bispecific antibody targeting PD-L1 and VEGF-A, with ...", "the
+    PD-1/TIGIT bispecific antibody QZ-0417"), with the phrase; None if no text does."""
+    for name in dict.fromkeys(n for n in names if n.strip()):
+        beside = _apposition(name)
+        written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+        for where, text in texts:
+            spans = [m.span(1) for m in beside.finditer(text or "")]
+            spans += [s for m in written.finditer(text or "") if (s := _phrase_before(text, m.start()))]
+            for start, stop in spans:
+                cut = _NEXT_DRUG.search(text, start, stop)
+                end = cut.start() if cut else stop
+                classes = lexicon.bispecific_classes(text[start:end])
+                if classes:
+                    return classes, Quote(where, text, start, end)
+    return None
+
+
 def _compound(
     protocol: dict, trial: Trial, linked: list[Citation], lexicon: Lexicon, row: Row
-) -> tuple[Cell, list[str], dict[str, str]]:
+) -> tuple[Cell, list[str], dict[str, str], dict[str, list[str]]]:
+    """The compound cell, its drugs, the classes the descriptions give drugs the lexicon does not name, and the
+    classes of the targets of the bispecifics among them (:func:`_bispecifics`)."""
     entries = []
     described: dict[str, str] = {}  # drugs the lexicon does not name -> the class their description gives
     phrases: list[Quote] = []
@@ -246,14 +363,23 @@ def _compound(
     arms = [str(arm.get("description") or "") for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []
             if isinstance(arm, dict)]  # fmt: skip
     conditioning: list[tuple[list[Mention], str, str]] = []  # lymphodepletion before a cell infusion
+    own: dict[str, tuple[str, str]] = {}  # a drug -> the description of the intervention that names it alone
     notes: list[str] = []
-    for i, item in enumerate(get_path(protocol, "armsInterventionsModule", "interventions") or []):
-        if not isinstance(item, dict):
+    items = get_path(protocol, "armsInterventionsModule", "interventions") or []
+    items = [item if isinstance(item, dict) else {} for item in items]
+    for i, item in enumerate(items):
+        if not item:
             continue
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        unknown = _described_drug(item, text, found, lexicon, where, told)
+        support = _supportive(item) if not found else ""
+        if support:  # nothing known among its names, and given as supportive care
+            notes.append(f"{where.removesuffix('.name')}: supportive care ({support}), not a study compound")
+            continue
+        others = [n for j, other in enumerate(items) if j != i
+                  for n in [str(other.get("name", "")), *map(str, other.get("otherNames") or [])]]  # fmt: skip
+        unknown = _described_drug(item, text, found, lexicon, where, told, others)
         if unknown is not None:
             mention, kind, phrase = unknown
             described[mention.drug] = kind
@@ -268,6 +394,9 @@ def _compound(
             notes.append(f"{where.removesuffix('.name')}: lymphodepletion ({said}), not a study compound")
         elif found:
             entries.append((found, text, where))
+            if len({m.drug for m in found}) == 1:  # one drug: the intervention's description is its
+                place = where.removesuffix(".name") + ".description"
+                own.setdefault(found[0].drug, (place, str(item.get("description") or "")))
     if not entries:  # nothing but the conditioning: it is what the record names
         entries, notes = conditioning, []
     if not entries:
@@ -288,7 +417,7 @@ def _compound(
                 break
     if not entries:
         row.warnings.append(f"{trial.nct_id}: no drug named in interventions, titles or linked publications")
-        return Cell(), [], {}
+        return Cell(), [], {}, {}
     # a class term among an intervention's names beside a named drug of its class ("HLX10; anti-PD-1
     # antibody") is that drug; in an intervention of its own it is another drug (the class is coarser
     # than the term: ipilimumab is no anti-PD-1 antibody)
@@ -302,13 +431,57 @@ def _compound(
     for found, text, where in entries:
         quotes.extend(_span(text, m, where) for m in found)
         drugs.extend(m.drug for m in found if m.drug not in drugs)
+    targets = _bispecifics(drugs, entries, protocol, told, own, lexicon)
+    quotes.extend(quote for _, quote in targets.values())
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
     shown = [_entry_label(found) for found, _, _ in entries]
     if randomised and len(entries) > 1 and all(len({m.drug for m in f}) > 1 for f, _, _ in entries):
         value = " or ".join(dict.fromkeys(shown))
     else:
         value = " + ".join(dict.fromkeys(drugs))
-    return Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes), drugs, described
+    cell = Cell(value[:1].upper() + value[1:], [*(q.label for q in quotes), *notes], quotes)
+    return cell, drugs, described, {drug: classes for drug, (classes, _) in targets.items()}
+
+
+def _bispecifics(
+    drugs: list[str],
+    entries: list[tuple[list[Mention], str, str]],
+    protocol: dict,
+    told: Sequence[tuple[str, str]],
+    own: dict[str, tuple[str, str]],
+    lexicon: Lexicon,
+) -> dict[str, tuple[list[str], Quote]]:
+    """The drugs the record calls bispecific with their targets named, each with the classes of its targets and
+    the phrase: read in the description of an intervention that names the drug alone (``own``: "PD-1 x VEGF
+    bispecific antibody, 20 mg/kg", up to where it joins another drug), else beside or before its name in the
+    titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
+    names the interventions give it (all of an intervention's names when it names no other drug)."""
+    listed = get_path(protocol, "armsInterventionsModule", "interventions") or []
+    items = [i for i in listed if isinstance(i, dict)]
+    arms = [
+        a for a in get_path(protocol, "armsInterventionsModule", "armGroups") or [] if isinstance(a, dict)
+    ]
+    texts = [*told, *((f"protocolSection.armsInterventionsModule.armGroups[{i}].description", str(a.get("description") or ""))
+                      for i, a in enumerate(arms)),
+             *((f"protocolSection.armsInterventionsModule.interventions[{i}].description", str(item.get("description") or ""))
+               for i, item in enumerate(items))]  # fmt: skip
+    out: dict[str, tuple[list[str], Quote]] = {}
+    for drug in drugs:
+        place, description = own.get(drug, ("", ""))
+        end = cut.start() if (cut := _NEXT_DRUG.search(description)) else len(description)
+        if classes := lexicon.bispecific_classes(description[:end]):
+            out[drug] = (classes, Quote(place, description, 0, end))
+            continue
+        names = [drug]
+        for found, text, _ in entries:
+            mine = [m for m in found if m.drug == drug]
+            names += [m.text for m in mine]
+            if mine and all(m.drug == drug for m in found):  # "Ivonescimab ; AK112": both name it
+                names += [n.strip() for n in text.split(" ; ")]
+        said = _bispecific_targets(names, texts, lexicon)
+        if said is not None:
+            out[drug] = said
+    return out
 
 
 # chemotherapy that prepares the body for a cell infusion (CAR T, TIL or TCR T cells), said "lymphodepletion" or
@@ -544,6 +717,18 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     where = f"{source} (first criterion naming the disease)"
     parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
+    if not found and not said and picked == [first] and len(labelled) > 1:
+        # the disease's criterion names no organ ("Phase I: any solid tumour ...") and cohorts labelled over criteria
+        # of their own follow it ("Phase II Cohort A: SCLC ...", "Phase II Cohort B: extrapulmonary NEC ..."): the
+        # cohorts' sites are the trial's, as an escalation's any solid tumour is not
+        cohorts = []
+        for head, end in pairwise([*labelled, len(bullets)]):
+            disease = head + _site_criterion(bullets[head:end], spec)
+            cohorts += [head] if disease == head else [head, disease]
+        at = f"{source} (cohorts after the criterion naming the disease)"
+        read = _criteria_sites(bullets, parts, cohorts, spec, at)
+        if read[0] or read[1]:
+            (found, said, text), where = read, at
     if not found and not said and spec.site_primary is not None:
         # the disease's criterion names no organ ("Histologically confirmed NEC, Ki-67 > 20%"): a later one
         # that states the primary site apart ("Primary tumour in the GI tract or pancreas") does
@@ -564,7 +749,14 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     if not found:
         return Cell(spec.site_fallback, [f"{where}: no organ named"]) if spec.site_fallback else Cell()
     sites, quotes = found
-    return Cell(", ".join(sites), [q.label for q in quotes], quotes)
+    evidence = [q.label for q in quotes]
+    for together, combined in spec.site_combined:  # labels found together that the review names otherwise
+        if together <= set(sites):
+            place = min(sites.index(label) for label in together)
+            kept = [label for label in sites if label not in together]
+            sites = [*kept[:place], *combined, *kept[place:]]
+            evidence.append(f"{', '.join(sorted(together))} together: {', '.join(combined)}")
+    return Cell(", ".join(dict.fromkeys(sites)), evidence, quotes)
 
 
 def _criteria_sites(
@@ -694,14 +886,15 @@ def _site_labels(
     found: dict[str, Quote] = {}
     given: dict[str, SiteRule] = {}  # the rule that gave each label: its `unless` is the label's
     unlabelled: Quote | None = None  # an any-site disjunct no whole rule labelled
-    beside_a_stop = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
+    beside: set[str] = set()  # labels a part read apart beside a stop found within another of that part's
+    alone: set[str] = set()  # labels some part found on their own
     for start, end in pairwise(bounds):
         part = text[start:end]
+        apart = False  # diseases read apart beside a stop ("extrapulmonary NEC or SCLC")
         if any_site is None or not any_site.search(part):
             diseases = _diseases_beside_a_stop(part, rules, disease)
             if len(diseases) > 1:
-                pieces = [(d, d, rules) for d in diseases]
-                beside_a_stop = True
+                pieces, apart = [(d, d, rules) for d in diseases], True
             else:
                 pieces = [(part, whole if len(bounds) == 2 else part, rules)]
         # one disease unless a disjunct says "any site" on its own: "lung, GI tract, or other sites" is one
@@ -709,16 +902,23 @@ def _site_labels(
             pieces = [(part, whole if len(bounds) == 2 else part, whole_rules)]
         else:
             pieces = [(d, d, whole_rules if any_site.search(d) else rules) for d in disjuncts]
+        in_part: dict[str, SiteRule] = {}
         for piece, piece_whole, read in pieces:
             labels = _segment_sites(piece, piece_whole, where, read)
             for label, quote, rule in labels:
                 found.setdefault(label, quote)
                 given.setdefault(label, rule)
+                in_part.setdefault(label, rule)
             said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
-    if beside_a_stop:  # a site within another found beside it (`unless`: prostate within extrapulmonary)
-        found = _without_sites_within(found, given, lambda rule: True)
+        # diseases read apart beside a stop: a site within another found beside it in this part (`unless`: prostate
+        # within extrapulmonary) is not one of its own; in another cohort it still is ("Cohort 3: LCNEC of the lung"
+        # beside "Cohort 1: SCLC or extrapulmonary NEC")
+        inside = {s for s, rule in in_part.items() if apart and set(rule.unless) & in_part.keys()}
+        beside |= inside
+        alone |= in_part.keys() - inside
+    found = {s: q for s, q in found.items() if s not in beside or s in alone}
     # cohorts under a criterion that names the site itself ("NEC of extrapulmonary origin: Cohort 1: GI
     # tract; Cohort 2: any other"): they divide that site, so a cohort's site within it is not beside it
     head = text[: marks[0]] if len(bounds) > 2 and marks[0] > 0 else ""

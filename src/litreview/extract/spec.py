@@ -85,12 +85,18 @@ class SiteRuleEntry(Table):
     unless_anywhere: bool = False  # `unless` reads every cohort and piece of the criterion, not its own only
 
 
+class SiteCombinedEntry(Table):
+    labels: list[Text] = Field(min_length=2)  # site labels found together
+    sites: list[Text] = Field(min_length=1)  # what the trial's site is then, in their place
+
+
 class SitesTable(Table):
     fallback: str = ""
     any_site: Pattern | None = None
     criterion: Pattern | None = None  # how the inclusion criterion that states the disease names it
     primary: Pattern | None = None  # how a later criterion states the primary site apart from the disease
     rules: list[SiteRuleEntry] = Field(default_factory=list)
+    combined: list[SiteCombinedEntry] = Field(default_factory=list)
 
 
 class LineRuleEntry(Table):
@@ -182,6 +188,8 @@ class ExtractionSpec:
     arm: re.Pattern[str] | None = None
     line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
+    # labels found together -> the sites they are
+    site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
 
 
 def load_spec(path: Path) -> ExtractionSpec:
@@ -248,4 +256,5 @@ def load_spec(path: Path) -> ExtractionSpec:
         arm=re.compile(spec.results.arm, re.IGNORECASE) if spec.results.arm is not None else None,
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
+        site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
     )
