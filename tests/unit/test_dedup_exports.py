@@ -1160,3 +1160,20 @@ def test_scholars_original_language_title_without_a_volume_links_at_one_span_by_
                   authors=("C Moreau, E Lindqvist, JP Silva",))  # fmt: skip
     assert compare(prepare(english), prepare(french))[0] == "duplicate"
     assert linked([english, french], "embase:1", "scholar:2")
+
+
+# -- a report under its issuer's acronym as publisher, no author ---------------------------------------
+
+
+def test_a_catalogues_report_under_the_issuers_acronym_is_the_issuers_report():
+    # a library catalogue gives the report with the institute's acronym as publisher and no author (or the
+    # acronym as author too), the institute's own page names it in full as author
+    title = "Antibiotic use in long-term care facilities: point prevalence survey"
+    institute = "National Institute of Public Health"
+    page = report("web", 1, title, year=2020, journal="Helsinki", authors=(institute,), issue="NIPH-2020-07")
+    for authors in ((), ("NIPH",)):
+        catalogue = report("library", 2, title, kind="book", year=2020, journal="NIPH", authors=authors)
+        assert compare(prepare(page), prepare(catalogue))[0] == "duplicate", authors
+    # another issuer's acronym is another issuer's report
+    other = report("library", 3, title, kind="book", year=2020, journal="ECDC", authors=())
+    assert compare(prepare(page), prepare(other))[0] != "duplicate"

@@ -134,6 +134,7 @@ class Prepared:
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
     script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): no words left to compare
+    tail: str = ""  # normalised, the names in brackets that end the title, left out of ``title`` ("fluorocare")
 
 
 def _singular(word: str) -> str:
@@ -165,8 +166,9 @@ def normalise_title(title: str) -> str:
     return " ".join(_title_words(title)[0])
 
 
-def _title_words(title: str) -> tuple[list[str], str]:
-    """A title's normalised words, and the last word of a title cut with an ellipsis, left out of them."""
+def _title_words(title: str) -> tuple[list[str], str, str]:
+    """A title's normalised words, the last word of a title cut with an ellipsis, left out of them, and
+    the names in the brackets that end it, left out too (see :func:`_bracketed_name`)."""
     text = without_markup(title).strip()
     if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
         text = text[1:].replace("]", " ", 1)
@@ -175,15 +177,34 @@ def _title_words(title: str) -> tuple[list[str], str]:
     if len(without_notes.strip()) > 20:
         text = without_notes
     end = len(text)
+    names = []
     while (start := _trailing_note(text, end)) is not None and start > 20:
+        names.append(_bracketed_name(text[start:end]))
         end = start  # "(author's transl)"
+    tail = " ".join(name for name in reversed(names) if name)
     text = text[:end]
     words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
     if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
         # a title cut at the field's length: its last word may be cut too ("kidney d..."); kept aside,
         # for where the other title goes on otherwise ("... in Gondar..." is no "... in Bahir Dar")
-        return words[:-1], words[-1]
-    return words, ""
+        return words[:-1], words[-1], tail
+    return words, "", tail
+
+
+_NAME_WORDS = 3  # words of a name in brackets (a product, a place, a group); a longer bracket is a phrase
+
+
+def _bracketed_name(bracket: str) -> str:
+    """A bracket that ends a title, normalised, where it names something (a product "(Fluorocare)", a
+    place "(Kenya)", an acronym "(HUS)", a trial "(ARGO-07)"): one export may leave it out, but two that
+    give different names there name two items (one template's assessment reports of two brands, one
+    survey's reports of two countries). '' for a note about the record ("(author's transl)", "(Review)")
+    or a longer phrase (a translation, an expansion)."""
+    inner = bracket.strip().rstrip(".").strip()[1:-1]
+    words = _NON_ALNUM.sub(" ", ascii_fold(inner).lower()).split()
+    if not 1 <= len(words) <= _NAME_WORDS or _NOTE.search(inner):
+        return ""
+    return " ".join(words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -522,8 +543,9 @@ _JOURNAL_CONFERENCE = re.compile(r"\.\s*conference:", re.IGNORECASE)
 # Google Scholar's venue for a document it found in ERIC (a report, a paper given at a meeting): ERIC
 # itself, or "Online Submission", ERIC's source for a document its authors sent in
 _ERIC_VENUE = re.compile(r"eric|online submission", re.IGNORECASE)
-# A report's number in the issue field: an office's letters, "/" and its running number ("WHO/NUT/2015.5")
-_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9][A-Za-z0-9.-]*)+")
+# A report's number in the issue field: an office's letters, "/" or "-" and its running number ("WHO/NUT/2015.5",
+# a regulator's "PAR-2022-0117", a service's "TN-Agronomy-74")
+_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:[/-][A-Z0-9][A-Za-z0-9.-]*)+")
 # Where an imprint's parts part: "Lima: Ministerio de Salud", "Washington, D.C.; OPS; 2020. 107 p."
 _IMPRINT_PARTS = re.compile(r"[;:,]")
 
@@ -560,7 +582,7 @@ def prepare(record: Record) -> Prepared:
         number = record.issue.strip()
         report_number = (
             _NON_ALNUM.sub("", number.lower())
-            if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper()
+            if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper() and any(map(str.isdigit, number))
             else ""
         )
         unplaced = not (record.volume or record.issue or record.pages)
@@ -576,7 +598,7 @@ def prepare(record: Record) -> Prepared:
         report = False
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
-    words, cut = _title_words(title)
+    words, cut, tail = _title_words(title)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -604,7 +626,7 @@ def prepare(record: Record) -> Prepared:
                     first_words, alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    not norm and any(ch.isalpha() for ch in title))  # fmt: skip
+                    not norm and any(ch.isalpha() for ch in title), tail)  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume

@@ -72,6 +72,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a title cut with an ellipsis that the other title does not go on with"
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b) and not cut_of(a, b):
         return "different numbers in the titles (series parts, phases, years)"
+    if _bracket_names_differ(a, b):
+        return "different names in brackets after the titles (two products, places or groups)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
         return "a numbered part of a series against a title that numbers no part"
     if _letters_differ(a.title, b.title):
@@ -94,6 +96,17 @@ _OPPOSITE_WORDS = frozenset(
 )  # fmt: skip
 _NEGATIONS = frozenset(["not", "without"])
 _NON = re.compile(r"\bnon ")
+
+
+def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
+    """Both titles end in a name in brackets (a product, a place, a group: see prepare's _bracketed_name)
+    and the two names share no word: one template's items ("Public assessment report: ... (Fluorocare)" /
+    "... (Duraflor-S)", a survey's "(Kenya)" / "(Ethiopia)"). A name on one record only is one export
+    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)")."""
+    if not a.tail or not b.tail or a.tail == b.tail:
+        return False
+    x, y = set(a.tail.split()) - _STOP, set(b.tail.split()) - _STOP
+    return bool(x and y and not x & y)
 
 
 def _opposite_words(a: str, b: str) -> bool:
@@ -656,15 +669,14 @@ def compare(
     if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
         return "duplicate", score, "conference-paper+year+team"
     # a report (grey literature) is named by its title and issuer, wherever it is held
-    series = a.title in generic or b.title in generic
+    series = title_key(a) in generic or title_key(b) in generic
     # a catalogue (AGRIS) types an agency's report as a book: beside a report, a book is one
     as_report = (a.report or a.work == "book") and (b.report or b.work == "book") and (a.report or b.report)
     if as_report and not (a.generic or b.generic) and _one_report(a, b, score, series, ambiguous):
         return "duplicate", score, "report+title+issuer"
-    if a.generic or b.generic or a.title in generic or b.title in generic:
-        return compare_generic(
-            a, b, score, a.title in crowded or b.title in crowded, a.title in serial or b.title in serial
-        )
+    if a.generic or b.generic or series:
+        x, y = title_key(a), title_key(b)
+        return compare_generic(a, b, score, x in crowded or y in crowded, x in serial or y in serial)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
@@ -1067,7 +1079,17 @@ def _one_report(
     one_name = _one_organisation(a, b)
     if a.authors and b.authors and not (_authors_agree(a, b) or one_name):
         return False  # two named authors who differ
-    return _one_team(a, b) or one_name or number or _one_journal(a, b)
+    published = _published_by_acronym(a, b) or _published_by_acronym(b, a)
+    return _one_team(a, b) or one_name or number or _one_journal(a, b) or published
+
+
+def _published_by_acronym(short: Prepared, long: Prepared) -> bool:
+    """``short`` names no author and its publisher by one word, the acronym of ``long``'s only author, an
+    organisation (see :func:`_acronym_of`): a catalogue's record of an agency's report under the agency's
+    acronym as publisher ("TGRA"), beside the agency's page with its name as author in full."""
+    if short.authors or len(short.journal) != 1:
+        return False
+    return _acronym_of(replace(short, authors=short.journal, first_author_words=short.journal[0]), long)
 
 
 def _one_organisation(a: Prepared, b: Prepared) -> bool:
@@ -1445,8 +1467,15 @@ def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
     by_title: dict[str, list[Prepared]] = defaultdict(list)
     for p in prepared:
         if p.title:
-            by_title[p.title].append(p)
+            by_title[title_key(p)].append(p)
     return by_title
+
+
+def title_key(p: Prepared) -> str:
+    """The title that names a record's item: its normalised title with the names in brackets that end it
+    ("... dental suspension (fluorocare)"), which tell one template's items apart (see prepare's
+    _bracketed_name). The rules compare ``title``; which titles recur is counted by this."""
+    return f"{p.title} ({p.tail})" if p.tail else p.title
 
 
 def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
