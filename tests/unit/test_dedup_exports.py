@@ -1177,3 +1177,42 @@ def test_a_catalogues_report_under_the_issuers_acronym_is_the_issuers_report():
     # another issuer's acronym is another issuer's report
     other = report("library", 3, title, kind="book", year=2020, journal="ECDC", authors=())
     assert compare(prepare(page), prepare(other))[0] != "duplicate"
+
+
+# -- names as national databases and publishers write them: the surname in capitals, dotted initials --------
+
+SURVEY = "Oral health literacy and dental visits among adolescents in rural prefectures"
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        # J-STAGE's English pages and many publishers: given name, then the surname in capitals
+        (("Haruka MORI, Kenta SHIMIZU, Daiki ABE",), ("mori", "shimizu", "abe")),
+        # CNKI's and Wanfang's English pages: the surname in capitals first, a short one too in such a list
+        (("CHEN Jia-wei, XU Li, ZHOU Xiaoming",), ("chen", "xu", "zhou")),
+        (("ZHOU Xiaoming",), ("zhou",)),
+        # Embase's and Scopus's list in one field, initials with dots, in any alphabet's capitals
+        (("Öztürk A., Şimşek B.-Ç., Kılıç Ö.",), ("ozturk", "simsek", "kilic")),
+    ],
+)
+def test_a_surname_in_capitals_or_before_dotted_initials_is_read_as_the_surname(field, names):
+    assert prepare(cite("jstage", 1, SURVEY, authors=field)).authors == names
+    # the same team from an index that writes "Surname, Initials": one team, so one article at one span in
+    # one year and journal, though the index gives no volume
+    place = dict(journal="Journal of Rural Dentistry", year=2019, pages="211-219")
+    national = cite("jstage", 2, SURVEY, authors=field, volume="12", issue="3", **place)
+    index = cite("scopus", 3, SURVEY, authors=tuple(f"{n.capitalize()}, K." for n in names), **place)
+    assert compare(prepare(national), prepare(index))[0] == "duplicate"
+
+
+def test_initials_and_groups_in_capitals_are_not_taken_for_a_surname():
+    # Scholar's and PubMed's initials in capitals ("MJ Kim", "Kim MJ"), a trial group's acronym
+    assert prepare(cite("scholar", 1, SURVEY, authors=("MJ Kim, JW Park",))).authors == ("kim", "park")
+    assert prepare(cite("pubmed", 2, SURVEY, authors=("Kim MJ, Park JW",))).authors == ("kim", "park")
+    assert prepare(cite("embase", 3, SURVEY, authors=("SUNRISE Trial Group",))).authors == ("group",)
+    # another team under the same title, the surname in capitals read, is another team
+    place = dict(journal="Journal of Rural Dentistry", year=2019, pages="211-219")
+    a = cite("jstage", 4, SURVEY, authors=("Haruka MORI, Kenta SHIMIZU",), **place)
+    b = cite("scopus", 5, SURVEY, authors=("Sato, H.", "Ikeda, K."), **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"

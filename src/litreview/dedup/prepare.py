@@ -270,7 +270,10 @@ def surname_key(author: str) -> str:
     comma = author.find(",")
     name = (author[:comma] if comma >= 0 else author).split()
     words = [w.lower() for w in name]
-    if comma < 0 and len(words) > 1:
+    capitalised = _capitalised_surname(name) if comma < 0 else None
+    if capitalised is not None:  # "HUANG Guohua", "ZHENG Yi-fan" (CNKI, Wanfang), "Yuki INOUE" (J-STAGE)
+        words = [words[capitalised]]
+    elif comma < 0 and len(words) > 1:
         # "Smith JA", "Smith J.A." (Scopus), "van der Berg A", "Li Bo": initials end it; not Scholar's "Z Li"
         if _initials(words[-1]) and not _surname_after_initials(name):
             while len(words) > 1 and _initials(words[-1]):
@@ -284,6 +287,32 @@ def surname_key(author: str) -> str:
     else:
         key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
     return _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+
+
+# words that make a name a group's, not a person's ("FLUORKID Trial Group", "DENTAMS Collaborative")
+_GROUP = re.compile(r"\b(?:group|trial|study|collaborative|collaboration|investigators|consortium|network|committee)\b",
+                    re.IGNORECASE)  # fmt: skip
+
+
+def _capitalised_surname(name: list[str], least: int = 4) -> int | None:
+    """Where the surname stands in a person's name of two or three words that writes it, and only it, in
+    capitals: CNKI's and Wanfang's English pages ("ZHENG Yi-fan", "HUANG Guohua": surname first), J-STAGE's
+    ("Yuki INOUE": surname last), many a European publisher's ("Jean DUPONT"). ``least`` letters: alone, a
+    word of three or fewer in capitals is Scholar's or PubMed's initials ("MJ Kim", "Kim MJ"); in a list
+    written so, a short surname with a vowel ("ITO Sayaka", "LI Shuang"). None for other names, and for a
+    group's ("FLUORKID Trial Group")."""
+    if not 2 <= len(name) <= 3:
+        return None
+    upper = [i for i, w in enumerate(name) if w.isupper()]
+    if len(upper) != 1 or _GROUP.search(" ".join(name)):
+        return None
+    letters = [ch for ch in name[upper[0]].lower() if ch.isalpha()]
+    if len(letters) < max(least, 2) or (len(letters) < 4 and not _VOWEL_LETTERS & set(letters)):
+        return None
+    return upper[0]
+
+
+_VOWEL_LETTERS = frozenset("aeiouy")
 
 
 def _surname_after_initials(name: list[str]) -> bool:
@@ -820,11 +849,22 @@ def _initials_first(text: str) -> list[str]:
     if all(name and name.group(1).isupper() for name in names):
         return [f"{name.group(2).rstrip()}, {name.group(1)}" for name in names if name]
     last = [part.rsplit(" ", 1) for part in parts]  # by hand: a lazy pattern rescans a run of spaces
-    if all(
-        len(n) == 2 and n[0].strip() and n[1].isalpha() and n[1].isupper() and len(n[1]) <= 3 for n in last
-    ):
+    if all(len(n) == 2 and n[0].strip() and _initials_last(n[1]) for n in last):
         return [f"{n[0].strip()}, {n[1]}" for n in last]
+    words = [part.split() for part in parts]
+    surnames = [_capitalised_surname(name, least=2) for name in words]
+    if all(i is not None for i in surnames) and any(_capitalised_surname(name) is not None for name in words):
+        # "Yuki INOUE, Ryou GOTOH" (J-STAGE), "LIN Meng-meng, GUO Hui" (CNKI): the capitalised word is the surname
+        return [f"{name[i]}, {' '.join(name[:i] + name[i + 1 :])}" for name, i in zip(words, surnames, strict=True)
+                if i is not None]  # fmt: skip
     return []
+
+
+def _initials_last(word: str) -> bool:
+    """One to three capital initials, run together or with dots and hyphens: PubMed's "MJ", Embase's and
+    Scopus's "M.-J." or "Ş." (any alphabet's capitals)."""
+    letters = word.replace(".", "").replace("-", "")
+    return 1 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
 def _content_words(title: str) -> set[str]:
