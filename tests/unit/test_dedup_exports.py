@@ -1216,3 +1216,41 @@ def test_initials_and_groups_in_capitals_are_not_taken_for_a_surname():
     a = cite("jstage", 4, SURVEY, authors=("Haruka MORI, Kenta SHIMIZU",), **place)
     b = cite("scopus", 5, SURVEY, authors=("Sato, H.", "Ikeda, K."), **place)
     assert compare(prepare(a), prepare(b))[0] != "duplicate"
+
+
+# -- a title and its translation: a negation or a one-letter word in one language only ----------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "english"),
+    [
+        ("Prise en charge de la douleur sans opioïdes après amygdalectomie chez l'enfant",
+         "Pain management without opioids after tonsillectomy in children"),
+        ("Analgesia pós-operatória sem opioides após amigdalectomia em crianças",
+         "Postoperative analgesia without opioids after tonsillectomy in children"),
+        ("Caries y fluorosis dental en escolares de la sierra ecuatoriana",
+         "Dental caries and fluorosis in schoolchildren of the Ecuadorian highlands: a survey"),
+    ],
+)
+def test_a_translated_title_is_not_kept_apart_by_a_negation_or_letter_only_one_language_writes(original, english):
+    # the national database's original and an index's English at one journal's issue, span and team: the
+    # English "without" or "a" has no word of its own in the original ("sans", "sem"; "y")
+    place = dict(journal="Revista de Odontopediatria", year=2018, volume="27", issue="2", pages="88-95")
+    national = cite("lilacs", 1, original, authors=("Moreno, Ana Lucía", "Paz, Diego"), **place)
+    index = cite("wos", 2, english, authors=("Moreno, AL", "Paz, D"), **place)
+    assert compare(prepare(national), prepare(index))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Postoperative analgesia with opioids after tonsillectomy in children",
+         "Postoperative analgesia without opioids after tonsillectomy in children"),
+        ("Dental caries in children with type A haemophilia", "Dental caries in children with type B haemophilia"),
+    ],
+)
+def test_titles_in_one_language_still_differ_by_a_negation_or_a_letter(one, other):
+    place = dict(journal="Revista de Odontopediatria", year=2018, volume="27", issue="2", pages="88-95")
+    a = cite("lilacs", 1, one, authors=("Moreno, Ana Lucía", "Paz, Diego"), **place)
+    b = cite("wos", 2, other, authors=("Moreno, AL", "Paz, D"), **place)
+    assert compare(prepare(a), prepare(b))[2].startswith(("opposite", "different letters"))

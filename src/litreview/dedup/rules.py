@@ -76,11 +76,23 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different names in brackets after the titles (two products, places or groups)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
         return "a numbered part of a series against a title that numbers no part"
+    if _other_languages(a.title, b.title):
+        return ""  # a title and its translation: their words and letters are not compared one by one
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
         return "opposite words in the titles (hyper- / hypo-, inter- / intra-, treated / untreated, with / without)"
     return ""
+
+
+def _other_languages(a: str, b: str) -> bool:
+    """The two titles are in two languages (each told by its function words, see :func:`_language`): a
+    translation's "without" has no "without" in the original ("sin receta" / "without prescription"), and
+    its letters are other words ("y", "e", "o" / "a")."""
+    if a == b:
+        return False
+    la, lb = _language(a), _language(b)
+    return bool(la and lb and la != lb)
 
 
 # Prefixes that make a word its opposite: a title is no typo of another that has the opposite word
