@@ -1254,3 +1254,41 @@ def test_titles_in_one_language_still_differ_by_a_negation_or_a_letter(one, othe
     a = cite("lilacs", 1, one, authors=("Moreno, Ana Lucía", "Paz, Diego"), **place)
     b = cite("wos", 2, other, authors=("Moreno, AL", "Paz, D"), **place)
     assert compare(prepare(a), prepare(b))[2].startswith(("opposite", "different letters"))
+
+
+# -- an online journal's article number as the article's place ------------------------------------------------
+
+
+def test_an_article_number_at_one_volume_places_a_translated_title_by_one_team():
+    # SciELO's Spanish original and Web of Science's English title, an e-locator for pages: the article
+    # number in the volume is the article's place, as a page span is
+    place = dict(journal="Revista Cubana de Estomatologia", year=2020, volume="57", issue="3", pages="e2871")
+    scielo = cite("scielo", 1, "Ansiedad dental y conducta infantil durante la atención odontopediátrica",
+                  authors=("Fernández Rojas, Yanet", "Ortega, Luis"), **place)  # fmt: skip
+    wos = cite("wos", 2, "Dental anxiety and child behaviour during paediatric dental care",
+               authors=("Fernandez Rojas, Y", "Ortega, L"), **place)  # fmt: skip
+    assert compare(prepare(scielo), prepare(wos))[0] == "duplicate"
+    # under one DOI the same: the number places the translation
+    doi = "10.5555/rce.2020.2871"
+    assert compare(prepare(replace(scielo, doi=doi)), prepare(replace(wos, doi=doi)))[0] == "duplicate"
+    # a six-digit article number too
+    six = dict(place, pages="103512")
+    assert compare(prepare(replace(scielo, pages="103512")), prepare(cite("wos", 3, wos.title, authors=wos.authors,
+                                                                          **six)))[0] == "duplicate"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(pages="e2872"), "the next article number"),
+        (dict(volume="58", year=2021), "the number in the next volume"),
+        (dict(authors=("Ortega, L", "Paz, M")), "another first author and team: no translation of this article"),
+    ],
+)
+def test_another_article_number_volume_or_team_is_another_article(change, why):
+    place = dict(journal="Revista Cubana de Estomatologia", year=2020, volume="57", issue="3", pages="e2871")
+    scielo = cite("scielo", 1, "Ansiedad dental y conducta infantil durante la atención odontopediátrica",
+                  authors=("Fernández Rojas, Yanet", "Ortega, Luis"), **place)  # fmt: skip
+    fields = {**place, "authors": ("Fernandez Rojas, Y", "Ortega, L"), **change}
+    other = cite("wos", 2, "Dental anxiety and child behaviour during paediatric dental care", **fields)
+    assert compare(prepare(scielo), prepare(other))[0] != "duplicate", why

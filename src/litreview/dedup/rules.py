@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from litreview.dedup.prepare import (
+    _ARTICLE_NUMBER,
     _KIND_GUARD,
     _ORGANISATION,
     _STOP,
@@ -1324,9 +1325,21 @@ def _one_notice(a: Prepared, b: Prepared) -> bool:
 
 
 def _one_article_place(a: Prepared, b: Prepared) -> bool:
-    """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
+    """Same year, volume and multi-page span (an article's own span, not a whole supplement's), or the
+    same article number there (an online journal's e-locator "e20210109", "e13412", a six-digit number):
     the place identifies the article even when its title was translated or reworded."""
-    return _article_span(a, b) and _same_place(a, b)
+    return (_article_span(a, b) or _article_number(a, b)) and _same_place(a, b)
+
+
+def _article_number(a: Prepared, b: Prepared) -> bool:
+    """Neither record an abstract, and the first gives an article number as its only page: an e-locator
+    (see prepare's page_range: "e" and digits) or a number of five digits or more, which names one article
+    in a volume as a span of pages does (not a printed page, nor an abstract's number in a supplement)."""
+    first, last = a.pages
+    if _an_abstract(a, b) or first != last:
+        return False
+    digits = first[1:] if first[:1] == "e" else first
+    return digits.isdigit() and len(digits) >= (3 if first[:1] == "e" else _ARTICLE_NUMBER)
 
 
 def _article_span(a: Prepared, b: Prepared) -> bool:
