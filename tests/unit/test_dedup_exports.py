@@ -1292,3 +1292,47 @@ def test_another_article_number_volume_or_team_is_another_article(change, why):
     fields = {**place, "authors": ("Fernandez Rojas, Y", "Ortega, L"), **change}
     other = cite("wos", 2, "Dental anxiety and child behaviour during paediatric dental care", **fields)
     assert compare(prepare(scielo), prepare(other))[0] != "duplicate", why
+
+
+# -- a title in letters ASCII folding drops (Chinese, Japanese, Korean, Cyrillic) ------------------------------
+
+
+def test_two_records_of_one_title_in_korean_letters_are_compared_by_those_letters():
+    # KMbase's record (title, names and journal in hangul) and KoreaMed's (the hangul title, names and journal in
+    # Latin letters): one title, one place; before, folding left no title to compare, and no team on KMbase's
+    title = "초등학생의 불소 도포 경험과 치아우식 경험의 관련성"
+    place = dict(year=2017, volume="44", issue="2", pages="152-160")
+    kmbase = cite("kmbase", 1, title, journal="대한소아치과학회지", authors=("박수진", "이현우"), **place)
+    koreamed = cite("koreamed", 2, title, journal="J Korean Acad Pediatr Dent", authors=("Park SJ", "Lee HW"),
+                    **place)  # fmt: skip
+    assert prepare(kmbase).script and prepare(kmbase).title
+    assert compare(prepare(kmbase), prepare(koreamed))[0] == "duplicate"
+    # another hangul title at another place in the journal is another article
+    other = cite("kmbase", 3, "청소년의 구강건강 인식과 치과 방문 행태", journal="대한소아치과학회지",
+                 authors=("박수진", "이현우"), **{**place, "pages": "161-169"})  # fmt: skip
+    assert compare(prepare(other), prepare(koreamed))[0] != "duplicate"
+
+
+def test_titles_in_chinese_letters_that_fold_to_one_number_are_still_two_titles():
+    # a CNKI article and Scholar's record of another team's in the journal that year: folding left "2" of both
+    # titles ("2型糖尿病..."), and nothing else disagreed
+    place = dict(journal="中华口腔医学杂志", year=2019)
+    one = cite("cnki", 1, "2型糖尿病患者牙周炎的患病率及危险因素分析", authors=("王丽",), pages="381-386",
+               volume="54", issue="6", **place)  # fmt: skip
+    other = cite("scholar", 2, "2型糖尿病患者牙周基础治疗后血糖控制的变化", authors=("张伟",), **place)
+    assert prepare(one).title != prepare(other).title
+    assert compare(prepare(one), prepare(other))[0] != "duplicate"
+    # the same title from Wanfang, its pages written otherwise: one article
+    wanfang = cite("wanfang", 3, one.title, authors=("WANG Li",), pages="381-6", volume="54", **place)
+    assert compare(prepare(one), prepare(wanfang))[0] == "duplicate"
+
+
+def test_a_title_in_chinese_letters_and_its_english_under_one_doi_are_one_article():
+    # CNKI's title keeps its digits ("3～5岁": "3 5" once folded), Embase gives the English: no words to compare,
+    # the DOI, place and first author are one article's
+    place = dict(year=2020, volume="38", issue="2", pages="141-147", doi="10.5555/cjsd.2020.02.011")
+    cnki = cite("cnki", 1, "3～5岁儿童乳牙龋病与喂养方式的关系", journal="中国学校卫生", authors=("刘洋", "陈静"),
+                **place)  # fmt: skip
+    embase = cite("embase", 2, "Feeding practices and dental caries in primary teeth of children aged 3-5 years",
+                  journal="Chinese Journal of School Health", authors=("Liu Y.", "Chen J."), **place)  # fmt: skip
+    assert compare(prepare(cnki), prepare(embase))[0] == "duplicate"

@@ -133,7 +133,8 @@ class Prepared:
     registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
-    script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): no words left to compare
+    script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared
+    # only with titles in such letters
     tail: str = ""  # normalised, the names in brackets that end the title, left out of ``title`` ("fluorocare")
 
 
@@ -166,9 +167,10 @@ def normalise_title(title: str) -> str:
     return " ".join(_title_words(title)[0])
 
 
-def _title_words(title: str) -> tuple[list[str], str, str]:
-    """A title's normalised words, the last word of a title cut with an ellipsis, left out of them, and
-    the names in the brackets that end it, left out too (see :func:`_bracketed_name`)."""
+def _title_words(title: str) -> tuple[list[str], str, str, bool]:
+    """A title's normalised words, the last word of a title cut with an ellipsis, left out of them, the
+    names in the brackets that end it, left out too (see :func:`_bracketed_name`), and whether it is written
+    in letters ASCII folding drops (see :func:`_in_script`)."""
     text = without_markup(title).strip()
     if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
         text = text[1:].replace("]", " ", 1)
@@ -183,12 +185,26 @@ def _title_words(title: str) -> tuple[list[str], str, str]:
         end = start  # "(author's transl)"
     tail = " ".join(name for name in reversed(names) if name)
     text = text[:end]
-    words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
+    folded = ascii_fold(text)
+    if folded is not text and _in_script(text, folded):
+        return _SCRIPT_WORDS.findall(unicodedata.normalize("NFKC", text).lower()), "", tail, True
+    words = _NON_ALNUM.sub(" ", folded.lower()).split()
     if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
         # a title cut at the field's length: its last word may be cut too ("kidney d..."); kept aside,
         # for where the other title goes on otherwise ("... in Gondar..." is no "... in Bahir Dar")
-        return words[:-1], words[-1], tail
-    return words, "", tail
+        return words[:-1], words[-1], tail, False
+    return words, "", tail, False
+
+
+_SCRIPT_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits in any alphabet
+
+
+def _in_script(text: str, folded: str) -> bool:
+    """Most of a title's letters are in an alphabet ASCII folding drops (Chinese, Japanese, Korean, Cyrillic,
+    Arabic...): what folding leaves of it is debris (a number "3", a Latin word "Beers" inside), no title.
+    Such a title is compared by its own letters, with titles in such letters only."""
+    letters = sum(ch.isalpha() for ch in text)
+    return bool(letters) and 2 * sum(ch.isalpha() for ch in folded) < letters
 
 
 _NAME_WORDS = 3  # words of a name in brackets (a product, a place, a group); a longer bracket is a phrase
@@ -286,7 +302,18 @@ def surname_key(author: str) -> str:
         key = _NON_ALNUM.sub("", "".join(words))
     else:
         key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
-    return _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+    key = _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+    return long_vowels_folded(key)
+
+
+def long_vowels_folded(word: str) -> str:
+    """A (lower-case) name with a long vowel written as romanisations without macrons write it short: the
+    "h" of "oh" before a consonant or at the end, the second "u" of "uu" ("Ohno", "Satoh", "Yuuki" as
+    "Ono", "Sato", "Yuki", which other exports, Hepburn without macrons, and folded macrons "Satō" give;
+    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself."""
+    if ("oh" not in word and "uu" not in word) or word == "oh":
+        return word
+    return _LONG_VOWEL.sub("", word)
 
 
 # words that make a name a group's, not a person's ("FLUORKID Trial Group", "DENTAMS Collaborative")
@@ -325,6 +352,7 @@ def _surname_after_initials(name: list[str]) -> bool:
 
 # "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
 _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
+_LONG_VOWEL = re.compile(r"(?<=o)h(?![aeiouy])|(?<=u)u")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
@@ -627,7 +655,7 @@ def prepare(record: Record) -> Prepared:
         report = False
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
-    words, cut, tail = _title_words(title)
+    words, cut, tail, script = _title_words(title)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -655,7 +683,7 @@ def prepare(record: Record) -> Prepared:
                     first_words, alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    not norm and any(ch.isalpha() for ch in title), tail)  # fmt: skip
+                    script, tail)  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
@@ -771,14 +799,14 @@ def _name_words(names: list[str]) -> str:
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            words = set(_NON_ALNUM.sub(" ", folded.lower()).split())
+            words = {long_vowels_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
             # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
             # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
             mixed = not folded.isupper()
             for token in folded.split():
                 parts = _NON_ALNUM.sub(" ", token.lower()).split()
                 if len(parts) > 1 and min(map(len, parts)) >= 2:
-                    words.add("".join(parts))
+                    words.add(long_vowels_folded("".join(parts)))
                 if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
                     words.update(token.lower())
             return " ".join(sorted(words))

@@ -77,7 +77,7 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "different names in brackets after the titles (two products, places or groups)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
         return "a numbered part of a series against a title that numbers no part"
-    if _other_languages(a.title, b.title):
+    if a.script != b.script or _other_languages(a.title, b.title):
         return ""  # a title and its translation: their words and letters are not compared one by one
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
@@ -427,7 +427,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         ("a notice in another issue", a.title_raw_kind != b.title_raw_kind and issues_conflict(a, b)),
     )
     conflict = ", ".join(what for what, yes in checks if yes)
-    if not a.title or not b.title:
+    if not a.title or not b.title or a.script != b.script:  # no title, or none in the other's letters
         if conflict:
             return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
         return "duplicate", 1.0, "exact-doi"
@@ -666,10 +666,10 @@ def compare(
             if same >= 98:
                 return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
         return "", 0.0, reason
-    if not a.title or not b.title:
+    if not a.title or not b.title or a.script != b.script:
         if _other_script_at_one_place(a, b):  # the original title in Chinese or Korean letters
             return "duplicate", 0.0, "other-script-title+same-place+team"
-        return "", 0.0, "a title is missing"
+        return "", 0.0, "a title is missing" if not (a.title and b.title) else "titles in two scripts"
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
