@@ -1336,3 +1336,41 @@ def test_a_title_in_chinese_letters_and_its_english_under_one_doi_are_one_articl
     embase = cite("embase", 2, "Feeding practices and dental caries in primary teeth of children aged 3-5 years",
                   journal="Chinese Journal of School Health", authors=("Liu Y.", "Chen J."), **place)  # fmt: skip
     assert compare(prepare(cnki), prepare(embase))[0] == "duplicate"
+
+
+def test_a_korean_title_links_where_the_journals_name_is_translated_or_scholar_gives_no_volume():
+    team = ("Choi, Eun-ji", "Han, Seung-woo", "Yoon, Da-eun")
+    english = cite("koreamed", 1, "Silver diamine fluoride application in kindergarten oral health programmes",
+                   journal="Journal of Korean Academy of Oral Health", year=2021, volume="45", issue="3",
+                   pages="117-124", authors=team)  # fmt: skip
+    hangul = "유치원 구강보건사업에서의 은 디아민 불화물 도포"
+    # KMbase: the journal under its romanised name, the issue on both records
+    kmbase = cite("kmbase", 2, hangul, journal="Daehan Gugang Bogeon Hakhoeji", year=2021, volume="45", issue="3",
+                  pages="117-124", authors=("Choi EJ", "Han SW", "Yoon DE"))  # fmt: skip
+    assert compare(prepare(english), prepare(kmbase))[0] == "duplicate"
+    # Google Scholar: no volume, issue or journal; the year, the whole span and the team
+    scholar = cite("scholar", 3, hangul, year=2021, pages="117--124", authors=("EJ Choi, SW Han, DE Yoon",))
+    assert compare(prepare(english), prepare(scholar))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(issue="4"), "another issue of the journal under its other name"),
+        (dict(pages="125-132"), "the team's next article in the issue"),
+        (dict(authors=("Choi EJ", "Park HS", "Kang MJ")), "a namesake first author with another team"),
+    ],
+)
+def test_a_korean_title_at_another_place_or_by_another_team_is_another_article(change, why):
+    team = ("Choi, Eun-ji", "Han, Seung-woo", "Yoon, Da-eun")
+    english = cite("koreamed", 1, "Silver diamine fluoride application in kindergarten oral health programmes",
+                   journal="Journal of Korean Academy of Oral Health", year=2021, volume="45", issue="3",
+                   pages="117-124", authors=team)  # fmt: skip
+    fields = dict(journal="Daehan Gugang Bogeon Hakhoeji", year=2021, volume="45", issue="3", pages="117-124",
+                  authors=("Choi EJ", "Han SW", "Yoon DE"))  # fmt: skip
+    kmbase = cite("kmbase", 2, "유치원 구강보건사업에서의 은 디아민 불화물 도포", **{**fields, **change})
+    assert compare(prepare(english), prepare(kmbase))[0] != "duplicate", why
+    if "issue" not in change:  # Scholar's record without volume or journal, the same change
+        scholar_fields = {k: v for k, v in {**fields, **change}.items() if k in ("year", "pages", "authors")}
+        scholar = cite("scholar", 3, kmbase.title, **scholar_fields)
+        assert compare(prepare(english), prepare(scholar))[0] != "duplicate", why

@@ -859,12 +859,15 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     """A title in letters ASCII folding drops (Chinese, Korean: the original beside another database's
     English) has no words to compare, and its journal's name may be in those letters too: one article's
     place (year, volume, page span, the issue where both give one), in one journal where both names are in
-    Latin letters, by one first author and the same co-authors, is the article."""
+    Latin letters, by one first author and the same co-authors, is the article. The journal's name may be
+    translated too ("Chinese Journal of Antibiotics" / "Zhongguo Kangshengsu Zazhi") where both records give
+    the issue; Google Scholar's record may give no volume (then the year and the whole span place it, see
+    :func:`_one_span_one_volume_missing`), and no journal."""
     return bool(
         (a.script or b.script)
         and (not a.issue or not b.issue or a.issue == b.issue)
-        and _journal_compatible(a.journal, b.journal)
-        and _one_article(a, b)
+        and (_journal_compatible(a.journal, b.journal) or (_ISSUE.fullmatch(a.issue) and a.issue == b.issue))
+        and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
         and _coauthors_agree(a, b)
     )
 
