@@ -1374,3 +1374,55 @@ def test_a_korean_title_at_another_place_or_by_another_team_is_another_article(c
         scholar_fields = {k: v for k, v in {**fields, **change}.items() if k in ("year", "pages", "authors")}
         scholar = cite("scholar", 3, kmbase.title, **scholar_fields)
         assert compare(prepare(english), prepare(scholar))[0] != "duplicate", why
+
+
+# -- one title at one span by one team, the journal named in two languages; Japanese long vowels ------------------
+
+INHALER = "Community pharmacist follow-up calls and inhaler technique in older adults with asthma"
+
+
+@pytest.mark.parametrize(
+    ("national", "other"),
+    [
+        # J-STAGE: the journal's romanised name, the surnames with "oh"; Scholar: the English name, "o", no volume
+        (dict(journal="Yakugaku Zasshi", volume="139", issue="7", authors=("Kohno T.", "Itoh M.", "Endoh S.")),
+         dict(journal="Journal of the Pharmaceutical Society of Japan", authors=("T Kono, M Ito, S Endo",))),
+        # SciELO's Portuguese journal name against Scholar's English one, an article number for pages
+        (dict(journal="Revista Brasileira de Farmácia Hospitalar", volume="11", issue="2",
+              authors=("Almeida, Rita de Cássia", "Nunes, Paulo"), pages="e2019041"),
+         dict(journal="Brazilian Journal of Hospital Pharmacy", authors=("RC Almeida, P Nunes",), pages="e2019041")),
+    ],
+)  # fmt: skip
+def test_one_title_at_one_span_by_one_team_is_one_article_whatever_each_names_the_journal(national, other):
+    national.setdefault("pages", "1021-1029")
+    other.setdefault("pages", "1021--1029")
+    a = cite("jstage", 1, INHALER, year=2019, **national)
+    b = cite("scholar", 2, INHALER, year=2019, **other)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+def test_japanese_long_vowels_written_with_h_or_doubled_are_one_name():
+    for long, short in (("Satoh", "Sato"), ("Ohno", "Ono"), ("Kondoh", "Kondo"), ("Yuuki", "Yuki")):
+        assert normalise_authors([f"{long}, K."]) == normalise_authors([f"{short} K"]), long
+    # not "oh" before a vowel (O-hashi), nor the name "Oh" (Korean), nor other letters
+    assert normalise_authors(["Ohashi, K."]) != normalise_authors(["Oashi K"])
+    assert normalise_authors(["Oh, S."]) == ("oh",)
+    assert normalise_authors(["Ota, K."]) != normalise_authors(["Oda K"])
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(pages="1030-1038"), "the team's other article that year"),
+        (dict(pages=""), "a record with no place: Scholar's title and team alone"),
+        (dict(year=2020), "another year: a dual publication"),
+        (dict(authors=("T Kono, Y Mori, H Abe",)), "a namesake first author with another team"),
+    ],
+)
+def test_one_title_by_one_team_in_two_journals_needs_one_span_and_year(change, why):
+    a = cite("jstage", 1, INHALER, year=2019, journal="Yakugaku Zasshi", volume="139", issue="7",
+             pages="1021-1029", authors=("Kohno T.", "Itoh M.", "Endoh S."))  # fmt: skip
+    fields = dict(year=2019, journal="Journal of Pharmacy Practice in Asia", pages="1021-1029",
+                  authors=("T Kono, M Ito, S Endo",))  # fmt: skip
+    b = cite("scholar", 2, INHALER, **{**fields, **change})
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why

@@ -754,6 +754,8 @@ def compare(
             return "duplicate", score, "fuzzy-title"
         if same_pages and same_volume and same_year and journal_ok:  # author names written differently
             return "duplicate", score, "fuzzy-title+pages+volume"
+        if _one_place_by_one_team(a, b):  # the journal's name in another language, the volume left out
+            return "duplicate", score, "fuzzy-title+span+team"
         if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
             return "duplicate", score, "fuzzy-title+volume"
         # year off by one (online first, then in print), no volume: the same article span, first author
@@ -885,6 +887,24 @@ def _translated_at_one_issue(a: Prepared, b: Prepared) -> bool:
         and a.issue == b.issue
         and a.pages[0] != "1"  # an article's own pages from 1 (an online journal's) are no place in the issue
         and _one_article(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
+def _one_place_by_one_team(a: Prepared, b: Prepared) -> bool:
+    """One year and one place in it, the whole span of pages or the article number (both given), by one first
+    author and the same co-authors (both naming some), whatever each record calls the journal and though one
+    gives no volume: a national journal under its own name and under its English or romanised one ("Revista
+    Brasileira de Geriatria" / "Brazilian Journal of Geriatrics", "Iryo Yakugaku" / "Japanese Journal of
+    Pharmaceutical Health Care"), Google Scholar's record without volume. For one title (the caller's): a
+    team's one title at one span in one year is one article; its dual publication is another year's, its
+    meeting abstract in a supplement (no article's span)."""
+    return bool(
+        a.year
+        and a.year == b.year
+        and a.pages == b.pages
+        and (_article_span(a, b) or _article_number(a, b))
+        and same_first_author(a, b)
         and _coauthors_agree(a, b)
     )
 
