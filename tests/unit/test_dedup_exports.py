@@ -1426,3 +1426,41 @@ def test_one_title_by_one_team_in_two_journals_needs_one_span_and_year(change, w
                   authors=("T Kono, M Ito, S Endo",))  # fmt: skip
     b = cite("scholar", 2, INHALER, **{**fields, **change})
     assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+
+
+# -- Google Scholar's terse records: an English title without venue, an abstract without volume -------------------
+
+
+def test_scholars_english_title_without_journal_or_volume_links_to_the_original_at_one_span_by_one_team():
+    # LILACS's Spanish original in its journal; Scholar's record of it under an English title (shorter), no
+    # journal, no volume: the year, the whole span and the team, and titles that could be one in two languages
+    team = ("Quispe Mamani, Rosa", "Huamán, Jorge", "Flores, Carmen")
+    lilacs = cite("lilacs", 1, "Prevalencia de maloclusiones en escolares de la región andina: estudio transversal",
+                  journal="Revista Estomatológica Herediana", year=2018, volume="28", issue="3", pages="161-168",
+                  authors=team)  # fmt: skip
+    scholar = cite("scholar", 2, "Prevalence of malocclusion in Andean schoolchildren", year=2018, pages="161-168",
+                   authors=("R Quispe Mamani, J Huamán, C Flores",))  # fmt: skip
+    assert compare(prepare(lilacs), prepare(scholar))[0] == "duplicate"
+    # the team's other work under an unrelated English title at those pages, or a title in the same language
+    # that only shares words, is no translation of the article
+    other = replace(scholar, title="Orthodontic treatment needs of adolescents in Puno")
+    assert compare(prepare(lilacs), prepare(other))[0] != "duplicate"
+    same_language = replace(scholar, title="Prevalencia de caries en escolares de la región andina")
+    assert compare(prepare(lilacs), prepare(same_language))[0] != "duplicate"
+
+
+def test_a_supplements_abstract_in_scholar_without_volume_is_the_abstract_at_its_page():
+    title = "Deprescribing proton pump inhibitors in care homes: a pharmacist-led audit"
+    team = ("Whitfield, H.", "Osei, K.", "Laine, M.")
+    embase = cite("embase", 1, title, authors=team, journal="Geriatric Pharmacotherapy", year=2023, volume="18",
+                  issue="Suppl 1", pages="S62", record_type="conference-abstract")  # fmt: skip
+    scholar = cite("scholar", 2, title, authors=("H Whitfield, K Osei, M Laine",), journal="Geriatric Pharmacotherapy",
+                   year=2023, pages="S62")  # fmt: skip
+    assert compare(prepare(embase), prepare(scholar))[0] == "duplicate"
+    # another team's abstract of that title at that page, or the abstract at another page, is not the abstract
+    other_team = replace(scholar, authors=("H Whitfield, P Mensah, J Reid",))
+    assert compare(prepare(embase), prepare(other_team))[0] != "duplicate"
+    assert compare(prepare(embase), prepare(replace(scholar, pages="S63")))[0] != "duplicate"
+    # the paper of that title in a regular issue is not the abstract
+    paper = replace(scholar, volume="18", issue="4", pages="233-241")
+    assert compare(prepare(embase), prepare(paper))[0] != "duplicate"

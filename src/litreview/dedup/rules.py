@@ -737,8 +737,10 @@ def compare(
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
     # a record type is only what each export calls it: an abstract printed in a journal's supplement,
     # at one volume and page there by both records' place, is one abstract however each export typed it
+    # one record may give no volume (Scholar's): one year and team then
+    one_volume = same_volume or (not (a.volume and b.volume) and same_year and bool(a.year) and _one_team(a, b))
     one_abstract = (
-        a.supplement and b.supplement and a.locator == b.locator and same_pages and same_volume
+        a.supplement and b.supplement and a.locator == b.locator and same_pages and one_volume
         and bool(a.journal and b.journal) and journal_ok
     )  # fmt: skip
     if a.conference != b.conference and not one_abstract:
@@ -846,12 +848,15 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One article's place (year, volume, page span; the issue where both give one) in one journal
     (both named, one abbreviating the other), by one first author and the same co-authors. A record that
     gives no volume (Google Scholar's) is placed by the year and the whole span: one journal does not print
-    one team's two articles on one span in one year."""
+    one team's two articles on one span in one year. Where that record names no journal either, its title
+    must be the other's in another language (see :func:`_a_translation`: Scholar's English title of a
+    Portuguese article), not the team's other work."""
+    unnamed = bool(a.journal) != bool(b.journal) and _a_translation(a.title, b.title)
     return bool(
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
-        and _one_journal(a, b)
+        and (_one_journal(a, b) or unnamed)
         and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
         and _coauthors_agree(a, b)
     )
