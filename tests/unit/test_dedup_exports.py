@@ -1464,3 +1464,43 @@ def test_a_supplements_abstract_in_scholar_without_volume_is_the_abstract_at_its
     # the paper of that title in a regular issue is not the abstract
     paper = replace(scholar, volume="18", issue="4", pages="233-241")
     assert compare(prepare(embase), prepare(paper))[0] != "duplicate"
+
+
+# -- a title and its translation in one field, parted by " / " -------------------------------------------------
+
+VARNISH = "Efeito do verniz fluoretado na remineralização de lesões de mancha branca: ensaio clínico"
+VARNISH_EN = "Effect of fluoride varnish on the remineralisation of white spot lesions: a clinical trial"
+
+
+def test_a_title_given_with_its_translation_after_a_slash_is_either_title():
+    # LILACS's record of a thesis (its title, " / ", the English) beside the repository's Portuguese title and
+    # ProQuest's English one: one thesis
+    lilacs = work("lilacs", 1, "misc", f"{VARNISH} / {VARNISH_EN}", authors=("Teixeira, Helena Maria",),
+                  year=2020, journal="Universidade Federal do Vale", pages="132 p.")  # fmt: skip
+    repository = work("repository", 2, "thesis", VARNISH, authors=("Teixeira, Helena Maria",), year=2020,
+                      journal="Universidade Federal do Vale")  # fmt: skip
+    proquest = work("proquest", 3, "thesis", VARNISH_EN, authors=("Teixeira, H M",), year=2020,
+                    journal="Universidade Federal do Vale")  # fmt: skip
+    assert prepare(lilacs).title == prepare(repository).title
+    assert compare(prepare(lilacs), prepare(repository))[0] == "duplicate"
+    assert compare(prepare(lilacs), prepare(proquest))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "A / B testing of reminder messages for fluoride varnish appointments",  # a slash inside one title
+        "Caries risk in children: a cohort study / caries risk in adolescents: a cohort study",  # one language
+    ],
+)
+def test_a_slash_inside_one_title_or_between_two_in_one_language_parts_no_translation(title):
+    record = prepare(work("lilacs", 1, "misc", title, year=2020))
+    assert record.alt_title == "" and record.title == normalise_title(title)
+
+
+def test_a_thesis_given_with_its_translation_is_not_its_later_article():
+    lilacs = work("lilacs", 1, "misc", f"{VARNISH} / {VARNISH_EN}", authors=("Teixeira, Helena Maria",),
+                  year=2020, journal="Universidade Federal do Vale", pages="132 p.")  # fmt: skip
+    article = cite("medline", 2, VARNISH_EN, authors=("Teixeira HM", "Lopes RF"), journal="Caries Res",
+                   year=2021, volume="55", issue="2", pages="101-110")  # fmt: skip
+    assert compare(prepare(lilacs), prepare(article))[0] != "duplicate"

@@ -655,7 +655,8 @@ def prepare(record: Record) -> Prepared:
         report = False
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
-    words, cut, tail, script = _title_words(title)
+    original, translation = _two_titles(title)
+    words, cut, tail, script = _title_words(original)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -680,7 +681,7 @@ def prepare(record: Record) -> Prepared:
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
-                    first_words, alternative_title(title, norm), cut, work, report, extent,
+                    first_words, translation or alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
                     script, tail)  # fmt: skip
@@ -791,6 +792,46 @@ def alternative_title(title: str, normalised: str) -> str:
     alt = " ".join(_NON_ALNUM.sub(" ", ascii_fold(best).lower()).split())
     # a translation is about as long as its original; a formula or study name in brackets is not
     return alt if len(alt.split()) >= 4 and len(alt) >= len(normalised) / 2 and alt != normalised else ""
+
+
+# Function words that tell a title's language: English's, and those of the languages a thesis or a national
+# database's record is written in (Portuguese, Spanish, French, Italian, German, Dutch), none shared
+_ENGLISH_WORDS = frozenset(
+    ["the", "of", "and", "under", "with", "from", "for", "by", "on", "its", "their", "between", "among", "after",
+     "during", "into"]
+)  # fmt: skip
+_OTHER_WORDS = frozenset(
+    ["de", "do", "da", "dos", "das", "em", "na", "nas", "nos", "ao", "aos", "para", "com", "sob", "sobre", "des",
+     "du", "la", "le", "les", "et", "sur", "dans", "par", "pour", "aux", "del", "los", "las", "y", "el", "por",
+     "con", "und", "der", "mit", "fur", "zur", "zum", "dem", "het", "van", "een", "voor", "met", "nella",
+     "della", "degli"]
+)  # fmt: skip
+
+
+def _language(title: str) -> str:
+    """'en' where a (normalised) title has more of English's function words than of the others, 'other'
+    where fewer, '' where it has none (a title in Vietnamese, or too short to tell)."""
+    words = title.split()
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    other = sum(w in _OTHER_WORDS for w in words)
+    return "en" if english > other else "other" if other > english else ""
+
+
+def _two_titles(title: str) -> tuple[str, str]:
+    """A title and its translation in one field, parted by " / " (LILACS's and a university repository's
+    "Título original / English title"): the first as the title, the second normalised as the other title
+    (see :func:`alternative_title`); the whole title and '' where the field is no such pair (a slash inside
+    one title, "A / B testing", or two halves in one language or too short to tell)."""
+    if " / " not in title:
+        return title, ""
+    parts = title.split(" / ")
+    if len(parts) != 2:
+        return title, ""
+    first, second = normalise_title(parts[0]), normalise_title(parts[1])
+    la, lb = _language(first), _language(second)
+    if min(len(first.split()), len(second.split())) < 4 or not (la and lb and la != lb):
+        return title, ""
+    return parts[0], second
 
 
 def _name_words(names: list[str]) -> str:

@@ -21,6 +21,7 @@ from litreview.dedup.prepare import (
     SHARED_DOI,
     Prepared,
     _content_words,
+    _language,
     _singular,
     first_pages_agree,
     pages_conflict,
@@ -1036,29 +1037,6 @@ def _one_thesis_by_its_count(a: Prepared, b: Prepared) -> bool:
         and not _given_names_differ(a, b)
         and _a_translation(a.title, b.title)
     )
-
-
-# Function words that tell a title's language: English's, and those of the languages a thesis or a national
-# database's record is written in (Portuguese, Spanish, French, Italian, German, Dutch), none shared
-_ENGLISH_WORDS = frozenset(
-    ["the", "of", "and", "under", "with", "from", "for", "by", "on", "its", "their", "between", "among", "after",
-     "during", "into"]
-)  # fmt: skip
-_OTHER_WORDS = frozenset(
-    ["de", "do", "da", "dos", "das", "em", "na", "nas", "nos", "ao", "aos", "para", "com", "sob", "sobre", "des",
-     "du", "la", "le", "les", "et", "sur", "dans", "par", "pour", "aux", "del", "los", "las", "y", "el", "por",
-     "con", "und", "der", "mit", "fur", "zur", "zum", "dem", "het", "van", "een", "voor", "met", "nella",
-     "della", "degli"]
-)  # fmt: skip
-
-
-def _language(title: str) -> str:
-    """'en' where a (normalised) title has more of English's function words than of the others, 'other'
-    where fewer, '' where it has none (a title in Vietnamese, or too short to tell)."""
-    words = title.split()
-    english = sum(w in _ENGLISH_WORDS for w in words)
-    other = sum(w in _OTHER_WORDS for w in words)
-    return "en" if english > other else "other" if other > english else ""
 
 
 def _a_translation(a: str, b: str) -> bool:
