@@ -136,6 +136,7 @@ class Prepared:
     script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared
     # only with titles in such letters
     tail: str = ""  # normalised, the names in brackets that end the title, left out of ``title`` ("fluorocare")
+    journal_script: bool = False  # the journal named in letters ASCII folding drops ("医療薬学"): ``journal`` empty
 
 
 def _singular(word: str) -> str:
@@ -684,7 +685,7 @@ def prepare(record: Record) -> Prepared:
                     first_words, translation or alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    script, tail)  # fmt: skip
+                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal))  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
@@ -815,6 +816,11 @@ def _language(title: str) -> str:
     english = sum(w in _ENGLISH_WORDS for w in words)
     other = sum(w in _OTHER_WORDS for w in words)
     return "en" if english > other else "other" if other > english else ""
+
+
+def _script_name(name: str, normalised: tuple[str, ...]) -> bool:
+    """A name (a journal's) given, but in letters ASCII folding drops: nothing left of it to compare."""
+    return not normalised and any(ch.isalpha() for ch in name)
 
 
 def _two_titles(title: str) -> tuple[str, str]:

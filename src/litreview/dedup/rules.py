@@ -849,15 +849,12 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One article's place (year, volume, page span; the issue where both give one) in one journal
     (both named, one abbreviating the other), by one first author and the same co-authors. A record that
     gives no volume (Google Scholar's) is placed by the year and the whole span: one journal does not print
-    one team's two articles on one span in one year. Where that record names no journal either, its title
-    must be the other's in another language (see :func:`_a_translation`: Scholar's English title of a
-    Portuguese article), not the team's other work."""
-    unnamed = bool(a.journal) != bool(b.journal) and _a_translation(a.title, b.title)
+    one team's two articles on one span in one year."""
     return bool(
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
-        and (_one_journal(a, b) or unnamed)
+        and _one_journal(a, b)
         and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
         and _coauthors_agree(a, b)
     )
@@ -869,13 +866,15 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     place (year, volume, page span, the issue where both give one), in one journal where both names are in
     Latin letters, by one first author and the same co-authors, is the article. The journal's name may be
     translated too ("Chinese Journal of Antibiotics" / "Zhongguo Kangshengsu Zazhi") where both records give
-    the issue; Google Scholar's record may give no volume (then the year and the whole span place it, see
-    :func:`_one_span_one_volume_missing`), and no journal."""
+    the issue. Google Scholar's record may give no volume: then the year and the whole span place it (see
+    :func:`_one_span_one_volume_missing`) where both records name the journal, in whatever letters (a record
+    that names no venue is placed by no span, as for a title in Latin letters)."""
+    named = all(p.journal or p.journal_script for p in (a, b))
     return bool(
         (a.script or b.script)
         and (not a.issue or not b.issue or a.issue == b.issue)
         and (_journal_compatible(a.journal, b.journal) or (_ISSUE.fullmatch(a.issue) and a.issue == b.issue))
-        and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
+        and (_one_article(a, b) or (named and _one_span_one_volume_missing(a, b)))
         and _coauthors_agree(a, b)
     )
 
