@@ -70,6 +70,7 @@ from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
     ambiguous_openings,
     by_title,
+    comparable_titles,
     compare,
     crowded_titles,
     recurring_titles,
@@ -181,12 +182,12 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                     if result[0]:
                         pairs[pair] = result
     pairs = _spread_to_copies(pairs, apart_copies)
-    # A DOI the data shows on different items identifies nothing: a record without a title cannot
-    # be linked by that DOI alone.
+    # A DOI the data shows on different items identifies nothing: a record without a title (or with one in
+    # letters the other's title is not in) cannot be linked by that DOI alone.
     shared_dois = {prepared[pair[0]].doi for pair, value in pairs.items() if value[0] == SHARED_DOI}
     for pair, (_kind, score, rule) in list(pairs.items()):
         a, b = prepared[pair[0]], prepared[pair[1]]
-        if rule == "exact-doi" and a.doi in shared_dois and not (a.title and b.title):
+        if rule == "exact-doi" and a.doi in shared_dois and not comparable_titles(a, b):
             pairs[pair] = ("maybe", score, "same DOI, a title is missing, and this DOI is on different items")
     apart: dict[str, set[str]] = defaultdict(set)  # never in one cluster, not even through a chain
     reviewed: set[frozenset[str]] = set()  # the apart pairs a reviewer called distinct

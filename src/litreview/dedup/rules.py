@@ -411,6 +411,11 @@ def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
     )
 
 
+def comparable_titles(a: Prepared, b: Prepared) -> bool:
+    """Both records have a title, in one kind of letters (see prepare's _in_script): titles to compare."""
+    return bool(a.title and b.title and a.script == b.script)
+
+
 def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
@@ -428,7 +433,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         ("a notice in another issue", a.title_raw_kind != b.title_raw_kind and issues_conflict(a, b)),
     )
     conflict = ", ".join(what for what, yes in checks if yes)
-    if not a.title or not b.title or a.script != b.script:  # no title, or none in the other's letters
+    if not comparable_titles(a, b):  # no title, or none in the other's letters
         if conflict:
             return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
         return "duplicate", 1.0, "exact-doi"
@@ -667,7 +672,7 @@ def compare(
             if same >= 98:
                 return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
         return "", 0.0, reason
-    if not a.title or not b.title or a.script != b.script:
+    if not comparable_titles(a, b):
         if _other_script_at_one_place(a, b):  # the original title in Chinese or Korean letters
             return "duplicate", 0.0, "other-script-title+same-place+team"
         return "", 0.0, "a title is missing" if not (a.title and b.title) else "titles in two scripts"
