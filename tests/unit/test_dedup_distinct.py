@@ -1069,10 +1069,14 @@ def test_report_numbers_written_with_hyphens_tell_a_series_reports_apart(numbers
 @pytest.mark.parametrize(
     ("one", "other"),
     [
-        ("Household survey of drinking water access, 2018: key indicators (Malawi)",
-         "Household survey of drinking water access, 2018: key indicators (Zambia)"),
-        ("Summary of product characteristics: amoxicillin 500 mg capsules (Amoxil)",
-         "Summary of product characteristics: amoxicillin 500 mg capsules (Moxatag Forte)"),
+        (
+            "Household survey of drinking water access, 2018: key indicators (Malawi)",
+            "Household survey of drinking water access, 2018: key indicators (Zambia)",
+        ),
+        (
+            "Summary of product characteristics: amoxicillin 500 mg capsules (Amoxil)",
+            "Summary of product characteristics: amoxicillin 500 mg capsules (Moxatag Forte)",
+        ),
     ],
 )
 def test_one_templates_items_that_differ_only_by_a_name_in_brackets_stay_apart(one, other):
@@ -1092,7 +1096,9 @@ def test_one_templates_items_that_differ_only_by_a_name_in_brackets_stay_apart(o
 
 def test_a_name_in_brackets_written_two_ways_is_one_name():
     title = "Adherence to inhaled corticosteroids in adolescents with asthma: a cluster randomised trial"
-    place = dict(journal="Thorax", year=2016, volume="71", issue="4", pages="322-329", authors=("Okafor, N.",))
+    place = dict(
+        journal="Thorax", year=2016, volume="71", issue="4", pages="322-329", authors=("Okafor, N.",)
+    )
     a = cite(1, f"{title} (BREATHE-2)", **place)
     b = cite(2, f"{title} (the BREATHE-2 trial)", **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"

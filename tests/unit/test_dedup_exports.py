@@ -1224,15 +1224,23 @@ def test_initials_and_groups_in_capitals_are_not_taken_for_a_surname():
 @pytest.mark.parametrize(
     ("original", "english"),
     [
-        ("Prise en charge de la douleur sans opioïdes après amygdalectomie chez l'enfant",
-         "Pain management without opioids after tonsillectomy in children"),
-        ("Analgesia pós-operatória sem opioides após amigdalectomia em crianças",
-         "Postoperative analgesia without opioids after tonsillectomy in children"),
-        ("Caries y fluorosis dental en escolares de la sierra ecuatoriana",
-         "Dental caries and fluorosis in schoolchildren of the Ecuadorian highlands: a survey"),
+        (
+            "Prise en charge de la douleur sans opioïdes après amygdalectomie chez l'enfant",
+            "Pain management without opioids after tonsillectomy in children",
+        ),
+        (
+            "Analgesia pós-operatória sem opioides após amigdalectomia em crianças",
+            "Postoperative analgesia without opioids after tonsillectomy in children",
+        ),
+        (
+            "Caries y fluorosis dental en escolares de la sierra ecuatoriana",
+            "Dental caries and fluorosis in schoolchildren of the Ecuadorian highlands: a survey",
+        ),
     ],
 )
-def test_a_translated_title_is_not_kept_apart_by_a_negation_or_letter_only_one_language_writes(original, english):
+def test_a_translated_title_is_not_kept_apart_by_a_negation_or_letter_only_one_language_writes(
+    original, english
+):
     # the national database's original and an index's English at one journal's issue, span and team: the
     # English "without" or "a" has no word of its own in the original ("sans", "sem"; "y")
     place = dict(journal="Revista de Odontopediatria", year=2018, volume="27", issue="2", pages="88-95")
@@ -1244,9 +1252,14 @@ def test_a_translated_title_is_not_kept_apart_by_a_negation_or_letter_only_one_l
 @pytest.mark.parametrize(
     ("one", "other"),
     [
-        ("Postoperative analgesia with opioids after tonsillectomy in children",
-         "Postoperative analgesia without opioids after tonsillectomy in children"),
-        ("Dental caries in children with type A haemophilia", "Dental caries in children with type B haemophilia"),
+        (
+            "Postoperative analgesia with opioids after tonsillectomy in children",
+            "Postoperative analgesia without opioids after tonsillectomy in children",
+        ),
+        (
+            "Dental caries in children with type A haemophilia",
+            "Dental caries in children with type B haemophilia",
+        ),
     ],
 )
 def test_titles_in_one_language_still_differ_by_a_negation_or_a_letter(one, other):
@@ -1282,7 +1295,10 @@ def test_an_article_number_at_one_volume_places_a_translated_title_by_one_team()
     [
         (dict(pages="e2872"), "the next article number"),
         (dict(volume="58", year=2021), "the number in the next volume"),
-        (dict(authors=("Ortega, L", "Paz, M")), "another first author and team: no translation of this article"),
+        (
+            dict(authors=("Ortega, L", "Paz, M")),
+            "another first author and team: no translation of this article",
+        ),
     ],
 )
 def test_another_article_number_volume_or_team_is_another_article(change, why):

@@ -133,10 +133,10 @@ class Prepared:
     registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
-    script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared
-    # only with titles in such letters
-    tail: str = ""  # normalised, the names in brackets that end the title, left out of ``title`` ("fluorocare")
-    journal_script: bool = False  # the journal named in letters ASCII folding drops ("医療薬学"): ``journal`` empty
+    # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared only with such titles
+    script: bool = False
+    tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
+    journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
 
 
 def _singular(word: str) -> str:
@@ -640,7 +640,9 @@ def prepare(record: Record) -> Prepared:
         number = record.issue.strip()
         report_number = (
             _NON_ALNUM.sub("", number.lower())
-            if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper() and any(map(str.isdigit, number))
+            if _REPORT_NUMBER.fullmatch(number)
+            and "SUPPL" not in number.upper()
+            and any(map(str.isdigit, number))
             else ""
         )
         unplaced = not (record.volume or record.issue or record.pages)

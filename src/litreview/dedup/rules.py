@@ -744,7 +744,9 @@ def compare(
     # a record type is only what each export calls it: an abstract printed in a journal's supplement,
     # at one volume and page there by both records' place, is one abstract however each export typed it
     # one record may give no volume (Scholar's): one year and team then
-    one_volume = same_volume or (not (a.volume and b.volume) and same_year and bool(a.year) and _one_team(a, b))
+    one_volume = same_volume or (
+        not (a.volume and b.volume) and same_year and bool(a.year) and _one_team(a, b)
+    )
     one_abstract = (
         a.supplement and b.supplement and a.locator == b.locator and same_pages and one_volume
         and bool(a.journal and b.journal) and journal_ok
