@@ -1044,3 +1044,61 @@ def test_two_renderings_of_one_preprint_are_one_record():
     scholar = cite(1, title, journal="arXiv preprint arXiv:2304.05512", **team)
     dblp = cite(2, title, journal="CoRR", volume="abs/2304.05512", **team)
     assert linked(scholar, dblp)
+
+
+# -- one template's reports: numbers with hyphens, a name in brackets after the title ----------------------
+
+ENVIRONMENT = "Northern Environment Protection Directorate"
+
+
+@pytest.mark.parametrize("numbers", [("EPD-2019-014", "EPD-2019-022"), ("NR-WQ-17", "NR-WQ-23")])
+def test_report_numbers_written_with_hyphens_tell_a_series_reports_apart(numbers):
+    # a directorate numbers its reports "EPD-2019-014" (letters, hyphens, a running number): two numbers
+    # under one title and year are two reports; the same number on two renderings is one
+    title = "Bathing water quality at coastal sites: assessment report"
+    one, other = (grey(i, title, year=2019, journal=ENVIRONMENT, issue=n, authors=(ENVIRONMENT,))
+                  for i, n in enumerate(numbers, start=1))  # fmt: skip
+    assert prepare(one).report_number and prepare(one).report_number != prepare(other).report_number
+    assert compare(prepare(one), prepare(other))[0] != "duplicate"
+    assert not linked(one, other)
+    again = grey(3, title, kind="journal-article", year=2019, journal="Catalogue of grey literature",
+                 issue=numbers[0], authors=(ENVIRONMENT,))  # fmt: skip
+    assert linked(one, again)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "Household survey of drinking water access, 2018: key indicators (Malawi)",
+            "Household survey of drinking water access, 2018: key indicators (Zambia)",
+        ),
+        (
+            "Summary of product characteristics: amoxicillin 500 mg capsules (Amoxil)",
+            "Summary of product characteristics: amoxicillin 500 mg capsules (Moxatag Forte)",
+        ),
+    ],
+)
+def test_one_templates_items_that_differ_only_by_a_name_in_brackets_stay_apart(one, other):
+    # two countries' reports of one survey, two brands' product summaries: one issuer, year and title
+    # but for the name in brackets at its end, which an export's title normalisation drops
+    a = grey(1, one, year=2019, journal=ENVIRONMENT, authors=(ENVIRONMENT,))
+    b = grey(2, other, year=2019, journal=ENVIRONMENT, authors=(ENVIRONMENT,))
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not linked(a, b)
+    # each is still its own renderings' item: a catalogue's record with the name, a page without it
+    catalogue = grey(3, one, kind="journal-article", year=2019, journal=ENVIRONMENT, authors=(ENVIRONMENT,))
+    assert linked(a, catalogue)
+    bare = grey(4, one[: one.rindex(" (")], kind="journal-article", year=2019, journal=ENVIRONMENT,
+                authors=(ENVIRONMENT,))  # fmt: skip
+    assert compare(prepare(a), prepare(bare))[0] == "duplicate"
+
+
+def test_a_name_in_brackets_written_two_ways_is_one_name():
+    title = "Adherence to inhaled corticosteroids in adolescents with asthma: a cluster randomised trial"
+    place = dict(
+        journal="Thorax", year=2016, volume="71", issue="4", pages="322-329", authors=("Okafor, N.",)
+    )
+    a = cite(1, f"{title} (BREATHE-2)", **place)
+    b = cite(2, f"{title} (the BREATHE-2 trial)", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"

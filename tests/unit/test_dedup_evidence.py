@@ -232,3 +232,19 @@ def test_same_doi_and_title_in_other_volumes_or_years_is_not_linked():
     e = cite(5, "An open-label trial of eculizumab in adult patients with atypical hemolytic uremic syndrome",
              source="wos", doi="10.1000/s2", year=2012)  # fmt: skip
     assert compare(prepare(d), prepare(e))[0] != "duplicate"
+
+
+def test_a_doi_on_different_items_links_no_title_in_other_letters_by_itself():
+    # the supplement's DOI on its abstracts and on a Japanese society's abstract (title in kana and kanji):
+    # no title to compare with the others', no page, no name in Latin letters: nothing disagrees, but the DOI,
+    # shown to name several items, links it to none
+    japanese = cite(10, "切除不能膵神経内分泌腫瘍に対するエベロリムスの長期成績", doi=SUPPLEMENT_DOI,
+                    journal="Annals of Oncology", year=2019, volume="30", issue="Suppl 5",
+                    authors=("田中 健", "佐藤 亮"), record_type="conference-abstract")  # fmt: skip
+    result = link_fuzzy([*ABSTRACTS, japanese])
+    assert not any("embase:10" in (link.record_id, link.linked_to) for link in result.links)
+    # where the DOI names one item only, it links a title in other letters at the item's page by its author
+    translated = cite(11, "低分化型神経内分泌癌に対するニボルマブ+イピリムマブ：第II相バスケット試験", doi=SUPPLEMENT_DOI,
+                      journal="Annals of Oncology", year=2019, volume="30", issue="Suppl 5", pages="v564",
+                      authors=("Klein, O",), record_type="conference-abstract")  # fmt: skip
+    assert link_fuzzy([ABSTRACTS[0], translated]).links

@@ -1160,3 +1160,348 @@ def test_scholars_original_language_title_without_a_volume_links_at_one_span_by_
                   authors=("C Moreau, E Lindqvist, JP Silva",))  # fmt: skip
     assert compare(prepare(english), prepare(french))[0] == "duplicate"
     assert linked([english, french], "embase:1", "scholar:2")
+
+
+# -- a report under its issuer's acronym as publisher, no author ---------------------------------------
+
+
+def test_a_catalogues_report_under_the_issuers_acronym_is_the_issuers_report():
+    # a library catalogue gives the report with the institute's acronym as publisher and no author (or the
+    # acronym as author too), the institute's own page names it in full as author
+    title = "Antibiotic use in long-term care facilities: point prevalence survey"
+    institute = "National Institute of Public Health"
+    page = report("web", 1, title, year=2020, journal="Helsinki", authors=(institute,), issue="NIPH-2020-07")
+    for authors in ((), ("NIPH",)):
+        catalogue = report("library", 2, title, kind="book", year=2020, journal="NIPH", authors=authors)
+        assert compare(prepare(page), prepare(catalogue))[0] == "duplicate", authors
+    # another issuer's acronym is another issuer's report
+    other = report("library", 3, title, kind="book", year=2020, journal="ECDC", authors=())
+    assert compare(prepare(page), prepare(other))[0] != "duplicate"
+
+
+# -- names as national databases and publishers write them: the surname in capitals, dotted initials --------
+
+SURVEY = "Oral health literacy and dental visits among adolescents in rural prefectures"
+
+
+@pytest.mark.parametrize(
+    ("field", "names"),
+    [
+        # J-STAGE's English pages and many publishers: given name, then the surname in capitals
+        (("Haruka MORI, Kenta SHIMIZU, Daiki ABE",), ("mori", "shimizu", "abe")),
+        # CNKI's and Wanfang's English pages: the surname in capitals first, a short one too in such a list
+        (("CHEN Jia-wei, XU Li, ZHOU Xiaoming",), ("chen", "xu", "zhou")),
+        (("ZHOU Xiaoming",), ("zhou",)),
+        # Embase's and Scopus's list in one field, initials with dots, in any alphabet's capitals
+        (("Öztürk A., Şimşek B.-Ç., Kılıç Ö.",), ("ozturk", "simsek", "kilic")),
+    ],
+)
+def test_a_surname_in_capitals_or_before_dotted_initials_is_read_as_the_surname(field, names):
+    assert prepare(cite("jstage", 1, SURVEY, authors=field)).authors == names
+    # the same team from an index that writes "Surname, Initials": one team, so one article at one span in
+    # one year and journal, though the index gives no volume
+    place = dict(journal="Journal of Rural Dentistry", year=2019, pages="211-219")
+    national = cite("jstage", 2, SURVEY, authors=field, volume="12", issue="3", **place)
+    index = cite("scopus", 3, SURVEY, authors=tuple(f"{n.capitalize()}, K." for n in names), **place)
+    assert compare(prepare(national), prepare(index))[0] == "duplicate"
+
+
+def test_initials_and_groups_in_capitals_are_not_taken_for_a_surname():
+    # Scholar's and PubMed's initials in capitals ("MJ Kim", "Kim MJ"), a trial group's acronym
+    assert prepare(cite("scholar", 1, SURVEY, authors=("MJ Kim, JW Park",))).authors == ("kim", "park")
+    assert prepare(cite("pubmed", 2, SURVEY, authors=("Kim MJ, Park JW",))).authors == ("kim", "park")
+    assert prepare(cite("embase", 3, SURVEY, authors=("SUNRISE Trial Group",))).authors == ("group",)
+    # another team under the same title, the surname in capitals read, is another team
+    place = dict(journal="Journal of Rural Dentistry", year=2019, pages="211-219")
+    a = cite("jstage", 4, SURVEY, authors=("Haruka MORI, Kenta SHIMIZU",), **place)
+    b = cite("scopus", 5, SURVEY, authors=("Sato, H.", "Ikeda, K."), **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+
+
+# -- a title and its translation: a negation or a one-letter word in one language only ----------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "english"),
+    [
+        (
+            "Prise en charge de la douleur sans opioïdes après amygdalectomie chez l'enfant",
+            "Pain management without opioids after tonsillectomy in children",
+        ),
+        (
+            "Analgesia pós-operatória sem opioides após amigdalectomia em crianças",
+            "Postoperative analgesia without opioids after tonsillectomy in children",
+        ),
+        (
+            "Caries y fluorosis dental en escolares de la sierra ecuatoriana",
+            "Dental caries and fluorosis in schoolchildren of the Ecuadorian highlands: a survey",
+        ),
+    ],
+)
+def test_a_translated_title_is_not_kept_apart_by_a_negation_or_letter_only_one_language_writes(
+    original, english
+):
+    # the national database's original and an index's English at one journal's issue, span and team: the
+    # English "without" or "a" has no word of its own in the original ("sans", "sem"; "y")
+    place = dict(journal="Revista de Odontopediatria", year=2018, volume="27", issue="2", pages="88-95")
+    national = cite("lilacs", 1, original, authors=("Moreno, Ana Lucía", "Paz, Diego"), **place)
+    index = cite("wos", 2, english, authors=("Moreno, AL", "Paz, D"), **place)
+    assert compare(prepare(national), prepare(index))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "Postoperative analgesia with opioids after tonsillectomy in children",
+            "Postoperative analgesia without opioids after tonsillectomy in children",
+        ),
+        (
+            "Dental caries in children with type A haemophilia",
+            "Dental caries in children with type B haemophilia",
+        ),
+    ],
+)
+def test_titles_in_one_language_still_differ_by_a_negation_or_a_letter(one, other):
+    place = dict(journal="Revista de Odontopediatria", year=2018, volume="27", issue="2", pages="88-95")
+    a = cite("lilacs", 1, one, authors=("Moreno, Ana Lucía", "Paz, Diego"), **place)
+    b = cite("wos", 2, other, authors=("Moreno, AL", "Paz, D"), **place)
+    assert compare(prepare(a), prepare(b))[2].startswith(("opposite", "different letters"))
+
+
+# -- an online journal's article number as the article's place ------------------------------------------------
+
+
+def test_an_article_number_at_one_volume_places_a_translated_title_by_one_team():
+    # SciELO's Spanish original and Web of Science's English title, an e-locator for pages: the article
+    # number in the volume is the article's place, as a page span is
+    place = dict(journal="Revista Cubana de Estomatologia", year=2020, volume="57", issue="3", pages="e2871")
+    scielo = cite("scielo", 1, "Ansiedad dental y conducta infantil durante la atención odontopediátrica",
+                  authors=("Fernández Rojas, Yanet", "Ortega, Luis"), **place)  # fmt: skip
+    wos = cite("wos", 2, "Dental anxiety and child behaviour during paediatric dental care",
+               authors=("Fernandez Rojas, Y", "Ortega, L"), **place)  # fmt: skip
+    assert compare(prepare(scielo), prepare(wos))[0] == "duplicate"
+    # under one DOI the same: the number places the translation
+    doi = "10.5555/rce.2020.2871"
+    assert compare(prepare(replace(scielo, doi=doi)), prepare(replace(wos, doi=doi)))[0] == "duplicate"
+    # a six-digit article number too
+    six = dict(place, pages="103512")
+    assert compare(prepare(replace(scielo, pages="103512")), prepare(cite("wos", 3, wos.title, authors=wos.authors,
+                                                                          **six)))[0] == "duplicate"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(pages="e2872"), "the next article number"),
+        (dict(volume="58", year=2021), "the number in the next volume"),
+        (
+            dict(authors=("Ortega, L", "Paz, M")),
+            "another first author and team: no translation of this article",
+        ),
+    ],
+)
+def test_another_article_number_volume_or_team_is_another_article(change, why):
+    place = dict(journal="Revista Cubana de Estomatologia", year=2020, volume="57", issue="3", pages="e2871")
+    scielo = cite("scielo", 1, "Ansiedad dental y conducta infantil durante la atención odontopediátrica",
+                  authors=("Fernández Rojas, Yanet", "Ortega, Luis"), **place)  # fmt: skip
+    fields = {**place, "authors": ("Fernandez Rojas, Y", "Ortega, L"), **change}
+    other = cite("wos", 2, "Dental anxiety and child behaviour during paediatric dental care", **fields)
+    assert compare(prepare(scielo), prepare(other))[0] != "duplicate", why
+
+
+# -- a title in letters ASCII folding drops (Chinese, Japanese, Korean, Cyrillic) ------------------------------
+
+
+def test_two_records_of_one_title_in_korean_letters_are_compared_by_those_letters():
+    # KMbase's record (title, names and journal in hangul) and KoreaMed's (the hangul title, names and journal in
+    # Latin letters): one title, one place; before, folding left no title to compare, and no team on KMbase's
+    title = "초등학생의 불소 도포 경험과 치아우식 경험의 관련성"
+    place = dict(year=2017, volume="44", issue="2", pages="152-160")
+    kmbase = cite("kmbase", 1, title, journal="대한소아치과학회지", authors=("박수진", "이현우"), **place)
+    koreamed = cite("koreamed", 2, title, journal="J Korean Acad Pediatr Dent", authors=("Park SJ", "Lee HW"),
+                    **place)  # fmt: skip
+    assert prepare(kmbase).script and prepare(kmbase).title
+    assert compare(prepare(kmbase), prepare(koreamed))[0] == "duplicate"
+    # another hangul title at another place in the journal is another article
+    other = cite("kmbase", 3, "청소년의 구강건강 인식과 치과 방문 행태", journal="대한소아치과학회지",
+                 authors=("박수진", "이현우"), **{**place, "pages": "161-169"})  # fmt: skip
+    assert compare(prepare(other), prepare(koreamed))[0] != "duplicate"
+
+
+def test_titles_in_chinese_letters_that_fold_to_one_number_are_still_two_titles():
+    # a CNKI article and Scholar's record of another team's in the journal that year: folding left "2" of both
+    # titles ("2型糖尿病..."), and nothing else disagreed
+    place = dict(journal="中华口腔医学杂志", year=2019)
+    one = cite("cnki", 1, "2型糖尿病患者牙周炎的患病率及危险因素分析", authors=("王丽",), pages="381-386",
+               volume="54", issue="6", **place)  # fmt: skip
+    other = cite("scholar", 2, "2型糖尿病患者牙周基础治疗后血糖控制的变化", authors=("张伟",), **place)
+    assert prepare(one).title != prepare(other).title
+    assert compare(prepare(one), prepare(other))[0] != "duplicate"
+    # the same title from Wanfang, its pages written otherwise: one article
+    wanfang = cite("wanfang", 3, one.title, authors=("WANG Li",), pages="381-6", volume="54", **place)
+    assert compare(prepare(one), prepare(wanfang))[0] == "duplicate"
+
+
+def test_a_title_in_chinese_letters_and_its_english_under_one_doi_are_one_article():
+    # CNKI's title keeps its digits ("3～5岁": "3 5" once folded), Embase gives the English: no words to compare,
+    # the DOI, place and first author are one article's
+    place = dict(year=2020, volume="38", issue="2", pages="141-147", doi="10.5555/cjsd.2020.02.011")
+    cnki = cite("cnki", 1, "3～5岁儿童乳牙龋病与喂养方式的关系", journal="中国学校卫生", authors=("刘洋", "陈静"),
+                **place)  # fmt: skip
+    embase = cite("embase", 2, "Feeding practices and dental caries in primary teeth of children aged 3-5 years",
+                  journal="Chinese Journal of School Health", authors=("Liu Y.", "Chen J."), **place)  # fmt: skip
+    assert compare(prepare(cnki), prepare(embase))[0] == "duplicate"
+
+
+def test_a_korean_title_links_where_the_journals_name_is_translated_or_scholar_gives_no_volume():
+    team = ("Choi, Eun-ji", "Han, Seung-woo", "Yoon, Da-eun")
+    english = cite("koreamed", 1, "Silver diamine fluoride application in kindergarten oral health programmes",
+                   journal="Journal of Korean Academy of Oral Health", year=2021, volume="45", issue="3",
+                   pages="117-124", authors=team)  # fmt: skip
+    hangul = "유치원 구강보건사업에서의 은 디아민 불화물 도포"
+    # KMbase: the journal under its romanised name, the issue on both records
+    kmbase = cite("kmbase", 2, hangul, journal="Daehan Gugang Bogeon Hakhoeji", year=2021, volume="45", issue="3",
+                  pages="117-124", authors=("Choi EJ", "Han SW", "Yoon DE"))  # fmt: skip
+    assert compare(prepare(english), prepare(kmbase))[0] == "duplicate"
+    # Google Scholar: no volume or issue, the journal in hangul; the year, the whole span and the team
+    scholar = cite("scholar", 3, hangul, journal="대한구강보건학회지", year=2021, pages="117--124",
+                   authors=("EJ Choi, SW Han, DE Yoon",))  # fmt: skip
+    assert compare(prepare(english), prepare(scholar))[0] == "duplicate"
+    # a record that names no venue either is placed by no span (as for a title in Latin letters)
+    assert compare(prepare(english), prepare(replace(scholar, journal="")))[0] != "duplicate"
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(issue="4"), "another issue of the journal under its other name"),
+        (dict(pages="125-132"), "the team's next article in the issue"),
+        (dict(authors=("Choi EJ", "Park HS", "Kang MJ")), "a namesake first author with another team"),
+    ],
+)
+def test_a_korean_title_at_another_place_or_by_another_team_is_another_article(change, why):
+    team = ("Choi, Eun-ji", "Han, Seung-woo", "Yoon, Da-eun")
+    english = cite("koreamed", 1, "Silver diamine fluoride application in kindergarten oral health programmes",
+                   journal="Journal of Korean Academy of Oral Health", year=2021, volume="45", issue="3",
+                   pages="117-124", authors=team)  # fmt: skip
+    fields = dict(journal="Daehan Gugang Bogeon Hakhoeji", year=2021, volume="45", issue="3", pages="117-124",
+                  authors=("Choi EJ", "Han SW", "Yoon DE"))  # fmt: skip
+    kmbase = cite("kmbase", 2, "유치원 구강보건사업에서의 은 디아민 불화물 도포", **{**fields, **change})
+    assert compare(prepare(english), prepare(kmbase))[0] != "duplicate", why
+    if "issue" not in change:  # Scholar's record without volume, the journal in hangul, the same change
+        scholar_fields = {k: v for k, v in {**fields, **change}.items() if k in ("year", "pages", "authors")}
+        scholar = cite("scholar", 3, kmbase.title, journal="대한구강보건학회지", **scholar_fields)
+        assert compare(prepare(english), prepare(scholar))[0] != "duplicate", why
+
+
+# -- one title at one span by one team, the journal named in two languages; Japanese long vowels ------------------
+
+INHALER = "Community pharmacist follow-up calls and inhaler technique in older adults with asthma"
+
+
+@pytest.mark.parametrize(
+    ("national", "other"),
+    [
+        # J-STAGE: the journal's romanised name, the surnames with "oh"; Scholar: the English name, "o", no volume
+        (dict(journal="Yakugaku Zasshi", volume="139", issue="7", authors=("Kohno T.", "Itoh M.", "Endoh S.")),
+         dict(journal="Journal of the Pharmaceutical Society of Japan", authors=("T Kono, M Ito, S Endo",))),
+        # SciELO's Portuguese journal name against Scholar's English one, an article number for pages
+        (dict(journal="Revista Brasileira de Farmácia Hospitalar", volume="11", issue="2",
+              authors=("Almeida, Rita de Cássia", "Nunes, Paulo"), pages="e2019041"),
+         dict(journal="Brazilian Journal of Hospital Pharmacy", authors=("RC Almeida, P Nunes",), pages="e2019041")),
+    ],
+)  # fmt: skip
+def test_one_title_at_one_span_by_one_team_is_one_article_whatever_each_names_the_journal(national, other):
+    national.setdefault("pages", "1021-1029")
+    other.setdefault("pages", "1021--1029")
+    a = cite("jstage", 1, INHALER, year=2019, **national)
+    b = cite("scholar", 2, INHALER, year=2019, **other)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+def test_japanese_long_vowels_written_with_h_or_doubled_are_one_name():
+    for long, short in (("Satoh", "Sato"), ("Ohno", "Ono"), ("Kondoh", "Kondo"), ("Yuuki", "Yuki")):
+        assert normalise_authors([f"{long}, K."]) == normalise_authors([f"{short} K"]), long
+    # not "oh" before a vowel (O-hashi), nor the name "Oh" (Korean), nor other letters
+    assert normalise_authors(["Ohashi, K."]) != normalise_authors(["Oashi K"])
+    assert normalise_authors(["Oh, S."]) == ("oh",)
+    assert normalise_authors(["Ota, K."]) != normalise_authors(["Oda K"])
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (dict(pages="1030-1038"), "the team's other article that year"),
+        (dict(pages=""), "a record with no place: Scholar's title and team alone"),
+        (dict(year=2020), "another year: a dual publication"),
+        (dict(authors=("T Kono, Y Mori, H Abe",)), "a namesake first author with another team"),
+    ],
+)
+def test_one_title_by_one_team_in_two_journals_needs_one_span_and_year(change, why):
+    a = cite("jstage", 1, INHALER, year=2019, journal="Yakugaku Zasshi", volume="139", issue="7",
+             pages="1021-1029", authors=("Kohno T.", "Itoh M.", "Endoh S."))  # fmt: skip
+    fields = dict(year=2019, journal="Journal of Pharmacy Practice in Asia", pages="1021-1029",
+                  authors=("T Kono, M Ito, S Endo",))  # fmt: skip
+    b = cite("scholar", 2, INHALER, **{**fields, **change})
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+
+
+# -- Google Scholar's terse record of a supplement's abstract: no volume -----------------------------------------
+
+
+def test_a_supplements_abstract_in_scholar_without_volume_is_the_abstract_at_its_page():
+    title = "Deprescribing proton pump inhibitors in care homes: a pharmacist-led audit"
+    team = ("Whitfield, H.", "Osei, K.", "Laine, M.")
+    embase = cite("embase", 1, title, authors=team, journal="Geriatric Pharmacotherapy", year=2023, volume="18",
+                  issue="Suppl 1", pages="S62", record_type="conference-abstract")  # fmt: skip
+    scholar = cite("scholar", 2, title, authors=("H Whitfield, K Osei, M Laine",), journal="Geriatric Pharmacotherapy",
+                   year=2023, pages="S62")  # fmt: skip
+    assert compare(prepare(embase), prepare(scholar))[0] == "duplicate"
+    # another team's abstract of that title at that page, or the abstract at another page, is not the abstract
+    other_team = replace(scholar, authors=("H Whitfield, P Mensah, J Reid",))
+    assert compare(prepare(embase), prepare(other_team))[0] != "duplicate"
+    assert compare(prepare(embase), prepare(replace(scholar, pages="S63")))[0] != "duplicate"
+    # the paper of that title in a regular issue is not the abstract
+    paper = replace(scholar, volume="18", issue="4", pages="233-241")
+    assert compare(prepare(embase), prepare(paper))[0] != "duplicate"
+
+
+# -- a title and its translation in one field, parted by " / " -------------------------------------------------
+
+VARNISH = "Efeito do verniz fluoretado na remineralização de lesões de mancha branca: ensaio clínico"
+VARNISH_EN = "Effect of fluoride varnish on the remineralisation of white spot lesions: a clinical trial"
+
+
+def test_a_title_given_with_its_translation_after_a_slash_is_either_title():
+    # LILACS's record of a thesis (its title, " / ", the English) beside the repository's Portuguese title and
+    # ProQuest's English one: one thesis
+    lilacs = work("lilacs", 1, "misc", f"{VARNISH} / {VARNISH_EN}", authors=("Teixeira, Helena Maria",),
+                  year=2020, journal="Universidade Federal do Vale", pages="132 p.")  # fmt: skip
+    repository = work("repository", 2, "thesis", VARNISH, authors=("Teixeira, Helena Maria",), year=2020,
+                      journal="Universidade Federal do Vale")  # fmt: skip
+    proquest = work("proquest", 3, "thesis", VARNISH_EN, authors=("Teixeira, H M",), year=2020,
+                    journal="Universidade Federal do Vale")  # fmt: skip
+    assert prepare(lilacs).title == prepare(repository).title
+    assert compare(prepare(lilacs), prepare(repository))[0] == "duplicate"
+    assert compare(prepare(lilacs), prepare(proquest))[0] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "A / B testing of reminder messages for fluoride varnish appointments",  # a slash inside one title
+        "Caries risk in children: a cohort study / caries risk in adolescents: a cohort study",  # one language
+    ],
+)
+def test_a_slash_inside_one_title_or_between_two_in_one_language_parts_no_translation(title):
+    record = prepare(work("lilacs", 1, "misc", title, year=2020))
+    assert record.alt_title == "" and record.title == normalise_title(title)
+
+
+def test_a_thesis_given_with_its_translation_is_not_its_later_article():
+    lilacs = work("lilacs", 1, "misc", f"{VARNISH} / {VARNISH_EN}", authors=("Teixeira, Helena Maria",),
+                  year=2020, journal="Universidade Federal do Vale", pages="132 p.")  # fmt: skip
+    article = cite("medline", 2, VARNISH_EN, authors=("Teixeira HM", "Lopes RF"), journal="Caries Res",
+                   year=2021, volume="55", issue="2", pages="101-110")  # fmt: skip
+    assert compare(prepare(lilacs), prepare(article))[0] != "duplicate"

@@ -4,22 +4,30 @@ Never all pairs: candidate pairs come from blocking keys (DOI, title prefix, rar
 title word initials, first author + year, year + first page). A pair is linked only when the titles agree closely and
 nothing keeps the records apart; guards keep distinct things apart however similar the titles
 are: different DOIs, years more than one apart, different first pages or volumes, different issue
-numbers where no first page agrees, different report numbers or page counts, an erratum /
+numbers where no first page agrees, different report numbers ("WHO/NUT/2015.5", "PAR-2022-0117") or page
+counts, different names in the brackets that end two titles (one template's reports of two products or
+countries: "... (Fluorocare)" / "... (Duraflor-S)"), an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
 a title cut with an ellipsis whose last word the other title does not go on with,
 different letters in the titles ("hepatitis B" / "hepatitis C", "type 2A" / "type 2B"), opposite words
 ("hypertension" / "hypotension", "interobserver" / "intraobserver", "treated" / "untreated", "with" /
-"without"), a conference abstract against a full paper (those go to "maybe").
+"without"; these two only between titles of one language), a conference abstract against a full paper (those
+go to "maybe").
 A place identifies an item where titles cannot: one correction notice that only one database labels
 "Erratum:" (same volume, issue and pages), or a translated title at the same year, volume and
 multi-page span by the same first author, whatever each export calls the journal there (where the
 journals' names differ, only a title that adds or drops words or co-authors named on both: namesakes'
 articles at one place in two journals differ in a word and a team) and though one dropped a digit from a
 number in the title.
-A title in letters ASCII folding drops (Chinese, Korean) is no title to compare: one article's place
-(year, volume, issue, page span) and team identify it, as they do an article whose title and journal name
-are both translated (one issue on both, the same co-authors). A thesis is also named by its university, year,
+A title in letters ASCII folding drops (Chinese, Japanese, Korean, Cyrillic) is compared by its own letters
+with titles in such letters only; beside a title in Latin letters, one article's place (year, volume, issue,
+page span; Scholar's record without volume by the year and span where it names the journal) and team
+identify it, as they do an article whose title and journal name are both translated (one issue on both, the
+same co-authors). An article number (an e-locator "e20210109") at one year and volume is a place as a span
+is; one title at one year and span by one first author and the same co-authors is one article whatever each
+record calls the journal (its own, romanised or English name). A title and its translation parted by " / "
+in one field are its two titles. A thesis is also named by its university, year,
 page count and author (its original and its English title); an organisation as author also by its acronym
 ("FAO, Rome (Italy)"), a book beside a report being the report. An article number against the article's own
 pages from 1 ("968" / "1-11") in one volume and year is no page conflict.
@@ -38,8 +46,8 @@ A conference paper (or a record whose venue is a meeting, in no volume) is ident
 words), year and team; a thesis (also PsycINFO's Dissertation Abstracts record), book or chapter by its title
 and team (a chapter also by its pages), a dropped subtitle allowed where the opening begins no other title; a
 report (grey literature: typed so, given a report's page count or number, or Scholar's ERIC record) by its
-title (or a cut of it), year and issuer (its team, its organisation however ordered, its publisher or its
-number), a year late only with the same page count, an edition of a series only by its number or page count.
+title (or a cut of it), year and issuer (its team, its organisation however ordered, its publisher, the
+organisation's acronym as a catalogue's publisher, or its number), a year late only with the same page count, an edition of a series only by its number or page count.
 Generic or recurring titles ("Editor's Comments", errata, "In this issue"; a list kept as data plus
 titles that recur in one journal at different places) link only when volume, issue and pages agree, or
 (a column without pages) journal, year, volume, issue and the named first author do.
@@ -70,6 +78,7 @@ from litreview.dedup.representative import DUPLICATE, rank
 from litreview.dedup.rules import (
     ambiguous_openings,
     by_title,
+    comparable_titles,
     compare,
     crowded_titles,
     recurring_titles,
@@ -181,12 +190,12 @@ def link_fuzzy(records: Iterable[Record], preferred: set[str] | frozenset[str] =
                     if result[0]:
                         pairs[pair] = result
     pairs = _spread_to_copies(pairs, apart_copies)
-    # A DOI the data shows on different items identifies nothing: a record without a title cannot
-    # be linked by that DOI alone.
+    # A DOI the data shows on different items identifies nothing: a record without a title (or with one in
+    # letters the other's title is not in) cannot be linked by that DOI alone.
     shared_dois = {prepared[pair[0]].doi for pair, value in pairs.items() if value[0] == SHARED_DOI}
     for pair, (_kind, score, rule) in list(pairs.items()):
         a, b = prepared[pair[0]], prepared[pair[1]]
-        if rule == "exact-doi" and a.doi in shared_dois and not (a.title and b.title):
+        if rule == "exact-doi" and a.doi in shared_dois and not comparable_titles(a, b):
             pairs[pair] = ("maybe", score, "same DOI, a title is missing, and this DOI is on different items")
     apart: dict[str, set[str]] = defaultdict(set)  # never in one cluster, not even through a chain
     reviewed: set[frozenset[str]] = set()  # the apart pairs a reviewer called distinct

@@ -133,7 +133,10 @@ class Prepared:
     registry_entry: bool = False  # a trial registry's entry (a Trial, or a database's rendering of one)
     registry: tuple[str, ...] = ()  # a registry entry's own ids ("NCT01811703", "CTRI/2012/07/044851")
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
-    script: bool = False  # a title in letters ASCII folding drops (Chinese, Korean): no words left to compare
+    # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared only with such titles
+    script: bool = False
+    tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
+    journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
 
 
 def _singular(word: str) -> str:
@@ -165,8 +168,10 @@ def normalise_title(title: str) -> str:
     return " ".join(_title_words(title)[0])
 
 
-def _title_words(title: str) -> tuple[list[str], str]:
-    """A title's normalised words, and the last word of a title cut with an ellipsis, left out of them."""
+def _title_words(title: str) -> tuple[list[str], str, str, bool]:
+    """A title's normalised words, the last word of a title cut with an ellipsis, left out of them, the
+    names in the brackets that end it, left out too (see :func:`_bracketed_name`), and whether it is written
+    in letters ASCII folding drops (see :func:`_in_script`)."""
     text = without_markup(title).strip()
     if text.startswith("[") and "]" in text:  # a translated title: "[The role of ...]. [Polish]"
         text = text[1:].replace("]", " ", 1)
@@ -175,15 +180,48 @@ def _title_words(title: str) -> tuple[list[str], str]:
     if len(without_notes.strip()) > 20:
         text = without_notes
     end = len(text)
+    names = []
     while (start := _trailing_note(text, end)) is not None and start > 20:
+        names.append(_bracketed_name(text[start:end]))
         end = start  # "(author's transl)"
+    tail = " ".join(name for name in reversed(names) if name)
     text = text[:end]
-    words = _NON_ALNUM.sub(" ", ascii_fold(text).lower()).split()
+    folded = ascii_fold(text)
+    if folded is not text and _in_script(text, folded):
+        return _SCRIPT_WORDS.findall(unicodedata.normalize("NFKC", text).lower()), "", tail, True
+    words = _NON_ALNUM.sub(" ", folded.lower()).split()
     if len(words) > 3 and text.rstrip().endswith(("\u2026", "...")):
         # a title cut at the field's length: its last word may be cut too ("kidney d..."); kept aside,
         # for where the other title goes on otherwise ("... in Gondar..." is no "... in Bahir Dar")
-        return words[:-1], words[-1]
-    return words, ""
+        return words[:-1], words[-1], tail, False
+    return words, "", tail, False
+
+
+_SCRIPT_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits in any alphabet
+
+
+def _in_script(text: str, folded: str) -> bool:
+    """Most of a title's letters are in an alphabet ASCII folding drops (Chinese, Japanese, Korean, Cyrillic,
+    Arabic...): what folding leaves of it is debris (a number "3", a Latin word "Beers" inside), no title.
+    Such a title is compared by its own letters, with titles in such letters only."""
+    letters = sum(ch.isalpha() for ch in text)
+    return bool(letters) and 2 * sum(ch.isalpha() for ch in folded) < letters
+
+
+_NAME_WORDS = 3  # words of a name in brackets (a product, a place, a group); a longer bracket is a phrase
+
+
+def _bracketed_name(bracket: str) -> str:
+    """A bracket that ends a title, normalised, where it names something (a product "(Fluorocare)", a
+    place "(Kenya)", an acronym "(HUS)", a trial "(ARGO-07)"): one export may leave it out, but two that
+    give different names there name two items (one template's assessment reports of two brands, one
+    survey's reports of two countries). '' for a note about the record ("(author's transl)", "(Review)")
+    or a longer phrase (a translation, an expansion)."""
+    inner = bracket.strip().rstrip(".").strip()[1:-1]
+    words = _NON_ALNUM.sub(" ", ascii_fold(inner).lower()).split()
+    if not 1 <= len(words) <= _NAME_WORDS or _NOTE.search(inner):
+        return ""
+    return " ".join(words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -249,7 +287,10 @@ def surname_key(author: str) -> str:
     comma = author.find(",")
     name = (author[:comma] if comma >= 0 else author).split()
     words = [w.lower() for w in name]
-    if comma < 0 and len(words) > 1:
+    capitalised = _capitalised_surname(name) if comma < 0 else None
+    if capitalised is not None:  # "HUANG Guohua", "ZHENG Yi-fan" (CNKI, Wanfang), "Yuki INOUE" (J-STAGE)
+        words = [words[capitalised]]
+    elif comma < 0 and len(words) > 1:
         # "Smith JA", "Smith J.A." (Scopus), "van der Berg A", "Li Bo": initials end it; not Scholar's "Z Li"
         if _initials(words[-1]) and not _surname_after_initials(name):
             while len(words) > 1 and _initials(words[-1]):
@@ -262,7 +303,44 @@ def surname_key(author: str) -> str:
         key = _NON_ALNUM.sub("", "".join(words))
     else:
         key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
-    return _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+    key = _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
+    return long_vowels_folded(key)
+
+
+def long_vowels_folded(word: str) -> str:
+    """A (lower-case) name with a long vowel written as romanisations without macrons write it short: the
+    "h" of "oh" before a consonant or at the end, the second "u" of "uu" ("Ohno", "Satoh", "Yuuki" as
+    "Ono", "Sato", "Yuki", which other exports, Hepburn without macrons, and folded macrons "Satō" give;
+    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself."""
+    if ("oh" not in word and "uu" not in word) or word == "oh":
+        return word
+    return _LONG_VOWEL.sub("", word)
+
+
+# words that make a name a group's, not a person's ("FLUORKID Trial Group", "DENTAMS Collaborative")
+_GROUP = re.compile(r"\b(?:group|trial|study|collaborative|collaboration|investigators|consortium|network|committee)\b",
+                    re.IGNORECASE)  # fmt: skip
+
+
+def _capitalised_surname(name: list[str], least: int = 4) -> int | None:
+    """Where the surname stands in a person's name of two or three words that writes it, and only it, in
+    capitals: CNKI's and Wanfang's English pages ("ZHENG Yi-fan", "HUANG Guohua": surname first), J-STAGE's
+    ("Yuki INOUE": surname last), many a European publisher's ("Jean DUPONT"). ``least`` letters: alone, a
+    word of three or fewer in capitals is Scholar's or PubMed's initials ("MJ Kim", "Kim MJ"); in a list
+    written so, a short surname with a vowel ("ITO Sayaka", "LI Shuang"). None for other names, and for a
+    group's ("FLUORKID Trial Group")."""
+    if not 2 <= len(name) <= 3:
+        return None
+    upper = [i for i, w in enumerate(name) if w.isupper()]
+    if len(upper) != 1 or _GROUP.search(" ".join(name)):
+        return None
+    letters = [ch for ch in name[upper[0]].lower() if ch.isalpha()]
+    if len(letters) < max(least, 2) or (len(letters) < 4 and not _VOWEL_LETTERS & set(letters)):
+        return None
+    return upper[0]
+
+
+_VOWEL_LETTERS = frozenset("aeiouy")
 
 
 def _surname_after_initials(name: list[str]) -> bool:
@@ -275,6 +353,7 @@ def _surname_after_initials(name: list[str]) -> bool:
 
 # "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
 _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
+_LONG_VOWEL = re.compile(r"(?<=o)h(?![aeiouy])|(?<=u)u")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
@@ -522,8 +601,9 @@ _JOURNAL_CONFERENCE = re.compile(r"\.\s*conference:", re.IGNORECASE)
 # Google Scholar's venue for a document it found in ERIC (a report, a paper given at a meeting): ERIC
 # itself, or "Online Submission", ERIC's source for a document its authors sent in
 _ERIC_VENUE = re.compile(r"eric|online submission", re.IGNORECASE)
-# A report's number in the issue field: an office's letters, "/" and its running number ("WHO/NUT/2015.5")
-_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9][A-Za-z0-9.-]*)+")
+# A report's number in the issue field: an office's letters, "/" or "-" and its running number ("WHO/NUT/2015.5",
+# a regulator's "PAR-2022-0117", a service's "TN-Agronomy-74")
+_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:[/-][A-Z0-9][A-Za-z0-9.-]*)+")
 # Where an imprint's parts part: "Lima: Ministerio de Salud", "Washington, D.C.; OPS; 2020. 107 p."
 _IMPRINT_PARTS = re.compile(r"[;:,]")
 
@@ -560,7 +640,9 @@ def prepare(record: Record) -> Prepared:
         number = record.issue.strip()
         report_number = (
             _NON_ALNUM.sub("", number.lower())
-            if _REPORT_NUMBER.fullmatch(number) and "SUPPL" not in number.upper()
+            if _REPORT_NUMBER.fullmatch(number)
+            and "SUPPL" not in number.upper()
+            and any(map(str.isdigit, number))
             else ""
         )
         unplaced = not (record.volume or record.issue or record.pages)
@@ -576,7 +658,8 @@ def prepare(record: Record) -> Prepared:
         report = False
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
-    words, cut = _title_words(title)
+    original, translation = _two_titles(title)
+    words, cut, tail, script = _title_words(original)
     norm = " ".join(words)
     bare = re.sub(r"\[[^\]]*(?:\]|$)", " ", without_markup(title))
     kinds = frozenset(k for k, pattern in _KINDS.items() if re.search(pattern, bare, re.IGNORECASE))
@@ -601,10 +684,10 @@ def prepare(record: Record) -> Prepared:
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
-                    first_words, alternative_title(title, norm), cut, work, report, extent,
+                    first_words, translation or alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    not norm and any(ch.isalpha() for ch in title))  # fmt: skip
+                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal))  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
@@ -714,20 +797,65 @@ def alternative_title(title: str, normalised: str) -> str:
     return alt if len(alt.split()) >= 4 and len(alt) >= len(normalised) / 2 and alt != normalised else ""
 
 
+# Function words that tell a title's language: English's, and those of the languages a thesis or a national
+# database's record is written in (Portuguese, Spanish, French, Italian, German, Dutch), none shared
+_ENGLISH_WORDS = frozenset(
+    ["the", "of", "and", "under", "with", "from", "for", "by", "on", "its", "their", "between", "among", "after",
+     "during", "into"]
+)  # fmt: skip
+_OTHER_WORDS = frozenset(
+    ["de", "do", "da", "dos", "das", "em", "na", "nas", "nos", "ao", "aos", "para", "com", "sob", "sobre", "des",
+     "du", "la", "le", "les", "et", "sur", "dans", "par", "pour", "aux", "del", "los", "las", "y", "el", "por",
+     "con", "und", "der", "mit", "fur", "zur", "zum", "dem", "het", "van", "een", "voor", "met", "nella",
+     "della", "degli"]
+)  # fmt: skip
+
+
+def _language(title: str) -> str:
+    """'en' where a (normalised) title has more of English's function words than of the others, 'other'
+    where fewer, '' where it has none (a title in Vietnamese, or too short to tell)."""
+    words = title.split()
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    other = sum(w in _OTHER_WORDS for w in words)
+    return "en" if english > other else "other" if other > english else ""
+
+
+def _script_name(name: str, normalised: tuple[str, ...]) -> bool:
+    """A name (a journal's) given, but in letters ASCII folding drops: nothing left of it to compare."""
+    return not normalised and any(ch.isalpha() for ch in name)
+
+
+def _two_titles(title: str) -> tuple[str, str]:
+    """A title and its translation in one field, parted by " / " (LILACS's and a university repository's
+    "Título original / English title"): the first as the title, the second normalised as the other title
+    (see :func:`alternative_title`); the whole title and '' where the field is no such pair (a slash inside
+    one title, "A / B testing", or two halves in one language or too short to tell)."""
+    if " / " not in title:
+        return title, ""
+    parts = title.split(" / ")
+    if len(parts) != 2:
+        return title, ""
+    first, second = normalise_title(parts[0]), normalise_title(parts[1])
+    la, lb = _language(first), _language(second)
+    if min(len(first.split()), len(second.split())) < 4 or not (la and lb and la != lb):
+        return title, ""
+    return parts[0], second
+
+
 def _name_words(names: list[str]) -> str:
     """The words of the first author's name ("Altenried, Moritz" -> "altenried moritz"), so a name
     whose order an export flipped ("Moritz, Altenried") is still recognised."""
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            words = set(_NON_ALNUM.sub(" ", folded.lower()).split())
+            words = {long_vowels_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
             # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
             # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
             mixed = not folded.isupper()
             for token in folded.split():
                 parts = _NON_ALNUM.sub(" ", token.lower()).split()
                 if len(parts) > 1 and min(map(len, parts)) >= 2:
-                    words.add("".join(parts))
+                    words.add(long_vowels_folded("".join(parts)))
                 if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
                     words.update(token.lower())
             return " ".join(sorted(words))
@@ -798,11 +926,22 @@ def _initials_first(text: str) -> list[str]:
     if all(name and name.group(1).isupper() for name in names):
         return [f"{name.group(2).rstrip()}, {name.group(1)}" for name in names if name]
     last = [part.rsplit(" ", 1) for part in parts]  # by hand: a lazy pattern rescans a run of spaces
-    if all(
-        len(n) == 2 and n[0].strip() and n[1].isalpha() and n[1].isupper() and len(n[1]) <= 3 for n in last
-    ):
+    if all(len(n) == 2 and n[0].strip() and _initials_last(n[1]) for n in last):
         return [f"{n[0].strip()}, {n[1]}" for n in last]
+    words = [part.split() for part in parts]
+    surnames = [_capitalised_surname(name, least=2) for name in words]
+    if all(i is not None for i in surnames) and any(_capitalised_surname(name) is not None for name in words):
+        # "Yuki INOUE, Ryou GOTOH" (J-STAGE), "LIN Meng-meng, GUO Hui" (CNKI): the capitalised word is the surname
+        return [f"{name[i]}, {' '.join(name[:i] + name[i + 1 :])}" for name, i in zip(words, surnames, strict=True)
+                if i is not None]  # fmt: skip
     return []
+
+
+def _initials_last(word: str) -> bool:
+    """One to three capital initials, run together or with dots and hyphens: PubMed's "MJ", Embase's and
+    Scopus's "M.-J." or "Ş." (any alphabet's capitals)."""
+    letters = word.replace(".", "").replace("-", "")
+    return 1 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
 
 def _content_words(title: str) -> set[str]:

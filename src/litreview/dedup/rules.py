@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from litreview.dedup.prepare import (
+    _ARTICLE_NUMBER,
     _KIND_GUARD,
     _ORGANISATION,
     _STOP,
@@ -20,6 +21,7 @@ from litreview.dedup.prepare import (
     SHARED_DOI,
     Prepared,
     _content_words,
+    _language,
     _singular,
     first_pages_agree,
     pages_conflict,
@@ -72,13 +74,27 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a title cut with an ellipsis that the other title does not go on with"
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b) and not cut_of(a, b):
         return "different numbers in the titles (series parts, phases, years)"
+    if _bracket_names_differ(a, b):
+        return "different names in brackets after the titles (two products, places or groups)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
         return "a numbered part of a series against a title that numbers no part"
+    if a.script != b.script or _other_languages(a.title, b.title):
+        return ""  # a title and its translation: their words and letters are not compared one by one
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
         return "opposite words in the titles (hyper- / hypo-, inter- / intra-, treated / untreated, with / without)"
     return ""
+
+
+def _other_languages(a: str, b: str) -> bool:
+    """The two titles are in two languages (each told by its function words, see :func:`_language`): a
+    translation's "without" has no "without" in the original ("sin receta" / "without prescription"), and
+    its letters are other words ("y", "e", "o" / "a")."""
+    if a == b:
+        return False
+    la, lb = _language(a), _language(b)
+    return bool(la and lb and la != lb)
 
 
 # Prefixes that make a word its opposite: a title is no typo of another that has the opposite word
@@ -94,6 +110,17 @@ _OPPOSITE_WORDS = frozenset(
 )  # fmt: skip
 _NEGATIONS = frozenset(["not", "without"])
 _NON = re.compile(r"\bnon ")
+
+
+def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
+    """Both titles end in a name in brackets (a product, a place, a group: see prepare's _bracketed_name)
+    and the two names share no word: one template's items ("Public assessment report: ... (Fluorocare)" /
+    "... (Duraflor-S)", a survey's "(Kenya)" / "(Ethiopia)"). A name on one record only is one export
+    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)")."""
+    if not a.tail or not b.tail or a.tail == b.tail:
+        return False
+    x, y = set(a.tail.split()) - _STOP, set(b.tail.split()) - _STOP
+    return bool(x and y and not x & y)
 
 
 def _opposite_words(a: str, b: str) -> bool:
@@ -384,6 +411,11 @@ def _first_authors_differ(a: Prepared, b: Prepared) -> bool:
     )
 
 
+def comparable_titles(a: Prepared, b: Prepared) -> bool:
+    """Both records have a title, in one kind of letters (see prepare's _in_script): titles to compare."""
+    return bool(a.title and b.title and a.script == b.script)
+
+
 def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
     """Two records with one DOI: 'duplicate' when the content agrees, SHARED_DOI when it clearly
     differs (kept apart), else 'maybe'."""
@@ -401,7 +433,7 @@ def compare_same_doi(a: Prepared, b: Prepared) -> tuple[str, float, str]:
         ("a notice in another issue", a.title_raw_kind != b.title_raw_kind and issues_conflict(a, b)),
     )
     conflict = ", ".join(what for what, yes in checks if yes)
-    if not a.title or not b.title:
+    if not comparable_titles(a, b):  # no title, or none in the other's letters
         if conflict:
             return "maybe", 1.0, f"same DOI, a title is missing, {conflict}"
         return "duplicate", 1.0, "exact-doi"
@@ -640,10 +672,10 @@ def compare(
             if same >= 98:
                 return "maybe", fuzz.ratio(a.title, b.title) / 100, f"same title, {reason}"
         return "", 0.0, reason
-    if not a.title or not b.title:
+    if not comparable_titles(a, b):
         if _other_script_at_one_place(a, b):  # the original title in Chinese or Korean letters
             return "duplicate", 0.0, "other-script-title+same-place+team"
-        return "", 0.0, "a title is missing"
+        return "", 0.0, "a title is missing" if not (a.title and b.title) else "titles in two scripts"
     a, b = closest_titles(a, b)
     score = fuzz.ratio(a.title, b.title) / 100
     # a thesis or book whose title recurs (its later article, another edition) is still named by it
@@ -656,15 +688,14 @@ def compare(
     if a.conference and b.conference and not a.generic and _one_conference_paper(a, b, score, ambiguous):
         return "duplicate", score, "conference-paper+year+team"
     # a report (grey literature) is named by its title and issuer, wherever it is held
-    series = a.title in generic or b.title in generic
+    series = title_key(a) in generic or title_key(b) in generic
     # a catalogue (AGRIS) types an agency's report as a book: beside a report, a book is one
     as_report = (a.report or a.work == "book") and (b.report or b.work == "book") and (a.report or b.report)
     if as_report and not (a.generic or b.generic) and _one_report(a, b, score, series, ambiguous):
         return "duplicate", score, "report+title+issuer"
-    if a.generic or b.generic or a.title in generic or b.title in generic:
-        return compare_generic(
-            a, b, score, a.title in crowded or b.title in crowded, a.title in serial or b.title in serial
-        )
+    if a.generic or b.generic or series:
+        x, y = title_key(a), title_key(b)
+        return compare_generic(a, b, score, x in crowded or y in crowded, x in serial or y in serial)
     # pages and volumes identify an article, not an abstract among hundreds in one supplement
     place_ok = not ((a.supplement or b.supplement) and _content_words_differ(a.title, b.title))
     if (
@@ -712,8 +743,12 @@ def compare(
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
     # a record type is only what each export calls it: an abstract printed in a journal's supplement,
     # at one volume and page there by both records' place, is one abstract however each export typed it
+    # one record may give no volume (Scholar's): one year and team then
+    one_volume = same_volume or (
+        not (a.volume and b.volume) and same_year and bool(a.year) and _one_team(a, b)
+    )
     one_abstract = (
-        a.supplement and b.supplement and a.locator == b.locator and same_pages and same_volume
+        a.supplement and b.supplement and a.locator == b.locator and same_pages and one_volume
         and bool(a.journal and b.journal) and journal_ok
     )  # fmt: skip
     if a.conference != b.conference and not one_abstract:
@@ -729,6 +764,8 @@ def compare(
             return "duplicate", score, "fuzzy-title"
         if same_pages and same_volume and same_year and journal_ok:  # author names written differently
             return "duplicate", score, "fuzzy-title+pages+volume"
+        if _one_place_by_one_team(a, b):  # the journal's name in another language, the volume left out
+            return "duplicate", score, "fuzzy-title+span+team"
         if score >= 0.98 and authors_ok and journal_ok and same_volume:  # year off by one, no pages
             return "duplicate", score, "fuzzy-title+volume"
         # year off by one (online first, then in print), no volume: the same article span, first author
@@ -834,12 +871,17 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     """A title in letters ASCII folding drops (Chinese, Korean: the original beside another database's
     English) has no words to compare, and its journal's name may be in those letters too: one article's
     place (year, volume, page span, the issue where both give one), in one journal where both names are in
-    Latin letters, by one first author and the same co-authors, is the article."""
+    Latin letters, by one first author and the same co-authors, is the article. The journal's name may be
+    translated too ("Chinese Journal of Antibiotics" / "Zhongguo Kangshengsu Zazhi") where both records give
+    the issue. Google Scholar's record may give no volume: then the year and the whole span place it (see
+    :func:`_one_span_one_volume_missing`) where both records name the journal, in whatever letters (a record
+    that names no venue is placed by no span, as for a title in Latin letters)."""
+    named = all(p.journal or p.journal_script for p in (a, b))
     return bool(
         (a.script or b.script)
         and (not a.issue or not b.issue or a.issue == b.issue)
-        and _journal_compatible(a.journal, b.journal)
-        and _one_article(a, b)
+        and (_journal_compatible(a.journal, b.journal) or (_ISSUE.fullmatch(a.issue) and a.issue == b.issue))
+        and (_one_article(a, b) or (named and _one_span_one_volume_missing(a, b)))
         and _coauthors_agree(a, b)
     )
 
@@ -857,6 +899,24 @@ def _translated_at_one_issue(a: Prepared, b: Prepared) -> bool:
         and a.issue == b.issue
         and a.pages[0] != "1"  # an article's own pages from 1 (an online journal's) are no place in the issue
         and _one_article(a, b)
+        and _coauthors_agree(a, b)
+    )
+
+
+def _one_place_by_one_team(a: Prepared, b: Prepared) -> bool:
+    """One year and one place in it, the whole span of pages or the article number (both given), by one first
+    author and the same co-authors (both naming some), whatever each record calls the journal and though one
+    gives no volume: a national journal under its own name and under its English or romanised one ("Revista
+    Brasileira de Geriatria" / "Brazilian Journal of Geriatrics", "Iryo Yakugaku" / "Japanese Journal of
+    Pharmaceutical Health Care"), Google Scholar's record without volume. For one title (the caller's): a
+    team's one title at one span in one year is one article; its dual publication is another year's, its
+    meeting abstract in a supplement (no article's span)."""
+    return bool(
+        a.year
+        and a.year == b.year
+        and a.pages == b.pages
+        and (_article_span(a, b) or _article_number(a, b))
+        and same_first_author(a, b)
         and _coauthors_agree(a, b)
     )
 
@@ -985,29 +1045,6 @@ def _one_thesis_by_its_count(a: Prepared, b: Prepared) -> bool:
     )
 
 
-# Function words that tell a title's language: English's, and those of the languages a thesis or a national
-# database's record is written in (Portuguese, Spanish, French, Italian, German, Dutch), none shared
-_ENGLISH_WORDS = frozenset(
-    ["the", "of", "and", "under", "with", "from", "for", "by", "on", "its", "their", "between", "among", "after",
-     "during", "into"]
-)  # fmt: skip
-_OTHER_WORDS = frozenset(
-    ["de", "do", "da", "dos", "das", "em", "na", "nas", "nos", "ao", "aos", "para", "com", "sob", "sobre", "des",
-     "du", "la", "le", "les", "et", "sur", "dans", "par", "pour", "aux", "del", "los", "las", "y", "el", "por",
-     "con", "und", "der", "mit", "fur", "zur", "zum", "dem", "het", "van", "een", "voor", "met", "nella",
-     "della", "degli"]
-)  # fmt: skip
-
-
-def _language(title: str) -> str:
-    """'en' where a (normalised) title has more of English's function words than of the others, 'other'
-    where fewer, '' where it has none (a title in Vietnamese, or too short to tell)."""
-    words = title.split()
-    english = sum(w in _ENGLISH_WORDS for w in words)
-    other = sum(w in _OTHER_WORDS for w in words)
-    return "en" if english > other else "other" if other > english else ""
-
-
 def _a_translation(a: str, b: str) -> bool:
     """Two titles that could be one title in two languages: not both in one language (a translation is in
     another; two titles in one language that differ are two works), and sharing two stems (a word's first
@@ -1067,7 +1104,17 @@ def _one_report(
     one_name = _one_organisation(a, b)
     if a.authors and b.authors and not (_authors_agree(a, b) or one_name):
         return False  # two named authors who differ
-    return _one_team(a, b) or one_name or number or _one_journal(a, b)
+    published = _published_by_acronym(a, b) or _published_by_acronym(b, a)
+    return _one_team(a, b) or one_name or number or _one_journal(a, b) or published
+
+
+def _published_by_acronym(short: Prepared, long: Prepared) -> bool:
+    """``short`` names no author and its publisher by one word, the acronym of ``long``'s only author, an
+    organisation (see :func:`_acronym_of`): a catalogue's record of an agency's report under the agency's
+    acronym as publisher ("TGRA"), beside the agency's page with its name as author in full."""
+    if short.authors or len(short.journal) != 1:
+        return False
+    return _acronym_of(replace(short, authors=short.journal, first_author_words=short.journal[0]), long)
 
 
 def _one_organisation(a: Prepared, b: Prepared) -> bool:
@@ -1290,9 +1337,21 @@ def _one_notice(a: Prepared, b: Prepared) -> bool:
 
 
 def _one_article_place(a: Prepared, b: Prepared) -> bool:
-    """Same year, volume and multi-page span (an article's own span, not a whole supplement's):
+    """Same year, volume and multi-page span (an article's own span, not a whole supplement's), or the
+    same article number there (an online journal's e-locator "e20210109", "e13412", a six-digit number):
     the place identifies the article even when its title was translated or reworded."""
-    return _article_span(a, b) and _same_place(a, b)
+    return (_article_span(a, b) or _article_number(a, b)) and _same_place(a, b)
+
+
+def _article_number(a: Prepared, b: Prepared) -> bool:
+    """Neither record an abstract, and the first gives an article number as its only page: an e-locator
+    (see prepare's page_range: "e" and digits) or a number of five digits or more, which names one article
+    in a volume as a span of pages does (not a printed page, nor an abstract's number in a supplement)."""
+    first, last = a.pages
+    if _an_abstract(a, b) or first != last:
+        return False
+    digits = first[1:] if first[:1] == "e" else first
+    return digits.isdigit() and len(digits) >= (3 if first[:1] == "e" else _ARTICLE_NUMBER)
 
 
 def _article_span(a: Prepared, b: Prepared) -> bool:
@@ -1445,8 +1504,15 @@ def by_title(prepared: Iterable[Prepared]) -> dict[str, list[Prepared]]:
     by_title: dict[str, list[Prepared]] = defaultdict(list)
     for p in prepared:
         if p.title:
-            by_title[p.title].append(p)
+            by_title[title_key(p)].append(p)
     return by_title
+
+
+def title_key(p: Prepared) -> str:
+    """The title that names a record's item: its normalised title with the names in brackets that end it
+    ("... dental suspension (fluorocare)"), which tell one template's items apart (see prepare's
+    _bracketed_name). The rules compare ``title``; which titles recur is counted by this."""
+    return f"{p.title} ({p.tail})" if p.tail else p.title
 
 
 def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
