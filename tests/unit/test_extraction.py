@@ -1885,3 +1885,25 @@ def test_a_bispecifics_targets_are_read_in_linear_time(summary):
     start = time.perf_counter()
     derive_row(trial)
     assert time.perf_counter() - start < 1.5
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # a code name among its names is the drug under study, whatever aside on supportive care its name carries
+        ([{"name": "HPN-328 with dexamethasone premedication", "description": "DLL3-targeting T-cell engager, IV "
+                                                                               "every 2 weeks"}], "HPN-328", "2"),
+        # ... or whatever its description opens with (the premedication given before it)
+        ([{"name": "ABBV-706", "description": "Premedication with an antihistamine and acetaminophen; SEZ6-directed "
+                                              "antibody-drug conjugate, IV every 3 weeks"},
+          {"name": "Carboplatin"}], "ABBV-706 + carboplatin", "3"),
+        # a radionuclide among its names is the radioligand under study, its description opening on the renal
+        # protection given with it
+        ([{"name": "[212Pb]Pb-DOTAMTATE", "type": "RADIATION",
+           "description": "Renal protection with a lysine-arginine infusion, then 2.5 MBq/kg IV every 8 weeks"}],
+         "212Pb-DOTAMTATE", "2"),
+    ],
+)  # fmt: skip
+def test_a_study_drug_named_by_code_or_radionuclide_is_no_supportive_care(interventions, compound, table):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == (compound, table)

@@ -268,7 +268,8 @@ _OPENING = re.compile(r"\W*(?:(?:for|as|given as|used as|an?|the)\s+)?(?:[\w-]+\
 def _supportive(item: dict) -> str:
     """Where an intervention's own names, or the opening words of its description, say it is supportive care
     (:data:`_SUPPORTIVE`); "" if they do not ("7.4 GBq every 8 weeks, with amino acids for renal protection" is the
-    radioligand's own description, not a supportive drug's)."""
+    radioligand's own description, not a supportive drug's). Read only for an intervention whose names name no drug
+    (known, by code or by class): one that does is the drug under study."""
     names = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
     if _SUPPORTIVE.search(names):
         return "its names"
@@ -373,7 +374,10 @@ def _compound(
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        support = _supportive(item) if not found else ""
+        # a code name or a class phrase among its names ("HPN-328 with dexamethasone premedication", "[212Pb]Pb-X")
+        # names the drug under study, whatever supportive care its name or description mentions beside it
+        own_drug = found or lexicon.code_names(text) or lexicon.describe(text)
+        support = _supportive(item) if not own_drug else ""
         if support:  # nothing known among its names, and given as supportive care
             notes.append(f"{where.removesuffix('.name')}: supportive care ({support}), not a study compound")
             continue
