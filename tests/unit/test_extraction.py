@@ -1907,3 +1907,24 @@ def test_a_bispecifics_targets_are_read_in_linear_time(summary):
 def test_a_study_drug_named_by_code_or_radionuclide_is_no_supportive_care(interventions, compound, table):
     row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
     assert (row["compound"], row["table"]) == (compound, table)
+
+
+@pytest.mark.parametrize(
+    ("interventions", "summary"),
+    [
+        # the setting a T-cell engager is studied in names a checkpoint the drug does not block
+        ([{"name": "BI 764532"}], "BI 764532 is a DLL3 x CD3 bispecific antibody under investigation in anti-PD-L1-"
+                                  "pretreated small cell lung cancer and extrapulmonary neuroendocrine carcinoma."),
+        # a sentence of its description after the phrase is no more of it
+        ([{"name": "Gocatamig", "otherNames": ["MK-6070"], "description": "Trispecific T-cell engager (DLL3, CD3, "
+                                                                           "albumin), IV weekly. PD-L1 testing is "
+                                                                           "not required."}], ""),
+        ([{"name": "QX-2204", "description": "DLL3/CD3 bispecific antibody; patients previously given PD-1 blockade "
+                                             "are eligible"}], ""),
+    ],
+)  # fmt: skip
+def test_a_bispecifics_phrase_ends_at_its_sentence_and_the_setting_it_is_given_in(interventions, summary):
+    modules = {"armsInterventionsModule": {"interventions": interventions}}
+    if summary:
+        modules["descriptionModule"] = {"briefSummary": summary}
+    assert derive_row(study(**modules)).values()["category"] == "Targeted therapy"

@@ -206,7 +206,8 @@ def _described_drug(
                                  flags=re.IGNORECASE)  # fmt: skip
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
-        head = read[: cut.start()] if (cut := _NEXT_DRUG.search(read)) else read
+        cut = _NEXT_DRUG.search(text)
+        head = text[: cut.start()] if cut else f"{text} ; {description[: _phrase_end(description)]}"
         word = lexicon.bispecific.search(head) if lexicon.bispecific is not None else None
         if said is None and word is not None and (both := lexicon.bispecific_classes(head)):
             # "PD-1 x VEGF bispecific antibody": the first class of what it blocks (:func:`_bispecifics` gives
@@ -309,6 +310,20 @@ _NEXT_DRUG = re.compile(
     r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b",
     re.IGNORECASE,
 )
+# where a phrase about a drug ends: where the next drug's begins, where it turns to the setting the drug is given in
+# ("a DLL3 x CD3 bispecific antibody in anti-PD-L1-pretreated SCLC", "... among those who ..."), or at its sentence's
+# end ("DLL3/CD3 bispecific antibody; patients given PD-1 blockade are eligible"): a checkpoint named there is not
+# one the drug blocks
+_PHRASE_END = re.compile(rf"{_NEXT_DRUG.pattern}|\b(?:in|among|who|whose)\b|[.;](?:\s|$)", re.IGNORECASE)
+
+
+def _phrase_end(text: str, start: int = 0, stop: int | None = None) -> int:
+    """Where the phrase about a drug that runs from ``start`` in ``text`` ends (:data:`_PHRASE_END`)."""
+    stop = len(text) if stop is None else stop
+    cut = _PHRASE_END.search(text, start, stop)
+    return cut.start() if cut else stop
+
+
 # a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"): from an article, in words that join no
 # other drug, read in the stretch before each place the name is written (a pattern that tried every article of a long
 # text took seconds)
@@ -341,8 +356,7 @@ def _bispecific_targets(
             spans = [m.span(1) for m in beside.finditer(text or "")]
             spans += [s for m in written.finditer(text or "") if (s := _phrase_before(text, m.start()))]
             for start, stop in spans:
-                cut = _NEXT_DRUG.search(text, start, stop)
-                end = cut.start() if cut else stop
+                end = _phrase_end(text, start, stop)
                 classes = lexicon.bispecific_classes(text[start:end])
                 if classes:
                     return classes, Quote(where, text, start, end)
@@ -457,8 +471,8 @@ def _bispecifics(
 ) -> dict[str, tuple[list[str], Quote]]:
     """The drugs the record calls bispecific with their targets named, each with the classes of its targets and
     the phrase: read in the description of an intervention that names the drug alone (``own``: "PD-1 x VEGF
-    bispecific antibody, 20 mg/kg", up to where it joins another drug), else beside or before its name in the
-    titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
+    bispecific antibody, 20 mg/kg", up to where the phrase ends, :func:`_phrase_end`), else beside or before its name
+    in the titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
     names the interventions give it (all of an intervention's names when it names no other drug)."""
     listed = get_path(protocol, "armsInterventionsModule", "interventions") or []
     items = [i for i in listed if isinstance(i, dict)]
@@ -472,7 +486,7 @@ def _bispecifics(
     out: dict[str, tuple[list[str], Quote]] = {}
     for drug in drugs:
         place, description = own.get(drug, ("", ""))
-        end = cut.start() if (cut := _NEXT_DRUG.search(description)) else len(description)
+        end = _phrase_end(description)
         if classes := lexicon.bispecific_classes(description[:end]):
             out[drug] = (classes, Quote(place, description, 0, end))
             continue
