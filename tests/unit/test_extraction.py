@@ -1928,3 +1928,14 @@ def test_a_bispecifics_phrase_ends_at_its_sentence_and_the_setting_it_is_given_i
     if summary:
         modules["descriptionModule"] = {"briefSummary": summary}
     assert derive_row(study(**modules)).values()["category"] == "Targeted therapy"
+
+
+def test_a_cell_products_name_keeps_what_makes_it_a_chimeric_antigen_receptor_product():
+    # another name that is only the antigen ("DLL3") heads the product's name and is no name of the product: the
+    # longest such name is taken, and "CAR" is what the product is, not a word for its kind
+    cells = {"name": "DLL3 CAR T cells", "otherNames": ["DLL3", "DLL3 CAR"],
+             "description": "DLL3-directed autologous chimeric antigen receptor T cells, one infusion on day 0"}  # fmt: skip
+    row = derive_row(study(armsInterventionsModule={"interventions": [cells]})).values()
+    assert (row["compound"], row["table"]) == ("DLL3 CAR", "2")
+    row = derive_row(study(armsInterventionsModule={"interventions": [{**cells, "otherNames": ["DLL3"]}]})).values()
+    assert (row["compound"], row["table"]) == ("DLL3 CAR T cells", "2")

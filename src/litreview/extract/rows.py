@@ -233,10 +233,10 @@ def _described_drug(
     return Mention(_own_name(item), 0, len(name), name), kind, quote
 
 
-# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection")
+# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection"); not
+# "CAR", which says what the product is ("DLL3 CAR T cells" is no product "DLL3")
 _PRODUCT_KIND = re.compile(
-    r"(?:CAR[- ]?)?T[- ]cells?|(?:CAR[- ]?T[- ]?)?cells?|(?:cell )?(?:injection|infusion|suspension)|for injection"
-    r"|tablets?|capsules?",
+    r"T[- ]cells?|cells?|(?:cell )?(?:injection|infusion|suspension)|for injection|tablets?|capsules?",
     re.IGNORECASE,
 )
 
@@ -245,9 +245,9 @@ def _own_name(item: dict) -> str:
     """The drug an intervention names that holds no code and no known drug: its name as written, a radionuclide
     written isotope first ("[225Ac]Ac-DOTATATE": "225Ac-DOTATATE", as the lexicon reads known ones), and, where
     another of its names is the head of it and the rest only says what kind of product it is ("QZ7-CAR T cells"
-    beside "QZ7-CAR"), that name."""
+    beside "QZ7-CAR"), that name (the longest that is: "DLL3 CAR" beside "DLL3")."""
     name = str(item.get("name", "")).strip()
-    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len):
+    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len, reverse=True):
         rest = name[len(other) :].strip() if other and name.lower().startswith(other.lower()) else ""
         if rest and name[len(other)].isspace() and _PRODUCT_KIND.fullmatch(rest):
             name = other
