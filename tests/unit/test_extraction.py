@@ -1939,3 +1939,23 @@ def test_a_cell_products_name_keeps_what_makes_it_a_chimeric_antigen_receptor_pr
     assert (row["compound"], row["table"]) == ("DLL3 CAR", "2")
     row = derive_row(study(armsInterventionsModule={"interventions": [{**cells, "otherNames": ["DLL3"]}]})).values()
     assert (row["compound"], row["table"]) == ("DLL3 CAR T cells", "2")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a count of lines of one kind of drug (immunotherapy, a checkpoint inhibitor) is no count of all lines
+        (["Received at least one platinum-based regimen and no more than two lines of immune checkpoint "
+          "inhibitors."], "2nd Line or later"),
+        (["Progression after at least 2 prior lines of systemic therapy.",
+          "At most two previous regimens containing a PD-1 or PD-L1 inhibitor."], "2nd Line or later"),
+        (["Disease progression after at least 2 prior regimens; only one previous regimen with an immunotherapy "
+          "agent is allowed."], "2nd Line or later"),
+        # ... while a count of lines of systemic therapy still is one
+        (["Progressed on platinum-etoposide.", "At most two previous lines of systemic therapy."], "2nd or 3rd line"),
+        (["Relapsed after platinum-based chemotherapy; only one prior line of treatment, which may have included "
+          "immunotherapy."], "2nd Line"),
+    ],
+)  # fmt: skip
+def test_line_counts_of_one_kind_of_drug_are_no_counts_of_lines(criteria, line):
+    assert _line_of(criteria) == line
