@@ -1959,3 +1959,23 @@ def test_a_cell_products_name_keeps_what_makes_it_a_chimeric_antigen_receptor_pr
 )  # fmt: skip
 def test_line_counts_of_one_kind_of_drug_are_no_counts_of_lines(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # non-small cell lung cancer is no small cell lung cancer, in an expansion cohort after an escalation ...
+        (["Part 1: advanced solid tumours with no standard option.",
+          "Part 2, cohort 1: non-small-cell lung cancer with EGFR mutation after osimertinib.",
+          "Part 2, cohort 2: poorly differentiated neuroendocrine carcinoma of the GI tract after platinum."],
+         "GEP-NEC"),
+        # ... or named beside the disease
+        (["Small cell carcinoma of the urinary bladder, or non small cell lung cancer with a KRAS G12C mutation, "
+          "after platinum."], "Bladder-NEC"),
+        # small cell lung cancer still is
+        (["Cohort A: small cell lung cancer transformed from EGFR-mutant non-small cell lung cancer.",
+          "Cohort B: extrapulmonary NEC."], "EP-NEC, SCLC"),
+    ],
+)  # fmt: skip
+def test_non_small_cell_lung_cancer_is_no_small_cell_lung_cancer(criteria, site):
+    assert _site_of(criteria) == site
