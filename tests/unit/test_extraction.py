@@ -1937,7 +1937,9 @@ def test_a_cell_products_name_keeps_what_makes_it_a_chimeric_antigen_receptor_pr
              "description": "DLL3-directed autologous chimeric antigen receptor T cells, one infusion on day 0"}  # fmt: skip
     row = derive_row(study(armsInterventionsModule={"interventions": [cells]})).values()
     assert (row["compound"], row["table"]) == ("DLL3 CAR", "2")
-    row = derive_row(study(armsInterventionsModule={"interventions": [{**cells, "otherNames": ["DLL3"]}]})).values()
+    row = derive_row(
+        study(armsInterventionsModule={"interventions": [{**cells, "otherNames": ["DLL3"]}]})
+    ).values()
     assert (row["compound"], row["table"]) == ("DLL3 CAR T cells", "2")
 
 
@@ -1978,4 +1980,23 @@ def test_line_counts_of_one_kind_of_drug_are_no_counts_of_lines(criteria, line):
     ],
 )  # fmt: skip
 def test_non_small_cell_lung_cancer_is_no_small_cell_lung_cancer(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a cohort of neuroendocrine carcinoma of any site beside a cohort of an organ: that organ and every other
+        # site, as the same two diseases admitted side by side in one sentence are, after an escalation or not
+        (["Phase 1a: advanced solid tumours expressing DLL3.",
+          "Phase 1b cohort A: extensive-stage SCLC after platinum and a PD-L1 inhibitor.",
+          "Phase 1b cohort B: poorly differentiated neuroendocrine carcinoma, any primary site, after platinum."],
+         "SCLC, NEC"),
+        (["Cohort 1: small cell carcinoma of the bladder.", "Cohort 2: NEC of any origin other than the bladder."],
+         "Bladder-NEC, NEC"),
+        # a cohort of well-differentiated tumours of any site is no NEC
+        (["Cohort 1: extrapulmonary NEC.", "Cohort 2: well-differentiated NET G3 of any primary site."], "EP-NEC"),
+    ],
+)  # fmt: skip
+def test_a_cohort_of_nec_of_any_site_beside_an_organs_is_every_site(criteria, site):
     assert _site_of(criteria) == site

@@ -824,6 +824,11 @@ _EXCEPTED_NEC = re.compile(
     r"\s*(?:for\s+)?(?:neuroendocrine carcinomas?|NECs?)\b(?!\s+(?:of|from|in|arising)\b)"
 )
 _NEUROENDOCRINE = re.compile(r"neuroendocrine|\bNE[CN]s?\b|small[- ]cell|large[- ]cell|MiNEN", re.IGNORECASE)
+# a neuroendocrine carcinoma named, not a well-differentiated tumour
+_CARCINOMA = re.compile(
+    r"neuroendocrine carcinoma|\bNECs?\b|small[- ]cell|large[- ]cell|MiNEN|poorly[- ]differentiated",
+    re.IGNORECASE,
+)
 
 
 def _unnegated(clause: str) -> str:
@@ -892,7 +897,8 @@ def _site_labels(
     says "any site" is read only by the `whole` rules: only what qualifies it ("any origin other than
     the lung") counts, and a cohort's "any site" does not silence the other cohorts. A part that
     admits another disease beside one of any site (", or ...") reads each on its own; the any-site one
-    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction). A
+    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction), as is
+    a cohort of neuroendocrine carcinoma of any site beside other cohorts ("Cohort B: NEC, any primary site"). A
     part a `stop` rule reads ("extrapulmonary NEC") that admits another ``disease`` beside it ("or
     large cell NEC of the lung") reads each disease on its own: the stop silences the organs that
     qualify its own disease, not a disease admitted next to it. Items of a list ("(a) ...; (b) ...") are
@@ -927,7 +933,10 @@ def _site_labels(
                 found.setdefault(label, quote)
                 given.setdefault(label, rule)
                 in_part.setdefault(label, rule)
-            said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
+            # an any-site disjunct beside others, or a cohort of NEC of any site beside other cohorts ("Cohort A: SCLC;
+            # Cohort B: NEC, any primary site"), not one of well-differentiated tumours ("NET G3 of any site")
+            apart_any = len(pieces) > 1 or (len(bounds) > 2 and _CARCINOMA.search(piece) is not None)
+            said = any_site.search(piece) if any_site is not None and apart_any else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
         # diseases read apart beside a stop: a site within another found beside it in this part (`unless`: prostate
