@@ -2000,3 +2000,19 @@ def test_non_small_cell_lung_cancer_is_no_small_cell_lung_cancer(criteria, site)
 )  # fmt: skip
 def test_a_cohort_of_nec_of_any_site_beside_an_organs_is_every_site(criteria, site):
     assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the three listed in one sentence, as cohorts list them: NEC of every site, SCLC apart
+        (["Histologically confirmed small cell lung cancer, lung large-cell neuroendocrine carcinoma, or "
+          "neuroendocrine carcinoma of extrapulmonary origin, progressing after platinum."], "SCLC, NEC"),
+        (["Relapsed SCLC, LCNEC of the lung, or extrapulmonary NEC (any primary outside the lung)."], "SCLC, NEC"),
+        # the lung's large cell NEC named beside SCLC is its own site; the lung word of SCLC is not
+        (["SCLC or large cell neuroendocrine carcinoma of the lung after one platinum doublet."], "SCLC, Lung-NEC"),
+        (["Extensive-stage small cell lung cancer after platinum."], "SCLC"),
+    ],
+)  # fmt: skip
+def test_the_lungs_large_cell_nec_listed_beside_sclc_is_its_own_site(criteria, site):
+    assert _site_of(criteria) == site
