@@ -2016,3 +2016,20 @@ def test_a_cohort_of_nec_of_any_site_beside_an_organs_is_every_site(criteria, si
 )  # fmt: skip
 def test_the_lungs_large_cell_nec_listed_beside_sclc_is_its_own_site(criteria, site):
     assert _site_of(criteria) == site
+
+
+def test_an_antibody_drug_conjugate_named_by_the_2022_inn_scheme_is_one_targeted_drug():
+    # the antibody's new suffix ("-tug", "-bart") before its payload's name, as "-mab" before it: one conjugate, not
+    # an antibody beside a camptothecin ("-tecan": chemotherapy on its own)
+    lexicon = load_lexicon()
+    found = lexicon.find("Zocilurtatug deruxtecan; sibrotabart-ozogamicin; trastuzumab rezetecan")
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in found] == [
+        ("zocilurtatug deruxtecan", "targeted therapy"),
+        ("sibrotabart-ozogamicin", "targeted therapy"),
+        ("trastuzumab rezetecan", "targeted therapy"),
+    ]
+    adc = {"name": "Zocilurtatug pelitecan", "otherNames": ["ZL-1310"]}
+    row = derive_row(study(armsInterventionsModule={"interventions": [adc]})).values()
+    assert (row["compound"], row["table"]) == ("Zocilurtatug pelitecan", "2")
+    # a chemotherapy the lexicon names after an antibody is still that chemotherapy
+    assert [m.drug for m in lexicon.find("Panitumumab irinotecan")] == ["panitumumab", "irinotecan"]
