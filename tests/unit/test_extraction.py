@@ -2033,3 +2033,17 @@ def test_an_antibody_drug_conjugate_named_by_the_2022_inn_scheme_is_one_targeted
     assert (row["compound"], row["table"]) == ("Zocilurtatug pelitecan", "2")
     # a chemotherapy the lexicon names after an antibody is still that chemotherapy
     assert [m.drug for m in lexicon.find("Panitumumab irinotecan")] == ["panitumumab", "irinotecan"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a wash-out before the first dose is no first line
+        (["Measurable disease per RECIST 1.1.",
+          "Must not have received systemic anticancer therapy for advanced disease within 28 days of the first "
+          "dose."], "Unknown"),
+        (["No systemic treatment for metastatic disease in the last 3 weeks."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
+    assert _line_of(criteria) == line
