@@ -1885,3 +1885,165 @@ def test_a_bispecifics_targets_are_read_in_linear_time(summary):
     start = time.perf_counter()
     derive_row(trial)
     assert time.perf_counter() - start < 1.5
+
+
+@pytest.mark.parametrize(
+    ("interventions", "compound", "table"),
+    [
+        # a code name among its names is the drug under study, whatever aside on supportive care its name carries
+        ([{"name": "HPN-328 with dexamethasone premedication", "description": "DLL3-targeting T-cell engager, IV "
+                                                                               "every 2 weeks"}], "HPN-328", "2"),
+        # ... or whatever its description opens with (the premedication given before it)
+        ([{"name": "ABBV-706", "description": "Premedication with an antihistamine and acetaminophen; SEZ6-directed "
+                                              "antibody-drug conjugate, IV every 3 weeks"},
+          {"name": "Carboplatin"}], "ABBV-706 + carboplatin", "3"),
+        # a radionuclide among its names is the radioligand under study, its description opening on the renal
+        # protection given with it
+        ([{"name": "[212Pb]Pb-DOTAMTATE", "type": "RADIATION",
+           "description": "Renal protection with a lysine-arginine infusion, then 2.5 MBq/kg IV every 8 weeks"}],
+         "212Pb-DOTAMTATE", "2"),
+    ],
+)  # fmt: skip
+def test_a_study_drug_named_by_code_or_radionuclide_is_no_supportive_care(interventions, compound, table):
+    row = derive_row(study(armsInterventionsModule={"interventions": interventions})).values()
+    assert (row["compound"], row["table"]) == (compound, table)
+
+
+@pytest.mark.parametrize(
+    ("interventions", "summary"),
+    [
+        # the setting a T-cell engager is studied in names a checkpoint the drug does not block
+        ([{"name": "BI 764532"}], "BI 764532 is a DLL3 x CD3 bispecific antibody under investigation in anti-PD-L1-"
+                                  "pretreated small cell lung cancer and extrapulmonary neuroendocrine carcinoma."),
+        # a sentence of its description after the phrase is no more of it
+        ([{"name": "Gocatamig", "otherNames": ["MK-6070"], "description": "Trispecific T-cell engager (DLL3, CD3, "
+                                                                           "albumin), IV weekly. PD-L1 testing is "
+                                                                           "not required."}], ""),
+        ([{"name": "QX-2204", "description": "DLL3/CD3 bispecific antibody; patients previously given PD-1 blockade "
+                                             "are eligible"}], ""),
+    ],
+)  # fmt: skip
+def test_a_bispecifics_phrase_ends_at_its_sentence_and_the_setting_it_is_given_in(interventions, summary):
+    modules = {"armsInterventionsModule": {"interventions": interventions}}
+    if summary:
+        modules["descriptionModule"] = {"briefSummary": summary}
+    assert derive_row(study(**modules)).values()["category"] == "Targeted therapy"
+
+
+def test_a_cell_products_name_keeps_what_makes_it_a_chimeric_antigen_receptor_product():
+    # another name that is only the antigen ("DLL3") heads the product's name and is no name of the product: the
+    # longest such name is taken, and "CAR" is what the product is, not a word for its kind
+    cells = {"name": "DLL3 CAR T cells", "otherNames": ["DLL3", "DLL3 CAR"],
+             "description": "DLL3-directed autologous chimeric antigen receptor T cells, one infusion on day 0"}  # fmt: skip
+    row = derive_row(study(armsInterventionsModule={"interventions": [cells]})).values()
+    assert (row["compound"], row["table"]) == ("DLL3 CAR", "2")
+    row = derive_row(
+        study(armsInterventionsModule={"interventions": [{**cells, "otherNames": ["DLL3"]}]})
+    ).values()
+    assert (row["compound"], row["table"]) == ("DLL3 CAR T cells", "2")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a count of lines of one kind of drug (immunotherapy, a checkpoint inhibitor) is no count of all lines
+        (["Received at least one platinum-based regimen and no more than two lines of immune checkpoint "
+          "inhibitors."], "2nd Line or later"),
+        (["Progression after at least 2 prior lines of systemic therapy.",
+          "At most two previous regimens containing a PD-1 or PD-L1 inhibitor."], "2nd Line or later"),
+        (["Disease progression after at least 2 prior regimens; only one previous regimen with an immunotherapy "
+          "agent is allowed."], "2nd Line or later"),
+        # ... while a count of lines of systemic therapy still is one
+        (["Progressed on platinum-etoposide.", "At most two previous lines of systemic therapy."], "2nd or 3rd line"),
+        (["Relapsed after platinum-based chemotherapy; only one prior line of treatment, which may have included "
+          "immunotherapy."], "2nd Line"),
+    ],
+)  # fmt: skip
+def test_line_counts_of_one_kind_of_drug_are_no_counts_of_lines(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # non-small cell lung cancer is no small cell lung cancer, in an expansion cohort after an escalation ...
+        (["Part 1: advanced solid tumours with no standard option.",
+          "Part 2, cohort 1: non-small-cell lung cancer with EGFR mutation after osimertinib.",
+          "Part 2, cohort 2: poorly differentiated neuroendocrine carcinoma of the GI tract after platinum."],
+         "GEP-NEC"),
+        # ... or named beside the disease
+        (["Small cell carcinoma of the urinary bladder, or non small cell lung cancer with a KRAS G12C mutation, "
+          "after platinum."], "Bladder-NEC"),
+        # small cell lung cancer still is
+        (["Cohort A: small cell lung cancer transformed from EGFR-mutant non-small cell lung cancer.",
+          "Cohort B: extrapulmonary NEC."], "EP-NEC, SCLC"),
+    ],
+)  # fmt: skip
+def test_non_small_cell_lung_cancer_is_no_small_cell_lung_cancer(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a cohort of neuroendocrine carcinoma of any site beside a cohort of an organ: that organ and every other
+        # site, as the same two diseases admitted side by side in one sentence are, after an escalation or not
+        (["Phase 1a: advanced solid tumours expressing DLL3.",
+          "Phase 1b cohort A: extensive-stage SCLC after platinum and a PD-L1 inhibitor.",
+          "Phase 1b cohort B: poorly differentiated neuroendocrine carcinoma, any primary site, after platinum."],
+         "SCLC, NEC"),
+        (["Cohort 1: small cell carcinoma of the bladder.", "Cohort 2: NEC of any origin other than the bladder."],
+         "Bladder-NEC, NEC"),
+        # a cohort of well-differentiated tumours of any site is no NEC
+        (["Cohort 1: extrapulmonary NEC.", "Cohort 2: well-differentiated NET G3 of any primary site."], "EP-NEC"),
+    ],
+)  # fmt: skip
+def test_a_cohort_of_nec_of_any_site_beside_an_organs_is_every_site(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the three listed in one sentence, as cohorts list them: NEC of every site, SCLC apart
+        (["Histologically confirmed small cell lung cancer, lung large-cell neuroendocrine carcinoma, or "
+          "neuroendocrine carcinoma of extrapulmonary origin, progressing after platinum."], "SCLC, NEC"),
+        (["Relapsed SCLC, LCNEC of the lung, or extrapulmonary NEC (any primary outside the lung)."], "SCLC, NEC"),
+        # the lung's large cell NEC named beside SCLC is its own site; the lung word of SCLC is not
+        (["SCLC or large cell neuroendocrine carcinoma of the lung after one platinum doublet."], "SCLC, Lung-NEC"),
+        (["Extensive-stage small cell lung cancer after platinum."], "SCLC"),
+    ],
+)  # fmt: skip
+def test_the_lungs_large_cell_nec_listed_beside_sclc_is_its_own_site(criteria, site):
+    assert _site_of(criteria) == site
+
+
+def test_an_antibody_drug_conjugate_named_by_the_2022_inn_scheme_is_one_targeted_drug():
+    # the antibody's new suffix ("-tug", "-bart") before its payload's name, as "-mab" before it: one conjugate, not
+    # an antibody beside a camptothecin ("-tecan": chemotherapy on its own)
+    lexicon = load_lexicon()
+    found = lexicon.find("Zocilurtatug deruxtecan; sibrotabart-ozogamicin; trastuzumab rezetecan")
+    assert [(m.drug, lexicon.drug_class(m.drug)) for m in found] == [
+        ("zocilurtatug deruxtecan", "targeted therapy"),
+        ("sibrotabart-ozogamicin", "targeted therapy"),
+        ("trastuzumab rezetecan", "targeted therapy"),
+    ]
+    adc = {"name": "Zocilurtatug pelitecan", "otherNames": ["ZL-1310"]}
+    row = derive_row(study(armsInterventionsModule={"interventions": [adc]})).values()
+    assert (row["compound"], row["table"]) == ("Zocilurtatug pelitecan", "2")
+    # a chemotherapy the lexicon names after an antibody is still that chemotherapy
+    assert [m.drug for m in lexicon.find("Panitumumab irinotecan")] == ["panitumumab", "irinotecan"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a wash-out before the first dose is no first line
+        (["Measurable disease per RECIST 1.1.",
+          "Must not have received systemic anticancer therapy for advanced disease within 28 days of the first "
+          "dose."], "Unknown"),
+        (["No systemic treatment for metastatic disease in the last 3 weeks."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
+    assert _line_of(criteria) == line

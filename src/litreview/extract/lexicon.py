@@ -8,7 +8,8 @@ A class term (``generic = true``: "anti-PD-1 antibody") names no drug of its own
 of its class stands beside it (:meth:`Lexicon.named`). A drug the list does not name is still found by its INN stem where the file gives stems
 (``[stems]``: ending → class, e.g. "nib" → targeted therapy): a trial the lexicon was not written
 from names agents that did not exist when it was. An antibody-drug conjugate's two-word INN (an antibody
-"-mab" and its payload, ``[conjugates] payloads``: "sacituzumab govitecan") is one drug of the
+"-mab", or a suffix of the 2022 scheme, "-tug", "-bart", "-ment", "-mig", and its payload, ``[conjugates]
+payloads``: "sacituzumab govitecan", "raludotatug deruxtecan") is one drug of the
 conjugates' class, not an antibody plus a cytotoxic. A radionuclide's isotope written in brackets
 ("[177Lu]Lu-DOTATATE", the EANM/IUPAC way) is the name written "177Lu-DOTATATE".
 A drug known by a code name only ("XY-1234", which no list can know) is classed by how the registry
@@ -60,7 +61,7 @@ class Lexicon:
     stems: tuple[tuple[str, str], ...] = ()  # (INN stem, class), longest first
     stem_pattern: re.Pattern[str] | None = None
     generic: frozenset[str] = frozenset()  # class terms ("anti-PD-1 antibody"), not drugs of their own
-    conjugate_pattern: re.Pattern[str] | None = None  # "<antibody>mab <payload>": one conjugate
+    conjugate_pattern: re.Pattern[str] | None = None  # "<antibody>mab <payload>" (or -tug ...): one conjugate
     conjugate_class: str = ""
     described: tuple[tuple[str, re.Pattern[str]], ...] = ()  # (class, phrase pattern), first match wins
     code_pattern: re.Pattern[str] | None = None  # a code name as registries write one ("XY-1234")
@@ -241,7 +242,8 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         raise ValueError(f"drug lexicon: [conjugates] class must be a known class, not {conjugate_class!r}")
     conjugate_pattern = (
         re.compile(
-            r"(?<![A-Za-z0-9\-])[A-Za-z]{2,}mab[\s\-]+(?:" + _alternation(payloads) + r")(?![A-Za-z0-9])",
+            # the antibody by its INN suffix, "-mab" or one of the 2022 scheme's ("raludotatug deruxtecan")
+            rf"(?<![A-Za-z0-9\-])[A-Za-z]{{2,}}(?:mab|tug|bart|ment|mig)[\s\-]+(?:{_alternation(payloads)})(?![A-Za-z0-9])",
             re.I,
         )
         if payloads

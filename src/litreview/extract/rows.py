@@ -206,7 +206,8 @@ def _described_drug(
                                  flags=re.IGNORECASE)  # fmt: skip
         read = f"{text} ; {description}" if description else text
         said = lexicon.describe(read)
-        head = read[: cut.start()] if (cut := _NEXT_DRUG.search(read)) else read
+        cut = _NEXT_DRUG.search(text)
+        head = text[: cut.start()] if cut else f"{text} ; {description[: _phrase_end(description)]}"
         word = lexicon.bispecific.search(head) if lexicon.bispecific is not None else None
         if said is None and word is not None and (both := lexicon.bispecific_classes(head)):
             # "PD-1 x VEGF bispecific antibody": the first class of what it blocks (:func:`_bispecifics` gives
@@ -232,10 +233,10 @@ def _described_drug(
     return Mention(_own_name(item), 0, len(name), name), kind, quote
 
 
-# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection")
+# what a product's name may add to say what kind of product it is ("QZ7-CAR T cells", "QZ7 for injection"); not
+# "CAR", which says what the product is ("DLL3 CAR T cells" is no product "DLL3")
 _PRODUCT_KIND = re.compile(
-    r"(?:CAR[- ]?)?T[- ]cells?|(?:CAR[- ]?T[- ]?)?cells?|(?:cell )?(?:injection|infusion|suspension)|for injection"
-    r"|tablets?|capsules?",
+    r"T[- ]cells?|cells?|(?:cell )?(?:injection|infusion|suspension)|for injection|tablets?|capsules?",
     re.IGNORECASE,
 )
 
@@ -244,9 +245,9 @@ def _own_name(item: dict) -> str:
     """The drug an intervention names that holds no code and no known drug: its name as written, a radionuclide
     written isotope first ("[225Ac]Ac-DOTATATE": "225Ac-DOTATATE", as the lexicon reads known ones), and, where
     another of its names is the head of it and the rest only says what kind of product it is ("QZ7-CAR T cells"
-    beside "QZ7-CAR"), that name."""
+    beside "QZ7-CAR"), that name (the longest that is: "DLL3 CAR" beside "DLL3")."""
     name = str(item.get("name", "")).strip()
-    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len):
+    for other in sorted((str(o).strip() for o in item.get("otherNames") or []), key=len, reverse=True):
         rest = name[len(other) :].strip() if other and name.lower().startswith(other.lower()) else ""
         if rest and name[len(other)].isspace() and _PRODUCT_KIND.fullmatch(rest):
             name = other
@@ -268,7 +269,8 @@ _OPENING = re.compile(r"\W*(?:(?:for|as|given as|used as|an?|the)\s+)?(?:[\w-]+\
 def _supportive(item: dict) -> str:
     """Where an intervention's own names, or the opening words of its description, say it is supportive care
     (:data:`_SUPPORTIVE`); "" if they do not ("7.4 GBq every 8 weeks, with amino acids for renal protection" is the
-    radioligand's own description, not a supportive drug's)."""
+    radioligand's own description, not a supportive drug's). Read only for an intervention whose names name no drug
+    (known, by code or by class): one that does is the drug under study."""
     names = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
     if _SUPPORTIVE.search(names):
         return "its names"
@@ -308,6 +310,20 @@ _NEXT_DRUG = re.compile(
     r"\b(?:with|plus|combined|in combination|followed by|then|versus|vs|or|and then|after|before)\b",
     re.IGNORECASE,
 )
+# where a phrase about a drug ends: where the next drug's begins, where it turns to the setting the drug is given in
+# ("a DLL3 x CD3 bispecific antibody in anti-PD-L1-pretreated SCLC", "... among those who ..."), or at its sentence's
+# end ("DLL3/CD3 bispecific antibody; patients given PD-1 blockade are eligible"): a checkpoint named there is not
+# one the drug blocks
+_PHRASE_END = re.compile(rf"{_NEXT_DRUG.pattern}|\b(?:in|among|who|whose)\b|[.;](?:\s|$)", re.IGNORECASE)
+
+
+def _phrase_end(text: str, start: int = 0, stop: int | None = None) -> int:
+    """Where the phrase about a drug that runs from ``start`` in ``text`` ends (:data:`_PHRASE_END`)."""
+    stop = len(text) if stop is None else stop
+    cut = _PHRASE_END.search(text, start, stop)
+    return cut.start() if cut else stop
+
+
 # a phrase set before a name ("the PD-1/TIGIT bispecific antibody QZ-0417"): from an article, in words that join no
 # other drug, read in the stretch before each place the name is written (a pattern that tried every article of a long
 # text took seconds)
@@ -340,8 +356,7 @@ def _bispecific_targets(
             spans = [m.span(1) for m in beside.finditer(text or "")]
             spans += [s for m in written.finditer(text or "") if (s := _phrase_before(text, m.start()))]
             for start, stop in spans:
-                cut = _NEXT_DRUG.search(text, start, stop)
-                end = cut.start() if cut else stop
+                end = _phrase_end(text, start, stop)
                 classes = lexicon.bispecific_classes(text[start:end])
                 if classes:
                     return classes, Quote(where, text, start, end)
@@ -373,7 +388,10 @@ def _compound(
         text = " ; ".join([str(item.get("name", "")), *map(str, item.get("otherNames") or [])])
         where = f"protocolSection.armsInterventionsModule.interventions[{i}].name"
         found = lexicon.find(text)
-        support = _supportive(item) if not found else ""
+        # a code name or a class phrase among its names ("HPN-328 with dexamethasone premedication", "[212Pb]Pb-X")
+        # names the drug under study, whatever supportive care its name or description mentions beside it
+        own_drug = found or lexicon.code_names(text) or lexicon.describe(text)
+        support = _supportive(item) if not own_drug else ""
         if support:  # nothing known among its names, and given as supportive care
             notes.append(f"{where.removesuffix('.name')}: supportive care ({support}), not a study compound")
             continue
@@ -453,8 +471,8 @@ def _bispecifics(
 ) -> dict[str, tuple[list[str], Quote]]:
     """The drugs the record calls bispecific with their targets named, each with the classes of its targets and
     the phrase: read in the description of an intervention that names the drug alone (``own``: "PD-1 x VEGF
-    bispecific antibody, 20 mg/kg", up to where it joins another drug), else beside or before its name in the
-    titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
+    bispecific antibody, 20 mg/kg", up to where the phrase ends, :func:`_phrase_end`), else beside or before its name
+    in the titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
     names the interventions give it (all of an intervention's names when it names no other drug)."""
     listed = get_path(protocol, "armsInterventionsModule", "interventions") or []
     items = [i for i in listed if isinstance(i, dict)]
@@ -468,7 +486,7 @@ def _bispecifics(
     out: dict[str, tuple[list[str], Quote]] = {}
     for drug in drugs:
         place, description = own.get(drug, ("", ""))
-        end = cut.start() if (cut := _NEXT_DRUG.search(description)) else len(description)
+        end = _phrase_end(description)
         if classes := lexicon.bispecific_classes(description[:end]):
             out[drug] = (classes, Quote(place, description, 0, end))
             continue
@@ -806,6 +824,11 @@ _EXCEPTED_NEC = re.compile(
     r"\s*(?:for\s+)?(?:neuroendocrine carcinomas?|NECs?)\b(?!\s+(?:of|from|in|arising)\b)"
 )
 _NEUROENDOCRINE = re.compile(r"neuroendocrine|\bNE[CN]s?\b|small[- ]cell|large[- ]cell|MiNEN", re.IGNORECASE)
+# a neuroendocrine carcinoma named, not a well-differentiated tumour
+_CARCINOMA = re.compile(
+    r"neuroendocrine carcinoma|\bNECs?\b|small[- ]cell|large[- ]cell|MiNEN|poorly[- ]differentiated",
+    re.IGNORECASE,
+)
 
 
 def _unnegated(clause: str) -> str:
@@ -874,7 +897,8 @@ def _site_labels(
     says "any site" is read only by the `whole` rules: only what qualifies it ("any origin other than
     the lung") counts, and a cohort's "any site" does not silence the other cohorts. A part that
     admits another disease beside one of any site (", or ...") reads each on its own; the any-site one
-    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction). A
+    the whole rules leave unlabelled is ``any_label`` (the review's label for no site restriction), as is
+    a cohort of neuroendocrine carcinoma of any site beside other cohorts ("Cohort B: NEC, any primary site"). A
     part a `stop` rule reads ("extrapulmonary NEC") that admits another ``disease`` beside it ("or
     large cell NEC of the lung") reads each disease on its own: the stop silences the organs that
     qualify its own disease, not a disease admitted next to it. Items of a list ("(a) ...; (b) ...") are
@@ -909,7 +933,10 @@ def _site_labels(
                 found.setdefault(label, quote)
                 given.setdefault(label, rule)
                 in_part.setdefault(label, rule)
-            said = any_site.search(piece) if any_site is not None and len(pieces) > 1 else None
+            # an any-site disjunct beside others, or a cohort of NEC of any site beside other cohorts ("Cohort A: SCLC;
+            # Cohort B: NEC, any primary site"), not one of well-differentiated tumours ("NET G3 of any site")
+            apart_any = len(pieces) > 1 or (len(bounds) > 2 and _CARCINOMA.search(piece) is not None)
+            said = any_site.search(piece) if any_site is not None and apart_any else None
             if said and not labels and unlabelled is None:
                 unlabelled = _span(piece, said, where)
         # diseases read apart beside a stop: a site within another found beside it in this part (`unless`: prostate
