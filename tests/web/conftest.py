@@ -83,3 +83,25 @@ def signed_in(app, name: str):
     answer = c.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": token})
     assert answer.status_code == 303
     return c
+
+
+def extraction_workspace(root: Path) -> list:
+    """A workspace of three registry trials at ``root``, the first two included at full text, with two
+    extractors per record, a lead (lea) and two reviewers (ana, ben): the extraction tests' start.
+    Returns the three trials."""
+    from tests.conftest import REVIEW
+    from tests.unit.test_extraction import shared_trials
+
+    from litreview.extract.forms import EXTRACTION_META
+    from litreview.records import Stage
+    from litreview.store.workspace import Workspace
+
+    trials = shared_trials()[:3]
+    build_workspace(root, trials, review_id="ep_pd_nec")
+    with Workspace.existing(root) as ws, ws.transaction():
+        ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")
+                                         for t in trials[:2] for stage in Stage])  # fmt: skip
+        ws.set_meta(EXTRACTION_META, {"spec": str(REVIEW / "extraction.toml"), "extractors_per_record": 2})
+    for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
+        add_user(root, name, role, PASSWORD)
+    return trials

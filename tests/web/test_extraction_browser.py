@@ -9,19 +9,15 @@ import json
 
 import pytest
 from selenium.webdriver.common.by import By
-from tests.conftest import REVIEW
-from tests.unit.test_extraction import SPEC, shared_trials
+from tests.unit.test_extraction import SPEC
 
-from litreview.extract.forms import EXTRACTION_META, Saved
+from litreview.extract.forms import Saved
 from litreview.extract.tables import build_tables, write_tables
-from litreview.records import Decision, Stage
 from litreview.store.workspace import Workspace
-from litreview.testing.workspaces import build_workspace
-from litreview.web.accounts import add_user
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
-from .conftest import PASSWORD, csrf_of, signed_in
+from .conftest import csrf_of, extraction_workspace, signed_in
 from .serving import served
 from .test_browser import browsers, leave_page, open_browser, shot, sign_in, wait_for  # noqa: F401
 
@@ -30,14 +26,7 @@ from .test_browser import browsers, leave_page, open_browser, shot, sign_in, wai
 def extraction_template(tmp_path_factory):
     """Three registry trials, the first two included at full text; extractors_per_record = 2."""
     root = tmp_path_factory.mktemp("extraction") / "ws"
-    trials = shared_trials()[:3]
-    build_workspace(root, trials, review_id="ep_pd_nec")
-    with Workspace.existing(root) as ws, ws.transaction():
-        ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")
-                                         for t in trials[:2] for stage in Stage])  # fmt: skip
-        ws.set_meta(EXTRACTION_META, {"spec": str(REVIEW / "extraction.toml"), "extractors_per_record": 2})
-    for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
-        add_user(root, name, role, PASSWORD)
+    trials = extraction_workspace(root)
     return root, trials
 
 

@@ -8,32 +8,20 @@ import re
 import shutil
 
 import pytest
-from tests.conftest import REVIEW
 from tests.unit.test_extraction import shared_trials
 
-from litreview.extract.forms import EXTRACTION_META
-from litreview.records import Decision, Stage
 from litreview.store.workspace import Workspace
-from litreview.testing.workspaces import build_workspace
-from litreview.web.accounts import add_user
 from litreview.web.app import create_app
 from litreview.web.workbench import Workbench
 
-from .conftest import PASSWORD, signed_in
+from .conftest import extraction_workspace, signed_in
 
 
 @pytest.fixture(scope="module")
 def extraction_template(tmp_path_factory):
     """Three registry trials, the first two included at full text; extractors_per_record = 2."""
     root = tmp_path_factory.mktemp("extraction") / "ws"
-    trials = shared_trials()[:3]
-    build_workspace(root, trials, review_id="ep_pd_nec")
-    with Workspace.existing(root) as ws, ws.transaction():
-        ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")
-                                         for t in trials[:2] for stage in Stage])  # fmt: skip
-        ws.set_meta(EXTRACTION_META, {"spec": str(REVIEW / "extraction.toml"), "extractors_per_record": 2})
-    for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
-        add_user(root, name, role, PASSWORD)
+    trials = extraction_workspace(root)
     return root, sorted(t.record_id for t in trials[:2])
 
 
