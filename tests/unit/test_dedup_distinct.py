@@ -8,6 +8,8 @@ way real searches return them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from litreview.dedup.cluster import link_fuzzy
@@ -1102,3 +1104,73 @@ def test_a_name_in_brackets_written_two_ways_is_one_name():
     a = cite(1, f"{title} (BREATHE-2)", **place)
     b = cite(2, f"{title} (the BREATHE-2 trial)", **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+# -- an online journal's pages from 1 beside a record without volume ----------------------------------------
+
+TEAM = ("Haddad, Rania", "Khoury, Elie", "Mansour, Joelle")
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        (
+            dict(title="Inhaler technique in adults with asthma attending community pharmacies in Beirut",
+                 journal="BMC Pulmonary Medicine", volume="21"),
+            dict(title="Adherence to maintenance inhalers after hospital discharge for COPD in Lebanon",
+                 journal="BMC Pulmonary Medicine"),
+            "the team's other article in the journal that year",
+        ),
+        (
+            dict(title="Management of acute asthma in adults: a national position statement",
+                 journal="Respiratory Research", volume="22"),
+            dict(title="Management of acute asthma in adults: a national position statement",
+                 journal="Lebanese Medical Journal"),
+            "the statement the team co-published in a second journal",
+        ),
+        (
+            dict(title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                 journal="Proceedings of the Lebanese Thoracic Society", volume="7"),
+            dict(title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                 journal="npj Primary Care Respiratory Medicine"),
+            "the team's meeting paper and its journal article",
+        ),
+    ],
+    ids=["same-journal", "co-published", "proceedings"],
+)
+def test_pages_from_1_place_no_article_beside_a_record_without_volume(one, other, why):
+    # Scopus gives an online journal's article its own pages from 1 ("1-9"): every article of such a journal
+    # (and of many others) has that span, so beside Google Scholar's record without volume it names none
+    a = cite(1, pages="1-9", year=2021, authors=TEAM, **one)
+    b = cite(2, pages="1-9", year=2021, authors=("R Haddad, E Khoury, J Mansour",), **other)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+    assert not linked(a, b), why
+
+
+def test_a_span_not_from_1_still_places_one_article_whatever_the_journal_is_called():
+    # the same article under the journal's own name and under its English name, Scholar without volume
+    title = "Inhaler technique in adults with asthma attending community pharmacies in Beirut"
+    a = cite(1, title, journal="Journal Médical Libanais", volume="69", issue="2", pages="88-96", year=2021,
+             authors=TEAM)  # fmt: skip
+    b = cite(2, title, journal="Lebanese Medical Journal", pages="88-96", year=2021,
+             authors=("R Haddad, E Khoury, J Mansour",))  # fmt: skip
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # and in one journal, though the Scholar record words the title otherwise
+    c = cite(3, "Asthma inhaler technique among community pharmacy clients in Beirut", journal="J Med Liban",
+             pages="88-96", year=2021, authors=("R Haddad, E Khoury, J Mansour",))  # fmt: skip
+    assert compare(prepare(replace(a, journal="J Med Liban")), prepare(c))[0] == "duplicate"
+
+
+def test_a_title_in_japanese_on_its_own_pages_from_1_is_not_scholars_record_of_another_article():
+    # J-STAGE numbers an online journal's articles each from page 1: beside Scholar's record without volume
+    # of the team's English paper that year, also "1-7", the span names neither
+    japanese = cite(1, "在宅療養患者における吸入指導の効果", journal="日本呼吸ケア・リハビリテーション学会誌",
+                    volume="31", issue="2", pages="1-7", year=2022,
+                    authors=("Akira NAKAMURA, Yui KOBAYASHI, Sho FUJITA",))  # fmt: skip
+    english = cite(2, "Home oxygen therapy adherence among older adults with COPD in Japan",
+                   journal="Respiratory Investigation", pages="1-7", year=2022,
+                   authors=("A Nakamura, Y Kobayashi, S Fujita",))  # fmt: skip
+    assert compare(prepare(japanese), prepare(english))[0] != "duplicate"
+    # the same article's English rendering on a span in its volume is still the article
+    placed = dict(pages="141-147")
+    assert compare(prepare(replace(japanese, **placed)), prepare(replace(english, **placed)))[0] == "duplicate"

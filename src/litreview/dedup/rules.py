@@ -856,15 +856,25 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One article's place (year, volume, page span; the issue where both give one) in one journal
     (both named, one abbreviating the other), by one first author and the same co-authors. A record that
     gives no volume (Google Scholar's) is placed by the year and the whole span: one journal does not print
-    one team's two articles on one span in one year."""
+    one team's two articles on one span in one year, unless the span is from page 1 (an online journal's
+    articles each have their own pages, "1-8"): then only where one title opens the other (Scholar's cut)."""
     return bool(
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
         and _one_journal(a, b)
-        and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
+        and (
+            _one_article(a, b)
+            or (
+                _one_span_one_volume_missing(a, b)
+                and (a.pages[0] != "1" or _opening_score(a.title, b.title) >= _OPENING_AGREES)
+            )
+        )
         and _coauthors_agree(a, b)
     )
+
+
+_OPENING_AGREES = 0.9  # one title's opening is the other (see _opening_score), a letter or two written otherwise
 
 
 def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
@@ -875,13 +885,14 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     translated too ("Chinese Journal of Antibiotics" / "Zhongguo Kangshengsu Zazhi") where both records give
     the issue. Google Scholar's record may give no volume: then the year and the whole span place it (see
     :func:`_one_span_one_volume_missing`) where both records name the journal, in whatever letters (a record
-    that names no venue is placed by no span, as for a title in Latin letters)."""
+    that names no venue is placed by no span, as for a title in Latin letters), and the span is not from
+    page 1 (J-STAGE's and online journals' own pages, "1-8": every article's)."""
     named = all(p.journal or p.journal_script for p in (a, b))
     return bool(
         (a.script or b.script)
         and (not a.issue or not b.issue or a.issue == b.issue)
         and (_journal_compatible(a.journal, b.journal) or (_ISSUE.fullmatch(a.issue) and a.issue == b.issue))
-        and (_one_article(a, b) or (named and _one_span_one_volume_missing(a, b)))
+        and (_one_article(a, b) or (named and a.pages[0] != "1" and _one_span_one_volume_missing(a, b)))
         and _coauthors_agree(a, b)
     )
 
@@ -910,11 +921,14 @@ def _one_place_by_one_team(a: Prepared, b: Prepared) -> bool:
     Brasileira de Geriatria" / "Brazilian Journal of Geriatrics", "Iryo Yakugaku" / "Japanese Journal of
     Pharmaceutical Health Care"), Google Scholar's record without volume. For one title (the caller's): a
     team's one title at one span in one year is one article; its dual publication is another year's, its
-    meeting abstract in a supplement (no article's span)."""
+    meeting abstract in a supplement (no article's span). Not pages from 1: an online journal's articles
+    each begin at 1 (Scopus's "1-9"), and so do a meeting's papers, a book's first chapter and the same
+    statement co-published in a second journal: their span is their length, not their place."""
     return bool(
         a.year
         and a.year == b.year
         and a.pages == b.pages
+        and a.pages[0] != "1"
         and (_article_span(a, b) or _article_number(a, b))
         and same_first_author(a, b)
         and _coauthors_agree(a, b)
