@@ -1115,24 +1115,39 @@ TEAM = ("Haddad, Rania", "Khoury, Elie", "Mansour, Joelle")
     ("one", "other", "why"),
     [
         (
-            dict(title="Inhaler technique in adults with asthma attending community pharmacies in Beirut",
-                 journal="BMC Pulmonary Medicine", volume="21"),
-            dict(title="Adherence to maintenance inhalers after hospital discharge for COPD in Lebanon",
-                 journal="BMC Pulmonary Medicine"),
+            dict(
+                title="Inhaler technique in adults with asthma attending community pharmacies in Beirut",
+                journal="BMC Pulmonary Medicine",
+                volume="21",
+            ),
+            dict(
+                title="Adherence to maintenance inhalers after hospital discharge for COPD in Lebanon",
+                journal="BMC Pulmonary Medicine",
+            ),
             "the team's other article in the journal that year",
         ),
         (
-            dict(title="Management of acute asthma in adults: a national position statement",
-                 journal="Respiratory Research", volume="22"),
-            dict(title="Management of acute asthma in adults: a national position statement",
-                 journal="Lebanese Medical Journal"),
+            dict(
+                title="Management of acute asthma in adults: a national position statement",
+                journal="Respiratory Research",
+                volume="22",
+            ),
+            dict(
+                title="Management of acute asthma in adults: a national position statement",
+                journal="Lebanese Medical Journal",
+            ),
             "the statement the team co-published in a second journal",
         ),
         (
-            dict(title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
-                 journal="Proceedings of the Lebanese Thoracic Society", volume="7"),
-            dict(title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
-                 journal="npj Primary Care Respiratory Medicine"),
+            dict(
+                title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                journal="Proceedings of the Lebanese Thoracic Society",
+                volume="7",
+            ),
+            dict(
+                title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                journal="npj Primary Care Respiratory Medicine",
+            ),
             "the team's meeting paper and its journal article",
         ),
     ],
@@ -1173,4 +1188,6 @@ def test_a_title_in_japanese_on_its_own_pages_from_1_is_not_scholars_record_of_a
     assert compare(prepare(japanese), prepare(english))[0] != "duplicate"
     # the same article's English rendering on a span in its volume is still the article
     placed = dict(pages="141-147")
-    assert compare(prepare(replace(japanese, **placed)), prepare(replace(english, **placed)))[0] == "duplicate"
+    assert (
+        compare(prepare(replace(japanese, **placed)), prepare(replace(english, **placed)))[0] == "duplicate"
+    )

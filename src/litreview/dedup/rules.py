@@ -874,7 +874,8 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     )
 
 
-_OPENING_AGREES = 0.9  # one title's opening is the other (see _opening_score), a letter or two written otherwise
+# one title's opening is the other's (see _opening_score), a letter or two written otherwise
+_OPENING_AGREES = 0.9
 
 
 def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
