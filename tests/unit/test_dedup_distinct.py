@@ -1191,3 +1191,49 @@ def test_a_title_in_japanese_on_its_own_pages_from_1_is_not_scholars_record_of_a
     assert (
         compare(prepare(replace(japanese, **placed)), prepare(replace(english, **placed)))[0] == "duplicate"
     )
+
+
+# -- titles in Chinese, Japanese or Korean letters: one character is a word ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        (
+            "超声评估肺动脉高压患者左心室功能的临床研究",
+            "超声评估肺动脉高压患者右心室功能的临床研究",
+            "left / right",
+        ),
+        (
+            "男性慢性阻塞性肺疾病患者骨质疏松的危险因素分析",
+            "女性慢性阻塞性肺疾病患者骨质疏松的危险因素分析",
+            "men / women",
+        ),
+        (
+            "南方地区儿童哮喘控制水平及其影响因素调查",
+            "北方地区儿童哮喘控制水平及其影响因素调查",
+            "south / north",
+        ),
+        (
+            "남성 흡연자의 폐기능 저하와 관련 요인 분석",
+            "여성 흡연자의 폐기능 저하와 관련 요인 분석",
+            "Korean men / women",
+        ),
+        (
+            "在宅酸素療法導入患者の身体活動量に関する研究（Ⅰ）",
+            "在宅酸素療法導入患者の身体活動量に関する研究（Ⅱ）",
+            "part I / II",
+        ),
+    ],
+    ids=["left-right", "men-women", "south-north", "korean-men-women", "part-i-ii"],
+)
+def test_one_teams_titles_in_characters_that_differ_in_one_character_are_two_articles(one, other, why):
+    # a team's two papers of a year in one journal, CNKI's record with its pages and issue, Scholar's without:
+    # a character (a word) replaced, or a part's numeral, is another article, as "left" / "right" is
+    team = ("Hiroshi TANAKA, Mei LIN, Jae-won PARK",)
+    a = cite(1, one, journal="呼吸医学杂志", year=2021, issue="4", pages="301-306", authors=team)
+    b = cite(2, other, journal="呼吸医学杂志", year=2021, authors=team)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+    assert not linked(a, b), why
+    # the same title from both databases is one article
+    assert linked(a, cite(3, one, journal="呼吸医学杂志", year=2021, authors=team)), why

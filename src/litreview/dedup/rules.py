@@ -26,6 +26,7 @@ from litreview.dedup.prepare import (
     first_pages_agree,
     pages_conflict,
     title_numbers,
+    wide,
 )
 
 
@@ -80,11 +81,30 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a numbered part of a series against a title that numbers no part"
     if a.script != b.script or _other_languages(a.title, b.title):
         return ""  # a title and its translation: their words and letters are not compared one by one
+    if a.script and _character_replaced(a.title, b.title):
+        return "a character replaced in titles in Chinese, Japanese or Korean characters (left / right, men / women)"
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
         return "opposite words in the titles (hyper- / hypo-, inter- / intra-, treated / untreated, with / without)"
     return ""
+
+
+_CHARACTERS_COMPARED = 300  # characters of a title: a longer one is no title, and is not aligned with another
+
+
+def _character_replaced(a: str, b: str) -> bool:
+    """Two titles in Chinese, Japanese or Korean characters (see prepare's _in_script), one with a character
+    where the other has another: a character is a word there ("左心室" / "右心室", left / right ventricle;
+    "男性" / "女性"; Hangul's "남성" / "여성"), so the titles of a team's two papers differ in one character
+    and agree closely by their ratio. Characters one title adds or drops (a subtitle, a cut) are no such
+    word; two exports of one article give its characters as printed."""
+    if a == b or max(len(a), len(b)) > _CHARACTERS_COMPARED:
+        return False
+    return any(
+        op.tag == "replace" and any(map(wide, a[op.src_start : op.src_end] + b[op.dest_start : op.dest_end]))
+        for op in Levenshtein.opcodes(a, b)
+    )
 
 
 def _other_languages(a: str, b: str) -> bool:
