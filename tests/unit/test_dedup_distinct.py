@@ -1237,3 +1237,58 @@ def test_one_teams_titles_in_characters_that_differ_in_one_character_are_two_art
     assert not linked(a, b), why
     # the same title from both databases is one article
     assert linked(a, cite(3, one, journal="呼吸医学杂志", year=2021, authors=team)), why
+
+
+# -- an article number is one journal's count ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "number"),
+    [
+        (
+            dict(
+                title="Asthma control and inhaler adherence among adolescents in Recife",
+                journal="Jornal Brasileiro de Pneumologia",
+            ),
+            dict(
+                title="Allergic rhinitis control and nasal spray adherence among adolescents in Recife",
+                journal="Revista Paulista de Pediatria",
+            ),
+            "e0312",
+        ),
+        (
+            dict(
+                title="Pulmonary rehabilitation uptake after COPD admissions in Wales",
+                journal="Respiratory Medicine",
+            ),
+            dict(
+                title="Pulmonary rehabilitation uptake after COVID-19 admissions in Wales",
+                journal="Chronic Respiratory Disease",
+            ),
+            "107013",
+        ),
+    ],
+    ids=["e-locator", "six-digit"],
+)
+def test_one_teams_articles_in_two_journals_under_one_article_number_stay_apart(one, other, number):
+    # each journal counts its own articles: one team's two papers of a year, in one language, in two journals
+    # whose volumes run alike, may carry one number (and one issue); a translation is in another language
+    team = ("Albuquerque, Joana", "Vieira, Caio", "Moura, Livia")
+    place = dict(year=2021, volume="47", issue="3", pages=number, authors=team)
+    a, b = cite(1, **one, **place), cite(2, **other, **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not linked(a, b)
+
+
+def test_an_article_number_still_places_a_translated_title_under_a_translated_journal_name():
+    place = dict(year=2021, volume="47", issue="3", pages="e20200412")
+    pt = cite(1, "Controle da asma e adesão ao inalador entre adolescentes do Recife",
+              journal="Jornal Brasileiro de Pneumologia", authors=("Albuquerque, Joana", "Vieira, Caio"),
+              **place)  # fmt: skip
+    en = cite(2, "Asthma control and inhaler adherence among adolescents in Recife",
+              journal="Brazilian Journal of Pulmonology", authors=("Albuquerque J", "Vieira C"), **place)  # fmt: skip
+    assert compare(prepare(pt), prepare(en))[0] == "duplicate"
+    # and the same title under the journal's two names
+    again = cite(3, en.title, journal="Jornal Brasileiro de Pneumologia", authors=("Albuquerque J", "Vieira C"),
+                 **place)  # fmt: skip
+    assert compare(prepare(again), prepare(en))[0] == "duplicate"

@@ -757,7 +757,10 @@ def compare(
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
     journal_ok = _journal_compatible(a.journal, b.journal) and not _sister_events(a, b)
     same_year = a.year is None or b.year is None or a.year == b.year
-    same_pages = first_pages_agree(a.pages, b.pages)
+    # an article number is each journal's own count: in two journals' records it is no page they share
+    same_pages = first_pages_agree(a.pages, b.pages) and not (
+        _article_number(a, b) and a.journal and b.journal and not journal_ok
+    )
     same_volume = bool(a.volume and a.volume == b.volume)
     same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
@@ -1374,8 +1377,27 @@ def _one_notice(a: Prepared, b: Prepared) -> bool:
 def _one_article_place(a: Prepared, b: Prepared) -> bool:
     """Same year, volume and multi-page span (an article's own span, not a whole supplement's), or the
     same article number there (an online journal's e-locator "e20210109", "e13412", a six-digit number):
-    the place identifies the article even when its title was translated or reworded."""
-    return (_article_span(a, b) or _article_number(a, b)) and _same_place(a, b)
+    the place identifies the article even when its title was translated or reworded. An article number is
+    one journal's own count, a span two printed pages: in two journals (both named, neither abbreviating the
+    other) one team's two articles of a year in one language may bear one number in volumes that run alike
+    ("Asthma control ..." / "Rhinitis control ...", both "e0312"); a translation is in another language."""
+    if _article_span(a, b):
+        return _same_place(a, b)
+    return _article_number(a, b) and _same_place(a, b) and not _numbered_in_two_journals(a, b)
+
+
+def _numbered_in_two_journals(a: Prepared, b: Prepared) -> bool:
+    """Two journals named that neither abbreviates, and two titles in one language (both told, see
+    :func:`_language`) each with a word the other lacks: two articles that one number cannot make one."""
+    language = _language(a.title)
+    return bool(
+        a.journal
+        and b.journal
+        and not _journal_compatible(a.journal, b.journal)
+        and language
+        and language == _language(b.title)
+        and _content_words_differ(a.title, b.title)
+    )
 
 
 def _article_number(a: Prepared, b: Prepared) -> bool:
