@@ -1224,12 +1224,49 @@ def test_a_title_in_japanese_on_its_own_pages_from_1_is_not_scholars_record_of_a
             "在宅酸素療法導入患者の身体活動量に関する研究（Ⅱ）",
             "part I / II",
         ),
+        # a character added: non- ("非"), "not with" ("不"), a review of the research ("研究进展"), Korean's "비"
+        (
+            "非结核分枝杆菌肺病患者的临床特征及预后分析",
+            "结核分枝杆菌肺病患者的临床特征及预后分析",
+            "non-tuberculous",
+        ),
+        (
+            "不合并糖尿病的肺结核患者痰菌阴转时间分析",
+            "合并糖尿病的肺结核患者痰菌阴转时间分析",
+            "without / with",
+        ),
+        (
+            "支气管扩张症患者气道廓清技术的临床应用研究",
+            "支气管扩张症患者气道廓清技术的临床应用研究进展",
+            "a study / a review",
+        ),
+        (
+            "비소세포폐암 환자의 호흡재활 프로그램 효과",
+            "소세포폐암 환자의 호흡재활 프로그램 효과",
+            "Korean non-small cell",
+        ),
+        (
+            "非侵襲的陽圧換気療法を受けた高齢患者の転帰",
+            "侵襲的陽圧換気療法を受けた高齢患者の転帰",
+            "non-invasive",
+        ),
     ],
-    ids=["left-right", "men-women", "south-north", "korean-men-women", "part-i-ii"],
+    ids=[
+        "left-right",
+        "men-women",
+        "south-north",
+        "korean-men-women",
+        "part-i-ii",
+        "non-tuberculous",
+        "without-with",
+        "study-review",
+        "korean-non-small-cell",
+        "non-invasive",
+    ],
 )
 def test_one_teams_titles_in_characters_that_differ_in_one_character_are_two_articles(one, other, why):
     # a team's two papers of a year in one journal, CNKI's record with its pages and issue, Scholar's without:
-    # a character (a word) replaced, or a part's numeral, is another article, as "left" / "right" is
+    # a character (a word) replaced or added, or a part's numeral, is another article, as "left" / "right" is
     team = ("Hiroshi TANAKA, Mei LIN, Jae-won PARK",)
     a = cite(1, one, journal="呼吸医学杂志", year=2021, issue="4", pages="301-306", authors=team)
     b = cite(2, other, journal="呼吸医学杂志", year=2021, authors=team)

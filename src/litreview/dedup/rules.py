@@ -81,8 +81,8 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a numbered part of a series against a title that numbers no part"
     if a.script != b.script or _other_languages(a.title, b.title):
         return ""  # a title and its translation: their words and letters are not compared one by one
-    if a.script and _character_replaced(a.title, b.title):
-        return "a character replaced in titles in Chinese, Japanese or Korean characters (left / right, men / women)"
+    if a.script and _characters_differ(a.title, b.title):
+        return "a character replaced or added in titles in Chinese, Japanese or Korean (left / right, non-)"
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
@@ -90,21 +90,29 @@ def guard(a: Prepared, b: Prepared) -> str:
     return ""
 
 
-_CHARACTERS_COMPARED = 300  # characters of a title: a longer one is no title, and is not aligned with another
-
-
-def _character_replaced(a: str, b: str) -> bool:
-    """Two titles in Chinese, Japanese or Korean characters (see prepare's _in_script), one with a character
-    where the other has another: a character is a word there ("左心室" / "右心室", left / right ventricle;
-    "男性" / "女性"; Hangul's "남성" / "여성"), so the titles of a team's two papers differ in one character
-    and agree closely by their ratio. Characters one title adds or drops (a subtitle, a cut) are no such
-    word; two exports of one article give its characters as printed."""
-    if a == b or max(len(a), len(b)) > _CHARACTERS_COMPARED:
+def _characters_differ(a: str, b: str) -> bool:
+    """Two titles in Chinese, Japanese or Korean characters (see prepare's _in_script) that are not one
+    title: a character is a word there, so a team's two papers differ in one character and still agree
+    closely by their ratio, whether it is replaced ("左心室" / "右心室", left / right ventricle; Hangul's
+    "남성" / "여성") or added ("非小细胞" / "小细胞", non-small cell; "研究" / "研究进展", a study / a review of
+    the research). Two exports of one article give its characters as printed (spaces aside, which Korean
+    databases place differently): one may only leave out a part after a break (a subtitle after "："). A
+    title in Cyrillic letters is compared by its words."""
+    if not any(map(wide, a + b)):
         return False
-    return any(
-        op.tag == "replace" and any(map(wide, a[op.src_start : op.src_end] + b[op.dest_start : op.dest_end]))
-        for op in Levenshtein.opcodes(a, b)
-    )
+    x, y = a.replace(" ", ""), b.replace(" ", "")
+    if x == y:
+        return False
+    (short, _), (long, spaced) = sorted(((x, a), (y, b)), key=lambda t: len(t[0]))
+    if not long.startswith(short):
+        return True
+    # where the shorter title ends in the longer one as spaced: at a break, or inside a word
+    seen = 0
+    for ch in spaced:
+        if seen == len(short):
+            return ch != " "
+        seen += ch != " "
+    return False
 
 
 def _other_languages(a: str, b: str) -> bool:
