@@ -837,11 +837,22 @@ def _script_name(name: str, normalised: tuple[str, ...]) -> bool:
     return not normalised and any(ch.isalpha() for ch in name)
 
 
+def _stems(title: str) -> set[str]:
+    """A title's words' first four letters, spelt as the Romance languages spell them ("glyphosate" /
+    "glifosato": "glif")."""
+    words = (
+        w.replace("ph", "f").replace("th", "t").replace("y", "i") for w in title.split() if w not in _STOP
+    )
+    return {w[:4] for w in words if len(w) >= 4}
+
+
 def _two_titles(title: str) -> tuple[str, str]:
     """A title and its translation in one field, parted by " / " (LILACS's and a university repository's
     "Título original / English title"): the first as the title, the second normalised as the other title
     (see :func:`alternative_title`); the whole title and '' where the field is no such pair (a slash inside
-    one title, "A / B testing", or two halves in one language or too short to tell)."""
+    one title, "A / B testing", two halves in one language or too short to tell, or halves that share fewer
+    than two stems, as a technical title and its translation do: a series' name before its item's title,
+    "Serie de informes técnicos / Evaluation of the ... programme", is no translation of it)."""
     if " / " not in title:
         return title, ""
     parts = title.split(" / ")
@@ -850,6 +861,8 @@ def _two_titles(title: str) -> tuple[str, str]:
     first, second = normalise_title(parts[0]), normalise_title(parts[1])
     la, lb = _language(first), _language(second)
     if min(len(first.split()), len(second.split())) < 4 or not (la and lb and la != lb):
+        return title, ""
+    if len(_stems(first) & _stems(second)) < 2:
         return title, ""
     return parts[0], second
 

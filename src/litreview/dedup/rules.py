@@ -23,6 +23,7 @@ from litreview.dedup.prepare import (
     _content_words,
     _language,
     _singular,
+    _stems,
     first_pages_agree,
     pages_conflict,
     title_numbers,
@@ -1100,15 +1101,6 @@ def _a_translation(a: str, b: str) -> bool:
     if la and la == lb:
         return False
     return len(_stems(a) & _stems(b)) >= 2
-
-
-def _stems(title: str) -> set[str]:
-    """A title's words' first four letters, spelt as the Romance languages spell them ("glyphosate" /
-    "glifosato": "glif")."""
-    words = (
-        w.replace("ph", "f").replace("th", "t").replace("y", "i") for w in title.split() if w not in _STOP
-    )
-    return {w[:4] for w in words if len(w) >= 4}
 
 
 def _page_count(p: Prepared) -> str:
