@@ -8,6 +8,8 @@ way real searches return them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from litreview.dedup.cluster import link_fuzzy
@@ -1102,3 +1104,228 @@ def test_a_name_in_brackets_written_two_ways_is_one_name():
     a = cite(1, f"{title} (BREATHE-2)", **place)
     b = cite(2, f"{title} (the BREATHE-2 trial)", **place)
     assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
+# -- an online journal's pages from 1 beside a record without volume ----------------------------------------
+
+TEAM = ("Haddad, Rania", "Khoury, Elie", "Mansour, Joelle")
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        (
+            dict(
+                title="Inhaler technique in adults with asthma attending community pharmacies in Beirut",
+                journal="BMC Pulmonary Medicine",
+                volume="21",
+            ),
+            dict(
+                title="Adherence to maintenance inhalers after hospital discharge for COPD in Lebanon",
+                journal="BMC Pulmonary Medicine",
+            ),
+            "the team's other article in the journal that year",
+        ),
+        (
+            dict(
+                title="Management of acute asthma in adults: a national position statement",
+                journal="Respiratory Research",
+                volume="22",
+            ),
+            dict(
+                title="Management of acute asthma in adults: a national position statement",
+                journal="Lebanese Medical Journal",
+            ),
+            "the statement the team co-published in a second journal",
+        ),
+        (
+            dict(
+                title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                journal="Proceedings of the Lebanese Thoracic Society",
+                volume="7",
+            ),
+            dict(
+                title="Spirometry-guided step-down of inhaled corticosteroids in primary care",
+                journal="npj Primary Care Respiratory Medicine",
+            ),
+            "the team's meeting paper and its journal article",
+        ),
+    ],
+    ids=["same-journal", "co-published", "proceedings"],
+)
+def test_pages_from_1_place_no_article_beside_a_record_without_volume(one, other, why):
+    # Scopus gives an online journal's article its own pages from 1 ("1-9"): every article of such a journal
+    # (and of many others) has that span, so beside Google Scholar's record without volume it names none
+    a = cite(1, pages="1-9", year=2021, authors=TEAM, **one)
+    b = cite(2, pages="1-9", year=2021, authors=("R Haddad, E Khoury, J Mansour",), **other)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+    assert not linked(a, b), why
+
+
+def test_a_span_not_from_1_still_places_one_article_whatever_the_journal_is_called():
+    # the same article under the journal's own name and under its English name, Scholar without volume
+    title = "Inhaler technique in adults with asthma attending community pharmacies in Beirut"
+    a = cite(1, title, journal="Journal Médical Libanais", volume="69", issue="2", pages="88-96", year=2021,
+             authors=TEAM)  # fmt: skip
+    b = cite(2, title, journal="Lebanese Medical Journal", pages="88-96", year=2021,
+             authors=("R Haddad, E Khoury, J Mansour",))  # fmt: skip
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # and in one journal, though the Scholar record words the title otherwise
+    c = cite(3, "Asthma inhaler technique among community pharmacy clients in Beirut", journal="J Med Liban",
+             pages="88-96", year=2021, authors=("R Haddad, E Khoury, J Mansour",))  # fmt: skip
+    assert compare(prepare(replace(a, journal="J Med Liban")), prepare(c))[0] == "duplicate"
+
+
+def test_a_title_in_japanese_on_its_own_pages_from_1_is_not_scholars_record_of_another_article():
+    # J-STAGE numbers an online journal's articles each from page 1: beside Scholar's record without volume
+    # of the team's English paper that year, also "1-7", the span names neither
+    japanese = cite(1, "在宅療養患者における吸入指導の効果", journal="日本呼吸ケア・リハビリテーション学会誌",
+                    volume="31", issue="2", pages="1-7", year=2022,
+                    authors=("Akira NAKAMURA, Yui KOBAYASHI, Sho FUJITA",))  # fmt: skip
+    english = cite(2, "Home oxygen therapy adherence among older adults with COPD in Japan",
+                   journal="Respiratory Investigation", pages="1-7", year=2022,
+                   authors=("A Nakamura, Y Kobayashi, S Fujita",))  # fmt: skip
+    assert compare(prepare(japanese), prepare(english))[0] != "duplicate"
+    # the same article's English rendering on a span in its volume is still the article
+    placed = dict(pages="141-147")
+    assert (
+        compare(prepare(replace(japanese, **placed)), prepare(replace(english, **placed)))[0] == "duplicate"
+    )
+
+
+# -- titles in Chinese, Japanese or Korean letters: one character is a word ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [
+        (
+            "超声评估肺动脉高压患者左心室功能的临床研究",
+            "超声评估肺动脉高压患者右心室功能的临床研究",
+            "left / right",
+        ),
+        (
+            "男性慢性阻塞性肺疾病患者骨质疏松的危险因素分析",
+            "女性慢性阻塞性肺疾病患者骨质疏松的危险因素分析",
+            "men / women",
+        ),
+        (
+            "南方地区儿童哮喘控制水平及其影响因素调查",
+            "北方地区儿童哮喘控制水平及其影响因素调查",
+            "south / north",
+        ),
+        (
+            "남성 흡연자의 폐기능 저하와 관련 요인 분석",
+            "여성 흡연자의 폐기능 저하와 관련 요인 분석",
+            "Korean men / women",
+        ),
+        (
+            "在宅酸素療法導入患者の身体活動量に関する研究（Ⅰ）",
+            "在宅酸素療法導入患者の身体活動量に関する研究（Ⅱ）",
+            "part I / II",
+        ),
+        # a character added: non- ("非"), "not with" ("不"), a review of the research ("研究进展"), Korean's "비"
+        (
+            "非结核分枝杆菌肺病患者的临床特征及预后分析",
+            "结核分枝杆菌肺病患者的临床特征及预后分析",
+            "non-tuberculous",
+        ),
+        (
+            "不合并糖尿病的肺结核患者痰菌阴转时间分析",
+            "合并糖尿病的肺结核患者痰菌阴转时间分析",
+            "without / with",
+        ),
+        (
+            "支气管扩张症患者气道廓清技术的临床应用研究",
+            "支气管扩张症患者气道廓清技术的临床应用研究进展",
+            "a study / a review",
+        ),
+        (
+            "비소세포폐암 환자의 호흡재활 프로그램 효과",
+            "소세포폐암 환자의 호흡재활 프로그램 효과",
+            "Korean non-small cell",
+        ),
+        (
+            "非侵襲的陽圧換気療法を受けた高齢患者の転帰",
+            "侵襲的陽圧換気療法を受けた高齢患者の転帰",
+            "non-invasive",
+        ),
+    ],
+    ids=[
+        "left-right",
+        "men-women",
+        "south-north",
+        "korean-men-women",
+        "part-i-ii",
+        "non-tuberculous",
+        "without-with",
+        "study-review",
+        "korean-non-small-cell",
+        "non-invasive",
+    ],
+)
+def test_one_teams_titles_in_characters_that_differ_in_one_character_are_two_articles(one, other, why):
+    # a team's two papers of a year in one journal, CNKI's record with its pages and issue, Scholar's without:
+    # a character (a word) replaced or added, or a part's numeral, is another article, as "left" / "right" is
+    team = ("Hiroshi TANAKA, Mei LIN, Jae-won PARK",)
+    a = cite(1, one, journal="呼吸医学杂志", year=2021, issue="4", pages="301-306", authors=team)
+    b = cite(2, other, journal="呼吸医学杂志", year=2021, authors=team)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate", why
+    assert not linked(a, b), why
+    # the same title from both databases is one article
+    assert linked(a, cite(3, one, journal="呼吸医学杂志", year=2021, authors=team)), why
+
+
+# -- an article number is one journal's count ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "number"),
+    [
+        (
+            dict(
+                title="Asthma control and inhaler adherence among adolescents in Recife",
+                journal="Jornal Brasileiro de Pneumologia",
+            ),
+            dict(
+                title="Allergic rhinitis control and nasal spray adherence among adolescents in Recife",
+                journal="Revista Paulista de Pediatria",
+            ),
+            "e0312",
+        ),
+        (
+            dict(
+                title="Pulmonary rehabilitation uptake after COPD admissions in Wales",
+                journal="Respiratory Medicine",
+            ),
+            dict(
+                title="Pulmonary rehabilitation uptake after COVID-19 admissions in Wales",
+                journal="Chronic Respiratory Disease",
+            ),
+            "107013",
+        ),
+    ],
+    ids=["e-locator", "six-digit"],
+)
+def test_one_teams_articles_in_two_journals_under_one_article_number_stay_apart(one, other, number):
+    # each journal counts its own articles: one team's two papers of a year, in one language, in two journals
+    # whose volumes run alike, may carry one number (and one issue); a translation is in another language
+    team = ("Albuquerque, Joana", "Vieira, Caio", "Moura, Livia")
+    place = dict(year=2021, volume="47", issue="3", pages=number, authors=team)
+    a, b = cite(1, **one, **place), cite(2, **other, **place)
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not linked(a, b)
+
+
+def test_an_article_number_still_places_a_translated_title_under_a_translated_journal_name():
+    place = dict(year=2021, volume="47", issue="3", pages="e20200412")
+    pt = cite(1, "Controle da asma e adesão ao inalador entre adolescentes do Recife",
+              journal="Jornal Brasileiro de Pneumologia", authors=("Albuquerque, Joana", "Vieira, Caio"),
+              **place)  # fmt: skip
+    en = cite(2, "Asthma control and inhaler adherence among adolescents in Recife",
+              journal="Brazilian Journal of Pulmonology", authors=("Albuquerque J", "Vieira C"), **place)  # fmt: skip
+    assert compare(prepare(pt), prepare(en))[0] == "duplicate"
+    # and the same title under the journal's two names
+    again = cite(3, en.title, journal="Jornal Brasileiro de Pneumologia", authors=("Albuquerque J", "Vieira C"),
+                 **place)  # fmt: skip
+    assert compare(prepare(again), prepare(en))[0] == "duplicate"

@@ -1505,3 +1505,15 @@ def test_a_thesis_given_with_its_translation_is_not_its_later_article():
     article = cite("medline", 2, VARNISH_EN, authors=("Teixeira HM", "Lopes RF"), journal="Caries Res",
                    year=2021, volume="55", issue="2", pages="101-110")  # fmt: skip
     assert compare(prepare(lilacs), prepare(article))[0] != "duplicate"
+
+
+def test_a_series_name_before_a_slash_is_no_translation_of_the_items_title():
+    # a catalogue's record: the series' name in Spanish, " / ", then each item's English title; the halves share
+    # no stem, so the field is one title: two items of the series are two reports, not one under its name
+    series = "Cuadernos técnicos de la Organización Andina de Salud"
+    one = work("catalogue", 1, "report", f"{series} / Evaluation of the asthma school programme in Quito",
+               authors=("Organización Andina de Salud",), year=2019, journal="ORAS")  # fmt: skip
+    other = work("catalogue", 2, "report", f"{series} / Evaluation of the tuberculosis contact tracing programme",
+                 authors=("Organización Andina de Salud",), year=2019, journal="ORAS")  # fmt: skip
+    assert prepare(one).alt_title == ""
+    assert compare(prepare(one), prepare(other))[0] != "duplicate"

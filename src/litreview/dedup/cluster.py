@@ -21,13 +21,16 @@ journals' names differ, only a title that adds or drops words or co-authors name
 articles at one place in two journals differ in a word and a team) and though one dropped a digit from a
 number in the title.
 A title in letters ASCII folding drops (Chinese, Japanese, Korean, Cyrillic) is compared by its own letters
-with titles in such letters only; beside a title in Latin letters, one article's place (year, volume, issue,
-page span; Scholar's record without volume by the year and span where it names the journal) and team
+with titles in such letters only (in Chinese, Japanese or Korean characters one title only where the characters
+agree or one leaves out a part after a break: a character replaced or added is a word, "左" / "右", "非");
+beside a title in Latin letters, one article's place (year, volume, issue,
+page span not from page 1; Scholar's record without volume by the year and span where it names the journal) and team
 identify it, as they do an article whose title and journal name are both translated (one issue on both, the
 same co-authors). An article number (an e-locator "e20210109") at one year and volume is a place as a span
-is; one title at one year and span by one first author and the same co-authors is one article whatever each
+is, within one journal (two journals' numbers under two titles in one language are two articles); one title at
+one year and span (not from page 1) by one first author and the same co-authors is one article whatever each
 record calls the journal (its own, romanised or English name). A title and its translation parted by " / "
-in one field are its two titles. A thesis is also named by its university, year,
+in one field (halves sharing two stems) are its two titles. A thesis is also named by its university, year,
 page count and author (its original and its English title); an organisation as author also by its acronym
 ("FAO, Rome (Italy)"), a book beside a report being the report. An article number against the article's own
 pages from 1 ("968" / "1-11") in one volume and year is no page conflict.

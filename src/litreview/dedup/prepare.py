@@ -450,7 +450,7 @@ def title_numbers(norm: str) -> list[str]:
     """The numbers of a normalised title in order, however written: digit runs wherever they stand
     ("HPV16" = "HPV 16"), thousands joined ("10 000" = "10000"), number words ("three-year" = "3-year",
     "twenty-four" = "24") and Roman numerals after a word that numbers ("phase II" = "phase 2", "phase
-    I/II" = "phase 1/2")."""
+    I/II" = "phase 1/2") or after characters ("研究（Ⅱ）")."""
     text = re.sub(r"(\d)[ ,](\d{3})\b", r"\1\2", norm)
     words = text.split()
     if _NUMBER_WORDS.isdisjoint(words):  # most titles: digit runs only
@@ -459,7 +459,9 @@ def title_numbers(norm: str) -> list[str]:
     previous = ""
     roman = False  # the previous word was a Roman numeral read as a number: "phase I/II" = "phase 1/2"
     for i, word in enumerate(words):
-        numeral = word in _ROMAN and (previous in _NUMBERED or roman)
+        # a numeral after Chinese or Japanese characters ("...に関する研究（Ⅱ）", "(II)" once normalised) numbers
+        # the title's part, as no word in those letters before it says
+        numeral = word in _ROMAN and (previous in _NUMBERED or roman or _in_characters(previous))
         if word in _TENS:
             unit = _UNITS.get(words[i + 1], 0) if i + 1 < len(words) else 0
             out.append(str(_TENS[word] + (unit if unit < 10 else 0)))
@@ -471,6 +473,16 @@ def title_numbers(norm: str) -> list[str]:
             out.extend(re.findall(r"\d+", word))
         previous, roman = word, numeral
     return out
+
+
+def _in_characters(word: str) -> bool:
+    """A word of a title in Chinese, Japanese or Korean characters, or ending in them."""
+    return bool(word) and wide(word[-1])
+
+
+def wide(ch: str) -> bool:
+    """A Chinese, Japanese or Korean character (set wide in East Asian text: ideographs, kana, Hangul)."""
+    return unicodedata.east_asian_width(ch) == "W"
 
 
 def real_year(year: int | None) -> int | None:
@@ -825,11 +837,22 @@ def _script_name(name: str, normalised: tuple[str, ...]) -> bool:
     return not normalised and any(ch.isalpha() for ch in name)
 
 
+def _stems(title: str) -> set[str]:
+    """A title's words' first four letters, spelt as the Romance languages spell them ("glyphosate" /
+    "glifosato": "glif")."""
+    words = (
+        w.replace("ph", "f").replace("th", "t").replace("y", "i") for w in title.split() if w not in _STOP
+    )
+    return {w[:4] for w in words if len(w) >= 4}
+
+
 def _two_titles(title: str) -> tuple[str, str]:
     """A title and its translation in one field, parted by " / " (LILACS's and a university repository's
     "Título original / English title"): the first as the title, the second normalised as the other title
     (see :func:`alternative_title`); the whole title and '' where the field is no such pair (a slash inside
-    one title, "A / B testing", or two halves in one language or too short to tell)."""
+    one title, "A / B testing", two halves in one language or too short to tell, or halves that share fewer
+    than two stems, as a technical title and its translation do: a series' name before its item's title,
+    "Serie de informes técnicos / Evaluation of the ... programme", is no translation of it)."""
     if " / " not in title:
         return title, ""
     parts = title.split(" / ")
@@ -838,6 +861,8 @@ def _two_titles(title: str) -> tuple[str, str]:
     first, second = normalise_title(parts[0]), normalise_title(parts[1])
     la, lb = _language(first), _language(second)
     if min(len(first.split()), len(second.split())) < 4 or not (la and lb and la != lb):
+        return title, ""
+    if len(_stems(first) & _stems(second)) < 2:
         return title, ""
     return parts[0], second
 

@@ -23,9 +23,11 @@ from litreview.dedup.prepare import (
     _content_words,
     _language,
     _singular,
+    _stems,
     first_pages_agree,
     pages_conflict,
     title_numbers,
+    wide,
 )
 
 
@@ -80,11 +82,38 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a numbered part of a series against a title that numbers no part"
     if a.script != b.script or _other_languages(a.title, b.title):
         return ""  # a title and its translation: their words and letters are not compared one by one
+    if a.script and _characters_differ(a.title, b.title):
+        return "a character replaced or added in titles in Chinese, Japanese or Korean (left / right, non-)"
     if _letters_differ(a.title, b.title):
         return "different letters in the titles (hepatitis B / C, haemophilia A / B, type 2A / 2B)"
     if _opposite_words(a.title, b.title):
         return "opposite words in the titles (hyper- / hypo-, inter- / intra-, treated / untreated, with / without)"
     return ""
+
+
+def _characters_differ(a: str, b: str) -> bool:
+    """Two titles in Chinese, Japanese or Korean characters (see prepare's _in_script) that are not one
+    title: a character is a word there, so a team's two papers differ in one character and still agree
+    closely by their ratio, whether it is replaced ("左心室" / "右心室", left / right ventricle; Hangul's
+    "남성" / "여성") or added ("非小细胞" / "小细胞", non-small cell; "研究" / "研究进展", a study / a review of
+    the research). Two exports of one article give its characters as printed (spaces aside, which Korean
+    databases place differently): one may only leave out a part after a break (a subtitle after "："). A
+    title in Cyrillic letters is compared by its words."""
+    if not any(map(wide, a + b)):
+        return False
+    x, y = a.replace(" ", ""), b.replace(" ", "")
+    if x == y:
+        return False
+    (short, _), (long, spaced) = sorted(((x, a), (y, b)), key=lambda t: len(t[0]))
+    if not long.startswith(short):
+        return True
+    # where the shorter title ends in the longer one as spaced: at a break, or inside a word
+    seen = 0
+    for ch in spaced:
+        if seen == len(short):
+            return ch != " "
+        seen += ch != " "
+    return False
 
 
 def _other_languages(a: str, b: str) -> bool:
@@ -737,7 +766,10 @@ def compare(
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
     journal_ok = _journal_compatible(a.journal, b.journal) and not _sister_events(a, b)
     same_year = a.year is None or b.year is None or a.year == b.year
-    same_pages = first_pages_agree(a.pages, b.pages)
+    # an article number is each journal's own count: in two journals' records it is no page they share
+    same_pages = first_pages_agree(a.pages, b.pages) and not (
+        _article_number(a, b) and a.journal and b.journal and not journal_ok
+    )
     same_volume = bool(a.volume and a.volume == b.volume)
     same_author = same_first_author(a, b)
     support = same_pages + same_volume + same_author + bool(a.year and a.year == b.year)
@@ -856,15 +888,26 @@ def _one_team_at_one_place(a: Prepared, b: Prepared) -> bool:
     """One article's place (year, volume, page span; the issue where both give one) in one journal
     (both named, one abbreviating the other), by one first author and the same co-authors. A record that
     gives no volume (Google Scholar's) is placed by the year and the whole span: one journal does not print
-    one team's two articles on one span in one year."""
+    one team's two articles on one span in one year, unless the span is from page 1 (an online journal's
+    articles each have their own pages, "1-8"): then only where one title opens the other (Scholar's cut)."""
     return bool(
         not a.supplement
         and not b.supplement
         and (not a.issue or not b.issue or a.issue == b.issue)
         and _one_journal(a, b)
-        and (_one_article(a, b) or _one_span_one_volume_missing(a, b))
+        and (
+            _one_article(a, b)
+            or (
+                _one_span_one_volume_missing(a, b)
+                and (a.pages[0] != "1" or _opening_score(a.title, b.title) >= _OPENING_AGREES)
+            )
+        )
         and _coauthors_agree(a, b)
     )
+
+
+# one title's opening is the other's (see _opening_score), a letter or two written otherwise
+_OPENING_AGREES = 0.9
 
 
 def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
@@ -875,13 +918,14 @@ def _other_script_at_one_place(a: Prepared, b: Prepared) -> bool:
     translated too ("Chinese Journal of Antibiotics" / "Zhongguo Kangshengsu Zazhi") where both records give
     the issue. Google Scholar's record may give no volume: then the year and the whole span place it (see
     :func:`_one_span_one_volume_missing`) where both records name the journal, in whatever letters (a record
-    that names no venue is placed by no span, as for a title in Latin letters)."""
+    that names no venue is placed by no span, as for a title in Latin letters), and the span is not from
+    page 1 (J-STAGE's and online journals' own pages, "1-8": every article's)."""
     named = all(p.journal or p.journal_script for p in (a, b))
     return bool(
         (a.script or b.script)
         and (not a.issue or not b.issue or a.issue == b.issue)
         and (_journal_compatible(a.journal, b.journal) or (_ISSUE.fullmatch(a.issue) and a.issue == b.issue))
-        and (_one_article(a, b) or (named and _one_span_one_volume_missing(a, b)))
+        and (_one_article(a, b) or (named and a.pages[0] != "1" and _one_span_one_volume_missing(a, b)))
         and _coauthors_agree(a, b)
     )
 
@@ -910,11 +954,14 @@ def _one_place_by_one_team(a: Prepared, b: Prepared) -> bool:
     Brasileira de Geriatria" / "Brazilian Journal of Geriatrics", "Iryo Yakugaku" / "Japanese Journal of
     Pharmaceutical Health Care"), Google Scholar's record without volume. For one title (the caller's): a
     team's one title at one span in one year is one article; its dual publication is another year's, its
-    meeting abstract in a supplement (no article's span)."""
+    meeting abstract in a supplement (no article's span). Not pages from 1: an online journal's articles
+    each begin at 1 (Scopus's "1-9"), and so do a meeting's papers, a book's first chapter and the same
+    statement co-published in a second journal: their span is their length, not their place."""
     return bool(
         a.year
         and a.year == b.year
         and a.pages == b.pages
+        and a.pages[0] != "1"
         and (_article_span(a, b) or _article_number(a, b))
         and same_first_author(a, b)
         and _coauthors_agree(a, b)
@@ -1054,15 +1101,6 @@ def _a_translation(a: str, b: str) -> bool:
     if la and la == lb:
         return False
     return len(_stems(a) & _stems(b)) >= 2
-
-
-def _stems(title: str) -> set[str]:
-    """A title's words' first four letters, spelt as the Romance languages spell them ("glyphosate" /
-    "glifosato": "glif")."""
-    words = (
-        w.replace("ph", "f").replace("th", "t").replace("y", "i") for w in title.split() if w not in _STOP
-    )
-    return {w[:4] for w in words if len(w) >= 4}
 
 
 def _page_count(p: Prepared) -> str:
@@ -1339,8 +1377,27 @@ def _one_notice(a: Prepared, b: Prepared) -> bool:
 def _one_article_place(a: Prepared, b: Prepared) -> bool:
     """Same year, volume and multi-page span (an article's own span, not a whole supplement's), or the
     same article number there (an online journal's e-locator "e20210109", "e13412", a six-digit number):
-    the place identifies the article even when its title was translated or reworded."""
-    return (_article_span(a, b) or _article_number(a, b)) and _same_place(a, b)
+    the place identifies the article even when its title was translated or reworded. An article number is
+    one journal's own count, a span two printed pages: in two journals (both named, neither abbreviating the
+    other) one team's two articles of a year in one language may bear one number in volumes that run alike
+    ("Asthma control ..." / "Rhinitis control ...", both "e0312"); a translation is in another language."""
+    if _article_span(a, b):
+        return _same_place(a, b)
+    return _article_number(a, b) and _same_place(a, b) and not _numbered_in_two_journals(a, b)
+
+
+def _numbered_in_two_journals(a: Prepared, b: Prepared) -> bool:
+    """Two journals named that neither abbreviates, and two titles in one language (both told, see
+    :func:`_language`) each with a word the other lacks: two articles that one number cannot make one."""
+    language = _language(a.title)
+    return bool(
+        a.journal
+        and b.journal
+        and not _journal_compatible(a.journal, b.journal)
+        and language
+        and language == _language(b.title)
+        and _content_words_differ(a.title, b.title)
+    )
 
 
 def _article_number(a: Prepared, b: Prepared) -> bool:
