@@ -1068,6 +1068,17 @@ def test_report_numbers_written_with_hyphens_tell_a_series_reports_apart(numbers
     assert linked(one, again)
 
 
+def test_a_report_number_of_hyphens_is_read_in_time_linear_in_its_length():
+    # "-" parts a report number's pieces: allowed inside a piece as well, each "-A" of a long run could
+    # end one piece or go on with it, and a field that failed to match tried every split (seconds at 40)
+    import time
+
+    hostile = grey(1, "Annual report", year=2019, issue="AB" + "-A" * 5000 + "!", authors=(ENVIRONMENT,))
+    start = time.perf_counter()
+    prepare(hostile)
+    assert time.perf_counter() - start < 1.0
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [

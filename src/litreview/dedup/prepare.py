@@ -614,8 +614,9 @@ _JOURNAL_CONFERENCE = re.compile(r"\.\s*conference:", re.IGNORECASE)
 # itself, or "Online Submission", ERIC's source for a document its authors sent in
 _ERIC_VENUE = re.compile(r"eric|online submission", re.IGNORECASE)
 # A report's number in the issue field: an office's letters, "/" or "-" and its running number ("WHO/NUT/2015.5",
-# a regulator's "PAR-2022-0117", a service's "TN-Agronomy-74")
-_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:[/-][A-Z0-9][A-Za-z0-9.-]*)+")
+# a regulator's "PAR-2022-0117", a service's "TN-Agronomy-74"); "-" only between pieces: allowed inside one as
+# well, a field that failed to match tried every split of its "-A-A-A..." (exponential in its length)
+_REPORT_NUMBER = re.compile(r"[A-Z]{2,}(?:[/-][A-Z0-9][A-Za-z0-9.]*)+")
 # Where an imprint's parts part: "Lima: Ministerio de Salud", "Washington, D.C.; OPS; 2020. 107 p."
 _IMPRINT_PARTS = re.compile(r"[;:,]")
 
