@@ -85,10 +85,12 @@ def signed_in(app, name: str):
     return c
 
 
-def extraction_workspace(root: Path) -> list:
+def extraction_workspace(root: Path, record_ids: tuple[str, ...] = ()) -> list:
     """A workspace of three registry trials at ``root``, the first two included at full text, with two
     extractors per record, a lead (lea) and two reviewers (ana, ben): the extraction tests' start.
-    Returns the three trials."""
+    ``record_ids``: the trials' ids instead of their own. Returns the three trials."""
+    from dataclasses import replace
+
     from tests.conftest import REVIEW
     from tests.unit.test_extraction import shared_trials
 
@@ -97,6 +99,9 @@ def extraction_workspace(root: Path) -> list:
     from litreview.store.workspace import Workspace
 
     trials = shared_trials()[:3]
+    trials = (
+        [replace(t, record_id=i) for t, i in zip(trials, record_ids, strict=True)] if record_ids else trials
+    )
     build_workspace(root, trials, review_id="ep_pd_nec")
     with Workspace.existing(root) as ws, ws.transaction():
         ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from urllib.parse import unquote
 
 import pytest
 from tests.unit.test_extraction import shared_trials
@@ -201,3 +202,27 @@ def test_a_count_column_takes_a_whole_number_and_a_refused_save_keeps_what_was_t
                                                "column": "enrolment", "value": "n = 48"})  # fmt: skip
     assert bad.status_code == 400 and "not a whole number" in bad.text
     assert len(saves(root, "enrolment")) == 2
+
+
+def test_a_record_keyed_by_its_doi_has_a_form_that_opens_and_saves(tmp_path):
+    """A CSV export with no id column keys a record by its DOI ("csv:10.1016/..."): the extraction
+    list links its form, the form opens and a save is stored (the "/" in the id once met a route
+    that stops at "/": 404 for the form and the save)."""
+    ids = ("csv:10.1016/j.ejca.2021.03.012", "csv:10.1200/JCO.2020.38.4_suppl.601", "csv:plain")
+    root = tmp_path / "ws"
+    extraction_workspace(root, ids)
+    workbench = Workbench(root)
+    try:
+        ben = signed_in(create_app(workbench, rank=False), "ben")
+        listed = [html.unescape(x) for x in re.findall(r'href="(/extract/[^"]+)"', ben.get("/extract").text)]
+        for record_id in ids[:2]:
+            link = next(x for x in listed if "conflicts" not in x and unquote(x) == f"/extract/{record_id}")
+            form = ben.get(link)
+            assert form.status_code == 200, record_id
+            posted = posted_form(form.text)
+            posted["col_location"] = "Two centres"
+            action = html.unescape(re.search(r'<form[^>]* action="([^"]+/save)"', form.text).group(1))
+            assert ben.post(action, data=posted).status_code == 303, record_id
+        assert [v for _, v, _ in saves(root, "location")] == ["Two centres", "Two centres"]
+    finally:
+        workbench.close()

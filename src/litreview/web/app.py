@@ -578,8 +578,9 @@ ROUTES = [
     Route("/extract", extract_list),
     Route("/extract/conflicts", extract_conflicts),
     Route("/extract/consensus", extract_consensus, methods=["POST"]),
-    Route("/extract/{record_id}", extract_form),
-    Route("/extract/{record_id}/save", extract_save, methods=["POST"]),
+    # a record keyed by its DOI holds "/" ("csv:10.1016/..."): the save's route first, the form's after
+    Route("/extract/{record_id:path}/save", extract_save, methods=["POST"]),
+    Route("/extract/{record_id:path}", extract_form),
     Route("/dashboard", dashboard),
     Route("/dashboard/prisma.svg", prisma_svg),
     Route("/download/{name}", download),
