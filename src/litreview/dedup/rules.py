@@ -777,7 +777,7 @@ def compare(
     # at one volume and page there by both records' place, is one abstract however each export typed it
     # one record may give no volume (Scholar's): one year and team then
     one_volume = same_volume or (
-        not (a.volume and b.volume) and same_year and bool(a.year) and _one_team(a, b)
+        not (a.volume and b.volume) and bool(a.year) and a.year == b.year and _one_team(a, b)
     )
     one_abstract = (
         a.supplement and b.supplement and a.locator == b.locator and same_pages and one_volume
@@ -1584,7 +1584,7 @@ def recurring_titles(titled: Mapping[str, list[Prepared]]) -> set[str]:
         places = _places(group)
         # two places are often one article with a slip in one database (or an abstract and its
         # paper, which the rules already ask about); a short title at two places, or any at three, recurs
-        if len(places) >= 3 or (len(places) == 2 and len(title.split()) <= 4):
+        if len(places) >= 3 or (len(places) == 2 and len(group[0].title.split()) <= 4):
             out.add(title)
     return out
 

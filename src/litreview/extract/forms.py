@@ -8,8 +8,9 @@ extractors_per_record``) saved the same value, or when a lead's consensus settle
 the tables keep the suggestion, marked unverified. Blind until resolved: this module gives the
 whole picture (for the tables and the lead); an extractor's form reads only their own values
 (:func:`own_values`). An agreement reached only after the cell was in conflict is recorded as such,
-naming who changed their value since: a lead who also extracts reads the other's value beside the
-conflict, and matching it settles the cell as a lead does, not as two blind readings agreeing.
+naming who changed their value since (provenance "extractors after conflict"): a lead who also
+extracts reads the other's value beside the conflict, so such an agreement is not shown as two blind
+readings agreeing.
 """
 
 from __future__ import annotations
