@@ -1427,6 +1427,9 @@ def test_japanese_long_vowels_written_with_h_or_doubled_are_one_name():
     assert normalise_authors(["Ohashi, K."]) != normalise_authors(["Oashi K"])
     assert normalise_authors(["Oh, S."]) == ("oh",)
     assert normalise_authors(["Ota, K."]) != normalise_authors(["Oda K"])
+    # nor a European name the fold would leave no Japanese or Korean syllables: two people, not one
+    for long, short in (("Ohlsson", "Olsson"), ("Pohl", "Pol"), ("Mohr", "Mor"), ("Kohler", "Koler")):
+        assert normalise_authors([f"{long}, A."]) != normalise_authors([f"{short} A"]), long
 
 
 @pytest.mark.parametrize(

@@ -311,10 +311,13 @@ def long_vowels_folded(word: str) -> str:
     """A (lower-case) name with a long vowel written as romanisations without macrons write it short: the
     "h" of "oh" before a consonant or at the end, the second "u" of "uu" ("Ohno", "Satoh", "Yuuki" as
     "Ono", "Sato", "Yuki", which other exports, Hepburn without macrons, and folded macrons "Satō" give;
-    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself."""
+    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself, nor a
+    name the fold would not leave a romanised Japanese or Korean syllable chain: "Ohlsson", "Pohl", "Mohr" keep
+    their "h" (an "l", a consonant with no vowel), where folding them read two Europeans as one."""
     if ("oh" not in word and "uu" not in word) or word == "oh":
         return word
-    return _LONG_VOWEL.sub("", word)
+    folded = _LONG_VOWEL.sub("", word)
+    return folded if _SYLLABLES.fullmatch(folded) else word
 
 
 # words that make a name a group's, not a person's ("FLUORKID Trial Group", "DENTAMS Collaborative")
@@ -354,6 +357,9 @@ def _surname_after_initials(name: list[str]) -> bool:
 # "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
 _UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
 _LONG_VOWEL = re.compile(r"(?<=o)h(?![aeiouy])|(?<=u)u")
+# a name of romanised Japanese (Hepburn) or Korean syllables: a vowel, a consonant (or "sh", "ch", "ts", a
+# consonant with "y") before one, or a syllable-closing "n" (Korean's "ng", "m", "k" too); no "l", no clusters
+_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou]|ng?|m|k)+")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
