@@ -249,47 +249,35 @@ def _compiled(path: Path, _mtime_ns: int, _size: int) -> Lexicon:
         if payloads
         else None
     )
-    described, code_pattern = _described(data.get("described", {}))
-    bispecific, targets = _bispecifics(data.get("bispecifics", {}))
+    # [described]: a code name (matched as written) and the class phrases that class it; [bispecifics]: the
+    # word that calls a drug bispecific and the targets whose classes it takes
+    described, code_pattern = _classed_patterns(data.get("described", {}), "described", "classes", "code", 0)
+    targets, bispecific = _classed_patterns(
+        data.get("bispecifics", {}), "bispecifics", "targets", "pattern", re.I
+    )
     return Lexicon(
         classes, sources, regimens, pattern, short_pattern, names, ordered, stem_pattern, frozenset(generic),
         conjugate_pattern, conjugate_class, described, code_pattern, bispecific, targets,
     )  # fmt: skip
 
 
-def _described(data: dict) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None]:
-    """``[described]``: ``code`` (a code name, matched as written) and ``[[described.classes]]`` (a class
-    and the phrase pattern that names it, case-insensitive), in the file's order."""
+def _classed_patterns(
+    data: object, table: str, entries: str, word: str, word_flags: int
+) -> tuple[tuple[tuple[str, re.Pattern[str]], ...], re.Pattern[str] | None]:
+    """A table of ``[[<table>.<entries>]]`` (a class and a pattern that gives it, case-insensitive, in the
+    file's order) beside one pattern ``<word>`` (compiled with ``word_flags``): ``[described]`` and
+    ``[bispecifics]``."""
     if not isinstance(data, dict):
-        raise ValueError("drug lexicon: [described] must be a table")
-    phrases = []
+        raise ValueError(f"drug lexicon: [{table}] must be a table")
+    classed = []
     try:
-        for entry in data.get("classes", []):
+        for entry in data.get(entries, []):
             if entry.get("class") not in CLASSES:
                 raise ValueError(
-                    f"drug lexicon: [[described.classes]] needs a known class, not {entry.get('class')!r}"
+                    f"drug lexicon: [[{table}.{entries}]] needs a known class, not {entry.get('class')!r}"
                 )
-            phrases.append((entry["class"], re.compile(entry["pattern"], re.IGNORECASE)))
-        code = re.compile(data["code"]) if "code" in data else None
+            classed.append((entry["class"], re.compile(entry["pattern"], re.IGNORECASE)))
+        one = re.compile(data[word], word_flags) if word in data else None
     except (re.error, KeyError, AttributeError) as exc:
-        raise ValueError(f"drug lexicon: [described] has a bad entry ({exc})") from None
-    return tuple(phrases), code
-
-
-def _bispecifics(data: dict) -> tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str]], ...]]:
-    """``[bispecifics]``: ``pattern`` (the word that calls a drug bispecific) and ``[[bispecifics.targets]]``
-    (a class and the pattern of the targets that give it), case-insensitive."""
-    if not isinstance(data, dict):
-        raise ValueError("drug lexicon: [bispecifics] must be a table")
-    targets = []
-    try:
-        for entry in data.get("targets", []):
-            if entry.get("class") not in CLASSES:
-                raise ValueError(
-                    f"drug lexicon: [[bispecifics.targets]] needs a known class, not {entry.get('class')!r}"
-                )
-            targets.append((entry["class"], re.compile(entry["pattern"], re.IGNORECASE)))
-        word = re.compile(data["pattern"], re.IGNORECASE) if "pattern" in data else None
-    except (re.error, KeyError, AttributeError) as exc:
-        raise ValueError(f"drug lexicon: [bispecifics] has a bad entry ({exc})") from None
-    return word, tuple(targets)
+        raise ValueError(f"drug lexicon: [{table}] has a bad entry ({exc})") from None
+    return tuple(classed), one
