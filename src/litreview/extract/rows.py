@@ -375,8 +375,9 @@ def _compound(
             ("protocolSection.identificationModule.officialTitle", trial.official_title),
             ("protocolSection.descriptionModule.briefSummary",
              str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
-    arms = [str(arm.get("description") or "") for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []
-            if isinstance(arm, dict)]  # fmt: skip
+    # the arms' descriptions and the interventions, each at its place in the record ("" and {} where not a table)
+    arms = [str(arm.get("description") or "") if isinstance(arm, dict) else ""
+            for arm in get_path(protocol, "armsInterventionsModule", "armGroups") or []]  # fmt: skip
     conditioning: list[tuple[list[Mention], str, str]] = []  # lymphodepletion before a cell infusion
     own: dict[str, tuple[str, str]] = {}  # a drug -> the description of the intervention that names it alone
     notes: list[str] = []
@@ -449,7 +450,7 @@ def _compound(
     for found, text, where in entries:
         quotes.extend(_span(text, m, where) for m in found)
         drugs.extend(m.drug for m in found if m.drug not in drugs)
-    targets = _bispecifics(drugs, entries, protocol, told, own, lexicon)
+    targets = _bispecifics(drugs, entries, [*told, *_described_texts(arms, items)], own, lexicon)
     quotes.extend(quote for _, quote in targets.values())
     randomised = (trial.allocation or "").upper() == "RANDOMIZED"
     shown = [_entry_label(found) for found, _, _ in entries]
@@ -461,28 +462,27 @@ def _compound(
     return cell, drugs, described, {drug: classes for drug, (classes, _) in targets.items()}
 
 
+def _described_texts(arms: list[str], items: list[dict]) -> list[tuple[str, str]]:
+    """The arms' and the interventions' descriptions, each with where it is (``arms``, ``items``: at their places in
+    the record)."""
+    return [*((f"protocolSection.armsInterventionsModule.armGroups[{i}].description", arm) for i, arm in enumerate(arms)),
+            *((f"protocolSection.armsInterventionsModule.interventions[{i}].description", str(item.get("description") or ""))
+              for i, item in enumerate(items))]  # fmt: skip
+
+
 def _bispecifics(
     drugs: list[str],
     entries: list[tuple[list[Mention], str, str]],
-    protocol: dict,
-    told: Sequence[tuple[str, str]],
+    texts: Sequence[tuple[str, str]],
     own: dict[str, tuple[str, str]],
     lexicon: Lexicon,
 ) -> dict[str, tuple[list[str], Quote]]:
     """The drugs the record calls bispecific with their targets named, each with the classes of its targets and
     the phrase: read in the description of an intervention that names the drug alone (``own``: "PD-1 x VEGF
     bispecific antibody, 20 mg/kg", up to where the phrase ends, :func:`_phrase_end`), else beside or before its name
-    in the titles, the summary and the arms' and the interventions' descriptions (:func:`_bispecific_targets`), by the
-    names the interventions give it (all of an intervention's names when it names no other drug)."""
-    listed = get_path(protocol, "armsInterventionsModule", "interventions") or []
-    items = [i for i in listed if isinstance(i, dict)]
-    arms = [
-        a for a in get_path(protocol, "armsInterventionsModule", "armGroups") or [] if isinstance(a, dict)
-    ]
-    texts = [*told, *((f"protocolSection.armsInterventionsModule.armGroups[{i}].description", str(a.get("description") or ""))
-                      for i, a in enumerate(arms)),
-             *((f"protocolSection.armsInterventionsModule.interventions[{i}].description", str(item.get("description") or ""))
-               for i, item in enumerate(items))]  # fmt: skip
+    in ``texts`` (the titles, the summary and the arms' and the interventions' descriptions,
+    :func:`_bispecific_targets`), by the names the interventions give it (all of an intervention's names when it
+    names no other drug)."""
     out: dict[str, tuple[list[str], Quote]] = {}
     for drug in drugs:
         place, description = own.get(drug, ("", ""))
@@ -728,10 +728,7 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     # disease, read as one criterion listing the cohorts
     labelled = [i for i in range(first, len(bullets)) if _COHORT_LABEL.match(bullets[i])]
     if last == first + 1 and len(labelled) > 1 and labelled[0] == first:
-        picked = []
-        for head, end in pairwise([*labelled, len(bullets)]):
-            disease = head + _site_criterion(bullets[head:end], spec)
-            picked += [head] if disease == head else [head, disease]
+        picked = _cohort_criteria(bullets, labelled, spec)
     where = f"{source} (first criterion naming the disease)"
     parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
@@ -739,12 +736,8 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
         # the disease's criterion names no organ ("Phase I: any solid tumour ...") and cohorts labelled over criteria
         # of their own follow it ("Phase II Cohort A: SCLC ...", "Phase II Cohort B: extrapulmonary NEC ..."): the
         # cohorts' sites are the trial's, as an escalation's any solid tumour is not
-        cohorts = []
-        for head, end in pairwise([*labelled, len(bullets)]):
-            disease = head + _site_criterion(bullets[head:end], spec)
-            cohorts += [head] if disease == head else [head, disease]
         at = f"{source} (cohorts after the criterion naming the disease)"
-        read = _criteria_sites(bullets, parts, cohorts, spec, at)
+        read = _criteria_sites(bullets, parts, _cohort_criteria(bullets, labelled, spec), spec, at)
         if read[0] or read[1]:
             (found, said, text), where = read, at
     if not found and not said and spec.site_primary is not None:
@@ -775,6 +768,16 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
             sites = [*kept[:place], *combined, *kept[place:]]
             evidence.append(f"{', '.join(sorted(together))} together: {', '.join(combined)}")
     return Cell(", ".join(dict.fromkeys(sites)), evidence, quotes)
+
+
+def _cohort_criteria(bullets: list[str], labelled: list[int], spec: ExtractionSpec) -> list[int]:
+    """The criteria that give the sites of cohorts labelled over criteria of their own (``labelled``: each
+    cohort's label): each label and its cohort's first criterion naming the disease."""
+    picked = []
+    for head, end in pairwise([*labelled, len(bullets)]):
+        disease = head + _site_criterion(bullets[head:end], spec)
+        picked += [head] if disease == head else [head, disease]
+    return picked
 
 
 def _criteria_sites(
