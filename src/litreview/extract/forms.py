@@ -18,8 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from litreview.config import Protocol, inside_folder
 from litreview.extract.rows import Quote
 from litreview.extract.spec import ExtractionSpec
 from litreview.extract.trials import COUNT_COLUMNS
@@ -248,3 +250,16 @@ def sentence(quote: Quote) -> tuple[str, str, str]:
     end = end_found.start() + 1 if end_found else len(text)
     begin, end = max(begin, quote.start - CONTEXT), min(end, quote.end + CONTEXT)
     return text[begin : quote.start].lstrip(), text[quote.start : quote.end], text[quote.end : end].rstrip()
+
+
+def extraction_settings(protocol: Protocol) -> dict[str, Any] | None:
+    """Where the review's ``extraction.toml`` is and how many extractors fill each form (what the
+    workbench's extraction forms read from the workspace); None without ``[tables] extraction``."""
+    if not protocol.tables.get("extraction"):
+        return None
+    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
+    spec = inside_folder(
+        protocol.folder, protocol.tables["extraction"], protocol.path, "[tables] extraction", allow
+    )
+    return {"spec": str(Path(spec).resolve()),
+            "extractors_per_record": int(protocol.tables.get("extractors_per_record", 1))}  # fmt: skip

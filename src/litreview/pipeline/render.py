@@ -17,7 +17,7 @@ from litreview.dedup.prepare import MAYBE_DUPLICATE
 from litreview.dedup.relink import LINK_COLUMNS, link_table, relink
 from litreview.dedup.representative import DUPLICATE
 from litreview.errors import ConfigError
-from litreview.extract.forms import EXTRACTION_META, Saved
+from litreview.extract.forms import EXTRACTION_META, Saved, extraction_settings
 from litreview.extract.spec import load_spec
 from litreview.extract.tables import TabledRecords, build_tables, read_overrides, write_tables
 from litreview.files import (
@@ -221,19 +221,6 @@ def _count(protocol: Protocol, run_id: str, batches: list[SourceBatch], scope: S
         not_retrieved=not_retrieved,
     )
     return {"review_id": protocol.review_id, "run_id": run_id, **prisma}
-
-
-def extraction_settings(protocol: Protocol) -> dict[str, Any] | None:
-    """Where the review's ``extraction.toml`` is and how many extractors fill each form (what the
-    workbench's extraction forms read from the workspace); None without ``[tables] extraction``."""
-    if not protocol.tables.get("extraction"):
-        return None
-    allow = bool(protocol.raw.get("review", {}).get("files_outside_folder", False))
-    spec = inside_folder(
-        protocol.folder, protocol.tables["extraction"], protocol.path, "[tables] extraction", allow
-    )
-    return {"spec": str(Path(spec).resolve()),
-            "extractors_per_record": int(protocol.tables.get("extractors_per_record", 1))}  # fmt: skip
 
 
 def _write_tables(root: Path, protocol: Protocol, workspace: Workspace, tabled: TabledRecords | None,

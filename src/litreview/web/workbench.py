@@ -31,6 +31,7 @@ from litreview.extract.forms import (
     cell_states,
     changes,
     cleaned,
+    extraction_settings,
     form_columns,
     machine_agreement,
     own_saves,
@@ -140,8 +141,6 @@ class Workbench:
         self.title = protocol.title or protocol.review_id
         self.sources, self.highlight_problems = protocol_sources(protocol)
         self.protocol_policy = protocol_policy(protocol)
-        from litreview.pipeline.render import extraction_settings  # the run's own reading of [tables]
-
         self.protocol_extraction = extraction_settings(protocol) or {}
 
     @serialised
