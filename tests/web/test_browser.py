@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from litreview.web.workbench import Workbench
+from litreview.store.workspace import Workspace
 
 from .conftest import PASSWORD, XSS_TITLE
 from .serving import served
@@ -183,6 +184,36 @@ def test_a_full_text_exclusion_asks_for_a_reason_first(server, browsers, bench):
     waiting(driver, ignored_exceptions=(WebDriverException,)).until(  # polled across the page load
         lambda d: "full_text" in d.current_url and progress(d) == 1
     )
+
+
+def test_a_report_not_retrieved_takes_typed_words_never_an_exclusion_reason(server, browsers, bench):
+    """``r`` opens the box for why the report could not be obtained (a number key then types, it does
+    not pick an exclusion reason); by mouse, a reason left picked in the list is not stored as why."""
+    driver = open_browser(browsers)
+    sign_in(driver, server, "lea")
+    driver.get(f"{server}/screen")
+    press(driver, "i")
+    press(driver, "i")  # two records go to full text
+    driver.get(f"{server}/screen?stage=full_text")
+    assert shown(driver) == bench.ids[0]
+    driver.find_element(By.TAG_NAME, "body").send_keys("r")
+    box = driver.find_element(By.CSS_SELECTOR, '[data-testid="reason-other-text"]')
+    assert box.is_displayed() and driver.switch_to.active_element == box and progress(driver) == 0
+    assert "could not be obtained" in box.get_attribute("placeholder")
+    shot(driver, "03b-not-retrieved-why")
+    leave_page(driver, lambda: box.send_keys("3 requests to the publisher unanswered\n"))
+    wait_for(driver, "progress")
+    assert shown(driver) == bench.ids[1] and progress(driver) == 1
+    # the mouse: an exclusion reason picked in the list, then "not retrieved" clicked
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="reason-picker"] option:nth-child(3)').click()
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="decide-not-retrieved"]').click()
+    box = driver.find_element(By.CSS_SELECTOR, '[data-testid="reason-other-text"]')
+    assert box.is_displayed() and progress(driver) == 1  # nothing posted: the words are asked for
+    leave_page(driver, lambda: box.send_keys("library holds no copy\n"))
+    wait_for(driver, "progress")
+    with Workspace.existing(bench.root) as ws:
+        why = {d.record_id: d.reason for d in ws.decisions() if d.stage == "full_text"}
+    assert why == {bench.ids[0]: "3 requests to the publisher unanswered", bench.ids[1]: "library holds no copy"}
 
 
 def test_two_reviewers_conflict_and_the_lead_resolves_it_on_the_dashboard(server, browsers, bench):

@@ -155,15 +155,25 @@ def test_a_report_not_retrieved_needs_a_reason_on_the_web_too(app, bench):
         assert [d.stage for d in ws.decisions() if d.origin == "human" and d.reviewer == "ben"] == [
             "title_abstract"
         ]
+    # an exclusion reason left picked in the list is not why a report could not be obtained
+    picked = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved",
+                  reason="wrong population")  # fmt: skip
+    assert picked.status_code == 400 and "needs a reason" in picked.text
     ok = post(ben, "/decide", record_id=target, stage="full_text", decision="not_retrieved",
-              reason_other="publisher embargo until 2031")  # fmt: skip
+              reason="wrong population", reason_other="publisher embargo until 2031")  # fmt: skip
     assert ok.status_code == 303
     post(signed_in(app, "ana"), "/decide", record_id=target, stage="full_text", decision="include")
     lead = signed_in(app, "lea")
-    answer = post(lead, "/consensus", record_id=target, stage="full_text", decision="not_retrieved")
+    assert 'data-testid="consensus-not-retrieved"' in lead.get("/conflicts").text
+    answer = post(lead, "/consensus", record_id=target, stage="full_text", decision="not_retrieved",
+                  reason="wrong population")  # fmt: skip
     assert answer.status_code == 400 and "needs a reason" in answer.text
     assert post(lead, "/consensus", record_id=target, stage="full_text", decision="not_retrieved",
-                reason="other: embargoed").status_code == 303  # fmt: skip
+                reason_other="embargoed").status_code == 303  # fmt: skip
+    with Workspace.existing(bench.root) as ws:
+        why = {(d.reviewer, d.origin): d.reason for d in ws.decisions() if d.stage == "full_text"}
+    assert why[("ben", "human")] == "publisher embargo until 2031"
+    assert "embargoed" in why.values() and "wrong population" not in why.values()
 
 
 def test_full_text_exclusion_needs_a_reason_from_the_protocol(app, bench):

@@ -158,8 +158,12 @@ def _stage(request: Request, form: Any = None) -> str:
 def chosen_reason(form: Any) -> str:
     """The reason a decision form gives: a typed "other" reason (as ``other: <text>``, which the
     protocol's reason check accepts), else the picked one. An exclusion reason typed and then left
-    is not stored on an inclusion."""
+    is not stored on an inclusion. A report not retrieved takes only the typed words: why it could
+    not be obtained is never one of the protocol's exclusion reasons, so one picked and left in the
+    list is not stored as it (a blank reason is then refused by the decision check)."""
     other = " ".join(str(form.get("reason_other", "")).split())
+    if form.get("decision") == Vote.NOT_RETRIEVED:
+        return other[len("other:"):].strip() if other.lower().startswith("other:") else other
     if other and form.get("decision") != "include":
         return other if other.lower().startswith("other:") else f"other: {other}"
     return str(form.get("reason", ""))
@@ -453,7 +457,7 @@ def records(request: Request, site: Site, user: str, role: str) -> Response:
 def consensus(request: Request, site: Site, user: str, role: str) -> Response:
     form = request.state.form
     site.bench.resolve(user, str(form.get("record_id", "")), _stage(request, form), str(form.get("decision", "")),
-                       str(form.get("reason", "")))  # fmt: skip
+                       chosen_reason(form))  # fmt: skip
     return RedirectResponse("/conflicts", status_code=303)
 
 

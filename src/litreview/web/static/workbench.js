@@ -1,6 +1,7 @@
 // litreview workbench: keyboard screening. Plain script, no library, nothing from the network.
 // i include, e exclude, m maybe, r not retrieved (full text), u undo, n note, arrows move;
 // 1-9 pick the exclusion reason shown beside that number, o an "other: ..." reason typed in a box.
+// "Not retrieved" takes only typed words (why the report could not be obtained), never an exclusion reason.
 // Keys work wherever the focus is (a button, the reason list), except while typing in a text field.
 (function () {
   "use strict";
@@ -28,28 +29,42 @@
     var list = document.querySelector(".reasons");
     if (list) list.classList.remove("wanted");
   }
+  function openBox(placeholder) {
+    var select = picker(), box = otherBox();
+    if (select) select.value = "";
+    mark(document.querySelector('[data-reason-key="o"]'));
+    if (box) { box.placeholder = placeholder; box.hidden = false; box.focus(); }
+  }
+  function notRetrieved(button) { return button && button.value === "not_retrieved"; }
   function chooseReason(button) {
     var select = picker(), box = otherBox();
     if (!select) return;
     if (button.getAttribute("data-reason-key") === "o") {
-      select.value = "";
-      mark(button);
-      if (box) { box.hidden = false; box.focus(); }
+      openBox(notRetrieved(pending) ? box.getAttribute("data-why") : box.getAttribute("data-other"));
       return;  // Enter in the box excludes with "other: <text>"
     }
     select.value = button.getAttribute("data-reason");
     if (box) { box.value = ""; box.hidden = true; }
     mark(button);
+    if (notRetrieved(pending)) pending = null;  // an exclusion reason is not why a report was not obtained
     if (pending) { var waiting = pending; pending = null; waiting.click(); }
   }
-  function hasReason() {
+  function hasReason(decision) {
     var select = picker(), box = otherBox();
+    if (decision === "not_retrieved") return box && box.value.trim();
     return (select && select.value) || (box && box.value.trim());
   }
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-reason-key]");
-    if (button) { event.preventDefault(); chooseReason(button); }
+    if (button) { event.preventDefault(); chooseReason(button); return; }
+    // "not retrieved" pressed (key r or the mouse) with no words typed: ask for them, post nothing yet
+    var decision = event.target.closest && event.target.closest('#decide-form button[name="decision"]');
+    if (notRetrieved(decision) && !hasReason("not_retrieved")) {
+      event.preventDefault();
+      pending = decision;
+      openBox(otherBox().getAttribute("data-why"));
+    }
   });
   document.addEventListener("change", function (event) {
     if (event.target === picker()) {  // chosen with the mouse: the numbered list shows the same
@@ -69,7 +84,7 @@
           else click('button[name="decision"][value="exclude"]');
         }
       } else if (event.key === "Escape") {
-        box.value = ""; box.hidden = true; box.blur(); mark(null);
+        box.value = ""; box.hidden = true; box.blur(); mark(null); pending = null;
       }
       return;
     }
@@ -94,8 +109,8 @@
     var select = picker();
     if (select && button.value === "include") { select.value = ""; if (box) box.value = ""; }  // reasons are for exclusions
     var needs = select ? (select.getAttribute("data-required-for") || "").split(" ") : [];
-    if (needs.indexOf(button.value) >= 0 && !hasReason()) {
-      pending = button;  // an exclusion or "not retrieved" at full text needs a reason: the next number (or o)
+    if (needs.indexOf(button.value) >= 0 && !notRetrieved(button) && !hasReason(button.value)) {
+      pending = button;  // an exclusion at full text needs a reason: the next number (or o)
       var list = document.querySelector(".reasons");
       if (list) list.classList.add("wanted");
       return;
