@@ -1252,39 +1252,64 @@ class _Value:
     arm: str = ""
 
 
+@dataclass(frozen=True)
+class OutcomeRead:
+    """One outcome as an abstract states it: the values (each with its unit and arm, as shown), or
+    none and ``blank`` saying why a person must read it (several values and no arm for each)."""
+
+    label: str
+    values: tuple[tuple[str, str, str], ...]  # (value, unit, arm); arm "" when one value stands alone
+    start: int  # the sentence it was read from
+    end: int
+    blank: str = ""
+
+
+def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
+    """Each of the review's outcomes from the first sentence of ``abstract`` that states it."""
+    found = []
+    spans = _sentences(abstract)
+    for outcome in spec.outcomes:
+        for start, end in spans:
+            values = _outcome_values(abstract[start:end], outcome, spec)
+            if values is None:
+                continue
+            distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
+            arms = [v.arm for v in values]
+            told = all(arms) and len(set(arms)) == len(arms)  # each value its own arm
+            if len(distinct) > 1 and not told:
+                why = "no arm named for each" if not all(arms) else "the same arm named for two"
+                listed = ", ".join(f"{v}{u}" for v, u in distinct)
+                found.append(OutcomeRead(outcome.label, (), start, end,
+                                         f"{len(distinct)} values ({listed.strip()}) and {why}"))  # fmt: skip
+            elif not told:  # one value, whichever arm: it is the outcome's
+                found.append(OutcomeRead(outcome.label, ((*distinct[0], ""),), start, end))
+            else:
+                found.append(OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end))
+            break
+    return found
+
+
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
     """Each outcome from the first sentence of each linked abstract that states it."""
     shown, evidence, quotes = [], [], []
+    formats = {outcome.label: outcome.format for outcome in spec.outcomes}
     for pub in linked:
         if not pub.abstract:
             continue
         parts = []
-        spans = _sentences(pub.abstract)
-        for outcome in spec.outcomes:
-            for start, end in spans:
-                sentence = pub.abstract[start:end]
-                values = _outcome_values(sentence, outcome, spec)
-                if values is None:
-                    continue
-                where = f'publication {pub.record_id} abstract[{start}:{end}] "{sentence}"'
-                quotes.append(Quote(f"publication {pub.record_id} abstract", pub.abstract, start, end))
-                distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
-                arms = [v.arm for v in values]
-                told = all(arms) and len(set(arms)) == len(arms)  # each value its own arm
-                if len(distinct) > 1 and not told:
-                    listed = ", ".join(f"{v}{u}" for v, u in distinct)
-                    why = "no arm named for each" if not all(arms) else "the same arm named for two"
-                    evidence.append(f"{outcome.label}: left blank, {len(distinct)} values ({listed.strip()}) "
-                                    f"and {why}: {where}")  # fmt: skip
-                elif not told:  # one value, whichever arm: it is the outcome's
-                    value, unit = distinct[0]
-                    parts.append(outcome.format.format(label=outcome.label, value=value, unit=unit))
-                    evidence.append(f"{outcome.label}: {where}")
-                else:
-                    joined = ", ".join(f"{v.value}{v.unit} ({v.arm})" for v in values)
-                    parts.append(outcome.format.format(label=outcome.label, value=joined, unit=""))
-                    evidence.append(f"{outcome.label}: {where}")
-                break
+        for read in abstract_outcomes(pub.abstract, spec):
+            sentence = pub.abstract[read.start : read.end]
+            where = f'publication {pub.record_id} abstract[{read.start}:{read.end}] "{sentence}"'
+            quotes.append(Quote(f"publication {pub.record_id} abstract", pub.abstract, read.start, read.end))
+            if read.blank:
+                evidence.append(f"{read.label}: left blank, {read.blank}: {where}")
+                continue
+            if len(read.values) == 1:
+                value, unit, _ = read.values[0]
+            else:
+                value, unit = ", ".join(f"{v}{u} ({arm})" for v, u, arm in read.values), ""
+            parts.append(formats[read.label].format(label=read.label, value=value, unit=unit))
+            evidence.append(f"{read.label}: {where}")
         if parts:
             source = f"PMID {pub.pmid}" if pub.pmid else pub.record_id
             shown.append(f"{', '.join(parts)} ({source})")
