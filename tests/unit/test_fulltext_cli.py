@@ -248,3 +248,9 @@ def test_a_file_given_for_one_record_is_checked_against_what_it_names(tmp_path):
             f"the same file is already the full text of {ONE.record_id}"
         )
         assert not_this_records(ws, ONE.record_id, checked["unmatched"], "u.pdf") == ""
+        # a file attached to a record before dedup linked it to another is that other's own file too
+        attach(ws, copy.record_id, checked["ambiguous"], AMBIGUOUS, "cli", "c.pdf")
+        assert not_this_records(ws, TWO.record_id, checked["ambiguous"], "c.pdf") == ""
+        assert not_this_records(ws, THREE.record_id, checked["ambiguous"], "c.pdf") == (
+            f"the same file is already the full text of {copy.record_id}"
+        )

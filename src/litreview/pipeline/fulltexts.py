@@ -86,14 +86,15 @@ def not_this_records(workspace: Workspace, record_id: str, pdf: CheckedPdf, file
     """Why a checked PDF given for one record (an upload) is not that record's ('' if nothing says
     so): the matcher `fulltext add` uses (:func:`identify`: the file name, else the first page's
     header) names other records and not this one, or the very file (its checksum) is already
-    another record's full text. ``record_id``: a representative (a duplicate's file is its own)."""
+    another record's full text. ``record_id``: a representative (a duplicate's file is its own,
+    attached before dedup linked the two too)."""
     same_as = representatives(workspace)
     found = identify(file_name, pdf.text, workspace.records())
     named = list(dict.fromkeys(same_as.get(r, r) for r in found))
     if named and record_id not in named:
         return f"it names {', '.join(named)}, not {record_id}: upload it on that record"
     for current in workspace.fulltexts():
-        if current.sha256 == pdf.sha256 and current.record_id != record_id:
+        if current.sha256 == pdf.sha256 and same_as.get(current.record_id, current.record_id) != record_id:
             return f"the same file is already the full text of {current.record_id}"
     return ""
 
