@@ -558,6 +558,41 @@ def test_a_conference_paper_stays_apart_from_its_journal_version_and_other_paper
     assert not linked(ais, rendered), why
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Program No. 118.12", "Program No. 118.13"), ("Program#/Poster#: 702.05", "702.06"),
+     ("Presentation Number: 33.4", "33.5"), ("2041.1", "2041.10")],
+)  # fmt: skip
+def test_a_teams_two_abstracts_numbered_in_one_session_of_a_meeting_stay_apart(one, other):
+    # a meeting's planner numbers abstracts "session.place"; two of one session by one team, titles one
+    # word apart (a dose, a strain), are two abstracts whatever way each export writes the number
+    title = "Intranasal oxytocin attenuates cue-induced cocaine seeking in Long-Evans rats"
+    place = dict(year=2016, journal="Neuroscience Meeting Planner", authors=("Haddad, Rima", "Kowalczyk, Jan"))
+    a = conference_paper(1, title, pages=one, **place)
+    b = conference_paper(2, title.replace("Long-Evans", "Sprague-Dawley"), pages=other, **place)
+    assert prepare(a).pages != prepare(b).pages
+    assert not linked(a, b)
+    # the one abstract as two databases give its number ("Program No." or the bare number) is one
+    c = conference_paper(3, title, pages=other, **place)
+    d = conference_paper(4, title.upper(), pages=f"Program No. {prepare(c).pages[0][1:]}", **place)
+    assert prepare(c).pages == prepare(d).pages and linked(c, d)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("male", "female"), ("maternal", "paternal"), ("increasing", "decreasing"), ("wet", "dry")],
+)
+def test_one_teams_two_works_that_differ_in_who_was_studied_or_which_way_stay_apart(one, other):
+    # one group's pair of abstracts at one meeting, or of articles in one volume, the second repeating the
+    # first in the other sex, parent or season, or the other way: one word apart, near in spelling or short
+    title = "Sleep restriction and ventricular remodelling after {} exposure to night shifts"
+    place = dict(year=2021, journal="Circulation Research Abstracts", authors=("Ferreira, Ana", "Novak, Petr"))
+    assert not linked(conference_paper(1, title.format(one), **place),
+                      conference_paper(2, title.format(other), **place))  # fmt: skip
+    volume = dict(journal="Cardiovascular Research", year=2021, volume="117", authors=("Ferreira, A.", "Novak, P."))
+    assert not linked(cite(1, title.format(one), **volume), cite(2, title.format(other), **volume))
+
+
 def test_a_main_title_that_begins_two_papers_of_one_conference_names_neither():
     # one team's two papers at one conference share a main title; Scholar dropped the subtitle
     pilot = conference_paper(1, "Nudging patients toward patient portals: a pilot in two clinics")

@@ -501,6 +501,12 @@ def real_year(year: int | None) -> int | None:
 _PAGES_WORD = re.compile(r"^pp?\.\s*(?=\d)", re.IGNORECASE)
 _EBSCO_PAGES = re.compile(r"^pp?(?=\d+[-–]\d+$)")
 _ABSTRACT_NUMBER = re.compile(r"pp?\d+[-–]\d+")  # what is left of "P1-045" once the field is lower-cased
+# a meeting abstract's number with a dot, as a neuroscience meeting's planner gives it ("Program No. 445.04",
+# "Program#/Poster#: 445.04", BIOSIS and Embase "445.04"): the session and the abstract's place in it
+_PROGRAM_NUMBER = re.compile(
+    r"(?:(?:program|presentation|abstract|poster|paper)\s*(?:no\.?|number|#)?\s*(?:/\s*poster\s*#?\s*)?:?\s*)?"
+    r"(\d{1,4}\.\d{1,3})"
+)
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")
 # where a second range or a note begins: "233-8, 230-5, 246-51", "233-238+230-235", "1012-9; discussion 1020-1"
 _NEXT_RANGE = re.compile(r"\s*(?:[;+]|,\s)")
@@ -546,6 +552,8 @@ def page_range(pages: str) -> tuple[str, str]:
         return text, text
     if _ABSTRACT_NUMBER.fullmatch(text):  # "P1-045": an abstract's number, compared only with its kind
         return text, text
+    if program := _PROGRAM_NUMBER.fullmatch(text):  # "445.04": compared only with its kind, as "#445.04"
+        return f"#{program.group(1)}", f"#{program.group(1)}"
     parts = re.split(r"\s*[-–]\s*", text, maxsplit=1)
     start = re.sub(r"^[a-z]+", "", parts[0])
     start = start.lstrip("0") if start.isdigit() else ""

@@ -135,7 +135,16 @@ _OPPOSITE_PREFIXES = (("hyper", "hypo"), ("inter", "intra"), ("extra", "intra"),
 _OPPOSITE_WORDS = frozenset(
     [frozenset(("pre", "post")), frozenset(("high", "low")), frozenset(("men", "women")),
      frozenset(("northern", "southern")), frozenset(("eastern", "western")), frozenset(("north", "south")),
-     frozenset(("east", "west"))]
+     frozenset(("east", "west")),
+     # who was studied or which way an effect went: one group's two abstracts at one meeting differ by one
+     # such word and nothing else ("... in male rats" / "... in female rats"); near in spelling or short,
+     # the title likeness alone reads them as one export's typo
+     frozenset(("male", "female")), frozenset(("males", "females")), frozenset(("boys", "girls")),
+     frozenset(("mothers", "fathers")), frozenset(("maternal", "paternal")), frozenset(("rat", "mouse")),
+     frozenset(("rats", "mice")), frozenset(("left", "right")), frozenset(("acute", "chronic")),
+     frozenset(("vitro", "vivo")), frozenset(("benign", "malignant")), frozenset(("wet", "dry")),
+     frozenset(("hot", "cold")), frozenset(("increase", "decrease")), frozenset(("increases", "decreases")),
+     frozenset(("increased", "decreased")), frozenset(("increasing", "decreasing"))]
 )  # fmt: skip
 _NEGATIONS = frozenset(["not", "without"])
 _NON = re.compile(r"\bnon ")
