@@ -1376,7 +1376,7 @@ def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: l
         names = [n for n in _SPLIT.split(found["list"]) if n]
         if found["noun"]:
             names = [f"{found['noun'][:-1]} {n}" for n in names]
-        if len(names) >= 2 and (found["end"].strip(" ,;.)") or found.end() >= len(sentence.rstrip(" .")) - 1):
+        if len(names) >= 2:
             listed = names
     told = [[v.arm for v in vs] for vs in readings if vs and len(vs) >= 2 and _each_own_arm(vs)]
     for values in readings:
