@@ -1355,10 +1355,11 @@ def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec
     return {"population", "other"} <= scopes
 
 
+_NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()]))[^\s,;()]+)"  # a word of an arm's name, not a number
 _LIST = re.compile(
     r"(?:\b(?:in|for|with|among|of)\s+(?:the\s+)?|\(\s*)(?:(?P<noun>arms|groups|cohorts)\s+)?"
-    r"(?P<list>[^\s,;()]+(?:\s+[^\s,;()]+){0,2}?(?:\s*,\s*[^\s,;()]+(?:\s+[^\s,;()]+){0,2}?)*,?"
-    r"\s+(?:and|vs\.?|versus)\s+[^\s,;()]+(?:\s+[^\s,;()]+){0,2}?)"
+    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?)*,?"
+    rf"\s+(?:and|vs\.?|versus)\s+{_NAME}(?:\s+{_NAME}){{0,2}}?)"
     r"(?:\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
 )
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+|vs\.?\s+|versus\s+)?|\s+(?:and|vs\.?|versus)\s+")
@@ -1394,7 +1395,7 @@ def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: l
         for value, arm in zip(values, arms, strict=True):
             value.arm = arm
     named = [[v.arm for v in vs] for vs in readings if vs and len(vs) >= 2 and _each_own_arm(vs)]
-    return listed or (named[0] if named else [])
+    return named[0] if named else listed
 
 
 def _each_own_arm(values: list[_Value]) -> bool:
