@@ -4,7 +4,6 @@ phrasing), each rule with a case it must read and a distractor it must leave."""
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import sys
 
@@ -48,7 +47,9 @@ def test_n_as_written(text, n):
 
 
 def test_n_is_the_total_not_the_arms_counts():
-    got = read("Ninety patients were randomised, 45 to temozolomide and 45 to lurbinectedin (ARM-X, n = 45; ARM-Y, n = 45).")
+    got = read(
+        "Ninety patients were randomised, 45 to temozolomide and 45 to lurbinectedin (ARM-X, n = 45; ARM-Y, n = 45)."
+    )
     assert got["n"] == (("90", "", ""),)
 
 
@@ -58,7 +59,9 @@ def test_n_subset_of_the_enrolled_is_left_to_a_reviewer():
 
 
 def test_a_count_and_its_percentage():
-    got = read("An objective response was achieved by 7 of 28 patients (25.0%). Disease control was obtained in 15 patients (53.6%).")
+    got = read(
+        "An objective response was achieved by 7 of 28 patients (25.0%). Disease control was obtained in 15 patients (53.6%)."
+    )
     assert got["ORR"] == (("25.0", "%", ""),) and got["DCR"] == (("53.6", "%", ""),)
 
 
@@ -114,7 +117,9 @@ def test_distractors_stay_unread(distractor):
 
 
 def test_follow_up_after_an_outcome_is_not_its_second_value():
-    got = read("Median PFS was 5.0 months and median OS had not yet been reached after a median follow-up of 13.6 months.")
+    got = read(
+        "Median PFS was 5.0 months and median OS had not yet been reached after a median follow-up of 13.6 months."
+    )
     assert got["median PFS"] == (("5.0", " months", ""),) and got["median OS"] == (("NR", "", ""),)
 
 
@@ -141,13 +146,17 @@ def test_population_reported_apart_from_another_group():
 
 
 def test_population_words_in_a_respectively_list():
-    got = read("Median OS was 30 and 10 months in NET and NEC, respectively, and ORR 40% and 12% in NET and NEC, respectively.")
+    got = read(
+        "Median OS was 30 and 10 months in NET and NEC, respectively, and ORR 40% and 12% in NET and NEC, respectively."
+    )
     assert got["median OS"] == (("10", " months", ""),) and got["ORR"] == (("12", "%", ""),)
 
 
 def test_pooled_results_are_read_when_no_group_is_reported_apart():
     # the count is split by site, the outcomes are not: the pooled values are the trial's
-    got = read("Thirty patients were enrolled: 20 with GEP-NEC and 10 with SCLC. ORR was 10%. Median OS was 6.1 months.")
+    got = read(
+        "Thirty patients were enrolled: 20 with GEP-NEC and 10 with SCLC. ORR was 10%. Median OS was 6.1 months."
+    )
     assert got["n"] == (("30", "", ""),) and got["ORR"] == (("10", "%", ""),)
 
 
@@ -158,7 +167,9 @@ def test_settings_are_validated_with_the_file_and_key(tmp_path):
     bad.write_text(text.replace("population = '", "population = '(", 1), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"results\.population.*regular expression"):
         load_spec(bad)
-    bad.write_text(text.replace("values = { \"no objective response\"", "values = { \"(no\"", 1), encoding="utf-8")
+    bad.write_text(
+        text.replace('values = { "no objective response"', 'values = { "(no"', 1), encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=r"outcomes.*values"):
         load_spec(bad)
 

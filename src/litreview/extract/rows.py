@@ -1254,7 +1254,9 @@ class _Value:
     end: int
     arm: str = ""
     end_value: int = -1  # where the value's own text ends (``end``: the match's)
-    written: bool = True  # the unit is written after it (else a list's last value gives it: "5.5 and 11.0 months")
+    written: bool = (
+        True  # the unit is written after it (else the list's last value gives it: "5.5 and 11.0 mo")
+    )
 
 
 @dataclass(frozen=True)
@@ -1322,7 +1324,9 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tu
         if len(distinct) > 1 and not told:
             why = "no arm named for each" if not all(arms) else "the same arm named for two"
             listed = ", ".join(f"{v}{u}" for v, u in distinct)
-            return OutcomeRead(outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}")
+            return OutcomeRead(
+                outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}"
+            )
         if not told or len(values) == 1:  # one value, whichever arm: it is the outcome's
             every = values[0].arm if len(values) == 1 and _EVERY.match(values[0].arm) else ""
             return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
@@ -1416,7 +1420,9 @@ def _outcome_list(sentence: str, readings: list[list[_Value] | None], spec: Extr
         order = [k for _, k in named]
         if len(order) == len(values) and order[0] == i and len(set(order)) == len(order):
             for k, value in zip(order, values, strict=True):
-                readings[k] = [replace(value, unit=value.unit if spec.outcomes[k].units else spec.outcomes[k].unit)]
+                readings[k] = [
+                    replace(value, unit=value.unit if spec.outcomes[k].units else spec.outcomes[k].unit)
+                ]
             return
 
 
@@ -1431,7 +1437,9 @@ def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
             if arms:
                 read = OutcomeRead(read.label, tuple((value, unit, a) for a in arms), read.start, read.end)
             else:
-                read = OutcomeRead(read.label, (), read.start, read.end, f"one value ({value}{unit}) for every arm")
+                read = OutcomeRead(
+                    read.label, (), read.start, read.end, f"one value ({value}{unit}) for every arm"
+                )
         out.append(read)
     return out
 
@@ -1517,7 +1525,16 @@ def _in_range(sentence: str, value: _Value) -> bool:
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
           "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 
 
 def _number(written: str) -> str | None:
@@ -1537,7 +1554,9 @@ def _value(match: re.Match[str], outcome: Outcome) -> _Value | None:
     each capture their own); written in words as the outcome's ``values`` say ("not reached" as NR),
     or as a number in words; None if it is neither."""
     ignored = {match.re.groupindex[n] for n in ("unit", "arm") if n in match.re.groupindex}
-    group = next((g for g in range(1, match.re.groups + 1) if g not in ignored and match.group(g) is not None), 1)
+    group = next(
+        (g for g in range(1, match.re.groups + 1) if g not in ignored and match.group(g) is not None), 1
+    )
     if "value" in match.re.groupindex and match.group("value") is not None:
         group = match.re.groupindex["value"]
     written = match.group(group)
