@@ -223,8 +223,9 @@ def test_two_medians_without_arms_are_left_blank_and_the_evidence_says_so():
 
 
 def test_each_value_takes_only_the_arm_named_in_its_own_place():
-    # the arm after the first value is the first's: the second, "in the control patients", has none
-    cell = results("Median PFS was 11.2 months in arm A and 8.1 months in the control patients.")
+    # the arm after the first value is the first's: the second, "in the remaining participants", has none
+    # ("in the control patients" names a group: patients after a preposition are one)
+    cell = results("Median PFS was 11.2 months in arm A and 8.1 months in the remaining participants.")
     assert cell.value == ""
     [note] = cell.evidence
     assert "left blank" in note and "11.2 months, 8.1 months" in note and "no arm" in note
@@ -232,7 +233,7 @@ def test_each_value_takes_only_the_arm_named_in_its_own_place():
     cell = results("Median PFS was 11.2 months in arm A, while in arm B it was 8.1 months.")
     assert cell.value == "median PFS: 11.2 months (arm A), 8.1 months (arm B) (PMID 1000)"
     # the same value in both: the outcome's value, whichever arm
-    cell = results("Median PFS was 8.1 months in arm A and 8.1 months in the control patients.")
+    cell = results("Median PFS was 8.1 months in arm A and 8.1 months in the remaining participants.")
     assert cell.value == "median PFS: 8.1 months (PMID 1000)"
 
 

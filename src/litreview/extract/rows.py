@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from litreview.extract.lexicon import Lexicon, Mention, isotope_first
@@ -1231,13 +1231,16 @@ def _line_limited(cell: Cell, text: str, source: str, spec: ExtractionSpec) -> C
 # -- results ------------------------------------------------------------------------------------
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\[])")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bvs\.)(?<!\bcf\.)\s+(?=[A-Z(\[])")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence ("vs. 8.1" and decimals do not end one)."""
+    """(start, end) of each sentence ("vs. 8.1", "vs. CAPTEM", decimals and a semicolon within
+    brackets, "(EP, n = 82; IP, n = 82)", do not end one)."""
     spans, start = [], 0
     for boundary in _SENTENCE_END.finditer(text):
+        if text.count("(", start, boundary.start()) > text.count(")", start, boundary.start()):
+            continue
         spans.append((start, boundary.start()))
         start = boundary.end()
     return [*spans, (start, len(text))]
@@ -1250,6 +1253,10 @@ class _Value:
     start: int
     end: int
     arm: str = ""
+    end_value: int = -1  # where the value's own text ends (``end``: the match's)
+    written: bool = (
+        True  # the unit is written after it (else the list's last value gives it: "5.5 and 11.0 mo")
+    )
 
 
 @dataclass(frozen=True)
@@ -1265,28 +1272,179 @@ class OutcomeRead:
 
 
 def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
-    """Each of the review's outcomes from the first sentence of ``abstract`` that states it."""
-    found = []
+    """Each of the review's outcomes from the first sentence of ``abstract`` that states it, with the
+    other arms' values of later sentences when that one names an arm ("In arm A, the ORR was 58%."
+    then "In arm B, it was 52%.").
+
+    Every sentence is read for every outcome first, so that a sentence's list of arms ("... in arms A
+    and B, respectively", "... for FOLFIRI vs. CAPTEM") or of outcomes ("PFS and OS were 5.5 and 11.0
+    months, respectively") can give values their arm or outcome. When the abstract reports the review's
+    population apart from another group (``[results] population`` and ``others``: an NEC subgroup beside
+    the NET G3 one or the whole trial's), only the population's values are read."""
     spans = _sentences(abstract)
-    for outcome in spec.outcomes:
-        for start, end in spans:
-            values = _outcome_values(abstract[start:end], outcome, spec)
-            if values is None:
-                continue
-            distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
-            arms = [v.arm for v in values]
-            told = all(arms) and len(set(arms)) == len(arms)  # each value its own arm
-            if len(distinct) > 1 and not told:
-                why = "no arm named for each" if not all(arms) else "the same arm named for two"
-                listed = ", ".join(f"{v}{u}" for v, u in distinct)
-                found.append(OutcomeRead(outcome.label, (), start, end,
-                                         f"{len(distinct)} values ({listed.strip()}) and {why}"))  # fmt: skip
-            elif not told:  # one value, whichever arm: it is the outcome's
-                found.append(OutcomeRead(outcome.label, ((*distinct[0], ""),), start, end))
+    table = [[_outcome_values(abstract[s:e], o, spec) for s, e in spans] for o in spec.outcomes]
+    previous: list[str] = []  # the arms of the last sentence that named two or more, in order
+    for j, (start, end) in enumerate(spans):
+        sentence, column = abstract[start:end], [row[j] for row in table]
+        _outcome_list(sentence, column, spec)
+        previous = _listed_arms(sentence, column, previous) or previous
+        for row, values in zip(table, column, strict=True):
+            row[j] = values
+    apart = _reported_apart(table, spec)
+    found = []
+    for outcome, row in zip(spec.outcomes, table, strict=True):
+        read = _first_read(outcome, row, spans, spec, apart)
+        if read is not None:
+            found.append(read)
+    return _every_arm(found)
+
+
+def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tuple[int, int]],
+                spec: ExtractionSpec, apart: bool) -> OutcomeRead | None:  # fmt: skip
+    """The outcome's values from the first sentence that gives any (of the population's, when it is
+    reported apart), and the other arms' from later sentences when that one named an arm."""
+    for j, (start, end) in enumerate(spans):
+        values = row[j]
+        if values is None:
+            continue
+        if apart:
+            values = [v for v in values if _scope(v.arm, spec) == "population"]
+        if not values:
+            continue
+        if outcome.count and not apart and not values[0].arm:
+            values = values[:1]  # a total ("72 patients were randomised, 36 in each arm")
+        arms = [v.arm for v in values]
+        told = all(arms) and len({a.lower() for a in arms}) == len(arms)  # each value its own arm
+        if told and not apart:
+            for later in row[j + 1 :]:
+                more = [v for v in later or [] if v.arm and _words(v.arm) not in map(_words, arms)]
+                if more and len(more) == len(later or []) and len({_words(v.arm) for v in more}) == len(more):
+                    values, arms = [*values, *more], [*arms, *(v.arm for v in more)]
+        distinct = list(dict.fromkeys((v.value, v.unit) for v in values))
+        if len(distinct) > 1 and not told:
+            why = "no arm named for each" if not all(arms) else "the same arm named for two"
+            listed = ", ".join(f"{v}{u}" for v, u in distinct)
+            return OutcomeRead(
+                outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}"
+            )
+        if not told or len(values) == 1:  # one value, whichever arm: it is the outcome's
+            every = values[0].arm if len(values) == 1 and _EVERY.match(values[0].arm) else ""
+            return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
+        return OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end)
+    return None
+
+
+_WORDS = re.compile(r"[a-z0-9]+(?:[+/][a-z0-9]+)*")
+
+
+def _words(arm: str) -> frozenset[str]:
+    """An arm's name as its words, without the nouns and articles ("the EP arm" and "EP" are one)."""
+    ignored = {"arm", "arms", "group", "groups", "cohort", "cohorts", "the", "in", "for", "with", "of"}
+    return frozenset(w for w in _WORDS.findall(arm.lower()) if w not in ignored)
+
+
+def _scope(arm: str, spec: ExtractionSpec) -> str:
+    """Whether an arm or group names the review's population, another group, or neither."""
+    if not arm or spec.population is None or spec.others is None:
+        return ""
+    ours, theirs = bool(spec.population.search(arm)), bool(spec.others.search(arm))
+    return "population" if ours and not theirs else "other" if theirs and not ours else ""
+
+
+def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
+    """Whether some outcome (not a count) is given for the review's population and some for another
+    group: a subgroup or cohort report, where only the population's values are the review's."""
+    scopes = {_scope(v.arm, spec) for o, row in zip(spec.outcomes, table, strict=True) if not o.count
+              for values in row for v in values or ()}  # fmt: skip
+    return {"population", "other"} <= scopes
+
+
+_NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()]))[^\s,;()]+)"  # a word of an arm's name, not a number
+_LIST = re.compile(
+    r"(?:\b(?:in|for|with|among|of)\s+(?:the\s+)?|\(\s*)(?:(?P<noun>arms|groups|cohorts)\s+)?"
+    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?)*,?"
+    rf"\s+(?:and|vs\.?|versus)\s+{_NAME}(?:\s+{_NAME}){{0,2}}?)"
+    r"(?:\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
+)
+_SPLIT = re.compile(r"\s*,\s*(?:and\s+|vs\.?\s+|versus\s+)?|\s+(?:and|vs\.?|versus)\s+")
+
+
+def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: list[str]) -> list[str]:
+    """Give each value of a list its arm from the sentence's list of arms in the same order ("42% and
+    16% ... in NET G3 and NEC, respectively", "20% vs. 8% for FOLFIRI vs. CAPTEM", "14.8 vs 12.1
+    months (arm A vs arm B"), or, for "respectively" and no such list, from the arms another outcome's
+    values of the sentence have, or the last sentence that named two or more ("ORR was 4.8% in arm N
+    and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%, respectively."). Returns the arms
+    the sentence names, in order."""
+    listed: list[str] = []
+    for found in _LIST.finditer(sentence):
+        names = [n for n in _SPLIT.split(found["list"]) if n]
+        if found["noun"]:
+            names = [f"{found['noun'][:-1]} {n}" for n in names]
+        if len(names) >= 2:
+            listed = names
+    told = [[v.arm for v in vs] for vs in readings if vs and len(vs) >= 2 and _each_own_arm(vs)]
+    for values in readings:
+        if not values or len(values) < 2 or _each_own_arm(values):
+            continue
+        same = next((arms for arms in told if len(arms) == len(values)), None)
+        if listed and len(listed) == len(values):
+            arms = listed
+        elif same is not None:
+            arms = same
+        elif "respectively" in sentence and len(previous) == len(values):
+            arms = previous
+        else:
+            continue
+        for value, arm in zip(values, arms, strict=True):
+            value.arm = arm
+    named = [[v.arm for v in vs] for vs in readings if vs and len(vs) >= 2 and _each_own_arm(vs)]
+    return named[0] if named else listed
+
+
+def _each_own_arm(values: list[_Value]) -> bool:
+    return all(v.arm for v in values) and len({_words(v.arm) for v in values}) == len(values)
+
+
+def _outcome_list(sentence: str, readings: list[list[_Value] | None], spec: ExtractionSpec) -> None:
+    """ "Median PFS and OS were 5.5 and 11.0 months, respectively": the first outcome read the whole
+    list; give the k-th value to the k-th outcome named before it (by the outcomes' ``name``)."""
+    if "respectively" not in sentence:
+        return
+    for i, values in enumerate(readings):
+        if not values or len(values) < 2:
+            continue
+        first = values[0].start
+        named = sorted((m.start(), k) for k, o in enumerate(spec.outcomes) if o.name is not None
+                       for m in [o.name.search(sentence, 0, first)] if m)  # fmt: skip
+        order = [k for _, k in named]
+        if len(order) == len(values) and order[0] == i and len(set(order)) == len(order):
+            for k, value in zip(order, values, strict=True):
+                readings[k] = [
+                    replace(value, unit=value.unit if spec.outcomes[k].units else spec.outcomes[k].unit)
+                ]
+            return
+
+
+def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
+    """A value said of every arm ("not reached in both arms", "9.4% in each arm") is each arm's when
+    another outcome names the arms (the first that names two or more), else left for a person."""
+    arms = next((tuple(a for _, _, a in r.values) for r in found if len(r.values) >= 2), ())
+    out = []
+    for read in found:
+        if len(read.values) == 1 and _EVERY.match(read.values[0][2] or ""):
+            value, unit, _ = read.values[0]
+            if arms:
+                read = OutcomeRead(read.label, tuple((value, unit, a) for a in arms), read.start, read.end)
             else:
-                found.append(OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end))
-            break
-    return found
+                read = OutcomeRead(
+                    read.label, (), read.start, read.end, f"one value ({value}{unit}) for every arm"
+                )
+        out.append(read)
+    return out
+
+
+_EVERY = re.compile(r"(?:each|both|either|all|the two|two)\b", re.IGNORECASE)
 
 
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
@@ -1318,8 +1476,11 @@ def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
 
 def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> list[_Value] | None:
     """The values the sentence gives for ``outcome`` (None if it names none): the pattern's, then
-    the ``also`` pattern's up to where another outcome is named, each with its arm if named."""
-    match = outcome.pattern.search(sentence)
+    the ``also`` pattern's up to where another outcome is named (or ``[results] stop``: a median
+    follow-up, a rate at a time), each with its arm if named. The ends of a range ("ranged from 3.6
+    to 5.7 months") are no values; a value written bare in a list takes the list's unit ("5.5 and
+    11.0 months")."""
+    match = next((m for m in outcome.pattern.finditer(sentence) if _value(m, outcome) is not None), None)
     if match is None:
         return None
     values = [_value(match, outcome)]
@@ -1329,13 +1490,21 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             found = other.pattern.search(sentence, match.end()) if other is not outcome else None
             if found is not None:
                 stop = min(stop, found.start())
+        if spec.stop is not None and (halt := spec.stop.search(sentence, match.end(), stop)):
+            stop = halt.start()
         values += [_value(m, outcome) for m in outcome.also.finditer(sentence, match.end(), stop)]
-    values = [values[0], *(v for v in values[1:] if not _in_range(sentence, v))]
+    values = [v for v in values if v is not None and not _in_range(sentence, v)]
+    for i, value in enumerate(values):
+        if not value.written:  # the unit of the list's next value that writes one
+            value.unit = next((v.unit for v in values[i + 1 :] if v.written), value.unit)
     if spec.arm is not None:
         # Between two values, an arm right after the first is the first's; the second may take only
         # an arm named after that one ("11.2 months in arm A and 8.1 months in the controls": none).
         free = 0  # where the text the next value may take its arm from starts
         for i, value in enumerate(values):
+            if value.arm:  # named by the outcome's own pattern
+                free = value.end
+                continue
             stop = values[i + 1].start if i + 1 < len(values) else len(sentence)
             arm, arm_end = _arm_after(sentence[value.end : stop], spec.arm)
             value.arm = arm or _arm_before(sentence[free : value.start], spec.arm)
@@ -1344,20 +1513,66 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
 
 
 _RANGE_END = re.compile(r"\d(?:\.\d+)?\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*$")
-_RANGE_START = re.compile(r"\s*(?:[-–]|to)\s*\d")
+_RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
 
 
 def _in_range(sentence: str, value: _Value) -> bool:
     """Whether a value is an end of a range ("95% CI 3.1 - 7.2 months", "3.1 months to 7.2 months"),
     which bounds another value rather than being one."""
-    return bool(_RANGE_END.search(sentence, 0, value.start) or _RANGE_START.match(sentence, value.end))
+    return bool(_RANGE_END.search(sentence, 0, value.start) or _RANGE_START.match(sentence, value.end_value))
 
 
-def _value(match: re.Match[str], outcome: Outcome) -> _Value:
-    group = "value" if "value" in match.re.groupindex else 1
-    written = match.groupdict().get("unit") or ""
-    unit = outcome.units.get(written.lower(), f" {written}") if written else outcome.unit
-    return _Value(match.group(group), unit, match.start(group), match.end())
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+
+
+def _number(written: str) -> str | None:
+    """A number as digits: "8.4" as is, "Forty-two" as "42"; None if it is no number."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", written):
+        return written
+    words = re.split(r"[-\s]+", written.lower().strip())
+    if len(words) == 1 and words[0] in _UNITS | _TENS:
+        return str((_UNITS | _TENS)[words[0]])
+    if len(words) == 2 and words[0] in _TENS and words[1] in _UNITS and 0 < _UNITS[words[1]] < 10:
+        return str(_TENS[words[0]] + _UNITS[words[1]])
+    return None
+
+
+def _value(match: re.Match[str], outcome: Outcome) -> _Value | None:
+    """The match's value: group "value", else the first group that took part (a pattern's alternatives
+    each capture their own); written in words as the outcome's ``values`` say ("not reached" as NR),
+    or as a number in words; None if it is neither."""
+    ignored = {match.re.groupindex[n] for n in ("unit", "arm") if n in match.re.groupindex}
+    group = next(
+        (g for g in range(1, match.re.groups + 1) if g not in ignored and match.group(g) is not None), 1
+    )
+    if "value" in match.re.groupindex and match.group("value") is not None:
+        group = match.re.groupindex["value"]
+    written = match.group(group)
+    if written is None:
+        return None
+    unit_written = match.groupdict().get("unit") or ""
+    shown = next((v for p, v in outcome.values if p.fullmatch(" ".join(written.split()))), None)
+    value = shown if shown is not None else _number(written)
+    if value is None:
+        return None
+    unit = outcome.units.get(unit_written.lower(), f" {unit_written}") if unit_written else outcome.unit
+    if shown is not None and not shown[:1].isdigit():
+        unit = ""  # "NR" has no unit
+    bare = bool(outcome.units) and not unit_written and shown is None
+    return _Value(value, unit, match.start(group), match.end(), (match.groupdict().get("arm") or "").strip(),
+                  match.end(group), not bare)  # fmt: skip
 
 
 def _arm_after(text: str, arm: re.Pattern[str]) -> tuple[str, int]:

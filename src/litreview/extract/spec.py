@@ -121,17 +121,32 @@ class LinesTable(Table):
     cohorts: list[LineCohortsEntry] = Field(default_factory=list)
 
 
+def _value_words(words: dict[str, str]) -> dict[str, str]:
+    for written in words:
+        _regex(re.IGNORECASE)(written)
+    return words
+
+
 class OutcomeEntry(Table):
     label: Text
-    pattern: ValuePattern  # group "value" (or the first group) is the value; group "unit" as written
+    # group "value" (or the first group that takes part) is the value; group "unit" as written; group
+    # "arm" names the value's arm
+    pattern: ValuePattern
     unit: str = ""  # shown after the value when the pattern captures no unit
     units: dict[str, str] = Field(default_factory=dict)  # unit as written (lower case) -> as shown
     also: ValuePattern | None = None  # more values of the outcome in the same sentence (other arms)
     format: str = "{label}: {value}{unit}"
+    # a value written in words -> as shown ("not reached" -> "NR"), the key a pattern matching it whole
+    values: Annotated[dict[str, str], AfterValidator(_value_words)] = Field(default_factory=dict)
+    count: bool = False  # the number of patients the results are for: one total, not one per arm
+    name: CaseSensitivePattern | None = None  # the outcome named without its value ("median PFS and OS were")
 
 
 class ResultsTable(Table):
     arm: ArmPattern | None = None  # how a sentence names the arm a value belongs to (group "arm")
+    population: Pattern | None = None  # an arm or group that is the review's population
+    others: Pattern | None = None  # a group that is not: another population, or the whole of a mixed trial
+    stop: Pattern | None = None  # what ends a sentence's values of an outcome (follow-up, a rate at a time)
 
 
 class ExtractionFile(Table):
@@ -167,6 +182,9 @@ class Outcome:
     format: str = "{label}: {value}{unit}"
     units: dict[str, str] = field(default_factory=dict)
     also: re.Pattern[str] | None = None
+    values: tuple[tuple[re.Pattern[str], str], ...] = ()
+    count: bool = False
+    name: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,10 +204,17 @@ class ExtractionSpec:
     line_unknown: str
     outcomes: tuple[Outcome, ...]
     arm: re.Pattern[str] | None = None
+    population: re.Pattern[str] | None = None
+    others: re.Pattern[str] | None = None
+    stop: re.Pattern[str] | None = None
     line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
     # labels found together -> the sites they are
     site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
+
+
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.IGNORECASE) if pattern is not None else None
 
 
 def load_spec(path: Path) -> ExtractionSpec:
@@ -250,10 +275,16 @@ def load_spec(path: Path) -> ExtractionSpec:
                 o.format,
                 dict(o.units),
                 re.compile(o.also) if o.also is not None else None,
+                tuple((re.compile(k, re.IGNORECASE), v) for k, v in o.values.items()),
+                o.count,
+                re.compile(o.name) if o.name is not None else None,
             )
             for o in spec.outcomes
         ),
         arm=re.compile(spec.results.arm, re.IGNORECASE) if spec.results.arm is not None else None,
+        population=_compiled(spec.results.population),
+        others=_compiled(spec.results.others),
+        stop=_compiled(spec.results.stop),
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
         site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
