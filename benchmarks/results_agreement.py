@@ -30,13 +30,13 @@ from litreview.extract.spec import load_spec
 
 SPEC = load_spec(ROOT / "search_strings" / "ep_pd_nec" / "extraction.toml")
 OUTCOMES = ("n", "ORR", "DCR", "median PFS", "median OS")
-_VALUE = re.compile(r"^\s*(?P<value>NR|\d+(?:\.\d+)?)\s*(?P<unit>%|months?|weeks?)?\s*(?:\[(?P<arm>[^\]]*)\])?\s*$",
+_VALUE = re.compile(r"^\s*(?P<value>NR|\d+(?:\.\d+)?)\s*(?P<unit>%|months?|weeks?|days?)?\s*(?:\[(?P<arm>[^\]]*)\])?\s*$",
                     re.IGNORECASE)  # fmt: skip
 
 
 def _unit(unit: str) -> str:
     unit = unit.strip().lower()
-    return {"month": "months", "week": "weeks"}.get(unit, unit)
+    return {"month": "months", "week": "weeks", "day": "days"}.get(unit, unit)
 
 
 def expected_values(text: str, where: str) -> list[tuple[str, str, str]]:

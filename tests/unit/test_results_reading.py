@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 
 import pytest
 from tests.conftest import DATA, REVIEW
@@ -192,3 +193,18 @@ def test_results_built_floors():
     for outcome, floor in floors.items():
         assert counts[outcome]["agreed"] >= floor, outcome
         assert counts[outcome]["wrong"] == 0 and counts[outcome]["invented"] == 0, outcome
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    ["Median OS was " + "3, " * 20000 + "4 months.", "Median PFS " + "2.1 and " * 20000 + "3 months.",
+     "The ORR was " + "7% " * 20000, "Median OS " + "in the XY arm " * 10000 + "5 months.",
+     "N = 12. " + "DCR 40% and " * 10000],
+)  # fmt: skip
+def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
+    # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
+    # check read the sentence from its start, and each list value's unit look-ahead the list to its end
+    # (9 s on 6,000 values); a table is not a result a rule reads, and must not hold up a run or a form
+    start = time.perf_counter()
+    abstract_outcomes(abstract, SPEC)
+    assert time.perf_counter() - start < 1.0

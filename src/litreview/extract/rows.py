@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
@@ -1492,7 +1492,10 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
                 stop = min(stop, found.start())
         if spec.stop is not None and (halt := spec.stop.search(sentence, match.end(), stop)):
             stop = halt.start()
-        values += [_value(m, outcome) for m in outcome.also.finditer(sentence, match.end(), stop)]
+        # a sentence listing more values of one outcome than a trial has arms is a table, not a result a
+        # rule reads; reading on would also try the list's rest from each value (quadratic in its length)
+        found = islice(outcome.also.finditer(sentence, match.end(), stop), MAX_VALUES)
+        values += [_value(m, outcome) for m in found]
     values = [v for v in values if v is not None and not _in_range(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
@@ -1512,6 +1515,8 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
     return values
 
 
+MAX_VALUES = 8  # values of one outcome read after its first in one sentence
+_RANGE_REACH = 40  # characters: "12.5 months to " and more fit
 _RANGE_END = re.compile(r"\d(?:\.\d+)?\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*$")
 _RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
 
@@ -1519,7 +1524,10 @@ _RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
 def _in_range(sentence: str, value: _Value) -> bool:
     """Whether a value is an end of a range ("95% CI 3.1 - 7.2 months", "3.1 months to 7.2 months"),
     which bounds another value rather than being one."""
-    return bool(_RANGE_END.search(sentence, 0, value.start) or _RANGE_START.match(sentence, value.end_value))
+    # the range's other end is written just before: only the text right before is searched (the whole
+    # sentence before each value made a long list's reading quadratic)
+    before = max(0, value.start - _RANGE_REACH)
+    return bool(_RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value))
 
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
