@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import DATA, REVIEW
 
 from litreview.errors import ConfigError
-from litreview.extract.rows import abstract_outcomes
+from litreview.extract.rows import _DECIMAL_COMMA, abstract_outcomes
 from litreview.extract.spec import load_spec
 
 SPEC = load_spec(REVIEW / "extraction.toml")
@@ -208,3 +208,35 @@ def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     start = time.perf_counter()
     abstract_outcomes(abstract, SPEC)
     assert time.perf_counter() - start < 1.0
+
+
+def test_decimal_commas_are_decimals():
+    got = read(
+        "The overall response rate amounted to 37,5%. Median PFS was 5,8 months (95% CI 4,1-7,3) and median OS 13,2 months."
+    )
+    assert got["ORR"] == (("37.5", "%", ""),)
+    assert got["median PFS"] == (("5.8", " months", ""),) and got["median OS"] == (("13.2", " months", ""),)
+
+
+def test_thousands_separators_and_lists_are_no_decimal_commas():
+    # "1,250" is a thousand and more, "days 1,8,15" a list: neither is a decimal; "0,79-1,64" are two
+    assert _DECIMAL_COMMA.sub(".", "1,250 pts; days 1,8,15; CI 0,79-1,64") == "1,250 pts; days 1,8,15; CI 0.79-1.64"
+    assert read("Median OS was 3,25 months.")["median OS"] == (("3.25", " months", ""),)
+
+
+def test_days_and_congress_shorthand_units():
+    got = read("Results: mPFS: 3.2m (95%CI 2.0-4.4); mOS 212 days.")
+    assert got["median PFS"] == (("3.2", " months", ""),) and got["median OS"] == (("212", " days", ""),)
+    # a dose per square metre is no duration
+    assert "median PFS" not in read("Median PFS was assessed at 150 mg/m2 of drug.")
+
+
+def test_arms_by_mixed_case_or_prefixed_abbreviation():
+    got = read("The response rate was 22,4% for CbP and 30,1% for nab-PC. Median PFS was 4.9 months with mFOLFOX6 "
+               "and 3.7 months with CisE.")  # fmt: skip
+    assert got["ORR"] == (("22.4", "%", "CbP"), ("30.1", "%", "nab-PC"))
+    assert got["median PFS"] == (("4.9", " months", "mFOLFOX6"), ("3.7", " months", "CisE"))
+    # a statistic's abbreviation, shorthand or not, is no arm
+    assert SPEC.arm.match("with mOS") is None and SPEC.arm.match("in mPFS") is None
+    # a number glued to a regimen's name is no value of a list
+    assert read("ORR was 18% with FOLFIRI3 and 25% with mFOLFOX6.")["ORR"] == (("18", "%", "FOLFIRI3"), ("25", "%", "mFOLFOX6"))

@@ -1271,6 +1271,11 @@ class OutcomeRead:
     blank: str = ""
 
 
+# a decimal comma ("4,5 months", "41,3%", "HR 1,14; 95% CI 0,79-1,64", as European authors write them): one
+# or two digits after the comma, not a thousands separator ("1,250") nor a list of numbers ("1,2,3")
+_DECIMAL_COMMA = re.compile(r"(?<=\d)(?<!,\d)(?<!,\d\d),(?=\d{1,2}(?![\d,]|\.\d))")
+
+
 def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     """Each of the review's outcomes from the first sentence of ``abstract`` that states it, with the
     other arms' values of later sentences when that one names an arm ("In arm A, the ORR was 58%."
@@ -1281,6 +1286,7 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     months, respectively") can give values their arm or outcome. When the abstract reports the review's
     population apart from another group (``[results] population`` and ``others``: an NEC subgroup beside
     the NET G3 one or the whole trial's), only the population's values are read."""
+    abstract = _DECIMAL_COMMA.sub(".", abstract)  # same length: the spans stay the abstract's
     spans = _sentences(abstract)
     table = [[_outcome_values(abstract[s:e], o, spec) for s, e in spans] for o in spec.outcomes]
     previous: list[str] = []  # the arms of the last sentence that named two or more, in order
