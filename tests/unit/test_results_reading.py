@@ -240,3 +240,28 @@ def test_arms_by_mixed_case_or_prefixed_abbreviation():
     assert SPEC.arm.match("with mOS") is None and SPEC.arm.match("in mPFS") is None
     # a number glued to a regimen's name is no value of a list
     assert read("ORR was 18% with FOLFIRI3 and 25% with mFOLFOX6.")["ORR"] == (("18", "%", "FOLFIRI3"), ("25", "%", "mFOLFOX6"))
+
+
+def test_values_after_arms_named_before_take_them_in_order():
+    # "X vs Y" or "X and Y" with no arm, after a sentence that named the arms: the arms in that order
+    got = read(
+        "Median OS was 10.9 months in the lurbinectedin group and 8.2 months in the topotecan group. "
+        "Disease control rates were 58.3% vs 41.0%. The response rates were 17.1% and 9.8%."
+    )
+    assert got["DCR"] == (("58.3", "%", "lurbinectedin group"), ("41.0", "%", "topotecan group"))
+    assert [a for _, _, a in got["ORR"]] == ["lurbinectedin group", "topotecan group"]
+    # three values for two arms: left to a person
+    assert isinstance(
+        read("Median OS was 10.9 months in arm X and 8.2 months in arm Y. The ORR was 17%, 12% and 9%.")["ORR"], str
+    )
+
+
+def test_outcomes_listed_before_their_values_without_respectively():
+    got = read("For the 61 treated patients, median progression-free survival and median OS were 3.3 months and "
+               "7.9 months.")  # fmt: skip
+    assert got["median PFS"] == (("3.3", " months", ""),) and got["median OS"] == (("7.9", " months", ""),)
+    # an outcome named with its own value earlier in the sentence is not in the list
+    got = read("The ORR was 14.0% (7/50); median PFS and OS were 2.8 and 6.6 months.")
+    assert got["ORR"] == (("14.0", "%", ""),) and got["median OS"] == (("6.6", " months", ""),)
+    # values of one outcome, the other outcome named after them: no list
+    assert isinstance(read("Median PFS was 4.1 and 5.0 months, and OS was immature.")["median PFS"], str)

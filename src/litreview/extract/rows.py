@@ -1398,7 +1398,7 @@ def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: l
             arms = listed
         elif same is not None:
             arms = same
-        elif "respectively" in sentence and len(previous) == len(values):
+        elif len(previous) == len(values):
             arms = previous
         else:
             continue
@@ -1413,23 +1413,36 @@ def _each_own_arm(values: list[_Value]) -> bool:
 
 
 def _outcome_list(sentence: str, readings: list[list[_Value] | None], spec: ExtractionSpec) -> None:
-    """ "Median PFS and OS were 5.5 and 11.0 months, respectively": the first outcome read the whole
-    list; give the k-th value to the k-th outcome named before it (by the outcomes' ``name``)."""
-    if "respectively" not in sentence:
-        return
+    """ "Median PFS and OS were 5.5 and 11.0 months, respectively", "the median PFS and median OS were 3.0
+    months and 6.7 months": the first outcome read the whole list; give the k-th value to the k-th outcome
+    of the list of names joined right before it (by the outcomes' ``name``)."""
     for i, values in enumerate(readings):
         if not values or len(values) < 2:
             continue
-        first = values[0].start
-        named = sorted((m.start(), k) for k, o in enumerate(spec.outcomes) if o.name is not None
-                       for m in [o.name.search(sentence, 0, first)] if m)  # fmt: skip
-        order = [k for _, k in named]
+        order = _named_outcomes(sentence, values[0].start, spec)
         if len(order) == len(values) and order[0] == i and len(set(order)) == len(order):
             for k, value in zip(order, values, strict=True):
                 readings[k] = [
                     replace(value, unit=value.unit if spec.outcomes[k].units else spec.outcomes[k].unit)
                 ]
             return
+
+
+_JOINED_NAMES = re.compile(r"[\s,]*(?:and|&)?\s*(?:the\s+)?")
+
+
+def _named_outcomes(sentence: str, first: int, spec: ExtractionSpec) -> list[int]:
+    """The outcomes (their indexes) named last before ``first`` in a list joined by "and" or commas
+    ("median PFS and OS", "ORR, DCR and median PFS"), in order; an outcome named earlier in the sentence
+    with its own value ("ORR 19.0% ...; median PFS and OS were") is not in the list."""
+    names = sorted((m.start(), m.end(), k) for k, o in enumerate(spec.outcomes) if o.name is not None
+                   for m in o.name.finditer(sentence, 0, first))  # fmt: skip
+    chain: list[tuple[int, int, int]] = []
+    for start, end, k in reversed(names):
+        if chain and not _JOINED_NAMES.fullmatch(sentence, end, chain[0][0]):
+            break
+        chain.insert(0, (start, end, k))
+    return [k for _, _, k in chain]
 
 
 def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
