@@ -41,6 +41,9 @@ def test_abbreviations_and_units():
         ("Overall, 57 pts were included in the analysis.", "57"),
         ("We reviewed the charts of 118 consecutive patients.", "118"),
         ("Results: N = 45.", "45"),
+        ("Results: 52 pts enrolled (colon 20, other 32).", "52"),
+        ("Of 64 patients randomised, 32 were allocated to each arm.", "64"),
+        ("Nineteen patients were entered between 2001 and 2004.", "19"),
     ],
 )
 def test_n_as_written(text, n):
@@ -52,6 +55,10 @@ def test_n_is_the_total_not_the_arms_counts():
         "Ninety patients were randomised, 45 to temozolomide and 45 to lurbinectedin (ARM-X, n = 45; ARM-Y, n = 45)."
     )
     assert got["n"] == (("90", "", ""),)
+
+
+def test_a_count_of_patients_that_is_no_enrolment_is_no_n():
+    assert "n" not in read("In 12 patients treatment was delayed; 5 pts discontinued.")
 
 
 def test_n_subset_of_the_enrolled_is_left_to_a_reviewer():
@@ -265,3 +272,51 @@ def test_outcomes_listed_before_their_values_without_respectively():
     assert got["ORR"] == (("14.0", "%", ""),) and got["median OS"] == (("6.6", " months", ""),)
     # values of one outcome, the other outcome named after them: no list
     assert isinstance(read("Median PFS was 4.1 and 5.0 months, and OS was immature.")["median PFS"], str)
+
+
+def test_cohorts_named_by_letter_take_the_group_their_bracket_names():
+    got = read(
+        "Patients with large-cell lung NET (cohort X; n = 20) or gastric NEC (cohort Y) were enrolled. "
+        "Results: 44 patients were treated: 20 in cohort X and 24 in cohort Y. "
+        "In cohort X, the ORR was 30.0% and median OS 17.5 months. "
+        "In cohort Y, the ORR was 12.5% (3/24) and median OS 7.7 months."
+    )
+    assert got["n"] == (("24", "", ""),) and got["ORR"] == (("12.5", "%", ""),)
+    assert got["median OS"] == (("7.7", " months", ""),)
+    # cohorts glossed by no group of the review's: the cohorts' values side by side
+    got = read("Cohort 1 (women) and cohort 2 (men) were enrolled. The ORR was 30% in cohort 1 and 20% in cohort 2.")
+    assert got["ORR"] == (("30", "%", "cohort 1"), ("20", "%", "cohort 2"))
+
+
+def test_a_sentence_names_the_group_its_values_are_for():
+    got = read(
+        "Of 90 patients randomised, 35 had NEC. "
+        "In the whole trial, median PFS was 6.0 months in the CAPOX arm and 5.1 months in the FOLFIRI arm. "
+        "In patients with NEC, median PFS was 3.1 months in the CAPOX arm and 3.9 months in the FOLFIRI arm. "
+        "In the NET G3 stratum, the ORR was 33%; in the NEC stratum, it was 11%."
+    )
+    assert got["median PFS"] == (("3.1", " months", "CAPOX arm"), ("3.9", " months", "FOLFIRI arm"))
+    assert got["ORR"] == (("11", "%", ""),) and got["n"] == (("35", "", ""),)  # the NEC subgroup's
+    # a later value with no arm of its own is not the group's the sentence opened with
+    got = read(
+        "In the NEC subgroup, mOS was 9.0 mo, against 31.0 mo in NET G3. In the whole cohort, ORR was 20%."
+    )
+    assert got["median OS"] == (("9.0", " months", ""),)
+
+
+def test_a_dose_escalation_count_is_not_the_expansion_cohort_s():
+    got = read(
+        "Eighteen patients were treated in the dose escalation (SCLC, n = 10; NEC, n = 8). "
+        "In the expansion cohort, 31 patients with EP-NEC were enrolled. The ORR was 16.1%."
+    )
+    assert got["n"] == (("31", "", ""),)
+    # a dose escalation alone: its count is read
+    assert read("In this phase I trial, 21 patients were enrolled. The ORR was 9.5%.")["n"] == (("21", "", ""),)
+
+
+def test_a_total_with_a_subset_treated_in_an_arm():
+    got = read("In all, 120 patients were eligible for analysis, 70 of them were treated with EP and 50 with IC.")
+    assert got["n"] == (("120", "", ""),)
+    # an arm right after the count's verb is the count's
+    got = read("Forty patients were enrolled in the CUP cohort and 22 in the GEP cohort.")
+    assert got["n"] == (("40", "", "CUP cohort"), ("22", "", "GEP cohort"))

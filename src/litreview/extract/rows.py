@@ -1257,6 +1257,7 @@ class _Value:
     written: bool = (
         True  # the unit is written after it (else the list's last value gives it: "5.5 and 11.0 mo")
     )
+    scope: str = ""  # "population", "other" or "": whose value it is (its arm's or its sentence's group)
 
 
 @dataclass(frozen=True)
@@ -1296,6 +1297,11 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
         previous = _listed_arms(sentence, column, previous) or previous
         for row, values in zip(table, column, strict=True):
             row[j] = values
+    scopes = _Scopes(abstract, spec)
+    for j, (start, end) in enumerate(spans):
+        for outcome, row in zip(spec.outcomes, table, strict=True):
+            if row[j]:
+                scopes.give(abstract[start:end], row[j], outcome.count)
     apart = _reported_apart(table, spec)
     found = []
     for outcome, row in zip(spec.outcomes, table, strict=True):
@@ -1314,7 +1320,9 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tu
         if values is None:
             continue
         if apart:
-            values = [v for v in values if _scope(v.arm, spec) == "population"]
+            values = [v for v in values if v.scope == "population"]
+        elif outcome.count:
+            values = [v for v in values if v.scope != "other"]  # the dose escalation's or NET cohort's
         if not values:
             continue
         if outcome.count and not apart and not values[0].arm:
@@ -1349,18 +1357,62 @@ def _words(arm: str) -> frozenset[str]:
     return frozenset(w for w in _WORDS.findall(arm.lower()) if w not in ignored)
 
 
-def _scope(arm: str, spec: ExtractionSpec) -> str:
-    """Whether an arm or group names the review's population, another group, or neither."""
-    if not arm or spec.population is None or spec.others is None:
-        return ""
-    ours, theirs = bool(spec.population.search(arm)), bool(spec.others.search(arm))
-    return "population" if ours and not theirs else "other" if theirs and not ours else ""
+_GROUP_LABEL = re.compile(r"\b(?i:cohort|arm|group|stratum|part)\s+[A-Z0-9]{1,2}\b")
+_GLOSS_AFTER = re.compile(r"\s*\(([^()]*)\)")
+_CLAUSE_START = re.compile(r"(?s:.*)(?:[(),;:]|\s(?:or|and)\s)")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+class _Scopes:
+    """Whose values a sentence gives: the review's population (``[results] population``), another group
+    (``others``: NET G3, SCLC, the whole of a mixed trial, a dose escalation) or neither. A group label
+    ("cohort 2", "arm B", "stratum 1") is the group the abstract glosses it with: in a bracket after it
+    ("cohort B (EP-NEC)") or as the bracket it stands in and the words before ("high-grade EP-NEC after
+    one prior line (cohort 2)", "small-cell lung cancer (SCLC; cohort A)")."""
+
+    def __init__(self, abstract: str, spec: ExtractionSpec):
+        self.spec, self.labels = spec, {}
+        glossed: dict[str, set[str]] = {}
+        for found in _GROUP_LABEL.finditer(abstract):
+            after = _GLOSS_AFTER.match(abstract, found.end())
+            opened, closed = abstract.rfind("(", 0, found.start()), abstract.rfind(")", 0, found.start())
+            if after:
+                gloss = after[1]
+            elif opened > closed and (shut := abstract.find(")", found.end())) >= 0:
+                before = abstract[max(closed + 1, opened - 150) : opened]
+                clause = _CLAUSE_START.match(before)
+                gloss = f"{before[clause.end() if clause else 0 :]} {abstract[opened + 1 : shut]}"
+            else:
+                continue
+            glossed.setdefault(" ".join(found[0].lower().split()), set()).add(self._of(gloss))
+        self.labels = {label: next(iter(s)) for label, s in glossed.items() if len(s) == 1 and "" not in s}
+
+    def _of(self, text: str) -> str:
+        spec = self.spec
+        if not text or spec.population is None or spec.others is None:
+            return ""
+        words = " ".join(text.lower().split())
+        named = {scope for label, scope in self.labels.items() if re.search(rf"\b{re.escape(label)}\b", words)}
+        ours = bool(spec.population.search(text)) or "population" in named
+        theirs = bool(spec.others.search(text)) or "other" in named
+        return "population" if ours and not theirs else "other" if theirs and not ours else ""
+
+    def give(self, sentence: str, values: list[_Value], count: bool) -> None:
+        """Each value's scope: its arm's, else the group the sentence names before its values ("In the NEC
+        stratum, ...", "In patients with NEC, median PFS was 2.3 months in arm A and 3.4 months in arm B"); a count also another group's when the sentence names only that one ("15 patients
+        were treated in dose escalation", a bracket's breakdown aside)."""
+        lead = self._of(_BRACKETED.sub(" ", sentence[: values[0].start]))
+        whole = self._of(_BRACKETED.sub(" ", sentence)) if count else ""
+        for i, value in enumerate(values):
+            # a later value with no arm of its own is no longer the lead's ("In the NEC subgroup, mOS was
+            # 10.9 mo, compared with 22.6 mo in NET G3")
+            value.scope = self._of(value.arm) or ("other" if whole == "other" else lead if i == 0 or value.arm else "")
 
 
 def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
     """Whether some outcome (not a count) is given for the review's population and some for another
     group: a subgroup or cohort report, where only the population's values are the review's."""
-    scopes = {_scope(v.arm, spec) for o, row in zip(spec.outcomes, table, strict=True) if not o.count
+    scopes = {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
               for values in row for v in values or ()}  # fmt: skip
     return {"population", "other"} <= scopes
 
@@ -1515,7 +1567,7 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
         # rule reads; reading on would also try the list's rest from each value (quadratic in its length)
         found = islice(outcome.also.finditer(sentence, match.end(), stop), MAX_VALUES)
         values += [_value(m, outcome) for m in found]
-    values = [v for v in values if v is not None and not _in_range(sentence, v)]
+    values = [v for v in values if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
             value.unit = next((v.unit for v in values[i + 1 :] if v.written), value.unit)
@@ -1528,9 +1580,13 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
                 free = value.end
                 continue
             stop = values[i + 1].start if i + 1 < len(values) else len(sentence)
-            arm, arm_end = _arm_after(sentence[value.end : stop], spec.arm)
+            # an arm after the match is the value's, but for a count's whose match runs past another
+            # number ("142 patients were eligible, 57 of them were treated with CE": the CE is the 57's)
+            between = sentence[value.end_value : value.end]
+            end = value.end_value if outcome.count and any(c.isdigit() for c in between) else value.end
+            arm, arm_end = _arm_after(sentence[end:stop], spec.arm)
             value.arm = arm or _arm_before(sentence[free : value.start], spec.arm)
-            free = value.end + arm_end if arm else value.end
+            free = end + arm_end if arm else value.end
     return values
 
 
@@ -1547,6 +1603,16 @@ def _in_range(sentence: str, value: _Value) -> bool:
     # sentence before each value made a long list's reading quadratic)
     before = max(0, value.start - _RANGE_REACH)
     return bool(_RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value))
+
+
+_LABEL_NOUN = re.compile(r"\b(?:cohorts?|arms?|groups?|strat(?:um|a)|parts?|levels?|grades?|cycles?|phases?)\s+$",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def _a_label(sentence: str, value: _Value) -> bool:
+    """Whether a number names a group rather than being a value ("18 weeks in cohort 1 and 11 weeks in
+    cohort 2": the 1 is no value of a list)."""
+    return bool(_LABEL_NOUN.search(sentence, max(0, value.start - 12), value.start))
 
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
