@@ -320,3 +320,21 @@ def test_a_total_with_a_subset_treated_in_an_arm():
     # an arm right after the count's verb is the count's
     got = read("Forty patients were enrolled in the CUP cohort and 22 in the GEP cohort.")
     assert got["n"] == (("40", "", "CUP cohort"), ("22", "", "GEP cohort"))
+
+
+def test_an_updated_analysis_supersedes_the_earlier_one():
+    got = read(
+        "At the interim analysis, median PFS was 3.9 months and the ORR 35%. "
+        "After 40 months of follow-up, median PFS was 4.3 months (95% CI 3.1-5.6)."
+    )
+    assert got["median PFS"] == (("4.3", " months", ""),)
+    assert got["ORR"] == (("35", "%", ""),)  # not updated: the earlier analysis's stands
+
+
+def test_one_value_with_a_p_value_is_left_to_a_person():
+    got = read("Patients given CAPTEM or FOLFIRI were compared. Median PFS was 3.0 months (95% CI 2.2-4.1; P = .41).")
+    assert isinstance(got["median PFS"], str)
+    # a p-value after two values, or none: read
+    got = read("Median PFS was 3.0 months with CAPTEM and 4.4 months with FOLFIRI (p = 0.41). The ORR was 21% (9/43).")
+    assert got["median PFS"] == (("3.0", " months", "CAPTEM"), ("4.4", " months", "FOLFIRI"))
+    assert got["ORR"] == (("21", "%", ""),)

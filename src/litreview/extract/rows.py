@@ -1305,19 +1305,21 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     apart = _reported_apart(table, spec)
     found = []
     for outcome, row in zip(spec.outcomes, table, strict=True):
-        read = _first_read(outcome, row, spans, spec, apart)
+        read = _first_read(outcome, row, abstract, spans, spec, apart)
         if read is not None:
             found.append(read)
     return _every_arm(found)
 
 
-def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tuple[int, int]],
+def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str, spans: list[tuple[int, int]],
                 spec: ExtractionSpec, apart: bool) -> OutcomeRead | None:  # fmt: skip
     """The outcome's values from the first sentence that gives any (of the population's, when it is
-    reported apart), and the other arms' from later sentences when that one named an arm."""
+    reported apart; not an earlier analysis's when a later one gives them), and the other arms' from later
+    sentences when that one named an arm."""
+    updated = any(v.scope != "earlier" for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
-        if values is None:
+        if values is None or (updated and values[0].scope == "earlier"):
             continue
         if apart:
             values = [v for v in values if v.scope == "population"]
@@ -1341,11 +1343,18 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tu
             return OutcomeRead(
                 outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}"
             )
+        if len(values) == 1 and _COMPARED.match(abstract, start + values[0].end):
+            return OutcomeRead(outcome.label, (), start, end, f"one value ({''.join(distinct[0])}) with a p-value")
         if not told or len(values) == 1:  # one value, whichever arm: it is the outcome's
             every = values[0].arm if len(values) == 1 and _EVERY.match(values[0].arm) else ""
             return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
         return OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end)
     return None
+
+
+# a p-value in the bracket right after a value ("Median OS was 11.4 mo (p = 0.62)"): groups compared and
+# one value stated, which group's a person must tell
+_COMPARED = re.compile(r"\s*\((?:[^()]*[;,]\s*)?p\s*[=<>≤]", re.IGNORECASE)
 
 
 _WORDS = re.compile(r"[a-z0-9]+(?:[+/][a-z0-9]+)*")
@@ -1398,9 +1407,14 @@ class _Scopes:
         return "population" if ours and not theirs else "other" if theirs and not ours else ""
 
     def give(self, sentence: str, values: list[_Value], count: bool) -> None:
-        """Each value's scope: its arm's, else the group the sentence names before its values ("In the NEC
+        """Each value's scope: "earlier" when the sentence opens with an analysis a later one updates (``[results]
+        earlier``: "At the primary analysis, ..."), else its arm's, else the group the sentence names before its values ("In the NEC
         stratum, ...", "In patients with NEC, median PFS was 2.3 months in arm A and 3.4 months in arm B"); a count also another group's when the sentence names only that one ("15 patients
         were treated in dose escalation", a bracket's breakdown aside)."""
+        if self.spec.earlier is not None and self.spec.earlier.search(sentence, 0, values[0].start):
+            for value in values:
+                value.scope = "earlier"
+            return
         lead = self._of(_BRACKETED.sub(" ", sentence[: values[0].start]))
         whole = self._of(_BRACKETED.sub(" ", sentence)) if count else ""
         for i, value in enumerate(values):
