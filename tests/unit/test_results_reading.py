@@ -338,3 +338,13 @@ def test_one_value_with_a_p_value_is_left_to_a_person():
     got = read("Median PFS was 3.0 months with CAPTEM and 4.4 months with FOLFIRI (p = 0.41). The ORR was 21% (9/43).")
     assert got["median PFS"] == (("3.0", " months", "CAPTEM"), ("4.4", " months", "FOLFIRI"))
     assert got["ORR"] == (("21", "%", ""),)
+
+
+def test_cohorts_by_number_with_no_total():
+    got = read("Cohort A accrued 17 patients and cohort B accrued 26 patients. Median PFS was 14 weeks in cohort A "
+               "and 9 weeks in cohort B.")  # fmt: skip
+    assert got["median PFS"] == (("14", " weeks", "cohort A"), ("9", " weeks", "cohort B"))
+    got = read("Cohort 1 enrolled 40 patients and cohort 2 enrolled 35 patients.")
+    assert got["n"] == (("40", "", "Cohort 1"), ("35", "", "cohort 2"))
+    # a grade or cycle number is no value of a list either
+    assert read("Median OS was 7.5 months; grade 3 events in 20%.")["median OS"] == (("7.5", " months", ""),)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice, pairwise
+from itertools import pairwise
 
 from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
@@ -1579,8 +1579,14 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             stop = halt.start()
         # a sentence listing more values of one outcome than a trial has arms is a table, not a result a
         # rule reads; reading on would also try the list's rest from each value (quadratic in its length)
-        found = islice(outcome.also.finditer(sentence, match.end(), stop), MAX_VALUES)
-        values += [_value(m, outcome) for m in found]
+        at = match.end()
+        for _ in range(MAX_VALUES):
+            if (more := outcome.also.search(sentence, at, stop)) is None:
+                break
+            value = _value(more, outcome)
+            # a group's number ("cohort 2") is no value, and what the match read after it may hold one
+            at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
+            values.append(value)
     values = [v for v in values if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
