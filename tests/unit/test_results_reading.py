@@ -206,7 +206,10 @@ def test_results_built_floors():
     "abstract",
     ["Median OS was " + "3, " * 20000 + "4 months.", "Median PFS " + "2.1 and " * 20000 + "3 months.",
      "The ORR was " + "7% " * 20000, "Median OS " + "in the XY arm " * 10000 + "5 months.",
-     "N = 12. " + "DCR 40% and " * 10000],
+     "N = 12. " + "DCR 40% and " * 10000, "Median OS " + "4,5 and " * 20000 + "6,1 months.",
+     "In cohort 2 (NEC) " + "cohort A1 (NET; cohort B2 " * 5000 + "ORR 30%.", "Cohort 1 " * 20000 + "enrolled 9 patients.",
+     "Median PFS and OS and " * 10000 + "5 and 9 months.", "ORR " + "12 (26%) had " * 10000 + "a response.",
+     "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3)."],
 )  # fmt: skip
 def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
@@ -348,3 +351,42 @@ def test_cohorts_by_number_with_no_total():
     assert got["n"] == (("40", "", "Cohort 1"), ("35", "", "cohort 2"))
     # a grade or cycle number is no value of a list either
     assert read("Median OS was 7.5 months; grade 3 events in 20%.")["median OS"] == (("7.5", " months", ""),)
+
+
+def test_response_counted_before_it_is_named():
+    got = read("Eleven patients (34%) had an objective response and 9 (28%) had stable disease; "
+               "14 (44%) of 32 patients achieved disease control.")  # fmt: skip
+    assert got["ORR"] == (("34", "%", ""),) and got["DCR"] == (("44", "%", ""),)
+    # a partial response counted alone is no objective response rate
+    assert "ORR" not in read("Four patients (12%) had a partial response.")
+
+
+def test_responses_per_arm_in_patients_with_brackets():
+    got = read("Objective responses occurred in 3 patients (9%) in arm X and 8 patients (25%) in arm Y.")
+    assert got["ORR"] == (("9", "%", "arm X"), ("25", "%", "arm Y"))
+    # disease control's count after a response's bracket is not the response rate
+    got = read("In the NEC cohort, 4 of 22 patients achieved an objective response (ORR 18%), with disease control in 9 (41%).")
+    assert got["ORR"] == (("18", "%", ""),)
+
+
+def test_other_response_categories_are_no_second_value():
+    got = read("Best response: ORR 6.3% (2 PR), SD 40.6%, DCR 46.9%.")
+    assert got["ORR"] == (("6.3", "%", ""),) and got["DCR"] == (("46.9", "%", ""),)
+
+
+def test_clinical_benefit_defined_as_disease_control():
+    assert read("The clinical benefit rate (CR + PR + SD) was 57%.")["DCR"] == (("57", "%", ""),)
+    assert "DCR" not in read("The clinical benefit rate (CR, PR or SD for 24 weeks or longer) was 30%.")
+
+
+def test_median_survival_time_is_overall_survival():
+    got = read("The median PFS was 2.9 months, and the median survival time (MST) was 7.4 months.")
+    assert got["median PFS"] == (("2.9", " months", ""),) and got["median OS"] == (("7.4", " months", ""),)
+    assert "median OS" not in read("Median progression-free survival was 2.9 months.")
+
+
+def test_a_count_of_all_patients_between_name_and_value():
+    got = read("Median PFS and OS for all 57 patients were 4.0 and 9.9 months, respectively.")
+    assert got["median PFS"] == (("4.0", " months", ""),) and got["median OS"] == (("9.9", " months", ""),)
+    # a count that is no patients' stops the reading as before
+    assert "median PFS" not in read("Median PFS at 12 sites was 4.0 months.")

@@ -1367,6 +1367,7 @@ def _words(arm: str) -> frozenset[str]:
 
 
 _GROUP_LABEL = re.compile(r"\b(?i:cohort|arm|group|stratum|part)\s+[A-Z0-9]{1,2}\b")
+_GLOSS_REACH = 150  # characters: a bracket and the clause before it
 _GLOSS_AFTER = re.compile(r"\s*\(([^()]*)\)")
 _CLAUSE_START = re.compile(r"(?s:.*)(?:[(),;:]|\s(?:or|and)\s)")
 _BRACKETED = re.compile(r"\([^()]*\)")
@@ -1380,28 +1381,32 @@ class _Scopes:
     one prior line (cohort 2)", "small-cell lung cancer (SCLC; cohort A)")."""
 
     def __init__(self, abstract: str, spec: ExtractionSpec):
-        self.spec, self.labels = spec, {}
+        self.spec, self.labels, self.named = spec, {}, None
         glossed: dict[str, set[str]] = {}
         for found in _GROUP_LABEL.finditer(abstract):
             after = _GLOSS_AFTER.match(abstract, found.end())
-            opened, closed = abstract.rfind("(", 0, found.start()), abstract.rfind(")", 0, found.start())
+            # the bracket it stands in, looked for nearby only (a pasted table stays linear)
+            near = max(0, found.start() - _GLOSS_REACH)
+            opened, closed = abstract.rfind("(", near, found.start()), abstract.rfind(")", near, found.start())
             if after:
                 gloss = after[1]
-            elif opened > closed and (shut := abstract.find(")", found.end())) >= 0:
-                before = abstract[max(closed + 1, opened - 150) : opened]
+            elif opened > closed and (shut := abstract.find(")", found.end(), found.end() + _GLOSS_REACH)) >= 0:
+                before = abstract[max(closed + 1, opened - _GLOSS_REACH) : opened]
                 clause = _CLAUSE_START.match(before)
                 gloss = f"{before[clause.end() if clause else 0 :]} {abstract[opened + 1 : shut]}"
             else:
                 continue
             glossed.setdefault(" ".join(found[0].lower().split()), set()).add(self._of(gloss))
         self.labels = {label: next(iter(s)) for label, s in glossed.items() if len(s) == 1 and "" not in s}
+        if self.labels:
+            alternatives = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in self.labels)
+            self.named = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
     def _of(self, text: str) -> str:
         spec = self.spec
         if not text or spec.population is None or spec.others is None:
             return ""
-        words = " ".join(text.lower().split())
-        named = {scope for label, scope in self.labels.items() if re.search(rf"\b{re.escape(label)}\b", words)}
+        named = {self.labels[" ".join(m[0].lower().split())] for m in self.named.finditer(text)} if self.named else set()
         ours = bool(spec.population.search(text)) or "population" in named
         theirs = bool(spec.others.search(text)) or "other" in named
         return "population" if ours and not theirs else "other" if theirs and not ours else ""
@@ -1689,11 +1694,13 @@ def _value(match: re.Match[str], outcome: Outcome) -> _Value | None:
 
 
 def _arm_after(text: str, arm: re.Pattern[str]) -> tuple[str, int]:
-    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B"),
+    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B", "(19%)
+    in arm B"),
     and where in ``text`` its naming ends; ("", 0) if none is."""
     bracket = re.match(r"[\s,]*\([^()]*\)", text)
     for skip in (0, bracket.end()) if bracket else (0,):
-        start = skip + len(text[skip:]) - len(text[skip:].lstrip(" ,"))
+        # the value's own bracket closing ("6 patients (19%) in arm B") is stepped over too
+        start = skip + len(text[skip:]) - len(text[skip:].lstrip(" ,)"))
         found = arm.match(text, start)
         if found:
             return found.group("arm"), found.end()
