@@ -1286,7 +1286,8 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     and B, respectively", "... for FOLFIRI vs. CAPTEM") or of outcomes ("PFS and OS were 5.5 and 11.0
     months, respectively") can give values their arm or outcome. When the abstract reports the review's
     population apart from another group (``[results] population`` and ``others``: an NEC subgroup beside
-    the NET G3 one or the whole trial's), only the population's values are read."""
+    the NET G3 one or the whole trial's, named by a value's arm, the sentence's opening words or a cohort
+    label the abstract glosses), only the population's values are read. Decimal commas are read as points."""
     abstract = _DECIMAL_COMMA.sub(".", abstract)  # same length: the spans stay the abstract's
     spans = _sentences(abstract)
     table = [[_outcome_values(abstract[s:e], o, spec) for s, e in spans] for o in spec.outcomes]
@@ -1344,7 +1345,9 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str,
                 outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}"
             )
         if len(values) == 1 and _COMPARED.match(abstract, start + values[0].end):
-            return OutcomeRead(outcome.label, (), start, end, f"one value ({''.join(distinct[0])}) with a p-value")
+            return OutcomeRead(
+                outcome.label, (), start, end, f"one value ({''.join(distinct[0])}) with a p-value"
+            )
         if not told or len(values) == 1:  # one value, whichever arm: it is the outcome's
             every = values[0].arm if len(values) == 1 and _EVERY.match(values[0].arm) else ""
             return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
@@ -1387,10 +1390,15 @@ class _Scopes:
             after = _GLOSS_AFTER.match(abstract, found.end())
             # the bracket it stands in, looked for nearby only (a pasted table stays linear)
             near = max(0, found.start() - _GLOSS_REACH)
-            opened, closed = abstract.rfind("(", near, found.start()), abstract.rfind(")", near, found.start())
+            opened, closed = (
+                abstract.rfind("(", near, found.start()),
+                abstract.rfind(")", near, found.start()),
+            )
             if after:
                 gloss = after[1]
-            elif opened > closed and (shut := abstract.find(")", found.end(), found.end() + _GLOSS_REACH)) >= 0:
+            elif (
+                opened > closed and (shut := abstract.find(")", found.end(), found.end() + _GLOSS_REACH)) >= 0
+            ):
                 before = abstract[max(closed + 1, opened - _GLOSS_REACH) : opened]
                 clause = _CLAUSE_START.match(before)
                 gloss = f"{before[clause.end() if clause else 0 :]} {abstract[opened + 1 : shut]}"
@@ -1406,7 +1414,11 @@ class _Scopes:
         spec = self.spec
         if not text or spec.population is None or spec.others is None:
             return ""
-        named = {self.labels[" ".join(m[0].lower().split())] for m in self.named.finditer(text)} if self.named else set()
+        named = (
+            {self.labels[" ".join(m[0].lower().split())] for m in self.named.finditer(text)}
+            if self.named
+            else set()
+        )
         ours = bool(spec.population.search(text)) or "population" in named
         theirs = bool(spec.others.search(text)) or "other" in named
         return "population" if ours and not theirs else "other" if theirs and not ours else ""
@@ -1425,7 +1437,9 @@ class _Scopes:
         for i, value in enumerate(values):
             # a later value with no arm of its own is no longer the lead's ("In the NEC subgroup, mOS was
             # 10.9 mo, compared with 22.6 mo in NET G3")
-            value.scope = self._of(value.arm) or ("other" if whole == "other" else lead if i == 0 or value.arm else "")
+            value.scope = self._of(value.arm) or (
+                "other" if whole == "other" else lead if i == 0 or value.arm else ""
+            )
 
 
 def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
@@ -1627,7 +1641,9 @@ def _in_range(sentence: str, value: _Value) -> bool:
     # the range's other end is written just before: only the text right before is searched (the whole
     # sentence before each value made a long list's reading quadratic)
     before = max(0, value.start - _RANGE_REACH)
-    return bool(_RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value))
+    return bool(
+        _RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value)
+    )
 
 
 _LABEL_NOUN = re.compile(r"\b(?:cohorts?|arms?|groups?|strat(?:um|a)|parts?|levels?|grades?|cycles?|phases?)\s+$",
