@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import DATA, REVIEW
 
 from litreview.errors import ConfigError
-from litreview.extract.rows import abstract_outcomes
+from litreview.extract.rows import _DECIMAL_COMMA, abstract_outcomes
 from litreview.extract.spec import load_spec
 
 SPEC = load_spec(REVIEW / "extraction.toml")
@@ -41,6 +41,9 @@ def test_abbreviations_and_units():
         ("Overall, 57 pts were included in the analysis.", "57"),
         ("We reviewed the charts of 118 consecutive patients.", "118"),
         ("Results: N = 45.", "45"),
+        ("Results: 52 pts enrolled (colon 20, other 32).", "52"),
+        ("Of 64 patients randomised, 32 were allocated to each arm.", "64"),
+        ("Nineteen patients were entered between 2001 and 2004.", "19"),
     ],
 )
 def test_n_as_written(text, n):
@@ -52,6 +55,10 @@ def test_n_is_the_total_not_the_arms_counts():
         "Ninety patients were randomised, 45 to temozolomide and 45 to lurbinectedin (ARM-X, n = 45; ARM-Y, n = 45)."
     )
     assert got["n"] == (("90", "", ""),)
+
+
+def test_a_count_of_patients_that_is_no_enrolment_is_no_n():
+    assert "n" not in read("In 12 patients treatment was delayed; 5 pts discontinued.")
 
 
 def test_n_subset_of_the_enrolled_is_left_to_a_reviewer():
@@ -195,11 +202,37 @@ def test_results_built_floors():
         assert counts[outcome]["wrong"] == 0 and counts[outcome]["invented"] == 0, outcome
 
 
+def _floors(folder: str, floors: dict[str, int], wrong: dict[str, int] | None = None) -> None:
+    counts = _benchmark().score(DATA / folder, show=False)
+    for outcome, floor in floors.items():
+        assert counts[outcome]["agreed"] >= floor, outcome
+        assert counts[outcome]["wrong"] <= (wrong or {}).get(outcome, 0), outcome
+        assert counts[outcome]["invented"] == 0, outcome
+
+
+def test_results_built2_floors():
+    """tests/data/results_built2 was written blind (by someone who had not read the rules), scored once
+    (69/93 agreed, 4 wrong, 20 blank), then the rules were fixed on it: these are the figures reached,
+    floors and ceilings against a regression. It is no measure of unseen abstracts. (The one wrong n,
+    R2-10, is the efficacy population of 29 the label takes over the 31 enrolled.)"""
+    _floors("results_built2", {"n": 17, "ORR": 19, "DCR": 14, "median PFS": 18, "median OS": 19}, {"n": 1})
+
+
+def test_results_built3_floors():
+    """tests/data/results_built3 was written blind, scored once (85/134 agreed, 16 wrong, 33 blank, 1 empty
+    cell filled), then the rules were fixed on it: the figures reached, kept as floors and ceilings. It is
+    no measure of unseen abstracts."""
+    _floors("results_built3", {"n": 26, "ORR": 27, "DCR": 20, "median PFS": 29, "median OS": 28})
+
+
 @pytest.mark.parametrize(
     "abstract",
     ["Median OS was " + "3, " * 20000 + "4 months.", "Median PFS " + "2.1 and " * 20000 + "3 months.",
      "The ORR was " + "7% " * 20000, "Median OS " + "in the XY arm " * 10000 + "5 months.",
-     "N = 12. " + "DCR 40% and " * 10000],
+     "N = 12. " + "DCR 40% and " * 10000, "Median OS " + "4,5 and " * 20000 + "6,1 months.",
+     "In cohort 2 (NEC) " + "cohort A1 (NET; cohort B2 " * 5000 + "ORR 30%.", "Cohort 1 " * 20000 + "enrolled 9 patients.",
+     "Median PFS and OS and " * 10000 + "5 and 9 months.", "ORR " + "12 (26%) had " * 10000 + "a response.",
+     "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3)."],
 )  # fmt: skip
 def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
@@ -208,3 +241,196 @@ def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     start = time.perf_counter()
     abstract_outcomes(abstract, SPEC)
     assert time.perf_counter() - start < 1.0
+
+
+def test_decimal_commas_are_decimals():
+    got = read(
+        "The overall response rate amounted to 37,5%. Median PFS was 5,8 months (95% CI 4,1-7,3) and median OS 13,2 months."
+    )
+    assert got["ORR"] == (("37.5", "%", ""),)
+    assert got["median PFS"] == (("5.8", " months", ""),) and got["median OS"] == (("13.2", " months", ""),)
+
+
+def test_thousands_separators_and_lists_are_no_decimal_commas():
+    # "1,250" is a thousand and more, "days 1,8,15" a list: neither is a decimal; "0,79-1,64" are two
+    assert (
+        _DECIMAL_COMMA.sub(".", "1,250 pts; days 1,8,15; CI 0,79-1,64")
+        == "1,250 pts; days 1,8,15; CI 0.79-1.64"
+    )
+    assert read("Median OS was 3,25 months.")["median OS"] == (("3.25", " months", ""),)
+
+
+def test_days_and_congress_shorthand_units():
+    got = read("Results: mPFS: 3.2m (95%CI 2.0-4.4); mOS 212 days.")
+    assert got["median PFS"] == (("3.2", " months", ""),) and got["median OS"] == (("212", " days", ""),)
+    # a dose per square metre is no duration
+    assert "median PFS" not in read("Median PFS was assessed at 150 mg/m2 of drug.")
+
+
+def test_arms_by_mixed_case_or_prefixed_abbreviation():
+    got = read("The response rate was 22,4% for CbP and 30,1% for nab-PC. Median PFS was 4.9 months with mFOLFOX6 "
+               "and 3.7 months with CisE.")  # fmt: skip
+    assert got["ORR"] == (("22.4", "%", "CbP"), ("30.1", "%", "nab-PC"))
+    assert got["median PFS"] == (("4.9", " months", "mFOLFOX6"), ("3.7", " months", "CisE"))
+    # a statistic's abbreviation, shorthand or not, is no arm
+    assert SPEC.arm.match("with mOS") is None and SPEC.arm.match("in mPFS") is None
+    # a number glued to a regimen's name is no value of a list
+    assert read("ORR was 18% with FOLFIRI3 and 25% with mFOLFOX6.")["ORR"] == (
+        ("18", "%", "FOLFIRI3"),
+        ("25", "%", "mFOLFOX6"),
+    )
+
+
+def test_values_after_arms_named_before_take_them_in_order():
+    # "X vs Y" or "X and Y" with no arm, after a sentence that named the arms: the arms in that order
+    got = read(
+        "Median OS was 10.9 months in the lurbinectedin group and 8.2 months in the topotecan group. "
+        "Disease control rates were 58.3% vs 41.0%. The response rates were 17.1% and 9.8%."
+    )
+    assert got["DCR"] == (("58.3", "%", "lurbinectedin group"), ("41.0", "%", "topotecan group"))
+    assert [a for _, _, a in got["ORR"]] == ["lurbinectedin group", "topotecan group"]
+    # three values for two arms: left to a person
+    assert isinstance(
+        read("Median OS was 10.9 months in arm X and 8.2 months in arm Y. The ORR was 17%, 12% and 9%.")[
+            "ORR"
+        ],
+        str,
+    )
+
+
+def test_outcomes_listed_before_their_values_without_respectively():
+    got = read("For the 61 treated patients, median progression-free survival and median OS were 3.3 months and "
+               "7.9 months.")  # fmt: skip
+    assert got["median PFS"] == (("3.3", " months", ""),) and got["median OS"] == (("7.9", " months", ""),)
+    # an outcome named with its own value earlier in the sentence is not in the list
+    got = read("The ORR was 14.0% (7/50); median PFS and OS were 2.8 and 6.6 months.")
+    assert got["ORR"] == (("14.0", "%", ""),) and got["median OS"] == (("6.6", " months", ""),)
+    # values of one outcome, the other outcome named after them: no list
+    assert isinstance(read("Median PFS was 4.1 and 5.0 months, and OS was immature.")["median PFS"], str)
+
+
+def test_cohorts_named_by_letter_take_the_group_their_bracket_names():
+    got = read(
+        "Patients with large-cell lung NET (cohort X; n = 20) or gastric NEC (cohort Y) were enrolled. "
+        "Results: 44 patients were treated: 20 in cohort X and 24 in cohort Y. "
+        "In cohort X, the ORR was 30.0% and median OS 17.5 months. "
+        "In cohort Y, the ORR was 12.5% (3/24) and median OS 7.7 months."
+    )
+    assert got["n"] == (("24", "", ""),) and got["ORR"] == (("12.5", "%", ""),)
+    assert got["median OS"] == (("7.7", " months", ""),)
+    # cohorts glossed by no group of the review's: the cohorts' values side by side
+    got = read(
+        "Cohort 1 (women) and cohort 2 (men) were enrolled. The ORR was 30% in cohort 1 and 20% in cohort 2."
+    )
+    assert got["ORR"] == (("30", "%", "cohort 1"), ("20", "%", "cohort 2"))
+
+
+def test_a_sentence_names_the_group_its_values_are_for():
+    got = read(
+        "Of 90 patients randomised, 35 had NEC. "
+        "In the whole trial, median PFS was 6.0 months in the CAPOX arm and 5.1 months in the FOLFIRI arm. "
+        "In patients with NEC, median PFS was 3.1 months in the CAPOX arm and 3.9 months in the FOLFIRI arm. "
+        "In the NET G3 stratum, the ORR was 33%; in the NEC stratum, it was 11%."
+    )
+    assert got["median PFS"] == (("3.1", " months", "CAPOX arm"), ("3.9", " months", "FOLFIRI arm"))
+    assert got["ORR"] == (("11", "%", ""),) and got["n"] == (("35", "", ""),)  # the NEC subgroup's
+    # a later value with no arm of its own is not the group's the sentence opened with
+    got = read(
+        "In the NEC subgroup, mOS was 9.0 mo, against 31.0 mo in NET G3. In the whole cohort, ORR was 20%."
+    )
+    assert got["median OS"] == (("9.0", " months", ""),)
+
+
+def test_a_dose_escalation_count_is_not_the_expansion_cohort_s():
+    got = read(
+        "Eighteen patients were treated in the dose escalation (SCLC, n = 10; NEC, n = 8). "
+        "In the expansion cohort, 31 patients with EP-NEC were enrolled. The ORR was 16.1%."
+    )
+    assert got["n"] == (("31", "", ""),)
+    # a dose escalation alone: its count is read
+    assert read("In this phase I trial, 21 patients were enrolled. The ORR was 9.5%.")["n"] == (
+        ("21", "", ""),
+    )
+
+
+def test_a_total_with_a_subset_treated_in_an_arm():
+    got = read(
+        "In all, 120 patients were eligible for analysis, 70 of them were treated with EP and 50 with IC."
+    )
+    assert got["n"] == (("120", "", ""),)
+    # an arm right after the count's verb is the count's
+    got = read("Forty patients were enrolled in the CUP cohort and 22 in the GEP cohort.")
+    assert got["n"] == (("40", "", "CUP cohort"), ("22", "", "GEP cohort"))
+
+
+def test_an_updated_analysis_supersedes_the_earlier_one():
+    got = read(
+        "At the interim analysis, median PFS was 3.9 months and the ORR 35%. "
+        "After 40 months of follow-up, median PFS was 4.3 months (95% CI 3.1-5.6)."
+    )
+    assert got["median PFS"] == (("4.3", " months", ""),)
+    assert got["ORR"] == (("35", "%", ""),)  # not updated: the earlier analysis's stands
+
+
+def test_one_value_with_a_p_value_is_left_to_a_person():
+    got = read(
+        "Patients given CAPTEM or FOLFIRI were compared. Median PFS was 3.0 months (95% CI 2.2-4.1; P = .41)."
+    )
+    assert isinstance(got["median PFS"], str)
+    # a p-value after two values, or none: read
+    got = read(
+        "Median PFS was 3.0 months with CAPTEM and 4.4 months with FOLFIRI (p = 0.41). The ORR was 21% (9/43)."
+    )
+    assert got["median PFS"] == (("3.0", " months", "CAPTEM"), ("4.4", " months", "FOLFIRI"))
+    assert got["ORR"] == (("21", "%", ""),)
+
+
+def test_cohorts_by_number_with_no_total():
+    got = read("Cohort A accrued 17 patients and cohort B accrued 26 patients. Median PFS was 14 weeks in cohort A "
+               "and 9 weeks in cohort B.")  # fmt: skip
+    assert got["median PFS"] == (("14", " weeks", "cohort A"), ("9", " weeks", "cohort B"))
+    got = read("Cohort 1 enrolled 40 patients and cohort 2 enrolled 35 patients.")
+    assert got["n"] == (("40", "", "Cohort 1"), ("35", "", "cohort 2"))
+    # a grade or cycle number is no value of a list either
+    assert read("Median OS was 7.5 months; grade 3 events in 20%.")["median OS"] == (("7.5", " months", ""),)
+
+
+def test_response_counted_before_it_is_named():
+    got = read("Eleven patients (34%) had an objective response and 9 (28%) had stable disease; "
+               "14 (44%) of 32 patients achieved disease control.")  # fmt: skip
+    assert got["ORR"] == (("34", "%", ""),) and got["DCR"] == (("44", "%", ""),)
+    # a partial response counted alone is no objective response rate
+    assert "ORR" not in read("Four patients (12%) had a partial response.")
+
+
+def test_responses_per_arm_in_patients_with_brackets():
+    got = read("Objective responses occurred in 3 patients (9%) in arm X and 8 patients (25%) in arm Y.")
+    assert got["ORR"] == (("9", "%", "arm X"), ("25", "%", "arm Y"))
+    # disease control's count after a response's bracket is not the response rate
+    got = read(
+        "In the NEC cohort, 4 of 22 patients achieved an objective response (ORR 18%), with disease control in 9 (41%)."
+    )
+    assert got["ORR"] == (("18", "%", ""),)
+
+
+def test_other_response_categories_are_no_second_value():
+    got = read("Best response: ORR 6.3% (2 PR), SD 40.6%, DCR 46.9%.")
+    assert got["ORR"] == (("6.3", "%", ""),) and got["DCR"] == (("46.9", "%", ""),)
+
+
+def test_clinical_benefit_defined_as_disease_control():
+    assert read("The clinical benefit rate (CR + PR + SD) was 57%.")["DCR"] == (("57", "%", ""),)
+    assert "DCR" not in read("The clinical benefit rate (CR, PR or SD for 24 weeks or longer) was 30%.")
+
+
+def test_median_survival_time_is_overall_survival():
+    got = read("The median PFS was 2.9 months, and the median survival time (MST) was 7.4 months.")
+    assert got["median PFS"] == (("2.9", " months", ""),) and got["median OS"] == (("7.4", " months", ""),)
+    assert "median OS" not in read("Median progression-free survival was 2.9 months.")
+
+
+def test_a_count_of_all_patients_between_name_and_value():
+    got = read("Median PFS and OS for all 57 patients were 4.0 and 9.9 months, respectively.")
+    assert got["median PFS"] == (("4.0", " months", ""),) and got["median OS"] == (("9.9", " months", ""),)
+    # a count that is no patients' stops the reading as before
+    assert "median PFS" not in read("Median PFS at 12 sites was 4.0 months.")

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice, pairwise
+from itertools import pairwise
 
 from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
@@ -1257,6 +1257,7 @@ class _Value:
     written: bool = (
         True  # the unit is written after it (else the list's last value gives it: "5.5 and 11.0 mo")
     )
+    scope: str = ""  # "population", "other" or "": whose value it is (its arm's or its sentence's group)
 
 
 @dataclass(frozen=True)
@@ -1271,6 +1272,11 @@ class OutcomeRead:
     blank: str = ""
 
 
+# a decimal comma ("4,5 months", "41,3%", "HR 1,14; 95% CI 0,79-1,64", as European authors write them): one
+# or two digits after the comma, not a thousands separator ("1,250") nor a list of numbers ("1,2,3")
+_DECIMAL_COMMA = re.compile(r"(?<=\d)(?<!,\d)(?<!,\d\d),(?=\d{1,2}(?![\d,]|\.\d))")
+
+
 def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     """Each of the review's outcomes from the first sentence of ``abstract`` that states it, with the
     other arms' values of later sentences when that one names an arm ("In arm A, the ORR was 58%."
@@ -1280,7 +1286,9 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     and B, respectively", "... for FOLFIRI vs. CAPTEM") or of outcomes ("PFS and OS were 5.5 and 11.0
     months, respectively") can give values their arm or outcome. When the abstract reports the review's
     population apart from another group (``[results] population`` and ``others``: an NEC subgroup beside
-    the NET G3 one or the whole trial's), only the population's values are read."""
+    the NET G3 one or the whole trial's, named by a value's arm, the sentence's opening words or a cohort
+    label the abstract glosses), only the population's values are read. Decimal commas are read as points."""
+    abstract = _DECIMAL_COMMA.sub(".", abstract)  # same length: the spans stay the abstract's
     spans = _sentences(abstract)
     table = [[_outcome_values(abstract[s:e], o, spec) for s, e in spans] for o in spec.outcomes]
     previous: list[str] = []  # the arms of the last sentence that named two or more, in order
@@ -1290,25 +1298,34 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
         previous = _listed_arms(sentence, column, previous) or previous
         for row, values in zip(table, column, strict=True):
             row[j] = values
+    scopes = _Scopes(abstract, spec)
+    for j, (start, end) in enumerate(spans):
+        for outcome, row in zip(spec.outcomes, table, strict=True):
+            if row[j]:
+                scopes.give(abstract[start:end], row[j], outcome.count)
     apart = _reported_apart(table, spec)
     found = []
     for outcome, row in zip(spec.outcomes, table, strict=True):
-        read = _first_read(outcome, row, spans, spec, apart)
+        read = _first_read(outcome, row, abstract, spans, spec, apart)
         if read is not None:
             found.append(read)
     return _every_arm(found)
 
 
-def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tuple[int, int]],
+def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str, spans: list[tuple[int, int]],
                 spec: ExtractionSpec, apart: bool) -> OutcomeRead | None:  # fmt: skip
     """The outcome's values from the first sentence that gives any (of the population's, when it is
-    reported apart), and the other arms' from later sentences when that one named an arm."""
+    reported apart; not an earlier analysis's when a later one gives them), and the other arms' from later
+    sentences when that one named an arm."""
+    updated = any(v.scope != "earlier" for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
-        if values is None:
+        if values is None or (updated and values[0].scope == "earlier"):
             continue
         if apart:
-            values = [v for v in values if _scope(v.arm, spec) == "population"]
+            values = [v for v in values if v.scope == "population"]
+        elif outcome.count:
+            values = [v for v in values if v.scope != "other"]  # the dose escalation's or NET cohort's
         if not values:
             continue
         if outcome.count and not apart and not values[0].arm:
@@ -1327,11 +1344,20 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], spans: list[tu
             return OutcomeRead(
                 outcome.label, (), start, end, f"{len(distinct)} values ({listed.strip()}) and {why}"
             )
+        if len(values) == 1 and _COMPARED.match(abstract, start + values[0].end):
+            return OutcomeRead(
+                outcome.label, (), start, end, f"one value ({''.join(distinct[0])}) with a p-value"
+            )
         if not told or len(values) == 1:  # one value, whichever arm: it is the outcome's
             every = values[0].arm if len(values) == 1 and _EVERY.match(values[0].arm) else ""
             return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
         return OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end)
     return None
+
+
+# a p-value in the bracket right after a value ("Median OS was 11.4 mo (p = 0.62)"): groups compared and
+# one value stated, which group's a person must tell
+_COMPARED = re.compile(r"\s*\((?:[^()]*[;,]\s*)?p\s*[=<>≤]", re.IGNORECASE)
 
 
 _WORDS = re.compile(r"[a-z0-9]+(?:[+/][a-z0-9]+)*")
@@ -1343,18 +1369,83 @@ def _words(arm: str) -> frozenset[str]:
     return frozenset(w for w in _WORDS.findall(arm.lower()) if w not in ignored)
 
 
-def _scope(arm: str, spec: ExtractionSpec) -> str:
-    """Whether an arm or group names the review's population, another group, or neither."""
-    if not arm or spec.population is None or spec.others is None:
-        return ""
-    ours, theirs = bool(spec.population.search(arm)), bool(spec.others.search(arm))
-    return "population" if ours and not theirs else "other" if theirs and not ours else ""
+_GROUP_LABEL = re.compile(r"\b(?i:cohort|arm|group|stratum|part)\s+[A-Z0-9]{1,2}\b")
+_GLOSS_REACH = 150  # characters: a bracket and the clause before it
+_GLOSS_AFTER = re.compile(r"\s*\(([^()]*)\)")
+_CLAUSE_START = re.compile(r"(?s:.*)(?:[(),;:]|\s(?:or|and)\s)")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+class _Scopes:
+    """Whose values a sentence gives: the review's population (``[results] population``), another group
+    (``others``: NET G3, SCLC, the whole of a mixed trial, a dose escalation) or neither. A group label
+    ("cohort 2", "arm B", "stratum 1") is the group the abstract glosses it with: in a bracket after it
+    ("cohort B (EP-NEC)") or as the bracket it stands in and the words before ("high-grade EP-NEC after
+    one prior line (cohort 2)", "small-cell lung cancer (SCLC; cohort A)")."""
+
+    def __init__(self, abstract: str, spec: ExtractionSpec):
+        self.spec, self.labels, self.named = spec, {}, None
+        glossed: dict[str, set[str]] = {}
+        for found in _GROUP_LABEL.finditer(abstract):
+            after = _GLOSS_AFTER.match(abstract, found.end())
+            # the bracket it stands in, looked for nearby only (a pasted table stays linear)
+            near = max(0, found.start() - _GLOSS_REACH)
+            opened, closed = (
+                abstract.rfind("(", near, found.start()),
+                abstract.rfind(")", near, found.start()),
+            )
+            if after:
+                gloss = after[1]
+            elif (
+                opened > closed and (shut := abstract.find(")", found.end(), found.end() + _GLOSS_REACH)) >= 0
+            ):
+                before = abstract[max(closed + 1, opened - _GLOSS_REACH) : opened]
+                clause = _CLAUSE_START.match(before)
+                gloss = f"{before[clause.end() if clause else 0 :]} {abstract[opened + 1 : shut]}"
+            else:
+                continue
+            glossed.setdefault(" ".join(found[0].lower().split()), set()).add(self._of(gloss))
+        self.labels = {label: next(iter(s)) for label, s in glossed.items() if len(s) == 1 and "" not in s}
+        if self.labels:
+            alternatives = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in self.labels)
+            self.named = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+    def _of(self, text: str) -> str:
+        spec = self.spec
+        if not text or spec.population is None or spec.others is None:
+            return ""
+        named = (
+            {self.labels[" ".join(m[0].lower().split())] for m in self.named.finditer(text)}
+            if self.named
+            else set()
+        )
+        ours = bool(spec.population.search(text)) or "population" in named
+        theirs = bool(spec.others.search(text)) or "other" in named
+        return "population" if ours and not theirs else "other" if theirs and not ours else ""
+
+    def give(self, sentence: str, values: list[_Value], count: bool) -> None:
+        """Each value's scope: "earlier" when the sentence opens with an analysis a later one updates (``[results]
+        earlier``: "At the primary analysis, ..."), else its arm's, else the group the sentence names before its values ("In the NEC
+        stratum, ...", "In patients with NEC, median PFS was 2.3 months in arm A and 3.4 months in arm B"); a count also another group's when the sentence names only that one ("15 patients
+        were treated in dose escalation", a bracket's breakdown aside)."""
+        if self.spec.earlier is not None and self.spec.earlier.search(sentence, 0, values[0].start):
+            for value in values:
+                value.scope = "earlier"
+            return
+        lead = self._of(_BRACKETED.sub(" ", sentence[: values[0].start]))
+        whole = self._of(_BRACKETED.sub(" ", sentence)) if count else ""
+        for i, value in enumerate(values):
+            # a later value with no arm of its own is no longer the lead's ("In the NEC subgroup, mOS was
+            # 10.9 mo, compared with 22.6 mo in NET G3")
+            value.scope = self._of(value.arm) or (
+                "other" if whole == "other" else lead if i == 0 or value.arm else ""
+            )
 
 
 def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
     """Whether some outcome (not a count) is given for the review's population and some for another
     group: a subgroup or cohort report, where only the population's values are the review's."""
-    scopes = {_scope(v.arm, spec) for o, row in zip(spec.outcomes, table, strict=True) if not o.count
+    scopes = {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
               for values in row for v in values or ()}  # fmt: skip
     return {"population", "other"} <= scopes
 
@@ -1392,7 +1483,7 @@ def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: l
             arms = listed
         elif same is not None:
             arms = same
-        elif "respectively" in sentence and len(previous) == len(values):
+        elif len(previous) == len(values):
             arms = previous
         else:
             continue
@@ -1407,23 +1498,36 @@ def _each_own_arm(values: list[_Value]) -> bool:
 
 
 def _outcome_list(sentence: str, readings: list[list[_Value] | None], spec: ExtractionSpec) -> None:
-    """ "Median PFS and OS were 5.5 and 11.0 months, respectively": the first outcome read the whole
-    list; give the k-th value to the k-th outcome named before it (by the outcomes' ``name``)."""
-    if "respectively" not in sentence:
-        return
+    """ "Median PFS and OS were 5.5 and 11.0 months, respectively", "the median PFS and median OS were 3.0
+    months and 6.7 months": the first outcome read the whole list; give the k-th value to the k-th outcome
+    of the list of names joined right before it (by the outcomes' ``name``)."""
     for i, values in enumerate(readings):
         if not values or len(values) < 2:
             continue
-        first = values[0].start
-        named = sorted((m.start(), k) for k, o in enumerate(spec.outcomes) if o.name is not None
-                       for m in [o.name.search(sentence, 0, first)] if m)  # fmt: skip
-        order = [k for _, k in named]
+        order = _named_outcomes(sentence, values[0].start, spec)
         if len(order) == len(values) and order[0] == i and len(set(order)) == len(order):
             for k, value in zip(order, values, strict=True):
                 readings[k] = [
                     replace(value, unit=value.unit if spec.outcomes[k].units else spec.outcomes[k].unit)
                 ]
             return
+
+
+_JOINED_NAMES = re.compile(r"[\s,]*(?:and|&)?\s*(?:the\s+)?")
+
+
+def _named_outcomes(sentence: str, first: int, spec: ExtractionSpec) -> list[int]:
+    """The outcomes (their indexes) named last before ``first`` in a list joined by "and" or commas
+    ("median PFS and OS", "ORR, DCR and median PFS"), in order; an outcome named earlier in the sentence
+    with its own value ("ORR 19.0% ...; median PFS and OS were") is not in the list."""
+    names = sorted((m.start(), m.end(), k) for k, o in enumerate(spec.outcomes) if o.name is not None
+                   for m in o.name.finditer(sentence, 0, first))  # fmt: skip
+    chain: list[tuple[int, int, int]] = []
+    for start, end, k in reversed(names):
+        if chain and not _JOINED_NAMES.fullmatch(sentence, end, chain[0][0]):
+            break
+        chain.insert(0, (start, end, k))
+    return [k for _, _, k in chain]
 
 
 def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
@@ -1494,9 +1598,15 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             stop = halt.start()
         # a sentence listing more values of one outcome than a trial has arms is a table, not a result a
         # rule reads; reading on would also try the list's rest from each value (quadratic in its length)
-        found = islice(outcome.also.finditer(sentence, match.end(), stop), MAX_VALUES)
-        values += [_value(m, outcome) for m in found]
-    values = [v for v in values if v is not None and not _in_range(sentence, v)]
+        at = match.end()
+        for _ in range(MAX_VALUES):
+            if (more := outcome.also.search(sentence, at, stop)) is None:
+                break
+            value = _value(more, outcome)
+            # a group's number ("cohort 2") is no value, and what the match read after it may hold one
+            at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
+            values.append(value)
+    values = [v for v in values if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
             value.unit = next((v.unit for v in values[i + 1 :] if v.written), value.unit)
@@ -1509,9 +1619,13 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
                 free = value.end
                 continue
             stop = values[i + 1].start if i + 1 < len(values) else len(sentence)
-            arm, arm_end = _arm_after(sentence[value.end : stop], spec.arm)
+            # an arm after the match is the value's, but for a count's whose match runs past another
+            # number ("142 patients were eligible, 57 of them were treated with CE": the CE is the 57's)
+            between = sentence[value.end_value : value.end]
+            end = value.end_value if outcome.count and any(c.isdigit() for c in between) else value.end
+            arm, arm_end = _arm_after(sentence[end:stop], spec.arm)
             value.arm = arm or _arm_before(sentence[free : value.start], spec.arm)
-            free = value.end + arm_end if arm else value.end
+            free = end + arm_end if arm else value.end
     return values
 
 
@@ -1527,7 +1641,19 @@ def _in_range(sentence: str, value: _Value) -> bool:
     # the range's other end is written just before: only the text right before is searched (the whole
     # sentence before each value made a long list's reading quadratic)
     before = max(0, value.start - _RANGE_REACH)
-    return bool(_RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value))
+    return bool(
+        _RANGE_END.search(sentence, before, value.start) or _RANGE_START.match(sentence, value.end_value)
+    )
+
+
+_LABEL_NOUN = re.compile(r"\b(?:cohorts?|arms?|groups?|strat(?:um|a)|parts?|levels?|grades?|cycles?|phases?)\s+$",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def _a_label(sentence: str, value: _Value) -> bool:
+    """Whether a number names a group rather than being a value ("18 weeks in cohort 1 and 11 weeks in
+    cohort 2": the 1 is no value of a list)."""
+    return bool(_LABEL_NOUN.search(sentence, max(0, value.start - 12), value.start))
 
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -1584,11 +1710,13 @@ def _value(match: re.Match[str], outcome: Outcome) -> _Value | None:
 
 
 def _arm_after(text: str, arm: re.Pattern[str]) -> tuple[str, int]:
-    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B"),
+    """The arm named right after a value ("11.2 months in arm A", "8.1 months (95% CI ...) in arm B", "(19%)
+    in arm B"),
     and where in ``text`` its naming ends; ("", 0) if none is."""
     bracket = re.match(r"[\s,]*\([^()]*\)", text)
     for skip in (0, bracket.end()) if bracket else (0,):
-        start = skip + len(text[skip:]) - len(text[skip:].lstrip(" ,"))
+        # the value's own bracket closing ("6 patients (19%) in arm B") is stepped over too
+        start = skip + len(text[skip:]) - len(text[skip:].lstrip(" ,)"))
         found = arm.match(text, start)
         if found:
             return found.group("arm"), found.end()

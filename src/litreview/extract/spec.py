@@ -147,6 +147,7 @@ class ResultsTable(Table):
     population: Pattern | None = None  # an arm or group that is the review's population
     others: Pattern | None = None  # a group that is not: another population, or the whole of a mixed trial
     stop: Pattern | None = None  # what ends a sentence's values of an outcome (follow-up, a rate at a time)
+    earlier: Pattern | None = None  # a sentence's lead naming an analysis a later one updates
 
 
 class ExtractionFile(Table):
@@ -207,6 +208,7 @@ class ExtractionSpec:
     population: re.Pattern[str] | None = None
     others: re.Pattern[str] | None = None
     stop: re.Pattern[str] | None = None
+    earlier: re.Pattern[str] | None = None
     line_limits: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = ()
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
     # labels found together -> the sites they are
@@ -285,6 +287,7 @@ def load_spec(path: Path) -> ExtractionSpec:
         population=_compiled(spec.results.population),
         others=_compiled(spec.results.others),
         stop=_compiled(spec.results.stop),
+        earlier=_compiled(spec.results.earlier),
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
         site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
