@@ -698,7 +698,7 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
      "prior chemotherapy (" * 2500, "progressed on " * 4000, "no more than two prior regimens " * 1600,
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
-     "adenocarcinoma of the " * 2500, "gastric " * 7000],
+     "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -2047,3 +2047,19 @@ def test_an_antibody_drug_conjugate_named_by_the_2022_inn_scheme_is_one_targeted
 )  # fmt: skip
 def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # SCLC excepted with the lung's other carcinomas: every site but the lung
+        ("Poorly differentiated NEC arising in any organ except SCLC and any other lung primary", "EP-NEC"),
+        ("High-grade neuroendocrine carcinoma, any origin, excluding small-cell lung carcinoma as well as all other "
+         "carcinomas from a pulmonary primary", "EP-NEC"),
+        # another site of "other" after SCLC excepted is no lung: the lung's LCNEC stays in
+        ("Neuroendocrine carcinoma of any site except small cell lung cancer; other histologies are not eligible",
+         "NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion, site):
+    assert site_cell(criterion).value == site
