@@ -818,7 +818,9 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
     [", lung excluded" + " " * 50000 + "x", ", lung excluded" + "\t " * 25000 + "x",
      "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000,
      "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x",
-     "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x"],
+     "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x",
+     ", extrapulmonary, one of: " + "SCLC; " * 8000, ", extrapulmonary: NEC" + " or x" * 10000,
+     ", extrapulmonary: NEC" + "; or x" * 8000],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
@@ -2063,3 +2065,20 @@ def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
 )  # fmt: skip
 def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion, site):
     assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the diseases admitted listed after a colon, one sub-bullet each: each item read on its own, the stop of one
+        # (extrapulmonary) silencing no other
+        (["Confirmed diagnosis of any of these:\n  * small-cell lung carcinoma;\n  * poorly differentiated "
+          "neuroendocrine carcinoma arising outside the lungs."], "EP-NEC, SCLC"),
+        (["Tumour types: pulmonary large cell neuroendocrine carcinoma; extra-pulmonary high-grade NEC"],
+         "EP-NEC, Lung-NEC"),
+        # a list whose items do not each name a disease says more of the one disease: its lung is no site
+        (["Extrapulmonary NEC as follows: Ki-67 above 20%; tumour measurable in the lung or liver."], "EP-NEC"),
+    ],
+)  # fmt: skip
+def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site):
+    assert _site_of(criteria) == site

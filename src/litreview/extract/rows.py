@@ -795,7 +795,7 @@ def _criteria_sites(
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
     clauses = [_unnegated(c) for c in re.split(r"[;.]|\bplus\b", scope)]
-    text = " ".join(c for c in clauses if c.strip())
+    text = "; ".join(c for c in clauses if c.strip())
     found = None
     if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
         found = _site_labels(
@@ -882,8 +882,8 @@ _COHORT_LABEL = re.compile(rf"^[^:;.\n]{{0,150}}?(?:{_COHORT.pattern})[^:;.\n]*:
 _ITEM = re.compile(r"(?<![\w)])\((?:[a-h]|\d{1,2})\)(?=\s)")
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
 _DISJUNCT = re.compile(r",\s*or\s+", re.IGNORECASE)
-# "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases
-_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
+# "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases (kept by ``split``)
+_OR = re.compile(r"(,?\s+or\s+)", re.IGNORECASE)
 
 
 def _site_labels(
@@ -978,17 +978,27 @@ def _without_sites_within(
 def _diseases_beside_a_stop(
     part: str, rules: tuple[SiteRule, ...], disease: re.Pattern[str] | None
 ) -> list[str]:
-    """``part`` cut at each "or" that starts another disease ("... or small cell lung cancer"), when a
-    `stop` rule reads one of the pieces and not all of them; else ``part`` whole. An "or" between
-    organs ("of the bladder or prostate") joins no disease, so its organ stays with the piece before;
-    a first piece naming no disease ("Multiple: GEP, lung or other NE primaries incl. ...") stays whole."""
+    """``part`` cut at each "or" that starts another disease ("... or small cell lung cancer"), and at each
+    clause's end in a list of diseases after a colon, every item naming one ("one of the following: SCLC; LCNEC of
+    the lung; extrapulmonary NEC", sub-bullets as registrants type them), when a `stop` rule reads one of the pieces
+    and not all of them; else ``part`` whole. An "or" between organs ("of the bladder or prostate") joins no
+    disease, so its organ stays with the piece before; a first piece naming no disease ("Multiple: GEP, lung or
+    other NE primaries incl. ...") stays whole."""
     if disease is None or not any(r.stop and r.pattern.search(part) for r in rules):
         return [part]
+    colon = part.find(":")
+    items = part[colon + 1 :].split(";") if colon >= 0 else []
+    listed = len(items) > 1 and all(disease.search(item) for item in items)
+    segments = [part[: colon + 1] + items[0], *items[1:]] if listed else [part]
+    # the pieces with the cuts (as written) between them: the list's clause ends, and the "or"s within each item
+    cuts: list[str] = []
+    for segment in segments:
+        cuts += [";", *_OR.split(segment)] if cuts else _OR.split(segment)
     pieces: list[str] = []
-    for piece in _OR.split(part):
+    for piece, cut in zip(cuts[::2], ["", *cuts[1::2]], strict=True):
         # each piece names a disease: one that names none joins the piece before (or, first, the next)
         if pieces and not (disease.search(piece) and disease.search(pieces[-1])):
-            pieces[-1] += " or " + piece
+            pieces[-1] += cut + piece
         else:
             pieces.append(piece)
     stopped = [any(r.stop and r.pattern.search(p) for r in rules) for p in pieces]
