@@ -698,7 +698,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
      "prior chemotherapy (" * 2500, "progressed on " * 4000, "no more than two prior regimens " * 1600,
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
-     "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000],
+     "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
+     "well-differentiated " * 2500, "net " * 12500, "grade " * 8000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -2081,4 +2082,23 @@ def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion
     ],
 )  # fmt: skip
 def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a cohort of well-differentiated tumours beside the carcinomas': NET, its organ the tumour's, no NEC site
+        (["Arm A: typical or atypical carcinoid of the bronchus after somatostatin analogues; Arm B: small cell "
+          "carcinoma of the urinary bladder."], "NET, Bladder-NEC"),
+        (["Group 1: low-grade neuroendocrine tumour (G1) of the small intestine.",
+          "Group 2: extrapulmonary neuroendocrine carcinoma, Ki-67 above 55%."], "NET, EP-NEC"),
+        # well-differentiated G3 tumours beside the carcinomas, or in one population with them, add nothing
+        (["Cohort 1: well-differentiated NET grade 3 of the stomach; Cohort 2: poorly differentiated NEC of the "
+          "colon."], "GEP-NEC"),
+        (["Well-differentiated G3 tumour or poorly differentiated carcinoma of the rectum, Ki-67 over 20%."],
+         "GEP-NEC"),
+    ],
+)  # fmt: skip
+def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(criteria, site):
     assert _site_of(criteria) == site
