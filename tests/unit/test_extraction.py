@@ -821,7 +821,7 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
      "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x",
      "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x",
      ", extrapulmonary, one of: " + "SCLC; " * 8000, ", extrapulmonary: NEC" + " or x" * 10000,
-     ", extrapulmonary: NEC" + "; or x" * 8000],
+     ", extrapulmonary: NEC" + "; or x" * 8000, ". Not more than one prior regimen" * 1500],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
@@ -2102,3 +2102,20 @@ def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site
 )  # fmt: skip
 def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(criteria, site):
     assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a cap the inclusion states by negating it narrows the line as the exclusions' limit does
+        (["Not more than one previous chemotherapy regimen for metastatic disease; chemotherapy-naive participants "
+          "are allowed."], "1st or 2nd Line"),
+        # a cap not negated is no cap; one under a cohort's own header is that cohort's, read with its line
+        (["Prior systemic therapy is permitted; patients with more than one prior chemotherapy regimen form the "
+          "expansion group."], "Prior systemic therapy allowed"),
+        (["Cohort A: progression after one platinum line, with no more than one prior regimen.",
+          "Cohort B: at least one prior line of therapy."], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_a_cap_the_inclusion_states_by_negating_it_narrows_the_line(criteria, line):
+    assert _line_of(criteria) == line

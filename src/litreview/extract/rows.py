@@ -1218,17 +1218,37 @@ def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
+# a limit the inclusion criteria state by negating it ("No more than one prior line of systemic therapy"): the cap
+# the exclusions state as the limit itself
+_NO_BEFORE = re.compile(r"\b(?:no|not)\s+$", re.IGNORECASE)
+
+
+def _limit_in(pattern: re.Pattern[str], read: str, negated: bool) -> re.Match[str] | None:
+    """The first match of the limit ``pattern`` in ``read``; with ``negated`` (``read``: the inclusion criteria),
+    the first one "no" or "not" is written right before, ahead of any cohort's own criteria (a cap under "Cohort A"
+    is that cohort's, which :func:`_cohorts_line` read)."""
+    if not negated:
+        return pattern.search(read)
+    heads = [m.start() for m in _COHORT_HEAD.finditer(read)]
+    end = heads[0] if len(heads) > 1 else len(read)
+    return next((m for m in pattern.finditer(read, 0, end) if _NO_BEFORE.search(read, max(0, m.start() - 8),
+                                                                                 m.start())), None)  # fmt: skip
+
+
 def _line_limited(cell: Cell, text: str, source: str, spec: ExtractionSpec) -> Cell:
     """The line narrowed by the first limit the exclusion criteria state ("more than 2 prior regimens"
     caps "2nd Line or later" at "2nd or 3rd line"), or an inclusion criterion's clause that excludes
-    ("...; more than one prior regimen is not allowed"). ``text``: the eligibility criteria, found at
-    ``source``."""
+    ("...; more than one prior regimen is not allowed"), or one that negates the limit ("No more than one prior
+    line (treatment-naive patients are eligible)": "Prior systemic therapy allowed", capped, is "1st or 2nd
+    Line"). ``text``: the eligibility criteria, found at ``source``."""
     parts = _EXCLUSION.split(text, maxsplit=1)
     exclusion = parts[1] if len(parts) > 1 else ""
     refused = [c for c in re.split(r"[;.\n]", parts[0]) if _NEGATED.search(c)]
+    sources = (("exclusion", exclusion, False), ("inclusion, excluded", " ; ".join(refused), False),
+               ("inclusion, negated", parts[0], True))  # fmt: skip
     for pattern, narrows in spec.line_limits:
-        for where, read in (("exclusion", exclusion), ("inclusion, excluded", " ; ".join(refused))):
-            m = pattern.search(read)
+        for where, read, negated in sources:
+            m = _limit_in(pattern, read, negated)
             if m is None:
                 continue
             if cell.value not in narrows:
