@@ -2119,3 +2119,18 @@ def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(cr
 )  # fmt: skip
 def test_a_cap_the_inclusion_states_by_negating_it_narrows_the_line(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # recurrent disease beyond local treatment says what the disease is, not that a line was given
+        (["Recurrent tumour unsuitable for radical surgery.", "ECOG 0-2."], "Unknown"),
+        (["Recurrent carcinoma which is not amenable to local therapy.",
+          "No previous chemotherapy for metastatic disease."], "1st Line"),
+        # beyond further systemic treatment, recurrence is still after a line
+        (["Recurrent disease not amenable to further chemotherapy."], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line):
+    assert _line_of(criteria) == line
