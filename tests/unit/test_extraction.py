@@ -644,6 +644,12 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         # prior chemotherapy itself excluded, alone or in a list, or for the cancer: the untreated only
         ("ECOG 0-1.", "Previous surgery, radiotherapy or chemotherapy.", "1st Line"),
         ("ECOG 0-1.", "Prior cytotoxic chemotherapy for this carcinoma (prior hormone therapy allowed).", "1st Line"),
+        # prior chemotherapy excluded in a list of therapies, for the neoplasm: the untreated only
+        ("ECOG 0-1.", "Previous chemotherapy, biological therapy, or anti-angiogenic targeted therapy for the "
+         "neoplasm.", "1st Line"),
+        ("ECOG 0-1.", "Any prior chemotherapy and immunotherapy for metastatic tumours.", "1st Line"),
+        # a list whose therapies are then given a time is a washout
+        ("ECOG 0-1.", "Prior chemotherapy, targeted therapy or immunotherapy within 21 days.", "Unknown"),
         # a washout or one drug is no line
         ("ECOG 0-1.", "Previous chemotherapy within the last 3 weeks.", "Unknown"),
         ("ECOG 0-1.", "Prior chemotherapy (last dose less than 28 days before day 1).", "Unknown"),
@@ -699,7 +705,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "prior chemotherapy (" * 2500, "progressed on " * 4000, "no more than two prior regimens " * 1600,
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
      "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
-     "well-differentiated " * 2500, "net " * 12500, "grade " * 8000],
+     "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
+     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
