@@ -706,7 +706,7 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
      "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
      "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
-     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900],
+     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -2140,4 +2140,19 @@ def test_a_cap_the_inclusion_states_by_negating_it_narrows_the_line(criteria, li
     ],
 )  # fmt: skip
 def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # none, one or two prior lines, in figures or words, of regimens, therapies or lines
+        (["Participants with zero, one, or two previous cytotoxic regimens for unresectable disease."],
+         "1st-3rd Lines"),
+        (["Has had 0, 1 or 2 prior treatments in the metastatic setting."], "1st-3rd Lines"),
+        # one or two, with no zero before it, is after a line
+        (["Has had 1 or 2 prior regimens in the metastatic setting."], "2nd or 3rd line"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_none_one_or_two_prior_regimens(criteria, line):
     assert _line_of(criteria) == line
