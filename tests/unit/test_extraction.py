@@ -72,6 +72,9 @@ def test_every_shared_intervention_resolves():
             "Abraxane; paclitaxel albumin-stabilized nanoparticle formulation",
             ["nab-paclitaxel", "nab-paclitaxel"],
         ),
+        # microtubule agents of other families, by brand and code too; a word holding a name is none
+        ("Halaven (E7389) or Ixempra; UTD1", ["eribulin", "eribulin", "ixabepilone", "utidelone"]),
+        ("eribulinoid analogue", []),
     ],
 )
 def test_lexicon_names_codes_and_regimens(text, drugs):
