@@ -483,6 +483,10 @@ def test_an_edited_lexicon_is_read_anew_in_the_same_process(tmp_path):
 # is worse than a blank (a reviewer fills a blank, but must first find a wrong value to undo it).
 BUILT_GOALS = {"category": 0.90, "table": 0.90, "compound": 0.80, "design": 0.80, "site": 0.75, "line": 0.75}
 BUILT_MOST_WRONG = 0.10
+# the cells agreeing on a set scored after its rules were fixed: no fix may lose one of them
+BUILT_FLOORS = {
+    "ctgov_built23": {"category": 24, "table": 24, "compound": 24, "design": 23, "site": 23, "line": 23}
+}
 
 
 _drugs = SPEC.lexicon.drugs_named
@@ -505,7 +509,8 @@ def _canon(column: str, text: str):
 
 # ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12, ctgov_built14 to ctgov_built17, ctgov_built19 and
 # ctgov_built21: each written by another hand, before its author read the rules or the other sets (their READMEs);
-# ctgov_built6 is kept out, held out, and ctgov_built18 and ctgov_built20 unseen.
+# ctgov_built6 is kept out, held out, and ctgov_built18 and ctgov_built20 unseen. ctgov_built23 was scored once
+# unseen (site 21/24, line 19/24) and then fixed from (BUILT_FLOORS).
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -526,6 +531,7 @@ def _canon(column: str, text: str):
         ("ctgov_built17", 24),
         ("ctgov_built19", 24),
         ("ctgov_built21", 24),
+        ("ctgov_built23", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -548,6 +554,7 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
             misses.append(f"{expected['identifier']}: {got!r} for {expected[column]!r}")
             wrong += got not in ("", SPEC.line_unknown)
         assert agree / len(labels) >= goal, (column, misses)
+        assert agree >= BUILT_FLOORS.get(folder, {}).get(column, 0), (column, misses)
         assert wrong / len(labels) <= BUILT_MOST_WRONG, (column, misses)
 
 
