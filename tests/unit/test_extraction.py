@@ -72,6 +72,9 @@ def test_every_shared_intervention_resolves():
             "Abraxane; paclitaxel albumin-stabilized nanoparticle formulation",
             ["nab-paclitaxel", "nab-paclitaxel"],
         ),
+        # microtubule agents of other families, by brand and code too; a word holding a name is none
+        ("Halaven (E7389) or Ixempra; UTD1", ["eribulin", "eribulin", "ixabepilone", "utidelone"]),
+        ("eribulinoid analogue", []),
     ],
 )
 def test_lexicon_names_codes_and_regimens(text, drugs):
@@ -480,6 +483,10 @@ def test_an_edited_lexicon_is_read_anew_in_the_same_process(tmp_path):
 # is worse than a blank (a reviewer fills a blank, but must first find a wrong value to undo it).
 BUILT_GOALS = {"category": 0.90, "table": 0.90, "compound": 0.80, "design": 0.80, "site": 0.75, "line": 0.75}
 BUILT_MOST_WRONG = 0.10
+# the cells agreeing on a set scored after its rules were fixed: no fix may lose one of them
+BUILT_FLOORS = {
+    "ctgov_built23": {"category": 24, "table": 24, "compound": 24, "design": 23, "site": 23, "line": 23}
+}
 
 
 _drugs = SPEC.lexicon.drugs_named
@@ -502,7 +509,8 @@ def _canon(column: str, text: str):
 
 # ctgov_built2 to ctgov_built5, ctgov_built7 to ctgov_built12, ctgov_built14 to ctgov_built17, ctgov_built19 and
 # ctgov_built21: each written by another hand, before its author read the rules or the other sets (their READMEs);
-# ctgov_built6 is kept out, held out, and ctgov_built18 and ctgov_built20 unseen.
+# ctgov_built6 is kept out, held out, and ctgov_built18 and ctgov_built20 unseen. ctgov_built23 was scored once
+# unseen (site 21/24, line 19/24) and then fixed from (BUILT_FLOORS).
 @pytest.mark.parametrize(
     ("folder", "count"),
     [
@@ -523,6 +531,7 @@ def _canon(column: str, text: str):
         ("ctgov_built17", 24),
         ("ctgov_built19", 24),
         ("ctgov_built21", 24),
+        ("ctgov_built23", 24),
     ],
 )
 def test_the_rules_on_records_they_were_not_written_from(folder, count):
@@ -545,6 +554,7 @@ def test_the_rules_on_records_they_were_not_written_from(folder, count):
             misses.append(f"{expected['identifier']}: {got!r} for {expected[column]!r}")
             wrong += got not in ("", SPEC.line_unknown)
         assert agree / len(labels) >= goal, (column, misses)
+        assert agree >= BUILT_FLOORS.get(folder, {}).get(column, 0), (column, misses)
         assert wrong / len(labels) <= BUILT_MOST_WRONG, (column, misses)
 
 
@@ -644,6 +654,12 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         # prior chemotherapy itself excluded, alone or in a list, or for the cancer: the untreated only
         ("ECOG 0-1.", "Previous surgery, radiotherapy or chemotherapy.", "1st Line"),
         ("ECOG 0-1.", "Prior cytotoxic chemotherapy for this carcinoma (prior hormone therapy allowed).", "1st Line"),
+        # prior chemotherapy excluded in a list of therapies, for the neoplasm: the untreated only
+        ("ECOG 0-1.", "Previous chemotherapy, biological therapy, or anti-angiogenic targeted therapy for the "
+         "neoplasm.", "1st Line"),
+        ("ECOG 0-1.", "Any prior chemotherapy and immunotherapy for metastatic tumours.", "1st Line"),
+        # a list whose therapies are then given a time is a washout
+        ("ECOG 0-1.", "Prior chemotherapy, targeted therapy or immunotherapy within 21 days.", "Unknown"),
         # a washout or one drug is no line
         ("ECOG 0-1.", "Previous chemotherapy within the last 3 weeks.", "Unknown"),
         ("ECOG 0-1.", "Prior chemotherapy (last dose less than 28 days before day 1).", "Unknown"),
@@ -698,7 +714,9 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "\n* " + " " * 50000 + "x", "\n" * 50000, "\n* no prior chemotherapy for " * 1800,
      "prior chemotherapy (" * 2500, "progressed on " * 4000, "no more than two prior regimens " * 1600,
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
-     "adenocarcinoma of the " * 2500, "gastric " * 7000],
+     "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
+     "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
+     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -818,7 +836,9 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
     [", lung excluded" + " " * 50000 + "x", ", lung excluded" + "\t " * 25000 + "x",
      "; excluded if" + " " * 50000, "; no evidence of" + " " * 50000 + "x", "," * 50000,
      "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x",
-     "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x"],
+     "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x",
+     ", extrapulmonary, one of: " + "SCLC; " * 8000, ", extrapulmonary: NEC" + " or x" * 10000,
+     ", extrapulmonary: NEC" + "; or x" * 8000, ". Not more than one prior regimen" * 1500],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
@@ -2046,4 +2066,103 @@ def test_an_antibody_drug_conjugate_named_by_the_2022_inn_scheme_is_one_targeted
     ],
 )  # fmt: skip
 def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # SCLC excepted with the lung's other carcinomas: every site but the lung
+        ("Poorly differentiated NEC arising in any organ except SCLC and any other lung primary", "EP-NEC"),
+        ("High-grade neuroendocrine carcinoma, any origin, excluding small-cell lung carcinoma as well as all other "
+         "carcinomas from a pulmonary primary", "EP-NEC"),
+        # another site of "other" after SCLC excepted is no lung: the lung's LCNEC stays in
+        ("Neuroendocrine carcinoma of any site except small cell lung cancer; other histologies are not eligible",
+         "NEC"),
+    ],
+)  # fmt: skip
+def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # the diseases admitted listed after a colon, one sub-bullet each: each item read on its own, the stop of one
+        # (extrapulmonary) silencing no other
+        (["Confirmed diagnosis of any of these:\n  * small-cell lung carcinoma;\n  * poorly differentiated "
+          "neuroendocrine carcinoma arising outside the lungs."], "EP-NEC, SCLC"),
+        (["Tumour types: pulmonary large cell neuroendocrine carcinoma; extra-pulmonary high-grade NEC"],
+         "EP-NEC, Lung-NEC"),
+        # a list whose items do not each name a disease says more of the one disease: its lung is no site
+        (["Extrapulmonary NEC as follows: Ki-67 above 20%; tumour measurable in the lung or liver."], "EP-NEC"),
+    ],
+)  # fmt: skip
+def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "site"),
+    [
+        # a cohort of well-differentiated tumours beside the carcinomas': NET, its organ the tumour's, no NEC site
+        (["Arm A: typical or atypical carcinoid of the bronchus after somatostatin analogues; Arm B: small cell "
+          "carcinoma of the urinary bladder."], "NET, Bladder-NEC"),
+        (["Group 1: low-grade neuroendocrine tumour (G1) of the small intestine.",
+          "Group 2: extrapulmonary neuroendocrine carcinoma, Ki-67 above 55%."], "NET, EP-NEC"),
+        # well-differentiated G3 tumours beside the carcinomas, or in one population with them, add nothing
+        (["Cohort 1: well-differentiated NET grade 3 of the stomach; Cohort 2: poorly differentiated NEC of the "
+          "colon."], "GEP-NEC"),
+        (["Well-differentiated G3 tumour or poorly differentiated carcinoma of the rectum, Ki-67 over 20%."],
+         "GEP-NEC"),
+    ],
+)  # fmt: skip
+def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(criteria, site):
+    assert _site_of(criteria) == site
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a cap the inclusion states by negating it narrows the line as the exclusions' limit does
+        (["Not more than one previous chemotherapy regimen for metastatic disease; chemotherapy-naive participants "
+          "are allowed."], "1st or 2nd Line"),
+        # a cap not negated is no cap; one under a cohort's own header is that cohort's, read with its line
+        (["Prior systemic therapy is permitted; patients with more than one prior chemotherapy regimen form the "
+          "expansion group."], "Prior systemic therapy allowed"),
+        (["Cohort A: progression after one platinum line, with no more than one prior regimen.",
+          "Cohort B: at least one prior line of therapy."], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_a_cap_the_inclusion_states_by_negating_it_narrows_the_line(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # recurrent disease beyond local treatment says what the disease is, not that a line was given
+        (["Recurrent tumour unsuitable for radical surgery.", "ECOG 0-2."], "Unknown"),
+        (["Recurrent carcinoma which is not amenable to local therapy.",
+          "No previous chemotherapy for metastatic disease."], "1st Line"),
+        # beyond further systemic treatment, recurrence is still after a line
+        (["Recurrent disease not amenable to further chemotherapy."], "2nd Line or later"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # none, one or two prior lines, in figures or words, of regimens, therapies or lines
+        (["Participants with zero, one, or two previous cytotoxic regimens for unresectable disease."],
+         "1st-3rd Lines"),
+        (["Has had 0, 1 or 2 prior treatments in the metastatic setting."], "1st-3rd Lines"),
+        # one or two, with no zero before it, is after a line
+        (["Has had 1 or 2 prior regimens in the metastatic setting."], "2nd or 3rd line"),
+    ],
+)  # fmt: skip
+def test_line_wording_of_none_one_or_two_prior_regimens(criteria, line):
     assert _line_of(criteria) == line

@@ -795,7 +795,7 @@ def _criteria_sites(
     scope = _without_negated_brackets(scope)
     scope = _ABSENT.sub(" ", scope)  # "unknown primary with no evidence of a lung primary": not the lung
     clauses = [_unnegated(c) for c in re.split(r"[;.]|\bplus\b", scope)]
-    text = " ".join(c for c in clauses if c.strip())
+    text = "; ".join(c for c in clauses if c.strip())
     found = None
     if text.strip() or whole.strip():  # "NEC, any site except the lung": negated, yet the whole rules read it
         found = _site_labels(
@@ -882,8 +882,8 @@ _COHORT_LABEL = re.compile(rf"^[^:;.\n]{{0,150}}?(?:{_COHORT.pattern})[^:;.\n]*:
 _ITEM = re.compile(r"(?<![\w)])\((?:[a-h]|\d{1,2})\)(?=\s)")
 # "small cell lung cancer, or NEC of any primary site": two diseases admitted side by side
 _DISJUNCT = re.compile(r",\s*or\s+", re.IGNORECASE)
-# "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases
-_OR = re.compile(r",?\s+or\s+", re.IGNORECASE)
+# "extrapulmonary NEC or large cell NEC of the lung": an "or" that may join two diseases (kept by ``split``)
+_OR = re.compile(r"(,?\s+or\s+)", re.IGNORECASE)
 
 
 def _site_labels(
@@ -978,17 +978,27 @@ def _without_sites_within(
 def _diseases_beside_a_stop(
     part: str, rules: tuple[SiteRule, ...], disease: re.Pattern[str] | None
 ) -> list[str]:
-    """``part`` cut at each "or" that starts another disease ("... or small cell lung cancer"), when a
-    `stop` rule reads one of the pieces and not all of them; else ``part`` whole. An "or" between
-    organs ("of the bladder or prostate") joins no disease, so its organ stays with the piece before;
-    a first piece naming no disease ("Multiple: GEP, lung or other NE primaries incl. ...") stays whole."""
+    """``part`` cut at each "or" that starts another disease ("... or small cell lung cancer"), and at each
+    clause's end in a list of diseases after a colon, every item naming one ("one of the following: SCLC; LCNEC of
+    the lung; extrapulmonary NEC", sub-bullets as registrants type them), when a `stop` rule reads one of the pieces
+    and not all of them; else ``part`` whole. An "or" between organs ("of the bladder or prostate") joins no
+    disease, so its organ stays with the piece before; a first piece naming no disease ("Multiple: GEP, lung or
+    other NE primaries incl. ...") stays whole."""
     if disease is None or not any(r.stop and r.pattern.search(part) for r in rules):
         return [part]
+    colon = part.find(":")
+    items = part[colon + 1 :].split(";") if colon >= 0 else []
+    listed = len(items) > 1 and all(disease.search(item) for item in items)
+    segments = [part[: colon + 1] + items[0], *items[1:]] if listed else [part]
+    # the pieces with the cuts (as written) between them: the list's clause ends, and the "or"s within each item
+    cuts: list[str] = []
+    for segment in segments:
+        cuts += [";", *_OR.split(segment)] if cuts else _OR.split(segment)
     pieces: list[str] = []
-    for piece in _OR.split(part):
+    for piece, cut in zip(cuts[::2], ["", *cuts[1::2]], strict=True):
         # each piece names a disease: one that names none joins the piece before (or, first, the next)
         if pieces and not (disease.search(piece) and disease.search(pieces[-1])):
-            pieces[-1] += " or " + piece
+            pieces[-1] += cut + piece
         else:
             pieces.append(piece)
     stopped = [any(r.stop and r.pattern.search(p) for r in rules) for p in pieces]
@@ -1208,17 +1218,37 @@ def _arms_line(protocol: dict, spec: ExtractionSpec) -> Cell | None:
     return Cell(label, [q.label for _, q in found], [q for _, q in found])
 
 
+# a limit the inclusion criteria state by negating it ("No more than one prior line of systemic therapy"): the cap
+# the exclusions state as the limit itself
+_NO_BEFORE = re.compile(r"\b(?:no|not)\s+$", re.IGNORECASE)
+
+
+def _limit_in(pattern: re.Pattern[str], read: str, negated: bool) -> re.Match[str] | None:
+    """The first match of the limit ``pattern`` in ``read``; with ``negated`` (``read``: the inclusion criteria),
+    the first one "no" or "not" is written right before, ahead of any cohort's own criteria (a cap under "Cohort A"
+    is that cohort's, which :func:`_cohorts_line` read)."""
+    if not negated:
+        return pattern.search(read)
+    heads = [m.start() for m in _COHORT_HEAD.finditer(read)]
+    end = heads[0] if len(heads) > 1 else len(read)
+    return next((m for m in pattern.finditer(read, 0, end) if _NO_BEFORE.search(read, max(0, m.start() - 8),
+                                                                                 m.start())), None)  # fmt: skip
+
+
 def _line_limited(cell: Cell, text: str, source: str, spec: ExtractionSpec) -> Cell:
     """The line narrowed by the first limit the exclusion criteria state ("more than 2 prior regimens"
     caps "2nd Line or later" at "2nd or 3rd line"), or an inclusion criterion's clause that excludes
-    ("...; more than one prior regimen is not allowed"). ``text``: the eligibility criteria, found at
-    ``source``."""
+    ("...; more than one prior regimen is not allowed"), or one that negates the limit ("No more than one prior
+    line (treatment-naive patients are eligible)": "Prior systemic therapy allowed", capped, is "1st or 2nd
+    Line"). ``text``: the eligibility criteria, found at ``source``."""
     parts = _EXCLUSION.split(text, maxsplit=1)
     exclusion = parts[1] if len(parts) > 1 else ""
     refused = [c for c in re.split(r"[;.\n]", parts[0]) if _NEGATED.search(c)]
+    sources = (("exclusion", exclusion, False), ("inclusion, excluded", " ; ".join(refused), False),
+               ("inclusion, negated", parts[0], True))  # fmt: skip
     for pattern, narrows in spec.line_limits:
-        for where, read in (("exclusion", exclusion), ("inclusion, excluded", " ; ".join(refused))):
-            m = pattern.search(read)
+        for where, read, negated in sources:
+            m = _limit_in(pattern, read, negated)
             if m is None:
                 continue
             if cell.value not in narrows:
