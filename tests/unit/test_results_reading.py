@@ -232,7 +232,8 @@ def test_results_built3_floors():
      "N = 12. " + "DCR 40% and " * 10000, "Median OS " + "4,5 and " * 20000 + "6,1 months.",
      "In cohort 2 (NEC) " + "cohort A1 (NET; cohort B2 " * 5000 + "ORR 30%.", "Cohort 1 " * 20000 + "enrolled 9 patients.",
      "Median PFS and OS and " * 10000 + "5 and 9 months.", "ORR " + "12 (26%) had " * 10000 + "a response.",
-     "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3)."],
+     "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3).",
+     "The DCR was 40% and " + "3% of pts had grade " * 10000 + "x.", "ORR 9% in " + "≥1 and <" * 10000 + "2 (x)."],
 )  # fmt: skip
 def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
@@ -434,3 +435,40 @@ def test_a_count_of_all_patients_between_name_and_value():
     assert got["median PFS"] == (("4.0", " months", ""),) and got["median OS"] == (("9.9", " months", ""),)
     # a count that is no patients' stops the reading as before
     assert "median PFS" not in read("Median PFS at 12 sites was 4.0 months.")
+
+
+def test_a_pair_of_words_ending_a_sentence_of_no_values_names_no_arms():
+    # "in Spain and Portugal." is where, not which arms: the later pair of values stays for a person
+    got = read(
+        "We collected data on temozolomide-based therapy at centres in Spain and Portugal. "
+        "Median OS was 13.3 months and median time to treatment failure 4.9 months."
+    )
+    assert isinstance(got["median OS"], str)
+    got = read("Toxicity was assessed for capecitabine and temozolomide. The DCR was 58% and 9% vs. 14%.")
+    assert isinstance(got["DCR"], str)
+
+
+def test_arms_bracketed_with_respectively_in_a_sentence_of_no_values_still_count():
+    got = read(
+        "Patients were given topotecan or lurbinectedin (TOP and LUR, respectively). Median PFS was 2.6 and 3.5 months."
+    )
+    assert got["median PFS"] == (("2.6", " months", "TOP"), ("3.5", " months", "LUR"))
+
+
+def test_cut_off_subgroups_are_no_arms():
+    got = read("Median PFS was 6.6 months and 2.0 months in SSTR SUVmax >15 and ≤15.")
+    assert isinstance(got["median PFS"], str)
+    got = read(
+        "Patients were split by Ki-67 (≤ 40% and > 40%). Median OS was 19.0 and 9.5 months, respectively."
+    )
+    assert isinstance(got["median OS"], str)
+
+
+def test_a_share_of_patients_with_toxicity_is_no_second_value():
+    got = read(
+        "The DCR was 48% with SSA plus PRRT and 30% with SSA alone. "
+        "The objective response rate was 17%, and 26% of patients experienced grade 3 lymphopenia."
+    )
+    assert got["ORR"] == (("17", "%", ""),)
+    got = read("ORR reached 24.0% while 11.0% of pts had treatment interruptions.")
+    assert got["ORR"] == (("24.0", "%", ""),)

@@ -1480,12 +1480,13 @@ def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec
     return {"population", "other"} <= scopes
 
 
-_NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()]))[^\s,;()]+)"  # a word of an arm's name, not a number
+# a word of an arm's name: not a number, nor a cut-off ("<55%", "≥ 1": a subgroup by a marker's level, no arm)
+_NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()])|[<>≤≥=])[^\s,;()]+)"
 _LIST = re.compile(
     r"(?:\b(?:in|for|with|among|of)\s+(?:the\s+)?|\(\s*)(?:(?P<noun>arms|groups|cohorts)\s+)?"
     rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?)*,?"
     rf"\s+(?:and|vs\.?|versus)\s+{_NAME}(?:\s+{_NAME}){{0,2}}?)"
-    r"(?:\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
+    r"(?P<tail>\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
 )
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+|vs\.?\s+|versus\s+)?|\s+(?:and|vs\.?|versus)\s+")
 
@@ -1498,12 +1499,18 @@ def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: l
     and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%, respectively."). Returns the arms
     the sentence names, in order."""
     listed: list[str] = []
+    explicit = False  # the list says it is one of arms: a noun, a bracket or "respectively" closes it
     for found in _LIST.finditer(sentence):
         names = [n for n in _SPLIT.split(found["list"]) if n]
         if found["noun"]:
             names = [f"{found['noun'][:-1]} {n}" for n in names]
         if len(names) >= 2:
             listed = names
+            explicit = bool(found["noun"] or found["tail"] or re.search(r"respectively|\)", found["end"]))
+    if not any(readings) and not explicit:
+        # a sentence of no values ending in a pair of words ("in the Netherlands and Belgium.", "with
+        # cisplatin and etoposide in EPSCC.") names no arms for a later list
+        return []
     told = [[v.arm for v in vs] for vs in readings if vs and len(vs) >= 2 and _each_own_arm(vs)]
     for values in readings:
         if not values or len(values) < 2 or _each_own_arm(values):
