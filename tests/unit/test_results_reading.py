@@ -472,3 +472,17 @@ def test_a_share_of_patients_with_toxicity_is_no_second_value():
     assert got["ORR"] == (("17", "%", ""),)
     got = read("ORR reached 24.0% while 11.0% of pts had treatment interruptions.")
     assert got["ORR"] == (("24.0", "%", ""),)
+
+
+def test_a_later_subgroup_does_not_supersede_an_earlier_analysis():
+    got = read(
+        "At the interim analysis (cut-off May 2022), median PFS was 3.7 months and ORR 21%. "
+        "Among pts whose tumours were SSTR-positive, median PFS was 6.0 months. "
+        "A subgroup analysis by primary site found an ORR of 30% for pancreatic tumours."
+    )
+    assert got["median PFS"] == (("3.7", " months", ""),) and got["ORR"] == (("21", "%", ""),)
+    # a later analysis of the whole still supersedes it
+    got = read(
+        "At the interim analysis, median PFS was 3.7 months. At the final analysis, median PFS was 4.1 months."
+    )
+    assert got["median PFS"] == (("4.1", " months", ""),)

@@ -1288,6 +1288,7 @@ class _Value:
         True  # the unit is written after it (else the list's last value gives it: "5.5 and 11.0 mo")
     )
     scope: str = ""  # "population", "other" or "": whose value it is (its arm's or its sentence's group)
+    subgroup: bool = False  # its sentence opens on a subgroup by a trait ("In patients with Ki-67 >55%, ...")
 
 
 @dataclass(frozen=True)
@@ -1347,7 +1348,8 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str,
     """The outcome's values from the first sentence that gives any (of the population's, when it is
     reported apart; not an earlier analysis's when a later one gives them), and the other arms' from later
     sentences when that one named an arm."""
-    updated = any(v.scope != "earlier" for values in row for v in values or ())
+    # a later subgroup's value ("In patients with Ki-67 above 80%, median OS was ...") updates nothing
+    updated = any(v.scope != "earlier" and not v.subgroup for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
         if values is None or (updated and values[0].scope == "earlier"):
@@ -1463,6 +1465,9 @@ class _Scopes:
                 value.scope = "earlier"
             return
         lead = self._of(_BRACKETED.sub(" ", sentence[: values[0].start]))
+        if lead != "population" and _SUBGROUP.search(sentence, 0, values[0].start):
+            for value in values:
+                value.subgroup = True
         whole = self._of(_BRACKETED.sub(" ", sentence)) if count else ""
         for i, value in enumerate(values):
             # a later value with no arm of its own is no longer the lead's ("In the NEC subgroup, mOS was
@@ -1470,6 +1475,13 @@ class _Scopes:
             value.scope = self._of(value.arm) or (
                 "other" if whole == "other" else lead if i == 0 or value.arm else ""
             )
+
+
+# a sentence's lead naming a subgroup by a trait or an exploratory analysis: no update of the whole's values
+_SUBGROUP = re.compile(
+    r"\b(?:patients|pts|those|subjects)\s+(?:with|whose|who|aged|harbou?ring)\b|\bsub(?:group|set)s?\b|\bexploratory\b",
+    re.IGNORECASE,
+)
 
 
 def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
