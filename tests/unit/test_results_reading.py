@@ -233,7 +233,8 @@ def test_results_built3_floors():
      "In cohort 2 (NEC) " + "cohort A1 (NET; cohort B2 " * 5000 + "ORR 30%.", "Cohort 1 " * 20000 + "enrolled 9 patients.",
      "Median PFS and OS and " * 10000 + "5 and 9 months.", "ORR " + "12 (26%) had " * 10000 + "a response.",
      "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3).",
-     "The DCR was 40% and " + "3% of pts had grade " * 10000 + "x.", "ORR 9% in " + "≥1 and <" * 10000 + "2 (x)."],
+     "The DCR was 40% and " + "3% of pts had grade " * 5000 + "x.", "ORR 9% in " + "≥1 and <" * 5000 + "2 (x).",
+     "Of " + "3 patients screened, 1,4 and " * 3000 + "2 patients were enrolled.", "We identified 5 pts" + " x" * 20000],
 )  # fmt: skip
 def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
@@ -486,3 +487,23 @@ def test_a_later_subgroup_does_not_supersede_an_earlier_analysis():
         "At the interim analysis, median PFS was 3.7 months. At the final analysis, median PFS was 4.1 months."
     )
     assert got["median PFS"] == (("4.1", " months", ""),)
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        # a thousands separator's last digits, a count reached past another, the last of a list of counts,
+        # a screened count, a total split "of whom": none is the n a rule may give
+        ("Of 2,140 patients in the registry, 71 patients with EP-NEC were analysed.", (("71", "", ""),)),
+        ("Of 175 pts assessed for eligibility, 61 were enrolled.", None),
+        ("In arms A and B, 33 and 31 patients were randomised.", None),
+        ("We included 250 patients with lung NEN, of whom 40 had LCNEC.", None),
+    ],
+)
+def test_counts_that_are_no_total_are_not_read_as_n(text, n):
+    assert read(text).get("n") == n
+
+
+def test_a_count_with_a_subset_treated_keeps_the_total():
+    got = read("RESULTS: 96 patients were eligible, 40 of them were treated with FOLFOX and 56 with FOLFIRI.")
+    assert got["n"] == (("96", "", ""),)
