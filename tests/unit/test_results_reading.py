@@ -507,3 +507,12 @@ def test_counts_that_are_no_total_are_not_read_as_n(text, n):
 def test_a_count_with_a_subset_treated_keeps_the_total():
     got = read("RESULTS: 96 patients were eligible, 40 of them were treated with FOLFOX and 56 with FOLFIRI.")
     assert got["n"] == (("96", "", ""),)
+
+
+def test_a_response_to_a_previous_therapy_is_no_orr():
+    got = read(
+        "Of the 27 patients, 15 (56%) had an objective response to their previous platinum-etoposide. "
+        "The ORR with temozolomide was 11%."
+    )
+    assert got["ORR"] == (("11", "%", ""),)
+    assert "ORR" not in read("Response rate to prior EP was 48%.")
