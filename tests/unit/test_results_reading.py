@@ -234,7 +234,8 @@ def test_results_built3_floors():
      "Median PFS and OS and " * 10000 + "5 and 9 months.", "ORR " + "12 (26%) had " * 10000 + "a response.",
      "Median OS was 9 months (" + "p, " * 20000 + "p = 0.3).",
      "The DCR was 40% and " + "3% of pts had grade " * 5000 + "x.", "ORR 9% in " + "≥1 and <" * 5000 + "2 (x).",
-     "Of " + "3 patients screened, 1,4 and " * 3000 + "2 patients were enrolled.", "We identified 5 pts" + " x" * 20000],
+     "Of " + "3 patients screened, 1,4 and " * 3000 + "2 patients were enrolled.", "We identified 5 pts" + " x" * 20000,
+     "mOS 5 m " + "in pts treated " * 10000 + "vs 4 m."],
 )  # fmt: skip
 def test_a_pasted_table_of_values_is_read_in_linear_time(abstract):
     # an abstract field holding a pasted table (thousands of values in one "sentence"): each value's range
@@ -516,3 +517,10 @@ def test_a_response_to_a_previous_therapy_is_no_orr():
     )
     assert got["ORR"] == (("11", "%", ""),)
     assert "ORR" not in read("Response rate to prior EP was 48%.")
+
+
+def test_a_time_before_patients_is_no_count_and_no_word_ends_the_list():
+    # "8 mo in pts" is a survival time, and "in pts treated" (a word where a count would be) ends no
+    # outcome's values: the two times stay together, one without an arm of its own
+    got = read("mPFS was 8 mo in pts treated with FOLFIRINOX vs 5 mo with 1L GEMCAP (p=0.2).")
+    assert "n" not in got and isinstance(got["median PFS"], str)

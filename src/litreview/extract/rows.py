@@ -1640,7 +1640,10 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
     if outcome.also is not None:
         stop = len(sentence)
         for other in spec.outcomes:
-            found = other.pattern.search(sentence, match.end()) if other is not outcome else None
+            # another outcome named with a value of its own ("in pts treated" is no count's: "in" is no number)
+            found = None if other is outcome else next(
+                (m for m in other.pattern.finditer(sentence, match.end()) if _value(m, other) is not None), None
+            )
             if found is not None:
                 stop = min(stop, found.start())
         if spec.stop is not None and (halt := spec.stop.search(sentence, match.end(), stop)):
