@@ -524,3 +524,13 @@ def test_a_time_before_patients_is_no_count_and_no_word_ends_the_list():
     # outcome's values: the two times stay together, one without an arm of its own
     got = read("mPFS was 8 mo in pts treated with FOLFIRINOX vs 5 mo with 1L GEMCAP (p=0.2).")
     assert "n" not in got and isinstance(got["median PFS"], str)
+
+
+def test_a_subgroup_s_value_before_the_whole_s_is_not_read():
+    got = read(
+        "Pts whose primary was pancreatic had an ORR of 36% (n = 14). "
+        "In all 47 pts, the objective response rate was 21% and median PFS 4.4 months."
+    )
+    assert got["ORR"] == (("21", "%", ""),)
+    # the subgroup's alone is still read (a person sees whose it is)
+    assert read("Patients with measurable disease had an ORR of 18%.")["ORR"] == (("18", "%", ""),)

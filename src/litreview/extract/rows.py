@@ -1346,13 +1346,14 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
 def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str, spans: list[tuple[int, int]],
                 spec: ExtractionSpec, apart: bool) -> OutcomeRead | None:  # fmt: skip
     """The outcome's values from the first sentence that gives any (of the population's, when it is
-    reported apart; not an earlier analysis's when a later one gives them), and the other arms' from later
+    reported apart; not an earlier analysis's nor a subgroup's when another sentence gives the whole's), and the other arms' from later
     sentences when that one named an arm."""
     # a later subgroup's value ("In patients with Ki-67 above 80%, median OS was ...") updates nothing
     updated = any(v.scope != "earlier" and not v.subgroup for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
-        if values is None or (updated and values[0].scope == "earlier"):
+        # nor a subgroup's ("Patients with ECOG 0-1 had a median OS of ...") when a sentence gives the whole's
+        if values is None or (updated and (values[0].scope == "earlier" or values[0].subgroup)):
             continue
         if apart:
             values = [v for v in values if v.scope == "population"]
