@@ -534,3 +534,11 @@ def test_a_subgroup_s_value_before_the_whole_s_is_not_read():
     assert got["ORR"] == (("21", "%", ""),)
     # the subgroup's alone is still read (a person sees whose it is)
     assert read("Patients with measurable disease had an ORR of 18%.")["ORR"] == (("18", "%", ""),)
+
+
+def test_an_itt_population_beside_an_nec_stratum_is_another_group():
+    got = read(
+        "In the intention-to-treat population, the ORR was 22% in arm A and 9% in arm B. "
+        "Among patients with NEC, the ORR was 6% in arm A and 4% in arm B."
+    )
+    assert got["ORR"] == (("6", "%", "arm A"), ("4", "%", "arm B"))
