@@ -434,3 +434,13 @@ def test_a_count_of_all_patients_between_name_and_value():
     assert got["median PFS"] == (("4.0", " months", ""),) and got["median OS"] == (("9.9", " months", ""),)
     # a count that is no patients' stops the reading as before
     assert "median PFS" not in read("Median PFS at 12 sites was 4.0 months.")
+
+
+def test_a_sentence_whose_only_values_are_a_range_is_skipped_not_fatal():
+    # the range's ends are no values, so the first sentence naming the outcome gives none: the reading goes
+    # on to the next that does (it raised IndexError when a later sentence gave a value)
+    got = read(
+        "Across the four centres, median OS ranged from 7.9 to 12.4 months. "
+        "In the pooled analysis, median OS was 10.1 months and the ORR 31%."
+    )
+    assert got["median OS"] == (("10.1", " months", ""),)

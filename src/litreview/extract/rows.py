@@ -1350,7 +1350,7 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str,
     updated = any(v.scope != "earlier" for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
-        if values is None or (updated and values[0].scope == "earlier"):
+        if not values or (updated and values[0].scope == "earlier"):  # none: every value a range's end
             continue
         if apart:
             values = [v for v in values if v.scope == "population"]
