@@ -1481,9 +1481,11 @@ def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec
 
 
 _NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()]))[^\s,;()]+)"  # a word of an arm's name, not a number
+# at most nine names (a sentence's values of one outcome: MAX_VALUES after the first); unbounded, each "in"
+# or "for" of a long comma list read the list to its end (quadratic: 16 s on 50,000 characters)
 _LIST = re.compile(
     r"(?:\b(?:in|for|with|among|of)\s+(?:the\s+)?|\(\s*)(?:(?P<noun>arms|groups|cohorts)\s+)?"
-    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?)*,?"
+    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?){{0,7}},?"
     rf"\s+(?:and|vs\.?|versus)\s+{_NAME}(?:\s+{_NAME}){{0,2}}?)"
     r"(?:\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
 )
