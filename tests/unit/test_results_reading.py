@@ -458,3 +458,18 @@ def test_a_long_comma_list_is_read_in_linear_time(abstract):
 def test_a_list_of_arms_still_gives_each_value_its_arm():
     got = read("The ORR was 30%, 22%, 15% and 9% in the A, B, C and D arms, respectively.")
     assert got["ORR"] == (("30", "%", "A"), ("22", "%", "B"), ("15", "%", "C"), ("9", "%", "D"))
+
+
+def test_a_bracket_never_closed_does_not_join_the_rest_of_the_abstract():
+    # a "(" left open by a typo held every later sentence end, so the whole rest of the abstract was one
+    # "sentence": its first value of each outcome was quoted with all of it, and values of different
+    # sentences were read as one list
+    abstract = (
+        "Thirty patients (median age 61 years were treated with FOLFIRI. The ORR was 18%. "
+        "Median PFS was 4.2 months in arm A. Median PFS was 2.9 months in arm B (p = 0.04)."
+    )
+    reads = {r.label: r for r in abstract_outcomes(abstract, SPEC)}
+    assert abstract[reads["ORR"].start : reads["ORR"].end] == "The ORR was 18%."
+    assert abstract[reads["median PFS"].start : reads["median PFS"].end] == "Median PFS was 4.2 months in arm A."
+    # a bracket that closes still holds its sentence ends
+    assert read("Patients (NEC; NET G3) were treated. The ORR was 9%.")["ORR"] == (("9", "%", ""),)

@@ -1266,10 +1266,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bvs\.)(?<!\bcf\.)\s+(?=[A-Z(\[])")
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence ("vs. 8.1", "vs. CAPTEM", decimals and a semicolon within
-    brackets, "(EP, n = 82; IP, n = 82)", do not end one)."""
+    brackets, "(EP, n = 82; IP, n = 82)", do not end one). A "(" never closed (a typo) holds none: it
+    would make the rest of the abstract one sentence."""
+    unclosed: list[int] = []
+    for i, char in enumerate(text):
+        if char == "(":
+            unclosed.append(i)
+        elif char == ")" and unclosed:
+            unclosed.pop()
+    brackets = list(text)
+    for i in unclosed:
+        brackets[i] = " "
+    counted = "".join(brackets)
     spans, start = [], 0
     for boundary in _SENTENCE_END.finditer(text):
-        if text.count("(", start, boundary.start()) > text.count(")", start, boundary.start()):
+        if counted.count("(", start, boundary.start()) > counted.count(")", start, boundary.start()):
             continue
         spans.append((start, boundary.start()))
         start = boundary.end()
