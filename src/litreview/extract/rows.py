@@ -1506,9 +1506,9 @@ _SPLIT = re.compile(r"\s*,\s*(?:and\s+|vs\.?\s+|versus\s+)?|\s+(?:and|vs\.?|vers
 def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: list[str]) -> list[str]:
     """Give each value of a list its arm from the sentence's list of arms in the same order ("42% and
     16% ... in NET G3 and NEC, respectively", "20% vs. 8% for FOLFIRI vs. CAPTEM", "14.8 vs 12.1
-    months (arm A vs arm B"), or, for "respectively" and no such list, from the arms another outcome's
-    values of the sentence have, or the last sentence that named two or more ("ORR was 4.8% in arm N
-    and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%, respectively."). Returns the arms
+    months (arm A vs arm B"), or, with no such list ("respectively" written or not), from the arms
+    another outcome's values of the sentence have, or the last sentence that named two or more ("ORR was
+    4.8% in arm N and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%."). Returns the arms
     the sentence names, in order."""
     listed: list[str] = []
     for found in _LIST.finditer(sentence):
