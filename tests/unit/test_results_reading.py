@@ -473,3 +473,13 @@ def test_a_bracket_never_closed_does_not_join_the_rest_of_the_abstract():
     assert abstract[reads["median PFS"].start : reads["median PFS"].end] == "Median PFS was 4.2 months in arm A."
     # a bracket that closes still holds its sentence ends
     assert read("Patients (NEC; NET G3) were treated. The ORR was 9%.")["ORR"] == (("9", "%", ""),)
+
+
+@pytest.mark.parametrize("gap", [" " * 50000, " \t" * 25000, " \n" * 25000])
+def test_a_long_run_of_spaces_after_a_groups_count_is_read_in_linear_time(gap):
+    # a group's name after a count ("47 patients: 28 with NET ...") ends before spaces and a comma: it was
+    # looked for at every space of the run, each look reading the run to its end (107 s on 50,000 spaces)
+    start = time.perf_counter()
+    got = read("N = 45, 12 with NET" + gap + "G3 and 33 with NEC.")
+    assert time.perf_counter() - start < 1.0
+    assert got["n"] == (("45", "", ""),)
