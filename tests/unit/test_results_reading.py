@@ -470,7 +470,9 @@ def test_a_bracket_never_closed_does_not_join_the_rest_of_the_abstract():
     )
     reads = {r.label: r for r in abstract_outcomes(abstract, SPEC)}
     assert abstract[reads["ORR"].start : reads["ORR"].end] == "The ORR was 18%."
-    assert abstract[reads["median PFS"].start : reads["median PFS"].end] == "Median PFS was 4.2 months in arm A."
+    assert (
+        abstract[reads["median PFS"].start : reads["median PFS"].end] == "Median PFS was 4.2 months in arm A."
+    )
     # a bracket that closes still holds its sentence ends
     assert read("Patients (NEC; NET G3) were treated. The ORR was 9%.")["ORR"] == (("9", "%", ""),)
 
