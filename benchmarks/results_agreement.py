@@ -75,7 +75,9 @@ def agrees(expected: list[tuple[str, str, str]], read: OutcomeRead) -> bool:
         return _same_number(ev, gv) and (eu == gu or ev == "NR")
     left = list(got)
     for ev, eu, earm in expected:
-        match = next((g for g in left if _same_number(ev, g[0]) and eu == g[1] and _same_arm(earm, g[2])), None)
+        match = next(
+            (g for g in left if _same_number(ev, g[0]) and eu == g[1] and _same_arm(earm, g[2])), None
+        )
         if match is None:
             return False
         left.remove(match)
@@ -93,7 +95,9 @@ def score(folder: Path, show: bool) -> dict[str, Counter]:
     for record_id, abstract in abstracts.items():
         reads = {r.label: r for r in abstract_outcomes(abstract, SPEC)}
         for outcome in OUTCOMES:
-            expected = expected_values(labels[record_id].get(outcome, ""), f"{folder / 'labels.csv'} {record_id}")
+            expected = expected_values(
+                labels[record_id].get(outcome, ""), f"{folder / 'labels.csv'} {record_id}"
+            )
             read = reads.get(outcome)
             given = read is not None and bool(read.values)
             if not expected:
@@ -105,14 +109,18 @@ def score(folder: Path, show: bool) -> dict[str, Counter]:
             counts[outcome][kind] += 1
             if show and kind in ("wrong", "invented", "blank"):
                 said = read.values if given else (read.blank if read else "nothing")
-                print(f"  {record_id} {outcome} {kind}: label {labels[record_id].get(outcome)!r}, machine {said}")
+                print(
+                    f"  {record_id} {outcome} {kind}: label {labels[record_id].get(outcome)!r}, machine {said}"
+                )
     return counts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sets", nargs="+", type=Path)
-    parser.add_argument("--show", action="store_true", help="print every disagreement (never on a set kept unseen)")
+    parser.add_argument(
+        "--show", action="store_true", help="print every disagreement (never on a set kept unseen)"
+    )
     args = parser.parse_args()
     print(machine())
     for folder in args.sets:

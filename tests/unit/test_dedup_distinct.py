@@ -567,7 +567,9 @@ def test_a_teams_two_abstracts_numbered_in_one_session_of_a_meeting_stay_apart(o
     # a meeting's planner numbers abstracts "session.place"; two of one session by one team, titles one
     # word apart (a dose, a strain), are two abstracts whatever way each export writes the number
     title = "Intranasal oxytocin attenuates cue-induced cocaine seeking in Long-Evans rats"
-    place = dict(year=2016, journal="Neuroscience Meeting Planner", authors=("Haddad, Rima", "Kowalczyk, Jan"))
+    place = dict(
+        year=2016, journal="Neuroscience Meeting Planner", authors=("Haddad, Rima", "Kowalczyk, Jan")
+    )
     a = conference_paper(1, title, pages=one, **place)
     b = conference_paper(2, title.replace("Long-Evans", "Sprague-Dawley"), pages=other, **place)
     assert prepare(a).pages != prepare(b).pages
@@ -586,10 +588,14 @@ def test_one_teams_two_works_that_differ_in_who_was_studied_or_which_way_stay_ap
     # one group's pair of abstracts at one meeting, or of articles in one volume, the second repeating the
     # first in the other sex, parent or season, or the other way: one word apart, near in spelling or short
     title = "Sleep restriction and ventricular remodelling after {} exposure to night shifts"
-    place = dict(year=2021, journal="Circulation Research Abstracts", authors=("Ferreira, Ana", "Novak, Petr"))
+    place = dict(
+        year=2021, journal="Circulation Research Abstracts", authors=("Ferreira, Ana", "Novak, Petr")
+    )
     assert not linked(conference_paper(1, title.format(one), **place),
                       conference_paper(2, title.format(other), **place))  # fmt: skip
-    volume = dict(journal="Cardiovascular Research", year=2021, volume="117", authors=("Ferreira, A.", "Novak, P."))
+    volume = dict(
+        journal="Cardiovascular Research", year=2021, volume="117", authors=("Ferreira, A.", "Novak, P.")
+    )
     assert not linked(cite(1, title.format(one), **volume), cite(2, title.format(other), **volume))
 
 

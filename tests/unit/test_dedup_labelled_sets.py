@@ -43,9 +43,13 @@ def test_a_labelled_library_is_deduplicated_without_a_wrong_link(name, tmp_path)
     # a distinct record linked, or a whole cluster linked away to another (the benchmark's convention)
     fp = sum(1 for i in ids if i not in cluster_of and i in removed)
     fp += sum(1 for c in truth if all(i in removed for i in c))
-    wrong = sum(1 for a, b in removed.items() if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b))
+    wrong = sum(
+        1 for a, b in removed.items() if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b)
+    )
     found = sum(sum(i in removed for i in c) for c in truth)
     missed = sum(max(sum(i not in removed for i in c) - 1, 0) for c in truth)
-    assert fp <= KNOWN_FP.get(name, 0) and wrong <= KNOWN_FP.get(name, 0), f"{name}: FP {fp}, wrong links {wrong}"
+    assert fp <= KNOWN_FP.get(name, 0) and wrong <= KNOWN_FP.get(name, 0), (
+        f"{name}: FP {fp}, wrong links {wrong}"
+    )
     sensitivity = round(found / (found + missed), 3)
     assert sensitivity >= FLOORS[name], f"{name}: sensitivity {sensitivity}"

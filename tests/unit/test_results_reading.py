@@ -544,3 +544,54 @@ def test_an_itt_population_beside_an_nec_stratum_is_another_group():
         "Among patients with NEC, the ORR was 6% in arm A and 4% in arm B."
     )
     assert got["ORR"] == (("6", "%", "arm A"), ("4", "%", "arm B"))
+
+
+def test_a_sentence_whose_only_values_are_a_range_is_skipped_not_fatal():
+    # the range's ends are no values, so the first sentence naming the outcome gives none: the reading goes
+    # on to the next that does (it raised IndexError when a later sentence gave a value)
+    got = read(
+        "Across the four centres, median OS ranged from 7.9 to 12.4 months. "
+        "In the pooled analysis, median OS was 10.1 months and the ORR 31%."
+    )
+    assert got["median OS"] == (("10.1", " months", ""),)
+
+
+@pytest.mark.parametrize("abstract", ["in a, " * 8000, "ORR 7% and 9% " + "for x y, " * 5000 + "and z."])
+def test_a_long_comma_list_is_read_in_linear_time(abstract):
+    # the list of arms was matched from every "in"/"for" of a comma list to the list's end: 16 s on 50,000
+    # characters of "in a, in b, ..."
+    start = time.perf_counter()
+    abstract_outcomes(abstract, SPEC)
+    assert time.perf_counter() - start < 3.0  # quadratic: 16 s
+
+
+def test_a_list_of_arms_still_gives_each_value_its_arm():
+    got = read("The ORR was 30%, 22%, 15% and 9% in the A, B, C and D arms, respectively.")
+    assert got["ORR"] == (("30", "%", "A"), ("22", "%", "B"), ("15", "%", "C"), ("9", "%", "D"))
+
+
+def test_a_bracket_never_closed_does_not_join_the_rest_of_the_abstract():
+    # a "(" left open by a typo held every later sentence end, so the whole rest of the abstract was one
+    # "sentence": its first value of each outcome was quoted with all of it, and values of different
+    # sentences were read as one list
+    abstract = (
+        "Thirty patients (median age 61 years were treated with FOLFIRI. The ORR was 18%. "
+        "Median PFS was 4.2 months in arm A. Median PFS was 2.9 months in arm B (p = 0.04)."
+    )
+    reads = {r.label: r for r in abstract_outcomes(abstract, SPEC)}
+    assert abstract[reads["ORR"].start : reads["ORR"].end] == "The ORR was 18%."
+    assert (
+        abstract[reads["median PFS"].start : reads["median PFS"].end] == "Median PFS was 4.2 months in arm A."
+    )
+    # a bracket that closes still holds its sentence ends
+    assert read("Patients (NEC; NET G3) were treated. The ORR was 9%.")["ORR"] == (("9", "%", ""),)
+
+
+@pytest.mark.parametrize("gap", [" " * 50000, " \t" * 25000, " \n" * 25000])
+def test_a_long_run_of_spaces_after_a_groups_count_is_read_in_linear_time(gap):
+    # a group's name after a count ("47 patients: 28 with NET ...") ends before spaces and a comma: it was
+    # looked for at every space of the run, each look reading the run to its end (107 s on 50,000 spaces)
+    start = time.perf_counter()
+    got = read("N = 45, 12 with NET" + gap + "G3 and 33 with NEC.")
+    assert time.perf_counter() - start < 3.0  # quadratic: 107 s
+    assert got["n"] == (("45", "", ""),)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from litreview.web.workbench import Workbench
 from litreview.store.workspace import Workspace
+from litreview.web.workbench import Workbench
 
 from .conftest import PASSWORD, XSS_TITLE
 from .serving import served
@@ -213,7 +213,10 @@ def test_a_report_not_retrieved_takes_typed_words_never_an_exclusion_reason(serv
     wait_for(driver, "progress")
     with Workspace.existing(bench.root) as ws:
         why = {d.record_id: d.reason for d in ws.decisions() if d.stage == "full_text"}
-    assert why == {bench.ids[0]: "3 requests to the publisher unanswered", bench.ids[1]: "library holds no copy"}
+    assert why == {
+        bench.ids[0]: "3 requests to the publisher unanswered",
+        bench.ids[1]: "library holds no copy",
+    }
 
 
 def test_two_reviewers_conflict_and_the_lead_resolves_it_on_the_dashboard(server, browsers, bench):

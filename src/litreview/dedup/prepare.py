@@ -544,7 +544,8 @@ def _page_text(pages: str) -> str:
 
 def page_range(pages: str) -> tuple[str, str]:
     """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
-    "t-8"). Electronic locators ("e12724") keep their letter so they never compare with pages."""
+    "t-8"). Electronic locators ("e12724") keep their letter, and a meeting's abstract numbers their
+    form ("p1-045", "#445.04"), so they never compare with pages."""
     text = _page_text(pages)
     if not text or _DATE_PAGES.fullmatch(text):
         return "", ""

@@ -1266,10 +1266,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\bvs\.)(?<!\bcf\.)\s+(?=[A-Z(\[])")
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence ("vs. 8.1", "vs. CAPTEM", decimals and a semicolon within
-    brackets, "(EP, n = 82; IP, n = 82)", do not end one)."""
+    brackets, "(EP, n = 82; IP, n = 82)", do not end one). A "(" never closed (a typo) holds none: it
+    would make the rest of the abstract one sentence."""
+    unclosed: list[int] = []
+    for i, char in enumerate(text):
+        if char == "(":
+            unclosed.append(i)
+        elif char == ")" and unclosed:
+            unclosed.pop()
+    brackets = list(text)
+    for i in unclosed:
+        brackets[i] = " "
+    counted = "".join(brackets)
     spans, start = [], 0
     for boundary in _SENTENCE_END.finditer(text):
-        if text.count("(", start, boundary.start()) > text.count(")", start, boundary.start()):
+        if counted.count("(", start, boundary.start()) > counted.count(")", start, boundary.start()):
             continue
         spans.append((start, boundary.start()))
         start = boundary.end()
@@ -1352,8 +1363,9 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str,
     updated = any(v.scope != "earlier" and not v.subgroup for values in row for v in values or ())
     for j, (start, end) in enumerate(spans):
         values = row[j]
-        # nor a subgroup's ("Patients with ECOG 0-1 had a median OS of ...") when a sentence gives the whole's
-        if values is None or (updated and (values[0].scope == "earlier" or values[0].subgroup)):
+        # none: every value a range's end; nor a subgroup's ("Patients with ECOG 0-1 had a median OS of ...")
+        # when a sentence gives the whole's
+        if not values or (updated and (values[0].scope == "earlier" or values[0].subgroup)):
             continue
         if apart:
             values = [v for v in values if v.scope == "population"]
@@ -1495,9 +1507,11 @@ def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec
 
 # a word of an arm's name: not a number, nor a cut-off ("<55%", "≥ 1": a subgroup by a marker's level, no arm)
 _NAME = r"(?:(?!\d+(?:\.\d+)?%?(?![^\s,;()])|[<>≤≥=])[^\s,;()]+)"
+# at most nine names (a sentence's values of one outcome: MAX_VALUES after the first); unbounded, each "in"
+# or "for" of a long comma list read the list to its end (quadratic: 16 s on 50,000 characters)
 _LIST = re.compile(
     r"(?:\b(?:in|for|with|among|of)\s+(?:the\s+)?|\(\s*)(?:(?P<noun>arms|groups|cohorts)\s+)?"
-    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?)*,?"
+    rf"(?P<list>{_NAME}(?:\s+{_NAME}){{0,2}}?(?:\s*,\s*{_NAME}(?:\s+{_NAME}){{0,2}}?){{0,7}},?"
     rf"\s+(?:and|vs\.?|versus)\s+{_NAME}(?:\s+{_NAME}){{0,2}}?)"
     r"(?P<tail>\s+(?:arms?|groups?|cohorts?))?(?P<end>,?\s+respectively\b|\s*[.;]?\s*$|\s*[;)])"
 )
@@ -1507,9 +1521,9 @@ _SPLIT = re.compile(r"\s*,\s*(?:and\s+|vs\.?\s+|versus\s+)?|\s+(?:and|vs\.?|vers
 def _listed_arms(sentence: str, readings: list[list[_Value] | None], previous: list[str]) -> list[str]:
     """Give each value of a list its arm from the sentence's list of arms in the same order ("42% and
     16% ... in NET G3 and NEC, respectively", "20% vs. 8% for FOLFIRI vs. CAPTEM", "14.8 vs 12.1
-    months (arm A vs arm B"), or, for "respectively" and no such list, from the arms another outcome's
-    values of the sentence have, or the last sentence that named two or more ("ORR was 4.8% in arm N
-    and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%, respectively."). Returns the arms
+    months (arm A vs arm B"), or, with no such list ("respectively" written or not), from the arms
+    another outcome's values of the sentence have, or the last sentence that named two or more ("ORR was
+    4.8% in arm N and 11.9% in arm N+I. Disease control rates were 21.4% and 31.0%."). Returns the arms
     the sentence names, in order."""
     listed: list[str] = []
     explicit = False  # the list says it is one of arms: a noun, a bracket or "respectively" closes it
@@ -1642,8 +1656,17 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
         stop = len(sentence)
         for other in spec.outcomes:
             # another outcome named with a value of its own ("in pts treated" is no count's: "in" is no number)
-            found = None if other is outcome else next(
-                (m for m in other.pattern.finditer(sentence, match.end()) if _value(m, other) is not None), None
+            found = (
+                None
+                if other is outcome
+                else next(
+                    (
+                        m
+                        for m in other.pattern.finditer(sentence, match.end())
+                        if _value(m, other) is not None
+                    ),
+                    None,
+                )
             )
             if found is not None:
                 stop = min(stop, found.start())

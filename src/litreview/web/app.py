@@ -163,7 +163,7 @@ def chosen_reason(form: Any) -> str:
     list is not stored as it (a blank reason is then refused by the decision check)."""
     other = " ".join(str(form.get("reason_other", "")).split())
     if form.get("decision") == Vote.NOT_RETRIEVED:
-        return other[len("other:"):].strip() if other.lower().startswith("other:") else other
+        return other[len("other:") :].strip() if other.lower().startswith("other:") else other
     if other and form.get("decision") != "include":
         return other if other.lower().startswith("other:") else f"other: {other}"
     return str(form.get("reason", ""))
