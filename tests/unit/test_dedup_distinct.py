@@ -561,7 +561,7 @@ def test_a_conference_paper_stays_apart_from_its_journal_version_and_other_paper
 @pytest.mark.parametrize(
     ("one", "other"),
     [("Program No. 118.12", "Program No. 118.13"), ("Program#/Poster#: 702.05", "702.06"),
-     ("Presentation Number: 33.4", "33.5"), ("2041.1", "2041.10")],
+     ("Presentation Number: 33.4", "33.5"), ("2041.1", "2041.10"), ("#61.02", "Program No. 61.03")],
 )  # fmt: skip
 def test_a_teams_two_abstracts_numbered_in_one_session_of_a_meeting_stay_apart(one, other):
     # a meeting's planner numbers abstracts "session.place"; two of one session by one team, titles one

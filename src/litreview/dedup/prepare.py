@@ -504,7 +504,7 @@ _ABSTRACT_NUMBER = re.compile(r"pp?\d+[-–]\d+")  # what is left of "P1-045" on
 # a meeting abstract's number with a dot, as a neuroscience meeting's planner gives it ("Program No. 445.04",
 # "Program#/Poster#: 445.04", BIOSIS and Embase "445.04"): the session and the abstract's place in it
 _PROGRAM_NUMBER = re.compile(
-    r"(?:(?:program|presentation|abstract|poster|paper)\s*(?:no\.?|number|#)?\s*(?:/\s*poster\s*#?\s*)?:?\s*)?"
+    r"(?:(?:program|presentation|abstract|poster|paper)\s*(?:no\.?|number|#)?\s*(?:/\s*poster\s*#?\s*)?:?\s*|#\s*)?"
     r"(\d{1,4}\.\d{1,3})"
 )
 _PAGE_NOTE = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))")

@@ -1343,8 +1343,8 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     scopes = _Scopes(abstract, spec)
     for j, (start, end) in enumerate(spans):
         for outcome, row in zip(spec.outcomes, table, strict=True):
-            if row[j]:
-                scopes.give(abstract[start:end], row[j], outcome.count)
+            if given := row[j]:
+                scopes.give(abstract[start:end], given, outcome.count)
     apart = _reported_apart(table, spec)
     found = []
     for outcome, row in zip(spec.outcomes, table, strict=True):
@@ -1651,7 +1651,7 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
     match = next((m for m in outcome.pattern.finditer(sentence) if _value(m, outcome) is not None), None)
     if match is None:
         return None
-    values = [_value(match, outcome)]
+    read: list[_Value | None] = [_value(match, outcome)]
     if outcome.also is not None:
         stop = len(sentence)
         for other in spec.outcomes:
@@ -1681,8 +1681,8 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             value = _value(more, outcome)
             # a group's number ("cohort 2") is no value, and what the match read after it may hold one
             at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
-            values.append(value)
-    values = [v for v in values if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
+            read.append(value)
+    values = [v for v in read if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
             value.unit = next((v.unit for v in values[i + 1 :] if v.written), value.unit)

@@ -41,7 +41,7 @@
     if (!select) return;
     if (button.getAttribute("data-reason-key") === "o") {
       openBox(notRetrieved(pending) ? box.getAttribute("data-why") : box.getAttribute("data-other"));
-      return;  // Enter in the box excludes with "other: <text>"
+      return;  // Enter in the box makes the decision waiting for words (not retrieved), else excludes with "other: <text>"
     }
     select.value = button.getAttribute("data-reason");
     if (box) { box.value = ""; box.hidden = true; }
