@@ -595,3 +595,60 @@ def test_a_long_run_of_spaces_after_a_groups_count_is_read_in_linear_time(gap):
     got = read("N = 45, 12 with NET" + gap + "G3 and 33 with NEC.")
     assert time.perf_counter() - start < 3.0  # quadratic: 107 s
     assert got["n"] == (("45", "", ""),)
+
+
+def test_the_whole_of_a_multi_cohort_trial_is_another_group():
+    # "across all cohorts" is the basket's whole, not the review's population, when an NEC cohort is given apart
+    got = read(
+        "For all tumour types combined, the objective response rate was 11.8% and median PFS was 3.3 months. "
+        "In the high-grade neuroendocrine carcinoma cohort, the ORR was 6.3% and median PFS was 1.9 months."
+    )
+    assert got["ORR"] == (("6.3", "%", ""),) and got["median PFS"] == (("1.9", " months", ""),)
+    # a trial that gives only its whole is read as before
+    got = read("Across all cohorts, median PFS was 3.3 months.")
+    assert got["median PFS"] == (("3.3", " months", ""),)
+
+
+def test_this_cohort_is_no_arm_of_a_count():
+    # "in this cohort" points back to the study's own group: the total is read alone, not beside its breakdown
+    got = read("Forty-five patients were enrolled in this cohort; 30 had gastric NEC and 15 had colorectal NEC.")
+    assert got["n"] == (("45", "", ""),)
+    # a named cohort is still an arm of a value
+    got = read("Median OS was 8.8 months in the pancreatic cohort and 6.1 months in the colorectal cohort.")
+    assert got["median OS"] == (("8.8", " months", "pancreatic cohort"), ("6.1", " months", "colorectal cohort"))
+
+
+def test_values_of_several_groups_given_as_a_range_are_none():
+    got = read(
+        "Median OS varied from 4.2 months in biliary cancer to 14.0 months in thymic carcinoma. "
+        "For EP-NEC, median OS was 7.7 months."
+    )
+    assert got["median OS"] == (("7.7", " months", ""),)
+    assert "ORR" not in read("Response rates ranged between 5% in sarcoma and 31% in melanoma.")
+    # a value after "from" of no spread is read
+    assert read("The ORR from central review was 27%.")["ORR"] == (("27", "%", ""),)
+    # the population's value after the spread in the same sentence is still read
+    got = read("Median PFS ranged from 2.2 to 4.0 months in the NET strata and was 1.6 months in the NEC stratum.")
+    assert got["median PFS"] == (("1.6", " months", ""),)
+
+
+def test_a_value_for_all_patients_of_a_two_arm_trial_is_the_pooled_one():
+    got = read(
+        "The ORR was 35% in arm 1 and 39% in arm 2. Median OS was 12.2 months among all patients, the arms not differing."
+    )
+    assert got["median OS"] == (("12.2", " months", ""),)
+    # a value said of each arm is still each arm's
+    got = read("The ORR was 35% in arm 1 and 39% in arm 2. Median OS was not reached in either arm.")
+    assert got["median OS"] == (("NR", "", "arm 1"), ("NR", "", "arm 2"))
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    ["Median OS ranged from " * 10000 + "4 months.", "ORR varied between 3% and " * 10000 + "x.",
+     "22 patients were enrolled in this cohort " * 5000 + "x.", "Across all cohorts and " * 10000 + "ORR 9%.",
+     "ORR 9% in arm A and 8% in arm B. Median OS for all patients " * 5000 + "was 4 months."],
+)  # fmt: skip
+def test_the_patterns_narrowed_on_results_built4_are_read_in_linear_time(abstract):
+    start = time.perf_counter()
+    abstract_outcomes(abstract, SPEC)
+    assert time.perf_counter() - start < 3.0

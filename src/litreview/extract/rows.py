@@ -1612,7 +1612,8 @@ def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
     return out
 
 
-_EVERY = re.compile(r"(?:each|both|either|all|the two|two)\b", re.IGNORECASE)
+# "in each arm", "in both groups"; not "for all patients" (the arms pooled: one value, no arm's)
+_EVERY = re.compile(r"(?:each|both|either|all|the two|two)\b(?!\s+(?:patients|pts|subjects)\b)", re.IGNORECASE)
 
 
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
@@ -1682,6 +1683,10 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             # a group's number ("cohort 2") is no value, and what the match read after it may hold one
             at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
             read.append(value)
+    first = read[0]
+    if first is not None and (spread := _SPREAD.search(sentence, max(0, first.start - _RANGE_REACH), first.start)):
+        # the ends of a spread over several groups ("to 23.1%" is no value already; "between"'s other end is)
+        read = read[2:] if spread["between"] else read[1:]
     values = [v for v in read if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
@@ -1709,6 +1714,11 @@ MAX_VALUES = 8  # values of one outcome read after its first in one sentence
 _RANGE_REACH = 40  # characters: "12.5 months to " and more fit
 _RANGE_END = re.compile(r"\d(?:\.\d+)?\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*$")
 _RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
+
+
+# a spread of several groups' values: "ORRs ranged from 0% in head and neck carcinoma to 23.1% in germ cell
+# tumours", "varied between 4.2 months in ... and 14.0 months in ..."
+_SPREAD = re.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ied|ying))\s+(?:from|(?P<between>between))\s+$", re.IGNORECASE)
 
 
 def _in_range(sentence: str, value: _Value) -> bool:
