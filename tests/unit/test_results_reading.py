@@ -642,11 +642,65 @@ def test_a_value_for_all_patients_of_a_two_arm_trial_is_the_pooled_one():
     assert got["median OS"] == (("NR", "", "arm 1"), ("NR", "", "arm 2"))
 
 
+def test_n_is_the_population_s_count_when_the_results_are_the_population_s():
+    # a total holding another group's patients, split by group, and every result said of the population's group
+    got = read(
+        "Overall, 212 patients were analysed, 64 with EP-NEC and 148 with SCLC. Among EP-NEC patients, the "
+        "objective response rate was 41% and median OS 10.2 months."
+    )
+    assert got["n"] == (("64", "", ""),)
+    # a basket's cohort counted in a bracket after its name
+    got = read(
+        "The basket enrolled 260 patients into eight cohorts. In the cohort of poorly differentiated NEC "
+        "(n = 27), the ORR was 7.4% and median PFS was 1.8 months."
+    )
+    assert got["n"] == (("27", "", ""),)
+    got = read(
+        "In total, 150 patients were treated: biliary cancer (n = 40), thymic carcinoma (n = 33) and "
+        "high-grade neuroendocrine carcinoma (n = 19). Across all cohorts the ORR was 10%. "
+        "In the neuroendocrine carcinoma cohort the ORR was 5.3% and median OS 6.0 months."
+    )
+    assert got["n"] == (("19", "", ""),)
+
+
+def test_n_stays_the_total_when_the_split_is_no_other_group_s_or_the_results_are_pooled():
+    # two groups, both the population: the total
+    got = read(
+        "A total of 40 patients were enrolled, 29 with GEP-NEC and 11 with CUP-NEC. Among NEC patients, the ORR was 30%."
+    )
+    assert got["n"] == (("40", "", ""),)
+    # results for everyone: the total, not the bracketed NEC count before it
+    got = read(
+        "Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all. "
+        "The ORR was 12% and median PFS 3.0 months."
+    )
+    assert got["n"] == (("42", "", ""),)
+    got = read("Overall, 212 patients were analysed, 64 with EP-NEC and 148 with SCLC. The ORR was 41%.")
+    assert got["n"] == (("212", "", ""),)
+
+
+def test_a_group_with_a_count_of_its_own_is_no_group_of_the_total():
+    # the breakdown's first group is a part of the total, not whose total it is
+    assert read("Forty-four patients were treated (SCLC, n = 9; EP-NEC, n = 35). The ORR was 20%.")["n"] == (
+        ("44", "", ""),
+    )
+    got = read("Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all.")
+    assert got["n"] == (("42", "", ""),)
+    # a group with no count of its own still names whose count it is: the dose escalation's is not read
+    got = read(
+        "Nine patients were treated in the dose-escalation part and 35 in the expansion cohort. "
+        "In the expansion cohort, the ORR was 20%."
+    )
+    assert got["n"] == (("35", "", ""),)
+
+
 @pytest.mark.parametrize(
     "abstract",
     ["Median OS ranged from " * 10000 + "4 months.", "ORR varied between 3% and " * 10000 + "x.",
      "22 patients were enrolled in this cohort " * 5000 + "x.", "Across all cohorts and " * 10000 + "ORR 9%.",
-     "ORR 9% in arm A and 8% in arm B. Median OS for all patients " * 5000 + "was 4 months."],
+     "ORR 9% in arm A and 8% in arm B. Median OS for all patients " * 5000 + "was 4 months.",
+     "In the NEC cohort, ORR 9%. " + "EP-NEC, and (n = 3) " * 5000 + "were enrolled.", "NEC" + " (n = 4)" * 20000,
+     "N = 40 " + "with SCLC, n = 3 " * 10000 + "x."],
 )  # fmt: skip
 def test_the_patterns_narrowed_on_results_built4_are_read_in_linear_time(abstract):
     start = time.perf_counter()
