@@ -694,13 +694,47 @@ def test_a_group_with_a_count_of_its_own_is_no_group_of_the_total():
     assert got["n"] == (("35", "", ""),)
 
 
+def test_response_counts_with_their_bracketed_share_per_arm():
+    got = read(
+        "The DCR was 52% in the TEM group and 47% in the CAPOX group. "
+        "Objective responses occurred in 6 (24.0%) and 3 (12.5%) patients, respectively."
+    )
+    assert got["ORR"] == (("24.0", "%", "TEM group"), ("12.5", "%", "CAPOX group"))
+    # a bracket after the name that holds a percentage is the ORR's; a later count's share is another outcome's
+    got = read("Three patients had an objective response (ORR 11%; all partial), with disease control in 14 (52%).")
+    assert got["ORR"] == (("11", "%", ""),)
+
+
+def test_all_of_whom_is_no_subset_of_the_count():
+    got = read("Results: 27 patients were enrolled at four sites, all of whom received at least one dose.")
+    assert got["n"] == (("27", "", ""),)
+    # "of whom" a part stays for a person
+    assert "n" not in read("Results: 27 patients were enrolled, of whom 24 received at least one dose.")
+
+
+def test_a_response_category_within_the_orr_is_no_second_value():
+    got = read("The ORR was 28.6%, including partial responses in 5 patients (23.8%) and one CR.")
+    assert got["ORR"] == (("28.6", "%", ""),)
+    # two values still need arms when nothing says one is a part
+    assert isinstance(read("The ORR was 28.6% and 23.8%.")["ORR"], str)
+
+
+def test_a_word_joined_to_an_abbreviation_names_an_arm():
+    got = read("Median OS was 15.2 months with Durva-EP and 12.0 months with Placebo-CE (HR 0.80).")
+    assert got["median OS"] == (("15.2", " months", "Durva-EP"), ("12.0", " months", "Placebo-CE"))
+    # a capitalised word with a number after its hyphen is no arm
+    assert isinstance(read("Median OS was 15.2 months with Ki-67 and 12.0 months with Kaplan-Meier.")["median OS"], str)
+
+
 @pytest.mark.parametrize(
     "abstract",
     ["Median OS ranged from " * 10000 + "4 months.", "ORR varied between 3% and " * 10000 + "x.",
      "22 patients were enrolled in this cohort " * 5000 + "x.", "Across all cohorts and " * 10000 + "ORR 9%.",
      "ORR 9% in arm A and 8% in arm B. Median OS for all patients " * 5000 + "was 4 months.",
      "In the NEC cohort, ORR 9%. " + "EP-NEC, and (n = 3) " * 5000 + "were enrolled.", "NEC" + " (n = 4)" * 20000,
-     "N = 40 " + "with SCLC, n = 3 " * 10000 + "x."],
+     "N = 40 " + "with SCLC, n = 3 " * 10000 + "x.", "Objective responses in " + "4 (" * 20000 + "9%.",
+     "ORR (" * 20000 + "9%.", "ORR 9%, including " + "x " * 20000 + "CR 3%.", "mOS 4 mo with " + "Aa-B" * 20000 + "C.",
+     "12 patients were enrolled, " + "all " * 20000 + "of whom."],
 )  # fmt: skip
 def test_the_patterns_narrowed_on_results_built4_are_read_in_linear_time(abstract):
     start = time.perf_counter()
