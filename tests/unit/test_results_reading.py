@@ -611,11 +611,16 @@ def test_the_whole_of_a_multi_cohort_trial_is_another_group():
 
 def test_this_cohort_is_no_arm_of_a_count():
     # "in this cohort" points back to the study's own group: the total is read alone, not beside its breakdown
-    got = read("Forty-five patients were enrolled in this cohort; 30 had gastric NEC and 15 had colorectal NEC.")
+    got = read(
+        "Forty-five patients were enrolled in this cohort; 30 had gastric NEC and 15 had colorectal NEC."
+    )
     assert got["n"] == (("45", "", ""),)
     # a named cohort is still an arm of a value
     got = read("Median OS was 8.8 months in the pancreatic cohort and 6.1 months in the colorectal cohort.")
-    assert got["median OS"] == (("8.8", " months", "pancreatic cohort"), ("6.1", " months", "colorectal cohort"))
+    assert got["median OS"] == (
+        ("8.8", " months", "pancreatic cohort"),
+        ("6.1", " months", "colorectal cohort"),
+    )
 
 
 def test_values_of_several_groups_given_as_a_range_are_none():
@@ -628,7 +633,9 @@ def test_values_of_several_groups_given_as_a_range_are_none():
     # a value after "from" of no spread is read
     assert read("The ORR from central review was 27%.")["ORR"] == (("27", "%", ""),)
     # the population's value after the spread in the same sentence is still read
-    got = read("Median PFS ranged from 2.2 to 4.0 months in the NET strata and was 1.6 months in the NEC stratum.")
+    got = read(
+        "Median PFS ranged from 2.2 to 4.0 months in the NET strata and was 1.6 months in the NEC stratum."
+    )
     assert got["median PFS"] == (("1.6", " months", ""),)
 
 
@@ -684,7 +691,9 @@ def test_a_group_with_a_count_of_its_own_is_no_group_of_the_total():
     assert read("Forty-four patients were treated (SCLC, n = 9; EP-NEC, n = 35). The ORR was 20%.")["n"] == (
         ("44", "", ""),
     )
-    got = read("Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all.")
+    got = read(
+        "Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all."
+    )
     assert got["n"] == (("42", "", ""),)
     # a group with no count of its own still names whose count it is: the dose escalation's is not read
     got = read(
@@ -701,7 +710,9 @@ def test_response_counts_with_their_bracketed_share_per_arm():
     )
     assert got["ORR"] == (("24.0", "%", "TEM group"), ("12.5", "%", "CAPOX group"))
     # a bracket after the name that holds a percentage is the ORR's; a later count's share is another outcome's
-    got = read("Three patients had an objective response (ORR 11%; all partial), with disease control in 14 (52%).")
+    got = read(
+        "Three patients had an objective response (ORR 11%; all partial), with disease control in 14 (52%)."
+    )
     assert got["ORR"] == (("11", "%", ""),)
 
 
@@ -723,7 +734,21 @@ def test_a_word_joined_to_an_abbreviation_names_an_arm():
     got = read("Median OS was 15.2 months with Durva-EP and 12.0 months with Placebo-CE (HR 0.80).")
     assert got["median OS"] == (("15.2", " months", "Durva-EP"), ("12.0", " months", "Placebo-CE"))
     # a capitalised word with a number after its hyphen is no arm
-    assert isinstance(read("Median OS was 15.2 months with Ki-67 and 12.0 months with Kaplan-Meier.")["median OS"], str)
+    assert isinstance(
+        read("Median OS was 15.2 months with Ki-67 and 12.0 months with Kaplan-Meier.")["median OS"], str
+    )
+
+
+def test_a_drug_in_lower_case_after_with_names_the_second_arm_as_the_first():
+    got = read("Median OS was 9.9 months (7.0-12.1) with CAPTEM and 7.4 months (5.2-9.0) with temozolomide.")
+    assert got["median OS"] == (("9.9", " months", "CAPTEM"), ("7.4", " months", "temozolomide"))
+    # not when the first arm was named otherwise, nor a phrase that goes on after the word
+    assert isinstance(
+        read("Median OS was 9.9 months in arm A and 7.4 months with placebo.")["median OS"], str
+    )
+    assert isinstance(
+        read("Median OS was 9.9 months with CAPTEM and 7.4 months with chemotherapy alone.")["median OS"], str
+    )
 
 
 @pytest.mark.parametrize(
@@ -734,7 +759,8 @@ def test_a_word_joined_to_an_abbreviation_names_an_arm():
      "In the NEC cohort, ORR 9%. " + "EP-NEC, and (n = 3) " * 5000 + "were enrolled.", "NEC" + " (n = 4)" * 20000,
      "N = 40 " + "with SCLC, n = 3 " * 10000 + "x.", "Objective responses in " + "4 (" * 20000 + "9%.",
      "ORR (" * 20000 + "9%.", "ORR 9%, including " + "x " * 20000 + "CR 3%.", "mOS 4 mo with " + "Aa-B" * 20000 + "C.",
-     "12 patients were enrolled, " + "all " * 20000 + "of whom."],
+     "12 patients were enrolled, " + "all " * 20000 + "of whom.",
+     "Median OS was 4 months with EP and " + "5 months (x) with y and " * 5000 + "6 months with z."],
 )  # fmt: skip
 def test_the_patterns_narrowed_on_results_built4_are_read_in_linear_time(abstract):
     start = time.perf_counter()

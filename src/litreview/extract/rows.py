@@ -1351,7 +1351,10 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
         own = apart
         if outcome.count:
             # the population's counts in brackets are read only where the values are the population's
-            glossed = [_glossed_counts(abstract[s:e], values, scopes) for (s, e), values in zip(spans, row, strict=True)]
+            glossed = [
+                _glossed_counts(abstract[s:e], values, scopes)
+                for (s, e), values in zip(spans, row, strict=True)
+            ]
             if apart or _counted_for_population(table, glossed, spec):
                 own, row = True, glossed
         read = _first_read(outcome, row, abstract, spans, spec, own)
@@ -1422,7 +1425,9 @@ def _glossed_counts(sentence: str, values: list[_Value] | None, scopes: _Scopes)
         if scopes._of(before[clause.end() if clause else 0 :]) == "population" and all(
             v.start != found.start(1) for v in out
         ):
-            out.append(_Value(found[1], "", found.start(1), found.end(), end_value=found.end(1), scope="population"))
+            out.append(
+                _Value(found[1], "", found.start(1), found.end(), end_value=found.end(1), scope="population")
+            )
     return sorted(out, key=lambda v: v.start) if out else values
 
 
@@ -1652,7 +1657,9 @@ def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
 
 
 # "in each arm", "in both groups"; not "for all patients" (the arms pooled: one value, no arm's)
-_EVERY = re.compile(r"(?:each|both|either|all|the two|two)\b(?!\s+(?:patients|pts|subjects)\b)", re.IGNORECASE)
+_EVERY = re.compile(
+    r"(?:each|both|either|all|the two|two)\b(?!\s+(?:patients|pts|subjects)\b)", re.IGNORECASE
+)
 
 
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
@@ -1723,7 +1730,9 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
             read.append(value)
     first = read[0]
-    if first is not None and (spread := _SPREAD.search(sentence, max(0, first.start - _RANGE_REACH), first.start)):
+    if first is not None and (
+        spread := _SPREAD.search(sentence, max(0, first.start - _RANGE_REACH), first.start)
+    ):
         # the ends of a spread over several groups ("to 23.1%" is no value already; "between"'s other end is)
         read = read[2:] if spread["between"] else read[1:]
     values = [v for v in read if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
@@ -1752,9 +1761,24 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
                 or (before and _OWN_COUNT.match(sentence, free + before_end))
             ):
                 arm, before = "", ""
+            if not arm and not before and i and values[i - 1].arm:
+                # "3.1 months with nal-IRI/5-FU and 2.1 months with docetaxel": a drug's name in lower case is
+                # an arm where the value before took its arm after "with" too
+                drug = _WITH_DRUG.match(sentence, end, stop)
+                prior = re.escape(values[i - 1].arm)
+                if drug and re.search(
+                    rf"\bwith\s+(?:the\s+)?{prior}", sentence[values[i - 1].end_value : value.start]
+                ):
+                    arm, arm_end = drug["drug"], drug.end() - end
             value.arm = arm or before
             free = end + arm_end if arm else value.end
     return values
+
+
+# a treatment named after "with" in lower case, stepping over the value's bracket ("2.1 months (1.6-2.9) with docetaxel")
+_WITH_DRUG = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?with\s+(?P<drug>[a-z][\w+/-]*)(?=\s*(?:[,;.)]|$|\s(?:and|vs\.?|versus)\b))"
+)
 
 
 _OWN_COUNT = re.compile(r"\s*(?:,\s*|\(\s*)[Nn]\s*=\s*\d")
@@ -1768,7 +1792,9 @@ _RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
 
 # a spread of several groups' values: "ORRs ranged from 0% in head and neck carcinoma to 23.1% in germ cell
 # tumours", "varied between 4.2 months in ... and 14.0 months in ..."
-_SPREAD = re.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ied|ying))\s+(?:from|(?P<between>between))\s+$", re.IGNORECASE)
+_SPREAD = re.compile(
+    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ied|ying))\s+(?:from|(?P<between>between))\s+$", re.IGNORECASE
+)
 
 
 def _in_range(sentence: str, value: _Value) -> bool:
