@@ -225,6 +225,14 @@ def test_results_built3_floors():
     _floors("results_built3", {"n": 26, "ORR": 27, "DCR": 20, "median PFS": 29, "median OS": 28})
 
 
+def test_results_built4_floors():
+    """tests/data/results_built4 was written blind, kept unseen and scored twice by figures only (91/111 agreed,
+    8 wrong, 12 blank, no empty cell filled), then the rules were fixed on it: the figures reached, kept as
+    floors and ceilings. It is no measure of unseen abstracts. (Its two blank n: 52 enrolled and 48 evaluable
+    with nothing saying which the survival is for, and a count whose verb is "received".)"""
+    _floors("results_built4", {"n": 22, "ORR": 23, "DCR": 18, "median PFS": 24, "median OS": 22})
+
+
 @pytest.mark.parametrize(
     "abstract",
     ["Median OS was " + "3, " * 20000 + "4 months.", "Median PFS " + "2.1 and " * 20000 + "3 months.",
