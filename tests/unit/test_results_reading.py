@@ -225,6 +225,14 @@ def test_results_built3_floors():
     _floors("results_built3", {"n": 26, "ORR": 27, "DCR": 20, "median PFS": 29, "median OS": 28})
 
 
+def test_results_built4_floors():
+    """tests/data/results_built4 was written blind, kept unseen and scored twice by figures only (91/111 agreed,
+    8 wrong, 12 blank, no empty cell filled), then the rules were fixed on it: the figures reached, kept as
+    floors and ceilings. It is no measure of unseen abstracts. (Its two blank n: 52 enrolled and 48 evaluable
+    with nothing saying which the survival is for, and a count whose verb is "received".)"""
+    _floors("results_built4", {"n": 22, "ORR": 23, "DCR": 18, "median PFS": 24, "median OS": 22})
+
+
 @pytest.mark.parametrize(
     "abstract",
     ["Median OS was " + "3, " * 20000 + "4 months.", "Median PFS " + "2.1 and " * 20000 + "3 months.",
@@ -595,3 +603,174 @@ def test_a_long_run_of_spaces_after_a_groups_count_is_read_in_linear_time(gap):
     got = read("N = 45, 12 with NET" + gap + "G3 and 33 with NEC.")
     assert time.perf_counter() - start < 3.0  # quadratic: 107 s
     assert got["n"] == (("45", "", ""),)
+
+
+def test_the_whole_of_a_multi_cohort_trial_is_another_group():
+    # "across all cohorts" is the basket's whole, not the review's population, when an NEC cohort is given apart
+    got = read(
+        "For all tumour types combined, the objective response rate was 11.8% and median PFS was 3.3 months. "
+        "In the high-grade neuroendocrine carcinoma cohort, the ORR was 6.3% and median PFS was 1.9 months."
+    )
+    assert got["ORR"] == (("6.3", "%", ""),) and got["median PFS"] == (("1.9", " months", ""),)
+    # a trial that gives only its whole is read as before
+    got = read("Across all cohorts, median PFS was 3.3 months.")
+    assert got["median PFS"] == (("3.3", " months", ""),)
+
+
+def test_this_cohort_is_no_arm_of_a_count():
+    # "in this cohort" points back to the study's own group: the total is read alone, not beside its breakdown
+    got = read(
+        "Forty-five patients were enrolled in this cohort; 30 had gastric NEC and 15 had colorectal NEC."
+    )
+    assert got["n"] == (("45", "", ""),)
+    # a named cohort is still an arm of a value
+    got = read("Median OS was 8.8 months in the pancreatic cohort and 6.1 months in the colorectal cohort.")
+    assert got["median OS"] == (
+        ("8.8", " months", "pancreatic cohort"),
+        ("6.1", " months", "colorectal cohort"),
+    )
+
+
+def test_values_of_several_groups_given_as_a_range_are_none():
+    got = read(
+        "Median OS varied from 4.2 months in biliary cancer to 14.0 months in thymic carcinoma. "
+        "For EP-NEC, median OS was 7.7 months."
+    )
+    assert got["median OS"] == (("7.7", " months", ""),)
+    assert "ORR" not in read("Response rates ranged between 5% in sarcoma and 31% in melanoma.")
+    # a value after "from" of no spread is read
+    assert read("The ORR from central review was 27%.")["ORR"] == (("27", "%", ""),)
+    # the population's value after the spread in the same sentence is still read
+    got = read(
+        "Median PFS ranged from 2.2 to 4.0 months in the NET strata and was 1.6 months in the NEC stratum."
+    )
+    assert got["median PFS"] == (("1.6", " months", ""),)
+
+
+def test_a_value_for_all_patients_of_a_two_arm_trial_is_the_pooled_one():
+    got = read(
+        "The ORR was 35% in arm 1 and 39% in arm 2. Median OS was 12.2 months among all patients, the arms not differing."
+    )
+    assert got["median OS"] == (("12.2", " months", ""),)
+    # a value said of each arm is still each arm's
+    got = read("The ORR was 35% in arm 1 and 39% in arm 2. Median OS was not reached in either arm.")
+    assert got["median OS"] == (("NR", "", "arm 1"), ("NR", "", "arm 2"))
+
+
+def test_n_is_the_population_s_count_when_the_results_are_the_population_s():
+    # a total holding another group's patients, split by group, and every result said of the population's group
+    got = read(
+        "Overall, 212 patients were analysed, 64 with EP-NEC and 148 with SCLC. Among EP-NEC patients, the "
+        "objective response rate was 41% and median OS 10.2 months."
+    )
+    assert got["n"] == (("64", "", ""),)
+    # a basket's cohort counted in a bracket after its name
+    got = read(
+        "The basket enrolled 260 patients into eight cohorts. In the cohort of poorly differentiated NEC "
+        "(n = 27), the ORR was 7.4% and median PFS was 1.8 months."
+    )
+    assert got["n"] == (("27", "", ""),)
+    got = read(
+        "In total, 150 patients were treated: biliary cancer (n = 40), thymic carcinoma (n = 33) and "
+        "high-grade neuroendocrine carcinoma (n = 19). Across all cohorts the ORR was 10%. "
+        "In the neuroendocrine carcinoma cohort the ORR was 5.3% and median OS 6.0 months."
+    )
+    assert got["n"] == (("19", "", ""),)
+
+
+def test_n_stays_the_total_when_the_split_is_no_other_group_s_or_the_results_are_pooled():
+    # two groups, both the population: the total
+    got = read(
+        "A total of 40 patients were enrolled, 29 with GEP-NEC and 11 with CUP-NEC. Among NEC patients, the ORR was 30%."
+    )
+    assert got["n"] == (("40", "", ""),)
+    # results for everyone: the total, not the bracketed NEC count before it
+    got = read(
+        "Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all. "
+        "The ORR was 12% and median PFS 3.0 months."
+    )
+    assert got["n"] == (("42", "", ""),)
+    got = read("Overall, 212 patients were analysed, 64 with EP-NEC and 148 with SCLC. The ORR was 41%.")
+    assert got["n"] == (("212", "", ""),)
+
+
+def test_a_group_with_a_count_of_its_own_is_no_group_of_the_total():
+    # the breakdown's first group is a part of the total, not whose total it is
+    assert read("Forty-four patients were treated (SCLC, n = 9; EP-NEC, n = 35). The ORR was 20%.")["n"] == (
+        ("44", "", ""),
+    )
+    got = read(
+        "Patients with NET G3 (n = 12) and NEC (n = 30) were treated; 42 patients were enrolled in all."
+    )
+    assert got["n"] == (("42", "", ""),)
+    # a group with no count of its own still names whose count it is: the dose escalation's is not read
+    got = read(
+        "Nine patients were treated in the dose-escalation part and 35 in the expansion cohort. "
+        "In the expansion cohort, the ORR was 20%."
+    )
+    assert got["n"] == (("35", "", ""),)
+
+
+def test_response_counts_with_their_bracketed_share_per_arm():
+    got = read(
+        "The DCR was 52% in the TEM group and 47% in the CAPOX group. "
+        "Objective responses occurred in 6 (24.0%) and 3 (12.5%) patients, respectively."
+    )
+    assert got["ORR"] == (("24.0", "%", "TEM group"), ("12.5", "%", "CAPOX group"))
+    # a bracket after the name that holds a percentage is the ORR's; a later count's share is another outcome's
+    got = read(
+        "Three patients had an objective response (ORR 11%; all partial), with disease control in 14 (52%)."
+    )
+    assert got["ORR"] == (("11", "%", ""),)
+
+
+def test_all_of_whom_is_no_subset_of_the_count():
+    got = read("Results: 27 patients were enrolled at four sites, all of whom received at least one dose.")
+    assert got["n"] == (("27", "", ""),)
+    # "of whom" a part stays for a person
+    assert "n" not in read("Results: 27 patients were enrolled, of whom 24 received at least one dose.")
+
+
+def test_a_response_category_within_the_orr_is_no_second_value():
+    got = read("The ORR was 28.6%, including partial responses in 5 patients (23.8%) and one CR.")
+    assert got["ORR"] == (("28.6", "%", ""),)
+    # two values still need arms when nothing says one is a part
+    assert isinstance(read("The ORR was 28.6% and 23.8%.")["ORR"], str)
+
+
+def test_a_word_joined_to_an_abbreviation_names_an_arm():
+    got = read("Median OS was 15.2 months with Durva-EP and 12.0 months with Placebo-CE (HR 0.80).")
+    assert got["median OS"] == (("15.2", " months", "Durva-EP"), ("12.0", " months", "Placebo-CE"))
+    # a capitalised word with a number after its hyphen is no arm
+    assert isinstance(
+        read("Median OS was 15.2 months with Ki-67 and 12.0 months with Kaplan-Meier.")["median OS"], str
+    )
+
+
+def test_a_drug_in_lower_case_after_with_names_the_second_arm_as_the_first():
+    got = read("Median OS was 9.9 months (7.0-12.1) with CAPTEM and 7.4 months (5.2-9.0) with temozolomide.")
+    assert got["median OS"] == (("9.9", " months", "CAPTEM"), ("7.4", " months", "temozolomide"))
+    # not when the first arm was named otherwise, nor a phrase that goes on after the word
+    assert isinstance(
+        read("Median OS was 9.9 months in arm A and 7.4 months with placebo.")["median OS"], str
+    )
+    assert isinstance(
+        read("Median OS was 9.9 months with CAPTEM and 7.4 months with chemotherapy alone.")["median OS"], str
+    )
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    ["Median OS ranged from " * 10000 + "4 months.", "ORR varied between 3% and " * 10000 + "x.",
+     "22 patients were enrolled in this cohort " * 5000 + "x.", "Across all cohorts and " * 10000 + "ORR 9%.",
+     "ORR 9% in arm A and 8% in arm B. Median OS for all patients " * 5000 + "was 4 months.",
+     "In the NEC cohort, ORR 9%. " + "EP-NEC, and (n = 3) " * 5000 + "were enrolled.", "NEC" + " (n = 4)" * 20000,
+     "N = 40 " + "with SCLC, n = 3 " * 10000 + "x.", "Objective responses in " + "4 (" * 20000 + "9%.",
+     "ORR (" * 20000 + "9%.", "ORR 9%, including " + "x " * 20000 + "CR 3%.", "mOS 4 mo with " + "Aa-B" * 20000 + "C.",
+     "12 patients were enrolled, " + "all " * 20000 + "of whom.",
+     "Median OS was 4 months with EP and " + "5 months (x) with y and " * 5000 + "6 months with z."],
+)  # fmt: skip
+def test_the_patterns_narrowed_on_results_built4_are_read_in_linear_time(abstract):
+    start = time.perf_counter()
+    abstract_outcomes(abstract, SPEC)
+    assert time.perf_counter() - start < 3.0

@@ -1348,7 +1348,16 @@ def abstract_outcomes(abstract: str, spec: ExtractionSpec) -> list[OutcomeRead]:
     apart = _reported_apart(table, spec)
     found = []
     for outcome, row in zip(spec.outcomes, table, strict=True):
-        read = _first_read(outcome, row, abstract, spans, spec, apart)
+        own = apart
+        if outcome.count:
+            # the population's counts in brackets are read only where the values are the population's
+            glossed = [
+                _glossed_counts(abstract[s:e], values, scopes)
+                for (s, e), values in zip(spans, row, strict=True)
+            ]
+            if apart or _counted_for_population(table, glossed, spec):
+                own, row = True, glossed
+        read = _first_read(outcome, row, abstract, spans, spec, own)
         if read is not None:
             found.append(read)
     return _every_arm(found)
@@ -1398,6 +1407,41 @@ def _first_read(outcome: Outcome, row: list[list[_Value] | None], abstract: str,
             return OutcomeRead(outcome.label, ((*distinct[0], every),), start, end)
         return OutcomeRead(outcome.label, tuple((v.value, v.unit, v.arm) for v in values), start, end)
     return None
+
+
+# a group's count in a bracket after its name ("extrapulmonary NEC (n = 11)", "In the cohort of EP-NEC (n = 32), the
+# ORR was ..."); the rule's own n pattern leaves a bracket's count, most often an arm's or a subgroup's
+_BRACKET_COUNT = re.compile(r"\(\s*[Nn]\s*=\s*(\d+)\s*\)")
+
+
+def _glossed_counts(sentence: str, values: list[_Value] | None, scopes: _Scopes) -> list[_Value] | None:
+    """The count's values of a sentence with each bracketed count glossing the review's population by the
+    words of its clause before it ("..., carcinoma of unknown primary (n = 25) and extrapulmonary
+    neuroendocrine carcinoma (n = 11)": the 11), scoped the population's."""
+    out = list(values or ())
+    for found in _BRACKET_COUNT.finditer(sentence):
+        before = sentence[max(0, found.start() - _GLOSS_REACH) : found.start()]
+        clause = _CLAUSE_START.match(before)
+        if scopes._of(before[clause.end() if clause else 0 :]) == "population" and all(
+            v.start != found.start(1) for v in out
+        ):
+            out.append(
+                _Value(found[1], "", found.start(1), found.end(), end_value=found.end(1), scope="population")
+            )
+    return sorted(out, key=lambda v: v.start) if out else values
+
+
+def _counted_for_population(table: list[list[list[_Value] | None]], counts: list[list[_Value] | None],
+                            spec: ExtractionSpec) -> bool:  # fmt: skip
+    """Whether the count is the population's: every other outcome's value is said of the review's population
+    ("In the EP-NEC cohort, the ORR was ...") and one population's count is stated ("137 patients were
+    included, 49 with EP-NEC and 88 with ES-SCLC", "In the cohort of EP-NEC (n = 32), ..."), so the total
+    holds another group's patients too. Two population counts ("32 with GEP-NEC and 8 with CUP-NEC") are a
+    breakdown of the total, which stays."""
+    scopes = {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
+              for values in row for v in values or ()}  # fmt: skip
+    ours = {v.value for values in counts for v in values or () if v.scope == "population"}
+    return scopes == {"population"} and len(ours) == 1
 
 
 # a p-value in the bracket right after a value ("Median OS was 11.4 mo (p = 0.62)"): groups compared and
@@ -1612,7 +1656,10 @@ def _every_arm(found: list[OutcomeRead]) -> list[OutcomeRead]:
     return out
 
 
-_EVERY = re.compile(r"(?:each|both|either|all|the two|two)\b", re.IGNORECASE)
+# "in each arm", "in both groups"; not "for all patients" (the arms pooled: one value, no arm's)
+_EVERY = re.compile(
+    r"(?:each|both|either|all|the two|two)\b(?!\s+(?:patients|pts|subjects)\b)", re.IGNORECASE
+)
 
 
 def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
@@ -1682,6 +1729,12 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             # a group's number ("cohort 2") is no value, and what the match read after it may hold one
             at = value.end_value if value is not None and _a_label(sentence, value) else more.end()
             read.append(value)
+    first = read[0]
+    if first is not None and (
+        spread := _SPREAD.search(sentence, max(0, first.start - _RANGE_REACH), first.start)
+    ):
+        # the ends of a spread over several groups ("to 23.1%" is no value already; "between"'s other end is)
+        read = read[2:] if spread["between"] else read[1:]
     values = [v for v in read if v is not None and not _in_range(sentence, v) and not _a_label(sentence, v)]
     for i, value in enumerate(values):
         if not value.written:  # the unit of the list's next value that writes one
@@ -1700,15 +1753,48 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
             between = sentence[value.end_value : value.end]
             end = value.end_value if outcome.count and any(c.isdigit() for c in between) else value.end
             arm, arm_end = _arm_after(sentence[end:stop], spec.arm)
-            value.arm = arm or _arm_before(sentence[free : value.start], spec.arm)
+            before, before_end = ("", 0) if arm else _arm_before(sentence[free : value.start], spec.arm)
+            # a group with a count of its own ("(NET G3, n = 4; NEC, n = 26)", "with NET G3 (n = 12) and ...")
+            # is a part of a total, not the group the total is of
+            if outcome.count and (
+                (arm and _OWN_COUNT.match(sentence, end + arm_end))
+                or (before and _OWN_COUNT.match(sentence, free + before_end))
+            ):
+                arm, before = "", ""
+            if not arm and not before and i and values[i - 1].arm:
+                # "3.1 months with nal-IRI/5-FU and 2.1 months with docetaxel": a drug's name in lower case is
+                # an arm where the value before took its arm after "with" too
+                drug = _WITH_DRUG.match(sentence, end, stop)
+                prior = re.escape(values[i - 1].arm)
+                if drug and re.search(
+                    rf"\bwith\s+(?:the\s+)?{prior}", sentence[values[i - 1].end_value : value.start]
+                ):
+                    arm, arm_end = drug["drug"], drug.end() - end
+            value.arm = arm or before
             free = end + arm_end if arm else value.end
     return values
+
+
+# a treatment named after "with" in lower case, stepping over the value's bracket ("2.1 months (1.6-2.9) with docetaxel")
+_WITH_DRUG = re.compile(
+    r"\s*(?:\([^()]*\)\s*)?with\s+(?P<drug>[a-z][\w+/-]*)(?=\s*(?:[,;.)]|$|\s(?:and|vs\.?|versus)\b))"
+)
+
+
+_OWN_COUNT = re.compile(r"\s*(?:,\s*|\(\s*)[Nn]\s*=\s*\d")
 
 
 MAX_VALUES = 8  # values of one outcome read after its first in one sentence
 _RANGE_REACH = 40  # characters: "12.5 months to " and more fit
 _RANGE_END = re.compile(r"\d(?:\.\d+)?\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*$")
 _RANGE_START = re.compile(r"\s*(?:[^\W\d]{1,6}\s*|%\s*)?(?:[-–]|to)\s*\d")
+
+
+# a spread of several groups' values: "ORRs ranged from 0% in head and neck carcinoma to 23.1% in germ cell
+# tumours", "varied between 4.2 months in ... and 14.0 months in ..."
+_SPREAD = re.compile(
+    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ied|ying))\s+(?:from|(?P<between>between))\s+$", re.IGNORECASE
+)
 
 
 def _in_range(sentence: str, value: _Value) -> bool:
@@ -1799,7 +1885,7 @@ def _arm_after(text: str, arm: re.Pattern[str]) -> tuple[str, int]:
     return "", 0
 
 
-def _arm_before(text: str, arm: re.Pattern[str]) -> str:
-    """The arm named last before a value ("in arm B, 8.1 months")."""
+def _arm_before(text: str, arm: re.Pattern[str]) -> tuple[str, int]:
+    """The arm named last before a value ("in arm B, 8.1 months") and where its name ends; ("", 0) if none is."""
     found = list(arm.finditer(text))
-    return found[-1].group("arm") if found else ""
+    return (found[-1].group("arm"), found[-1].end("arm")) if found else ("", 0)
