@@ -85,10 +85,11 @@ def signed_in(app, name: str):
     return c
 
 
-def extraction_workspace(root: Path, record_ids: tuple[str, ...] = ()) -> list:
+def extraction_workspace(root: Path, record_ids: tuple[str, ...] = (), publications: tuple = ()) -> list:
     """A workspace of three registry trials at ``root``, the first two included at full text, with two
     extractors per record, a lead (lea) and two reviewers (ana, ben): the extraction tests' start.
-    ``record_ids``: the trials' ids instead of their own. Returns the three trials."""
+    ``record_ids``: the trials' ids instead of their own; ``publications``: citations also in the
+    workspace (included at full text too). Returns the three trials."""
     from dataclasses import replace
 
     from tests.conftest import REVIEW
@@ -102,10 +103,10 @@ def extraction_workspace(root: Path, record_ids: tuple[str, ...] = ()) -> list:
     trials = (
         [replace(t, record_id=i) for t, i in zip(trials, record_ids, strict=True)] if record_ids else trials
     )
-    build_workspace(root, trials, review_id="ep_pd_nec")
+    build_workspace(root, [*trials, *publications], review_id="ep_pd_nec")
     with Workspace.existing(root) as ws, ws.transaction():
         ws.add_human_decisions("setup", [Decision(t.record_id, stage, "include", "", "lea", "human")
-                                         for t in trials[:2] for stage in Stage])  # fmt: skip
+                                         for t in [*trials[:2], *publications] for stage in Stage])  # fmt: skip
         ws.set_meta(EXTRACTION_META, {"spec": str(REVIEW / "extraction.toml"), "extractors_per_record": 2})
     for name, role in (("lea", "lead"), ("ana", "reviewer"), ("ben", "reviewer")):
         add_user(root, name, role, PASSWORD)

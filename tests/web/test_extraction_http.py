@@ -226,3 +226,38 @@ def test_a_record_keyed_by_its_doi_has_a_form_that_opens_and_saves(tmp_path):
         assert [v for _, v, _ in saves(root, "location")] == ["Two centres", "Two centres"]
     finally:
         workbench.close()
+
+
+def test_a_linked_publications_results_are_suggested_with_the_sentence_they_came_from(tmp_path):
+    """A publication that reports an included trial (its NCT id in the abstract) pre-fills the trial's
+    Results cell: each outcome as the abstract states it, marked as a suggestion, with the sentence it
+    came from highlighted, and the publication's text escaped."""
+    from litreview.records import Citation
+
+    first = shared_trials()[0]
+    report = Citation(
+        "medline:990001", "medline", "990001", title="Second-line therapy in NEC <b>bold</b>", pmid="990001",
+        abstract=(
+            f"In this phase II trial ({first.nct_id}), N = 32 patients with <i>poorly differentiated</i> "
+            "neuroendocrine carcinoma were treated. The objective response rate was 18.8%. Median PFS was "
+            "3.1 months (95% CI 2.4-4.0) and median OS was 7.4 months."
+        ),
+    )  # fmt: skip
+    root = tmp_path / "ws"
+    extraction_workspace(root, publications=(report,))
+    workbench = Workbench(root)
+    try:
+        page = signed_in(create_app(workbench, rank=False), "ana").get(f"/extract/{first.record_id}").text
+    finally:
+        workbench.close()
+    value = re.search(r'data-testid="extract-results"[^>]* value="([^"]*)"', page) or re.search(
+        r'value="([^"]*)"[^>]* data-testid="extract-results"', page
+    )
+    assert value is not None
+    suggested = html.unescape(value.group(1))
+    for part in ("n = 32", "ORR: 18.8%", "median PFS: 3.1 months", "median OS: 7.4 months", "PMID 990001"):
+        assert part in suggested, (part, suggested)
+    evidence = page[page.index('data-testid="evidence-results"') :]
+    assert '<mark class="query">The objective response rate was 18.8%.</mark>' in evidence
+    assert "<i>poorly" not in page and "&lt;i&gt;poorly" in page  # the abstract's markup is text
+    assert 'data-testid="suggestion-results"' in page
