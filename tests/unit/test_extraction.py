@@ -2079,6 +2079,12 @@ def test_line_wording_of_a_wash_out_is_no_first_line(criteria, line):
         # another site of "other" after SCLC excepted is no lung: the lung's LCNEC stays in
         ("Neuroendocrine carcinoma of any site except small cell lung cancer; other histologies are not eligible",
          "NEC"),
+        ("Poorly differentiated NEC from any primary apart from SCLC and the other pulmonary carcinomas", "EP-NEC"),
+        # "other" before a word that is no lung tumour, the lung named later: the lung's LCNEC stays in
+        ("High-grade NEC of any origin, except small cell lung carcinoma and other histologic variants such as "
+         "non-small cell lung cancer", "NEC"),
+        ("Neuroendocrine carcinoma of any primary site, excluding SCLC and other subjects treated on a lung trial",
+         "NEC"),
     ],
 )  # fmt: skip
 def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion, site):
@@ -2096,6 +2102,9 @@ def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion
          "EP-NEC, Lung-NEC"),
         # a list whose items do not each name a disease says more of the one disease: its lung is no site
         (["Extrapulmonary NEC as follows: Ki-67 above 20%; tumour measurable in the lung or liver."], "EP-NEC"),
+        # a disease then sentences about its tumour, none naming another disease: one disease, its lung no site
+        (["Disease: high-grade neuroendocrine carcinoma outside the lungs. A tumour sample (pulmonary or hepatic "
+          "deposit) must be sent for central review."], "EP-NEC"),
     ],
 )  # fmt: skip
 def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site):

@@ -975,6 +975,17 @@ def _without_sites_within(
     return {s: q for s, q in found.items() if not (applies(given[s]) and set(given[s].unless) & found.keys())}
 
 
+# words that name a disease only in general: a clause on "tumour tissue" or "tumour lesions" is no disease of a list
+_GENERIC_DISEASE = re.compile(r"tumou?rs?|cancers?|neoplasms?", re.IGNORECASE)
+
+
+def _names_a_disease(item: str, disease: re.Pattern[str]) -> bool:
+    """Whether ``item`` (a clause of a list after a colon) names a disease by more than a general word: a list of
+    diseases ("SCLC; extrapulmonary NEC") is read item by item, a disease then sentences about its tumour ("NEC of
+    extrapulmonary origin. Archival tumour tissue (lung or liver lesion) is required") are not."""
+    return any(not _GENERIC_DISEASE.fullmatch(m.group()) for m in disease.finditer(item))
+
+
 def _diseases_beside_a_stop(
     part: str, rules: tuple[SiteRule, ...], disease: re.Pattern[str] | None
 ) -> list[str]:
@@ -988,7 +999,7 @@ def _diseases_beside_a_stop(
         return [part]
     colon = part.find(":")
     items = part[colon + 1 :].split(";") if colon >= 0 else []
-    listed = len(items) > 1 and all(disease.search(item) for item in items)
+    listed = len(items) > 1 and all(_names_a_disease(item, disease) for item in items)
     segments = [part[: colon + 1] + items[0], *items[1:]] if listed else [part]
     # the pieces with the cuts (as written) between them: the list's clause ends, and the "or"s within each item
     cuts: list[str] = []
