@@ -2124,6 +2124,18 @@ def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site
           "colon."], "GEP-NEC"),
         (["Well-differentiated G3 tumour or poorly differentiated carcinoma of the rectum, Ki-67 over 20%."],
          "GEP-NEC"),
+        # a grade-3 proliferation is grade 3 however written
+        (["Cohort 1: well-differentiated NET of the small bowel with a Ki-67 index > 25%.",
+          "Cohort 2: poorly differentiated NEC of the stomach."], "GEP-NEC"),
+        (["Arm 1: well-differentiated duodenal NET, Ki-67 30-50%; Arm 2: duodenal NEC."], "GEP-NEC"),
+        # a grade or a carcinoid word that names no tumour (a toxicity, a syndrome) is no NET
+        (["Adverse events of earlier therapy recovered to grade 2 or better.",
+          "Poorly differentiated NEC of the urinary bladder."], "Bladder-NEC"),
+        (["Confirmed NEC, Ki-67 over 20%.",
+          "Primary site: small intestine; carcinoid syndrome symptoms controlled on octreotide."], "GEP-NEC"),
+        # a well-differentiated cohort with a low proliferation stays NET
+        (["Cohort 1: well-differentiated NET of the ileum, Ki-67 5-20%.", "Cohort 2: NEC of the colon."],
+         "NET, GEP-NEC"),
     ],
 )  # fmt: skip
 def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(criteria, site):
