@@ -660,6 +660,14 @@ def test_site_criterion_cohorts_and_lines(criteria, site, line):
         ("ECOG 0-1.", "Any prior chemotherapy and immunotherapy for metastatic tumours.", "1st Line"),
         # a list whose therapies are then given a time is a washout
         ("ECOG 0-1.", "Prior chemotherapy, targeted therapy or immunotherapy within 21 days.", "Unknown"),
+        # chemotherapy for another malignancy is no line of this one
+        ("ECOG 0-1.", "Previous chemotherapy or targeted therapy for an earlier neoplasm.", "Unknown"),
+        ("ECOG 0-1.", "Any prior systemic chemotherapy for another cancer.", "Unknown"),
+        # a cap of lines of one kind of drug caps no line
+        ("Progression after one or more previous systemic therapies.",
+         "More than one prior line with an immune checkpoint inhibitor.", "2nd Line or later"),
+        ("Progression after one or more previous systemic therapies.", "More than 2 prior PARP inhibitor regimens.",
+         "2nd Line or later"),
         # a washout or one drug is no line
         ("ECOG 0-1.", "Previous chemotherapy within the last 3 weeks.", "Unknown"),
         ("ECOG 0-1.", "Prior chemotherapy (last dose less than 28 days before day 1).", "Unknown"),
@@ -716,7 +724,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "progressed after " + "x " * 25000, "bladder, " * 6000, "kidney ureter " * 4000,
      "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
      "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
-     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800],
+     "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800,
+     "0, 1 or 2 prior " * 3000, "more than one prior " + "x-y " * 12000, "prior chemotherapy for " + "another " * 6000],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -2153,6 +2162,9 @@ def test_a_cohort_of_well_differentiated_tumours_beside_the_carcinomas_is_net(cr
           "expansion group."], "Prior systemic therapy allowed"),
         (["Cohort A: progression after one platinum line, with no more than one prior regimen.",
           "Cohort B: at least one prior line of therapy."], "2nd Line or later"),
+        # a cap of lines of one kind of drug, negated, caps no line
+        (["Disease progression on at least one prior systemic regimen.",
+          "Not more than one previous line including an anti-PD-L1 antibody."], "2nd Line or later"),
     ],
 )  # fmt: skip
 def test_a_cap_the_inclusion_states_by_negating_it_narrows_the_line(criteria, line):
@@ -2183,6 +2195,11 @@ def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line
         (["Has had 0, 1 or 2 prior treatments in the metastatic setting."], "1st-3rd Lines"),
         # one or two, with no zero before it, is after a line
         (["Has had 1 or 2 prior regimens in the metastatic setting."], "2nd or 3rd line"),
+        # a performance status before treatment, or a count of one kind of drug, is no count of lines
+        (["Performance status (WHO) zero, one, or two prior to study therapy."], "Unknown"),
+        (["ECOG 0-2 prior to therapy."], "Unknown"),
+        (["At least one prior line of chemotherapy; 0, 1 or 2 previous PARP inhibitor lines are permitted."],
+         "2nd Line or later"),
     ],
 )  # fmt: skip
 def test_line_wording_of_none_one_or_two_prior_regimens(criteria, line):
