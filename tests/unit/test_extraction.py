@@ -2114,6 +2114,10 @@ def test_site_wording_of_sclc_excepted_with_the_lungs_other_carcinomas(criterion
         # a disease then sentences about its tumour, none naming another disease: one disease, its lung no site
         (["Disease: high-grade neuroendocrine carcinoma outside the lungs. A tumour sample (pulmonary or hepatic "
           "deposit) must be sent for central review."], "EP-NEC"),
+        # an item whose lung primary is ruled out names no lung site; nor does a clause that rules it out
+        (["Histology, one of: extra-pulmonary high-grade NEC; neuroendocrine carcinoma of unknown primary (pulmonary "
+          "origin ruled out on imaging)."], "EP-NEC"),
+        (["NEC of the bladder; a pulmonary primary must be ruled out."], "Bladder-NEC"),
     ],
 )  # fmt: skip
 def test_diseases_listed_after_a_colon_are_each_read_on_their_own(criteria, site):

@@ -55,8 +55,9 @@ _EXCLUSION = re.compile(
     r"|criterios de exclusi[oó]n|crit[eé]rios de exclus[aã]o|ausschlusskriterien",
     re.IGNORECASE,
 )
+# a clause that excludes what it names ("lung primaries not allowed", "a pulmonary origin ruled out")
 _NEGATED = re.compile(
-    r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except)\b", re.IGNORECASE
+    r"\b(?:excluded|not allowed|not eligible|not included|exclud\w*|except|ruled out)\b", re.IGNORECASE
 )
 # a phrase saying what is absent ("after exclusion of a lung primary" too), up to the end of its clause; one
 # saying that no primary was found ("or with no primary identified after work-up") states an unknown primary,
