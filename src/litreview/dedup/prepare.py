@@ -395,6 +395,12 @@ _NO_AUTHOR = re.compile(
 )
 
 
+# SPIE's article number (its "CID"): the volume's number and two characters, a letter last ("113142J" is
+# paper 2J of volume 11314, "94140A" paper 0A of volume 9414). One export gives it as the pages, another in
+# the volume field with no pages: there it is the paper's number, and the volume is the digits before the two.
+_SPIE_CID = re.compile(r"\d{5,6}[a-z]", re.IGNORECASE)
+
+
 def volume_value(volume: str) -> str:
     """The volume number when the field holds a well-formed volume, else '' (not a value: it
     neither conflicts with nor agrees with another record's volume)."""
@@ -551,6 +557,8 @@ def page_range(pages: str) -> tuple[str, str]:
         return "", ""
     if re.fullmatch(r"[a-z]\d+", text) and not text.startswith("s"):  # e-locators, article numbers
         return text, text
+    if _SPIE_CID.fullmatch(text):  # "113142j": a proceedings paper's number, compared only as a whole
+        return text, text
     if _ABSTRACT_NUMBER.fullmatch(text):  # "P1-045": an abstract's number, compared only with its kind
         return text, text
     if program := _PROGRAM_NUMBER.fullmatch(text):  # "445.04": compared only with its kind, as "#445.04"
@@ -653,6 +661,9 @@ def prepare(record: Record) -> Prepared:
         authors = normalise_authors(names)
         doi = normalise_doi(record.doi)
         volume = volume_value(record.volume)  # "35 (Pt 1)", "10 Suppl 2": 35, 10; "1)": none
+        cid = record.volume.strip() if _SPIE_CID.fullmatch(record.volume.strip()) else ""
+        if cid:
+            volume = cid[:-2]
         issue = issue_value(record.issue)
         conference = record.record_type == "conference-abstract" or bool(
             _MEETING.search(record.journal)
@@ -682,7 +693,7 @@ def prepare(record: Record) -> Prepared:
         registry_entry, registry = own_ids is not None, own_ids or ()
     else:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
-        first_words = work = extent = report_number = ""
+        first_words = work = extent = report_number = cid = ""
         report = False
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
@@ -694,13 +705,15 @@ def prepare(record: Record) -> Prepared:
     kinds = (kinds | {"erratum"} if _ends_in_erratum(title) else kinds) or _NONE
     numbers = frozenset(title_numbers(norm)) or _NONE
     span = page_range(record.pages) if isinstance(record, Citation) else ("", "")
+    if isinstance(record, Citation) and cid and not any(span):  # SPIE's paper number in the volume field
+        span = (cid.lower(), cid.lower())
     if report and not extent and span[0].isdigit() and span[0] == span[1]:
         extent = span[0]  # a report's one number of pages is its page count (ERIC's "39")
     locator = (
         re.split(r"\s*[-–]\s*", _page_text(record.pages), maxsplit=1)[0]
         if isinstance(record, Citation) and any(span)
         else ""
-    )
+    ) or (span[0] if cid else "")
     # An abstract among many in one supplement: numbered "A128" / "S417" / "P-12" (not e-locators), or a
     # single page of a supplement issue. A supplement *article* (a page span) is identified by its place.
     raw_issue = record.issue.lower() if isinstance(record, Citation) else ""
