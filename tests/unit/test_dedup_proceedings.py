@@ -7,6 +7,8 @@ for each class, not copied from labelled sets).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import page_range, prepare
 from litreview.dedup.rules import compare
@@ -54,3 +56,43 @@ def test_two_spie_papers_of_one_volume_stay_apart_by_their_numbers():
     again = cite("wos", 3, SPIE_TITLE, authors=SPIE_TEAM, year=2023, journal="Proc. SPIE", volume="12465",
                  pages="124653B", record_type="conference-abstract")  # fmt: skip
     assert compare(prepare(one), prepare(again))[0] != "duplicate"
+
+
+# -- one conference under its publisher's book title and Scholar's "International Conference on ..." -------
+
+IPMI_TITLE = "Diffeomorphic shape priors for fetal brain segmentation in motion-corrupted MRI"
+IPMI_TEAM = ("Haddad, Leila", "Nowak, Piotr", "Albrecht, Sven")
+
+
+def ipmi_book(i, title=IPMI_TITLE, pages="412-424"):
+    return cite("springer", i, title, authors=IPMI_TEAM, year=2021, volume="12729", pages=pages,
+                journal="Information Processing in Medical Imaging – IPMI 2021", record_type="conference-abstract")  # fmt: skip
+
+
+def ipmi_scholar(i, title=IPMI_TITLE, pages="412--424"):
+    return cite("scholar", i, title, authors=("L Haddad", "P Nowak", "S Albrecht"), year=2021, pages=pages,
+                journal="International Conference on Information Processing in Medical Imaging",
+                record_type="conference-abstract")  # fmt: skip
+
+
+def test_a_conference_paper_under_scholars_international_conference_name_is_the_publishers_paper():
+    assert compare(prepare(ipmi_book(1)), prepare(ipmi_scholar(2)))[0] == "duplicate"
+
+
+def test_two_papers_of_one_conference_stay_apart():
+    other = "Diffeomorphic shape priors for neonatal brain segmentation in motion-corrupted MRI"
+    assert compare(prepare(ipmi_book(1)), prepare(ipmi_scholar(2, other, "425--437")))[0] != "duplicate"
+
+
+def test_a_preprint_under_its_papers_title_does_not_make_the_title_recur():
+    # the arXiv record bears the paper's title; the paper in Scopus's series name, the publisher's book and
+    # Scholar: one paper, the preprint apart
+    preprint = cite("arxiv", 1, IPMI_TITLE, authors=("Leila Haddad", "Piotr Nowak", "Sven Albrecht"), year=2021,
+                    journal="arXiv", doi="10.48550/arXiv.2103.01234")  # fmt: skip
+    series = cite("scopus", 2, IPMI_TITLE, authors=("Haddad L.", "Nowak P.", "Albrecht S."), year=2021,
+                  volume="12729 LNCS", pages="412-424", doi="10.1007/978-3-030-78191-0_32",
+                  journal="Lecture Notes in Computer Science", record_type="conference-abstract")  # fmt: skip
+    book = replace(ipmi_book(3), doi="10.1007/978-3-030-78191-0_32")
+    records = [preprint, series, book, ipmi_scholar(4)]
+    assert linked(records, "springer:3", "scholar:4") and linked(records, "scopus:2", "scholar:4")
+    assert not linked(records, "arxiv:1", "scholar:4")

@@ -773,7 +773,8 @@ def compare(
             return "duplicate", score, "title-contained+pages+volume"
         return "", score, "titles differ"
     authors_ok = not a.authors or not b.authors or _authors_agree(a, b)
-    journal_ok = _journal_compatible(a.journal, b.journal) and not _sister_events(a, b)
+    # two conference papers: one conference however exports name its proceedings (see _one_venue)
+    journal_ok = _one_venue(a, b)
     same_year = a.year is None or b.year is None or a.year == b.year
     # an article number is each journal's own count: in two journals' records it is no page they share
     same_pages = first_pages_agree(a.pages, b.pages) and not (
@@ -1239,6 +1240,9 @@ def _given_names_differ(a: Prepared, b: Prepared) -> bool:
 # words of a conference's name that do not say which conference: "Proceedings of the 37th ...",
 # "ICISS 2017 Proceedings", "2021 IEEE International Conference on ... (DSP)"
 _PROCEEDINGS = frozenset(["proceedings", "proc"])
+# the "International Conference on" Google Scholar puts before a name its publisher gives bare ("Medical Image
+# Computing and Computer Assisted Intervention – MICCAI 2022"); kept where an acronym spells them ("ICISS")
+_CONFERENCE_WORDS = frozenset(["international", "conference"])
 _EDITION = re.compile(r"\d+(?:st|nd|rd|th)?")
 
 
@@ -1694,10 +1698,12 @@ def _team_and_journal_may_agree(cut: Prepared, whole: Prepared) -> bool:
 
 
 def _places(group: list[Prepared]) -> list[Prepared]:
-    """One record for each place the title is known to stand at."""
+    """One record for each place the title is known to stand at. A preprint is at none: it bears the title
+    of the paper it became (arXiv's before MICCAI's), and the guard keeps it apart from that paper already,
+    so the title does not recur by it."""
     places: list[Prepared] = []
     for p in group:
-        if all(_other_place(p, q) or not _one_venue(p, q) for q in places):
+        if not p.preprint and all(_other_place(p, q) or not _one_venue(p, q) for q in places):
             places.append(p)
     return places
 
@@ -1710,10 +1716,11 @@ def _one_venue(a: Prepared, b: Prepared) -> bool:
         return False
     if _journal_compatible(a.journal, b.journal):
         return True
-    return (
-        a.conference
-        and b.conference
-        and _journal_compatible(_conference_name(a.journal), _conference_name(b.journal))
+    if not (a.conference and b.conference):
+        return False
+    x, y = _conference_name(a.journal), _conference_name(b.journal)
+    return _journal_compatible(x, y) or _journal_compatible(
+        tuple(w for w in x if w not in _CONFERENCE_WORDS), tuple(w for w in y if w not in _CONFERENCE_WORDS)
     )
 
 
