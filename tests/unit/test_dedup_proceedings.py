@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import page_range, prepare
+from litreview.dedup.prepare import _split_authors, normalise_authors, page_range, prepare
 from litreview.dedup.rules import compare
 from litreview.records import Citation
 
@@ -96,3 +96,55 @@ def test_a_preprint_under_its_papers_title_does_not_make_the_title_recur():
     records = [preprint, series, book, ipmi_scholar(4)]
     assert linked(records, "springer:3", "scholar:4") and linked(records, "scopus:2", "scholar:4")
     assert not linked(records, "arxiv:1", "scholar:4")
+
+
+# -- a meeting abstract by its number there: the society's program and a database's record ---------------
+
+
+def test_whole_names_given_first_with_commas_between_are_a_list():
+    assert normalise_authors(_split_authors(("Helena Duarte, Tomás R. Ibarra, Wen-Li Chu, Ruairí McGrath",))) == (
+        "duarte", "ibarra", "chu", "mcgrath")  # fmt: skip
+    assert normalise_authors(_split_authors(("Ortega Ruiz, Ines Maria",))) == ("ortegaruiz",)  # one name
+
+
+def test_a_meetings_abstract_number_is_kept_whole():
+    assert page_range("PS14-03") == ("ps14-03", "ps14-03")  # a session and its talk, not pages 14-3
+    assert page_range("D-2215") == ("d2215", "d2215")
+    assert page_range("S12-14") == ("12", "14")  # a supplement's pages
+
+
+SAR_TITLE = "Dual-energy CT iodine maps for grading pancreatic neuroendocrine tumours"
+
+
+def sar_program(i, title=SAR_TITLE, code="PS14-03"):
+    return cite("program", i, title.title(), authors=("Ingrid Solberg, Kwame Mensah, Yusuf Demir",), year=2022,
+                pages=code, journal="SAR 2022 Annual Scientific Meeting Program", record_type="conference-abstract")  # fmt: skip
+
+
+def sar_embase(i, title=SAR_TITLE, code="PS14-03"):
+    return cite("embase", i, title, authors=("Solberg I.", "Mensah K.", "Demir Y."), year=2022, pages=code,
+                journal="Society of Abdominal Radiology 45th Annual Scientific Meeting and Educational Course",
+                record_type="conference-abstract")  # fmt: skip
+
+
+def test_a_meeting_abstract_in_its_program_and_in_a_database_is_one_by_its_number():
+    assert compare(prepare(sar_program(1)), prepare(sar_embase(2)))[0] == "duplicate"
+
+
+def test_an_abstract_in_a_journal_supplement_and_in_the_congress_book_is_one_by_its_number():
+    supplement = cite("wos", 1, SAR_TITLE, authors=("Solberg, I", "Mensah, K", "Demir, Y"), year=2022,
+                      journal="CARDIOVASCULAR AND INTERVENTIONAL RADIOLOGY", volume="45", issue="SUPPL 2",
+                      pages="D-2215")  # fmt: skip
+    book = cite("cirse", 2, SAR_TITLE, authors=("Ingrid Solberg, Kwame Mensah, Yusuf Demir",), year=2022,
+                journal="CIRSE 2022 Book of Abstracts", pages="D-2215", record_type="conference-abstract")  # fmt: skip
+    assert compare(prepare(supplement), prepare(book))[0] == "duplicate"
+
+
+def test_two_abstracts_of_one_meeting_stay_apart_by_their_numbers():
+    other = "Dual-energy CT iodine maps for grading pancreatic ductal adenocarcinoma"
+    assert compare(prepare(sar_program(1)), prepare(sar_embase(2, other, "PS14-04")))[0] != "duplicate"
+    # one title given at two sessions (a talk and a poster): two numbers, two abstracts
+    assert compare(prepare(sar_program(1)), prepare(sar_embase(2, code="EP07-11")))[0] != "duplicate"
+    # another team's abstract under one title and number at another meeting is no match either
+    namesake = replace(sar_embase(3), authors=("Haugen T.", "Mensah K."))
+    assert compare(prepare(sar_program(1)), prepare(namesake))[0] != "duplicate"

@@ -548,6 +548,13 @@ def _page_text(pages: str) -> str:
     return min(numbered, key=lambda part: int(_FIRST_NUMBER.match(part).group(0)))  # type: ignore[union-attr]
 
 
+# A meeting's number for an abstract: a session's letters and number, then the talk's (RSNA's "SSA11-06"; one
+# letter and a range is a supplement's pages, "S12-14"), or a letter, a dash and the number (ECR's "B-1040"; not
+# "S-" or "e-", a supplement's page and an e-locator written with a dash)
+_SESSION_CODE = re.compile(r"[a-z]{2,4}\d{1,3}-\d{1,3}")
+_LETTERED_NUMBER = re.compile(r"([a-df-rt-z])-(\d{1,5})")
+
+
 def page_range(pages: str) -> tuple[str, str]:
     """(first page, last page) as digit strings; '' where an export mangled them ("Suppl-29",
     "t-8"). Electronic locators ("e12724") keep their letter, and a meeting's abstract numbers their
@@ -559,6 +566,10 @@ def page_range(pages: str) -> tuple[str, str]:
         return text, text
     if _SPIE_CID.fullmatch(text):  # "113142j": a proceedings paper's number, compared only as a whole
         return text, text
+    if _SESSION_CODE.fullmatch(text):  # "ssa11-06": an abstract's number, not pages 11-16
+        return text, text
+    if lettered := _LETTERED_NUMBER.fullmatch(text):  # "b-1040" as "b1040", the form of "a128"
+        return lettered.group(1) + lettered.group(2), lettered.group(1) + lettered.group(2)
     if _ABSTRACT_NUMBER.fullmatch(text):  # "P1-045": an abstract's number, compared only with its kind
         return text, text
     if program := _PROGRAM_NUMBER.fullmatch(text):  # "445.04": compared only with its kind, as "#445.04"
@@ -714,6 +725,8 @@ def prepare(record: Record) -> Prepared:
         if isinstance(record, Citation) and any(span)
         else ""
     ) or (span[0] if cid else "")
+    if span[0] and span[0] == span[1] and (_SESSION_CODE.fullmatch(span[0]) or _LETTERED_NUMBER.fullmatch(locator)):
+        locator = span[0]  # an abstract's number is its place whole ("ssa11-06", "b1040"), not its start
     # An abstract among many in one supplement: numbered "A128" / "S417" / "P-12" (not e-locators), or a
     # single page of a supplement issue. A supplement *article* (a page span) is identified by its place.
     raw_issue = record.issue.lower() if isinstance(record, Citation) else ""
@@ -988,7 +1001,23 @@ def _initials_first(text: str) -> list[str]:
         # "Yuki INOUE, Ryou GOTOH" (J-STAGE), "LIN Meng-meng, GUO Hui" (CNKI): the capitalised word is the surname
         return [f"{name[i]}, {' '.join(name[:i] + name[i + 1 :])}" for name, i in zip(words, surnames, strict=True)
                 if i is not None]  # fmt: skip
+    if len(parts) >= 3 and all(_given_names_first(name) for name in words):
+        # "Rachel Robinson, James Harrington, Laura Reyes" (a meeting's program, arXiv): whole names, given
+        # names first; three or more, as "Garcia Lopez, Maria Jose" is one name written surname first. As
+        # "Surname, Given": a short surname last ("Wen-Li Chu") would read as initials
+        return [f"{name[-1]}, {' '.join(name[:-1])}" for name in words]
     return []
+
+
+def _given_names_first(words: list[str]) -> bool:
+    """A person's whole name of two to four capitalised words (initials among them), the last a surname,
+    not in capitals nor initials: "Anil K. Gupta", "Jessica Côté", "Brendan McAllister"."""
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and not words[-1].isupper()
+        and not _initials_last(words[-1])
+    )
 
 
 def _initials_last(word: str) -> bool:

@@ -793,6 +793,10 @@ def compare(
         a.supplement and b.supplement and a.locator == b.locator and same_pages and one_volume
         and bool(a.journal and b.journal) and journal_ok
     )  # fmt: skip
+    if _one_title(a, b, score) and _one_numbered_abstract(a, b):
+        # the society's program or book of abstracts, the journal supplement printing them, a database's
+        # conference name: the venue is named every way, the abstract's number in the meeting is one
+        return "duplicate", score, "abstract-number+year+team"
     if a.conference != b.conference and not one_abstract:
         return (
             ("maybe", score, "conference abstract and full paper")
@@ -1018,6 +1022,25 @@ def _unambiguous_opening(a: Prepared, b: Prepared, ambiguous: frozenset[str] | s
     """One title is the other with a subtitle dropped (:func:`_subtitle_dropped`), and the shorter begins
     no other title (``ambiguous``: see :func:`ambiguous_openings`)."""
     return _subtitle_dropped(a.title, b.title) and min(a.title, b.title, key=len) not in ambiguous
+
+
+def _one_numbered_abstract(a: Prepared, b: Prepared) -> bool:
+    """Two records of one meeting abstract by its number there, with a letter in it (RSNA's session code
+    "SSA11-06", ECR's "B-1040", a poster's "A128"; a plain page recurs in every supplement), the same on
+    both, in one year, by one first author and the same co-authors (both naming some). One meeting's two
+    abstracts have two numbers (the guard keeps them apart), and a team's abstract given again at another
+    meeting is not given the same number there."""
+    return bool(
+        a.supplement
+        and b.supplement
+        and a.locator[:1].isalpha()
+        and a.locator == b.locator
+        and a.pages == b.pages
+        and a.year
+        and a.year == b.year
+        and same_first_author(a, b)
+        and _coauthors_agree(a, b)
+    )
 
 
 def _one_title(a: Prepared, b: Prepared, score: float) -> bool:
