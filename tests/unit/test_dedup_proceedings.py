@@ -148,3 +148,10 @@ def test_two_abstracts_of_one_meeting_stay_apart_by_their_numbers():
     # another team's abstract under one title and number at another meeting is no match either
     namesake = replace(sar_embase(3), authors=("Haugen T.", "Mensah K."))
     assert compare(prepare(sar_program(1)), prepare(namesake))[0] != "duplicate"
+
+
+def test_a_session_coded_abstract_typed_an_article_is_still_an_abstract():
+    article = cite("embase", 4, SAR_TITLE, authors=("Solberg I.", "Mensah K.", "Demir Y."), year=2022,
+                   journal="Abdominal Radiology", volume="47", issue="Suppl 1", pages="PS14-03")  # fmt: skip
+    assert prepare(article).supplement
+    assert compare(prepare(sar_program(1)), prepare(article))[0] == "duplicate"

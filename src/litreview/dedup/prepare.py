@@ -720,12 +720,11 @@ def prepare(record: Record) -> Prepared:
         span = (cid.lower(), cid.lower())
     if report and not extent and span[0].isdigit() and span[0] == span[1]:
         extent = span[0]  # a report's one number of pages is its page count (ERIC's "39")
-    locator = (
-        re.split(r"\s*[-–]\s*", _page_text(record.pages), maxsplit=1)[0]
-        if isinstance(record, Citation) and any(span)
-        else ""
-    ) or (span[0] if cid else "")
-    if span[0] and span[0] == span[1] and (_SESSION_CODE.fullmatch(span[0]) or _LETTERED_NUMBER.fullmatch(locator)):
+    page_text = _page_text(record.pages) if isinstance(record, Citation) and any(span) else ""
+    locator = (re.split(r"\s*[-–]\s*", page_text, maxsplit=1)[0] if page_text else "") or (
+        span[0] if cid else ""
+    )
+    if span[0] and (_SESSION_CODE.fullmatch(page_text) or _LETTERED_NUMBER.fullmatch(page_text)):
         locator = span[0]  # an abstract's number is its place whole ("ssa11-06", "b1040"), not its start
     # An abstract among many in one supplement: numbered "A128" / "S417" / "P-12" (not e-locators), or a
     # single page of a supplement issue. A supplement *article* (a page span) is identified by its place.
@@ -734,7 +733,9 @@ def prepare(record: Record) -> Prepared:
         isinstance(record, Citation) and "suppl" in record.volume.lower()
     )
     supplement = (
-        conference or bool(re.match(r"[a-df-z]-?\d", locator)) or (in_supplement and span[0] == span[1])
+        conference
+        or bool(re.match(r"[a-df-z]-?\d", locator) or _SESSION_CODE.fullmatch(locator))  # "A128", "SSA11-06"
+        or (in_supplement and span[0] == span[1])
     )
     return Prepared(record.record_id, norm, kinds, numbers, doi, real_year(record.year), span, volume, issue,
                     authors, journal, conference, merit(record), supplement, locator, is_generic_title(norm),
