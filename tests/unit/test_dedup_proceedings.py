@@ -9,20 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litreview.dedup.cluster import link_fuzzy
+from tests.unit.test_dedup_variants import cite, linked
+
 from litreview.dedup.prepare import _split_authors, normalise_authors, page_range, prepare
 from litreview.dedup.rules import compare
-from litreview.records import Citation
-
-
-def cite(source, i, title, **kw):
-    return Citation(record_id=f"{source}:{i}", source=source, native_id=str(i), title=title, **kw)
-
-
-def linked(records, a, b):
-    rep = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
-    return rep.get(a, a) == rep.get(b, b)
-
 
 # -- SPIE: the paper's number (CID) in the pages or in the volume field ----------------------------
 
