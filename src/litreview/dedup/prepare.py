@@ -17,6 +17,8 @@ from litreview.identifiers import (
     normalise_doi,
     normalise_nct,
 )
+from litreview.number_words import TENS as _TENS
+from litreview.number_words import UNITS as _UNITS
 from litreview.records import Citation, Record
 
 # Markup: a tag name right after "<" ("<i>", "</sup>", "<span class=...>"); a comparison sign in a title
@@ -429,20 +431,6 @@ def issue_value(issue: str) -> str:
     return ("s" if supplement else "") + (number.group(0).lstrip("0") or "0")
 
 
-_UNITS = {
-    word: n
-    for n, word in enumerate(
-        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"],
-        start=1,
-    )
-}  # fmt: skip
-_TENS = {
-    word: 10 * n
-    for n, word in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
-    )
-}
 _ROMAN = {
     word: n
     for n, word in enumerate(

@@ -43,6 +43,8 @@ from litreview.extract.lexicon import Lexicon, Mention, isotope_first
 from litreview.extract.links import TrialLink, link_trials, linked_to
 from litreview.extract.spec import ExtractionSpec, Outcome, SiteRule
 from litreview.extract.trials import location_words, status_words
+from litreview.number_words import TENS as _TENS
+from litreview.number_words import UNITS
 from litreview.records import Citation, Trial
 from litreview.sources.ctgov import get_path
 
@@ -1830,19 +1832,7 @@ def _a_label(sentence: str, value: _Value) -> bool:
     return bool(_LABEL_NOUN.search(sentence, max(0, value.start - 12), value.start))
 
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+_UNITS = {"zero": 0, **UNITS}  # "zero" is a count an abstract writes out
 
 
 def _number(written: str) -> str | None:
