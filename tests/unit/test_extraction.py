@@ -2208,3 +2208,48 @@ def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line
 )  # fmt: skip
 def test_line_wording_of_none_one_or_two_prior_regimens(criteria, line):
     assert _line_of(criteria) == line
+
+
+def _line_titled(criteria: list[str], title: str = "X in NEC", exclusion: tuple[str, ...] = ()) -> str:
+    """The line of a trial titled ``title`` whose inclusion criteria are ``criteria`` (the disease's first)."""
+    text = "Inclusion Criteria:\n" + "\n".join(f"* {c}" for c in criteria)
+    text += "\n\nExclusion Criteria:\n" + "\n".join(f"* {c}" for c in exclusion) if exclusion else ""
+    trial = study(ident={"briefTitle": title}, eligibilityModule={"eligibilityCriteria": text})
+    return derive_row(trial).values()["line"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "title", "line"),
+    [
+        # progression required where the disease is stated, the cap of one prior line in another criterion
+        (["Unresectable extrapulmonary NEC with radiological progression following platinum-based chemotherapy.",
+          "No more than one prior line of systemic treatment for metastatic disease."], "X in NEC", "2nd Line"),
+        # the cap written before the progression
+        (["Extrapulmonary NEC.", "A maximum of one prior regimen for advanced disease; documented progression "
+          "during or after cisplatin or carboplatin plus etoposide."], "X in NEC", "2nd Line"),
+        (["Extrapulmonary NEC.", "Participants must not have received more than one previous systemic regimen.",
+          "Disease progression on or after a platinum doublet."], "X in NEC", "2nd Line"),
+        # the progression in the title
+        (["Extrapulmonary NEC.", "No more than one prior line of systemic therapy."],
+         "Study of Z in Extrapulmonary NEC Progressing After Platinum", "2nd Line"),
+        # the cap alone, or beside untreated patients, a condition, or a progression that is allowed, after local
+        # treatment, or not required: either line
+        (["Extrapulmonary NEC.", "No more than one prior line of systemic therapy."],
+         "Z in Untreated or Pretreated EP-NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Up to one prior regimen; chemotherapy-naive patients, or those with progression "
+          "after first-line platinum, may enrol."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "At most one prior line; if progression on prior therapy, at least 4 weeks must "
+          "have passed."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "No more than 1 prior regimen; progression after surgery or radiotherapy alone is "
+          "acceptable."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC that progressed after surgical resection.", "No more than one prior line of "
+          "systemic therapy."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Maximum of one prior regimen (progression on it is not required)."], "X in NEC",
+         "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "No more than one prior systemic line. Relapse after adjuvant chemotherapy counts "
+          "as a line."], "X in NEC", "1st or 2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_the_second_line(criteria, title,
+                                                                                                line):  # fmt: skip
+    assert _line_titled(criteria, title) == line

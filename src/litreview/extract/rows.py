@@ -1120,10 +1120,14 @@ def _stated_line(
     ``source``), then the titles, the arms and the summary; None if none does."""
     bullets = _bullets(criteria)
     # the criteria other than the one stating the disease (whose "recurrent" or "metastatic" describes
-    # the disease, not prior therapy), then that one, then the titles
+    # the disease, not prior therapy), then that one, then the titles; the rules marked `whole` read the titles and
+    # the criteria together first (a progression stated with the disease or in a title, "EP-NEC progressing after
+    # platinum", and a cap in a criterion, "no more than one prior line")
     disease = _site_criterion(bullets, spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
     stated = [(source, others or " ".join(bullets)), (source, bullets[disease] if others else "")]
+    together = [(f"briefTitle, officialTitle and {source}",
+                 " ".join(t for t in (trial.title, trial.official_title, *bullets) if t))]  # fmt: skip
     titles = [("briefTitle", trial.title), ("officialTitle", trial.official_title)]
     summary = [("protocolSection.descriptionModule.briefSummary",
                 str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
@@ -1133,6 +1137,7 @@ def _stated_line(
     # maintenance") states no line, as an arm's does not.
     return (
         _cohorts_line(criteria, source, spec)
+        or _first_line(together, spec, rules=spec.lines_whole)
         or _first_line(stated, spec)
         or _first_line(titles, spec, _without_own_schedule)
         or _arms_line(protocol, spec)
@@ -1141,13 +1146,17 @@ def _stated_line(
 
 
 def _first_line(
-    sources: list[tuple[str, str]], spec: ExtractionSpec, read: Callable[[str], str] = str
+    sources: list[tuple[str, str]],
+    spec: ExtractionSpec,
+    read: Callable[[str], str] = str,
+    rules: Sequence[tuple[str, re.Pattern[str]]] | None = None,
 ) -> Cell | None:
-    """The line the first source that states one gives (the first rule matching in it, read through ``read``,
-    which keeps offsets), else None; quoted in the text as written."""
+    """The line the first source that states one gives (the first rule matching in it, of ``rules``, else the
+    review's line rules, read through ``read``, which keeps offsets), else None; quoted in the text as written."""
+    rules = spec.lines if rules is None else rules
     for where, text in sources:
         read_text = read(text or "")
-        m = next(((label, m) for label, p in spec.lines if (m := p.search(read_text))), None)
+        m = next(((label, m) for label, p in rules if (m := p.search(read_text))), None)
         if m:
             quote = _span(text, m[1], where)
             return Cell(m[0], [quote.label], [quote])

@@ -102,6 +102,9 @@ class SitesTable(Table):
 class LineRuleEntry(Table):
     label: Text
     pattern: Pattern
+    # read first over the inclusion criteria together, the disease's too (a progression stated with the disease,
+    # a cap of prior lines in another criterion), then apart with the other rules
+    whole: bool = False
 
 
 class LineLimitEntry(Table):
@@ -213,6 +216,8 @@ class ExtractionSpec:
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
     # labels found together -> the sites they are
     site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
+    # the line rules marked `whole`: read over the titles and the criteria together
+    lines_whole: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 def _compiled(pattern: str | None) -> re.Pattern[str] | None:
@@ -290,5 +295,6 @@ def load_spec(path: Path) -> ExtractionSpec:
         earlier=_compiled(spec.results.earlier),
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
+        lines_whole=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules if r.whole),
         site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
     )
