@@ -2253,3 +2253,22 @@ def _line_titled(criteria: list[str], title: str = "X in NEC", exclusion: tuple[
 def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_the_second_line(criteria, title,
                                                                                                 line):  # fmt: skip
     assert _line_titled(criteria, title) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a recurrence timed after the first line is after one prior line, not before it, nor open-ended
+        (["Progressive disease within 3 months of the last dose of first-line cisplatin-etoposide."], "2nd Line"),
+        (["Platinum-sensitive disease: relapse more than 90 days after the end of first-line treatment."],
+         "2nd Line"),
+        (["Recurrence < 6 months from completion of first line chemotherapy.", "ECOG 0-1."], "2nd Line"),
+        (["Tumour recurrent within six months of first-line carboplatin and etoposide."], "2nd Line"),
+        # a recurrence timed after another treatment, or after diagnosis, says nothing of the first line
+        (["Recurrence within 6 months of adjuvant chemotherapy."], "Unknown"),
+        (["Relapse within 12 months of surgery."], "Unknown"),
+        (["Recurrent or metastatic disease within 6 months of diagnosis."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_a_recurrence_timed_after_the_first_line_is_the_second_line(criteria, line):
+    assert _line_of(criteria) == line
