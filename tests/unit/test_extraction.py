@@ -2272,3 +2272,26 @@ def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_
 )  # fmt: skip
 def test_a_recurrence_timed_after_the_first_line_is_the_second_line(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a range from none, written with "previous", "between" or the lines first, is of all lines
+        (["Between zero and two previous systemic regimens for advanced disease."], "1st-3rd Lines"),
+        (["0-2 lines of prior anticancer therapy in the metastatic setting."], "1st-3rd Lines"),
+        (["Participants may have had 0 or 1 previous chemotherapy regimens."], "1st or 2nd Line"),
+        # a drug refused beside the count is not what it counts
+        (["Has received 0-2 prior regimens; prior topotecan is not allowed."], "1st-3rd Lines"),
+        # a drug's or a class's count is no count of lines
+        (["Zero to two prior oxaliplatin-based regimens are permitted."], "Unknown"),
+        (["0-2 previous lines of everolimus or sunitinib."], "Unknown"),
+        (["0-1 prior regimens containing a fluoropyrimidine."], "Unknown"),
+        (["Up to 2 prior lines of temozolomide."], "Unknown"),
+        # a grade or a performance status before treatment counts no lines
+        (["Toxicities of grade 0-1 prior treatment-related."], "Unknown"),
+        (["WHO performance status between 0 and 2 prior to enrolment."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_a_count_from_none_is_of_all_lines_unless_a_drug_qualifies_it(criteria, line):
+    assert _line_of(criteria) == line
