@@ -321,8 +321,13 @@ def test_another_review_brings_its_own_tables_and_vocabulary(tmp_path):
             ('["identifier", "Registry id"]', '["sponsor", "Sponsor"]'),
             ["headers", "unknown column 'sponsor'"],
         ),
+        (
+            ('unknown = "Not stated"', "unknown = \"Not stated\"\nlisted = { head = 'prior:', choice = 'or', "
+             "counts = { 0 = \"Adjuvant\" } }"),
+            ["lines.listed.counts", "'0' is no count of regimens"],
+        ),
     ],
-)
+)  # fmt: skip
 def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words):
     from litreview.errors import ConfigError
 
@@ -2294,4 +2299,27 @@ def test_a_recurrence_timed_after_the_first_line_is_the_second_line(criteria, li
     ],
 )  # fmt: skip
 def test_a_count_from_none_is_of_all_lines_unless_a_drug_qualifies_it(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # the regimens received, listed after a colon (items cut at ";" or sub-bullets, each naming a drug), counted
+        (["Previous systemic treatments received: carboplatin plus etoposide; FOLFOX; capecitabine with "
+          "temozolomide."], "2nd Line or later"),
+        (["Prior chemotherapy regimens:\n  * cisplatin and etoposide\n  * irinotecan with 5-FU"], "2nd Line or later"),
+        (["Prior therapy: carboplatin (or cisplatin) with etoposide, 4-6 cycles.", "ECOG 0-1."], "2nd Line"),
+        # alternatives, examples, what is allowed, a count, or what each group had: no count of regimens received
+        (["Prior therapy, one of: cisplatin/etoposide; carboplatin/etoposide."], "Unknown"),
+        (["Prior lines: cisplatin/etoposide; everolimus; or sunitinib."], "Unknown"),
+        (["Prior treatment (for example): FOLFIRI; CAPTEM."], "Unknown"),
+        (["Prior systemic therapy: cisplatin/etoposide; FOLFIRI (optional)."], "Unknown"),
+        (["Previous lines of therapy: 1 or 2 (cisplatin/etoposide; FOLFIRI)."], "Unknown"),
+        (["Prior systemic therapy: carboplatin-etoposide for NEC; everolimus or sunitinib for NET G3."], "Unknown"),
+        # no drug named: no regimen counted
+        (["Prior therapy: surgery; radiotherapy to the primary."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_regimens_listed_as_received_are_counted(criteria, line):
     assert _line_of(criteria) == line

@@ -1137,6 +1137,7 @@ def _stated_line(
     # maintenance") states no line, as an arm's does not.
     return (
         _cohorts_line(criteria, source, spec)
+        or _listed_line(criteria, source, spec)
         or _first_line(together, spec, rules=spec.lines_whole)
         or _first_line(stated, spec)
         or _first_line(titles, spec, _without_own_schedule)
@@ -1160,6 +1161,54 @@ def _first_line(
         if m:
             quote = _span(text, m[1], where)
             return Cell(m[0], [quote.label], [quote])
+    return None
+
+
+# where a list after a colon ends: its sentence's end ("... carboplatin/irinotecan. ECOG 0-1"), a full stop before a
+# capital or at the criterion's end
+_LIST_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
+
+
+def _items(text: str) -> list[tuple[int, int]]:
+    """Where the items of a list run in ``text``: cut at each ";" outside brackets ("cisplatin/etoposide;
+    carboplatin (or cisplatin)/irinotecan": two)."""
+    items, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if char == ";" and depth <= 0:
+            items.append((start, i))
+            start = i + 1
+    return [*items, (start, len(text))]
+
+
+def _listed_line(criteria: str, source: str, spec: ExtractionSpec) -> Cell | None:
+    """The line an inclusion criterion gives that lists after a colon the regimens the patients received ("Prior
+    therapy: cisplatin/etoposide; carboplatin/irinotecan": two; ``[lines.listed]``), by their number (`counts`):
+    each item (cut at a ";" or a sub-bullet) that names a drug is one regimen, whatever alternatives it names within
+    ("cisplatin or carboplatin with etoposide"). None where the head or an item offers a choice or is no list of
+    what was received (`choice`: "one of:", "e.g.", an item opened by "or", "allowed", "no"), in a cohort's own
+    criterion (:func:`_cohorts_line` reads those), or where no criterion lists a regimen."""
+    listed = spec.line_listed
+    if listed is None:
+        return None
+    # a sub-bullet is an item of its own: closed with a ";"
+    for criterion in _bullets(criteria, lambda sub: sub.rstrip(" ;") + ";"):
+        head = listed.head.search(criterion)
+        if head is None or _COHORT.search(criterion) or listed.choice.search(head.group(0)):
+            continue
+        end = _LIST_END.search(criterion, head.end())
+        stop = end.start() if end else len(criterion)
+        spans = [(head.end() + a, head.end() + b) for a, b in _items(criterion[head.end() : stop])]
+        items = [(a, b) for a, b in spans if criterion[a:b].strip(" ;.")]
+        if any(listed.choice.search(criterion[a:b].strip()) for a, b in items):
+            continue
+        regimens = [(a, b) for a, b in items if spec.lexicon.find(criterion[a:b])]
+        label = listed.line(len(regimens)) if regimens else ""
+        if label:
+            quote = Quote(
+                f"{source} (regimens listed: {len(regimens)})", criterion, head.start(), regimens[-1][1]
+            )
+            return Cell(label, [quote.label], [quote])
     return None
 
 

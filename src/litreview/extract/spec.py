@@ -117,11 +117,29 @@ class LineCohortsEntry(Table):
     label: Text  # the trial's line
 
 
+def _counts(counts: dict[str, str]) -> dict[str, str]:
+    if not counts:
+        raise problem("expected at least one count")
+    for count in counts:
+        if not count.isdigit() or int(count) < 1:
+            raise problem(f"{count!r} is no count of regimens (1, 2, ...)")
+    return counts
+
+
+class LineListedEntry(Table):
+    head: Pattern  # what opens a list of the regimens received, up to its colon ("Prior therapy:")
+    choice: Pattern  # in the head or an item: the list offers a choice, or is no list of regimens received
+    counts: Annotated[
+        dict[str, str], AfterValidator(_counts)
+    ]  # regimens listed -> the line (the largest: and more)
+
+
 class LinesTable(Table):
     unknown: str = "Unknown"
     rules: list[LineRuleEntry] = Field(default_factory=list)
     limits: list[LineLimitEntry] = Field(default_factory=list)
     cohorts: list[LineCohortsEntry] = Field(default_factory=list)
+    listed: LineListedEntry | None = None
 
 
 def _value_words(words: dict[str, str]) -> dict[str, str]:
@@ -179,6 +197,19 @@ class SiteRule:
 
 
 @dataclass(frozen=True)
+class ListedLines:
+    """``[lines.listed]``: a list of the regimens the patients received, and the line their number gives."""
+
+    head: re.Pattern[str]
+    choice: re.Pattern[str]
+    counts: dict[int, str]
+
+    def line(self, regimens: int) -> str:
+        """The line ``regimens`` listed give (a number above the largest count: the largest's line)."""
+        return self.counts[max(self.counts)] if regimens > max(self.counts) else self.counts.get(regimens, "")
+
+
+@dataclass(frozen=True)
 class Outcome:
     label: str
     pattern: re.Pattern[str]
@@ -218,6 +249,7 @@ class ExtractionSpec:
     site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
     # the line rules marked `whole`: read over the titles and the criteria together
     lines_whole: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    line_listed: ListedLines | None = None
 
 
 def _compiled(pattern: str | None) -> re.Pattern[str] | None:
@@ -296,5 +328,12 @@ def load_spec(path: Path) -> ExtractionSpec:
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
         lines_whole=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules if r.whole),
+        line_listed=ListedLines(
+            re.compile(lines.listed.head, re.IGNORECASE),
+            re.compile(lines.listed.choice, re.IGNORECASE),
+            {int(n): label for n, label in lines.listed.counts.items()},
+        )
+        if lines.listed is not None
+        else None,
         site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
     )
