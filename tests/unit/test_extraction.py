@@ -2323,3 +2323,31 @@ def test_a_count_from_none_is_of_all_lines_unless_a_drug_qualifies_it(criteria, 
 )  # fmt: skip
 def test_regimens_listed_as_received_are_counted(criteria, line):
     assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # where the disease has spread is no primary site: no lung beside an extrapulmonary disease
+        ("Poorly differentiated NEC of the stomach or colon with pulmonary and hepatic metastases.", "GEP-NEC"),
+        ("Neuroendocrine carcinoma of the urinary bladder, metastasized to the lung and liver.", "Bladder-NEC"),
+        ("NEC of the uterine cervix with spread to the lung.", "Cervical-NEC"),
+        ("High-grade NEC of unknown primary with lung/bone metastases.", "UNK"),
+        ("Pancreatic neuroendocrine carcinoma; the lung as the only site of metastasis is acceptable.", "Panc-NEC"),
+        # the lung's own carcinoma, however its spread is written, is still the lung's
+        ("Metastatic large cell neuroendocrine carcinoma of the lung with liver metastases.", "Lung-NEC"),
+        ("Brain metastases from small cell lung cancer.", "SCLC"),
+        ("Pulmonary NEC, metastatic to the bone or liver.", "Lung-NEC"),
+    ],
+)  # fmt: skip
+def test_a_metastatic_site_is_no_primary_site(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+def test_an_organ_named_only_as_where_the_disease_spread_is_no_criterion_naming_the_disease():
+    trial = study(
+        ident={"briefTitle": "Z in NEC With Lung Metastases"},
+        eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* Measurable lung metastasis.\n"
+                                                  "* NEC of the oesophagus or rectum.\n* ECOG 0-1."},
+    )  # fmt: skip
+    assert derive_row(trial).values()["site"] == "GEP-NEC"

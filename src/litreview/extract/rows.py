@@ -715,7 +715,7 @@ def _sentence_start(text: str, end: int) -> int:
 def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> Cell:
     """``criteria_at``: the eligibility criteria as amended, and where they are (:func:`_criteria`)."""
     criteria, source = criteria_at
-    bullets = _bullets(criteria)
+    bullets = [_without_metastases(b, spec) for b in _bullets(criteria)]
     first = _site_criterion(bullets, spec) if bullets else 0
     # cohorts listed one criterion each ("Cohort 1: ..." then "Cohort 2: ..."): each gives its site
     last = first + 1
@@ -733,7 +733,8 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     if last == first + 1 and len(labelled) > 1 and labelled[0] == first:
         picked = _cohort_criteria(bullets, labelled, spec)
     where = f"{source} (first criterion naming the disease)"
-    parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
+    # the same criteria, each negated clause dropped
+    parts = [_without_metastases(p, spec) for p in _bullets(criteria, _unnegated_clauses)]
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
     if not found and not said and picked == [first] and len(labelled) > 1:
         # the disease's criterion names no organ ("Phase I: any solid tumour ...") and cohorts labelled over criteria
@@ -757,7 +758,7 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
         quote = _span(text, said, where)
         return Cell(spec.site_fallback, [quote.label], [quote]) if spec.site_fallback else Cell()
     if not found:  # the criterion names no organ: the title and conditions may
-        title = " ".join([trial.title, *trial.conditions])
+        title = _without_metastases(" ".join([trial.title, *trial.conditions]), spec)
         where = "briefTitle and conditions"
         found = _site_labels(title, title, where, spec.sites)
     if not found:
@@ -1041,9 +1042,18 @@ def _segment_sites(
     return found
 
 
+def _without_metastases(text: str, spec: ExtractionSpec) -> str:
+    """``text`` with the places the disease has spread to blanked (``[sites] metastatic``: "with lung metastases",
+    "metastatic to the lung or liver"; offsets kept): a metastatic site is no primary site, whatever organ it names."""
+    if spec.site_metastatic is None:
+        return text
+    return spec.site_metastatic.sub(lambda m: " " * len(m[0]), text)
+
+
 def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
     """The inclusion criterion that states the disease: the first naming it or an organ (registries
-    often open with age or consent), else the first."""
+    often open with age or consent; an organ named only as where the disease spread names none), else the first."""
+    bullets = [_without_metastases(b, spec) for b in bullets]
     for i, bullet in enumerate(bullets):
         if (spec.site_criterion is not None and spec.site_criterion.search(bullet)) or any(
             rule.pattern.search(bullet) for rule in spec.sites

@@ -95,6 +95,8 @@ class SitesTable(Table):
     any_site: Pattern | None = None
     criterion: Pattern | None = None  # how the inclusion criterion that states the disease names it
     primary: Pattern | None = None  # how a later criterion states the primary site apart from the disease
+    # where the disease has spread ("with lung metastases"): no primary site
+    metastatic: Pattern | None = None
     rules: list[SiteRuleEntry] = Field(default_factory=list)
     combined: list[SiteCombinedEntry] = Field(default_factory=list)
 
@@ -235,6 +237,7 @@ class ExtractionSpec:
     site_fallback: str
     site_criterion: re.Pattern[str] | None
     site_primary: re.Pattern[str] | None
+    site_metastatic: re.Pattern[str] | None
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     line_unknown: str
     outcomes: tuple[Outcome, ...]
@@ -304,6 +307,7 @@ def load_spec(path: Path) -> ExtractionSpec:
         site_fallback=sites.fallback,
         site_criterion=re.compile(sites.criterion, re.IGNORECASE) if sites.criterion is not None else None,
         site_primary=re.compile(sites.primary, re.IGNORECASE) if sites.primary is not None else None,
+        site_metastatic=_compiled(sites.metastatic),
         lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
         line_unknown=lines.unknown,
         outcomes=tuple(
