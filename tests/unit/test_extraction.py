@@ -737,7 +737,8 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # takes seconds on 50,000 characters (each was 5-11 s before it was bounded)
     patterns = [SPEC.any_site, SPEC.site_criterion, *(r.pattern for r in SPEC.sites)]
     patterns += [p for _, p in SPEC.lines] + [p for p, _ in SPEC.line_limits]
-    patterns += [p for _, p in SPEC.lexicon.described] + [SPEC.lexicon.code_pattern]
+    patterns += [p for _, p in SPEC.lexicon.described] + [SPEC.lexicon.code_pattern, SPEC.site_metastatic]
+    patterns += [SPEC.line_listed.head, SPEC.line_listed.choice] if SPEC.line_listed else []
     for pattern in filter(None, patterns):
         start = time.perf_counter()
         pattern.search(text)
