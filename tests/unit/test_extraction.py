@@ -321,8 +321,13 @@ def test_another_review_brings_its_own_tables_and_vocabulary(tmp_path):
             ('["identifier", "Registry id"]', '["sponsor", "Sponsor"]'),
             ["headers", "unknown column 'sponsor'"],
         ),
+        (
+            ('unknown = "Not stated"', "unknown = \"Not stated\"\nlisted = { head = 'prior:', choice = 'or', "
+             "counts = { 0 = \"Adjuvant\" } }"),
+            ["lines.listed.counts", "'0' is no count of regimens"],
+        ),
     ],
-)
+)  # fmt: skip
 def test_a_bad_extraction_file_names_itself_and_the_key(tmp_path, change, words):
     from litreview.errors import ConfigError
 
@@ -732,7 +737,8 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # takes seconds on 50,000 characters (each was 5-11 s before it was bounded)
     patterns = [SPEC.any_site, SPEC.site_criterion, *(r.pattern for r in SPEC.sites)]
     patterns += [p for _, p in SPEC.lines] + [p for p, _ in SPEC.line_limits]
-    patterns += [p for _, p in SPEC.lexicon.described] + [SPEC.lexicon.code_pattern]
+    patterns += [p for _, p in SPEC.lexicon.described] + [SPEC.lexicon.code_pattern, SPEC.site_metastatic]
+    patterns += [SPEC.line_listed.head, SPEC.line_listed.choice] if SPEC.line_listed else []
     for pattern in filter(None, patterns):
         start = time.perf_counter()
         pattern.search(text)
@@ -2208,3 +2214,141 @@ def test_line_wording_of_recurrent_disease_beyond_local_treatment(criteria, line
 )  # fmt: skip
 def test_line_wording_of_none_one_or_two_prior_regimens(criteria, line):
     assert _line_of(criteria) == line
+
+
+def _line_titled(criteria: list[str], title: str = "X in NEC", exclusion: tuple[str, ...] = ()) -> str:
+    """The line of a trial titled ``title`` whose inclusion criteria are ``criteria`` (the disease's first)."""
+    text = "Inclusion Criteria:\n" + "\n".join(f"* {c}" for c in criteria)
+    text += "\n\nExclusion Criteria:\n" + "\n".join(f"* {c}" for c in exclusion) if exclusion else ""
+    trial = study(ident={"briefTitle": title}, eligibilityModule={"eligibilityCriteria": text})
+    return derive_row(trial).values()["line"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "title", "line"),
+    [
+        # progression required where the disease is stated, the cap of one prior line in another criterion
+        (["Unresectable extrapulmonary NEC with radiological progression following platinum-based chemotherapy.",
+          "No more than one prior line of systemic treatment for metastatic disease."], "X in NEC", "2nd Line"),
+        # the cap written before the progression
+        (["Extrapulmonary NEC.", "A maximum of one prior regimen for advanced disease; documented progression "
+          "during or after cisplatin or carboplatin plus etoposide."], "X in NEC", "2nd Line"),
+        (["Extrapulmonary NEC.", "Participants must not have received more than one previous systemic regimen.",
+          "Disease progression on or after a platinum doublet."], "X in NEC", "2nd Line"),
+        # the progression in the title
+        (["Extrapulmonary NEC.", "No more than one prior line of systemic therapy."],
+         "Study of Z in Extrapulmonary NEC Progressing After Platinum", "2nd Line"),
+        # the cap alone, or beside untreated patients, a condition, or a progression that is allowed, after local
+        # treatment, or not required: either line
+        (["Extrapulmonary NEC.", "No more than one prior line of systemic therapy."],
+         "Z in Untreated or Pretreated EP-NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Up to one prior regimen; chemotherapy-naive patients, or those with progression "
+          "after first-line platinum, may enrol."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "At most one prior line; if progression on prior therapy, at least 4 weeks must "
+          "have passed."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "No more than 1 prior regimen; progression after surgery or radiotherapy alone is "
+          "acceptable."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC that progressed after surgical resection.", "No more than one prior line of "
+          "systemic therapy."], "X in NEC", "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Maximum of one prior regimen (progression on it is not required)."], "X in NEC",
+         "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "No more than one prior systemic line. Relapse after adjuvant chemotherapy counts "
+          "as a line."], "X in NEC", "1st or 2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_the_second_line(criteria, title,
+                                                                                                line):  # fmt: skip
+    assert _line_titled(criteria, title) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a recurrence timed after the first line is after one prior line, not before it, nor open-ended
+        (["Progressive disease within 3 months of the last dose of first-line cisplatin-etoposide."], "2nd Line"),
+        (["Platinum-sensitive disease: relapse more than 90 days after the end of first-line treatment."],
+         "2nd Line"),
+        (["Recurrence < 6 months from completion of first line chemotherapy.", "ECOG 0-1."], "2nd Line"),
+        (["Tumour recurrent within six months of first-line carboplatin and etoposide."], "2nd Line"),
+        # a recurrence timed after another treatment, or after diagnosis, says nothing of the first line
+        (["Recurrence within 6 months of adjuvant chemotherapy."], "Unknown"),
+        (["Relapse within 12 months of surgery."], "Unknown"),
+        (["Recurrent or metastatic disease within 6 months of diagnosis."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_a_recurrence_timed_after_the_first_line_is_the_second_line(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a range from none, written with "previous", "between" or the lines first, is of all lines
+        (["Between zero and two previous systemic regimens for advanced disease."], "1st-3rd Lines"),
+        (["0-2 lines of prior anticancer therapy in the metastatic setting."], "1st-3rd Lines"),
+        (["Participants may have had 0 or 1 previous chemotherapy regimens."], "1st or 2nd Line"),
+        # a drug refused beside the count is not what it counts
+        (["Has received 0-2 prior regimens; prior topotecan is not allowed."], "1st-3rd Lines"),
+        # a drug's or a class's count is no count of lines
+        (["Zero to two prior oxaliplatin-based regimens are permitted."], "Unknown"),
+        (["0-2 previous lines of everolimus or sunitinib."], "Unknown"),
+        (["0-1 prior regimens containing a fluoropyrimidine."], "Unknown"),
+        (["Up to 2 prior lines of temozolomide."], "Unknown"),
+        # a grade or a performance status before treatment counts no lines
+        (["Toxicities of grade 0-1 prior treatment-related."], "Unknown"),
+        (["WHO performance status between 0 and 2 prior to enrolment."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_a_count_from_none_is_of_all_lines_unless_a_drug_qualifies_it(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # the regimens received, listed after a colon (items cut at ";" or sub-bullets, each naming a drug), counted
+        (["Previous systemic treatments received: carboplatin plus etoposide; FOLFOX; capecitabine with "
+          "temozolomide."], "2nd Line or later"),
+        (["Prior chemotherapy regimens:\n  * cisplatin and etoposide\n  * irinotecan with 5-FU"], "2nd Line or later"),
+        (["Prior therapy: carboplatin (or cisplatin) with etoposide, 4-6 cycles.", "ECOG 0-1."], "2nd Line"),
+        # alternatives, examples, what is allowed, a count, or what each group had: no count of regimens received
+        (["Prior therapy, one of: cisplatin/etoposide; carboplatin/etoposide."], "Unknown"),
+        (["Prior lines: cisplatin/etoposide; everolimus; or sunitinib."], "Unknown"),
+        (["Prior treatment (for example): FOLFIRI; CAPTEM."], "Unknown"),
+        (["Prior systemic therapy: cisplatin/etoposide; FOLFIRI (optional)."], "Unknown"),
+        (["Previous lines of therapy: 1 or 2 (cisplatin/etoposide; FOLFIRI)."], "Unknown"),
+        (["Prior systemic therapy: carboplatin-etoposide for NEC; everolimus or sunitinib for NET G3."], "Unknown"),
+        # no drug named: no regimen counted
+        (["Prior therapy: surgery; radiotherapy to the primary."], "Unknown"),
+    ],
+)  # fmt: skip
+def test_regimens_listed_as_received_are_counted(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criterion", "site"),
+    [
+        # where the disease has spread is no primary site: no lung beside an extrapulmonary disease
+        ("Poorly differentiated NEC of the stomach or colon with pulmonary and hepatic metastases.", "GEP-NEC"),
+        ("Neuroendocrine carcinoma of the urinary bladder, metastasized to the lung and liver.", "Bladder-NEC"),
+        ("NEC of the uterine cervix with spread to the lung.", "Cervical-NEC"),
+        ("High-grade NEC of unknown primary with lung/bone metastases.", "UNK"),
+        ("Pancreatic neuroendocrine carcinoma; the lung as the only site of metastasis is acceptable.", "Panc-NEC"),
+        # the lung's own carcinoma, however its spread is written, is still the lung's
+        ("Metastatic large cell neuroendocrine carcinoma of the lung with liver metastases.", "Lung-NEC"),
+        ("Brain metastases from small cell lung cancer.", "SCLC"),
+        ("Pulmonary NEC, metastatic to the bone or liver.", "Lung-NEC"),
+    ],
+)  # fmt: skip
+def test_a_metastatic_site_is_no_primary_site(criterion, site):
+    assert site_cell(criterion).value == site
+
+
+def test_an_organ_named_only_as_where_the_disease_spread_is_no_criterion_naming_the_disease():
+    trial = study(
+        ident={"briefTitle": "Z in NEC With Lung Metastases"},
+        eligibilityModule={"eligibilityCriteria": "Inclusion Criteria:\n* Measurable lung metastasis.\n"
+                                                  "* NEC of the oesophagus or rectum.\n* ECOG 0-1."},
+    )  # fmt: skip
+    assert derive_row(trial).values()["site"] == "GEP-NEC"

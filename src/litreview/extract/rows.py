@@ -715,7 +715,7 @@ def _sentence_start(text: str, end: int) -> int:
 def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> Cell:
     """``criteria_at``: the eligibility criteria as amended, and where they are (:func:`_criteria`)."""
     criteria, source = criteria_at
-    bullets = _bullets(criteria)
+    bullets = [_without_metastases(b, spec) for b in _bullets(criteria)]
     first = _site_criterion(bullets, spec) if bullets else 0
     # cohorts listed one criterion each ("Cohort 1: ..." then "Cohort 2: ..."): each gives its site
     last = first + 1
@@ -733,7 +733,8 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
     if last == first + 1 and len(labelled) > 1 and labelled[0] == first:
         picked = _cohort_criteria(bullets, labelled, spec)
     where = f"{source} (first criterion naming the disease)"
-    parts = _bullets(criteria, _unnegated_clauses)  # the same criteria, each negated clause dropped
+    # the same criteria, each negated clause dropped
+    parts = [_without_metastases(p, spec) for p in _bullets(criteria, _unnegated_clauses)]
     found, said, text = _criteria_sites(bullets, parts, picked, spec, where)
     if not found and not said and picked == [first] and len(labelled) > 1:
         # the disease's criterion names no organ ("Phase I: any solid tumour ...") and cohorts labelled over criteria
@@ -757,7 +758,7 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
         quote = _span(text, said, where)
         return Cell(spec.site_fallback, [quote.label], [quote]) if spec.site_fallback else Cell()
     if not found:  # the criterion names no organ: the title and conditions may
-        title = " ".join([trial.title, *trial.conditions])
+        title = _without_metastases(" ".join([trial.title, *trial.conditions]), spec)
         where = "briefTitle and conditions"
         found = _site_labels(title, title, where, spec.sites)
     if not found:
@@ -1041,9 +1042,18 @@ def _segment_sites(
     return found
 
 
+def _without_metastases(text: str, spec: ExtractionSpec) -> str:
+    """``text`` with the places the disease has spread to blanked (``[sites] metastatic``: "with lung metastases",
+    "metastatic to the lung or liver"; offsets kept): a metastatic site is no primary site, whatever organ it names."""
+    if spec.site_metastatic is None:
+        return text
+    return spec.site_metastatic.sub(lambda m: " " * len(m[0]), text)
+
+
 def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
     """The inclusion criterion that states the disease: the first naming it or an organ (registries
-    often open with age or consent), else the first."""
+    often open with age or consent; an organ named only as where the disease spread names none), else the first."""
+    bullets = [_without_metastases(b, spec) for b in bullets]
     for i, bullet in enumerate(bullets):
         if (spec.site_criterion is not None and spec.site_criterion.search(bullet)) or any(
             rule.pattern.search(bullet) for rule in spec.sites
@@ -1120,10 +1130,14 @@ def _stated_line(
     ``source``), then the titles, the arms and the summary; None if none does."""
     bullets = _bullets(criteria)
     # the criteria other than the one stating the disease (whose "recurrent" or "metastatic" describes
-    # the disease, not prior therapy), then that one, then the titles
+    # the disease, not prior therapy), then that one, then the titles; the rules marked `whole` read the titles and
+    # the criteria together first (a progression stated with the disease or in a title, "EP-NEC progressing after
+    # platinum", and a cap in a criterion, "no more than one prior line")
     disease = _site_criterion(bullets, spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
     stated = [(source, others or " ".join(bullets)), (source, bullets[disease] if others else "")]
+    together = [(f"briefTitle, officialTitle and {source}",
+                 " ".join(t for t in (trial.title, trial.official_title, *bullets) if t))]  # fmt: skip
     titles = [("briefTitle", trial.title), ("officialTitle", trial.official_title)]
     summary = [("protocolSection.descriptionModule.briefSummary",
                 str(get_path(protocol, "descriptionModule", "briefSummary") or ""))]  # fmt: skip
@@ -1133,6 +1147,8 @@ def _stated_line(
     # maintenance") states no line, as an arm's does not.
     return (
         _cohorts_line(criteria, source, spec)
+        or _listed_line(criteria, source, spec)
+        or _first_line(together, spec, rules=spec.lines_whole)
         or _first_line(stated, spec)
         or _first_line(titles, spec, _without_own_schedule)
         or _arms_line(protocol, spec)
@@ -1141,16 +1157,68 @@ def _stated_line(
 
 
 def _first_line(
-    sources: list[tuple[str, str]], spec: ExtractionSpec, read: Callable[[str], str] = str
+    sources: list[tuple[str, str]],
+    spec: ExtractionSpec,
+    read: Callable[[str], str] = str,
+    rules: Sequence[tuple[str, re.Pattern[str]]] | None = None,
 ) -> Cell | None:
-    """The line the first source that states one gives (the first rule matching in it, read through ``read``,
-    which keeps offsets), else None; quoted in the text as written."""
+    """The line the first source that states one gives (the first rule matching in it, of ``rules``, else the
+    review's line rules, read through ``read``, which keeps offsets), else None; quoted in the text as written."""
+    rules = spec.lines if rules is None else rules
     for where, text in sources:
         read_text = read(text or "")
-        m = next(((label, m) for label, p in spec.lines if (m := p.search(read_text))), None)
+        m = next(((label, m) for label, p in rules if (m := p.search(read_text))), None)
         if m:
             quote = _span(text, m[1], where)
             return Cell(m[0], [quote.label], [quote])
+    return None
+
+
+# where a list after a colon ends: its sentence's end ("... carboplatin/irinotecan. ECOG 0-1"), a full stop before a
+# capital or at the criterion's end
+_LIST_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
+
+
+def _items(text: str) -> list[tuple[int, int]]:
+    """Where the items of a list run in ``text``: cut at each ";" outside brackets ("cisplatin/etoposide;
+    carboplatin (or cisplatin)/irinotecan": two)."""
+    items, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if char == ";" and depth <= 0:
+            items.append((start, i))
+            start = i + 1
+    return [*items, (start, len(text))]
+
+
+def _listed_line(criteria: str, source: str, spec: ExtractionSpec) -> Cell | None:
+    """The line an inclusion criterion gives that lists after a colon the regimens the patients received ("Prior
+    therapy: cisplatin/etoposide; carboplatin/irinotecan": two; ``[lines.listed]``), by their number (`counts`):
+    each item (cut at a ";" or a sub-bullet) that names a drug is one regimen, whatever alternatives it names within
+    ("cisplatin or carboplatin with etoposide"). None where the head or an item offers a choice or is no list of
+    what was received (`choice`: "one of:", "e.g.", an item opened by "or", "allowed", "no"), in a cohort's own
+    criterion (:func:`_cohorts_line` reads those), or where no criterion lists a regimen."""
+    listed = spec.line_listed
+    if listed is None:
+        return None
+    # a sub-bullet is an item of its own: closed with a ";"
+    for criterion in _bullets(criteria, lambda sub: sub.rstrip(" ;") + ";"):
+        head = listed.head.search(criterion)
+        if head is None or _COHORT.search(criterion) or listed.choice.search(head.group(0)):
+            continue
+        end = _LIST_END.search(criterion, head.end())
+        stop = end.start() if end else len(criterion)
+        spans = [(head.end() + a, head.end() + b) for a, b in _items(criterion[head.end() : stop])]
+        items = [(a, b) for a, b in spans if criterion[a:b].strip(" ;.")]
+        if any(listed.choice.search(criterion[a:b].strip()) for a, b in items):
+            continue
+        regimens = [(a, b) for a, b in items if spec.lexicon.find(criterion[a:b])]
+        label = listed.line(len(regimens)) if regimens else ""
+        if label:
+            quote = Quote(
+                f"{source} (regimens listed: {len(regimens)})", criterion, head.start(), regimens[-1][1]
+            )
+            return Cell(label, [quote.label], [quote])
     return None
 
 

@@ -95,6 +95,8 @@ class SitesTable(Table):
     any_site: Pattern | None = None
     criterion: Pattern | None = None  # how the inclusion criterion that states the disease names it
     primary: Pattern | None = None  # how a later criterion states the primary site apart from the disease
+    # where the disease has spread ("with lung metastases"): no primary site
+    metastatic: Pattern | None = None
     rules: list[SiteRuleEntry] = Field(default_factory=list)
     combined: list[SiteCombinedEntry] = Field(default_factory=list)
 
@@ -102,6 +104,9 @@ class SitesTable(Table):
 class LineRuleEntry(Table):
     label: Text
     pattern: Pattern
+    # read first over the inclusion criteria together, the disease's too (a progression stated with the disease,
+    # a cap of prior lines in another criterion), then apart with the other rules
+    whole: bool = False
 
 
 class LineLimitEntry(Table):
@@ -114,11 +119,29 @@ class LineCohortsEntry(Table):
     label: Text  # the trial's line
 
 
+def _counts(counts: dict[str, str]) -> dict[str, str]:
+    if not counts:
+        raise problem("expected at least one count")
+    for count in counts:
+        if not count.isdigit() or int(count) < 1:
+            raise problem(f"{count!r} is no count of regimens (1, 2, ...)")
+    return counts
+
+
+class LineListedEntry(Table):
+    head: Pattern  # what opens a list of the regimens received, up to its colon ("Prior therapy:")
+    choice: Pattern  # in the head or an item: the list offers a choice, or is no list of regimens received
+    counts: Annotated[
+        dict[str, str], AfterValidator(_counts)
+    ]  # regimens listed -> the line (the largest: and more)
+
+
 class LinesTable(Table):
     unknown: str = "Unknown"
     rules: list[LineRuleEntry] = Field(default_factory=list)
     limits: list[LineLimitEntry] = Field(default_factory=list)
     cohorts: list[LineCohortsEntry] = Field(default_factory=list)
+    listed: LineListedEntry | None = None
 
 
 def _value_words(words: dict[str, str]) -> dict[str, str]:
@@ -176,6 +199,19 @@ class SiteRule:
 
 
 @dataclass(frozen=True)
+class ListedLines:
+    """``[lines.listed]``: a list of the regimens the patients received, and the line their number gives."""
+
+    head: re.Pattern[str]
+    choice: re.Pattern[str]
+    counts: dict[int, str]
+
+    def line(self, regimens: int) -> str:
+        """The line ``regimens`` listed give (a number above the largest count: the largest's line)."""
+        return self.counts[max(self.counts)] if regimens > max(self.counts) else self.counts.get(regimens, "")
+
+
+@dataclass(frozen=True)
 class Outcome:
     label: str
     pattern: re.Pattern[str]
@@ -201,6 +237,7 @@ class ExtractionSpec:
     site_fallback: str
     site_criterion: re.Pattern[str] | None
     site_primary: re.Pattern[str] | None
+    site_metastatic: re.Pattern[str] | None
     lines: tuple[tuple[str, re.Pattern[str]], ...]
     line_unknown: str
     outcomes: tuple[Outcome, ...]
@@ -213,6 +250,9 @@ class ExtractionSpec:
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
     # labels found together -> the sites they are
     site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
+    # the line rules marked `whole`: read over the titles and the criteria together
+    lines_whole: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    line_listed: ListedLines | None = None
 
 
 def _compiled(pattern: str | None) -> re.Pattern[str] | None:
@@ -267,6 +307,7 @@ def load_spec(path: Path) -> ExtractionSpec:
         site_fallback=sites.fallback,
         site_criterion=re.compile(sites.criterion, re.IGNORECASE) if sites.criterion is not None else None,
         site_primary=re.compile(sites.primary, re.IGNORECASE) if sites.primary is not None else None,
+        site_metastatic=_compiled(sites.metastatic),
         lines=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules),
         line_unknown=lines.unknown,
         outcomes=tuple(
@@ -290,5 +331,13 @@ def load_spec(path: Path) -> ExtractionSpec:
         earlier=_compiled(spec.results.earlier),
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
+        lines_whole=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules if r.whole),
+        line_listed=ListedLines(
+            re.compile(lines.listed.head, re.IGNORECASE),
+            re.compile(lines.listed.choice, re.IGNORECASE),
+            {int(n): label for n, label in lines.listed.counts.items()},
+        )
+        if lines.listed is not None
+        else None,
         site_combined=tuple((frozenset(c.labels), tuple(c.sites)) for c in sites.combined),
     )
