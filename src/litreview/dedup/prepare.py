@@ -302,20 +302,29 @@ def surname_key(author: str) -> str:
     if len(words) > 1:
         while len(words) > 1 and words[0] in _PARTICLES:
             words.pop(0)
-        key = _NON_ALNUM.sub("", "".join(words))
-    else:
-        key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
-    key = _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
-    return long_vowels_folded(key)
+    if len(words) == 1 and words[0].isalpha():
+        return _name_folded(words[0])
+    # each part of a double surname folded as a name of its own ("Satoh-Kessler" -> "satokessler"), as its
+    # parts are among the name's words: one export's "Satoh, K." is then a part of the other's key
+    return "".join(_name_folded(part) for part in _NON_ALNUM.split(" ".join(words)) if part)
+
+
+def _name_folded(word: str) -> str:
+    """A (lower-case) name's one word with an umlaut's "e" and a long vowel's letter left out: "mueller" ->
+    "muller", "satoh" -> "sato" (see :func:`long_vowels_folded`)."""
+    word = _UMLAUT.sub(r"\1\2", word) if ("ae" in word or "oe" in word or "ue" in word) else word
+    return long_vowels_folded(word)
 
 
 def long_vowels_folded(word: str) -> str:
     """A (lower-case) name with a long vowel written as romanisations without macrons write it short: the
     "h" of "oh" before a consonant or at the end, the second "u" of "uu" ("Ohno", "Satoh", "Yuuki" as
     "Ono", "Sato", "Yuki", which other exports, Hepburn without macrons, and folded macrons "Satō" give;
-    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself, nor a
-    name the fold would not leave a romanised Japanese or Korean syllable chain: "Ohlsson", "Pohl", "Mohr" keep
-    their "h" (an "l", a consonant with no vowel), where folding them read two Europeans as one."""
+    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself, nor
+    before a consonant that begins no syllable ("Johnson", "John", "Kohn", "Bohm": the "n" or "m" closes one;
+    a long vowel's "h" stands before a syllable, "Oh-no", "Koh-no", "Oh-tsuka"), nor a name the fold would not
+    leave a romanised Japanese or Korean syllable chain: "Ohlsson", "Pohl", "Mohr" keep their "h" (an "l", a
+    consonant with no vowel), where folding them read two Europeans as one ("Johnson" / "Jonson")."""
     if ("oh" not in word and "uu" not in word) or word == "oh":
         return word
     folded = _LONG_VOWEL.sub("", word)
@@ -356,12 +365,16 @@ def _surname_after_initials(name: list[str]) -> bool:
     )
 
 
-# "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
-_UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
-_LONG_VOWEL = re.compile(r"(?<=o)h(?![aeiouy])|(?<=u)u")
+# "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez"), nor at
+# the name's end, where no umlaut stands and the "e" is a letter of its own: "Xue" / "Xu", "Yue" / "Yu", "Chae" /
+# "Cha", "Munroe" / "Munro" are two surnames, "Inoue" is I-no-u-e
+_UMLAUT = re.compile(r"(?:([ao])e|(?<![gq])(u)e)(?!$)")
+# the "h" after "o" at the end, or before a consonant (a pair: "ts", "sh", "ch") that a vowel or "y" follows
+_LONG_VOWEL = re.compile(r"(?<=o)h(?=$|(?:ts|sh|ch|[^aeiouy])[aeiouy])|(?<=u)u")
 # a name of romanised Japanese (Hepburn) or Korean syllables: a vowel, a consonant (or "sh", "ch", "ts", a
-# consonant with "y") before one, or a syllable-closing "n" (Korean's "ng", "m", "k" too); no "l", no clusters
-_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou]|ng?|m|k)+")
+# consonant with "y") before it, and at most one syllable-closing "n" after it (Korean's "ng", "m", "k" too); no
+# "l", no clusters, no two closing consonants ("Hohmann" folded is "homann": ho-ma-n-n, no such chain)
+_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou](?:ng?|m|k)?)+")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
@@ -904,14 +917,14 @@ def _name_words(names: list[str]) -> str:
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            words = {long_vowels_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
+            words = {_name_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
             # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
             # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
             mixed = not folded.isupper()
             for token in folded.split():
                 parts = _NON_ALNUM.sub(" ", token.lower()).split()
                 if len(parts) > 1 and min(map(len, parts)) >= 2:
-                    words.add(long_vowels_folded("".join(parts)))
+                    words.add("".join(map(_name_folded, parts)))
                 if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
                     words.update(token.lower())
             return " ".join(sorted(words))

@@ -1,0 +1,77 @@
+"""Renderings of one publication that exports write apart, and look-alikes that are two publications:
+names near in spelling (a Japanese long vowel's "h", an umlaut's "e") that belong to two families, a
+title's bracketed country or original-language title, two whole names in one author field, and a
+preprint server's record beside the journal article. Records built for each class."""
+
+from __future__ import annotations
+
+from litreview.dedup.cluster import link_fuzzy
+from litreview.dedup.prepare import normalise_authors, prepare
+from litreview.dedup.rules import compare, same_first_author
+from litreview.records import Citation
+
+
+def record(source, n, title, **fields):
+    return Citation(record_id=f"{source}:{n}", source=source, native_id=str(n), title=title, **fields)
+
+
+def one_cluster(records, x, y):
+    head = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
+    return head.get(x, x) == head.get(y, y)
+
+
+# --- names near in spelling ------------------------------------------------------------------------
+
+THESIS = "Essays on the economics of long-term care insurance"
+
+
+def test_a_surname_spelt_with_and_without_h_is_two_families_unless_it_is_a_japanese_long_vowel():
+    # "Johnson" / "Jonson", "Kohn" / "Kon", "Bohm" / "Bom", "Hohmann" / "Homann": the "h" is a letter of the name
+    for with_h, without in (("Johnson", "Jonson"), ("Kohn", "Kon"), ("Bohm", "Bom"), ("Hohmann", "Homann")):
+        assert normalise_authors([f"{with_h}, Erik"]) != normalise_authors([f"{without} E"]), with_h
+    # a long "o" romanised with "h" before a syllable or at the end is one name ("Ohtsuka" / "Otsuka")
+    for with_h, without in (("Ohtsuka", "Otsuka"), ("Itoh", "Ito"), ("Kohda", "Koda")):
+        assert normalise_authors([f"{with_h}, Haruki"]) == normalise_authors([f"{without} H"]), with_h
+
+
+def test_an_e_at_the_end_of_a_surname_is_no_umlaut():
+    # Chinese "Xue" / "Xu", Korean "Chae" / "Cha", Scottish "Munroe" / "Munro": two surnames each
+    for with_e, without in (("Xue", "Xu"), ("Chae", "Cha"), ("Munroe", "Munro")):
+        assert normalise_authors([f"{with_e}, L."]) != normalise_authors([f"{without} L"]), with_e
+    # inside the name it is still the umlaut: "Kuehne" / "Kühne"
+    assert normalise_authors(["Kuehne, Stefan"]) == normalise_authors(["Kühne S"])
+
+
+def test_namesakes_theses_of_a_common_title_stay_apart_when_the_surnames_differ_by_an_h():
+    a = record("proquest", 1, THESIS, authors=("Johnson, Mark",), journal="University of York", year=2016,
+               record_type="thesis")  # fmt: skip
+    b = record("diva", 2, THESIS, authors=("Jonson, Mark",), journal="Lund University", year=2016,
+               record_type="thesis")  # fmt: skip
+    assert not same_first_author(prepare(a), prepare(b))
+    assert compare(prepare(a), prepare(b))[0] != "duplicate"
+    assert not one_cluster([a, b], "proquest:1", "diva:2")
+    # the same author's thesis in two catalogues is still one
+    c = record(
+        "ethos", 3, THESIS, authors=("Johnson, M.",), journal="Univ. of York", year=2016, record_type="thesis"
+    )
+    assert one_cluster([a, c], "proquest:1", "ethos:3")
+
+
+ORIGINAL = "Sobrecarga do cuidador e uso de cuidados de descanso em famílias de crianças com condições crônicas complexas"
+ENGLISH = "Caregiver burden and respite care use in families of children with complex chronic conditions"
+
+
+def test_a_double_surname_with_an_h_cut_to_its_first_part_is_one_first_author():
+    # the first part of "Johnson-Whitfield" kept as the surname, the second moved among the initials: the
+    # h must not be folded in the part and kept in the whole (it was: "jonson" against "johnsonwhitfield")
+    place = dict(year=2020, volume="33", issue="2", pages="211-219")
+    whole = record("scielo", 1, ORIGINAL, authors=("Johnson-Whitfield, Rebecca", "Prado, Lucas"),
+                   journal="Revista Paulista de Pediatria", **place)  # fmt: skip
+    cut = record("scholar", 2, ENGLISH, authors=("Johnson, R. W.", "Prado, L."),
+                 journal="Sao Paulo Journal of Paediatrics", **place)  # fmt: skip
+    assert same_first_author(prepare(whole), prepare(cut))
+    assert compare(prepare(whole), prepare(cut))[0] == "duplicate"
+    # another first author at that place is another article
+    other = record("scholar", 3, ENGLISH, authors=("Jonson, R. W.", "Prado, L."),
+                   journal="Sao Paulo Journal of Paediatrics", **place)  # fmt: skip
+    assert compare(prepare(whole), prepare(other))[0] != "duplicate"
