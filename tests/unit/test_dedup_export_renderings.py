@@ -6,7 +6,7 @@ preprint server's record beside the journal article. Records built for each clas
 from __future__ import annotations
 
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import normalise_authors, prepare
+from litreview.dedup.prepare import _split_authors, normalise_authors, prepare
 from litreview.dedup.rules import compare, same_first_author
 from litreview.records import Citation
 
@@ -75,3 +75,53 @@ def test_a_double_surname_with_an_h_cut_to_its_first_part_is_one_first_author():
     other = record("scholar", 3, ENGLISH, authors=("Jonson, R. W.", "Prado, L."),
                    journal="Sao Paulo Journal of Paediatrics", **place)  # fmt: skip
     assert compare(prepare(whole), prepare(other))[0] != "duplicate"
+
+
+# --- two whole names with a comma between ------------------------------------------------------------
+
+PT = "Adesão à higiene das mãos entre profissionais de unidades de terapia intensiva neonatal"
+EN = "Hand hygiene adherence among professionals of neonatal intensive care units"
+ISSUE = dict(year=2019, volume="27", issue="3", pages="145-156")
+
+
+def test_surnames_and_initials_in_turn_with_commas_are_a_list():
+    assert normalise_authors(_split_authors(("Ribeiro, A., Moura, T.",))) == ("ribeiro", "moura")
+    assert normalise_authors(_split_authors(("Ribeiro, A. C., Moura, T., Lopes, F. R.",))) == (
+        "ribeiro", "moura", "lopes",
+    )  # fmt: skip
+    # one name, with its initials or its given names, stays one
+    assert normalise_authors(_split_authors(("Ribeiro, A. C.",))) == ("ribeiro",)
+    assert normalise_authors(_split_authors(("Ribeiro, Ana",))) == ("ribeiro",)
+
+
+def test_two_whole_names_with_a_comma_are_read_as_the_other_record_reads_them():
+    # a national database gives "Given Surname, Given Surname"; Web of Science the names surname first
+    both = cite_pt("Ana Ribeiro, Tiago Moura")
+    listed = record(
+        "wos", 2, EN, authors=("Ribeiro, A.", "Moura, T."), journal="Gaucha Nursing Journal", **ISSUE
+    )
+    assert compare(prepare(both), prepare(listed))[0] == "duplicate"
+    assert one_cluster([both, listed], "scielo:1", "wos:2")
+    # another team at that place (one name in common) is no rendering of it
+    other = record(
+        "wos", 3, EN, authors=("Ribeiro, A.", "Carvalho, J."), journal="Gaucha Nursing Journal", **ISSUE
+    )
+    assert compare(prepare(both), prepare(other))[0] != "duplicate"
+    assert not one_cluster([both, other], "scielo:1", "wos:3")
+
+
+def test_one_name_written_surname_first_with_two_given_names_stays_one_author():
+    # "Castro Lima, Ana Paula" is one person: beside "Castro-Lima AP" it is one name, and read as two names
+    # ("Lima, Castro" and "Paula, Ana") it is no rendering of Beatriz Lima's record of the title
+    one = record("lilacs", 1, EN, authors=("Castro Lima, Ana Paula",), journal="Rev Gaucha Enferm", year=2019)
+    same = record(
+        "medline", 2, EN, authors=("Castro-Lima AP",), journal="Revista gaucha de enfermagem", year=2019
+    )
+    assert same_first_author(prepare(one), prepare(same))
+    assert one_cluster([one, same], "lilacs:1", "medline:2")
+    two = record("wos", 3, EN, authors=("Lima, Beatriz",), journal="Rev Gaucha Enferm", year=2019)
+    assert not one_cluster([one, two], "lilacs:1", "wos:3")
+
+
+def cite_pt(authors):
+    return record("scielo", 1, PT, authors=(authors,), journal="Revista Gaúcha de Enfermagem", **ISSUE)

@@ -8,7 +8,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from litreview.dedup.registry import entry_ids
@@ -139,6 +139,10 @@ class Prepared:
     script: bool = False
     tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
     journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
+    # an author field of two whole names with a comma between, which may also be one name surname first ("Ann
+    # Lee, Bo Kim" / "Garcia Lopez, Maria Jose"): its two names, read so where the other record agrees (see
+    # :func:`two_names_read`); ``authors`` reads it as one name
+    two_names: tuple[str, ...] = ()
 
 
 def _singular(word: str) -> str:
@@ -683,6 +687,7 @@ def prepare(record: Record) -> Prepared:
             and not (record.volume or record.issue)
         )
         first_words = _name_words(names)
+        two_names = tuple(_two_whole_names(names[0])) if len(names) == 1 else ()
         work = record.record_type if record.record_type in _WORKS else ""
         if _THESIS_VENUE.search(record.journal):
             work = "thesis"
@@ -707,6 +712,7 @@ def prepare(record: Record) -> Prepared:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
         first_words = work = extent = report_number = cid = ""
         report = False
+        two_names = ()
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
     original, translation = _two_titles(title)
@@ -743,7 +749,14 @@ def prepare(record: Record) -> Prepared:
                     first_words, translation or alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal))  # fmt: skip
+                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal),
+                    two_names)  # fmt: skip
+
+
+def two_names_read(p: Prepared) -> Prepared:
+    """The record with its author field read as the two whole names it may be (see ``Prepared.two_names``)."""
+    return replace(p, authors=normalise_authors(p.two_names), first_author_words=_name_words(list(p.two_names)),
+                   two_names=())  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
@@ -1003,12 +1016,34 @@ def _initials_first(text: str) -> list[str]:
         # "Yuki INOUE, Ryou GOTOH" (J-STAGE), "LIN Meng-meng, GUO Hui" (CNKI): the capitalised word is the surname
         return [f"{name[i]}, {' '.join(name[:i] + name[i + 1 :])}" for name, i in zip(words, surnames, strict=True)
                 if i is not None]  # fmt: skip
+    if (
+        len(parts) >= 4
+        and len(parts) % 2 == 0
+        and all(
+            _initials_last(given.replace(" ", "")) and not _initials_last(surname.replace(" ", ""))
+            for surname, given in zip(parts[::2], parts[1::2], strict=True)
+        )
+    ):
+        # "Lee, A., Kim, B." (a reference list's, some CSV exports'): surnames and initials in turn, one comma
+        # between each; "Lee, A." alone is one name
+        return [f"{surname}, {given}" for surname, given in zip(parts[::2], parts[1::2], strict=True)]
     if len(parts) >= 3 and all(_given_names_first(name) for name in words):
         # "Rachel Robinson, James Harrington, Laura Reyes" (a meeting's program, arXiv): whole names, given
         # names first; three or more, as "Garcia Lopez, Maria Jose" is one name written surname first. As
         # "Surname, Given": a short surname last ("Wen-Li Chu") would read as initials
         return [f"{name[-1]}, {' '.join(name[:-1])}" for name in words]
     return []
+
+
+def _two_whole_names(text: str) -> list[str]:
+    """Two whole names with one comma between and nothing else ("Ann Lee, Bo Kim": an arXiv or program list
+    of two), as "Surname, Given" names; [] where the field cannot be such a pair. The same field may be one
+    name written surname first ("Garcia Lopez, Maria Jose", "Castro Filho, Rafael Augusto"): nothing in the
+    field tells which, so the record keeps both readings and the other record's authors choose."""
+    parts = [part.split() for part in text.split(",")]
+    if len(parts) != 2 or not all(_given_names_first(name) for name in parts):
+        return []
+    return [f"{name[-1]}, {' '.join(name[:-1])}" for name in parts]
 
 
 def _given_names_first(words: list[str]) -> bool:

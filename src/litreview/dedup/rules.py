@@ -27,6 +27,7 @@ from litreview.dedup.prepare import (
     first_pages_agree,
     pages_conflict,
     title_numbers,
+    two_names_read,
     wide,
 )
 
@@ -685,6 +686,8 @@ def compare(
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
     titles that begin two longer titles (see ambiguous_openings); ``serial``: titles one journal printed at
     two places (see serial_titles)."""
+    if a.two_names or b.two_names:
+        a, b = _agreeing_readings(a, b)
     apart = registry_apart(a, b)
     if apart:  # under one DOI too: a made-up or a supplement's DOI on a registry entry and an abstract
         if a.doi and a.doi == b.doi:
@@ -851,6 +854,24 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _agreeing_readings(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
+    """The readings of two records' author fields that agree best, where a field of two whole names may
+    also be one name (see prepare's ``Prepared.two_names``): "Ann Lee, Bo Kim" beside "Lee, A.; Kim, B." is
+    two names, "Garcia Lopez, Maria Jose" beside "Garcia-Lopez MJ" one. The best reading has the same first
+    author (given names that do not differ: "Lima, Castro" is no "Lima, Beatriz"), then the most co-authors in
+    common; where no reading has the same first author, or on a tie, the field stays one name."""
+
+    def agreement(pair: tuple[Prepared, Prepared]) -> int:
+        x, y = pair
+        if not (x.authors and y.authors and x.authors[0] == y.authors[0]) or _given_names_differ(x, y):
+            return 0
+        return 1 + len(set(x.authors[1:]) & set(y.authors[1:]))
+
+    readings_a = (a, two_names_read(a)) if a.two_names else (a,)
+    readings_b = (b, two_names_read(b)) if b.two_names else (b,)
+    return max(((x, y) for x in readings_a for y in readings_b), key=agreement)  # the first of the best
 
 
 _CUT_MIN = 40  # characters of a cut (normalised) title: a shorter opening may begin many titles
