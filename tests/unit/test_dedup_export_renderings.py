@@ -125,3 +125,55 @@ def test_one_name_written_surname_first_with_two_given_names_stays_one_author():
 
 def cite_pt(authors):
     return record("scielo", 1, PT, authors=(authors,), journal="Revista Gaúcha de Enfermagem", **ISSUE)
+
+
+# --- a bracketed country or original-language title ----------------------------------------------------
+
+CARIES = "Dental caries and sugar intake among riverside schoolchildren in the Amazon"
+PLACE = dict(
+    journal="Cadernos de Saude Publica", year=2021, volume="37", authors=("Ferraz, Helena", "Lobo, Rui")
+)
+
+
+def test_a_country_in_brackets_spelt_as_another_language_spells_it_is_one_name():
+    # SciELO's English title keeps the Portuguese "(Brasil)"; PubMed's has "(Brazil)"; only one gives the pages
+    scielo = record("scielo", 1, f"{CARIES} (Brasil)", **PLACE)
+    pubmed = record("pubmed", 2, f"{CARIES} (Brazil).", pages="e00123420", **PLACE)
+    assert compare(prepare(scielo), prepare(pubmed))[0] == "duplicate"
+    spaced = record("who", 3, "Hand hygiene compliance in district hospitals (Viet Nam)", **PLACE)
+    joined = record("cinahl", 4, "Hand hygiene compliance in district hospitals (Vietnam)", **PLACE)
+    assert compare(prepare(spaced), prepare(joined))[0] == "duplicate"
+
+
+def test_two_countries_in_brackets_near_in_spelling_stay_two_reports():
+    # one survey's template, one report a country: a letter apart is another country
+    survey = dict(journal="Demographic and Health Surveys Further Analysis", year=2018, authors=("ICF",))
+    for one, other in (("Gambia", "Zambia"), ("Iran", "Iraq"), ("Brazil", "Bolivia")):
+        a = record("dhs", 1, f"Childhood anaemia and household food security ({one})", **survey)
+        b = record("dhs", 2, f"Childhood anaemia and household food security ({other})", **survey)
+        assert compare(prepare(a), prepare(b))[0] != "duplicate", one
+        assert not one_cluster([a, b], "dhs:1", "dhs:2"), one
+
+
+def test_a_translation_with_its_bracketed_original_links_to_the_original_whatever_the_country_is_called():
+    original = "Cárie dentária e consumo de açúcar entre escolares ribeirinhos da Amazônia (Brasil)"
+    lilacs = record("lilacs", 1, original, **PLACE)
+    embase = record("embase", 2, f"{CARIES} (Brazil) [{original}]", **PLACE)
+    assert prepare(embase).alt_title
+    assert compare(prepare(embase), prepare(lilacs))[0] == "duplicate"
+    # the original of a report on another country is another report
+    other = record("lilacs", 3, original.replace("(Brasil)", "(Peru)"), **PLACE)
+    assert compare(prepare(embase), prepare(other))[0] != "duplicate"
+
+
+def test_one_article_at_one_place_is_one_whatever_language_names_the_country_in_brackets():
+    title = "Occupational exposure to glyphosate among vineyard workers"
+    place = dict(
+        journal="Gesundheitswesen", year=2017, volume="79", pages="412-418", authors=("Brandt, Jonas",)
+    )
+    a = record("medline", 1, f"{title} (Germany)", **place)
+    b = record("ssci", 2, f"{title} (Deutschland)", **place)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    # the same template at other pages of the issue is another country's article
+    c = record("ssci", 3, f"{title} (Österreich)", **{**place, "pages": "419-425"})
+    assert compare(prepare(a), prepare(c))[0] != "duplicate"

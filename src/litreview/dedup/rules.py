@@ -155,11 +155,37 @@ def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
     """Both titles end in a name in brackets (a product, a place, a group: see prepare's _bracketed_name)
     and the two names share no word: one template's items ("Public assessment report: ... (Fluorocare)" /
     "... (Duraflor-S)", a survey's "(Kenya)" / "(Ethiopia)"). A name on one record only is one export
-    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)")."""
+    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)"),
+    or spelt two ways (see :func:`_spelt_alike`: "(Brazil)" / "(Brasil)", "(Viet Nam)" / "(Vietnam)"). Nor
+    do two names keep apart a translation and its original, where the bracketed original-language title one
+    record gives ends in the other's name ("... (Brazil) [... (Brasil)]" / "... (Brasil)"), nor one article at
+    one place (year, volume and page span, one first author: "(Germany)" / "(Deutschland)"), where a
+    template's items each have their own pages."""
     if not a.tail or not b.tail or a.tail == b.tail:
         return False
-    x, y = set(a.tail.split()) - _STOP, set(b.tail.split()) - _STOP
-    return bool(x and y and not x & y)
+    x, y = _spelt_alike(set(a.tail.split()) - _STOP), _spelt_alike(set(b.tail.split()) - _STOP)
+    if not (x and y) or x & y or a.tail.replace(" ", "") == b.tail.replace(" ", ""):
+        return False
+    if (a.alt_title and a.alt_title.endswith(f" {b.tail}")) or (
+        b.alt_title and b.alt_title.endswith(f" {a.tail}")
+    ):
+        return False
+    return not _one_article(a, b)
+
+
+# letters that languages' spellings of one name trade ("Brazil" / "Brasil", "Korea" / "Corea", "Kenya" /
+# "Kenia"), each pair as its second letter; other letters tell names apart ("Gambia" / "Zambia", "Iran" / "Iraq")
+_SPELLINGS = (("ph", "f"), ("z", "s"), ("k", "c"), ("y", "i"))
+
+
+def _spelt_alike(words: set[str]) -> set[str]:
+    """Words with the letters that languages' spellings of one name trade written one way (see _SPELLINGS)."""
+    out = set()
+    for word in words:
+        for letters, one in _SPELLINGS:
+            word = word.replace(letters, one)
+        out.add(word)
+    return out
 
 
 def _opposite_words(a: str, b: str) -> bool:
