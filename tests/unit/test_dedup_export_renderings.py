@@ -177,3 +177,33 @@ def test_one_article_at_one_place_is_one_whatever_language_names_the_country_in_
     # the same template at other pages of the issue is another country's article
     c = record("ssci", 3, f"{title} (Österreich)", **{**place, "pages": "419-425"})
     assert compare(prepare(a), prepare(c))[0] != "duplicate"
+
+
+# --- a record placed nowhere beside the published article ----------------------------------------------
+
+PAPER = "Flaky test quarantine and release cadence in continuous integration pipelines"
+TEAM = ("Osei, Kwame", "Lindahl, Frida", "Ruiz, Tomás")
+ARTICLE = dict(
+    journal="Empirical Software Research",
+    volume="29",
+    issue="2",
+    pages="41-67",
+    doi="10.1007/s10664-024-10458-1",
+)
+
+
+def test_a_record_placed_nowhere_is_a_rendering_of_the_article_and_a_named_preprint_is_not():
+    # a terse export (title, authors, year: no venue, volume, page or DOI) says nothing that sets it apart
+    # from the article, whatever its type, and most such records are the article's: linked. An arXiv
+    # preprint that says nothing of its server is linked so too (dedup_built10's one wrong link): only
+    # what the record names tells a preprint
+    article = record("springer", 1, PAPER, authors=TEAM, year=2024, **ARTICLE)
+    terse = record("scholar", 2, PAPER, authors=TEAM, year=2024)
+    assert one_cluster([article, terse], "springer:1", "scholar:2")
+    for named in (
+        dict(journal="arXiv"),
+        dict(doi="10.48550/arXiv.2403.01234"),
+        dict(volume="abs/2403.01234"),
+    ):
+        preprint = record("arxiv", 3, PAPER, authors=TEAM, year=2024, **named)
+        assert not one_cluster([article, preprint], "springer:1", "arxiv:3"), named
