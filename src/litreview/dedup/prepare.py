@@ -377,8 +377,11 @@ _UMLAUT = re.compile(r"(?:([ao])e|(?<![gq])(u)e)(?!$)")
 _LONG_VOWEL = re.compile(r"(?<=o)h(?=$|(?:ts|sh|ch|[^aeiouy])[aeiouy])|(?<=u)u")
 # a name of romanised Japanese (Hepburn) or Korean syllables: a vowel, a consonant (or "sh", "ch", "ts", a
 # consonant with "y") before it, and at most one syllable-closing "n" after it (Korean's "ng", "m", "k" too); no
-# "l", no clusters, no two closing consonants ("Hohmann" folded is "homann": ho-ma-n-n, no such chain)
-_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou](?:ng?|m|k)?)+")
+# "l", no clusters, no two closing consonants ("Hohmann" folded is "homann": ho-ma-n-n, no such chain). Each
+# syllable atomic, its closing consonant taken where it can be (what follows then begins a syllable as well):
+# a consonant read as closing one syllable or opening the next was retried both ways, doubling the time with
+# each syllable of a long name that is no chain ("ohanana...l": a minute at 42 letters)
+_SYLLABLES = re.compile(r"(?>(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou](?:ng?|m|k)?)++")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
