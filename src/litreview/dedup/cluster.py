@@ -6,7 +6,8 @@ nothing keeps the records apart; guards keep distinct things apart however simil
 are: different DOIs, years more than one apart, different first pages or volumes, different issue
 numbers where no first page agrees, different report numbers ("WHO/NUT/2015.5", "PAR-2022-0117") or page
 counts, different names in the brackets that end two titles (one template's reports of two products or
-countries: "... (Fluorocare)" / "... (Duraflor-S)"), an erratum /
+countries: "... (Fluorocare)" / "... (Duraflor-S)"; not one name spelt two ways, "(Brazil)" / "(Brasil)", nor
+at one article's place), an erratum /
 comment / reply / retraction / protocol against the article, different numbers in the titles
 (parts of a series, phases; "three-year" = "3-year", "phase II" = "phase 2", "10(9)/L" = "109/L"),
 a title cut with an ellipsis whose last word the other title does not go on with,

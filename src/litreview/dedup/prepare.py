@@ -8,7 +8,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 from litreview.dedup.registry import entry_ids
@@ -139,6 +139,10 @@ class Prepared:
     script: bool = False
     tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
     journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
+    # an author field of two whole names with a comma between, which may also be one name surname first ("Ann
+    # Lee, Bo Kim" / "Garcia Lopez, Maria Jose"): its two names, read so where the other record agrees (see
+    # :func:`two_names_read`); ``authors`` reads it as one name
+    two_names: tuple[str, ...] = ()
 
 
 def _singular(word: str) -> str:
@@ -302,20 +306,29 @@ def surname_key(author: str) -> str:
     if len(words) > 1:
         while len(words) > 1 and words[0] in _PARTICLES:
             words.pop(0)
-        key = _NON_ALNUM.sub("", "".join(words))
-    else:
-        key = words[0] if words and words[0].isalpha() else _NON_ALNUM.sub("", "".join(words))
-    key = _UMLAUT.sub(r"\1\2", key) if ("ae" in key or "oe" in key or "ue" in key) else key
-    return long_vowels_folded(key)
+    if len(words) == 1 and words[0].isalpha():
+        return _name_folded(words[0])
+    # each part of a double surname folded as a name of its own ("Satoh-Kessler" -> "satokessler"), as its
+    # parts are among the name's words: one export's "Satoh, K." is then a part of the other's key
+    return "".join(_name_folded(part) for part in _NON_ALNUM.split(" ".join(words)) if part)
+
+
+def _name_folded(word: str) -> str:
+    """A (lower-case) name's one word with an umlaut's "e" and a long vowel's letter left out: "mueller" ->
+    "muller", "satoh" -> "sato" (see :func:`long_vowels_folded`)."""
+    word = _UMLAUT.sub(r"\1\2", word) if ("ae" in word or "oe" in word or "ue" in word) else word
+    return long_vowels_folded(word)
 
 
 def long_vowels_folded(word: str) -> str:
     """A (lower-case) name with a long vowel written as romanisations without macrons write it short: the
     "h" of "oh" before a consonant or at the end, the second "u" of "uu" ("Ohno", "Satoh", "Yuuki" as
     "Ono", "Sato", "Yuki", which other exports, Hepburn without macrons, and folded macrons "Satō" give;
-    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself, nor a
-    name the fold would not leave a romanised Japanese or Korean syllable chain: "Ohlsson", "Pohl", "Mohr" keep
-    their "h" (an "l", a consonant with no vowel), where folding them read two Europeans as one."""
+    Korean "Noh" / "No" alike). Not "oh" before a vowel ("Ohashi" is O-hashi), nor the name "Oh" itself, nor
+    before a consonant that begins no syllable ("Johnson", "John", "Kohn", "Bohm": the "n" or "m" closes one;
+    a long vowel's "h" stands before a syllable, "Oh-no", "Koh-no", "Oh-tsuka"), nor a name the fold would not
+    leave a romanised Japanese or Korean syllable chain: "Ohlsson", "Pohl", "Mohr" keep their "h" (an "l", a
+    consonant with no vowel), where folding them read two Europeans as one ("Johnson" / "Jonson")."""
     if ("oh" not in word and "uu" not in word) or word == "oh":
         return word
     folded = _LONG_VOWEL.sub("", word)
@@ -356,12 +369,19 @@ def _surname_after_initials(name: list[str]) -> bool:
     )
 
 
-# "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez")
-_UMLAUT = re.compile(r"([ao])e|(?<![gq])(u)e")
-_LONG_VOWEL = re.compile(r"(?<=o)h(?![aeiouy])|(?<=u)u")
+# "ae", "oe", "ue" transliterating an umlaut; not the Spanish or French "gue", "que" ("Rodriguez"), nor at
+# the name's end, where no umlaut stands and the "e" is a letter of its own: "Xue" / "Xu", "Yue" / "Yu", "Chae" /
+# "Cha", "Munroe" / "Munro" are two surnames, "Inoue" is I-no-u-e
+_UMLAUT = re.compile(r"(?:([ao])e|(?<![gq])(u)e)(?!$)")
+# the "h" after "o" at the end, or before a consonant (a pair: "ts", "sh", "ch") that a vowel or "y" follows
+_LONG_VOWEL = re.compile(r"(?<=o)h(?=$|(?:ts|sh|ch|[^aeiouy])[aeiouy])|(?<=u)u")
 # a name of romanised Japanese (Hepburn) or Korean syllables: a vowel, a consonant (or "sh", "ch", "ts", a
-# consonant with "y") before one, or a syllable-closing "n" (Korean's "ng", "m", "k" too); no "l", no clusters
-_SYLLABLES = re.compile(r"(?:(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou]|ng?|m|k)+")
+# consonant with "y") before it, and at most one syllable-closing "n" after it (Korean's "ng", "m", "k" too); no
+# "l", no clusters, no two closing consonants ("Hohmann" folded is "homann": ho-ma-n-n, no such chain). Each
+# syllable atomic, its closing consonant taken where it can be (what follows then begins a syllable as well):
+# a consonant read as closing one syllable or opening the next was retried both ways, doubling the time with
+# each syllable of a long name that is no chain ("ohanana...l": a minute at 42 letters)
+_SYLLABLES = re.compile(r"(?>(?:[kgsztdnhbpmyrwfjc]h?|ts|[kgnhbpmr]y)?[aeiou](?:ng?|m|k)?)++")
 
 
 # MEDLINE's qualifier after a journal's name: "BMJ (Clinical research ed.)", "Lancet (London, England)",
@@ -670,6 +690,7 @@ def prepare(record: Record) -> Prepared:
             and not (record.volume or record.issue)
         )
         first_words = _name_words(names)
+        two_names = tuple(_two_whole_names(names[0])) if len(names) == 1 else ()
         work = record.record_type if record.record_type in _WORKS else ""
         if _THESIS_VENUE.search(record.journal):
             work = "thesis"
@@ -694,6 +715,7 @@ def prepare(record: Record) -> Prepared:
         authors, journal, doi, volume, issue, conference = (), (), "", "", "", False
         first_words = work = extent = report_number = cid = ""
         report = False
+        two_names = ()
         nct = normalise_nct(record.nct_id)
         registry_entry, registry = True, ((nct,) if nct else ())
     original, translation = _two_titles(title)
@@ -730,7 +752,14 @@ def prepare(record: Record) -> Prepared:
                     first_words, translation or alternative_title(title, norm), cut, work, report, extent,
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
-                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal))  # fmt: skip
+                    script, tail, isinstance(record, Citation) and _script_name(record.journal, journal),
+                    two_names)  # fmt: skip
+
+
+def two_names_read(p: Prepared) -> Prepared:
+    """The record with its author field read as the two whole names it may be (see ``Prepared.two_names``)."""
+    return replace(p, authors=normalise_authors(p.two_names), first_author_words=_name_words(list(p.two_names)),
+                   two_names=())  # fmt: skip
 
 
 # A preprint server as the venue (dblp's "CoRR" is arXiv's computing section), its identifier in the volume
@@ -904,14 +933,14 @@ def _name_words(names: list[str]) -> str:
     for name in names:
         folded = ascii_fold(name).strip()
         if folded and not folded.lower().startswith("et al") and not _NO_AUTHOR.match(folded):
-            words = {long_vowels_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
+            words = {_name_folded(w) for w in _NON_ALNUM.sub(" ", folded.lower()).split()}
             # a hyphenated name also as the one word its surname key makes of it ("Min-Jun" -> "minjun");
             # MEDLINE's initials run together ("Kim MJ") also one by one, where the name is not all capitals
             mixed = not folded.isupper()
             for token in folded.split():
                 parts = _NON_ALNUM.sub(" ", token.lower()).split()
                 if len(parts) > 1 and min(map(len, parts)) >= 2:
-                    words.add(long_vowels_folded("".join(parts)))
+                    words.add("".join(map(_name_folded, parts)))
                 if mixed and 2 <= len(token) <= 3 and token.isalpha() and token.isupper():
                     words.update(token.lower())
             return " ".join(sorted(words))
@@ -990,12 +1019,34 @@ def _initials_first(text: str) -> list[str]:
         # "Yuki INOUE, Ryou GOTOH" (J-STAGE), "LIN Meng-meng, GUO Hui" (CNKI): the capitalised word is the surname
         return [f"{name[i]}, {' '.join(name[:i] + name[i + 1 :])}" for name, i in zip(words, surnames, strict=True)
                 if i is not None]  # fmt: skip
+    if (
+        len(parts) >= 4
+        and len(parts) % 2 == 0
+        and all(
+            _initials_last(given.replace(" ", "")) and not _initials_last(surname.replace(" ", ""))
+            for surname, given in zip(parts[::2], parts[1::2], strict=True)
+        )
+    ):
+        # "Lee, A., Kim, B." (a reference list's, some CSV exports'): surnames and initials in turn, one comma
+        # between each; "Lee, A." alone is one name
+        return [f"{surname}, {given}" for surname, given in zip(parts[::2], parts[1::2], strict=True)]
     if len(parts) >= 3 and all(_given_names_first(name) for name in words):
         # "Rachel Robinson, James Harrington, Laura Reyes" (a meeting's program, arXiv): whole names, given
         # names first; three or more, as "Garcia Lopez, Maria Jose" is one name written surname first. As
         # "Surname, Given": a short surname last ("Wen-Li Chu") would read as initials
         return [f"{name[-1]}, {' '.join(name[:-1])}" for name in words]
     return []
+
+
+def _two_whole_names(text: str) -> list[str]:
+    """Two whole names with one comma between and nothing else ("Ann Lee, Bo Kim": an arXiv or program list
+    of two), as "Surname, Given" names; [] where the field cannot be such a pair. The same field may be one
+    name written surname first ("Garcia Lopez, Maria Jose", "Castro Filho, Rafael Augusto"): nothing in the
+    field tells which, so the record keeps both readings and the other record's authors choose."""
+    parts = [part.split() for part in text.split(",")]
+    if len(parts) != 2 or not all(_given_names_first(name) for name in parts):
+        return []
+    return [f"{name[-1]}, {' '.join(name[:-1])}" for name in parts]
 
 
 def _given_names_first(words: list[str]) -> bool:

@@ -27,6 +27,7 @@ from litreview.dedup.prepare import (
     first_pages_agree,
     pages_conflict,
     title_numbers,
+    two_names_read,
     wide,
 )
 
@@ -154,11 +155,37 @@ def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
     """Both titles end in a name in brackets (a product, a place, a group: see prepare's _bracketed_name)
     and the two names share no word: one template's items ("Public assessment report: ... (Fluorocare)" /
     "... (Duraflor-S)", a survey's "(Kenya)" / "(Ethiopia)"). A name on one record only is one export
-    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)")."""
+    leaving it out; two that share a word are one name written two ways ("(ARGO-07)" / "(ARGO-07 trial)"),
+    or spelt two ways (see :func:`_spelt_alike`: "(Brazil)" / "(Brasil)", "(Viet Nam)" / "(Vietnam)"). Nor
+    do two names keep apart a translation and its original, where the bracketed original-language title one
+    record gives ends in the other's name ("... (Brazil) [... (Brasil)]" / "... (Brasil)"), nor one article at
+    one place (year, volume and page span, one first author: "(Germany)" / "(Deutschland)"), where a
+    template's items each have their own pages."""
     if not a.tail or not b.tail or a.tail == b.tail:
         return False
-    x, y = set(a.tail.split()) - _STOP, set(b.tail.split()) - _STOP
-    return bool(x and y and not x & y)
+    x, y = _spelt_alike(set(a.tail.split()) - _STOP), _spelt_alike(set(b.tail.split()) - _STOP)
+    if not (x and y) or x & y or a.tail.replace(" ", "") == b.tail.replace(" ", ""):
+        return False
+    if (a.alt_title and a.alt_title.endswith(f" {b.tail}")) or (
+        b.alt_title and b.alt_title.endswith(f" {a.tail}")
+    ):
+        return False
+    return not _one_article(a, b)
+
+
+# letters that languages' spellings of one name trade ("Brazil" / "Brasil", "Korea" / "Corea", "Kenya" /
+# "Kenia"), each pair as its second letter; other letters tell names apart ("Gambia" / "Zambia", "Iran" / "Iraq")
+_SPELLINGS = (("ph", "f"), ("z", "s"), ("k", "c"), ("y", "i"))
+
+
+def _spelt_alike(words: set[str]) -> set[str]:
+    """Words with the letters that languages' spellings of one name trade written one way (see _SPELLINGS)."""
+    out = set()
+    for word in words:
+        for letters, one in _SPELLINGS:
+            word = word.replace(letters, one)
+        out.add(word)
+    return out
 
 
 def _opposite_words(a: str, b: str) -> bool:
@@ -685,6 +712,8 @@ def compare(
     identify no item; ``crowded``: those at two places in one year (see compare_generic); ``ambiguous``:
     titles that begin two longer titles (see ambiguous_openings); ``serial``: titles one journal printed at
     two places (see serial_titles)."""
+    if a.two_names or b.two_names:
+        a, b = _agreeing_readings(a, b)
     apart = registry_apart(a, b)
     if apart:  # under one DOI too: a made-up or a supplement's DOI on a registry entry and an abstract
         if a.doi and a.doi == b.doi:
@@ -851,6 +880,24 @@ def compare(
     if not evidence:
         return "maybe", score, "titles agree, no other field does (missing fields are no evidence)"
     return "maybe", score, "similar titles, too little agreement to link"
+
+
+def _agreeing_readings(a: Prepared, b: Prepared) -> tuple[Prepared, Prepared]:
+    """The readings of two records' author fields that agree best, where a field of two whole names may
+    also be one name (see prepare's ``Prepared.two_names``): "Ann Lee, Bo Kim" beside "Lee, A.; Kim, B." is
+    two names, "Garcia Lopez, Maria Jose" beside "Garcia-Lopez MJ" one. The best reading has the same first
+    author (given names that do not differ: "Lima, Castro" is no "Lima, Beatriz"), then the most co-authors in
+    common; where no reading has the same first author, or on a tie, the field stays one name."""
+
+    def agreement(pair: tuple[Prepared, Prepared]) -> int:
+        x, y = pair
+        if not (x.authors and y.authors and x.authors[0] == y.authors[0]) or _given_names_differ(x, y):
+            return 0
+        return 1 + len(set(x.authors[1:]) & set(y.authors[1:]))
+
+    readings_a = (a, two_names_read(a)) if a.two_names else (a,)
+    readings_b = (b, two_names_read(b)) if b.two_names else (b,)
+    return max(((x, y) for x in readings_a for y in readings_b), key=agreement)  # the first of the best
 
 
 _CUT_MIN = 40  # characters of a cut (normalised) title: a shorter opening may begin many titles
