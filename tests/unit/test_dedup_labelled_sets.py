@@ -21,7 +21,7 @@ FLOORS = {"dedup_built": 1.0, "dedup_built2": 1.0, "dedup_built3": 1.0, "dedup_b
           "dedup_built5": 1.0, "dedup_built6": 0.969, "dedup_built7": 0.984, "dedup_built8": 1.0,
           "dedup_built9": 0.973, "dedup_built10": 0.901, "dedup_built11": 0.996, "dedup_built12": 0.988,
           "dedup_built13": 0.987, "dedup_built14": 0.996, "dedup_built15": 0.995, "dedup_built16": 0.984,
-          "dedup_built17": 1.0,
+          "dedup_built17": 1.0, "dedup_built18": 0.931,
           "dedup_distinct3": 0.985}  # fmt: skip
 KNOWN_FP = {"dedup_built10": 1}
 SETS = sorted(p.name for p in DATA.glob("dedup_*") if (p / "true_duplicate_clusters.csv").exists())
