@@ -742,7 +742,8 @@ def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     for pattern in filter(None, patterns):
         start = time.perf_counter()
         pattern.search(text)
-        assert time.perf_counter() - start < 1.0, pattern.pattern[:60]
+        # 0.3-0.7 s for the slowest on a busy machine (once 1.8 s); those it guards against took 5-11 s
+        assert time.perf_counter() - start < 2.0, pattern.pattern[:60]
 
 
 @pytest.mark.parametrize(
