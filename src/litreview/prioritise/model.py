@@ -1,6 +1,6 @@
 """The relevance model: TF-IDF of title, abstract and keywords (word 1-2-grams, sublinear) into a
-linear support vector classifier (class-balanced, lightly regularised), with the protocol's evidence (which screening rules match each record) as extra
-features. Before a reviewer has labelled one relevant and one irrelevant record, the protocol
+linear support vector classifier (ASReview's ELAS u4: strongly regularised, the relevant records weighted up), with the
+protocol's evidence (which screening rules match each record) as extra features. Before a reviewer has labelled one relevant and one irrelevant record, the protocol
 evidence alone orders the records, so ranking helps from the first screen.
 
 The vectoriser is fitted once on every record (no labels needed); a retrain fits only the classifier
@@ -32,39 +32,43 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
 EVIDENCE_WEIGHT = 2.0  # a rule match weighs about as much as a strong word
-# C 0.5: in simulation on the eleven labelled reviews (3 seeds) mean WSS@95 0.4705 at C 0.1, 0.473 at
-# 0.2, 0.477 at 0.3, 0.4775 at 0.5, 0.474 at 1.0; choosing C on ten reviews and scoring the eleventh
-# picks 0.5 in 9 of 11 folds (0.3 in 2)
-C = 0.5
-# a retrain makes at most this many passes of liblinear's coordinate descent over the labelled records:
-# less regularised, the SVM needs 34 passes to converge on 10,000 records (400 ms), yet after 8 (140 ms)
-# its ranking is the converged one (Spearman 0.9986, top 1,000 the same but one) and WSS@95 is too
-PASSES = 8
-TITLES = 2  # a record's title is in its document this many times (see document)
+# The classifier and words are ELAS u4's, ASReview 2's default, which its authors chose on the SYNERGY reviews
+# (none of them litreview's): C 0.11, the relevant records weighing 9.8 times the rest in all, words in more
+# than 95% of the records dropped, the title once. The settings litreview had until 8
+# December 2026 (C 0.5, class-balanced, the title twice, 8 passes) were chosen on the eleven shared reviews,
+# and found a review's last relevant records late where it has few: on six reviews held out from
+# development WSS@95 0.388 against ASReview's 0.432; on the eleven thinned to 10, 20 and 40 relevant records,
+# the benchmark's --few regime, see benchmarks/screening_simulation.py for the figures.
+C = 0.11
+RELEVANT_WEIGHT = 9.8
+MAX_DF = 0.95
+# a retrain makes at most this many passes of liblinear's coordinate descent over the labelled records (ASReview
+# goes to convergence): on 10,000 labelled records 134 ms against 286 ms converged, and the same WSS@95 in
+# simulation (the benchmark's "converged": 0.460 against 0.461 on the eleven whole reviews)
+PASSES: int | None = 8
+TITLES = 1  # a record's title is in its document this many times (see document)
 RECENT = 20  # at least this many of the latest ranked decisions tell how well the ranking still does
 # the model in words, for the search log (PRISMA-S) and a simulation's metrics.json
 DESCRIPTION = (
-    f"TF-IDF 1-2-grams (sublinear) + linear SVM (class-balanced, C {C}, at most {PASSES} passes); records with no text come next once "
+    f"TF-IDF 1-2-grams (sublinear, max_df {MAX_DF}) + linear SVM (C {C}, relevant records weighted {RELEVANT_WEIGHT}:1; "
+    "ASReview's ELAS u4); records with no text come next once "
     "the ranked ones are less often relevant than a random record"
 )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the ranking can be tuned by; the defaults are litreview's. The screening benchmark chooses
-    among a few of these with whole reviews left out (benchmarks/screening_simulation.py). None of the
-    options below has beaten the defaults there: ELAS u4's settings, convergence, a second model
-    (logistic, naive Bayes, character n-grams, the nearest relevant record), pseudo-negatives and
-    undersampling all came out between 0.457 and 0.483 mean WSS@95 against the defaults' 0.483 on the
-    eleven reviews."""
+    """What the ranking can be tuned by; the defaults are litreview's (ELAS u4's). The screening benchmark
+    chooses among a few of these with whole reviews left out, on the whole reviews and on them thinned to few
+    relevant records (benchmarks/screening_simulation.py, which lists what each option measured)."""
 
     c: float = C
     # the relevant records' total weight over the irrelevant ones' in a retrain: 1 is class-balanced;
     # ASReview's ELAS u4 uses 9.8 (its "balanced" sampler's ratio)
-    relevant_weight: float = 1.0
-    max_df: float = 1.0  # words in more than this share of the records are dropped (1.0: none)
-    # passes of coordinate descent a retrain may make; None: until converged (sklearn's tolerance, as
-    # ASReview's SVM), which the PASSES bound was judged against on a whole ranking, not on its tail
+    relevant_weight: float = RELEVANT_WEIGHT
+    max_df: float = MAX_DF  # words in more than this share of the records are dropped (1.0: none)
+    # passes of coordinate descent a retrain may make (tolerance 1e-2); None: until converged (sklearn's
+    # tolerance, as ASReview's SVM)
     passes: int | None = PASSES
     titles: int = TITLES  # the title's count in a record's document: callers pass it to document()
     # the classifiers whose scores rank the records: "svm" (linear SVM), "chars" (the same on character
@@ -102,9 +106,8 @@ BLANK_BASIS = "no title, abstract or keywords: nothing to rank on; it comes next
 
 
 def document(title: str, abstract: str = "", keywords: str = "", titles: int = TITLES) -> str:
-    """The text a record is ranked on. The title counts ``titles`` times, by default twice: it says
-    what the study is about (in simulation on the eleven labelled reviews, +0.010 mean WSS@95, better
-    on 9 of 11)."""
+    """The text a record is ranked on. The title counts ``titles`` times, by default once (twice made
+    no difference beside ELAS u4's classifier: the benchmark's "elas titles 2")."""
     return " ".join(part for part in (*[title] * titles, abstract, keywords) if part)
 
 
@@ -212,7 +215,7 @@ class Ranker:
         model = LinearSVC(
             C=self.settings.c, class_weight=self.settings.class_weight(target), random_state=seed, **bounded
         )
-        with warnings.catch_warnings():  # stopping at PASSES is the design, not a failure to report
+        with warnings.catch_warnings():  # stopping at ``passes`` is the design, not a failure to report
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(matrix[rows], target)
         return model.decision_function(matrix)
