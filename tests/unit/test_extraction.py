@@ -2263,6 +2263,35 @@ def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_
 
 
 @pytest.mark.parametrize(
+    ("criteria", "exclusion", "line"),
+    [
+        # untreated patients admitted, by a rule listed before the one reading the criteria whole, in a criterion of
+        # their own: that rule's reading stands (narrowed by the cap), not the second line
+        (["Extrapulmonary NEC.", "Untreated participants are also permitted.", "Disease progression during "
+          "platinum-etoposide; no more than one previous regimen."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Treatment-naive subjects are allowed.", "Progression following platinum."],
+         ("More than one prior line of systemic therapy.",), "1st or 2nd Line"),
+        # untreated patients, or a condition, between the progression and the cap: either line
+        (["High-grade EP-NEC refractory to platinum-etoposide, or untreated if unfit for platinum.",
+          "Not more than one prior systemic line."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC relapsing after cisplatin and etoposide; chemotherapy-naive patients may also be "
+          "enrolled if platinum is contraindicated.", "Up to one prior line."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Failure of first-line platinum, or no prior therapy if unfit; a maximum of one "
+          "prior regimen."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Progression on platinum-based therapy (if given) is documented; at most 1 prior "
+          "line."], (), "1st or 2nd Line"),
+        # the progression required, the cap in the exclusions: the second line
+        (["Extrapulmonary NEC.", "Progression following platinum."], ("More than one prior line of systemic therapy.",),
+         "2nd Line"),
+    ],
+)  # fmt: skip
+def test_untreated_patients_admitted_before_a_progression_and_a_cap_are_either_line(
+    criteria, exclusion, line
+):
+    assert _line_titled(criteria, exclusion=exclusion) == line
+
+
+@pytest.mark.parametrize(
     ("criteria", "line"),
     [
         # a recurrence timed after the first line is after one prior line, not before it, nor open-ended

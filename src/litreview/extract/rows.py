@@ -1148,12 +1148,28 @@ def _stated_line(
     return (
         _cohorts_line(criteria, source, spec)
         or _listed_line(criteria, source, spec)
-        or _first_line(together, spec, rules=spec.lines_whole)
+        or _whole_line(stated, together, spec)
         or _first_line(stated, spec)
         or _first_line(titles, spec, _without_own_schedule)
         or _arms_line(protocol, spec)
         or _first_line(summary, spec, _without_own_schedule)
     )
+
+
+def _whole_line(
+    stated: list[tuple[str, str]], together: list[tuple[str, str]], spec: ExtractionSpec
+) -> Cell | None:
+    """The line a rule marked `whole` gives over the titles and the criteria ``together``, in the rules' order: none
+    where a rule listed before it matches the criteria read as usual (``stated``), which then give the line as they
+    would without it ("treatment-naive patients are eligible" ahead of a progression and a cap of one line: either
+    line, not the second)."""
+    for at in spec.lines_whole:
+        cell = _first_line(together, spec, rules=spec.lines[at : at + 1])
+        if cell and _first_line(stated, spec, rules=spec.lines[:at]):
+            return None
+        if cell:
+            return cell
+    return None
 
 
 def _first_line(
