@@ -2357,6 +2357,26 @@ def test_regimens_listed_as_received_are_counted(criteria, line):
 
 
 @pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # an abbreviation's full stop before a capital ends no list: the examples or the gloss after it are read
+        (["Previous regimens received: carboplatin plus etoposide; i.e. Platinum-based doublet; temozolomide."],
+         "Unknown"),
+        (["Prior treatments: cisplatin/etoposide; E.g. CAPTEM where given."], "Unknown"),
+        (["Prior lines of therapy: carboplatin with etoposide; incl. Temozolomide-based regimens."], "Unknown"),
+        # nor are the regimens after it lost
+        (["Prior chemotherapy: Cisplatin vs. Carboplatin, each with etoposide; FOLFIRI."], "2nd Line or later"),
+        (["Prior systemic therapy: cisplatin/etoposide (cf. Appendix B); FOLFOX."], "2nd Line or later"),
+        # a sentence's full stop still ends it
+        (["Previous chemotherapy received: carboplatin/etoposide. Measurable disease per RECIST; at least one "
+          "lesion."], "2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_listed_regimen_list_runs_past_an_abbreviation(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
     ("criterion", "site"),
     [
         # where the disease has spread is no primary site: no lung beside an extrapulmonary disease

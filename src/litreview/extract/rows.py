@@ -1191,8 +1191,12 @@ def _first_line(
 
 
 # where a list after a colon ends: its sentence's end ("... carboplatin/irinotecan. ECOG 0-1"), a full stop before a
-# capital or at the criterion's end
-_LIST_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
+# capital or at the criterion's end; not an abbreviation's ("; e.g. FOLFIRI", "Cisplatin vs. Carboplatin"), whose
+# list runs on, so that `choice` reads it
+_LIST_END = re.compile(
+    r"(?<!\b(?i:e\.g))(?<!\b(?i:i\.e))(?<!\b(?i:vs))(?<!\b(?i:cf))(?<!\b(?i:viz))(?<!\b(?i:incl))(?<!\b(?i:approx))"
+    r"\.(?=\s+[A-Z(]|\s*$)"
+)
 
 
 def _items(text: str) -> list[tuple[int, int]]:
