@@ -776,7 +776,8 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
 
 def _cohort_criteria(bullets: list[str], labelled: list[int], spec: ExtractionSpec) -> list[int]:
     """The criteria that give the sites of cohorts labelled over criteria of their own (``labelled``: each
-    cohort's label): each label and its cohort's first criterion naming the disease."""
+    cohort's label): each label and its cohort's first criterion naming the disease. ``bullets``: as
+    :func:`_site_criterion` reads them."""
     picked = []
     for head, end in pairwise([*labelled, len(bullets)]):
         disease = head + _site_criterion(bullets[head:end], spec)
@@ -1052,8 +1053,8 @@ def _without_metastases(text: str, spec: ExtractionSpec) -> str:
 
 def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
     """The inclusion criterion that states the disease: the first naming it or an organ (registries
-    often open with age or consent; an organ named only as where the disease spread names none), else the first."""
-    bullets = [_without_metastases(b, spec) for b in bullets]
+    often open with age or consent), else the first. ``bullets``: the criteria with the places the disease spread to
+    blanked (:func:`_without_metastases`), so an organ named only so names none."""
     for i, bullet in enumerate(bullets):
         if (spec.site_criterion is not None and spec.site_criterion.search(bullet)) or any(
             rule.pattern.search(bullet) for rule in spec.sites
@@ -1133,7 +1134,7 @@ def _stated_line(
     # the disease, not prior therapy), then that one, then the titles; the rules marked `whole` read the titles and
     # the criteria together first (a progression stated with the disease or in a title, "EP-NEC progressing after
     # platinum", and a cap in a criterion, "no more than one prior line")
-    disease = _site_criterion(bullets, spec) if bullets else 0
+    disease = _site_criterion([_without_metastases(b, spec) for b in bullets], spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
     stated = [(source, others or " ".join(bullets)), (source, bullets[disease] if others else "")]
     together = [(f"briefTitle, officialTitle and {source}",
