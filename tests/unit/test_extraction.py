@@ -2263,6 +2263,35 @@ def test_a_progression_and_a_cap_of_one_prior_line_in_any_order_or_criterion_is_
 
 
 @pytest.mark.parametrize(
+    ("criteria", "exclusion", "line"),
+    [
+        # untreated patients admitted, by a rule listed before the one reading the criteria whole, in a criterion of
+        # their own: that rule's reading stands (narrowed by the cap), not the second line
+        (["Extrapulmonary NEC.", "Untreated participants are also permitted.", "Disease progression during "
+          "platinum-etoposide; no more than one previous regimen."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Treatment-naive subjects are allowed.", "Progression following platinum."],
+         ("More than one prior line of systemic therapy.",), "1st or 2nd Line"),
+        # untreated patients, or a condition, between the progression and the cap: either line
+        (["High-grade EP-NEC refractory to platinum-etoposide, or untreated if unfit for platinum.",
+          "Not more than one prior systemic line."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC relapsing after cisplatin and etoposide; chemotherapy-naive patients may also be "
+          "enrolled if platinum is contraindicated.", "Up to one prior line."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Failure of first-line platinum, or no prior therapy if unfit; a maximum of one "
+          "prior regimen."], (), "1st or 2nd Line"),
+        (["Extrapulmonary NEC.", "Progression on platinum-based therapy (if given) is documented; at most 1 prior "
+          "line."], (), "1st or 2nd Line"),
+        # the progression required, the cap in the exclusions: the second line
+        (["Extrapulmonary NEC.", "Progression following platinum."], ("More than one prior line of systemic therapy.",),
+         "2nd Line"),
+    ],
+)  # fmt: skip
+def test_untreated_patients_admitted_before_a_progression_and_a_cap_are_either_line(
+    criteria, exclusion, line
+):
+    assert _line_titled(criteria, exclusion=exclusion) == line
+
+
+@pytest.mark.parametrize(
     ("criteria", "line"),
     [
         # a recurrence timed after the first line is after one prior line, not before it, nor open-ended
@@ -2324,6 +2353,26 @@ def test_a_count_from_none_is_of_all_lines_unless_a_drug_qualifies_it(criteria, 
     ],
 )  # fmt: skip
 def test_regimens_listed_as_received_are_counted(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # an abbreviation's full stop before a capital ends no list: the examples or the gloss after it are read
+        (["Previous regimens received: carboplatin plus etoposide; i.e. Platinum-based doublet; temozolomide."],
+         "Unknown"),
+        (["Prior treatments: cisplatin/etoposide; E.g. CAPTEM where given."], "Unknown"),
+        (["Prior lines of therapy: carboplatin with etoposide; incl. Temozolomide-based regimens."], "Unknown"),
+        # nor are the regimens after it lost
+        (["Prior chemotherapy: Cisplatin vs. Carboplatin, each with etoposide; FOLFIRI."], "2nd Line or later"),
+        (["Prior systemic therapy: cisplatin/etoposide (cf. Appendix B); FOLFOX."], "2nd Line or later"),
+        # a sentence's full stop still ends it
+        (["Previous chemotherapy received: carboplatin/etoposide. Measurable disease per RECIST; at least one "
+          "lesion."], "2nd Line"),
+    ],
+)  # fmt: skip
+def test_a_listed_regimen_list_runs_past_an_abbreviation(criteria, line):
     assert _line_of(criteria) == line
 
 

@@ -776,7 +776,8 @@ def _site(trial: Trial, criteria_at: tuple[str, str], spec: ExtractionSpec) -> C
 
 def _cohort_criteria(bullets: list[str], labelled: list[int], spec: ExtractionSpec) -> list[int]:
     """The criteria that give the sites of cohorts labelled over criteria of their own (``labelled``: each
-    cohort's label): each label and its cohort's first criterion naming the disease."""
+    cohort's label): each label and its cohort's first criterion naming the disease. ``bullets``: as
+    :func:`_site_criterion` reads them."""
     picked = []
     for head, end in pairwise([*labelled, len(bullets)]):
         disease = head + _site_criterion(bullets[head:end], spec)
@@ -1052,8 +1053,8 @@ def _without_metastases(text: str, spec: ExtractionSpec) -> str:
 
 def _site_criterion(bullets: list[str], spec: ExtractionSpec) -> int:
     """The inclusion criterion that states the disease: the first naming it or an organ (registries
-    often open with age or consent; an organ named only as where the disease spread names none), else the first."""
-    bullets = [_without_metastases(b, spec) for b in bullets]
+    often open with age or consent), else the first. ``bullets``: the criteria with the places the disease spread to
+    blanked (:func:`_without_metastases`), so an organ named only so names none."""
     for i, bullet in enumerate(bullets):
         if (spec.site_criterion is not None and spec.site_criterion.search(bullet)) or any(
             rule.pattern.search(bullet) for rule in spec.sites
@@ -1133,7 +1134,7 @@ def _stated_line(
     # the disease, not prior therapy), then that one, then the titles; the rules marked `whole` read the titles and
     # the criteria together first (a progression stated with the disease or in a title, "EP-NEC progressing after
     # platinum", and a cap in a criterion, "no more than one prior line")
-    disease = _site_criterion(bullets, spec) if bullets else 0
+    disease = _site_criterion([_without_metastases(b, spec) for b in bullets], spec) if bullets else 0
     others = " ".join(b for i, b in enumerate(bullets) if i != disease)
     stated = [(source, others or " ".join(bullets)), (source, bullets[disease] if others else "")]
     together = [(f"briefTitle, officialTitle and {source}",
@@ -1148,12 +1149,28 @@ def _stated_line(
     return (
         _cohorts_line(criteria, source, spec)
         or _listed_line(criteria, source, spec)
-        or _first_line(together, spec, rules=spec.lines_whole)
+        or _whole_line(stated, together, spec)
         or _first_line(stated, spec)
         or _first_line(titles, spec, _without_own_schedule)
         or _arms_line(protocol, spec)
         or _first_line(summary, spec, _without_own_schedule)
     )
+
+
+def _whole_line(
+    stated: list[tuple[str, str]], together: list[tuple[str, str]], spec: ExtractionSpec
+) -> Cell | None:
+    """The line a rule marked `whole` gives over the titles and the criteria ``together``, in the rules' order: none
+    where a rule listed before it matches the criteria read as usual (``stated``), which then give the line as they
+    would without it ("treatment-naive patients are eligible" ahead of a progression and a cap of one line: either
+    line, not the second)."""
+    for at in spec.lines_whole:
+        cell = _first_line(together, spec, rules=spec.lines[at : at + 1])
+        if cell and _first_line(stated, spec, rules=spec.lines[:at]):
+            return None
+        if cell:
+            return cell
+    return None
 
 
 def _first_line(
@@ -1175,8 +1192,12 @@ def _first_line(
 
 
 # where a list after a colon ends: its sentence's end ("... carboplatin/irinotecan. ECOG 0-1"), a full stop before a
-# capital or at the criterion's end
-_LIST_END = re.compile(r"\.(?=\s+[A-Z(]|\s*$)")
+# capital or at the criterion's end; not an abbreviation's ("; e.g. FOLFIRI", "Cisplatin vs. Carboplatin"), whose
+# list runs on, so that `choice` reads it
+_LIST_END = re.compile(
+    r"(?<!\b(?i:e\.g))(?<!\b(?i:i\.e))(?<!\b(?i:vs))(?<!\b(?i:cf))(?<!\b(?i:viz))(?<!\b(?i:incl))(?<!\b(?i:approx))"
+    r"\.(?=\s+[A-Z(]|\s*$)"
+)
 
 
 def _items(text: str) -> list[tuple[int, int]]:

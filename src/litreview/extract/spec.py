@@ -250,8 +250,8 @@ class ExtractionSpec:
     line_cohorts: dict[frozenset[str], str] = field(default_factory=dict)  # arms' lines -> the trial's
     # labels found together -> the sites they are
     site_combined: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
-    # the line rules marked `whole`: read over the titles and the criteria together
-    lines_whole: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # where the line rules marked `whole` stand in ``lines``: read over the titles and the criteria together
+    lines_whole: tuple[int, ...] = ()
     line_listed: ListedLines | None = None
 
 
@@ -331,7 +331,7 @@ def load_spec(path: Path) -> ExtractionSpec:
         earlier=_compiled(spec.results.earlier),
         line_limits=tuple((re.compile(m.pattern, re.IGNORECASE), dict(m.narrows)) for m in lines.limits),
         line_cohorts={frozenset(c.lines): c.label for c in lines.cohorts},
-        lines_whole=tuple((r.label, re.compile(r.pattern, re.IGNORECASE)) for r in lines.rules if r.whole),
+        lines_whole=tuple(i for i, r in enumerate(lines.rules) if r.whole),
         line_listed=ListedLines(
             re.compile(lines.listed.head, re.IGNORECASE),
             re.compile(lines.listed.choice, re.IGNORECASE),
