@@ -9,7 +9,7 @@ created on first use with pip, asreview==2.2), never in litreview's.
 Leave-review-out: a few candidate settings of the ranking (CANDIDATES) are run on every review; for
 each review, the candidate with the best mean WSS@95 on the other reviews is scored on it. The
 left-out figures say what choosing settings on reviews does for a review that played no part in the
-choice; the in-sample ones (litreview's settings, chosen on all of them) sit beside them.
+choice; the in-sample ones (litreview's settings) sit beside them.
 Few relevant records (--few): each review is also run thinned, all but K of its relevant records
 (drawn with a fixed seed) relabelled irrelevant, K = 10, 20 and 40 by default. The reviews held out
 from development had 9 to 85 relevant records, where WSS@95 rests on the last one or two found; the
@@ -25,9 +25,9 @@ reaching the target in at least 90% of runs, here and on generated reviews.
 Selection rule (decided before the runs): a candidate replaces the shipped settings only if its
 mean WSS@95 over the reviews (per review, whole and thinned weighed equally) beats shipped's and it
 is at least as good as shipped on a majority of them, and the leave-review-out choice picks it in
-most folds. With few relevant records
-a review's WSS@95 rests on its last one or two, so the median and the worst review are printed
-beside the mean, and a small mean gain with a worse worst case is not taken.
+most folds. With few relevant records a review's WSS@95 rests on its last one or two, so the worst
+review is printed beside the mean, and a small mean gain (below 0.01) with a worse worst case is not
+taken.
 The stopping rule and the estimate are also applied to ASReview's orders, and with --bias B the
 biased urn (which assumes the ranking makes relevant records B times likelier to come next) to
 litreview's, and both to larger reviews generated as the rule's authors simulate them
@@ -66,6 +66,7 @@ from litreview.prioritise.simulation import (
 )
 
 SETS = ROOT.parent / "shared" / "data" / "screening"
+SMALL_GAIN = 0.01  # a mean gain below this with a worse worst review is not taken (selection rule)
 KEYS = ("wss95", "recall10", "atd", "loss")
 STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened", "estimate_recall")
 # the settings the leave-review-out choice picks among; "shipped" is litreview's (model.Settings()).
@@ -97,7 +98,7 @@ CANDIDATES = {
     "C 0.5 until now": Settings(**UNTIL_NOW),
     "relevant x9.8": Settings(**{**UNTIL_NOW, "relevant_weight": 9.8}),
     "C 0.11 x9.8": Settings(**{**UNTIL_NOW, "c": 0.11, "relevant_weight": 9.8}),  # ELAS u4's classifier alone
-    "converged": Settings(**{**UNTIL_NOW, "passes": None}),
+    "C 0.5 converged": Settings(**{**UNTIL_NOW, "passes": None}),
     # a second view ranked beside the SVM (scores averaged by rank), for the tail
     "svm+logistic": Settings(**UNTIL_NOW, models=("svm", "logistic")),
     "svm+bayes": Settings(**UNTIL_NOW, models=("svm", "bayes")),
@@ -113,14 +114,14 @@ CANDIDATES = {
     "svm+nn late": Settings(**UNTIL_NOW, models=("svm", "neighbours"), late=True),
     # shipped's neighbours, one setting moved at a time
     "titles 2": Settings(titles=2),
-    "8 passes": Settings(passes=8),
+    "converged": Settings(passes=None),
     "C 0.05": Settings(c=0.05),
     "x20": Settings(relevant_weight=20.0),
     "nn late": Settings(models=("svm", "neighbours"), combine="max", late=True),
     "pseudo-neg": Settings(pseudo_negatives=100),
 }
-# run unless --candidates says otherwise: the anchor and the two that came closest (a full run of all
-# ten, 2 seeds, takes about 40 minutes on two busy cores)
+# run unless --candidates says otherwise: shipped and the settings it replaced (a full run of a candidate, two
+# seeds, whole and thinned reviews, takes about 10 minutes on two cores; ASReview's runs about 40)
 DEFAULT_CANDIDATES = ("shipped", "C 0.5 until now")
 ASREVIEW_ORDER = r"""
 import sys
@@ -242,12 +243,25 @@ def main() -> None:
     args = parser.parse_args()
     if args.merge:  # each file: {set: {"ours": {candidate: [metrics]}, "theirs": [metrics]}}
         saved: dict[str, dict] = {}  # runs split over sets or over candidates: the union
-        for name in args.merge.split(","):
-            for k, v in json.loads(Path(name).read_text()).items():
+        described: dict[str, str] = {}
+        for file in args.merge.split(","):
+            for k, v in json.loads(Path(file).read_text()).items():
+                for candidate, settings in v.get(
+                    "settings", {}
+                ).items():  # files saved before 8 Dec 2026 have none
+                    if described.setdefault(candidate, settings) != settings:
+                        sys.exit(
+                            f"{file}: {candidate!r} was run with other settings than in the files before it"
+                        )
                 both = saved.setdefault(k, {"ours": {}, "theirs": []})
                 both["ours"].update(v["ours"])
                 both["theirs"] = both["theirs"] or v["theirs"]
         names = list(saved)
+        missing = {c for n in names for c in saved[names[0]]["ours"] if c not in saved[n]["ours"]}
+        if missing:
+            sys.exit(
+                f"--merge: {', '.join(sorted(missing))} not run on every review; merge files of the same candidates"
+            )
         ours_all, theirs_all = [saved[n]["ours"] for n in names], [saved[n]["theirs"] for n in names]
         report(names, ours_all, theirs_all, args.seeds)
         stopping_reports(names, ours_all, theirs_all)
@@ -274,6 +288,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         few = [int(k) for k in args.few.split(",") if k]
+        if any(k < 2 for k in few):  # one relevant record is the prior itself: nothing left to find
+            parser.error("--few: each number of relevant records kept must be at least 2")
         for name, _, titles, abstracts, labels in reviews(paths, few, args.draws):
             names.append(name)
             ours: dict[str, list[dict[str, float]]] = {}
@@ -310,7 +326,8 @@ def main() -> None:
             print(line + f" | {mo['stop_screened']:.3f} {mo['stop_recall']:.3f} {mo['stop_bound_share']:.2f} | "
                   f"{mo['estimate_screened']:.3f} {mo['estimate_recall']:.3f}", flush=True)  # fmt: skip
     if args.save:
-        args.save.write_text(json.dumps({n: {"ours": o, "theirs": t}
+        described = {c: repr(settings) for c, settings in candidates.items()}  # merged files must agree
+        args.save.write_text(json.dumps({n: {"ours": o, "theirs": t, "settings": described}
                                          for n, o, t in zip(names, ours_all, theirs_all, strict=True)}))  # fmt: skip
     report(names, ours_all, theirs_all, args.seeds)
     stopping_reports(names, ours_all, theirs_all)
@@ -329,7 +346,9 @@ def report(names: list[str], ours_all, theirs_all, seeds: int) -> None:
     wss = [{c: float(np.mean([m["wss95"] for m in runs])) for c, runs in ours.items()} for ours in ours_all]
     theirs = [float(np.mean([m["wss95"] for m in t])) if t else None for t in theirs_all]
     sources = list(dict.fromkeys(source(n) for n in names))
-    score = {s: source_score([w for n, w in zip(names, wss, strict=True) if source(n) == s]) for s in sources}
+    score = {
+        s: source_score({n: w for n, w in zip(names, wss, strict=True) if source(n) == s}) for s in sources
+    }
     chosen_for = {}
     for s in sources:
         others = [score[t] for t in sources if t != s] or [score[s]]
@@ -347,19 +366,21 @@ def report(names: list[str], ours_all, theirs_all, seeds: int) -> None:
         ("whole reviews", lambda n: " few" not in n),
         ("thinned to few relevant", lambda n: " few" in n),
     ):
-        rows = [i for i, n in enumerate(names) if keep(n)]
-        if not rows:
+        # per source review: the mean of its runs in this regime (a review's thinned runs are one review)
+        groups = [[i for i, n in enumerate(names) if keep(n) and source(n) == s] for s in sources]
+        groups = [g for g in groups if g]
+        if not groups:
             continue
-        for what, ours in (
-            ("in sample", [wss[i]["shipped"] for i in rows]),
-            ("left out", [left_out[i] for i in rows]),
-        ):
-            print(f"mean WSS@95 {what}, {regime} ({len(rows)}): litreview {np.mean(ours):.3f}", end="")
-            mine = [theirs[i] for i in rows]
-            if all(t is not None for t in mine):
-                wins = sum(o >= t for o, t in zip(ours, mine, strict=True))  # type: ignore[operator]
-                print(f", ASReview {np.mean(mine):.3f} (difference {np.mean(ours) - np.mean(mine):+.3f}; goal >= +0.030); "  # type: ignore[arg-type]
-                      f"at least as good on {wins} of {len(rows)} (goal >= {math.ceil(2 * len(rows) / 3)})")  # fmt: skip
+        for what, figures in (("in sample", [w["shipped"] for w in wss]), ("left out", left_out)):
+            ours = [float(np.mean([figures[i] for i in g])) for g in groups]
+            print(
+                f"mean WSS@95 {what}, {regime} ({len(groups)} reviews): litreview {np.mean(ours):.3f}", end=""
+            )
+            if all(theirs[i] is not None for g in groups for i in g):
+                mine = [float(np.mean([theirs[i] for i in g])) for g in groups]  # type: ignore[misc]
+                wins = sum(o >= t for o, t in zip(ours, mine, strict=True))
+                print(f", ASReview {np.mean(mine):.3f} (difference {np.mean(ours) - np.mean(mine):+.3f}; goal >= +0.030); "
+                      f"at least as good on {wins} of {len(groups)} (goal >= {math.ceil(2 * len(groups) / 3)})")  # fmt: skip
             else:
                 print()
     if len(wss[0]) > 1:
@@ -371,13 +392,14 @@ def report(names: list[str], ours_all, theirs_all, seeds: int) -> None:
               + (f"; ASReview {np.median(theirs_sd):.3f}, {max(theirs_sd):.3f}" if theirs_sd else ""))  # fmt: skip
 
 
-def source_score(runs: list[dict[str, float]]) -> dict[str, float]:
-    """A review's WSS@95 per candidate for choosing among them: the whole review's (the first) and
-    the mean of its thinned runs', weighed equally (the whole review's alone when it has none)."""
-    whole, thin = runs[0], runs[1:]
-    if not thin:
-        return dict(whole)
-    return {c: 0.5 * whole[c] + 0.5 * float(np.mean([t[c] for t in thin])) for c in whole}
+def source_score(runs: dict[str, dict[str, float]]) -> dict[str, float]:
+    """A review's WSS@95 per candidate for choosing among them (``runs``: name -> candidate -> WSS@95):
+    the whole review's and the mean of its thinned runs', weighed equally (either alone where the other
+    is missing)."""
+    whole = [w for n, w in runs.items() if " few" not in n]
+    thin = [w for n, w in runs.items() if " few" in n]
+    parts = [p for p in (whole, thin) if p]
+    return {c: float(np.mean([np.mean([w[c] for w in part]) for part in parts])) for c in parts[0][0]}
 
 
 def candidate_table(sources, score, names, ours_all, chosen_for: dict[str, str]) -> None:
@@ -397,7 +419,8 @@ def candidate_table(sources, score, names, ours_all, chosen_for: dict[str, str])
         own = [score[s][candidate] for s in sources]
         wins = sum(o >= s - 1e-9 for o, s in zip(own, shipped, strict=True))
         adopt = (candidate != "shipped" and np.mean(own) > np.mean(shipped) and wins > folds / 2
-                 and chosen.count(candidate) > folds / 2)  # fmt: skip
+                 and chosen.count(candidate) > folds / 2
+                 and (min(own) >= min(shipped) or np.mean(own) - np.mean(shipped) >= SMALL_GAIN))  # fmt: skip
 
         def mean_wss(rows: list[int], key: str = "wss95", candidate: str = candidate) -> float:
             return (

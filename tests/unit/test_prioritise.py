@@ -116,7 +116,7 @@ def blanked(texts, labels, share=0.1, seed=0):
 
 def near_misses(seed=0, n_relevant=30, n_near=150, n_other=150):
     """A review whose irrelevant records are half near misses (case reports on part of the topic):
-    a class-balanced model puts its decision boundary, where a blank record's score lies, below them."""
+    a linear model puts its decision boundary, where a blank record's score lies, below them."""
     rng = random.Random(seed)
     words = TOPIC.split()
     texts = [f"{TOPIC} {rng.choice(OTHER)}" for _ in range(n_relevant)]
@@ -580,7 +580,9 @@ def test_the_default_classifier_is_elas_u4s():
     y = np.array([labels[i] for i in rows])
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_df=0.95).fit_transform(texts)
     weights = {1: len(y) * 9.8 / 10.8 / 12, 0: len(y) * 1 / 10.8 / 100}
-    expected = LinearSVC(C=0.11, class_weight=weights, tol=1e-2, max_iter=8, random_state=0).fit(words[rows], y)
+    expected = LinearSVC(C=0.11, class_weight=weights, tol=1e-2, max_iter=8, random_state=0).fit(
+        words[rows], y
+    )
     scores = Ranker(texts).scores({i: labels[i] for i in rows})
     assert np.allclose(scores, expected.decision_function(words))
     balanced = LinearSVC(C=0.5, class_weight="balanced", random_state=0).fit(words[rows], y)
