@@ -99,7 +99,7 @@ STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened"
 #   0.391; shipped left out 0.453 / 0.430. Scratch runs the same day (2 seeds, no ASReview): thinned to 10 and
 #   20, C 0.11 x9.8 0.409 and relevant x9.8 0.387 against C 0.5 until now's 0.345 (the two together make the
 #   gain); titles 2, 8 passes against converged, C 0.05 and x20 all within 0.015 of shipped on both regimes;
-#   nn late 0.458 / 0.422, worse than shipped on 6 of 11 whole; ELAS u4's classifier until 20 relevant records
+#   nn late 0.458 / 0.422, at least as good as shipped on 6 and 5 of 11; ELAS u4's classifier until 20 relevant records
 #   are known and C 0.5 after: whole 0.479, but thinned to 30 and 40 it fell back to C 0.5's (0.375 and 0.417
 #   against ELAS u4's 0.425 and 0.453), so not kept.
 # litreview's settings until 8 December 2026 (C 0.5, class-balanced, 8 passes, no max_df, the title twice): the base
