@@ -94,6 +94,27 @@ def test_surnames_and_initials_in_turn_with_commas_are_a_list():
     # one name, with its initials or its given names, stays one
     assert normalise_authors(_split_authors(("Ribeiro, A. C.",))) == ("ribeiro",)
     assert normalise_authors(_split_authors(("Ribeiro, Ana",))) == ("ribeiro",)
+    # a suffix inside the list leaves the names in turn
+    assert normalise_authors(_split_authors(("Ribeiro, A., Jr., Moura, T.",))) == ("ribeiro", "moura")
+
+
+def test_a_suffix_or_degree_after_a_name_is_no_author():
+    # a reference list's "Surname, I., Jr., MD": the suffix and the degree belong to the name before
+    for field in ("Okafor, C., Jr., MD", "Okafor, C. N., III", "Okafor, C., PhD, MPH"):
+        assert normalise_authors(_split_authors((field,))) == ("okafor",), field
+    assert normalise_authors(_split_authors(("Okafor, C., Sr., RN, Lindqvist, E., PhD",))) == (
+        "okafor", "lindqvist",
+    )  # fmt: skip
+    assert normalise_authors(_split_authors(("Okafor CN Jr, Lindqvist E",))) == ("okafor", "lindqvist")
+    # initials that spell a suffix after a surname are initials ("Ivanov, I. V." run together)
+    assert normalise_authors(_split_authors(("Ivanov, IV, Petrova, MD",))) == ("ivanov", "petrova")
+    assert normalise_authors(_split_authors(("Nguyen, A., Ii, B.",)))[:1] == ("nguyen",)
+    dated = dict(journal="Journal of Wound Care", year=2020, volume="29", pages="412-420")
+    title = "Negative pressure dressings after caesarean section in obese women: a cohort study"
+    a = record("crossref", 1, title, authors=("Okafor, C., Jr., MD",), **dated)
+    b = record("medline", 2, title, authors=("Okafor CN Jr",), **dated)
+    assert prepare(a).authors == prepare(b).authors == ("okafor",)
+    assert one_cluster([a, b], "crossref:1", "medline:2")
 
 
 def test_two_whole_names_with_a_comma_are_read_as_the_other_record_reads_them():

@@ -1005,6 +1005,7 @@ def _initials_first(text: str) -> list[str]:
     cut = parts[-1].lower() == "et al"
     if cut:
         parts.pop()
+    parts = _without_suffixes(parts)
     if len(parts) < 2 - cut:  # one name before "et al." is a list too
         return []
     names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
@@ -1036,6 +1037,34 @@ def _initials_first(text: str) -> list[str]:
         # "Surname, Given": a short surname last ("Wen-Li Chu") would read as initials
         return [f"{name[-1]}, {' '.join(name[:-1])}" for name in words]
     return []
+
+
+# A name's generational suffix or a degree after it ("Smith, J., Jr., MD", "Chen W Jr"): no author
+# (not "Ma", "Do": surnames too)
+_SUFFIXES = frozenset(
+    ["jr", "sr", "ii", "iii", "iv", "md", "phd", "mph", "rn", "bsn", "msn", "msc", "bsc", "mba", "dphil",
+     "frcp", "frcs", "facs", "dds", "dmd", "pharmd", "mbbs"]
+)  # fmt: skip
+
+
+def _without_suffixes(parts: list[str]) -> list[str]:
+    """A list's parts without the suffixes and degrees after its names (see _SUFFIXES): a part that is
+    one, where it follows a whole "Surname, Given" pair ("Smith, J., Jr., MD": an even count of parts
+    kept so far; "Ivanov, IV" is Ivanov I. V.), and one ending a whole name of three or more words ("Smith
+    JA Jr", "Chen W III"; "Ivanov IV" keeps its initials)."""
+    kept: list[str] = []
+    for part in parts:
+        words = part.split()
+        if kept and len(kept) % 2 == 0 and _suffix(part):
+            continue
+        if len(words) >= 3 and _suffix(words[-1]):
+            part = " ".join(words[:-1])
+        kept.append(part)
+    return kept
+
+
+def _suffix(word: str) -> bool:
+    return word.replace(".", "").lower() in _SUFFIXES
 
 
 def _two_whole_names(text: str) -> list[str]:
