@@ -6,9 +6,11 @@ preprint server's record beside the journal article. Records built for each clas
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+from litreview.dedup.blocking import blocking_keys
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import _split_authors, normalise_authors, prepare
+from litreview.dedup.prepare import _split_authors, normalise_authors, prepare, two_names_read
 from litreview.dedup.rules import compare, same_first_author
 from litreview.records import Citation
 
@@ -131,6 +133,24 @@ def test_two_whole_names_with_a_comma_are_read_as_the_other_record_reads_them():
     )
     assert compare(prepare(both), prepare(other))[0] != "duplicate"
     assert not one_cluster([both, other], "scielo:1", "wos:3")
+
+
+def test_two_names_in_two_scripts_are_read_as_one_name_and_the_run_completes():
+    # a conference database's "Given Surname, Given Surname" with the surnames in Cyrillic: folded to ASCII
+    # the surnames are gone, so the field has no two-name reading; one name ("Olga", a given name) it stays
+    title = "Seasonal variation of vitamin D status in adolescents of the Arkhangelsk region"
+    held = dict(journal="Ekologiya cheloveka", year=2017, volume="24", pages="33-39")
+    fields = ("Olga Смирнова, Pavel Кузнецов", "Olga Smirnova, Pavel Кузнецов")
+    records = [record("elibrary", n, title, authors=(f,), **held) for n, f in enumerate(fields, 1)]
+    records.append(record("cyberleninka", 3, title, authors=(fields[0],), **held))
+    records.append(record("elibrary", 4, "Iodine deficiency in schoolchildren of the Arkhangelsk region",
+                          authors=(fields[0],), **held))  # fmt: skip
+    assert one_cluster(records, "elibrary:1", "cyberleninka:3")  # raised IndexError in blocking
+    assert not one_cluster(records, "elibrary:1", "elibrary:4")
+    assert all(not p.two_names or len(two_names_read(p).authors) == 2 for p in map(prepare, records))
+    # a reading with no authors, however it came, gives no blocking key
+    empty = replace(prepare(records[0]), two_names=("Смирнова, Olga", "Кузнецов, Pavel"))
+    assert ("author-year", "olga|2017") in blocking_keys(empty)
 
 
 def test_one_name_written_surname_first_with_two_given_names_stays_one_author():

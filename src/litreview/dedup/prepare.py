@@ -141,7 +141,8 @@ class Prepared:
     journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
     # an author field of two whole names with a comma between, which may also be one name surname first ("Ann
     # Lee, Bo Kim" / "Garcia Lopez, Maria Jose"): its two names, read so where the other record agrees (see
-    # :func:`two_names_read`); ``authors`` reads it as one name
+    # :func:`two_names_read`); ``authors`` reads it as one name. Only where both names have a surname every
+    # export can agree on (not "Anna Ли, Bo Ким", whose Cyrillic surnames fold to nothing)
     two_names: tuple[str, ...] = ()
 
 
@@ -691,6 +692,8 @@ def prepare(record: Record) -> Prepared:
         )
         first_words = _name_words(names)
         two_names = tuple(_two_whole_names(names[0])) if len(names) == 1 else ()
+        if len(normalise_authors(two_names)) < 2:  # a name ASCII folding empties ("Bo Ким"): no reading
+            two_names = ()
         work = record.record_type if record.record_type in _WORKS else ""
         if _THESIS_VENUE.search(record.journal):
             work = "thesis"
