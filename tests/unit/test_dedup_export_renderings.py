@@ -198,6 +198,25 @@ def test_two_countries_in_brackets_near_in_spelling_stay_two_reports():
         assert not one_cluster([a, b], "dhs:1", "dhs:2"), one
 
 
+def test_two_trials_named_by_a_code_or_an_acronym_in_brackets_stay_two_reports():
+    # one sponsor's template of results reports, each its trial's code or acronym: a letter apart is another
+    # trial (no spelling of one place name), and a shared number alone names nothing
+    sponsor = dict(journal="Clinical Study Report Synopsis", year=2021, authors=("Vantrell Pharma",))
+    text = "Long-term safety of subcutaneous dosing in adults with moderate plaque psoriasis"
+    for one, other in (("ZX-12", "SX-12"), ("KALI", "CALI"), ("KY204", "CI204"), ("PHOENIX", "FOENIX")):
+        a = record("sponsor", 1, f"{text} ({one})", **sponsor)
+        b = record("sponsor", 2, f"{text} ({other})", **sponsor)
+        assert compare(prepare(a), prepare(b))[0] != "duplicate", one
+        assert not one_cluster([a, b], "sponsor:1", "sponsor:2"), one
+    # one trial's acronym in a title all in capitals is the same acronym; a place name there is still folded
+    a = record("sponsor", 1, f"{text} (KALI)", **sponsor)
+    b = record("embase", 2, f"{text.upper()} (KALI)", **sponsor)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    a = record("sponsor", 1, f"{text} (Kenia)", **sponsor)
+    b = record("embase", 2, f"{text.upper()} (KENYA)", **sponsor)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+
+
 def test_a_translation_with_its_bracketed_original_links_to_the_original_whatever_the_country_is_called():
     original = "Cárie dentária e consumo de açúcar entre escolares ribeirinhos da Amazônia (Brasil)"
     lilacs = record("lilacs", 1, original, **PLACE)

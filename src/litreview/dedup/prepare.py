@@ -137,7 +137,9 @@ class Prepared:
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
     # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared only with such titles
     script: bool = False
-    tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
+    tail: str = (
+        ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare", "HUS")
+    )
     journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
     # an author field of two whole names with a comma between, which may also be one name surname first ("Ann
     # Lee, Bo Kim" / "Garcia Lopez, Maria Jose"): its two names, read so where the other record agrees (see
@@ -189,7 +191,7 @@ def _title_words(title: str) -> tuple[list[str], str, str, bool]:
     end = len(text)
     names = []
     while (start := _trailing_note(text, end)) is not None and start > 20:
-        names.append(_bracketed_name(text[start:end]))
+        names.append(_bracketed_name(text[start:end], acronyms=not text.isupper()))
         end = start  # "(author's transl)"
     tail = " ".join(name for name in reversed(names) if name)
     text = text[:end]
@@ -218,17 +220,18 @@ def _in_script(text: str, folded: str) -> bool:
 _NAME_WORDS = 3  # words of a name in brackets (a product, a place, a group); a longer bracket is a phrase
 
 
-def _bracketed_name(bracket: str) -> str:
+def _bracketed_name(bracket: str, acronyms: bool = True) -> str:
     """A bracket that ends a title, normalised, where it names something (a product "(Fluorocare)", a
     place "(Kenya)", an acronym "(HUS)", a trial "(ARGO-07)"): one export may leave it out, but two that
     give different names there name two items (one template's assessment reports of two brands, one
     survey's reports of two countries). '' for a note about the record ("(author's transl)", "(Review)")
-    or a longer phrase (a translation, an expansion)."""
+    or a longer phrase (a translation, an expansion). An acronym keeps its capitals ("KALI", "ZX"), where the
+    title is not all in capitals: no place name spelt two ways (see rules' _spelt_alike)."""
     inner = bracket.strip().rstrip(".").strip()[1:-1]
-    words = _NON_ALNUM.sub(" ", ascii_fold(inner).lower()).split()
+    words = re.sub(r"[^A-Za-z0-9]+", " ", ascii_fold(inner)).split()
     if not 1 <= len(words) <= _NAME_WORDS or _NOTE.search(inner):
         return ""
-    return " ".join(words)
+    return " ".join(w if acronyms and len(w) > 1 and w.isupper() else w.lower() for w in words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
