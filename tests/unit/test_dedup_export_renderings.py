@@ -6,9 +6,11 @@ preprint server's record beside the journal article. Records built for each clas
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+from litreview.dedup.blocking import blocking_keys
 from litreview.dedup.cluster import link_fuzzy
-from litreview.dedup.prepare import _split_authors, normalise_authors, prepare
+from litreview.dedup.prepare import _split_authors, normalise_authors, prepare, two_names_read
 from litreview.dedup.rules import compare, same_first_author
 from litreview.records import Citation
 
@@ -94,6 +96,27 @@ def test_surnames_and_initials_in_turn_with_commas_are_a_list():
     # one name, with its initials or its given names, stays one
     assert normalise_authors(_split_authors(("Ribeiro, A. C.",))) == ("ribeiro",)
     assert normalise_authors(_split_authors(("Ribeiro, Ana",))) == ("ribeiro",)
+    # a suffix inside the list leaves the names in turn
+    assert normalise_authors(_split_authors(("Ribeiro, A., Jr., Moura, T.",))) == ("ribeiro", "moura")
+
+
+def test_a_suffix_or_degree_after_a_name_is_no_author():
+    # a reference list's "Surname, I., Jr., MD": the suffix and the degree belong to the name before
+    for field in ("Okafor, C., Jr., MD", "Okafor, C. N., III", "Okafor, C., PhD, MPH"):
+        assert normalise_authors(_split_authors((field,))) == ("okafor",), field
+    assert normalise_authors(_split_authors(("Okafor, C., Sr., RN, Lindqvist, E., PhD",))) == (
+        "okafor", "lindqvist",
+    )  # fmt: skip
+    assert normalise_authors(_split_authors(("Okafor CN Jr, Lindqvist E",))) == ("okafor", "lindqvist")
+    # initials that spell a suffix after a surname are initials ("Ivanov, I. V." run together)
+    assert normalise_authors(_split_authors(("Ivanov, IV, Petrova, MD",))) == ("ivanov", "petrova")
+    assert normalise_authors(_split_authors(("Nguyen, A., Ii, B.",)))[:1] == ("nguyen",)
+    dated = dict(journal="Journal of Wound Care", year=2020, volume="29", pages="412-420")
+    title = "Negative pressure dressings after caesarean section in obese women: a cohort study"
+    a = record("crossref", 1, title, authors=("Okafor, C., Jr., MD",), **dated)
+    b = record("medline", 2, title, authors=("Okafor CN Jr",), **dated)
+    assert prepare(a).authors == prepare(b).authors == ("okafor",)
+    assert one_cluster([a, b], "crossref:1", "medline:2")
 
 
 def test_two_whole_names_with_a_comma_are_read_as_the_other_record_reads_them():
@@ -110,6 +133,24 @@ def test_two_whole_names_with_a_comma_are_read_as_the_other_record_reads_them():
     )
     assert compare(prepare(both), prepare(other))[0] != "duplicate"
     assert not one_cluster([both, other], "scielo:1", "wos:3")
+
+
+def test_two_names_in_two_scripts_are_read_as_one_name_and_the_run_completes():
+    # a conference database's "Given Surname, Given Surname" with the surnames in Cyrillic: folded to ASCII
+    # the surnames are gone, so the field has no two-name reading; one name ("Olga", a given name) it stays
+    title = "Seasonal variation of vitamin D status in adolescents of the Arkhangelsk region"
+    held = dict(journal="Ekologiya cheloveka", year=2017, volume="24", pages="33-39")
+    fields = ("Olga Смирнова, Pavel Кузнецов", "Olga Smirnova, Pavel Кузнецов")
+    records = [record("elibrary", n, title, authors=(f,), **held) for n, f in enumerate(fields, 1)]
+    records.append(record("cyberleninka", 3, title, authors=(fields[0],), **held))
+    records.append(record("elibrary", 4, "Iodine deficiency in schoolchildren of the Arkhangelsk region",
+                          authors=(fields[0],), **held))  # fmt: skip
+    assert one_cluster(records, "elibrary:1", "cyberleninka:3")  # raised IndexError in blocking
+    assert not one_cluster(records, "elibrary:1", "elibrary:4")
+    assert all(not p.two_names or len(two_names_read(p).authors) == 2 for p in map(prepare, records))
+    # a reading with no authors, however it came, gives no blocking key
+    empty = replace(prepare(records[0]), two_names=("Смирнова, Olga", "Кузнецов, Pavel"))
+    assert ("author-year", "olga|2017") in blocking_keys(empty)
 
 
 def test_one_name_written_surname_first_with_two_given_names_stays_one_author():
@@ -155,6 +196,25 @@ def test_two_countries_in_brackets_near_in_spelling_stay_two_reports():
         b = record("dhs", 2, f"Childhood anaemia and household food security ({other})", **survey)
         assert compare(prepare(a), prepare(b))[0] != "duplicate", one
         assert not one_cluster([a, b], "dhs:1", "dhs:2"), one
+
+
+def test_two_trials_named_by_a_code_or_an_acronym_in_brackets_stay_two_reports():
+    # one sponsor's template of results reports, each its trial's code or acronym: a letter apart is another
+    # trial (no spelling of one place name), and a shared number alone names nothing
+    sponsor = dict(journal="Clinical Study Report Synopsis", year=2021, authors=("Vantrell Pharma",))
+    text = "Long-term safety of subcutaneous dosing in adults with moderate plaque psoriasis"
+    for one, other in (("ZX-12", "SX-12"), ("KALI", "CALI"), ("KY204", "CI204"), ("PHOENIX", "FOENIX")):
+        a = record("sponsor", 1, f"{text} ({one})", **sponsor)
+        b = record("sponsor", 2, f"{text} ({other})", **sponsor)
+        assert compare(prepare(a), prepare(b))[0] != "duplicate", one
+        assert not one_cluster([a, b], "sponsor:1", "sponsor:2"), one
+    # one trial's acronym in a title all in capitals is the same acronym; a place name there is still folded
+    a = record("sponsor", 1, f"{text} (KALI)", **sponsor)
+    b = record("embase", 2, f"{text.upper()} (KALI)", **sponsor)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
+    a = record("sponsor", 1, f"{text} (Kenia)", **sponsor)
+    b = record("embase", 2, f"{text.upper()} (KENYA)", **sponsor)
+    assert compare(prepare(a), prepare(b))[0] == "duplicate"
 
 
 def test_a_translation_with_its_bracketed_original_links_to_the_original_whatever_the_country_is_called():

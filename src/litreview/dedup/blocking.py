@@ -25,8 +25,9 @@ def blocking_keys(p: Prepared) -> list[tuple[str, str]]:
         keys.append(("initials", "".join(w[0] for w in words[:12])))
     if p.authors and p.year:
         keys.append(("author-year", f"{p.authors[0]}|{p.year}"))
-        if p.two_names:  # the field read as two names: found under that first author too
-            keys.append(("author-year", f"{two_names_read(p).authors[0]}|{p.year}"))
+        two = two_names_read(p).authors if p.two_names else ()
+        if two:  # the field read as two names: found under that first author too
+            keys.append(("author-year", f"{two[0]}|{p.year}"))
     if p.pages[0] and p.year:
         keys.append(("year-page", f"{p.year}|{p.pages[0]}"))
     return keys

@@ -137,11 +137,14 @@ class Prepared:
     preprint: bool = False  # posted on a preprint server (arXiv, medRxiv, SSRN...): see is_preprint
     # a title in letters ASCII folding drops (Chinese, Korean): its own letters, compared only with such titles
     script: bool = False
-    tail: str = ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare")
+    tail: str = (
+        ""  # normalised, the names in brackets that end the title, left out of it ("fluorocare", "HUS")
+    )
     journal_script: bool = False  # the journal named in such letters ("医療薬学"): ``journal`` is empty
     # an author field of two whole names with a comma between, which may also be one name surname first ("Ann
     # Lee, Bo Kim" / "Garcia Lopez, Maria Jose"): its two names, read so where the other record agrees (see
-    # :func:`two_names_read`); ``authors`` reads it as one name
+    # :func:`two_names_read`); ``authors`` reads it as one name. Only where both names have a surname every
+    # export can agree on (not "Anna Ли, Bo Ким", whose Cyrillic surnames fold to nothing)
     two_names: tuple[str, ...] = ()
 
 
@@ -188,7 +191,7 @@ def _title_words(title: str) -> tuple[list[str], str, str, bool]:
     end = len(text)
     names = []
     while (start := _trailing_note(text, end)) is not None and start > 20:
-        names.append(_bracketed_name(text[start:end]))
+        names.append(_bracketed_name(text[start:end], acronyms=not text.isupper()))
         end = start  # "(author's transl)"
     tail = " ".join(name for name in reversed(names) if name)
     text = text[:end]
@@ -217,17 +220,18 @@ def _in_script(text: str, folded: str) -> bool:
 _NAME_WORDS = 3  # words of a name in brackets (a product, a place, a group); a longer bracket is a phrase
 
 
-def _bracketed_name(bracket: str) -> str:
+def _bracketed_name(bracket: str, acronyms: bool = True) -> str:
     """A bracket that ends a title, normalised, where it names something (a product "(Fluorocare)", a
     place "(Kenya)", an acronym "(HUS)", a trial "(ARGO-07)"): one export may leave it out, but two that
     give different names there name two items (one template's assessment reports of two brands, one
     survey's reports of two countries). '' for a note about the record ("(author's transl)", "(Review)")
-    or a longer phrase (a translation, an expansion)."""
+    or a longer phrase (a translation, an expansion). An acronym keeps its capitals ("KALI", "ZX"), where the
+    title is not all in capitals: no place name spelt two ways (see rules' _spelt_alike)."""
     inner = bracket.strip().rstrip(".").strip()[1:-1]
-    words = _NON_ALNUM.sub(" ", ascii_fold(inner).lower()).split()
+    words = re.sub(r"[^A-Za-z0-9]+", " ", ascii_fold(inner)).split()
     if not 1 <= len(words) <= _NAME_WORDS or _NOTE.search(inner):
         return ""
-    return " ".join(words)
+    return " ".join(w if acronyms and len(w) > 1 and w.isupper() else w.lower() for w in words)
 
 
 def _trailing_note(text: str, end: int) -> int | None:
@@ -691,6 +695,8 @@ def prepare(record: Record) -> Prepared:
         )
         first_words = _name_words(names)
         two_names = tuple(_two_whole_names(names[0])) if len(names) == 1 else ()
+        if len(normalise_authors(two_names)) < 2:  # a name ASCII folding empties ("Bo Ким"): no reading
+            two_names = ()
         work = record.record_type if record.record_type in _WORKS else ""
         if _THESIS_VENUE.search(record.journal):
             work = "thesis"
@@ -1005,6 +1011,7 @@ def _initials_first(text: str) -> list[str]:
     cut = parts[-1].lower() == "et al"
     if cut:
         parts.pop()
+    parts = _without_suffixes(parts)
     if len(parts) < 2 - cut:  # one name before "et al." is a list too
         return []
     names = [_INITIALS_FIRST.fullmatch(part) for part in parts]
@@ -1036,6 +1043,34 @@ def _initials_first(text: str) -> list[str]:
         # "Surname, Given": a short surname last ("Wen-Li Chu") would read as initials
         return [f"{name[-1]}, {' '.join(name[:-1])}" for name in words]
     return []
+
+
+# A name's generational suffix or a degree after it ("Smith, J., Jr., MD", "Chen W Jr"): no author
+# (not "Ma", "Do": surnames too)
+_SUFFIXES = frozenset(
+    ["jr", "sr", "ii", "iii", "iv", "md", "phd", "mph", "rn", "bsn", "msn", "msc", "bsc", "mba", "dphil",
+     "frcp", "frcs", "facs", "dds", "dmd", "pharmd", "mbbs"]
+)  # fmt: skip
+
+
+def _without_suffixes(parts: list[str]) -> list[str]:
+    """A list's parts without the suffixes and degrees after its names (see _SUFFIXES): a part that is
+    one, where it follows a whole "Surname, Given" pair ("Smith, J., Jr., MD": an even count of parts
+    kept so far; "Ivanov, IV" is Ivanov I. V.), and one ending a whole name of three or more words ("Smith
+    JA Jr", "Chen W III"; "Ivanov IV" keeps its initials)."""
+    kept: list[str] = []
+    for part in parts:
+        words = part.split()
+        if kept and len(kept) % 2 == 0 and _suffix(part):
+            continue
+        if len(words) >= 3 and _suffix(words[-1]):
+            part = " ".join(words[:-1])
+        kept.append(part)
+    return kept
+
+
+def _suffix(word: str) -> bool:
+    return word.replace(".", "").lower() in _SUFFIXES
 
 
 def _two_whole_names(text: str) -> list[str]:

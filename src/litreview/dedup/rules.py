@@ -163,11 +163,12 @@ def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
     template's items each have their own pages."""
     if not a.tail or not b.tail or a.tail == b.tail:
         return False
-    x, y = _spelt_alike(set(a.tail.split()) - _STOP), _spelt_alike(set(b.tail.split()) - _STOP)
-    if not (x and y) or x & y or a.tail.replace(" ", "") == b.tail.replace(" ", ""):
+    x, y = set(a.tail.split()) - _STOP, set(b.tail.split()) - _STOP
+    shared = any(_spelt_alike(u, v) for u in x for v in y if not u.isdigit())  # a number alone names nothing
+    if not (x and y) or shared or _spelt_alike(a.tail.replace(" ", ""), b.tail.replace(" ", "")):
         return False
-    if (a.alt_title and a.alt_title.endswith(f" {b.tail}")) or (
-        b.alt_title and b.alt_title.endswith(f" {a.tail}")
+    if (a.alt_title and a.alt_title.endswith(f" {b.tail.lower()}")) or (
+        b.alt_title and b.alt_title.endswith(f" {a.tail.lower()}")
     ):
         return False
     return not _one_article(a, b)
@@ -178,14 +179,18 @@ def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
 _SPELLINGS = (("ph", "f"), ("z", "s"), ("k", "c"), ("y", "i"))
 
 
-def _spelt_alike(words: set[str]) -> set[str]:
-    """Words with the letters that languages' spellings of one name trade written one way (see _SPELLINGS)."""
-    out = set()
-    for word in words:
-        for letters, one in _SPELLINGS:
-            word = word.replace(letters, one)
-        out.add(word)
-    return out
+def _spelt_alike(u: str, v: str) -> bool:
+    """Two words of bracketed names are one (capitals aside: one title may be all in capitals), or one place
+    name spelt as two languages spell it: words of four or more small letters only, the letters of
+    _SPELLINGS traded. A code ("ZX12" / "SX12") or an acronym ("KALI" / "CALI": prepare keeps its capitals)
+    is compared as it is."""
+    if u.lower() == v.lower():
+        return True
+    if not all(len(w) >= 4 and w.isalpha() and w.islower() for w in (u, v)):
+        return False
+    for letters, one in _SPELLINGS:
+        u, v = u.replace(letters, one), v.replace(letters, one)
+    return u == v
 
 
 def _opposite_words(a: str, b: str) -> bool:
