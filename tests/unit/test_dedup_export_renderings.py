@@ -8,21 +8,12 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from tests.unit.test_dedup_variants import cite as record
+from tests.unit.test_dedup_variants import linked as one_cluster
+
 from litreview.dedup.blocking import blocking_keys
-from litreview.dedup.cluster import link_fuzzy
 from litreview.dedup.prepare import _split_authors, normalise_authors, prepare, two_names_read
 from litreview.dedup.rules import compare, same_first_author
-from litreview.records import Citation
-
-
-def record(source, n, title, **fields):
-    return Citation(record_id=f"{source}:{n}", source=source, native_id=str(n), title=title, **fields)
-
-
-def one_cluster(records, x, y):
-    head = {link.record_id: link.linked_to for link in link_fuzzy(records).links}
-    return head.get(x, x) == head.get(y, y)
-
 
 # --- names near in spelling ------------------------------------------------------------------------
 
