@@ -44,7 +44,8 @@ RELEVANT_WEIGHT = 9.8
 MAX_DF = 0.95
 # a retrain makes at most this many passes of liblinear's coordinate descent over the labelled records (ASReview
 # goes to convergence): on 10,000 labelled records 134 ms against 286 ms converged, and the same WSS@95 in
-# simulation (on the eleven whole reviews 0.460 within 8 passes, 0.461 converged; thinned, 0.369 and 0.370)
+# simulation (on the eleven whole reviews 0.460 within 8 passes, 0.461 converged; four of them thinned, 0.369
+# and 0.370)
 PASSES: int | None = 8
 TITLES = 1  # a record's title is in its document this many times (see document)
 RECENT = 20  # at least this many of the latest ranked decisions tell how well the ranking still does
