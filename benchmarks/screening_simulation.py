@@ -101,7 +101,9 @@ STOPS = ("stop_screened", "stop_recall", "stop_bound_share", "estimate_screened"
 #   gain); titles 2, 8 passes against converged, C 0.05 and x20 all within 0.015 of shipped on both regimes;
 #   nn late 0.458 / 0.422, at least as good as shipped on 6 and 5 of 11; ELAS u4's classifier until 20 relevant records
 #   are known and C 0.5 after: whole 0.479, but thinned to 30 and 40 it fell back to C 0.5's (0.375 and 0.417
-#   against ELAS u4's 0.425 and 0.453), so not kept.
+#   against ELAS u4's 0.425 and 0.453), so not kept. Sentence embeddings (all-MiniLM-L6-v2 run outside the
+#   project, its vectors stacked beside the words, scratch): at weight 0.3, 0.5 and 1, whole 0.462, 0.457 and
+#   0.437, thinned 0.401, 0.394 and 0.374 (Bannach-Brown whole 0.42 -> 0.58 at 1; most Cohen reviews worse).
 # litreview's settings until 8 December 2026 (C 0.5, class-balanced, 8 passes, no max_df, the title twice): the base
 # the candidates measured before that day (the comment above) were options of
 UNTIL_NOW = {"c": 0.5, "relevant_weight": 1.0, "passes": 8, "max_df": 1.0, "titles": 2}
