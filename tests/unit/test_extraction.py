@@ -730,7 +730,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
      "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
      "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800,
-     "0, 1 or 2 prior " * 3000, "more than one prior " + "x-y " * 12000, "prior chemotherapy for " + "another " * 6000],
+     "0, 1 or 2 prior " * 3000, "more than one prior " + "x-y " * 12000, "prior chemotherapy for " + "another " * 6000,
+     "naive, or patients who relapsed " * 2000, "untreated or relapse within 6 months of the end of " * 1200],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -2402,3 +2403,33 @@ def test_an_organ_named_only_as_where_the_disease_spread_is_no_criterion_naming_
                                                   "* NEC of the oesophagus or rectum.\n* ECOG 0-1."},
     )  # fmt: skip
     assert derive_row(trial).values()["site"] == "GEP-NEC"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # the untreated or a recurrence after the first line, timed or not, side by side: either line
+        (["Untreated, or recurrence at least 3 months after completion of first-line chemotherapy."],
+         "1st or 2nd Line"),
+        (["Chemotherapy-naive patients, or patients who relapsed more than 90 days after first-line platinum."],
+         "1st or 2nd Line"),
+        (["No prior systemic therapy, or relapse > 6 months from the end of first-line therapy."], "1st or 2nd Line"),
+        (["Systemic treatment-naive for metastatic disease or with disease progression within 12 weeks of the last "
+          "dose of first-line chemotherapy."], "1st or 2nd Line"),
+        (["Naive or progressed after first line platinum-etoposide chemotherapy."], "1st or 2nd Line"),
+        # a recurrence alone, after another treatment, beside later lines, or refused: as before
+        (["Relapsed more than 90 days after the end of first-line etoposide-carboplatin."], "2nd Line"),
+        (["Treatment-naive, or relapsed more than 6 months after adjuvant chemotherapy."], "1st Line"),
+        (["Untreated patients, or patients whose disease recurred after first-line surgery."], "1st Line"),
+        (["Treatment-naive or progressed on first-line, second-line or later therapy."], "2nd Line or later"),
+        (["Treatment-naive patients, or patients who relapsed within 3 months of first-line platinum, are excluded."],
+         "1st Line"),
+        (["Untreated brain metastases or progression after first-line platinum."], "2nd Line"),
+        (["Chemotherapy-naive or relapse after first-line therapy, with at least one further line."],
+         "2nd Line or later"),
+        (["Progression on first-line chemotherapy; treatment-naive patients are not eligible."], "2nd Line"),
+    ],
+)  # fmt: skip
+def test_the_untreated_or_a_recurrence_after_the_first_line_are_either_line(criteria, line):
+    assert _line_of(criteria) == line
+
