@@ -2429,6 +2429,8 @@ def test_an_organ_named_only_as_where_the_disease_spread_is_no_criterion_naming_
         (["Chemotherapy-naive or relapse after first-line therapy, with at least one further line."],
          "2nd Line or later"),
         (["Progression on first-line chemotherapy; treatment-naive patients are not eligible."], "2nd Line"),
+        (["Untreated, or recurrence > 3 months after first-line therapy, and at most two prior regimens in all."],
+         "1st-3rd Lines"),
     ],
 )  # fmt: skip
 def test_the_untreated_or_a_recurrence_after_the_first_line_are_either_line(criteria, line):
@@ -2459,6 +2461,7 @@ def test_the_untreated_or_a_recurrence_after_the_first_line_are_either_line(crit
         (["No relapse within 6 months of first-line therapy; at least one prior line required."], "2nd Line or later"),
         (["Relapse more than 6 months after first-line platinum; untreated brain metastases are excluded."],
          "2nd Line"),
+        (["No relapse within 6 months of first-line adjuvant cisplatin-etoposide."], "1st Line"),
     ],
 )  # fmt: skip
 def test_a_refused_recurrence_timed_from_the_first_line_is_no_first_line(criteria, line):

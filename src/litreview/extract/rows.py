@@ -1282,13 +1282,15 @@ def _cohorts_line(text: str, source: str, spec: ExtractionSpec) -> Cell | None:
 # a recurrence timed from the first line that the criteria refuse, negated ("no relapse within 6 months of first-line
 # chemotherapy", "did not progress within 90 days of first-line platinum") or excluded ("patients who relapsed within 6
 # months of completing first-line therapy are excluded"): its first line is a time reference, no line the patients
-# are in; the rest of the record states the line. ``{0}`` names the first line's group (one per alternative).
+# are in (not an adjuvant one's: "no recurrence within 12 months of first-line adjuvant chemotherapy"); the rest of
+# the record states the line. ``{0}`` names the first line's group (one per alternative).
 _TIMED_FROM_FIRST_LINE = (
     r"(?:recurr\w*|relaps\w*|progress\w*)\b,?\s+(?:disease\s+)?(?:within|(?:more|less|later|earlier|longer|shorter)"
     r"\s+than|at\s+least|[≥><≤])\s?(?:\d+|one|two|three|four|five|six|nine|twelve)\s+(?:months?|weeks?|days?|mo)\b,?"
     r"\s+(?:of|after|following|from)\s+(?:the\s+)?(?:(?:start|end|completion|discontinuation|last\s+(?:dose|cycle|"
     r"administration))\s+of\s+|(?:completing|finishing|stopping|starting|discontinuing)\s+)?(?:the\s+|their\s+|a\s+)?"
     r"(?:prior\s+|previous\s+)?(?P<line{0}>(?:first|1st)[- ]line)\b"
+    r"(?!\s+(?:adjuvant|neoadjuvant|perioperative)\b)"
 )
 _REFUSED_TIMED_FIRST_LINE = re.compile(
     rf"\b(?:no|not|without|never)\s+(?:(?:evidence\s+of|documented|disease|clinical|radiological)"
