@@ -730,7 +730,8 @@ def test_a_class_term_in_its_own_intervention_is_kept_beside_another_drug_of_its
      "adenocarcinoma of the " * 2500, "gastric " * 7000, "excluding SCLC and other " * 2000,
      "well-differentiated " * 2500, "net " * 12500, "grade " * 8000,
      "\n* prior chemotherapy, x immunotherapy, or immunotherapy" * 900, "zero, one, or two " * 2800,
-     "0, 1 or 2 prior " * 3000, "more than one prior " + "x-y " * 12000, "prior chemotherapy for " + "another " * 6000],
+     "0, 1 or 2 prior " * 3000, "more than one prior " + "x-y " * 12000, "prior chemotherapy for " + "another " * 6000,
+     "naive, or patients who relapsed " * 2000, "untreated or relapse within 6 months of the end of " * 1200],
 )  # fmt: skip
 def test_no_rule_pattern_takes_long_on_long_hostile_criteria(text):
     # registry text is user input: a pattern that rescans the rest of the text from each of many starts
@@ -854,7 +855,8 @@ def test_a_numbered_line_less_indented_than_the_bullets_before_it_drops_no_crite
      "\n  * not eligible" * 5000, "\n  * excluding" + " " * 50000 + "x",
      "\n  * Cohort 1: NEC" + ". " * 25000 + "not eligible", "\n  * Cohort 1:" + " " * 50000 + "x",
      ", extrapulmonary, one of: " + "SCLC; " * 8000, ", extrapulmonary: NEC" + " or x" * 10000,
-     ", extrapulmonary: NEC" + "; or x" * 8000, ". Not more than one prior regimen" * 1500],
+     ", extrapulmonary: NEC" + "; or x" * 8000, ". Not more than one prior regimen" * 1500,
+     ". No relapse within 6 months of first-line x" * 1500, ". relapse within 6 months of " * 2000 + "excluded"],
 )  # fmt: skip
 def test_a_criterion_with_a_long_run_of_spaces_is_read_in_linear_time(tail):
     # registry text keeps its whitespace: a pattern that may start in a run of spaces and reads it to the
@@ -2402,3 +2404,65 @@ def test_an_organ_named_only_as_where_the_disease_spread_is_no_criterion_naming_
                                                   "* NEC of the oesophagus or rectum.\n* ECOG 0-1."},
     )  # fmt: skip
     assert derive_row(trial).values()["site"] == "GEP-NEC"
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # the untreated or a recurrence after the first line, timed or not, side by side: either line
+        (["Untreated, or recurrence at least 3 months after completion of first-line chemotherapy."],
+         "1st or 2nd Line"),
+        (["Chemotherapy-naive patients, or patients who relapsed more than 90 days after first-line platinum."],
+         "1st or 2nd Line"),
+        (["No prior systemic therapy, or relapse > 6 months from the end of first-line therapy."], "1st or 2nd Line"),
+        (["Systemic treatment-naive for metastatic disease or with disease progression within 12 weeks of the last "
+          "dose of first-line chemotherapy."], "1st or 2nd Line"),
+        (["Naive or progressed after first line platinum-etoposide chemotherapy."], "1st or 2nd Line"),
+        # a recurrence alone, after another treatment, beside later lines, or refused: as before
+        (["Relapsed more than 90 days after the end of first-line etoposide-carboplatin."], "2nd Line"),
+        (["Treatment-naive, or relapsed more than 6 months after adjuvant chemotherapy."], "1st Line"),
+        (["Untreated patients, or patients whose disease recurred after first-line surgery."], "1st Line"),
+        (["Treatment-naive or progressed on first-line, second-line or later therapy."], "2nd Line or later"),
+        (["Treatment-naive patients, or patients who relapsed within 3 months of first-line platinum, are excluded."],
+         "1st Line"),
+        (["Untreated brain metastases or progression after first-line platinum."], "2nd Line"),
+        (["Chemotherapy-naive or relapse after first-line therapy, with at least one further line."],
+         "2nd Line or later"),
+        (["Progression on first-line chemotherapy; treatment-naive patients are not eligible."], "2nd Line"),
+        (["Untreated, or recurrence > 3 months after first-line therapy, and at most two prior regimens in all."],
+         "1st-3rd Lines"),
+    ],
+)  # fmt: skip
+def test_the_untreated_or_a_recurrence_after_the_first_line_are_either_line(criteria, line):
+    assert _line_of(criteria) == line
+
+
+@pytest.mark.parametrize(
+    ("criteria", "line"),
+    [
+        # a first line named only as the time a refused recurrence is counted from states no line by itself
+        (["Without recurrence within 3 months from the end of first-line platinum-etoposide."], "Unknown"),
+        (["Did not relapse < 90 days after completing first-line chemotherapy.", "ECOG 0-2."], "Unknown"),
+        (["Participants whose disease progressed within 6 months of first-line treatment are not eligible."],
+         "Unknown"),
+        # the rest of the record then states the line
+        (["No progression within 6 months of the last cycle of first-line chemotherapy.",
+          "No prior systemic therapy for metastatic disease."], "1st Line"),
+        (["Subjects who relapsed within 12 weeks of first-line platinum are excluded.",
+          "Progression after exactly one prior regimen."], "2nd Line"),
+        # a recurrence timed from the first line that is required or admitted, or a first line that is no time
+        # reference, or a refused recurrence after another treatment: as before
+        (["Relapse within 6 months of completing first-line therapy."], "2nd Line"),
+        (["Patients who progressed within 3 months of first-line platinum are eligible."], "2nd Line"),
+        (["First-line treatment of metastatic disease; no relapse within 6 months of adjuvant therapy."], "1st Line"),
+        (["Candidates for first-line chemotherapy; relapse within 6 months of surgery is not allowed."], "1st Line"),
+        (["No progression during first-line chemotherapy (stable disease after 4 cycles)."], "2nd Line"),
+        (["Without disease progression within 3 months after completion of first-line chemotherapy."], "2nd Line"),
+        (["No relapse within 6 months of first-line therapy; at least one prior line required."], "2nd Line or later"),
+        (["Relapse more than 6 months after first-line platinum; untreated brain metastases are excluded."],
+         "2nd Line"),
+        (["No relapse within 6 months of first-line adjuvant cisplatin-etoposide."], "1st Line"),
+    ],
+)  # fmt: skip
+def test_a_refused_recurrence_timed_from_the_first_line_is_no_first_line(criteria, line):
+    assert _line_of(criteria) == line

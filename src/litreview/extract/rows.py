@@ -1180,10 +1180,11 @@ def _first_line(
     rules: Sequence[tuple[str, re.Pattern[str]]] | None = None,
 ) -> Cell | None:
     """The line the first source that states one gives (the first rule matching in it, of ``rules``, else the
-    review's line rules, read through ``read``, which keeps offsets), else None; quoted in the text as written."""
+    review's line rules, read through ``read``, which keeps offsets), else None; quoted in the text as written. A
+    recurrence timed from the first line that the text refuses is read as blank (:func:`_without_refused_first_line`)."""
     rules = spec.lines if rules is None else rules
     for where, text in sources:
-        read_text = read(text or "")
+        read_text = read(_without_refused_first_line(text or ""))
         m = next(((label, m) for label, p in rules if (m := p.search(read_text))), None)
         if m:
             quote = _span(text, m[1], where)
@@ -1263,18 +1264,53 @@ def _cohorts_line(text: str, source: str, spec: ExtractionSpec) -> Cell | None:
     has no label (the criteria are then read whole, as usual). ``text``: the eligibility criteria, found at
     ``source``."""
     inclusion = _EXCLUSION.split(text, maxsplit=1)[0]
+    read = _without_refused_first_line(inclusion)  # quoted as written
     starts = [m.start() for m in _COHORT_HEAD.finditer(inclusion)]
     where = f"{source} (cohorts)"
     found: list[tuple[str, Quote]] = []
     for start, end in pairwise([*starts, len(inclusion)] if len(starts) > 1 else []):
         # each cohort's criteria run from its header to the next one's (the last one's to the exclusions)
-        m = next(((label, m) for label, p in spec.lines if (m := p.search(inclusion, start, end))), None)
+        m = next(((label, m) for label, p in spec.lines if (m := p.search(read, start, end))), None)
         found += [(m[0], _span(inclusion, m[1], where))] if m else []
     lines = frozenset(label for label, _ in found)
     label = spec.line_cohorts.get(lines) if len(lines) > 1 else None
     if not label:
         return None
     return Cell(label, [q.label for _, q in found], [q for _, q in found])
+
+
+# a recurrence timed from the first line that the criteria refuse, negated ("no relapse within 6 months of first-line
+# chemotherapy", "did not progress within 90 days of first-line platinum") or excluded ("patients who relapsed within 6
+# months of completing first-line therapy are excluded"): its first line is a time reference, no line the patients
+# are in (not an adjuvant one's: "no recurrence within 12 months of first-line adjuvant chemotherapy"); the rest of
+# the record states the line. ``{0}`` names the first line's group (one per alternative).
+_TIMED_FROM_FIRST_LINE = (
+    r"(?:recurr\w*|relaps\w*|progress\w*)\b,?\s+(?:disease\s+)?(?:within|(?:more|less|later|earlier|longer|shorter)"
+    r"\s+than|at\s+least|[≥><≤])\s?(?:\d+|one|two|three|four|five|six|nine|twelve)\s+(?:months?|weeks?|days?|mo)\b,?"
+    r"\s+(?:of|after|following|from)\s+(?:the\s+)?(?:(?:start|end|completion|discontinuation|last\s+(?:dose|cycle|"
+    r"administration))\s+of\s+|(?:completing|finishing|stopping|starting|discontinuing)\s+)?(?:the\s+|their\s+|a\s+)?"
+    r"(?:prior\s+|previous\s+)?(?P<line{0}>(?:first|1st)[- ]line)\b"
+    r"(?!\s+(?:adjuvant|neoadjuvant|perioperative)\b)"
+)
+_REFUSED_TIMED_FIRST_LINE = re.compile(
+    rf"\b(?:no|not|without|never)\s+(?:(?:evidence\s+of|documented|disease|clinical|radiological)"
+    rf"\s+){{0,3}}{_TIMED_FROM_FIRST_LINE.format(1)}"
+    rf"|\b{_TIMED_FROM_FIRST_LINE.format(2)}"
+    r"(?=[^.;\n]{0,80}?\b(?:excluded|exclusion|not\s+eligible|ineligible|not\s+allowed|not\s+permitted)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_refused_first_line(text: str) -> str:
+    """``text`` with the first line of each recurrence timed from it that the text negates or excludes blanked
+    (offsets kept): the recurrence's own words still read as they would ("without progression within 3 months after
+    first-line platinum": a progression after a treatment)."""
+
+    def blanked(m: re.Match[str]) -> str:
+        start, end = m.span("line1") if m["line1"] else m.span("line2")
+        return m.string[m.start() : start] + " " * (end - start) + m.string[end : m.end()]
+
+    return _REFUSED_TIMED_FIRST_LINE.sub(blanked, text)
 
 
 # an arm's own schedule, its induction and then its maintenance ("2 induction cycles, then 2 cycles with
