@@ -146,6 +146,7 @@ class Prepared:
     # :func:`two_names_read`); ``authors`` reads it as one name. Only where both names have a surname every
     # export can agree on (not "Anna Ли, Bo Ким", whose Cyrillic surnames fold to nothing)
     two_names: tuple[str, ...] = ()
+    codes: tuple[tuple[str, int], ...] = ()  # the title's study codes (see :func:`title_codes`): ("argo", 7)
 
 
 def _singular(word: str) -> str:
@@ -204,6 +205,23 @@ def _title_words(title: str) -> tuple[list[str], str, str, bool]:
         # for where the other title goes on otherwise ("... in Gondar..." is no "... in Bahir Dar")
         return words[:-1], words[-1], tail, False
     return words, "", tail, False
+
+
+# A study's or trial's code: a name of letters and its number ("ARGO-07", "KEYNOTE-189", "NCT01234567",
+# "JCOG1205", "CheckMate 227"). The name is capitalised and joined to the number (by nothing or a hyphen), or
+# has two capitals or more where a space parts them ("ARGO 07"): "Phase 2", "Part 2" or "interleukin-6"
+# name no study (their numbers are compared as the title's numbers are).
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?:([A-Z][A-Za-z]+)-?|([A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*) )(\d+)(?![A-Za-z0-9])"
+)
+
+
+def title_codes(title: str) -> tuple[tuple[str, int], ...]:
+    """The study codes a title names, wherever they stand (in its words or the brackets that end it), each
+    as its name in small letters and its number's value: one code written two ways is one ("ARGO-07",
+    "ARGO 07", "ARGO07", "ARGO-7"). Bracketed notes about the record ("[Erratum appears in ...]") are left out."""
+    text = ascii_fold(_BRACKETED.sub(" ", without_markup(title)))
+    return tuple(sorted({((m[1] or m[2]).lower(), int(m[3])) for m in _CODE.finditer(text)}))
 
 
 _SCRIPT_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits in any alphabet
@@ -759,7 +777,7 @@ def prepare(record: Record) -> Prepared:
                     report_number, isinstance(record, Citation) and bool(_UNPAGINATED.search(record.pages)),
                     registry_entry, registry, isinstance(record, Citation) and is_preprint(record),
                     script, tail, isinstance(record, Citation) and _script_name(record.journal, journal),
-                    two_names)  # fmt: skip
+                    two_names, title_codes(original))  # fmt: skip
 
 
 def two_names_read(p: Prepared) -> Prepared:

@@ -77,6 +77,10 @@ def guard(a: Prepared, b: Prepared) -> str:
         return "a title cut with an ellipsis that the other title does not go on with"
     if a.numbers and b.numbers and a.numbers != b.numbers and not _numbers_agree(a, b) and not cut_of(a, b):
         return "different numbers in the titles (series parts, phases, years)"
+    if _codes_differ(a, b):
+        return (
+            "different numbers of one study code in the titles (two trials or two reports: ARGO-07 / ARGO-08)"
+        )
     if _bracket_names_differ(a, b):
         return "different names in brackets after the titles (two products, places or groups)"
     if _part_unnamed(a.title, b.title) or _part_unnamed(b.title, a.title):
@@ -172,6 +176,21 @@ def _bracket_names_differ(a: Prepared, b: Prepared) -> bool:
     ):
         return False
     return not _one_article(a, b)
+
+
+def _codes_differ(a: Prepared, b: Prepared) -> bool:
+    """Both titles name a study code by one name (see prepare's title_codes) with other numbers: a group's
+    two trials or a series' two reports ("... (ARGO-07)" / "... (ARGO-08)", "KEYNOTE-189" / "KEYNOTE-407"),
+    whose titles may otherwise be word for word one; wherever the code stands, where the numbers guard does
+    not see a bracketed name's number, or lets one digit more pass at one place. A code on one record only
+    is one export leaving it out; a title cut short may have lost a code the whole one goes on to name."""
+    if not (a.codes and b.codes) or a.codes == b.codes or cut_of(a, b):
+        return False
+    x, y = defaultdict(set), defaultdict(set)
+    for codes, numbers in ((a.codes, x), (b.codes, y)):
+        for name, number in codes:
+            numbers[name].add(number)
+    return any(x[name] != y[name] for name in x.keys() & y.keys())
 
 
 # letters that languages' spellings of one name trade ("Brazil" / "Brasil", "Korea" / "Corea", "Kenya" /
@@ -291,13 +310,14 @@ def _letters_differ(a: str, b: str) -> bool:
 
 
 def _numbers_agree(a: Prepared, b: Prepared) -> bool:
-    """Numbers that differ only in how they are written: a power of ten and its exponent, split by
+    """Numbers that differ only in how they are written: a number with a leading zero or without ("ARGO-07" /
+    "ARGO-7"); a power of ten and its exponent, split by
     one export and run together by another that lost the superscript ("10(9)/L" / "109/L"); the same numbers in the titles
     that agree best where an export gave the translation in brackets (a number word is English only);
     and, for one article by its place, the same digits with number words aside or one digit dropped
     from one number ("p6INK4a" / "p16INK4a"), where another number ("part 1" / "part 2") is another article."""
     x, y = title_numbers(a.title), title_numbers(b.title)
-    if _powers_joined(x) == _powers_joined(y):
+    if _valued(_powers_joined(x)) == _valued(_powers_joined(y)):
         return True
     if a.alt_title or b.alt_title:
         p, q = closest_titles(a, b)
@@ -309,6 +329,10 @@ def _numbers_agree(a: Prepared, b: Prepared) -> bool:
         return True
     differ = [(m, n) for m, n in zip(x, y, strict=True) if m != n] if len(x) == len(y) else []
     return len(differ) == 1 and _one_digit_more(*differ[0])
+
+
+def _valued(numbers: list[str]) -> list[str]:
+    return [n.lstrip("0") or "0" for n in numbers]
 
 
 def _powers_joined(numbers: list[str]) -> list[str]:
