@@ -1561,7 +1561,7 @@ def _glossed_counts(sentence: str, values: list[_Value] | None, scopes: _Scopes)
     for found in _BRACKET_COUNT.finditer(sentence):
         before = sentence[max(0, found.start() - _GLOSS_REACH) : found.start()]
         clause = _CLAUSE_START.match(before)
-        if scopes._of(before[clause.end() if clause else 0 :]) == "population" and all(
+        if scopes.of(before[clause.end() if clause else 0 :]) == "population" and all(
             v.start != found.start(1) for v in out
         ):
             out.append(
@@ -1577,8 +1577,7 @@ def _counted_for_population(table: list[list[list[_Value] | None]], counts: list
     included, 49 with EP-NEC and 88 with ES-SCLC", "In the cohort of EP-NEC (n = 32), ..."), so the total
     holds another group's patients too. Two population counts ("32 with GEP-NEC and 8 with CUP-NEC") are a
     breakdown of the total, which stays."""
-    scopes = {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
-              for values in row for v in values or ()}  # fmt: skip
+    scopes = _outcome_scopes(table, spec)
     ours = {v.value for values in counts for v in values or () if v.scope == "population"}
     return scopes == {"population"} and len(ours) == 1
 
@@ -1632,13 +1631,13 @@ class _Scopes:
                 gloss = f"{before[clause.end() if clause else 0 :]} {abstract[opened + 1 : shut]}"
             else:
                 continue
-            glossed.setdefault(" ".join(found[0].lower().split()), set()).add(self._of(gloss))
+            glossed.setdefault(" ".join(found[0].lower().split()), set()).add(self.of(gloss))
         self.labels = {label: next(iter(s)) for label, s in glossed.items() if len(s) == 1 and "" not in s}
         if self.labels:
             alternatives = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label in self.labels)
             self.named = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
-    def _of(self, text: str) -> str:
+    def of(self, text: str) -> str:
         spec = self.spec
         if not text or spec.population is None or spec.others is None:
             return ""
@@ -1660,15 +1659,15 @@ class _Scopes:
             for value in values:
                 value.scope = "earlier"
             return
-        lead = self._of(_BRACKETED.sub(" ", sentence[: values[0].start]))
+        lead = self.of(_BRACKETED.sub(" ", sentence[: values[0].start]))
         if lead != "population" and _SUBGROUP.search(sentence, 0, values[0].start):
             for value in values:
                 value.subgroup = True
-        whole = self._of(_BRACKETED.sub(" ", sentence)) if count else ""
+        whole = self.of(_BRACKETED.sub(" ", sentence)) if count else ""
         for i, value in enumerate(values):
             # a later value with no arm of its own is no longer the lead's ("In the NEC subgroup, mOS was
             # 10.9 mo, compared with 22.6 mo in NET G3")
-            value.scope = self._of(value.arm) or (
+            value.scope = self.of(value.arm) or (
                 "other" if whole == "other" else lead if i == 0 or value.arm else ""
             )
 
@@ -1683,9 +1682,13 @@ _SUBGROUP = re.compile(
 def _reported_apart(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> bool:
     """Whether some outcome (not a count) is given for the review's population and some for another
     group: a subgroup or cohort report, where only the population's values are the review's."""
-    scopes = {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
-              for values in row for v in values or ()}  # fmt: skip
-    return {"population", "other"} <= scopes
+    return {"population", "other"} <= _outcome_scopes(table, spec)
+
+
+def _outcome_scopes(table: list[list[list[_Value] | None]], spec: ExtractionSpec) -> set[str]:
+    """Whose values the outcomes other than the count are (their values' scopes, see :class:`_Scopes`)."""
+    return {v.scope for o, row in zip(spec.outcomes, table, strict=True) if not o.count
+            for values in row for v in values or ()}  # fmt: skip
 
 
 # a word of an arm's name: not a number, nor a cut-off ("<55%", "≥ 1": a subgroup by a marker's level, no arm)
@@ -1828,13 +1831,20 @@ def _results(linked: list[Citation], spec: ExtractionSpec) -> Cell:
     return Cell("; ".join(shown), evidence, quotes)
 
 
+def _first_valued(sentence: str, outcome: Outcome, start: int = 0) -> re.Match[str] | None:
+    """The first match of the outcome's pattern from ``start`` that reads a value (see :func:`_value`)."""
+    return next(
+        (m for m in outcome.pattern.finditer(sentence, start) if _value(m, outcome) is not None), None
+    )
+
+
 def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> list[_Value] | None:
     """The values the sentence gives for ``outcome`` (None if it names none): the pattern's, then
     the ``also`` pattern's up to where another outcome is named (or ``[results] stop``: a median
     follow-up, a rate at a time), each with its arm if named. The ends of a range ("ranged from 3.6
     to 5.7 months") are no values; a value written bare in a list takes the list's unit ("5.5 and
     11.0 months")."""
-    match = next((m for m in outcome.pattern.finditer(sentence) if _value(m, outcome) is not None), None)
+    match = _first_valued(sentence, outcome)
     if match is None:
         return None
     read: list[_Value | None] = [_value(match, outcome)]
@@ -1842,18 +1852,7 @@ def _outcome_values(sentence: str, outcome: Outcome, spec: ExtractionSpec) -> li
         stop = len(sentence)
         for other in spec.outcomes:
             # another outcome named with a value of its own ("in pts treated" is no count's: "in" is no number)
-            found = (
-                None
-                if other is outcome
-                else next(
-                    (
-                        m
-                        for m in other.pattern.finditer(sentence, match.end())
-                        if _value(m, other) is not None
-                    ),
-                    None,
-                )
-            )
+            found = None if other is outcome else _first_valued(sentence, other, match.end())
             if found is not None:
                 stop = min(stop, found.start())
         if spec.stop is not None and (halt := spec.stop.search(sentence, match.end(), stop)):
