@@ -171,12 +171,32 @@ def reviews(paths: list[Path], few: list[int], draws: int):
         yield path.stem, path.stem, titles, abstracts, labels
         for keep in few:
             for draw in range(draws if keep < sum(labels) else 0):
-                name = f"{path.stem} few{keep}.{draw}"
+                name = f"{path.stem}{FEW}{keep}.{draw}"
                 yield name, path.stem, titles, abstracts, thinned(path.stem, labels, keep, draw)
 
 
+FEW = " few"  # a thinned run's name: its review's, this, then the relevant records kept and the draw
+
+
 def source(name: str) -> str:
-    return name.split(" few")[0]
+    return name.split(FEW)[0]
+
+
+def is_thinned(name: str) -> bool:
+    return FEW in name
+
+
+def regime_rows(names: list[str], thin: bool) -> list[int]:
+    """The runs of whole reviews or of thinned ones (``thin``)."""
+    return [i for i, n in enumerate(names) if is_thinned(n) == thin]
+
+
+def by_source(names: list[str], rows: list[int]) -> list[list[int]]:
+    """``rows`` grouped by their source review, in the order the reviews come."""
+    groups: dict[str, list[int]] = {}
+    for i in rows:
+        groups.setdefault(source(names[i]), []).append(i)
+    return list(groups.values())
 
 
 def read(path: Path) -> tuple[list[str], list[str], list[int]]:
@@ -376,13 +396,9 @@ def report(names: list[str], ours_all, theirs_all, seeds: int) -> None:
         for name, w, best, lo, t in zip(names, wss, chosen, left_out, theirs, strict=True):
             print(f"  {name:34} chosen on the others: {best:14} left out {lo:6.3f} | in sample {w['shipped']:6.3f}"
                   + (f" | ASReview {t:6.3f}" if t is not None else ""))  # fmt: skip
-    for regime, keep in (
-        ("whole reviews", lambda n: " few" not in n),
-        ("thinned to few relevant", lambda n: " few" in n),
-    ):
+    for regime, thin in (("whole reviews", False), ("thinned to few relevant", True)):
         # per source review: the mean of its runs in this regime (a review's thinned runs are one review)
-        groups = [[i for i, n in enumerate(names) if keep(n) and source(n) == s] for s in sources]
-        groups = [g for g in groups if g]
+        groups = by_source(names, regime_rows(names, thin))
         if not groups:
             continue
         for what, figures in (("in sample", [w["shipped"] for w in wss]), ("left out", left_out)):
@@ -410,8 +426,8 @@ def source_score(runs: dict[str, dict[str, float]]) -> dict[str, float]:
     """A review's WSS@95 per candidate for choosing among them (``runs``: name -> candidate -> WSS@95):
     the whole review's and the mean of its thinned runs', weighed equally (either alone where the other
     is missing)."""
-    whole = [w for n, w in runs.items() if " few" not in n]
-    thin = [w for n, w in runs.items() if " few" in n]
+    whole = [w for n, w in runs.items() if not is_thinned(n)]
+    thin = [w for n, w in runs.items() if is_thinned(n)]
     parts = [p for p in (whole, thin) if p]
     return {c: float(np.mean([np.mean([w[c] for w in part]) for part in parts])) for c in parts[0][0]}
 
@@ -427,8 +443,7 @@ def candidate_table(sources, score, names, ours_all, chosen_for: dict[str, str])
           f"{folds}, and the choice left out picks it in {folds // 2 + 1}")  # fmt: skip
     print(f"  {'candidate':15} {'mean':>6} {'whole':>6} {'few':>6} {'worst':>6} {'>=shipped':>9} {'rec@10':>6} "
           f"{'bound':>5} {'chosen':>6}  per review")  # fmt: skip
-    whole_rows = [i for i, n in enumerate(names) if " few" not in n]
-    few_rows = [i for i, n in enumerate(names) if " few" in n]
+    whole_rows, few_rows = regime_rows(names, False), regime_rows(names, True)
     for candidate in score[sources[0]]:
         own = [score[s][candidate] for s in sources]
         wins = sum(o >= s - 1e-9 for o, s in zip(own, shipped, strict=True))
@@ -438,11 +453,9 @@ def candidate_table(sources, score, names, ours_all, chosen_for: dict[str, str])
 
         def mean_wss(rows: list[int], key: str = "wss95", candidate: str = candidate) -> float:
             """The mean over source reviews of each one's mean over its runs among ``rows``."""
-            per = [
-                [m[key] for i in rows if source(names[i]) == s for m in ours_all[i][candidate]]
-                for s in sources
-            ]
-            return float(np.mean([np.mean(p) for p in per if p])) if rows else float("nan")
+            groups = by_source(names, rows)
+            per = [np.mean([m[key] for i in g for m in ours_all[i][candidate]]) for g in groups]
+            return float(np.mean(per)) if rows else float("nan")
 
         print(f"  {candidate:15} {np.mean(own):6.3f} {mean_wss(whole_rows):6.3f} {mean_wss(few_rows):6.3f} "
               f"{min(own):6.3f} {wins:5d}/{folds:<3d} {mean_wss(whole_rows, 'recall10'):6.3f} "
@@ -454,8 +467,10 @@ def candidate_table(sources, score, names, ours_all, chosen_for: dict[str, str])
 def stopping_reports(names: list[str], ours_all, theirs_all) -> None:
     """The stopping rule and the estimate on litreview's and ASReview's orders, whole reviews and
     thinned ones apart (with 10 or 20 relevant records the rule waits for the last ones)."""
-    for regime, rows in (("whole reviews", [i for i, n in enumerate(names) if " few" not in n]),
-                         ("thinned reviews", [i for i, n in enumerate(names) if " few" in n])):  # fmt: skip
+    for regime, rows in (
+        ("whole reviews", regime_rows(names, False)),
+        ("thinned reviews", regime_rows(names, True)),
+    ):
         if not rows:
             continue
         stopping_report(f"litreview's orders, {regime}", [m for i in rows for m in ours_all[i]["shipped"]])
