@@ -1,6 +1,7 @@
 """The relevance model: TF-IDF of title, abstract and keywords (word 1-2-grams, sublinear) into a
-linear support vector classifier (ASReview's ELAS u4: strongly regularised, the relevant records weighted up), with the
-protocol's evidence (which screening rules match each record) as extra features. Before a reviewer has labelled one relevant and one irrelevant record, the protocol
+linear support vector classifier (ASReview's ELAS u4: strongly regularised, the relevant records
+weighted up), with the protocol's evidence (which screening rules match each record) as extra
+features. Before a reviewer has labelled one relevant and one irrelevant record, the protocol
 evidence alone orders the records, so ranking helps from the first screen.
 
 The vectoriser is fitted once on every record (no labels needed); a retrain fits only the classifier
@@ -34,11 +35,11 @@ from sklearn.svm import LinearSVC
 EVIDENCE_WEIGHT = 2.0  # a rule match weighs about as much as a strong word
 # The classifier and words are ELAS u4's, ASReview 2's default, which its authors chose on the SYNERGY reviews
 # (none of them litreview's): C 0.11, the relevant records weighing 9.8 times the rest in all, words in more
-# than 95% of the records dropped, the title once. The settings litreview had until 8
-# December 2026 (C 0.5, class-balanced, the title twice, 8 passes) were chosen on the eleven shared reviews,
-# and found a review's last relevant records late where it has few: on six reviews held out from
-# development WSS@95 0.388 against ASReview's 0.432; on the eleven thinned to 10, 20 and 40 relevant records,
-# the benchmark's --few regime, see benchmarks/screening_simulation.py for the figures.
+# than 95% of the records dropped, the title once. The settings litreview had until 8 December 2026 (C 0.5,
+# class-balanced, the title twice, 8 passes) were chosen on the eleven shared reviews, and found a review's
+# last relevant records late where it has few: on six reviews held out from development WSS@95 0.388 against
+# ASReview's 0.432; on the eleven thinned to 10, 20 and 40 relevant records (the benchmark's --few) 0.362
+# against 0.420 now (benchmarks/screening_simulation.py lists every candidate's figures).
 C = 0.11
 RELEVANT_WEIGHT = 9.8
 MAX_DF = 0.95
